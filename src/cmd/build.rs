@@ -1,0 +1,65 @@
+//! `vplan build`: content → PDF in the output directory.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::cli::BuildArgs;
+use crate::pipeline;
+use crate::progress::Progress;
+
+pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
+    let start = Instant::now();
+    let checked = pipeline::load_and_compute(&args.project.content, progress)?;
+    let built = pipeline::typeset(&checked, &args.project.templates)?;
+    for (phase, took) in &built.timings {
+        progress.say(format_args!("{phase}: {:.0} ms", took.as_secs_f64() * 1000.0));
+    }
+
+    fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create output directory {}", args.output.display()))?;
+    let stem = pipeline::document_stem(&checked.plan);
+    if args.emit_typst {
+        let path = args.output.join(format!("{stem}.typ"));
+        write_atomically(&path, built.typst_source.as_bytes())?;
+        progress.say(format_args!("wrote {}", path.display()));
+    }
+    let path = args.output.join(format!("{stem}.pdf"));
+    write_atomically(&path, &built.pdf)?;
+    progress.say(format_args!(
+        "wrote {} ({} pages, {} KiB) in {:.2} s",
+        path.display(),
+        built.pages,
+        built.pdf.len() / 1024,
+        start.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Writes to a temporary file in the same directory and renames it over the target, so a
+/// failed or interrupted build never leaves a half-written file behind.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> Result<()> {
+        let mut f = fs::File::create(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        f.write_all(bytes)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        fs::rename(&tmp, path)
+            .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,3 @@
+//! One module per subcommand, each a short orchestration of the pipeline.
+
+pub mod build;

@@ -1,0 +1,209 @@
+//! Loading `content/`: finds the YAML files with `walkdir` and deserializes them into the typed
+//! model with `serde_yaml`, keeping the file each item came from so errors can point at it.
+//!
+//! Layout of a content directory:
+//!
+//! ```text
+//! plan.yaml            metadata (PlanMeta)
+//! chapters/*.yaml      one chapter per file, in file-name order
+//! goals.yaml           perspectives → strategies → goals (optional)
+//! internkontroll.yaml  the internal-control plan (optional)
+//! tables/**/*.yaml     one table of amounts per file
+//! appendices/*.yaml    one appendix per file, in file-name order
+//! ```
+
+pub mod model;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::diag::{ContentError, Diagnostic};
+use crate::progress::Progress;
+pub use model::*;
+
+/// An item together with the file it was loaded from.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    pub file: PathBuf,
+    pub value: T,
+}
+
+/// Everything in a content directory.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub meta: Sourced<PlanMeta>,
+    pub chapters: Vec<Sourced<Chapter>>,
+    pub appendices: Vec<Sourced<Appendix>>,
+    pub goals: Option<Sourced<Goals>>,
+    pub internal_control: Option<Sourced<InternalControl>>,
+    /// Tables by id.
+    pub tables: BTreeMap<String, Sourced<Table>>,
+}
+
+/// Largest content file accepted; a plan's files are a few kilobytes each.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Loads a content directory. Content problems (syntax, types, missing files) are collected
+/// across all files and returned together as a [`ContentError`]; an unreadable directory is an
+/// I/O error.
+pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
+    if !dir.is_dir() {
+        anyhow::bail!("content directory {} does not exist", dir.display());
+    }
+    let mut diags = Vec::new();
+    let mut loader = Loader {
+        progress,
+        diags: &mut diags,
+    };
+
+    let meta = loader.file::<PlanMeta>(&dir.join("plan.yaml"), true);
+    let chapters = loader.dir::<Chapter>(&dir.join("chapters"));
+    let appendices = loader.dir::<Appendix>(&dir.join("appendices"));
+    let goals = loader.file::<Goals>(&dir.join("goals.yaml"), false);
+    let internal_control = loader.file::<InternalControl>(&dir.join("internkontroll.yaml"), false);
+    let mut tables = BTreeMap::new();
+    for table in loader.dir::<Table>(&dir.join("tables")) {
+        if let Some(first) = tables.get(&table.value.id) {
+            let first: &Sourced<Table> = first;
+            diags.push(
+                Diagnostic::error(
+                    &table.file,
+                    format!("duplicate table id `{}`", table.value.id),
+                )
+                .with_hint(format!("first defined in {}", first.file.display())),
+            );
+            continue;
+        }
+        tables.insert(table.value.id.clone(), table);
+    }
+    if chapters.is_empty() && diags.is_empty() {
+        diags.push(Diagnostic::error(
+            dir.join("chapters"),
+            "no chapters found: add at least one YAML file under chapters/",
+        ));
+    }
+
+    match meta {
+        Some(meta) if diags.is_empty() => Ok(Plan {
+            meta,
+            chapters,
+            appendices,
+            goals,
+            internal_control,
+            tables,
+        }),
+        _ => Err(ContentError(diags).into()),
+    }
+}
+
+struct Loader<'a> {
+    progress: &'a Progress,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Loader<'_> {
+    /// Loads one file; a missing optional file is `None` without a diagnostic.
+    fn file<T: DeserializeOwned>(&mut self, path: &Path, required: bool) -> Option<Sourced<T>> {
+        if !path.exists() {
+            if required {
+                self.diags.push(Diagnostic::error(path, "required file is missing"));
+            }
+            return None;
+        }
+        self.parse(path)
+    }
+
+    /// Loads every `*.yaml` file under a directory (recursively), in path order.
+    fn dir<T: DeserializeOwned>(&mut self, dir: &Path) -> Vec<Sourced<T>> {
+        if !dir.is_dir() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for entry in WalkDir::new(dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().unwrap_or(dir).to_path_buf();
+                    self.diags
+                        .push(Diagnostic::error(path, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let is_yaml = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            );
+            if entry.file_type().is_dir() || !is_yaml {
+                continue;
+            }
+            if let Some(item) = self.parse(path) {
+                out.push(item);
+            }
+        }
+        out
+    }
+
+    fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<Sourced<T>> {
+        self.progress.say(format_args!("loading {}", path.display()));
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.diags
+                    .push(Diagnostic::error(path, format!("{e:#}")));
+                return None;
+            }
+        };
+        match serde_yaml::from_str::<T>(&text) {
+            Ok(value) => Some(Sourced {
+                file: path.to_path_buf(),
+                value,
+            }),
+            Err(e) => {
+                let mut d = Diagnostic::error(path, yaml_message(&e));
+                if let Some(loc) = e.location() {
+                    d = d.at(loc.line(), loc.column());
+                }
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+}
+
+/// Reads a content file as UTF-8 text, refusing anything that is not a plain, reasonably
+/// sized file.
+pub fn read_text(path: &Path) -> Result<String> {
+    let meta = fs::metadata(path).with_context(|| "cannot read the file".to_string())?;
+    if !meta.is_file() {
+        anyhow::bail!("not a regular file");
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        anyhow::bail!(
+            "file is {} bytes, larger than the {} bytes a content file may have",
+            meta.len(),
+            MAX_FILE_BYTES
+        );
+    }
+    let bytes = fs::read(path).context("cannot read the file")?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "the file is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// serde_yaml's message without its trailing " at line X column Y" (we print the position).
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let msg = e.to_string();
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}

@@ -1,0 +1,458 @@
+//! The typed content model: what the YAML files under `content/` deserialize into.
+//!
+//! Every item a reader or a diff would want to point at (chapter, section, goal, indicator,
+//! assignment, table, row, risk, measure) has a stable `id`. Amounts are `Decimal`, parsed from
+//! the YAML scalar's text (the `serde-str` feature of `rust_decimal`), never through `f64`.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// `content/plan.yaml`: what the document is and who decides it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanMeta {
+    /// The organisation, e.g. a region or municipality.
+    pub organisation: String,
+    /// The committee (nämnd) whose plan this is.
+    pub namnd: String,
+    /// The plan year.
+    pub year: i32,
+    /// Document title as printed on the cover and in the footer.
+    pub title: String,
+    /// A line under the title on the cover (often the nämnd).
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// The status line printed on the cover, e.g. "Beslutad av … 2023-11-21, § 84".
+    #[serde(default)]
+    pub status_line: Option<String>,
+    /// Decision date, `YYYY-MM-DD`. Also the PDF's creation date (deterministic output).
+    pub decision_date: String,
+    /// PDF author; defaults to the nämnd.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// PDF subject; defaults to the title.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// PDF keywords.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Logo image (a file under the templates' asset directory) and its alternative text.
+    #[serde(default)]
+    pub logo: Option<Logo>,
+    /// Heading of the appendix list in the table of contents.
+    #[serde(default = "default_appendix_heading")]
+    pub appendix_heading: String,
+}
+
+fn default_appendix_heading() -> String {
+    "Bilagor".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logo {
+    pub file: String,
+    pub alt: String,
+}
+
+/// One file under `content/chapters/`: a numbered chapter.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chapter {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+}
+
+/// One file under `content/appendices/`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appendix {
+    pub id: String,
+    /// Short label, e.g. "Bilaga 1".
+    pub label: String,
+    /// Title as listed in the table of contents.
+    pub title: String,
+    /// Lines of a title block printed at the top of the appendix (instead of the title).
+    #[serde(default)]
+    pub title_block: Vec<String>,
+    /// Whether the appendix's sections are numbered (1., 1.1.) on their own.
+    #[serde(default)]
+    pub numbered: bool,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of a chapter, section or appendix, in reading order.
+///
+/// In YAML a block is a map with one key naming its kind (`- text: |`, `- table: id`,
+/// `- section: {…}`), or a bare word for the kinds without data (`- perspectives`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Block {
+    /// Markdown prose: paragraphs, lists, **bold**, *italic*.
+    Text(String),
+    /// A sub-section with its own heading.
+    Section(Section),
+    /// A goal with its indicators.
+    Goal(Goal),
+    /// An assignment (uppdrag).
+    Assignment(Item),
+    /// A table defined under `content/tables/`, by id.
+    Table(String),
+    /// A table of text cells (e.g. a goal table).
+    TextTable(TextTable),
+    /// A matrix of marks (■) for rows × columns.
+    Matrix(Matrix),
+    /// The goal structure of `content/goals.yaml` (perspectives → strategies → goals).
+    Perspectives,
+    /// The internal-control plan of `content/internkontroll.yaml`.
+    InternalControl,
+    /// An organisation chart drawn from its tree.
+    OrgChart(OrgChart),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    /// Numbered in the chapter numbering; defaults to true for the first two levels.
+    #[serde(default)]
+    pub numbered: Option<bool>,
+    /// `strategy`: unnumbered, italic, listed in the table of contents.
+    /// `minor`: unnumbered, italic, not listed.
+    #[serde(default)]
+    pub style: SectionStyle,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionStyle {
+    #[default]
+    Normal,
+    Strategy,
+    Minor,
+}
+
+/// `content/goals.yaml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goals {
+    pub perspectives: Vec<Perspective>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Perspective {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    #[serde(default)]
+    pub assignments: Vec<Item>,
+    #[serde(default)]
+    pub strategies: Vec<Strategy>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Strategy {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    #[serde(default)]
+    pub assignments: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub id: String,
+    /// `mal` (the nämnd's own goal) or `effektmal` (a goal set by the council, with a number).
+    #[serde(default)]
+    pub kind: GoalKind,
+    #[serde(default)]
+    pub number: Option<u32>,
+    pub text: String,
+    #[serde(default)]
+    pub indicators: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalKind {
+    #[default]
+    Mal,
+    Effektmal,
+}
+
+/// Anything with an id and a text: indicator, assignment, measure.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextTable {
+    pub id: String,
+    /// A caption line above the table.
+    #[serde(default)]
+    pub caption: Option<String>,
+    pub columns: Vec<String>,
+    pub rows: Vec<TextRow>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextRow {
+    pub id: String,
+    /// Markdown per cell (lists allowed).
+    pub cells: Vec<String>,
+    /// Print the row's first cell in bold.
+    #[serde(default)]
+    pub header: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    pub id: String,
+    pub columns: Vec<String>,
+    /// A bold heading row spanning the table, under the column header.
+    #[serde(default)]
+    pub heading: Option<String>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixRow {
+    pub id: String,
+    pub label: String,
+    pub marks: Vec<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgChart {
+    pub id: String,
+    /// Alternative text describing the chart for readers who cannot see it.
+    pub alt: String,
+    pub root: OrgNode,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgNode {
+    pub label: String,
+    /// Nodes drawn beside the line below this node (staff functions).
+    #[serde(default)]
+    pub staff: Vec<OrgNode>,
+    #[serde(default)]
+    pub children: Vec<OrgNode>,
+}
+
+/// `content/internkontroll.yaml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InternalControl {
+    pub columns: [String; 3],
+    pub areas: Vec<IcArea>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcArea {
+    pub id: String,
+    pub area: String,
+    pub risks: Vec<IcRisk>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IcRisk {
+    pub id: String,
+    pub risk: String,
+    pub measures: Vec<Item>,
+}
+
+/// One file under `content/tables/`: a table of amounts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    pub id: String,
+    /// The unit of every amount column, as used in messages: `mnkr`, `tkr`, `procent`, …
+    pub unit: String,
+    /// Text of the top-left header cell, e.g. "Belopp i mnkr" or "(Tkr)".
+    #[serde(default)]
+    pub caption: String,
+    /// Extra text columns between the label and the amounts (e.g. an object description).
+    #[serde(default)]
+    pub text_columns: Vec<TextColumn>,
+    pub columns: Vec<Column>,
+    /// Data rows without values are the sum of the same row in these tables (matched by row
+    /// id and column id).
+    #[serde(default)]
+    pub sum_of: Vec<String>,
+    pub rows: Vec<Row>,
+    /// Footnotes under the table (Markdown).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextColumn {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub id: String,
+    pub title: String,
+    /// A group title spanning adjacent columns with the same group (two-row header).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Decimals printed (and allowed in typed amounts).
+    pub precision: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Row {
+    pub id: String,
+    pub label: String,
+    /// `data` (typed amounts or references), `group` (a bold heading row that opens a group of
+    /// data rows) or `sum` (computed from `sum`).
+    #[serde(default)]
+    pub kind: RowKind,
+    /// Typed amounts, one per column (`~` for an empty cell).
+    #[serde(default)]
+    pub values: Option<Vec<Option<Decimal>>>,
+    /// Cells taken from another table: column id → `table/row` or `table/row/column`.
+    #[serde(default)]
+    pub refs: BTreeMap<String, String>,
+    /// Texts of the table's text columns, by text column id.
+    #[serde(default)]
+    pub text: BTreeMap<String, String>,
+    /// For a sum row: `all` (every data row of the table) or a list of row or group ids.
+    #[serde(default)]
+    pub sum: Option<SumSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    #[default]
+    Data,
+    Group,
+    Sum,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum SumSpec {
+    /// The keyword `all`.
+    Keyword(String),
+    /// Row ids and group ids.
+    Of(Vec<String>),
+}
+
+/// The block kinds, as written in YAML.
+pub const BLOCK_KINDS: &[&str] = &[
+    "text",
+    "section",
+    "goal",
+    "assignment",
+    "table",
+    "text_table",
+    "matrix",
+    "perspectives",
+    "internal_control",
+    "org_chart",
+];
+
+impl<'de> Deserialize<'de> for Block {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(BlockVisitor)
+    }
+}
+
+struct BlockVisitor;
+
+impl<'de> serde::de::Visitor<'de> for BlockVisitor {
+    type Value = Block;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "a block: a map with one key ({}) or the word `perspectives` or `internal_control`",
+            BLOCK_KINDS.join(", ")
+        )
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Block, E> {
+        match v {
+            "perspectives" => Ok(Block::Perspectives),
+            "internal_control" => Ok(Block::InternalControl),
+            other => Err(E::custom(unknown_kind(other))),
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Block, A::Error> {
+        use serde::de::Error;
+        let Some(kind) = map.next_key::<String>()? else {
+            return Err(A::Error::custom("an empty map is not a block"));
+        };
+        let block = match kind.as_str() {
+            "text" => Block::Text(map.next_value()?),
+            "section" => Block::Section(map.next_value()?),
+            "goal" => Block::Goal(map.next_value()?),
+            "assignment" => Block::Assignment(map.next_value()?),
+            "table" => Block::Table(map.next_value()?),
+            "text_table" => Block::TextTable(map.next_value()?),
+            "matrix" => Block::Matrix(map.next_value()?),
+            "org_chart" => Block::OrgChart(map.next_value()?),
+            "perspectives" | "internal_control" => {
+                let _: serde::de::IgnoredAny = map.next_value()?;
+                return Err(A::Error::custom(format!(
+                    "`{kind}` takes no value: write `- {kind}` on its own"
+                )));
+            }
+            other => return Err(A::Error::custom(unknown_kind(other))),
+        };
+        if let Some(extra) = map.next_key::<String>()? {
+            return Err(A::Error::custom(format!(
+                "a block has exactly one key, its kind; `{extra}` is a second key (indent it under `{kind}`?)"
+            )));
+        }
+        Ok(block)
+    }
+}
+
+fn unknown_kind(kind: &str) -> String {
+    let mut msg = format!(
+        "unknown block kind `{kind}`, expected one of {}",
+        BLOCK_KINDS.join(", ")
+    );
+    if let Some(close) = crate::check::closest(kind, BLOCK_KINDS) {
+        msg.push_str(&format!(" (did you mean `{close}`?)"));
+    }
+    msg
+}

@@ -1,0 +1,18 @@
+//! vplan: a Swedish public-sector *verksamhetsplan med budget* as a PDF from YAML.
+//!
+//! The pipeline, one module per stage:
+//! [`content`] (load) → [`check`] → [`compute`] → [`render`] (minijinja → Typst source) →
+//! [`typeset`] (in-process Typst → PDF), orchestrated by [`pipeline`] and the commands in
+//! [`cmd`].
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod compute;
+pub mod content;
+pub mod diag;
+pub mod numfmt;
+pub mod pipeline;
+pub mod progress;
+pub mod render;
+pub mod typeset;

@@ -1,0 +1,85 @@
+//! Swedish number formatting: `−1 234,5`.
+//!
+//! - thousands grouped with a no-break space (U+00A0), so an amount never wraps;
+//! - decimal comma;
+//! - a real minus sign (U+2212);
+//! - a fixed number of decimals per column, rounded half away from zero (as in accounting).
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Separator between groups of thousands.
+pub const GROUP_SEP: char = '\u{00A0}';
+/// The minus sign.
+pub const MINUS: char = '\u{2212}';
+
+/// Formats an amount with `precision` decimals, Swedish style.
+pub fn format_amount(value: Decimal, precision: u32) -> String {
+    let rounded = value.round_dp_with_strategy(precision, RoundingStrategy::MidpointAwayFromZero);
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    let mut abs = rounded.abs();
+    abs.rescale(precision);
+    let text = abs.to_string();
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 4);
+    if negative {
+        out.push(MINUS);
+    }
+    let digits = int_part.len();
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(GROUP_SEP);
+        }
+        out.push(ch);
+    }
+    if let Some(frac) = frac_part {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn f(s: &str, p: u32) -> String {
+        format_amount(Decimal::from_str(s).unwrap(), p)
+    }
+
+    #[test]
+    fn groups_thousands_with_no_break_space() {
+        assert_eq!(f("2380", 1), "2\u{a0}380,0");
+        assert_eq!(f("1234567", 0), "1\u{a0}234\u{a0}567");
+        assert_eq!(f("999", 0), "999");
+        assert_eq!(f("1000", 0), "1\u{a0}000");
+    }
+
+    #[test]
+    fn decimal_comma_and_fixed_precision() {
+        assert_eq!(f("2394.5", 1), "2\u{a0}394,5");
+        assert_eq!(f("70", 1), "70,0");
+        assert_eq!(f("30.5", 1), "30,5");
+        assert_eq!(f("0.25", 1), "0,3");
+        assert_eq!(f("0.35", 1), "0,4");
+    }
+
+    #[test]
+    fn real_minus_sign_and_no_negative_zero() {
+        assert_eq!(f("-2199", 1), "\u{2212}2\u{a0}199,0");
+        assert_eq!(f("-0.04", 1), "0,0");
+        assert_eq!(f("-0.05", 1), "\u{2212}0,1");
+        assert_eq!(f("0", 0), "0");
+    }
+
+    #[test]
+    fn large_values_survive_exactly() {
+        assert_eq!(
+            f("12345678901234567890", 0),
+            "12\u{a0}345\u{a0}678\u{a0}901\u{a0}234\u{a0}567\u{a0}890"
+        );
+    }
+}

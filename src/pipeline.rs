@@ -1,0 +1,183 @@
+//! The whole pipeline, stage by stage: load → check → compute → render → compile → export.
+//! Commands are thin orchestrations over this.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use typst::foundations::Datetime;
+
+use crate::check;
+use crate::compute::{self, Computed};
+use crate::content::{self, Plan};
+use crate::diag::{ContentError, Diagnostic};
+use crate::progress::Progress;
+use crate::render::{self, Renderer};
+
+use crate::typeset::{self, ExportOptions, PlanWorld};
+
+/// A loaded, checked and computed plan.
+pub struct Checked {
+    pub plan: Plan,
+    pub computed: Computed,
+}
+
+/// Loads a content directory, checks it and computes every figure.
+pub fn load_and_compute(content_dir: &Path, progress: &Progress) -> Result<Checked> {
+    let plan = content::load(content_dir, progress)?;
+    let mut diags = check::check(&plan);
+    match compute::compute(&plan) {
+        Ok(computed) if diags.is_empty() => Ok(Checked { plan, computed }),
+        Ok(_) => Err(ContentError(diags).into()),
+        Err(ContentError(more)) => {
+            diags.extend(more);
+            Err(ContentError(diags).into())
+        }
+    }
+}
+
+/// A typeset document.
+pub struct Built {
+    pub typst_source: String,
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Renders a checked plan into Typst source with the templates of a directory.
+pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
+    let renderer = Renderer::new(templates_dir)?;
+    let view = render::view::build(&checked.plan, &checked.computed);
+    renderer.render(&view)
+}
+
+/// Renders, compiles and exports a checked plan with the templates of a directory.
+pub fn typeset(checked: &Checked, templates_dir: &Path) -> Result<Built> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let typst_source = render_typst(checked, templates_dir)?;
+    let assets = render::read_assets(templates_dir)?;
+    timings.push(("render", t.elapsed()));
+
+    let meta = &checked.plan.meta;
+    let date = creation_date(&meta.value.decision_date).ok_or_else(|| {
+        ContentError(vec![Diagnostic::error(
+            &meta.file,
+            format!(
+                "decision_date `{}` is not a date of the form YYYY-MM-DD",
+                meta.value.decision_date
+            ),
+        )])
+    })?;
+    let t = Instant::now();
+    let world = PlanWorld::new(typst_source, &assets, date)?;
+    let doc = typeset::compile(&world)?;
+    timings.push(("compile", t.elapsed()));
+
+    let t = Instant::now();
+    let pdf = typeset::export_pdf(
+        &world,
+        &doc,
+        &ExportOptions {
+            ident: document_stem(&checked.plan),
+            timestamp: date,
+        },
+    )?;
+    timings.push(("export", t.elapsed()));
+    Ok(Built {
+        typst_source: world.main_source().text().to_string(),
+        pages: doc.pages().len(),
+        pdf,
+        timings,
+    })
+}
+
+/// The creation date of the PDF: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the
+/// plan's decision date.
+fn creation_date(decision_date: &str) -> Option<Datetime> {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
+        let days = epoch.div_euclid(86_400);
+        let secs = epoch.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        return Datetime::from_ymd_hms(
+            y,
+            m,
+            d,
+            (secs / 3600) as u8,
+            (secs % 3600 / 60) as u8,
+            (secs % 60) as u8,
+        );
+    }
+    let mut parts = decision_date.trim().splitn(3, '-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    Datetime::from_ymd_hms(y, m, d, 12, 0, 0)
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
+}
+
+/// File stem of the plan's PDF, e.g. `2024-servicenamnden-verksamhetsplan`.
+pub fn document_stem(plan: &Plan) -> String {
+    let meta = &plan.meta.value;
+    format!("{}-{}-verksamhetsplan", meta.year, slug(&meta.namnd))
+}
+
+/// A file-name-safe ASCII slug: `Servicenämnden` → `servicenamnden`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.to_lowercase().chars() {
+        let mapped = match ch {
+            'å' | 'ä' | 'à' | 'á' | 'â' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' => 'u',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if mapped == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push(mapped);
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("plan");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Servicenämnden"), "servicenamnden");
+        assert_eq!(slug("Nämnden för Öst & Väst"), "namnden-for-ost-vast");
+        assert_eq!(slug("!!!"), "plan");
+    }
+
+    #[test]
+    fn epoch_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_683), (2023, 11, 21));
+    }
+}

@@ -1,0 +1,331 @@
+//! The view handed to the templates: the content with every table computed and formatted,
+//! the goal structure and the internal-control plan expanded in place, and each heading's
+//! level and numbering decided. Templates only place things; they never compute.
+
+use serde::Serialize;
+
+use crate::compute::Computed;
+use crate::content::{
+    Appendix, Block, Goal, IcArea, Item, Matrix, OrgChart, Plan, PlanMeta, RowKind, SectionStyle,
+    Table, TextTable,
+};
+use crate::numfmt::format_amount;
+
+#[derive(Debug, Serialize)]
+pub struct DocView<'a> {
+    pub plan: &'a PlanMeta,
+    pub chapters: Vec<ChapterView<'a>>,
+    pub appendices: Vec<AppendixView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChapterView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub blocks: Vec<BlockView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AppendixView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub title: &'a str,
+    pub title_block: &'a [String],
+    pub numbered: bool,
+    pub blocks: Vec<BlockView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BlockView<'a> {
+    Text {
+        markdown: &'a str,
+    },
+    Section {
+        id: &'a str,
+        title: &'a str,
+        /// Typst heading level (1 = chapter).
+        level: usize,
+        numbered: bool,
+        outlined: bool,
+        italic: bool,
+        blocks: Vec<BlockView<'a>>,
+    },
+    Goal {
+        goal: &'a Goal,
+    },
+    Assignment {
+        item: &'a Item,
+    },
+    Table {
+        table: TableView<'a>,
+    },
+    TextTable {
+        table: &'a TextTable,
+    },
+    Matrix {
+        matrix: &'a Matrix,
+    },
+    InternalControl {
+        columns: &'a [String; 3],
+        areas: Vec<IcAreaView<'a>>,
+    },
+    OrgChart {
+        chart: &'a OrgChart,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct TableView<'a> {
+    pub id: &'a str,
+    pub caption: &'a str,
+    pub unit: &'a str,
+    pub text_columns: Vec<&'a str>,
+    pub columns: Vec<&'a str>,
+    /// Column groups of a two-row header: `(title, span)`; empty when there is none.
+    pub groups: Vec<(String, usize)>,
+    pub rows: Vec<RowView<'a>>,
+    pub notes: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    /// `data`, `group` or `sum`.
+    pub kind: &'static str,
+    pub bold: bool,
+    pub texts: Vec<&'a str>,
+    /// Formatted amounts, `""` for an empty cell.
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IcAreaView<'a> {
+    pub area: &'a IcArea,
+    /// Rows the area spans (its measures, at least one per risk).
+    pub span: usize,
+    pub risk_spans: Vec<usize>,
+}
+
+/// Where a run of blocks sits: decides heading levels and numbering.
+#[derive(Clone, Copy)]
+struct Place {
+    /// Typst heading level of a section at this place.
+    level: usize,
+    /// Deepest level that is numbered by default (0 = none).
+    numbered_to: usize,
+    /// Whether headings here may be listed in the main table of contents (not in appendices,
+    /// which the table of contents lists by their titles).
+    in_toc: bool,
+}
+
+struct Builder<'a> {
+    plan: &'a Plan,
+    computed: &'a Computed,
+}
+
+/// Builds the view of a plan.
+pub fn build<'a>(plan: &'a Plan, computed: &'a Computed) -> DocView<'a> {
+    let b = Builder { plan, computed };
+    let chapter_place = Place {
+        level: 2,
+        numbered_to: 2,
+        in_toc: true,
+    };
+    DocView {
+        plan: &plan.meta.value,
+        chapters: plan
+            .chapters
+            .iter()
+            .map(|c| ChapterView {
+                id: &c.value.id,
+                title: &c.value.title,
+                blocks: b.blocks(&c.value.blocks, chapter_place),
+            })
+            .collect(),
+        appendices: plan
+            .appendices
+            .iter()
+            .map(|a| b.appendix(&a.value))
+            .collect(),
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn appendix(&self, a: &'a Appendix) -> AppendixView<'a> {
+        let place = Place {
+            level: 2,
+            numbered_to: if a.numbered { 3 } else { 0 },
+            in_toc: false,
+        };
+        AppendixView {
+            id: &a.id,
+            label: &a.label,
+            title: &a.title,
+            title_block: &a.title_block,
+            numbered: a.numbered,
+            blocks: self.blocks(&a.blocks, place),
+        }
+    }
+
+    fn blocks(&self, blocks: &'a [Block], place: Place) -> Vec<BlockView<'a>> {
+        let mut out = Vec::with_capacity(blocks.len());
+        for block in blocks {
+            match block {
+                Block::Text(markdown) => out.push(BlockView::Text { markdown }),
+                Block::Section(s) => out.push(self.section(
+                    &s.id,
+                    &s.title,
+                    s.style,
+                    s.numbered,
+                    place,
+                    self.blocks(&s.blocks, deeper(place)),
+                )),
+                Block::Goal(goal) => out.push(BlockView::Goal { goal }),
+                Block::Assignment(item) => out.push(BlockView::Assignment { item }),
+                Block::Table(id) => {
+                    if let Some(table) = self.table(id) {
+                        out.push(BlockView::Table { table });
+                    }
+                }
+                Block::TextTable(table) => out.push(BlockView::TextTable { table }),
+                Block::Matrix(matrix) => out.push(BlockView::Matrix { matrix }),
+                Block::Perspectives => out.extend(self.perspectives(place)),
+                Block::InternalControl => {
+                    if let Some(ic) = &self.plan.internal_control {
+                        out.push(BlockView::InternalControl {
+                            columns: &ic.value.columns,
+                            areas: ic.value.areas.iter().map(ic_area).collect(),
+                        });
+                    }
+                }
+                Block::OrgChart(chart) => out.push(BlockView::OrgChart { chart }),
+            }
+        }
+        out
+    }
+
+    /// The goal structure as sections: perspectives at this place, strategies below them.
+    fn perspectives(&self, place: Place) -> Vec<BlockView<'a>> {
+        let Some(goals) = &self.plan.goals else {
+            return Vec::new();
+        };
+        goals
+            .value
+            .perspectives
+            .iter()
+            .map(|p| {
+                let inner = deeper(place);
+                let mut blocks = self.blocks(&p.blocks, inner);
+                blocks.extend(p.goals.iter().map(|goal| BlockView::Goal { goal }));
+                blocks.extend(p.assignments.iter().map(|item| BlockView::Assignment { item }));
+                for s in &p.strategies {
+                    let mut sblocks = self.blocks(&s.blocks, deeper(inner));
+                    sblocks.extend(s.goals.iter().map(|goal| BlockView::Goal { goal }));
+                    sblocks.extend(s.assignments.iter().map(|item| BlockView::Assignment { item }));
+                    blocks.push(self.section(
+                        &s.id,
+                        &s.title,
+                        SectionStyle::Strategy,
+                        None,
+                        inner,
+                        sblocks,
+                    ));
+                }
+                self.section(&p.id, &p.title, SectionStyle::Normal, None, place, blocks)
+            })
+            .collect()
+    }
+
+    fn section(
+        &self,
+        id: &'a str,
+        title: &'a str,
+        style: SectionStyle,
+        numbered: Option<bool>,
+        place: Place,
+        blocks: Vec<BlockView<'a>>,
+    ) -> BlockView<'a> {
+        let numbered = style == SectionStyle::Normal
+            && numbered.unwrap_or(place.level <= place.numbered_to);
+        BlockView::Section {
+            id,
+            title,
+            level: place.level,
+            numbered,
+            outlined: place.in_toc && (numbered || style == SectionStyle::Strategy),
+            italic: style != SectionStyle::Normal,
+            blocks,
+        }
+    }
+
+    fn table(&self, id: &str) -> Option<TableView<'a>> {
+        let t: &'a Table = &self.plan.tables.get(id)?.value;
+        let values = self.computed.tables.get(id)?;
+        let mut groups: Vec<(String, usize)> = Vec::new();
+        if t.columns.iter().any(|c| c.group.is_some()) {
+            for c in &t.columns {
+                let title = c.group.clone().unwrap_or_default();
+                match groups.last_mut() {
+                    Some((last, span)) if *last == title && c.group.is_some() => *span += 1,
+                    _ => groups.push((title, 1)),
+                }
+            }
+        }
+        let rows = t
+            .rows
+            .iter()
+            .zip(values)
+            .map(|(row, vals)| RowView {
+                id: &row.id,
+                label: &row.label,
+                kind: match row.kind {
+                    RowKind::Data => "data",
+                    RowKind::Group => "group",
+                    RowKind::Sum => "sum",
+                },
+                bold: row.kind != RowKind::Data,
+                texts: t
+                    .text_columns
+                    .iter()
+                    .map(|tc| row.text.get(&tc.id).map(String::as_str).unwrap_or(""))
+                    .collect(),
+                cells: if row.kind == RowKind::Group {
+                    vec![String::new(); t.columns.len()]
+                } else {
+                    vals.iter()
+                        .zip(&t.columns)
+                        .map(|(v, c)| v.map(|v| format_amount(v, c.precision)).unwrap_or_default())
+                        .collect()
+                },
+            })
+            .collect();
+        Some(TableView {
+            id: &t.id,
+            caption: &t.caption,
+            unit: &t.unit,
+            text_columns: t.text_columns.iter().map(|c| c.title.as_str()).collect(),
+            columns: t.columns.iter().map(|c| c.title.as_str()).collect(),
+            groups,
+            rows,
+            notes: &t.notes,
+        })
+    }
+}
+
+fn deeper(place: Place) -> Place {
+    Place {
+        level: place.level + 1,
+        ..place
+    }
+}
+
+fn ic_area(area: &IcArea) -> IcAreaView<'_> {
+    let risk_spans: Vec<usize> = area.risks.iter().map(|r| r.measures.len().max(1)).collect();
+    IcAreaView {
+        area,
+        span: risk_spans.iter().sum::<usize>().max(1),
+        risk_spans,
+    }
+}

@@ -1,0 +1,177 @@
+//! Typst in-process: an in-memory `World` (generated main file, the templates' static files,
+//! embedded fonts, a fixed date) and PDF export.
+//!
+//! The world reads nothing from disk: every file it can serve was read from the templates
+//! directory before compiling, so Typst source can never reach outside it.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use anyhow::Result;
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
+
+use crate::diag::{ContentError, Diagnostic};
+
+/// Virtual path of the generated main file.
+pub const MAIN_PATH: &str = "/main.typ";
+
+/// The fonts: Noto Sans (OFL) for text, and Typst's own embedded fonts as fallback (math,
+/// monospace). Loaded once per process and shared by every world.
+fn fonts() -> &'static (Vec<Font>, LazyHash<FontBook>) {
+    static FONTS: OnceLock<(Vec<Font>, LazyHash<FontBook>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut fonts: Vec<Font> = [
+            notosans::REGULAR_TTF,
+            notosans::BOLD_TTF,
+            notosans::ITALIC_TTF,
+            notosans::BOLD_ITALIC_TTF,
+        ]
+        .into_iter()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+        fonts.extend(typst_kit::fonts::embedded().map(|(font, _)| font));
+        let book = FontBook::from_fonts(&fonts);
+        (fonts, LazyHash::new(book))
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
+}
+
+fn file_id(path: &str) -> FileResult<FileId> {
+    let vpath = VirtualPath::new(path).map_err(|_| FileError::AccessDenied)?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// An in-memory Typst world for one document.
+pub struct PlanWorld {
+    main: Source,
+    files: HashMap<FileId, Bytes>,
+    today: Datetime,
+}
+
+impl PlanWorld {
+    /// `assets` are the static files of the templates directory, by path relative to it.
+    pub fn new(main_source: String, assets: &[(String, Vec<u8>)], today: Datetime) -> Result<Self> {
+        let main_id = file_id(MAIN_PATH).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut files = HashMap::new();
+        for (path, bytes) in assets {
+            let id = file_id(&format!("/{path}")).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+            files.insert(id, Bytes::new(bytes.clone()));
+        }
+        Ok(PlanWorld {
+            main: Source::new(main_id, main_source),
+            files,
+            today,
+        })
+    }
+
+    pub fn main_source(&self) -> &Source {
+        &self.main
+    }
+}
+
+impl World for PlanWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().1
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            return Ok(self.main.clone());
+        }
+        let bytes = self.file(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.text().to_string()));
+        }
+        self.files.get(&id).cloned().ok_or(FileError::AccessDenied)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().0.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Compiles the world's document.
+pub fn compile(world: &PlanWorld) -> Result<PagedDocument> {
+    let warned = typst::compile::<PagedDocument>(world);
+    warned.output.map_err(|errors| typst_errors(world, &errors))
+}
+
+/// PDF metadata that must be fixed for byte-identical output.
+pub struct ExportOptions {
+    pub ident: String,
+    pub timestamp: Datetime,
+}
+
+/// Exports a compiled document to PDF bytes.
+pub fn export_pdf(world: &PlanWorld, doc: &PagedDocument, opts: &ExportOptions) -> Result<Vec<u8>> {
+    let options = PdfOptions {
+        ident: Smart::Custom(opts.ident.clone()),
+        creator: Smart::Custom(Some(format!("vplan {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(opts.timestamp)),
+        page_ranges: None,
+        standards: PdfStandards::default(),
+        tagged: true,
+        pretty: false,
+    };
+    typst_pdf::pdf(doc, &options).map_err(|errors| typst_errors(world, &errors))
+}
+
+/// Typst diagnostics as content diagnostics, pointing into the generated source.
+fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic]) -> anyhow::Error {
+    let diags = errors
+        .iter()
+        .filter(|e| e.severity == Severity::Error)
+        .map(|e| {
+            let mut message = format!("typst: {}", e.message);
+            let mut d = Diagnostic::error("<generated typst>", "");
+            if let Some(id) = e.span.id() {
+                if let (Ok(source), Some(range)) = (world.source(id), world.range(e.span)) {
+                    let line = source.lines().byte_to_line(range.start).unwrap_or(0);
+                    let col = source.lines().byte_to_column(range.start).unwrap_or(0);
+                    let text = source.text().lines().nth(line).unwrap_or("").trim();
+                    message.push_str(&format!("\n  generated line: {text}"));
+                    d.file = Some(format!("<generated>{}", vpath_of(id)).into());
+                    d = d.at(line + 1, col + 1);
+                }
+            }
+            for hint in &e.hints {
+                message.push_str(&format!("\n  hint: {}", hint.v));
+            }
+            d.message = message;
+            d
+        })
+        .collect();
+    ContentError(diags).into()
+}
+
+fn vpath_of(id: FileId) -> String {
+    id.get().vpath().get_with_slash().to_string()
+}

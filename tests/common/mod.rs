@@ -1,0 +1,98 @@
+//! Shared helpers for the integration tests: run the real binary, read PDFs with Rust crates.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where `content/` and `templates/` live).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// Runs `vplan` with arguments in a working directory.
+pub fn vplan(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vplan"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the vplan binary runs")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Builds `content` with the repository's templates into `output`; panics with stderr on
+/// failure. Returns the path of the single PDF written.
+pub fn build(content: &Path, output: &Path, extra: &[&str]) -> PathBuf {
+    let templates = root().join("templates");
+    let mut args = vec![
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--templates",
+        templates.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = vplan(&root(), &args);
+    assert!(
+        out.status.success(),
+        "vplan build failed ({:?}):\n{}",
+        out.status.code(),
+        stderr(&out)
+    );
+    pdfs_in(output)
+        .into_iter()
+        .next()
+        .expect("a PDF was written")
+}
+
+pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The text of a PDF with no-break spaces as plain spaces and runs of whitespace collapsed.
+pub fn pdf_text(path: &Path) -> String {
+    let bytes = fs::read(path).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("pdf-extract reads the PDF");
+    normalize(&text)
+}
+
+pub fn normalize(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}', '\u{2009}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn page_count(path: &Path) -> usize {
+    lopdf::Document::load(path).unwrap().get_pages().len()
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
