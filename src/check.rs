@@ -2,48 +2,68 @@
 //! reference points at something that exists, rows have as many cells as their table has
 //! columns.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::content::{Block, Goal, Item, Plan};
 use crate::diag::Diagnostic;
 
-/// Checks a plan; returns every problem found.
+/// Checks a plan; returns every problem found (errors and warnings).
 pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     let mut c = Checker {
         plan,
         ids: HashMap::new(),
+        placed: HashSet::new(),
         diags: Vec::new(),
     };
     for ch in &plan.chapters {
-        c.id(&ch.file, "chapter", &ch.value.id);
-        c.blocks(&ch.file, &ch.value.blocks);
+        c.id(&ch.file, "id", "chapter", &ch.value.id);
+        c.blocks(&ch.file, "blocks", &ch.value.blocks);
     }
     for a in &plan.appendices {
-        c.id(&a.file, "appendix", &a.value.id);
-        c.blocks(&a.file, &a.value.blocks);
+        c.id(&a.file, "id", "appendix", &a.value.id);
+        c.blocks(&a.file, "blocks", &a.value.blocks);
     }
     if let Some(goals) = &plan.goals {
-        for p in &goals.value.perspectives {
-            c.id(&goals.file, "perspective", &p.id);
-            c.blocks(&goals.file, &p.blocks);
-            c.goals(&goals.file, &p.goals, &p.assignments);
-            for s in &p.strategies {
-                c.id(&goals.file, "strategy", &s.id);
-                c.blocks(&goals.file, &s.blocks);
-                c.goals(&goals.file, &s.goals, &s.assignments);
+        let f = &goals.file;
+        for (i, p) in goals.value.perspectives.iter().enumerate() {
+            let pp = format!("perspectives.{i}");
+            c.id(f, &format!("{pp}.id"), "perspective", &p.id);
+            c.blocks(f, &format!("{pp}.blocks"), &p.blocks);
+            c.goals(f, &pp, &p.goals, &p.assignments);
+            for (j, s) in p.strategies.iter().enumerate() {
+                let sp = format!("{pp}.strategies.{j}");
+                c.id(f, &format!("{sp}.id"), "strategy", &s.id);
+                c.blocks(f, &format!("{sp}.blocks"), &s.blocks);
+                c.goals(f, &sp, &s.goals, &s.assignments);
             }
         }
     }
     if let Some(ic) = &plan.internal_control {
-        for area in &ic.value.areas {
-            c.id(&ic.file, "internal-control area", &area.id);
-            for risk in &area.risks {
-                c.id(&ic.file, "risk", &risk.id);
-                for m in &risk.measures {
-                    c.id(&ic.file, "measure", &m.id);
+        let f = &ic.file;
+        for (i, area) in ic.value.areas.iter().enumerate() {
+            let ap = format!("areas.{i}");
+            c.id(f, &format!("{ap}.id"), "internal-control area", &area.id);
+            for (j, risk) in area.risks.iter().enumerate() {
+                let rp = format!("{ap}.risks.{j}");
+                c.id(f, &format!("{rp}.id"), "risk", &risk.id);
+                for (k, m) in risk.measures.iter().enumerate() {
+                    c.id(f, &format!("{rp}.measures.{k}.id"), "measure", &m.id);
                 }
             }
+        }
+    }
+    for (id, table) in &plan.tables {
+        if !c.placed.contains(id.as_str()) {
+            let pos = plan.pos(&table.file, "id");
+            c.diags.push(
+                Diagnostic::warning(
+                    &table.file,
+                    format!("table `{id}` is not placed in any chapter or appendix"),
+                )
+                .at_pos(pos)
+                .with_hint(format!("place it with `- table: {id}`, or delete the file")),
+            );
         }
     }
     c.diags
@@ -51,128 +71,144 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
 
 struct Checker<'a> {
     plan: &'a Plan,
-    /// Every id seen, with the file it was first seen in.
-    ids: HashMap<String, PathBuf>,
+    /// Every id seen, with the file and line it was first seen at.
+    ids: HashMap<String, (PathBuf, Option<usize>)>,
+    /// Tables placed by a block.
+    placed: HashSet<&'a str>,
     diags: Vec<Diagnostic>,
 }
 
-impl Checker<'_> {
-    fn id(&mut self, file: &Path, what: &str, id: &str) {
-        if id.trim().is_empty() {
-            self.diags
-                .push(Diagnostic::error(file, format!("a {what} has an empty id")));
+impl<'a> Checker<'a> {
+    fn error(&mut self, file: &Path, path: &str, message: String) -> &mut Diagnostic {
+        let pos = self.plan.pos(file, path);
+        self.diags.push(Diagnostic::error(file, message).at_pos(pos));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn id(&mut self, file: &Path, path: &str, what: &str, id: &str) {
+        let valid = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !valid {
+            self.error(
+                file,
+                path,
+                format!("the {what} id `{id}` is not a slug"),
+            )
+            .hint = Some("ids use a-z, 0-9 and `-`, e.g. `strategi-digitalisering`".into());
             return;
         }
-        if let Some(first) = self.ids.get(id) {
-            self.diags.push(
-                Diagnostic::error(file, format!("duplicate id `{id}` ({what})"))
-                    .with_hint(format!("`{id}` is already used in {}", first.display())),
-            );
+        let line = self.plan.pos(file, path).map(|p| p.line);
+        if let Some((first, first_line)) = self.ids.get(id).cloned() {
+            let at = match first_line {
+                Some(l) => format!("{}:{l}", first.display()),
+                None => first.display().to_string(),
+            };
+            self.error(file, path, format!("duplicate id `{id}` ({what})"))
+                .hint = Some(format!("`{id}` is already used at {at}; ids must be unique in the plan"));
         } else {
-            self.ids.insert(id.to_string(), file.to_path_buf());
+            self.ids.insert(id.to_string(), (file.to_path_buf(), line));
         }
     }
 
-    fn goals(&mut self, file: &Path, goals: &[Goal], assignments: &[Item]) {
-        for g in goals {
-            self.goal(file, g);
+    fn goals(&mut self, file: &Path, path: &str, goals: &[Goal], assignments: &[Item]) {
+        for (i, g) in goals.iter().enumerate() {
+            self.goal(file, &format!("{path}.goals.{i}"), g);
         }
-        for a in assignments {
-            self.id(file, "assignment", &a.id);
-        }
-    }
-
-    fn goal(&mut self, file: &Path, g: &Goal) {
-        self.id(file, "goal", &g.id);
-        for i in &g.indicators {
-            self.id(file, "indicator", &i.id);
+        for (i, a) in assignments.iter().enumerate() {
+            self.id(file, &format!("{path}.assignments.{i}.id"), "assignment", &a.id);
         }
     }
 
-    fn blocks(&mut self, file: &Path, blocks: &[Block]) {
-        for b in blocks {
+    fn goal(&mut self, file: &Path, path: &str, g: &Goal) {
+        self.id(file, &format!("{path}.id"), "goal", &g.id);
+        for (i, ind) in g.indicators.iter().enumerate() {
+            self.id(file, &format!("{path}.indicators.{i}.id"), "indicator", &ind.id);
+        }
+    }
+
+    fn blocks(&mut self, file: &Path, path: &str, blocks: &'a [Block]) {
+        for (i, b) in blocks.iter().enumerate() {
+            let bp = format!("{path}.{i}");
             match b {
                 Block::Text(_) => {}
                 Block::Section(s) => {
-                    self.id(file, "section", &s.id);
-                    self.blocks(file, &s.blocks);
+                    self.id(file, &format!("{bp}.section.id"), "section", &s.id);
+                    self.blocks(file, &format!("{bp}.section.blocks"), &s.blocks);
                 }
-                Block::Goal(g) => self.goal(file, g),
-                Block::Assignment(a) => self.id(file, "assignment", &a.id),
+                Block::Goal(g) => self.goal(file, &format!("{bp}.goal"), g),
+                Block::Assignment(a) => {
+                    self.id(file, &format!("{bp}.assignment.id"), "assignment", &a.id)
+                }
                 Block::Table(id) => {
+                    self.placed.insert(id.as_str());
                     if !self.plan.tables.contains_key(id) {
                         let known: Vec<&str> =
                             self.plan.tables.keys().map(String::as_str).collect();
-                        let mut d = Diagnostic::error(
+                        let close = closest(id, &known);
+                        self.error(
                             file,
+                            &format!("{bp}.table"),
                             format!("refers to table `{id}`, which does not exist"),
-                        );
-                        if let Some(close) = closest(id, &known) {
-                            d = d.with_hint(format!("did you mean `{close}`?"));
-                        }
-                        self.diags.push(d);
+                        )
+                        .hint = close.map(|c| format!("did you mean `{c}`?"));
                     }
                 }
                 Block::TextTable(t) => {
-                    self.id(file, "table", &t.id);
-                    for row in &t.rows {
-                        if row.cells.len() != t.columns.len() {
-                            self.diags.push(Diagnostic::error(
-                                file,
-                                format!(
-                                    "table `{}`, row `{}`: {} cells but {} columns",
-                                    t.id,
-                                    row.id,
-                                    row.cells.len(),
-                                    t.columns.len()
-                                ),
-                            ));
-                        }
+                    self.id(file, &format!("{bp}.text_table.id"), "table", &t.id);
+                    for (j, row) in t.rows.iter().enumerate() {
+                        self.width(file, &format!("{bp}.text_table.rows.{j}.cells"), ("table", &t.id), &row.id, row.cells.len(), t.columns.len(), "cells");
                     }
                 }
                 Block::Matrix(m) => {
-                    self.id(file, "matrix", &m.id);
-                    for row in &m.rows {
-                        if row.marks.len() != m.columns.len() {
-                            self.diags.push(Diagnostic::error(
-                                file,
-                                format!(
-                                    "matrix `{}`, row `{}`: {} marks but {} columns",
-                                    m.id,
-                                    row.id,
-                                    row.marks.len(),
-                                    m.columns.len()
-                                ),
-                            ));
-                        }
+                    self.id(file, &format!("{bp}.matrix.id"), "matrix", &m.id);
+                    for (j, row) in m.rows.iter().enumerate() {
+                        self.width(file, &format!("{bp}.matrix.rows.{j}.marks"), ("matrix", &m.id), &row.id, row.marks.len(), m.columns.len(), "marks");
                     }
                 }
                 Block::Perspectives => {
                     if self.plan.goals.is_none() {
-                        self.diags.push(Diagnostic::error(
+                        self.error(
                             file,
-                            "places the goal structure (`perspectives`), but there is no goals.yaml",
-                        ));
+                            &bp,
+                            "places the goal structure (`perspectives`), but there is no goals.yaml".into(),
+                        );
                     }
                 }
                 Block::InternalControl => {
                     if self.plan.internal_control.is_none() {
-                        self.diags.push(Diagnostic::error(
+                        self.error(
                             file,
-                            "places the internal-control plan, but there is no internkontroll.yaml",
-                        ));
+                            &bp,
+                            "places the internal-control plan, but there is no internkontroll.yaml".into(),
+                        );
                     }
                 }
                 Block::OrgChart(o) => {
-                    self.id(file, "organisation chart", &o.id);
+                    self.id(file, &format!("{bp}.org_chart.id"), "organisation chart", &o.id);
                     if o.alt.trim().is_empty() {
-                        self.diags.push(Diagnostic::error(
+                        self.error(
                             file,
+                            &format!("{bp}.org_chart.alt"),
                             format!("organisation chart `{}` needs an alternative text (`alt`)", o.id),
-                        ));
+                        )
+                        .hint = Some("describe what the chart shows, for readers who cannot see it".into());
                     }
                 }
             }
+        }
+    }
+
+    /// A row of a text table or matrix has as many cells as the table has columns.
+    #[allow(clippy::too_many_arguments)]
+    fn width(&mut self, file: &Path, path: &str, (what, id): (&str, &str), row: &str, given: usize, columns: usize, unit: &str) {
+        if given != columns {
+            self.error(
+                file,
+                path,
+                format!("{what} `{id}`, row `{row}`: {given} {unit} but {columns} columns"),
+            );
         }
     }
 }

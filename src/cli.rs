@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::diag::Format;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
@@ -24,9 +26,35 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load, compute and typeset the plan into a PDF.
+    /// Load, check, compute and typeset the plan into a PDF. Refuses to write a PDF when the
+    /// content has errors.
     #[command(after_help = EXIT_CODES)]
     Build(BuildArgs),
+    /// Load, compute and check the plan without writing anything: every error with its file,
+    /// line and column, every control figure verified.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+}
+
+/// How problems are reported.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Output format of errors and warnings: `human` (stderr) or `json` (stdout).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Where the plan comes from and where it goes.
@@ -53,4 +81,7 @@ pub struct BuildArgs {
     /// Also write the generated Typst source next to the PDF (for debugging templates).
     #[arg(long)]
     pub emit_typst: bool,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }

@@ -1,5 +1,8 @@
-//! Totals and cross-references. No sum is ever typed in the content: every sum row, every cell
-//! taken from another table and every row of a summary table is computed here, with `Decimal`.
+//! Totals, cross-references and control figures. No sum is ever typed in the content: every
+//! sum row, every cell taken from another table and every row of a summary table is computed
+//! here with `Decimal`. A figure the user does type as a control (`control:` on a row, a typed
+//! value beside a reference, the plan's `budget_frame`) is checked against the computed value,
+//! like a balance assertion.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -7,11 +10,14 @@ use rust_decimal::Decimal;
 
 use crate::content::{Plan, Row, RowKind, SumSpec, Table};
 use crate::diag::{ContentError, Diagnostic};
+use crate::numfmt::format_amount;
 
 /// The value of every cell of every table: `tables[id][row][column]`.
 #[derive(Debug, Clone, Default)]
 pub struct Computed {
     pub tables: BTreeMap<String, Vec<Vec<Option<Decimal>>>>,
+    /// Number of control figures checked.
+    pub controls_checked: usize,
 }
 
 impl Computed {
@@ -24,7 +30,8 @@ impl Computed {
     }
 }
 
-/// Computes every table. All problems found are returned together.
+/// Computes every table and checks every control figure. All problems found are returned
+/// together.
 pub fn compute(plan: &Plan) -> Result<Computed, ContentError> {
     let mut cx = Cx {
         plan,
@@ -32,12 +39,17 @@ pub fn compute(plan: &Plan) -> Result<Computed, ContentError> {
         visiting: Vec::new(),
         diags: Vec::new(),
         failed: HashSet::new(),
+        controls: 0,
     };
     for id in plan.tables.keys() {
         cx.table(id);
     }
+    cx.budget_frame();
     if cx.diags.is_empty() {
-        Ok(Computed { tables: cx.done })
+        Ok(Computed {
+            tables: cx.done,
+            controls_checked: cx.controls,
+        })
     } else {
         Err(ContentError(cx.diags))
     }
@@ -50,17 +62,33 @@ struct Cx<'a> {
     visiting: Vec<String>,
     diags: Vec<Diagnostic>,
     failed: HashSet<String>,
+    controls: usize,
+}
+
+/// A typed control figure and where it was typed.
+struct Control<'a> {
+    table: &'a Table,
+    row: &'a Row,
+    column: usize,
+    typed: Decimal,
+    /// YAML path of the typed figure.
+    path: String,
+    /// What the figure is checked against, for the message.
+    against: String,
 }
 
 impl Cx<'_> {
-    fn err(&mut self, table: &str, message: String) {
+    /// An error in a table's file at a YAML path.
+    fn err(&mut self, table: &str, path: &str, message: String) -> &mut Diagnostic {
         let file = self
             .plan
             .tables
             .get(table)
             .map(|t| t.file.clone())
             .unwrap_or_default();
-        self.diags.push(Diagnostic::error(file, message));
+        let pos = self.plan.pos(&file, path);
+        self.diags.push(Diagnostic::error(file, message).at_pos(pos));
+        self.diags.last_mut().expect("just pushed")
     }
 
     /// Computes a table (once) and returns whether it succeeded.
@@ -76,6 +104,7 @@ impl Cx<'_> {
             cycle.push(id.to_string());
             self.err(
                 id,
+                "id",
                 format!("tables refer to each other in a cycle: {}", cycle.join(" → ")),
             );
             return false;
@@ -92,7 +121,8 @@ impl Cx<'_> {
             self.failed.insert(id.to_string());
             return false;
         }
-        self.done.insert(id.to_string(), values);
+        self.done.insert(id.to_string(), values.clone());
+        self.row_controls(&table.value, &values);
         true
     }
 
@@ -100,10 +130,11 @@ impl Cx<'_> {
         let ncols = t.columns.len();
         let mut values: Vec<Vec<Option<Decimal>>> = vec![vec![None; ncols]; t.rows.len()];
         let mut seen = HashSet::new();
-        for row in &t.rows {
+        for (r, row) in t.rows.iter().enumerate() {
             if !seen.insert(row.id.as_str()) {
                 self.err(
                     &t.id,
+                    &format!("rows.{r}.id"),
                     format!("table `{}`: duplicate row id `{}`", t.id, row.id),
                 );
             }
@@ -114,26 +145,26 @@ impl Cx<'_> {
                 if row.values.is_some() || !row.refs.is_empty() {
                     self.err(
                         &t.id,
+                        &format!("rows.{r}.values"),
                         format!(
                             "table `{}`, row `{}`: a {} row cannot have typed values; its values are computed",
                             t.id,
                             row.id,
                             kind_name(row.kind)
                         ),
-                    );
+                    )
+                    .hint = Some("to check a typed total, write it as `control: [...]`".into());
                 }
                 continue;
             }
             if row.sum.is_some() {
                 self.err(
                     &t.id,
-                    format!(
-                        "table `{}`, row `{}`: `sum` needs `kind: sum`",
-                        t.id, row.id
-                    ),
+                    &format!("rows.{r}.sum"),
+                    format!("table `{}`, row `{}`: `sum` needs `kind: sum`", t.id, row.id),
                 );
             }
-            values[r] = self.data_row(t, row);
+            values[r] = self.data_row(t, r);
         }
         // Then sum rows, which may build on other sum rows.
         let mut state = vec![SumState::Todo; t.rows.len()];
@@ -145,38 +176,19 @@ impl Cx<'_> {
         values
     }
 
-    fn data_row(&mut self, t: &Table, row: &Row) -> Vec<Option<Decimal>> {
+    fn data_row(&mut self, t: &Table, r: usize) -> Vec<Option<Decimal>> {
+        let row = &t.rows[r];
         let ncols = t.columns.len();
         let mut out = vec![None; ncols];
+        let mut typed_beside_ref = Vec::new();
         if let Some(typed) = &row.values {
-            if typed.len() != ncols {
-                self.err(
-                    &t.id,
-                    format!(
-                        "table `{}`, row `{}`: {} values given but the table has {} columns ({})",
-                        t.id,
-                        row.id,
-                        typed.len(),
-                        ncols,
-                        t.columns
-                            .iter()
-                            .map(|c| c.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
+            self.check_width(t, r, "values", typed.len());
             for (c, v) in typed.iter().enumerate().take(ncols) {
                 if let Some(v) = v {
-                    let precision = t.columns[c].precision;
-                    if v.normalize().scale() > precision {
-                        self.err(
-                            &t.id,
-                            format!(
-                                "table `{}`, row `{}`, column `{}`: {} has more decimals than the column's {}",
-                                t.id, row.id, t.columns[c].id, v, precision
-                            ),
-                        );
+                    self.check_precision(t, r, c, "values", *v);
+                    if row.refs.contains_key(&t.columns[c].id) {
+                        typed_beside_ref.push((c, *v));
+                        continue;
                     }
                 }
                 out[c] = *v;
@@ -184,8 +196,9 @@ impl Cx<'_> {
         } else if row.refs.is_empty() && !t.sum_of.is_empty() {
             for (c, col) in t.columns.iter().enumerate() {
                 let mut total: Option<Decimal> = None;
-                for source in &t.sum_of {
-                    if let Some(v) = self.lookup(t, row, source, &row.id, Some(&col.id)) {
+                for (k, source) in t.sum_of.iter().enumerate() {
+                    let path = format!("sum_of.{k}");
+                    if let Some(v) = self.lookup(t, row, &path, source, &row.id, Some(&col.id)) {
                         total = Some(total.unwrap_or_default() + v);
                     }
                 }
@@ -193,9 +206,11 @@ impl Cx<'_> {
             }
         }
         for (col, target) in &row.refs {
+            let path = format!("rows.{r}.refs.{col}");
             let Some(c) = t.columns.iter().position(|x| &x.id == col) else {
                 self.err(
                     &t.id,
+                    &path,
                     format!(
                         "table `{}`, row `{}`: reference for unknown column `{col}`",
                         t.id, row.id
@@ -203,19 +218,11 @@ impl Cx<'_> {
                 );
                 continue;
             };
-            if row.values.as_ref().and_then(|v| v.get(c).copied().flatten()).is_some() {
-                self.err(
-                    &t.id,
-                    format!(
-                        "table `{}`, row `{}`, column `{col}`: both a typed value and a reference",
-                        t.id, row.id
-                    ),
-                );
-            }
             let mut parts = target.split('/');
             let (Some(tid), Some(rid)) = (parts.next(), parts.next()) else {
                 self.err(
                     &t.id,
+                    &path,
                     format!(
                         "table `{}`, row `{}`: reference `{target}` must be `table/row` or `table/row/column`",
                         t.id, row.id
@@ -224,9 +231,58 @@ impl Cx<'_> {
                 continue;
             };
             let cid = parts.next();
-            out[c] = self.lookup(t, row, tid, rid, cid.or(Some(col)));
+            out[c] = self.lookup(t, row, &path, tid, rid, cid.or(Some(col)));
+        }
+        // A typed figure beside a reference is a control of the referenced value.
+        for (c, typed) in typed_beside_ref {
+            let target = &row.refs[&t.columns[c].id];
+            self.control(
+                Control {
+                    table: t,
+                    row,
+                    column: c,
+                    typed,
+                    path: format!("rows.{r}.values.{c}"),
+                    against: format!("the value taken from `{target}`"),
+                },
+                out[c],
+            );
         }
         out
+    }
+
+    fn check_width(&mut self, t: &Table, r: usize, key: &str, given: usize) {
+        let ncols = t.columns.len();
+        if given != ncols {
+            let ids: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+            self.err(
+                &t.id,
+                &format!("rows.{r}.{key}"),
+                format!(
+                    "table `{}`, row `{}`: {given} {key} given but the table has {ncols} columns ({})",
+                    t.id,
+                    t.rows[r].id,
+                    ids.join(", ")
+                ),
+            )
+            .hint = Some("write `~` for an empty cell".into());
+        }
+    }
+
+    fn check_precision(&mut self, t: &Table, r: usize, c: usize, key: &str, v: Decimal) {
+        let precision = t.columns[c].precision;
+        if v.normalize().scale() > precision {
+            let col = &t.columns[c];
+            self.err(
+                &t.id,
+                &format!("rows.{r}.{key}.{c}"),
+                format!(
+                    "table `{}`, row `{}`, column `{}`: {v} has more decimals than the column's {precision}",
+                    t.id, t.rows[r].id, col.id
+                ),
+            )
+            .label = Some(format!("at most {precision} decimals in `{}`", col.title));
+        }
     }
 
     /// The value of `table/row/column` in another table. With a column id that the other table
@@ -235,19 +291,24 @@ impl Cx<'_> {
         &mut self,
         from: &Table,
         row: &Row,
+        path: &str,
         tid: &str,
         rid: &str,
         cid: Option<&str>,
     ) -> Option<Decimal> {
         let plan = self.plan;
         let Some(other) = plan.tables.get(tid) else {
-            self.err(
+            let known: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
+            let close = crate::check::closest(tid, &known);
+            let d = self.err(
                 &from.id,
+                path,
                 format!(
                     "table `{}`, row `{}`: refers to table `{tid}`, which does not exist",
                     from.id, row.id
                 ),
             );
+            d.hint = close.map(|c| format!("did you mean `{c}`?"));
             return None;
         };
         if !self.table(tid) {
@@ -255,13 +316,17 @@ impl Cx<'_> {
         }
         let other = &other.value;
         let Some(r) = other.rows.iter().position(|x| x.id == rid) else {
-            self.err(
+            let known: Vec<&str> = other.rows.iter().map(|x| x.id.as_str()).collect();
+            let close = crate::check::closest(rid, &known);
+            let d = self.err(
                 &from.id,
+                path,
                 format!(
                     "table `{}`, row `{}`: table `{tid}` has no row `{rid}`",
                     from.id, row.id
                 ),
             );
+            d.hint = close.map(|c| format!("did you mean `{c}`?"));
             return None;
         };
         let c = match cid.and_then(|cid| other.columns.iter().position(|x| x.id == cid)) {
@@ -270,6 +335,7 @@ impl Cx<'_> {
             None => {
                 self.err(
                     &from.id,
+                    path,
                     format!(
                         "table `{}`, row `{}`: table `{tid}` has no column `{}`",
                         from.id,
@@ -295,6 +361,7 @@ impl Cx<'_> {
             SumState::Busy => {
                 self.err(
                     &t.id,
+                    &format!("rows.{r}.sum"),
                     format!(
                         "table `{}`, row `{}`: sum rows refer to each other in a cycle",
                         t.id, t.rows[r].id
@@ -306,10 +373,12 @@ impl Cx<'_> {
         }
         state[r] = SumState::Busy;
         let row = &t.rows[r];
+        let path = format!("rows.{r}.sum");
         let terms: Vec<usize> = match &row.sum {
             None => {
                 self.err(
                     &t.id,
+                    &format!("rows.{r}"),
                     format!(
                         "table `{}`, row `{}`: a sum row needs `sum: all` or `sum: [row ids]`",
                         t.id, row.id
@@ -323,6 +392,7 @@ impl Cx<'_> {
             Some(SumSpec::Keyword(k)) => {
                 self.err(
                     &t.id,
+                    &path,
                     format!(
                         "table `{}`, row `{}`: `sum: {k}` is not understood; use `all` or a list of row ids",
                         t.id, row.id
@@ -332,23 +402,36 @@ impl Cx<'_> {
             }
             Some(SumSpec::Of(ids)) => {
                 let mut terms = Vec::new();
-                for id in ids {
+                for (k, id) in ids.iter().enumerate() {
+                    let term_path = format!("{path}.{k}");
                     match t.rows.iter().position(|x| &x.id == id) {
                         Some(i) if t.rows[i].kind == RowKind::Group => {
                             terms.extend(group_members(t, i));
                         }
-                        Some(i) if i == r => self.err(
-                            &t.id,
-                            format!("table `{}`, row `{}`: a sum cannot include itself", t.id, id),
-                        ),
+                        Some(i) if i == r => {
+                            self.err(
+                                &t.id,
+                                &term_path,
+                                format!(
+                                    "table `{}`, row `{}`: a sum cannot include itself",
+                                    t.id, id
+                                ),
+                            );
+                        }
                         Some(i) => terms.push(i),
-                        None => self.err(
-                            &t.id,
-                            format!(
-                                "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
-                                t.id, row.id
-                            ),
-                        ),
+                        None => {
+                            let known: Vec<&str> = t.rows.iter().map(|x| x.id.as_str()).collect();
+                            let close = crate::check::closest(id, &known);
+                            let d = self.err(
+                                &t.id,
+                                &term_path,
+                                format!(
+                                    "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
+                                    t.id, row.id
+                                ),
+                            );
+                            d.hint = close.map(|c| format!("did you mean `{c}`?"));
+                        }
                     }
                 }
                 terms
@@ -369,6 +452,142 @@ impl Cx<'_> {
         }
         values[r] = total.into_iter().map(Some).collect();
         state[r] = SumState::Done;
+    }
+
+    /// Checks the `control:` figures of every row of a computed table.
+    fn row_controls(&mut self, t: &Table, values: &[Vec<Option<Decimal>>]) {
+        for (r, row) in t.rows.iter().enumerate() {
+            let Some(controls) = &row.control else { continue };
+            self.check_width(t, r, "control", controls.len());
+            for (c, typed) in controls.iter().enumerate().take(t.columns.len()) {
+                let Some(typed) = typed else { continue };
+                self.check_precision(t, r, c, "control", *typed);
+                self.control(
+                    Control {
+                        table: t,
+                        row,
+                        column: c,
+                        typed: *typed,
+                        path: format!("rows.{r}.control.{c}"),
+                        against: "the computed value".into(),
+                    },
+                    values[r][c],
+                );
+            }
+        }
+    }
+
+    /// Compares a typed control figure with the computed value.
+    fn control(&mut self, ctl: Control<'_>, computed: Option<Decimal>) {
+        self.controls += 1;
+        let computed_value = computed.unwrap_or_default();
+        if computed_value == ctl.typed {
+            return;
+        }
+        let col = &ctl.table.columns[ctl.column];
+        let unit = &ctl.table.unit;
+        let p = col.precision;
+        let fmt = |v: Decimal| format!("{} {unit}", format_amount(v, p));
+        let diff = ctl.typed - computed_value;
+        let message = format!(
+            "control figure does not match: {} › {} › {}: typed {}, computed {}, difference {}{}",
+            ctl.table.id,
+            ctl.row.label,
+            col.title,
+            fmt(ctl.typed),
+            if computed.is_some() {
+                fmt(computed_value)
+            } else {
+                "nothing (the cell is empty)".to_string()
+            },
+            if diff > Decimal::ZERO { "+" } else { "" },
+            fmt(diff),
+        );
+        let label = format!("typed {}, computed {}", fmt(ctl.typed), fmt(computed_value));
+        let hint = format!(
+            "the typed figure is checked against {}; correct the detail rows or the control",
+            ctl.against
+        );
+        let d = self.err(&ctl.table.id, &ctl.path, message);
+        d.label = Some(label);
+        d.hint = Some(hint);
+    }
+
+    /// The plan's budget frame must equal the cell it names.
+    fn budget_frame(&mut self) {
+        let plan = self.plan;
+        let meta = &plan.meta;
+        let Some(frame) = &meta.value.budget_frame else {
+            return;
+        };
+        let at = |path: &str| plan.pos(&meta.file, path);
+        let parts: Vec<&str> = frame.cell.split('/').collect();
+        let [tid, rid, cid] = parts[..] else {
+            self.diags.push(
+                Diagnostic::error(
+                    &meta.file,
+                    format!(
+                        "budget_frame.cell `{}` must be `table/row/column`",
+                        frame.cell
+                    ),
+                )
+                .at_pos(at("budget_frame.cell")),
+            );
+            return;
+        };
+        let Some(table) = plan.tables.get(tid) else {
+            self.diags.push(
+                Diagnostic::error(
+                    &meta.file,
+                    format!("budget_frame.cell: there is no table `{tid}`"),
+                )
+                .at_pos(at("budget_frame.cell")),
+            );
+            return;
+        };
+        if !self.done.contains_key(tid) {
+            return; // the table has errors of its own
+        }
+        let t = &table.value;
+        let (Some(r), Some(c)) = (
+            t.rows.iter().position(|x| x.id == rid),
+            t.columns.iter().position(|x| x.id == cid),
+        ) else {
+            self.diags.push(
+                Diagnostic::error(
+                    &meta.file,
+                    format!("budget_frame.cell: table `{tid}` has no row `{rid}` or no column `{cid}`"),
+                )
+                .at_pos(at("budget_frame.cell")),
+            );
+            return;
+        };
+        self.controls += 1;
+        let computed = self.done[tid][r][c].unwrap_or_default();
+        if computed != frame.amount {
+            let p = t.columns[c].precision;
+            let unit = &t.unit;
+            let fmt = |v: Decimal| format!("{} {unit}", format_amount(v, p));
+            let diff = computed - frame.amount;
+            self.diags.push(
+                Diagnostic::error(
+                    &meta.file,
+                    format!(
+                        "{} › {} › {} is {}, but the budget frame is {} (difference {}{})",
+                        tid,
+                        t.rows[r].label,
+                        t.columns[c].title,
+                        fmt(computed),
+                        fmt(frame.amount),
+                        if diff > Decimal::ZERO { "+" } else { "" },
+                        fmt(diff)
+                    ),
+                )
+                .at_pos(at("budget_frame.amount"))
+                .with_label(format!("the frame decided: {}", fmt(frame.amount)))
+                .with_hint(format!("the computed cell is `{}`", frame.cell)),
+            );
+        }
     }
 }
 

@@ -1,16 +1,27 @@
 //! Diagnostics: what went wrong with the content, and where.
+//!
+//! Rendered like `rustc` or `cargo` with `codespan-reporting` (file:line:column, the source line
+//! with a caret, the message, a hint), or as JSON for editors and CI annotations.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+use crate::content::spans::Pos;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// One problem found in the content, pointing at a file and, where known, a line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path as the user gave it (relative to the working directory where possible).
@@ -18,6 +29,10 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// Text shown at the caret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
@@ -29,7 +44,15 @@ impl Diagnostic {
             line: None,
             column: None,
             message: message.into(),
+            label: None,
             hint: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
         }
     }
 
@@ -39,12 +62,30 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the position when one is known.
+    pub fn at_pos(self, pos: Option<Pos>) -> Self {
+        match pos {
+            Some(p) => self.at(p.line, p.column),
+            None => self,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
+/// One line: `error: file:line:col: message`.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
@@ -64,13 +105,14 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, "{}", self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, " (hint: {hint})")?;
         }
         Ok(())
     }
 }
 
-/// The content has errors: the command fails with exit code 1 and prints every diagnostic.
+/// The content has errors: the command fails with exit code 1 and prints every diagnostic
+/// (warnings found on the way included).
 #[derive(Debug)]
 pub struct ContentError(pub Vec<Diagnostic>);
 
@@ -82,17 +124,142 @@ impl fmt::Display for ContentError {
             }
             write!(f, "{d}")?;
         }
-        let errors = self
-            .0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        write!(
-            f,
-            "\n{errors} error{} in the content",
-            if errors == 1 { "" } else { "s" }
-        )
+        Ok(())
     }
 }
 
 impl std::error::Error for ContentError {}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people: source line, caret, message, hint.
+    #[default]
+    Human,
+    /// A JSON array of diagnostics on stdout, for editors and CI.
+    Json,
+}
+
+/// Renders diagnostics for people, with the offending source line and a caret under the
+/// position, followed by a summary line.
+pub fn render_human(diags: &[Diagnostic]) -> String {
+    let mut files = SimpleFiles::new();
+    let config = term::Config::default();
+    let mut out = String::new();
+    for d in diags {
+        let mut cs = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_message(&d.message);
+        if let (Some(file), Some(line)) = (&d.file, d.line) {
+            // Long lines (minified or garbage input) are not worth showing.
+            let text = read_source(file)
+                .filter(|t| t.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.len() <= 400));
+            if let Some(text) = text {
+                let range = byte_range(&text, line, d.column.unwrap_or(1));
+                let id = files.add(file.display().to_string(), text);
+                let mut label = Label::primary(id, range);
+                if let Some(l) = &d.label {
+                    label = label.with_message(l);
+                }
+                cs = cs.with_labels(vec![label]);
+            }
+        }
+        if cs.labels.is_empty() {
+            if let Some(file) = &d.file {
+                let place = match (d.line, d.column) {
+                    (Some(l), Some(c)) => format!("{}:{l}:{c}", file.display()),
+                    (Some(l), None) => format!("{}:{l}", file.display()),
+                    _ => file.display().to_string(),
+                };
+                cs = cs.with_notes(vec![format!("in {place}")]);
+            }
+            if let Some(l) = &d.label {
+                cs.notes.push(l.clone());
+            }
+        }
+        if let Some(hint) = &d.hint {
+            cs.notes.push(format!("hint: {hint}"));
+        }
+        let mut buf = Vec::new();
+        match term::emit_to_io_write(&mut buf, &config, &files, &cs) {
+            Ok(()) => out.push_str(&String::from_utf8_lossy(&buf)),
+            Err(_) => {
+                out.push_str(&d.to_string());
+                out.push('\n');
+            }
+        }
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    out.push_str(&summary(errors, warnings));
+    out
+}
+
+/// `2 errors, 1 warning`.
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// Diagnostics as a JSON array.
+pub fn render_json(diags: &[Diagnostic]) -> String {
+    let mut s = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".to_string());
+    s.push('\n');
+    s
+}
+
+fn read_source(file: &Path) -> Option<String> {
+    let meta = std::fs::metadata(file).ok()?;
+    if !meta.is_file() || meta.len() > crate::content::MAX_FILE_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(file).ok()
+}
+
+/// The byte range of the token at a 1-based line and column (up to the next space, comma or
+/// bracket; at least one character).
+fn byte_range(text: &str, line: usize, column: usize) -> std::ops::Range<usize> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let body = l.trim_end_matches(['\n', '\r']);
+            let col_byte = body
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map(|(b, _)| b)
+                .unwrap_or(body.len());
+            let rest = &body[col_byte..];
+            let len = rest
+                .char_indices()
+                .find(|(_, c)| matches!(c, ',' | ']' | '}' | '\t') || c.is_whitespace())
+                .map(|(b, _)| b)
+                .unwrap_or(rest.len());
+            let len = if len == 0 {
+                rest.chars().next().map(char::len_utf8).unwrap_or(0)
+            } else {
+                len
+            };
+            return start + col_byte..start + col_byte + len;
+        }
+        start += l.len();
+    }
+    text.len()..text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_the_token() {
+        let text = "a: 1\nvalues: [12a, 3]\n";
+        assert_eq!(&text[byte_range(text, 2, 10)], "12a");
+        assert_eq!(&text[byte_range(text, 1, 4)], "1");
+    }
+}

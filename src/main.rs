@@ -4,20 +4,24 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vplan::cli::{Cli, Command};
-use vplan::diag::ContentError;
+use vplan::diag::{self, ContentError, Format};
 use vplan::progress::Progress;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let progress = Progress { quiet: cli.quiet };
-    let result = match &cli.command {
-        Command::Build(args) => vplan::cmd::build::run(args, &progress),
+    let (result, format) = match &cli.command {
+        Command::Build(args) => (vplan::cmd::build::run(args, &progress), args.report.format),
+        Command::Check(args) => (vplan::cmd::check::run(args, &progress), args.report.format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => match err.downcast_ref::<ContentError>() {
-            Some(content) => {
-                eprintln!("{content}");
+            Some(ContentError(diags)) => {
+                match format {
+                    Format::Json => print!("{}", diag::render_json(diags)),
+                    Format::Human => eprint!("{}", diag::render_human(diags)),
+                }
                 ExitCode::from(1)
             }
             None => {

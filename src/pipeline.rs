@@ -10,7 +10,7 @@ use typst::foundations::Datetime;
 use crate::check;
 use crate::compute::{self, Computed};
 use crate::content::{self, Plan};
-use crate::diag::{ContentError, Diagnostic};
+use crate::diag::{ContentError, Diagnostic, Severity};
 use crate::progress::Progress;
 use crate::render::{self, Renderer};
 
@@ -20,18 +20,43 @@ use crate::typeset::{self, ExportOptions, PlanWorld};
 pub struct Checked {
     pub plan: Plan,
     pub computed: Computed,
+    /// Problems that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads a content directory, checks it and computes every figure.
+/// Loads a content directory, checks it and computes every figure. Any error (warnings
+/// included when `deny_warnings`) fails with a [`ContentError`] holding every diagnostic.
 pub fn load_and_compute(content_dir: &Path, progress: &Progress) -> Result<Checked> {
+    load_checked(content_dir, progress, false)
+}
+
+/// [`load_and_compute`], with warnings turned into errors when `deny_warnings`.
+pub fn load_checked(content_dir: &Path, progress: &Progress, deny_warnings: bool) -> Result<Checked> {
     let plan = content::load(content_dir, progress)?;
     let mut diags = check::check(&plan);
-    match compute::compute(&plan) {
-        Ok(computed) if diags.is_empty() => Ok(Checked { plan, computed }),
-        Ok(_) => Err(ContentError(diags).into()),
+    let computed = match compute::compute(&plan) {
+        Ok(computed) => Some(computed),
         Err(ContentError(more)) => {
             diags.extend(more);
-            Err(ContentError(diags).into())
+            None
+        }
+    };
+    if deny_warnings {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+    }
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
+    match computed {
+        Some(computed) if errors.is_empty() => Ok(Checked {
+            plan,
+            computed,
+            warnings,
+        }),
+        _ => {
+            let mut all = errors;
+            all.extend(warnings);
+            Err(ContentError(all).into())
         }
     }
 }
@@ -70,7 +95,7 @@ pub fn typeset(checked: &Checked, templates_dir: &Path) -> Result<Built> {
         )])
     })?;
     let t = Instant::now();
-    let world = PlanWorld::new(typst_source, &assets, date)?;
+    let world = PlanWorld::new(typst_source, templates_dir, &assets, date)?;
     let doc = typeset::compile(&world)?;
     timings.push(("compile", t.elapsed()));
 
@@ -132,13 +157,13 @@ fn civil_from_days(z: i64) -> (i32, u8, u8) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
 }
 
-/// File stem of the plan's PDF, e.g. `2024-servicenamnden-verksamhetsplan`.
+/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`.
 pub fn document_stem(plan: &Plan) -> String {
     let meta = &plan.meta.value;
     format!("{}-{}-verksamhetsplan", meta.year, slug(&meta.namnd))
 }
 
-/// A file-name-safe ASCII slug: `Servicenämnden` → `servicenamnden`.
+/// A file-name-safe ASCII slug: `Kulturnämnden` → `kulturnamnden`.
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
     for ch in text.to_lowercase().chars() {
@@ -170,7 +195,7 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("Servicenämnden"), "servicenamnden");
+        assert_eq!(slug("Kulturnämnden"), "kulturnamnden");
         assert_eq!(slug("Nämnden för Öst & Väst"), "namnden-for-ost-vast");
         assert_eq!(slug("!!!"), "plan");
     }
@@ -178,6 +203,7 @@ mod tests {
     #[test]
     fn epoch_dates() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_683), (2023, 11, 21));
+        assert_eq!(civil_from_days(19_682), (2023, 11, 21));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
     }
 }

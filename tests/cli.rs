@@ -118,7 +118,7 @@ fn content_error_names_file_and_line_and_exits_1() {
         content.join("tables/driftbudget.yaml"),
         fs::read_to_string(content.join("tables/driftbudget.yaml"))
             .unwrap()
-            .replace("values: [8750, 8900]", "values: [8750, 8900]\n    colour: red"),
+            .replace("label: Simhall,", "label: Simhall, colour: red,"),
     )
     .unwrap();
     let out = vplan(

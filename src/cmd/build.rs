@@ -13,7 +13,9 @@ use crate::progress::Progress;
 
 pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
     let start = Instant::now();
-    let checked = pipeline::load_and_compute(&args.project.content, progress)?;
+    let checked =
+        pipeline::load_checked(&args.project.content, progress, args.report.deny_warnings)?;
+    super::report_warnings(&checked.warnings, args.report.format, progress);
     let built = pipeline::typeset(&checked, &args.project.templates)?;
     for (phase, took) in &built.timings {
         progress.say(format_args!("{phase}: {:.0} ms", took.as_secs_f64() * 1000.0));

@@ -13,8 +13,9 @@
 //! ```
 
 pub mod model;
+pub mod spans;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,7 @@ use walkdir::WalkDir;
 use crate::diag::{ContentError, Diagnostic};
 use crate::progress::Progress;
 pub use model::*;
+use spans::{Pos, SpanIndex};
 
 /// An item together with the file it was loaded from.
 #[derive(Debug, Clone)]
@@ -43,6 +45,16 @@ pub struct Plan {
     pub internal_control: Option<Sourced<InternalControl>>,
     /// Tables by id.
     pub tables: BTreeMap<String, Sourced<Table>>,
+    /// Positions of the values of every file loaded.
+    pub spans: HashMap<PathBuf, SpanIndex>,
+}
+
+impl Plan {
+    /// Line and column of the value at `path` (e.g. `rows.3.values.1`) in a content file, or of
+    /// its nearest enclosing value.
+    pub fn pos(&self, file: &Path, path: &str) -> Option<Pos> {
+        self.spans.get(file)?.nearest(path)
+    }
 }
 
 /// Largest content file accepted; a plan's files are a few kilobytes each.
@@ -56,9 +68,15 @@ pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
         anyhow::bail!("content directory {} does not exist", dir.display());
     }
     let mut diags = Vec::new();
+    let mut spans = HashMap::new();
+    let root = dir
+        .canonicalize()
+        .with_context(|| format!("cannot read content directory {}", dir.display()))?;
     let mut loader = Loader {
         progress,
         diags: &mut diags,
+        spans: &mut spans,
+        root,
     };
 
     let meta = loader.file::<PlanMeta>(&dir.join("plan.yaml"), true);
@@ -96,6 +114,7 @@ pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
             goals,
             internal_control,
             tables,
+            spans,
         }),
         _ => Err(ContentError(diags).into()),
     }
@@ -104,6 +123,9 @@ pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
 struct Loader<'a> {
     progress: &'a Progress,
     diags: &'a mut Vec<Diagnostic>,
+    spans: &'a mut HashMap<PathBuf, SpanIndex>,
+    /// The canonical content directory: no file outside it is read.
+    root: PathBuf,
 }
 
 impl Loader<'_> {
@@ -151,6 +173,27 @@ impl Loader<'_> {
 
     fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<Sourced<T>> {
         self.progress.say(format_args!("loading {}", path.display()));
+        match path.canonicalize() {
+            Ok(real) if real.starts_with(&self.root) => {}
+            Ok(real) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "refusing to read this file: it is a link to {}, outside the content directory",
+                            real.display()
+                        ),
+                    )
+                    .with_hint("copy the file into the content directory instead"),
+                );
+                return None;
+            }
+            Err(e) => {
+                self.diags
+                    .push(Diagnostic::error(path, format!("cannot read the file: {e}")));
+                return None;
+            }
+        }
         let text = match read_text(path) {
             Ok(t) => t,
             Err(e) => {
@@ -159,17 +202,26 @@ impl Loader<'_> {
                 return None;
             }
         };
+        if let Some(pos) = spans::too_deep(&text, spans::MAX_DEPTH) {
+            self.diags.push(
+                Diagnostic::error(
+                    path,
+                    format!("the YAML is nested more than {} levels deep", spans::MAX_DEPTH),
+                )
+                .at(pos.line, pos.column),
+            );
+            return None;
+        }
         match serde_yaml::from_str::<T>(&text) {
-            Ok(value) => Some(Sourced {
-                file: path.to_path_buf(),
-                value,
-            }),
+            Ok(value) => {
+                self.spans.insert(path.to_path_buf(), SpanIndex::new(&text));
+                Some(Sourced {
+                    file: path.to_path_buf(),
+                    value,
+                })
+            }
             Err(e) => {
-                let mut d = Diagnostic::error(path, yaml_message(&e));
-                if let Some(loc) = e.location() {
-                    d = d.at(loc.line(), loc.column());
-                }
-                self.diags.push(d);
+                self.diags.push(yaml_diagnostic(path, &e));
                 None
             }
         }
@@ -199,11 +251,53 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// serde_yaml's message without its trailing " at line X column Y" (we print the position).
-fn yaml_message(e: &serde_yaml::Error) -> String {
-    let msg = e.to_string();
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg,
+/// A serde_yaml error as a diagnostic: its position, its message in plain words, and for an
+/// unknown key the closest known one.
+fn yaml_diagnostic(path: &Path, e: &serde_yaml::Error) -> Diagnostic {
+    let full = e.to_string();
+    // serde_yaml appends " at line X column Y"; the position is printed separately.
+    let msg = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    let mut d = Diagnostic::error(path, msg.clone());
+    if let Some(loc) = e.location() {
+        d = d.at(loc.line(), loc.column());
+    }
+    if let Some(hint) = unknown_field_hint(&msg) {
+        d = d.with_hint(hint);
+    }
+    if let Some(plain) = not_an_amount(&msg) {
+        d.message = plain;
+        d = d.with_hint(
+            "write amounts as plain numbers: 1234.5 or -23.2 (no spaces, a point for decimals, at most 28 digits); `~` for an empty cell",
+        );
+    }
+    d
+}
+
+/// rust_decimal's "invalid value: string \"12x5\", expected a Decimal type …" in plain words.
+fn not_an_amount(msg: &str) -> Option<String> {
+    if !msg.contains("expected a Decimal") {
+        return None;
+    }
+    let value = msg.split('"').nth(1).unwrap_or("?");
+    let place = msg.split(": invalid value").next().unwrap_or("");
+    Some(format!("{place}: `{value}` is not an amount"))
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`": "did you mean `a`?".
+fn unknown_field_hint(msg: &str) -> Option<String> {
+    let rest = &msg[msg.find("unknown field `")? + "unknown field `".len()..];
+    let field = &rest[..rest.find('`')?];
+    let expected: Vec<&str> = rest[rest.find("expected")?..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    match crate::check::closest(field, &expected) {
+        Some(close) => Some(format!("did you mean `{close}`?")),
+        None if !expected.is_empty() => Some(format!("known keys: {}", expected.join(", "))),
+        None => None,
     }
 }

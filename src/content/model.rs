@@ -44,6 +44,19 @@ pub struct PlanMeta {
     /// Heading of the appendix list in the table of contents.
     #[serde(default = "default_appendix_heading")]
     pub appendix_heading: String,
+    /// The nämnd's budget frame from the council decision, checked against a computed cell.
+    #[serde(default)]
+    pub budget_frame: Option<BudgetFrame>,
+}
+
+/// A typed figure from a decision that a computed cell must equal.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetFrame {
+    /// The amount decided.
+    pub amount: Decimal,
+    /// The cell that must equal it: `table/row/column`.
+    pub cell: String,
 }
 
 fn default_appendix_heading() -> String {
@@ -354,6 +367,10 @@ pub struct Row {
     /// For a sum row: `all` (every data row of the table) or a list of row or group ids.
     #[serde(default)]
     pub sum: Option<SumSpec>,
+    /// Typed control figures, one per column (`~` where there is none): each is checked
+    /// against the computed value, like a balance assertion. Never printed.
+    #[serde(default)]
+    pub control: Option<Vec<Option<Decimal>>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]

@@ -94,9 +94,15 @@ impl Renderer {
             message.push_str(&format!(": {inner}"));
             source = inner.source();
         }
+        let column = match (e.range(), std::fs::read_to_string(&file)) {
+            (Some(range), Ok(text)) => text.get(..range.start).map_or(1, |before| {
+                before.chars().rev().take_while(|&c| c != '\n').count() + 1
+            }),
+            _ => 1,
+        };
         let mut d = Diagnostic::error(file, format!("template error: {message}"));
         if let Some(line) = e.line() {
-            d = d.at(line, 1);
+            d = d.at(line, column);
         }
         ContentError(vec![d]).into()
     }

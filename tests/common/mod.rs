@@ -96,3 +96,89 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A scratch copy of a fixture plan as `content/` in a temporary project directory.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn of(fixture_name: &str) -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(fixture_name), &dir.path().join("content"));
+        Scratch { dir }
+    }
+
+    pub fn content(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    /// Replaces `from` by `to` in a content file (which must contain `from`).
+    pub fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.content().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    pub fn write(&self, file: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.content().join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    /// Runs `vplan <cmd> --content content --templates <repo templates> [args]` in the project.
+    pub fn run(&self, cmd: &str, args: &[&str]) -> Output {
+        let templates = root().join("templates");
+        let mut all = vec![cmd, "--templates", templates.to_str().unwrap()];
+        all.extend_from_slice(args);
+        vplan_timed(self.dir.path(), &all)
+    }
+}
+
+/// Runs vplan and fails the test if it takes longer than 60 s (a hang) or panics.
+pub fn vplan_timed(dir: &Path, args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vplan"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the vplan binary runs");
+    // Read the pipes in threads so that a chatty child cannot block on a full pipe.
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            pipe.read_to_end(&mut buf).unwrap();
+            buf
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("vplan {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "vplan panicked: {err}");
+    assert!(
+        matches!(out.status.code(), Some(0..=2)),
+        "vplan exited with {:?}: {err}",
+        out.status
+    );
+    out
+}

@@ -1,0 +1,246 @@
+//! Where each value of a YAML file is: an index from a value's path (`rows.3.values.1`) to its
+//! line and column, built from `saphyr-parser`'s events. `serde_yaml` reports positions only for
+//! the errors it finds itself; every later error (a sum that does not add up, a reference that
+//! does not resolve) finds its position here.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser};
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Positions of the values of one YAML document, by path.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIndex {
+    values: HashMap<String, Pos>,
+}
+
+impl SpanIndex {
+    /// Indexes a YAML text. A text with syntax errors is indexed up to the error (serde_yaml
+    /// reports the error itself).
+    pub fn new(text: &str) -> Self {
+        let mut builder = Builder::default();
+        for item in Parser::new_from_str(text) {
+            let Ok((event, span)) = item else { break };
+            let pos = Pos {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            };
+            builder.event(event, pos);
+        }
+        SpanIndex {
+            values: builder.values,
+        }
+    }
+
+    /// Position of the value at `path` (segments joined with `.`; `""` is the document).
+    pub fn get(&self, path: &str) -> Option<Pos> {
+        self.values.get(path).copied()
+    }
+
+    /// Position of the value at `path`, or of its nearest ancestor that has one.
+    pub fn nearest(&self, path: &str) -> Option<Pos> {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.get(p) {
+                return Some(pos);
+            }
+            match p.rfind('.') {
+                Some(i) => p = &p[..i],
+                None => return self.get(""),
+            }
+        }
+    }
+}
+
+/// Deepest nesting a content file may have; a real plan needs fewer than 15 levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// Finds the first place where the YAML text nests deeper than `max` levels, reading no
+/// further than that (YAML parsers slow down quadratically on deep flow nesting, so this runs
+/// before the full parse).
+pub fn too_deep(text: &str, max: usize) -> Option<Pos> {
+    let mut depth = 0usize;
+    for item in Parser::new_from_str(text) {
+        let (event, span) = match item {
+            Ok(ok) => ok,
+            // The scanner gives up on deep flow nesting by itself.
+            Err(e) if e.info().contains("recursion limit") => {
+                return Some(Pos {
+                    line: e.marker().line(),
+                    column: e.marker().col() + 1,
+                });
+            }
+            Err(_) => return None,
+        };
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > max {
+                    return Some(Pos {
+                        line: span.start.line(),
+                        column: span.start.col() + 1,
+                    });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+enum Frame {
+    Map { key: Option<String>, expect_key: bool },
+    Seq { index: usize },
+}
+
+#[derive(Default)]
+struct Builder {
+    values: HashMap<String, Pos>,
+    stack: Vec<Frame>,
+    /// Path segments of the open containers below the document root.
+    path: Vec<String>,
+    /// Nesting depth of containers that are mapping keys (ignored).
+    in_complex_key: usize,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, pos: Pos) {
+        match event {
+            Event::Scalar(value, ..) => {
+                if self.in_complex_key > 0 {
+                    return;
+                }
+                if let Some(Frame::Map { key, expect_key }) = self.stack.last_mut() {
+                    if *expect_key {
+                        *key = Some(value.into_owned());
+                        *expect_key = false;
+                        return;
+                    }
+                }
+                self.record(pos);
+                self.value_done();
+            }
+            Event::Alias(_) => {
+                if self.in_complex_key == 0 && !self.at_key() {
+                    self.record(pos);
+                    self.value_done();
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if self.in_complex_key > 0 || self.at_key() {
+                    self.in_complex_key += 1;
+                    return;
+                }
+                let segment = self.record(pos);
+                if let Some(seg) = segment {
+                    self.path.push(seg);
+                }
+                self.stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Map {
+                        key: None,
+                        expect_key: true,
+                    }
+                } else {
+                    Frame::Seq { index: 0 }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if self.in_complex_key > 0 {
+                    self.in_complex_key -= 1;
+                    if self.in_complex_key == 0 {
+                        // The complex key is done; its value follows.
+                        if let Some(Frame::Map { key, expect_key }) = self.stack.last_mut() {
+                            *key = Some("?".to_string());
+                            *expect_key = false;
+                        }
+                    }
+                    return;
+                }
+                self.stack.pop();
+                if !self.stack.is_empty() {
+                    self.path.pop();
+                }
+                self.value_done();
+            }
+            _ => {}
+        }
+    }
+
+    fn at_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                expect_key: true,
+                ..
+            })
+        )
+    }
+
+    /// Records the position of the value starting here; returns its path segment (`None` for
+    /// the document root).
+    fn record(&mut self, pos: Pos) -> Option<String> {
+        let segment = match self.stack.last() {
+            None => None,
+            Some(Frame::Map { key, .. }) => Some(key.clone().unwrap_or_default()),
+            Some(Frame::Seq { index }) => Some(index.to_string()),
+        };
+        let mut full = self.path.join(".");
+        if let Some(seg) = &segment {
+            if !full.is_empty() {
+                full.push('.');
+            }
+            full.push_str(seg);
+        }
+        self.values.entry(full).or_insert(pos);
+        segment
+    }
+
+    fn value_done(&mut self) {
+        match self.stack.last_mut() {
+            Some(Frame::Map { expect_key, .. }) => *expect_key = true,
+            Some(Frame::Seq { index }) => *index += 1,
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_values() {
+        let text = "id: t\nrows:\n  - {id: a, values: [1, 2.5]}\n  - id: b\n    values:\n      - 3\n";
+        let ix = SpanIndex::new(text);
+        assert_eq!(ix.get("id"), Some(Pos { line: 1, column: 5 }));
+        assert_eq!(ix.get("rows.0"), Some(Pos { line: 3, column: 5 }));
+        assert_eq!(ix.get("rows.0.values.1"), Some(Pos { line: 3, column: 25 }));
+        assert_eq!(ix.get("rows.1.id"), Some(Pos { line: 4, column: 9 }));
+        assert_eq!(ix.get("rows.1.values.0"), Some(Pos { line: 6, column: 9 }));
+        assert_eq!(ix.nearest("rows.1.values.7"), Some(Pos { line: 6, column: 7 }));
+    }
+
+    #[test]
+    fn finds_deep_nesting_quickly() {
+        let deep = format!("a: {}{}", "[".repeat(200_000), "]".repeat(200_000));
+        let start = std::time::Instant::now();
+        assert!(too_deep(&deep, 64).is_some());
+        let block = (0..70).map(|i| format!("{}a:\n", "  ".repeat(i))).collect::<String>();
+        assert_eq!(too_deep(&block, 64).map(|p| p.line), Some(65));
+        assert!(start.elapsed().as_secs() < 5);
+        assert_eq!(too_deep("a: [[1]]", 64), None);
+    }
+
+    #[test]
+    fn survives_broken_yaml() {
+        let ix = SpanIndex::new("a: [1, 2\nb: {");
+        assert!(ix.get("b").is_none());
+    }
+}
