@@ -199,7 +199,18 @@ impl Cx<'_> {
                 for (k, source) in t.sum_of.iter().enumerate() {
                     let path = format!("sum_of.{k}");
                     if let Some(v) = self.lookup(t, row, &path, source, &row.id, Some(&col.id)) {
-                        total = Some(total.unwrap_or_default() + v);
+                        total = total.unwrap_or_default().checked_add(v);
+                        if total.is_none() {
+                            self.err(
+                                &t.id,
+                                &path,
+                                format!(
+                                    "table `{}`, row `{}`, column `{}`: the sum is too large to compute exactly",
+                                    t.id, row.id, col.id
+                                ),
+                            );
+                            break;
+                        }
                     }
                 }
                 out[c] = total;
@@ -442,15 +453,25 @@ impl Cx<'_> {
                 self.sum_row(t, i, values, state);
             }
         }
-        let mut total = vec![Decimal::ZERO; t.columns.len()];
+        let mut total: Vec<Option<Decimal>> = vec![Some(Decimal::ZERO); t.columns.len()];
         for &i in &terms {
             for (c, cell) in values[i].iter().enumerate() {
-                if let Some(v) = cell {
-                    total[c] += *v;
+                if let (Some(v), Some(acc)) = (cell, total[c]) {
+                    total[c] = acc.checked_add(*v);
+                    if total[c].is_none() {
+                        self.err(
+                            &t.id,
+                            &format!("rows.{r}"),
+                            format!(
+                                "table `{}`, row `{}`, column `{}`: the sum is too large to compute exactly",
+                                t.id, row.id, t.columns[c].id
+                            ),
+                        );
+                    }
                 }
             }
         }
-        values[r] = total.into_iter().map(Some).collect();
+        values[r] = total;
         state[r] = SumState::Done;
     }
 
@@ -488,7 +509,14 @@ impl Cx<'_> {
         let unit = &ctl.table.unit;
         let p = col.precision;
         let fmt = |v: Decimal| format!("{} {unit}", format_amount(v, p));
-        let diff = ctl.typed - computed_value;
+        let Some(diff) = ctl.typed.checked_sub(computed_value) else {
+            self.err(
+                &ctl.table.id,
+                &ctl.path,
+                "control figure does not match: the difference is too large to compute".into(),
+            );
+            return;
+        };
         let message = format!(
             "control figure does not match: {} › {} › {}: typed {}, computed {}, difference {}{}",
             ctl.table.id,
@@ -568,7 +596,7 @@ impl Cx<'_> {
             let p = t.columns[c].precision;
             let unit = &t.unit;
             let fmt = |v: Decimal| format!("{} {unit}", format_amount(v, p));
-            let diff = computed - frame.amount;
+            let diff = computed.checked_sub(frame.amount).unwrap_or(Decimal::MAX);
             self.diags.push(
                 Diagnostic::error(
                     &meta.file,

@@ -16,13 +16,13 @@ pub const MINUS: char = '\u{2212}';
 pub fn format_amount(value: Decimal, precision: u32) -> String {
     let rounded = value.round_dp_with_strategy(precision, RoundingStrategy::MidpointAwayFromZero);
     let negative = rounded.is_sign_negative() && !rounded.is_zero();
-    let mut abs = rounded.abs();
-    abs.rescale(precision);
-    let text = abs.to_string();
-    let (int_part, frac_part) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
-    };
+    let text = rounded.abs().to_string();
+    let (int_part, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    // Exactly `precision` decimals: pad what rounding left shorter.
+    let mut frac_part = frac.to_string();
+    while (frac_part.len() as u32) < precision {
+        frac_part.push('0');
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 3 + 4);
     if negative {
         out.push(MINUS);
@@ -34,9 +34,9 @@ pub fn format_amount(value: Decimal, precision: u32) -> String {
         }
         out.push(ch);
     }
-    if let Some(frac) = frac_part {
+    if precision > 0 {
         out.push(',');
-        out.push_str(frac);
+        out.push_str(&frac_part);
     }
     out
 }
