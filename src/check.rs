@@ -81,7 +81,8 @@ struct Checker<'a> {
 impl<'a> Checker<'a> {
     fn error(&mut self, file: &Path, path: &str, message: String) -> &mut Diagnostic {
         let pos = self.plan.pos(file, path);
-        self.diags.push(Diagnostic::error(file, message).at_pos(pos));
+        self.diags
+            .push(Diagnostic::error(file, message).at_pos(pos));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -91,12 +92,8 @@ impl<'a> Checker<'a> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !valid {
-            self.error(
-                file,
-                path,
-                format!("the {what} id `{id}` is not a slug"),
-            )
-            .hint = Some("ids use a-z, 0-9 and `-`, e.g. `strategi-digitalisering`".into());
+            self.error(file, path, format!("the {what} id `{id}` is not a slug"))
+                .hint = Some("ids use a-z, 0-9 and `-`, e.g. `strategi-digitalisering`".into());
             return;
         }
         let line = self.plan.pos(file, path).map(|p| p.line);
@@ -106,7 +103,9 @@ impl<'a> Checker<'a> {
                 None => first.display().to_string(),
             };
             self.error(file, path, format!("duplicate id `{id}` ({what})"))
-                .hint = Some(format!("`{id}` is already used at {at}; ids must be unique in the plan"));
+                .hint = Some(format!(
+                "`{id}` is already used at {at}; ids must be unique in the plan"
+            ));
         } else {
             self.ids.insert(id.to_string(), (file.to_path_buf(), line));
         }
@@ -117,14 +116,24 @@ impl<'a> Checker<'a> {
             self.goal(file, &format!("{path}.goals.{i}"), g);
         }
         for (i, a) in assignments.iter().enumerate() {
-            self.id(file, &format!("{path}.assignments.{i}.id"), "assignment", &a.id);
+            self.id(
+                file,
+                &format!("{path}.assignments.{i}.id"),
+                "assignment",
+                &a.id,
+            );
         }
     }
 
     fn goal(&mut self, file: &Path, path: &str, g: &Goal) {
         self.id(file, &format!("{path}.id"), "goal", &g.id);
         for (i, ind) in g.indicators.iter().enumerate() {
-            self.id(file, &format!("{path}.indicators.{i}.id"), "indicator", &ind.id);
+            self.id(
+                file,
+                &format!("{path}.indicators.{i}.id"),
+                "indicator",
+                &ind.id,
+            );
         }
     }
 
@@ -158,13 +167,29 @@ impl<'a> Checker<'a> {
                 Block::TextTable(t) => {
                     self.id(file, &format!("{bp}.text_table.id"), "table", &t.id);
                     for (j, row) in t.rows.iter().enumerate() {
-                        self.width(file, &format!("{bp}.text_table.rows.{j}.cells"), ("table", &t.id), &row.id, row.cells.len(), t.columns.len(), "cells");
+                        self.width(
+                            file,
+                            &format!("{bp}.text_table.rows.{j}.cells"),
+                            ("table", &t.id),
+                            &row.id,
+                            row.cells.len(),
+                            t.columns.len(),
+                            "cells",
+                        );
                     }
                 }
                 Block::Matrix(m) => {
                     self.id(file, &format!("{bp}.matrix.id"), "matrix", &m.id);
                     for (j, row) in m.rows.iter().enumerate() {
-                        self.width(file, &format!("{bp}.matrix.rows.{j}.marks"), ("matrix", &m.id), &row.id, row.marks.len(), m.columns.len(), "marks");
+                        self.width(
+                            file,
+                            &format!("{bp}.matrix.rows.{j}.marks"),
+                            ("matrix", &m.id),
+                            &row.id,
+                            row.marks.len(),
+                            m.columns.len(),
+                            "marks",
+                        );
                     }
                 }
                 Block::Perspectives => {
@@ -181,19 +206,30 @@ impl<'a> Checker<'a> {
                         self.error(
                             file,
                             &bp,
-                            "places the internal-control plan, but there is no internkontroll.yaml".into(),
+                            "places the internal-control plan, but there is no internkontroll.yaml"
+                                .into(),
                         );
                     }
                 }
                 Block::OrgChart(o) => {
-                    self.id(file, &format!("{bp}.org_chart.id"), "organisation chart", &o.id);
+                    self.id(
+                        file,
+                        &format!("{bp}.org_chart.id"),
+                        "organisation chart",
+                        &o.id,
+                    );
                     if o.alt.trim().is_empty() {
                         self.error(
                             file,
                             &format!("{bp}.org_chart.alt"),
-                            format!("organisation chart `{}` needs an alternative text (`alt`)", o.id),
+                            format!(
+                                "organisation chart `{}` needs an alternative text (`alt`)",
+                                o.id
+                            ),
                         )
-                        .hint = Some("describe what the chart shows, for readers who cannot see it".into());
+                        .hint = Some(
+                            "describe what the chart shows, for readers who cannot see it".into(),
+                        );
                     }
                 }
             }
@@ -202,7 +238,16 @@ impl<'a> Checker<'a> {
 
     /// A row of a text table or matrix has as many cells as the table has columns.
     #[allow(clippy::too_many_arguments)]
-    fn width(&mut self, file: &Path, path: &str, (what, id): (&str, &str), row: &str, given: usize, columns: usize, unit: &str) {
+    fn width(
+        &mut self,
+        file: &Path,
+        path: &str,
+        (what, id): (&str, &str),
+        row: &str,
+        given: usize,
+        columns: usize,
+        unit: &str,
+    ) {
         if given != columns {
             self.error(
                 file,

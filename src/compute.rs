@@ -87,7 +87,8 @@ impl Cx<'_> {
             .map(|t| t.file.clone())
             .unwrap_or_default();
         let pos = self.plan.pos(&file, path);
-        self.diags.push(Diagnostic::error(file, message).at_pos(pos));
+        self.diags
+            .push(Diagnostic::error(file, message).at_pos(pos));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -105,7 +106,10 @@ impl Cx<'_> {
             self.err(
                 id,
                 "id",
-                format!("tables refer to each other in a cycle: {}", cycle.join(" → ")),
+                format!(
+                    "tables refer to each other in a cycle: {}",
+                    cycle.join(" → ")
+                ),
             );
             return false;
         }
@@ -161,7 +165,10 @@ impl Cx<'_> {
                 self.err(
                     &t.id,
                     &format!("rows.{r}.sum"),
-                    format!("table `{}`, row `{}`: `sum` needs `kind: sum`", t.id, row.id),
+                    format!(
+                        "table `{}`, row `{}`: `sum` needs `kind: sum`",
+                        t.id, row.id
+                    ),
                 );
             }
             values[r] = self.data_row(t, r);
@@ -478,7 +485,9 @@ impl Cx<'_> {
     /// Checks the `control:` figures of every row of a computed table.
     fn row_controls(&mut self, t: &Table, values: &[Vec<Option<Decimal>>]) {
         for (r, row) in t.rows.iter().enumerate() {
-            let Some(controls) = &row.control else { continue };
+            let Some(controls) = &row.control else {
+                continue;
+            };
             self.check_width(t, r, "control", controls.len());
             for (c, typed) in controls.iter().enumerate().take(t.columns.len()) {
                 let Some(typed) = typed else { continue };
@@ -490,7 +499,7 @@ impl Cx<'_> {
                         column: c,
                         typed: *typed,
                         path: format!("rows.{r}.control.{c}"),
-                        against: "the computed value".into(),
+                        against: control_source(t, row),
                     },
                     values[r][c],
                 );
@@ -506,7 +515,7 @@ impl Cx<'_> {
             return;
         }
         let col = &ctl.table.columns[ctl.column];
-        let unit = &ctl.table.unit;
+        let unit = col.unit(ctl.table);
         let p = col.precision;
         let fmt = |v: Decimal| format!("{} {unit}", format_amount(v, p));
         let Some(diff) = ctl.typed.checked_sub(computed_value) else {
@@ -584,7 +593,9 @@ impl Cx<'_> {
             self.diags.push(
                 Diagnostic::error(
                     &meta.file,
-                    format!("budget_frame.cell: table `{tid}` has no row `{rid}` or no column `{cid}`"),
+                    format!(
+                        "budget_frame.cell: table `{tid}` has no row `{rid}` or no column `{cid}`"
+                    ),
                 )
                 .at_pos(at("budget_frame.cell")),
             );
@@ -594,7 +605,7 @@ impl Cx<'_> {
         let computed = self.done[tid][r][c].unwrap_or_default();
         if computed != frame.amount {
             let p = t.columns[c].precision;
-            let unit = &t.unit;
+            let unit = t.columns[c].unit(t);
             let fmt = |v: Decimal| format!("{} {unit}", format_amount(v, p));
             let diff = computed.checked_sub(frame.amount).unwrap_or(Decimal::MAX);
             self.diags.push(
@@ -626,13 +637,13 @@ enum SumState {
     Done,
 }
 
-/// The data rows that follow a group row, up to the next group row.
+/// The data rows that follow a group row, up to the next group or sum row: a sum row closes
+/// the group above it, so rows after a *Summa* never count into the group.
 fn group_members(t: &Table, group: usize) -> Vec<usize> {
     t.rows[group + 1..]
         .iter()
         .enumerate()
-        .take_while(|(_, row)| row.kind != RowKind::Group)
-        .filter(|(_, row)| row.kind == RowKind::Data)
+        .take_while(|(_, row)| row.kind == RowKind::Data)
         .map(|(i, _)| group + 1 + i)
         .collect()
 }
@@ -642,5 +653,19 @@ fn kind_name(kind: RowKind) -> &'static str {
         RowKind::Data => "data",
         RowKind::Group => "group",
         RowKind::Sum => "sum",
+    }
+}
+
+/// Where a row's computed value comes from, in words, for the hint of a failed control.
+fn control_source(t: &Table, row: &Row) -> String {
+    match row.kind {
+        RowKind::Sum => "the sum of the rows this row names under `sum`".into(),
+        _ if row.values.is_none() && !t.sum_of.is_empty() => format!(
+            "the sum of row `{}` in the {} tables of `sum_of` ({})",
+            row.id,
+            t.sum_of.len(),
+            t.sum_of.join(", ")
+        ),
+        _ => "the row's computed value".into(),
     }
 }

@@ -154,8 +154,11 @@ pub fn render_human(diags: &[Diagnostic]) -> String {
         .with_message(&d.message);
         if let (Some(file), Some(line)) = (&d.file, d.line) {
             // Long lines (minified or garbage input) are not worth showing.
-            let text = read_source(file)
-                .filter(|t| t.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.len() <= 400));
+            let text = read_source(file).filter(|t| {
+                t.lines()
+                    .nth(line.saturating_sub(1))
+                    .is_some_and(|l| l.len() <= 400)
+            });
             if let Some(text) = text {
                 let range = byte_range(&text, line, d.column.unwrap_or(1));
                 let id = files.add(file.display().to_string(), text);

@@ -31,7 +31,11 @@ pub fn load_and_compute(content_dir: &Path, progress: &Progress) -> Result<Check
 }
 
 /// [`load_and_compute`], with warnings turned into errors when `deny_warnings`.
-pub fn load_checked(content_dir: &Path, progress: &Progress, deny_warnings: bool) -> Result<Checked> {
+pub fn load_checked(
+    content_dir: &Path,
+    progress: &Progress,
+    deny_warnings: bool,
+) -> Result<Checked> {
     let plan = content::load(content_dir, progress)?;
     let mut diags = check::check(&plan);
     let computed = match compute::compute(&plan) {

@@ -39,7 +39,9 @@ fn empty_files() {
 
 #[test]
 fn binary_garbage() {
-    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     fails_with(CHAPTER, garbage, &["not valid UTF-8"]);
     // Valid UTF-8 but control characters and nonsense.
     fails_with(CHAPTER, "\u{0}\u{1}\u{7}{{[[::\u{feff}", &["error"]);
@@ -47,13 +49,21 @@ fn binary_garbage() {
 
 #[test]
 fn non_utf8_bytes() {
-    fails_with(CHAPTER, b"id: x\ntitle: \xff\xfe\n", &["not valid UTF-8", "offset 13"]);
+    fails_with(
+        CHAPTER,
+        b"id: x\ntitle: \xff\xfe\n",
+        &["not valid UTF-8", "offset 13"],
+    );
 }
 
 #[test]
 fn a_ten_megabyte_string() {
     let big = format!("id: x\ntitle: {}\n", "å".repeat(5 * 1024 * 1024));
-    fails_with(CHAPTER, big, &["larger than the 4194304 bytes a content file may have"]);
+    fails_with(
+        CHAPTER,
+        big,
+        &["larger than the 4194304 bytes a content file may have"],
+    );
 }
 
 #[test]
@@ -61,7 +71,10 @@ fn a_long_string_within_the_limit_is_fine() {
     let s = Scratch::of(FIXTURE);
     s.write(
         CHAPTER,
-        format!("id: inledning\ntitle: Inledning\nblocks:\n  - text: {}\n", "ord ".repeat(100_000)),
+        format!(
+            "id: inledning\ntitle: Inledning\nblocks:\n  - text: {}\n",
+            "ord ".repeat(100_000)
+        ),
     );
     let out = s.run("check", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -69,9 +82,15 @@ fn a_long_string_within_the_limit_is_fine() {
 
 #[test]
 fn deeply_nested_yaml() {
-    let flow = format!("id: x\ntitle: y\nblocks: {}{}\n", "[".repeat(200_000), "]".repeat(200_000));
+    let flow = format!(
+        "id: x\ntitle: y\nblocks: {}{}\n",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
     fails_with(CHAPTER, flow, &["nested more than 64 levels deep"]);
-    let block: String = (0..100).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+    let block: String = (0..100)
+        .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+        .collect();
     fails_with(CHAPTER, block, &["nested more than 64 levels deep", ":65:"]);
 }
 
@@ -101,7 +120,10 @@ fn aliases_that_expand_exponentially() {
     let names = ["b", "c", "d", "e", "f", "g", "h", "i", "j"];
     let mut prev = "a";
     for n in names {
-        doc.push_str(&format!("  {n}: &{n} [{}]\n", vec![format!("*{prev}"); 9].join(", ")));
+        doc.push_str(&format!(
+            "  {n}: &{n} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
         prev = n;
     }
     fails_with(CHAPTER, doc, &["unknown field `extra`"]);
@@ -114,20 +136,43 @@ fn duplicate_keys() {
 
 #[test]
 fn tabs() {
-    fails_with(CHAPTER, "id: a\ntitle: t\nblocks:\n\t- text: x\n", &[":4:1"]);
+    fails_with(
+        CHAPTER,
+        "id: a\ntitle: t\nblocks:\n\t- text: x\n",
+        &[":4:1"],
+    );
 }
 
 #[test]
 fn not_a_number_and_overflowing_amounts() {
-    fails_with(TABLE, table_with_amount(".nan"), &["`.nan` is not an amount", ":8:"]);
-    fails_with(TABLE, table_with_amount("1e400"), &["`1e400` is not an amount"]);
-    fails_with(TABLE, table_with_amount(".inf"), &["`.inf` is not an amount"]);
+    fails_with(
+        TABLE,
+        table_with_amount(".nan"),
+        &["`.nan` is not an amount", ":8:"],
+    );
+    fails_with(
+        TABLE,
+        table_with_amount("1e400"),
+        &["`1e400` is not an amount"],
+    );
+    fails_with(
+        TABLE,
+        table_with_amount(".inf"),
+        &["`.inf` is not an amount"],
+    );
     fails_with(
         TABLE,
         table_with_amount("123456789012345678901234567890"),
-        &["`123456789012345678901234567890` is not an amount", "at most 28 digits"],
+        &[
+            "`123456789012345678901234567890` is not an amount",
+            "at most 28 digits",
+        ],
     );
-    fails_with(TABLE, table_with_amount("0x1F"), &["`0x1F` is not an amount"]);
+    fails_with(
+        TABLE,
+        table_with_amount("0x1F"),
+        &["`0x1F` is not an amount"],
+    );
 }
 
 #[test]

@@ -10,7 +10,10 @@ const FIXTURE: &str = "fjallkommun_2031";
 /// Runs `vplan check` and returns (exit code, stderr).
 fn check(s: &Scratch, args: &[&str]) -> (i32, String) {
     let out = s.run("check", args);
-    (out.status.code().unwrap(), stderr(&out).replace('\u{a0}', " "))
+    (
+        out.status.code().unwrap(),
+        stderr(&out).replace('\u{a0}', " "),
+    )
 }
 
 fn assert_has(haystack: &str, needles: &[&str]) {
@@ -32,16 +35,30 @@ fn a_clean_plan_checks_ok() {
 #[test]
 fn yaml_syntax_error() {
     let s = Scratch::of(FIXTURE);
-    s.write("chapters/02-mal.yaml", "id: mal\ntitle: Mål\nblocks:\n\t- text: a\n");
+    s.write(
+        "chapters/02-mal.yaml",
+        "id: mal\ntitle: Mål\nblocks:\n\t- text: a\n",
+    );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1);
-    assert_has(&err, &["content/chapters/02-mal.yaml:4:1", "cannot start any token", "4 │"]);
+    assert_has(
+        &err,
+        &[
+            "content/chapters/02-mal.yaml:4:1",
+            "cannot start any token",
+            "4 │",
+        ],
+    );
 }
 
 #[test]
 fn unknown_key_with_did_you_mean() {
     let s = Scratch::of(FIXTURE);
-    s.edit("tables/driftbudget.yaml", "label: Simhall,", "lable: Simhall,");
+    s.edit(
+        "tables/driftbudget.yaml",
+        "label: Simhall,",
+        "lable: Simhall,",
+    );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1);
     assert_has(
@@ -61,7 +78,13 @@ fn missing_required_key() {
     s.edit("chapters/01-inledning.yaml", "title: Inledning\n", "");
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1);
-    assert_has(&err, &["content/chapters/01-inledning.yaml:1:1", "missing field `title`"]);
+    assert_has(
+        &err,
+        &[
+            "content/chapters/01-inledning.yaml:1:1",
+            "missing field `title`",
+        ],
+    );
 }
 
 #[test]
@@ -70,7 +93,13 @@ fn wrong_type() {
     s.edit("plan.yaml", "year: 2031", "year: tjugotrettioett");
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1);
-    assert_has(&err, &["content/plan.yaml:3:7", "year: invalid type: string \"tjugotrettioett\", expected i32"]);
+    assert_has(
+        &err,
+        &[
+            "content/plan.yaml:3:7",
+            "year: invalid type: string \"tjugotrettioett\", expected i32",
+        ],
+    );
 }
 
 #[test]
@@ -108,7 +137,11 @@ fn amount_with_more_decimals_than_its_column() {
 #[test]
 fn duplicated_id() {
     let s = Scratch::of(FIXTURE);
-    s.edit("chapters/02-mal.yaml", "id: uppdrag-oppettider", "id: ind-besok");
+    s.edit(
+        "chapters/02-mal.yaml",
+        "id: uppdrag-oppettider",
+        "id: ind-besok",
+    );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1);
     assert_has(
@@ -124,8 +157,16 @@ fn duplicated_id() {
 #[test]
 fn reference_to_an_id_that_does_not_exist() {
     let s = Scratch::of(FIXTURE);
-    s.edit("chapters/03-budget.yaml", "- table: driftbudget", "- table: driftbudgt");
-    s.edit("tables/driftbudget.yaml", "sum: all", "sum: [bibliotek, simhal]");
+    s.edit(
+        "chapters/03-budget.yaml",
+        "- table: driftbudget",
+        "- table: driftbudgt",
+    );
+    s.edit(
+        "tables/driftbudget.yaml",
+        "sum: all",
+        "sum: [bibliotek, simhal]",
+    );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1);
     assert_has(
@@ -156,7 +197,11 @@ fn a_file_that_cannot_be_read() {
 fn all_errors_of_a_run_are_reported_and_json_is_available() {
     let s = Scratch::of(FIXTURE);
     s.edit("tables/driftbudget.yaml", "[8750, 8900]", "[8750, 8900.5]");
-    s.edit("chapters/02-mal.yaml", "id: uppdrag-oppettider", "id: mal-fler-besok");
+    s.edit(
+        "chapters/02-mal.yaml",
+        "id: uppdrag-oppettider",
+        "id: mal-fler-besok",
+    );
     let out = s.run("check", &["--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -190,11 +235,17 @@ fn build_refuses_errors_and_warnings_only_stop_it_when_denied() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_has(
         &stderr(&out),
-        &["warning: table `unused` is not placed in any chapter or appendix", "content/tables/unused.yaml:1:5"],
+        &[
+            "warning: table `unused` is not placed in any chapter or appendix",
+            "content/tables/unused.yaml:1:5",
+        ],
     );
     let (code, err) = check(&s, &["--deny-warnings"]);
     assert_eq!(code, 1);
-    assert_has(&err, &["error: table `unused` is not placed", "1 error, 0 warnings"]);
+    assert_has(
+        &err,
+        &["error: table `unused` is not placed", "1 error, 0 warnings"],
+    );
 }
 
 #[test]
@@ -250,7 +301,11 @@ fn a_typed_value_beside_a_reference_is_a_control() {
         "tables/oversikt.yaml",
         "id: oversikt\nunit: tkr\ncolumns: [{id: b2031, title: Budget 2031, precision: 0}]\nrows:\n  - {id: drift, label: Drift, values: [20000], refs: {b2031: driftbudget/summa}}\n",
     );
-    s.edit("chapters/03-budget.yaml", "- table: driftbudget", "- table: driftbudget\n        - table: oversikt");
+    s.edit(
+        "chapters/03-budget.yaml",
+        "- table: driftbudget",
+        "- table: driftbudget\n        - table: oversikt",
+    );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1);
     assert_has(

@@ -63,16 +63,25 @@ fn progress_goes_to_stderr_and_quiet_silences_it() {
         }
         a.into_iter().map(String::from).collect::<Vec<_>>()
     };
-    let loud = vplan(&root(), &args(false).iter().map(String::as_str).collect::<Vec<_>>());
+    let loud = vplan(
+        &root(),
+        &args(false).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     assert!(loud.status.success());
     let err = stderr(&loud);
     assert!(err.contains("loading"), "{err}");
     assert!(err.contains("plan.yaml"), "{err}");
     assert!(err.contains("compile"), "{err}");
-    assert!(err.contains("2031-fritids-och-kulturnamnden-verksamhetsplan.pdf"), "{err}");
+    assert!(
+        err.contains("2031-fritids-och-kulturnamnden-verksamhetsplan.pdf"),
+        "{err}"
+    );
     assert!(loud.stdout.is_empty());
 
-    let quiet = vplan(&root(), &args(true).iter().map(String::as_str).collect::<Vec<_>>());
+    let quiet = vplan(
+        &root(),
+        &args(true).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     assert!(quiet.status.success());
     assert!(quiet.stderr.is_empty(), "{}", stderr(&quiet));
 }
@@ -123,7 +132,11 @@ fn content_error_names_file_and_line_and_exits_1() {
     .unwrap();
     let out = vplan(
         project.path(),
-        &["build", "--templates", root().join("templates").to_str().unwrap()],
+        &[
+            "build",
+            "--templates",
+            root().join("templates").to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -199,7 +212,12 @@ fn nothing_about_the_default_plan_is_hard_coded() {
         }
         out
     }
-    let names = ["Servicenämnden", "servicenämnden", "Örebro", "Regionservice"];
+    let names = [
+        "Servicenämnden",
+        "servicenämnden",
+        "Örebro",
+        "Regionservice",
+    ];
     scan(&root().join("src"), &names);
     let mut with_year = names.to_vec();
     with_year.extend(["2024", "2023"]);

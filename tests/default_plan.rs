@@ -30,6 +30,20 @@ fn built() -> &'static Built {
     })
 }
 
+/// Prose in narrow cells may be hyphenated and wrapped anywhere: compare without whitespace
+/// and hyphens.
+fn assert_contains_prose(needle: &str) {
+    let squeeze = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}'))
+            .collect::<String>()
+    };
+    assert!(
+        squeeze(&built().text).contains(&squeeze(needle)),
+        "the PDF text does not contain {needle:?} (hyphens and spaces ignored)"
+    );
+}
+
 fn assert_contains(needle: &str) {
     let text = &built().text;
     assert!(
@@ -53,7 +67,7 @@ fn file_name_and_page_count() {
 
 /// Pages of the default plan as laid out now; a change in layout or content that moves it is
 /// a change to look at, not to wave through.
-const EXPECTED_PAGES: usize = 28;
+const EXPECTED_PAGES: usize = 24;
 
 #[test]
 fn every_chapter_heading_is_there_numbered() {
@@ -129,7 +143,10 @@ fn handlingsplan_summary_is_summed_from_the_area_tables() {
     assert_contains("Totalsumma 87 349 97 317 110 387 47,5");
     let text = &built().text;
     for wrong in ["84 754", "27 039", "53 801"] {
-        assert!(!text.contains(wrong), "the original's faulty {wrong} is printed");
+        assert!(
+            !text.contains(wrong),
+            "the original's faulty {wrong} is printed"
+        );
     }
     // Each area's Totalsumma.
     for total in [
@@ -147,7 +164,13 @@ fn handlingsplan_summary_is_summed_from_the_area_tables() {
 
 #[test]
 fn swedish_characters_and_minus_sign() {
-    for word in ["Förvaltningsgemensamt", "Åtgärd", "Övriga intäkter", "värdegrund", "−23,2"] {
+    for word in [
+        "Förvaltningsgemensamt",
+        "Åtgärd",
+        "Övriga intäkter",
+        "värdegrund",
+        "−23,2",
+    ] {
         assert_contains(word);
     }
 }
@@ -161,7 +184,7 @@ fn goals_indicators_assignments_and_internal_control() {
     assert_contains("Uppdrag: Område fastigheter får i uppdrag att öka antalet laddpunkter");
     assert_contains("PRIORITERADE OMRÅDEN");
     assert_contains("Kontinuitetshantering");
-    assert_contains("Redovisa inrapporterade nyckeltal med tillhörande analys.");
+    assert_contains_prose("Redovisa inrapporterade nyckeltal med tillhörande analys.");
 }
 
 #[test]
@@ -173,7 +196,11 @@ fn org_chart_is_drawn() {
 #[test]
 fn metadata_language_and_embedded_fonts() {
     let doc = lopdf::Document::load(&built().pdf).unwrap();
-    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).unwrap();
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .unwrap();
     let info = doc.get_dictionary(info).unwrap();
     let title = info.get(b"Title").unwrap().as_str().unwrap();
     assert_eq!(
@@ -207,7 +234,10 @@ fn assert_fonts_embedded(doc: &lopdf::Document) {
             dict.get(b"FontName")
         );
     }
-    assert!(fonts >= 2, "expected the regular and bold faces, found {fonts}");
+    assert!(
+        fonts >= 2,
+        "expected the regular and bold faces, found {fonts}"
+    );
 }
 
 #[test]

@@ -18,7 +18,10 @@ pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
     super::report_warnings(&checked.warnings, args.report.format, progress);
     let built = pipeline::typeset(&checked, &args.project.templates)?;
     for (phase, took) in &built.timings {
-        progress.say(format_args!("{phase}: {:.0} ms", took.as_secs_f64() * 1000.0));
+        progress.say(format_args!(
+            "{phase}: {:.0} ms",
+            took.as_secs_f64() * 1000.0
+        ));
     }
 
     fs::create_dir_all(&args.output)
@@ -51,8 +54,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> Result<()> {
-        let mut f = fs::File::create(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        let mut f =
+            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         f.write_all(bytes)
             .with_context(|| format!("cannot write {}", tmp.display()))?;
         f.sync_all()

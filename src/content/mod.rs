@@ -133,7 +133,8 @@ impl Loader<'_> {
     fn file<T: DeserializeOwned>(&mut self, path: &Path, required: bool) -> Option<Sourced<T>> {
         if !path.exists() {
             if required {
-                self.diags.push(Diagnostic::error(path, "required file is missing"));
+                self.diags
+                    .push(Diagnostic::error(path, "required file is missing"));
             }
             return None;
         }
@@ -172,7 +173,8 @@ impl Loader<'_> {
     }
 
     fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<Sourced<T>> {
-        self.progress.say(format_args!("loading {}", path.display()));
+        self.progress
+            .say(format_args!("loading {}", path.display()));
         match path.canonicalize() {
             Ok(real) if real.starts_with(&self.root) => {}
             Ok(real) => {
@@ -189,16 +191,17 @@ impl Loader<'_> {
                 return None;
             }
             Err(e) => {
-                self.diags
-                    .push(Diagnostic::error(path, format!("cannot read the file: {e}")));
+                self.diags.push(Diagnostic::error(
+                    path,
+                    format!("cannot read the file: {e}"),
+                ));
                 return None;
             }
         }
         let text = match read_text(path) {
             Ok(t) => t,
             Err(e) => {
-                self.diags
-                    .push(Diagnostic::error(path, format!("{e:#}")));
+                self.diags.push(Diagnostic::error(path, format!("{e:#}")));
                 return None;
             }
         };
@@ -206,7 +209,10 @@ impl Loader<'_> {
             self.diags.push(
                 Diagnostic::error(
                     path,
-                    format!("the YAML is nested more than {} levels deep", spans::MAX_DEPTH),
+                    format!(
+                        "the YAML is nested more than {} levels deep",
+                        spans::MAX_DEPTH
+                    ),
                 )
                 .at(pos.line, pos.column),
             );

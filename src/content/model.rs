@@ -344,6 +344,16 @@ pub struct Column {
     pub group: Option<String>,
     /// Decimals printed (and allowed in typed amounts).
     pub precision: u32,
+    /// The unit of this column when it differs from the table's (e.g. `årsarbetare` beside `tkr`).
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+impl Column {
+    /// The unit of the column's figures: its own, else the table's.
+    pub fn unit<'a>(&'a self, table: &'a Table) -> &'a str {
+        self.unit.as_deref().unwrap_or(&table.unit)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -96,8 +96,13 @@ pub fn too_deep(text: &str, max: usize) -> Option<Pos> {
 }
 
 enum Frame {
-    Map { key: Option<String>, expect_key: bool },
-    Seq { index: usize },
+    Map {
+        key: Option<String>,
+        expect_key: bool,
+    },
+    Seq {
+        index: usize,
+    },
 }
 
 #[derive(Default)]
@@ -127,11 +132,9 @@ impl Builder {
                 self.record(pos);
                 self.value_done();
             }
-            Event::Alias(_) => {
-                if self.in_complex_key == 0 && !self.at_key() {
-                    self.record(pos);
-                    self.value_done();
-                }
+            Event::Alias(_) if self.in_complex_key == 0 && !self.at_key() => {
+                self.record(pos);
+                self.value_done();
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if self.in_complex_key > 0 || self.at_key() {
@@ -142,14 +145,15 @@ impl Builder {
                 if let Some(seg) = segment {
                     self.path.push(seg);
                 }
-                self.stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map {
-                        key: None,
-                        expect_key: true,
-                    }
-                } else {
-                    Frame::Seq { index: 0 }
-                });
+                self.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map {
+                            key: None,
+                            expect_key: true,
+                        }
+                    } else {
+                        Frame::Seq { index: 0 }
+                    });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if self.in_complex_key > 0 {
@@ -217,14 +221,24 @@ mod tests {
 
     #[test]
     fn finds_nested_values() {
-        let text = "id: t\nrows:\n  - {id: a, values: [1, 2.5]}\n  - id: b\n    values:\n      - 3\n";
+        let text =
+            "id: t\nrows:\n  - {id: a, values: [1, 2.5]}\n  - id: b\n    values:\n      - 3\n";
         let ix = SpanIndex::new(text);
         assert_eq!(ix.get("id"), Some(Pos { line: 1, column: 5 }));
         assert_eq!(ix.get("rows.0"), Some(Pos { line: 3, column: 5 }));
-        assert_eq!(ix.get("rows.0.values.1"), Some(Pos { line: 3, column: 25 }));
+        assert_eq!(
+            ix.get("rows.0.values.1"),
+            Some(Pos {
+                line: 3,
+                column: 25
+            })
+        );
         assert_eq!(ix.get("rows.1.id"), Some(Pos { line: 4, column: 9 }));
         assert_eq!(ix.get("rows.1.values.0"), Some(Pos { line: 6, column: 9 }));
-        assert_eq!(ix.nearest("rows.1.values.7"), Some(Pos { line: 6, column: 7 }));
+        assert_eq!(
+            ix.nearest("rows.1.values.7"),
+            Some(Pos { line: 6, column: 7 })
+        );
     }
 
     #[test]
@@ -232,7 +246,9 @@ mod tests {
         let deep = format!("a: {}{}", "[".repeat(200_000), "]".repeat(200_000));
         let start = std::time::Instant::now();
         assert!(too_deep(&deep, 64).is_some());
-        let block = (0..70).map(|i| format!("{}a:\n", "  ".repeat(i))).collect::<String>();
+        let block = (0..70)
+            .map(|i| format!("{}a:\n", "  ".repeat(i)))
+            .collect::<String>();
         assert_eq!(too_deep(&block, 64).map(|p| p.line), Some(65));
         assert!(start.elapsed().as_secs() < 5);
         assert_eq!(too_deep("a: [[1]]", 64), None);

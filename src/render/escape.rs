@@ -6,8 +6,8 @@
 
 /// Characters that can start markup syntax and are always escaped.
 const MARKUP_SPECIALS: &[char] = &[
-    '\\', '#', '$', '*', '_', '`', '<', '>', '@', '=', '-', '+', '/', '[', ']', '~', '"', '\'', '{',
-    '}',
+    '\\', '#', '$', '*', '_', '`', '<', '>', '@', '=', '-', '+', '/', '[', ']', '~', '"', '\'',
+    '{', '}',
 ];
 
 /// Escapes text for Typst markup. Runs of whitespace (including line breaks) become one space,

@@ -88,7 +88,10 @@ impl Renderer {
     /// A template error as a diagnostic pointing at the template file and line.
     fn template_error(&self, e: minijinja::Error) -> anyhow::Error {
         let file = self.dir.join(e.name().unwrap_or(MAIN_TEMPLATE));
-        let mut message = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+        let mut message = e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string());
         let mut source = std::error::Error::source(&e);
         while let Some(inner) = source {
             message.push_str(&format!(": {inner}"));
@@ -141,7 +144,8 @@ pub fn read_assets(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             .expect("walkdir yields paths under its root")
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         out.push((rel, bytes));
     }
     Ok(out)

@@ -219,11 +219,19 @@ impl<'a> Builder<'a> {
                 let inner = deeper(place);
                 let mut blocks = self.blocks(&p.blocks, inner);
                 blocks.extend(p.goals.iter().map(|goal| BlockView::Goal { goal }));
-                blocks.extend(p.assignments.iter().map(|item| BlockView::Assignment { item }));
+                blocks.extend(
+                    p.assignments
+                        .iter()
+                        .map(|item| BlockView::Assignment { item }),
+                );
                 for s in &p.strategies {
                     let mut sblocks = self.blocks(&s.blocks, deeper(inner));
                     sblocks.extend(s.goals.iter().map(|goal| BlockView::Goal { goal }));
-                    sblocks.extend(s.assignments.iter().map(|item| BlockView::Assignment { item }));
+                    sblocks.extend(
+                        s.assignments
+                            .iter()
+                            .map(|item| BlockView::Assignment { item }),
+                    );
                     blocks.push(self.section(
                         &s.id,
                         &s.title,
@@ -247,8 +255,8 @@ impl<'a> Builder<'a> {
         place: Place,
         blocks: Vec<BlockView<'a>>,
     ) -> BlockView<'a> {
-        let numbered = style == SectionStyle::Normal
-            && numbered.unwrap_or(place.level <= place.numbered_to);
+        let numbered =
+            style == SectionStyle::Normal && numbered.unwrap_or(place.level <= place.numbered_to);
         BlockView::Section {
             id,
             title,

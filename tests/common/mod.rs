@@ -72,8 +72,13 @@ pub fn pdf_text(path: &Path) -> String {
     normalize(&text)
 }
 
+/// pdf-extract reads the hyphen glyph as U+00AD (the font's one glyph for `-` and the soft
+/// hyphen of a line break, told apart in the PDF only by ActualText, which it ignores) with
+/// spaces around it: read it back as `-`.
 pub fn normalize(text: &str) -> String {
-    text.replace(['\u{a0}', '\u{202f}', '\u{2009}'], " ")
+    text.replace(" \u{ad} ", "-")
+        .replace('\u{ad}', "-")
+        .replace(['\u{a0}', '\u{202f}', '\u{2009}'], " ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
