@@ -46,6 +46,7 @@ fn yaml_syntax_error() {
         &[
             "content/chapters/02-mal.yaml:4:1",
             "cannot start any token",
+            "hint: YAML does not allow tabs for indentation",
             "4 │",
         ],
     );

@@ -227,7 +227,7 @@ impl Loader<'_> {
                 })
             }
             Err(e) => {
-                self.diags.push(yaml_diagnostic(path, &e));
+                self.diags.push(yaml_diagnostic(path, &text, &e));
                 None
             }
         }
@@ -259,7 +259,7 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 /// A serde_yaml error as a diagnostic: its position, its message in plain words, and for an
 /// unknown key the closest known one.
-fn yaml_diagnostic(path: &Path, e: &serde_yaml::Error) -> Diagnostic {
+fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
     // serde_yaml appends " at line X column Y"; the position is printed separately.
     let msg = match full.find(" at line ") {
@@ -269,6 +269,10 @@ fn yaml_diagnostic(path: &Path, e: &serde_yaml::Error) -> Diagnostic {
     let mut d = Diagnostic::error(path, msg.clone());
     if let Some(loc) = e.location() {
         d = d.at(loc.line(), loc.column());
+        let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
+        if msg.contains("cannot start any token") && line.contains('\t') {
+            d = d.with_hint("YAML does not allow tabs for indentation: indent with spaces");
+        }
     }
     if let Some(hint) = unknown_field_hint(&msg) {
         d = d.with_hint(hint);
