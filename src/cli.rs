@@ -34,6 +34,77 @@ pub enum Command {
     /// line and column, every control figure verified.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// What changed between two versions of the plan, by id, with the totals each changed
+    /// amount moved. OLD and NEW are git revisions or directories: no argument compares HEAD
+    /// with the working tree, one compares it with the working tree.
+    #[command(after_help = DIFF_EXIT_CODES)]
+    Diff(DiffArgs),
+    /// Prints a content file in a normalised, line-per-value form, for `git diff` (see the
+    /// README: a `textconv` driver).
+    Textconv(TextconvArgs),
+}
+
+const DIFF_EXIT_CODES: &str = "\
+Exit codes (as diff):
+  0  no differences
+  1  differences
+  2  error (a side cannot be read, or its plan has errors)";
+
+/// Output format of `vplan diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Terminal text, coloured when the output is a terminal.
+    Text,
+    /// Markdown, e.g. for a pull-request comment.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+    /// A PDF change report (Ändringsförteckning); needs `-o FILE`.
+    Pdf,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version: a git revision (`HEAD~1`, a tag, a branch) or a directory.
+    #[arg(value_name = "OLD")]
+    pub old: Option<String>,
+
+    /// The new version: a git revision or a directory (default: the working tree).
+    #[arg(value_name = "NEW")]
+    pub new: Option<String>,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Write the report to FILE instead of standard output (required for `--format pdf`).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Colour the terminal text.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Only one line a section with the number of changes.
+    #[arg(long)]
+    pub stat: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TextconvArgs {
+    /// The YAML file (git passes a temporary copy of the version to show).
+    pub file: PathBuf,
 }
 
 /// How problems are reported.
@@ -81,6 +152,12 @@ pub struct BuildArgs {
     /// Also write the generated Typst source next to the PDF (for debugging templates).
     #[arg(long)]
     pub emit_typst: bool,
+
+    /// Build `<name>-redline.pdf` instead, with the changes since REV (a git revision or a
+    /// directory) marked: inserted words underlined, deleted words struck through, changed
+    /// amounts with their old value.
+    #[arg(long, value_name = "REV")]
+    pub redline: Option<String>,
 
     #[command(flatten)]
     pub report: ReportArgs,

@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod compute;
 pub mod content;
 pub mod diag;
+pub mod diff;
 pub mod numfmt;
 pub mod pipeline;
 pub mod progress;

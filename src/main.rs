@@ -13,6 +13,21 @@ fn main() -> ExitCode {
     let (result, format) = match &cli.command {
         Command::Build(args) => (vplan::cmd::build::run(args, &progress), args.report.format),
         Command::Check(args) => (vplan::cmd::check::run(args, &progress), args.report.format),
+        // diff exits like diff(1): 0 same, 1 different, 2 trouble.
+        Command::Diff(args) => {
+            return match vplan::cmd::diff::run(args, &progress) {
+                Ok(false) => ExitCode::SUCCESS,
+                Ok(true) => ExitCode::from(1),
+                Err(err) => {
+                    match err.downcast_ref::<ContentError>() {
+                        Some(ContentError(diags)) => eprint!("{}", diag::render_human(diags)),
+                        None => eprintln!("error: {err:#}"),
+                    }
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Command::Textconv(args) => (vplan::cmd::textconv::run(args), Format::Human),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

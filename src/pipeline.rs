@@ -75,21 +75,57 @@ pub struct Built {
 
 /// Renders a checked plan into Typst source with the templates of a directory.
 pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
+    render_typst_with(checked, templates_dir, None)
+}
+
+fn render_typst_with(
+    checked: &Checked,
+    templates_dir: &Path,
+    redline: Option<render::view::Redline<'_>>,
+) -> Result<String> {
     let renderer = Renderer::new(templates_dir)?;
-    let view = render::view::build(&checked.plan, &checked.computed);
+    let view = render::view::build_with(&checked.plan, &checked.computed, redline);
     renderer.render(&view)
 }
 
 /// Renders, compiles and exports a checked plan with the templates of a directory.
 pub fn typeset(checked: &Checked, templates_dir: &Path) -> Result<Built> {
+    typeset_with(checked, templates_dir, None)
+}
+
+/// [`typeset`], marking the changes of a redline build.
+pub fn typeset_with(
+    checked: &Checked,
+    templates_dir: &Path,
+    redline: Option<render::view::Redline<'_>>,
+) -> Result<Built> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let typst_source = render_typst(checked, templates_dir)?;
+    let typst_source = render_typst_with(checked, templates_dir, redline)?;
     let assets = render::read_assets(templates_dir)?;
     timings.push(("render", t.elapsed()));
 
-    let meta = &checked.plan.meta;
-    let date = creation_date(&meta.value.decision_date).ok_or_else(|| {
+    let date = plan_date(&checked.plan)?;
+    let pdf = typeset_source(
+        typst_source.clone(),
+        templates_dir,
+        &assets,
+        date,
+        document_stem(&checked.plan),
+    )?;
+    timings.extend(pdf.timings);
+    Ok(Built {
+        typst_source,
+        pages: pdf.pages,
+        pdf: pdf.bytes,
+        timings,
+    })
+}
+
+/// The PDF date of a plan: its decision date, or `SOURCE_DATE_EPOCH`.
+pub fn plan_date(plan: &Plan) -> Result<Datetime> {
+    let meta = &plan.meta;
+    creation_date(&meta.value.decision_date).ok_or_else(|| {
         ContentError(vec![Diagnostic::error(
             &meta.file,
             format!(
@@ -97,26 +133,43 @@ pub fn typeset(checked: &Checked, templates_dir: &Path) -> Result<Built> {
                 meta.value.decision_date
             ),
         )])
-    })?;
+        .into()
+    })
+}
+
+/// A compiled and exported PDF.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Compiles Typst source with the static files of a templates directory and exports a PDF.
+pub fn typeset_source(
+    typst_source: String,
+    templates_dir: &Path,
+    assets: &[(String, Vec<u8>)],
+    date: Datetime,
+    ident: String,
+) -> Result<Pdf> {
+    let mut timings = Vec::new();
     let t = Instant::now();
-    let world = PlanWorld::new(typst_source, templates_dir, &assets, date)?;
+    let world = PlanWorld::new(typst_source, templates_dir, assets, date)?;
     let doc = typeset::compile(&world)?;
     timings.push(("compile", t.elapsed()));
-
     let t = Instant::now();
     let pdf = typeset::export_pdf(
         &world,
         &doc,
         &ExportOptions {
-            ident: document_stem(&checked.plan),
+            ident,
             timestamp: date,
         },
     )?;
     timings.push(("export", t.elapsed()));
-    Ok(Built {
-        typst_source: world.main_source().text().to_string(),
+    Ok(Pdf {
+        bytes: pdf,
         pages: doc.pages().len(),
-        pdf,
         timings,
     })
 }

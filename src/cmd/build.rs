@@ -8,15 +8,20 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::cli::BuildArgs;
+use crate::diff::{redline, source};
 use crate::pipeline;
 use crate::progress::Progress;
+use crate::render::view::Redline;
 
 pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
     let start = Instant::now();
     let checked =
         pipeline::load_checked(&args.project.content, progress, args.report.deny_warnings)?;
     super::report_warnings(&checked.warnings, args.report.format, progress);
-    let built = pipeline::typeset(&checked, &args.project.templates)?;
+    let (built, suffix) = match &args.redline {
+        None => (pipeline::typeset(&checked, &args.project.templates)?, ""),
+        Some(rev) => (redline(args, rev, &checked, progress)?, "-redline"),
+    };
     for (phase, took) in &built.timings {
         progress.say(format_args!(
             "{phase}: {:.0} ms",
@@ -28,11 +33,11 @@ pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
         .with_context(|| format!("cannot create output directory {}", args.output.display()))?;
     let stem = pipeline::document_stem(&checked.plan);
     if args.emit_typst {
-        let path = args.output.join(format!("{stem}.typ"));
+        let path = args.output.join(format!("{stem}{suffix}.typ"));
         write_atomically(&path, built.typst_source.as_bytes())?;
         progress.say(format_args!("wrote {}", path.display()));
     }
-    let path = args.output.join(format!("{stem}.pdf"));
+    let path = args.output.join(format!("{stem}{suffix}.pdf"));
     write_atomically(&path, &built.pdf)?;
     progress.say(format_args!(
         "wrote {} ({} pages, {} KiB) in {:.2} s",
@@ -42,6 +47,36 @@ pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
         start.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+/// Typesets the plan with its changes since `rev` marked.
+fn redline(
+    args: &BuildArgs,
+    rev: &str,
+    checked: &pipeline::Checked,
+    progress: &Progress,
+) -> Result<pipeline::Built> {
+    let content = &args.project.content;
+    let (side, _) = source::sides(content, Some(rev), None)?;
+    progress.say(format_args!(
+        "loading {} for the redline",
+        side.label(content)
+    ));
+    let old = source::load(&side, content)?;
+    let (plan, old_cells) = redline::redline(&old.checked, checked);
+    let marked = pipeline::Checked {
+        plan,
+        computed: checked.computed.clone(),
+        warnings: Vec::new(),
+    };
+    pipeline::typeset_with(
+        &marked,
+        &args.project.templates,
+        Some(Redline {
+            since: &old.label,
+            old_cells: &old_cells,
+        }),
+    )
 }
 
 /// Writes to a temporary file in the same directory and renames it over the target, so a

@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
+pub mod textconv;
 
 use crate::diag::{self, Diagnostic, Format};
 use crate::progress::Progress;

@@ -19,7 +19,43 @@ const MARKUP_SPECIALS: &[char] = &[
 /// `.` could continue a function call placed right before the text; the templates and the
 /// Markdown converter therefore end every inline call with `;`.
 pub fn escape_markup(text: &str) -> String {
+    escape_marked(text, &mut Mark::None)
+}
+
+/// Redline marks: private-use characters that `vplan build --redline` puts around inserted
+/// and deleted words. [`escape_marked`] turns each marked stretch into `#vp-ins[…];` or
+/// `#vp-del[…];` (whose text is escaped like any other), so they print as underlined or struck
+/// words; they never carry code.
+pub const INS_OPEN: char = '\u{E000}';
+pub const INS_CLOSE: char = '\u{E001}';
+pub const DEL_OPEN: char = '\u{E002}';
+pub const DEL_CLOSE: char = '\u{E003}';
+
+/// Inside an inserted or deleted stretch, across the text pieces of one Markdown text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mark {
+    #[default]
+    None,
+    Ins,
+    Del,
+}
+
+impl Mark {
+    fn open(self) -> &'static str {
+        match self {
+            Mark::None => "",
+            Mark::Ins => "#vp-ins[",
+            Mark::Del => "#vp-del[",
+        }
+    }
+}
+
+/// [`escape_markup`] for one piece of a text whose marked stretch may have begun in an
+/// earlier piece (`mark` carries the state); every piece closes what it opened, so the Typst
+/// source stays well-formed whatever the nesting of the Markdown around it.
+pub fn escape_marked(text: &str, mark: &mut Mark) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    out.push_str(mark.open());
     let mut in_space = false;
     let mut prev: Option<char> = None;
     let mut chars = text.chars().peekable();
@@ -35,6 +71,20 @@ pub fn escape_markup(text: &str) -> String {
         if ch.is_control() {
             continue;
         }
+        let next = match ch {
+            INS_OPEN => Some(Mark::Ins),
+            DEL_OPEN => Some(Mark::Del),
+            INS_CLOSE | DEL_CLOSE => Some(Mark::None),
+            _ => None,
+        };
+        if let Some(next) = next {
+            if *mark != Mark::None {
+                out.push_str("];");
+            }
+            out.push_str(next.open());
+            *mark = next;
+            continue;
+        }
         in_space = false;
         let escape = MARKUP_SPECIALS.contains(&ch)
             || (ch == '.'
@@ -45,6 +95,9 @@ pub fn escape_markup(text: &str) -> String {
         }
         out.push(ch);
         prev = Some(ch);
+    }
+    if *mark != Mark::None {
+        out.push_str("];");
     }
     out
 }

@@ -6,7 +6,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::escape::{escape_markup, string_literal};
+use super::escape::{escape_marked, escape_markup, string_literal, Mark};
 
 /// Converts Markdown to Typst markup.
 pub fn to_typst(markdown: &str) -> String {
@@ -14,6 +14,8 @@ pub fn to_typst(markdown: &str) -> String {
     let mut list_depth = 0usize;
     let mut in_code_block = false;
     let mut link_stack: Vec<String> = Vec::new();
+    // A redline mark (inserted or deleted words) may span several text pieces.
+    let mut mark = Mark::None;
     for event in Parser::new_ext(markdown, Options::empty()) {
         match event {
             Event::Start(tag) => match tag {
@@ -84,7 +86,7 @@ pub fn to_typst(markdown: &str) -> String {
                         out.push_str(" \\\n");
                     }
                 } else {
-                    out.push_str(&escape_markup(&text));
+                    out.push_str(&escape_marked(&text, &mut mark));
                 }
             }
             Event::Code(code) => {

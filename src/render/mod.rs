@@ -77,9 +77,17 @@ impl Renderer {
 
     /// Renders the main template with a serializable context.
     pub fn render(&self, ctx: &impl serde::Serialize) -> Result<String> {
+        self.render_named(MAIN_TEMPLATE, ctx)
+    }
+
+    /// Renders a template of the directory by name (e.g. `diff.typ.j2`).
+    pub fn render_named(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String> {
+        if !self.dir.join(name).is_file() {
+            anyhow::bail!("templates directory {} has no {name}", self.dir.display());
+        }
         let tmpl = self
             .env
-            .get_template(MAIN_TEMPLATE)
+            .get_template(name)
             .map_err(|e| self.template_error(e))?;
         tmpl.render(Value::from_serialize(ctx))
             .map_err(|e| self.template_error(e))

@@ -9,11 +9,15 @@ use crate::content::{
     Appendix, Block, Goal, IcArea, Item, Matrix, OrgChart, Plan, PlanMeta, RowKind, SectionStyle,
     Table, TextTable,
 };
+use crate::diff::redline::OldCells;
 use crate::numfmt::format_amount;
+use crate::render::escape::{DEL_CLOSE, DEL_OPEN};
 
 #[derive(Debug, Serialize)]
 pub struct DocView<'a> {
     pub plan: &'a PlanMeta,
+    /// For a redline build: what the changes are marked against (a revision or directory).
+    pub redline: Option<&'a str>,
     pub chapters: Vec<ChapterView<'a>>,
     pub appendices: Vec<AppendixView<'a>>,
 }
@@ -123,11 +127,31 @@ struct Place {
 struct Builder<'a> {
     plan: &'a Plan,
     computed: &'a Computed,
+    old_cells: Option<&'a OldCells>,
 }
 
 /// Builds the view of a plan.
 pub fn build<'a>(plan: &'a Plan, computed: &'a Computed) -> DocView<'a> {
-    let b = Builder { plan, computed };
+    build_with(plan, computed, None)
+}
+
+/// What a redline build marks: the old side's name and the old values of changed cells.
+pub struct Redline<'a> {
+    pub since: &'a str,
+    pub old_cells: &'a OldCells,
+}
+
+/// Builds the view of a plan, with changed cells showing their old values when `redline`.
+pub fn build_with<'a>(
+    plan: &'a Plan,
+    computed: &'a Computed,
+    redline: Option<Redline<'a>>,
+) -> DocView<'a> {
+    let b = Builder {
+        plan,
+        computed,
+        old_cells: redline.as_ref().map(|r| r.old_cells),
+    };
     let chapter_place = Place {
         level: 2,
         numbered_to: 2,
@@ -135,6 +159,7 @@ pub fn build<'a>(plan: &'a Plan, computed: &'a Computed) -> DocView<'a> {
     };
     DocView {
         plan: &plan.meta.value,
+        redline: redline.map(|r| r.since),
         chapters: plan
             .chapters
             .iter()
@@ -304,7 +329,19 @@ impl<'a> Builder<'a> {
                 } else {
                     vals.iter()
                         .zip(&t.columns)
-                        .map(|(v, c)| v.map(|v| format_amount(v, c.precision)).unwrap_or_default())
+                        .map(|(v, c)| {
+                            let now = v.map(|v| format_amount(v, c.precision)).unwrap_or_default();
+                            let key = (t.id.clone(), row.id.clone(), c.id.clone());
+                            match self.old_cells.and_then(|cells| cells.get(&key)) {
+                                Some(old) => {
+                                    let was = old
+                                        .map(|v| format_amount(v, c.precision))
+                                        .unwrap_or_else(|| "–".into());
+                                    format!("{DEL_OPEN}{was}{DEL_CLOSE} {now}")
+                                }
+                                None => now,
+                            }
+                        })
                         .collect()
                 },
             })

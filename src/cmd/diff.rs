@@ -1,0 +1,61 @@
+//! `vplan diff [OLD] [NEW]`: load both sides, compare, print the report. Exit 0 when there
+//! are no differences, 1 when there are, 2 on any error.
+
+use std::io::IsTerminal;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
+use crate::diff::{self, output, source};
+use crate::progress::Progress;
+
+/// Runs the diff; `Ok(true)` when there are differences.
+pub fn run(args: &DiffArgs, progress: &Progress) -> Result<bool> {
+    let content = &args.project.content;
+    let (old, new) = source::sides(content, args.old.as_deref(), args.new.as_deref())?;
+    let old = source::load(&old, content)?;
+    let new = source::load(&new, content)?;
+    let report = diff::compare(&old.checked, &new.checked, &old.label, &new.label);
+    let differs = !report.is_empty();
+    if progress.quiet {
+        return Ok(differs);
+    }
+    let to_file = args.output.is_some();
+    let text = match (args.format, args.stat) {
+        (DiffFormat::Pdf, _) => {
+            let Some(path) = &args.output else {
+                bail!("--format pdf needs -o FILE");
+            };
+            let pdf = diff::pdf::render(&report, &new.checked, &args.project.templates)?;
+            crate::cmd::build::write_atomically(path, &pdf)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "wrote {} ({} changes)",
+                path.display(),
+                report.changes.len()
+            );
+            return Ok(differs);
+        }
+        (_, true) => output::stat(&report),
+        (DiffFormat::Text, false) => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    !to_file
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            output::text(&report, output::Style { color })
+        }
+        (DiffFormat::Markdown, false) => output::markdown(&report),
+        (DiffFormat::Json, false) => output::json(&report),
+    };
+    match &args.output {
+        Some(path) => crate::cmd::build::write_atomically(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(differs)
+}

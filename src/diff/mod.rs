@@ -1,0 +1,375 @@
+//! `vplan diff`: what changed between two versions of a plan, by stable id, and what each
+//! changed amount did to the computed totals.
+//!
+//! Both versions are loaded, checked and computed like a build. Chapters, sections, goals,
+//! indicators, assignments, risks and measures are matched by id (a changed text is a change,
+//! a new parent a move); the prose of each container is compared paragraph by paragraph and
+//! word by word; every typed amount that changed is reported with the totals it moved, found
+//! by recomputing the old plan with that one amount changed.
+
+pub mod flatten;
+pub mod output;
+pub mod pdf;
+pub mod redline;
+pub mod source;
+pub mod tables;
+pub mod words;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::pipeline::Checked;
+use flatten::{flatten, Flat, Item};
+use words::Run;
+
+/// The differences between two versions of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// What the old side is (a revision or a directory).
+    pub old: String,
+    /// What the new side is.
+    pub new: String,
+    pub changes: Vec<Change>,
+}
+
+/// Added, removed, changed or moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+    Moved,
+}
+
+/// One difference.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// The chapter or appendix it is in (`6 Budget`, `Bilaga 1`), or `Metadata`.
+    pub section: String,
+    pub change: ChangeKind,
+    /// What changed: `paragraph`, `goal`, `amount`, `total`, `row` …
+    pub kind: String,
+    /// The item's id (for a paragraph: its container's id and number).
+    pub id: String,
+    /// Where it is: titles from the chapter down to the item.
+    pub place: Vec<String>,
+    /// The field that changed (`text`, `title`, `label`, a column title …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+    /// Word-level differences of a changed text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<Run>,
+    /// For a move: where it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<Vec<String>>,
+    /// For an amount or a total: the difference (new − old) and the unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// For a changed amount: the computed totals it moved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub totals: Vec<Total>,
+}
+
+/// A computed total moved by a changed amount.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Total {
+    pub place: Vec<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub difference: Option<String>,
+    pub unit: String,
+}
+
+impl Change {
+    pub(crate) fn new(
+        section: &str,
+        change: ChangeKind,
+        kind: &str,
+        id: &str,
+        place: Vec<String>,
+    ) -> Self {
+        Change {
+            section: section.to_string(),
+            change,
+            kind: kind.to_string(),
+            id: id.to_string(),
+            place,
+            field: None,
+            old: None,
+            new: None,
+            words: Vec::new(),
+            moved_from: None,
+            difference: None,
+            unit: None,
+            totals: Vec::new(),
+        }
+    }
+}
+
+impl Report {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Counts per section, in report order: (section, added, removed, changed, moved).
+    pub fn stat(&self) -> Vec<(String, [usize; 4])> {
+        let mut out: Vec<(String, [usize; 4])> = Vec::new();
+        for c in &self.changes {
+            let i = match out.iter().position(|(s, _)| s == &c.section) {
+                Some(i) => i,
+                None => {
+                    out.push((c.section.clone(), [0; 4]));
+                    out.len() - 1
+                }
+            };
+            out[i].1[c.change as usize] += 1;
+        }
+        out
+    }
+}
+
+/// Compares two checked plans.
+pub fn compare(old: &Checked, new: &Checked, old_label: &str, new_label: &str) -> Report {
+    let of = flatten(&old.plan);
+    let nf = flatten(&new.plan);
+    let mut changes = Vec::new();
+    changes.extend(metadata(old, new));
+    changes.extend(items(&of, &nf));
+    changes.extend(prose(&of, &nf));
+    changes.extend(tables::changes(old, new, &of, &nf));
+    // Group by section in the new document's order; sections only in the old one after.
+    let mut rank: HashMap<&str, usize> = HashMap::new();
+    rank.insert("Metadata", 0);
+    for s in nf.sections.iter().chain(&of.sections) {
+        let next = rank.len();
+        rank.entry(s.as_str()).or_insert(next);
+    }
+    let unplaced = rank.len();
+    let mut keyed: Vec<(usize, usize, Change)> = changes
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                rank.get(c.section.as_str()).copied().unwrap_or(unplaced),
+                i,
+                c,
+            )
+        })
+        .collect();
+    keyed.sort_by_key(|(r, i, _)| (*r, *i));
+    Report {
+        old: old_label.to_string(),
+        new: new_label.to_string(),
+        changes: keyed.into_iter().map(|(_, _, c)| c).collect(),
+    }
+}
+
+/// The section of a place: its first title, or the item's own title at the top level.
+fn section_of(place: &[String], own: &str) -> String {
+    place.first().cloned().unwrap_or_else(|| own.to_string())
+}
+
+fn metadata(old: &Checked, new: &Checked) -> Vec<Change> {
+    let as_map = |c: &Checked| -> BTreeMap<String, String> {
+        let value = serde_json::to_value(&c.plan.meta.value).unwrap_or_default();
+        let mut map = BTreeMap::new();
+        if let serde_json::Value::Object(o) = value {
+            for (k, v) in o {
+                let text = match v {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                map.insert(k, text);
+            }
+        }
+        map
+    };
+    let (o, n) = (as_map(old), as_map(new));
+    let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for k in keys {
+        let (a, b) = (o.get(k), n.get(k));
+        if a == b {
+            continue;
+        }
+        let kind = match (a, b) {
+            (None, Some(_)) => ChangeKind::Added,
+            (Some(_), None) => ChangeKind::Removed,
+            _ => ChangeKind::Changed,
+        };
+        let mut c = Change::new("Metadata", kind, "metadata", k, vec!["plan.yaml".into()]);
+        c.field = Some(k.clone());
+        c.old = a.cloned();
+        c.new = b.cloned();
+        out.push(c);
+    }
+    out
+}
+
+fn items(of: &Flat, nf: &Flat) -> Vec<Change> {
+    let old_by_id: HashMap<(&str, &str), &Item> = of
+        .items
+        .iter()
+        .map(|i| ((i.kind, i.id.as_str()), i))
+        .collect();
+    let new_ids: HashMap<(&str, &str), &Item> = nf
+        .items
+        .iter()
+        .map(|i| ((i.kind, i.id.as_str()), i))
+        .collect();
+    let mut out = Vec::new();
+    for n in &nf.items {
+        let own = n.fields.first().map(|f| f.1.as_str()).unwrap_or(&n.id);
+        let section = section_of(&n.place, &top_label(n, nf));
+        match old_by_id.get(&(n.kind, n.id.as_str())) {
+            None => {
+                let mut c =
+                    Change::new(&section, ChangeKind::Added, n.kind, &n.id, n.place.clone());
+                c.new = Some(own.to_string());
+                out.push(c);
+            }
+            Some(o) => {
+                if o.parent != n.parent {
+                    let mut c =
+                        Change::new(&section, ChangeKind::Moved, n.kind, &n.id, n.place.clone());
+                    c.moved_from = Some(o.place.clone());
+                    c.new = Some(own.to_string());
+                    out.push(c);
+                }
+                for (field, new_text) in &n.fields {
+                    let old_text = o
+                        .fields
+                        .iter()
+                        .find(|(f, _)| f == field)
+                        .map(|(_, t)| t.as_str())
+                        .unwrap_or("");
+                    if old_text == new_text {
+                        continue;
+                    }
+                    let mut c = Change::new(
+                        &section,
+                        ChangeKind::Changed,
+                        n.kind,
+                        &n.id,
+                        n.place.clone(),
+                    );
+                    c.field = Some(field.to_string());
+                    c.old = Some(old_text.to_string());
+                    c.new = Some(new_text.clone());
+                    c.words = words::diff(old_text, new_text);
+                    out.push(c);
+                }
+            }
+        }
+    }
+    for o in &of.items {
+        if !new_ids.contains_key(&(o.kind, o.id.as_str())) {
+            let own = o.fields.first().map(|f| f.1.as_str()).unwrap_or(&o.id);
+            let section = section_of(&o.place, &top_label(o, of));
+            let mut c = Change::new(
+                &section,
+                ChangeKind::Removed,
+                o.kind,
+                &o.id,
+                o.place.clone(),
+            );
+            c.old = Some(own.to_string());
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The section label of a top-level item (a chapter's `N Title`, an appendix's label).
+fn top_label(item: &Item, flat: &Flat) -> String {
+    match item.kind {
+        "chapter" => {
+            let title = item.fields.first().map(|f| f.1.as_str()).unwrap_or("");
+            flat.sections
+                .iter()
+                .find(|s| s.split_once(' ').is_some_and(|(_, t)| t == title))
+                .cloned()
+                .unwrap_or_else(|| title.to_string())
+        }
+        _ => item
+            .fields
+            .first()
+            .map(|f| f.1.clone())
+            .unwrap_or_else(|| item.id.clone()),
+    }
+}
+
+fn prose(of: &Flat, nf: &Flat) -> Vec<Change> {
+    let old_by: HashMap<&str, &flatten::Prose> =
+        of.prose.iter().map(|p| (p.container.as_str(), p)).collect();
+    let new_ids: HashMap<&str, ()> = nf
+        .prose
+        .iter()
+        .map(|p| (p.container.as_str(), ()))
+        .collect();
+    let empty: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut containers: Vec<(&flatten::Prose, &[String])> = nf
+        .prose
+        .iter()
+        .map(|p| {
+            let old = old_by
+                .get(p.container.as_str())
+                .map(|o| o.paragraphs.as_slice());
+            (p, old.unwrap_or(&empty))
+        })
+        .collect();
+    // Containers removed with all their prose.
+    let removed: Vec<flatten::Prose> = of
+        .prose
+        .iter()
+        .filter(|p| !new_ids.contains_key(p.container.as_str()))
+        .map(|p| flatten::Prose {
+            container: p.container.clone(),
+            place: p.place.clone(),
+            paragraphs: Vec::new(),
+        })
+        .collect();
+    let removed_old: Vec<(&flatten::Prose, &[String])> = removed
+        .iter()
+        .map(|p| (p, old_by[p.container.as_str()].paragraphs.as_slice()))
+        .collect();
+    containers.extend(removed_old);
+    for (p, old) in containers {
+        let new = &p.paragraphs;
+        let section = section_of(&p.place, &p.container);
+        let para = |n: usize| format!("{}#{}", p.container, n + 1);
+        let mut push = |kind: ChangeKind, n: usize, o: Option<&String>, nw: Option<&String>| {
+            let mut c = Change::new(&section, kind, "paragraph", &para(n), p.place.clone());
+            c.field = Some(format!("paragraph {}", n + 1));
+            c.old = o.cloned();
+            c.new = nw.cloned();
+            if let (Some(o), Some(nw)) = (o, nw) {
+                c.words = words::diff(o, nw);
+            }
+            out.push(c);
+        };
+        for pair in words::align(old, new) {
+            match pair {
+                words::Para::Same(_) => {}
+                words::Para::Changed(o, n) => {
+                    push(ChangeKind::Changed, n, Some(&old[o]), Some(&new[n]))
+                }
+                words::Para::Removed(o, n) => push(ChangeKind::Removed, n, Some(&old[o]), None),
+                words::Para::Added(n) => push(ChangeKind::Added, n, None, Some(&new[n])),
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,347 @@
+//! The report as coloured terminal text, Markdown (for a pull-request comment), a one line a
+//! section summary (`--stat`) or JSON.
+
+use std::fmt::Write;
+
+use super::words::{with_context, Op, Run};
+use super::{Change, ChangeKind, Report, Total};
+
+/// ANSI styles, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn red(&self, t: &str) -> String {
+        self.paint("31", t)
+    }
+    fn green(&self, t: &str) -> String {
+        self.paint("32", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+    fn cyan(&self, t: &str) -> String {
+        self.paint("36", t)
+    }
+}
+
+fn sigil(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "+",
+        ChangeKind::Removed => "-",
+        ChangeKind::Changed => "~",
+        ChangeKind::Moved => ">",
+    }
+}
+
+fn verb(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Changed => "changed",
+        ChangeKind::Moved => "moved",
+    }
+}
+
+/// The place of a change below its section: `Nuvarande situation › paragraph 2`.
+fn where_(c: &Change) -> String {
+    let mut parts: Vec<&str> = c.place.iter().skip(1).map(String::as_str).collect();
+    if let Some(f) = &c.field {
+        if c.kind != "metadata" && f != "text" {
+            parts.push(f);
+        }
+    }
+    parts.join(" › ")
+}
+
+fn amount_line(
+    old: &Option<String>,
+    new: &Option<String>,
+    diff: &Option<String>,
+    unit: &str,
+) -> String {
+    format!(
+        "{} → {}{}{}",
+        old.as_deref().unwrap_or("–"),
+        new.as_deref().unwrap_or("–"),
+        diff.as_ref().map(|d| format!(" ({d})")).unwrap_or_default(),
+        if unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {unit}")
+        }
+    )
+}
+
+fn total_line(t: &Total) -> String {
+    format!(
+        "{}: {}",
+        t.place.join(" › "),
+        amount_line(&t.old, &t.new, &t.difference, &t.unit)
+    )
+}
+
+/// One line a section: `6 Budget: 3 changed, 1 added`, then a summary line.
+pub fn stat(report: &Report) -> String {
+    let mut out = String::new();
+    let rows = report.stat();
+    let width = rows
+        .iter()
+        .map(|(s, _)| s.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (section, counts) in &rows {
+        let parts: Vec<String> = [
+            ChangeKind::Added,
+            ChangeKind::Removed,
+            ChangeKind::Changed,
+            ChangeKind::Moved,
+        ]
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{n} {}", verb(*k)))
+        .collect();
+        let pad = width - section.chars().count();
+        let _ = writeln!(out, " {section}{} | {}", " ".repeat(pad), parts.join(", "));
+    }
+    let n = report.changes.len();
+    let _ = writeln!(
+        out,
+        " {} section{} changed, {n} change{}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        if n == 1 { "" } else { "s" }
+    );
+    out
+}
+
+fn words_text(runs: &[Run], style: Style) -> String {
+    with_context(runs, 6)
+        .iter()
+        .map(|r| match (r.op, style.color) {
+            (Op::Equal, _) => r.text.clone(),
+            (Op::Delete, true) => style.paint("31;9", &r.text),
+            (Op::Insert, true) => style.paint("32;4", &r.text),
+            (Op::Delete, false) => format!("[-{}-]", r.text),
+            (Op::Insert, false) => format!("{{+{}+}}", r.text),
+        })
+        .collect::<String>()
+        .replace('\n', " ")
+}
+
+/// Terminal text; nothing at all when nothing changed (like `diff`).
+pub fn text(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    if report.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "vplan diff {} → {}: {} change{}",
+            report.old,
+            report.new,
+            report.changes.len(),
+            if report.changes.len() == 1 { "" } else { "s" }
+        ))
+    );
+    let mut section = None;
+    for c in &report.changes {
+        if section != Some(&c.section) {
+            section = Some(&c.section);
+            let _ = writeln!(out, "\n{}", style.bold(&c.section));
+        }
+        let s = sigil(c.change);
+        let head = format!("{s} {} {}", c.kind, verb(c.change));
+        let head = match c.change {
+            ChangeKind::Added => style.green(&head),
+            ChangeKind::Removed => style.red(&head),
+            ChangeKind::Changed => style.yellow(&head),
+            ChangeKind::Moved => style.cyan(&head),
+        };
+        let place = where_(c);
+        let _ = write!(out, "  {head}");
+        if c.kind == "metadata" {
+            let _ = write!(out, " {}", style.dim(c.field.as_deref().unwrap_or("")));
+        } else if !place.is_empty() {
+            let _ = write!(out, " {}", style.dim(&place));
+        }
+        let _ = write!(out, " {}", style.dim(&format!("[{}]", c.id)));
+        out.push('\n');
+        let body = body(c, style);
+        for line in body.lines() {
+            let _ = writeln!(out, "      {line}");
+        }
+        for t in &c.totals {
+            let _ = writeln!(out, "      {} {}", style.dim("⇒"), total_line(t));
+        }
+    }
+    out
+}
+
+/// What a change says beyond its heading.
+fn body(c: &Change, style: Style) -> String {
+    if c.difference.is_some() || c.kind == "amount" || c.kind == "total" {
+        return amount_line(
+            &c.old,
+            &c.new,
+            &c.difference,
+            c.unit.as_deref().unwrap_or(""),
+        );
+    }
+    match c.change {
+        ChangeKind::Changed if !c.words.is_empty() => words_text(&c.words, style),
+        ChangeKind::Changed => format!(
+            "{} → {}",
+            c.old.as_deref().unwrap_or(""),
+            c.new.as_deref().unwrap_or("")
+        ),
+        ChangeKind::Added => style.green(&one_line(c.new.as_deref().unwrap_or(""))),
+        ChangeKind::Removed => style.red(&one_line(c.old.as_deref().unwrap_or(""))),
+        ChangeKind::Moved => format!(
+            "from {}",
+            c.moved_from
+                .as_ref()
+                .map(|p| p.join(" › "))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Escapes text for Markdown.
+fn md(s: &str) -> String {
+    let mut out = String::new();
+    for ch in one_line(s).chars() {
+        if "\\`*_{}[]<>()#+-.!|~".contains(ch) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn md_words(runs: &[Run]) -> String {
+    with_context(runs, 6)
+        .iter()
+        .map(|r| {
+            let t = r.text.trim();
+            let pad = |core: String| {
+                let lead = if r.text.starts_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
+                let trail = if r.text.ends_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
+                format!("{lead}{core}{trail}")
+            };
+            match r.op {
+                Op::Equal => {
+                    md(&r.text).replace("\\ ", " ") + if r.text.ends_with(' ') { " " } else { "" }
+                }
+                Op::Delete if !t.is_empty() => pad(format!("~~{}~~", md(t))),
+                Op::Insert if !t.is_empty() => pad(format!("**{}**", md(t))),
+                _ => r.text.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Markdown for a pull-request comment.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let n = report.changes.len();
+    let _ = writeln!(
+        out,
+        "## vplan diff `{}` → `{}`\n\n{n} change{}.",
+        report.old.replace('`', "'"),
+        report.new.replace('`', "'"),
+        if n == 1 { "" } else { "s" }
+    );
+    let mut section = None;
+    for c in &report.changes {
+        if section != Some(&c.section) {
+            section = Some(&c.section);
+            let _ = writeln!(out, "\n### {}\n", md(&c.section));
+        }
+        let place = where_(c);
+        let _ = write!(
+            out,
+            "- **{} {}**{} `{}`",
+            md(&c.kind),
+            verb(c.change),
+            if place.is_empty() || c.kind == "metadata" {
+                c.field
+                    .as_deref()
+                    .map(|f| format!(" {}", md(f)))
+                    .unwrap_or_default()
+            } else {
+                format!(" — {}", md(&place))
+            },
+            c.id.replace('`', "'")
+        );
+        let text = if c.difference.is_some() || c.kind == "amount" || c.kind == "total" {
+            md(&amount_line(
+                &c.old,
+                &c.new,
+                &c.difference,
+                c.unit.as_deref().unwrap_or(""),
+            ))
+        } else {
+            match c.change {
+                ChangeKind::Changed if !c.words.is_empty() => md_words(&c.words),
+                ChangeKind::Changed => format!(
+                    "{} → {}",
+                    md(c.old.as_deref().unwrap_or("")),
+                    md(c.new.as_deref().unwrap_or(""))
+                ),
+                ChangeKind::Added => md(c.new.as_deref().unwrap_or("")),
+                ChangeKind::Removed => format!("~~{}~~", md(c.old.as_deref().unwrap_or(""))),
+                ChangeKind::Moved => format!(
+                    "from {}",
+                    md(&c
+                        .moved_from
+                        .as_ref()
+                        .map(|p| p.join(" › "))
+                        .unwrap_or_default())
+                ),
+            }
+        };
+        let _ = writeln!(out, ": {text}");
+        for t in &c.totals {
+            let _ = writeln!(out, "  - ⇒ {}", md(&total_line(t)));
+        }
+    }
+    out
+}
+
+/// JSON for tools.
+pub fn json(report: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,191 @@
+//! `vplan diff --format pdf`: the report as an *Ändringsförteckning* laid out like the plan
+//! (same fonts, footer and styles), from `templates/diff.typ.j2`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::words::{with_context, Op};
+use super::{Change, ChangeKind, Report};
+use crate::pipeline::{self, Checked};
+use crate::render::{self, Renderer};
+
+/// Name of the change-report template in the templates directory.
+pub const DIFF_TEMPLATE: &str = "diff.typ.j2";
+
+#[derive(Serialize)]
+struct View<'a> {
+    title: &'a str,
+    namnd: &'a str,
+    organisation: &'a str,
+    old: &'a str,
+    new: &'a str,
+    count: usize,
+    sections: Vec<SectionView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    changes: Vec<ChangeView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangeView<'a> {
+    /// `Ändrat belopp`, `Nytt mål` …
+    heading: String,
+    change: &'static str,
+    place: String,
+    id: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    /// Word runs of a changed text: (`equal`|`delete`|`insert`, text).
+    words: Vec<(&'static str, String)>,
+    amount: Option<String>,
+    moved_from: Option<String>,
+    totals: Vec<String>,
+}
+
+/// Swedish name of a kind of item.
+pub fn kind_sv(kind: &str) -> &'static str {
+    match kind {
+        "paragraph" => "stycke",
+        "goal" => "mål",
+        "indicator" => "indikator",
+        "assignment" => "uppdrag",
+        "chapter" => "kapitel",
+        "section" => "avsnitt",
+        "appendix" => "bilaga",
+        "perspective" => "perspektiv",
+        "strategy" => "strategi",
+        "text table" => "texttabell",
+        "text table row" => "tabellrad",
+        "matrix" => "matris",
+        "matrix row" => "matrisrad",
+        "org chart" => "organisationsschema",
+        "area" => "verksamhet i internkontrollplanen",
+        "risk" => "risk",
+        "measure" => "åtgärd",
+        "table" => "tabell",
+        "column" => "kolumn",
+        "row" => "rad",
+        "amount" => "belopp",
+        "total" => "summa",
+        "metadata" => "uppgift",
+        _ => "post",
+    }
+}
+
+fn verb_sv(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "Tillagt",
+        ChangeKind::Removed => "Borttaget",
+        ChangeKind::Changed => "Ändrat",
+        ChangeKind::Moved => "Flyttat",
+    }
+}
+
+fn amount(old: &Option<String>, new: &Option<String>, diff: &Option<String>, unit: &str) -> String {
+    format!(
+        "{} → {}{} {unit}",
+        old.as_deref().unwrap_or("–"),
+        new.as_deref().unwrap_or("–"),
+        diff.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+    )
+}
+
+fn change_view(c: &Change) -> ChangeView<'_> {
+    let place: Vec<&str> = c.place.iter().skip(1).map(String::as_str).collect();
+    let mut place = place.join(" › ");
+    if let Some(f) = &c.field {
+        let f = match f.strip_prefix("paragraph ") {
+            Some(n) => format!("stycke {n}"),
+            None => f.clone(),
+        };
+        if f != "text" {
+            if !place.is_empty() {
+                place.push_str(" › ");
+            }
+            place.push_str(&f);
+        }
+    }
+    let is_amount = c.kind == "amount" || c.kind == "total";
+    ChangeView {
+        heading: format!("{} {}", verb_sv(c.change), kind_sv(&c.kind)),
+        change: match c.change {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Moved => "moved",
+        },
+        place,
+        id: &c.id,
+        old: if is_amount { None } else { c.old.as_deref() },
+        new: if is_amount { None } else { c.new.as_deref() },
+        words: with_context(&c.words, 12)
+            .into_iter()
+            .map(|r| {
+                let op = match r.op {
+                    Op::Equal => "equal",
+                    Op::Delete => "delete",
+                    Op::Insert => "insert",
+                };
+                (op, r.text.replace('\n', " "))
+            })
+            .collect(),
+        amount: is_amount.then(|| {
+            amount(
+                &c.old,
+                &c.new,
+                &c.difference,
+                c.unit.as_deref().unwrap_or(""),
+            )
+        }),
+        moved_from: c.moved_from.as_ref().map(|p| p.join(" › ")),
+        totals: c
+            .totals
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}: {}",
+                    t.place.join(" › "),
+                    amount(&t.old, &t.new, &t.difference, &t.unit)
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Renders the report as a PDF with the templates of a directory.
+pub fn render(report: &Report, new: &Checked, templates_dir: &Path) -> Result<Vec<u8>> {
+    let meta = &new.plan.meta.value;
+    let mut sections: Vec<SectionView> = Vec::new();
+    for c in &report.changes {
+        if sections.last().is_none_or(|s| s.title != c.section) {
+            sections.push(SectionView {
+                title: &c.section,
+                changes: Vec::new(),
+            });
+        }
+        sections
+            .last_mut()
+            .expect("just pushed")
+            .changes
+            .push(change_view(c));
+    }
+    let view = View {
+        title: &meta.title,
+        namnd: &meta.namnd,
+        organisation: &meta.organisation,
+        old: &report.old,
+        new: &report.new,
+        count: report.changes.len(),
+        sections,
+    };
+    let source = Renderer::new(templates_dir)?.render_named(DIFF_TEMPLATE, &view)?;
+    let assets = render::read_assets(templates_dir)?;
+    let date = pipeline::plan_date(&new.plan)?;
+    let ident = format!("{}-andringsforteckning", pipeline::document_stem(&new.plan));
+    Ok(pipeline::typeset_source(source, templates_dir, &assets, date, ident)?.bytes)
+}

@@ -1,0 +1,251 @@
+//! The two sides of a diff: a directory, or a git revision read with the `git` program into
+//! a temporary directory (the working tree and the index are never touched).
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::diag::{self, ContentError};
+use crate::pipeline::{self, Checked};
+use crate::progress::Progress;
+
+/// Where one side of the diff comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Side {
+    /// A content directory on disk (the working tree when none was named).
+    Dir(PathBuf),
+    /// A git revision, read from the repository that holds the content directory.
+    Rev(String),
+}
+
+impl Side {
+    /// A name for the report: `HEAD`, `v1`, a directory path, or `working tree`.
+    pub fn label(&self, content: &Path) -> String {
+        match self {
+            Side::Rev(r) => r.clone(),
+            Side::Dir(d) if d == content => "working tree".into(),
+            Side::Dir(d) => d.display().to_string(),
+        }
+    }
+}
+
+/// Resolves the `[OLD] [NEW]` arguments: none compares `HEAD` with the working tree, one
+/// compares it with the working tree, two compare each other. An argument that is a
+/// directory is a content directory (or a project directory with `content/`); anything else
+/// is a git revision.
+pub fn sides(content: &Path, old: Option<&str>, new: Option<&str>) -> Result<(Side, Side)> {
+    let side = |arg: &str| -> Result<Side> {
+        let path = Path::new(arg);
+        if path.is_dir() {
+            if path.join("plan.yaml").is_file() {
+                return Ok(Side::Dir(path.to_path_buf()));
+            }
+            if path.join("content/plan.yaml").is_file() {
+                return Ok(Side::Dir(path.join("content")));
+            }
+            bail!("{arg} is a directory without plan.yaml or content/plan.yaml");
+        }
+        Ok(Side::Rev(arg.to_string()))
+    };
+    let work = Side::Dir(content.to_path_buf());
+    Ok(match (old, new) {
+        (None, _) => (Side::Rev("HEAD".into()), work),
+        (Some(o), None) => (side(o)?, work),
+        (Some(o), Some(n)) => (side(o)?, side(n)?),
+    })
+}
+
+/// A loaded side, with the temporary directory that holds a revision's files.
+pub struct Loaded {
+    pub checked: Checked,
+    pub label: String,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+/// Loads, checks and computes one side. Content errors are printed (with the revision's
+/// paths as `REV:path`) and returned as a plain error: for `diff`, any error is exit 2.
+pub fn load(side: &Side, content: &Path) -> Result<Loaded> {
+    let quiet = Progress { quiet: true };
+    let label = side.label(content);
+    let (dir, tmp, shown_as) = match side {
+        Side::Dir(d) => (d.clone(), None, None),
+        Side::Rev(rev) => {
+            let (tmp, dir, prefix) = export(rev, content)?;
+            let shown = format!("{rev}:{prefix}");
+            (dir, Some(tmp), Some(shown))
+        }
+    };
+    match pipeline::load_and_compute(&dir, &quiet) {
+        Ok(checked) => Ok(Loaded {
+            checked,
+            label,
+            _tmp: tmp,
+        }),
+        Err(e) => match e.downcast_ref::<ContentError>() {
+            Some(ContentError(diags)) => {
+                let mut text = diag::render_human(diags);
+                if let Some(shown) = &shown_as {
+                    text = text.replace(&format!("{}/", dir.display()), shown);
+                }
+                eprint!("{text}");
+                Err(anyhow!("the plan in {label} has errors (listed above)"))
+            }
+            None => Err(e.context(format!("cannot load the plan in {label}"))),
+        },
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run git (is it installed?); it is needed to read revisions")?;
+    if !out.status.success() {
+        bail!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .trim_end_matches('\n')
+        .to_string())
+}
+
+/// Writes the content directory as it is in `rev` into a temporary directory. Returns the
+/// directory, the content directory in it, and the content's path in the repository.
+fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, String)> {
+    // The repository that holds the content directory (or, if it no longer exists, the
+    // nearest existing parent).
+    let abs = std::path::absolute(content).context("cannot resolve the content directory")?;
+    let mut probe = abs.as_path();
+    while !probe.is_dir() {
+        probe = probe
+            .parent()
+            .ok_or_else(|| anyhow!("{} is not in a git repository", content.display()))?;
+    }
+    let top = PathBuf::from(
+        git(probe, &["rev-parse", "--show-toplevel"])
+            .with_context(|| format!("{} is not in a git repository", content.display()))?,
+    );
+    let top = fs::canonicalize(&top).unwrap_or(top);
+    let canonical_probe = fs::canonicalize(probe)?;
+    let rest = abs.strip_prefix(probe).unwrap_or(Path::new(""));
+    let content_in_repo = canonical_probe.join(rest);
+    let prefix = content_in_repo
+        .strip_prefix(&top)
+        .map_err(|_| {
+            anyhow!(
+                "{} is outside the git repository {}",
+                content.display(),
+                top.display()
+            )
+        })?
+        .to_string_lossy()
+        .replace('\\', "/");
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    };
+
+    let commit = git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| {
+        anyhow!(
+            "`{rev}` is neither a directory nor a revision of the git repository {}",
+            top.display()
+        )
+    })?;
+    let listing = git(
+        &top,
+        &["ls-tree", "-r", "-z", "--full-tree", &commit, "--", &prefix],
+    )?;
+    let mut blobs = Vec::new();
+    for entry in listing.split('\0').filter(|e| !e.is_empty()) {
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (mode, kind, hash) = (meta.next(), meta.next(), meta.next());
+        // Regular files only: no symlinks (120000), no submodules.
+        if kind != Some("blob") || mode == Some("120000") {
+            continue;
+        }
+        let Some(rel) = path.strip_prefix(&prefix) else {
+            continue;
+        };
+        if rel.split('/').any(|c| c == ".." || c.is_empty()) {
+            continue;
+        }
+        blobs.push((rel.to_string(), hash.unwrap_or_default().to_string()));
+    }
+    if !blobs.iter().any(|(rel, _)| rel == "plan.yaml") {
+        bail!("revision `{rev}` has no {prefix}plan.yaml");
+    }
+    let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let dir = tmp.path().join("content");
+    let contents = cat_blobs(&top, blobs.iter().map(|(_, h)| h.as_str()))?;
+    for ((rel, _), bytes) in blobs.iter().zip(contents) {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, bytes)?;
+    }
+    Ok((tmp, dir, prefix))
+}
+
+/// The contents of blobs, read with one `git cat-file --batch`.
+fn cat_blobs<'a>(top: &Path, hashes: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>> {
+    let hashes: Vec<&str> = hashes.collect();
+    let mut child = Command::new("git")
+        .current_dir(top)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("cannot run git cat-file")?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let input = hashes.join("\n") + "\n";
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut out = Vec::new();
+    child.stdout.take().expect("piped").read_to_end(&mut out)?;
+    writer
+        .join()
+        .map_err(|_| anyhow!("git cat-file: writer failed"))??;
+    child.wait()?;
+    let mut blobs = Vec::new();
+    let mut rest = out.as_slice();
+    for _ in &hashes {
+        let nl = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| anyhow!("git cat-file: short output"))?;
+        let header = String::from_utf8_lossy(&rest[..nl]).to_string();
+        let size: usize = header
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow!("git cat-file: unexpected `{header}`"))?;
+        let body = rest
+            .get(nl + 1..nl + 1 + size)
+            .ok_or_else(|| anyhow!("git cat-file: short output"))?;
+        blobs.push(body.to_vec());
+        rest = rest.get(nl + 2 + size..).unwrap_or(&[]);
+    }
+    Ok(blobs)
+}

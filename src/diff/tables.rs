@@ -1,0 +1,404 @@
+//! Differences in the tables of amounts: columns and rows by id, every changed typed amount
+//! with the computed totals it moved, and any other total that changed.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::flatten::Flat;
+use super::{Change, ChangeKind, Total};
+use crate::compute;
+use crate::content::{Column, Row, RowKind, Table};
+use crate::numfmt::format_amount;
+use crate::pipeline::Checked;
+
+/// A cell by ids: (table, row, column).
+type CellId = (String, String, String);
+
+pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut ids: Vec<&String> = new.plan.tables.keys().collect();
+    ids.extend(
+        old.plan
+            .tables
+            .keys()
+            .filter(|k| !new.plan.tables.contains_key(*k)),
+    );
+    // Totals already shown under the amount that moved them.
+    let mut explained: HashSet<CellId> = HashSet::new();
+    for tid in &ids {
+        let place = nf
+            .table_place
+            .get(*tid)
+            .or_else(|| of.table_place.get(*tid))
+            .cloned()
+            .unwrap_or_else(|| vec![format!("table {tid}")]);
+        let section = place[0].clone();
+        match (old.plan.tables.get(*tid), new.plan.tables.get(*tid)) {
+            (None, Some(t)) => {
+                let mut c = Change::new(&section, ChangeKind::Added, "table", tid, place.clone());
+                c.new = Some(format!("{} rows", t.value.rows.len()));
+                out.push(c);
+            }
+            (Some(t), None) => {
+                let mut c = Change::new(&section, ChangeKind::Removed, "table", tid, place.clone());
+                c.old = Some(format!("{} rows", t.value.rows.len()));
+                out.push(c);
+            }
+            (Some(o), Some(n)) => {
+                let (o, n) = (&o.value, &n.value);
+                for (field, a, b) in [
+                    ("caption", &o.caption, &n.caption),
+                    ("unit", &o.unit, &n.unit),
+                ] {
+                    if a != b {
+                        let mut c =
+                            Change::new(&section, ChangeKind::Changed, "table", tid, place.clone());
+                        c.field = Some(field.into());
+                        c.old = Some(a.clone());
+                        c.new = Some(b.clone());
+                        out.push(c);
+                    }
+                }
+                columns(&mut out, &section, &place, o, n);
+                rows(
+                    &mut out,
+                    &section,
+                    &place,
+                    old,
+                    new,
+                    o,
+                    n,
+                    nf,
+                    &mut explained,
+                );
+            }
+            (None, None) => {}
+        }
+    }
+    // Totals that changed without a changed amount of their own (rows added or removed, a
+    // reference or a sum changed).
+    for (tid, t) in &new.plan.tables {
+        let Some(ot) = old.plan.tables.get(tid) else {
+            continue;
+        };
+        let place = nf
+            .table_place
+            .get(tid)
+            .cloned()
+            .unwrap_or_else(|| vec![format!("table {tid}")]);
+        for row in &t.value.rows {
+            if row.kind == RowKind::Group || (row.values.is_some() && row.refs.is_empty()) {
+                continue;
+            }
+            for col in &t.value.columns {
+                let key = (tid.clone(), row.id.clone(), col.id.clone());
+                if explained.contains(&key) {
+                    continue;
+                }
+                let a = old.computed.cell(&old.plan, tid, &row.id, &col.id);
+                let b = new.computed.cell(&new.plan, tid, &row.id, &col.id);
+                let existed = ot.value.rows.iter().any(|r| r.id == row.id)
+                    && ot.value.columns.iter().any(|c| c.id == col.id);
+                if a == b || !existed {
+                    continue;
+                }
+                let mut c =
+                    Change::new(&place[0], ChangeKind::Changed, "total", &cell_name(&key), {
+                        let mut p = place.clone();
+                        p.push(row.label.clone());
+                        p
+                    });
+                c.field = Some(col.title.clone());
+                fill_amounts(&mut c, a, b, col, &t.value);
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// A place one level deeper.
+fn at(mut place: Vec<String>, more: &[&str]) -> Vec<String> {
+    place.extend(more.iter().map(|s| s.to_string()));
+    place
+}
+
+fn cell_name((t, r, c): &CellId) -> String {
+    format!("{t}/{r}/{c}")
+}
+
+fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n: &Table) {
+    for col in &n.columns {
+        match o.columns.iter().find(|c| c.id == col.id) {
+            None => {
+                let mut c = Change::new(
+                    section,
+                    ChangeKind::Added,
+                    "column",
+                    &col.id,
+                    place.to_vec(),
+                );
+                c.new = Some(col.title.clone());
+                out.push(c);
+            }
+            Some(oc) if oc.title != col.title => {
+                let mut c = Change::new(
+                    section,
+                    ChangeKind::Changed,
+                    "column",
+                    &col.id,
+                    place.to_vec(),
+                );
+                c.field = Some("title".into());
+                c.old = Some(oc.title.clone());
+                c.new = Some(col.title.clone());
+                out.push(c);
+            }
+            Some(_) => {}
+        }
+    }
+    for col in &o.columns {
+        if !n.columns.iter().any(|c| c.id == col.id) {
+            let mut c = Change::new(
+                section,
+                ChangeKind::Removed,
+                "column",
+                &col.id,
+                place.to_vec(),
+            );
+            c.old = Some(col.title.clone());
+            out.push(c);
+        }
+    }
+}
+
+/// The typed amount of a row in a column, if any (a value beside a reference is a control).
+fn typed(t: &Table, row: &Row, col: &str) -> Option<Decimal> {
+    if row.refs.contains_key(col) {
+        return None;
+    }
+    let c = t.columns.iter().position(|c| c.id == col)?;
+    row.values.as_ref()?.get(c).copied().flatten()
+}
+
+fn values_text(t: &Table, row: &Row, checked: &Checked) -> String {
+    t.columns
+        .iter()
+        .map(|col| {
+            checked
+                .computed
+                .cell(&checked.plan, &t.id, &row.id, &col.id)
+                .map(|v| format_amount(v, col.precision))
+                .unwrap_or_else(|| "–".into())
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rows(
+    out: &mut Vec<Change>,
+    section: &str,
+    place: &[String],
+    old: &Checked,
+    new: &Checked,
+    o: &Table,
+    n: &Table,
+    nf: &Flat,
+    explained: &mut HashSet<CellId>,
+) {
+    for row in &n.rows {
+        let Some(orow) = o.rows.iter().find(|r| r.id == row.id) else {
+            let mut c = Change::new(
+                section,
+                ChangeKind::Added,
+                "row",
+                &row.id,
+                at(place.to_vec(), &[&row.label]),
+            );
+            c.new = Some(values_text(n, row, new));
+            out.push(c);
+            continue;
+        };
+        let rplace = at(place.to_vec(), &[&row.label]);
+        if orow.label != row.label {
+            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
+            c.field = Some("label".into());
+            c.old = Some(orow.label.clone());
+            c.new = Some(row.label.clone());
+            c.words = super::words::diff(&orow.label, &row.label);
+            out.push(c);
+        }
+        if orow.refs != row.refs {
+            let fmt = |r: &BTreeMap<String, String>| {
+                r.iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
+            c.field = Some("refs".into());
+            c.old = Some(fmt(&orow.refs));
+            c.new = Some(fmt(&row.refs));
+            out.push(c);
+        }
+        if row.kind != RowKind::Data || orow.kind != RowKind::Data {
+            continue;
+        }
+        for col in &n.columns {
+            if !o.columns.iter().any(|c| c.id == col.id) {
+                continue;
+            }
+            let (a, b) = (typed(o, orow, &col.id), typed(n, row, &col.id));
+            if a == b {
+                continue;
+            }
+            let key = (n.id.clone(), row.id.clone(), col.id.clone());
+            let mut c = Change::new(
+                section,
+                ChangeKind::Changed,
+                "amount",
+                &cell_name(&key),
+                rplace.clone(),
+            );
+            c.field = Some(col.title.clone());
+            fill_amounts(&mut c, a, b, col, n);
+            c.totals = moved_totals(old, new, nf, &key, b, explained);
+            out.push(c);
+        }
+    }
+    for row in &o.rows {
+        if !n.rows.iter().any(|r| r.id == row.id) {
+            let mut c = Change::new(
+                section,
+                ChangeKind::Removed,
+                "row",
+                &row.id,
+                at(place.to_vec(), &[&row.label]),
+            );
+            c.old = Some(values_text(o, row, old));
+            out.push(c);
+        }
+    }
+}
+
+fn fill_amounts(c: &mut Change, a: Option<Decimal>, b: Option<Decimal>, col: &Column, t: &Table) {
+    let p = col.precision;
+    c.old = Some(a.map(|v| format_amount(v, p)).unwrap_or_else(|| "–".into()));
+    c.new = Some(b.map(|v| format_amount(v, p)).unwrap_or_else(|| "–".into()));
+    c.difference = difference(a, b, p);
+    c.unit = Some(col.unit(t).to_string());
+}
+
+/// `+2,5`, `−540`; none when the difference cannot be computed.
+pub fn difference(a: Option<Decimal>, b: Option<Decimal>, precision: u32) -> Option<String> {
+    let d = b.unwrap_or_default().checked_sub(a.unwrap_or_default())?;
+    Some(format!(
+        "{}{}",
+        if d > Decimal::ZERO { "+" } else { "" },
+        format_amount(d, precision)
+    ))
+}
+
+/// The computed cells of the old plan that move when only this one amount changes to its new
+/// value, with their old and new values.
+fn moved_totals(
+    old: &Checked,
+    new: &Checked,
+    nf: &Flat,
+    (tid, rid, cid): &CellId,
+    value: Option<Decimal>,
+    explained: &mut HashSet<CellId>,
+) -> Vec<Total> {
+    let mut plan = old.plan.clone();
+    let Some(t) = plan.tables.get_mut(tid) else {
+        return Vec::new();
+    };
+    let t = &mut t.value;
+    let Some(c) = t.columns.iter().position(|c| &c.id == cid) else {
+        return Vec::new();
+    };
+    let Some(row) = t.rows.iter_mut().find(|r| &r.id == rid) else {
+        return Vec::new();
+    };
+    let ncols = t.columns.len();
+    let values = row.values.get_or_insert_with(|| vec![None; ncols]);
+    if values.len() <= c {
+        values.resize(ncols, None);
+    }
+    values[c] = value;
+    let Ok(perturbed) = compute::compute(&plan) else {
+        return Vec::new();
+    };
+    // In document order: table (as listed), then row, then column.
+    let mut moved: BTreeSet<(usize, usize, usize, CellId)> = BTreeSet::new();
+    let order: Vec<&String> = new.plan.tables.keys().collect();
+    for (table_id, rows) in &perturbed.tables {
+        let Some(before) = old.computed.tables.get(table_id) else {
+            continue;
+        };
+        let t = &plan.tables[table_id].value;
+        for (r, cells) in rows.iter().enumerate() {
+            for (k, v) in cells.iter().enumerate() {
+                if before.get(r).and_then(|x| x.get(k)) == Some(v) {
+                    continue;
+                }
+                let key = (
+                    table_id.clone(),
+                    t.rows[r].id.clone(),
+                    t.columns[k].id.clone(),
+                );
+                if &key.0 == tid && &key.1 == rid && &key.2 == cid {
+                    continue;
+                }
+                let rank = order
+                    .iter()
+                    .position(|x| *x == table_id)
+                    .unwrap_or(usize::MAX);
+                moved.insert((rank, r, k, key));
+            }
+        }
+    }
+    moved
+        .into_iter()
+        .map(|(_, _, _, key)| {
+            explained.insert(key.clone());
+            total(old, new, nf, &key)
+        })
+        .collect()
+}
+
+fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
+    let (tid, rid, cid) = key;
+    let a = old.computed.cell(&old.plan, tid, rid, cid);
+    let b = new.computed.cell(&new.plan, tid, rid, cid);
+    let table = new
+        .plan
+        .tables
+        .get(tid)
+        .or_else(|| old.plan.tables.get(tid))
+        .map(|t| &t.value);
+    let row = table.and_then(|t| t.rows.iter().find(|r| &r.id == rid));
+    let col = table.and_then(|t| t.columns.iter().find(|c| &c.id == cid));
+    let p = col.map(|c| c.precision).unwrap_or(0);
+    let name = nf
+        .table_place
+        .get(tid)
+        .and_then(|p| p.last().cloned())
+        .unwrap_or_else(|| tid.clone());
+    Total {
+        place: vec![
+            name,
+            row.map(|r| r.label.clone()).unwrap_or_else(|| rid.clone()),
+            col.map(|c| c.title.clone()).unwrap_or_else(|| cid.clone()),
+        ],
+        old: a.map(|v| format_amount(v, p)),
+        new: b.map(|v| format_amount(v, p)),
+        difference: difference(a, b, p),
+        unit: match (table, col) {
+            (Some(t), Some(c)) => c.unit(t).to_string(),
+            _ => String::new(),
+        },
+    }
+}
