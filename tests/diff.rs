@@ -137,15 +137,13 @@ fn the_issue_example_on_the_default_plan() {
         md.contains("RS ftg Reinvesteringar, pott › Belopp, mnkr"),
         "{md}"
     );
-    assert!(md.contains("70,0 → 72,5 \\(\\+2,5\\) mnkr"), "{md}");
+    assert!(md.contains("70,0 → 72,5 (+2,5) mnkr"), "{md}");
     assert!(
-        md.contains(
-            "Summa fastighetsinvesteringar 2024 › Belopp, mnkr: 203,8 → 206,3 \\(\\+2,5\\) mnkr"
-        ),
+        md.contains("Summa fastighetsinvesteringar 2024 › Belopp, mnkr: 203,8 → 206,3 (+2,5) mnkr"),
         "{md}"
     );
     assert!(
-        md.contains("Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 \\(\\+2,5\\) mnkr"),
+        md.contains("Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr"),
         "{md}"
     );
     assert!(
@@ -418,4 +416,214 @@ fn redline_build_marks_words_and_amounts() {
     assert!(!output
         .join("2031-fritids-och-kulturnamnden-verksamhetsplan.pdf")
         .exists());
+}
+
+/// A history of the fixture plan, one kind of change a commit, compared revision by revision
+/// and in one step, in every format.
+#[test]
+fn a_history_of_commits_in_every_format() {
+    let s = repo(); // HEAD~6: the fixture as it is
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "bygger på kommunfullmäktiges budget",
+        "bygger på kommunstyrelsens förslag",
+    );
+    commit(&s, "text"); // HEAD~5
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [8750, 8900]",
+        "values: [9000, 8900]",
+    );
+    commit(&s, "belopp"); // HEAD~4
+    s.edit(
+        "chapters/02-mal.yaml",
+        "  - assignment:",
+        "  - goal:\n      id: mal-fler-lanade-bocker\n      text: Fler böcker lånas ut.\n  - assignment:",
+    );
+    commit(&s, "nytt mål"); // HEAD~3
+    s.edit(
+        "tables/driftbudget.yaml",
+        "  - {id: bibliotek, label: Bibliotek, values: [12500, 12100]}\n  - {id: simhall, label: Simhall, values: [9000, 8900]}\n",
+        "  - {id: simhall, label: Simhall, values: [9000, 8900]}\n  - {id: bibliotek, label: Bibliotek, values: [12500, 12100]}\n",
+    );
+    commit(&s, "rad flyttad"); // HEAD~2
+    s.edit(
+        "tables/driftbudget.yaml",
+        "label: Simhall,",
+        "label: Simhallar,",
+    );
+    commit(&s, "rad bytt namn"); // HEAD~1
+    s.edit(
+        "plan.yaml",
+        "decision_date: 2030-12-03",
+        "decision_date: 2030-12-10",
+    );
+    commit(&s, "metadata"); // HEAD
+
+    let step = |old: &str, new: &str| {
+        let out = diff(&s, &[old, new]);
+        assert_eq!(out.status.code(), Some(1), "{old}..{new}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let t = step("HEAD~6", "HEAD~5");
+    assert!(
+        t.contains("~ paragraph changed paragraph 2 [inledning#2]"),
+        "{t}"
+    );
+    assert!(
+        t.contains("[-kommunfullmäktiges budget.-]{+kommunstyrelsens förslag.+}"),
+        "{t}"
+    );
+    let t = step("HEAD~5", "HEAD~4");
+    assert!(t.contains("8 750 → 9 000 (+250) tkr"), "{t}");
+    assert!(
+        t.contains("⇒ Driftbudget › Summa › Budget 2031: 20 016 → 20 266 (+250) tkr"),
+        "{t}"
+    );
+    let t = step("HEAD~4", "HEAD~3");
+    assert!(
+        t.contains("+ goal added [mal-fler-lanade-bocker]\n      Fler böcker lånas ut."),
+        "{t}"
+    );
+    let t = step("HEAD~3", "HEAD~2");
+    assert!(
+        t.contains(
+            "> row moved Driftbudget › Simhall › position [simhall]\n      after Bibliotek → first"
+        ),
+        "{t}"
+    );
+    assert!(
+        !t.contains("bibliotek]"),
+        "only the moved row is reported:\n{t}"
+    );
+    let t = step("HEAD~2", "HEAD~1");
+    assert!(
+        t.contains("~ row changed Driftbudget › Simhallar › label [simhall]"),
+        "{t}"
+    );
+    let t = step("HEAD~1", "HEAD");
+    assert!(
+        t.contains(
+            "~ metadata changed decision_date [decision_date]\n      2030-12-03 → 2030-12-10"
+        ),
+        "{t}"
+    );
+    assert_eq!(diff(&s, &["HEAD~1", "HEAD~1"]).status.code(), Some(0));
+
+    // All six in one step.
+    let t = step("HEAD~6", "HEAD");
+    assert!(
+        t.starts_with("vplan diff HEAD~6 → HEAD: 6 changes\n"),
+        "{t}"
+    );
+    let md = stdout(&diff(&s, &["HEAD~6", "HEAD", "--format", "markdown"]));
+    assert!(
+        md.starts_with("## vplan diff `HEAD~6` → `HEAD`\n\n6 changes.\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("~~kommunfullmäktiges budget.~~ **kommunstyrelsens förslag.**"),
+        "{md}"
+    );
+    assert!(md.contains("8 750 → 9 000 (+250) tkr"), "{md}");
+    assert!(
+        md.contains("  - ⇒ Driftbudget › Summa › Budget 2031: 20 016 → 20 266 (+250) tkr"),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&diff(&s, &["HEAD~6", "HEAD", "--format", "json"]).stdout).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 6);
+    let amount = changes.iter().find(|c| c["kind"] == "amount").unwrap();
+    assert_eq!(amount["difference"], "+250");
+    assert_eq!(amount["totals"][0]["new"], "20\u{a0}266");
+    let stat = stdout(&diff(&s, &["HEAD~6", "HEAD", "--stat"]));
+    assert!(stat.ends_with(" 4 sections changed, 6 changes\n"), "{stat}");
+    let line = stat.lines().find(|l| l.starts_with(" 3 Budget")).unwrap();
+    assert!(line.ends_with("| 2 changed, 1 moved"), "{stat}");
+    let templates = root().join("templates");
+    let out = diff(
+        &s,
+        &[
+            "HEAD~6",
+            "HEAD",
+            "--format",
+            "pdf",
+            "-o",
+            "r.pdf",
+            "--templates",
+            templates.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = pdf_text(&s.dir.path().join("r.pdf"));
+    for needle in [
+        "Flyttat rad",
+        "efter Bibliotek → först",
+        "Tillagt mål",
+        "Ändrat uppgift",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+}
+
+/// The default plan in git: one Bilaga 1 amount changed between two revisions; the amount
+/// and every total it moved, in the terminal, Markdown and PDF formats.
+#[test]
+fn two_revisions_of_the_default_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("content"), &dir.path().join("content"));
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "beslutad"]);
+    let table = dir.path().join("content/tables/bilaga-1/fastigheter.yaml");
+    let text = fs::read_to_string(&table).unwrap();
+    fs::write(
+        &table,
+        text.replace("pott\", values: [70.0]}", "pott\", values: [72.5]}"),
+    )
+    .unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "reinvesteringar"]);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["diff", "HEAD~1", "HEAD", "--color", "never"];
+        args.extend_from_slice(extra);
+        let out = vplan(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
+    };
+    let t = run(&[]);
+    for needle in [
+        "Bilaga 1\n  ~ amount changed Fastighetsinvesteringar 2024 › RS ftg Reinvesteringar, pott › Belopp, mnkr",
+        "      70,0 → 72,5 (+2,5) mnkr\n",
+        "⇒ Fastighetsinvesteringar 2024 › Servicenämnden totalt: › Belopp, mnkr: 188,8 → 191,3 (+2,5) mnkr",
+        "⇒ Fastighetsinvesteringar 2024 › Summa fastighetsinvesteringar 2024 › Belopp, mnkr: 203,8 → 206,3 (+2,5) mnkr",
+        "⇒ Investeringsbudget › Byggnadsinvesteringar › Budget 2024: 203,8 → 206,3 (+2,5) mnkr",
+        "⇒ Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr",
+    ] {
+        assert!(t.contains(needle), "{needle:?} not in:\n{t}");
+    }
+    assert_eq!(t.matches('⇒').count(), 4, "{t}");
+    let md = run(&["--format", "markdown"]);
+    assert!(
+        md.contains("  - ⇒ Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr"),
+        "{md}"
+    );
+    let templates = root().join("templates");
+    run(&[
+        "--format",
+        "pdf",
+        "-o",
+        "andringar.pdf",
+        "--templates",
+        templates.to_str().unwrap(),
+    ]);
+    let pdf = pdf_text(&dir.path().join("andringar.pdf"));
+    for needle in [
+        "Ändrat belopp",
+        "70,0 → 72,5 (+2,5) mnkr",
+        "Summa fastighetsinvesteringar 2024 › Belopp, mnkr: 203,8 → 206,3 (+2,5) mnkr",
+        "Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr",
+    ] {
+        assert!(pdf.contains(needle), "{needle:?} not in:\n{pdf}");
+    }
 }

@@ -273,6 +273,7 @@ fn items(of: &Flat, nf: &Flat) -> Vec<Change> {
             }
         }
     }
+    out.extend(reorders(of, nf));
     for o in &of.items {
         if !new_ids.contains_key(&(o.kind, o.id.as_str())) {
             let own = o.fields.first().map(|f| f.1.as_str()).unwrap_or(&o.id);
@@ -289,6 +290,53 @@ fn items(of: &Flat, nf: &Flat) -> Vec<Change> {
         }
     }
     out
+}
+
+/// Items that stayed in their container but changed place among their siblings of the same
+/// kind.
+fn reorders(of: &Flat, nf: &Flat) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut groups: Vec<(&str, &str)> = Vec::new();
+    for i in &nf.items {
+        if !groups.contains(&(i.parent.as_str(), i.kind)) {
+            groups.push((i.parent.as_str(), i.kind));
+        }
+    }
+    let text = |flat: &Flat, kind: &str, id: &str| -> String {
+        flat.items
+            .iter()
+            .find(|i| i.kind == kind && i.id == id)
+            .and_then(|i| i.fields.first())
+            .map(|f| {
+                let words: Vec<&str> = f.1.split_whitespace().take(6).collect();
+                words.join(" ")
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    for (parent, kind) in groups {
+        let (o, n) = (siblings(of, parent, kind), siblings(nf, parent, kind));
+        for id in words::reordered(&o, &n) {
+            let Some(item) = nf.items.iter().find(|i| i.kind == kind && i.id == id) else {
+                continue;
+            };
+            let section = section_of(&item.place, &top_label(item, nf));
+            let mut c = Change::new(&section, ChangeKind::Moved, kind, id, item.place.clone());
+            c.field = Some("position".into());
+            c.old = Some(words::position(&o, id, |x| text(of, kind, x)));
+            c.new = Some(words::position(&n, id, |x| text(nf, kind, x)));
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The ids of the items of a kind in a container, in order.
+fn siblings<'a>(flat: &'a Flat, parent: &str, kind: &str) -> Vec<&'a str> {
+    flat.items
+        .iter()
+        .filter(|i| i.parent == parent && i.kind == kind)
+        .map(|i| i.id.as_str())
+        .collect()
 }
 
 /// The section label of a top-level item (a chapter's `N Title`, an appendix's label).

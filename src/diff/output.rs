@@ -215,12 +215,19 @@ fn body(c: &Change, style: Style) -> String {
         ),
         ChangeKind::Added => style.green(&one_line(c.new.as_deref().unwrap_or(""))),
         ChangeKind::Removed => style.red(&one_line(c.old.as_deref().unwrap_or(""))),
-        ChangeKind::Moved => format!(
-            "from {}",
-            c.moved_from
-                .as_ref()
-                .map(|p| p.join(" › "))
-                .unwrap_or_default()
+        ChangeKind::Moved => moved_text(c),
+    }
+}
+
+/// `from <old place>` for a move to another container, `after X → after Y` for a new
+/// position among the same siblings.
+fn moved_text(c: &Change) -> String {
+    match &c.moved_from {
+        Some(p) => format!("from {}", p.join(" › ")),
+        None => format!(
+            "{} → {}",
+            c.old.as_deref().unwrap_or(""),
+            c.new.as_deref().unwrap_or("")
         ),
     }
 }
@@ -233,7 +240,9 @@ fn one_line(s: &str) -> String {
 fn md(s: &str) -> String {
     let mut out = String::new();
     for ch in one_line(s).chars() {
-        if "\\`*_{}[]<>()#+-.!|~".contains(ch) {
+        // Text only ever stands after a list item's heading, never at the start of a line,
+        // so only inline markup needs escaping.
+        if "\\`*_[]<>|~".contains(ch) {
             out.push('\\');
         }
         out.push(ch);
@@ -242,9 +251,16 @@ fn md(s: &str) -> String {
 }
 
 fn md_words(runs: &[Run]) -> String {
-    with_context(runs, 6)
-        .iter()
-        .map(|r| {
+    let runs = with_context(runs, 6);
+    runs.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            // A space between a deletion and the insertion that replaces it.
+            let sep = if r.op == Op::Insert && i > 0 && runs[i - 1].op == Op::Delete {
+                " "
+            } else {
+                ""
+            };
             let t = r.text.trim();
             let pad = |core: String| {
                 let lead = if r.text.starts_with(char::is_whitespace) {
@@ -264,7 +280,7 @@ fn md_words(runs: &[Run]) -> String {
                     md(&r.text).replace("\\ ", " ") + if r.text.ends_with(' ') { " " } else { "" }
                 }
                 Op::Delete if !t.is_empty() => pad(format!("~~{}~~", md(t))),
-                Op::Insert if !t.is_empty() => pad(format!("**{}**", md(t))),
+                Op::Insert if !t.is_empty() => sep.to_string() + &pad(format!("**{}**", md(t))),
                 _ => r.text.clone(),
             }
         })
@@ -321,14 +337,7 @@ pub fn markdown(report: &Report) -> String {
                 ),
                 ChangeKind::Added => md(c.new.as_deref().unwrap_or("")),
                 ChangeKind::Removed => format!("~~{}~~", md(c.old.as_deref().unwrap_or(""))),
-                ChangeKind::Moved => format!(
-                    "from {}",
-                    md(&c
-                        .moved_from
-                        .as_ref()
-                        .map(|p| p.join(" › "))
-                        .unwrap_or_default())
-                ),
+                ChangeKind::Moved => md(&moved_text(c)),
             }
         };
         let _ = writeln!(out, ": {text}");

@@ -38,8 +38,8 @@ struct ChangeView<'a> {
     change: &'static str,
     place: String,
     id: &'a str,
-    old: Option<&'a str>,
-    new: Option<&'a str>,
+    old: Option<String>,
+    new: Option<String>,
     /// Word runs of a changed text: (`equal`|`delete`|`insert`, text).
     words: Vec<(&'static str, String)>,
     amount: Option<String>,
@@ -77,6 +77,15 @@ pub fn kind_sv(kind: &str) -> &'static str {
     }
 }
 
+/// A row's or item's position (`after X`, `first`) in Swedish; other texts unchanged.
+fn sv_position(text: &str) -> String {
+    match text.strip_prefix("after ") {
+        Some(rest) => format!("efter {rest}"),
+        None if text == "first" => "först".into(),
+        None => text.to_string(),
+    }
+}
+
 fn verb_sv(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::Added => "Tillagt",
@@ -103,6 +112,11 @@ fn change_view(c: &Change) -> ChangeView<'_> {
             Some(n) => format!("stycke {n}"),
             None => f.clone(),
         };
+        let f = if f == "position" {
+            "plats".to_string()
+        } else {
+            f
+        };
         if f != "text" {
             if !place.is_empty() {
                 place.push_str(" › ");
@@ -121,8 +135,16 @@ fn change_view(c: &Change) -> ChangeView<'_> {
         },
         place,
         id: &c.id,
-        old: if is_amount { None } else { c.old.as_deref() },
-        new: if is_amount { None } else { c.new.as_deref() },
+        old: if is_amount {
+            None
+        } else {
+            c.old.as_deref().map(sv_position)
+        },
+        new: if is_amount {
+            None
+        } else {
+            c.new.as_deref().map(sv_position)
+        },
         words: with_context(&c.words, 12)
             .into_iter()
             .map(|r| {

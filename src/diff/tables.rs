@@ -268,6 +268,31 @@ fn rows(
             out.push(c);
         }
     }
+    // Rows that changed place.
+    let (oo, no): (Vec<&str>, Vec<&str>) = (
+        o.rows.iter().map(|r| r.id.as_str()).collect(),
+        n.rows.iter().map(|r| r.id.as_str()).collect(),
+    );
+    let label = |t: &Table, id: &str| {
+        t.rows
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.label.clone())
+            .unwrap_or_default()
+    };
+    for id in super::words::reordered(&oo, &no) {
+        let mut c = Change::new(
+            section,
+            ChangeKind::Moved,
+            "row",
+            id,
+            at(place.to_vec(), &[&label(n, id)]),
+        );
+        c.field = Some("position".into());
+        c.old = Some(super::words::position(&oo, id, |x| label(o, x)));
+        c.new = Some(super::words::position(&no, id, |x| label(n, x)));
+        out.push(c);
+    }
     for row in &o.rows {
         if !n.rows.iter().any(|r| r.id == row.id) {
             let mut c = Change::new(

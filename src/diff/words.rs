@@ -164,6 +164,45 @@ pub fn align(old: &[String], new: &[String]) -> Vec<Para> {
     out
 }
 
+/// The ids that changed place among the others: of the ids in both orders, those off the
+/// longest common subsequence (so moving one row down reports that row, not every row it
+/// passed).
+pub fn reordered<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<&'a str> {
+    let in_old: std::collections::HashSet<&str> = old.iter().copied().collect();
+    let in_new: std::collections::HashSet<&str> = new.iter().copied().collect();
+    let o: Vec<&str> = old
+        .iter()
+        .copied()
+        .filter(|id| in_new.contains(id))
+        .collect();
+    let n: Vec<&str> = new
+        .iter()
+        .copied()
+        .filter(|id| in_old.contains(id))
+        .collect();
+    let mut moved = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &o, &n) {
+        match op {
+            DiffOp::Insert {
+                new_index, new_len, ..
+            }
+            | DiffOp::Replace {
+                new_index, new_len, ..
+            } => moved.extend_from_slice(&n[new_index..new_index + new_len]),
+            _ => {}
+        }
+    }
+    moved
+}
+
+/// `after X` (X the item before `id` in `order`), or `first`.
+pub fn position(order: &[&str], id: &str, name: impl Fn(&str) -> String) -> String {
+    match order.iter().position(|x| *x == id) {
+        Some(0) | None => "first".into(),
+        Some(i) => format!("after {}", name(order[i - 1])),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +252,15 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_row_moved_down_is_the_one_reordered() {
+        assert_eq!(
+            reordered(&["a", "b", "c", "d"], &["b", "c", "a", "d"]),
+            vec!["a"]
+        );
+        assert_eq!(reordered(&["a", "b"], &["x", "a", "b"]), Vec::<&str>::new());
     }
 
     #[test]
