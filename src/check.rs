@@ -39,6 +39,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
             }
         }
     }
+    c.decision();
     if let Some(ic) = &plan.internal_control {
         let f = &ic.file;
         for (i, area) in ic.value.areas.iter().enumerate() {
@@ -79,6 +80,54 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// A decided plan names its decision: the date and the paragraph of the minutes. Dates
+    /// are `YYYY-MM-DD`.
+    fn decision(&mut self) {
+        let meta = &self.plan.meta;
+        let Some(d) = &meta.value.decision else {
+            return;
+        };
+        let file = meta.file.clone();
+        for (key, value) in [
+            ("sammantradesdatum", &d.sammantradesdatum),
+            ("beslutsdatum", &d.beslutsdatum),
+        ] {
+            if let Some(v) = value {
+                if !is_date(v) {
+                    self.error(
+                        &file,
+                        &format!("decision.{key}"),
+                        format!("decision.{key}: `{v}` is not a date of the form YYYY-MM-DD"),
+                    );
+                }
+            }
+        }
+        if d.status == crate::content::Status::Beslutad {
+            let missing: Vec<&str> = [("beslutsdatum", &d.beslutsdatum), ("paragraf", &d.paragraf)]
+                .into_iter()
+                .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+                .map(|(k, _)| k)
+                .collect();
+            if !missing.is_empty() {
+                self.error(
+                    &file,
+                    "decision.status",
+                    format!(
+                        "a plan with status `beslutad` needs {} in `decision`",
+                        missing
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                )
+                .hint = Some(
+                    "give the date and the paragraph of the minutes (e.g. `paragraf: § 84`), or set `status: forslag` until the meeting".into(),
+                );
+            }
+        }
+    }
+
     fn error(&mut self, file: &Path, path: &str, message: String) -> &mut Diagnostic {
         let pos = self.plan.pos(file, path);
         self.diags
@@ -280,4 +329,14 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && [y, m, d].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)))
 }

@@ -153,6 +153,16 @@ pub struct BuildArgs {
     #[arg(long)]
     pub emit_typst: bool,
 
+    /// Build as if the plan's status were this (`utkast`, `forslag`, `beslutad`): the cover,
+    /// footer and watermark follow it, and `beslutad` is checked like one in the content.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<crate::content::Status>,
+
+    /// PDF standards: `none`, `a-2b`, `ua-1` or `a-2b+ua-1` (default: `a-2b+ua-1` for a
+    /// decided plan, `none` otherwise).
+    #[arg(long, value_enum, value_name = "STANDARD")]
+    pub standard: Option<crate::typeset::Standard>,
+
     /// Build `<name>-redline.pdf` instead, with the changes since REV (a git revision or a
     /// directory) marked: inserted words underlined, deleted words struck through, changed
     /// amounts with their old value.

@@ -9,12 +9,12 @@ use typst::foundations::Datetime;
 
 use crate::check;
 use crate::compute::{self, Computed};
-use crate::content::{self, Plan};
+use crate::content::{self, Plan, Status};
 use crate::diag::{ContentError, Diagnostic, Severity};
 use crate::progress::Progress;
 use crate::render::{self, Renderer};
 
-use crate::typeset::{self, ExportOptions, PlanWorld};
+use crate::typeset::{self, ExportOptions, PlanWorld, Standard};
 
 /// A loaded, checked and computed plan.
 pub struct Checked {
@@ -36,7 +36,25 @@ pub fn load_checked(
     progress: &Progress,
     deny_warnings: bool,
 ) -> Result<Checked> {
-    let plan = content::load(content_dir, progress)?;
+    load_checked_as(content_dir, progress, deny_warnings, None)
+}
+
+/// [`load_checked`] with the plan's status overridden for this run (`build --status`); the
+/// override is checked like a status in the content.
+pub fn load_checked_as(
+    content_dir: &Path,
+    progress: &Progress,
+    deny_warnings: bool,
+    status: Option<Status>,
+) -> Result<Checked> {
+    let mut plan = content::load(content_dir, progress)?;
+    if let Some(status) = status {
+        plan.meta
+            .value
+            .decision
+            .get_or_insert_with(Default::default)
+            .status = status;
+    }
     let mut diags = check::check(&plan);
     let computed = match compute::compute(&plan) {
         Ok(computed) => Some(computed),
@@ -88,16 +106,32 @@ fn render_typst_with(
     renderer.render(&view)
 }
 
-/// Renders, compiles and exports a checked plan with the templates of a directory.
+/// Renders, compiles and exports a checked plan with the templates of a directory, to the
+/// PDF standards its status calls for ([`default_standard`]).
 pub fn typeset(checked: &Checked, templates_dir: &Path) -> Result<Built> {
-    typeset_with(checked, templates_dir, None)
+    typeset_with(
+        checked,
+        templates_dir,
+        None,
+        default_standard(&checked.plan),
+    )
 }
 
-/// [`typeset`], marking the changes of a redline build.
+/// The standards a plan is exported to unless told otherwise: PDF/A-2b and PDF/UA-1 for a
+/// decided plan (archived and published), plain tagged PDF for drafts and proposals.
+pub fn default_standard(plan: &Plan) -> Standard {
+    match &plan.meta.value.decision {
+        Some(d) if d.status == Status::Beslutad => Standard::A2bUa1,
+        _ => Standard::None,
+    }
+}
+
+/// [`typeset`], marking the changes of a redline build, to the given standards.
 pub fn typeset_with(
     checked: &Checked,
     templates_dir: &Path,
     redline: Option<render::view::Redline<'_>>,
+    standard: Standard,
 ) -> Result<Built> {
     let mut timings = Vec::new();
     let t = Instant::now();
@@ -110,8 +144,11 @@ pub fn typeset_with(
         typst_source.clone(),
         templates_dir,
         &assets,
-        date,
-        document_stem(&checked.plan),
+        ExportOptions {
+            ident: document_stem(&checked.plan),
+            timestamp: date,
+            standard,
+        },
     )?;
     timings.extend(pdf.timings);
     Ok(Built {
@@ -149,23 +186,15 @@ pub fn typeset_source(
     typst_source: String,
     templates_dir: &Path,
     assets: &[(String, Vec<u8>)],
-    date: Datetime,
-    ident: String,
+    options: ExportOptions,
 ) -> Result<Pdf> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let world = PlanWorld::new(typst_source, templates_dir, assets, date)?;
+    let world = PlanWorld::new(typst_source, templates_dir, assets, options.timestamp)?;
     let doc = typeset::compile(&world)?;
     timings.push(("compile", t.elapsed()));
     let t = Instant::now();
-    let pdf = typeset::export_pdf(
-        &world,
-        &doc,
-        &ExportOptions {
-            ident,
-            timestamp: date,
-        },
-    )?;
+    let pdf = typeset::export_pdf(&world, &doc, &options)?;
     timings.push(("export", t.elapsed()));
     Ok(Pdf {
         bytes: pdf,

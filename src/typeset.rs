@@ -132,10 +132,41 @@ pub fn compile(world: &PlanWorld) -> Result<PagedDocument> {
     warned.output.map_err(|errors| typst_errors(world, &errors))
 }
 
-/// PDF metadata that must be fixed for byte-identical output.
+/// PDF metadata that must be fixed for byte-identical output, and the standards to meet.
 pub struct ExportOptions {
     pub ident: String,
     pub timestamp: Datetime,
+    pub standard: Standard,
+}
+
+/// The PDF standards a document is exported to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Standard {
+    /// Plain PDF 1.7 (tagged all the same).
+    #[default]
+    #[value(name = "none")]
+    None,
+    /// PDF/A-2b, for archiving.
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/UA-1, accessible.
+    #[value(name = "ua-1")]
+    Ua1,
+    /// PDF/A-2b and PDF/UA-1 at once.
+    #[value(name = "a-2b+ua-1")]
+    A2bUa1,
+}
+
+impl Standard {
+    fn list(self) -> &'static [typst_pdf::PdfStandard] {
+        use typst_pdf::PdfStandard::{A_2b, Ua_1};
+        match self {
+            Standard::None => &[],
+            Standard::A2b => &[A_2b],
+            Standard::Ua1 => &[Ua_1],
+            Standard::A2bUa1 => &[A_2b, Ua_1],
+        }
+    }
 }
 
 /// Exports a compiled document to PDF bytes.
@@ -145,7 +176,8 @@ pub fn export_pdf(world: &PlanWorld, doc: &PagedDocument, opts: &ExportOptions) 
         creator: Smart::Custom(Some(format!("vplan {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(opts.timestamp)),
         page_ranges: None,
-        standards: PdfStandards::default(),
+        standards: PdfStandards::new(opts.standard.list())
+            .map_err(|e| anyhow::anyhow!("PDF standards {:?}: {}", opts.standard, e.message()))?,
         tagged: true,
         pretty: false,
     };

@@ -53,6 +53,26 @@ fn yaml_syntax_error() {
 }
 
 #[test]
+fn an_unclosed_list_gets_a_hint() {
+    let s = Scratch::of(FIXTURE);
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [12500, 12100]}",
+        "values: [12500, 12100}",
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 1);
+    assert_has(
+        &err,
+        &[
+            "content/tables/driftbudget.yaml:8:",
+            "did not find expected ',' or ']'",
+            "hint: a list `[…]` is not closed",
+        ],
+    );
+}
+
+#[test]
 fn unknown_key_with_did_you_mean() {
     let s = Scratch::of(FIXTURE);
     s.edit(

@@ -219,27 +219,6 @@ fn metadata_language_and_embedded_fonts() {
     assert_fonts_embedded(&doc);
 }
 
-/// Every font in the file carries its font program.
-fn assert_fonts_embedded(doc: &lopdf::Document) {
-    let mut fonts = 0;
-    for object in doc.objects.values() {
-        let Ok(dict) = object.as_dict() else { continue };
-        if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
-            continue;
-        }
-        fonts += 1;
-        assert!(
-            dict.has(b"FontFile") || dict.has(b"FontFile2") || dict.has(b"FontFile3"),
-            "font {:?} is not embedded",
-            dict.get(b"FontName")
-        );
-    }
-    assert!(
-        fonts >= 2,
-        "expected the regular and bold faces, found {fonts}"
-    );
-}
-
 #[test]
 fn second_build_is_byte_identical() {
     let dir = tempfile::tempdir().unwrap();

@@ -15,12 +15,25 @@ use crate::render::view::Redline;
 
 pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
     let start = Instant::now();
-    let checked =
-        pipeline::load_checked(&args.project.content, progress, args.report.deny_warnings)?;
+    let checked = pipeline::load_checked_as(
+        &args.project.content,
+        progress,
+        args.report.deny_warnings,
+        args.status,
+    )?;
+    let standard = args
+        .standard
+        .unwrap_or_else(|| pipeline::default_standard(&checked.plan));
     super::report_warnings(&checked.warnings, args.report.format, progress);
     let (built, suffix) = match &args.redline {
-        None => (pipeline::typeset(&checked, &args.project.templates)?, ""),
-        Some(rev) => (redline(args, rev, &checked, progress)?, "-redline"),
+        None => (
+            pipeline::typeset_with(&checked, &args.project.templates, None, standard)?,
+            "",
+        ),
+        Some(rev) => (
+            redline(args, rev, &checked, progress, standard)?,
+            "-redline",
+        ),
     };
     for (phase, took) in &built.timings {
         progress.say(format_args!(
@@ -55,6 +68,7 @@ fn redline(
     rev: &str,
     checked: &pipeline::Checked,
     progress: &Progress,
+    standard: crate::typeset::Standard,
 ) -> Result<pipeline::Built> {
     let content = &args.project.content;
     let (side, _) = source::sides(content, Some(rev), None)?;
@@ -76,6 +90,7 @@ fn redline(
             since: &old.label,
             old_cells: &old_cells,
         }),
+        standard,
     )
 }
 

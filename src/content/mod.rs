@@ -272,6 +272,14 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
         let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
         if msg.contains("cannot start any token") && line.contains('\t') {
             d = d.with_hint("YAML does not allow tabs for indentation: indent with spaces");
+        } else if msg.contains("expected ',' or ']'") {
+            d = d.with_hint(
+                "a list `[…]` is not closed, or two of its items lack a comma between them",
+            );
+        } else if msg.contains("expected ',' or '}'") {
+            d = d.with_hint(
+                "a map `{…}` is not closed, or two of its entries lack a comma between them",
+            );
         }
     }
     if let Some(hint) = unknown_field_hint(&msg) {

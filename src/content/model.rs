@@ -47,6 +47,69 @@ pub struct PlanMeta {
     /// The nämnd's budget frame from the council decision, checked against a computed cell.
     #[serde(default)]
     pub budget_frame: Option<BudgetFrame>,
+    /// The decision the plan is (or will be) part of: ärende, diarienummer, meeting, status.
+    #[serde(default)]
+    pub decision: Option<Decision>,
+}
+
+/// Where the plan is in the decision process.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A draft for preparation: every page carries an UTKAST watermark.
+    Utkast,
+    /// The proposal to the meeting: every page carries a FÖRSLAG watermark.
+    Forslag,
+    /// Decided: no watermark; archived as PDF/A-2b and PDF/UA-1 by default.
+    #[default]
+    Beslutad,
+}
+
+impl Status {
+    /// The watermark of a version that is not decided.
+    pub fn watermark(self) -> Option<&'static str> {
+        match self {
+            Status::Utkast => Some("UTKAST"),
+            Status::Forslag => Some("FÖRSLAG"),
+            Status::Beslutad => None,
+        }
+    }
+
+    /// The status in words, for the cover and the footer.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Utkast => "Utkast",
+            Status::Forslag => "Förslag",
+            Status::Beslutad => "Beslutad",
+        }
+    }
+}
+
+/// `decision:` in `plan.yaml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The ärende's title, e.g. "Verksamhetsplan med budget 2031 för kulturnämnden".
+    #[serde(default)]
+    pub arende: Option<String>,
+    /// Diarienummer, e.g. "SN 2023/1234".
+    #[serde(default)]
+    pub diarienummer: Option<String>,
+    /// Who decides, e.g. "Kulturnämnden".
+    #[serde(default)]
+    pub beslutsinstans: Option<String>,
+    /// The meeting's date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub sammantradesdatum: Option<String>,
+    /// The paragraph of the minutes, e.g. "§ 84".
+    #[serde(default)]
+    pub paragraf: Option<String>,
+    /// `utkast`, `forslag` or `beslutad`.
+    #[serde(default)]
+    pub status: Status,
+    /// The date of the decision, `YYYY-MM-DD`; required when `beslutad`.
+    #[serde(default)]
+    pub beslutsdatum: Option<String>,
 }
 
 /// A typed figure from a decision that a computed cell must equal.

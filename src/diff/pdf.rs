@@ -209,5 +209,10 @@ pub fn render(report: &Report, new: &Checked, templates_dir: &Path) -> Result<Ve
     let assets = render::read_assets(templates_dir)?;
     let date = pipeline::plan_date(&new.plan)?;
     let ident = format!("{}-andringsforteckning", pipeline::document_stem(&new.plan));
-    Ok(pipeline::typeset_source(source, templates_dir, &assets, date, ident)?.bytes)
+    let options = crate::typeset::ExportOptions {
+        ident,
+        timestamp: date,
+        standard: pipeline::default_standard(&new.plan),
+    };
+    Ok(pipeline::typeset_source(source, templates_dir, &assets, options)?.bytes)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::compute::Computed;
 use crate::content::{
     Appendix, Block, Goal, IcArea, Item, Matrix, OrgChart, Plan, PlanMeta, RowKind, SectionStyle,
-    Table, TextTable,
+    Status, Table, TextTable,
 };
 use crate::diff::redline::OldCells;
 use crate::numfmt::format_amount;
@@ -18,8 +18,18 @@ pub struct DocView<'a> {
     pub plan: &'a PlanMeta,
     /// For a redline build: what the changes are marked against (a revision or directory).
     pub redline: Option<&'a str>,
+    /// Where the plan is in the decision process, when the plan says.
+    pub status: Option<StatusView>,
     pub chapters: Vec<ChapterView<'a>>,
     pub appendices: Vec<AppendixView<'a>>,
+}
+
+/// The status for the cover, the footer and the watermark.
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub watermark: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,6 +170,15 @@ pub fn build_with<'a>(
     DocView {
         plan: &plan.meta.value,
         redline: redline.map(|r| r.since),
+        status: plan.meta.value.decision.as_ref().map(|d| StatusView {
+            id: match d.status {
+                Status::Utkast => "utkast",
+                Status::Forslag => "forslag",
+                Status::Beslutad => "beslutad",
+            },
+            label: d.status.label(),
+            watermark: d.status.watermark(),
+        }),
         chapters: plan
             .chapters
             .iter()

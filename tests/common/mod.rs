@@ -187,3 +187,24 @@ pub fn vplan_timed(dir: &Path, args: &[&str]) -> Output {
     );
     out
 }
+
+/// Every font in the file carries its font program.
+pub fn assert_fonts_embedded(doc: &lopdf::Document) {
+    let mut fonts = 0;
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
+            continue;
+        }
+        fonts += 1;
+        assert!(
+            dict.has(b"FontFile") || dict.has(b"FontFile2") || dict.has(b"FontFile3"),
+            "font {:?} is not embedded",
+            dict.get(b"FontName")
+        );
+    }
+    assert!(
+        fonts >= 2,
+        "expected the regular and bold faces, found {fonts}"
+    );
+}
