@@ -40,6 +40,8 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         }
     }
     c.decision();
+    c.logo();
+    c.paper();
     if let Some(ic) = &plan.internal_control {
         let f = &ic.file;
         for (i, area) in ic.value.areas.iter().enumerate() {
@@ -102,6 +104,46 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        for (key, value) in [
+            ("arende", &d.arende),
+            ("diarienummer", &d.diarienummer),
+            ("beslutsinstans", &d.beslutsinstans),
+            ("paragraf", &d.paragraf),
+        ] {
+            if let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) {
+                let pos = self.plan.pos(&file, &format!("decision.{key}"));
+                self.diags.push(
+                    Diagnostic::warning(
+                        &file,
+                        format!("decision.{key} is still the placeholder `{v}`"),
+                    )
+                    .at_pos(pos)
+                    .with_hint("fill in the real value before the document is published"),
+                );
+            }
+        }
+        if let Some(bilagor) = &d.bilagor {
+            let known: Vec<&str> = self
+                .plan
+                .appendices
+                .iter()
+                .map(|a| a.value.id.as_str())
+                .collect();
+            for (i, id) in bilagor.iter().enumerate() {
+                if !known.contains(&id.as_str()) {
+                    let close = closest(id, &known);
+                    self.error(
+                        &file,
+                        &format!("decision.bilagor.{i}"),
+                        format!("decision.bilagor: there is no appendix `{id}`"),
+                    )
+                    .hint = Some(match close {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!("the appendices are: {}", known.join(", ")),
+                    });
+                }
+            }
+        }
         if d.status == crate::content::Status::Beslutad {
             let missing: Vec<&str> = [("beslutsdatum", &d.beslutsdatum), ("paragraf", &d.paragraf)]
                 .into_iter()
@@ -125,6 +167,51 @@ impl<'a> Checker<'a> {
                     "give the date and the paragraph of the minutes (e.g. `paragraf: § 84`), or set `status: forslag` until the meeting".into(),
                 );
             }
+        }
+    }
+
+    /// Every image has a text alternative: the logo's `alt` (the organisation chart's is
+    /// checked with its block).
+    fn logo(&mut self) {
+        let meta = &self.plan.meta;
+        if let Some(logo) = &meta.value.logo {
+            if logo.alt.trim().is_empty() {
+                let file = meta.file.clone();
+                self.error(
+                    &file,
+                    "logo.alt",
+                    "the logo needs an alternative text (`logo.alt`)".into(),
+                )
+                .hint = Some(
+                    "e.g. `alt: Region Exempels logotyp`: screen readers read it instead of the image"
+                        .into(),
+                );
+            }
+        }
+    }
+
+    /// The decision paper's date is a date; it has something to propose.
+    fn paper(&mut self) {
+        let Some(paper) = &self.plan.paper else {
+            return;
+        };
+        let file = paper.file.clone();
+        if let Some(date) = &paper.value.datum {
+            if !is_date(date) {
+                self.error(
+                    &file,
+                    "datum",
+                    format!("datum: `{date}` is not a date of the form YYYY-MM-DD"),
+                );
+            }
+        }
+        if paper.value.forslag_till_beslut.is_empty() {
+            self.error(
+                &file,
+                "forslag_till_beslut",
+                "the decision paper proposes nothing: `forslag_till_beslut` is empty".into(),
+            )
+            .hint = Some("list the att-satser, one item each".into());
         }
     }
 
@@ -332,6 +419,12 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// `YYYY-MM-DD` with a plausible month and day.
+/// A value written as `[…]`: a placeholder waiting for the real text.
+pub fn is_placeholder(s: &str) -> bool {
+    let s = s.trim();
+    s.len() > 2 && s.starts_with('[') && s.ends_with(']')
+}
+
 fn is_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     matches!(parts.as_slice(), [y, m, d]

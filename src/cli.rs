@@ -163,6 +163,17 @@ pub struct BuildArgs {
     #[arg(long, value_enum, value_name = "STANDARD")]
     pub standard: Option<crate::typeset::Standard>,
 
+    /// Also build each appendix as a document of its own (with its own cover and page
+    /// numbers) and the decision paper when the content has one; the plan then lists the
+    /// appendices instead of printing them.
+    #[arg(long)]
+    pub split: bool,
+
+    /// Build only this document: `plan`, an appendix id (e.g. `bilaga-2`) or
+    /// `tjansteskrivelse`. May be given more than once.
+    #[arg(long, value_name = "ID")]
+    pub only: Vec<String>,
+
     /// Build `<name>-redline.pdf` instead, with the changes since REV (a git revision or a
     /// directory) marked: inserted words underlined, deleted words struck through, changed
     /// amounts with their old value.

@@ -63,6 +63,7 @@ pub fn load_checked_as(
             None
         }
     };
+    diags.extend(crate::refs::check(&plan, computed.as_ref()));
     if deny_warnings {
         for d in &mut diags {
             d.severity = Severity::Error;
@@ -133,29 +134,46 @@ pub fn typeset_with(
     redline: Option<render::view::Redline<'_>>,
     standard: Standard,
 ) -> Result<Built> {
-    let mut timings = Vec::new();
     let t = Instant::now();
     let typst_source = render_typst_with(checked, templates_dir, redline)?;
-    let assets = render::read_assets(templates_dir)?;
-    timings.push(("render", t.elapsed()));
+    let render = t.elapsed();
+    let mut built = typeset_rendered(
+        checked,
+        typst_source,
+        templates_dir,
+        document_stem(&checked.plan),
+        standard,
+    )?;
+    built.timings.insert(0, ("render", render));
+    Ok(built)
+}
 
+/// Compiles and exports Typst source rendered from a checked plan, with the static files of
+/// the templates directory; `ident` names the document in the PDF's identifier.
+pub fn typeset_rendered(
+    checked: &Checked,
+    typst_source: String,
+    templates_dir: &Path,
+    ident: String,
+    standard: Standard,
+) -> Result<Built> {
+    let assets = render::read_assets(templates_dir)?;
     let date = plan_date(&checked.plan)?;
     let pdf = typeset_source(
         typst_source.clone(),
         templates_dir,
         &assets,
         ExportOptions {
-            ident: document_stem(&checked.plan),
+            ident,
             timestamp: date,
             standard,
         },
     )?;
-    timings.extend(pdf.timings);
     Ok(Built {
         typst_source,
         pages: pdf.pages,
         pdf: pdf.bytes,
-        timings,
+        timings: pdf.timings,
     })
 }
 

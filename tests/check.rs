@@ -27,7 +27,7 @@ fn a_clean_plan_checks_ok() {
     let s = Scratch::of(FIXTURE);
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 0, "{err}");
-    assert_has(&err, &["ok: 3 chapters, 1 appendices, 1 tables"]);
+    assert_has(&err, &["ok: 3 chapters, 1 appendix, 1 table"]);
     // check writes nothing.
     assert!(!s.dir.path().join("output").exists());
 }
@@ -312,7 +312,7 @@ fn the_budget_frame_is_checked_against_its_cell() {
     s.edit("plan.yaml", "amount: 20000", "amount: 20016");
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 0, "{err}");
-    assert_has(&err, &["1 control figures checked"]);
+    assert_has(&err, &["1 control figure checked"]);
 }
 
 #[test]

@@ -37,23 +37,6 @@ fn decided() -> Scratch {
     s
 }
 
-fn catalog_has(doc: &lopdf::Document, key: &[u8]) -> bool {
-    doc.catalog().unwrap().has(key)
-}
-
-/// The XMP metadata packet of the document, as text.
-fn xmp(doc: &lopdf::Document) -> String {
-    let catalog = doc.catalog().unwrap();
-    let Ok(id) = catalog.get(b"Metadata").and_then(|m| m.as_reference()) else {
-        return String::new();
-    };
-    let stream = doc.get_object(id).unwrap().as_stream().unwrap();
-    let bytes = stream
-        .decompressed_content()
-        .unwrap_or_else(|_| stream.content.clone());
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 #[test]
 fn a_proposal_has_a_watermark_on_every_page_and_says_so() {
     let s = decided();
@@ -94,31 +77,7 @@ fn a_decided_plan_is_pdf_a_and_pdf_ua_without_watermark() {
         text.contains("Beslutad av Fritids- och kulturnämnden 2030-12-03, § 97 · Dnr FKN 2030/412"),
         "{text}"
     );
-    let doc = lopdf::Document::load(&pdf).unwrap();
-    let meta = xmp(&doc);
-    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
-    assert!(
-        meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
-        "{meta}"
-    );
-    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "{meta}");
-    // Tagged, with its language and its title shown in the viewer.
-    assert!(catalog_has(&doc, b"StructTreeRoot"), "a structure tree");
-    let catalog = doc.catalog().unwrap();
-    let mark = catalog.get(b"MarkInfo").unwrap();
-    let mark = match mark {
-        lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
-        other => other.as_dict().unwrap(),
-    };
-    assert!(mark.get(b"Marked").unwrap().as_bool().unwrap());
-    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"sv-SE");
-    let prefs = catalog.get(b"ViewerPreferences").unwrap();
-    let prefs = match prefs {
-        lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
-        other => other.as_dict().unwrap(),
-    };
-    assert!(prefs.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
-    assert_fonts_embedded(&doc);
+    assert_archivable_and_accessible(&pdf);
 }
 
 #[test]

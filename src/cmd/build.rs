@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::BuildArgs;
 use crate::diff::{redline, source};
+use crate::documents;
 use crate::pipeline;
 use crate::progress::Progress;
 use crate::render::view::Redline;
@@ -25,73 +26,68 @@ pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
         .standard
         .unwrap_or_else(|| pipeline::default_standard(&checked.plan));
     super::report_warnings(&checked.warnings, args.report.format, progress);
+    let docs = documents::select(&checked.plan, args.split, &args.only)?;
+    let templates = &args.project.templates;
     let (built, suffix) = match &args.redline {
         None => (
-            pipeline::typeset_with(&checked, &args.project.templates, None, standard)?,
+            documents::typeset_all(&checked, templates, &docs, None, standard)?,
             "",
         ),
-        Some(rev) => (
-            redline(args, rev, &checked, progress, standard)?,
-            "-redline",
-        ),
+        Some(rev) => {
+            let content = &args.project.content;
+            let (side, _) = source::sides(content, Some(rev), None)?;
+            progress.say(format_args!(
+                "loading {} for the redline",
+                side.label(content)
+            ));
+            let old = source::load(&side, content)?;
+            let (plan, old_cells) = redline::redline(&old.checked, &checked);
+            let marked = pipeline::Checked {
+                plan,
+                computed: checked.computed.clone(),
+                warnings: Vec::new(),
+            };
+            let marks = Redline {
+                since: &old.label,
+                old_cells: &old_cells,
+            };
+            let built = documents::typeset_all(&marked, templates, &docs, Some(&marks), standard)?;
+            (built, "-redline")
+        }
     };
-    for (phase, took) in &built.timings {
-        progress.say(format_args!(
-            "{phase}: {:.0} ms",
-            took.as_secs_f64() * 1000.0
-        ));
-    }
 
+    // Everything is typeset before anything is written: an error leaves the output as it was.
     fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create output directory {}", args.output.display()))?;
-    let stem = pipeline::document_stem(&checked.plan);
-    if args.emit_typst {
-        let path = args.output.join(format!("{stem}{suffix}.typ"));
-        write_atomically(&path, built.typst_source.as_bytes())?;
-        progress.say(format_args!("wrote {}", path.display()));
+    for (doc, built) in &built {
+        for (phase, took) in &built.timings {
+            progress.say(format_args!(
+                "{phase}: {:.0} ms",
+                took.as_secs_f64() * 1000.0
+            ));
+        }
+        let stem = documents::file_stem(&checked.plan, doc);
+        if args.emit_typst {
+            let path = args.output.join(format!("{stem}{suffix}.typ"));
+            write_atomically(&path, built.typst_source.as_bytes())?;
+            progress.say(format_args!("wrote {}", path.display()));
+        }
+        let path = args.output.join(format!("{stem}{suffix}.pdf"));
+        write_atomically(&path, &built.pdf)?;
+        progress.say(format_args!(
+            "wrote {} ({} pages, {} KiB)",
+            path.display(),
+            built.pages,
+            built.pdf.len() / 1024,
+        ));
     }
-    let path = args.output.join(format!("{stem}{suffix}.pdf"));
-    write_atomically(&path, &built.pdf)?;
     progress.say(format_args!(
-        "wrote {} ({} pages, {} KiB) in {:.2} s",
-        path.display(),
-        built.pages,
-        built.pdf.len() / 1024,
+        "built {} document{} in {:.2} s",
+        built.len(),
+        if built.len() == 1 { "" } else { "s" },
         start.elapsed().as_secs_f64()
     ));
     Ok(())
-}
-
-/// Typesets the plan with its changes since `rev` marked.
-fn redline(
-    args: &BuildArgs,
-    rev: &str,
-    checked: &pipeline::Checked,
-    progress: &Progress,
-    standard: crate::typeset::Standard,
-) -> Result<pipeline::Built> {
-    let content = &args.project.content;
-    let (side, _) = source::sides(content, Some(rev), None)?;
-    progress.say(format_args!(
-        "loading {} for the redline",
-        side.label(content)
-    ));
-    let old = source::load(&side, content)?;
-    let (plan, old_cells) = redline::redline(&old.checked, checked);
-    let marked = pipeline::Checked {
-        plan,
-        computed: checked.computed.clone(),
-        warnings: Vec::new(),
-    };
-    pipeline::typeset_with(
-        &marked,
-        &args.project.templates,
-        Some(Redline {
-            since: &old.label,
-            old_cells: &old_cells,
-        }),
-        standard,
-    )
 }
 
 /// Writes to a temporary file in the same directory and renames it over the target, so a

@@ -11,13 +11,24 @@ pub fn run(args: &CheckArgs, progress: &Progress) -> Result<()> {
         pipeline::load_checked(&args.project.content, progress, args.report.deny_warnings)?;
     super::report_warnings(&checked.warnings, args.report.format, progress);
     let plan = &checked.plan;
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     progress.say(format_args!(
-        "ok: {} chapters, {} appendices, {} tables, {} control figures checked; {} warnings",
-        plan.chapters.len(),
-        plan.appendices.len(),
-        plan.tables.len(),
-        checked.computed.controls_checked,
-        checked.warnings.len()
+        "ok: {}, {}, {}, {} checked, {} figure references; {}",
+        n(plan.chapters.len(), "chapter", "chapters"),
+        n(plan.appendices.len(), "appendix", "appendices"),
+        n(plan.tables.len(), "table", "tables"),
+        n(
+            checked.computed.controls_checked,
+            "control figure",
+            "control figures"
+        ),
+        crate::refs::prose(plan)
+            .iter()
+            .map(|p| crate::refs::find(p.text).len())
+            .sum::<usize>(),
+        n(checked.warnings.len(), "warning", "warnings"),
     ));
     Ok(())
 }

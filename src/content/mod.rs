@@ -10,6 +10,7 @@
 //! internkontroll.yaml  the internal-control plan (optional)
 //! tables/**/*.yaml     one table of amounts per file
 //! appendices/*.yaml    one appendix per file, in file-name order
+//! tjansteskrivelse.yaml the decision paper (optional)
 //! ```
 
 pub mod model;
@@ -43,6 +44,8 @@ pub struct Plan {
     pub appendices: Vec<Sourced<Appendix>>,
     pub goals: Option<Sourced<Goals>>,
     pub internal_control: Option<Sourced<InternalControl>>,
+    /// The decision paper (tjänsteskrivelse), when the content has one.
+    pub paper: Option<Sourced<DecisionPaper>>,
     /// Tables by id.
     pub tables: BTreeMap<String, Sourced<Table>>,
     /// Positions of the values of every file loaded.
@@ -84,6 +87,7 @@ pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
     let appendices = loader.dir::<Appendix>(&dir.join("appendices"));
     let goals = loader.file::<Goals>(&dir.join("goals.yaml"), false);
     let internal_control = loader.file::<InternalControl>(&dir.join("internkontroll.yaml"), false);
+    let paper = loader.file::<DecisionPaper>(&dir.join("tjansteskrivelse.yaml"), false);
     let mut tables = BTreeMap::new();
     for table in loader.dir::<Table>(&dir.join("tables")) {
         if let Some(first) = tables.get(&table.value.id) {
@@ -113,6 +117,7 @@ pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
             appendices,
             goals,
             internal_control,
+            paper,
             tables,
             spans,
         }),

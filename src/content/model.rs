@@ -110,6 +110,51 @@ pub struct Decision {
     /// The date of the decision, `YYYY-MM-DD`; required when `beslutad`.
     #[serde(default)]
     pub beslutsdatum: Option<String>,
+    /// The appendices that are part of the decision, by id, in order (default: every
+    /// appendix of the content). Each is also built as its own document with `--split`.
+    #[serde(default)]
+    pub bilagor: Option<Vec<String>>,
+}
+
+/// `content/tjansteskrivelse.yaml`: the decision paper that takes the plan to the nämnd. The
+/// ärende, diarienummer and meeting come from `decision:` in `plan.yaml`; the list of
+/// documents (beslutsunderlag) with their page counts is made by `vplan build`. Prose may
+/// quote computed figures with `{{ table/row/column }}` references.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionPaper {
+    /// The paper's heading (default: `decision.arende`, else the plan's title).
+    #[serde(default)]
+    pub rubrik: Option<String>,
+    /// Who writes it, e.g. the förvaltning.
+    #[serde(default)]
+    pub avsandare: Option<String>,
+    /// The date of the paper, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub datum: Option<String>,
+    /// Sammanfattning, in Markdown.
+    pub sammanfattning: String,
+    /// Ärendebeskrivning, in Markdown.
+    #[serde(default)]
+    pub arendebeskrivning: Option<String>,
+    /// Förslag till beslut: the att-satser, numbered in order, each in Markdown.
+    pub forslag_till_beslut: Vec<String>,
+    /// The signature block: one entry per signatory.
+    #[serde(default)]
+    pub underskrifter: Vec<Signatory>,
+    /// Who the decision is sent to (expedieras till).
+    #[serde(default)]
+    pub skickas_till: Vec<String>,
+}
+
+/// A signatory of the decision paper. The name may be left out until it is known; the line
+/// for the signature is printed either way.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    #[serde(default)]
+    pub namn: Option<String>,
+    pub titel: String,
 }
 
 /// A typed figure from a decision that a computed cell must equal.
@@ -158,6 +203,10 @@ pub struct Appendix {
     /// Whether the appendix's sections are numbered (1., 1.1.) on their own.
     #[serde(default)]
     pub numbered: bool,
+    /// A word or two naming the appendix in its file name, e.g. "Investeringar" →
+    /// `…-bilaga-1-investeringar.pdf` (default: the first word of the title).
+    #[serde(default)]
+    pub short_title: Option<String>,
     #[serde(default)]
     pub blocks: Vec<Block>,
 }

@@ -16,6 +16,9 @@ use crate::render::escape::{DEL_CLOSE, DEL_OPEN};
 #[derive(Debug, Serialize)]
 pub struct DocView<'a> {
     pub plan: &'a PlanMeta,
+    /// Which document of the plan this is: the plan (`plan`) or one appendix on its own
+    /// (`appendix`).
+    pub document: &'static str,
     /// For a redline build: what the changes are marked against (a revision or directory).
     pub redline: Option<&'a str>,
     /// Where the plan is in the decision process, when the plan says.
@@ -42,6 +45,9 @@ pub struct ChapterView<'a> {
 #[derive(Debug, Serialize)]
 pub struct AppendixView<'a> {
     pub id: &'a str,
+    /// Published as a document of its own: listed in the plan's table of contents, not
+    /// printed in it.
+    pub separate: bool,
     pub label: &'a str,
     pub title: &'a str,
     pub title_block: &'a [String],
@@ -53,7 +59,8 @@ pub struct AppendixView<'a> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockView<'a> {
     Text {
-        markdown: &'a str,
+        /// Markdown, with its figure references (`{{ table/row/column }}`) replaced.
+        markdown: std::borrow::Cow<'a, str>,
     },
     Section {
         id: &'a str,
@@ -151,11 +158,32 @@ pub struct Redline<'a> {
     pub old_cells: &'a OldCells,
 }
 
+/// What a document holds of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'s> {
+    /// Everything, the appendices included.
+    Whole,
+    /// The plan without the appendices listed, which are documents of their own.
+    Without(&'s [String]),
+    /// One appendix, by id, as a document of its own.
+    Appendix(&'s str),
+}
+
 /// Builds the view of a plan, with changed cells showing their old values when `redline`.
 pub fn build_with<'a>(
     plan: &'a Plan,
     computed: &'a Computed,
     redline: Option<Redline<'a>>,
+) -> DocView<'a> {
+    build_scoped(plan, computed, redline, Scope::Whole)
+}
+
+/// [`build_with`] for one document of the plan.
+pub fn build_scoped<'a>(
+    plan: &'a Plan,
+    computed: &'a Computed,
+    redline: Option<Redline<'a>>,
+    scope: Scope<'_>,
 ) -> DocView<'a> {
     let b = Builder {
         plan,
@@ -167,21 +195,25 @@ pub fn build_with<'a>(
         numbered_to: 2,
         in_toc: true,
     };
+    let separate = |id: &str| match scope {
+        Scope::Whole => false,
+        Scope::Without(ids) => ids.iter().any(|s| s == id),
+        Scope::Appendix(_) => false,
+    };
+    let included = |id: &str| match scope {
+        Scope::Appendix(only) => id == only,
+        _ => true,
+    };
+    let appendix_only = matches!(scope, Scope::Appendix(_));
     DocView {
         plan: &plan.meta.value,
+        document: if appendix_only { "appendix" } else { "plan" },
         redline: redline.map(|r| r.since),
-        status: plan.meta.value.decision.as_ref().map(|d| StatusView {
-            id: match d.status {
-                Status::Utkast => "utkast",
-                Status::Forslag => "forslag",
-                Status::Beslutad => "beslutad",
-            },
-            label: d.status.label(),
-            watermark: d.status.watermark(),
-        }),
+        status: status_view(plan),
         chapters: plan
             .chapters
             .iter()
+            .filter(|_| !appendix_only)
             .map(|c| ChapterView {
                 id: &c.value.id,
                 title: &c.value.title,
@@ -191,9 +223,30 @@ pub fn build_with<'a>(
         appendices: plan
             .appendices
             .iter()
-            .map(|a| b.appendix(&a.value))
+            .filter(|a| included(&a.value.id))
+            .map(|a| {
+                let mut view = b.appendix(&a.value);
+                if separate(&a.value.id) {
+                    view.separate = true;
+                    view.blocks.clear();
+                }
+                view
+            })
             .collect(),
     }
+}
+
+/// The plan's status for the cover, the footer and the watermark, when it has a decision.
+pub fn status_view(plan: &Plan) -> Option<StatusView> {
+    plan.meta.value.decision.as_ref().map(|d| StatusView {
+        id: match d.status {
+            Status::Utkast => "utkast",
+            Status::Forslag => "forslag",
+            Status::Beslutad => "beslutad",
+        },
+        label: d.status.label(),
+        watermark: d.status.watermark(),
+    })
 }
 
 impl<'a> Builder<'a> {
@@ -205,6 +258,7 @@ impl<'a> Builder<'a> {
         };
         AppendixView {
             id: &a.id,
+            separate: false,
             label: &a.label,
             title: &a.title,
             title_block: &a.title_block,
@@ -217,7 +271,13 @@ impl<'a> Builder<'a> {
         let mut out = Vec::with_capacity(blocks.len());
         for block in blocks {
             match block {
-                Block::Text(markdown) => out.push(BlockView::Text { markdown }),
+                Block::Text(markdown) => out.push(BlockView::Text {
+                    markdown: if markdown.contains("{{") {
+                        crate::refs::expand(markdown, self.plan, self.computed).into()
+                    } else {
+                        markdown.as_str().into()
+                    },
+                }),
                 Block::Section(s) => out.push(self.section(
                     &s.id,
                     &s.title,

@@ -208,3 +208,92 @@ pub fn assert_fonts_embedded(doc: &lopdf::Document) {
         "expected the regular and bold faces, found {fonts}"
     );
 }
+
+/// The XMP metadata packet of the document, as text.
+pub fn xmp(doc: &lopdf::Document) -> String {
+    let catalog = doc.catalog().unwrap();
+    let Ok(id) = catalog.get(b"Metadata").and_then(|m| m.as_reference()) else {
+        return String::new();
+    };
+    let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn dict<'a>(doc: &'a lopdf::Document, object: &'a lopdf::Object) -> &'a lopdf::Dictionary {
+    match object {
+        lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+        other => other.as_dict().unwrap(),
+    }
+}
+
+/// The structure types (`/S`) of every element of the structure tree, with the number of
+/// times each occurs, and the `/Alt` texts found on elements.
+pub fn structure(
+    doc: &lopdf::Document,
+) -> (std::collections::BTreeMap<String, usize>, Vec<String>) {
+    let mut kinds = std::collections::BTreeMap::new();
+    let mut alts = Vec::new();
+    let root = doc.catalog().unwrap().get(b"StructTreeRoot").unwrap();
+    let mut stack = vec![dict(doc, root).clone()];
+    let mut seen = 0;
+    while let Some(node) = stack.pop() {
+        seen += 1;
+        assert!(seen < 1_000_000, "structure tree too large or cyclic");
+        if let Ok(s) = node.get(b"S").and_then(|s| s.as_name()) {
+            *kinds
+                .entry(String::from_utf8_lossy(s).into_owned())
+                .or_insert(0) += 1;
+        }
+        if let Ok(alt) = node.get(b"Alt") {
+            alts.push(lopdf::decode_text_string(alt).unwrap_or_default());
+        }
+        let Ok(kids) = node.get(b"K") else { continue };
+        let kids: Vec<lopdf::Object> = match kids {
+            lopdf::Object::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        };
+        for kid in kids {
+            let resolved = match &kid {
+                lopdf::Object::Reference(r) => doc.get_object(*r).unwrap().clone(),
+                other => other.clone(),
+            };
+            if let lopdf::Object::Dictionary(d) = resolved {
+                // Marked-content and object references are leaves, not elements.
+                if d.has(b"S") {
+                    stack.push(d);
+                }
+            }
+        }
+    }
+    (kinds, alts)
+}
+
+/// The document claims PDF/A-2b and PDF/UA-1 and has what those need: a structure tree,
+/// `/MarkInfo` marked, `/Lang` sv-SE, its title shown in the viewer, every font embedded.
+pub fn assert_archivable_and_accessible(path: &Path) {
+    let doc = lopdf::Document::load(path).unwrap();
+    let meta = xmp(&doc);
+    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    assert!(
+        meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "{meta}"
+    );
+    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "{meta}");
+    let catalog = doc.catalog().unwrap();
+    assert!(catalog.has(b"StructTreeRoot"), "a structure tree");
+    let mark = dict(&doc, catalog.get(b"MarkInfo").unwrap());
+    assert!(mark.get(b"Marked").unwrap().as_bool().unwrap());
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"sv-SE");
+    let prefs = dict(&doc, catalog.get(b"ViewerPreferences").unwrap());
+    assert!(prefs.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
+    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let title = doc.get_dictionary(info).unwrap().get(b"Title").unwrap();
+    assert!(
+        !lopdf::decode_text_string(title).unwrap().trim().is_empty(),
+        "a document title"
+    );
+    assert_fonts_embedded(&doc);
+}

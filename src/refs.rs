@@ -1,0 +1,400 @@
+//! Figure references in prose: `{{ table/row/column }}` in a text block (or in the decision
+//! paper) is replaced by the computed value of that cell, formatted like the table prints it,
+//! so a sentence that quotes a total can never disagree with the table.
+//!
+//! A literal `{{` is written `\{{`. Filters after `|` convert or round: `{{ handlingsplan-summering/totalsumma/2024 | mnkr }}`
+//! prints a tkr cell in mnkr (one decimal unless told), `| 2` prints two decimals.
+//!
+//! References are checked with the rest of the content ([`check`]): an unknown table, row or
+//! column, an empty cell, a bad filter or a unit that cannot be converted is an error at the
+//! reference's own line and column.
+
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+
+use crate::compute::Computed;
+use crate::content::{Block, Plan};
+use crate::diag::Diagnostic;
+use crate::numfmt::format_amount;
+
+const OPEN: &str = "{{";
+const CLOSE: &str = "}}";
+
+/// A reference found in a text: its byte range and what is inside the braces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref<'t> {
+    pub start: usize,
+    pub end: usize,
+    /// Everything between `{{` and `}}`, trimmed.
+    pub inner: &'t str,
+}
+
+/// A parsed reference: the cell and how to print it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Spec<'t> {
+    table: &'t str,
+    row: &'t str,
+    column: &'t str,
+    unit: Option<Money>,
+    decimals: Option<u32>,
+}
+
+/// Money units a reference can convert between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Money {
+    Kr,
+    Tkr,
+    Mnkr,
+    Mdkr,
+}
+
+impl Money {
+    fn parse(s: &str) -> Option<Money> {
+        match s.trim().to_lowercase().as_str() {
+            "kr" | "kronor" => Some(Money::Kr),
+            "tkr" => Some(Money::Tkr),
+            "mnkr" | "mkr" => Some(Money::Mnkr),
+            "mdkr" | "mdr" => Some(Money::Mdkr),
+            _ => None,
+        }
+    }
+
+    fn kronor(self) -> Decimal {
+        match self {
+            Money::Kr => Decimal::ONE,
+            Money::Tkr => Decimal::from(1_000),
+            Money::Mnkr => Decimal::from(1_000_000),
+            Money::Mdkr => Decimal::from(1_000_000_000),
+        }
+    }
+
+    /// Decimals printed when converting into this unit and none are asked for.
+    fn default_decimals(self) -> u32 {
+        match self {
+            Money::Kr | Money::Tkr => 0,
+            Money::Mnkr | Money::Mdkr => 1,
+        }
+    }
+}
+
+/// Every `{{ … }}` in a text, in order. An opening `{{` without its `}}` is returned as a
+/// reference running to the end of the text (and fails to parse).
+pub fn find(text: &str) -> Vec<Ref<'_>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(OPEN) {
+        let start = from + i;
+        // `\{{` is a literal `{{` (Markdown drops the backslash).
+        if text[..start].ends_with('\\') {
+            from = start + OPEN.len();
+            continue;
+        }
+        let inner_start = start + OPEN.len();
+        match text[inner_start..].find(CLOSE) {
+            Some(j) => {
+                let end = inner_start + j + CLOSE.len();
+                out.push(Ref {
+                    start,
+                    end,
+                    inner: text[inner_start..inner_start + j].trim(),
+                });
+                from = end;
+            }
+            None => {
+                out.push(Ref {
+                    start,
+                    end: text.len(),
+                    inner: text[inner_start..].trim(),
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn parse(inner: &str) -> Result<Spec<'_>, String> {
+    if inner.contains(OPEN) || inner.contains('\n') {
+        return Err("`{{` without its closing `}}`".into());
+    }
+    let mut parts = inner.split('|');
+    let cell = parts.next().unwrap_or("").trim();
+    let ids: Vec<&str> = cell.split('/').map(str::trim).collect();
+    let [table, row, column] = ids[..] else {
+        return Err(format!(
+            "`{{{{ {cell} }}}}` is not a cell reference of the form `table/row/column`"
+        ));
+    };
+    let mut spec = Spec {
+        table,
+        row,
+        column,
+        unit: None,
+        decimals: None,
+    };
+    for filter in parts {
+        let f = filter.trim();
+        if let Ok(n) = f.parse::<u32>() {
+            if n > 6 {
+                return Err(format!("`| {f}`: at most 6 decimals"));
+            }
+            spec.decimals = Some(n);
+        } else if let Some(unit) = Money::parse(f) {
+            spec.unit = Some(unit);
+        } else {
+            return Err(format!(
+                "unknown filter `| {f}`: use a unit (`kr`, `tkr`, `mnkr`, `mdkr`) or a number of decimals"
+            ));
+        }
+    }
+    Ok(spec)
+}
+
+/// The formatted value of a reference, or what is wrong with it.
+pub fn resolve(plan: &Plan, computed: Option<&Computed>, inner: &str) -> Result<String, String> {
+    let spec = parse(inner)?;
+    let Some(table) = plan.tables.get(spec.table) else {
+        let known: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
+        return Err(with_guess(
+            format!("there is no table `{}`", spec.table),
+            spec.table,
+            &known,
+        ));
+    };
+    let t = &table.value;
+    let Some(row) = t.rows.iter().find(|r| r.id == spec.row) else {
+        let known: Vec<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
+        return Err(with_guess(
+            format!("table `{}` has no row `{}`", spec.table, spec.row),
+            spec.row,
+            &known,
+        ));
+    };
+    let Some(column) = t.columns.iter().find(|c| c.id == spec.column) else {
+        let known: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+        return Err(with_guess(
+            format!("table `{}` has no column `{}`", spec.table, spec.column),
+            spec.column,
+            &known,
+        ));
+    };
+    let from = column.unit(t);
+    let mut precision = column.precision;
+    let scale = match spec.unit {
+        None => Decimal::ONE,
+        Some(to) => {
+            let Some(from_unit) = Money::parse(from) else {
+                return Err(format!(
+                    "column `{}` of `{}` is in `{from}`, which cannot be converted to an amount of money",
+                    spec.column, spec.table
+                ));
+            };
+            precision = to.default_decimals();
+            from_unit.kronor() / to.kronor()
+        }
+    };
+    if let Some(d) = spec.decimals {
+        precision = d;
+    }
+    let Some(computed) = computed else {
+        // Checked without figures: the reference is well-formed and points at a cell.
+        return Ok(String::new());
+    };
+    match computed.cell(plan, spec.table, spec.row, spec.column) {
+        Some(value) => Ok(format_amount(value * scale, precision)),
+        None => Err(format!(
+            "cell `{}/{}/{}` ({}) is empty",
+            spec.table, spec.row, spec.column, row.label
+        )),
+    }
+}
+
+fn with_guess(message: String, word: &str, known: &[&str]) -> String {
+    match crate::check::closest(word, known) {
+        Some(c) => format!("{message}; did you mean `{c}`?"),
+        None => message,
+    }
+}
+
+/// A text with every reference replaced by its value. References that do not resolve are left
+/// as they are (`check` has reported them before anything is rendered).
+pub fn expand(text: &str, plan: &Plan, computed: &Computed) -> String {
+    let refs = find(text);
+    if refs.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in refs {
+        out.push_str(&text[at..r.start]);
+        match resolve(plan, Some(computed), r.inner) {
+            Ok(value) => out.push_str(&value),
+            Err(_) => out.push_str(&text[r.start..r.end]),
+        }
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A text of the content that may hold references: its file, its path in the file and the text.
+pub struct Prose<'a> {
+    pub file: &'a Path,
+    pub path: String,
+    pub text: &'a str,
+}
+
+/// Every prose text of the plan: text blocks of chapters, appendices and the goal structure.
+pub fn prose(plan: &Plan) -> Vec<Prose<'_>> {
+    let mut out = Vec::new();
+    for ch in &plan.chapters {
+        blocks(&ch.file, "blocks", &ch.value.blocks, &mut out);
+    }
+    for a in &plan.appendices {
+        blocks(&a.file, "blocks", &a.value.blocks, &mut out);
+    }
+    if let Some(goals) = &plan.goals {
+        for (i, p) in goals.value.perspectives.iter().enumerate() {
+            blocks(
+                &goals.file,
+                &format!("perspectives.{i}.blocks"),
+                &p.blocks,
+                &mut out,
+            );
+            for (j, s) in p.strategies.iter().enumerate() {
+                blocks(
+                    &goals.file,
+                    &format!("perspectives.{i}.strategies.{j}.blocks"),
+                    &s.blocks,
+                    &mut out,
+                );
+            }
+        }
+    }
+    if let Some(paper) = &plan.paper {
+        let f = &paper.file;
+        let p = &paper.value;
+        out.push(Prose {
+            file: f,
+            path: "sammanfattning".into(),
+            text: &p.sammanfattning,
+        });
+        if let Some(text) = &p.arendebeskrivning {
+            out.push(Prose {
+                file: f,
+                path: "arendebeskrivning".into(),
+                text,
+            });
+        }
+        for (i, att) in p.forslag_till_beslut.iter().enumerate() {
+            out.push(Prose {
+                file: f,
+                path: format!("forslag_till_beslut.{i}"),
+                text: att,
+            });
+        }
+    }
+    out
+}
+
+fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose<'a>>) {
+    for (i, b) in list.iter().enumerate() {
+        match b {
+            Block::Text(text) => out.push(Prose {
+                file,
+                path: format!("{path}.{i}.text"),
+                text,
+            }),
+            Block::Section(s) => {
+                blocks(file, &format!("{path}.{i}.section.blocks"), &s.blocks, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Checks every reference of the plan's prose; with `computed`, also that each cell has a
+/// value.
+pub fn check(plan: &Plan, computed: Option<&Computed>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut sources: Vec<(PathBuf, Option<String>)> = Vec::new();
+    for p in prose(plan) {
+        for r in find(p.text) {
+            let Err(problem) = resolve(plan, computed, r.inner) else {
+                continue;
+            };
+            let source = match sources.iter().find(|(f, _)| f == p.file) {
+                Some((_, s)) => s.clone(),
+                None => {
+                    let s = std::fs::read_to_string(p.file).ok();
+                    sources.push((p.file.to_path_buf(), s.clone()));
+                    s
+                }
+            };
+            let pos = plan.pos(p.file, &p.path);
+            let at = locate(
+                source.as_deref(),
+                pos.map(|p| p.line),
+                &p.text[r.start..r.end],
+            );
+            let d = Diagnostic::error(p.file, format!("figure reference: {problem}"));
+            let d = match (at, pos) {
+                (Some((line, col)), _) => d.at(line, col),
+                (None, pos) => d.at_pos(pos),
+            };
+            diags.push(d.with_hint(
+                "a reference is `{{ table/row/column }}`, optionally `| mnkr` or `| 1` (decimals)",
+            ));
+        }
+    }
+    diags
+}
+
+/// Line and column (1-based) of `needle` in the source, searching from line `from` on.
+fn locate(source: Option<&str>, from: Option<usize>, needle: &str) -> Option<(usize, usize)> {
+    let source = source?;
+    let first = needle.lines().next()?;
+    let from = from.unwrap_or(1);
+    for (i, line) in source.lines().enumerate().skip(from.saturating_sub(1)) {
+        if let Some(col) = line.find(first) {
+            return Some((i + 1, line[..col].chars().count() + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_references() {
+        let text = "Summa {{ a/b/c }} och {{a/b/d|mnkr}}, \\{{ ej }}, slut {{ öppen";
+        let refs = find(text);
+        assert_eq!(refs.len(), 3, "{refs:?}");
+        assert_eq!(refs[0].inner, "a/b/c");
+        assert_eq!(&text[refs[0].start..refs[0].end], "{{ a/b/c }}");
+        assert_eq!(refs[1].inner, "a/b/d|mnkr");
+        assert_eq!(refs[2].end, text.len());
+    }
+
+    #[test]
+    fn parses_filters() {
+        let s = parse("t/r/c | mnkr | 2").unwrap();
+        assert_eq!((s.table, s.row, s.column), ("t", "r", "c"));
+        assert_eq!(s.unit, Some(Money::Mnkr));
+        assert_eq!(s.decimals, Some(2));
+        assert!(parse("t/r").unwrap_err().contains("table/row/column"));
+        assert!(parse("t/r/c | procent")
+            .unwrap_err()
+            .contains("unknown filter"));
+        assert!(parse("t/r/c | 9").is_err());
+    }
+
+    #[test]
+    fn locates_in_source() {
+        let src = "a: 1\ntext: |\n  Det är {{ x/y/z }} kr.\n";
+        assert_eq!(locate(Some(src), Some(2), "{{ x/y/z }}"), Some((3, 10)));
+    }
+}
