@@ -627,3 +627,38 @@ fn two_revisions_of_the_default_plan() {
         assert!(pdf.contains(needle), "{needle:?} not in:\n{pdf}");
     }
 }
+
+/// The board secretary's changes: the status in the decision metadata and an att-sats of the
+/// decision paper, between two directories of the default plan.
+#[test]
+fn decision_status_and_the_decision_paper_are_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    copy_dir(&root().join("content"), &old);
+    copy_dir(&root().join("content"), &new);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = new.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("plan.yaml", "status: beslutad", "status: forslag");
+    edit(
+        "tjansteskrivelse.yaml",
+        "att fastställa verksamhetsplan",
+        "att godkänna verksamhetsplan",
+    );
+    let out = vplan_timed(dir.path(), &["diff", "--color", "never", "old", "new"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "2 changes",
+        "decision.status",
+        "beslutad → forslag",
+        "Tjänsteskrivelse",
+        "att-sats changed [att-sats-1]",
+        "att [-fastställa-]{+godkänna+} verksamhetsplan",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+}

@@ -76,6 +76,49 @@ pub fn flatten(plan: &Plan) -> Flat {
         );
         w.blocks(&a.id, &[label], &a.blocks);
     }
+    if let Some(paper) = &plan.paper {
+        let p = &paper.value;
+        let label = "Tjänsteskrivelse".to_string();
+        w.flat.sections.push(label.clone());
+        let place = [label];
+        w.item(
+            "decision paper",
+            "tjansteskrivelse",
+            "",
+            &[],
+            vec![
+                ("rubrik", p.rubrik.clone().unwrap_or_default()),
+                ("avsändare", p.avsandare.clone().unwrap_or_default()),
+                ("datum", p.datum.clone().unwrap_or_default()),
+                ("skickas till", p.skickas_till.join(", ")),
+            ],
+        );
+        w.prose("tjansteskrivelse-sammanfattning", &place, &p.sammanfattning);
+        if let Some(text) = &p.arendebeskrivning {
+            w.prose("tjansteskrivelse-arendebeskrivning", &place, text);
+        }
+        for (i, att) in p.forslag_till_beslut.iter().enumerate() {
+            w.item(
+                "att-sats",
+                &format!("att-sats-{}", i + 1),
+                "tjansteskrivelse",
+                &place,
+                vec![("text", att.clone())],
+            );
+        }
+        for (i, s) in p.underskrifter.iter().enumerate() {
+            w.item(
+                "signatory",
+                &format!("underskrift-{}", i + 1),
+                "tjansteskrivelse",
+                &place,
+                vec![
+                    ("titel", s.titel.clone()),
+                    ("namn", s.namn.clone().unwrap_or_default()),
+                ],
+            );
+        }
+    }
     w.flat
 }
 

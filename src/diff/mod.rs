@@ -177,20 +177,34 @@ fn section_of(place: &[String], own: &str) -> String {
     place.first().cloned().unwrap_or_else(|| own.to_string())
 }
 
+/// Nested metadata as dotted keys: `decision.status` → `forslag`.
+fn flat_json(prefix: &str, value: serde_json::Value, into: &mut BTreeMap<String, String>) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Object(o) => {
+            for (k, v) in o {
+                let key = if prefix.is_empty() {
+                    k
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flat_json(&key, v, into);
+            }
+        }
+        serde_json::Value::String(s) => {
+            into.insert(prefix.to_string(), s);
+        }
+        other => {
+            into.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
 fn metadata(old: &Checked, new: &Checked) -> Vec<Change> {
     let as_map = |c: &Checked| -> BTreeMap<String, String> {
         let value = serde_json::to_value(&c.plan.meta.value).unwrap_or_default();
         let mut map = BTreeMap::new();
-        if let serde_json::Value::Object(o) = value {
-            for (k, v) in o {
-                let text = match v {
-                    serde_json::Value::Null => continue,
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                map.insert(k, text);
-            }
-        }
+        flat_json("", value, &mut map);
         map
     };
     let (o, n) = (as_map(old), as_map(new));
