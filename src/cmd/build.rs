@@ -75,9 +75,10 @@ pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
         let path = args.output.join(format!("{stem}{suffix}.pdf"));
         write_atomically(&path, &built.pdf)?;
         progress.say(format_args!(
-            "wrote {} ({} pages, {} KiB)",
+            "wrote {} ({} page{}, {} KiB)",
             path.display(),
             built.pages,
+            if built.pages == 1 { "" } else { "s" },
             built.pdf.len() / 1024,
         ));
     }
