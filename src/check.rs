@@ -74,8 +74,8 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
 
 struct Checker<'a> {
     plan: &'a Plan,
-    /// Every id seen, with the file and line it was first seen at.
-    ids: HashMap<String, (PathBuf, Option<usize>)>,
+    /// Every id seen, with the file and the path in it where it was first seen.
+    ids: HashMap<String, (PathBuf, String)>,
     /// Tables placed by a block.
     placed: HashSet<&'a str>,
     diags: Vec<Diagnostic>,
@@ -232,10 +232,10 @@ impl<'a> Checker<'a> {
                 .hint = Some("ids use a-z, 0-9 and `-`, e.g. `strategi-digitalisering`".into());
             return;
         }
-        let line = self.plan.pos(file, path).map(|p| p.line);
-        if let Some((first, first_line)) = self.ids.get(id).cloned() {
-            let at = match first_line {
-                Some(l) => format!("{}:{l}", first.display()),
+        if let Some((first, first_path)) = self.ids.get(id).cloned() {
+            // Positions are looked up only for a duplicate: a clean check never indexes them.
+            let at = match self.plan.pos(&first, &first_path) {
+                Some(p) => format!("{}:{}", first.display(), p.line),
                 None => first.display().to_string(),
             };
             self.error(file, path, format!("duplicate id `{id}` ({what})"))
@@ -243,7 +243,8 @@ impl<'a> Checker<'a> {
                 "`{id}` is already used at {at}; ids must be unique in the plan"
             ));
         } else {
-            self.ids.insert(id.to_string(), (file.to_path_buf(), line));
+            self.ids
+                .insert(id.to_string(), (file.to_path_buf(), path.to_string()));
         }
     }
 

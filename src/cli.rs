@@ -42,6 +42,50 @@ pub enum Command {
     /// Prints a content file in a normalised, line-per-value form, for `git diff` (see the
     /// README: a `textconv` driver).
     Textconv(TextconvArgs),
+    /// Build, then rebuild on every change of the content or the templates (incrementally);
+    /// errors are printed and watching goes on, the last good PDF stays in place.
+    Watch(WatchArgs),
+    /// Measure: Typst's own compile (the floor) against a full build, warm rebuilds after
+    /// small edits, and synthetic region-wide plans of N nämnder (`--scale`).
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+
+    /// Open the PDF in the system viewer after the first successful build.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Stop after this many rebuilds (for tests and scripts).
+    #[arg(long, hide = true)]
+    pub max_rebuilds: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Runs of each measurement; the median is printed.
+    #[arg(long, default_value_t = 15)]
+    pub runs: usize,
+
+    /// Instead, build synthetic plans of N nämnder each (e.g. `--scale 1,5,20,40`) and print
+    /// time and peak memory per N.
+    #[arg(long, value_delimiter = ',', value_name = "N,…")]
+    pub scale: Vec<usize>,
+
+    /// Instead, build this many different synthetic plans with one thread and with one per
+    /// core (`vplan build -j N dir…`), and print the speed-up.
+    #[arg(long, value_name = "PLANS")]
+    pub parallel: Option<usize>,
+
+    /// Internal: build one synthetic plan of N nämnder in this process and print its figures.
+    #[arg(long, hide = true)]
+    pub scale_child: Option<usize>,
 }
 
 const DIFF_EXIT_CODES: &str = "\
@@ -101,6 +145,17 @@ pub struct DiffArgs {
     pub stat: bool,
 }
 
+impl BuildArgs {
+    /// The content directories to build: the positional ones, or `--content`.
+    pub fn content_dirs(&self) -> Vec<PathBuf> {
+        if self.contents.is_empty() {
+            vec![self.project.content.clone()]
+        } else {
+            self.contents.clone()
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct TextconvArgs {
     /// The YAML file (git passes a temporary copy of the version to show).
@@ -142,8 +197,22 @@ pub struct ProjectArgs {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
+    /// Content directories of several plans (one per nämnd), built in parallel into the same
+    /// output directory; instead of `--content`.
+    #[arg(value_name = "CONTENT_DIR", conflicts_with = "content")]
+    pub contents: Vec<PathBuf>,
+
     #[command(flatten)]
     pub project: ProjectArgs,
+
+    /// Print the time of each phase (load, check, compute, render, compile, export, write).
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Plans built at once when several content directories are given (default: one per
+    /// core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 
     /// Directory the PDF is written to.
     #[arg(long, default_value = "output", value_name = "DIR")]

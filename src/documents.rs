@@ -4,15 +4,12 @@
 //! nämnd: `2031-kulturnamnden-verksamhetsplan.pdf`, `…-bilaga-1-taxor.pdf`,
 //! `…-tjansteskrivelse.pdf`.
 
-use std::path::Path;
-
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::content::{DecisionPaper, Plan, PlanMeta};
-use crate::pipeline::{self, Built, Checked};
+use crate::pipeline::{self, Built, Checked, Typesetter};
 use crate::render::view::{self, Redline, Scope, StatusView};
-use crate::render::Renderer;
 use crate::typeset::Standard;
 
 /// Id of the plan document for `--only`.
@@ -153,14 +150,14 @@ pub fn title(plan: &Plan, doc: &Document) -> String {
 /// appendices (typeset for it when they are not among `docs`).
 pub fn typeset_all(
     checked: &Checked,
-    templates: &Path,
+    ts: &mut Typesetter,
     docs: &[Document],
     redline: Option<&Redline<'_>>,
     standard: Standard,
 ) -> Result<Vec<(Document, Built)>> {
     let mut out: Vec<(Document, Built)> = Vec::new();
     for doc in docs.iter().filter(|d| **d != Document::Paper) {
-        let built = typeset_one(checked, templates, doc, redline, standard)?;
+        let built = typeset_one(checked, ts, doc, redline, standard)?;
         out.push((doc.clone(), built));
     }
     if docs.contains(&Document::Paper) {
@@ -174,7 +171,7 @@ pub fn typeset_all(
         for part in parts {
             let pages = match out.iter().find(|(d, _)| *d == part) {
                 Some((_, built)) => built.pages,
-                None => typeset_one(checked, templates, &part, None, standard)?.pages,
+                None => typeset_one(checked, ts, &part, None, standard)?.pages,
             };
             listed.push(Listed {
                 title: title(&checked.plan, &part),
@@ -182,7 +179,7 @@ pub fn typeset_all(
                 pages,
             });
         }
-        let built = typeset_paper(checked, templates, &listed, standard)?;
+        let built = typeset_paper(checked, ts, &listed, standard)?;
         out.push((Document::Paper, built));
     }
     Ok(out)
@@ -191,7 +188,7 @@ pub fn typeset_all(
 /// Typesets the plan or one appendix.
 fn typeset_one(
     checked: &Checked,
-    templates: &Path,
+    ts: &mut Typesetter,
     doc: &Document,
     redline: Option<&Redline<'_>>,
     standard: Standard,
@@ -203,7 +200,7 @@ fn typeset_one(
         Document::Appendix(id) => Scope::Appendix(id),
         Document::Paper => unreachable!("the decision paper is typeset by typeset_paper"),
     };
-    let renderer = Renderer::new(templates)?;
+    let renderer = ts.renderer()?;
     let redline = redline.map(|r| Redline {
         since: r.since,
         old_cells: r.old_cells,
@@ -212,13 +209,8 @@ fn typeset_one(
     let view = view::build_scoped(&checked.plan, &checked.computed, redline, scope);
     let source = renderer.render(&view)?;
     let render = t.elapsed();
-    let mut built = pipeline::typeset_rendered(
-        checked,
-        source,
-        templates,
-        file_stem(&checked.plan, doc),
-        standard,
-    )?;
+    let ident = file_stem(&checked.plan, doc);
+    let mut built = pipeline::typeset_rendered(checked, source, ts, ident, standard)?;
     built.timings.insert(0, ("render", render));
     Ok(built)
 }
@@ -256,7 +248,7 @@ struct PaperText<'a> {
 
 fn typeset_paper(
     checked: &Checked,
-    templates: &Path,
+    ts: &mut Typesetter,
     documents: &[Listed],
     standard: Standard,
 ) -> Result<Built> {
@@ -286,12 +278,7 @@ fn typeset_paper(
         },
         documents,
     };
-    let source = Renderer::new(templates)?.render_named(PAPER_TEMPLATE, &view)?;
-    pipeline::typeset_rendered(
-        checked,
-        source,
-        templates,
-        file_stem(plan, &Document::Paper),
-        standard,
-    )
+    let source = ts.renderer()?.render_named(PAPER_TEMPLATE, &view)?;
+    let ident = file_stem(plan, &Document::Paper);
+    pipeline::typeset_rendered(checked, source, ts, ident, standard)
 }

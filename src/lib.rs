@@ -5,6 +5,7 @@
 //! [`typeset`] (in-process Typst → PDF), orchestrated by [`pipeline`] and the commands in
 //! [`cmd`].
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod cmd;

@@ -28,21 +28,14 @@ fn main() -> ExitCode {
             };
         }
         Command::Textconv(args) => (vplan::cmd::textconv::run(args), Format::Human),
+        Command::Watch(args) => (
+            vplan::cmd::watch::run(args, &progress),
+            args.build.report.format,
+        ),
+        Command::Bench(args) => (vplan::bench::run(args, &progress), Format::Human),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => match err.downcast_ref::<ContentError>() {
-            Some(ContentError(diags)) => {
-                match format {
-                    Format::Json => print!("{}", diag::render_json(diags)),
-                    Format::Human => eprint!("{}", diag::render_human(diags)),
-                }
-                ExitCode::from(1)
-            }
-            None => {
-                eprintln!("error: {err:#}");
-                ExitCode::from(2)
-            }
-        },
+        Err(err) => ExitCode::from(vplan::cmd::report_error(&err, format)),
     }
 }

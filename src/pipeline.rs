@@ -14,7 +14,7 @@ use crate::diag::{ContentError, Diagnostic, Severity};
 use crate::progress::Progress;
 use crate::render::{self, Renderer};
 
-use crate::typeset::{self, ExportOptions, PlanWorld, Standard};
+use crate::typeset::{self, ExportOptions, Standard, Worlds};
 
 /// A loaded, checked and computed plan.
 pub struct Checked {
@@ -22,6 +22,8 @@ pub struct Checked {
     pub computed: Computed,
     /// Problems that do not stop a build.
     pub warnings: Vec<Diagnostic>,
+    /// Time taken by loading, checking and computing.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Loads a content directory, checks it and computes every figure. Any error (warnings
@@ -47,7 +49,9 @@ pub fn load_checked_as(
     deny_warnings: bool,
     status: Option<Status>,
 ) -> Result<Checked> {
+    let t = Instant::now();
     let mut plan = content::load(content_dir, progress)?;
+    let mut timings = vec![("load", t.elapsed())];
     if let Some(status) = status {
         plan.meta
             .value
@@ -55,7 +59,10 @@ pub fn load_checked_as(
             .get_or_insert_with(Default::default)
             .status = status;
     }
+    let t = Instant::now();
     let mut diags = check::check(&plan);
+    timings.push(("check", t.elapsed()));
+    let t = Instant::now();
     let computed = match compute::compute(&plan) {
         Ok(computed) => Some(computed),
         Err(ContentError(more)) => {
@@ -64,6 +71,7 @@ pub fn load_checked_as(
         }
     };
     diags.extend(crate::refs::check(&plan, computed.as_ref()));
+    timings.push(("compute", t.elapsed()));
     if deny_warnings {
         for d in &mut diags {
             d.severity = Severity::Error;
@@ -75,6 +83,7 @@ pub fn load_checked_as(
             plan,
             computed,
             warnings,
+            timings,
         }),
         _ => {
             let mut all = errors;
@@ -137,32 +146,25 @@ pub fn typeset_with(
     let t = Instant::now();
     let typst_source = render_typst_with(checked, templates_dir, redline)?;
     let render = t.elapsed();
-    let mut built = typeset_rendered(
-        checked,
-        typst_source,
-        templates_dir,
-        document_stem(&checked.plan),
-        standard,
-    )?;
+    let mut ts = Typesetter::new(templates_dir)?;
+    let ident = document_stem(&checked.plan);
+    let mut built = typeset_rendered(checked, typst_source, &mut ts, ident, standard)?;
     built.timings.insert(0, ("render", render));
     Ok(built)
 }
 
-/// Compiles and exports Typst source rendered from a checked plan, with the static files of
-/// the templates directory; `ident` names the document in the PDF's identifier.
+/// Compiles and exports Typst source rendered from a checked plan; `ident` names the document
+/// (its PDF identifier, and its world in the typesetter).
 pub fn typeset_rendered(
     checked: &Checked,
     typst_source: String,
-    templates_dir: &Path,
+    ts: &mut Typesetter,
     ident: String,
     standard: Standard,
 ) -> Result<Built> {
-    let assets = render::read_assets(templates_dir)?;
     let date = plan_date(&checked.plan)?;
-    let pdf = typeset_source(
+    let pdf = ts.typeset(
         typst_source.clone(),
-        templates_dir,
-        &assets,
         ExportOptions {
             ident,
             timestamp: date,
@@ -175,6 +177,62 @@ pub fn typeset_rendered(
         pdf: pdf.bytes,
         timings: pdf.timings,
     })
+}
+
+/// The templates directory made ready for Typst: its static files read, and one long-lived
+/// Typst world per document, so that a rebuild in the same process is incremental.
+pub struct Typesetter {
+    templates_dir: std::path::PathBuf,
+    assets: Vec<(String, Vec<u8>)>,
+    worlds: Worlds,
+}
+
+impl Typesetter {
+    pub fn new(templates_dir: &Path) -> Result<Self> {
+        Ok(Typesetter {
+            templates_dir: templates_dir.to_path_buf(),
+            assets: render::read_assets(templates_dir)?,
+            worlds: Worlds::default(),
+        })
+    }
+
+    pub fn templates_dir(&self) -> &Path {
+        &self.templates_dir
+    }
+
+    /// A minijinja renderer over the templates directory (templates are read as rendered).
+    pub fn renderer(&self) -> Result<Renderer> {
+        Renderer::new(&self.templates_dir)
+    }
+
+    /// Reads the static files of the templates directory again (after a template changed).
+    pub fn reload(&mut self) -> Result<()> {
+        self.assets = render::read_assets(&self.templates_dir)?;
+        Ok(())
+    }
+
+    /// Compiles Typst source and exports a PDF, in the world of the document `options.ident`.
+    pub fn typeset(&mut self, typst_source: String, options: ExportOptions) -> Result<Pdf> {
+        let mut timings = Vec::new();
+        let t = Instant::now();
+        let world = self.worlds.get(
+            &options.ident,
+            typst_source,
+            &self.templates_dir,
+            &self.assets,
+            options.timestamp,
+        )?;
+        let doc = typeset::compile(world)?;
+        timings.push(("compile", t.elapsed()));
+        let t = Instant::now();
+        let pdf = typeset::export_pdf(world, &doc, &options)?;
+        timings.push(("export", t.elapsed()));
+        Ok(Pdf {
+            bytes: pdf,
+            pages: doc.pages().len(),
+            timings,
+        })
+    }
 }
 
 /// The PDF date of a plan: its decision date, or `SOURCE_DATE_EPOCH`.
@@ -197,28 +255,6 @@ pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
     pub timings: Vec<(&'static str, Duration)>,
-}
-
-/// Compiles Typst source with the static files of a templates directory and exports a PDF.
-pub fn typeset_source(
-    typst_source: String,
-    templates_dir: &Path,
-    assets: &[(String, Vec<u8>)],
-    options: ExportOptions,
-) -> Result<Pdf> {
-    let mut timings = Vec::new();
-    let t = Instant::now();
-    let world = PlanWorld::new(typst_source, templates_dir, assets, options.timestamp)?;
-    let doc = typeset::compile(&world)?;
-    timings.push(("compile", t.elapsed()));
-    let t = Instant::now();
-    let pdf = typeset::export_pdf(&world, &doc, &options)?;
-    timings.push(("export", t.elapsed()));
-    Ok(Pdf {
-        bytes: pdf,
-        pages: doc.pages().len(),
-        timings,
-    })
 }
 
 /// The creation date of the PDF: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the

@@ -86,6 +86,69 @@ impl PlanWorld {
     pub fn main_source(&self) -> &Source {
         &self.main
     }
+
+    /// Gives the world a new main file, static files and date for the next compile. The main
+    /// file is updated in place (`Source::replace`: only the changed part is reparsed, and
+    /// unchanged syntax keeps its spans), so Typst's memoization reuses everything an edit did
+    /// not touch.
+    pub fn update(&mut self, main_source: &str, assets: &[(String, Vec<u8>)], today: Datetime) {
+        self.main.replace(main_source);
+        for (path, bytes) in assets {
+            if let Ok(id) = file_id(&format!("/{path}")) {
+                if self
+                    .files
+                    .get(&id)
+                    .is_none_or(|old| old.as_slice() != bytes.as_slice())
+                {
+                    self.files.insert(id, Bytes::new(bytes.clone()));
+                }
+            }
+        }
+        let keep: std::collections::HashSet<FileId> = assets
+            .iter()
+            .filter_map(|(path, _)| file_id(&format!("/{path}")).ok())
+            .collect();
+        self.files.retain(|id, _| keep.contains(id));
+        self.today = today;
+    }
+}
+
+/// Long-lived worlds, one per document, for rebuilding after an edit (`vplan watch`, the
+/// benchmark): each keeps its sources between compiles so Typst compiles incrementally.
+#[derive(Default)]
+pub struct Worlds {
+    worlds: HashMap<String, PlanWorld>,
+}
+
+impl Worlds {
+    /// The world of the document `ident`, updated to the given inputs (created on first use).
+    pub fn get(
+        &mut self,
+        ident: &str,
+        main_source: String,
+        templates_dir: &std::path::Path,
+        assets: &[(String, Vec<u8>)],
+        today: Datetime,
+    ) -> Result<&mut PlanWorld> {
+        use std::collections::hash_map::Entry;
+        match self.worlds.entry(ident.to_string()) {
+            Entry::Occupied(e) => {
+                let world = e.into_mut();
+                world.update(&main_source, assets, today);
+                world.templates_dir = templates_dir.to_path_buf();
+                Ok(world)
+            }
+            Entry::Vacant(e) => {
+                Ok(e.insert(PlanWorld::new(main_source, templates_dir, assets, today)?))
+            }
+        }
+    }
+
+    /// Drops Typst's memoized results not used in the last `max_age` compiles, so memory stays
+    /// bounded over many rebuilds.
+    pub fn evict(max_age: usize) {
+        typst::comemo::evict(max_age);
+    }
 }
 
 impl World for PlanWorld {

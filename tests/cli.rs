@@ -223,3 +223,72 @@ fn nothing_about_the_default_plan_is_hard_coded() {
     with_year.extend(["2024", "2023"]);
     scan(&root().join("templates"), &with_year);
 }
+
+/// Several plans at once: each content directory is built (in parallel) into the output
+/// directory; a plan with errors is reported, the others are still written.
+#[test]
+fn several_plans_at_once_and_phase_timings() {
+    let out = tempfile::tempdir().unwrap();
+    let templates = root().join("templates");
+    let content = root().join("content");
+    let fixture = fixture("fjallkommun_2031");
+    let run = vplan(
+        &root(),
+        &[
+            "build",
+            "--timings",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--output",
+            out.path().to_str().unwrap(),
+            content.to_str().unwrap(),
+            fixture.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    let mut names: Vec<String> = pdfs_in(out.path())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "2024-servicenamnden-verksamhetsplan.pdf",
+            "2031-fritids-och-kulturnamnden-verksamhetsplan.pdf"
+        ]
+    );
+    assert!(err.contains("built 2 of 2 plans"), "{err}");
+    for phase in [
+        "load", "check", "compute", "render", "compile", "export", "write", "total",
+    ] {
+        assert!(
+            err.contains(&format!("{phase} ")),
+            "phase {phase} in:\n{err}"
+        );
+    }
+
+    // A broken plan among them: exit 1, its error shown, the good one written.
+    let broken = tempfile::tempdir().unwrap();
+    copy_dir(&fixture, broken.path());
+    fs::write(broken.path().join("plan.yaml"), "title: [\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = vplan(
+        &root(),
+        &[
+            "build",
+            "-q",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--output",
+            out.path().to_str().unwrap(),
+            broken.path().to_str().unwrap(),
+            fixture.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("plan.yaml"), "{err}");
+    assert_eq!(pdfs_in(out.path()).len(), 1);
+}

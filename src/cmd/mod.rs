@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod textconv;
+pub mod watch;
 
 use crate::diag::{self, Diagnostic, Format};
 use crate::progress::Progress;
@@ -17,5 +18,23 @@ pub fn report_warnings(warnings: &[Diagnostic], format: Format, progress: &Progr
             eprint!("{}", diag::render_human(warnings));
         }
         Format::Human => {}
+    }
+}
+
+/// Prints an error the way its kind calls for and returns the exit code: content errors (1)
+/// as diagnostics (JSON on stdout with `--format json`), anything else (2) as one line.
+pub fn report_error(err: &anyhow::Error, format: Format) -> u8 {
+    match err.downcast_ref::<diag::ContentError>() {
+        Some(diag::ContentError(diags)) => {
+            match format {
+                Format::Json => print!("{}", diag::render_json(diags)),
+                Format::Human => eprint!("{}", diag::render_human(diags)),
+            }
+            1
+        }
+        None => {
+            eprintln!("error: {err:#}");
+            2
+        }
     }
 }

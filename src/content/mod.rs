@@ -48,15 +48,36 @@ pub struct Plan {
     pub paper: Option<Sourced<DecisionPaper>>,
     /// Tables by id.
     pub tables: BTreeMap<String, Sourced<Table>>,
-    /// Positions of the values of every file loaded.
-    pub spans: HashMap<PathBuf, SpanIndex>,
+    /// Positions of the values of every file loaded, indexed when first asked for (only an
+    /// error needs them, so a clean build does not pay for them).
+    pub spans: HashMap<PathBuf, LazySpans>,
 }
 
 impl Plan {
     /// Line and column of the value at `path` (e.g. `rows.3.values.1`) in a content file, or of
     /// its nearest enclosing value.
     pub fn pos(&self, file: &Path, path: &str) -> Option<Pos> {
-        self.spans.get(file)?.nearest(path)
+        self.spans.get(file)?.index().nearest(path)
+    }
+}
+
+/// The text of a content file and, once asked for, the index of its values' positions.
+#[derive(Debug, Clone)]
+pub struct LazySpans {
+    text: String,
+    index: std::sync::OnceLock<SpanIndex>,
+}
+
+impl LazySpans {
+    fn new(text: String) -> Self {
+        LazySpans {
+            text,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn index(&self) -> &SpanIndex {
+        self.index.get_or_init(|| SpanIndex::new(&self.text))
     }
 }
 
@@ -128,7 +149,7 @@ pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
 struct Loader<'a> {
     progress: &'a Progress,
     diags: &'a mut Vec<Diagnostic>,
-    spans: &'a mut HashMap<PathBuf, SpanIndex>,
+    spans: &'a mut HashMap<PathBuf, LazySpans>,
     /// The canonical content directory: no file outside it is read.
     root: PathBuf,
 }
@@ -151,7 +172,7 @@ impl Loader<'_> {
         if !dir.is_dir() {
             return Vec::new();
         }
-        let mut out = Vec::new();
+        let mut paths = Vec::new();
         for entry in WalkDir::new(dir).sort_by_file_name() {
             let entry = match entry {
                 Ok(e) => e,
@@ -170,72 +191,89 @@ impl Loader<'_> {
             if entry.file_type().is_dir() || !is_yaml {
                 continue;
             }
-            if let Some(item) = self.parse(path) {
-                out.push(item);
-            }
+            paths.push(path.to_path_buf());
         }
-        out
+        // (Parsing these few small files in parallel was measured: no faster.)
+        paths.iter().filter_map(|path| self.parse(path)).collect()
     }
 
     fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<Sourced<T>> {
         self.progress
             .say(format_args!("loading {}", path.display()));
-        match path.canonicalize() {
-            Ok(real) if real.starts_with(&self.root) => {}
-            Ok(real) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        path,
-                        format!(
-                            "refusing to read this file: it is a link to {}, outside the content directory",
-                            real.display()
-                        ),
-                    )
-                    .with_hint("copy the file into the content directory instead"),
-                );
-                return None;
-            }
-            Err(e) => {
-                self.diags.push(Diagnostic::error(
-                    path,
-                    format!("cannot read the file: {e}"),
-                ));
-                return None;
-            }
+        let parsed = parse_file(path, &self.root);
+        self.merge(parsed)
+    }
+
+    fn merge<T>(&mut self, parsed: Parsed<T>) -> Option<Sourced<T>> {
+        self.diags.extend(parsed.diags);
+        if let Some((path, spans)) = parsed.spans {
+            self.spans.insert(path, spans);
         }
-        let text = match read_text(path) {
-            Ok(t) => t,
-            Err(e) => {
-                self.diags.push(Diagnostic::error(path, format!("{e:#}")));
-                return None;
-            }
-        };
-        if let Some(pos) = spans::too_deep(&text, spans::MAX_DEPTH) {
-            self.diags.push(
+        parsed.item
+    }
+}
+
+/// One file parsed: the item, or the diagnostics of why not.
+struct Parsed<T> {
+    item: Option<Sourced<T>>,
+    diags: Vec<Diagnostic>,
+    spans: Option<(PathBuf, LazySpans)>,
+}
+
+/// Reads and deserializes one content file, refusing files outside `root`.
+fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
+    let fail = |d: Diagnostic| Parsed {
+        item: None,
+        diags: vec![d],
+        spans: None,
+    };
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root) => {}
+        Ok(real) => {
+            return fail(
                 Diagnostic::error(
                     path,
                     format!(
-                        "the YAML is nested more than {} levels deep",
-                        spans::MAX_DEPTH
+                        "refusing to read this file: it is a link to {}, outside the content directory",
+                        real.display()
                     ),
                 )
-                .at(pos.line, pos.column),
+                .with_hint("copy the file into the content directory instead"),
             );
-            return None;
         }
-        match serde_yaml::from_str::<T>(&text) {
-            Ok(value) => {
-                self.spans.insert(path.to_path_buf(), SpanIndex::new(&text));
-                Some(Sourced {
-                    file: path.to_path_buf(),
-                    value,
-                })
-            }
-            Err(e) => {
-                self.diags.push(yaml_diagnostic(path, &text, &e));
-                None
-            }
+        Err(e) => {
+            return fail(Diagnostic::error(
+                path,
+                format!("cannot read the file: {e}"),
+            ));
         }
+    }
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err(e) => return fail(Diagnostic::error(path, format!("{e:#}"))),
+    };
+    if let Some(pos) = spans::too_deep(&text, spans::MAX_DEPTH) {
+        return fail(
+            Diagnostic::error(
+                path,
+                format!(
+                    "the YAML is nested more than {} levels deep",
+                    spans::MAX_DEPTH
+                ),
+            )
+            .at(pos.line, pos.column),
+        );
+    }
+    match serde_yaml::from_str::<T>(&text) {
+        Ok(value) => Parsed {
+            item: Some(Sourced {
+                file: path.to_path_buf(),
+                value,
+            }),
+            diags: Vec::new(),
+            spans: Some((path.to_path_buf(), LazySpans::new(text))),
+        },
+        Err(e) => fail(yaml_diagnostic(path, &text, &e)),
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::words::{with_context, Op};
 use super::{Change, ChangeKind, Report};
 use crate::pipeline::{self, Checked};
-use crate::render::{self, Renderer};
+use crate::render::Renderer;
 
 /// Name of the change-report template in the templates directory.
 pub const DIFF_TEMPLATE: &str = "diff.typ.j2";
@@ -206,7 +206,6 @@ pub fn render(report: &Report, new: &Checked, templates_dir: &Path) -> Result<Ve
         sections,
     };
     let source = Renderer::new(templates_dir)?.render_named(DIFF_TEMPLATE, &view)?;
-    let assets = render::read_assets(templates_dir)?;
     let date = pipeline::plan_date(&new.plan)?;
     let ident = format!("{}-andringsforteckning", pipeline::document_stem(&new.plan));
     let options = crate::typeset::ExportOptions {
@@ -214,5 +213,7 @@ pub fn render(report: &Report, new: &Checked, templates_dir: &Path) -> Result<Ve
         timestamp: date,
         standard: pipeline::default_standard(&new.plan),
     };
-    Ok(pipeline::typeset_source(source, templates_dir, &assets, options)?.bytes)
+    Ok(pipeline::Typesetter::new(templates_dir)?
+        .typeset(source, options)?
+        .bytes)
 }

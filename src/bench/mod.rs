@@ -1,0 +1,567 @@
+//! `vplan bench`: how much vplan adds to Typst's own compile, how fast a rebuild after a small
+//! edit is, and how vplan scales with the size of a plan. Benchmarks print figures; they are
+//! run by hand, not by `cargo test`.
+//!
+//! - (a) the floor: compile + PDF export of the already generated Typst source, in a fresh
+//!   world with Typst's memoization cache emptied;
+//! - (b) a full build in-process (load, check, compute, render, compile, export, write), cold
+//!   in the same sense;
+//! - (c) a rebuild in a warm world after a one-word edit in one chapter;
+//! - (d) the same after one changed amount;
+//!
+//! each the median of `--runs` runs, with the ratios b/a, c/b and d/b; and the memory after
+//! many warm rebuilds.
+
+pub mod scale;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use crate::cli::{BenchArgs, BuildArgs, Cli, Command};
+use crate::cmd::build::build_dir;
+use crate::pipeline::{self, Typesetter};
+use crate::progress::Progress;
+use crate::typeset::{ExportOptions, Worlds};
+
+const QUIET: Progress = Progress { quiet: true };
+
+pub fn run(args: &BenchArgs, progress: &Progress) -> Result<()> {
+    if let Some(n) = args.scale_child {
+        return scale_child(args, n);
+    }
+    if !args.scale.is_empty() {
+        return scale_parent(args, progress);
+    }
+    if let Some(plans) = args.parallel {
+        return parallel(args, plans);
+    }
+    floor_and_rebuilds(args)
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// `vplan build` arguments, parsed as the command line would be.
+fn build_args(content: &Path, templates: &Path, output: &Path) -> Result<BuildArgs> {
+    let cli = Cli::try_parse_from([
+        "vplan".as_ref(),
+        "build".as_ref(),
+        "-q".as_ref(),
+        "--content".as_ref(),
+        content.as_os_str(),
+        "--templates".as_ref(),
+        templates.as_os_str(),
+        "--output".as_ref(),
+        output.as_os_str(),
+    ])?;
+    match cli.command {
+        Command::Build(args) => Ok(args),
+        _ => unreachable!("parsed a build command"),
+    }
+}
+
+/// Resident and peak memory of this process in KiB, where the system tells (Linux).
+pub fn memory_kib() -> (Option<u64>, Option<u64>) {
+    let Ok(status) = fs::read_to_string("/proc/self/status") else {
+        return (None, None);
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".into(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
+}
+
+fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
+    let runs = args.runs.max(1);
+    let content = &args.project.content;
+    let templates = &args.project.templates;
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
+    let work = scratch.path().join("content");
+    copy_dir(content, &work)?;
+    let out = scratch.path().join("output");
+    let bargs = build_args(&work, templates, &out)?;
+
+    // Warm-up: fonts are parsed once per process, as in any long-lived use.
+    let mut ts = Typesetter::new(templates)?;
+    build_dir(&bargs, &work, &mut ts, &QUIET)?;
+
+    // (a) the floor, of the same source (b) renders.
+    let checked = pipeline::load_checked(&work, &QUIET, false)?;
+    let source = pipeline::render_typst(&checked, templates)?;
+    let date = pipeline::plan_date(&checked.plan)?;
+    let ident = pipeline::document_stem(&checked.plan);
+    let standard = pipeline::default_standard(&checked.plan);
+    // (a) and (b) interleave, so that drift of the machine's speed hits both alike.
+    let mut floor = Vec::new();
+    let mut full = Vec::new();
+    // b/a of each pair measured back to back: steadier than the ratio of the medians.
+    let mut pair_ratios: Vec<f64> = Vec::new();
+    // Within each full build: vplan's own stages, and Typst's (compile + export).
+    let mut own = Vec::new();
+    let mut typst_part = Vec::new();
+    let mut pages = 0;
+    let mut measure_floor = || -> Result<Duration> {
+        Worlds::evict(0);
+        let mut fresh = Typesetter::new(templates)?;
+        let t = Instant::now();
+        let pdf = fresh.typeset(
+            source.clone(),
+            ExportOptions {
+                ident: ident.clone(),
+                timestamp: date,
+                standard,
+            },
+        )?;
+        let took = t.elapsed();
+        pages = pdf.pages;
+        Ok(took)
+    };
+    let measure_full = || -> Result<(Duration, Duration)> {
+        Worlds::evict(0);
+        let t = Instant::now();
+        let mut fresh = Typesetter::new(templates)?;
+        let built = build_dir(&bargs, &work, &mut fresh, &QUIET)?;
+        Ok((t.elapsed(), built.time_of(&["compile", "export"])))
+    };
+    for i in 0..runs {
+        // Alternate which goes first, so neither always runs in the other's wake.
+        let (f, (total, typst)) = if i % 2 == 0 {
+            let f = measure_floor()?;
+            (f, measure_full()?)
+        } else {
+            let b = measure_full()?;
+            (measure_floor()?, b)
+        };
+        pair_ratios.push(total.as_secs_f64() / f.as_secs_f64());
+        floor.push(f);
+        full.push(total);
+        own.push(total.saturating_sub(typst));
+        typst_part.push(typst);
+    }
+
+    // (c) and (d): warm rebuilds after an edit, one long-lived typesetter as in `vplan watch`.
+    let word = WordEdit::find(&work)?;
+    let amount = AmountEdit::find(&work)?;
+    let mut ts = Typesetter::new(templates)?;
+    build_dir(&bargs, &work, &mut ts, &QUIET)?;
+    let mut warm = |edit: &dyn Fn(bool) -> Result<()>| -> Result<Vec<Duration>> {
+        let mut times = Vec::new();
+        for i in 0..runs * 2 {
+            edit(i % 2 == 0)?;
+            let t = Instant::now();
+            ts.reload()?;
+            build_dir(&bargs, &work, &mut ts, &QUIET)?;
+            times.push(t.elapsed());
+            Worlds::evict(10);
+        }
+        Ok(times)
+    };
+    let word_times = warm(&|on| word.apply(on))?;
+    let amount_times = warm(&|on| amount.apply(on))?;
+
+    // Memory over many rebuilds.
+    let mut rss = Vec::new();
+    for i in 1..=200 {
+        word.apply(i % 2 == 1)?;
+        ts.reload()?;
+        build_dir(&bargs, &work, &mut ts, &QUIET)?;
+        Worlds::evict(10);
+        if i == 20 || i == 200 {
+            rss.push(memory_kib().0);
+        }
+    }
+
+    let (a, b, c, d) = (
+        median(floor),
+        median(full),
+        median(word_times),
+        median(amount_times),
+    );
+    let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64();
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!(
+        "vplan bench: {} ({pages} pages), median of {runs} runs",
+        content.display()
+    );
+    let rows = [
+        (
+            "(a) floor: Typst compile + export of the generated source".to_string(),
+            a,
+        ),
+        ("(b) full vplan build in-process, cold".to_string(), b),
+        (
+            format!(
+                "(c) warm rebuild after a one-word edit ({})",
+                word.describe()
+            ),
+            c,
+        ),
+        (
+            format!(
+                "(d) warm rebuild after one changed amount ({})",
+                amount.describe()
+            ),
+            d,
+        ),
+    ];
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (label, time) in &rows {
+        let pad = width - label.chars().count();
+        println!("  {label}{} {:>9}", " ".repeat(pad), ms(*time));
+    }
+    let (own, typst_part) = (median(own), median(typst_part));
+    println!(
+        "  within (b): vplan's own stages {} (load, check, compute, render, write), Typst {} → {:.1} %",
+        ms(own),
+        ms(typst_part),
+        100.0 * ratio(own, typst_part)
+    );
+    pair_ratios.sort_by(f64::total_cmp);
+    let ba = pair_ratios[pair_ratios.len() / 2];
+    println!(
+        "  b/a = {ba:.3}  (median of the {runs} back-to-back pairs; ratio of the medians {:.3}; target ≤ 1.10: {})",
+        ratio(b, a),
+        verdict(ba <= 1.10)
+    );
+    println!(
+        "  c/b = {:.3}  (target ≤ 0.30: {})",
+        ratio(c, b),
+        verdict(ratio(c, b) <= 0.30)
+    );
+    println!(
+        "  d/b = {:.3}  (target ≤ 0.30: {})",
+        ratio(d, b),
+        verdict(ratio(d, b) <= 0.30)
+    );
+    println!(
+        "  memory: {} after 20 warm rebuilds, {} after 200",
+        mib(rss[0]),
+        mib(rss[1])
+    );
+    Ok(())
+}
+
+/// Toggles one word of the first chapter between its own spelling and upper case.
+struct WordEdit {
+    file: PathBuf,
+    original: String,
+    edited: String,
+    word: String,
+}
+
+impl WordEdit {
+    fn find(content: &Path) -> Result<WordEdit> {
+        let file = first_file(&content.join("chapters"))?;
+        let original = fs::read_to_string(&file)?;
+        // The longest line is prose; its first long word is the one edited.
+        let line = original.lines().max_by_key(|l| l.len()).unwrap_or_default();
+        let word = line
+            .split(|c: char| !c.is_alphabetic())
+            .find(|w| w.chars().count() >= 6)
+            .context("no word to edit in the first chapter")?
+            .to_string();
+        let new_line = line.replacen(&word, &word.to_uppercase(), 1);
+        let edited = original.replacen(line, &new_line, 1);
+        Ok(WordEdit {
+            file,
+            original,
+            edited,
+            word,
+        })
+    }
+
+    fn apply(&self, on: bool) -> Result<()> {
+        let text = if on { &self.edited } else { &self.original };
+        fs::write(&self.file, text).with_context(|| format!("cannot write {}", self.file.display()))
+    }
+
+    fn describe(&self) -> String {
+        format!("“{}”", self.word)
+    }
+}
+
+/// Toggles the first amount of the first table between its value and one more.
+struct AmountEdit {
+    file: PathBuf,
+    original: String,
+    edited: String,
+    from: String,
+    to: String,
+}
+
+impl AmountEdit {
+    fn find(content: &Path) -> Result<AmountEdit> {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content.join("tables"))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for file in files {
+            let original = fs::read_to_string(&file)?;
+            let Some(at) = original.find("values: [") else {
+                continue;
+            };
+            let start = at + "values: [".len();
+            let rest = &original[start..];
+            let len = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                .unwrap_or(0);
+            let from = &rest[..len];
+            let Ok(value) = from.parse::<rust_decimal::Decimal>() else {
+                continue;
+            };
+            let to = (value + rust_decimal::Decimal::ONE).to_string();
+            let mut edited = original.clone();
+            edited.replace_range(start..start + len, &to);
+            return Ok(AmountEdit {
+                from: from.to_string(),
+                to,
+                file,
+                original,
+                edited,
+            });
+        }
+        anyhow::bail!(
+            "no amount to edit under {}",
+            content.join("tables").display()
+        )
+    }
+
+    fn apply(&self, on: bool) -> Result<()> {
+        let text = if on { &self.edited } else { &self.original };
+        fs::write(&self.file, text).with_context(|| format!("cannot write {}", self.file.display()))
+    }
+
+    fn describe(&self) -> String {
+        format!("{} → {}", self.from, self.to)
+    }
+}
+
+fn first_file(dir: &Path) -> Result<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .next()
+        .with_context(|| format!("no YAML file in {}", dir.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(from)?;
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_file() {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// One synthetic plan of `n` nämnder, built in this process; prints one line of figures.
+fn scale_child(args: &BenchArgs, n: usize) -> Result<()> {
+    let scratch = tempfile::tempdir()?;
+    let content = scratch.path().join("content");
+    scale::generate(&content, n)?;
+    let out = scratch.path().join("output");
+    let bargs = build_args(&content, &args.project.templates, &out)?;
+    let t = Instant::now();
+    let mut ts = Typesetter::new(&args.project.templates)?;
+    let checked = pipeline::load_checked(&content, &QUIET, false)?;
+    let docs = crate::documents::select(&checked.plan, false, &[])?;
+    let built = crate::documents::typeset_all(
+        &checked,
+        &mut ts,
+        &docs,
+        None,
+        pipeline::default_standard(&checked.plan),
+    )?;
+    let tw = Instant::now();
+    fs::create_dir_all(&bargs.output)?;
+    for (doc, b) in &built {
+        let stem = crate::documents::file_stem(&checked.plan, doc);
+        crate::cmd::build::write_atomically(&bargs.output.join(format!("{stem}.pdf")), &b.pdf)?;
+    }
+    let write = tw.elapsed();
+    let total = t.elapsed();
+    let mut phases = checked.timings.clone();
+    for (_, b) in &built {
+        phases.extend(b.timings.iter().copied());
+    }
+    phases.push(("write", write));
+    let pages: usize = built.iter().map(|(_, b)| b.pages).sum();
+    let peak = memory_kib().1.unwrap_or(0);
+    print!(
+        "n={n} pages={pages} total_ms={:.1} peak_kib={peak}",
+        total.as_secs_f64() * 1000.0
+    );
+    for (p, d) in phases {
+        print!(" {p}_ms={:.1}", d.as_secs_f64() * 1000.0);
+    }
+    println!();
+    Ok(())
+}
+
+/// Builds the synthetic plans in child processes (so each has its own peak memory) and
+/// prints a table.
+fn scale_parent(args: &BenchArgs, progress: &Progress) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the vplan executable")?;
+    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    for &n in &args.scale {
+        progress.say(format_args!("building a synthetic plan of {n} nämnder …"));
+        let out = std::process::Command::new(&exe)
+            .args(["bench", "--scale-child", &n.to_string(), "--templates"])
+            .arg(&args.project.templates)
+            .output()
+            .context("cannot run the benchmark child")?;
+        if !out.status.success() {
+            anyhow::bail!(
+                "the synthetic plan of {n} nämnder failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        rows.push(
+            line.split_whitespace()
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+    }
+    let get = |row: &[(String, String)], key: &str| -> f64 {
+        row.iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let phases = [
+        "load", "check", "compute", "render", "compile", "export", "write",
+    ];
+    println!("vplan bench --scale: synthetic plans of N nämnder (one process each)");
+    print!(
+        "{:>4} {:>6} {:>10} {:>9} {:>9}",
+        "N", "pages", "total", "×N=1", "peak"
+    );
+    for p in phases {
+        print!(" {:>9}", format!("{p}/N"));
+    }
+    println!();
+    let base = rows.first().map(|r| get(r, "total_ms")).unwrap_or(f64::NAN);
+    let base_n = rows.first().map(|r| get(r, "n")).unwrap_or(1.0);
+    for row in &rows {
+        let n = get(row, "n");
+        print!(
+            "{:>4} {:>6} {:>8.0}ms {:>8.1}× {:>6.0}MiB",
+            n,
+            get(row, "pages"),
+            get(row, "total_ms"),
+            get(row, "total_ms") / base,
+            get(row, "peak_kib") / 1024.0
+        );
+        for p in phases {
+            print!(" {:>7.2}ms", get(row, &format!("{p}_ms")) / n);
+        }
+        println!();
+    }
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        let ratio = get(last, "total_ms") / get(first, "total_ms");
+        let size = get(last, "n") / base_n;
+        println!(
+            "  N={} takes {:.1}× N={} for {:.0}× the plan (target ≤ {:.0}×: {})",
+            get(last, "n"),
+            ratio,
+            base_n,
+            size,
+            size * 45.0 / 40.0,
+            if ratio <= size * 45.0 / 40.0 {
+                "met"
+            } else {
+                "NOT met"
+            }
+        );
+        let peak = get(last, "peak_kib") / 1024.0;
+        println!(
+            "  peak memory at N={}: {:.0} MiB (target < 1024 MiB: {})",
+            get(last, "n"),
+            peak,
+            if peak < 1024.0 { "met" } else { "NOT met" }
+        );
+    }
+    Ok(())
+}
+
+/// Builds `plans` different synthetic plans (three nämnder each, no two alike, so that no plan
+/// profits from another's memoized layout) with one thread and with one per core, by running
+/// `vplan build -j N` on all of them.
+fn parallel(args: &BenchArgs, plans: usize) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    let scratch = tempfile::tempdir()?;
+    let mut dirs = Vec::new();
+    for i in 1..=plans.max(1) {
+        let dir = scratch.path().join(format!("namnd-{i}"));
+        scale::generate_from(&dir, i * 100, 3, &format!("Nämnd {i}"))?;
+        dirs.push(dir);
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let time = |jobs: usize| -> Result<Vec<Duration>> {
+        let mut times = Vec::new();
+        for _ in 0..args.runs.clamp(1, 5) {
+            let out_dir = scratch.path().join(format!("out-{jobs}"));
+            let t = Instant::now();
+            let status = std::process::Command::new(&exe)
+                .args(["build", "-q", "-j", &jobs.to_string(), "--templates"])
+                .arg(&args.project.templates)
+                .arg("--output")
+                .arg(&out_dir)
+                .args(&dirs)
+                .status()?;
+            times.push(t.elapsed());
+            anyhow::ensure!(status.success(), "vplan build failed");
+        }
+        Ok(times)
+    };
+    let one = median(time(1)?);
+    let all = median(time(cores)?);
+    println!(
+        "vplan bench --parallel: {} different plans of 3 nämnder, `vplan build -j N dir…`, median",
+        dirs.len()
+    );
+    println!("  1 thread:    {}", ms(one));
+    println!("  {cores} threads:   {}", ms(all));
+    println!(
+        "  speed-up {:.2}× on {cores} cores",
+        one.as_secs_f64() / all.as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! `vplan watch`: build, then rebuild on every change of the content or the templates.
+//!
+//! One long-lived [`Typesetter`] keeps a Typst world per document, so a rebuild after a small
+//! edit is incremental (Typst's memoization reuses what the edit did not touch). A content or
+//! template error is printed with its diagnostic and watching goes on; nothing is written, so
+//! the last good PDF stays in place. Memoized results unused for a while are evicted after
+//! every rebuild, so memory stays bounded however long it runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use notify_debouncer_mini::notify::RecursiveMode;
+use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
+
+use crate::cli::WatchArgs;
+use crate::pipeline::Typesetter;
+use crate::progress::Progress;
+use crate::typeset::Worlds;
+
+/// Compiles a memoized result may go unused before it is evicted.
+const EVICT_AFTER: usize = 10;
+/// Quiet time after the last change before rebuilding (editors write in several steps).
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+pub fn run(args: &WatchArgs, progress: &Progress) -> Result<()> {
+    let build = &args.build;
+    let dirs = build.content_dirs();
+    let [content] = &dirs[..] else {
+        anyhow::bail!("vplan watch watches one content directory; give it with --content");
+    };
+    let templates = &build.project.templates;
+    for dir in [content, templates] {
+        if !dir.is_dir() {
+            anyhow::bail!("{} is not a directory", dir.display());
+        }
+    }
+    let output = absolute(&build.output);
+
+    let mut ts = Typesetter::new(templates)?;
+    let mut opened = false;
+    let first = rebuild(args, content, &mut ts, progress);
+    if let (Some(pdf), true) = (first.first(), args.open) {
+        open(pdf, progress);
+        opened = true;
+    }
+
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(DEBOUNCE, tx).context("cannot watch for changes")?;
+    for dir in [content, templates] {
+        debouncer
+            .watcher()
+            .watch(dir, RecursiveMode::Recursive)
+            .with_context(|| format!("cannot watch {}", dir.display()))?;
+    }
+    eprintln!(
+        "watching {} and {} for changes (Ctrl-C to stop)",
+        content.display(),
+        templates.display()
+    );
+
+    let mut rebuilds = 0usize;
+    for events in rx {
+        let paths: Vec<PathBuf> = match events {
+            Ok(events) => events
+                .into_iter()
+                .map(|e| e.path)
+                .filter(|p| relevant(p, &output))
+                .collect(),
+            Err(e) => {
+                eprintln!("warning: watching: {e}");
+                continue;
+            }
+        };
+        if paths.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("changed: {}", names.join(", "));
+        let t = Instant::now();
+        let written = rebuild(args, content, &mut ts, progress);
+        Worlds::evict(EVICT_AFTER);
+        rebuilds += 1;
+        if written.is_empty() {
+            eprintln!("still watching; the last good PDF is unchanged");
+        } else {
+            eprintln!("rebuilt in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+            if args.open && !opened {
+                open(&written[0], progress);
+                opened = true;
+            }
+        }
+        if args.max_rebuilds.is_some_and(|max| rebuilds >= max) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// One build; errors are printed and yield no paths.
+fn rebuild(
+    args: &WatchArgs,
+    content: &Path,
+    ts: &mut Typesetter,
+    progress: &Progress,
+) -> Vec<PathBuf> {
+    let result = ts
+        .reload()
+        .and_then(|()| super::build::build_dir(&args.build, content, ts, progress));
+    match result {
+        Ok(built) => built.written,
+        Err(err) => {
+            super::report_error(&err, args.build.report.format);
+            Vec::new()
+        }
+    }
+}
+
+/// Whether a changed path should trigger a rebuild: not in the output directory, not an
+/// editor's swap or backup file, not a hidden file.
+fn relevant(path: &Path, output: &Path) -> bool {
+    if absolute(path).starts_with(output) {
+        return false;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !(name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp"))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    })
+}
+
+/// Opens a PDF in the system viewer.
+fn open(pdf: &Path, progress: &Progress) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    match cmd.arg(pdf).spawn() {
+        Ok(_) => progress.say(format_args!("opened {}", pdf.display())),
+        Err(e) => eprintln!("warning: cannot open {}: {e}", pdf.display()),
+    }
+}
