@@ -158,8 +158,8 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     }
 
     // (c) and (d): warm rebuilds after an edit, one long-lived typesetter as in `vplan watch`.
-    let word = WordEdit::find(&work)?;
-    let amount = AmountEdit::find(&work)?;
+    let word = Toggle::word(&work)?;
+    let amount = Toggle::amount(&work)?;
     let mut ts = Typesetter::new(templates)?;
     build_dir(&bargs, &work, &mut ts, &QUIET)?;
     let mut warm = |edit: &dyn Fn(bool) -> Result<()>| -> Result<Vec<Duration>> {
@@ -263,16 +263,17 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     Ok(())
 }
 
-/// Toggles one word of the first chapter between its own spelling and upper case.
-struct WordEdit {
+/// An edit of one content file that can be switched on and off: one word of the first chapter
+/// in upper case, or the first amount of the first table plus one.
+struct Toggle {
     file: PathBuf,
     original: String,
     edited: String,
-    word: String,
+    label: String,
 }
 
-impl WordEdit {
-    fn find(content: &Path) -> Result<WordEdit> {
+impl Toggle {
+    fn word(content: &Path) -> Result<Toggle> {
         let file = first_file(&content.join("chapters"))?;
         let original = fs::read_to_string(&file)?;
         // The longest line is prose; its first long word is the one edited.
@@ -280,41 +281,19 @@ impl WordEdit {
         let word = line
             .split(|c: char| !c.is_alphabetic())
             .find(|w| w.chars().count() >= 6)
-            .context("no word to edit in the first chapter")?
-            .to_string();
-        let new_line = line.replacen(&word, &word.to_uppercase(), 1);
+            .context("no word to edit in the first chapter")?;
+        let new_line = line.replacen(word, &word.to_uppercase(), 1);
         let edited = original.replacen(line, &new_line, 1);
-        Ok(WordEdit {
+        Ok(Toggle {
+            label: format!("“{word}”"),
             file,
             original,
             edited,
-            word,
         })
     }
 
-    fn apply(&self, on: bool) -> Result<()> {
-        let text = if on { &self.edited } else { &self.original };
-        fs::write(&self.file, text).with_context(|| format!("cannot write {}", self.file.display()))
-    }
-
-    fn describe(&self) -> String {
-        format!("“{}”", self.word)
-    }
-}
-
-/// Toggles the first amount of the first table between its value and one more.
-struct AmountEdit {
-    file: PathBuf,
-    original: String,
-    edited: String,
-    from: String,
-    to: String,
-}
-
-impl AmountEdit {
-    fn find(content: &Path) -> Result<AmountEdit> {
+    fn amount(content: &Path) -> Result<Toggle> {
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content.join("tables"))
-            .sort_by_file_name()
             .into_iter()
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().is_file())
@@ -338,9 +317,8 @@ impl AmountEdit {
             let to = (value + rust_decimal::Decimal::ONE).to_string();
             let mut edited = original.clone();
             edited.replace_range(start..start + len, &to);
-            return Ok(AmountEdit {
-                from: from.to_string(),
-                to,
+            return Ok(Toggle {
+                label: format!("{from} → {to}"),
                 file,
                 original,
                 edited,
@@ -357,8 +335,8 @@ impl AmountEdit {
         fs::write(&self.file, text).with_context(|| format!("cannot write {}", self.file.display()))
     }
 
-    fn describe(&self) -> String {
-        format!("{} → {}", self.from, self.to)
+    fn describe(&self) -> &str {
+        &self.label
     }
 }
 

@@ -161,31 +161,38 @@ fn amount(i: usize, k: usize, base: i64) -> String {
     format!("{}.{}", v, (i + k) % 10)
 }
 
+/// `count` rows of three amounts each around `bases`, with ids `{id}-{k}` and labels
+/// `{label} {k}`, negated when `sign` is "-".
+fn detail_rows(
+    out: &mut String,
+    i: usize,
+    (id, label, sign): (&str, &str, &str),
+    count: usize,
+    bases: [i64; 3],
+) {
+    for k in 0..count {
+        let v: Vec<String> = bases
+            .iter()
+            .enumerate()
+            .map(|(c, &base)| format!("{sign}{}", amount(i, k + 2 * c, base)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  - {{id: {id}-{k}, label: {label} {k}, values: [{}]}}",
+            v.join(", ")
+        );
+    }
+}
+
 fn resultat(i: usize) -> String {
     let mut out = format!(
         "id: n{i}-resultat\nunit: mnkr\ncaption: Belopp i mnkr\ncolumns:\n  - {{id: b2031, title: Budget 2031, precision: 1}}\n  - {{id: p2030, title: Prognos 2030, precision: 1}}\n  - {{id: b2030, title: Budget 2030, precision: 1}}\nrows:\n"
     );
     out.push_str("  - {id: intakter, label: Verksamhetens intäkter, kind: group}\n");
-    for k in 0..3 {
-        let _ = writeln!(
-            out,
-            "  - {{id: intakt-{k}, label: Intäkt {k}, values: [{}, {}, {}]}}",
-            amount(i, k, 400),
-            amount(i, k + 1, 390),
-            amount(i, k + 2, 380)
-        );
-    }
+    detail_rows(&mut out, i, ("intakt", "Intäkt", ""), 3, [400, 390, 380]);
     out.push_str("  - {id: summa-intakter, label: Summa intäkter, kind: sum, sum: [intakter]}\n");
     out.push_str("  - {id: kostnader, label: Verksamhetens kostnader, kind: group}\n");
-    for k in 0..5 {
-        let _ = writeln!(
-            out,
-            "  - {{id: kostnad-{k}, label: Kostnad {k}, values: [-{}, -{}, -{}]}}",
-            amount(i, k, 200),
-            amount(i, k + 3, 195),
-            amount(i, k + 5, 190)
-        );
-    }
+    detail_rows(&mut out, i, ("kostnad", "Kostnad", "-"), 5, [200, 195, 190]);
     out.push_str(
         "  - {id: summa-kostnader, label: Summa kostnader, kind: sum, sum: [kostnader]}\n\
          - {id: finansnetto, label: Finansnetto, values: [-4.5, -4.0, -3.5]}\n\
