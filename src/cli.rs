@@ -48,6 +48,34 @@ pub enum Command {
     /// Measure: Typst's own compile (the floor) against a full build, warm rebuilds after
     /// small edits, and synthetic region-wide plans of N nämnder (`--scale`).
     Bench(BenchArgs),
+    /// Write a JSON Schema for every kind of content file (derived from the loader's own
+    /// types), for editors: the YAML extension of VS Code completes keys and flags errors.
+    Schema(SchemaArgs),
+    /// Print a shell completion script: `vplan completions bash > ~/.local/share/bash-completion/completions/vplan`.
+    Completions(CompletionsArgs),
+    /// Write the man pages (vplan.1 and one per subcommand) into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Directory the schemas are written to (one `<kind>.schema.json` per kind of file).
+    #[arg(long, default_value = "content/schemas", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory the man pages are written to.
+    #[arg(long, default_value = "man", value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -230,7 +230,7 @@ fn a_wrong_figure_reference_is_an_error_at_its_place() {
     let err = stderr(&run);
     for expected in [
         "error: figure reference: table `bilaga-1-it` has no row `sumam`; did you mean `summa`?",
-        "content/appendices/01-bilaga-1-investeringar.yaml:20:",
+        "content/appendices/01-bilaga-1-investeringar.yaml:21:",
         "unknown filter `| procent`",
         "content/tjansteskrivelse.yaml:",
         "2 errors",

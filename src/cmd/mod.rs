@@ -3,6 +3,8 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod schema;
+pub mod shell;
 pub mod textconv;
 pub mod watch;
 

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod model;
+pub mod schema;
 pub mod spans;
 
 use std::collections::{BTreeMap, HashMap};

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// `content/plan.yaml`: what the document is and who decides it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanMeta {
     /// The organisation, e.g. a region or municipality.
@@ -53,7 +53,18 @@ pub struct PlanMeta {
 }
 
 /// Where the plan is in the decision process.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    Deserialize,
+    Serialize,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// A draft for preparation: every page carries an UTKAST watermark.
@@ -86,7 +97,7 @@ impl Status {
 }
 
 /// `decision:` in `plan.yaml`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// The ärende's title, e.g. "Verksamhetsplan med budget 2031 för kulturnämnden".
@@ -120,7 +131,7 @@ pub struct Decision {
 /// ärende, diarienummer and meeting come from `decision:` in `plan.yaml`; the list of
 /// documents (beslutsunderlag) with their page counts is made by `vplan build`. Prose may
 /// quote computed figures with `{{ table/row/column }}` references.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionPaper {
     /// The paper's heading (default: `decision.arende`, else the plan's title).
@@ -149,7 +160,7 @@ pub struct DecisionPaper {
 
 /// A signatory of the decision paper. The name may be left out until it is known; the line
 /// for the signature is printed either way.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signatory {
     #[serde(default)]
@@ -158,10 +169,11 @@ pub struct Signatory {
 }
 
 /// A typed figure from a decision that a computed cell must equal.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetFrame {
     /// The amount decided.
+    #[schemars(schema_with = "amount_schema")]
     pub amount: Decimal,
     /// The cell that must equal it: `table/row/column`.
     pub cell: String,
@@ -171,7 +183,7 @@ fn default_appendix_heading() -> String {
     "Bilagor".to_string()
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logo {
     pub file: String,
@@ -179,7 +191,7 @@ pub struct Logo {
 }
 
 /// One file under `content/chapters/`: a numbered chapter.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chapter {
     pub id: String,
@@ -189,7 +201,7 @@ pub struct Chapter {
 }
 
 /// One file under `content/appendices/`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Appendix {
     pub id: String,
@@ -215,7 +227,7 @@ pub struct Appendix {
 ///
 /// In YAML a block is a map with one key naming its kind (`- text: |`, `- table: id`,
 /// `- section: {…}`), or a bare word for the kinds without data (`- perspectives`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Block {
     /// Markdown prose: paragraphs, lists, **bold**, *italic*.
@@ -240,7 +252,7 @@ pub enum Block {
     OrgChart(OrgChart),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
@@ -256,7 +268,9 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionStyle {
     #[default]
@@ -266,13 +280,13 @@ pub enum SectionStyle {
 }
 
 /// `content/goals.yaml`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Goals {
     pub perspectives: Vec<Perspective>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Perspective {
     pub id: String,
@@ -287,7 +301,7 @@ pub struct Perspective {
     pub strategies: Vec<Strategy>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Strategy {
     pub id: String,
@@ -300,7 +314,7 @@ pub struct Strategy {
     pub assignments: Vec<Item>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     pub id: String,
@@ -314,7 +328,9 @@ pub struct Goal {
     pub indicators: Vec<Item>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum GoalKind {
     #[default]
@@ -323,14 +339,14 @@ pub enum GoalKind {
 }
 
 /// Anything with an id and a text: indicator, assignment, measure.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextTable {
     pub id: String,
@@ -341,7 +357,7 @@ pub struct TextTable {
     pub rows: Vec<TextRow>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextRow {
     pub id: String,
@@ -352,7 +368,7 @@ pub struct TextRow {
     pub header: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matrix {
     pub id: String,
@@ -363,7 +379,7 @@ pub struct Matrix {
     pub rows: Vec<MatrixRow>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixRow {
     pub id: String,
@@ -371,7 +387,7 @@ pub struct MatrixRow {
     pub marks: Vec<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgChart {
     pub id: String,
@@ -380,7 +396,7 @@ pub struct OrgChart {
     pub root: OrgNode,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgNode {
     pub label: String,
@@ -392,14 +408,14 @@ pub struct OrgNode {
 }
 
 /// `content/internkontroll.yaml`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InternalControl {
     pub columns: [String; 3],
     pub areas: Vec<IcArea>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcArea {
     pub id: String,
@@ -407,7 +423,7 @@ pub struct IcArea {
     pub risks: Vec<IcRisk>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcRisk {
     pub id: String,
@@ -416,7 +432,7 @@ pub struct IcRisk {
 }
 
 /// One file under `content/tables/`: a table of amounts.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
     pub id: String,
@@ -439,14 +455,14 @@ pub struct Table {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextColumn {
     pub id: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     pub id: String,
@@ -468,7 +484,7 @@ impl Column {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Row {
     pub id: String,
@@ -479,6 +495,7 @@ pub struct Row {
     pub kind: RowKind,
     /// Typed amounts, one per column (`~` for an empty cell).
     #[serde(default)]
+    #[schemars(schema_with = "amount_list_schema")]
     pub values: Option<Vec<Option<Decimal>>>,
     /// Cells taken from another table: column id → `table/row` or `table/row/column`.
     #[serde(default)]
@@ -492,10 +509,13 @@ pub struct Row {
     /// Typed control figures, one per column (`~` where there is none): each is checked
     /// against the computed value, like a balance assertion. Never printed.
     #[serde(default)]
+    #[schemars(schema_with = "amount_list_schema")]
     pub control: Option<Vec<Option<Decimal>>>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RowKind {
     #[default]
@@ -504,13 +524,34 @@ pub enum RowKind {
     Sum,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum SumSpec {
     /// The keyword `all`.
     Keyword(String),
     /// Row ids and group ids.
     Of(Vec<String>),
+}
+
+/// An amount in the schema: a YAML number, or a string of one (read exactly as `Decimal`).
+fn amount_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "An amount: a number such as 1234.5 or -3 (read exactly, never rounded)",
+        "type": ["number", "string"],
+        "pattern": "^\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*$"
+    })
+}
+
+/// One amount per column; `~` (null) for an empty cell.
+fn amount_list_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "One amount per column, `~` for an empty cell",
+        "type": ["array", "null"],
+        "items": {
+            "type": ["number", "string", "null"],
+            "pattern": "^\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*$"
+        }
+    })
 }
 
 /// The block kinds, as written in YAML.

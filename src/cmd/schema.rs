@@ -1,0 +1,20 @@
+//! `vplan schema [--out DIR]`: writes the JSON Schema of every kind of content file.
+
+use anyhow::{Context, Result};
+
+use crate::cli::SchemaArgs;
+use crate::content::schema;
+use crate::progress::Progress;
+
+pub fn run(args: &SchemaArgs, progress: &Progress) -> Result<()> {
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    for (kind, schema) in schema::all() {
+        let path = args.out.join(format!("{kind}.schema.json"));
+        let mut text = serde_json::to_string_pretty(&schema)?;
+        text.push('\n');
+        super::build::write_atomically(&path, text.as_bytes())?;
+        progress.say(format_args!("wrote {}", path.display()));
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! JSON Schemas of the content files, derived (with `schemars`) from the very types the loader
+//! deserializes into, so the schema an editor checks against and the loader cannot drift apart.
+
+use schemars::{generate::SchemaSettings, JsonSchema, Schema};
+
+use super::model::{Appendix, Chapter, DecisionPaper, Goals, InternalControl, PlanMeta, Table};
+
+/// Draft-07, which every YAML language server reads.
+fn schema_for<T: JsonSchema>() -> Schema {
+    SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<T>()
+}
+
+/// The kinds of content file, each with its schema.
+pub fn all() -> Vec<(&'static str, Schema)> {
+    vec![
+        ("plan", titled(schema_for::<PlanMeta>(), "vplan: plan.yaml")),
+        (
+            "chapter",
+            titled(schema_for::<Chapter>(), "vplan: chapters/*.yaml"),
+        ),
+        (
+            "appendix",
+            titled(schema_for::<Appendix>(), "vplan: appendices/*.yaml"),
+        ),
+        ("goals", titled(schema_for::<Goals>(), "vplan: goals.yaml")),
+        (
+            "internkontroll",
+            titled(
+                schema_for::<InternalControl>(),
+                "vplan: internkontroll.yaml",
+            ),
+        ),
+        (
+            "table",
+            titled(schema_for::<Table>(), "vplan: tables/**/*.yaml"),
+        ),
+        (
+            "tjansteskrivelse",
+            titled(
+                schema_for::<DecisionPaper>(),
+                "vplan: tjansteskrivelse.yaml",
+            ),
+        ),
+    ]
+}
+
+fn titled(mut schema: Schema, title: &str) -> Schema {
+    schema.insert("title".into(), title.into());
+    schema
+}
+
+/// The kind of a content file by its path relative to the content directory
+/// (`chapters/01-inledning.yaml` → `chapter`), if it is one.
+pub fn kind_of(rel: &str) -> Option<&'static str> {
+    let rel = rel.replace('\\', "/");
+    if !(rel.ends_with(".yaml") || rel.ends_with(".yml")) {
+        return None;
+    }
+    Some(match rel.as_str() {
+        "plan.yaml" => "plan",
+        "goals.yaml" => "goals",
+        "internkontroll.yaml" => "internkontroll",
+        "tjansteskrivelse.yaml" => "tjansteskrivelse",
+        r if r.starts_with("chapters/") => "chapter",
+        r if r.starts_with("appendices/") => "appendix",
+        r if r.starts_with("tables/") => "table",
+        _ => return None,
+    })
+}
+
+/// The comment line that points the YAML language server at a file's schema, for a file at
+/// `rel` in a content directory whose schemas are in `schemas/`.
+pub fn modeline(rel: &str) -> Option<String> {
+    let kind = kind_of(rel)?;
+    let depth = rel.replace('\\', "/").matches('/').count();
+    Some(format!(
+        "# yaml-language-server: $schema={}schemas/{kind}.schema.json",
+        "../".repeat(depth)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_modelines() {
+        assert_eq!(kind_of("tables/bilaga-1/it.yaml"), Some("table"));
+        assert_eq!(kind_of("schemas/table.schema.json"), None);
+        assert_eq!(
+            modeline("tables/bilaga-1/it.yaml").unwrap(),
+            "# yaml-language-server: $schema=../../schemas/table.schema.json"
+        );
+        assert_eq!(
+            modeline("plan.yaml").unwrap(),
+            "# yaml-language-server: $schema=schemas/plan.schema.json"
+        );
+    }
+}
