@@ -6,6 +6,7 @@
 //! [`cmd`].
 
 pub mod bench;
+pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod cmd;

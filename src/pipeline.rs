@@ -71,6 +71,7 @@ pub fn load_checked_as(
         }
     };
     diags.extend(crate::refs::check(&plan, computed.as_ref()));
+    diags.extend(crate::charts::check(&plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));
     if deny_warnings {
         for d in &mut diags {

@@ -453,6 +453,38 @@ pub struct Table {
     /// Footnotes under the table (Markdown).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// A chart drawn under the table from the same computed figures.
+    #[serde(default)]
+    pub chart: Option<Chart>,
+}
+
+/// A chart of a table's figures, drawn in Typst under the table.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    /// `bars`: one bar per data row, from one column. `stacked`: one bar per column, stacked
+    /// from the data rows (with a legend).
+    pub kind: ChartKind,
+    /// The caption above the chart.
+    pub title: String,
+    /// The text alternative for readers who cannot see the chart (required).
+    pub alt: String,
+    /// `bars`: the one column drawn; `stacked`: the columns along the axis, in order.
+    pub columns: Vec<String>,
+    /// `false` switches the chart off without deleting it.
+    #[serde(default = "default_true")]
+    pub show: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    Bars,
+    Stacked,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]

@@ -69,6 +69,7 @@ impl Renderer {
             Value::from_safe_string(escape::string_literal(s))
         });
         env.add_filter("amount", amount_filter);
+        env.add_filter("num", num_filter);
         Ok(Renderer {
             env,
             dir: dir.to_path_buf(),
@@ -132,6 +133,23 @@ fn amount_filter(value: Value, precision: Option<u32>) -> Result<Value, minijinj
         d,
         precision.unwrap_or(0),
     )))
+}
+
+/// `{{ ratio | num }}`: a plain non-negative decimal number for Typst code (e.g. a chart's
+/// proportion); anything else is refused.
+fn num_filter(value: Value) -> Result<Value, minijinja::Error> {
+    let text = value.to_string();
+    let ok = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && text.matches('.').count() <= 1;
+    if ok {
+        Ok(Value::from_safe_string(text))
+    } else {
+        Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`num` needs a plain number, got `{text}`"),
+        ))
+    }
 }
 
 /// Reads the static Typst files of a templates directory (everything that is not a `.j2`

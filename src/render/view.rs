@@ -107,6 +107,8 @@ pub struct TableView<'a> {
     pub groups: Vec<(String, usize)>,
     pub rows: Vec<RowView<'a>>,
     pub notes: &'a [String],
+    /// The chart drawn under the table, when it has one switched on.
+    pub chart: Option<Box<crate::charts::ChartView>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -434,6 +436,7 @@ impl<'a> Builder<'a> {
             groups,
             rows,
             notes: &t.notes,
+            chart: crate::charts::view(t, self.computed).map(Box::new),
         })
     }
 }

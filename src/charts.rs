@@ -1,0 +1,196 @@
+//! Charts drawn from a table's computed figures: the numbers a chart shows are the table's own,
+//! formatted the same way, so chart and table cannot disagree. Proportions are computed with
+//! `Decimal` and handed to Typst as text; no amount passes through a float.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::compute::Computed;
+use crate::content::{ChartKind, Plan, RowKind, Table};
+use crate::diag::Diagnostic;
+use crate::numfmt::format_amount;
+
+/// A chart ready for the template.
+#[derive(Debug, Serialize)]
+pub struct ChartView {
+    /// `bars` or `stacked`.
+    pub kind: &'static str,
+    pub title: String,
+    pub alt: String,
+    pub unit: String,
+    /// `bars`: one per data row. `stacked`: one per column, with a segment per series.
+    pub bars: Vec<Bar>,
+    /// `stacked`: the series (data rows), in legend order.
+    pub series: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Bar {
+    pub label: String,
+    /// Length relative to the longest bar, 0–1, as text (e.g. `0.4321`).
+    pub ratio: String,
+    /// The figure as the table prints it.
+    pub value: String,
+    /// `stacked`: the segments, bottom first, each with its ratio (of the longest bar) and
+    /// figure.
+    pub segments: Vec<(String, String)>,
+}
+
+fn ratio(part: Decimal, whole: Decimal) -> String {
+    if whole.is_zero() {
+        return "0".into();
+    }
+    (part / whole).round_dp(4).normalize().to_string()
+}
+
+fn data_rows(table: &Table) -> impl Iterator<Item = (usize, &crate::content::Row)> {
+    table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == RowKind::Data)
+}
+
+/// The view of a table's chart, when it has one that is switched on.
+pub fn view(table: &Table, computed: &Computed) -> Option<ChartView> {
+    let chart = table.chart.as_ref().filter(|c| c.show)?;
+    let values = computed.tables.get(&table.id)?;
+    let col = |id: &str| table.columns.iter().position(|c| c.id == id);
+    let cell = |r: usize, c: usize| values.get(r)?.get(c).copied().flatten();
+    let unit = chart
+        .columns
+        .first()
+        .and_then(|c| col(c))
+        .map(|c| table.columns[c].unit(table).to_string())
+        .unwrap_or_else(|| table.unit.clone());
+    let mut view = ChartView {
+        kind: match chart.kind {
+            ChartKind::Bars => "bars",
+            ChartKind::Stacked => "stacked",
+        },
+        title: chart.title.clone(),
+        alt: chart.alt.clone(),
+        unit,
+        bars: Vec::new(),
+        series: Vec::new(),
+    };
+    match chart.kind {
+        ChartKind::Bars => {
+            let c = col(chart.columns.first()?)?;
+            let precision = table.columns[c].precision;
+            let figures: Vec<(&str, Decimal)> = data_rows(table)
+                .map(|(r, row)| (row.label.as_str(), cell(r, c).unwrap_or_default()))
+                .collect();
+            let max = figures.iter().map(|(_, v)| *v).max().unwrap_or_default();
+            view.bars = figures
+                .into_iter()
+                .map(|(label, v)| Bar {
+                    label: label.to_string(),
+                    ratio: ratio(v, max),
+                    value: format_amount(v, precision),
+                    segments: Vec::new(),
+                })
+                .collect();
+        }
+        ChartKind::Stacked => {
+            let cols: Vec<usize> = chart.columns.iter().filter_map(|c| col(c)).collect();
+            view.series = data_rows(table).map(|(_, r)| r.label.clone()).collect();
+            let totals: Vec<Decimal> = cols
+                .iter()
+                .map(|&c| data_rows(table).filter_map(|(r, _)| cell(r, c)).sum())
+                .collect();
+            let max = totals.iter().copied().max().unwrap_or_default();
+            for (&c, total) in cols.iter().zip(&totals) {
+                let precision = table.columns[c].precision;
+                view.bars.push(Bar {
+                    label: table.columns[c].title.clone(),
+                    ratio: ratio(*total, max),
+                    value: format_amount(*total, precision),
+                    segments: data_rows(table)
+                        .map(|(r, _)| {
+                            let v = cell(r, c).unwrap_or_default();
+                            (ratio(v, max), format_amount(v, precision))
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    Some(view)
+}
+
+/// Every chart names existing columns (one for `bars`), has a text alternative, and draws
+/// no negative figure (a bar cannot show one).
+pub fn check(plan: &Plan, computed: Option<&Computed>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (id, table) in &plan.tables {
+        let Some(chart) = &table.value.chart else {
+            continue;
+        };
+        let file = &table.file;
+        let t = &table.value;
+        let mut error = |path: &str, message: String, hint: Option<String>| {
+            let mut d = Diagnostic::error(file, format!("chart of `{id}`: {message}"))
+                .at_pos(plan.pos(file, path));
+            d.hint = hint;
+            diags.push(d);
+        };
+        if chart.alt.trim().is_empty() {
+            error(
+                "chart.alt",
+                "needs an alternative text (`alt`)".into(),
+                Some("say what the chart shows, for readers who cannot see it".into()),
+            );
+        }
+        let known: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+        let mut columns = Vec::new();
+        for (i, c) in chart.columns.iter().enumerate() {
+            match t.columns.iter().position(|col| col.id == *c) {
+                Some(p) => columns.push(p),
+                None => error(
+                    &format!("chart.columns.{i}"),
+                    format!("there is no column `{c}`"),
+                    Some(match crate::check::closest(c, &known) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("the columns are: {}", known.join(", ")),
+                    }),
+                ),
+            }
+        }
+        if chart.kind == ChartKind::Bars && chart.columns.len() != 1 {
+            error(
+                "chart.columns",
+                format!(
+                    "a `bars` chart draws one column, {} given",
+                    chart.columns.len()
+                ),
+                None,
+            );
+        }
+        if chart.columns.is_empty() {
+            continue;
+        }
+        let Some(values) = computed.and_then(|c| c.tables.get(id)) else {
+            continue;
+        };
+        for (r, row) in data_rows(t) {
+            for &c in &columns {
+                if let Some(v) = values.get(r).and_then(|row| row.get(c)).copied().flatten() {
+                    if v.is_sign_negative() && !v.is_zero() {
+                        error(
+                            "chart",
+                            format!(
+                                "{} › {} is negative ({}); a bar cannot show it",
+                                row.label,
+                                t.columns[c].title,
+                                format_amount(v, t.columns[c].precision)
+                            ),
+                            Some("chart columns whose figures are not negative, or set `show: false`".into()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    diags
+}
