@@ -42,6 +42,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     c.decision();
     c.logo();
     c.paper();
+    c.unfinished();
     if let Some(ic) = &plan.internal_control {
         let f = &ic.file;
         for (i, area) in ic.value.areas.iter().enumerate() {
@@ -166,6 +167,45 @@ impl<'a> Checker<'a> {
                 .hint = Some(
                     "give the date and the paragraph of the minutes (e.g. `paragraf: § 84`), or set `status: forslag` until the meeting".into(),
                 );
+            }
+        }
+    }
+
+    /// A skeleton's leftovers (`vplan init`): guidance texts still in place, and data rows
+    /// without amounts, so that nobody publishes a skeleton by mistake.
+    fn unfinished(&mut self) {
+        let mut files: Vec<(&PathBuf, &str)> =
+            self.plan.spans.iter().map(|(f, s)| (f, s.text())).collect();
+        files.sort();
+        for (file, text) in files {
+            for (n, line) in text.lines().enumerate() {
+                if let Some(col) = line.find(GUIDANCE) {
+                    self.diags.push(
+                        Diagnostic::warning(file, "guidance text still in place".to_string())
+                            .at(n + 1, line[..col].chars().count() + 1)
+                            .with_hint("replace it with the plan's own text"),
+                    );
+                }
+            }
+        }
+        for table in self.plan.tables.values() {
+            let t = &table.value;
+            if !t.sum_of.is_empty() {
+                continue;
+            }
+            for (i, row) in t.rows.iter().enumerate() {
+                let data = row.kind == crate::content::RowKind::Data;
+                if data && row.values.is_none() && row.refs.is_empty() {
+                    let pos = self.plan.pos(&table.file, &format!("rows.{i}"));
+                    self.diags.push(
+                        Diagnostic::warning(
+                            &table.file,
+                            format!("table `{}`, row `{}`: no amounts yet", t.id, row.id),
+                        )
+                        .at_pos(pos)
+                        .with_hint("give `values: [...]`, one per column (`~` for a cell left empty on purpose)"),
+                    );
+                }
             }
         }
     }
@@ -420,6 +460,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// `YYYY-MM-DD` with a plausible month and day.
+/// The mark of a guidance text in a skeleton plan (`vplan init`).
+pub const GUIDANCE: &str = "[Vägledning]";
+
 /// A value written as `[…]`: a placeholder waiting for the real text.
 pub fn is_placeholder(s: &str) -> bool {
     let s = s.trim();

@@ -48,6 +48,11 @@ pub enum Command {
     /// Measure: Typst's own compile (the floor) against a full build, warm rebuilds after
     /// small edits, and synthetic region-wide plans of N nämnder (`--scale`).
     Bench(BenchArgs),
+    /// Write a complete skeleton plan for a new nämnd into DIR: every standard chapter with
+    /// guidance, the goal structure, the budget tables with rows and sums but no amounts, the
+    /// internal-control plan, an appendix and a decision paper. It builds at once; `check`
+    /// warns about everything still to fill in.
+    Init(InitArgs),
     /// Write a JSON Schema for every kind of content file (derived from the loader's own
     /// types), for editors: the YAML extension of VS Code completes keys and flags errors.
     Schema(SchemaArgs),
@@ -55,6 +60,25 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write the man pages (vplan.1 and one per subcommand) into a directory.
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new content directory (must not exist, or be empty).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// The nämnd, e.g. "Kulturnämnden".
+    #[arg(long)]
+    pub namnd: String,
+
+    /// The organisation, e.g. "Region Exempel".
+    #[arg(long)]
+    pub organisation: String,
+
+    /// The plan year.
+    #[arg(long)]
+    pub year: i32,
 }
 
 #[derive(Debug, Args)]

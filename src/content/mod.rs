@@ -77,6 +77,11 @@ impl LazySpans {
         }
     }
 
+    /// The file's text as it was loaded.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn index(&self) -> &SpanIndex {
         self.index.get_or_init(|| SpanIndex::new(&self.text))
     }
