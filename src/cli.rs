@@ -53,6 +53,13 @@ pub enum Command {
     /// internal-control plan, an appendix and a decision paper. It builds at once; `check`
     /// warns about everything still to fill in.
     Init(InitArgs),
+    /// Write every table to a spreadsheet: xlsx (one sheet per table, amounts as numbers, sum
+    /// rows as Excel formulas) or csv.
+    Export(ExportArgs),
+    /// Read a table's amounts from an xlsx workbook into its YAML (rows matched by id or
+    /// label; comments and order kept). Nothing is written when a row cannot be matched,
+    /// unless --force.
+    Import(ImportArgs),
     /// Write a JSON Schema for every kind of content file (derived from the loader's own
     /// types), for editors: the YAML extension of VS Code completes keys and flags errors.
     Schema(SchemaArgs),
@@ -79,6 +86,49 @@ pub struct InitArgs {
     /// The plan year.
     #[arg(long)]
     pub year: i32,
+}
+
+/// Spreadsheet format of `vplan export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetFormat {
+    Xlsx,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// `xlsx` (a workbook with formulas) or `csv` (one long table).
+    #[arg(long, value_enum, default_value_t = SheetFormat::Xlsx)]
+    pub format: SheetFormat,
+
+    /// The file to write (default: `output/<year>-<nämnd>-verksamhetsplan.xlsx` or `.csv`).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The xlsx workbook.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// The table whose amounts are read.
+    #[arg(long, value_name = "ID")]
+    pub table: String,
+
+    /// The sheet to read (default: the table's sheet as `vplan export` names it).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// Write the matched rows even when some rows of the sheet match no row of the table.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -639,6 +639,30 @@ enum SumState {
 
 /// The data rows that follow a group row, up to the next group or sum row: a sum row closes
 /// the group above it, so rows after a *Summa* never count into the group.
+/// The rows a sum row adds up directly (groups expanded to their members; other sum rows
+/// included as they are), as the spreadsheet export writes them into formulas. Unknown ids
+/// are left out (`check` reports them).
+pub fn sum_terms(t: &Table, r: usize) -> Vec<usize> {
+    match &t.rows[r].sum {
+        Some(SumSpec::Keyword(k)) if k == "all" => (0..t.rows.len())
+            .filter(|&i| t.rows[i].kind == RowKind::Data)
+            .collect(),
+        Some(SumSpec::Of(ids)) => ids
+            .iter()
+            .filter_map(|id| t.rows.iter().position(|x| &x.id == id))
+            .filter(|&i| i != r)
+            .flat_map(|i| {
+                if t.rows[i].kind == RowKind::Group {
+                    group_members(t, i)
+                } else {
+                    vec![i]
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn group_members(t: &Table, group: usize) -> Vec<usize> {
     t.rows[group + 1..]
         .iter()

@@ -15,6 +15,7 @@ pub mod content;
 pub mod diag;
 pub mod diff;
 pub mod documents;
+pub mod excel;
 pub mod numfmt;
 pub mod pipeline;
 pub mod progress;

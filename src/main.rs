@@ -33,6 +33,8 @@ fn main() -> ExitCode {
             args.build.report.format,
         ),
         Command::Bench(args) => (vplan::bench::run(args, &progress), Format::Human),
+        Command::Export(args) => (vplan::cmd::sheet::export(args, &progress), Format::Human),
+        Command::Import(args) => (vplan::cmd::sheet::import(args, &progress), Format::Human),
         Command::Init(args) => (vplan::cmd::init::run(args, &progress), Format::Human),
         Command::Schema(args) => (vplan::cmd::schema::run(args, &progress), Format::Human),
         Command::Completions(args) => (vplan::cmd::shell::completions(args), Format::Human),

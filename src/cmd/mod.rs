@@ -5,6 +5,7 @@ pub mod check;
 pub mod diff;
 pub mod init;
 pub mod schema;
+pub mod sheet;
 pub mod shell;
 pub mod textconv;
 pub mod watch;

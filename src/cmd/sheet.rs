@@ -1,0 +1,143 @@
+//! `vplan export` and `vplan import`: the plan's tables in and out of spreadsheets.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{ExportArgs, ImportArgs, SheetFormat};
+use crate::diag::{ContentError, Diagnostic};
+use crate::excel;
+use crate::numfmt::format_amount;
+use crate::pipeline;
+use crate::progress::Progress;
+
+pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
+    let checked = pipeline::load_checked(&args.project.content, progress, false)?;
+    let plan = &checked.plan;
+    let ext = match args.format {
+        SheetFormat::Xlsx => "xlsx",
+        SheetFormat::Csv => "csv",
+    };
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(format!("{}.{ext}", pipeline::document_stem(plan)))
+    });
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    match args.format {
+        SheetFormat::Xlsx => {
+            let (bytes, as_text) = excel::workbook(plan, &checked.computed)?;
+            for cell in &as_text {
+                eprintln!(
+                    "warning: written as text (more digits than Excel holds exactly): {cell}"
+                );
+            }
+            super::build::write_atomically(&out, &bytes)?;
+            let sheets = excel::sheet_names(plan);
+            progress.say(format_args!(
+                "wrote {} ({} sheets: {})",
+                out.display(),
+                sheets.len(),
+                sheets.values().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        SheetFormat::Csv => {
+            super::build::write_atomically(&out, excel::csv(plan, &checked.computed).as_bytes())?;
+            progress.say(format_args!("wrote {}", out.display()));
+        }
+    }
+    Ok(())
+}
+
+pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
+    let content = &args.project.content;
+    let checked = pipeline::load_checked(content, progress, false)?;
+    let plan = &checked.plan;
+    let result = excel::import(plan, &args.table, &args.file, args.sheet.as_deref())?;
+    let table = &plan.tables[&args.table];
+    let precision = |cid: &str| {
+        table
+            .value
+            .columns
+            .iter()
+            .find(|c| c.id == cid)
+            .map_or(0, |c| c.precision)
+    };
+    let show = |v: Option<rust_decimal::Decimal>, p: u32| {
+        v.map(|v| format_amount(v, p))
+            .unwrap_or_else(|| "(tom)".into())
+    };
+    for (row, col, old, new) in &result.changed {
+        let p = precision(col);
+        eprintln!(
+            "changed: {row} › {col}: {} → {}",
+            show(*old, p),
+            show(*new, p)
+        );
+    }
+    for row in &result.missing {
+        eprintln!("missing: row `{row}` is not in the sheet; its amounts are kept");
+    }
+    for row in &result.unknown {
+        eprintln!(
+            "unknown: `{row}` in the sheet matches no row of `{}`",
+            args.table
+        );
+    }
+    let file = table.file.clone();
+    let mut problems: Vec<Diagnostic> = result
+        .bad
+        .iter()
+        .map(|b| Diagnostic::error(&args.file, b.clone()))
+        .collect();
+    if !result.unknown.is_empty() && !args.force {
+        problems.push(
+            Diagnostic::error(
+                &args.file,
+                format!(
+                    "{} row(s) of the sheet match no row of table `{}`: nothing written",
+                    result.unknown.len(),
+                    args.table
+                ),
+            )
+            .with_hint(
+                "fix the ids or labels in the sheet, or use --force to import the rows that match",
+            ),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(ContentError(problems).into());
+    }
+    if result.changed.is_empty() {
+        progress.say(format_args!(
+            "no changes: {} is as the sheet says",
+            file.display()
+        ));
+        return Ok(());
+    }
+    // The new amounts must give a plan that checks before the file is replaced.
+    let scratch = tempfile::tempdir()?;
+    let copy = scratch.path().join("content");
+    for entry in walkdir::WalkDir::new(content) {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(content)?;
+        let target = copy.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    let rel = file.strip_prefix(content).unwrap_or(&file);
+    std::fs::write(copy.join(rel), &result.yaml)?;
+    pipeline::load_checked(&copy, &Progress { quiet: true }, false)
+        .context("the imported amounts give a plan with errors; nothing written")?;
+    super::build::write_atomically(&file, result.yaml.as_bytes())?;
+    progress.say(format_args!(
+        "wrote {} ({} amount{} changed)",
+        file.display(),
+        result.changed.len(),
+        if result.changed.len() == 1 { "" } else { "s" }
+    ));
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! Spreadsheets in and out: the export has a sheet per table with amounts as numbers and every
+//! computed cell as a formula; re-importing it changes nothing; an import with one changed
+//! amount changes exactly that amount (and so its totals); rows that match nothing stop it.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use calamine::{open_workbook, Reader, Xlsx};
+use common::*;
+
+fn default_content(dir: &Path) -> std::path::PathBuf {
+    let content = dir.join("content");
+    copy_dir(&root().join("content"), &content);
+    content
+}
+
+fn export(dir: &Path, content: &Path, file: &Path) {
+    let run = vplan(
+        dir,
+        &[
+            "export",
+            "-q",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
+
+fn import(
+    dir: &Path,
+    content: &Path,
+    file: &Path,
+    table: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "import",
+        file.to_str().unwrap(),
+        "--content",
+        content.to_str().unwrap(),
+        "--table",
+        table,
+    ];
+    args.extend_from_slice(extra);
+    vplan(dir, &args)
+}
+
+#[test]
+fn the_export_has_a_sheet_per_table_with_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let file = dir.path().join("plan.xlsx");
+    export(dir.path(), &content, &file);
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(names.len(), 15, "{names:?}");
+    for id in [
+        "resultatbudget",
+        "investeringsbudget",
+        "bilaga-1-fastigheter",
+        "handlingsplan-summering",
+    ] {
+        assert!(names.iter().any(|n| n == id), "{id} in {names:?}");
+    }
+    // Amounts are numbers; computed cells are formulas with their computed value.
+    let values = wb.worksheet_range("bilaga-1-fastigheter").unwrap();
+    let reinvest = values
+        .rows()
+        .find(|r| r[0] == "reinvesteringar")
+        .unwrap();
+    assert_eq!(reinvest[2], calamine::Data::Float(70.0));
+    let summa = values.rows().find(|r| r[0] == "summa").unwrap();
+    assert_eq!(summa[2].to_string(), "203.8");
+    let formulas = wb.worksheet_formula("bilaga-1-fastigheter").unwrap();
+    let all: Vec<String> = formulas.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter().any(|f| f.starts_with("C") && f.contains("+C")),
+        "sum formulas over the detail rows: {all:?}"
+    );
+    let invest = wb.worksheet_formula("investeringsbudget").unwrap();
+    let all: Vec<String> = invest.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter().any(|f| f.contains("'bilaga-1-fastigheter'!C")),
+        "a category taken from Bilaga 1 is a formula over its sheet: {all:?}"
+    );
+    let summary = wb.worksheet_formula("handlingsplan-summering").unwrap();
+    let all: Vec<String> = summary.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter().any(
+            |f| f.contains("'handlingsplan-it'!") && f.contains("'handlingsplan-fastigheter'!")
+        ),
+        "the summary sums the area sheets: {all:?}"
+    );
+
+    let csv = dir.path().join("plan.csv");
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--format",
+            "csv",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0));
+    let text = fs::read_to_string(csv).unwrap();
+    assert!(text.starts_with("table,row,label,kind,column,column_title,value\n"));
+    assert!(
+        text.contains("handlingsplan-summering,totalsumma,Totalsumma,sum,y2024,2024,87349\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_round_trip_changes_nothing_and_one_amount_changes_one_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let file = dir.path().join("plan.xlsx");
+    export(dir.path(), &content, &file);
+    let before: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
+        .collect();
+    for table in [
+        "resultatbudget",
+        "driftbudget",
+        "investeringsbudget",
+        "bilaga-1-fastigheter",
+        "handlingsplan-fastigheter",
+        "handlingsplan-summering",
+    ] {
+        let run = import(dir.path(), &content, &file, table, &[]);
+        assert_eq!(run.status.code(), Some(0), "{table}: {}", stderr(&run));
+        assert!(
+            stderr(&run).contains("no changes"),
+            "{table}: {}",
+            stderr(&run)
+        );
+    }
+    let after: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
+        .collect();
+    assert_eq!(before, after, "a re-import of the export changes nothing");
+
+    // A workbook in which one amount is 72.5 instead of 70.0.
+    let edited = dir.path().join("edited");
+    copy_dir(&content, &edited);
+    let fastigheter = edited.join("tables/bilaga-1/fastigheter.yaml");
+    let text = fs::read_to_string(&fastigheter).unwrap();
+    fs::write(
+        &fastigheter,
+        text.replace("values: [70.0]", "values: [72.5]"),
+    )
+    .unwrap();
+    let changed = dir.path().join("changed.xlsx");
+    export(dir.path(), &edited, &changed);
+
+    let run = import(dir.path(), &content, &changed, "bilaga-1-fastigheter", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("changed:").count(), 1, "{err}");
+    assert!(
+        err.contains("changed: reinvesteringar › belopp: 70,0 → 72,5"),
+        "{err}"
+    );
+    let now = fs::read_to_string(content.join("tables/bilaga-1/fastigheter.yaml")).unwrap();
+    assert_eq!(
+        now,
+        text.replace("values: [70.0]", "values: [72.5]"),
+        "only that value, comments and order kept"
+    );
+
+    // And vplan diff shows exactly that amount with the totals it moved.
+    let orig = dir.path().join("orig");
+    copy_dir(&root().join("content"), &orig);
+    let run = vplan(
+        dir.path(),
+        &[
+            "diff",
+            "--color",
+            "never",
+            orig.to_str().unwrap(),
+            content.to_str().unwrap(),
+        ],
+    );
+    let out = String::from_utf8_lossy(&run.stdout).replace('\u{a0}', " ");
+    assert_eq!(run.status.code(), Some(1));
+    assert!(out.contains("1 change"), "{out}");
+    assert!(out.contains("70,0 → 72,5 (+2,5) mnkr"), "{out}");
+    assert!(
+        out.contains("Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rows_that_match_nothing_stop_the_import_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let edited = dir.path().join("edited");
+    copy_dir(&content, &edited);
+    let path = edited.join("tables/bilaga-1/it.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let text = text.replace("values: [4.8]", "values: [5.8]").replace(
+        "  - {id: summa,",
+        "  - {id: ny-rad, label: En rad som inte finns, values: [1.0]}\n  - {id: summa,",
+    );
+    fs::write(&path, text).unwrap();
+    let file = dir.path().join("it.xlsx");
+    export(dir.path(), &edited, &file);
+    let original = fs::read(content.join("tables/bilaga-1/it.yaml")).unwrap();
+
+    let run = import(dir.path(), &content, &file, "bilaga-1-it", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown: `ny-rad`"), "{err}");
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(
+        fs::read(content.join("tables/bilaga-1/it.yaml")).unwrap(),
+        original
+    );
+
+    let run = import(dir.path(), &content, &file, "bilaga-1-it", &["--force"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/bilaga-1/it.yaml")).unwrap();
+    assert!(now.contains("values: [5.8]") && !now.contains("ny-rad"));
+}
