@@ -178,6 +178,22 @@ impl<'a> Checker<'a> {
             self.plan.spans.iter().map(|(f, s)| (f, s.text())).collect();
         files.sort();
         for (file, text) in files {
+            if let Some((rest, fp)) = crate::newyear::split_mark(text) {
+                if crate::newyear::fingerprint(&rest) == fp {
+                    let line = text
+                        .lines()
+                        .position(|l| l.starts_with(crate::newyear::CARRIED))
+                        .unwrap_or(0);
+                    self.diags.push(
+                        Diagnostic::warning(
+                            file,
+                            "carried over from last year's plan and not yet confirmed".to_string(),
+                        )
+                        .at(line + 1, 1)
+                        .with_hint("check the file for the new year, then delete this line (or edit the file)"),
+                    );
+                }
+            }
             for (n, line) in text.lines().enumerate() {
                 if let Some(col) = line.find(GUIDANCE) {
                     self.diags.push(

@@ -60,6 +60,10 @@ pub enum Command {
     /// label; comments and order kept). Nothing is written when a row cannot be matched,
     /// unless --force.
     Import(ImportArgs),
+    /// Roll the plan forward to YEAR: years and titles follow, multi-year table columns shift,
+    /// the status returns to utkast and decision data is cleared; every file carried over is
+    /// marked, and `check` warns until it is confirmed or changed.
+    NewYear(NewYearArgs),
     /// Write a JSON Schema for every kind of content file (derived from the loader's own
     /// types), for editors: the YAML extension of VS Code completes keys and flags errors.
     Schema(SchemaArgs),
@@ -129,6 +133,21 @@ pub struct ImportArgs {
     /// Write the matched rows even when some rows of the sheet match no row of the table.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewYearArgs {
+    /// The new plan year (the plan's year + 1).
+    #[arg(value_name = "YEAR")]
+    pub year: i32,
+
+    /// The content directory to roll forward.
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    pub content: PathBuf,
+
+    /// Write the new plan into DIR (new or empty) instead of changing the content in place.
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

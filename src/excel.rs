@@ -472,7 +472,12 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
 
 /// Byte range of the `[...]` after `values:` of row `r` in the table's YAML text.
 fn locate_values(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<(usize, usize)> {
-    let pos = plan.pos(file, &format!("rows.{r}.values"))?;
+    locate_list(plan, file, text, &format!("rows.{r}.values"))
+}
+
+/// Byte range of the one-line flow list `[...]` at `path` of a content file's YAML text.
+pub fn locate_list(plan: &Plan, file: &Path, text: &str, path: &str) -> Option<(usize, usize)> {
+    let pos = plan.pos(file, path)?;
     let line_start: usize = text
         .split_inclusive('\n')
         .take(pos.line - 1)

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod diff;
 pub mod documents;
 pub mod excel;
+pub mod newyear;
 pub mod numfmt;
 pub mod pipeline;
 pub mod progress;

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => (vplan::bench::run(args, &progress), Format::Human),
         Command::Export(args) => (vplan::cmd::sheet::export(args, &progress), Format::Human),
         Command::Import(args) => (vplan::cmd::sheet::import(args, &progress), Format::Human),
+        Command::NewYear(args) => (vplan::cmd::init::new_year(args, &progress), Format::Human),
         Command::Init(args) => (vplan::cmd::init::run(args, &progress), Format::Human),
         Command::Schema(args) => (vplan::cmd::schema::run(args, &progress), Format::Human),
         Command::Completions(args) => (vplan::cmd::shell::completions(args), Format::Human),

@@ -69,10 +69,7 @@ fn the_export_has_a_sheet_per_table_with_formulas() {
     }
     // Amounts are numbers; computed cells are formulas with their computed value.
     let values = wb.worksheet_range("bilaga-1-fastigheter").unwrap();
-    let reinvest = values
-        .rows()
-        .find(|r| r[0] == "reinvesteringar")
-        .unwrap();
+    let reinvest = values.rows().find(|r| r[0] == "reinvesteringar").unwrap();
     assert_eq!(reinvest[2], calamine::Data::Float(70.0));
     let summa = values.rows().find(|r| r[0] == "summa").unwrap();
     assert_eq!(summa[2].to_string(), "203.8");

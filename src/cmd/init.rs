@@ -306,3 +306,49 @@ pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, Stri
     );
     files
 }
+
+/// `vplan new-year YYYY [--content DIR] [--to DIR]`.
+pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<()> {
+    let checked = crate::pipeline::load_checked(&args.content, &Progress { quiet: true }, false)?;
+    let rolled = crate::newyear::roll(&checked.plan, &checked.computed, args.year)?;
+    let target = match &args.to {
+        None => args.content.clone(),
+        Some(to) => {
+            if to.exists()
+                && fs::read_dir(to)
+                    .with_context(|| format!("cannot read {}", to.display()))?
+                    .next()
+                    .is_some()
+            {
+                anyhow::bail!(
+                    "{} is not empty: give a new or empty directory",
+                    to.display()
+                );
+            }
+            for entry in walkdir::WalkDir::new(&args.content) {
+                let entry = entry?;
+                let rel = entry.path().strip_prefix(&args.content)?;
+                let dest = to.join(rel);
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(&dest)?;
+                } else if entry.file_type().is_file() {
+                    fs::copy(entry.path(), &dest)
+                        .with_context(|| format!("cannot write {}", dest.display()))?;
+                }
+            }
+            to.clone()
+        }
+    };
+    for (file, text) in &rolled {
+        let rel = file.strip_prefix(&args.content).unwrap_or(file);
+        super::build::write_atomically(&target.join(rel), text.as_bytes())?;
+    }
+    progress.say(format_args!(
+        "rolled the plan forward to {} in {} ({} files); `vplan check --content {}` lists what to confirm",
+        args.year,
+        target.display(),
+        rolled.len(),
+        target.display()
+    ));
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! Rolling a plan forward one year (`vplan new-year YYYY`), editing the YAML text so comments
+//! and order stay:
+//!
+//! - `plan.yaml`: the year, and the year in the title, subtitle, subject, keywords and ärende,
+//!   follow; the decision date moves a year; the status returns to `utkast` and the decision
+//!   data (diarienummer, sammanträde, paragraf, beslutsdatum) are cleared.
+//! - every table whose column ids carry a year (`b2024`, `p2023`, `y2026`, `b2024-omsattning`)
+//!   shifts them a year; each new column takes the values of the old column with the same id,
+//!   so this year's budget becomes last year's, the prognosis column is emptied for the new
+//!   figures, and the plan-period years move on with a new empty last year. Years in column
+//!   titles, labels and captions follow.
+//! - a figure reference in prose whose column no longer exists moves a year.
+//! - every file except `plan.yaml` is marked as carried over, with a fingerprint of its text;
+//!   `check` warns about each until someone confirms it (deletes the mark) or edits it.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::content::Plan;
+
+/// Start of the mark of a carried-over file.
+pub const CARRIED: &str = "# vplan: carried over from ";
+
+/// A 64-bit FNV-1a fingerprint of a text, as 16 hex digits.
+pub fn fingerprint(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The text of a file without its carried-over mark, and the mark's fingerprint.
+pub fn split_mark(text: &str) -> Option<(String, String)> {
+    let mut rest = String::with_capacity(text.len());
+    let mut mark = None;
+    for line in text.split_inclusive('\n') {
+        match line.trim_end().strip_prefix(CARRIED) {
+            Some(m) if mark.is_none() => {
+                mark = m
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("fingerprint="))
+                    .map(str::to_string)
+            }
+            _ => rest.push_str(line),
+        }
+    }
+    mark.map(|m| (rest, m))
+}
+
+/// Adds `+1` to every plausible year (old year ± 10) in a text, as whole 4-digit numbers.
+pub fn shift_years(text: &str, year: i32) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 {
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            let word = &text[i..i + digits];
+            let alone = digits == 4 && !before.is_some_and(|b| b.is_ascii_digit() || b == b'.');
+            let after = bytes.get(i + digits).copied();
+            let decimal = after == Some(b'.')
+                || after == Some(b',') && bytes.get(i + digits + 1).is_some_and(u8::is_ascii_digit);
+            match word.parse::<i32>() {
+                Ok(y) if alone && !decimal && (y - year).abs() <= 10 => {
+                    out.push_str(&(y + 1).to_string())
+                }
+                _ => out.push_str(word),
+            }
+            i += digits;
+        } else {
+            let ch = text[i..].chars().next().expect("in bounds");
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+/// The rolled text of every content file of a plan: (file, new text).
+pub fn roll(
+    plan: &Plan,
+    computed: &crate::compute::Computed,
+    to_year: i32,
+) -> Result<Vec<(std::path::PathBuf, String)>> {
+    let year = plan.meta.value.year;
+    anyhow::ensure!(
+        to_year == year + 1,
+        "the plan is for {year}: new-year rolls one year at a time, to {}",
+        year + 1
+    );
+    let mut out = Vec::new();
+    out.push((
+        plan.meta.file.clone(),
+        roll_meta(&read(&plan.meta.file)?, year),
+    ));
+    let mut dropped_columns = std::collections::HashSet::new();
+    for table in plan.tables.values() {
+        let (text, dropped) = roll_table(plan, computed, &table.file, &table.value, year)?;
+        dropped_columns.extend(dropped.into_iter().map(|c| (table.value.id.clone(), c)));
+        out.push((table.file.clone(), mark(&text, year)));
+    }
+    let mut others: Vec<&Path> = plan.chapters.iter().map(|c| c.file.as_path()).collect();
+    others.extend(plan.appendices.iter().map(|a| a.file.as_path()));
+    others.extend(plan.goals.iter().map(|g| g.file.as_path()));
+    others.extend(plan.internal_control.iter().map(|g| g.file.as_path()));
+    others.extend(plan.paper.iter().map(|g| g.file.as_path()));
+    for file in others {
+        let text = roll_refs(&read(file)?, &dropped_columns, year);
+        out.push((file.to_path_buf(), mark(&text, year)));
+    }
+    Ok(out)
+}
+
+fn read(file: &Path) -> Result<String> {
+    std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+}
+
+/// Puts the carried-over mark after the schema line (or first).
+fn mark(text: &str, year: i32) -> String {
+    let body = match split_mark(text) {
+        Some((rest, _)) => rest,
+        None => text.to_string(),
+    };
+    let line = format!(
+        "{CARRIED}{year} fingerprint={} — check it, then delete this line to confirm\n",
+        fingerprint(&body)
+    );
+    match body.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# yaml-language-server") => {
+            format!("{first}\n{line}{rest}")
+        }
+        _ => format!("{line}{body}"),
+    }
+}
+
+fn roll_meta(text: &str, year: i32) -> String {
+    const CLEARED: &[&str] = &[
+        "diarienummer:",
+        "sammantradesdatum:",
+        "paragraf:",
+        "beslutsdatum:",
+    ];
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let key = line.trim_start();
+        if CLEARED.iter().any(|k| key.starts_with(k)) && line.starts_with(' ') {
+            continue;
+        }
+        let rolled = if key.starts_with("status:") && line.starts_with(' ') {
+            let indent = &line[..line.len() - key.len()];
+            format!("{indent}status: utkast\n")
+        } else if key.starts_with("year:") {
+            format!("year: {}\n", year + 1)
+        } else if key.starts_with('#') {
+            line.to_string()
+        } else {
+            shift_years(line, year)
+        };
+        out.push_str(&rolled);
+    }
+    out
+}
+
+/// A table's text rolled forward, and the ids of the old columns that are gone.
+fn roll_table(
+    plan: &Plan,
+    computed: &crate::compute::Computed,
+    file: &Path,
+    t: &crate::content::Table,
+    year: i32,
+) -> Result<(String, Vec<String>)> {
+    let text = read(file)?;
+    let old: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+    let new: Vec<String> = old.iter().map(|id| shift_years(id, year)).collect();
+    if new.iter().zip(&old).all(|(n, o)| n == o) {
+        return Ok((text, Vec::new()));
+    }
+    // New column c takes the old column with its (new) id.
+    let source: Vec<Option<usize>> = new
+        .iter()
+        .map(|id| old.iter().position(|o| o == id))
+        .collect();
+    let dropped = old
+        .iter()
+        .filter(|o| !new.iter().any(|n| n == *o))
+        .map(|o| o.to_string())
+        .collect();
+    // Lists of amounts are reordered; everything else has its years shifted.
+    let mut lists = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        for (key, present) in [
+            ("values", row.values.is_some()),
+            ("control", row.control.is_some()),
+        ] {
+            if !present {
+                continue;
+            }
+            let span = crate::excel::locate_list(plan, file, &text, &format!("rows.{r}.{key}"))
+                .with_context(|| {
+                    format!(
+                        "{}: the {key} of row `{}` are not written as `[...]` on one line",
+                        file.display(),
+                        row.id
+                    )
+                })?;
+            let tokens: Vec<&str> = text[span.0 + 1..span.1 - 1]
+                .split(',')
+                .map(str::trim)
+                .collect();
+            // A cell taken from another table keeps, in the column it moves to, the figure it
+            // had: its reference moves on with the new year's column.
+            let list: Vec<String> = source
+                .iter()
+                .map(|s| match s {
+                    Some(j) if key == "values" && row.refs.contains_key(old[*j]) => computed
+                        .cell(plan, &t.id, &row.id, old[*j])
+                        .map_or("~".to_string(), |v| v.to_string()),
+                    Some(j) => tokens.get(*j).copied().unwrap_or("~").to_string(),
+                    None => "~".to_string(),
+                })
+                .collect();
+            lists.push((span, format!("[{}]", list.join(", "))));
+        }
+    }
+    lists.sort_by_key(|(span, _)| span.0);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for ((start, end), list) in lists {
+        out.push_str(&shift_outside_comments(&text[at..start], year));
+        out.push_str(&list);
+        at = end;
+    }
+    out.push_str(&shift_outside_comments(&text[at..], year));
+    Ok((out, dropped))
+}
+
+/// Shifts years in a piece of YAML, leaving comment lines alone.
+fn shift_outside_comments(text: &str, year: i32) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            if line.trim_start().starts_with('#') {
+                line.to_string()
+            } else {
+                shift_years(line, year)
+            }
+        })
+        .collect()
+}
+
+/// Moves a year the column of every figure reference whose column is gone.
+fn roll_refs(
+    text: &str,
+    dropped: &std::collections::HashSet<(String, String)>,
+    year: i32,
+) -> String {
+    let refs = crate::refs::find(text);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in refs {
+        out.push_str(&text[at..r.start]);
+        let inner = r.inner;
+        let cell = inner.split('|').next().unwrap_or("").trim();
+        let parts: Vec<&str> = cell.split('/').collect();
+        let whole = &text[r.start..r.end];
+        match parts[..] {
+            [t, _, c] if dropped.contains(&(t.to_string(), c.to_string())) => {
+                let shifted = format!(
+                    "{}/{}",
+                    &cell[..cell.len() - c.len() - 1],
+                    shift_years(c, year)
+                );
+                out.push_str(&whole.replacen(cell, &shifted, 1));
+            }
+            _ => out.push_str(whole),
+        }
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_shift_but_amounts_do_not() {
+        assert_eq!(shift_years("b2024-omsattning", 2024), "b2025-omsattning");
+        assert_eq!(
+            shift_years("Budget 2024, Prognos 2023", 2024),
+            "Budget 2025, Prognos 2024"
+        );
+        assert_eq!(
+            shift_years("2380.5 12024 2024.5 1999", 2024),
+            "2380.5 12024 2024.5 1999"
+        );
+        assert_eq!(shift_years("2024-11-21", 2024), "2025-11-21");
+    }
+
+    #[test]
+    fn marks_round_trip() {
+        let text = "# yaml-language-server: x\nid: a\n";
+        let marked = mark(text, 2024);
+        assert!(marked.lines().nth(1).unwrap().starts_with(CARRIED));
+        let (rest, fp) = split_mark(&marked).unwrap();
+        assert_eq!(rest, text);
+        assert_eq!(fp, fingerprint(text));
+    }
+}
