@@ -427,19 +427,9 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
         if !changed {
             continue;
         }
-        let span = locate_values(plan, &table.file, &text, *r).with_context(|| {
-            format!(
-                "{}: the values of row `{}` are not written as `values: [...]` on one line",
-                table.file.display(),
-                row.id
-            )
-        })?;
+        let (span, tokens) = row_list(plan, &table.file, &text, *r, "values")?;
         // Unchanged cells keep their text as typed; a changed one is written with the
         // column's decimals.
-        let tokens: Vec<&str> = text[span.0 + 1..span.1 - 1]
-            .split(',')
-            .map(str::trim)
-            .collect();
         let list = vals
             .iter()
             .enumerate()
@@ -470,9 +460,27 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
     Ok(result)
 }
 
-/// Byte range of the `[...]` after `values:` of row `r` in the table's YAML text.
-fn locate_values(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<(usize, usize)> {
-    locate_list(plan, file, text, &format!("rows.{r}.values"))
+/// The byte range of row `r`'s `key: [...]` list (`values`, `control`) in a table's YAML text,
+/// and its items as typed.
+pub fn row_list<'t>(
+    plan: &Plan,
+    file: &Path,
+    text: &'t str,
+    r: usize,
+    key: &str,
+) -> Result<((usize, usize), Vec<&'t str>)> {
+    let span = locate_list(plan, file, text, &format!("rows.{r}.{key}")).with_context(|| {
+        format!(
+            "{}: the {key} of row {} are not written as `{key}: [...]` on one line",
+            file.display(),
+            r + 1
+        )
+    })?;
+    let tokens = text[span.0 + 1..span.1 - 1]
+        .split(',')
+        .map(str::trim)
+        .collect();
+    Ok((span, tokens))
 }
 
 /// Byte range of the one-line flow list `[...]` at `path` of a content file's YAML text.

@@ -199,18 +199,7 @@ fn roll_table(
             if !present {
                 continue;
             }
-            let span = crate::excel::locate_list(plan, file, &text, &format!("rows.{r}.{key}"))
-                .with_context(|| {
-                    format!(
-                        "{}: the {key} of row `{}` are not written as `[...]` on one line",
-                        file.display(),
-                        row.id
-                    )
-                })?;
-            let tokens: Vec<&str> = text[span.0 + 1..span.1 - 1]
-                .split(',')
-                .map(str::trim)
-                .collect();
+            let (span, tokens) = crate::excel::row_list(plan, file, &text, r, key)?;
             // A cell taken from another table keeps, in the column it moves to, the figure it
             // had: its reference moves on with the new year's column.
             let list: Vec<String> = source

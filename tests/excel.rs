@@ -50,6 +50,17 @@ fn import(
     vplan(dir, &args)
 }
 
+/// Every file under a directory with its bytes, in path order.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
 #[test]
 fn the_export_has_a_sheet_per_table_with_formulas() {
     let dir = tempfile::tempdir().unwrap();
@@ -123,13 +134,7 @@ fn a_round_trip_changes_nothing_and_one_amount_changes_one_amount() {
     let content = default_content(dir.path());
     let file = dir.path().join("plan.xlsx");
     export(dir.path(), &content, &file);
-    let before: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&content)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
+    let before = files(&content);
     for table in [
         "resultatbudget",
         "driftbudget",
@@ -146,13 +151,7 @@ fn a_round_trip_changes_nothing_and_one_amount_changes_one_amount() {
             stderr(&run)
         );
     }
-    let after: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&content)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
+    let after = files(&content);
     assert_eq!(before, after, "a re-import of the export changes nothing");
 
     // A workbook in which one amount is 72.5 instead of 70.0.

@@ -95,7 +95,7 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     let templates = &args.project.templates;
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let work = scratch.path().join("content");
-    copy_dir(content, &work)?;
+    crate::cmd::copy_tree(content, &work)?;
     let out = scratch.path().join("output");
     let bargs = build_args(&work, templates, &out)?;
 
@@ -351,20 +351,6 @@ fn first_file(dir: &Path) -> Result<PathBuf> {
         .into_iter()
         .next()
         .with_context(|| format!("no YAML file in {}", dir.display()))
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry?;
-        let rel = entry.path().strip_prefix(from)?;
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target)?;
-        } else if entry.file_type().is_file() {
-            fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
 }
 
 /// One synthetic plan of `n` nämnder, built in this process; prints one line of figures.

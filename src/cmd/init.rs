@@ -17,17 +17,10 @@ use crate::progress::Progress;
 
 pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
     let dir = &args.dir;
-    if dir.exists()
-        && fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .next()
-            .is_some()
-    {
-        anyhow::bail!(
-            "{} is not empty: vplan init writes a new plan into a new or empty directory",
-            dir.display()
-        );
-    }
+    super::ensure_empty(
+        dir,
+        "vplan init writes a new plan into a new or empty directory",
+    )?;
     if !(1900..=9999).contains(&args.year) {
         anyhow::bail!("--year {}: give a year like 2031", args.year);
     }
@@ -314,28 +307,8 @@ pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<(
     let target = match &args.to {
         None => args.content.clone(),
         Some(to) => {
-            if to.exists()
-                && fs::read_dir(to)
-                    .with_context(|| format!("cannot read {}", to.display()))?
-                    .next()
-                    .is_some()
-            {
-                anyhow::bail!(
-                    "{} is not empty: give a new or empty directory",
-                    to.display()
-                );
-            }
-            for entry in walkdir::WalkDir::new(&args.content) {
-                let entry = entry?;
-                let rel = entry.path().strip_prefix(&args.content)?;
-                let dest = to.join(rel);
-                if entry.file_type().is_dir() {
-                    fs::create_dir_all(&dest)?;
-                } else if entry.file_type().is_file() {
-                    fs::copy(entry.path(), &dest)
-                        .with_context(|| format!("cannot write {}", dest.display()))?;
-                }
-            }
+            super::ensure_empty(to, "give a new or empty directory")?;
+            super::copy_tree(&args.content, to)?;
             to.clone()
         }
     };

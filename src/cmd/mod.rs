@@ -42,3 +42,35 @@ pub fn report_error(err: &anyhow::Error, format: Format) -> u8 {
         }
     }
 }
+
+/// Copies a directory tree (files and directories) into `to`.
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(from)?;
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)
+                .with_context(|| format!("cannot create {}", target.display()))?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("cannot write {}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Fails unless `dir` is missing or empty (a command that writes a new directory).
+pub fn ensure_empty(dir: &std::path::Path, what: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .next()
+            .is_some()
+    {
+        anyhow::bail!("{} is not empty: {what}", dir.display());
+    }
+    Ok(())
+}

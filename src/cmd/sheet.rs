@@ -118,16 +118,7 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     // The new amounts must give a plan that checks before the file is replaced.
     let scratch = tempfile::tempdir()?;
     let copy = scratch.path().join("content");
-    for entry in walkdir::WalkDir::new(content) {
-        let entry = entry?;
-        let rel = entry.path().strip_prefix(content)?;
-        let target = copy.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target)?;
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
+    super::copy_tree(content, &copy)?;
     let rel = file.strip_prefix(content).unwrap_or(&file);
     std::fs::write(copy.join(rel), &result.yaml)?;
     pipeline::load_checked(&copy, &Progress { quiet: true }, false)
