@@ -90,6 +90,25 @@ impl Watcher {
     }
 }
 
+impl Watcher {
+    /// Nothing is rebuilt while nothing changes (reading the files for a build must not
+    /// count as a change).
+    fn assert_idle(&mut self, for_: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < for_ {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
+                self.seen.push_str(&line);
+                self.seen.push('\n');
+                assert!(
+                    !line.starts_with("changed:"),
+                    "rebuilt without a change:\n{}",
+                    self.seen
+                );
+            }
+        }
+    }
+}
+
 impl Drop for Watcher {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -104,6 +123,7 @@ fn watch_survives_edits_errors_fixes_and_template_changes() {
     let pdf = s.dir.path().join(PDF);
     let mut w = Watcher::start(s.dir.path());
     w.wait_for("watching");
+    w.assert_idle(Duration::from_millis(1500));
     assert!(pdf_text(&pdf).contains("kommunfullmäktiges budget"));
 
     // An edit is rebuilt.
@@ -114,6 +134,7 @@ fn watch_survives_edits_errors_fixes_and_template_changes() {
     );
     w.wait_for("rebuilt in");
     assert!(pdf_text(&pdf).contains("reviderade"));
+    w.assert_idle(Duration::from_millis(800));
     let good = fs::read(&pdf).unwrap();
 
     // A syntax error is reported with its place; watching goes on, the PDF stays.

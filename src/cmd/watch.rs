@@ -5,7 +5,13 @@
 //! template error is printed with its diagnostic and watching goes on; nothing is written, so
 //! the last good PDF stays in place. Memoized results unused for a while are evicted after
 //! every rebuild, so memory stays bounded however long it runs.
+//!
+//! A file-system event only wakes the watcher: what changed is found by comparing the size and
+//! modification time of every watched file with the last build's. Reading the files for a
+//! build raises events of its own (access), and an editor's save raises several; neither
+//! causes a rebuild unless a file really changed.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -40,7 +46,12 @@ pub fn run(args: &WatchArgs, progress: &Progress) -> Result<()> {
 
     let mut ts = Typesetter::new(templates)?;
     let mut opened = false;
-    let first = rebuild(args, content, &mut ts, progress);
+    // Templates are read again only after one of them changed (or a reload failed).
+    let mut templates_stale = false;
+    let templates_abs = absolute(templates);
+    let watched = [absolute(content), templates_abs.clone()];
+    let mut seen = snapshot(&watched, &output);
+    let first = rebuild(args, content, &mut ts, &mut templates_stale, progress);
     if let (Some(pdf), true) = (first.first(), args.open) {
         open(pdf, progress);
         opened = true;
@@ -62,24 +73,21 @@ pub fn run(args: &WatchArgs, progress: &Progress) -> Result<()> {
 
     let mut rebuilds = 0usize;
     for events in rx {
-        let paths: Vec<PathBuf> = match events {
-            Ok(events) => events
-                .into_iter()
-                .map(|e| e.path)
-                .filter(|p| relevant(p, &output))
-                .collect(),
-            Err(e) => {
-                eprintln!("warning: watching: {e}");
-                continue;
-            }
-        };
+        if let Err(e) = events {
+            eprintln!("warning: watching: {e}");
+            continue;
+        }
+        let now = snapshot(&watched, &output);
+        let paths = changed(&seen, &now);
         if paths.is_empty() {
             continue;
         }
+        seen = now;
+        templates_stale |= paths.iter().any(|p| p.starts_with(&templates_abs));
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         eprintln!("changed: {}", names.join(", "));
         let t = Instant::now();
-        let written = rebuild(args, content, &mut ts, progress);
+        let written = rebuild(args, content, &mut ts, &mut templates_stale, progress);
         Worlds::evict(EVICT_AFTER);
         rebuilds += 1;
         if written.is_empty() {
@@ -98,16 +106,25 @@ pub fn run(args: &WatchArgs, progress: &Progress) -> Result<()> {
     Ok(())
 }
 
-/// One build; errors are printed and yield no paths.
+/// One build, reading the templates again first when they are stale; errors are printed and
+/// yield no paths.
 fn rebuild(
     args: &WatchArgs,
     content: &Path,
     ts: &mut Typesetter,
+    templates_stale: &mut bool,
     progress: &Progress,
 ) -> Vec<PathBuf> {
-    let result = ts
-        .reload()
-        .and_then(|()| super::build::build_dir(&args.build, content, ts, progress));
+    let reloaded = if *templates_stale {
+        ts.reload()
+    } else {
+        Ok(())
+    };
+    if reloaded.is_ok() {
+        *templates_stale = false;
+    }
+    let result =
+        reloaded.and_then(|()| super::build::build_dir(&args.build, content, ts, progress));
     match result {
         Ok(built) => built.written,
         Err(err) => {
@@ -115,6 +132,40 @@ fn rebuild(
             Vec::new()
         }
     }
+}
+
+/// Size and modification time of each watched file.
+type Snapshot = BTreeMap<PathBuf, (u64, Option<std::time::SystemTime>)>;
+
+/// Size and modification time of every relevant file under the watched directories.
+fn snapshot(dirs: &[PathBuf], output: &Path) -> Snapshot {
+    let mut files = BTreeMap::new();
+    for dir in dirs {
+        for entry in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            let path = entry.path();
+            if !entry.file_type().is_file() || !relevant(path, output) {
+                continue;
+            }
+            if let Ok(meta) = entry.metadata() {
+                files.insert(path.to_path_buf(), (meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    files
+}
+
+/// The files added, removed or changed between two snapshots.
+fn changed(old: &Snapshot, new: &Snapshot) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = new
+        .iter()
+        .filter(|(p, stamp)| old.get(*p) != Some(stamp))
+        .map(|(p, _)| p.clone())
+        .collect();
+    paths.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
+    paths
 }
 
 /// Whether a changed path should trigger a rebuild: not in the output directory, not an
