@@ -200,14 +200,9 @@ fn typeset_one(
         Document::Appendix(id) => Scope::Appendix(id),
         Document::Paper => unreachable!("the decision paper is typeset by typeset_paper"),
     };
-    let renderer = ts.renderer()?;
-    let redline = redline.map(|r| Redline {
-        since: r.since,
-        old_cells: r.old_cells,
-    });
     let t = std::time::Instant::now();
-    let view = view::build_scoped(&checked.plan, &checked.computed, redline, scope);
-    let source = renderer.render(&view)?;
+    let view = view::build_scoped(&checked.plan, &checked.computed, redline.copied(), scope);
+    let source = ts.renderer().render(&view)?;
     let render = t.elapsed();
     let ident = file_stem(&checked.plan, doc);
     let mut built = pipeline::typeset_rendered(checked, source, ts, ident, standard)?;
@@ -278,7 +273,7 @@ fn typeset_paper(
         },
         documents,
     };
-    let source = ts.renderer()?.render_named(PAPER_TEMPLATE, &view)?;
+    let source = ts.renderer().render_named(PAPER_TEMPLATE, &view)?;
     let ident = file_stem(plan, &Document::Paper);
     pipeline::typeset_rendered(checked, source, ts, ident, standard)
 }

@@ -408,8 +408,10 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
             result.missing.push(row.id.clone());
         }
     }
-    let text = std::fs::read_to_string(&table.file)
-        .with_context(|| format!("cannot read {}", table.file.display()))?;
+    let text = plan
+        .source(&table.file)
+        .with_context(|| format!("cannot read {}", table.file.display()))?
+        .to_string();
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for (r, vals) in &new_values {
         let row = &t.rows[*r];

@@ -95,7 +95,7 @@ pub fn roll(
     let mut out = Vec::new();
     out.push((
         plan.meta.file.clone(),
-        roll_meta(&read(&plan.meta.file)?, year),
+        roll_meta(read(plan, &plan.meta.file)?, year),
     ));
     let mut dropped_columns = std::collections::HashSet::new();
     for table in plan.tables.values() {
@@ -109,14 +109,16 @@ pub fn roll(
     others.extend(plan.internal_control.iter().map(|g| g.file.as_path()));
     others.extend(plan.paper.iter().map(|g| g.file.as_path()));
     for file in others {
-        let text = roll_refs(&read(file)?, &dropped_columns, year);
+        let text = roll_refs(read(plan, file)?, &dropped_columns, year);
         out.push((file.to_path_buf(), mark(&text, year)));
     }
     Ok(out)
 }
 
-fn read(file: &Path) -> Result<String> {
-    std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+/// A content file's text as the plan was loaded from it.
+fn read<'p>(plan: &'p Plan, file: &Path) -> Result<&'p str> {
+    plan.source(file)
+        .with_context(|| format!("{} was not loaded with the plan", file.display()))
 }
 
 /// Puts the carried-over mark after the schema line (or first).
@@ -173,11 +175,11 @@ fn roll_table(
     t: &crate::content::Table,
     year: i32,
 ) -> Result<(String, Vec<String>)> {
-    let text = read(file)?;
+    let text = read(plan, file)?;
     let old: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
     let new: Vec<String> = old.iter().map(|id| shift_years(id, year)).collect();
     if new.iter().zip(&old).all(|(n, o)| n == o) {
-        return Ok((text, Vec::new()));
+        return Ok((text.to_string(), Vec::new()));
     }
     // New column c takes the old column with its (new) id.
     let source: Vec<Option<usize>> = new
@@ -199,7 +201,7 @@ fn roll_table(
             if !present {
                 continue;
             }
-            let (span, tokens) = crate::excel::row_list(plan, file, &text, r, key)?;
+            let (span, tokens) = crate::excel::row_list(plan, file, text, r, key)?;
             // A cell taken from another table keeps, in the column it moves to, the figure it
             // had: its reference moves on with the new year's column.
             let list: Vec<String> = source

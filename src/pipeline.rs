@@ -104,28 +104,8 @@ pub struct Built {
 
 /// Renders a checked plan into Typst source with the templates of a directory.
 pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
-    render_typst_with(checked, templates_dir, None)
-}
-
-fn render_typst_with(
-    checked: &Checked,
-    templates_dir: &Path,
-    redline: Option<render::view::Redline<'_>>,
-) -> Result<String> {
-    let renderer = Renderer::new(templates_dir)?;
-    let view = render::view::build_with(&checked.plan, &checked.computed, redline);
-    renderer.render(&view)
-}
-
-/// Renders, compiles and exports a checked plan with the templates of a directory, to the
-/// PDF standards its status calls for ([`default_standard`]).
-pub fn typeset(checked: &Checked, templates_dir: &Path) -> Result<Built> {
-    typeset_with(
-        checked,
-        templates_dir,
-        None,
-        default_standard(&checked.plan),
-    )
+    let view = render::view::build(&checked.plan, &checked.computed);
+    Renderer::new(templates_dir)?.render(&view)
 }
 
 /// The standards a plan is exported to unless told otherwise: PDF/A-2b and PDF/UA-1 for a
@@ -135,23 +115,6 @@ pub fn default_standard(plan: &Plan) -> Standard {
         Some(d) if d.status == Status::Beslutad => Standard::A2bUa1,
         _ => Standard::None,
     }
-}
-
-/// [`typeset`], marking the changes of a redline build, to the given standards.
-pub fn typeset_with(
-    checked: &Checked,
-    templates_dir: &Path,
-    redline: Option<render::view::Redline<'_>>,
-    standard: Standard,
-) -> Result<Built> {
-    let t = Instant::now();
-    let typst_source = render_typst_with(checked, templates_dir, redline)?;
-    let render = t.elapsed();
-    let mut ts = Typesetter::new(templates_dir)?;
-    let ident = document_stem(&checked.plan);
-    let mut built = typeset_rendered(checked, typst_source, &mut ts, ident, standard)?;
-    built.timings.insert(0, ("render", render));
-    Ok(built)
 }
 
 /// Compiles and exports Typst source rendered from a checked plan; `ident` names the document
@@ -184,6 +147,8 @@ pub fn typeset_rendered(
 /// Typst world per document, so that a rebuild in the same process is incremental.
 pub struct Typesetter {
     templates_dir: std::path::PathBuf,
+    /// The minijinja environment; it keeps each template parsed once it has been used.
+    renderer: Renderer,
     assets: Vec<(String, Vec<u8>)>,
     worlds: Worlds,
 }
@@ -192,6 +157,7 @@ impl Typesetter {
     pub fn new(templates_dir: &Path) -> Result<Self> {
         Ok(Typesetter {
             templates_dir: templates_dir.to_path_buf(),
+            renderer: Renderer::new(templates_dir)?,
             assets: render::read_assets(templates_dir)?,
             worlds: Worlds::default(),
         })
@@ -202,12 +168,14 @@ impl Typesetter {
     }
 
     /// A minijinja renderer over the templates directory (templates are read as rendered).
-    pub fn renderer(&self) -> Result<Renderer> {
-        Renderer::new(&self.templates_dir)
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
     }
 
-    /// Reads the static files of the templates directory again (after a template changed).
+    /// Reads the templates and static files of the templates directory again (after a
+    /// template changed).
     pub fn reload(&mut self) -> Result<()> {
+        self.renderer = Renderer::new(&self.templates_dir)?;
         self.assets = render::read_assets(&self.templates_dir)?;
         Ok(())
     }

@@ -9,7 +9,7 @@
 //! column, an empty cell, a bad filter or a unit that cannot be converted is an error at the
 //! reference's own line and column.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_decimal::Decimal;
 
@@ -318,23 +318,14 @@ fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose
 /// value.
 pub fn check(plan: &Plan, computed: Option<&Computed>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let mut sources: Vec<(PathBuf, Option<String>)> = Vec::new();
     for p in prose(plan) {
         for r in find(p.text) {
             let Err(problem) = resolve(plan, computed, r.inner) else {
                 continue;
             };
-            let source = match sources.iter().find(|(f, _)| f == p.file) {
-                Some((_, s)) => s.clone(),
-                None => {
-                    let s = std::fs::read_to_string(p.file).ok();
-                    sources.push((p.file.to_path_buf(), s.clone()));
-                    s
-                }
-            };
             let pos = plan.pos(p.file, &p.path);
             let at = locate(
-                source.as_deref(),
+                plan.source(p.file),
                 pos.map(|p| p.line),
                 &p.text[r.start..r.end],
             );

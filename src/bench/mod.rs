@@ -167,7 +167,6 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
         for i in 0..runs * 2 {
             edit(i % 2 == 0)?;
             let t = Instant::now();
-            ts.reload()?;
             build_dir(&bargs, &work, &mut ts, &QUIET)?;
             times.push(t.elapsed());
             Worlds::evict(10);
@@ -181,7 +180,6 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     let mut rss = Vec::new();
     for i in 1..=200 {
         word.apply(i % 2 == 1)?;
-        ts.reload()?;
         build_dir(&bargs, &work, &mut ts, &QUIET)?;
         Worlds::evict(10);
         if i == 20 || i == 200 {
@@ -362,29 +360,9 @@ fn scale_child(args: &BenchArgs, n: usize) -> Result<()> {
     let bargs = build_args(&content, &args.project.templates, &out)?;
     let t = Instant::now();
     let mut ts = Typesetter::new(&args.project.templates)?;
-    let checked = pipeline::load_checked(&content, &QUIET, false)?;
-    let docs = crate::documents::select(&checked.plan, false, &[])?;
-    let built = crate::documents::typeset_all(
-        &checked,
-        &mut ts,
-        &docs,
-        None,
-        pipeline::default_standard(&checked.plan),
-    )?;
-    let tw = Instant::now();
-    fs::create_dir_all(&bargs.output)?;
-    for (doc, b) in &built {
-        let stem = crate::documents::file_stem(&checked.plan, doc);
-        crate::cmd::build::write_atomically(&bargs.output.join(format!("{stem}.pdf")), &b.pdf)?;
-    }
-    let write = tw.elapsed();
+    let built = build_dir(&bargs, &content, &mut ts, &QUIET)?;
     let total = t.elapsed();
-    let mut phases = checked.timings.clone();
-    for (_, b) in &built {
-        phases.extend(b.timings.iter().copied());
-    }
-    phases.push(("write", write));
-    let pages: usize = built.iter().map(|(_, b)| b.pages).sum();
+    let (pages, phases) = (built.pages, built.phases);
     let peak = memory_kib().1.unwrap_or(0);
     print!(
         "n={n} pages={pages} total_ms={:.1} peak_kib={peak}",

@@ -75,8 +75,8 @@ fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Progress) -> Result
         start.elapsed().as_secs_f64()
     ));
     if !other.is_empty() {
-        for d in &diags {
-            eprint!("{}", crate::diag::render_human(std::slice::from_ref(d)));
+        if !diags.is_empty() {
+            eprint!("{}", crate::diag::render_human(&diags));
         }
         anyhow::bail!("{}", other.join("\n"));
     }
@@ -181,13 +181,19 @@ pub fn build_dir(
         if built.len() == 1 { "" } else { "s" },
         start.elapsed().as_secs_f64()
     ));
-    Ok(DirBuild { written, phases })
+    Ok(DirBuild {
+        written,
+        phases,
+        pages: built.iter().map(|(_, b)| b.pages).sum(),
+    })
 }
 
 /// What [`build_dir`] did: the files written and the time of each phase.
 pub struct DirBuild {
     pub written: Vec<PathBuf>,
     pub phases: Vec<(&'static str, Duration)>,
+    /// Pages of all documents written.
+    pub pages: usize,
 }
 
 impl DirBuild {

@@ -60,6 +60,11 @@ impl Plan {
     pub fn pos(&self, file: &Path, path: &str) -> Option<Pos> {
         self.spans.get(file)?.index().nearest(path)
     }
+
+    /// The text of a content file as it was loaded.
+    pub fn source(&self, file: &Path) -> Option<&str> {
+        self.spans.get(file).map(LazySpans::text)
+    }
 }
 
 /// The text of a content file and, once asked for, the index of its values' positions.

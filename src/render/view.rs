@@ -149,12 +149,13 @@ struct Builder<'a> {
     old_cells: Option<&'a OldCells>,
 }
 
-/// Builds the view of a plan.
+/// Builds the view of the whole plan.
 pub fn build<'a>(plan: &'a Plan, computed: &'a Computed) -> DocView<'a> {
-    build_with(plan, computed, None)
+    build_scoped(plan, computed, None, Scope::Whole)
 }
 
 /// What a redline build marks: the old side's name and the old values of changed cells.
+#[derive(Clone, Copy)]
 pub struct Redline<'a> {
     pub since: &'a str,
     pub old_cells: &'a OldCells,
@@ -171,16 +172,8 @@ pub enum Scope<'s> {
     Appendix(&'s str),
 }
 
-/// Builds the view of a plan, with changed cells showing their old values when `redline`.
-pub fn build_with<'a>(
-    plan: &'a Plan,
-    computed: &'a Computed,
-    redline: Option<Redline<'a>>,
-) -> DocView<'a> {
-    build_scoped(plan, computed, redline, Scope::Whole)
-}
-
-/// [`build_with`] for one document of the plan.
+/// The view of one document of the plan; with `redline`, changed cells show their old
+/// values.
 pub fn build_scoped<'a>(
     plan: &'a Plan,
     computed: &'a Computed,
