@@ -5,9 +5,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::compute::Computed;
 use crate::content::{ChartKind, Plan, RowKind, Table};
 use crate::diag::Diagnostic;
+use crate::figures::Figures;
 use crate::numfmt::format_amount;
 
 /// A chart ready for the template.
@@ -37,10 +37,10 @@ pub struct Bar {
 }
 
 fn ratio(part: Decimal, whole: Decimal) -> String {
-    if whole.is_zero() {
-        return "0".into();
+    match part.checked_div(whole) {
+        Some(r) => r.round_dp(4).normalize().to_string(),
+        None => "0".into(),
     }
-    (part / whole).round_dp(4).normalize().to_string()
 }
 
 fn data_rows(table: &Table) -> impl Iterator<Item = (usize, &crate::content::Row)> {
@@ -52,11 +52,13 @@ fn data_rows(table: &Table) -> impl Iterator<Item = (usize, &crate::content::Row
 }
 
 /// The view of a table's chart, when it has one that is switched on.
-pub fn view(table: &Table, computed: &Computed) -> Option<ChartView> {
+pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
     let chart = table.chart.as_ref().filter(|c| c.show)?;
-    let values = computed.tables.get(&table.id)?;
+    if !computed.has_table(&table.id) {
+        return None;
+    }
     let col = |id: &str| table.columns.iter().position(|c| c.id == id);
-    let cell = |r: usize, c: usize| values.get(r)?.get(c).copied().flatten();
+    let cell = |r: usize, c: usize| computed.at(&table.id, r, c);
     let unit = chart
         .columns
         .first()
@@ -95,10 +97,12 @@ pub fn view(table: &Table, computed: &Computed) -> Option<ChartView> {
         ChartKind::Stacked => {
             let cols: Vec<usize> = chart.columns.iter().filter_map(|c| col(c)).collect();
             view.series = data_rows(table).map(|(_, r)| r.label.clone()).collect();
+            let rows: Vec<usize> = data_rows(table).map(|(r, _)| r).collect();
+            // `check` has refused a chart whose totals do not fit.
             let totals: Vec<Decimal> = cols
                 .iter()
-                .map(|&c| data_rows(table).filter_map(|(r, _)| cell(r, c)).sum())
-                .collect();
+                .map(|&c| computed.column_total(&table.id, &rows, c))
+                .collect::<Option<_>>()?;
             let max = totals.iter().copied().max().unwrap_or_default();
             for (&c, total) in cols.iter().zip(&totals) {
                 let precision = table.columns[c].precision;
@@ -121,7 +125,7 @@ pub fn view(table: &Table, computed: &Computed) -> Option<ChartView> {
 
 /// Every chart names existing columns (one for `bars`), has a text alternative, and draws
 /// no negative figure (a bar cannot show one).
-pub fn check(plan: &Plan, computed: Option<&Computed>) -> Vec<Diagnostic> {
+pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (id, table) in &plan.tables {
         let Some(chart) = &table.value.chart else {
@@ -170,12 +174,27 @@ pub fn check(plan: &Plan, computed: Option<&Computed>) -> Vec<Diagnostic> {
         if chart.columns.is_empty() {
             continue;
         }
-        let Some(values) = computed.and_then(|c| c.tables.get(id)) else {
+        let Some(figures) = computed.filter(|c| c.has_table(id)) else {
             continue;
         };
+        if chart.kind == ChartKind::Stacked {
+            let rows: Vec<usize> = data_rows(t).map(|(r, _)| r).collect();
+            for &c in &columns {
+                if figures.column_total(id, &rows, c).is_none() {
+                    error(
+                        "chart.columns",
+                        format!(
+                            "the total of column `{}` is too large to compute exactly",
+                            t.columns[c].id
+                        ),
+                        None,
+                    );
+                }
+            }
+        }
         for (r, row) in data_rows(t) {
             for &c in &columns {
-                if let Some(v) = values.get(r).and_then(|row| row.get(c)).copied().flatten() {
+                if let Some(v) = figures.at(id, r, c) {
                     if v.is_sign_negative() && !v.is_zero() {
                         error(
                             "chart",

@@ -21,8 +21,8 @@ use anyhow::{Context, Result};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::compute::{sum_terms, Computed};
 use crate::content::{Plan, RowKind, Table};
+use crate::figures::{CellRef, Expr, Figures};
 
 /// Excel's limit on sheet names.
 const SHEET_NAME_MAX: usize = 31;
@@ -76,60 +76,40 @@ fn cell_ref(t: &Table, row: usize, col: usize) -> String {
     format!("{}{}", column_letter(first_amount_column(t) + col), row + 2)
 }
 
-/// The formula of a computed cell, when it is one.
+/// The formula of a computed cell, when it is one: the cell's expression in the figures
+/// model, written over the cells of the sheets.
 fn formula(
     plan: &Plan,
+    figures: &Figures,
     sheets: &BTreeMap<String, String>,
-    t: &Table,
-    r: usize,
-    c: usize,
+    cell: &CellRef,
 ) -> Option<String> {
-    let row = &t.rows[r];
-    let col = &t.columns[c];
-    let other = |tid: &str, rid: &str, cid: Option<&str>| -> Option<String> {
-        let o = &plan.tables.get(tid)?.value;
-        let orow = o.rows.iter().position(|x| x.id == rid)?;
-        let ocol = match cid.and_then(|cid| o.columns.iter().position(|x| x.id == cid)) {
-            Some(i) => i,
-            None if o.columns.len() == 1 => 0,
-            None => return None,
-        };
-        Some(format!(
-            "'{}'!{}",
-            sheets.get(tid)?,
-            cell_ref(o, orow, ocol)
-        ))
+    let address = |c: &CellRef, own: bool| -> Option<String> {
+        let t = &plan.tables.get(&c.table)?.value;
+        let (r, k) = figures.position(c)?;
+        Some(if own {
+            cell_ref(t, r, k)
+        } else {
+            format!("'{}'!{}", sheets.get(&c.table)?, cell_ref(t, r, k))
+        })
     };
-    match row.kind {
-        RowKind::Group => None,
-        RowKind::Sum => {
-            let terms = sum_terms(t, r);
-            let parts: Vec<String> = terms.iter().map(|&i| cell_ref(t, i, c)).collect();
-            Some(if parts.is_empty() {
-                "=0".into()
-            } else {
-                format!("={}", parts.join("+"))
-            })
-        }
-        RowKind::Data => {
-            if let Some(target) = row.refs.get(&col.id) {
-                let parts: Vec<&str> = target.split('/').collect();
-                return match parts[..] {
-                    [tid, rid] => other(tid, rid, Some(&col.id)).map(|f| format!("={f}")),
-                    [tid, rid, cid] => other(tid, rid, Some(cid)).map(|f| format!("={f}")),
-                    _ => None,
-                };
-            }
-            if row.values.is_none() && row.refs.is_empty() && !t.sum_of.is_empty() {
-                let parts: Vec<String> = t
-                    .sum_of
-                    .iter()
-                    .filter_map(|tid| other(tid, &row.id, Some(&col.id)))
-                    .collect();
-                return Some(format!("={}", parts.join("+")));
-            }
-            None
-        }
+    let join = |cells: &[CellRef]| -> Option<String> {
+        let parts = cells
+            .iter()
+            .map(|c| address(c, c.table == cell.table))
+            .collect::<Option<Vec<_>>>()?;
+        Some(if parts.is_empty() {
+            "=0".into()
+        } else {
+            format!("={}", parts.join("+"))
+        })
+    };
+    match figures.expr(cell)? {
+        Expr::Empty | Expr::Typed(_) => None,
+        Expr::Ref(c) => address(c, c.table == cell.table).map(|a| format!("={a}")),
+        Expr::Sum(cells) => join(cells),
+        Expr::SumOf(cells) if cells.is_empty() => None,
+        Expr::SumOf(cells) => join(cells),
     }
 }
 
@@ -151,7 +131,7 @@ fn number_format(precision: u32) -> String {
 }
 
 /// The workbook, as bytes. Returns also the amounts that had to be written as text.
-pub fn workbook(plan: &Plan, computed: &Computed) -> Result<(Vec<u8>, Vec<String>)> {
+pub fn workbook(plan: &Plan, computed: &Figures) -> Result<(Vec<u8>, Vec<String>)> {
     use rust_xlsxwriter::{Format, Formula, Workbook};
     let sheets = sheet_names(plan);
     let mut wb = Workbook::new();
@@ -159,7 +139,6 @@ pub fn workbook(plan: &Plan, computed: &Computed) -> Result<(Vec<u8>, Vec<String
     let mut as_text = Vec::new();
     for (id, table) in &plan.tables {
         let t = &table.value;
-        let values = computed.tables.get(id).context("a computed table")?;
         let ws = wb.add_worksheet();
         ws.set_name(&sheets[id])?;
         ws.write_string_with_format(0, 0, "id", &bold)?;
@@ -193,8 +172,9 @@ pub fn workbook(plan: &Plan, computed: &Computed) -> Result<(Vec<u8>, Vec<String
                 if strong {
                     fmt = fmt.set_bold();
                 }
-                let value = values.get(r).and_then(|v| v.get(c)).copied().flatten();
-                if let Some(f) = formula(plan, &sheets, t, r, c) {
+                let value = computed.at(id, r, c);
+                let cell = CellRef::new(id, &row.id, &col.id);
+                if let Some(f) = formula(plan, computed, &sheets, &cell) {
                     let result = value.map(|v| v.normalize().to_string()).unwrap_or_default();
                     ws.write_formula_with_format(xr, xc, Formula::new(f).set_result(result), &fmt)?;
                 } else if let Some(v) = value {
@@ -217,7 +197,7 @@ pub fn workbook(plan: &Plan, computed: &Computed) -> Result<(Vec<u8>, Vec<String
 
 /// Every cell of every table as one long CSV: table, row, label, column, value (a plain
 /// decimal number, `.` as the decimal point), sum rows included.
-pub fn csv(plan: &Plan, computed: &Computed) -> String {
+pub fn csv(plan: &Plan, computed: &Figures) -> String {
     let field = |s: &str| {
         if s.contains([',', '"', '\n']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -228,15 +208,12 @@ pub fn csv(plan: &Plan, computed: &Computed) -> String {
     let mut out = String::from("table,row,label,kind,column,column_title,value\n");
     for (id, table) in &plan.tables {
         let t = &table.value;
-        let Some(values) = computed.tables.get(id) else {
-            continue;
-        };
         for (r, row) in t.rows.iter().enumerate() {
             if row.kind == RowKind::Group {
                 continue;
             }
             for (c, col) in t.columns.iter().enumerate() {
-                let v = values.get(r).and_then(|v| v.get(c)).copied().flatten();
+                let v = computed.at(id, r, c);
                 out.push_str(&format!(
                     "{},{},{},{},{},{},{}\n",
                     field(id),

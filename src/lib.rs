@@ -1,7 +1,7 @@
 //! vplan: a Swedish public-sector *verksamhetsplan med budget* as a PDF from YAML.
 //!
 //! The pipeline, one module per stage:
-//! [`content`] (load) → [`check`] → [`compute`] → [`render`] (minijinja → Typst source) →
+//! [`content`] (load) → [`check`] → [`figures`] → [`render`] (minijinja → Typst source) →
 //! [`typeset`] (in-process Typst → PDF), orchestrated by [`pipeline`] and the commands in
 //! [`cmd`].
 
@@ -10,12 +10,12 @@ pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod cmd;
-pub mod compute;
 pub mod content;
 pub mod diag;
 pub mod diff;
 pub mod documents;
 pub mod excel;
+pub mod figures;
 pub mod newyear;
 pub mod numfmt;
 pub mod pipeline;

@@ -83,7 +83,7 @@ pub fn shift_years(text: &str, year: i32) -> String {
 /// The rolled text of every content file of a plan: (file, new text).
 pub fn roll(
     plan: &Plan,
-    computed: &crate::compute::Computed,
+    computed: &crate::figures::Figures,
     to_year: i32,
 ) -> Result<Vec<(std::path::PathBuf, String)>> {
     let year = plan.meta.value.year;
@@ -170,7 +170,7 @@ fn roll_meta(text: &str, year: i32) -> String {
 /// A table's text rolled forward, and the ids of the old columns that are gone.
 fn roll_table(
     plan: &Plan,
-    computed: &crate::compute::Computed,
+    computed: &crate::figures::Figures,
     file: &Path,
     t: &crate::content::Table,
     year: i32,
@@ -208,7 +208,7 @@ fn roll_table(
                 .iter()
                 .map(|s| match s {
                     Some(j) if key == "values" && row.refs.contains_key(old[*j]) => computed
-                        .cell(plan, &t.id, &row.id, old[*j])
+                        .get(&t.id, &row.id, old[*j])
                         .map_or("~".to_string(), |v| v.to_string()),
                     Some(j) => tokens.get(*j).copied().unwrap_or("~").to_string(),
                     None => "~".to_string(),
@@ -253,18 +253,12 @@ fn roll_refs(
     let mut at = 0;
     for r in refs {
         out.push_str(&text[at..r.start]);
-        let inner = r.inner;
-        let cell = inner.split('|').next().unwrap_or("").trim();
-        let parts: Vec<&str> = cell.split('/').collect();
         let whole = &text[r.start..r.end];
-        match parts[..] {
-            [t, _, c] if dropped.contains(&(t.to_string(), c.to_string())) => {
-                let shifted = format!(
-                    "{}/{}",
-                    &cell[..cell.len() - c.len() - 1],
-                    shift_years(c, year)
-                );
-                out.push_str(&whole.replacen(cell, &shifted, 1));
+        let written = r.inner.split('|').next().unwrap_or("").trim();
+        match crate::figures::CellRef::parse(written) {
+            Ok(mut cell) if dropped.contains(&(cell.table.clone(), cell.column.clone())) => {
+                cell.column = shift_years(&cell.column, year);
+                out.push_str(&whole.replacen(written, &cell.to_string(), 1));
             }
             _ => out.push_str(whole),
         }

@@ -12,8 +12,12 @@ pub const GROUP_SEP: char = '\u{00A0}';
 /// The minus sign.
 pub const MINUS: char = '\u{2212}';
 
-/// Formats an amount with `precision` decimals, Swedish style.
+/// Most decimals a `Decimal` can have; a larger `precision` prints this many.
+pub const MAX_DECIMALS: u32 = 28;
+
+/// Formats an amount with `precision` decimals (at most [`MAX_DECIMALS`]), Swedish style.
 pub fn format_amount(value: Decimal, precision: u32) -> String {
+    let precision = precision.min(MAX_DECIMALS);
     let rounded = value.round_dp_with_strategy(precision, RoundingStrategy::MidpointAwayFromZero);
     let negative = rounded.is_sign_negative() && !rounded.is_zero();
     let text = rounded.abs().to_string();

@@ -8,9 +8,9 @@ use anyhow::Result;
 use typst::foundations::Datetime;
 
 use crate::check;
-use crate::compute::{self, Computed};
 use crate::content::{self, Plan, Status};
 use crate::diag::{ContentError, Diagnostic, Severity};
+use crate::figures::{self, Figures};
 use crate::progress::Progress;
 use crate::render::{self, Renderer};
 
@@ -19,7 +19,7 @@ use crate::typeset::{self, ExportOptions, Standard, Worlds};
 /// A loaded, checked and computed plan.
 pub struct Checked {
     pub plan: Plan,
-    pub computed: Computed,
+    pub computed: Figures,
     /// Problems that do not stop a build.
     pub warnings: Vec<Diagnostic>,
     /// Time taken by loading, checking and computing.
@@ -63,7 +63,7 @@ pub fn load_checked_as(
     let mut diags = check::check(&plan);
     timings.push(("check", t.elapsed()));
     let t = Instant::now();
-    let computed = match compute::compute(&plan) {
+    let computed = match figures::compute(&plan) {
         Ok(computed) => Some(computed),
         Err(ContentError(more)) => {
             diags.extend(more);

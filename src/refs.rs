@@ -13,9 +13,9 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::compute::Computed;
 use crate::content::{Block, Plan};
 use crate::diag::Diagnostic;
+use crate::figures::{CellRef, Figures};
 use crate::numfmt::format_amount;
 
 const OPEN: &str = "{{";
@@ -32,10 +32,8 @@ pub struct Ref<'t> {
 
 /// A parsed reference: the cell and how to print it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Spec<'t> {
-    table: &'t str,
-    row: &'t str,
-    column: &'t str,
+struct Spec {
+    cell: CellRef,
     unit: Option<Money>,
     decimals: Option<u32>,
 }
@@ -66,6 +64,15 @@ impl Money {
             Money::Tkr => Decimal::from(1_000),
             Money::Mnkr => Decimal::from(1_000_000),
             Money::Mdkr => Decimal::from(1_000_000_000),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Money::Kr => "kr",
+            Money::Tkr => "tkr",
+            Money::Mnkr => "mnkr",
+            Money::Mdkr => "mdkr",
         }
     }
 
@@ -114,22 +121,14 @@ pub fn find(text: &str) -> Vec<Ref<'_>> {
     out
 }
 
-fn parse(inner: &str) -> Result<Spec<'_>, String> {
+fn parse(inner: &str) -> Result<Spec, String> {
     if inner.contains(OPEN) || inner.contains('\n') {
         return Err("`{{` without its closing `}}`".into());
     }
     let mut parts = inner.split('|');
-    let cell = parts.next().unwrap_or("").trim();
-    let ids: Vec<&str> = cell.split('/').map(str::trim).collect();
-    let [table, row, column] = ids[..] else {
-        return Err(format!(
-            "`{{{{ {cell} }}}}` is not a cell reference of the form `table/row/column`"
-        ));
-    };
+    let cell = CellRef::parse(parts.next().unwrap_or(""))?;
     let mut spec = Spec {
-        table,
-        row,
-        column,
+        cell,
         unit: None,
         decimals: None,
     };
@@ -152,30 +151,31 @@ fn parse(inner: &str) -> Result<Spec<'_>, String> {
 }
 
 /// The formatted value of a reference, or what is wrong with it.
-pub fn resolve(plan: &Plan, computed: Option<&Computed>, inner: &str) -> Result<String, String> {
+pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<String, String> {
     let spec = parse(inner)?;
-    let Some(table) = plan.tables.get(spec.table) else {
+    let cell = &spec.cell;
+    let Some(table) = plan.tables.get(&cell.table) else {
         let known: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
         return Err(with_guess(
-            format!("there is no table `{}`", spec.table),
-            spec.table,
+            format!("there is no table `{}`", cell.table),
+            &cell.table,
             &known,
         ));
     };
     let t = &table.value;
-    let Some(row) = t.rows.iter().find(|r| r.id == spec.row) else {
+    let Some(row) = t.rows.iter().find(|r| r.id == cell.row) else {
         let known: Vec<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
         return Err(with_guess(
-            format!("table `{}` has no row `{}`", spec.table, spec.row),
-            spec.row,
+            format!("table `{}` has no row `{}`", cell.table, cell.row),
+            &cell.row,
             &known,
         ));
     };
-    let Some(column) = t.columns.iter().find(|c| c.id == spec.column) else {
+    let Some(column) = t.columns.iter().find(|c| c.id == cell.column) else {
         let known: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
         return Err(with_guess(
-            format!("table `{}` has no column `{}`", spec.table, spec.column),
-            spec.column,
+            format!("table `{}` has no column `{}`", cell.table, cell.column),
+            &cell.column,
             &known,
         ));
     };
@@ -187,11 +187,14 @@ pub fn resolve(plan: &Plan, computed: Option<&Computed>, inner: &str) -> Result<
             let Some(from_unit) = Money::parse(from) else {
                 return Err(format!(
                     "column `{}` of `{}` is in `{from}`, which cannot be converted to an amount of money",
-                    spec.column, spec.table
+                    cell.column, cell.table
                 ));
             };
             precision = to.default_decimals();
-            from_unit.kronor() / to.kronor()
+            from_unit
+                .kronor()
+                .checked_div(to.kronor())
+                .ok_or("the unit conversion cannot be computed")?
         }
     };
     if let Some(d) = spec.decimals {
@@ -201,12 +204,16 @@ pub fn resolve(plan: &Plan, computed: Option<&Computed>, inner: &str) -> Result<
         // Checked without figures: the reference is well-formed and points at a cell.
         return Ok(String::new());
     };
-    match computed.cell(plan, spec.table, spec.row, spec.column) {
-        Some(value) => Ok(format_amount(value * scale, precision)),
-        None => Err(format!(
-            "cell `{}/{}/{}` ({}) is empty",
-            spec.table, spec.row, spec.column, row.label
-        )),
+    match computed.value(cell) {
+        Some(value) => match value.checked_mul(scale) {
+            Some(v) => Ok(format_amount(v, precision)),
+            None => Err(format!(
+                "cell `{cell}` ({}) is too large to convert to {}",
+                row.label,
+                spec.unit.map(Money::name).unwrap_or("")
+            )),
+        },
+        None => Err(format!("cell `{cell}` ({}) is empty", row.label)),
     }
 }
 
@@ -219,7 +226,7 @@ fn with_guess(message: String, word: &str, known: &[&str]) -> String {
 
 /// A text with every reference replaced by its value. References that do not resolve are left
 /// as they are (`check` has reported them before anything is rendered).
-pub fn expand(text: &str, plan: &Plan, computed: &Computed) -> String {
+pub fn expand(text: &str, plan: &Plan, computed: &Figures) -> String {
     let refs = find(text);
     if refs.is_empty() {
         return text.to_string();
@@ -316,7 +323,7 @@ fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose
 
 /// Checks every reference of the plan's prose; with `computed`, also that each cell has a
 /// value.
-pub fn check(plan: &Plan, computed: Option<&Computed>) -> Vec<Diagnostic> {
+pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for p in prose(plan) {
         for r in find(p.text) {
@@ -373,10 +380,14 @@ mod tests {
     #[test]
     fn parses_filters() {
         let s = parse("t/r/c | mnkr | 2").unwrap();
-        assert_eq!((s.table, s.row, s.column), ("t", "r", "c"));
+        assert_eq!(s.cell, CellRef::new("t", "r", "c"));
         assert_eq!(s.unit, Some(Money::Mnkr));
         assert_eq!(s.decimals, Some(2));
         assert!(parse("t/r").unwrap_err().contains("table/row/column"));
+        assert!(parse("t/r/c/extra")
+            .unwrap_err()
+            .contains("table/row/column"));
+        assert!(parse("t//c").is_err());
         assert!(parse("t/r/c | procent")
             .unwrap_err()
             .contains("unknown filter"));

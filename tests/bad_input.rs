@@ -131,7 +131,11 @@ fn aliases_that_expand_exponentially() {
 
 #[test]
 fn duplicate_keys() {
-    fails_with(CHAPTER, "id: a\nid: b\ntitle: t\n", &["duplicate", ":1:1"]);
+    fails_with(
+        CHAPTER,
+        "id: a\nid: b\ntitle: t\n",
+        &["duplicate key `id` (first given on line 1)", ":2:1"],
+    );
 }
 
 #[test]

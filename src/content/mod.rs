@@ -263,17 +263,31 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         Ok(t) => t,
         Err(e) => return fail(Diagnostic::error(path, format!("{e:#}"))),
     };
-    if let Some(pos) = spans::too_deep(&text, spans::MAX_DEPTH) {
-        return fail(
-            Diagnostic::error(
-                path,
-                format!(
-                    "the YAML is nested more than {} levels deep",
-                    spans::MAX_DEPTH
-                ),
-            )
-            .at(pos.line, pos.column),
-        );
+    match spans::prescan(&text, spans::MAX_DEPTH) {
+        Some(spans::Problem::TooDeep(pos)) => {
+            return fail(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "the YAML is nested more than {} levels deep",
+                        spans::MAX_DEPTH
+                    ),
+                )
+                .at(pos.line, pos.column),
+            );
+        }
+        Some(spans::Problem::DuplicateKey { key, at, first }) => {
+            return fail(
+                Diagnostic::error(
+                    path,
+                    format!("duplicate key `{key}` (first given on line {})", first.line),
+                )
+                .at(at.line, at.column)
+                .with_label("given a second time here")
+                .with_hint("a key may appear once in each map: remove one of them or rename it"),
+            );
+        }
+        None => {}
     }
     match serde_yaml::from_str::<T>(&text) {
         Ok(value) => Parsed {

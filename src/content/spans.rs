@@ -65,30 +65,118 @@ pub const MAX_DEPTH: usize = 64;
 /// further than that (YAML parsers slow down quadratically on deep flow nesting, so this runs
 /// before the full parse).
 pub fn too_deep(text: &str, max: usize) -> Option<Pos> {
-    let mut depth = 0usize;
+    match prescan(text, max) {
+        Some(Problem::TooDeep(pos)) => Some(pos),
+        _ => None,
+    }
+}
+
+/// What the scan before the full parse found wrong with a YAML text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Nested deeper than allowed, from here.
+    TooDeep(Pos),
+    /// A mapping has the same key twice (serde_yaml keeps the last one of a map silently).
+    DuplicateKey { key: String, at: Pos, first: Pos },
+}
+
+/// One pass over the YAML events before the full parse: nesting deeper than `max` (checked
+/// first, reading no further than that) and duplicate keys in any mapping. Syntax errors are
+/// left to the full parse, which reports them.
+pub fn prescan(text: &str, max: usize) -> Option<Problem> {
+    // Per open container: for a mapping, its keys so far and whether a key comes next.
+    enum Open {
+        Map {
+            keys: HashMap<String, Pos>,
+            expect_key: bool,
+        },
+        Seq,
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    // Depth of containers that are themselves a mapping key (not tracked).
+    let mut complex_key = 0usize;
+    let value_done = |stack: &mut Vec<Open>| {
+        if let Some(Open::Map { expect_key, .. }) = stack.last_mut() {
+            *expect_key = !*expect_key;
+        }
+    };
     for item in Parser::new_from_str(text) {
         let (event, span) = match item {
             Ok(ok) => ok,
             // The scanner gives up on deep flow nesting by itself.
             Err(e) if e.info().contains("recursion limit") => {
-                return Some(Pos {
+                return Some(Problem::TooDeep(Pos {
                     line: e.marker().line(),
                     column: e.marker().col() + 1,
-                });
+                }));
             }
             Err(_) => return None,
         };
+        let pos = Pos {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        };
         match event {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
-                depth += 1;
-                if depth > max {
-                    return Some(Pos {
-                        line: span.start.line(),
-                        column: span.start.col() + 1,
-                    });
+                if stack.len() + complex_key >= max {
+                    return Some(Problem::TooDeep(pos));
+                }
+                let at_key = matches!(
+                    stack.last(),
+                    Some(Open::Map {
+                        expect_key: true,
+                        ..
+                    })
+                );
+                if complex_key > 0 || at_key {
+                    complex_key += 1;
+                    continue;
+                }
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Open::Map {
+                        keys: HashMap::new(),
+                        expect_key: true,
+                    }
+                } else {
+                    Open::Seq
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if complex_key > 0 {
+                    complex_key -= 1;
+                    if complex_key == 0 {
+                        value_done(&mut stack); // the complex key is done; its value follows
+                    }
+                    continue;
+                }
+                stack.pop();
+                value_done(&mut stack);
+            }
+            Event::Scalar(value, ..) => {
+                if complex_key > 0 {
+                    continue;
+                }
+                if let Some(Open::Map {
+                    keys,
+                    expect_key: true,
+                }) = stack.last_mut()
+                {
+                    if let Some(first) = keys.get(value.as_ref()) {
+                        return Some(Problem::DuplicateKey {
+                            key: value.into_owned(),
+                            at: pos,
+                            first: *first,
+                        });
+                    }
+                    keys.insert(value.into_owned(), pos);
+                }
+                value_done(&mut stack);
+            }
+            Event::Alias(_) => {
+                if complex_key == 0 {
+                    value_done(&mut stack);
                 }
             }
-            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -252,6 +340,28 @@ mod tests {
         assert_eq!(too_deep(&block, 64).map(|p| p.line), Some(65));
         assert!(start.elapsed().as_secs() < 5);
         assert_eq!(too_deep("a: [[1]]", 64), None);
+    }
+
+    #[test]
+    fn finds_duplicate_keys_anywhere() {
+        let dup = |t: &str| match prescan(t, 64) {
+            Some(Problem::DuplicateKey { key, at, first }) => Some((key, at.line, first.line)),
+            _ => None,
+        };
+        assert_eq!(dup("a: 1\nb: 2\na: 3\n"), Some(("a".into(), 3, 1)));
+        assert_eq!(
+            dup("rows:\n  - id: x\n    refs: {b2024: t/a, b2024: t/b}\n"),
+            Some(("b2024".into(), 3, 3))
+        );
+        assert_eq!(dup("- {a: 1}\n- {a: 2}\n"), None, "same key in two maps");
+        assert_eq!(dup("a: {b: 1}\nc: {b: 2}\n"), None);
+        assert_eq!(
+            dup("a: [x, x, x]\n"),
+            None,
+            "repeated list items are not keys"
+        );
+        assert_eq!(dup("? [k]\n: 1\nb: 2\nb: 3\n"), Some(("b".into(), 4, 3)));
+        assert_eq!(dup("a: &x 1\nb: *x\nc: 2\n"), None);
     }
 
     #[test]

@@ -78,8 +78,8 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
                 row.label = wrap(&row.label, INS_OPEN, INS_CLOSE);
             }
             for col in &t.value.columns {
-                let a = old.computed.cell(&old.plan, tid, &row.id, &col.id);
-                let b = new.computed.cell(&new.plan, tid, &row.id, &col.id);
+                let a = old.computed.get(tid, &row.id, &col.id);
+                let b = new.computed.get(tid, &row.id, &col.id);
                 let existed = ot.value.rows.iter().any(|r| r.id == row.id);
                 if existed && a != b {
                     cells.insert((tid.clone(), row.id.clone(), col.id.clone()), a);

@@ -1,14 +1,14 @@
 //! Differences in the tables of amounts: columns and rows by id, every changed typed amount
 //! with the computed totals it moved, and any other total that changed.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use rust_decimal::Decimal;
 
 use super::flatten::Flat;
 use super::{Change, ChangeKind, Total};
-use crate::compute;
 use crate::content::{Column, Row, RowKind, Table};
+use crate::figures::CellRef;
 use crate::numfmt::format_amount;
 use crate::pipeline::Checked;
 
@@ -96,8 +96,8 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
                 if explained.contains(&key) {
                     continue;
                 }
-                let a = old.computed.cell(&old.plan, tid, &row.id, &col.id);
-                let b = new.computed.cell(&new.plan, tid, &row.id, &col.id);
+                let a = old.computed.get(tid, &row.id, &col.id);
+                let b = new.computed.get(tid, &row.id, &col.id);
                 let existed = ot.value.rows.iter().any(|r| r.id == row.id)
                     && ot.value.columns.iter().any(|c| c.id == col.id);
                 if a == b || !existed {
@@ -188,7 +188,7 @@ fn values_text(t: &Table, row: &Row, checked: &Checked) -> String {
         .map(|col| {
             checked
                 .computed
-                .cell(&checked.plan, &t.id, &row.id, &col.id)
+                .get(&t.id, &row.id, &col.id)
                 .map(|v| format_amount(v, col.precision))
                 .unwrap_or_else(|| "–".into())
         })
@@ -327,7 +327,8 @@ pub fn difference(a: Option<Decimal>, b: Option<Decimal>, precision: u32) -> Opt
 }
 
 /// The computed cells of the old plan that move when only this one amount changes to its new
-/// value, with their old and new values.
+/// value, with their old and new values: the cells that depend on it in the old plan's graph
+/// of figures, in document order.
 fn moved_totals(
     old: &Checked,
     new: &Checked,
@@ -336,58 +337,15 @@ fn moved_totals(
     value: Option<Decimal>,
     explained: &mut HashSet<CellId>,
 ) -> Vec<Total> {
-    let mut plan = old.plan.clone();
-    let Some(t) = plan.tables.get_mut(tid) else {
-        return Vec::new();
-    };
-    let t = &mut t.value;
-    let Some(c) = t.columns.iter().position(|c| &c.id == cid) else {
-        return Vec::new();
-    };
-    let Some(row) = t.rows.iter_mut().find(|r| &r.id == rid) else {
-        return Vec::new();
-    };
-    let ncols = t.columns.len();
-    let values = row.values.get_or_insert_with(|| vec![None; ncols]);
-    if values.len() <= c {
-        values.resize(ncols, None);
+    let before = old.computed.get(tid, rid, cid);
+    if before.unwrap_or_default() == value.unwrap_or_default() {
+        return Vec::new(); // an empty cell became 0 or back: no total moves
     }
-    values[c] = value;
-    let Ok(perturbed) = compute::compute(&plan) else {
-        return Vec::new();
-    };
-    // In document order: table (as listed), then row, then column.
-    let mut moved: BTreeSet<(usize, usize, usize, CellId)> = BTreeSet::new();
-    let order: Vec<&String> = new.plan.tables.keys().collect();
-    for (table_id, rows) in &perturbed.tables {
-        let Some(before) = old.computed.tables.get(table_id) else {
-            continue;
-        };
-        let t = &plan.tables[table_id].value;
-        for (r, cells) in rows.iter().enumerate() {
-            for (k, v) in cells.iter().enumerate() {
-                if before.get(r).and_then(|x| x.get(k)) == Some(v) {
-                    continue;
-                }
-                let key = (
-                    table_id.clone(),
-                    t.rows[r].id.clone(),
-                    t.columns[k].id.clone(),
-                );
-                if &key.0 == tid && &key.1 == rid && &key.2 == cid {
-                    continue;
-                }
-                let rank = order
-                    .iter()
-                    .position(|x| *x == table_id)
-                    .unwrap_or(usize::MAX);
-                moved.insert((rank, r, k, key));
-            }
-        }
-    }
-    moved
+    old.computed
+        .dependents(&CellRef::new(tid, rid, cid))
         .into_iter()
-        .map(|(_, _, _, key)| {
+        .map(|cell| {
+            let key = (cell.table, cell.row, cell.column);
             explained.insert(key.clone());
             total(old, new, nf, &key)
         })
@@ -396,8 +354,8 @@ fn moved_totals(
 
 fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
     let (tid, rid, cid) = key;
-    let a = old.computed.cell(&old.plan, tid, rid, cid);
-    let b = new.computed.cell(&new.plan, tid, rid, cid);
+    let a = old.computed.get(tid, rid, cid);
+    let b = new.computed.get(tid, rid, cid);
     let table = new
         .plan
         .tables

@@ -4,12 +4,12 @@
 
 use serde::Serialize;
 
-use crate::compute::Computed;
 use crate::content::{
     Appendix, Block, Goal, IcArea, Item, Matrix, OrgChart, Plan, PlanMeta, RowKind, SectionStyle,
     Status, Table, TextTable,
 };
 use crate::diff::redline::OldCells;
+use crate::figures::Figures;
 use crate::numfmt::format_amount;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN};
 
@@ -145,12 +145,12 @@ struct Place {
 
 struct Builder<'a> {
     plan: &'a Plan,
-    computed: &'a Computed,
+    computed: &'a Figures,
     old_cells: Option<&'a OldCells>,
 }
 
 /// Builds the view of the whole plan.
-pub fn build<'a>(plan: &'a Plan, computed: &'a Computed) -> DocView<'a> {
+pub fn build<'a>(plan: &'a Plan, computed: &'a Figures) -> DocView<'a> {
     build_scoped(plan, computed, None, Scope::Whole)
 }
 
@@ -176,7 +176,7 @@ pub enum Scope<'s> {
 /// values.
 pub fn build_scoped<'a>(
     plan: &'a Plan,
-    computed: &'a Computed,
+    computed: &'a Figures,
     redline: Option<Redline<'a>>,
     scope: Scope<'_>,
 ) -> DocView<'a> {
@@ -369,7 +369,9 @@ impl<'a> Builder<'a> {
 
     fn table(&self, id: &str) -> Option<TableView<'a>> {
         let t: &'a Table = &self.plan.tables.get(id)?.value;
-        let values = self.computed.tables.get(id)?;
+        if !self.computed.has_table(id) {
+            return None;
+        }
         let mut groups: Vec<(String, usize)> = Vec::new();
         if t.columns.iter().any(|c| c.group.is_some()) {
             for c in &t.columns {
@@ -383,8 +385,8 @@ impl<'a> Builder<'a> {
         let rows = t
             .rows
             .iter()
-            .zip(values)
-            .map(|(row, vals)| RowView {
+            .enumerate()
+            .map(|(r, row)| RowView {
                 id: &row.id,
                 label: &row.label,
                 kind: match row.kind {
@@ -401,9 +403,11 @@ impl<'a> Builder<'a> {
                 cells: if row.kind == RowKind::Group {
                     vec![String::new(); t.columns.len()]
                 } else {
-                    vals.iter()
-                        .zip(&t.columns)
-                        .map(|(v, c)| {
+                    t.columns
+                        .iter()
+                        .enumerate()
+                        .map(|(k, c)| {
+                            let v = self.computed.at(id, r, k);
                             let now = v.map(|v| format_amount(v, c.precision)).unwrap_or_default();
                             let key = (t.id.clone(), row.id.clone(), c.id.clone());
                             match self.old_cells.and_then(|cells| cells.get(&key)) {
