@@ -41,6 +41,9 @@ pub const MAX_COLUMNS: usize = 60;
 /// error (a plan nests sums a few levels deep; only a hostile file comes near this).
 const CHECK_BUDGET: usize = 20_000_000;
 
+const DOUBLE_HINT: &str =
+    "name each row once: a group already includes its rows, a sub-total its terms";
+
 /// The largest typed amount, in magnitude: 10^15 − 10^−10.
 pub fn max_amount() -> Decimal {
     Decimal::from(10i64.pow(MAX_INTEGER_DIGITS)) - Decimal::new(1, MAX_PRECISION)
@@ -497,6 +500,8 @@ impl Builder<'_> {
             Some(SumSpec::Of(ids)) => {
                 let mut terms = Vec::new();
                 let mut named: HashMap<&str, usize> = HashMap::new();
+                // Each row summed, and the naming that brought it in (a group's id or its own).
+                let mut via: HashMap<usize, String> = HashMap::new();
                 for (k, id) in ids.iter().enumerate() {
                     let term_path = format!("{path}.{k}");
                     if let Some(first) = named.insert(id.as_str(), k) {
@@ -511,7 +516,7 @@ impl Builder<'_> {
                         );
                         continue;
                     }
-                    match t.rows.iter().position(|x| &x.id == id) {
+                    let (members, how) = match t.rows.iter().position(|x| &x.id == id) {
                         Some(i) if i == r => {
                             self.err(
                                 &t.id,
@@ -521,11 +526,12 @@ impl Builder<'_> {
                                     t.id
                                 ),
                             );
+                            continue;
                         }
                         Some(i) if t.rows[i].kind == RowKind::Group => {
-                            terms.extend(group_members(t, i));
+                            (group_members(t, i), format!("`{id}` (group) → "))
                         }
-                        Some(i) => terms.push(i),
+                        Some(i) => (vec![i], String::new()),
                         None => {
                             let known: Vec<&str> = t.rows.iter().map(|x| x.id.as_str()).collect();
                             let close = crate::check::closest(id, &known);
@@ -538,7 +544,21 @@ impl Builder<'_> {
                                 ),
                             );
                             d.hint = close.map(|c| format!("did you mean `{c}`?"));
+                            continue;
                         }
+                    };
+                    for m in members {
+                        let this = format!("{how}`{}`", t.rows[m].id);
+                        if let Some(before) = via.get(&m) {
+                            let message = format!(
+                                "table `{}`, row `{}`: row `{}` would be counted twice, via {before} and via {this}",
+                                t.id, row.id, t.rows[m].id
+                            );
+                            self.err(&t.id, &term_path, message).hint = Some(DOUBLE_HINT.into());
+                            continue;
+                        }
+                        via.insert(m, this);
+                        terms.push(m);
                     }
                 }
                 terms
@@ -878,26 +898,30 @@ impl Builder<'_> {
             {
                 continue;
             }
-            // parent of each node reached from `start` (by its first path).
+            // Depth first, terms in the order they are named: the parent of each node reached
+            // from `start` by its first path.
             let mut parent: HashMap<usize, usize> = HashMap::new();
-            let mut stack = vec![start];
-            let mut found: Option<(usize, usize)> = None; // (node reached again, second parent)
-            'walk: while let Some(x) = stack.pop() {
-                for t in self.figures.exprs[x].terms() {
-                    if budget == 0 {
-                        break 'walk;
+            let push = |stack: &mut Vec<(usize, usize)>, x: usize, figures: &Figures| {
+                for t in figures.exprs[x].terms().iter().rev() {
+                    if let Some(m) = figures.node(t) {
+                        stack.push((m, x));
                     }
-                    budget -= 1;
-                    let Some(m) = self.figures.node(t) else {
-                        continue;
-                    };
-                    if m == start || parent.contains_key(&m) {
-                        found = Some((m, x));
-                        break 'walk;
-                    }
-                    parent.insert(m, x);
-                    stack.push(m);
                 }
+            };
+            let mut stack = Vec::new();
+            push(&mut stack, start, &self.figures);
+            let mut found: Option<(usize, usize)> = None; // (node reached again, second parent)
+            while let Some((m, from)) = stack.pop() {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                if m == start || parent.contains_key(&m) {
+                    found = Some((m, from));
+                    break;
+                }
+                parent.insert(m, from);
+                push(&mut stack, m, &self.figures);
             }
             if budget == 0 {
                 let cell = self.figures.cells[start].clone();
@@ -958,10 +982,7 @@ impl Builder<'_> {
                 name(&second)
             );
             let path = self.path_of(&cell);
-            self.err(&cell.table, &path, message).hint = Some(
-                "name each row once: a group already includes its rows, a sub-total its terms"
-                    .into(),
-            );
+            self.err(&cell.table, &path, message).hint = Some(DOUBLE_HINT.into());
         }
     }
 

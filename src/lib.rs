@@ -16,6 +16,7 @@ pub mod diff;
 pub mod documents;
 pub mod excel;
 pub mod figures;
+pub mod glyphs;
 pub mod newyear;
 pub mod numfmt;
 pub mod pipeline;

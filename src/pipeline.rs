@@ -72,6 +72,10 @@ pub fn load_checked_as(
     };
     diags.extend(crate::refs::check(&plan, computed.as_ref()));
     diags.extend(crate::charts::check(&plan, computed.as_ref()));
+    diags.extend(crate::glyphs::check(
+        &plan,
+        default_standard(&plan) != Standard::None,
+    ));
     timings.push(("compute", t.elapsed()));
     if deny_warnings {
         for d in &mut diags {

@@ -42,6 +42,27 @@ fn fonts() -> &'static (Vec<Font>, LazyHash<FontBook>) {
     })
 }
 
+/// Whether one of the embedded fonts has a glyph for `c`. Characters that are not drawn
+/// (spaces, controls, joiners, direction marks, variation selectors) need none.
+pub fn displayable(c: char) -> bool {
+    if c.is_ascii() || c.is_whitespace() || c.is_control() || invisible(c) {
+        return true;
+    }
+    fonts()
+        .0
+        .iter()
+        .any(|f| f.info().coverage.contains(c as u32))
+}
+
+/// Format characters that shape to nothing.
+fn invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
+}
+
 fn library() -> &'static LazyHash<Library> {
     static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
     LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))

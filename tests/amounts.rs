@@ -25,6 +25,12 @@ rows:
 
 /// Loads and computes a one-table plan; the table is `tables/t.yaml`.
 fn compute(table: &str) -> vplan::pipeline::Checked {
+    try_compute(&[("t", table)]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Loads and computes a plan with these tables (`tables/<name>.yaml`); the error is every
+/// diagnostic, one per line, as `line:column: message`.
+fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, String> {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path();
     std::fs::create_dir_all(content.join("chapters")).unwrap();
@@ -39,9 +45,42 @@ fn compute(table: &str) -> vplan::pipeline::Checked {
         "id: c\ntitle: C\nblocks:\n  - table: t\n",
     )
     .unwrap();
-    std::fs::write(content.join("tables/t.yaml"), table).unwrap();
-    vplan::pipeline::load_and_compute(content, &vplan::progress::Progress { quiet: true }).unwrap()
+    for (name, table) in tables {
+        std::fs::write(content.join(format!("tables/{name}.yaml")), table).unwrap();
+    }
+    vplan::pipeline::load_and_compute(content, &vplan::progress::Progress { quiet: true }).map_err(
+        |e| match e.downcast::<vplan::diag::ContentError>() {
+            Ok(vplan::diag::ContentError(diags)) => diags
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| {
+                    format!(
+                        "{}:{}:{}: {}",
+                        d.file
+                            .as_ref()
+                            .map(|f| f.file_name().unwrap().to_string_lossy().to_string())
+                            .unwrap_or_default(),
+                        d.line.unwrap_or(0),
+                        d.column.unwrap_or(0),
+                        d.message
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Err(e) => format!("{e:#}"),
+        },
+    )
 }
+
+/// The errors of a one-table plan that must not compute.
+fn refused(table: &str) -> String {
+    match try_compute(&[("t", table)]) {
+        Ok(_) => panic!("computed, but should have been refused:\n{table}"),
+        Err(e) => e,
+    }
+}
+
+const HEAD: &str = "id: t\nunit: tkr\ncolumns: [{id: a, title: A, precision: 0}, {id: b, title: B, precision: 0}]\nrows:\n";
 
 fn cell(checked: &vplan::pipeline::Checked, row: &str) -> Decimal {
     checked.computed.get("t", row, "a").unwrap()
@@ -98,5 +137,140 @@ rows:
     assert_eq!(
         cell(&checked, "resultat"),
         Decimal::from_str("334.5").unwrap()
+    );
+}
+
+#[test]
+fn a_sum_that_would_count_a_row_twice_is_refused_naming_both_paths() {
+    // A group and a row inside it.
+    let e = refused(&format!(
+        "{HEAD}  - {{id: kostnader, label: K, kind: group}}\n  - {{id: personal, label: P, values: [1, 2]}}\n  - {{id: ovrigt, label: Ö, values: [3, 4]}}\n  - {{id: s, label: S, kind: sum, sum: [kostnader, personal]}}\n"
+    ));
+    assert!(
+        e.contains("t.yaml:8:")
+            && e.contains("row `personal` would be counted twice, via `kostnader` (group) → `personal` and via `personal`"),
+        "{e}"
+    );
+    // The same row three times: an error at the second naming.
+    let e = refused(&format!(
+        "{HEAD}  - {{id: x, label: X, values: [1, 2]}}\n  - {{id: s, label: S, kind: sum, sum: [x, x, x]}}\n"
+    ));
+    assert!(
+        e.contains("`sum` names row `x` twice (items 1 and 2)"),
+        "{e}"
+    );
+    // A sub-total and one of its terms.
+    let e = refused(&format!(
+        "{HEAD}  - {{id: x, label: X, values: [1, 2]}}\n  - {{id: y, label: Y, values: [1, 2]}}\n  - {{id: sub, label: Sub, kind: sum, sum: [x, y]}}\n  - {{id: s, label: S, kind: sum, sum: [sub, y]}}\n"
+    ));
+    assert!(
+        e.contains("row `s`: row `y` would be counted twice, via `sub` → `y` and via `y`"),
+        "{e}"
+    );
+    assert!(e.starts_with("t.yaml:8:"), "at the sum: {e}");
+}
+
+#[test]
+fn two_references_to_one_cell_in_a_sum_are_double_counting() {
+    let other = "id: o\nunit: tkr\ncolumns: [{id: a, title: A, precision: 0}]\nrows:\n  - {id: x, label: X, values: [5]}\n";
+    let e = try_compute(&[
+        ("o", other),
+        (
+            "t",
+            &format!("{HEAD}  - {{id: r1, label: R1, refs: {{a: o/x}}, values: [~, 1]}}\n  - {{id: r2, label: R2, refs: {{a: o/x}}, values: [~, 1]}}\n  - {{id: s, label: S, kind: sum, sum: all}}\n"),
+        ),
+    ])
+    .map(|_| ())
+    .unwrap_err();
+    assert!(
+        e.contains(
+            "row `s`: `o/x/a` would be counted twice, via `r1` → `o/x/a` and via `r2` → `o/x/a`"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn references_are_exactly_table_row_or_table_row_column() {
+    let other = "id: o\nunit: tkr\ncolumns: [{id: a, title: A, precision: 0}]\nrows:\n  - {id: x, label: X, values: [5]}\n";
+    for (target, needle) in [
+        (
+            "o/x/a/extra",
+            "reference `o/x/a/extra` must be `table/row` or `table/row/column`",
+        ),
+        ("o", "must be `table/row` or `table/row/column`"),
+        ("o//a", "is not a cell reference"),
+        // An explicit column must exist, even in a one-column table.
+        ("o/x/b", "table `o` has no column `b`"),
+    ] {
+        let e = try_compute(&[
+            ("o", other),
+            (
+                "t",
+                &format!("{HEAD}  - {{id: r, label: R, refs: {{a: {target}}}, values: [~, 1]}}\n"),
+            ),
+        ])
+        .map(|_| ())
+        .unwrap_err();
+        assert!(e.contains(needle), "{target}: {e}");
+        assert!(e.contains("t.yaml:5:"), "{target}: {e}");
+    }
+}
+
+#[test]
+fn duplicate_ids_and_keys_are_refused() {
+    let e = refused("id: t\nunit: tkr\ncolumns: [{id: a, title: A, precision: 0}, {id: a, title: B, precision: 0}]\nrows:\n  - {id: x, label: X, values: [1, 2]}\n");
+    assert!(e.contains("duplicate column id `a`"), "{e}");
+    let e = refused(&format!(
+        "{HEAD}  - {{id: x, label: X, values: [1, 2], values: [3, 4]}}\n"
+    ));
+    assert!(
+        e.contains("t.yaml:5:") && e.contains("duplicate key `values`"),
+        "{e}"
+    );
+    let e = refused(&format!(
+        "{HEAD}  - {{id: x, label: X, values: [1, 2]}}\n  - {{id: r, label: R, values: [~, 1], refs: {{a: t/x, a: t/x}}}}\n"
+    ));
+    assert!(
+        e.contains("duplicate key `a` (first given on line 6)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn cycles_name_their_cells() {
+    let e = refused(&format!(
+        "{HEAD}  - {{id: x, label: X, refs: {{a: t/y}}, values: [~, 1]}}\n  - {{id: y, label: Y, refs: {{a: t/x}}, values: [~, 1]}}\n"
+    ));
+    assert!(
+        e.contains("cells refer to each other in a cycle: t/x/a → t/y/a → t/x/a")
+            || e.contains("cycle: t/y/a → t/x/a → t/y/a"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bounds_are_errors_at_their_line() {
+    let e = refused("id: t\nunit: tkr\ncolumns: [{id: a, title: A, precision: 4294967295}]\nrows:\n  - {id: x, label: X, values: [1]}\n");
+    assert!(
+        e.contains("t.yaml:3:")
+            && e.contains("precision 4294967295 is more than the 10 decimals a column may have"),
+        "{e}"
+    );
+    let e = refused(&format!(
+        "{HEAD}  - {{id: x, label: X, values: [1000000000000000, 1]}}\n"
+    ));
+    assert!(
+        e.contains("t.yaml:5:")
+            && e.contains("1000000000000000 is too large: an amount has at most 15 digits"),
+        "{e}"
+    );
+    // The largest amounts still sum and convert exactly.
+    let checked = compute(&format!(
+        "{HEAD}  - {{id: x, label: X, values: [999999999999999, -999999999999999]}}\n  - {{id: y, label: Y, values: [999999999999999, -999999999999999]}}\n  - {{id: s, label: S, kind: sum, sum: all}}\n"
+    ));
+    assert_eq!(
+        checked.computed.get("t", "s", "a"),
+        Some(Decimal::from_str("1999999999999998").unwrap())
     );
 }

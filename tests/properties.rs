@@ -148,7 +148,7 @@ fn generated_corpus() {
     let count: usize = std::env::var("VPLAN_CORPUS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(96);
+        .unwrap_or(240);
     let seed: u64 = std::env::var("VPLAN_CORPUS_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -446,7 +446,7 @@ mod corpus {
     }
 
     fn edit(s: &crate::common::Scratch, rng: &mut Rng) -> String {
-        match rng.below(9) {
+        match rng.below(10) {
             0 => {
                 let (from, to) = (
                     rng.pick(&["12500", "8900", "-1234.0", "3100"]),
@@ -525,6 +525,15 @@ mod corpus {
                 );
                 s.write(PLAN, text.replacen(&line, &quoted, 1));
                 format!("{key} {:?}", name.chars().take(40).collect::<String>())
+            }
+            8 => {
+                // A decided plan: PDF/A-2b + PDF/UA-1, whose rules the build enforces.
+                let text = read(s, PLAN);
+                s.write(
+                    PLAN,
+                    format!("{text}decision:\n  status: beslutad\n  beslutsdatum: 2030-12-03\n  paragraf: \"§ 12\"\n"),
+                );
+                "decided".into()
             }
             _ => {
                 // A raw edit: a character inserted, a line repeated or removed.

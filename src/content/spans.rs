@@ -172,11 +172,7 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
                 }
                 value_done(&mut stack);
             }
-            Event::Alias(_) => {
-                if complex_key == 0 {
-                    value_done(&mut stack);
-                }
-            }
+            Event::Alias(_) if complex_key == 0 => value_done(&mut stack),
             _ => {}
         }
     }
