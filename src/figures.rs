@@ -170,6 +170,8 @@ pub struct Figures {
     values: Vec<Option<Decimal>>,
     /// Number of control figures checked.
     pub controls_checked: usize,
+    /// For each node, the nodes computed directly from it (built when first asked for).
+    users: std::sync::OnceLock<HashMap<usize, Vec<usize>>>,
 }
 
 impl Figures {
@@ -221,14 +223,17 @@ impl Figures {
         let Some(start) = self.node(cell) else {
             return Vec::new();
         };
-        let mut users: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (n, e) in self.exprs.iter().enumerate() {
-            for t in e.terms() {
-                if let Some(m) = self.node(t) {
-                    users.entry(m).or_default().push(n);
+        let users = self.users.get_or_init(|| {
+            let mut users: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (n, e) in self.exprs.iter().enumerate() {
+                for t in e.terms() {
+                    if let Some(m) = self.node(t) {
+                        users.entry(m).or_default().push(n);
+                    }
                 }
             }
-        }
+            users
+        });
         let mut seen = HashSet::new();
         let mut stack = vec![start];
         while let Some(n) = stack.pop() {
@@ -322,35 +327,9 @@ impl Builder<'_> {
         let plan = self.plan;
         for (id, table) in &plan.tables {
             let t = &table.value;
-            let mut rows = HashMap::new();
-            let mut columns = HashMap::new();
-            for (r, row) in t.rows.iter().enumerate() {
-                if let Some(first) = rows.insert(row.id.clone(), r) {
-                    rows.insert(row.id.clone(), first);
-                    self.err(
-                        id,
-                        &format!("rows.{r}.id"),
-                        format!("table `{id}`: duplicate row id `{}`", row.id),
-                    )
-                    .hint = Some(format!(
-                        "row {} has the same id; every row needs its own",
-                        first + 1
-                    ));
-                }
-            }
+            let rows = self.ids(id, "row", t.rows.iter().map(|r| r.id.as_str()));
+            let columns = self.ids(id, "column", t.columns.iter().map(|c| c.id.as_str()));
             for (c, col) in t.columns.iter().enumerate() {
-                if let Some(first) = columns.insert(col.id.clone(), c) {
-                    columns.insert(col.id.clone(), first);
-                    self.err(
-                        id,
-                        &format!("columns.{c}.id"),
-                        format!("table `{id}`: duplicate column id `{}`", col.id),
-                    )
-                    .hint = Some(format!(
-                        "column {} has the same id; every column needs its own",
-                        first + 1
-                    ));
-                }
                 if col.precision > MAX_PRECISION {
                     self.err(
                         id,
@@ -410,6 +389,33 @@ impl Builder<'_> {
         let n = self.figures.cells.len();
         self.figures.exprs = vec![Expr::Empty; n];
         self.figures.values = vec![None; n];
+    }
+
+    /// Positions of a table's row or column ids; a repeated id is an error at its second place
+    /// (the first keeps the position).
+    fn ids<'i>(
+        &mut self,
+        table: &str,
+        what: &str,
+        ids: impl Iterator<Item = &'i str>,
+    ) -> HashMap<String, usize> {
+        let mut index = HashMap::new();
+        for (i, id) in ids.enumerate() {
+            if let Some(&first) = index.get(id) {
+                self.err(
+                    table,
+                    &format!("{what}s.{i}.id"),
+                    format!("table `{table}`: duplicate {what} id `{id}`"),
+                )
+                .hint = Some(format!(
+                    "{what} {} has the same id; every {what} needs its own",
+                    first + 1
+                ));
+                continue;
+            }
+            index.insert(id.to_string(), i);
+        }
+        index
     }
 
     /// The expression of every cell.
