@@ -305,10 +305,11 @@ fn read_amount(
     use calamine::Data;
     if let Some(f) = formula.map(str::trim).filter(|f| !f.is_empty()) {
         let f = if f.starts_with('=') { f.to_string() } else { format!("={f}") };
-        return Err(if matches!(cell, Data::Empty) {
-            format!("the formula `{f}` has no stored result (the program that saved the file did not calculate it); type the amount, or paste the cells as values")
-        } else {
-            format!("the formula `{f}` is not an amount: vplan reads typed amounts only, as it cannot recompute a formula nor trust the result a program stored for it; paste the cells as values")
+        return Err(match cell {
+            Data::Empty => format!("the formula `{f}` has no stored result (the program that saved the file did not calculate it); type the amount, or paste the cells as values"),
+            Data::String(s) if s.is_empty() => format!("the formula `{f}` has no stored result (the program that saved the file did not calculate it); type the amount, or paste the cells as values"),
+            Data::Error(e) => format!("the formula `{f}` gives the error {e} in the spreadsheet, not an amount"),
+            _ => format!("the formula `{f}` is not an amount: vplan reads typed amounts only, as it cannot recompute a formula nor trust the result a program stored for it; paste the cells as values"),
         });
     }
     match cell {
@@ -648,6 +649,34 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(27), "AB");
+    }
+
+    #[test]
+    fn cells_in_a1_notation() {
+        assert_eq!(a1("driftbudget", 6, 2), "driftbudget!C7");
+        assert_eq!(a1("bilaga-1-it", 0, 27), "'bilaga-1-it'!AB1");
+        assert_eq!(a1("Kim's", 1, 0), "'Kim''s'!A2");
+        assert_eq!(a1("2024", 1, 0), "'2024'!A2");
+    }
+
+    #[test]
+    fn doubles_become_the_decimals_typed_or_an_error() {
+        let ok = |f: f64, p: u32| from_double(f, p).unwrap().to_string();
+        assert_eq!(ok(1234.5, 1), "1234.5");
+        assert_eq!(ok(-0.0, 0), "0");
+        assert_eq!(ok(1e20, 0), "100000000000000000000");
+        assert_eq!(ok(0.001, 3), "0.001");
+        assert_eq!(ok(123456789012345.0, 0), "123456789012345");
+        let err = |f: f64, p: u32| from_double(f, p).unwrap_err();
+        assert!(err(5e-324, 9).contains("too small"));
+        assert!(err(1e300, 0).contains("too large"));
+        assert!(err(1e28, 1).contains("too large"));
+        assert!(err(f64::NAN, 0).contains("not an amount"));
+        assert!(err(f64::INFINITY, 0).contains("not an amount"));
+        assert!(err(0.1 + 0.2, 2).contains("17 significant digits"));
+        assert!(err(1234567890123456.0, 0).contains("16 significant digits"));
+        assert!(err(1.25, 1).contains("more than 1 decimals"));
+        assert!(err(1e-30, 2).contains("more than 2 decimals"));
     }
 
     #[test]

@@ -276,7 +276,7 @@ fn edit_xml(xlsx: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
     let mut found = false;
     for i in 0..zin.len() {
         let mut f = zin.by_index(i).unwrap();
-        let name = f.name().to_string();
+        let name = f.name().unwrap().to_string();
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes).unwrap();
         if name == part {
