@@ -118,15 +118,14 @@ fn a_skeleton_builds_and_check_lists_what_is_left() {
 /// Runs `vplan init` with a nämnd and an organisation; returns the content directory.
 fn init(dir: &std::path::Path, sub: &str, namnd: &str, organisation: &str) -> std::path::PathBuf {
     let content = dir.join(sub);
+    // `--namnd=- lista`: a value may start with `-`.
     let run = vplan(
         dir,
         &[
             "init",
             content.to_str().unwrap(),
-            "--namnd",
-            namnd,
-            "--organisation",
-            organisation,
+            &format!("--namnd={namnd}"),
+            &format!("--organisation={organisation}"),
             "--year",
             "2031",
         ],
