@@ -283,7 +283,9 @@ const DECIMAL_DIGITS: u32 = 28;
 /// A cell in A1 notation, `driftbudget!C7` (the sheet quoted when Excel would quote it:
 /// `'bilaga-1-it'!C7`); `row` and `col` count from 0.
 pub fn a1(sheet: &str, row: u32, col: u32) -> String {
-    let plain = sheet.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    let plain = sheet
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
         && !sheet.starts_with(|c: char| c.is_ascii_digit())
         && !sheet.is_empty();
     let sheet = if plain {
@@ -291,7 +293,11 @@ pub fn a1(sheet: &str, row: u32, col: u32) -> String {
     } else {
         format!("'{}'", sheet.replace('\'', "''"))
     };
-    format!("{sheet}!{}{}", column_letter(col as usize), u64::from(row) + 1)
+    format!(
+        "{sheet}!{}{}",
+        column_letter(col as usize),
+        u64::from(row) + 1
+    )
 }
 
 /// An amount for a column with `precision` decimals, from a cell (and its formula, when it
@@ -304,7 +310,11 @@ fn read_amount(
 ) -> Result<Option<Decimal>, String> {
     use calamine::Data;
     if let Some(f) = formula.map(str::trim).filter(|f| !f.is_empty()) {
-        let f = if f.starts_with('=') { f.to_string() } else { format!("={f}") };
+        let f = if f.starts_with('=') {
+            f.to_string()
+        } else {
+            format!("={f}")
+        };
         return Err(match cell {
             Data::Empty => format!("the formula `{f}` has no stored result (the program that saved the file did not calculate it); type the amount, or paste the cells as values"),
             Data::String(s) if s.is_empty() => format!("the formula `{f}` has no stored result (the program that saved the file did not calculate it); type the amount, or paste the cells as values"),
@@ -368,7 +378,13 @@ fn fits(v: Decimal, precision: u32) -> Result<Decimal, String> {
     if v.scale() > precision {
         return Err(format!("{v} has more than {precision} decimals"));
     }
-    let int_digits = v.trunc().abs().to_string().trim_start_matches('0').len().max(1) as u32;
+    let int_digits = v
+        .trunc()
+        .abs()
+        .to_string()
+        .trim_start_matches('0')
+        .len()
+        .max(1) as u32;
     if int_digits + precision > DECIMAL_DIGITS {
         return Err(format!("{v} is too large for an amount"));
     }
@@ -436,9 +452,12 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
         .worksheet_range(sheet)
         .with_context(|| format!("{} has no sheet `{sheet}`", workbook.display()))?;
     // A formula cell without a stored result reads as empty in `range`: the formulas tell.
-    let formulas = wb
-        .worksheet_formula(sheet)
-        .with_context(|| format!("cannot read the formulas of sheet `{sheet}` in {}", workbook.display()))?;
+    let formulas = wb.worksheet_formula(sheet).with_context(|| {
+        format!(
+            "cannot read the formulas of sheet `{sheet}` in {}",
+            workbook.display()
+        )
+    })?;
     // Absolute positions (a sheet's used range need not start at A1): the header is the
     // first row used, column A holds the ids.
     let (top, _) = range.start().unwrap_or((0, 0));
@@ -487,7 +506,12 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
     }
     let mut seen = std::collections::HashSet::new();
     let mut new_values: BTreeMap<usize, Vec<Option<Decimal>>> = BTreeMap::new();
-    let body = if range.is_empty() { 1..=0 } else { top + 1..=bottom };
+    let first_row = top.saturating_add(1);
+    let body = first_row..if range.is_empty() {
+        first_row
+    } else {
+        bottom.saturating_add(1)
+    };
     for xr in body {
         let (id, label) = (text(xr, 0), text(xr, 1));
         if id.trim().is_empty() && label.trim().is_empty() {

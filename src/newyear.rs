@@ -131,7 +131,13 @@ pub fn impossible_dates(text: &str) -> Vec<(usize, usize, String)> {
         let b = line.as_bytes();
         let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
         for i in 0..b.len() {
-            let shape = (0..10).all(|k| if k == 4 || k == 7 { b.get(i + k) == Some(&b'-') } else { digit(i + k) });
+            let shape = (0..10).all(|k| {
+                if k == 4 || k == 7 {
+                    b.get(i + k) == Some(&b'-')
+                } else {
+                    digit(i + k)
+                }
+            });
             if !shape || (i > 0 && digit(i - 1)) || digit(i + 10) {
                 continue;
             }
@@ -189,7 +195,9 @@ pub fn roll(
                     format!("`{date}` is not a day of the calendar: new-year would write it on"),
                 )
                 .at(line, column)
-                .with_hint("correct the date in this plan and run new-year again; nothing was written"),
+                .with_hint(
+                    "correct the date in this plan and run new-year again; nothing was written",
+                ),
             );
         }
     }
@@ -378,16 +386,35 @@ mod tests {
 
     #[test]
     fn a_leap_day_moves_to_the_28th_in_a_common_year() {
-        assert_eq!(shift_years("decision_date: 2024-02-29\n", 2024), "decision_date: 2025-02-28\n");
-        assert_eq!(shift_years("2027-02-29", 2028), "2028-02-29", "into a leap year: kept");
-        assert_eq!(shift_years("2024-02-290", 2024), "2025-02-290", "not a date");
-        assert_eq!(shift_years("den 29 februari 2024", 2024), "den 28 februari 2025");
+        assert_eq!(
+            shift_years("decision_date: 2024-02-29\n", 2024),
+            "decision_date: 2025-02-28\n"
+        );
+        assert_eq!(
+            shift_years("2027-02-29", 2028),
+            "2028-02-29",
+            "into a leap year: kept"
+        );
+        assert_eq!(
+            shift_years("2024-02-290", 2024),
+            "2025-02-290",
+            "not a date"
+        );
+        assert_eq!(
+            shift_years("den 29 februari 2024", 2024),
+            "den 28 februari 2025"
+        );
         assert_eq!(shift_years("129 februari 2024", 2024), "129 februari 2025");
         assert_eq!(shift_years("2024-02-28", 2024), "2025-02-28");
         assert!(is_leap(2024) && is_leap(2000) && !is_leap(2100) && !is_leap(2025));
         assert_eq!(
-            impossible_dates("a: 2025-02-29\n# 2025-02-30\nb: 2024-02-29 x2025-13-01 12025-01-011\n"),
-            vec![(1, 4, "2025-02-29".to_string()), (3, 16, "2025-13-01".to_string())]
+            impossible_dates(
+                "a: 2025-02-29\n# 2025-02-30\nb: 2024-02-29 x2025-13-01 12025-01-011\n"
+            ),
+            vec![
+                (1, 4, "2025-02-29".to_string()),
+                (3, 16, "2025-13-01".to_string())
+            ]
         );
     }
 

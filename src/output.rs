@@ -235,7 +235,10 @@ mod tests {
         fs::write(&a, b"x").unwrap();
         fs::set_permissions(&a, fs::Permissions::from_mode(0o640)).unwrap();
         write(&a, b"y").unwrap();
-        assert_eq!(fs::metadata(&a).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            fs::metadata(&a).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
         let b = dir.path().join("b.yaml");
         write(&b, b"y").unwrap();
         let mode = fs::metadata(&b).unwrap().permissions().mode() & 0o777;
@@ -260,13 +263,17 @@ mod tests {
     fn stale_temporary_files_are_removed_live_ones_kept() {
         let dir = tempfile::tempdir().unwrap();
         // pid 4294967295 never runs (above any pid_max).
-        let dead = dir.path().join(format!("{TMP_PREFIX}4294967295-abc{TMP_SUFFIX}"));
-        let live = dir
+        let dead = dir
             .path()
-            .join(format!("{TMP_PREFIX}{}-abc{TMP_SUFFIX}", std::process::id()));
-        let old = dir
-            .path()
-            .join(format!("{TMP_PREFIX}{}-old{TMP_SUFFIX}", std::process::id()));
+            .join(format!("{TMP_PREFIX}4294967295-abc{TMP_SUFFIX}"));
+        let live = dir.path().join(format!(
+            "{TMP_PREFIX}{}-abc{TMP_SUFFIX}",
+            std::process::id()
+        ));
+        let old = dir.path().join(format!(
+            "{TMP_PREFIX}{}-old{TMP_SUFFIX}",
+            std::process::id()
+        ));
         let other = dir.path().join(".vplan-tmp-notes.txt");
         for f in [&dead, &live, &old, &other] {
             fs::write(f, b"x").unwrap();

@@ -313,7 +313,11 @@ fn a_split_build_that_fails_late_leaves_every_earlier_pdf_untouched() {
     let before = snapshot(&out);
     assert_eq!(before.len(), 4);
     // A change that alters every document.
-    s.edit("plan.yaml", "title: Verksamhetsplan med budget 2024", "title: Verksamhetsplan och budget 2024");
+    s.edit(
+        "plan.yaml",
+        "title: Verksamhetsplan med budget 2024",
+        "title: Verksamhetsplan och budget 2024",
+    );
 
     // 1. The last document (the decision paper) fails to typeset.
     let templates = s.dir.path().join("templates");
@@ -324,22 +328,39 @@ fn a_split_build_that_fails_late_leaves_every_earlier_pdf_untouched() {
     let run = vplan(
         s.dir.path(),
         &[
-            "build", "-q", "--split", "--content", "content", "--templates", "templates",
-            "--output", "output",
+            "build",
+            "-q",
+            "--split",
+            "--content",
+            "content",
+            "--templates",
+            "templates",
+            "--output",
+            "output",
         ],
     );
     assert_ne!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(stderr(&run).contains("the paper fails"), "{}", stderr(&run));
-    assert_eq!(snapshot(&out), before, "typeset failed: no PDF was replaced");
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "typeset failed: no PDF was replaced"
+    );
 
     // 2. The last file cannot be written (a directory is in the way): the documents before
     // it are not replaced either.
     fs::remove_file(pdf(&out, PAPER)).unwrap();
     fs::create_dir(pdf(&out, PAPER)).unwrap();
-    let run = s.run("build", &["-q", "--split", "--output", out.to_str().unwrap()]);
+    let run = s.run(
+        "build",
+        &["-q", "--split", "--output", out.to_str().unwrap()],
+    );
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(2), "{err}");
-    assert!(err.contains("a directory of that name is in the way"), "{err}");
+    assert!(
+        err.contains("a directory of that name is in the way"),
+        "{err}"
+    );
     let others: Vec<_> = before
         .iter()
         .filter(|(p, _)| *p != pdf(&out, PAPER))

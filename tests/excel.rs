@@ -299,16 +299,27 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
     let dir = tempfile::tempdir().unwrap();
     let content = default_content(dir.path());
     let before = files(&content);
-    let formula = || driftbudget_sheet(|ws| ws.write_formula(1, 2, Formula::new("=1+1")).map(|_| ()));
+    let formula =
+        || driftbudget_sheet(|ws| ws.write_formula(1, 2, Formula::new("=1+1")).map(|_| ()));
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "a formula saved without a result (no <v>)",
-            edit_xml(&formula(), "xl/worksheets/sheet1.xml", "<f>1+1</f><v>0</v>", "<f>1+1</f>"),
+            edit_xml(
+                &formula(),
+                "xl/worksheets/sheet1.xml",
+                "<f>1+1</f><v>0</v>",
+                "<f>1+1</f>",
+            ),
             "the formula `=1+1` has no stored result",
         ),
         (
             "a formula saved with an empty result",
-            edit_xml(&formula(), "xl/worksheets/sheet1.xml", "<f>1+1</f><v>0</v>", "<f>1+1</f><v></v>"),
+            edit_xml(
+                &formula(),
+                "xl/worksheets/sheet1.xml",
+                "<f>1+1</f><v>0</v>",
+                "<f>1+1</f><v></v>",
+            ),
             "the formula `=1+1`",
         ),
         (
@@ -333,8 +344,13 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
             "a date",
             driftbudget_sheet(|ws| {
                 let date = ExcelDateTime::from_ymd(2024, 2, 29)?;
-                ws.write_datetime_with_format(1, 2, &date, &Format::new().set_num_format("yyyy-mm-dd"))
-                    .map(|_| ())
+                ws.write_datetime_with_format(
+                    1,
+                    2,
+                    &date,
+                    &Format::new().set_num_format("yyyy-mm-dd"),
+                )
+                .map(|_| ())
             }),
             "a date (Excel value 45351), not an amount",
         ),
@@ -360,7 +376,10 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         ),
         (
             "text too long for a Decimal",
-            driftbudget_sheet(|ws| ws.write_string(1, 2, "99999999999999999999999999999").map(|_| ())),
+            driftbudget_sheet(|ws| {
+                ws.write_string(1, 2, "99999999999999999999999999999")
+                    .map(|_| ())
+            }),
             "is too large for an amount",
         ),
     ];
@@ -370,7 +389,10 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         let run = import(dir.path(), &content, &file, "driftbudget", &[]);
         let err = stderr(&run);
         assert_eq!(run.status.code(), Some(1), "{what}: {err}");
-        assert!(err.contains("driftbudget!C2"), "{what}: the cell is named: {err}");
+        assert!(
+            err.contains("driftbudget!C2"),
+            "{what}: the cell is named: {err}"
+        );
         assert!(err.contains(message), "{what}: {err}");
         assert!(err.contains("row `fastigheter`"), "{what}: {err}");
         assert_eq!(files(&content), before, "{what}: nothing written");

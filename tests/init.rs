@@ -180,7 +180,8 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
         let paper = &checked.plan.paper.as_ref().unwrap().value;
         assert_eq!(paper.forslag_till_beslut.len(), 1, "{namnd:?}");
         assert!(
-            paper.forslag_till_beslut[0].starts_with("att fastställa verksamhetsplan med budget 2031 för "),
+            paper.forslag_till_beslut[0]
+                .starts_with("att fastställa verksamhetsplan med budget 2031 för "),
             "{:?}",
             paper.forslag_till_beslut
         );
@@ -193,7 +194,12 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
     build(&content, &out, &["--only", "tjansteskrivelse"]);
     let text = pdf_text(&pdfs_in(&out)[0]);
     assert!(text.contains("för nämnd #1,"), "{text}");
-    let content = init(dir.path(), "markup", "*Stjärn* {{ x/y/z }} _n_", "Region Exempel");
+    let content = init(
+        dir.path(),
+        "markup",
+        "*Stjärn* {{ x/y/z }} _n_",
+        "Region Exempel",
+    );
     let out = dir.path().join("out-markup");
     build(&content, &out, &["--only", "tjansteskrivelse"]);
     let text = pdf_text(&pdfs_in(&out)[0]);
@@ -205,7 +211,10 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
     let pdf = build(&content, &out, &[]);
     let name = pdf.file_name().unwrap().to_str().unwrap();
     assert!(name.len() < 120, "{name}");
-    assert!(name.starts_with("2031-namnden-for-mycket-langa-namn-"), "{name}");
+    assert!(
+        name.starts_with("2031-namnden-for-mycket-langa-namn-"),
+        "{name}"
+    );
 }
 
 #[test]
@@ -214,9 +223,22 @@ fn an_empty_name_is_refused() {
     let content = dir.path().join("c");
     let run = vplan(
         dir.path(),
-        &["init", content.to_str().unwrap(), "--namnd", " ", "--organisation", "R", "--year", "2031"],
+        &[
+            "init",
+            content.to_str().unwrap(),
+            "--namnd",
+            " ",
+            "--organisation",
+            "R",
+            "--year",
+            "2031",
+        ],
     );
     assert_eq!(run.status.code(), Some(2));
-    assert!(stderr(&run).contains("--namnd is empty"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("--namnd is empty"),
+        "{}",
+        stderr(&run)
+    );
     assert!(!content.exists());
 }

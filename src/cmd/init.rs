@@ -23,7 +23,10 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
     if !(1900..=9999).contains(&args.year) {
         anyhow::bail!("--year {}: give a year like 2031", args.year);
     }
-    for (flag, name) in [("--namnd", &args.namnd), ("--organisation", &args.organisation)] {
+    for (flag, name) in [
+        ("--namnd", &args.namnd),
+        ("--organisation", &args.organisation),
+    ] {
         if name.trim().is_empty() {
             anyhow::bail!("{flag} is empty: give the name as it is to be printed");
         }
@@ -70,9 +73,10 @@ fn q(text: &str) -> String {
 pub fn in_sentence(name: &str) -> String {
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
-            first.to_lowercase().chain(name[first.len_utf8()..].chars()).collect()
-        }
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
+            .to_lowercase()
+            .chain(name[first.len_utf8()..].chars())
+            .collect(),
         _ => name.to_string(),
     }
 }

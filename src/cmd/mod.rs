@@ -96,8 +96,7 @@ pub fn make_dir(
         .tempdir_in(parent)
         .with_context(|| format!("cannot write in {}", parent.display()))?;
     let probe = tmp.path().join("probe");
-    std::fs::create_dir(&probe)
-        .with_context(|| format!("cannot write in {}", parent.display()))?;
+    std::fs::create_dir(&probe).with_context(|| format!("cannot write in {}", parent.display()))?;
     let mode = std::fs::metadata(&probe)?.permissions();
     std::fs::remove_dir(&probe)?;
     fill(tmp.path())?;
