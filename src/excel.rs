@@ -335,7 +335,7 @@ fn read_amount(
                 .replace(',', ".");
             let digits = normal.strip_prefix(['-', '+']).unwrap_or(&normal);
             let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-            let shape = !int.is_empty()
+            let shape = !(int.is_empty() && frac.is_empty())
                 && int.bytes().all(|b| b.is_ascii_digit())
                 && frac.bytes().all(|b| b.is_ascii_digit())
                 && !(digits.contains('.') && frac.is_empty());
@@ -349,9 +349,14 @@ fn read_amount(
             if int_digits + precision > DECIMAL_DIGITS {
                 return Err(format!("`{s}` is too large for an amount"));
             }
+            let normal = if int.is_empty() {
+                normal.replacen('.', "0.", 1)
+            } else {
+                normal
+            };
             normal
                 .parse::<Decimal>()
-                .map(Some)
+                .map(|v| Some(if v.is_zero() { Decimal::ZERO } else { v }))
                 .map_err(|_| format!("`{s}` is not an amount"))
         }
         Data::Bool(b) => Err(format!(

@@ -11,8 +11,8 @@
 //!   directory in the way) leaves every earlier file as it was.
 //! - A file that is replaced keeps its permissions; a new one gets the usual `0666 & !umask`.
 //! - A temporary file left by a run that was killed is removed by the next write into the same
-//!   directory: when its process (the pid in its name) is gone, or it is older than
-//!   [`STALE_AFTER`].
+//!   directory: when its process (the pid in its name) is gone and it is older than
+//!   [`DEAD_AFTER`], or it is older than [`STALE_AFTER`].
 
 use std::collections::HashSet;
 use std::fs;
@@ -28,6 +28,10 @@ pub const TMP_PREFIX: &str = ".vplan-tmp-";
 const TMP_SUFFIX: &str = ".tmp";
 /// Age after which a temporary file is stale even when its pid is alive (pids are reused).
 pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+/// Age after which a temporary file whose pid is not running here is stale. Not at once: a
+/// folder shared with another machine or container holds files of processes this one cannot
+/// see, and a run writes its files within seconds.
+pub const DEAD_AFTER: Duration = Duration::from_secs(60);
 
 /// Writes one file safely (see the module documentation).
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -164,16 +168,18 @@ pub fn clean_stale(dir: &Path) -> usize {
         if meta.is_dir() {
             continue;
         }
-        let old = meta
+        let age = meta
             .modified()
             .ok()
             .and_then(|m| now.duration_since(m).ok())
-            .is_some_and(|age| age > STALE_AFTER);
-        let dead = rest
-            .split('-')
-            .next()
-            .and_then(|p| p.parse::<u32>().ok())
-            .is_some_and(|pid| !alive(pid));
+            .unwrap_or_default();
+        let old = age > STALE_AFTER;
+        let dead = age > DEAD_AFTER
+            && rest
+                .split('-')
+                .next()
+                .and_then(|p| p.parse::<u32>().ok())
+                .is_some_and(|pid| !alive(pid));
         if (old || dead) && fs::remove_file(entry.path()).is_ok() {
             removed += 1;
         }
@@ -266,6 +272,9 @@ mod tests {
         let dead = dir
             .path()
             .join(format!("{TMP_PREFIX}4294967295-abc{TMP_SUFFIX}"));
+        let just_dead = dir
+            .path()
+            .join(format!("{TMP_PREFIX}4294967295-new{TMP_SUFFIX}"));
         let live = dir.path().join(format!(
             "{TMP_PREFIX}{}-abc{TMP_SUFFIX}",
             std::process::id()
@@ -275,17 +284,22 @@ mod tests {
             std::process::id()
         ));
         let other = dir.path().join(".vplan-tmp-notes.txt");
-        for f in [&dead, &live, &old, &other] {
+        for f in [&dead, &just_dead, &live, &old, &other] {
             fs::write(f, b"x").unwrap();
         }
-        fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(SystemTime::now() - STALE_AFTER - Duration::from_secs(60))
-            .unwrap();
+        let age = |f: &Path, age: Duration| {
+            fs::File::options()
+                .write(true)
+                .open(f)
+                .unwrap()
+                .set_modified(SystemTime::now() - age)
+                .unwrap();
+        };
+        age(&old, STALE_AFTER + Duration::from_secs(60));
+        age(&dead, DEAD_AFTER + Duration::from_secs(60));
         let removed = clean_stale(dir.path());
         assert!(live.exists() && other.exists());
+        assert!(just_dead.exists(), "a process elsewhere may still write it");
         assert!(!old.exists());
         if Path::new("/proc/self").exists() {
             assert!(!dead.exists());

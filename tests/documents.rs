@@ -400,6 +400,12 @@ fn a_symlink_planted_in_the_output_folder_is_never_followed() {
     // A temporary file of a killed run (its pid does not exist) is cleaned up.
     let stale = out.join(".vplan-tmp-4294967295-abcdefghij.tmp");
     fs::write(&stale, "half a PDF").unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(120))
+        .unwrap();
 
     build_ok(&s, "output", &[]);
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");

@@ -121,3 +121,31 @@ fn a_leap_day_rolls_to_the_28th_and_an_impossible_date_is_refused() {
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert!(!s.dir.path().join("new2").exists());
 }
+
+#[test]
+fn new_year_into_the_content_directory_itself_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("content"), &dir.path().join("content"));
+    let before = fs::read_dir(dir.path().join("content")).unwrap().count();
+    let run = vplan(
+        dir.path(),
+        &[
+            "new-year",
+            "2025",
+            "--content",
+            "content",
+            "--to",
+            "content/2025",
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("give a directory outside the content directory"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path().join("content")).unwrap().count(),
+        before
+    );
+}

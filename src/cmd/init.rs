@@ -333,6 +333,16 @@ pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<(
         }
         Some(to) => {
             super::ensure_empty(to, "give a new or empty directory")?;
+            // A copy inside the content directory would copy itself without end.
+            let content = fs::canonicalize(&args.content)
+                .with_context(|| format!("cannot read {}", args.content.display()))?;
+            if resolved(to)?.starts_with(&content) {
+                anyhow::bail!(
+                    "--to {}: give a directory outside the content directory {}",
+                    to.display(),
+                    args.content.display()
+                );
+            }
             super::make_dir(to, |tmp| {
                 super::copy_tree(&args.content, tmp)?;
                 for (file, text) in &rolled {
@@ -352,4 +362,27 @@ pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<(
         target.display()
     ));
     Ok(())
+}
+
+/// A path with its longest existing ancestor resolved (symlinks, `..`), the rest appended.
+fn resolved(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    let path = std::path::absolute(path)?;
+    let mut rest = Vec::new();
+    let mut at = path.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(at) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return Ok(out);
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return Ok(path.clone()),
+        }
+    }
 }
