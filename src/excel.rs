@@ -343,7 +343,7 @@ fn read_amount(
                 return Err(format!("`{s}` is not an amount"));
             }
             if frac.len() > precision as usize {
-                return Err(format!("`{s}` has more than {precision} decimals"));
+                return Err(format!("`{s}` has more than {}", decimals_text(precision)));
             }
             let int_digits = int.trim_start_matches('0').len().max(1) as u32;
             if int_digits + precision > DECIMAL_DIGITS {
@@ -377,11 +377,20 @@ fn read_amount(
     }
 }
 
+/// `1 decimal`, `2 decimals`; `no decimals`.
+fn decimals_text(precision: u32) -> String {
+    match precision {
+        0 => "no decimals (the column has whole numbers)".into(),
+        1 => "1 decimal".into(),
+        n => format!("{n} decimals"),
+    }
+}
+
 /// An amount that a column with `precision` decimals holds within a `Decimal`.
 fn fits(v: Decimal, precision: u32) -> Result<Decimal, String> {
     let v = v.normalize();
     if v.scale() > precision {
-        return Err(format!("{v} has more than {precision} decimals"));
+        return Err(format!("{v} has more than {}", decimals_text(precision)));
     }
     let int_digits = v
         .trunc()
@@ -428,7 +437,10 @@ pub fn from_double(f: f64, precision: u32) -> Result<Decimal, String> {
     }
     let decimals = (digits - 1 - exp).max(0);
     if decimals > precision as i32 {
-        return Err(format!("{shown} has more than {precision} decimals"));
+        return Err(format!(
+            "{shown} has more than {}",
+            decimals_text(precision)
+        ));
     }
     let int_digits = (exp + 1).max(1);
     if int_digits + precision as i32 > DECIMAL_DIGITS as i32 {
@@ -704,7 +716,7 @@ mod tests {
         assert!(err(f64::INFINITY, 0).contains("not an amount"));
         assert!(err(0.1 + 0.2, 2).contains("17 significant digits"));
         assert!(err(1234567890123456.0, 0).contains("16 significant digits"));
-        assert!(err(1.25, 1).contains("more than 1 decimals"));
+        assert!(err(1.25, 1).contains("more than 1 decimal"));
         assert!(err(1e-30, 2).contains("more than 2 decimals"));
     }
 

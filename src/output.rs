@@ -45,7 +45,10 @@ pub fn write_all<P: AsRef<Path>, B: AsRef<[u8]>>(files: &[(P, B)]) -> Result<()>
     for (path, _) in files {
         let path = path.as_ref();
         if !seen.insert(path.to_path_buf()) {
-            anyhow::bail!("{} would be written twice in one step", path.display());
+            anyhow::bail!(
+                "two of the files to write have the same name, {}: nothing written",
+                path.display()
+            );
         }
         check_target(path)?;
         let dir = dir_of(path);
@@ -107,12 +110,7 @@ impl Staged {
         let mut tmp = builder
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        // A file that is replaced keeps its mode (never a symlink's target's: not followed).
-        if let Ok(meta) = fs::symlink_metadata(path) {
-            if meta.is_file() {
-                let _ = tmp.as_file().set_permissions(meta.permissions());
-            }
-        }
+        keep_mode(&tmp, path);
         let file = tmp.as_file_mut();
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
@@ -131,6 +129,27 @@ impl Staged {
             .with_context(|| format!("cannot write {}", path.display()))?;
         sync_dir(dir_of(&path));
         Ok(())
+    }
+}
+
+/// A file that is replaced keeps its permission bits, when it is our own file: never a
+/// symlink's target's (not followed), nor those of a file someone else planted (a
+/// world-writable one would make our file writable by them).
+fn keep_mode(tmp: &tempfile::NamedTempFile, path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let (Ok(old), Ok(new)) = (fs::symlink_metadata(path), tmp.as_file().metadata()) else {
+            return;
+        };
+        if old.is_file() && old.uid() == new.uid() {
+            let mode = fs::Permissions::from_mode(old.mode() & 0o777);
+            let _ = tmp.as_file().set_permissions(mode);
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (tmp, path);
     }
 }
 

@@ -372,7 +372,7 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         (
             "more decimals than the column has",
             driftbudget_sheet(|ws| ws.write_number(1, 2, 1135.25).map(|_| ())),
-            "1135.25 has more than 1 decimals",
+            "1135.25 has more than 1 decimal",
         ),
         (
             "text too long for a Decimal",
@@ -395,6 +395,7 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         );
         assert!(err.contains(message), "{what}: {err}");
         assert!(err.contains("row `fastigheter`"), "{what}: {err}");
+        assert!(err.contains("nothing written"), "{what}: {err}");
         assert_eq!(files(&content), before, "{what}: nothing written");
     }
 

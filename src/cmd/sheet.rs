@@ -88,7 +88,12 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     let mut problems: Vec<Diagnostic> = result
         .bad
         .iter()
-        .map(|b| Diagnostic::error(&args.file, b.clone()))
+        .map(|b| {
+            Diagnostic::error(&args.file, b.clone()).with_hint(format!(
+                "nothing written: {} is unchanged",
+                table.file.display()
+            ))
+        })
         .collect();
     if !result.unknown.is_empty() && !args.force {
         problems.push(
