@@ -521,7 +521,7 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
                 .push(format!("the sheet has no column titled `{}`", col.title));
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashMap::new();
     let mut new_values: BTreeMap<usize, Vec<Option<Decimal>>> = BTreeMap::new();
     let first_row = top.saturating_add(1);
     let body = first_row..if range.is_empty() {
@@ -547,8 +547,17 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
             result.unknown.push(if id.is_empty() { label } else { id });
             continue;
         };
-        seen.insert(r);
         let row = &t.rows[r];
+        if let Some(first) = seen.insert(r, xr) {
+            // Which of two rows is meant cannot be known: neither is taken.
+            result.bad.push(format!(
+                "{}: row `{}` is in the sheet twice (also in row {}): delete one of them",
+                a1(sheet, xr, 0),
+                row.id,
+                u64::from(first) + 1
+            ));
+            continue;
+        }
         if row.kind != RowKind::Data || row.values.is_none() {
             continue; // computed rows are formulas in the sheet
         }
@@ -580,7 +589,7 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
         new_values.insert(r, vals);
     }
     for (r, row) in t.rows.iter().enumerate() {
-        if row.kind == RowKind::Data && row.values.is_some() && !seen.contains(&r) {
+        if row.kind == RowKind::Data && row.values.is_some() && !seen.contains_key(&r) {
             result.missing.push(row.id.clone());
         }
     }

@@ -399,6 +399,26 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         assert_eq!(files(&content), before, "{what}: nothing written");
     }
 
+    // A row twice: which one is meant cannot be known.
+    let file = dir.path().join("twice.xlsx");
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| {
+            ws.write_number(1, 2, 1135.0)?;
+            ws.write_string(2, 0, "fastigheter")?;
+            ws.write_number(2, 2, 2000.0).map(|_| ())
+        }),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!A3: row `fastigheter` is in the sheet twice (also in row 2)"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+
     // The same sheet with a typed amount imports it (the cases above fail for their cell).
     let file = dir.path().join("good.xlsx");
     fs::write(
