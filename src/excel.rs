@@ -12,7 +12,10 @@
 //!
 //! Excel holds numbers as binary doubles; an amount that a double cannot hold exactly (more
 //! than 15 significant digits) is written as text, never rounded silently, and on import every
-//! number is read back through its shortest decimal representation into `Decimal`.
+//! number is read back through its shortest decimal representation into `Decimal`. Import never
+//! invents an amount: a formula, an error value, a truth value, a date, or a number a double or
+//! the column cannot hold exactly is an error naming its cell (`driftbudget!C7`), and nothing
+//! is written.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -249,30 +252,180 @@ pub struct Import {
     pub yaml: String,
 }
 
-fn read_amount(cell: &calamine::Data) -> Result<Option<Decimal>, String> {
+/// Most significant digits a spreadsheet number (a double) holds exactly.
+const DOUBLE_DIGITS: u32 = 15;
+/// Most digits a `Decimal` holds.
+const DECIMAL_DIGITS: u32 = 28;
+
+/// A cell in A1 notation, `driftbudget!C7` (the sheet quoted when Excel would quote it:
+/// `'bilaga-1-it'!C7`); `row` and `col` count from 0.
+pub fn a1(sheet: &str, row: u32, col: u32) -> String {
+    let plain = sheet
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        && !sheet.starts_with(|c: char| c.is_ascii_digit())
+        && !sheet.is_empty();
+    let sheet = if plain {
+        sheet.to_string()
+    } else {
+        format!("'{}'", sheet.replace('\'', "''"))
+    };
+    format!(
+        "{sheet}!{}{}",
+        column_letter(col as usize),
+        u64::from(row) + 1
+    )
+}
+
+/// An amount for a column with `precision` decimals, from a cell (and its formula, when it
+/// has one). Never invents: a formula, an error value, a truth value, a date, a number a
+/// double or the column cannot hold exactly is an error, not an amount or an empty cell.
+fn read_amount(
+    cell: &calamine::Data,
+    formula: Option<&str>,
+    precision: u32,
+) -> Result<Option<Decimal>, String> {
     use calamine::Data;
+    if let Some(f) = formula.map(str::trim).filter(|f| !f.is_empty()) {
+        let f = if f.starts_with('=') {
+            f.to_string()
+        } else {
+            format!("={f}")
+        };
+        return Err(match cell {
+            Data::Empty => format!("the formula `{f}` has no stored result (the program that saved the file did not calculate it); type the amount, or paste the cells as values"),
+            Data::String(s) if s.is_empty() => format!("the formula `{f}` has no stored result (the program that saved the file did not calculate it); type the amount, or paste the cells as values"),
+            Data::Error(e) => format!("the formula `{f}` gives the error {e} in the spreadsheet, not an amount"),
+            _ => format!("the formula `{f}` is not an amount: vplan reads typed amounts only, as it cannot recompute a formula nor trust the result a program stored for it; paste the cells as values"),
+        });
+    }
     match cell {
         Data::Empty => Ok(None),
-        Data::Int(i) => Ok(Some(Decimal::from(*i))),
-        // The shortest decimal text of the double, as typed into Excel.
-        Data::Float(f) => format!("{f}")
-            .parse::<Decimal>()
-            .map(Some)
-            .map_err(|_| format!("{f} is not an amount")),
+        Data::Int(i) => fits(Decimal::from(*i), precision).map(Some),
+        Data::Float(f) => from_double(*f, precision).map(Some),
         Data::String(s) if s.trim().is_empty() => Ok(None),
         Data::String(s) => {
             let normal: String = s
                 .trim()
-                .replace(['\u{a0}', '\u{202f}', ' '], "")
+                .replace(['\u{a0}', '\u{202f}', '\u{2009}', ' '], "")
                 .replace('\u{2212}', "-")
                 .replace(',', ".");
+            let digits = normal.strip_prefix(['-', '+']).unwrap_or(&normal);
+            let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+            let shape = !(int.is_empty() && frac.is_empty())
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.bytes().all(|b| b.is_ascii_digit())
+                && !(digits.contains('.') && frac.is_empty());
+            if !shape {
+                return Err(format!("`{s}` is not an amount"));
+            }
+            if frac.len() > precision as usize {
+                return Err(format!("`{s}` has more than {}", decimals_text(precision)));
+            }
+            let int_digits = int.trim_start_matches('0').len().max(1) as u32;
+            if int_digits + precision > DECIMAL_DIGITS {
+                return Err(format!("`{s}` is too large for an amount"));
+            }
+            let normal = if int.is_empty() {
+                normal.replacen('.', "0.", 1)
+            } else {
+                normal
+            };
             normal
                 .parse::<Decimal>()
-                .map(Some)
+                .map(|v| Some(if v.is_zero() { Decimal::ZERO } else { v }))
                 .map_err(|_| format!("`{s}` is not an amount"))
         }
-        other => Err(format!("`{other}` is not an amount")),
+        Data::Bool(b) => Err(format!(
+            "{} is a truth value, not an amount",
+            if *b { "TRUE" } else { "FALSE" }
+        )),
+        Data::DateTime(d) if d.is_duration() => Err(format!(
+            "a duration (Excel value {d}), not an amount: give the cell a number format"
+        )),
+        Data::DateTime(d) => Err(format!(
+            "a date (Excel value {d}), not an amount: give the cell a number format"
+        )),
+        Data::DateTimeIso(d) => Err(format!("a date ({d}), not an amount")),
+        Data::DurationIso(d) => Err(format!("a duration ({d}), not an amount")),
+        Data::Error(e) => Err(format!(
+            "the error value {e}, not an amount (a formula failed in the spreadsheet)"
+        )),
     }
+}
+
+/// `1 decimal`, `2 decimals`; `no decimals`.
+fn decimals_text(precision: u32) -> String {
+    match precision {
+        0 => "no decimals (the column has whole numbers)".into(),
+        1 => "1 decimal".into(),
+        n => format!("{n} decimals"),
+    }
+}
+
+/// An amount that a column with `precision` decimals holds within a `Decimal`.
+fn fits(v: Decimal, precision: u32) -> Result<Decimal, String> {
+    let v = v.normalize();
+    if v.scale() > precision {
+        return Err(format!("{v} has more than {}", decimals_text(precision)));
+    }
+    let int_digits = v
+        .trunc()
+        .abs()
+        .to_string()
+        .trim_start_matches('0')
+        .len()
+        .max(1) as u32;
+    if int_digits + precision > DECIMAL_DIGITS {
+        return Err(format!("{v} is too large for an amount"));
+    }
+    Ok(v)
+}
+
+/// A double as the decimal number typed into the spreadsheet: its shortest round-trip text,
+/// never an `as` conversion. A double with more than 15 significant digits is not a number
+/// anyone typed (`0.1+0.2` gives `0.30000000000000004`; Excel keeps 15 digits of a typed
+/// number) and is refused rather than rounded; so is one with more decimals than the column,
+/// one too large for a `Decimal`, a subnormal, an infinity or a NaN.
+pub fn from_double(f: f64, precision: u32) -> Result<Decimal, String> {
+    if !f.is_finite() {
+        return Err(format!("{f} is not an amount"));
+    }
+    if f == 0.0 {
+        return Ok(Decimal::ZERO);
+    }
+    if f.is_subnormal() {
+        return Err(format!("{f:e} is too small to be an amount"));
+    }
+    // Shortest round-trip digits and exponent: `1.2345e3`.
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
+    let exp: i32 = exp.parse().expect("an integer exponent");
+    let digits = mantissa.replace('.', "").len() as i32;
+    let shown = if (-7..=21).contains(&exp) {
+        format!("{f}")
+    } else {
+        format!("{f:e}")
+    };
+    if digits > DOUBLE_DIGITS as i32 {
+        return Err(format!(
+            "{shown} has {digits} significant digits, more than a spreadsheet number holds exactly ({DOUBLE_DIGITS}); write it as text to keep every digit"
+        ));
+    }
+    let decimals = (digits - 1 - exp).max(0);
+    if decimals > precision as i32 {
+        return Err(format!(
+            "{shown} has more than {}",
+            decimals_text(precision)
+        ));
+    }
+    let int_digits = (exp + 1).max(1);
+    if int_digits + precision as i32 > DECIMAL_DIGITS as i32 {
+        return Err(format!("{shown} is too large for an amount"));
+    }
+    format!("{f}")
+        .parse::<Decimal>()
+        .map_err(|_| format!("{shown} is not an amount"))
 }
 
 /// Reads the amounts of a table from a sheet and rewrites its YAML text.
@@ -292,11 +445,30 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
     let range = wb
         .worksheet_range(sheet)
         .with_context(|| format!("{} has no sheet `{sheet}`", workbook.display()))?;
-    let mut rows = range.rows();
-    let header: Vec<String> = rows
-        .next()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .unwrap_or_default();
+    // A formula cell without a stored result reads as empty in `range`: the formulas tell.
+    let formulas = wb.worksheet_formula(sheet).with_context(|| {
+        format!(
+            "cannot read the formulas of sheet `{sheet}` in {}",
+            workbook.display()
+        )
+    })?;
+    // Absolute positions (a sheet's used range need not start at A1): the header is the
+    // first row used, column A holds the ids.
+    let (top, _) = range.start().unwrap_or((0, 0));
+    let (bottom, right) = range.end().unwrap_or((0, 0));
+    let value = |r: u32, c: usize| -> calamine::Data {
+        u32::try_from(c)
+            .ok()
+            .and_then(|c| range.get_value((r, c)))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |r: u32, c: usize| value(r, c).to_string();
+    let header: Vec<String> = if range.is_empty() {
+        Vec::new()
+    } else {
+        (0..=right as usize).map(|c| text(top, c)).collect()
+    };
     // Amount columns: where `vplan export` puts them, else by title (titles may repeat under
     // different groups, so the expected place comes first).
     let first = first_amount_column(t);
@@ -326,11 +498,16 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
                 .push(format!("the sheet has no column titled `{}`", col.title));
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashMap::new();
     let mut new_values: BTreeMap<usize, Vec<Option<Decimal>>> = BTreeMap::new();
-    for cells in rows {
-        let text = |i: usize| cells.get(i).map(|c| c.to_string()).unwrap_or_default();
-        let (id, label) = (text(0), text(1));
+    let first_row = top.saturating_add(1);
+    let body = first_row..if range.is_empty() {
+        first_row
+    } else {
+        bottom.saturating_add(1)
+    };
+    for xr in body {
+        let (id, label) = (text(xr, 0), text(xr, 1));
         if id.trim().is_empty() && label.trim().is_empty() {
             continue;
         }
@@ -347,8 +524,17 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
             result.unknown.push(if id.is_empty() { label } else { id });
             continue;
         };
-        seen.insert(r);
         let row = &t.rows[r];
+        if let Some(first) = seen.insert(r, xr) {
+            // Which of two rows is meant cannot be known: neither is taken.
+            result.bad.push(format!(
+                "{}: row `{}` is in the sheet twice (also in row {}): delete one of them",
+                a1(sheet, xr, 0),
+                row.id,
+                u64::from(first) + 1
+            ));
+            continue;
+        }
         if row.kind != RowKind::Data || row.values.is_none() {
             continue; // computed rows are formulas in the sheet
         }
@@ -356,32 +542,31 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
         let typed = row.values.clone().unwrap_or_default();
         for (c, at) in columns.iter().enumerate() {
             // A cell taken from another table is a formula in the sheet, not an amount here.
-            if row.refs.contains_key(&t.columns[c].id) || at.is_none() {
+            let Some(xc) = at.filter(|_| !row.refs.contains_key(&t.columns[c].id)) else {
                 vals.push(typed.get(c).copied().flatten());
                 continue;
-            }
-            let cell = at.and_then(|i| cells.get(i)).cloned().unwrap_or_default();
-            match read_amount(&cell) {
-                Ok(Some(v)) if v.normalize().scale() > t.columns[c].precision => {
-                    result.bad.push(format!(
-                        "{} › {}: {v} has more than {} decimals",
-                        row.id, t.columns[c].title, t.columns[c].precision
-                    ));
-                    vals.push(Some(v));
-                }
+            };
+            let formula = u32::try_from(xc)
+                .ok()
+                .and_then(|xc| formulas.get_value((xr, xc)))
+                .map(String::as_str);
+            match read_amount(&value(xr, xc), formula, t.columns[c].precision) {
                 Ok(v) => vals.push(v),
                 Err(e) => {
-                    result
-                        .bad
-                        .push(format!("{} › {}: {e}", row.id, t.columns[c].title));
-                    vals.push(None);
+                    result.bad.push(format!(
+                        "{} (row `{}`, column `{}`): {e}",
+                        a1(sheet, xr, xc as u32),
+                        row.id,
+                        t.columns[c].title
+                    ));
+                    vals.push(typed.get(c).copied().flatten());
                 }
             }
         }
         new_values.insert(r, vals);
     }
     for (r, row) in t.rows.iter().enumerate() {
-        if row.kind == RowKind::Data && row.values.is_some() && !seen.contains(&r) {
+        if row.kind == RowKind::Data && row.values.is_some() && !seen.contains_key(&r) {
             result.missing.push(row.id.clone());
         }
     }
@@ -491,6 +676,34 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(27), "AB");
+    }
+
+    #[test]
+    fn cells_in_a1_notation() {
+        assert_eq!(a1("driftbudget", 6, 2), "driftbudget!C7");
+        assert_eq!(a1("bilaga-1-it", 0, 27), "'bilaga-1-it'!AB1");
+        assert_eq!(a1("Kim's", 1, 0), "'Kim''s'!A2");
+        assert_eq!(a1("2024", 1, 0), "'2024'!A2");
+    }
+
+    #[test]
+    fn doubles_become_the_decimals_typed_or_an_error() {
+        let ok = |f: f64, p: u32| from_double(f, p).unwrap().to_string();
+        assert_eq!(ok(1234.5, 1), "1234.5");
+        assert_eq!(ok(-0.0, 0), "0");
+        assert_eq!(ok(1e20, 0), "100000000000000000000");
+        assert_eq!(ok(0.001, 3), "0.001");
+        assert_eq!(ok(123456789012345.0, 0), "123456789012345");
+        let err = |f: f64, p: u32| from_double(f, p).unwrap_err();
+        assert!(err(5e-324, 9).contains("too small"));
+        assert!(err(1e300, 0).contains("too large"));
+        assert!(err(1e28, 1).contains("too large"));
+        assert!(err(f64::NAN, 0).contains("not an amount"));
+        assert!(err(f64::INFINITY, 0).contains("not an amount"));
+        assert!(err(0.1 + 0.2, 2).contains("17 significant digits"));
+        assert!(err(1234567890123456.0, 0).contains("16 significant digits"));
+        assert!(err(1.25, 1).contains("more than 1 decimal"));
+        assert!(err(1e-30, 2).contains("more than 2 decimals"));
     }
 
     #[test]

@@ -66,7 +66,30 @@ pub fn shift_years(text: &str, year: i32) -> String {
                 || after == Some(b',') && bytes.get(i + digits + 1).is_some_and(u8::is_ascii_digit);
             match word.parse::<i32>() {
                 Ok(y) if alone && !decimal && (y - year).abs() <= 10 => {
-                    out.push_str(&(y + 1).to_string())
+                    let next = y + 1;
+                    // 29 February moves to the 28th in a year that has none.
+                    let leap_day = !is_leap(next)
+                        && text[i + digits..].starts_with("-02-29")
+                        && !bytes.get(i + digits + 6).is_some_and(u8::is_ascii_digit);
+                    if !is_leap(next) {
+                        for written in ["29 februari ", "29 feb. ", "29 feb "] {
+                            let Some(at) = out.len().checked_sub(written.len()) else {
+                                continue;
+                            };
+                            if out.is_char_boundary(at)
+                                && out[at..].eq_ignore_ascii_case(written)
+                                && !out[..at].ends_with(char::is_alphanumeric)
+                            {
+                                out.replace_range(at..at + 2, "28");
+                                break;
+                            }
+                        }
+                    }
+                    out.push_str(&next.to_string());
+                    if leap_day {
+                        out.push_str("-02-28");
+                        i += 6;
+                    }
                 }
                 _ => out.push_str(word),
             }
@@ -75,6 +98,56 @@ pub fn shift_years(text: &str, year: i32) -> String {
             let ch = text[i..].chars().next().expect("in bounds");
             out.push(ch);
             i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+/// A Gregorian leap year.
+pub fn is_leap(year: i32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+/// Whether `y-m-d` is a day of the Gregorian calendar.
+pub fn is_calendar_date(y: i32, m: u32, d: u32) -> bool {
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// Every `YYYY-MM-DD` in the text (outside comment lines) that is not a day of the calendar:
+/// (line, column, the text).
+pub fn impossible_dates(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let b = line.as_bytes();
+        let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+        for i in 0..b.len() {
+            let shape = (0..10).all(|k| {
+                if k == 4 || k == 7 {
+                    b.get(i + k) == Some(&b'-')
+                } else {
+                    digit(i + k)
+                }
+            });
+            if !shape || (i > 0 && digit(i - 1)) || digit(i + 10) {
+                continue;
+            }
+            let date = &line[i..i + 10];
+            let y = date[..4].parse().unwrap_or(0);
+            let m = date[5..7].parse().unwrap_or(0);
+            let d = date[8..].parse().unwrap_or(0);
+            if !is_calendar_date(y, m, d) {
+                out.push((n + 1, line[..i].chars().count() + 1, date.to_string()));
+            }
         }
     }
     out
@@ -111,6 +184,25 @@ pub fn roll(
     for file in others {
         let text = roll_refs(read(plan, file)?, &dropped_columns, year);
         out.push((file.to_path_buf(), mark(&text, year)));
+    }
+    // Never write a date that does not exist (a 30 February typed in the old plan).
+    let mut bad = Vec::new();
+    for (file, text) in &out {
+        for (line, column, date) in impossible_dates(text) {
+            bad.push(
+                crate::diag::Diagnostic::error(
+                    file,
+                    format!("`{date}` is not a day of the calendar: new-year would write it on"),
+                )
+                .at(line, column)
+                .with_hint(
+                    "correct the date in this plan and run new-year again; nothing was written",
+                ),
+            );
+        }
+    }
+    if !bad.is_empty() {
+        return Err(crate::diag::ContentError(bad).into());
     }
     Ok(out)
 }
@@ -284,6 +376,40 @@ mod tests {
             "2380.5 12024 2024.5 1999"
         );
         assert_eq!(shift_years("2024-11-21", 2024), "2025-11-21");
+    }
+
+    #[test]
+    fn a_leap_day_moves_to_the_28th_in_a_common_year() {
+        assert_eq!(
+            shift_years("decision_date: 2024-02-29\n", 2024),
+            "decision_date: 2025-02-28\n"
+        );
+        assert_eq!(
+            shift_years("2027-02-29", 2028),
+            "2028-02-29",
+            "into a leap year: kept"
+        );
+        assert_eq!(
+            shift_years("2024-02-290", 2024),
+            "2025-02-290",
+            "not a date"
+        );
+        assert_eq!(
+            shift_years("den 29 februari 2024", 2024),
+            "den 28 februari 2025"
+        );
+        assert_eq!(shift_years("129 februari 2024", 2024), "129 februari 2025");
+        assert_eq!(shift_years("2024-02-28", 2024), "2025-02-28");
+        assert!(is_leap(2024) && is_leap(2000) && !is_leap(2100) && !is_leap(2025));
+        assert_eq!(
+            impossible_dates(
+                "a: 2025-02-29\n# 2025-02-30\nb: 2024-02-29 x2025-13-01 12025-01-011\n"
+            ),
+            vec![
+                (1, 4, "2025-02-29".to_string()),
+                (3, 16, "2025-13-01".to_string())
+            ]
+        );
     }
 
     #[test]

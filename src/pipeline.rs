@@ -293,6 +293,14 @@ pub fn slug(text: &str) -> String {
         }
         out.push(mapped);
     }
+    // File names stay far below the 255 bytes a file system allows, whatever the name: a
+    // long slug is cut at a word boundary.
+    if out.len() > SLUG_MAX {
+        out.truncate(SLUG_MAX);
+        if let Some(cut) = out.rfind('-').filter(|&i| i >= SLUG_MAX / 2) {
+            out.truncate(cut);
+        }
+    }
     while out.ends_with('-') {
         out.pop();
     }
@@ -301,6 +309,10 @@ pub fn slug(text: &str) -> String {
     }
     out
 }
+
+/// Longest slug (ASCII), so that a document's file name (year, nämnd, label, short title,
+/// `-redline.pdf`) stays below 255 bytes.
+const SLUG_MAX: usize = 60;
 
 #[cfg(test)]
 mod tests {
@@ -311,6 +323,10 @@ mod tests {
         assert_eq!(slug("Kulturnämnden"), "kulturnamnden");
         assert_eq!(slug("Nämnden för Öst & Väst"), "namnden-for-ost-vast");
         assert_eq!(slug("!!!"), "plan");
+        let long = slug(&"Nämnden för långa namn ".repeat(20));
+        assert!(long.len() <= SLUG_MAX && long.starts_with("namnden-for-langa-namn-"));
+        assert!(!long.ends_with('-'));
+        assert_eq!(slug(&"x".repeat(300)).len(), SLUG_MAX);
     }
 
     #[test]

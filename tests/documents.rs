@@ -286,3 +286,132 @@ fn a_decided_plan_lists_only_existing_appendices() {
         "{err}"
     );
 }
+
+/// Every PDF of a directory with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    pdfs_in(dir)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p.clone(), fs::read(&p).unwrap()))
+        .collect()
+}
+
+/// Every file name in a directory (hidden ones too).
+fn all_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_split_build_that_fails_late_leaves_every_earlier_pdf_untouched() {
+    let s = default_content();
+    let out = build_ok(&s, "output", &["--split"]);
+    let before = snapshot(&out);
+    assert_eq!(before.len(), 4);
+    // A change that alters every document.
+    s.edit(
+        "plan.yaml",
+        "title: Verksamhetsplan med budget 2024",
+        "title: Verksamhetsplan och budget 2024",
+    );
+
+    // 1. The last document (the decision paper) fails to typeset.
+    let templates = s.dir.path().join("templates");
+    copy_dir(&root().join("templates"), &templates);
+    let paper = templates.join("tjansteskrivelse.typ.j2");
+    let text = fs::read_to_string(&paper).unwrap();
+    fs::write(&paper, format!("{text}\n#panic(\"the paper fails\")\n")).unwrap();
+    let run = vplan(
+        s.dir.path(),
+        &[
+            "build",
+            "-q",
+            "--split",
+            "--content",
+            "content",
+            "--templates",
+            "templates",
+            "--output",
+            "output",
+        ],
+    );
+    assert_ne!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("the paper fails"), "{}", stderr(&run));
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "typeset failed: no PDF was replaced"
+    );
+
+    // 2. The last file cannot be written (a directory is in the way): the documents before
+    // it are not replaced either.
+    fs::remove_file(pdf(&out, PAPER)).unwrap();
+    fs::create_dir(pdf(&out, PAPER)).unwrap();
+    let run = s.run(
+        "build",
+        &["-q", "--split", "--output", out.to_str().unwrap()],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a directory of that name is in the way"),
+        "{err}"
+    );
+    let others: Vec<_> = before
+        .iter()
+        .filter(|(p, _)| *p != pdf(&out, PAPER))
+        .cloned()
+        .collect();
+    assert_eq!(snapshot(&out), others, "no PDF was replaced");
+    assert!(
+        !all_names(&out).iter().any(|n| n.starts_with(".vplan-tmp-")),
+        "no temporary file left: {:?}",
+        all_names(&out)
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_symlink_planted_in_the_output_folder_is_never_followed() {
+    use std::os::unix::fs::symlink;
+    let s = default_content();
+    let out = s.dir.path().join("output");
+    fs::create_dir(&out).unwrap();
+    let victim = s.dir.path().join("victim.txt");
+    fs::write(&victim, "precious").unwrap();
+    // The PDF's own name is a link to another file: the link is replaced, not written through.
+    let other = s.dir.path().join("other.txt");
+    fs::write(&other, "also precious").unwrap();
+    symlink(&other, pdf(&out, STEM)).unwrap();
+    // Links under every temporary name the next processes could pick by pid (the old
+    // `.NAME.PID.tmp` scheme).
+    let last: u32 = fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    for pid in last + 1..last + 3000 {
+        symlink(&victim, out.join(format!(".{STEM}.pdf.{pid}.tmp"))).unwrap();
+    }
+    // A temporary file of a killed run (its pid does not exist) is cleaned up.
+    let stale = out.join(".vplan-tmp-4294967295-abcdefghij.tmp");
+    fs::write(&stale, "half a PDF").unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(120))
+        .unwrap();
+
+    build_ok(&s, "output", &[]);
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(fs::read_to_string(&other).unwrap(), "also precious");
+    let meta = fs::symlink_metadata(pdf(&out, STEM)).unwrap();
+    assert!(meta.file_type().is_file(), "the PDF is a file, not a link");
+    assert!(fs::read(pdf(&out, STEM)).unwrap().starts_with(b"%PDF"));
+    assert!(!stale.exists(), "the stale temporary file is removed");
+}

@@ -237,3 +237,197 @@ fn rows_that_match_nothing_stop_the_import_unless_forced() {
     let now = fs::read_to_string(content.join("tables/bilaga-1/it.yaml")).unwrap();
     assert!(now.contains("values: [5.8]") && !now.contains("ny-rad"));
 }
+
+/// A sheet `driftbudget` laid out as `vplan export` lays it out, with one row
+/// (`fastigheter`, typed `[1135, 0, 1136.5, ~]`) whose first amount (cell C2) is written by
+/// `cell`; the other amounts are as in the content.
+fn driftbudget_sheet(
+    cell: impl FnOnce(&mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError>,
+) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("driftbudget").unwrap();
+    for (c, title) in [
+        "id",
+        "Belopp i mnkr",
+        "Omsättning",
+        "Varav budgetram",
+        "Omsättning",
+        "Varav budgetram",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    ws.write_string(1, 0, "fastigheter").unwrap();
+    ws.write_string(1, 1, "Område fastigheter").unwrap();
+    ws.write_number(1, 3, 0.0).unwrap();
+    ws.write_number(1, 4, 1136.5).unwrap();
+    cell(ws).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+/// The workbook with one part's XML edited.
+fn edit_xml(xlsx: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut found = false;
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains(from), "{part} has no {from:?}: {text}");
+            found = true;
+            bytes = text.replace(from, to).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    assert!(found, "no part {part}");
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Formula};
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let formula =
+        || driftbudget_sheet(|ws| ws.write_formula(1, 2, Formula::new("=1+1")).map(|_| ()));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "a formula saved without a result (no <v>)",
+            edit_xml(
+                &formula(),
+                "xl/worksheets/sheet1.xml",
+                "<f>1+1</f><v>0</v>",
+                "<f>1+1</f>",
+            ),
+            "the formula `=1+1` has no stored result",
+        ),
+        (
+            "a formula saved with an empty result",
+            edit_xml(
+                &formula(),
+                "xl/worksheets/sheet1.xml",
+                "<f>1+1</f><v>0</v>",
+                "<f>1+1</f><v></v>",
+            ),
+            "the formula `=1+1`",
+        ),
+        (
+            "a formula whose stored result nobody calculated",
+            formula(),
+            "the formula `=1+1` is not an amount",
+        ),
+        (
+            "an error value",
+            driftbudget_sheet(|ws| {
+                ws.write_formula(1, 2, Formula::new("=1/0").set_result("#DIV/0!"))
+                    .map(|_| ())
+            }),
+            "#DIV/0!",
+        ),
+        (
+            "a truth value",
+            driftbudget_sheet(|ws| ws.write_boolean(1, 2, true).map(|_| ())),
+            "TRUE is a truth value, not an amount",
+        ),
+        (
+            "a date",
+            driftbudget_sheet(|ws| {
+                let date = ExcelDateTime::from_ymd(2024, 2, 29)?;
+                ws.write_datetime_with_format(
+                    1,
+                    2,
+                    &date,
+                    &Format::new().set_num_format("yyyy-mm-dd"),
+                )
+                .map(|_| ())
+            }),
+            "a date (Excel value 45351), not an amount",
+        ),
+        (
+            "a subnormal double",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 5e-324).map(|_| ())),
+            "5e-324 is too small to be an amount",
+        ),
+        (
+            "a double too large for a Decimal",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 1e300).map(|_| ())),
+            "1e300 is too large for an amount",
+        ),
+        (
+            "a double nobody typed",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 0.1 + 0.2).map(|_| ())),
+            "0.30000000000000004 has 17 significant digits",
+        ),
+        (
+            "more decimals than the column has",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 1135.25).map(|_| ())),
+            "1135.25 has more than 1 decimal",
+        ),
+        (
+            "text too long for a Decimal",
+            driftbudget_sheet(|ws| {
+                ws.write_string(1, 2, "99999999999999999999999999999")
+                    .map(|_| ())
+            }),
+            "is too large for an amount",
+        ),
+    ];
+    for (what, xlsx, message) in cases {
+        let file = dir.path().join("bad.xlsx");
+        fs::write(&file, &xlsx).unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{what}: {err}");
+        assert!(
+            err.contains("driftbudget!C2"),
+            "{what}: the cell is named: {err}"
+        );
+        assert!(err.contains(message), "{what}: {err}");
+        assert!(err.contains("row `fastigheter`"), "{what}: {err}");
+        assert!(err.contains("nothing written"), "{what}: {err}");
+        assert_eq!(files(&content), before, "{what}: nothing written");
+    }
+
+    // A row twice: which one is meant cannot be known.
+    let file = dir.path().join("twice.xlsx");
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| {
+            ws.write_number(1, 2, 1135.0)?;
+            ws.write_string(2, 0, "fastigheter")?;
+            ws.write_number(2, 2, 2000.0).map(|_| ())
+        }),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!A3: row `fastigheter` is in the sheet twice (also in row 2)"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+
+    // The same sheet with a typed amount imports it (the cases above fail for their cell).
+    let file = dir.path().join("good.xlsx");
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| ws.write_number(1, 2, 1140.5).map(|_| ())),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
+    assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
+}

@@ -114,3 +114,131 @@ fn a_skeleton_builds_and_check_lists_what_is_left() {
     assert!(stderr(&run).contains("is not empty"));
     assert!(content.join("plan.yaml").is_file());
 }
+
+/// Runs `vplan init` with a nämnd and an organisation; returns the content directory.
+fn init(dir: &std::path::Path, sub: &str, namnd: &str, organisation: &str) -> std::path::PathBuf {
+    let content = dir.join(sub);
+    // `--namnd=- lista`: a value may start with `-`.
+    let run = vplan(
+        dir,
+        &[
+            "init",
+            content.to_str().unwrap(),
+            &format!("--namnd={namnd}"),
+            &format!("--organisation={organisation}"),
+            "--year",
+            "2031",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{namnd:?}: {}", stderr(&run));
+    content
+}
+
+#[test]
+fn hostile_names_are_written_as_data_and_load_back_exactly() {
+    let long = "Nämnden för ".to_string() + &"mycket långa namn ".repeat(16) + "och annat";
+    assert!(long.chars().count() >= 300);
+    let names = [
+        "Nämnd #1",
+        "Nämnd: Bygg",
+        "\"Citat\"",
+        "a\nb",
+        "- lista",
+        "*stjärna",
+        "&ankare",
+        "!tagg",
+        "%procent",
+        "@snabel",
+        "yes",
+        "~",
+        "12",
+        "{{ x/y/z }}",
+        "[Vägledning]",
+        "back\\slash 'enkel'",
+        long.as_str(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, namnd) in names.iter().enumerate() {
+        // The organisation is hostile too (another name of the list).
+        let organisation = names[(i + 1) % names.len()];
+        let content = init(dir.path(), &format!("plan-{i}"), namnd, organisation);
+        let run = vplan(
+            dir.path(),
+            &["check", "--content", content.to_str().unwrap()],
+        );
+        assert_eq!(run.status.code(), Some(0), "{namnd:?}: {}", stderr(&run));
+        let checked = vplan::pipeline::load_checked(
+            &content,
+            &vplan::progress::Progress { quiet: true },
+            false,
+        )
+        .unwrap();
+        let meta = &checked.plan.meta.value;
+        assert_eq!(meta.namnd, *namnd);
+        assert_eq!(meta.subtitle.as_deref(), Some(*namnd));
+        assert_eq!(meta.organisation, organisation);
+        let paper = &checked.plan.paper.as_ref().unwrap().value;
+        assert_eq!(paper.forslag_till_beslut.len(), 1, "{namnd:?}");
+        assert!(
+            paper.forslag_till_beslut[0]
+                .starts_with("att fastställa verksamhetsplan med budget 2031 för "),
+            "{:?}",
+            paper.forslag_till_beslut
+        );
+    }
+
+    // In the decision paper the att-sats shows the name as typed: not cut at `#`, not read
+    // as Markdown or as a figure reference.
+    let content = dir.path().join("plan-0");
+    let out = dir.path().join("out-0");
+    build(&content, &out, &["--only", "tjansteskrivelse"]);
+    let text = pdf_text(&pdfs_in(&out)[0]);
+    assert!(text.contains("för nämnd #1,"), "{text}");
+    let content = init(
+        dir.path(),
+        "markup",
+        "*Stjärn* {{ x/y/z }} _n_",
+        "Region Exempel",
+    );
+    let out = dir.path().join("out-markup");
+    build(&content, &out, &["--only", "tjansteskrivelse"]);
+    let text = pdf_text(&pdfs_in(&out)[0]);
+    assert!(text.contains("för *Stjärn* {{ x/y/z }} _n_,"), "{text}");
+
+    // A 300-character name gives a file name a file system takes.
+    let content = dir.path().join(format!("plan-{}", names.len() - 1));
+    let out = dir.path().join("out-long");
+    let pdf = build(&content, &out, &[]);
+    let name = pdf.file_name().unwrap().to_str().unwrap();
+    assert!(name.len() < 120, "{name}");
+    assert!(
+        name.starts_with("2031-namnden-for-mycket-langa-namn-"),
+        "{name}"
+    );
+}
+
+#[test]
+fn an_empty_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("c");
+    let run = vplan(
+        dir.path(),
+        &[
+            "init",
+            content.to_str().unwrap(),
+            "--namnd",
+            " ",
+            "--organisation",
+            "R",
+            "--year",
+            "2031",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("--namnd is empty"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!content.exists());
+}

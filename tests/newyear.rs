@@ -77,3 +77,75 @@ fn the_default_plan_rolled_to_2025() {
     let report = String::from_utf8_lossy(&run.stdout).replace('\u{a0}', " ");
     insta::assert_snapshot!("new_year_2025_diff", report);
 }
+
+#[test]
+fn a_leap_day_rolls_to_the_28th_and_an_impossible_date_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("content"), &dir.path().join("content"));
+    let s = Scratch { dir };
+    s.edit(
+        "plan.yaml",
+        "decision_date: 2023-11-21",
+        "decision_date: 2024-02-29",
+    );
+    let run = vplan(
+        s.dir.path(),
+        &["new-year", "2025", "--content", "content", "--to", "new"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let plan = fs::read_to_string(s.dir.path().join("new/plan.yaml")).unwrap();
+    assert!(plan.contains("decision_date: 2025-02-28\n"), "{plan}");
+    let run = vplan(s.dir.path(), &["check", "--content", "new"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+
+    // A date that does not exist is never written on: nothing is written at all.
+    s.edit(
+        "plan.yaml",
+        "decision_date: 2024-02-29",
+        "decision_date: 2024-02-30",
+    );
+    let before = fs::read(s.content().join("plan.yaml")).unwrap();
+    let run = vplan(s.dir.path(), &["new-year", "2025", "--content", "content"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("`2025-02-30` is not a day of the calendar"),
+        "{err}"
+    );
+    assert!(err.contains("plan.yaml:"), "{err}");
+    assert_eq!(fs::read(s.content().join("plan.yaml")).unwrap(), before);
+    let run = vplan(
+        s.dir.path(),
+        &["new-year", "2025", "--content", "content", "--to", "new2"],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(!s.dir.path().join("new2").exists());
+}
+
+#[test]
+fn new_year_into_the_content_directory_itself_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("content"), &dir.path().join("content"));
+    let before = fs::read_dir(dir.path().join("content")).unwrap().count();
+    let run = vplan(
+        dir.path(),
+        &[
+            "new-year",
+            "2025",
+            "--content",
+            "content",
+            "--to",
+            "content/2025",
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("give a directory outside the content directory"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path().join("content")).unwrap().count(),
+        before
+    );
+}

@@ -1,7 +1,6 @@
 //! `vplan build`: content → PDF in the output directory.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -97,6 +96,8 @@ pub fn build_dir(
     progress: &Progress,
 ) -> Result<DirBuild> {
     let start = Instant::now();
+    // Temporary files of a build that was killed are removed first.
+    crate::output::clean_stale(&args.output);
     let checked =
         pipeline::load_checked_as(content, progress, args.report.deny_warnings, args.status)?;
     let standard = args
@@ -135,16 +136,28 @@ pub fn build_dir(
     let t = Instant::now();
     fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create output directory {}", args.output.display()))?;
+    // Every document is typeset; now every file is staged, and only then are the targets
+    // replaced, so a failure anywhere leaves all earlier files as they were.
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     let mut written = Vec::new();
     for (doc, built) in &built {
         let stem = documents::file_stem(&checked.plan, doc);
         if args.emit_typst {
             let path = args.output.join(format!("{stem}{suffix}.typ"));
-            write_atomically(&path, built.typst_source.as_bytes())?;
+            files.push((path, built.typst_source.as_bytes()));
+        }
+        let path = args.output.join(format!("{stem}{suffix}.pdf"));
+        files.push((path.clone(), &built.pdf));
+        written.push(path);
+    }
+    crate::output::write_all(&files)?;
+    for (doc, built) in &built {
+        let stem = documents::file_stem(&checked.plan, doc);
+        if args.emit_typst {
+            let path = args.output.join(format!("{stem}{suffix}.typ"));
             progress.say(format_args!("wrote {}", path.display()));
         }
         let path = args.output.join(format!("{stem}{suffix}.pdf"));
-        write_atomically(&path, &built.pdf)?;
         let compile = built
             .timings
             .iter()
@@ -159,7 +172,6 @@ pub fn build_dir(
             built.pdf.len() / 1024,
             compile.as_secs_f64() * 1000.0,
         ));
-        written.push(path);
     }
     let write = t.elapsed();
     let mut phases: Vec<(&'static str, Duration)> = checked.timings.clone();
@@ -216,29 +228,4 @@ pub fn timings_line(content: &Path, phases: &[(&str, Duration)], total: Duration
         .collect();
     parts.push(format!("total {}", ms(total)));
     format!("timings {}: {}", content.display(), parts.join(" · "))
-}
-
-/// Writes to a temporary file in the same directory and renames it over the target, so a
-/// failed or interrupted build never leaves a half-written file behind.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> Result<()> {
-        let mut f =
-            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        f.write_all(bytes)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.sync_all()
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        fs::rename(&tmp, path)
-            .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }

@@ -27,7 +27,7 @@ pub fn run(args: &DiffArgs, progress: &Progress) -> Result<bool> {
                 bail!("--format pdf needs -o FILE");
             };
             let pdf = diff::pdf::render(&report, &new.checked, &args.project.templates)?;
-            crate::cmd::build::write_atomically(path, &pdf)
+            crate::output::write(path, &pdf)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
                 "wrote {} ({} changes)",
@@ -53,7 +53,7 @@ pub fn run(args: &DiffArgs, progress: &Progress) -> Result<bool> {
         (DiffFormat::Json, false) => output::json(&report),
     };
     match &args.output {
-        Some(path) => crate::cmd::build::write_atomically(path, text.as_bytes())
+        Some(path) => crate::output::write(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => print!("{text}"),
     }

@@ -6,7 +6,6 @@
 //! amounts until they are replaced, so nobody publishes a skeleton by mistake.
 
 use std::fs;
-use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -24,36 +23,34 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
     if !(1900..=9999).contains(&args.year) {
         anyhow::bail!("--year {}: give a year like 2031", args.year);
     }
+    for (flag, name) in [
+        ("--namnd", &args.namnd),
+        ("--organisation", &args.organisation),
+    ] {
+        if name.trim().is_empty() {
+            anyhow::bail!("{flag} is empty: give the name as it is to be printed");
+        }
+    }
     let files = skeleton(&args.namnd, &args.organisation, args.year);
-    // Written into a temporary sibling first and renamed, so a failure leaves nothing half made.
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = tempfile::tempdir_in(parent)
-        .with_context(|| format!("cannot write in {}", parent.display()))?;
-    for (rel, text) in &files {
-        let path = tmp.path().join(rel);
-        fs::create_dir_all(path.parent().expect("a file has a parent"))?;
-        let text = match schema::modeline(rel) {
-            Some(line) => format!("{line}\n{text}"),
-            None => text.clone(),
-        };
-        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    let schemas = tmp.path().join("schemas");
-    fs::create_dir_all(&schemas)?;
-    for (kind, s) in schema::all() {
-        let mut text = serde_json::to_string_pretty(&s)?;
-        text.push('\n');
-        fs::write(schemas.join(format!("{kind}.schema.json")), text)?;
-    }
-    if dir.exists() {
-        fs::remove_dir(dir).with_context(|| format!("cannot replace {}", dir.display()))?;
-    }
-    let made = tmp.keep();
-    fs::rename(&made, dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    super::make_dir(dir, |tmp| {
+        for (rel, text) in &files {
+            let path = tmp.join(rel);
+            fs::create_dir_all(path.parent().expect("a file has a parent"))?;
+            let text = match schema::modeline(rel) {
+                Some(line) => format!("{line}\n{text}"),
+                None => text.clone(),
+            };
+            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        let schemas = tmp.join("schemas");
+        fs::create_dir_all(&schemas)?;
+        for (kind, s) in schema::all() {
+            let mut text = serde_json::to_string_pretty(&s)?;
+            text.push('\n');
+            fs::write(schemas.join(format!("{kind}.schema.json")), text)?;
+        }
+        Ok(())
+    })?;
     progress.say(format_args!(
         "wrote a skeleton plan for {} {} into {} ({} files); `vplan check --content {}` lists what is left to fill in",
         args.namnd,
@@ -65,8 +62,23 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
     Ok(())
 }
 
+/// A value as a YAML scalar that loads back as exactly `text`.
 fn q(text: &str) -> String {
-    serde_json::to_string(text).expect("a string serializes")
+    crate::yaml_text::quote(text)
+}
+
+/// A name inside a sentence: `Kulturnämnden` → `kulturnämnden` (Swedish writes a nämnd's name
+/// in lower case mid-sentence); a name that starts with an abbreviation (`IT-nämnden`,
+/// `KS`) or with no letter is kept as it is.
+pub fn in_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
+            .to_lowercase()
+            .chain(name[first.len_utf8()..].chars())
+            .collect(),
+        _ => name.to_string(),
+    }
 }
 
 fn guidance(text: &str) -> String {
@@ -111,7 +123,7 @@ pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, Stri
             author = q(&format!("{namnd}, {organisation}")),
             arende = q(&format!(
                 "Verksamhetsplan med budget {year} för {}",
-                namnd.to_lowercase()
+                in_sentence(namnd)
             )),
         ),
     );
@@ -292,9 +304,13 @@ pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, Stri
     add(
         "tjansteskrivelse.yaml",
         format!(
-            "sammanfattning: |\n  {}\nforslag_till_beslut:\n  - att fastställa verksamhetsplan med budget {year} för {},\nunderskrifter:\n  - titel: Förvaltningschef\n",
+            "sammanfattning: |\n  {}\nforslag_till_beslut:\n  - {}\nunderskrifter:\n  - titel: Förvaltningschef\n",
             guidance(&format!("Sammanfatta planen för {year}–{next}. Belopp skrivs som referenser, till exempel \\{{{{ investeringsbudget/summa/b{year} }}}} miljoner kronor.")),
-            namnd.to_lowercase(),
+            // Markdown prose: the name is shown as typed, never read as markup.
+            q(&format!(
+                "att fastställa verksamhetsplan med budget {year} för {},",
+                crate::yaml_text::markdown_literal(&in_sentence(namnd))
+            )),
         ),
     );
     files
@@ -304,18 +320,40 @@ pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, Stri
 pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<()> {
     let checked = crate::pipeline::load_checked(&args.content, &Progress { quiet: true }, false)?;
     let rolled = crate::newyear::roll(&checked.plan, &checked.computed, args.year)?;
+    // Every file is staged before any is replaced (in place), or the new directory is made
+    // whole before it appears (`--to`).
     let target = match &args.to {
-        None => args.content.clone(),
+        None => {
+            let files: Vec<(std::path::PathBuf, &[u8])> = rolled
+                .iter()
+                .map(|(file, text)| (file.clone(), text.as_bytes()))
+                .collect();
+            crate::output::write_all(&files)?;
+            args.content.clone()
+        }
         Some(to) => {
             super::ensure_empty(to, "give a new or empty directory")?;
-            super::copy_tree(&args.content, to)?;
+            // A copy inside the content directory would copy itself without end.
+            let content = fs::canonicalize(&args.content)
+                .with_context(|| format!("cannot read {}", args.content.display()))?;
+            if resolved(to)?.starts_with(&content) {
+                anyhow::bail!(
+                    "--to {}: give a directory outside the content directory {}",
+                    to.display(),
+                    args.content.display()
+                );
+            }
+            super::make_dir(to, |tmp| {
+                super::copy_tree(&args.content, tmp)?;
+                for (file, text) in &rolled {
+                    let rel = file.strip_prefix(&args.content).unwrap_or(file);
+                    crate::output::write(&tmp.join(rel), text.as_bytes())?;
+                }
+                Ok(())
+            })?;
             to.clone()
         }
     };
-    for (file, text) in &rolled {
-        let rel = file.strip_prefix(&args.content).unwrap_or(file);
-        super::build::write_atomically(&target.join(rel), text.as_bytes())?;
-    }
     progress.say(format_args!(
         "rolled the plan forward to {} in {} ({} files); `vplan check --content {}` lists what to confirm",
         args.year,
@@ -324,4 +362,27 @@ pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<(
         target.display()
     ));
     Ok(())
+}
+
+/// A path with its longest existing ancestor resolved (symlinks, `..`), the rest appended.
+fn resolved(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    let path = std::path::absolute(path)?;
+    let mut rest = Vec::new();
+    let mut at = path.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(at) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return Ok(out);
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return Ok(path.clone()),
+        }
+    }
 }

@@ -74,3 +74,41 @@ pub fn ensure_empty(dir: &std::path::Path, what: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Makes a new directory `dir` (missing or empty) with the files `fill` writes into it: they
+/// are written into a private temporary sibling that is renamed to `dir` when complete, so a
+/// failure leaves nothing half made and nothing can be planted in it while it is written.
+pub fn make_dir(
+    dir: &std::path::Path,
+    fill: impl FnOnce(&std::path::Path) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    // Private (0700) while it is filled; at the end it gets the mode a new directory gets
+    // (0777 & !umask), read from a directory made inside it.
+    let tmp = tempfile::Builder::new()
+        .prefix(crate::output::TMP_PREFIX)
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot write in {}", parent.display()))?;
+    let probe = tmp.path().join("probe");
+    std::fs::create_dir(&probe).with_context(|| format!("cannot write in {}", parent.display()))?;
+    let mode = std::fs::metadata(&probe)?.permissions();
+    std::fs::remove_dir(&probe)?;
+    fill(tmp.path())?;
+    std::fs::set_permissions(tmp.path(), mode)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    if dir.exists() {
+        std::fs::remove_dir(dir).with_context(|| format!("cannot replace {}", dir.display()))?;
+    }
+    let made = tmp.keep();
+    if let Err(e) = std::fs::rename(&made, dir) {
+        let _ = std::fs::remove_dir_all(&made);
+        return Err(e).with_context(|| format!("cannot create {}", dir.display()));
+    }
+    Ok(())
+}

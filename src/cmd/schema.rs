@@ -9,11 +9,15 @@ use crate::progress::Progress;
 pub fn run(args: &SchemaArgs, progress: &Progress) -> Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut files = Vec::new();
     for (kind, schema) in schema::all() {
         let path = args.out.join(format!("{kind}.schema.json"));
         let mut text = serde_json::to_string_pretty(&schema)?;
         text.push('\n');
-        super::build::write_atomically(&path, text.as_bytes())?;
+        files.push((path, text));
+    }
+    crate::output::write_all(&files)?;
+    for (path, _) in &files {
         progress.say(format_args!("wrote {}", path.display()));
     }
     Ok(())

@@ -32,7 +32,7 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
                     "warning: written as text (more digits than Excel holds exactly): {cell}"
                 );
             }
-            super::build::write_atomically(&out, &bytes)?;
+            crate::output::write(&out, &bytes)?;
             let sheets = excel::sheet_names(plan);
             progress.say(format_args!(
                 "wrote {} ({} sheets: {})",
@@ -42,7 +42,7 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
             ));
         }
         SheetFormat::Csv => {
-            super::build::write_atomically(&out, excel::csv(plan, &checked.computed).as_bytes())?;
+            crate::output::write(&out, excel::csv(plan, &checked.computed).as_bytes())?;
             progress.say(format_args!("wrote {}", out.display()));
         }
     }
@@ -88,7 +88,12 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     let mut problems: Vec<Diagnostic> = result
         .bad
         .iter()
-        .map(|b| Diagnostic::error(&args.file, b.clone()))
+        .map(|b| {
+            Diagnostic::error(&args.file, b.clone()).with_hint(format!(
+                "nothing written: {} is unchanged",
+                table.file.display()
+            ))
+        })
         .collect();
     if !result.unknown.is_empty() && !args.force {
         problems.push(
@@ -123,7 +128,7 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     std::fs::write(copy.join(rel), &result.yaml)?;
     pipeline::load_checked(&copy, &Progress { quiet: true }, false)
         .context("the imported amounts give a plan with errors; nothing written")?;
-    super::build::write_atomically(&file, result.yaml.as_bytes())?;
+    crate::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} amount{} changed)",
         file.display(),

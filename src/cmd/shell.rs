@@ -25,13 +25,16 @@ pub fn man(args: &ManArgs, progress: &Progress) -> Result<()> {
         let name = format!("vplan-{}", sub.get_name());
         pages.push((name.clone(), sub.clone().name(name)));
     }
+    let mut files = Vec::new();
     for (name, page) in pages {
         let mut out = Vec::new();
         clap_mangen::Man::new(page)
             .render(&mut out)
             .with_context(|| format!("cannot render the man page {name}"))?;
-        let path = args.out.join(format!("{name}.1"));
-        super::build::write_atomically(&path, &out)?;
+        files.push((args.out.join(format!("{name}.1")), out));
+    }
+    crate::output::write_all(&files)?;
+    for (path, _) in &files {
         progress.say(format_args!("wrote {}", path.display()));
     }
     Ok(())

@@ -1,0 +1,151 @@
+//! Text that vplan writes into YAML files (`vplan init`, `vplan new-year`): every value that
+//! comes from a user is written as a double-quoted YAML scalar by [`quote`], never pasted, so
+//! any name (a `#`, a colon, quotes, a leading `-` or `*`, `yes`, `~`, `12`, a newline, …)
+//! loads back as exactly the same string. Text that lands in Markdown prose goes through
+//! [`markdown_literal`] first, so it is shown as typed and never read as markup or as a figure
+//! reference.
+
+/// A double-quoted YAML scalar holding `text` exactly (YAML 1.1 and 1.2 escapes only, so
+/// both `serde_yaml` and `saphyr` read it back).
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if printable(c) => out.push(c),
+            c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02X}", c as u32)),
+            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML's printable characters, less the byte-order mark (which a parser may drop).
+fn printable(c: char) -> bool {
+    matches!(c as u32,
+        0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfefe | 0xff00..=0xfffd | 0x1_0000..=0x10_ffff)
+}
+
+/// `text` as Markdown that shows it literally on one line: every ASCII punctuation character
+/// is escaped with a backslash (CommonMark), which also keeps `{{` from being read as a figure
+/// reference; line breaks and tabs become spaces.
+pub fn markdown_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '\n' | '\r' | '\t' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &[&str] = &[
+        "Nämnd #1",
+        "Nämnd: Bygg",
+        "\"Citat\"",
+        "a\nb",
+        "- lista",
+        "*stjärna",
+        "&ankare",
+        "!tagg",
+        "%direktiv",
+        "@snabel",
+        "`bakfnutt`",
+        "yes",
+        "no",
+        "~",
+        "null",
+        "12",
+        "0x1F",
+        "1e3",
+        ".inf",
+        "{{ x/y/z }}",
+        "[Vägledning]",
+        "{a: b}",
+        "back\\slash",
+        " lead and trail ",
+        "tab\there",
+        "cr\r\nlf",
+        "nel\u{85}ls\u{2028}ps\u{2029}",
+        "nbsp\u{a0}x",
+        "bom\u{feff}x",
+        "bell\u{7}del\u{7f}c1\u{9b}",
+        "nul\0x",
+        "\u{fffe}\u{ffff}",
+        "emoji 👩‍👩‍👧 ℵ",
+        "",
+        "'",
+        "---",
+        "...",
+        "? q",
+        "| block",
+        "> fold",
+    ];
+
+    fn back_serde(scalar: &str) -> String {
+        let doc = format!("k: {scalar}\n");
+        let map: std::collections::BTreeMap<String, String> =
+            serde_yaml::from_str(&doc).unwrap_or_else(|e| panic!("{doc:?}: {e}"));
+        map["k"].clone()
+    }
+
+    fn back_saphyr(scalar: &str) -> String {
+        use saphyr_parser::{Event, Parser};
+        let doc = format!("k: {scalar}\n");
+        let mut scalars = Vec::new();
+        for event in Parser::new_from_str(&doc) {
+            let (event, _) = event.unwrap_or_else(|e| panic!("{doc:?}: {e}"));
+            if let Event::Scalar(value, ..) = event {
+                scalars.push(value.to_string());
+            }
+        }
+        scalars.pop().unwrap()
+    }
+
+    #[test]
+    fn hostile_names_round_trip() {
+        for name in HOSTILE {
+            let q = quote(name);
+            assert!(!q.contains('\n'), "one line: {q:?}");
+            assert_eq!(back_serde(&q), *name, "serde_yaml, {q}");
+            assert_eq!(back_saphyr(&q), *name, "saphyr, {q}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_round_trips(name in "\\PC*|[\\x00-\\x{ff}\\u{2028}\\u{feff}\\u{fffe}]*") {
+            let q = quote(&name);
+            proptest::prop_assert_eq!(back_serde(&q), name.clone());
+            proptest::prop_assert_eq!(back_saphyr(&q), name);
+        }
+    }
+
+    #[test]
+    fn markdown_literal_escapes_markup_and_references() {
+        assert_eq!(markdown_literal("*a* {{ x }}"), "\\*a\\* \\{\\{ x \\}\\}");
+        assert_eq!(markdown_literal("a\nb"), "a b");
+        assert!(crate::refs::find(&markdown_literal("{{ t/r/c }}")).is_empty());
+    }
+}
