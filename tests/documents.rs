@@ -286,3 +286,286 @@ fn a_decided_plan_lists_only_existing_appendices() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Layout: nothing runs off the page.
+
+use typst::layout::{Frame, FrameItem, Point, Transform};
+
+/// A 65-letter Swedish compound: longer than any column, caption or heading line is wide.
+const LONG: &str = "Verksamhetsplaneringsuppföljningsdokumentationsansvarsområdeschef";
+
+/// Page geometry as `templates/vplan.typ` sets it (A4; margins top 2.5 cm, bottom 2.6 cm,
+/// left 2.5 cm, right 2.3 cm), in points.
+const PAGE_W: f64 = 595.2756;
+const PAGE_H: f64 = 841.8898;
+const CM: f64 = 72.0 / 2.54;
+const LEFT: f64 = 2.5 * CM;
+const RIGHT: f64 = PAGE_W - 2.3 * CM;
+const TOP: f64 = 2.5 * CM;
+const BOTTOM: f64 = PAGE_H - 2.6 * CM;
+/// Rounding and glyph side bearings: overlaps and overflows below this are not counted.
+const SLACK: f64 = 0.5;
+
+/// One run of text on a page: its text, whether it is in the page body (else in the header
+/// or footer band), and its box: advance width by the line's cap height above the baseline.
+#[derive(Debug)]
+struct Run {
+    text: String,
+    body: bool,
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+}
+
+fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
+    for (pos, item) in frame.items() {
+        let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            FrameItem::Group(group) => runs_of(&group.frame, here.pre_concat(group.transform), body, out),
+            FrameItem::Text(text) => {
+                if text.text.trim().is_empty() {
+                    continue;
+                }
+                let size = text.size.to_pt();
+                let width = typst::layout::Abs::pt(text.width().to_pt());
+                let corners = [
+                    Point::zero(),
+                    Point::new(width, typst::layout::Abs::zero()),
+                    Point::new(typst::layout::Abs::zero(), typst::layout::Abs::pt(-0.7 * size)),
+                    Point::new(width, typst::layout::Abs::pt(-0.7 * size)),
+                ]
+                .map(|p| p.transform(here));
+                let xs = corners.map(|p| p.x.to_pt());
+                let ys = corners.map(|p| p.y.to_pt());
+                out.push(Run {
+                    text: text.text.to_string(),
+                    body,
+                    x0: xs.iter().copied().fold(f64::INFINITY, f64::min),
+                    x1: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    y0: ys.iter().copied().fold(f64::INFINITY, f64::min),
+                    y1: ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every run of text of every page: the page body is the one group Typst places at the top
+/// left margin; everything else on the page is a marginal (the footer).
+fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
+    doc.pages()
+        .iter()
+        .enumerate()
+        .map(|(n, page)| {
+            let size = page.frame.size();
+            assert!(
+                (size.x.to_pt() - PAGE_W).abs() < 0.1 && (size.y.to_pt() - PAGE_H).abs() < 0.1,
+                "page {} is not A4: {size:?}",
+                n + 1
+            );
+            let mut runs = Vec::new();
+            let mut bodies = 0;
+            for (pos, item) in page.frame.items() {
+                let here = Transform::translate(pos.x, pos.y);
+                match item {
+                    FrameItem::Group(group)
+                        if (pos.x.to_pt() - LEFT).abs() < 0.01
+                            && (pos.y.to_pt() - TOP).abs() < 0.01 =>
+                    {
+                        bodies += 1;
+                        let w = group.frame.width().to_pt();
+                        let h = group.frame.height().to_pt();
+                        assert!(
+                            (w - (RIGHT - LEFT)).abs() < 0.1 && (h - (BOTTOM - TOP)).abs() < 0.1,
+                            "page {}: the text area is {w}×{h} pt, not the margins of vplan.typ",
+                            n + 1
+                        );
+                        runs_of(&group.frame, here.pre_concat(group.transform), true, &mut runs);
+                    }
+                    FrameItem::Group(group) => {
+                        runs_of(&group.frame, here.pre_concat(group.transform), false, &mut runs)
+                    }
+                    FrameItem::Text(_) => {
+                        let mut f = Frame::soft(size);
+                        f.push(*pos, item.clone());
+                        runs_of(&f, Transform::identity(), false, &mut runs);
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(bodies, 1, "page {}: one body at the margins", n + 1);
+            runs
+        })
+        .collect()
+}
+
+/// Where text leaves its area or covers other text, one line per fault.
+fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> {
+    let mut faults = Vec::new();
+    for (n, runs) in page_runs(doc).iter().enumerate() {
+        let page = n + 1;
+        for r in runs {
+            let (top, bottom) = if r.body { (TOP, BOTTOM) } else { (BOTTOM, PAGE_H) };
+            if r.x0 < LEFT - SLACK || r.x1 > RIGHT + SLACK || r.y0 < top - SLACK || r.y1 > bottom + SLACK {
+                faults.push(format!(
+                    "{ident} p. {page}: {:?} at x {:.1}–{:.1}, y {:.1}–{:.1} leaves the {} \
+                     (x {LEFT:.1}–{RIGHT:.1}, y {top:.1}–{bottom:.1})",
+                    r.text,
+                    r.x0,
+                    r.x1,
+                    r.y0,
+                    r.y1,
+                    if r.body { "text area" } else { "footer band" },
+                ));
+            }
+        }
+        for (i, a) in runs.iter().enumerate() {
+            for b in &runs[i + 1..] {
+                let dx = a.x1.min(b.x1) - a.x0.max(b.x0);
+                let dy = a.y1.min(b.y1) - a.y0.max(b.y0);
+                if dx > SLACK && dy > SLACK {
+                    faults.push(format!(
+                        "{ident} p. {page}: {:?} (x {:.1}–{:.1}) and {:?} (x {:.1}–{:.1}) overlap \
+                         at y {:.1}",
+                        a.text,
+                        a.x0,
+                        a.x1,
+                        b.text,
+                        b.x0,
+                        b.x1,
+                        a.y1.min(b.y1),
+                    ));
+                }
+            }
+        }
+    }
+    faults
+}
+
+/// Typesets every document of a content directory (`--split`: plan, appendices, decision
+/// paper) and returns the faults of their layouts.
+fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
+    let quiet = vplan::progress::Progress { quiet: true };
+    let checked = match vplan::pipeline::load_checked(content, &quiet, false) {
+        Ok(checked) => checked,
+        Err(e) => panic!("the plan does not check: {e:?}"),
+    };
+    let mut ts = vplan::pipeline::Typesetter::new(&root().join("templates")).unwrap();
+    ts.keep_layouts();
+    let docs = vplan::documents::select(&checked.plan, true, &[]).unwrap();
+    vplan::documents::typeset_all(
+        &checked,
+        &mut ts,
+        &docs,
+        None,
+        vplan::typeset::Standard::None,
+    )
+    .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
+    let layouts = ts.take_layouts();
+    let pages = layouts.iter().map(|(_, d)| d.pages().len()).sum();
+    let faults = layouts.iter().flat_map(|(id, d)| layout_faults(id, d)).collect();
+    (faults, pages)
+}
+
+fn assert_no_faults(faults: &[String]) {
+    assert!(
+        faults.is_empty(),
+        "{} layout faults, the first:\n{}",
+        faults.len(),
+        faults.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn the_default_documents_stay_inside_their_pages() {
+    let s = default_content();
+    let (faults, pages) = faults_of_all_documents(&s.content());
+    assert!(pages > 24, "the plan, its appendices and the paper: {pages} pages");
+    assert_no_faults(&faults);
+}
+
+/// Hostile but plausible text in every place user text lands: a 65-letter compound in a chapter
+/// heading, a goal, a row label, a column title, a caption, a chart, the org chart, the
+/// internal-control plan, an appendix title and the decision paper; a 200-character title in
+/// the footer; 28-digit amounts in a five-column table. Every word stays in the text area (or
+/// the footer band), and no two runs of text cover each other.
+#[test]
+fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
+    let s = default_content();
+    let title = format!(
+        "Verksamhetsplan med budget 2024 för {LONG} och {LONG}sstaben inom \
+         servicenämndens ansvarsområden, med uppföljning"
+    );
+    assert!(title.chars().count() >= 200, "{}", title.chars().count());
+    s.edit("plan.yaml", "title: Verksamhetsplan med budget 2024\n", &format!("title: {title}\n"));
+    s.edit(
+        "plan.yaml",
+        "arende: Verksamhetsplan med budget 2024 för servicenämnden",
+        &format!("arende: {title}"),
+    );
+    s.edit("chapters/01-inledning.yaml", "title: Inledning", &format!("title: Inledning om {LONG}"));
+    s.edit(
+        "goals.yaml",
+        "text: Regionservice är en möjliggörande och värdeskapande partner.",
+        &format!("text: Regionservice är en {LONG}partner."),
+    );
+    s.edit(
+        "goals.yaml",
+        "columns: [Övergripande mål, Inriktningsmål]",
+        &format!("columns: [{LONG}, Inriktningsmål]"),
+    );
+    s.edit("goals.yaml", "label: Kunskapslyft och utbildning", &format!("label: {LONG}"));
+    s.edit("goals.yaml", "heading: PRIORITERADE OMRÅDEN", &format!("heading: {}", LONG.to_uppercase()));
+    s.edit("tables/6-4-driftbudget.yaml", "label: Område IT,", &format!("label: {LONG},"));
+    s.edit(
+        "tables/6-4-driftbudget.yaml",
+        "title: Varav budgetram, group: Budget 2024",
+        &format!("title: {LONG}, group: Budget 2024"),
+    );
+    s.edit(
+        "tables/6-4-driftbudget.yaml",
+        "title: Omsättning per område, budget 2024 (mnkr)",
+        &format!("title: {LONG} per område"),
+    );
+    s.edit("tables/handlingsplan/0-summering.yaml", "label: Intäkter", &format!("label: {LONG}"));
+    s.edit(
+        "tables/bilaga-1/ovriga.yaml",
+        "title: Objektbeskrivning",
+        &format!("title: {LONG}"),
+    );
+    s.edit("chapters/07-organisation.yaml", "label: Regionservice stab", &format!("label: {LONG}"));
+    s.edit("chapters/07-organisation.yaml", "label: Område IT", &format!("label: {LONG}"));
+    s.edit("internkontroll.yaml", "area: HR", &format!("area: {LONG}"));
+    s.edit(
+        "appendices/02-bilaga-2-handlingsplan.yaml",
+        "title: Handlingsplan ekonomi i balans",
+        &format!("title: {LONG} i balans"),
+    );
+    s.edit("tjansteskrivelse.yaml", "  - Regionservice\n", &format!("  - {LONG}\n"));
+    s.edit("tjansteskrivelse.yaml", "avsandare: Regionservice", &format!("avsandare: {LONG}"));
+    s.edit(
+        "chapters/06-budget.yaml",
+        "        - table: resultatbudget\n",
+        "        - table: resultatbudget\n        - table: jattebelopp\n",
+    );
+    s.write(
+        "tables/jattebelopp.yaml",
+        format!(
+            "id: jattebelopp\nunit: kr\ncaption: {LONG}\ncolumns:\n\
+             \x20 - {{id: a, title: {LONG}, precision: 1}}\n\
+             \x20 - {{id: b, title: Budget 2024, precision: 1}}\n\
+             \x20 - {{id: c, title: Prognos 2023, precision: 1}}\n\
+             \x20 - {{id: d, title: Budget 2023, precision: 1}}\n\
+             \x20 - {{id: e, title: Utfall 2022, precision: 1}}\n\
+             rows:\n\
+             \x20 - {{id: stor, label: {LONG}, values: [9999999999999999999999999999, -1234567890123456789.5, 9999999999999999999999999999, -9999999999999999999999999999, 1]}}\n\
+             \x20 - {{id: negativ, label: Negativ, values: [-1234567890123456789.5, 9999999999999999999999999999, -1234567890123456789.5, 1234567890123456789.5, -9999999999999999999999999999]}}\n\
+             \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
+        ),
+    );
+    let (faults, _) = faults_of_all_documents(&s.content());
+    assert_no_faults(&faults);
+}
