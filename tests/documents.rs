@@ -319,22 +319,51 @@ struct Run {
     y1: f64,
 }
 
+/// How far Typst lets a character at the end of a line hang into the margin, as a share of its
+/// advance (`overhang` in typst-layout's `inline/line.rs`).
+fn overhang(c: char) -> f64 {
+    match c {
+        '–' | '—' => 0.2,
+        '-' | '\u{ad}' => 0.55,
+        '.' | ',' => 0.8,
+        ':' | ';' => 0.3,
+        _ => 0.0,
+    }
+}
+
+/// The horizontal extent of a text run's visible characters, in points from its origin:
+/// spaces are left out (a justified line's trailing space) and a hanging hyphen or punctuation
+/// mark counts only with the part Typst does not deliberately hang into the margin.
+fn ink_extent(text: &typst::text::TextItem) -> Option<(f64, f64)> {
+    let size = text.size.to_pt();
+    let mut x = 0.0;
+    let mut glyphs = Vec::new();
+    for g in &text.glyphs {
+        let adv = g.x_advance.get() * size;
+        let c = text.text[g.range()].chars().next().unwrap_or(' ');
+        if !c.is_whitespace() {
+            glyphs.push((x, adv, c));
+        }
+        x += adv;
+    }
+    let (first, last) = (glyphs.first()?, glyphs.last()?);
+    Some((first.0 + first.1 * overhang(first.2), last.0 + last.1 * (1.0 - overhang(last.2))))
+}
+
 fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
     for (pos, item) in frame.items() {
         let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
             FrameItem::Group(group) => runs_of(&group.frame, here.pre_concat(group.transform), body, out),
             FrameItem::Text(text) => {
-                if text.text.trim().is_empty() {
-                    continue;
-                }
+                let Some((from, to)) = ink_extent(text) else { continue };
                 let size = text.size.to_pt();
-                let width = typst::layout::Abs::pt(text.width().to_pt());
+                let abs = typst::layout::Abs::pt;
                 let corners = [
-                    Point::zero(),
-                    Point::new(width, typst::layout::Abs::zero()),
-                    Point::new(typst::layout::Abs::zero(), typst::layout::Abs::pt(-0.7 * size)),
-                    Point::new(width, typst::layout::Abs::pt(-0.7 * size)),
+                    Point::new(abs(from), abs(0.0)),
+                    Point::new(abs(to), abs(0.0)),
+                    Point::new(abs(from), abs(-0.7 * size)),
+                    Point::new(abs(to), abs(-0.7 * size)),
                 ]
                 .map(|p| p.transform(here));
                 let xs = corners.map(|p| p.x.to_pt());
@@ -353,8 +382,9 @@ fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
     }
 }
 
-/// Every run of text of every page: the page body is the one group Typst places at the top
-/// left margin; everything else on the page is a marginal (the footer).
+/// Every run of text of every page. Typst puts the footer last on the page, as a group whose
+/// bottom is the page's bottom at the left margin; everything before it is the page body
+/// (Typst may inline the body's frame into the page's).
 fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
     doc.pages()
         .iter()
@@ -366,37 +396,30 @@ fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
                 "page {} is not A4: {size:?}",
                 n + 1
             );
+            let items: Vec<_> = page.frame.items().collect();
+            let footer = items.iter().rposition(|(pos, item)| {
+                matches!(item, FrameItem::Group(g)
+                    if (pos.x.to_pt() - LEFT).abs() < 0.01
+                        && (pos.y.to_pt() + g.frame.height().to_pt() - PAGE_H).abs() < 0.01)
+            });
+            let footer = footer.unwrap_or_else(|| panic!("page {}: no footer", n + 1));
+            assert!(
+                items[footer + 1..].iter().all(|(_, i)| matches!(i, FrameItem::Tag(_))),
+                "page {}: the footer is not the last thing on the page",
+                n + 1
+            );
             let mut runs = Vec::new();
-            let mut bodies = 0;
-            for (pos, item) in page.frame.items() {
-                let here = Transform::translate(pos.x, pos.y);
-                match item {
-                    FrameItem::Group(group)
-                        if (pos.x.to_pt() - LEFT).abs() < 0.01
-                            && (pos.y.to_pt() - TOP).abs() < 0.01 =>
-                    {
-                        bodies += 1;
-                        let w = group.frame.width().to_pt();
-                        let h = group.frame.height().to_pt();
-                        assert!(
-                            (w - (RIGHT - LEFT)).abs() < 0.1 && (h - (BOTTOM - TOP)).abs() < 0.1,
-                            "page {}: the text area is {w}×{h} pt, not the margins of vplan.typ",
-                            n + 1
-                        );
-                        runs_of(&group.frame, here.pre_concat(group.transform), true, &mut runs);
-                    }
-                    FrameItem::Group(group) => {
-                        runs_of(&group.frame, here.pre_concat(group.transform), false, &mut runs)
-                    }
-                    FrameItem::Text(_) => {
-                        let mut f = Frame::soft(size);
-                        f.push(*pos, item.clone());
-                        runs_of(&f, Transform::identity(), false, &mut runs);
-                    }
-                    _ => {}
+            let mut body = Frame::soft(size);
+            for (i, (pos, item)) in items.iter().enumerate() {
+                if i == footer {
+                    let mut f = Frame::soft(size);
+                    f.push(*pos, (*item).clone());
+                    runs_of(&f, Transform::identity(), false, &mut runs);
+                } else {
+                    body.push(*pos, (*item).clone());
                 }
             }
-            assert_eq!(bodies, 1, "page {}: one body at the margins", n + 1);
+            runs_of(&body, Transform::identity(), true, &mut runs);
             runs
         })
         .collect()
