@@ -530,6 +530,19 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
         &format!("arende: {title}"),
     );
     s.edit("chapters/01-inledning.yaml", "title: Inledning", &format!("title: Inledning om {LONG}"));
+    // What hyphenation cannot break: a run of digits, a URL, a made-up word.
+    let digits = "7".repeat(90);
+    let url = format!("https://www.example.se/{LONG}/2024/plan-{}.pdf", "1".repeat(30));
+    s.edit(
+        "goals.yaml",
+        "text: Vi digitaliserar för att",
+        &format!("text: {} {url} Vi digitaliserar för att", "X".repeat(90)),
+    );
+    s.edit(
+        "internkontroll.yaml",
+        "text: \"Regionövergripande åtgärd: Varje chef ska årligen",
+        &format!("text: \"{digits} {url} Varje chef ska årligen"),
+    );
     s.edit(
         "goals.yaml",
         "text: Regionservice är en möjliggörande och värdeskapande partner.",
@@ -585,7 +598,7 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
              \x20 - {{id: e, title: Utfall 2022, precision: 1}}\n\
              rows:\n\
              \x20 - {{id: stor, label: {LONG}, values: [9999999999999999999999999999, -1234567890123456789.5, 9999999999999999999999999999, -9999999999999999999999999999, 1]}}\n\
-             \x20 - {{id: negativ, label: Negativ, values: [-1234567890123456789.5, 9999999999999999999999999999, -1234567890123456789.5, 1234567890123456789.5, -9999999999999999999999999999]}}\n\
+             \x20 - {{id: negativ, label: \"{digits}\", values: [-1234567890123456789.5, 9999999999999999999999999999, -1234567890123456789.5, 1234567890123456789.5, -9999999999999999999999999999]}}\n\
              \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
         ),
     );
