@@ -354,7 +354,11 @@ fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
     for (pos, item) in frame.items() {
         let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
-            FrameItem::Group(group) => runs_of(&group.frame, here.pre_concat(group.transform), body, out),
+            // Rotated text is the watermark, printed across everything on purpose.
+            FrameItem::Group(group) if !group.transform.is_only_translate() => {}
+            FrameItem::Group(group) => {
+                runs_of(&group.frame, here.pre_concat(group.transform), body, out)
+            }
             FrameItem::Text(text) => {
                 let Some((from, to)) = ink_extent(text) else { continue };
                 let size = text.size.to_pt();
@@ -500,6 +504,17 @@ fn assert_no_faults(faults: &[String]) {
         faults.len(),
         faults.iter().take(400).cloned().collect::<Vec<_>>().join("\n")
     );
+}
+
+/// `VPLAN_LAYOUT_CONTENT=DIR cargo test --test documents -- --ignored layout_of`: the layout
+/// check on any content directory.
+#[test]
+#[ignore]
+fn layout_of_the_content_in_vplan_layout_content() {
+    let dir = std::env::var("VPLAN_LAYOUT_CONTENT").expect("VPLAN_LAYOUT_CONTENT names a content directory");
+    let (faults, pages) = faults_of_all_documents(Path::new(&dir));
+    eprintln!("{pages} pages");
+    assert_no_faults(&faults);
 }
 
 #[test]
