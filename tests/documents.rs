@@ -620,3 +620,83 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
     let (faults, _) = faults_of_all_documents(&s.content());
     assert_no_faults(&faults);
 }
+
+/// Things taller or wider than a page: a bar chart of 75 rows, an org chart unit with 45 units
+/// under it, a risk of the internal-control plan with 4 000 characters of measures (its cells
+/// are otherwise kept on one page), an eight-column table with a text column, long
+/// registration fields in the decision paper's letterhead, and a 288-letter title without a
+/// space in the footer of a proposal (watermarked).
+#[test]
+fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
+    let s = default_content();
+    let word = "Planeringsdokument".repeat(16);
+    s.edit("plan.yaml", "title: Verksamhetsplan med budget 2024\n", &format!("title: {word}\n"));
+    s.edit("plan.yaml", "  status: beslutad", "  status: forslag");
+    s.edit(
+        "plan.yaml",
+        "  beslutsinstans: Servicenämnden",
+        &format!("  beslutsinstans: Servicenämnden i Region Örebro län genom dess {LONG}sutskott"),
+    );
+    s.edit(
+        "plan.yaml",
+        "  sammantradesdatum: 2023-11-21",
+        &format!("  sammantradesdatum: 2023-11-21\n  diarienummer: RS 2023/{}", "0123456789".repeat(5)),
+    );
+    let measures = "Riskbedömningen omfattar alla verksamhetsområden och följs upp kvartalsvis. ".repeat(50);
+    s.edit(
+        "internkontroll.yaml",
+        "Varje chef ska årligen följa upp",
+        &format!("{} Varje chef ska årligen följa upp", measures.trim()),
+    );
+    let mut org = String::from("              - label: Område fastigheter\n                children:\n");
+    for i in 0..45 {
+        org.push_str(&format!("                  - label: Enhet {i}\n"));
+    }
+    s.edit("chapters/07-organisation.yaml", "              - label: Område fastigheter\n", &org);
+    let mut rows = String::new();
+    for i in 0..75 {
+        rows.push_str(&format!("  - {{id: r{i}, label: Rad {i}, values: [{}]}}\n", i * 1000 + 7));
+    }
+    s.write(
+        "tables/lang.yaml",
+        format!(
+            "id: lang\nunit: tkr\ncaption: Belopp i tkr\ncolumns:\n  - {{id: a, title: Budget 2024, precision: 0}}\n\
+             rows:\n{rows}  - {{id: summa, label: Summa, kind: sum, sum: all}}\n\
+             chart:\n  kind: bars\n  title: Många staplar\n  alt: Ett stapeldiagram med 75 staplar.\n  columns: [a]\n"
+        ),
+    );
+    let mut cols = String::new();
+    for (i, (title, group)) in [
+        ("Budget 2024", "Budget"),
+        ("Varav budgetram", "Budget"),
+        ("Prognos 2023", "Prognos"),
+        ("Utfall 2022", "Utfall"),
+        ("Utfall 2021", "Utfall"),
+        ("Utfall 2020", "Utfall"),
+        ("Utfall 2019", "Utfall"),
+        ("Utfall 2018", "Utfall"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        cols.push_str(&format!("  - {{id: c{i}, title: {title}, group: {group}, precision: 0}}\n"));
+    }
+    let values = "[-123456789, 1234567, 987654321, 12345678, 1234, 99999999, 123456, 7654321]";
+    s.write(
+        "tables/manga.yaml",
+        format!(
+            "id: manga\nunit: tkr\ncaption: Belopp i tkr\ntext_columns:\n  - {{id: objekt, title: Objektbeskrivning}}\n\
+             columns:\n{cols}rows:\n\
+             \x20 - {{id: r1, label: Område fastigheter, text: {{objekt: Ny byggnad}}, values: {values}}}\n\
+             \x20 - {{id: r2, label: Område IT, text: {{objekt: Servrar}}, values: {values}}}\n\
+             \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
+        ),
+    );
+    s.edit(
+        "chapters/06-budget.yaml",
+        "        - table: resultatbudget\n",
+        "        - table: resultatbudget\n        - table: manga\n        - table: lang\n",
+    );
+    let (faults, _) = faults_of_all_documents(&s.content());
+    assert_no_faults(&faults);
+}
