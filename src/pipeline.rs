@@ -176,7 +176,10 @@ impl Typesetter {
     /// The layouts kept since [`Self::keep_layouts`]: `(document ident, pages)`.
     #[doc(hidden)]
     pub fn take_layouts(&mut self) -> Vec<(String, typst_layout::PagedDocument)> {
-        self.layouts.as_mut().map(std::mem::take).unwrap_or_default()
+        self.layouts
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     pub fn templates_dir(&self) -> &Path {

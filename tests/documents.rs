@@ -360,7 +360,9 @@ fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
                 runs_of(&group.frame, here.pre_concat(group.transform), body, out)
             }
             FrameItem::Text(text) => {
-                let Some((from, to)) = ink_extent(text) else { continue };
+                let Some((from, to)) = ink_extent(text) else {
+                    continue;
+                };
                 let size = text.size.to_pt();
                 let abs = typst::layout::Abs::pt;
                 let corners = [
@@ -408,7 +410,9 @@ fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
             });
             let footer = footer.unwrap_or_else(|| panic!("page {}: no footer", n + 1));
             assert!(
-                items[footer + 1..].iter().all(|(_, i)| matches!(i, FrameItem::Tag(_))),
+                items[footer + 1..]
+                    .iter()
+                    .all(|(_, i)| matches!(i, FrameItem::Tag(_))),
                 "page {}: the footer is not the last thing on the page",
                 n + 1
             );
@@ -435,8 +439,16 @@ fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> 
     for (n, runs) in page_runs(doc).iter().enumerate() {
         let page = n + 1;
         for r in runs {
-            let (top, bottom) = if r.body { (TOP, BOTTOM) } else { (BOTTOM, PAGE_H) };
-            if r.x0 < LEFT - SLACK || r.x1 > RIGHT + SLACK || r.y0 < top - SLACK || r.y1 > bottom + SLACK {
+            let (top, bottom) = if r.body {
+                (TOP, BOTTOM)
+            } else {
+                (BOTTOM, PAGE_H)
+            };
+            if r.x0 < LEFT - SLACK
+                || r.x1 > RIGHT + SLACK
+                || r.y0 < top - SLACK
+                || r.y1 > bottom + SLACK
+            {
                 faults.push(format!(
                     "{ident} p. {page}: {:?} at x {:.1}–{:.1}, y {:.1}–{:.1} leaves the {} \
                      (x {LEFT:.1}–{RIGHT:.1}, y {top:.1}–{bottom:.1})",
@@ -493,7 +505,10 @@ fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
     let layouts = ts.take_layouts();
     let pages = layouts.iter().map(|(_, d)| d.pages().len()).sum();
-    let faults = layouts.iter().flat_map(|(id, d)| layout_faults(id, d)).collect();
+    let faults = layouts
+        .iter()
+        .flat_map(|(id, d)| layout_faults(id, d))
+        .collect();
     (faults, pages)
 }
 
@@ -502,7 +517,12 @@ fn assert_no_faults(faults: &[String]) {
         faults.is_empty(),
         "{} layout faults, the first:\n{}",
         faults.len(),
-        faults.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
+        faults
+            .iter()
+            .take(25)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -511,7 +531,8 @@ fn assert_no_faults(faults: &[String]) {
 #[test]
 #[ignore]
 fn layout_of_the_content_in_vplan_layout_content() {
-    let dir = std::env::var("VPLAN_LAYOUT_CONTENT").expect("VPLAN_LAYOUT_CONTENT names a content directory");
+    let dir = std::env::var("VPLAN_LAYOUT_CONTENT")
+        .expect("VPLAN_LAYOUT_CONTENT names a content directory");
     let (faults, pages) = faults_of_all_documents(Path::new(&dir));
     eprintln!("{pages} pages");
     assert_no_faults(&faults);
@@ -521,7 +542,10 @@ fn layout_of_the_content_in_vplan_layout_content() {
 fn the_default_documents_stay_inside_their_pages() {
     let s = default_content();
     let (faults, pages) = faults_of_all_documents(&s.content());
-    assert!(pages > 24, "the plan, its appendices and the paper: {pages} pages");
+    assert!(
+        pages > 24,
+        "the plan, its appendices and the paper: {pages} pages"
+    );
     assert_no_faults(&faults);
 }
 
@@ -538,16 +562,27 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
          servicenämndens ansvarsområden, med uppföljning"
     );
     assert!(title.chars().count() >= 200, "{}", title.chars().count());
-    s.edit("plan.yaml", "title: Verksamhetsplan med budget 2024\n", &format!("title: {title}\n"));
+    s.edit(
+        "plan.yaml",
+        "title: Verksamhetsplan med budget 2024\n",
+        &format!("title: {title}\n"),
+    );
     s.edit(
         "plan.yaml",
         "arende: Verksamhetsplan med budget 2024 för servicenämnden",
         &format!("arende: {title}"),
     );
-    s.edit("chapters/01-inledning.yaml", "title: Inledning", &format!("title: Inledning om {LONG}"));
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "title: Inledning",
+        &format!("title: Inledning om {LONG}"),
+    );
     // What hyphenation cannot break: a run of digits, a URL, a made-up word.
     let digits = "7".repeat(90);
-    let url = format!("https://www.example.se/{LONG}/2024/plan-{}.pdf", "1".repeat(30));
+    let url = format!(
+        "https://www.example.se/{LONG}/2024/plan-{}.pdf",
+        "1".repeat(30)
+    );
     s.edit(
         "goals.yaml",
         "text: Vi digitaliserar för att",
@@ -568,9 +603,21 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
         "columns: [Övergripande mål, Inriktningsmål]",
         &format!("columns: [{LONG}, Inriktningsmål]"),
     );
-    s.edit("goals.yaml", "label: Kunskapslyft och utbildning", &format!("label: {LONG}"));
-    s.edit("goals.yaml", "heading: PRIORITERADE OMRÅDEN", &format!("heading: {}", LONG.to_uppercase()));
-    s.edit("tables/6-4-driftbudget.yaml", "label: Område IT,", &format!("label: {LONG},"));
+    s.edit(
+        "goals.yaml",
+        "label: Kunskapslyft och utbildning",
+        &format!("label: {LONG}"),
+    );
+    s.edit(
+        "goals.yaml",
+        "heading: PRIORITERADE OMRÅDEN",
+        &format!("heading: {}", LONG.to_uppercase()),
+    );
+    s.edit(
+        "tables/6-4-driftbudget.yaml",
+        "label: Område IT,",
+        &format!("label: {LONG},"),
+    );
     s.edit(
         "tables/6-4-driftbudget.yaml",
         "title: Varav budgetram, group: Budget 2024",
@@ -581,22 +628,42 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
         "title: Omsättning per område, budget 2024 (mnkr)",
         &format!("title: {LONG} per område"),
     );
-    s.edit("tables/handlingsplan/0-summering.yaml", "label: Intäkter", &format!("label: {LONG}"));
+    s.edit(
+        "tables/handlingsplan/0-summering.yaml",
+        "label: Intäkter",
+        &format!("label: {LONG}"),
+    );
     s.edit(
         "tables/bilaga-1/ovriga.yaml",
         "title: Objektbeskrivning",
         &format!("title: {LONG}"),
     );
-    s.edit("chapters/07-organisation.yaml", "label: Regionservice stab", &format!("label: {LONG}"));
-    s.edit("chapters/07-organisation.yaml", "label: Område IT", &format!("label: {LONG}"));
+    s.edit(
+        "chapters/07-organisation.yaml",
+        "label: Regionservice stab",
+        &format!("label: {LONG}"),
+    );
+    s.edit(
+        "chapters/07-organisation.yaml",
+        "label: Område IT",
+        &format!("label: {LONG}"),
+    );
     s.edit("internkontroll.yaml", "area: HR", &format!("area: {LONG}"));
     s.edit(
         "appendices/02-bilaga-2-handlingsplan.yaml",
         "title: Handlingsplan ekonomi i balans",
         &format!("title: {LONG} i balans"),
     );
-    s.edit("tjansteskrivelse.yaml", "  - Regionservice\n", &format!("  - {LONG}\n"));
-    s.edit("tjansteskrivelse.yaml", "avsandare: Regionservice", &format!("avsandare: {LONG}"));
+    s.edit(
+        "tjansteskrivelse.yaml",
+        "  - Regionservice\n",
+        &format!("  - {LONG}\n"),
+    );
+    s.edit(
+        "tjansteskrivelse.yaml",
+        "avsandare: Regionservice",
+        &format!("avsandare: {LONG}"),
+    );
     s.edit(
         "chapters/06-budget.yaml",
         "        - table: resultatbudget\n",
@@ -630,7 +697,11 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
 fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
     let s = default_content();
     let word = "Planeringsdokument".repeat(16);
-    s.edit("plan.yaml", "title: Verksamhetsplan med budget 2024\n", &format!("title: {word}\n"));
+    s.edit(
+        "plan.yaml",
+        "title: Verksamhetsplan med budget 2024\n",
+        &format!("title: {word}\n"),
+    );
     s.edit("plan.yaml", "  status: beslutad", "  status: forslag");
     s.edit(
         "plan.yaml",
@@ -640,22 +711,34 @@ fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
     s.edit(
         "plan.yaml",
         "  sammantradesdatum: 2023-11-21",
-        &format!("  sammantradesdatum: 2023-11-21\n  diarienummer: RS 2023/{}", "0123456789".repeat(5)),
+        &format!(
+            "  sammantradesdatum: 2023-11-21\n  diarienummer: RS 2023/{}",
+            "0123456789".repeat(5)
+        ),
     );
-    let measures = "Riskbedömningen omfattar alla verksamhetsområden och följs upp kvartalsvis. ".repeat(50);
+    let measures =
+        "Riskbedömningen omfattar alla verksamhetsområden och följs upp kvartalsvis. ".repeat(50);
     s.edit(
         "internkontroll.yaml",
         "Varje chef ska årligen följa upp",
         &format!("{} Varje chef ska årligen följa upp", measures.trim()),
     );
-    let mut org = String::from("              - label: Område fastigheter\n                children:\n");
+    let mut org =
+        String::from("              - label: Område fastigheter\n                children:\n");
     for i in 0..45 {
         org.push_str(&format!("                  - label: Enhet {i}\n"));
     }
-    s.edit("chapters/07-organisation.yaml", "              - label: Område fastigheter\n", &org);
+    s.edit(
+        "chapters/07-organisation.yaml",
+        "              - label: Område fastigheter\n",
+        &org,
+    );
     let mut rows = String::new();
     for i in 0..75 {
-        rows.push_str(&format!("  - {{id: r{i}, label: Rad {i}, values: [{}]}}\n", i * 1000 + 7));
+        rows.push_str(&format!(
+            "  - {{id: r{i}, label: Rad {i}, values: [{}]}}\n",
+            i * 1000 + 7
+        ));
     }
     s.write(
         "tables/lang.yaml",
@@ -679,7 +762,9 @@ fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
     .iter()
     .enumerate()
     {
-        cols.push_str(&format!("  - {{id: c{i}, title: {title}, group: {group}, precision: 0}}\n"));
+        cols.push_str(&format!(
+            "  - {{id: c{i}, title: {title}, group: {group}, precision: 0}}\n"
+        ));
     }
     let values = "[-123456789, 1234567, 987654321, 12345678, 1234, 99999999, 123456, 7654321]";
     s.write(
