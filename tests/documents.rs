@@ -688,8 +688,8 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
     assert_no_faults(&faults);
 }
 
-/// Things taller or wider than a page: a bar chart of 75 rows, an org chart unit with 45 units
-/// under it, a risk of the internal-control plan with 4 000 characters of measures (its cells
+/// Things taller or wider than a page: a bar chart of 75 rows, a stacked chart of ten
+/// 22-digit totals, an org chart unit with 45 units under it, a risk of the internal-control plan with 4 000 characters of measures (its cells
 /// are otherwise kept on one page), an eight-column table with a text column, long
 /// registration fields in the decision paper's letterhead, and a 288-letter title without a
 /// space in the footer of a proposal (watermarked).
@@ -777,10 +777,28 @@ fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
              \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
         ),
     );
+    let years: Vec<String> = (2021..2031).map(|y| format!("y{y}")).collect();
+    let mut stacked = String::from("id: staplad\nunit: tkr\ncaption: Belopp i tkr\ncolumns:\n");
+    for y in &years {
+        stacked.push_str(&format!(
+            "  - {{id: {y}, title: \"{}\", precision: 0}}\n",
+            &y[1..]
+        ));
+    }
+    let huge = vec!["999999999999999999999"; years.len()].join(", ");
+    let small = vec!["9"; years.len()].join(", ");
+    stacked.push_str(&format!(
+        "rows:\n  - {{id: a, label: Intäkter, values: [{huge}]}}\n\
+         \x20 - {{id: b, label: Kostnader, values: [{small}]}}\n\
+         \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n\
+         chart:\n  kind: stacked\n  title: Tio år\n  alt: Staplat diagram över tio år.\n  columns: [{}]\n",
+        years.join(", ")
+    ));
+    s.write("tables/staplad.yaml", stacked);
     s.edit(
         "chapters/06-budget.yaml",
         "        - table: resultatbudget\n",
-        "        - table: resultatbudget\n        - table: manga\n        - table: lang\n",
+        "        - table: resultatbudget\n        - table: manga\n        - table: lang\n        - table: staplad\n",
     );
     let (faults, _) = faults_of_all_documents(&s.content());
     assert_no_faults(&faults);
