@@ -706,7 +706,7 @@ fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
     s.edit(
         "plan.yaml",
         "  beslutsinstans: Servicenämnden",
-        &format!("  beslutsinstans: Servicenämnden i Region Örebro län genom dess {LONG}sutskott"),
+        &format!("  beslutsinstans: Servicenämnden i Region Örebro län genom dess {LONG}{LONG}"),
     );
     s.edit(
         "plan.yaml",
