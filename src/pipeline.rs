@@ -155,6 +155,9 @@ pub struct Typesetter {
     renderer: Renderer,
     assets: Vec<(String, Vec<u8>)>,
     worlds: Worlds,
+    /// Every compiled document's layout, by ident, when asked for (tests that look at where
+    /// text lands on the page).
+    layouts: Option<Vec<(String, typst_layout::PagedDocument)>>,
 }
 
 impl Typesetter {
@@ -164,7 +167,23 @@ impl Typesetter {
             renderer: Renderer::new(templates_dir)?,
             assets: render::read_assets(templates_dir)?,
             worlds: Worlds::default(),
+            layouts: None,
         })
+    }
+
+    /// Keeps the layout of every document compiled from now on, for [`Self::take_layouts`].
+    #[doc(hidden)]
+    pub fn keep_layouts(&mut self) {
+        self.layouts = Some(Vec::new());
+    }
+
+    /// The layouts kept since [`Self::keep_layouts`]: `(document ident, pages)`.
+    #[doc(hidden)]
+    pub fn take_layouts(&mut self) -> Vec<(String, typst_layout::PagedDocument)> {
+        self.layouts
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     pub fn templates_dir(&self) -> &Path {
@@ -197,6 +216,9 @@ impl Typesetter {
         )?;
         let doc = typeset::compile(world)?;
         timings.push(("compile", t.elapsed()));
+        if let Some(layouts) = &mut self.layouts {
+            layouts.push((options.ident.clone(), doc.clone()));
+        }
         let t = Instant::now();
         let pdf = typeset::export_pdf(world, &doc, &options)?;
         timings.push(("export", t.elapsed()));

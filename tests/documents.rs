@@ -414,4 +414,519 @@ fn a_symlink_planted_in_the_output_folder_is_never_followed() {
     assert!(meta.file_type().is_file(), "the PDF is a file, not a link");
     assert!(fs::read(pdf(&out, STEM)).unwrap().starts_with(b"%PDF"));
     assert!(!stale.exists(), "the stale temporary file is removed");
+// ---------------------------------------------------------------------------------------------
+// Layout: nothing runs off the page.
+
+use typst::layout::{Frame, FrameItem, Point, Transform};
+
+/// A 65-letter Swedish compound: longer than any column, caption or heading line is wide.
+const LONG: &str = "Verksamhetsplaneringsuppföljningsdokumentationsansvarsområdeschef";
+
+/// Page geometry as `templates/vplan.typ` sets it (A4; margins top 2.5 cm, bottom 2.6 cm,
+/// left 2.5 cm, right 2.3 cm), in points.
+const PAGE_W: f64 = 595.2756;
+const PAGE_H: f64 = 841.8898;
+const CM: f64 = 72.0 / 2.54;
+const LEFT: f64 = 2.5 * CM;
+const RIGHT: f64 = PAGE_W - 2.3 * CM;
+const TOP: f64 = 2.5 * CM;
+const BOTTOM: f64 = PAGE_H - 2.6 * CM;
+/// Rounding and glyph side bearings: overlaps and overflows below this are not counted.
+const SLACK: f64 = 0.5;
+
+/// One run of text on a page: its text, whether it is in the page body (else in the header
+/// or footer band), and its box: advance width by the line's cap height above the baseline.
+#[derive(Debug)]
+struct Run {
+    text: String,
+    body: bool,
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+}
+
+/// How far Typst lets a character at the end of a line hang into the margin, as a share of its
+/// advance (`overhang` in typst-layout's `inline/line.rs`).
+fn overhang(c: char) -> f64 {
+    match c {
+        '–' | '—' => 0.2,
+        '-' | '\u{ad}' => 0.55,
+        '.' | ',' => 0.8,
+        ':' | ';' => 0.3,
+        _ => 0.0,
+    }
+}
+
+/// The horizontal extent of a text run's visible characters, in points from its origin:
+/// spaces are left out (a justified line's trailing space) and a hyphen or punctuation mark at
+/// its end counts only with the part Typst deliberately hangs into the margin left out.
+fn ink_extent(text: &typst::text::TextItem) -> Option<(f64, f64)> {
+    let size = text.size.to_pt();
+    let mut x = 0.0;
+    let mut glyphs = Vec::new();
+    for g in &text.glyphs {
+        let adv = g.x_advance.get() * size;
+        let c = text.text[g.range()].chars().next().unwrap_or(' ');
+        if !c.is_whitespace() {
+            glyphs.push((x, adv, c));
+        }
+        x += adv;
+    }
+    let (first, last) = (glyphs.first()?, glyphs.last()?);
+    Some((first.0, last.0 + last.1 * (1.0 - overhang(last.2))))
+}
+
+fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
+    for (pos, item) in frame.items() {
+        let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            // Rotated text is the watermark, printed across everything on purpose.
+            FrameItem::Group(group) if !group.transform.is_only_translate() => {}
+            FrameItem::Group(group) => {
+                runs_of(&group.frame, here.pre_concat(group.transform), body, out)
+            }
+            FrameItem::Text(text) => {
+                let Some((from, to)) = ink_extent(text) else {
+                    continue;
+                };
+                let size = text.size.to_pt();
+                let abs = typst::layout::Abs::pt;
+                let corners = [
+                    Point::new(abs(from), abs(0.0)),
+                    Point::new(abs(to), abs(0.0)),
+                    Point::new(abs(from), abs(-0.7 * size)),
+                    Point::new(abs(to), abs(-0.7 * size)),
+                ]
+                .map(|p| p.transform(here));
+                let xs = corners.map(|p| p.x.to_pt());
+                let ys = corners.map(|p| p.y.to_pt());
+                out.push(Run {
+                    text: text.text.to_string(),
+                    body,
+                    x0: xs.iter().copied().fold(f64::INFINITY, f64::min),
+                    x1: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    y0: ys.iter().copied().fold(f64::INFINITY, f64::min),
+                    y1: ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every run of text of every page. Typst puts the footer last on the page, as a group whose
+/// bottom is the page's bottom at the left margin; everything before it is the page body
+/// (Typst may inline the body's frame into the page's).
+fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
+    doc.pages()
+        .iter()
+        .enumerate()
+        .map(|(n, page)| {
+            let size = page.frame.size();
+            assert!(
+                (size.x.to_pt() - PAGE_W).abs() < 0.1 && (size.y.to_pt() - PAGE_H).abs() < 0.1,
+                "page {} is not A4: {size:?}",
+                n + 1
+            );
+            let items: Vec<_> = page.frame.items().collect();
+            let footer = items.iter().rposition(|(pos, item)| {
+                matches!(item, FrameItem::Group(g)
+                    if (pos.x.to_pt() - LEFT).abs() < 0.01
+                        && (pos.y.to_pt() + g.frame.height().to_pt() - PAGE_H).abs() < 0.01)
+            });
+            let footer = footer.unwrap_or_else(|| panic!("page {}: no footer", n + 1));
+            assert!(
+                items[footer + 1..]
+                    .iter()
+                    .all(|(_, i)| matches!(i, FrameItem::Tag(_))),
+                "page {}: the footer is not the last thing on the page",
+                n + 1
+            );
+            let mut runs = Vec::new();
+            let mut body = Frame::soft(size);
+            for (i, (pos, item)) in items.iter().enumerate() {
+                if i == footer {
+                    let mut f = Frame::soft(size);
+                    f.push(*pos, (*item).clone());
+                    runs_of(&f, Transform::identity(), false, &mut runs);
+                } else {
+                    body.push(*pos, (*item).clone());
+                }
+            }
+            runs_of(&body, Transform::identity(), true, &mut runs);
+            runs
+        })
+        .collect()
+}
+
+/// Where text leaves its area or covers other text, one line per fault.
+fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> {
+    let mut faults = Vec::new();
+    for (n, runs) in page_runs(doc).iter().enumerate() {
+        let page = n + 1;
+        for r in runs {
+            let (top, bottom) = if r.body {
+                (TOP, BOTTOM)
+            } else {
+                (BOTTOM, PAGE_H)
+            };
+            if r.x0 < LEFT - SLACK
+                || r.x1 > RIGHT + SLACK
+                || r.y0 < top - SLACK
+                || r.y1 > bottom + SLACK
+            {
+                faults.push(format!(
+                    "{ident} p. {page}: {:?} at x {:.1}–{:.1}, y {:.1}–{:.1} leaves the {} \
+                     (x {LEFT:.1}–{RIGHT:.1}, y {top:.1}–{bottom:.1})",
+                    r.text,
+                    r.x0,
+                    r.x1,
+                    r.y0,
+                    r.y1,
+                    if r.body { "text area" } else { "footer band" },
+                ));
+            }
+        }
+        for (i, a) in runs.iter().enumerate() {
+            for b in &runs[i + 1..] {
+                let dx = a.x1.min(b.x1) - a.x0.max(b.x0);
+                let dy = a.y1.min(b.y1) - a.y0.max(b.y0);
+                if dx > SLACK && dy > SLACK {
+                    faults.push(format!(
+                        "{ident} p. {page}: {:?} (x {:.1}–{:.1}) and {:?} (x {:.1}–{:.1}) overlap \
+                         at y {:.1}",
+                        a.text,
+                        a.x0,
+                        a.x1,
+                        b.text,
+                        b.x0,
+                        b.x1,
+                        a.y1.min(b.y1),
+                    ));
+                }
+            }
+        }
+    }
+    faults
+}
+
+/// Typesets every document of a content directory (`--split`: plan, appendices, decision
+/// paper) and returns the faults of their layouts.
+fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
+    let quiet = vplan::progress::Progress { quiet: true };
+    let checked = match vplan::pipeline::load_checked(content, &quiet, false) {
+        Ok(checked) => checked,
+        Err(e) => panic!("the plan does not check: {e:?}"),
+    };
+    let mut ts = vplan::pipeline::Typesetter::new(&root().join("templates")).unwrap();
+    ts.keep_layouts();
+    let docs = vplan::documents::select(&checked.plan, true, &[]).unwrap();
+    vplan::documents::typeset_all(
+        &checked,
+        &mut ts,
+        &docs,
+        None,
+        vplan::typeset::Standard::None,
+    )
+    .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
+    let layouts = ts.take_layouts();
+    let pages = layouts.iter().map(|(_, d)| d.pages().len()).sum();
+    let faults = layouts
+        .iter()
+        .flat_map(|(id, d)| layout_faults(id, d))
+        .collect();
+    (faults, pages)
+}
+
+fn assert_no_faults(faults: &[String]) {
+    assert!(
+        faults.is_empty(),
+        "{} layout faults, the first:\n{}",
+        faults.len(),
+        faults
+            .iter()
+            .take(25)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// `VPLAN_LAYOUT_CONTENT=DIR cargo test --test documents -- --ignored layout_of`: the layout
+/// check on any content directory.
+#[test]
+#[ignore]
+fn layout_of_the_content_in_vplan_layout_content() {
+    let dir = std::env::var("VPLAN_LAYOUT_CONTENT")
+        .expect("VPLAN_LAYOUT_CONTENT names a content directory");
+    let (faults, pages) = faults_of_all_documents(Path::new(&dir));
+    eprintln!("{pages} pages");
+    assert_no_faults(&faults);
+}
+
+#[test]
+fn the_default_documents_stay_inside_their_pages() {
+    let s = default_content();
+    let (faults, pages) = faults_of_all_documents(&s.content());
+    assert!(
+        pages > 24,
+        "the plan, its appendices and the paper: {pages} pages"
+    );
+    assert_no_faults(&faults);
+}
+
+/// Hostile but plausible text in every place user text lands: a 65-letter compound in a chapter
+/// heading, a goal, a row label, a column title, a caption, a chart, the org chart, the
+/// internal-control plan, an appendix title and the decision paper; a 200-character title in
+/// the footer; 28-digit amounts in a five-column table. Every word stays in the text area (or
+/// the footer band), and no two runs of text cover each other.
+#[test]
+fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
+    let s = default_content();
+    let title = format!(
+        "Verksamhetsplan med budget 2024 för {LONG} och {LONG}sstaben inom \
+         servicenämndens ansvarsområden, med uppföljning"
+    );
+    assert!(title.chars().count() >= 200, "{}", title.chars().count());
+    s.edit(
+        "plan.yaml",
+        "title: Verksamhetsplan med budget 2024\n",
+        &format!("title: {title}\n"),
+    );
+    s.edit(
+        "plan.yaml",
+        "arende: Verksamhetsplan med budget 2024 för servicenämnden",
+        &format!("arende: {title}"),
+    );
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "title: Inledning",
+        &format!("title: Inledning om {LONG}"),
+    );
+    // What hyphenation cannot break: a run of digits, a URL, a made-up word.
+    let digits = "7".repeat(90);
+    let url = format!(
+        "https://www.example.se/{LONG}/2024/plan-{}.pdf",
+        "1".repeat(30)
+    );
+    s.edit(
+        "goals.yaml",
+        "text: Vi digitaliserar för att",
+        &format!("text: {} {url} Vi digitaliserar för att", "X".repeat(90)),
+    );
+    s.edit(
+        "internkontroll.yaml",
+        "text: \"Regionövergripande åtgärd: Varje chef ska årligen",
+        &format!("text: \"{digits} {url} Varje chef ska årligen"),
+    );
+    s.edit(
+        "goals.yaml",
+        "text: Regionservice är en möjliggörande och värdeskapande partner.",
+        &format!("text: Regionservice är en {LONG}partner."),
+    );
+    s.edit(
+        "goals.yaml",
+        "columns: [Övergripande mål, Inriktningsmål]",
+        &format!("columns: [{LONG}, Inriktningsmål]"),
+    );
+    s.edit(
+        "goals.yaml",
+        "label: Kunskapslyft och utbildning",
+        &format!("label: {LONG}"),
+    );
+    s.edit(
+        "goals.yaml",
+        "heading: PRIORITERADE OMRÅDEN",
+        &format!("heading: {}", LONG.to_uppercase()),
+    );
+    s.edit(
+        "tables/6-4-driftbudget.yaml",
+        "label: Område IT,",
+        &format!("label: {LONG},"),
+    );
+    s.edit(
+        "tables/6-4-driftbudget.yaml",
+        "title: Varav budgetram, group: Budget 2024",
+        &format!("title: {LONG}, group: Budget 2024"),
+    );
+    s.edit(
+        "tables/6-4-driftbudget.yaml",
+        "title: Omsättning per område, budget 2024 (mnkr)",
+        &format!("title: {LONG} per område"),
+    );
+    s.edit(
+        "tables/handlingsplan/0-summering.yaml",
+        "label: Intäkter",
+        &format!("label: {LONG}"),
+    );
+    s.edit(
+        "tables/bilaga-1/ovriga.yaml",
+        "title: Objektbeskrivning",
+        &format!("title: {LONG}"),
+    );
+    s.edit(
+        "chapters/07-organisation.yaml",
+        "label: Regionservice stab",
+        &format!("label: {LONG}"),
+    );
+    s.edit(
+        "chapters/07-organisation.yaml",
+        "label: Område IT",
+        &format!("label: {LONG}"),
+    );
+    s.edit("internkontroll.yaml", "area: HR", &format!("area: {LONG}"));
+    s.edit(
+        "appendices/02-bilaga-2-handlingsplan.yaml",
+        "title: Handlingsplan ekonomi i balans",
+        &format!("title: {LONG} i balans"),
+    );
+    s.edit(
+        "tjansteskrivelse.yaml",
+        "  - Regionservice\n",
+        &format!("  - {LONG}\n"),
+    );
+    s.edit(
+        "tjansteskrivelse.yaml",
+        "avsandare: Regionservice",
+        &format!("avsandare: {LONG}"),
+    );
+    s.edit(
+        "chapters/06-budget.yaml",
+        "        - table: resultatbudget\n",
+        "        - table: resultatbudget\n        - table: jattebelopp\n",
+    );
+    s.write(
+        "tables/jattebelopp.yaml",
+        format!(
+            "id: jattebelopp\nunit: kr\ncaption: {LONG}\ncolumns:\n\
+             \x20 - {{id: a, title: {LONG}, precision: 1}}\n\
+             \x20 - {{id: b, title: Budget 2024, precision: 1}}\n\
+             \x20 - {{id: c, title: Prognos 2023, precision: 1}}\n\
+             \x20 - {{id: d, title: Budget 2023, precision: 1}}\n\
+             \x20 - {{id: e, title: Utfall 2022, precision: 1}}\n\
+             rows:\n\
+             \x20 - {{id: stor, label: {LONG}, values: [9999999999999999999999999999, -1234567890123456789.5, 9999999999999999999999999999, -9999999999999999999999999999, 1]}}\n\
+             \x20 - {{id: negativ, label: \"{digits}\", values: [-1234567890123456789.5, 9999999999999999999999999999, -1234567890123456789.5, 1234567890123456789.5, -9999999999999999999999999999]}}\n\
+             \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
+        ),
+    );
+    let (faults, _) = faults_of_all_documents(&s.content());
+    assert_no_faults(&faults);
+}
+
+/// Things taller or wider than a page: a bar chart of 75 rows, a stacked chart of ten
+/// 22-digit totals, an org chart unit with 45 units under it, a risk of the internal-control plan with 4 000 characters of measures (its cells
+/// are otherwise kept on one page), an eight-column table with a text column, long
+/// registration fields in the decision paper's letterhead, and a 288-letter title without a
+/// space in the footer of a proposal (watermarked).
+#[test]
+fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
+    let s = default_content();
+    let word = "Planeringsdokument".repeat(16);
+    s.edit(
+        "plan.yaml",
+        "title: Verksamhetsplan med budget 2024\n",
+        &format!("title: {word}\n"),
+    );
+    s.edit("plan.yaml", "  status: beslutad", "  status: forslag");
+    s.edit(
+        "plan.yaml",
+        "  beslutsinstans: Servicenämnden",
+        &format!("  beslutsinstans: Servicenämnden i Region Örebro län genom dess {LONG}{LONG}"),
+    );
+    s.edit(
+        "plan.yaml",
+        "  sammantradesdatum: 2023-11-21",
+        &format!(
+            "  sammantradesdatum: 2023-11-21\n  diarienummer: RS 2023/{}",
+            "0123456789".repeat(5)
+        ),
+    );
+    let measures =
+        "Riskbedömningen omfattar alla verksamhetsområden och följs upp kvartalsvis. ".repeat(50);
+    s.edit(
+        "internkontroll.yaml",
+        "Varje chef ska årligen följa upp",
+        &format!("{} Varje chef ska årligen följa upp", measures.trim()),
+    );
+    let mut org =
+        String::from("              - label: Område fastigheter\n                children:\n");
+    for i in 0..45 {
+        org.push_str(&format!("                  - label: Enhet {i}\n"));
+    }
+    s.edit(
+        "chapters/07-organisation.yaml",
+        "              - label: Område fastigheter\n",
+        &org,
+    );
+    let mut rows = String::new();
+    for i in 0..75 {
+        rows.push_str(&format!(
+            "  - {{id: r{i}, label: Rad {i}, values: [{}]}}\n",
+            i * 1000 + 7
+        ));
+    }
+    s.write(
+        "tables/lang.yaml",
+        format!(
+            "id: lang\nunit: tkr\ncaption: Belopp i tkr\ncolumns:\n  - {{id: a, title: Budget 2024, precision: 0}}\n\
+             rows:\n{rows}  - {{id: summa, label: Summa, kind: sum, sum: all}}\n\
+             chart:\n  kind: bars\n  title: Många staplar\n  alt: Ett stapeldiagram med 75 staplar.\n  columns: [a]\n"
+        ),
+    );
+    let mut cols = String::new();
+    for (i, (title, group)) in [
+        ("Budget 2024", "Budget"),
+        ("Varav budgetram", "Budget"),
+        ("Prognos 2023", "Prognos"),
+        ("Utfall 2022", "Utfall"),
+        ("Utfall 2021", "Utfall"),
+        ("Utfall 2020", "Utfall"),
+        ("Utfall 2019", "Utfall"),
+        ("Utfall 2018", "Utfall"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        cols.push_str(&format!(
+            "  - {{id: c{i}, title: {title}, group: {group}, precision: 0}}\n"
+        ));
+    }
+    let values = "[-123456789, 1234567, 987654321, 12345678, 1234, 99999999, 123456, 7654321]";
+    s.write(
+        "tables/manga.yaml",
+        format!(
+            "id: manga\nunit: tkr\ncaption: Belopp i tkr\ntext_columns:\n  - {{id: objekt, title: Objektbeskrivning}}\n\
+             columns:\n{cols}rows:\n\
+             \x20 - {{id: r1, label: Område fastigheter, text: {{objekt: Ny byggnad}}, values: {values}}}\n\
+             \x20 - {{id: r2, label: Område IT, text: {{objekt: Servrar}}, values: {values}}}\n\
+             \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
+        ),
+    );
+    let years: Vec<String> = (2021..2031).map(|y| format!("y{y}")).collect();
+    let mut stacked = String::from("id: staplad\nunit: tkr\ncaption: Belopp i tkr\ncolumns:\n");
+    for y in &years {
+        stacked.push_str(&format!(
+            "  - {{id: {y}, title: \"{}\", precision: 0}}\n",
+            &y[1..]
+        ));
+    }
+    let huge = vec!["999999999999999999999"; years.len()].join(", ");
+    let small = vec!["9"; years.len()].join(", ");
+    stacked.push_str(&format!(
+        "rows:\n  - {{id: a, label: Intäkter, values: [{huge}]}}\n\
+         \x20 - {{id: b, label: Kostnader, values: [{small}]}}\n\
+         \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n\
+         chart:\n  kind: stacked\n  title: Tio år\n  alt: Staplat diagram över tio år.\n  columns: [{}]\n",
+        years.join(", ")
+    ));
+    s.write("tables/staplad.yaml", stacked);
+    s.edit(
+        "chapters/06-budget.yaml",
+        "        - table: resultatbudget\n",
+        "        - table: resultatbudget\n        - table: manga\n        - table: lang\n        - table: staplad\n",
+    );
+    let (faults, _) = faults_of_all_documents(&s.content());
+    assert_no_faults(&faults);
 }
