@@ -414,6 +414,8 @@ fn a_symlink_planted_in_the_output_folder_is_never_followed() {
     assert!(meta.file_type().is_file(), "the PDF is a file, not a link");
     assert!(fs::read(pdf(&out, STEM)).unwrap().starts_with(b"%PDF"));
     assert!(!stale.exists(), "the stale temporary file is removed");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Layout: nothing runs off the page.
 
@@ -679,7 +681,7 @@ fn the_default_documents_stay_inside_their_pages() {
 /// Hostile but plausible text in every place user text lands: a 65-letter compound in a chapter
 /// heading, a goal, a row label, a column title, a caption, a chart, the org chart, the
 /// internal-control plan, an appendix title and the decision paper; a 200-character title in
-/// the footer; 28-digit amounts in a five-column table. Every word stays in the text area (or
+/// the footer; the largest amounts vplan accepts (15 digits and 10 decimals, and their sums) in a five-column table. Every word stays in the text area (or
 /// the footer band), and no two runs of text cover each other.
 #[test]
 fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
@@ -800,14 +802,14 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
         "tables/jattebelopp.yaml",
         format!(
             "id: jattebelopp\nunit: kr\ncaption: {LONG}\ncolumns:\n\
-             \x20 - {{id: a, title: {LONG}, precision: 1}}\n\
-             \x20 - {{id: b, title: Budget 2024, precision: 1}}\n\
-             \x20 - {{id: c, title: Prognos 2023, precision: 1}}\n\
-             \x20 - {{id: d, title: Budget 2023, precision: 1}}\n\
-             \x20 - {{id: e, title: Utfall 2022, precision: 1}}\n\
+             \x20 - {{id: a, title: {LONG}, precision: 10}}\n\
+             \x20 - {{id: b, title: Budget 2024, precision: 10}}\n\
+             \x20 - {{id: c, title: Prognos 2023, precision: 10}}\n\
+             \x20 - {{id: d, title: Budget 2023, precision: 10}}\n\
+             \x20 - {{id: e, title: Utfall 2022, precision: 10}}\n\
              rows:\n\
-             \x20 - {{id: stor, label: {LONG}, values: [9999999999999999999999999999, -1234567890123456789.5, 9999999999999999999999999999, -9999999999999999999999999999, 1]}}\n\
-             \x20 - {{id: negativ, label: \"{digits}\", values: [-1234567890123456789.5, 9999999999999999999999999999, -1234567890123456789.5, 1234567890123456789.5, -9999999999999999999999999999]}}\n\
+             \x20 - {{id: stor, label: {LONG}, values: [999999999999999.9999999999, -123456789012345.5, 999999999999999.9999999999, -999999999999999.9999999999, 1]}}\n\
+             \x20 - {{id: negativ, label: \"{digits}\", values: [-123456789012345.5, 999999999999999.9999999999, -123456789012345.5, 123456789012345.5, -999999999999999.9999999999]}}\n\
              \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
         ),
     );
@@ -816,7 +818,7 @@ fn long_words_long_titles_and_huge_amounts_stay_inside_the_page() {
 }
 
 /// Things taller or wider than a page: a bar chart of 75 rows, a stacked chart of ten
-/// 22-digit totals, an org chart unit with 45 units under it, a risk of the internal-control plan with 4 000 characters of measures (its cells
+/// 15-digit amounts stacked into 17-digit totals, an org chart unit with 45 units under it, a risk of the internal-control plan with 4 000 characters of measures (its cells
 /// are otherwise kept on one page), an eight-column table with a text column, long
 /// registration fields in the decision paper's letterhead, and a 288-letter title without a
 /// space in the footer of a proposal (watermarked).
@@ -912,7 +914,7 @@ fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
             &y[1..]
         ));
     }
-    let huge = vec!["999999999999999999999"; years.len()].join(", ");
+    let huge = vec!["999999999999999"; years.len()].join(", ");
     let small = vec!["9"; years.len()].join(", ");
     stacked.push_str(&format!(
         "rows:\n  - {{id: a, label: Intäkter, values: [{huge}]}}\n\
