@@ -87,10 +87,19 @@ impl<'a> Checker<'a> {
     /// are `YYYY-MM-DD`.
     fn decision(&mut self) {
         let meta = &self.plan.meta;
+        let file = meta.file.clone();
+        let date = &meta.value.decision_date;
+        if !is_date(date) {
+            self.error(
+                &file,
+                "decision_date",
+                format!("decision_date: {}", date_problem(date)),
+            )
+            .hint = Some("write the date as YYYY-MM-DD, e.g. `2030-12-03`".into());
+        }
         let Some(d) = &meta.value.decision else {
             return;
         };
-        let file = meta.file.clone();
         for (key, value) in [
             ("sammantradesdatum", &d.sammantradesdatum),
             ("beslutsdatum", &d.beslutsdatum),
@@ -100,7 +109,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &file,
                         &format!("decision.{key}"),
-                        format!("decision.{key}: `{v}` is not a date of the form YYYY-MM-DD"),
+                        format!("decision.{key}: {}", date_problem(v)),
                     );
                 }
             }
@@ -230,6 +239,9 @@ impl<'a> Checker<'a> {
     /// checked with its block).
     fn logo(&mut self) {
         let meta = &self.plan.meta;
+        if let Err(d) = crate::logo::read(self.plan) {
+            self.diags.push(d);
+        }
         if let Some(logo) = &meta.value.logo {
             if logo.alt.trim().is_empty() {
                 let file = meta.file.clone();
@@ -257,7 +269,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &file,
                     "datum",
-                    format!("datum: `{date}` is not a date of the form YYYY-MM-DD"),
+                    format!("datum: {}", date_problem(date)),
                 );
             }
         }
@@ -475,7 +487,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
 /// The mark of a guidance text in a skeleton plan (`vplan init`).
 pub const GUIDANCE: &str = "[Vägledning]";
 
@@ -485,11 +496,72 @@ pub fn is_placeholder(s: &str) -> bool {
     s.len() > 2 && s.starts_with('[') && s.ends_with(']')
 }
 
+/// A calendar date written `YYYY-MM-DD` (four-digit year from 1000, two-digit month and
+/// day, the day within its month, 29 February only in a leap year): `(year, month, day)`.
+/// The one date parser of vplan: `check` and the PDF's creation date use it both, so `check`
+/// accepts exactly the dates `build` can use.
+pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s[r].parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if y < 1000 || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some((y as i32, m as u8, d as u8))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 fn is_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    matches!(parts.as_slice(), [y, m, d]
-        if y.len() == 4 && m.len() == 2 && d.len() == 2
-        && [y, m, d].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-        && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)))
+    parse_date(s).is_some()
+}
+
+/// Why a date is refused, for the message.
+fn date_problem(s: &str) -> String {
+    match s.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d]
+            if y.len() == 4
+                && m.len() == 2
+                && d.len() == 2
+                && s.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+        {
+            format!("`{s}` is not a date in the calendar")
+        }
+        _ => format!("`{s}` is not a date of the form YYYY-MM-DD"),
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::parse_date;
+
+    #[test]
+    fn calendar_dates() {
+        assert_eq!(parse_date("2030-12-03"), Some((2030, 12, 3)));
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, 29)));
+        for bad in [
+            "2023-02-29", "1900-02-29", "2023-02-30", "2023-04-31", "2023-13-01", "2023-00-10",
+            "2023-01-00", "2023-1-01", "23-01-01", "2023-01-01 ", "0999-01-01", "２０２３-01-01",
+            "2023/01/01", "", "+023-01-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 }

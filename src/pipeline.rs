@@ -71,6 +71,9 @@ pub fn load_checked_as(
         }
     };
     diags.extend(crate::refs::check(&plan, computed.as_ref()));
+    let ua = matches!(default_standard(&plan), Standard::Ua1 | Standard::A2bUa1);
+    diags.extend(crate::prose::check(&plan, ua));
+    diags.extend(crate::documents::check_file_names(&plan));
     diags.extend(crate::charts::check(&plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));
     if deny_warnings {
@@ -126,14 +129,22 @@ pub fn typeset_rendered(
     ident: String,
     standard: Standard,
 ) -> Result<Built> {
-    let date = plan_date(&checked.plan)?;
-    let pdf = ts.typeset(
+    let plan = &checked.plan;
+    let date = plan_date(plan)?;
+    let extra: Vec<(String, Vec<u8>)> = crate::logo::read(plan)
+        .map_err(|d| ContentError(vec![d]))?
+        .map(|bytes| (crate::logo::VIRTUAL_PATH.to_string(), bytes))
+        .into_iter()
+        .collect();
+    let pdf = ts.typeset_with(
         typst_source.clone(),
         ExportOptions {
             ident,
             timestamp: date,
             standard,
         },
+        &extra,
+        &|file: &Path, path: &str| plan.pos(file, path),
     )?;
     Ok(Built {
         typst_source,
@@ -182,19 +193,38 @@ impl Typesetter {
 
     /// Compiles Typst source and exports a PDF, in the world of the document `options.ident`.
     pub fn typeset(&mut self, typst_source: String, options: ExportOptions) -> Result<Pdf> {
+        self.typeset_with(typst_source, options, &[], &typeset::no_positions)
+    }
+
+    /// [`Typesetter::typeset`] with files from the content (the logo) beside the templates'
+    /// static files, and a way to find the content line behind a Typst error.
+    pub fn typeset_with(
+        &mut self,
+        typst_source: String,
+        options: ExportOptions,
+        extra: &[(String, Vec<u8>)],
+        locate: typeset::Locate,
+    ) -> Result<Pdf> {
         let mut timings = Vec::new();
         let t = Instant::now();
+        let with_extra;
+        let assets = if extra.is_empty() {
+            &self.assets
+        } else {
+            with_extra = self.assets.iter().chain(extra).cloned().collect::<Vec<_>>();
+            &with_extra
+        };
         let world = self.worlds.get(
             &options.ident,
             typst_source,
             &self.templates_dir,
-            &self.assets,
+            assets,
             options.timestamp,
         )?;
-        let doc = typeset::compile(world)?;
+        let doc = typeset::compile(world, locate)?;
         timings.push(("compile", t.elapsed()));
         let t = Instant::now();
-        let pdf = typeset::export_pdf(world, &doc, &options)?;
+        let pdf = typeset::export_pdf(world, &doc, &options, locate)?;
         timings.push(("export", t.elapsed()));
         Ok(Pdf {
             bytes: pdf,
@@ -245,10 +275,7 @@ fn creation_date(decision_date: &str) -> Option<Datetime> {
             (secs % 60) as u8,
         );
     }
-    let mut parts = decision_date.trim().splitn(3, '-');
-    let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok()?;
-    let d = parts.next()?.parse().ok()?;
+    let (y, m, d) = crate::check::parse_date(decision_date)?;
     Datetime::from_ymd_hms(y, m, d, 12, 0, 0)
 }
 
@@ -266,10 +293,34 @@ fn civil_from_days(z: i64) -> (i32, u8, u8) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
 }
 
-/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`.
+/// Longest slug of a nämnd's name in a file name.
+pub const MAX_NAMND_SLUG: usize = 80;
+
+/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`. A very long nämnd
+/// name is shortened ([`short_slug`]), so every file name stays far below the 255 bytes a
+/// file system allows.
 pub fn document_stem(plan: &Plan) -> String {
     let meta = &plan.meta.value;
-    format!("{}-{}-verksamhetsplan", meta.year, slug(&meta.namnd))
+    format!(
+        "{}-{}-verksamhetsplan",
+        meta.year,
+        short_slug(&meta.namnd, MAX_NAMND_SLUG)
+    )
+}
+
+/// [`slug`] cut to at most `max` bytes, at the end of a word when one ends in the second half:
+/// the same name always gives the same stem.
+pub fn short_slug(text: &str, max: usize) -> String {
+    let s = slug(text);
+    if s.len() <= max {
+        return s;
+    }
+    // A slug is ASCII: every byte is a character.
+    let cut = &s[..max];
+    match cut.rfind('-') {
+        Some(i) if i >= max / 2 => cut[..i].to_string(),
+        _ => cut.trim_end_matches('-').to_string(),
+    }
 }
 
 /// A file-name-safe ASCII slug: `Kulturnämnden` → `kulturnamnden`.
@@ -307,6 +358,16 @@ mod tests {
         assert_eq!(slug("Kulturnämnden"), "kulturnamnden");
         assert_eq!(slug("Nämnden för Öst & Väst"), "namnden-for-ost-vast");
         assert_eq!(slug("!!!"), "plan");
+    }
+
+    #[test]
+    fn short_slugs_end_at_a_word() {
+        assert_eq!(short_slug("Kulturnämnden", 80), "kulturnamnden");
+        let long = "Nämnden för ".repeat(30);
+        let s = short_slug(&long, 80);
+        assert!(s.len() <= 80 && !s.ends_with('-'), "{s}");
+        assert!(s.ends_with("for") || s.ends_with("namnden"), "{s}");
+        assert_eq!(short_slug(&"x".repeat(300), 40), "x".repeat(40));
     }
 
     #[test]

@@ -1,0 +1,122 @@
+//! The logo on the cover: an image file in the content directory (`logo.file` in plan.yaml,
+//! relative to the content directory), read and judged the same way by `check` and `build`.
+//!
+//! The file must stay inside the content directory (no absolute path, no `..`, no link out),
+//! be a regular file of at most [`MAX_BYTES`], and be a PNG, JPEG, GIF, WebP or SVG image that
+//! Typst decodes. `check` decodes it with Typst's own decoders, so an image `build` cannot use
+//! is reported at `logo.file` in plan.yaml. The build hands the bytes to Typst under a fixed
+//! virtual path ([`VIRTUAL_PATH`]); Typst never reads the file system.
+
+use std::path::{Component, Path};
+
+use typst::foundations::Bytes;
+use typst::visualize::{ImageFormat, RasterImage, SvgImage, VectorFormat};
+
+use crate::content::Plan;
+use crate::diag::Diagnostic;
+
+/// Where the logo is in the Typst world (relative to the world's root, like the templates'
+/// static files); the templates place it with `image("/vplan-content/logo")`.
+pub const VIRTUAL_PATH: &str = "vplan-content/logo";
+
+/// Largest logo file accepted.
+pub const MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Reads the plan's logo, if it has one, and makes sure Typst can place it.
+pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let meta = &plan.meta;
+    let Some(logo) = &meta.value.logo else {
+        return Ok(None);
+    };
+    let fail = |message: String, hint: &str| {
+        Diagnostic::error(&meta.file, message)
+            .at_pos(plan.pos(&meta.file, "logo.file"))
+            .with_hint(hint.to_string())
+    };
+    let name = logo.file.as_str();
+    const WHERE: &str =
+        "put the image in the content directory and give its path relative to it, e.g. `file: logo.png`";
+    if name.trim().is_empty() {
+        return Err(fail("logo.file is empty".into(), WHERE));
+    }
+    let rel = Path::new(name);
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(fail(
+            format!("logo.file `{name}` points outside the content directory"),
+            WHERE,
+        ));
+    }
+    let dir = meta.file.parent().unwrap_or(Path::new("."));
+    let path = dir.join(rel);
+    let shown = path.display().to_string();
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        Err(_) => {
+            return Err(fail(
+                format!("logo.file `{name}`: there is no such file ({shown})"),
+                WHERE,
+            ))
+        }
+    };
+    if let Ok(root) = dir.canonicalize() {
+        if !real.starts_with(&root) {
+            return Err(fail(
+                format!(
+                    "logo.file `{name}` is a link to {}, outside the content directory",
+                    real.display()
+                ),
+                "copy the image into the content directory instead",
+            ));
+        }
+    }
+    let meta_data = std::fs::metadata(&real)
+        .map_err(|e| fail(format!("logo.file `{name}`: cannot read {shown}: {e}"), WHERE))?;
+    if !meta_data.is_file() {
+        return Err(fail(
+            format!("logo.file `{name}` is not a file ({shown})"),
+            WHERE,
+        ));
+    }
+    if meta_data.len() > MAX_BYTES {
+        return Err(fail(
+            format!(
+                "logo.file `{name}` is {} bytes, more than the {MAX_BYTES} a logo may have",
+                meta_data.len()
+            ),
+            "save a smaller image (a cover logo needs a few hundred pixels) or an SVG",
+        ));
+    }
+    let bytes = std::fs::read(&real)
+        .map_err(|e| fail(format!("logo.file `{name}`: cannot read {shown}: {e}"), WHERE))?;
+    const FORMATS: &str = "save the logo as PNG, JPEG or SVG";
+    let decoded = match ImageFormat::detect(&bytes) {
+        Some(ImageFormat::Raster(format)) => {
+            RasterImage::plain(Bytes::new(bytes.clone()), format).map(|_| ()).map_err(|e| e.to_string())
+        }
+        Some(ImageFormat::Vector(VectorFormat::Svg)) => SvgImage::new(Bytes::new(bytes.clone()))
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}")),
+        Some(ImageFormat::Vector(_)) => {
+            return Err(fail(
+                format!("logo.file `{name}` is a PDF, which cannot be placed in an archivable PDF"),
+                FORMATS,
+            ))
+        }
+        None => {
+            return Err(fail(
+                format!("logo.file `{name}` is not an image (PNG, JPEG, GIF, WebP or SVG)"),
+                FORMATS,
+            ))
+        }
+    };
+    if let Err(e) = decoded {
+        return Err(fail(
+            format!("logo.file `{name}` cannot be read as an image: {e}"),
+            FORMATS,
+        ));
+    }
+    Ok(Some(bytes))
+}
