@@ -340,13 +340,18 @@ fn typeset_paper(
             skickas_till: &p.skickas_till,
         },
         documents,
-        origins: ["", "sammanfattning", "arendebeskrivning", "forslag_till_beslut"]
-            .into_iter()
-            .map(|path| {
-                let key = if path.is_empty() { "document" } else { path };
-                (key, view::origin(&paper.file, path))
-            })
-            .collect(),
+        origins: [
+            "",
+            "sammanfattning",
+            "arendebeskrivning",
+            "forslag_till_beslut",
+        ]
+        .into_iter()
+        .map(|path| {
+            let key = if path.is_empty() { "document" } else { path };
+            (key, view::origin(&paper.file, path))
+        })
+        .collect(),
     };
     let source = ts.renderer().render_named(PAPER_TEMPLATE, &view)?;
     let ident = file_stem(plan, &Document::Paper);

@@ -72,8 +72,12 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Diagnostic> {
             ));
         }
     }
-    let meta_data = std::fs::metadata(&real)
-        .map_err(|e| fail(format!("logo.file `{name}`: cannot read {shown}: {e}"), WHERE))?;
+    let meta_data = std::fs::metadata(&real).map_err(|e| {
+        fail(
+            format!("logo.file `{name}`: cannot read {shown}: {e}"),
+            WHERE,
+        )
+    })?;
     if !meta_data.is_file() {
         return Err(fail(
             format!("logo.file `{name}` is not a file ({shown})"),
@@ -89,13 +93,17 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Diagnostic> {
             "save a smaller image (a cover logo needs a few hundred pixels) or an SVG",
         ));
     }
-    let bytes = std::fs::read(&real)
-        .map_err(|e| fail(format!("logo.file `{name}`: cannot read {shown}: {e}"), WHERE))?;
+    let bytes = std::fs::read(&real).map_err(|e| {
+        fail(
+            format!("logo.file `{name}`: cannot read {shown}: {e}"),
+            WHERE,
+        )
+    })?;
     const FORMATS: &str = "save the logo as PNG, JPEG or SVG";
     let decoded = match ImageFormat::detect(&bytes) {
-        Some(ImageFormat::Raster(format)) => {
-            RasterImage::plain(Bytes::new(bytes.clone()), format).map(|_| ()).map_err(|e| e.to_string())
-        }
+        Some(ImageFormat::Raster(format)) => RasterImage::plain(Bytes::new(bytes.clone()), format)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
         Some(ImageFormat::Vector(VectorFormat::Svg)) => SvgImage::new(Bytes::new(bytes.clone()))
             .map(|_| ())
             .map_err(|e| format!("{e:?}")),

@@ -44,6 +44,23 @@ fn fonts() -> &'static (Vec<Font>, LazyHash<FontBook>) {
     })
 }
 
+/// Whether some font of the documents has a glyph for `c` (Typst falls back from the text
+/// font to any other). Latin-1 and the usual punctuation are known to be covered and are
+/// answered without loading the fonts.
+pub fn has_glyph(c: char) -> bool {
+    if c.is_ascii()
+        || ('\u{a0}'..='\u{ff}').contains(&c)
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+        || c == '\u{2212}'
+    {
+        return true;
+    }
+    fonts()
+        .0
+        .iter()
+        .any(|f| f.info().coverage.contains(c as u32))
+}
+
 fn library() -> &'static LazyHash<Library> {
     static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
     LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
@@ -330,7 +347,9 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
                     d = d.at_pos(locate(&file, &path));
                     d.file = Some(file);
                 }
-                notes.push("run `vplan build --emit-typst` to see the whole generated source".into());
+                notes.push(
+                    "run `vplan build --emit-typst` to see the whole generated source".into(),
+                );
             }
             if let Some((id, source, range)) = own.filter(|(id, _, _)| *id != main) {
                 let line = source.lines().byte_to_line(range.start).unwrap_or(0);
@@ -345,7 +364,7 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
                 }
             }
             for hint in &e.hints {
-                notes.push(format!("hint: {}", hint.v));
+                notes.push(hint.v.to_string());
             }
             if !notes.is_empty() {
                 d.hint = Some(notes.join("\n        "));

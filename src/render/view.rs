@@ -566,9 +566,10 @@ mod origin_tests {
     fn markers_round_trip_and_stay_on_their_line() {
         let file = Path::new("content/chapters/01 a\nb\u{2028}%ä.yaml");
         let marker = origin(file, "blocks.3.text");
-        assert!(marker
-            .chars()
-            .all(|c| c.is_ascii_graphic() || c == ' '), "{marker}");
+        assert!(
+            marker.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+            "{marker}"
+        );
         assert_eq!(
             parse_origin(&marker),
             Some((file.to_path_buf(), "blocks.3.text".to_string()))
