@@ -403,6 +403,9 @@ const CASES: &[Case] = &[
     passes("a normal link", &[DECIDED, Write(CHAPTER, b"id: inledning\ntitle: Inledning\nblocks:\n  - text: |\n      Se [kommunens webbplats](https://www.fjallby.se/kultur).\n")]),
     fails("image in prose", CHAPTER, &[Write(CHAPTER, b"id: inledning\ntitle: Inledning\nblocks:\n  - text: |\n      ![Karta](karta.png)\n")]),
     fails("empty link in a text table", CHAPTER, &[Write(CHAPTER, b"id: inledning\ntitle: Inledning\nblocks:\n  - text_table:\n      id: tt\n      columns: [A, B]\n      rows:\n        - {id: r, cells: [x, \"[y]()\"]}\n")]),
+    fails("an emoji in a decided plan", CHAPTER, &[DECIDED, Replace(CHAPTER, "Planen gäller", "✅ Planen gäller")]),
+    passes("an emoji in a draft (a warning)", &[Replace(CHAPTER, "Planen gäller", "✅ Planen gäller")]),
+    passes("Swedish and typographic characters in a decided plan", &[DECIDED, Replace(CHAPTER, "Planen gäller", "Åäö ÅÄÖ é ü – — ” ’ … § € ½ × −12 %: Planen gäller")]),
     // The logo.
     passes("a PNG logo", &[DECIDED, LOGO, Write("logo.png", PNG)]),
     passes("an SVG logo", &[DECIDED, Replace(PLAN, "keywords:", "logo: {file: bilder/logo.svg, alt: Logotyp}\nkeywords:"), Write("bilder/logo.svg", SVG)]),
