@@ -349,7 +349,10 @@ fn typeset_paper(
         .into_iter()
         .map(|path| {
             let key = if path.is_empty() { "document" } else { path };
-            (key, view::origin(&paper.file, path))
+            (
+                key,
+                view::origin(view::content_root(plan), &paper.file, path),
+            )
         })
         .collect(),
     };

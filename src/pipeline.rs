@@ -144,7 +144,11 @@ pub fn typeset_rendered(
             standard,
         },
         &extra,
-        &|file: &Path, path: &str| plan.pos(file, path),
+        &|rel: &Path, path: &str| {
+            let file = render::view::content_root(plan).join(rel);
+            let pos = plan.pos(&file, path);
+            (file, pos)
+        },
     )?;
     Ok(Built {
         typst_source,

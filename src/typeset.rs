@@ -208,13 +208,14 @@ impl World for PlanWorld {
     }
 }
 
-/// Finds the line and column of a value in a content file, by the value's path (e.g.
-/// `blocks.3.text`): how a Typst error is mapped back to the content that produced it.
-pub type Locate<'a> = &'a dyn Fn(&std::path::Path, &str) -> Option<Pos>;
+/// Finds a content file (given relative to the content directory) and the line and column of
+/// a value in it, by the value's path (e.g. `blocks.3.text`): how a Typst error is mapped back
+/// to the content that produced it.
+pub type Locate<'a> = &'a dyn Fn(&std::path::Path, &str) -> (std::path::PathBuf, Option<Pos>);
 
-/// A [`Locate`] that knows no positions (the error names the content file only).
-pub fn no_positions(_: &std::path::Path, _: &str) -> Option<Pos> {
-    None
+/// A [`Locate`] that knows no content directory and no positions.
+pub fn no_positions(file: &std::path::Path, _: &str) -> (std::path::PathBuf, Option<Pos>) {
+    (file.to_path_buf(), None)
 }
 
 /// Compiles the world's document.
@@ -344,7 +345,8 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
                     ));
                 }
                 if let Some((file, path)) = origin {
-                    d = d.at_pos(locate(&file, &path));
+                    let (file, pos) = locate(&file, &path);
+                    d = d.at_pos(pos);
                     d.file = Some(file);
                 }
                 notes.push(

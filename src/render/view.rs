@@ -214,9 +214,10 @@ pub fn build_scoped<'a>(
         _ => true,
     };
     let appendix_only = matches!(scope, Scope::Appendix(_));
+    let root = content_root(plan);
     DocView {
         plan: &plan.meta.value,
-        origin: origin(&plan.meta.file, ""),
+        origin: origin(root, &plan.meta.file, ""),
         document: if appendix_only { "appendix" } else { "plan" },
         redline: redline.map(|r| r.since),
         status: status_view(plan),
@@ -226,7 +227,7 @@ pub fn build_scoped<'a>(
             .filter(|_| !appendix_only)
             .map(|c| ChapterView {
                 id: &c.value.id,
-                origin: origin(&c.file, "title"),
+                origin: origin(root, &c.file, "title"),
                 title: &c.value.title,
                 blocks: b.blocks(&c.value.blocks, chapter_place, (&c.file, "blocks")),
             })
@@ -261,6 +262,11 @@ pub fn status_view(plan: &Plan) -> Option<StatusView> {
 }
 
 impl<'a> Builder<'a> {
+    /// The content directory: source markers name files relative to it.
+    fn root(&self) -> &'a Path {
+        content_root(self.plan)
+    }
+
     fn appendix(&self, a: &'a Appendix, file: &Path) -> AppendixView<'a> {
         let place = Place {
             level: 2,
@@ -269,7 +275,7 @@ impl<'a> Builder<'a> {
         };
         AppendixView {
             id: &a.id,
-            origin: origin(file, "title"),
+            origin: origin(self.root(), file, "title"),
             separate: false,
             label: &a.label,
             title: &a.title,
@@ -292,10 +298,10 @@ impl<'a> Builder<'a> {
             // A table's texts come from its own file.
             let at = match block {
                 Block::Table(id) => match self.plan.tables.get(id) {
-                    Some(t) => origin(&t.file, ""),
-                    None => origin(file, &bp),
+                    Some(t) => origin(self.root(), &t.file, ""),
+                    None => origin(self.root(), file, &bp),
                 },
-                _ => origin(file, &bp),
+                _ => origin(self.root(), file, &bp),
             };
             out.push(BlockView::Origin { at });
             match block {
@@ -357,7 +363,14 @@ impl<'a> Builder<'a> {
                 let pp = format!("perspectives.{i}");
                 let file = goals.file.as_path();
                 let mut blocks = self.blocks(&p.blocks, inner, (file, &format!("{pp}.blocks")));
-                goals_and_assignments(&mut blocks, &p.goals, &p.assignments, file, &pp);
+                goals_and_assignments(
+                    self.root(),
+                    &mut blocks,
+                    &p.goals,
+                    &p.assignments,
+                    file,
+                    &pp,
+                );
                 for (j, s) in p.strategies.iter().enumerate() {
                     let mut sblocks = self.blocks(
                         &s.blocks,
@@ -365,9 +378,10 @@ impl<'a> Builder<'a> {
                         (file, &format!("{pp}.strategies.{j}.blocks")),
                     );
                     blocks.push(BlockView::Origin {
-                        at: origin(file, &format!("{pp}.strategies.{j}")),
+                        at: origin(self.root(), file, &format!("{pp}.strategies.{j}")),
                     });
                     goals_and_assignments(
+                        self.root(),
                         &mut sblocks,
                         &s.goals,
                         &s.assignments,
@@ -385,7 +399,7 @@ impl<'a> Builder<'a> {
                 }
                 [
                     BlockView::Origin {
-                        at: origin(file, &pp),
+                        at: origin(self.root(), file, &pp),
                     },
                     self.section(&p.id, &p.title, SectionStyle::Normal, None, place, blocks),
                 ]
@@ -485,6 +499,7 @@ impl<'a> Builder<'a> {
 /// The goals and assignments of a perspective or strategy (at `path` in `file`), each after
 /// its source marker.
 fn goals_and_assignments<'a>(
+    root: &Path,
     out: &mut Vec<BlockView<'a>>,
     goals: &'a [Goal],
     assignments: &'a [Item],
@@ -493,13 +508,13 @@ fn goals_and_assignments<'a>(
 ) {
     for (i, goal) in goals.iter().enumerate() {
         out.push(BlockView::Origin {
-            at: origin(file, &format!("{path}.goals.{i}")),
+            at: origin(root, file, &format!("{path}.goals.{i}")),
         });
         out.push(BlockView::Goal { goal });
     }
     for (i, item) in assignments.iter().enumerate() {
         out.push(BlockView::Origin {
-            at: origin(file, &format!("{path}.assignments.{i}")),
+            at: origin(root, file, &format!("{path}.assignments.{i}")),
         });
         out.push(BlockView::Assignment { item });
     }
@@ -524,10 +539,17 @@ fn ic_area(area: &IcArea) -> IcAreaView<'_> {
 /// Prefix of the source markers in the generated Typst source.
 pub const ORIGIN_MARKER: &str = "// @content ";
 
-/// A source marker: the path of a value in a content file and the file, as
-/// `PATH FILE` with the file percent-encoded (only `A-Z a-z 0-9 . _ / -` stay as they are), so
-/// that no file name can end the Typst comment the templates print it in or add to it.
-pub fn origin(file: &Path, path: &str) -> String {
+/// The content directory of a plan (where plan.yaml is).
+pub fn content_root(plan: &Plan) -> &Path {
+    plan.meta.file.parent().unwrap_or(Path::new(""))
+}
+
+/// A source marker: the path of a value in a content file and the file (relative to the
+/// content directory `root`, so that the generated source does not depend on where the plan
+/// is), as `PATH FILE` with the file percent-encoded (only `A-Z a-z 0-9 . _ / -` stay as they
+/// are), so that no file name can end the Typst comment the templates print it in or add to it.
+pub fn origin(root: &Path, file: &Path, path: &str) -> String {
+    let file = file.strip_prefix(root).unwrap_or(file);
     let mut out = String::with_capacity(path.len() + 64);
     out.push_str(if path.is_empty() { "." } else { path });
     out.push(' ');
@@ -565,7 +587,11 @@ mod origin_tests {
     #[test]
     fn markers_round_trip_and_stay_on_their_line() {
         let file = Path::new("content/chapters/01 a\nb\u{2028}%ä.yaml");
-        let marker = origin(file, "blocks.3.text");
+        let marker = origin(
+            Path::new("/x/content"),
+            &Path::new("/x/content").join(file),
+            "blocks.3.text",
+        );
         assert!(
             marker.chars().all(|c| c.is_ascii_graphic() || c == ' '),
             "{marker}"
@@ -575,7 +601,7 @@ mod origin_tests {
             Some((file.to_path_buf(), "blocks.3.text".to_string()))
         );
         assert_eq!(
-            parse_origin(&origin(Path::new("plan.yaml"), "")),
+            parse_origin(&origin(Path::new(""), Path::new("plan.yaml"), "")),
             Some(("plan.yaml".into(), String::new()))
         );
     }
