@@ -99,14 +99,13 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Diagnostic> {
             WHERE,
         )
     })?;
-    const FORMATS: &str = "save the logo as PNG, JPEG or SVG";
+    const FORMATS: &str =
+        "save the logo as a PNG, a JPEG or a self-contained SVG (no linked images)";
     let decoded = match ImageFormat::detect(&bytes) {
         Some(ImageFormat::Raster(format)) => RasterImage::plain(Bytes::new(bytes.clone()), format)
             .map(|_| ())
             .map_err(|e| e.to_string()),
-        Some(ImageFormat::Vector(VectorFormat::Svg)) => SvgImage::new(Bytes::new(bytes.clone()))
-            .map(|_| ())
-            .map_err(|e| format!("{e:?}")),
+        Some(ImageFormat::Vector(VectorFormat::Svg)) => svg(&bytes),
         Some(ImageFormat::Vector(_)) => {
             return Err(fail(
                 format!("logo.file `{name}` is a PDF, which cannot be placed in an archivable PDF"),
@@ -127,4 +126,32 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Diagnostic> {
         ));
     }
     Ok(Some(bytes))
+}
+
+/// Loads an SVG the way the build does: with the documents' fonts for its text, and in a
+/// world that serves no files, so an SVG that links to other images fails here as it would
+/// in the build.
+fn svg(bytes: &[u8]) -> Result<(), String> {
+    use typst::comemo::Track;
+    use typst::World;
+    let date = typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("a valid date");
+    let world = crate::typeset::PlanWorld::new(String::new(), Path::new(""), &[], date)
+        .map_err(|e| e.to_string())?;
+    let id = crate::typeset::asset_id(VIRTUAL_PATH).map_err(|e| e.to_string())?;
+    let world: &dyn World = &world;
+    SvgImage::with_fonts_images(
+        Bytes::new(bytes.to_vec()),
+        world.track(),
+        &["noto sans"],
+        Some(id),
+    )
+    .map(|_| ())
+    .map_err(|e| {
+        // `LoadError` shows its message only through `Debug`.
+        let debug = format!("{e:?}");
+        debug
+            .split_once("message: \"")
+            .and_then(|(_, rest)| rest.rsplit_once('"'))
+            .map_or(debug.clone(), |(message, _)| message.replace("\\\"", "\""))
+    })
 }

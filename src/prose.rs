@@ -179,7 +179,7 @@ pub struct Text<'a> {
 }
 
 /// Every text of the plan that is printed as Markdown (`| md` in the templates): text blocks,
-/// text-table cells, table notes and the decision paper's texts.
+/// text-table cells, the notes of the tables placed, and the decision paper's texts.
 pub fn markdown_texts(plan: &Plan) -> Vec<Text<'_>> {
     let mut out = Vec::new();
     let mut walk = Walk {
@@ -187,15 +187,6 @@ pub fn markdown_texts(plan: &Plan) -> Vec<Text<'_>> {
         headings: None,
     };
     walk.document(plan);
-    for t in plan.tables.values() {
-        for (i, n) in t.value.notes.iter().enumerate() {
-            out.push(Text {
-                file: &t.file,
-                path: format!("notes.{i}"),
-                text: n,
-            });
-        }
-    }
     if let Some(paper) = &plan.paper {
         for (path, text) in paper_texts(&paper.value) {
             out.push(Text {
@@ -476,6 +467,14 @@ impl<'a> Walk<'a, '_, '_> {
                         &s.blocks,
                         level + 1,
                     );
+                }
+                Block::Table(id) => {
+                    let Some(t) = plan.tables.get(id) else {
+                        continue;
+                    };
+                    for (j, note) in t.value.notes.iter().enumerate() {
+                        self.text(&t.file, format!("notes.{j}"), note);
+                    }
                 }
                 Block::TextTable(t) => {
                     for (j, row) in t.rows.iter().enumerate() {

@@ -66,6 +66,12 @@ fn library() -> &'static LazyHash<Library> {
     LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
 }
 
+/// The id of a static file of the world (a path relative to its root, like the templates'
+/// files).
+pub fn asset_id(path: &str) -> FileResult<FileId> {
+    file_id(&format!("/{path}"))
+}
+
 fn file_id(path: &str) -> FileResult<FileId> {
     let vpath = VirtualPath::new(path).map_err(|_| FileError::AccessDenied)?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
