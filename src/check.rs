@@ -240,7 +240,7 @@ impl<'a> Checker<'a> {
     fn logo(&mut self) {
         let meta = &self.plan.meta;
         if let Err(d) = crate::logo::read(self.plan) {
-            self.diags.push(d);
+            self.diags.push(*d);
         }
         if let Some(logo) = &meta.value.logo {
             if logo.alt.trim().is_empty() {
@@ -518,7 +518,9 @@ pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }

@@ -23,15 +23,17 @@ pub const VIRTUAL_PATH: &str = "vplan-content/logo";
 pub const MAX_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Reads the plan's logo, if it has one, and makes sure Typst can place it.
-pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Diagnostic> {
+pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     let meta = &plan.meta;
     let Some(logo) = &meta.value.logo else {
         return Ok(None);
     };
     let fail = |message: String, hint: &str| {
-        Diagnostic::error(&meta.file, message)
-            .at_pos(plan.pos(&meta.file, "logo.file"))
-            .with_hint(hint.to_string())
+        Box::new(
+            Diagnostic::error(&meta.file, message)
+                .at_pos(plan.pos(&meta.file, "logo.file"))
+                .with_hint(hint.to_string()),
+        )
     };
     let name = logo.file.as_str();
     const WHERE: &str =

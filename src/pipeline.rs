@@ -132,7 +132,7 @@ pub fn typeset_rendered(
     let plan = &checked.plan;
     let date = plan_date(plan)?;
     let extra: Vec<(String, Vec<u8>)> = crate::logo::read(plan)
-        .map_err(|d| ContentError(vec![d]))?
+        .map_err(|d| ContentError(vec![*d]))?
         .map(|bytes| (crate::logo::VIRTUAL_PATH.to_string(), bytes))
         .into_iter()
         .collect();
