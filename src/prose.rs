@@ -225,6 +225,7 @@ pub fn check(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
     }
     diags.extend(headings(plan, strict));
     diags.extend(glyphs(plan, strict, crate::typeset::has_glyph));
+    diags.extend(lengths(plan));
     diags
 }
 
@@ -245,17 +246,97 @@ fn needs_no_glyph(c: char) -> bool {
 /// at the character when `strict`, else a warning. Each scalar value of every content file is
 /// read (comments are not), except the values of [`NOT_PRINTED`] keys.
 pub fn glyphs(plan: &Plan, strict: bool, has_glyph: impl Fn(char) -> bool) -> Vec<Diagnostic> {
-    use saphyr_parser::{Event as Y, Parser as YamlParser};
     let mut diags = Vec::new();
+    for_each_value(plan, |file, text, key, value, (line, col)| {
+        if NOT_PRINTED.contains(&key) {
+            return;
+        }
+        let Some(c) = value.chars().find(|&c| !needs_no_glyph(c) && !has_glyph(c)) else {
+            return;
+        };
+        let at = text
+            .lines()
+            .enumerate()
+            .skip(line.saturating_sub(1))
+            .find_map(|(i, l)| l.find(c).map(|b| (i + 1, l[..b].chars().count() + 1)));
+        let what = format!(
+            "`{c}` (U+{:04X}): no font of the documents has this character",
+            c as u32
+        );
+        let d = if strict {
+            Diagnostic::error(
+                file,
+                format!("{what}; PDF/A and PDF/UA refuse text that cannot be displayed"),
+            )
+        } else {
+            Diagnostic::warning(
+                file,
+                format!("{what}, so it prints as an empty box (and a decided plan fails to build)"),
+            )
+        };
+        let (line, col) = at.unwrap_or((line, col));
+        diags.push(d.at(line, col).with_hint(
+            "write it in words, or use a character from the Latin alphabet (emoji and symbols are not in the fonts)",
+        ));
+    });
+    diags
+}
+
+/// Keys whose values become strings of the PDF itself (the document's title and author, the
+/// bookmarks made from headings, alternative texts), which PDF/A limits to 32 767 bytes.
+const PDF_STRINGS: &[&str] = &[
+    "title",
+    "subtitle",
+    "label",
+    "alt",
+    "author",
+    "subject",
+    "namnd",
+    "organisation",
+    "rubrik",
+    "arende",
+    "title_block",
+];
+
+/// Longest title, label or alternative text, in characters. A PDF/A string holds at most
+/// 32 767 bytes, and a document's title joins up to three such values (an appendix's label and
+/// title and the plan's title); 1 000 characters is far beyond any real title.
+pub const MAX_TITLE_CHARS: usize = 1000;
+
+/// Titles, labels and alternative texts longer than [`MAX_TITLE_CHARS`]: an error (a paste
+/// gone wrong; the build of a decided plan fails on them in the PDF exporter).
+pub fn lengths(plan: &Plan) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for_each_value(plan, |file, _, key, value, (line, col)| {
+        let n = value.chars().count();
+        if PDF_STRINGS.contains(&key) && n > MAX_TITLE_CHARS {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("`{key}` is {n} characters long; a title, label or alternative text may have at most {MAX_TITLE_CHARS}"),
+                )
+                .at(line, col)
+                .with_hint("shorten it; longer text belongs in a text block"),
+            );
+        }
+    });
+    diags
+}
+
+/// Calls `f(file, file text, key, value, (line, column))` for every scalar value of every
+/// content file, with the key it is under (for a value in a sequence, the sequence's key).
+/// Keys themselves and comments are not values.
+fn for_each_value<'p>(
+    plan: &'p Plan,
+    mut f: impl FnMut(&'p Path, &'p str, &str, &str, (usize, usize)),
+) {
+    use saphyr_parser::{Event as Y, Parser as YamlParser};
     let mut files: Vec<&std::path::PathBuf> = plan.spans.keys().collect();
     files.sort();
     for file in files {
         let Some(text) = plan.source(file) else {
             continue;
         };
-        if text.is_ascii() {
-            continue;
-        }
         // Per open collection: whether it is a mapping expecting a key next, and the key its
         // values are under (a sequence's: the key of the sequence itself).
         struct Level {
@@ -296,44 +377,19 @@ pub fn glyphs(plan: &Plan, strict: bool, has_glyph: impl Fn(char) -> bool) -> Ve
                         continue;
                     }
                     top.expect_key = top.mapping;
-                    let last_key = top.key.clone();
-                    if NOT_PRINTED.contains(&last_key.as_str()) {
-                        continue;
-                    }
-                    let Some(c) = value.chars().find(|&c| !needs_no_glyph(c) && !has_glyph(c))
-                    else {
-                        continue;
-                    };
-                    let at = text
-                        .lines()
-                        .enumerate()
-                        .skip(span.start.line().saturating_sub(1))
-                        .find_map(|(i, l)| l.find(c).map(|b| (i + 1, l[..b].chars().count() + 1)));
-                    let what = format!(
-                        "`{c}` (U+{:04X}): no font of the documents has this character",
-                        c as u32
+                    let key = top.key.clone();
+                    f(
+                        file,
+                        text,
+                        &key,
+                        &value,
+                        (span.start.line(), span.start.col() + 1),
                     );
-                    let d = if strict {
-                        Diagnostic::error(
-                            file,
-                            format!(
-                                "{what}; PDF/A and PDF/UA refuse text that cannot be displayed"
-                            ),
-                        )
-                    } else {
-                        Diagnostic::warning(file, format!("{what}, so it prints as an empty box (and a decided plan fails to build)"))
-                    };
-                    let d = match at {
-                        Some((line, column)) => d.at(line, column),
-                        None => d.at(span.start.line(), span.start.col() + 1),
-                    };
-                    diags.push(d.with_hint("write it in words, or use a character from the Latin alphabet (emoji and symbols are not in the fonts)"));
                 }
                 _ => {}
             }
         }
     }
-    diags
 }
 
 /// Heading levels in reading order, per document: the plan (chapters, then the appendices

@@ -328,6 +328,26 @@ fn long_namnd() -> String {
     )
 }
 
+fn long_title() -> String {
+    let plan = std::fs::read_to_string(fixture(FIXTURE).join(PLAN)).unwrap();
+    plan.replace(
+        "title: Verksamhetsplan med budget 2031",
+        &format!("title: {}", "Lång titel ".repeat(4000).trim()),
+    )
+}
+
+fn chapter_titled(title: &str) -> String {
+    format!("id: inledning\ntitle: {title}\nblocks:\n  - text: Text.\n")
+}
+
+fn long_chapter_title() -> String {
+    chapter_titled("Lång ".repeat(8000).trim())
+}
+
+fn chapter_title_at_limit() -> String {
+    chapter_titled(&"Rubrik ".repeat(143)[..1000])
+}
+
 fn appendix(id: &str, label: &str, short: &str) -> String {
     format!("id: {id}\nlabel: {label}\ntitle: Taxor {id}\nshort_title: {short}\nblocks:\n  - text: Text.\n")
 }
@@ -407,6 +427,9 @@ const CASES: &[Case] = &[
     fails("an emoji in a decided plan", CHAPTER, &[DECIDED, Replace(CHAPTER, "Planen gäller", "✅ Planen gäller")]),
     passes("an emoji in a draft (a warning)", &[Replace(CHAPTER, "Planen gäller", "✅ Planen gäller")]),
     passes("Swedish and typographic characters in a decided plan", &[DECIDED, Replace(CHAPTER, "Planen gäller", "Åäö ÅÄÖ é ü – — ” ’ … § € ½ × −12 %: Planen gäller")]),
+    fails("a 40 000-character title of a decided plan", PLAN, &[DECIDED, Made(PLAN, long_title)]),
+    fails("a 40 000-character chapter title", CHAPTER, &[Made(CHAPTER, long_chapter_title)]),
+    passes("a 1 000-character chapter title", &[Made(CHAPTER, chapter_title_at_limit)]),
     // The logo.
     passes("a PNG logo", &[DECIDED, LOGO, Write("logo.png", PNG)]),
     passes("an SVG logo", &[DECIDED, Replace(PLAN, "keywords:", "logo: {file: bilder/logo.svg, alt: Logotyp}\nkeywords:"), Write("bilder/logo.svg", SVG)]),
