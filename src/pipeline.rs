@@ -111,6 +111,16 @@ pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
     Renderer::new(templates_dir)?.render(&view)
 }
 
+/// The files of the content that the Typst world serves beside the templates' static files:
+/// the logo, under [`crate::logo::VIRTUAL_PATH`].
+pub fn content_files(plan: &Plan) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(crate::logo::read(plan)
+        .map_err(|d| ContentError(vec![*d]))?
+        .map(|bytes| (crate::logo::VIRTUAL_PATH.to_string(), bytes))
+        .into_iter()
+        .collect())
+}
+
 /// The standards a plan is exported to unless told otherwise: PDF/A-2b and PDF/UA-1 for a
 /// decided plan (archived and published), plain tagged PDF for drafts and proposals.
 pub fn default_standard(plan: &Plan) -> Standard {
@@ -131,11 +141,7 @@ pub fn typeset_rendered(
 ) -> Result<Built> {
     let plan = &checked.plan;
     let date = plan_date(plan)?;
-    let extra: Vec<(String, Vec<u8>)> = crate::logo::read(plan)
-        .map_err(|d| ContentError(vec![*d]))?
-        .map(|bytes| (crate::logo::VIRTUAL_PATH.to_string(), bytes))
-        .into_iter()
-        .collect();
+    let extra = content_files(plan)?;
     let pdf = ts.typeset_with(
         typst_source.clone(),
         ExportOptions {
