@@ -312,7 +312,7 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
             // Where the error is: a span of its own, else the innermost call in the trace
             // that has one.
             let mut spans = vec![e.span];
-            spans.extend(e.trace.iter().rev().map(|t| DiagSpan::from(t.span)));
+            spans.extend(e.trace.iter().map(|t| DiagSpan::from(t.span)));
             let place = |span: DiagSpan| {
                 let id = span.id()?;
                 let source = world.source(id).ok()?;

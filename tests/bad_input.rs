@@ -604,6 +604,22 @@ fn typst_errors_name_the_content_line() {
     let err = build();
     assert!(err.contains("broken goal template"), "{err}");
     assert!(err.contains("content/chapters/02-mal.yaml:6:"), "{err}");
+    // A goal inside an appendix: the call of `vp-goal` sits inside the call of `vp-appendix`;
+    // the innermost call in the generated source is the one that names the content.
+    s.write(
+        "chapters/02-mal.yaml",
+        "id: mal\ntitle: Mål och uppdrag\nblocks:\n  - text: Inga mål.\n",
+    );
+    s.edit(
+        "appendices/01-bilaga.yaml",
+        "        - text: |",
+        "        - goal: {id: bilaga-mal, text: Ett mål i bilagan.}\n        - text: |",
+    );
+    let err = build();
+    assert!(
+        err.contains("content/appendices/01-bilaga.yaml:10:"),
+        "{err}"
+    );
     assert!(
         err.contains("templates/vplan.typ:"),
         "names the template too: {err}"
