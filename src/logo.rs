@@ -22,6 +22,46 @@ pub const VIRTUAL_PATH: &str = "vplan-content/logo";
 /// Largest logo file accepted.
 pub const MAX_BYTES: u64 = 5 * 1024 * 1024;
 
+/// Most pixels a side of a raster logo: a small file can hold an image that decodes to
+/// hundreds of megabytes, and a cover logo needs a few hundred pixels.
+pub const MAX_SIDE: u32 = 8000;
+
+/// Width and height from the header of a PNG, GIF or JPEG file, read before decoding.
+fn dimensions(b: &[u8]) -> Option<(u32, u32)> {
+    let be32 = |i: usize| Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?));
+    let be16 = |i: usize| {
+        Some(u32::from(u16::from_be_bytes(
+            b.get(i..i + 2)?.try_into().ok()?,
+        )))
+    };
+    let le16 = |i: usize| {
+        Some(u32::from(u16::from_le_bytes(
+            b.get(i..i + 2)?.try_into().ok()?,
+        )))
+    };
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((be32(16)?, be32(20)?));
+    }
+    if b.starts_with(b"GIF8") {
+        return Some((le16(6)?, le16(8)?));
+    }
+    if b.starts_with(&[0xFF, 0xD8]) {
+        // Walk the JPEG segments to the first start-of-frame marker.
+        let mut i = 2;
+        while i + 9 < b.len() {
+            if b[i] != 0xFF {
+                return None;
+            }
+            let marker = b[i + 1];
+            if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+                return Some((be16(i + 7)?, be16(i + 5)?));
+            }
+            i += 2 + be16(i + 2)? as usize;
+        }
+    }
+    None
+}
+
 /// Reads the plan's logo, if it has one, and makes sure Typst can place it.
 pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     let meta = &plan.meta;
@@ -101,6 +141,16 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
             WHERE,
         )
     })?;
+    if let Some((w, h)) = dimensions(&bytes) {
+        if w > MAX_SIDE || h > MAX_SIDE {
+            return Err(fail(
+                format!(
+                    "logo.file `{name}` is {w} × {h} pixels; a logo may have at most {MAX_SIDE} pixels a side"
+                ),
+                "save a smaller image: a cover logo needs a few hundred pixels",
+            ));
+        }
+    }
     const FORMATS: &str =
         "save the logo as a PNG, a JPEG or a self-contained SVG (no linked images)";
     let decoded = match ImageFormat::detect(&bytes) {
@@ -156,4 +206,24 @@ fn svg(bytes: &[u8]) -> Result<(), String> {
             .and_then(|(_, rest)| rest.rsplit_once('"'))
             .map_or(debug.clone(), |(message, _)| message.replace("\\\"", "\""))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dimensions;
+
+    #[test]
+    fn header_dimensions() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(30_000u32.to_be_bytes());
+        png.extend(20u32.to_be_bytes());
+        assert_eq!(dimensions(&png), Some((30_000, 20)));
+        assert_eq!(dimensions(b"GIF89a\x10\x00\x20\x00"), Some((16, 32)));
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00,
+            0x40, 0x01, 0x00, 0x03,
+        ];
+        assert_eq!(dimensions(&jpeg), Some((256, 64)));
+        assert_eq!(dimensions(b"not an image"), None);
+    }
 }

@@ -438,6 +438,7 @@ const CASES: &[Case] = &[
     fails("logo that is no image", PLAN, &[LOGO, Write("logo.png", b"id: not an image\n")]),
     fails("logo in an unsupported format", PLAN, &[LOGO, Write("logo.png", b"BM\x3a\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x01\x00\x18\x00\x00\x00\x00\x00\x04\x00\x00\x00")]),
     fails("truncated PNG logo", PLAN, &[LOGO, Write("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00")]),
+    fails("logo of 9000 × 9000 pixels", PLAN, &[LOGO, Write("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x23\x28\0\0\x23\x28\x08\x00\x00\x00\x00\0\0\0\0")]),
     fails("logo outside the content directory", PLAN, &[Replace(PLAN, "keywords:", "logo: {file: ../logo.png, alt: Logotyp}\nkeywords:")]),
     fails("logo linked from outside", PLAN, &[LOGO, LinkOut("logo.png", PNG)]),
     fails("logo that is a directory", PLAN, &[Replace(PLAN, "keywords:", "logo: {file: chapters, alt: Logotyp}\nkeywords:")]),
