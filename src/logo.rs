@@ -3,9 +3,8 @@
 //!
 //! The file must stay inside the content directory (no absolute path, no `..`, no link out),
 //! be a regular file of at most [`MAX_BYTES`] and [`MAX_SIDE`] pixels a side, and be a PNG,
-//! JPEG, GIF, WebP or SVG image that
-//! Typst decodes. `check` decodes it with Typst's own decoders, so an image `build` cannot use
-//! is reported at `logo.file` in plan.yaml. The build hands the bytes to Typst under a fixed
+//! JPEG, GIF, WebP or SVG image that Typst decodes. `check` decodes it with Typst's own
+//! decoders, so an image `build` cannot use is reported at `logo.file` in plan.yaml. The build hands the bytes to Typst under a fixed
 //! virtual path ([`VIRTUAL_PATH`]); Typst never reads the file system.
 
 use std::path::{Component, Path};
