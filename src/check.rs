@@ -16,12 +16,18 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         placed: HashSet::new(),
         diags: Vec::new(),
     };
+    c.title(&plan.meta.file, "title", "the plan", &plan.meta.value.title);
     for ch in &plan.chapters {
         c.id(&ch.file, "id", "chapter", &ch.value.id);
+        c.title(&ch.file, "title", "a chapter", &ch.value.title);
         c.blocks(&ch.file, "blocks", &ch.value.blocks);
     }
     for a in &plan.appendices {
         c.id(&a.file, "id", "appendix", &a.value.id);
+        c.title(&a.file, "title", "an appendix", &a.value.title);
+        if let Some(first) = a.value.title_block.first() {
+            c.title(&a.file, "title_block.0", "an appendix's title block", first);
+        }
         c.blocks(&a.file, "blocks", &a.value.blocks);
     }
     if let Some(goals) = &plan.goals {
@@ -29,11 +35,13 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         for (i, p) in goals.value.perspectives.iter().enumerate() {
             let pp = format!("perspectives.{i}");
             c.id(f, &format!("{pp}.id"), "perspective", &p.id);
+            c.title(f, &format!("{pp}.title"), "a perspective", &p.title);
             c.blocks(f, &format!("{pp}.blocks"), &p.blocks);
             c.goals(f, &pp, &p.goals, &p.assignments);
             for (j, s) in p.strategies.iter().enumerate() {
                 let sp = format!("{pp}.strategies.{j}");
                 c.id(f, &format!("{sp}.id"), "strategy", &s.id);
+                c.title(f, &format!("{sp}.title"), "a strategy", &s.title);
                 c.blocks(f, &format!("{sp}.blocks"), &s.blocks);
                 c.goals(f, &sp, &s.goals, &s.assignments);
             }
@@ -269,6 +277,9 @@ impl<'a> Checker<'a> {
                 self.error(&file, "datum", format!("datum: {}", date_problem(date)));
             }
         }
+        if let Some(rubrik) = &paper.value.rubrik {
+            self.title(&file, "rubrik", "the decision paper (`rubrik`)", rubrik);
+        }
         if paper.value.forslag_till_beslut.is_empty() {
             self.error(
                 &file,
@@ -276,6 +287,18 @@ impl<'a> Checker<'a> {
                 "the decision paper proposes nothing: `forslag_till_beslut` is empty".into(),
             )
             .hint = Some("list the att-satser, one item each".into());
+        }
+    }
+
+    /// A title that becomes a heading (or the document's title) is not empty: PDF/UA refuses
+    /// an empty heading and a document without a title, and a reader gets nothing from one.
+    fn title(&mut self, file: &Path, path: &str, what: &str, title: &str) {
+        if title.trim().is_empty() {
+            self.error(file, path, format!("the title of {what} is empty"))
+                .hint = Some(
+                "give it a title: it is printed as a heading and listed in the table of contents"
+                    .into(),
+            );
         }
     }
 
@@ -345,6 +368,7 @@ impl<'a> Checker<'a> {
                 Block::Text(_) => {}
                 Block::Section(s) => {
                     self.id(file, &format!("{bp}.section.id"), "section", &s.id);
+                    self.title(file, &format!("{bp}.section.title"), "a section", &s.title);
                     self.blocks(file, &format!("{bp}.section.blocks"), &s.blocks);
                 }
                 Block::Goal(g) => self.goal(file, &format!("{bp}.goal"), g),

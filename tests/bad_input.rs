@@ -430,6 +430,8 @@ const CASES: &[Case] = &[
     fails("a 40 000-character title of a decided plan", PLAN, &[DECIDED, Made(PLAN, long_title)]),
     fails("a 40 000-character chapter title", CHAPTER, &[Made(CHAPTER, long_chapter_title)]),
     passes("a 1 000-character chapter title", &[Made(CHAPTER, chapter_title_at_limit)]),
+    fails("an empty chapter title", CHAPTER, &[DECIDED, Replace(CHAPTER, "title: Inledning", "title: \"\"")]),
+    fails("an empty plan title", PLAN, &[DECIDED, Replace(PLAN, "title: Verksamhetsplan med budget 2031", "title: \" \"")]),
     // The logo.
     passes("a PNG logo", &[DECIDED, LOGO, Write("logo.png", PNG)]),
     passes("an SVG logo", &[DECIDED, Replace(PLAN, "keywords:", "logo: {file: bilder/logo.svg, alt: Logotyp}\nkeywords:"), Write("bilder/logo.svg", SVG)]),
