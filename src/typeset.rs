@@ -390,11 +390,18 @@ mod tests {
     /// The characters `has_glyph` answers without looking are really in the fonts.
     #[test]
     fn the_shortcut_of_has_glyph_is_true() {
-        let ranges = [('\u{20}', '\u{7e}'), ('\u{a0}', '\u{ff}'), ('\u{2010}', '\u{2027}')];
+        let ranges = [
+            ('\u{20}', '\u{7e}'),
+            ('\u{a0}', '\u{ff}'),
+            ('\u{2010}', '\u{2027}'),
+        ];
         for (from, to) in ranges {
             for c in from..=to {
                 assert!(
-                    fonts().0.iter().any(|f| f.info().coverage.contains(c as u32)),
+                    fonts()
+                        .0
+                        .iter()
+                        .any(|f| f.info().coverage.contains(c as u32)),
                     "no font has U+{:04X}",
                     c as u32
                 );

@@ -530,6 +530,33 @@ fn judge(case: &Case) -> Vec<String> {
     problems
 }
 
+/// `build --standard ua-1` on a draft: what PDF/UA refuses is reported at the content line,
+/// before Typst is asked (a warning in `check`, which judges by the plan's status).
+#[test]
+fn a_standard_given_to_build_is_judged_before_typst() {
+    let s = Scratch::of(FIXTURE);
+    s.write(
+        CHAPTER,
+        "id: inledning\ntitle: Inledning\nblocks:\n  - text: |\n      Text.\n\n      # Bakgrund\n",
+    );
+    let check = s.run("check", &[]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains("warning: this Markdown heading"),
+        "{}",
+        stderr(&check)
+    );
+    let out = s.run("build", &["--standard", "ua-1", "--output", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/chapters/01-inledning.yaml:7:7"),
+        "{err}"
+    );
+    assert!(err.contains("which PDF/UA forbids"), "{err}");
+    assert!(!s.dir.path().join("out").exists());
+}
+
 #[test]
 fn check_fails_if_and_only_if_build_fails() {
     let threads = std::thread::available_parallelism()
