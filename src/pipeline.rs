@@ -71,8 +71,12 @@ pub fn load_checked_as(
         }
     };
     diags.extend(crate::refs::check(&plan, computed.as_ref()));
-    let ua = matches!(default_standard(&plan), Standard::Ua1 | Standard::A2bUa1);
-    diags.extend(crate::prose::check(&plan, ua));
+    let standard = default_standard(&plan);
+    diags.extend(crate::prose::check(
+        &plan,
+        standard.accessible(),
+        standard.archival(),
+    ));
     diags.extend(crate::documents::check_file_names(&plan));
     diags.extend(crate::charts::check(&plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));

@@ -210,9 +210,11 @@ fn paper_texts(p: &crate::content::DecisionPaper) -> Vec<(String, &str)> {
     v
 }
 
-/// Checks every Markdown text: structure ([`inspect`]) and, per document, heading levels.
-/// `strict` is whether the plan is exported as PDF/UA (heading problems are errors then).
-pub fn check(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
+/// Checks every Markdown text: structure ([`inspect`]) and, per document, heading levels; and
+/// every printed text for characters no font has, and titles for their length. `ua` is
+/// whether the plan is exported as PDF/UA (heading problems are errors then), `archival`
+/// whether as PDF/A (characters without a glyph are errors under either).
+pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for t in markdown_texts(plan) {
         for f in inspect(t.text) {
@@ -223,8 +225,8 @@ pub fn check(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
             );
         }
     }
-    diags.extend(headings(plan, strict));
-    diags.extend(glyphs(plan, strict, crate::typeset::has_glyph));
+    diags.extend(headings(plan, ua));
+    diags.extend(glyphs(plan, ua || archival, crate::typeset::has_glyph));
     diags.extend(lengths(plan));
     diags
 }

@@ -258,6 +258,16 @@ pub enum Standard {
 }
 
 impl Standard {
+    /// PDF/UA: accessible.
+    pub fn accessible(self) -> bool {
+        matches!(self, Standard::Ua1 | Standard::A2bUa1)
+    }
+
+    /// PDF/A: archival.
+    pub fn archival(self) -> bool {
+        matches!(self, Standard::A2b | Standard::A2bUa1)
+    }
+
     fn list(self) -> &'static [typst_pdf::PdfStandard] {
         use typst_pdf::PdfStandard::{A_2b, Ua_1};
         match self {

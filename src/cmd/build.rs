@@ -14,7 +14,6 @@ use crate::documents;
 use crate::pipeline;
 use crate::progress::Progress;
 use crate::render::view::Redline;
-use crate::typeset;
 
 pub fn run(args: &BuildArgs, progress: &Progress) -> Result<()> {
     let dirs = args.content_dirs();
@@ -103,15 +102,17 @@ pub fn build_dir(
     let standard = args
         .standard
         .unwrap_or_else(|| pipeline::default_standard(&checked.plan));
-    if standard != typeset::Standard::None
-        && pipeline::default_standard(&checked.plan) == typeset::Standard::None
+    let judged = pipeline::default_standard(&checked.plan);
+    if (standard.accessible() && !judged.accessible())
+        || (standard.archival() && !judged.archival())
     {
-        // `--standard` asks more of a draft than `check` did: what PDF/A or PDF/UA refuses
-        // (headings that skip a level, characters no font has) is an error now.
-        let strict: Vec<_> = crate::prose::check(&checked.plan, true)
-            .into_iter()
-            .filter(|d| d.is_error())
-            .collect();
+        // `--standard` asks more than `check` did: what PDF/A or PDF/UA refuses (headings
+        // that skip a level, characters no font has) is an error now.
+        let strict: Vec<_> =
+            crate::prose::check(&checked.plan, standard.accessible(), standard.archival())
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect();
         if !strict.is_empty() {
             return Err(ContentError(strict).into());
         }
