@@ -16,12 +16,18 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         placed: HashSet::new(),
         diags: Vec::new(),
     };
+    c.title(&plan.meta.file, "title", "the plan", &plan.meta.value.title);
     for ch in &plan.chapters {
         c.id(&ch.file, "id", "chapter", &ch.value.id);
+        c.title(&ch.file, "title", "a chapter", &ch.value.title);
         c.blocks(&ch.file, "blocks", &ch.value.blocks);
     }
     for a in &plan.appendices {
         c.id(&a.file, "id", "appendix", &a.value.id);
+        c.title(&a.file, "title", "an appendix", &a.value.title);
+        if let Some(first) = a.value.title_block.first() {
+            c.title(&a.file, "title_block.0", "an appendix's title block", first);
+        }
         c.blocks(&a.file, "blocks", &a.value.blocks);
     }
     if let Some(goals) = &plan.goals {
@@ -29,11 +35,13 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         for (i, p) in goals.value.perspectives.iter().enumerate() {
             let pp = format!("perspectives.{i}");
             c.id(f, &format!("{pp}.id"), "perspective", &p.id);
+            c.title(f, &format!("{pp}.title"), "a perspective", &p.title);
             c.blocks(f, &format!("{pp}.blocks"), &p.blocks);
             c.goals(f, &pp, &p.goals, &p.assignments);
             for (j, s) in p.strategies.iter().enumerate() {
                 let sp = format!("{pp}.strategies.{j}");
                 c.id(f, &format!("{sp}.id"), "strategy", &s.id);
+                c.title(f, &format!("{sp}.title"), "a strategy", &s.title);
                 c.blocks(f, &format!("{sp}.blocks"), &s.blocks);
                 c.goals(f, &sp, &s.goals, &s.assignments);
             }
@@ -87,10 +95,19 @@ impl<'a> Checker<'a> {
     /// are `YYYY-MM-DD`.
     fn decision(&mut self) {
         let meta = &self.plan.meta;
+        let file = meta.file.clone();
+        let date = &meta.value.decision_date;
+        if !is_date(date) {
+            self.error(
+                &file,
+                "decision_date",
+                format!("decision_date: {}", date_problem(date)),
+            )
+            .hint = Some("write the date as YYYY-MM-DD, e.g. `2030-12-03`".into());
+        }
         let Some(d) = &meta.value.decision else {
             return;
         };
-        let file = meta.file.clone();
         for (key, value) in [
             ("sammantradesdatum", &d.sammantradesdatum),
             ("beslutsdatum", &d.beslutsdatum),
@@ -100,7 +117,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &file,
                         &format!("decision.{key}"),
-                        format!("decision.{key}: `{v}` is not a date of the form YYYY-MM-DD"),
+                        format!("decision.{key}: {}", date_problem(v)),
                     );
                 }
             }
@@ -230,6 +247,9 @@ impl<'a> Checker<'a> {
     /// checked with its block).
     fn logo(&mut self) {
         let meta = &self.plan.meta;
+        if let Err(d) = crate::logo::read(self.plan) {
+            self.diags.push(*d);
+        }
         if let Some(logo) = &meta.value.logo {
             if logo.alt.trim().is_empty() {
                 let file = meta.file.clone();
@@ -254,12 +274,11 @@ impl<'a> Checker<'a> {
         let file = paper.file.clone();
         if let Some(date) = &paper.value.datum {
             if !is_date(date) {
-                self.error(
-                    &file,
-                    "datum",
-                    format!("datum: `{date}` is not a date of the form YYYY-MM-DD"),
-                );
+                self.error(&file, "datum", format!("datum: {}", date_problem(date)));
             }
+        }
+        if let Some(rubrik) = &paper.value.rubrik {
+            self.title(&file, "rubrik", "the decision paper (`rubrik`)", rubrik);
         }
         if paper.value.forslag_till_beslut.is_empty() {
             self.error(
@@ -268,6 +287,18 @@ impl<'a> Checker<'a> {
                 "the decision paper proposes nothing: `forslag_till_beslut` is empty".into(),
             )
             .hint = Some("list the att-satser, one item each".into());
+        }
+    }
+
+    /// A title that becomes a heading (or the document's title) is not empty: PDF/UA refuses
+    /// an empty heading and a document without a title, and a reader gets nothing from one.
+    fn title(&mut self, file: &Path, path: &str, what: &str, title: &str) {
+        if title.trim().is_empty() {
+            self.error(file, path, format!("the title of {what} is empty"))
+                .hint = Some(
+                "give it a title: it is printed as a heading and listed in the table of contents"
+                    .into(),
+            );
         }
     }
 
@@ -337,6 +368,7 @@ impl<'a> Checker<'a> {
                 Block::Text(_) => {}
                 Block::Section(s) => {
                     self.id(file, &format!("{bp}.section.id"), "section", &s.id);
+                    self.title(file, &format!("{bp}.section.title"), "a section", &s.title);
                     self.blocks(file, &format!("{bp}.section.blocks"), &s.blocks);
                 }
                 Block::Goal(g) => self.goal(file, &format!("{bp}.goal"), g),
@@ -475,7 +507,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
 /// The mark of a guidance text in a skeleton plan (`vplan init`).
 pub const GUIDANCE: &str = "[Vägledning]";
 
@@ -485,11 +516,86 @@ pub fn is_placeholder(s: &str) -> bool {
     s.len() > 2 && s.starts_with('[') && s.ends_with(']')
 }
 
+/// A calendar date written `YYYY-MM-DD` (four-digit year from 1000, two-digit month and
+/// day, the day within its month, 29 February only in a leap year): `(year, month, day)`.
+/// The one date parser of vplan: `check` and the PDF's creation date use it both, so `check`
+/// accepts exactly the dates `build` can use.
+pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s[r].parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if y < 1000 || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some((y as i32, m as u8, d as u8))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        _ => 31,
+    }
+}
+
 fn is_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    matches!(parts.as_slice(), [y, m, d]
-        if y.len() == 4 && m.len() == 2 && d.len() == 2
-        && [y, m, d].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-        && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)))
+    parse_date(s).is_some()
+}
+
+/// Why a date is refused, for the message.
+fn date_problem(s: &str) -> String {
+    match s.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d]
+            if y.len() == 4
+                && m.len() == 2
+                && d.len() == 2
+                && s.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+        {
+            format!("`{s}` is not a date in the calendar")
+        }
+        _ => format!("`{s}` is not a date of the form YYYY-MM-DD"),
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::parse_date;
+
+    #[test]
+    fn calendar_dates() {
+        assert_eq!(parse_date("2030-12-03"), Some((2030, 12, 3)));
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, 29)));
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2023-02-30",
+            "2023-04-31",
+            "2023-13-01",
+            "2023-00-10",
+            "2023-01-00",
+            "2023-1-01",
+            "23-01-01",
+            "2023-01-01 ",
+            "0999-01-01",
+            "２０２３-01-01",
+            "2023/01/01",
+            "",
+            "+023-01-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 }

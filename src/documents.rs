@@ -8,6 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::content::{DecisionPaper, Plan, PlanMeta};
+use crate::diag::Diagnostic;
 use crate::pipeline::{self, Built, Checked, Typesetter};
 use crate::render::view::{self, Redline, Scope, StatusView};
 use crate::typeset::Standard;
@@ -100,6 +101,71 @@ pub fn select(plan: &Plan, split: bool, only: &[String]) -> Result<Vec<Document>
     Ok(docs)
 }
 
+/// Longest slug of an appendix's label or short title in a file name.
+pub const MAX_PART_SLUG: usize = 40;
+
+/// File names that `build --split` would write twice: two appendices (or an appendix and the
+/// decision paper) whose names map to the same file name, or an appendix listed twice in
+/// `decision.bilagor`. Each is an error at the second appendix, naming both files; without
+/// it the second document would silently overwrite the first.
+pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
+    let Ok(docs) = select(plan, true, &[]) else {
+        return Vec::new();
+    };
+    let mut diags = Vec::new();
+    let mut seen: Vec<(String, &Document)> = Vec::new();
+    for doc in &docs {
+        let name = format!("{}.pdf", file_stem(plan, doc));
+        let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) else {
+            seen.push((name, doc));
+            continue;
+        };
+        let source = |d: &Document| match d {
+            Document::Appendix(id) => plan.appendices.iter().find(|a| a.value.id == *id),
+            _ => None,
+        };
+        let (Some(second), first_source) = (source(doc), source(first)) else {
+            continue;
+        };
+        let message = match (first, first_source) {
+            (Document::Appendix(a), _) if *doc == **first => format!(
+                "decision.bilagor lists the appendix `{a}` twice: `build --split` would write {name} twice"
+            ),
+            (_, Some(f)) => format!(
+                "appendices `{}` ({}) and `{}` ({}) would both be written as {name} by `build --split`: the second would overwrite the first",
+                f.value.id,
+                f.file.display(),
+                second.value.id,
+                second.file.display()
+            ),
+            _ => format!(
+                "appendix `{}` ({}) would be written as {name} by `build --split`, the file name of the decision paper",
+                second.value.id,
+                second.file.display()
+            ),
+        };
+        let (file, path, hint) = if *doc == **first {
+            (
+                plan.meta.file.as_path(),
+                "decision.bilagor",
+                "list each appendix once",
+            )
+        } else {
+            (
+                second.file.as_path(),
+                "label",
+                "give one of them another `label` or a `short_title` (the file name is made of the two)",
+            )
+        };
+        diags.push(
+            Diagnostic::error(file, message)
+                .at_pos(plan.pos(file, path))
+                .with_hint(hint),
+        );
+    }
+    diags
+}
+
 /// File stem of a document, e.g. `2031-kulturnamnden-verksamhetsplan-bilaga-1-taxor`.
 pub fn file_stem(plan: &Plan, doc: &Document) -> String {
     let stem = pipeline::document_stem(plan);
@@ -117,8 +183,8 @@ pub fn file_stem(plan: &Plan, doc: &Document) -> String {
                 ),
                 None => (id.as_str(), String::new()),
             };
-            let mut name = format!("{stem}-{}", pipeline::slug(label));
-            let short = pipeline::slug(&short);
+            let mut name = format!("{stem}-{}", pipeline::short_slug(label, MAX_PART_SLUG));
+            let short = pipeline::short_slug(&short, MAX_PART_SLUG);
             if !short.is_empty() && short != "plan" {
                 name.push('-');
                 name.push_str(&short);
@@ -226,6 +292,8 @@ struct PaperView<'a> {
     paper: PaperText<'a>,
     /// The plan and its appendices with their page counts.
     documents: &'a [Listed],
+    /// Source markers of the paper's parts (`document`, `sammanfattning`, …).
+    origins: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// The decision paper's texts with their figure references replaced.
@@ -272,6 +340,21 @@ fn typeset_paper(
             skickas_till: &p.skickas_till,
         },
         documents,
+        origins: [
+            "",
+            "sammanfattning",
+            "arendebeskrivning",
+            "forslag_till_beslut",
+        ]
+        .into_iter()
+        .map(|path| {
+            let key = if path.is_empty() { "document" } else { path };
+            (
+                key,
+                view::origin(view::content_root(plan), &paper.file, path),
+            )
+        })
+        .collect(),
     };
     let source = ts.renderer().render_named(PAPER_TEMPLATE, &view)?;
     let ident = file_stem(plan, &Document::Paper);

@@ -71,11 +71,14 @@ pub fn load_checked_as(
         }
     };
     diags.extend(crate::refs::check(&plan, computed.as_ref()));
-    diags.extend(crate::charts::check(&plan, computed.as_ref()));
-    diags.extend(crate::glyphs::check(
+    let standard = default_standard(&plan);
+    diags.extend(crate::prose::check(
         &plan,
-        default_standard(&plan) != Standard::None,
+        standard.accessible(),
+        standard.archival(),
     ));
+    diags.extend(crate::documents::check_file_names(&plan));
+    diags.extend(crate::charts::check(&plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));
     if deny_warnings {
         for d in &mut diags {
@@ -112,6 +115,16 @@ pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
     Renderer::new(templates_dir)?.render(&view)
 }
 
+/// The files of the content that the Typst world serves beside the templates' static files:
+/// the logo, under [`crate::logo::VIRTUAL_PATH`].
+pub fn content_files(plan: &Plan) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(crate::logo::read(plan)
+        .map_err(|d| ContentError(vec![*d]))?
+        .map(|bytes| (crate::logo::VIRTUAL_PATH.to_string(), bytes))
+        .into_iter()
+        .collect())
+}
+
 /// The standards a plan is exported to unless told otherwise: PDF/A-2b and PDF/UA-1 for a
 /// decided plan (archived and published), plain tagged PDF for drafts and proposals.
 pub fn default_standard(plan: &Plan) -> Standard {
@@ -130,13 +143,21 @@ pub fn typeset_rendered(
     ident: String,
     standard: Standard,
 ) -> Result<Built> {
-    let date = plan_date(&checked.plan)?;
-    let pdf = ts.typeset(
+    let plan = &checked.plan;
+    let date = plan_date(plan)?;
+    let extra = content_files(plan)?;
+    let pdf = ts.typeset_with(
         typst_source.clone(),
         ExportOptions {
             ident,
             timestamp: date,
             standard,
+        },
+        &extra,
+        &|rel: &Path, path: &str| {
+            let file = render::view::content_root(plan).join(rel);
+            let pos = plan.pos(&file, path);
+            (file, pos)
         },
     )?;
     Ok(Built {
@@ -205,22 +226,41 @@ impl Typesetter {
 
     /// Compiles Typst source and exports a PDF, in the world of the document `options.ident`.
     pub fn typeset(&mut self, typst_source: String, options: ExportOptions) -> Result<Pdf> {
+        self.typeset_with(typst_source, options, &[], &typeset::no_positions)
+    }
+
+    /// [`Typesetter::typeset`] with files from the content (the logo) beside the templates'
+    /// static files, and a way to find the content line behind a Typst error.
+    pub fn typeset_with(
+        &mut self,
+        typst_source: String,
+        options: ExportOptions,
+        extra: &[(String, Vec<u8>)],
+        locate: typeset::Locate,
+    ) -> Result<Pdf> {
         let mut timings = Vec::new();
         let t = Instant::now();
+        let with_extra;
+        let assets = if extra.is_empty() {
+            &self.assets
+        } else {
+            with_extra = self.assets.iter().chain(extra).cloned().collect::<Vec<_>>();
+            &with_extra
+        };
         let world = self.worlds.get(
             &options.ident,
             typst_source,
             &self.templates_dir,
-            &self.assets,
+            assets,
             options.timestamp,
         )?;
-        let doc = typeset::compile(world)?;
+        let doc = typeset::compile(world, locate)?;
         timings.push(("compile", t.elapsed()));
         if let Some(layouts) = &mut self.layouts {
             layouts.push((options.ident.clone(), doc.clone()));
         }
         let t = Instant::now();
-        let pdf = typeset::export_pdf(world, &doc, &options)?;
+        let pdf = typeset::export_pdf(world, &doc, &options, locate)?;
         timings.push(("export", t.elapsed()));
         Ok(Pdf {
             bytes: pdf,
@@ -271,10 +311,7 @@ fn creation_date(decision_date: &str) -> Option<Datetime> {
             (secs % 60) as u8,
         );
     }
-    let mut parts = decision_date.trim().splitn(3, '-');
-    let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok()?;
-    let d = parts.next()?.parse().ok()?;
+    let (y, m, d) = crate::check::parse_date(decision_date)?;
     Datetime::from_ymd_hms(y, m, d, 12, 0, 0)
 }
 
@@ -292,10 +329,34 @@ fn civil_from_days(z: i64) -> (i32, u8, u8) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
 }
 
-/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`.
+/// Longest slug of a nämnd's name in a file name.
+pub const MAX_NAMND_SLUG: usize = 80;
+
+/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`. A very long nämnd
+/// name is shortened ([`short_slug`]), so every file name stays far below the 255 bytes a
+/// file system allows.
 pub fn document_stem(plan: &Plan) -> String {
     let meta = &plan.meta.value;
-    format!("{}-{}-verksamhetsplan", meta.year, slug(&meta.namnd))
+    format!(
+        "{}-{}-verksamhetsplan",
+        meta.year,
+        short_slug(&meta.namnd, MAX_NAMND_SLUG)
+    )
+}
+
+/// [`slug`] cut to at most `max` bytes, at the end of a word when one ends in the second half:
+/// the same name always gives the same stem.
+pub fn short_slug(text: &str, max: usize) -> String {
+    let s = slug(text);
+    if s.len() <= max {
+        return s;
+    }
+    // A slug is ASCII: every byte is a character.
+    let cut = &s[..max];
+    match cut.rfind('-') {
+        Some(i) if i >= max / 2 => cut[..i].to_string(),
+        _ => cut.trim_end_matches('-').to_string(),
+    }
 }
 
 /// A file-name-safe ASCII slug: `Kulturnämnden` → `kulturnamnden`.
@@ -349,6 +410,16 @@ mod tests {
         assert!(long.len() <= SLUG_MAX && long.starts_with("namnden-for-langa-namn-"));
         assert!(!long.ends_with('-'));
         assert_eq!(slug(&"x".repeat(300)).len(), SLUG_MAX);
+    }
+
+    #[test]
+    fn short_slugs_end_at_a_word() {
+        assert_eq!(short_slug("Kulturnämnden", 80), "kulturnamnden");
+        let long = "Nämnden för ".repeat(30);
+        let s = short_slug(&long, 80);
+        assert!(s.len() <= 80 && !s.ends_with('-'), "{s}");
+        assert!(s.ends_with("for") || s.ends_with("namnden"), "{s}");
+        assert_eq!(short_slug(&"x".repeat(300), 40), "x".repeat(40));
     }
 
     #[test]

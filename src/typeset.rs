@@ -10,14 +10,16 @@ use std::sync::OnceLock;
 use anyhow::Result;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::syntax::{DiagSpan, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
+use crate::content::spans::Pos;
 use crate::diag::{ContentError, Diagnostic};
+use crate::render::view::ORIGIN_MARKER;
 
 /// Virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/main.typ";
@@ -42,10 +44,15 @@ fn fonts() -> &'static (Vec<Font>, LazyHash<FontBook>) {
     })
 }
 
-/// Whether one of the embedded fonts has a glyph for `c`. Characters that are not drawn
-/// (spaces, controls, joiners, direction marks, variation selectors) need none.
-pub fn displayable(c: char) -> bool {
-    if c.is_ascii() || c.is_whitespace() || c.is_control() || invisible(c) {
+/// Whether some font of the documents has a glyph for `c` (Typst falls back from the text
+/// font to any other). Latin-1 and the usual punctuation are known to be covered and are
+/// answered without loading the fonts.
+pub fn has_glyph(c: char) -> bool {
+    if c.is_ascii()
+        || ('\u{a0}'..='\u{ff}').contains(&c)
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+        || c == '\u{2212}'
+    {
         return true;
     }
     fonts()
@@ -54,18 +61,15 @@ pub fn displayable(c: char) -> bool {
         .any(|f| f.info().coverage.contains(c as u32))
 }
 
-/// Format characters that shape to nothing.
-fn invisible(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
-        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
-        | 0xE0000..=0xE0FFF)
-}
-
 fn library() -> &'static LazyHash<Library> {
     static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
     LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
+}
+
+/// The id of a static file of the world (a path relative to its root, like the templates'
+/// files).
+pub fn asset_id(path: &str) -> FileResult<FileId> {
+    file_id(&format!("/{path}"))
 }
 
 fn file_id(path: &str) -> FileResult<FileId> {
@@ -210,10 +214,22 @@ impl World for PlanWorld {
     }
 }
 
+/// Finds a content file (given relative to the content directory) and the line and column of
+/// a value in it, by the value's path (e.g. `blocks.3.text`): how a Typst error is mapped back
+/// to the content that produced it.
+pub type Locate<'a> = &'a dyn Fn(&std::path::Path, &str) -> (std::path::PathBuf, Option<Pos>);
+
+/// A [`Locate`] that knows no content directory and no positions.
+pub fn no_positions(file: &std::path::Path, _: &str) -> (std::path::PathBuf, Option<Pos>) {
+    (file.to_path_buf(), None)
+}
+
 /// Compiles the world's document.
-pub fn compile(world: &PlanWorld) -> Result<PagedDocument> {
+pub fn compile(world: &PlanWorld, locate: Locate) -> Result<PagedDocument> {
     let warned = typst::compile::<PagedDocument>(world);
-    warned.output.map_err(|errors| typst_errors(world, &errors))
+    warned
+        .output
+        .map_err(|errors| typst_errors(world, &errors, locate))
 }
 
 /// PDF metadata that must be fixed for byte-identical output, and the standards to meet.
@@ -242,6 +258,16 @@ pub enum Standard {
 }
 
 impl Standard {
+    /// PDF/UA: accessible.
+    pub fn accessible(self) -> bool {
+        matches!(self, Standard::Ua1 | Standard::A2bUa1)
+    }
+
+    /// PDF/A: archival.
+    pub fn archival(self) -> bool {
+        matches!(self, Standard::A2b | Standard::A2bUa1)
+    }
+
     fn list(self) -> &'static [typst_pdf::PdfStandard] {
         use typst_pdf::PdfStandard::{A_2b, Ua_1};
         match self {
@@ -254,7 +280,12 @@ impl Standard {
 }
 
 /// Exports a compiled document to PDF bytes.
-pub fn export_pdf(world: &PlanWorld, doc: &PagedDocument, opts: &ExportOptions) -> Result<Vec<u8>> {
+pub fn export_pdf(
+    world: &PlanWorld,
+    doc: &PagedDocument,
+    opts: &ExportOptions,
+    locate: Locate,
+) -> Result<Vec<u8>> {
     let options = PdfOptions {
         ident: Smart::Custom(opts.ident.clone()),
         creator: Smart::Custom(Some(format!("vplan {}", env!("CARGO_PKG_VERSION")))),
@@ -265,53 +296,93 @@ pub fn export_pdf(world: &PlanWorld, doc: &PagedDocument, opts: &ExportOptions) 
         tagged: true,
         pretty: false,
     };
-    typst_pdf::pdf(doc, &options).map_err(|errors| typst_errors(world, &errors))
+    typst_pdf::pdf(doc, &options).map_err(|errors| typst_errors(world, &errors, locate))
 }
 
 /// Marker comment the templates put before each part they generate.
 const TEMPLATE_MARKER: &str = "// @template ";
 
-/// Typst diagnostics as content diagnostics. An error in a static file of the templates
-/// directory points at that file; an error in the generated source shows the generated line
-/// and names the template part that produced it.
-fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic]) -> anyhow::Error {
+/// Typst diagnostics as content diagnostics.
+///
+/// An error in the generated source, or in a static file of the templates called from it
+/// (the call's place is in the error's trace), is reported at the content that produced that
+/// part of the source: the nearest source marker (`// @content PATH FILE`, printed by the
+/// templates before each block, chapter and appendix) before the place names the content file
+/// and the value's path, which `locate` turns into a line. The generated line and the template
+/// part are given as a hint. Only an error with no content behind it (in a part the templates
+/// make on their own) names the templates directory or the template file.
+fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) -> anyhow::Error {
+    let main = world.main.id();
     let diags = errors
         .iter()
         .filter(|e| e.severity == Severity::Error)
         .map(|e| {
             let mut d = Diagnostic::error(&world.templates_dir, format!("typst: {}", e.message));
             let mut notes = Vec::new();
-            if let Some(id) = e.span.id() {
-                if let (Ok(source), Some(range)) = (world.source(id), world.range(e.span)) {
-                    let line = source.lines().byte_to_line(range.start).unwrap_or(0);
-                    let col = source.lines().byte_to_column(range.start).unwrap_or(0);
-                    if id == world.main.id() {
-                        let lines: Vec<&str> = source.text().lines().collect();
-                        let text = lines.get(line).copied().unwrap_or("").trim();
-                        notes.push(format!("generated Typst, line {}: {text}", line + 1));
-                        if let Some(marker) = lines[..line.min(lines.len())]
-                            .iter()
-                            .rev()
-                            .find_map(|l| l.trim().strip_prefix(TEMPLATE_MARKER))
-                        {
-                            notes.push(format!(
-                                "generated by {marker} (in {})",
-                                world.templates_dir.display()
-                            ));
-                        }
-                        notes.push(
-                            "run `vplan build --emit-typst` to see the whole generated source"
-                                .into(),
-                        );
-                    } else {
-                        let rel = id.get().vpath().get_without_slash().to_string();
-                        d.file = Some(world.templates_dir.join(rel));
-                        d = d.at(line + 1, col + 1);
-                    }
+            // Where the error is: a span of its own, else the innermost call in the trace
+            // that has one.
+            let mut spans = vec![e.span];
+            spans.extend(e.trace.iter().map(|t| DiagSpan::from(t.span)));
+            let place = |span: DiagSpan| {
+                let id = span.id()?;
+                let source = world.source(id).ok()?;
+                let range = world.range(span)?;
+                Some((id, source, range))
+            };
+            let own = place(e.span);
+            let in_main = spans
+                .iter()
+                .filter_map(|s| place(*s))
+                .find(|(id, _, _)| *id == main);
+            if let Some((_, source, range)) = &in_main {
+                let line = source.lines().byte_to_line(range.start).unwrap_or(0);
+                let lines: Vec<&str> = source.text().lines().collect();
+                let before = &lines[..line.min(lines.len())];
+                let origin = before
+                    .iter()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix(ORIGIN_MARKER.trim_end()))
+                    .and_then(crate::render::view::parse_origin);
+                let text = lines.get(line).copied().unwrap_or("").trim();
+                let text: String = if text.chars().count() > 120 {
+                    text.chars().take(120).chain("…".chars()).collect()
+                } else {
+                    text.to_string()
+                };
+                notes.push(format!("generated Typst, line {}: {text}", line + 1));
+                if let Some(marker) = before
+                    .iter()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix(TEMPLATE_MARKER))
+                {
+                    notes.push(format!(
+                        "generated by {marker} (in {})",
+                        world.templates_dir.display()
+                    ));
+                }
+                if let Some((file, path)) = origin {
+                    let (file, pos) = locate(&file, &path);
+                    d = d.at_pos(pos);
+                    d.file = Some(file);
+                }
+                notes.push(
+                    "run `vplan build --emit-typst` to see the whole generated source".into(),
+                );
+            }
+            if let Some((id, source, range)) = own.filter(|(id, _, _)| *id != main) {
+                let line = source.lines().byte_to_line(range.start).unwrap_or(0);
+                let col = source.lines().byte_to_column(range.start).unwrap_or(0);
+                let rel = id.get().vpath().get_without_slash().to_string();
+                let at = world.templates_dir.join(rel);
+                if in_main.is_some() {
+                    notes.push(format!("raised in {}:{}", at.display(), line + 1));
+                } else {
+                    d.file = Some(at);
+                    d = d.at(line + 1, col + 1);
                 }
             }
             for hint in &e.hints {
-                notes.push(format!("hint: {}", hint.v));
+                notes.push(hint.v.to_string());
             }
             if !notes.is_empty() {
                 d.hint = Some(notes.join("\n        "));
@@ -320,4 +391,32 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic]) -> anyhow::Error
         })
         .collect();
     ContentError(diags).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fonts;
+
+    /// The characters `has_glyph` answers without looking are really in the fonts.
+    #[test]
+    fn the_shortcut_of_has_glyph_is_true() {
+        let ranges = [
+            ('\u{20}', '\u{7e}'),
+            ('\u{a0}', '\u{ff}'),
+            ('\u{2010}', '\u{2027}'),
+        ];
+        for (from, to) in ranges {
+            for c in from..=to {
+                assert!(
+                    fonts()
+                        .0
+                        .iter()
+                        .any(|f| f.info().coverage.contains(c as u32)),
+                    "no font has U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        assert!(fonts().0.iter().any(|f| f.info().coverage.contains(0x2212)));
+    }
 }

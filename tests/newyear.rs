@@ -98,7 +98,8 @@ fn a_leap_day_rolls_to_the_28th_and_an_impossible_date_is_refused() {
     let run = vplan(s.dir.path(), &["check", "--content", "new"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
 
-    // A date that does not exist is never written on: nothing is written at all.
+    // A date that does not exist is never rolled on: the plan does not check, nothing is
+    // written at all.
     s.edit(
         "plan.yaml",
         "decision_date: 2024-02-29",
@@ -109,7 +110,7 @@ fn a_leap_day_rolls_to_the_28th_and_an_impossible_date_is_refused() {
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("`2025-02-30` is not a day of the calendar"),
+        err.contains("decision_date: `2024-02-30` is not a date in the calendar"),
         "{err}"
     );
     assert!(err.contains("plan.yaml:"), "{err}");

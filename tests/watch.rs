@@ -156,12 +156,12 @@ fn watch_survives_edits_errors_fixes_and_template_changes() {
     // So is a template change.
     let main = s.dir.path().join("templates/plan.typ.j2");
     let template = fs::read_to_string(&main).unwrap();
-    assert!(template.contains("footer-title: [{{ plan.title }}"));
+    assert!(template.contains("footer-title: {{ (plan.title"));
     fs::write(
         &main,
         template.replace(
-            "footer-title: [{{ plan.title }}",
-            "footer-title: [MALLÄNDRING {{ plan.title }}",
+            "footer-title: {{ (plan.title",
+            "footer-title: {{ (\"MALLÄNDRING \" ~ plan.title",
         ),
     )
     .unwrap();

@@ -109,6 +109,7 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     let date = pipeline::plan_date(&checked.plan)?;
     let ident = pipeline::document_stem(&checked.plan);
     let standard = pipeline::default_standard(&checked.plan);
+    let logo = pipeline::content_files(&checked.plan)?;
     // (a) and (b) interleave, so that drift of the machine's speed hits both alike.
     let mut floor = Vec::new();
     let mut full = Vec::new();
@@ -122,13 +123,15 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
         Worlds::evict(0);
         let mut fresh = Typesetter::new(templates)?;
         let t = Instant::now();
-        let pdf = fresh.typeset(
+        let pdf = fresh.typeset_with(
             source.clone(),
             ExportOptions {
                 ident: ident.clone(),
                 timestamp: date,
                 standard,
             },
+            &logo,
+            &crate::typeset::no_positions,
         )?;
         let took = t.elapsed();
         pages = pdf.pages;

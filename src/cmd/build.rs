@@ -103,6 +103,21 @@ pub fn build_dir(
     let standard = args
         .standard
         .unwrap_or_else(|| pipeline::default_standard(&checked.plan));
+    let judged = pipeline::default_standard(&checked.plan);
+    if (standard.accessible() && !judged.accessible())
+        || (standard.archival() && !judged.archival())
+    {
+        // `--standard` asks more than `check` did: what PDF/A or PDF/UA refuses (headings
+        // that skip a level, characters no font has) is an error now.
+        let strict: Vec<_> =
+            crate::prose::check(&checked.plan, standard.accessible(), standard.archival())
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect();
+        if !strict.is_empty() {
+            return Err(ContentError(strict).into());
+        }
+    }
     super::report_warnings(&checked.warnings, args.report.format, progress);
     let docs = documents::select(&checked.plan, args.split, &args.only)?;
     let (built, suffix) = match &args.redline {

@@ -38,7 +38,8 @@ pub struct PlanMeta {
     /// PDF keywords.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// Logo image (a file under the templates' asset directory) and its alternative text.
+    /// Logo image (a PNG, JPEG, GIF, WebP or SVG file in the content directory, its path
+    /// relative to it) and its alternative text.
     #[serde(default)]
     pub logo: Option<Logo>,
     /// Heading of the appendix list in the table of contents.

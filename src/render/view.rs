@@ -2,6 +2,8 @@
 //! the goal structure and the internal-control plan expanded in place, and each heading's
 //! level and numbering decided. Templates only place things; they never compute.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use crate::content::{
@@ -16,6 +18,8 @@ use crate::render::escape::{DEL_CLOSE, DEL_OPEN};
 #[derive(Debug, Serialize)]
 pub struct DocView<'a> {
     pub plan: &'a PlanMeta,
+    /// Where the plan's data comes from (plan.yaml), as a source marker (see [`origin`]).
+    pub origin: String,
     /// Which document of the plan this is: the plan (`plan`) or one appendix on its own
     /// (`appendix`).
     pub document: &'static str,
@@ -38,6 +42,8 @@ pub struct StatusView {
 #[derive(Debug, Serialize)]
 pub struct ChapterView<'a> {
     pub id: &'a str,
+    /// Source marker of the chapter's file (see [`origin`]).
+    pub origin: String,
     pub title: &'a str,
     pub blocks: Vec<BlockView<'a>>,
 }
@@ -45,6 +51,8 @@ pub struct ChapterView<'a> {
 #[derive(Debug, Serialize)]
 pub struct AppendixView<'a> {
     pub id: &'a str,
+    /// Source marker of the appendix's file (see [`origin`]).
+    pub origin: String,
     /// Published as a document of its own: listed in the plan's table of contents, not
     /// printed in it.
     pub separate: bool,
@@ -58,6 +66,12 @@ pub struct AppendixView<'a> {
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockView<'a> {
+    /// Where the next block comes from: a source marker (see [`origin`]) that the templates
+    /// print as a `// @content …` comment, so that a Typst error in what follows is reported
+    /// at the content file and line that produced it.
+    Origin {
+        at: String,
+    },
     Text {
         /// Markdown, with its figure references (`{{ table/row/column }}`) replaced.
         markdown: std::borrow::Cow<'a, str>,
@@ -200,8 +214,10 @@ pub fn build_scoped<'a>(
         _ => true,
     };
     let appendix_only = matches!(scope, Scope::Appendix(_));
+    let root = content_root(plan);
     DocView {
         plan: &plan.meta.value,
+        origin: origin(root, &plan.meta.file, ""),
         document: if appendix_only { "appendix" } else { "plan" },
         redline: redline.map(|r| r.since),
         status: status_view(plan),
@@ -211,8 +227,9 @@ pub fn build_scoped<'a>(
             .filter(|_| !appendix_only)
             .map(|c| ChapterView {
                 id: &c.value.id,
+                origin: origin(root, &c.file, "title"),
                 title: &c.value.title,
-                blocks: b.blocks(&c.value.blocks, chapter_place),
+                blocks: b.blocks(&c.value.blocks, chapter_place, (&c.file, "blocks")),
             })
             .collect(),
         appendices: plan
@@ -220,7 +237,7 @@ pub fn build_scoped<'a>(
             .iter()
             .filter(|a| included(&a.value.id))
             .map(|a| {
-                let mut view = b.appendix(&a.value);
+                let mut view = b.appendix(&a.value, &a.file);
                 if separate(&a.value.id) {
                     view.separate = true;
                     view.blocks.clear();
@@ -245,7 +262,12 @@ pub fn status_view(plan: &Plan) -> Option<StatusView> {
 }
 
 impl<'a> Builder<'a> {
-    fn appendix(&self, a: &'a Appendix) -> AppendixView<'a> {
+    /// The content directory: source markers name files relative to it.
+    fn root(&self) -> &'a Path {
+        content_root(self.plan)
+    }
+
+    fn appendix(&self, a: &'a Appendix, file: &Path) -> AppendixView<'a> {
         let place = Place {
             level: 2,
             numbered_to: if a.numbered { 3 } else { 0 },
@@ -253,18 +275,35 @@ impl<'a> Builder<'a> {
         };
         AppendixView {
             id: &a.id,
+            origin: origin(self.root(), file, "title"),
             separate: false,
             label: &a.label,
             title: &a.title,
             title_block: &a.title_block,
             numbered: a.numbered,
-            blocks: self.blocks(&a.blocks, place),
+            blocks: self.blocks(&a.blocks, place, (file, "blocks")),
         }
     }
 
-    fn blocks(&self, blocks: &'a [Block], place: Place) -> Vec<BlockView<'a>> {
-        let mut out = Vec::with_capacity(blocks.len());
-        for block in blocks {
+    /// The views of a list of blocks; `at` is the file and the path of the list in it.
+    fn blocks(
+        &self,
+        blocks: &'a [Block],
+        place: Place,
+        (file, path): (&Path, &str),
+    ) -> Vec<BlockView<'a>> {
+        let mut out = Vec::with_capacity(2 * blocks.len());
+        for (i, block) in blocks.iter().enumerate() {
+            let bp = format!("{path}.{i}");
+            // A table's texts come from its own file.
+            let at = match block {
+                Block::Table(id) => match self.plan.tables.get(id) {
+                    Some(t) => origin(self.root(), &t.file, ""),
+                    None => origin(self.root(), file, &bp),
+                },
+                _ => origin(self.root(), file, &bp),
+            };
+            out.push(BlockView::Origin { at });
             match block {
                 Block::Text(markdown) => out.push(BlockView::Text {
                     markdown: if markdown.contains("{{") {
@@ -279,7 +318,11 @@ impl<'a> Builder<'a> {
                     s.style,
                     s.numbered,
                     place,
-                    self.blocks(&s.blocks, deeper(place)),
+                    self.blocks(
+                        &s.blocks,
+                        deeper(place),
+                        (file, &format!("{bp}.section.blocks")),
+                    ),
                 )),
                 Block::Goal(goal) => out.push(BlockView::Goal { goal }),
                 Block::Assignment(item) => out.push(BlockView::Assignment { item }),
@@ -314,22 +357,36 @@ impl<'a> Builder<'a> {
             .value
             .perspectives
             .iter()
-            .map(|p| {
+            .enumerate()
+            .flat_map(|(i, p)| {
                 let inner = deeper(place);
-                let mut blocks = self.blocks(&p.blocks, inner);
-                blocks.extend(p.goals.iter().map(|goal| BlockView::Goal { goal }));
-                blocks.extend(
-                    p.assignments
-                        .iter()
-                        .map(|item| BlockView::Assignment { item }),
+                let pp = format!("perspectives.{i}");
+                let file = goals.file.as_path();
+                let mut blocks = self.blocks(&p.blocks, inner, (file, &format!("{pp}.blocks")));
+                goals_and_assignments(
+                    self.root(),
+                    &mut blocks,
+                    &p.goals,
+                    &p.assignments,
+                    file,
+                    &pp,
                 );
-                for s in &p.strategies {
-                    let mut sblocks = self.blocks(&s.blocks, deeper(inner));
-                    sblocks.extend(s.goals.iter().map(|goal| BlockView::Goal { goal }));
-                    sblocks.extend(
-                        s.assignments
-                            .iter()
-                            .map(|item| BlockView::Assignment { item }),
+                for (j, s) in p.strategies.iter().enumerate() {
+                    let mut sblocks = self.blocks(
+                        &s.blocks,
+                        deeper(inner),
+                        (file, &format!("{pp}.strategies.{j}.blocks")),
+                    );
+                    blocks.push(BlockView::Origin {
+                        at: origin(self.root(), file, &format!("{pp}.strategies.{j}")),
+                    });
+                    goals_and_assignments(
+                        self.root(),
+                        &mut sblocks,
+                        &s.goals,
+                        &s.assignments,
+                        file,
+                        &format!("{pp}.strategies.{j}"),
                     );
                     blocks.push(self.section(
                         &s.id,
@@ -340,7 +397,12 @@ impl<'a> Builder<'a> {
                         sblocks,
                     ));
                 }
-                self.section(&p.id, &p.title, SectionStyle::Normal, None, place, blocks)
+                [
+                    BlockView::Origin {
+                        at: origin(self.root(), file, &pp),
+                    },
+                    self.section(&p.id, &p.title, SectionStyle::Normal, None, place, blocks),
+                ]
             })
             .collect()
     }
@@ -438,6 +500,30 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The goals and assignments of a perspective or strategy (at `path` in `file`), each after
+/// its source marker.
+fn goals_and_assignments<'a>(
+    root: &Path,
+    out: &mut Vec<BlockView<'a>>,
+    goals: &'a [Goal],
+    assignments: &'a [Item],
+    file: &Path,
+    path: &str,
+) {
+    for (i, goal) in goals.iter().enumerate() {
+        out.push(BlockView::Origin {
+            at: origin(root, file, &format!("{path}.goals.{i}")),
+        });
+        out.push(BlockView::Goal { goal });
+    }
+    for (i, item) in assignments.iter().enumerate() {
+        out.push(BlockView::Origin {
+            at: origin(root, file, &format!("{path}.assignments.{i}")),
+        });
+        out.push(BlockView::Assignment { item });
+    }
+}
+
 fn deeper(place: Place) -> Place {
     Place {
         level: place.level + 1,
@@ -451,5 +537,76 @@ fn ic_area(area: &IcArea) -> IcAreaView<'_> {
         area,
         span: risk_spans.iter().sum::<usize>().max(1),
         risk_spans,
+    }
+}
+
+/// Prefix of the source markers in the generated Typst source.
+pub const ORIGIN_MARKER: &str = "// @content ";
+
+/// The content directory of a plan (where plan.yaml is).
+pub fn content_root(plan: &Plan) -> &Path {
+    plan.meta.file.parent().unwrap_or(Path::new(""))
+}
+
+/// A source marker: the path of a value in a content file and the file (relative to the
+/// content directory `root`, so that the generated source does not depend on where the plan
+/// is), as `PATH FILE` with the file percent-encoded (only `A-Z a-z 0-9 . _ / -` stay as they
+/// are), so that no file name can end the Typst comment the templates print it in or add to it.
+pub fn origin(root: &Path, file: &Path, path: &str) -> String {
+    let file = file.strip_prefix(root).unwrap_or(file);
+    let mut out = String::with_capacity(path.len() + 64);
+    out.push_str(if path.is_empty() { "." } else { path });
+    out.push(' ');
+    for b in file.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Reads a source marker (the text after [`ORIGIN_MARKER`]): the file and the value's path.
+pub fn parse_origin(marker: &str) -> Option<(std::path::PathBuf, String)> {
+    let (path, file) = marker.trim().split_once(' ')?;
+    let mut bytes = Vec::with_capacity(file.len());
+    let mut it = file.bytes();
+    while let Some(b) = it.next() {
+        if b == b'%' {
+            let hex = [it.next()?, it.next()?];
+            bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+        } else {
+            bytes.push(b);
+        }
+    }
+    let path = if path == "." { "" } else { path };
+    Some((String::from_utf8(bytes).ok()?.into(), path.to_string()))
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn markers_round_trip_and_stay_on_their_line() {
+        let file = Path::new("content/chapters/01 a\nb\u{2028}%ä.yaml");
+        let marker = origin(
+            Path::new("/x/content"),
+            &Path::new("/x/content").join(file),
+            "blocks.3.text",
+        );
+        assert!(
+            marker.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+            "{marker}"
+        );
+        assert_eq!(
+            parse_origin(&marker),
+            Some((file.to_path_buf(), "blocks.3.text".to_string()))
+        );
+        assert_eq!(
+            parse_origin(&origin(Path::new(""), Path::new("plan.yaml"), "")),
+            Some(("plan.yaml".into(), String::new()))
+        );
     }
 }

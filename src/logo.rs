@@ -1,0 +1,229 @@
+//! The logo on the cover: an image file in the content directory (`logo.file` in plan.yaml,
+//! relative to the content directory), read and judged the same way by `check` and `build`.
+//!
+//! The file must stay inside the content directory (no absolute path, no `..`, no link out),
+//! be a regular file of at most [`MAX_BYTES`] and [`MAX_SIDE`] pixels a side, and be a PNG,
+//! JPEG, GIF, WebP or SVG image that Typst decodes. `check` decodes it with Typst's own
+//! decoders, so an image `build` cannot use is reported at `logo.file` in plan.yaml. The build hands the bytes to Typst under a fixed
+//! virtual path ([`VIRTUAL_PATH`]); Typst never reads the file system.
+
+use std::path::{Component, Path};
+
+use typst::foundations::Bytes;
+use typst::visualize::{ImageFormat, RasterImage, SvgImage, VectorFormat};
+
+use crate::content::Plan;
+use crate::diag::Diagnostic;
+
+/// Where the logo is in the Typst world (relative to the world's root, like the templates'
+/// static files); the templates place it with `image("/vplan-content/logo")`.
+pub const VIRTUAL_PATH: &str = "vplan-content/logo";
+
+/// Largest logo file accepted.
+pub const MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Most pixels a side of a raster logo: a small file can hold an image that decodes to
+/// hundreds of megabytes, and a cover logo needs a few hundred pixels.
+pub const MAX_SIDE: u32 = 8000;
+
+/// Width and height from the header of a PNG, GIF or JPEG file, read before decoding.
+fn dimensions(b: &[u8]) -> Option<(u32, u32)> {
+    let be32 = |i: usize| Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?));
+    let be16 = |i: usize| {
+        Some(u32::from(u16::from_be_bytes(
+            b.get(i..i + 2)?.try_into().ok()?,
+        )))
+    };
+    let le16 = |i: usize| {
+        Some(u32::from(u16::from_le_bytes(
+            b.get(i..i + 2)?.try_into().ok()?,
+        )))
+    };
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((be32(16)?, be32(20)?));
+    }
+    if b.starts_with(b"GIF8") {
+        return Some((le16(6)?, le16(8)?));
+    }
+    if b.starts_with(&[0xFF, 0xD8]) {
+        // Walk the JPEG segments to the first start-of-frame marker.
+        let mut i = 2;
+        while i + 9 < b.len() {
+            if b[i] != 0xFF {
+                return None;
+            }
+            let marker = b[i + 1];
+            if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+                return Some((be16(i + 7)?, be16(i + 5)?));
+            }
+            i += 2 + be16(i + 2)? as usize;
+        }
+    }
+    None
+}
+
+/// Reads the plan's logo, if it has one, and makes sure Typst can place it.
+pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
+    let meta = &plan.meta;
+    let Some(logo) = &meta.value.logo else {
+        return Ok(None);
+    };
+    let fail = |message: String, hint: &str| {
+        Box::new(
+            Diagnostic::error(&meta.file, message)
+                .at_pos(plan.pos(&meta.file, "logo.file"))
+                .with_hint(hint.to_string()),
+        )
+    };
+    let name = logo.file.as_str();
+    const WHERE: &str =
+        "put the image in the content directory and give its path relative to it, e.g. `file: logo.png`";
+    if name.trim().is_empty() {
+        return Err(fail("logo.file is empty".into(), WHERE));
+    }
+    let rel = Path::new(name);
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(fail(
+            format!("logo.file `{name}` points outside the content directory"),
+            WHERE,
+        ));
+    }
+    let dir = meta.file.parent().unwrap_or(Path::new("."));
+    let path = dir.join(rel);
+    let shown = path.display().to_string();
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        Err(_) => {
+            return Err(fail(
+                format!("logo.file `{name}`: there is no such file ({shown})"),
+                WHERE,
+            ))
+        }
+    };
+    if let Ok(root) = dir.canonicalize() {
+        if !real.starts_with(&root) {
+            return Err(fail(
+                format!(
+                    "logo.file `{name}` is a link to {}, outside the content directory",
+                    real.display()
+                ),
+                "copy the image into the content directory instead",
+            ));
+        }
+    }
+    let meta_data = std::fs::metadata(&real).map_err(|e| {
+        fail(
+            format!("logo.file `{name}`: cannot read {shown}: {e}"),
+            WHERE,
+        )
+    })?;
+    if !meta_data.is_file() {
+        return Err(fail(
+            format!("logo.file `{name}` is not a file ({shown})"),
+            WHERE,
+        ));
+    }
+    if meta_data.len() > MAX_BYTES {
+        return Err(fail(
+            format!(
+                "logo.file `{name}` is {} bytes, more than the {MAX_BYTES} a logo may have",
+                meta_data.len()
+            ),
+            "save a smaller image (a cover logo needs a few hundred pixels) or an SVG",
+        ));
+    }
+    let bytes = std::fs::read(&real).map_err(|e| {
+        fail(
+            format!("logo.file `{name}`: cannot read {shown}: {e}"),
+            WHERE,
+        )
+    })?;
+    if let Some((w, h)) = dimensions(&bytes) {
+        if w > MAX_SIDE || h > MAX_SIDE {
+            return Err(fail(
+                format!(
+                    "logo.file `{name}` is {w} × {h} pixels; a logo may have at most {MAX_SIDE} pixels a side"
+                ),
+                "save a smaller image: a cover logo needs a few hundred pixels",
+            ));
+        }
+    }
+    const FORMATS: &str =
+        "save the logo as a PNG, a JPEG or a self-contained SVG (no linked images)";
+    let decoded = match ImageFormat::detect(&bytes) {
+        Some(ImageFormat::Raster(format)) => RasterImage::plain(Bytes::new(bytes.clone()), format)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Some(ImageFormat::Vector(VectorFormat::Svg)) => svg(&bytes),
+        Some(ImageFormat::Vector(_)) => {
+            return Err(fail(
+                format!("logo.file `{name}` is a PDF, which cannot be placed in an archivable PDF"),
+                FORMATS,
+            ))
+        }
+        None => {
+            return Err(fail(
+                format!("logo.file `{name}` is not an image (PNG, JPEG, GIF, WebP or SVG)"),
+                FORMATS,
+            ))
+        }
+    };
+    if let Err(e) = decoded {
+        return Err(fail(
+            format!("logo.file `{name}` cannot be read as an image: {e}"),
+            FORMATS,
+        ));
+    }
+    Ok(Some(bytes))
+}
+
+/// Loads an SVG the way the build does: with the documents' fonts for its text, and in a
+/// world that serves no files, so an SVG that links to other images fails here as it would
+/// in the build.
+fn svg(bytes: &[u8]) -> Result<(), String> {
+    use typst::comemo::Track;
+    use typst::World;
+    let date = typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("a valid date");
+    let world = crate::typeset::PlanWorld::new(String::new(), Path::new(""), &[], date)
+        .map_err(|e| e.to_string())?;
+    let id = crate::typeset::asset_id(VIRTUAL_PATH).map_err(|e| e.to_string())?;
+    let world: &dyn World = &world;
+    SvgImage::with_fonts_images(
+        Bytes::new(bytes.to_vec()),
+        world.track(),
+        &["noto sans"],
+        Some(id),
+    )
+    .map(|_| ())
+    .map_err(|e| {
+        // `LoadError` shows its message only through `Debug`.
+        let debug = format!("{e:?}");
+        debug
+            .split_once("message: \"")
+            .and_then(|(_, rest)| rest.rsplit_once('"'))
+            .map_or(debug.clone(), |(message, _)| message.replace("\\\"", "\""))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dimensions;
+
+    #[test]
+    fn header_dimensions() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(30_000u32.to_be_bytes());
+        png.extend(20u32.to_be_bytes());
+        assert_eq!(dimensions(&png), Some((30_000, 20)));
+        assert_eq!(dimensions(b"GIF89a\x10\x00\x20\x00"), Some((16, 32)));
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00,
+            0x40, 0x01, 0x00, 0x03,
+        ];
+        assert_eq!(dimensions(&jpeg), Some((256, 64)));
+        assert_eq!(dimensions(b"not an image"), None);
+    }
+}

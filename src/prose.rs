@@ -1,0 +1,646 @@
+//! Markdown prose that the templates cannot lay out, or that PDF/UA forbids, found by `check`
+//! at its own line and column before `build` could fail on it in Typst.
+//!
+//! - **Nesting.** Lists and block quotes become nested Typst calls, and Typst stops at a fixed
+//!   depth of nested calls and show rules, with an error that points into `templates/`. Prose
+//!   may nest lists and quotes [`MAX_NESTING`] levels deep, far below where Typst stops (see
+//!   the measurement at the constant).
+//! - **Links.** An empty link target (`[text]()`) is refused by Typst; a target longer than
+//!   [`MAX_URL_BYTES`] is refused here (no reader follows it, and PDF strings have limits).
+//! - **Images.** `![alt](file)` has no place in prose: the templates print only its text, so
+//!   the image would silently disappear. Logos and charts have their own keys.
+//! - **Headings.** `#`–`##` in prose become level-4 headings and `###`–`######` level-5
+//!   headings (`vp-minor-heading` in `templates/vplan.typ`). PDF/UA (every decided plan) refuses
+//!   a document whose heading levels skip one (a level-4 heading right after a chapter's level-1
+//!   heading) and an empty heading. [`headings`] walks each document's headings in reading
+//!   order, as the templates print them, and reports such a heading: an error when the plan is
+//!   exported as PDF/UA, a warning otherwise (it fails as soon as the plan is decided).
+
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::spans::Pos;
+use crate::content::{Block, Plan};
+use crate::diag::Diagnostic;
+
+/// Deepest nesting of lists and block quotes in one prose text, a block quote counting as two
+/// levels: lists nest at most 12 levels, quotes at most 6. Measured with typst 0.15.1 and
+/// these templates: lists nested 30 levels deep build and 35 fail, block quotes 14 build and
+/// 16 fail ("maximum show rule depth exceeded", reported inside `templates/`). The limit is
+/// far below that and far beyond what a plan needs (two or three levels).
+pub const MAX_NESTING: usize = 12;
+
+/// Deepest nesting of inline markup (`*`, `**`, `~~`, links) in one prose text.
+pub const MAX_INLINE_NESTING: usize = 12;
+
+/// Longest link target accepted, in bytes.
+pub const MAX_URL_BYTES: usize = 2000;
+
+/// A problem in one prose text, at a byte offset of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub offset: usize,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+/// The problems of one Markdown text that no template can lay out (headings are judged in
+/// their document by [`headings`]).
+pub fn inspect(markdown: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut blocks = 0usize;
+    let mut inline = 0usize;
+    let mut too_deep = false;
+    for (event, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(tag @ (Tag::List(_) | Tag::BlockQuote(_))) => {
+                blocks += if matches!(tag, Tag::BlockQuote(_)) {
+                    2
+                } else {
+                    1
+                };
+                if blocks > MAX_NESTING && !too_deep {
+                    too_deep = true;
+                    out.push(Finding {
+                        offset: range.start,
+                        message: format!(
+                            "lists and block quotes are nested too deep (at most {MAX_NESTING} levels of lists, {} of quotes)",
+                            MAX_NESTING / 2
+                        ),
+                        hint: "flatten the list: a plan's lists need two or three levels",
+                    });
+                }
+            }
+            Event::End(TagEnd::List(_)) => blocks -= 1,
+            Event::End(TagEnd::BlockQuote(_)) => blocks -= 2,
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }) => {
+                inline += 1;
+                if inline > MAX_INLINE_NESTING && !too_deep {
+                    too_deep = true;
+                    out.push(Finding {
+                        offset: range.start,
+                        message: format!(
+                            "emphasis and links are nested more than {MAX_INLINE_NESTING} levels deep"
+                        ),
+                        hint: "remove the extra `*`, `_` or `[`",
+                    });
+                }
+            }
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => inline -= 1,
+            _ => {}
+        }
+    }
+    out.extend(links_and_images(markdown));
+    out
+}
+
+fn links_and_images(markdown: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if dest_url.trim().is_empty() {
+                    out.push(Finding {
+                        offset: range.start,
+                        message: "a link without a target: `[…]()`".into(),
+                        hint: "write the address in the parentheses, e.g. `[Kommunen](https://www.example.se)`, or remove the brackets",
+                    });
+                } else if dest_url.len() > MAX_URL_BYTES {
+                    out.push(Finding {
+                        offset: range.start,
+                        message: format!(
+                            "a link target of {} bytes; at most {MAX_URL_BYTES} are allowed",
+                            dest_url.len()
+                        ),
+                        hint: "link to a shorter address (the page itself, not a search result)",
+                    });
+                }
+            }
+            Event::Start(Tag::Image { .. }) => out.push(Finding {
+                offset: range.start,
+                message: "an image (`![…](…)`) in prose: the templates cannot place images in text"
+                    .into(),
+                hint: "remove it; the logo is `logo:` in plan.yaml, charts belong to their table (`chart:`)",
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A heading written in Markdown: its byte offset, the level Typst prints it at and whether
+/// its text is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MdHeading {
+    pub offset: usize,
+    pub level: usize,
+    pub empty: bool,
+}
+
+/// The headings of a Markdown text, at the levels the templates print them
+/// (`vp-minor-heading`: 3 + 1 for `#` and `##`, 3 + 2 below).
+pub fn md_headings(markdown: &str) -> Vec<MdHeading> {
+    let mut out: Vec<MdHeading> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (event, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = match level {
+                    HeadingLevel::H1 | HeadingLevel::H2 => 4,
+                    _ => 5,
+                };
+                open = Some(out.len());
+                out.push(MdHeading {
+                    offset: range.start,
+                    level,
+                    empty: true,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => open = None,
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => {
+                if let Some(i) = open {
+                    out[i].empty = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A prose text of the content: file, path of the value in it, and the Markdown.
+pub struct Text<'a> {
+    pub file: &'a Path,
+    pub path: String,
+    pub text: &'a str,
+}
+
+/// Every text of the plan that is printed as Markdown (`| md` in the templates): text blocks,
+/// text-table cells, the notes of the tables placed, and the decision paper's texts.
+pub fn markdown_texts(plan: &Plan) -> Vec<Text<'_>> {
+    let mut out = Vec::new();
+    let mut walk = Walk {
+        out: &mut out,
+        headings: None,
+    };
+    walk.document(plan);
+    if let Some(paper) = &plan.paper {
+        for (path, text) in paper_texts(&paper.value) {
+            out.push(Text {
+                file: &paper.file,
+                path,
+                text,
+            });
+        }
+    }
+    out
+}
+
+fn paper_texts(p: &crate::content::DecisionPaper) -> Vec<(String, &str)> {
+    let mut v = vec![("sammanfattning".to_string(), p.sammanfattning.as_str())];
+    if let Some(a) = &p.arendebeskrivning {
+        v.push(("arendebeskrivning".into(), a.as_str()));
+    }
+    for (i, att) in p.forslag_till_beslut.iter().enumerate() {
+        v.push((format!("forslag_till_beslut.{i}"), att.as_str()));
+    }
+    v
+}
+
+/// Checks every Markdown text: structure ([`inspect`]) and, per document, heading levels; and
+/// every printed text for characters no font has, and titles for their length. `ua` is
+/// whether the plan is exported as PDF/UA (heading problems are errors then), `archival`
+/// whether as PDF/A (characters without a glyph are errors under either).
+pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for t in markdown_texts(plan) {
+        for f in inspect(t.text) {
+            diags.push(
+                Diagnostic::error(t.file, f.message)
+                    .at_pos(locate(plan, t.file, &t.path, t.text, f.offset))
+                    .with_hint(f.hint),
+            );
+        }
+    }
+    diags.extend(headings(plan, ua));
+    diags.extend(glyphs(plan, ua || archival, crate::typeset::has_glyph));
+    diags.extend(lengths(plan));
+    diags
+}
+
+/// Keys whose values are never printed as text (alternative texts and PDF metadata), so need
+/// no glyph.
+const NOT_PRINTED: &[&str] = &["alt", "keywords", "author", "subject"];
+
+/// Characters that need no glyph: spaces, controls, zero-width and format characters,
+/// variation selectors, the redline marks.
+fn needs_no_glyph(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c as u32,
+            0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+            | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+            | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF | 0xE000..=0xE003)
+}
+
+/// Characters in the content that no font of the documents has (an emoji, a CJK character):
+/// they would print as an empty box, and PDF/A and PDF/UA refuse a document with one. An error
+/// at the character when `strict`, else a warning. Each scalar value of every content file is
+/// read (comments are not), except the values of [`NOT_PRINTED`] keys.
+pub fn glyphs(plan: &Plan, strict: bool, has_glyph: impl Fn(char) -> bool) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for_each_value(plan, |file, text, key, value, (line, col)| {
+        if NOT_PRINTED.contains(&key) {
+            return;
+        }
+        let Some(c) = value.chars().find(|&c| !needs_no_glyph(c) && !has_glyph(c)) else {
+            return;
+        };
+        let at = text
+            .lines()
+            .enumerate()
+            .skip(line.saturating_sub(1))
+            .find_map(|(i, l)| l.find(c).map(|b| (i + 1, l[..b].chars().count() + 1)));
+        let what = format!(
+            "`{c}` (U+{:04X}): no font of the documents has this character",
+            c as u32
+        );
+        let d = if strict {
+            Diagnostic::error(
+                file,
+                format!("{what}; PDF/A and PDF/UA refuse text that cannot be displayed"),
+            )
+        } else {
+            Diagnostic::warning(
+                file,
+                format!("{what}, so it prints as an empty box (and a decided plan fails to build)"),
+            )
+        };
+        let (line, col) = at.unwrap_or((line, col));
+        diags.push(d.at(line, col).with_hint(
+            "write it in words, or use a character from the Latin alphabet (emoji and symbols are not in the fonts)",
+        ));
+    });
+    diags
+}
+
+/// Keys whose values become strings of the PDF itself (the document's title and author, the
+/// bookmarks made from headings, alternative texts), which PDF/A limits to 32 767 bytes.
+const PDF_STRINGS: &[&str] = &[
+    "title",
+    "subtitle",
+    "label",
+    "alt",
+    "author",
+    "subject",
+    "namnd",
+    "organisation",
+    "rubrik",
+    "arende",
+    "title_block",
+];
+
+/// Longest title, label or alternative text, in characters. A PDF/A string holds at most
+/// 32 767 bytes, and a document's title joins up to three such values (an appendix's label and
+/// title and the plan's title); 1 000 characters is far beyond any real title.
+pub const MAX_TITLE_CHARS: usize = 1000;
+
+/// Titles, labels and alternative texts longer than [`MAX_TITLE_CHARS`]: an error (a paste
+/// gone wrong; the build of a decided plan fails on them in the PDF exporter).
+pub fn lengths(plan: &Plan) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for_each_value(plan, |file, _, key, value, (line, col)| {
+        let n = value.chars().count();
+        if PDF_STRINGS.contains(&key) && n > MAX_TITLE_CHARS {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("`{key}` is {n} characters long; a title, label or alternative text may have at most {MAX_TITLE_CHARS}"),
+                )
+                .at(line, col)
+                .with_hint("shorten it; longer text belongs in a text block"),
+            );
+        }
+    });
+    diags
+}
+
+/// Calls `f(file, file text, key, value, (line, column))` for every scalar value of every
+/// content file, with the key it is under (for a value in a sequence, the sequence's key).
+/// Keys themselves and comments are not values.
+fn for_each_value<'p>(
+    plan: &'p Plan,
+    mut f: impl FnMut(&'p Path, &'p str, &str, &str, (usize, usize)),
+) {
+    use saphyr_parser::{Event as Y, Parser as YamlParser};
+    let mut files: Vec<&std::path::PathBuf> = plan.spans.keys().collect();
+    files.sort();
+    for file in files {
+        let Some(text) = plan.source(file) else {
+            continue;
+        };
+        // Per open collection: whether it is a mapping expecting a key next, and the key its
+        // values are under (a sequence's: the key of the sequence itself).
+        struct Level {
+            mapping: bool,
+            expect_key: bool,
+            key: String,
+        }
+        let mut stack: Vec<Level> = Vec::new();
+        for item in YamlParser::new_from_str(text) {
+            let Ok((event, span)) = item else { break };
+            match event {
+                Y::MappingStart(..) | Y::SequenceStart(..) => {
+                    let key = stack.last().map(|l| l.key.clone()).unwrap_or_default();
+                    if let Some(top) = stack.last_mut() {
+                        top.expect_key = top.mapping;
+                    }
+                    stack.push(Level {
+                        mapping: matches!(event, Y::MappingStart(..)),
+                        expect_key: true,
+                        key,
+                    });
+                }
+                Y::MappingEnd | Y::SequenceEnd => {
+                    stack.pop();
+                }
+                Y::Alias(..) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.expect_key = top.mapping && !top.expect_key;
+                    }
+                }
+                Y::Scalar(value, ..) => {
+                    let Some(top) = stack.last_mut() else {
+                        continue;
+                    };
+                    if top.mapping && top.expect_key {
+                        top.key = value.to_string();
+                        top.expect_key = false;
+                        continue;
+                    }
+                    top.expect_key = top.mapping;
+                    let key = top.key.clone();
+                    f(
+                        file,
+                        text,
+                        &key,
+                        &value,
+                        (span.start.line(), span.start.col() + 1),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Heading levels in reading order, per document: the plan (chapters, then the appendices
+/// printed in it), and the decision paper.
+pub fn headings(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
+    let mut seq = Headings {
+        plan,
+        last: 1, // the table of contents' title
+        strict,
+        diags: Vec::new(),
+    };
+    let mut texts = Vec::new();
+    let mut walk = Walk {
+        out: &mut texts,
+        headings: Some(&mut seq),
+    };
+    walk.document(plan);
+    let mut diags = seq.diags;
+    if let Some(paper) = &plan.paper {
+        let mut seq = Headings {
+            plan,
+            last: 1, // the paper's rubrik
+            strict,
+            diags: Vec::new(),
+        };
+        for (path, text) in paper_texts(&paper.value) {
+            if !path.starts_with("forslag_till_beslut.") || path.ends_with(".0") {
+                seq.template(2);
+            }
+            seq.prose(&paper.file, &path, text);
+        }
+        diags.extend(seq.diags);
+    }
+    diags
+}
+
+struct Headings<'p> {
+    plan: &'p Plan,
+    last: usize,
+    strict: bool,
+    diags: Vec<Diagnostic>,
+}
+
+impl Headings<'_> {
+    fn template(&mut self, level: usize) {
+        self.last = level;
+    }
+
+    fn prose(&mut self, file: &Path, path: &str, text: &str) {
+        for h in md_headings(text) {
+            let at = locate(self.plan, file, path, text, h.offset);
+            let problem = if h.empty {
+                Some("an empty Markdown heading (`#` without text)".to_string())
+            } else if h.level > self.last + 1 {
+                Some(format!(
+                    "this Markdown heading is printed at level {}, right after a level-{} heading: the heading levels skip {}",
+                    h.level,
+                    self.last,
+                    if h.level == self.last + 2 { "a level" } else { "levels" }
+                ))
+            } else {
+                None
+            };
+            self.last = h.level;
+            let Some(problem) = problem else { continue };
+            let d = if self.strict {
+                Diagnostic::error(file, format!("{problem}, which PDF/UA forbids"))
+            } else {
+                Diagnostic::warning(
+                    file,
+                    format!("{problem}; PDF/UA forbids that, so the build fails once the plan is `beslutad`"),
+                )
+            };
+            self.diags.push(d.at_pos(at).with_hint(
+                "make it a section (`- section: {id: …, title: …, blocks: […]}`), or write the line in **bold** instead of as a heading",
+            ));
+        }
+    }
+}
+
+/// Walks the plan's blocks in the order the templates print them, collecting Markdown texts
+/// and, when asked, following heading levels (the levels of `render::view`).
+struct Walk<'a, 'h, 'p> {
+    out: &'h mut Vec<Text<'a>>,
+    headings: Option<&'h mut Headings<'p>>,
+}
+
+impl<'a> Walk<'a, '_, '_> {
+    fn document(&mut self, plan: &'a Plan) {
+        for ch in &plan.chapters {
+            self.heading(1);
+            self.blocks(plan, &ch.file, "blocks", &ch.value.blocks, 2);
+        }
+        for a in &plan.appendices {
+            self.heading(1);
+            self.blocks(plan, &a.file, "blocks", &a.value.blocks, 2);
+        }
+    }
+
+    fn heading(&mut self, level: usize) {
+        if let Some(h) = self.headings.as_deref_mut() {
+            h.template(level);
+        }
+    }
+
+    fn text(&mut self, file: &'a Path, path: String, text: &'a str) {
+        if let Some(h) = self.headings.as_deref_mut() {
+            h.prose(file, &path, text);
+        }
+        self.out.push(Text { file, path, text });
+    }
+
+    fn blocks(
+        &mut self,
+        plan: &'a Plan,
+        file: &'a Path,
+        path: &str,
+        list: &'a [Block],
+        level: usize,
+    ) {
+        for (i, b) in list.iter().enumerate() {
+            let bp = format!("{path}.{i}");
+            match b {
+                Block::Text(t) => self.text(file, format!("{bp}.text"), t),
+                Block::Section(s) => {
+                    self.heading(level);
+                    self.blocks(
+                        plan,
+                        file,
+                        &format!("{bp}.section.blocks"),
+                        &s.blocks,
+                        level + 1,
+                    );
+                }
+                Block::Table(id) => {
+                    let Some(t) = plan.tables.get(id) else {
+                        continue;
+                    };
+                    for (j, note) in t.value.notes.iter().enumerate() {
+                        self.text(&t.file, format!("notes.{j}"), note);
+                    }
+                }
+                Block::TextTable(t) => {
+                    for (j, row) in t.rows.iter().enumerate() {
+                        for (k, cell) in row.cells.iter().enumerate() {
+                            self.text(file, format!("{bp}.text_table.rows.{j}.cells.{k}"), cell);
+                        }
+                    }
+                }
+                Block::Perspectives => {
+                    let Some(goals) = &plan.goals else { continue };
+                    for (pi, p) in goals.value.perspectives.iter().enumerate() {
+                        let pp = format!("perspectives.{pi}");
+                        self.heading(level);
+                        self.blocks(
+                            plan,
+                            &goals.file,
+                            &format!("{pp}.blocks"),
+                            &p.blocks,
+                            level + 1,
+                        );
+                        for (si, s) in p.strategies.iter().enumerate() {
+                            self.heading(level + 1);
+                            self.blocks(
+                                plan,
+                                &goals.file,
+                                &format!("{pp}.strategies.{si}.blocks"),
+                                &s.blocks,
+                                level + 2,
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Line and column in the content file of byte `offset` of a text at `path`: the text's lines
+/// are matched, in order, with the file's lines from the value's own line on (a block scalar
+/// holds them indented). Falls back to the value's position.
+pub fn locate(plan: &Plan, file: &Path, path: &str, text: &str, offset: usize) -> Option<Pos> {
+    let pos = plan.pos(file, path)?;
+    let fallback = Some(pos);
+    let Some(source) = plan.source(file) else {
+        return fallback;
+    };
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let wanted = text[..offset].matches('\n').count();
+    let mut src = source.lines().enumerate().skip(pos.line - 1);
+    let mut found = None;
+    for (n, line) in text.lines().enumerate().take(wanted + 1) {
+        let hit = src.find(|(_, s)| {
+            if line.trim().is_empty() {
+                s.trim().is_empty() || s.trim_end().ends_with(['|', '>', '-', '+'])
+            } else {
+                s.ends_with(line) && s[..s.len() - line.len()].trim().is_empty()
+                    || n == 0 && s.ends_with(line)
+            }
+        });
+        match hit {
+            Some((i, s)) => found = Some((i, s.len() - line.len())),
+            None => return fallback,
+        }
+    }
+    let (i, indent) = found?;
+    let col = source.lines().nth(i)?[..indent].chars().count()
+        + text[line_start..offset].chars().count()
+        + 1;
+    Some(Pos {
+        line: i + 1,
+        column: col,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_links_images() {
+        assert!(inspect("- a\n  - b\n\n> c\n\n[x](https://example.se)").is_empty());
+        let deep: String = (0..14)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
+        assert_eq!(inspect(&deep).len(), 1);
+        let quotes = format!("{} x\n", ">".repeat(7));
+        assert!(inspect(&format!("{} x\n", ">".repeat(6))).is_empty());
+        assert!(inspect(&quotes)[0].message.contains("nested"));
+        assert!(inspect("se [här]()")[0]
+            .message
+            .contains("without a target"));
+        let long = format!("[x](https://e.se/{})", "a".repeat(2100));
+        assert!(inspect(&long)[0].message.contains("at most 2000"));
+        assert!(inspect("![logga](logo.png)")[0].message.contains("image"));
+    }
+
+    #[test]
+    fn heading_levels() {
+        let h = md_headings("# A\n\ntext\n\n### B\n\n#\n");
+        assert_eq!(
+            h.iter().map(|h| (h.level, h.empty)).collect::<Vec<_>>(),
+            vec![(4, false), (5, false), (4, true)]
+        );
+    }
+}
