@@ -454,6 +454,19 @@ const CASES: &[Case] = &[
     fails("two appendices with one file name", "appendices/02-kopia.yaml", &[Made("appendices/02-kopia.yaml", same_name)]).split(),
     fails("file names that collide once shortened", "appendices/03-b.yaml", &[Made("appendices/02-a.yaml", same_after_shortening_a), Made("appendices/03-b.yaml", same_after_shortening)]).split(),
     fails("an appendix listed twice", PLAN, &[Replace(PLAN, "keywords:", "decision:\n  status: forslag\n  bilagor: [bilaga-taxor, bilaga-taxor]\nkeywords:")]).split(),
+    // Figures: one model of a cell; no silent wrong total, no overflow, no runaway.
+    fails("a sum naming a group and a row in it", TABLE, &[Replace(TABLE, "  - {id: bibliotek", "  - {id: kultur, label: Kultur, kind: group}\n  - {id: bibliotek"), Replace(TABLE, "sum: all", "sum: [kultur, bibliotek]")]),
+    fails("a sum naming one row three times", TABLE, &[Replace(TABLE, "sum: all", "sum: [bibliotek, bibliotek, bibliotek]")]),
+    fails("a sub-total and its own row in one sum", TABLE, &[Replace(TABLE, "sum: all}", "sum: [bibliotek, simhall]}\n  - {id: total, label: Total, kind: sum, sum: [summa, simhall]}")]),
+    passes("a sum of sub-totals", &[Replace(TABLE, "sum: all}", "sum: [bibliotek, simhall]}\n  - {id: total, label: Total, kind: sum, sum: [summa, foreningsbidrag]}")]),
+    fails("the same key twice in a flow map", TABLE, &[Replace(TABLE, "values: [8750, 8900]}", "values: [~, 8900], refs: {b2031: driftbudget/bibliotek, b2031: driftbudget/foreningsbidrag}}")]),
+    fails("two columns with one id", TABLE, &[Replace(TABLE, "{id: b2030, title: Budget 2030", "{id: b2031, title: Budget 2030")]),
+    fails("a reference with an extra part", TABLE, &[Replace(TABLE, "values: [8750, 8900]}", "values: [~, 8900], refs: {b2031: driftbudget/bibliotek/b2031/extra}}")]),
+    fails("cells in a cycle", TABLE, &[Replace(TABLE, "values: [8750, 8900]}", "values: [~, 8900], refs: {b2031: driftbudget/summa}}")]),
+    fails("precision beyond any Decimal", TABLE, &[Replace(TABLE, "precision: 0}", "precision: 4294967295}")]),
+    fails("an amount of 16 digits", TABLE, &[Replace(TABLE, "12500", "1000000000000000")]),
+    passes("the largest amounts, converted to kr in prose", &[Replace(TABLE, "unit: tkr", "unit: mdkr"), Replace(TABLE, "12500", "999999999999999"), Replace(TABLE, "8750", "999999999999999"), Replace(CHAPTER, "Planen gäller", "Summan är {{ driftbudget/summa/b2031 | kr }}. Planen gäller")]),
+    fails("a figure reference with an extra part", CHAPTER, &[Replace(CHAPTER, "Planen gäller", "Summan är {{ driftbudget/summa/b2031/x }}. Planen gäller")]),
 ];
 
 const SECTIONED_EMPTY: &str = "id: inledning\ntitle: Inledning\nblocks:\n  - text: |\n      Text.\n\n      #\n\n      Mer text.\n";
