@@ -135,9 +135,11 @@ fn the_loader_survives_random_files_on_disk() {
 
 /// The generated corpus: hostile-but-plausible edits of a small plan (what a tired editor, a
 /// paste from Excel or a hostile file can produce), each run through the whole binary:
-/// `vplan check` and `vplan build --split`. Every run exits 0, 1 or 2 (never a panic, a signal
-/// or a hang: `vplan_timed` kills a run after 60 s), `check` fails exactly when `build` does, a
-/// failed build writes nothing, and the largest memory any run used stays bounded.
+/// `vplan check` and `vplan build --split` into an output folder where a symlink to a file
+/// outside was planted under the plan's file name. Every run exits 0, 1 or 2 (never a panic, a
+/// signal or a hang: `vplan_timed` kills a run after 60 s), `check` fails exactly when `build`
+/// does, a failed build writes nothing, no build writes through the link, and the largest
+/// memory any run used stays bounded.
 ///
 /// `VPLAN_CORPUS=N` runs N inputs instead of the default (a longer soak:
 /// `VPLAN_CORPUS=2000 cargo test --test properties generated_corpus -- --nocapture`);
@@ -167,7 +169,14 @@ fn generated_corpus() {
                     let edits = corpus::mutate(&s, &mut rng);
                     let start = Instant::now();
                     let check = s.run("check", &["-q"]);
+                    // A shared output folder where someone planted a link under the plan's
+                    // file name: the build must replace the link, never write through it.
                     let out = s.dir.path().join("out");
+                    let victim = s.dir.path().join("victim.txt");
+                    std::fs::create_dir_all(&out).unwrap();
+                    std::fs::write(&victim, "precious").unwrap();
+                    let planted = out.join(PLANTED);
+                    std::os::unix::fs::symlink(&victim, &planted).unwrap();
                     let build = s.run(
                         "build",
                         &["-q", "--split", "--output", out.to_str().unwrap()],
@@ -180,8 +189,16 @@ fn generated_corpus() {
                         }
                     }
                     let (c, b) = (check.status.code(), build.status.code());
-                    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
-                    let problem = if (c == Some(0)) != (b == Some(0)) {
+                    let written = std::fs::read_dir(&out)
+                        .map(|d| d.filter(|e| e.as_ref().unwrap().file_name() != PLANTED).count())
+                        .unwrap_or(0);
+                    let link_kept = std::fs::symlink_metadata(&planted)
+                        .is_ok_and(|m| m.file_type().is_symlink());
+                    let problem = if std::fs::read_to_string(&victim).unwrap() != "precious" {
+                        Some("the build wrote through a planted symlink".to_string())
+                    } else if b != Some(0) && !link_kept {
+                        Some("a failed build replaced the planted link".to_string())
+                    } else if (c == Some(0)) != (b == Some(0)) {
                         Some(format!(
                             "check exited {c:?} but build {b:?}\ncheck: {}\nbuild: {}",
                             common::stderr(&check),
@@ -237,6 +254,9 @@ fn generated_corpus() {
         "the corpus exercises both outcomes"
     );
 }
+
+/// The file name of the fixture plan's PDF, planted as a symlink before every build.
+const PLANTED: &str = "2031-fritids-och-kulturnamnden-verksamhetsplan.pdf";
 
 /// The largest resident memory of any child process waited for so far, in KiB.
 fn peak_child_memory_kib() -> i64 {
