@@ -110,7 +110,7 @@ fn formula(
     match figures.expr(cell)? {
         Expr::Empty | Expr::Typed(_) => None,
         Expr::Ref(c) => address(c, c.table == cell.table).map(|a| format!("={a}")),
-        Expr::Sum(cells) => join(cells),
+        Expr::Sum(_) => join(&figures.terms(cell)),
         Expr::SumOf(cells) if cells.is_empty() => None,
         Expr::SumOf(cells) => join(cells),
     }

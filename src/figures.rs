@@ -20,6 +20,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -112,24 +113,16 @@ pub enum Expr {
     Typed(Decimal),
     /// The value of another cell (`refs:`).
     Ref(CellRef),
-    /// A sum row: the sum of these rows of its own table (groups expanded to their members);
-    /// zero when none has a value.
-    Sum(Vec<CellRef>),
+    /// A sum row: the sum of these rows (their positions) of its own table, in the same
+    /// column (groups expanded to their members); zero when none has a value. The list is
+    /// shared by the row's cells.
+    Sum(Arc<[usize]>),
     /// A row of a summary table: the same row and column in each table of `sum_of`; empty when
     /// none has a value.
     SumOf(Vec<CellRef>),
 }
 
 impl Expr {
-    /// The cells this one is computed from directly.
-    pub fn terms(&self) -> &[CellRef] {
-        match self {
-            Expr::Empty | Expr::Typed(_) => &[],
-            Expr::Ref(c) => std::slice::from_ref(c),
-            Expr::Sum(t) | Expr::SumOf(t) => t,
-        }
-    }
-
     /// Whether the cell is computed (not typed, not empty).
     pub fn is_computed(&self) -> bool {
         matches!(self, Expr::Ref(_) | Expr::Sum(_) | Expr::SumOf(_))
@@ -206,6 +199,39 @@ impl Figures {
         Some((t.row(&cell.row)?, t.column(&cell.column)?))
     }
 
+    /// The cells a cell is computed from directly (none for a typed or empty cell).
+    pub fn terms(&self, cell: &CellRef) -> Vec<CellRef> {
+        match self.node(cell) {
+            Some(n) => self
+                .edges(n)
+                .into_iter()
+                .map(|m| self.cells[m].clone())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The nodes a node is computed from directly: the graph's edges.
+    fn edges(&self, node: usize) -> Vec<usize> {
+        match &self.exprs[node] {
+            Expr::Empty | Expr::Typed(_) => Vec::new(),
+            Expr::Ref(c) => self.node(c).into_iter().collect(),
+            Expr::SumOf(cells) => cells.iter().filter_map(|c| self.node(c)).collect(),
+            Expr::Sum(rows) => {
+                let Some(t) = self.tables.get(&self.cells[node].table) else {
+                    return Vec::new();
+                };
+                let c = (node - t.base) % t.column_ids.len();
+                rows.iter().map(|&r| t.node(r, c)).collect()
+            }
+        }
+    }
+
+    /// Whether a node is a leaf: typed or empty.
+    fn is_leaf(&self, node: usize) -> bool {
+        matches!(self.exprs[node], Expr::Empty | Expr::Typed(_))
+    }
+
     /// The expression of a cell.
     pub fn expr(&self, cell: &CellRef) -> Option<&Expr> {
         Some(&self.exprs[self.node(cell)?])
@@ -225,11 +251,9 @@ impl Figures {
         };
         let users = self.users.get_or_init(|| {
             let mut users: HashMap<usize, Vec<usize>> = HashMap::new();
-            for (n, e) in self.exprs.iter().enumerate() {
-                for t in e.terms() {
-                    if let Some(m) = self.node(t) {
-                        users.entry(m).or_default().push(n);
-                    }
+            for n in 0..self.exprs.len() {
+                for m in self.edges(n) {
+                    users.entry(m).or_default().push(n);
                 }
             }
             users
@@ -401,6 +425,21 @@ impl Builder<'_> {
     ) -> HashMap<String, usize> {
         let mut index = HashMap::new();
         for (i, id) in ids.enumerate() {
+            let slug = !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            if !slug {
+                self.err(
+                    table,
+                    &format!("{what}s.{i}.id"),
+                    format!("table `{table}`: the {what} id `{id}` is not a slug"),
+                )
+                .hint = Some(format!(
+                    "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column`), e.g. `{}`",
+                    crate::pipeline::slug(id)
+                ));
+            }
             if let Some(&first) = index.get(id) {
                 self.err(
                     table,
@@ -429,6 +468,19 @@ impl Builder<'_> {
             if tf.row_ids.is_empty() && !t.rows.is_empty() {
                 continue;
             }
+            for (k, source) in t.sum_of.iter().enumerate() {
+                if let Some(first) = t.sum_of[..k].iter().position(|x| x == source) {
+                    self.err(
+                        id,
+                        &format!("sum_of.{k}"),
+                        format!(
+                            "table `{id}`: `sum_of` names table `{source}` twice (items {} and {}); it would be counted twice",
+                            first + 1,
+                            k + 1
+                        ),
+                    );
+                }
+            }
             for (r, row) in t.rows.iter().enumerate() {
                 match row.kind {
                     RowKind::Group => {
@@ -440,13 +492,9 @@ impl Builder<'_> {
                         if row.values.is_some() || !row.refs.is_empty() {
                             self.computed_row_with_values(t, r);
                         }
-                        let terms = self.sum_terms(t, r);
+                        let terms: Arc<[usize]> = self.sum_terms(t, r).into();
                         for c in 0..tf.column_ids.len() {
-                            let cells = terms
-                                .iter()
-                                .map(|&i| CellRef::new(id, &t.rows[i].id, &t.columns[c].id))
-                                .collect();
-                            self.figures.exprs[tf.node(r, c)] = Expr::Sum(cells);
+                            self.figures.exprs[tf.node(r, c)] = Expr::Sum(terms.clone());
                         }
                     }
                     RowKind::Data => self.data_row(t, &tf, r),
@@ -501,6 +549,15 @@ impl Builder<'_> {
                         t.id, row.id
                     ),
                 );
+                Vec::new()
+            }
+            Some(SumSpec::Of(ids)) if ids.is_empty() => {
+                self.err(
+                    &t.id,
+                    &path,
+                    format!("table `{}`, row `{}`: `sum: []` sums nothing", t.id, row.id),
+                )
+                .hint = Some("name the rows or groups it sums, or `sum: all`".into());
                 Vec::new()
             }
             Some(SumSpec::Of(ids)) => {
@@ -602,7 +659,8 @@ impl Builder<'_> {
                 let mut cells = Vec::new();
                 for (k, source) in t.sum_of.iter().enumerate() {
                     let cell = CellRef::new(source, &row.id, &t.columns[c].id);
-                    if let Some(cell) = self.resolve(t, row, &format!("sum_of.{k}"), cell, false) {
+                    let path = format!("sum_of.{k}");
+                    if let Some(cell) = self.resolve(t, row, c, &path, cell, true) {
                         cells.push(cell);
                     }
                 }
@@ -637,7 +695,7 @@ impl Builder<'_> {
                     continue;
                 }
             };
-            if let Some(cell) = self.resolve(t, row, &path, cell, explicit) {
+            if let Some(cell) = self.resolve(t, row, c, &path, cell, explicit) {
                 self.figures.exprs[tf.node(r, c)] = Expr::Ref(cell);
             } else {
                 self.faulty.insert(tf.node(r, c));
@@ -647,10 +705,14 @@ impl Builder<'_> {
 
     /// Checks that a referenced cell exists. Without an explicit column, a table with a single
     /// column gives that column.
+    /// The cell taken must have figures (not a group row), the same unit as column `into` of
+    /// the referring table, and no more decimals than it prints (or the printed rows would not
+    /// add up to the printed total).
     fn resolve(
         &mut self,
         from: &Table,
         row: &Row,
+        into: usize,
         path: &str,
         mut cell: CellRef,
         explicit_column: bool,
@@ -705,6 +767,48 @@ impl Builder<'_> {
                 });
                 return None;
             }
+        }
+        let source_row = other.rows.iter().find(|x| x.id == cell.row)?;
+        let source = other.columns.iter().find(|x| x.id == cell.column)?;
+        let target = &from.columns[into];
+        let problem = if source_row.kind == RowKind::Group {
+            Some((
+                format!("`{cell}` is a group row, which has no figures"),
+                "take the figure from a data or sum row".to_string(),
+            ))
+        } else if !same_unit(source.unit(other), target.unit(from)) {
+            Some((
+                format!(
+                    "`{cell}` is in {}, but column `{}` is in {}",
+                    source.unit(other),
+                    target.id,
+                    target.unit(from)
+                ),
+                "a figure is taken as it is, never converted: give both columns the same unit"
+                    .to_string(),
+            ))
+        } else if source.precision > target.precision {
+            Some((
+                format!(
+                    "`{cell}` has {} decimals, but column `{}` prints {}",
+                    source.precision, target.id, target.precision
+                ),
+                format!(
+                    "the printed figures would not add up to the printed totals: give `{}` a precision of at least {}",
+                    target.id, source.precision
+                ),
+            ))
+        } else {
+            None
+        };
+        if let Some((message, hint)) = problem {
+            self.err(
+                &from.id,
+                path,
+                format!("table `{}`, row `{}`: {message}", from.id, row.id),
+            )
+            .hint = Some(hint);
+            return None;
         }
         Some(cell)
     }
@@ -774,35 +878,32 @@ impl Builder<'_> {
             if state[start] != TODO {
                 continue;
             }
-            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            let mut stack: Vec<(usize, Vec<usize>, usize)> =
+                vec![(start, self.figures.edges(start), 0)];
             state[start] = BUSY;
-            while let Some(&(node, k)) = stack.last() {
-                let Some(term) = self.figures.exprs[node].terms().get(k).cloned() else {
+            while let Some((node, edges, k)) = stack.last_mut() {
+                let node = *node;
+                let Some(&m) = edges.get(*k) else {
                     stack.pop();
                     state[node] = DONE;
                     let value = self.value_of(node);
                     self.figures.values[node] = value;
                     continue;
                 };
-                if let Some(top) = stack.last_mut() {
-                    top.1 += 1;
-                }
-                let Some(m) = self.figures.node(&term) else {
-                    continue;
-                };
+                *k += 1;
                 match state[m] {
                     TODO => {
                         state[m] = BUSY;
-                        stack.push((m, 0));
+                        stack.push((m, self.figures.edges(m), 0));
                     }
                     BUSY => {
-                        let from = stack.iter().position(|(x, _)| *x == m).unwrap_or(0);
+                        let from = stack.iter().position(|(x, _, _)| *x == m).unwrap_or(0);
                         let mut cycle: Vec<String> = stack[from..]
                             .iter()
-                            .map(|(x, _)| self.figures.cells[*x].to_string())
+                            .map(|(x, _, _)| self.figures.cells[*x].to_string())
                             .collect();
                         cycle.push(self.figures.cells[m].to_string());
-                        for (x, _) in &stack[from..] {
+                        for (x, _, _) in &stack[from..] {
                             self.faulty.insert(*x);
                         }
                         let cell = self.figures.cells[node].clone();
@@ -828,8 +929,7 @@ impl Builder<'_> {
         if self.faulty.contains(&node) {
             return None;
         }
-        let expr = &self.figures.exprs[node];
-        let (zero_if_none, terms) = match expr {
+        let zero_if_none = match &self.figures.exprs[node] {
             Expr::Empty => return None,
             Expr::Typed(v) => return Some(*v),
             Expr::Ref(c) => {
@@ -839,16 +939,13 @@ impl Builder<'_> {
                 }
                 return self.figures.values[m];
             }
-            Expr::Sum(t) => (true, t),
-            Expr::SumOf(t) => (false, t),
+            Expr::Sum(_) => true,
+            Expr::SumOf(_) => false,
         };
         let mut total: Option<Decimal> = zero_if_none.then_some(Decimal::ZERO);
         let mut overflow = false;
         let mut upstream_faulty = false;
-        for term in terms {
-            let Some(m) = self.figures.node(term) else {
-                continue;
-            };
+        for m in self.figures.edges(node) {
             upstream_faulty |= self.faulty.contains(&m);
             if let Some(v) = self.figures.values[m] {
                 match total.unwrap_or_default().checked_add(v) {
@@ -907,11 +1004,15 @@ impl Builder<'_> {
             // Depth first, terms in the order they are named: the parent of each node reached
             // from `start` by its first path.
             let mut parent: HashMap<usize, usize> = HashMap::new();
+            // Terms are named once each (checked where the sum is read), so a sum of leaves
+            // alone cannot count anything twice: only sums over computed cells are walked.
+            let direct = self.figures.edges(start);
+            if direct.iter().all(|&m| self.figures.is_leaf(m)) {
+                continue;
+            }
             let push = |stack: &mut Vec<(usize, usize)>, x: usize, figures: &Figures| {
-                for t in figures.exprs[x].terms().iter().rev() {
-                    if let Some(m) = figures.node(t) {
-                        stack.push((m, x));
-                    }
+                for m in figures.edges(x).into_iter().rev() {
+                    stack.push((m, x));
                 }
             };
             let mut stack = Vec::new();
@@ -1157,6 +1258,21 @@ impl Builder<'_> {
             );
             return;
         }
+        let precision = t.columns[c].precision;
+        if precision <= MAX_PRECISION && frame.amount.normalize().scale() > precision {
+            self.diags.push(
+                Diagnostic::error(
+                    &meta.file,
+                    format!(
+                        "budget_frame.amount {} has more decimals than the {precision} of `{}`",
+                        frame.amount, frame.cell
+                    ),
+                )
+                .at_pos(at("budget_frame.amount"))
+                .with_hint("give the frame as the cell prints it, or more decimals to the column"),
+            );
+            return;
+        }
         self.figures.controls_checked += 1;
         let computed = self.figures.values[node].unwrap_or_default();
         if computed != frame.amount {
@@ -1184,6 +1300,11 @@ impl Builder<'_> {
             );
         }
     }
+}
+
+/// Whether two units are the same (`Tkr` and `tkr` are).
+fn same_unit(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// The data rows that follow a group row, up to the next group or sum row: a sum row closes

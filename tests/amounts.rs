@@ -274,3 +274,74 @@ fn bounds_are_errors_at_their_line() {
         Some(Decimal::from_str("1999999999999998").unwrap())
     );
 }
+
+#[test]
+fn a_reference_takes_a_figure_only_as_the_column_prints_it() {
+    let mnkr = "id: o\nunit: mnkr\ncolumns: [{id: a, title: A, precision: 2}]\nrows:\n  - {id: x, label: X, values: [1.55]}\n  - {id: g, label: G, kind: group}\n";
+    let into = |unit: &str, precision: u32, target: &str| {
+        format!("id: t\nunit: {unit}\ncolumns: [{{id: a, title: A, precision: {precision}}}]\nrows:\n  - {{id: r, label: R, refs: {{a: {target}}}}}\n  - {{id: s, label: S, kind: sum, sum: all}}\n")
+    };
+    let err = |unit: &str, precision: u32, target: &str| {
+        try_compute(&[("o", mnkr), ("t", &into(unit, precision, target))])
+            .map(|_| ())
+            .unwrap_err()
+    };
+    // Another unit: never taken as it is (1,55 mnkr is not 2 tkr).
+    let e = err("tkr", 2, "o/x");
+    assert!(
+        e.contains("t.yaml:5:") && e.contains("`o/x/a` is in mnkr, but column `a` is in tkr"),
+        "{e}"
+    );
+    // More decimals than the column prints: the rows would not add up to the printed total.
+    let e = err("mnkr", 0, "o/x");
+    assert!(
+        e.contains("`o/x/a` has 2 decimals, but column `a` prints 0"),
+        "{e}"
+    );
+    // A group row has no figures.
+    let e = err("mnkr", 2, "o/g");
+    assert!(
+        e.contains("`o/g/a` is a group row, which has no figures"),
+        "{e}"
+    );
+    // The same unit and enough decimals: taken exactly.
+    let checked = try_compute(&[("o", mnkr), ("t", &into("MNKR", 2, "o/x"))]).unwrap();
+    assert_eq!(
+        checked.computed.get("t", "s", "a"),
+        Some(Decimal::from_str("1.55").unwrap())
+    );
+}
+
+#[test]
+fn a_summary_table_matches_columns_exactly_and_names_each_table_once() {
+    let area = "id: o\nunit: tkr\ncolumns: [{id: a, title: A, precision: 0}]\nrows:\n  - {id: x, label: X, values: [5]}\n";
+    let summary = |sum_of: &str| {
+        format!("id: t\nunit: tkr\nsum_of: {sum_of}\ncolumns: [{{id: a, title: A, precision: 0}}, {{id: aa, title: Årsarbetare, precision: 1, unit: årsarbetare}}]\nrows:\n  - {{id: x, label: X}}\n")
+    };
+    // The area table's one column is not taken for every column of the summary.
+    let e = try_compute(&[("o", area), ("t", &summary("[o]"))])
+        .map(|_| ())
+        .unwrap_err();
+    assert!(e.contains("table `o` has no column `aa`"), "{e}");
+    let e = try_compute(&[("o", area), ("t", &summary("[o, o]"))])
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        e.contains("`sum_of` names table `o` twice (items 1 and 2)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn empty_sums_and_ids_that_are_not_slugs_are_refused() {
+    let e = refused(&format!(
+        "{HEAD}  - {{id: x, label: X, values: [1, 2]}}\n  - {{id: s, label: S, kind: sum, sum: []}}\n"
+    ));
+    assert!(e.contains("`sum: []` sums nothing"), "{e}");
+    for id in ["a/b", "Bibliotek", "bib liotek", "\"\"", "bibliotеk"] {
+        let e = refused(&format!(
+            "{HEAD}  - {{id: {id}, label: X, values: [1, 2]}}\n"
+        ));
+        assert!(e.contains("is not a slug"), "{id}: {e}");
+    }
+}

@@ -112,7 +112,11 @@ fn aliases_that_expand_exponentially() {
         let refs = vec![format!("*c{}", i - 1); 10].join(", ");
         lines.push(format!("          cells: &c{i} [{refs}]"));
     }
-    fails_with(CHAPTER, lines.join("\n"), &["error"]);
+    fails_with(
+        CHAPTER,
+        lines.join("\n"),
+        &["the aliases (`*name`) of this file expand it to more than 16 MiB"],
+    );
 
     // The classic form, as a value nobody expects.
     let mut doc = String::from("id: x\ntitle: t\nblocks: []\nextra:\n");
@@ -126,7 +130,12 @@ fn aliases_that_expand_exponentially() {
         ));
         prev = n;
     }
-    fails_with(CHAPTER, doc, &["unknown field `extra`"]);
+    // Stopped before the full parse, at the alias that goes over the limit.
+    fails_with(
+        CHAPTER,
+        doc,
+        &["the aliases (`*name`) of this file expand it to more than 16 MiB"],
+    );
 }
 
 #[test]
@@ -466,8 +475,21 @@ const CASES: &[Case] = &[
     fails("precision beyond any Decimal", TABLE, &[Replace(TABLE, "precision: 0}", "precision: 4294967295}")]),
     fails("an amount of 16 digits", TABLE, &[Replace(TABLE, "12500", "1000000000000000")]),
     passes("the largest amounts, converted to kr in prose", &[Replace(TABLE, "unit: tkr", "unit: mdkr"), Replace(TABLE, "12500", "999999999999999"), Replace(TABLE, "8750", "999999999999999"), Replace(CHAPTER, "Planen gäller", "Summan är {{ driftbudget/summa/b2031 | kr }}. Planen gäller")]),
+    fails("a budget frame with more decimals than its cell", PLAN, &[Replace(PLAN, "keywords:", "budget_frame: {amount: 20016.4, cell: driftbudget/summa/b2031}\nkeywords:")]),
+    passes("a budget frame that holds", &[Replace(PLAN, "keywords:", "budget_frame: {amount: 20016, cell: driftbudget/summa/b2031}\nkeywords:")]),
+    fails("a reference across units", "tables/ovrigt.yaml", &[Replace(TABLE, "unit: tkr", "unit: mnkr"), Write("tables/ovrigt.yaml", b"id: ovrigt\nunit: tkr\ncolumns: [{id: b2031, title: B, precision: 0}]\nrows:\n  - {id: x, label: X, refs: {b2031: driftbudget/summa}}\n")]),
+    fails("aliases that expand a file to hundreds of megabytes", TABLE, &[Made(TABLE, alias_bomb)]),
     fails("a figure reference with an extra part", CHAPTER, &[Replace(CHAPTER, "Planen gäller", "Summan är {{ driftbudget/summa/b2031/x }}. Planen gäller")]),
 ];
+
+fn alias_bomb() -> String {
+    let text = std::fs::read_to_string(fixture(FIXTURE).join(TABLE)).unwrap();
+    format!(
+        "{text}notes: [&n \"{}\", {}]\n",
+        "y".repeat(100_000),
+        vec!["*n"; 5000].join(", ")
+    )
+}
 
 const SECTIONED_EMPTY: &str = "id: inledning\ntitle: Inledning\nblocks:\n  - text: |\n      Text.\n\n      #\n\n      Mer text.\n";
 

@@ -287,6 +287,19 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
                 .with_hint("a key may appear once in each map: remove one of them or rename it"),
             );
         }
+        Some(spans::Problem::TooLarge(pos)) => {
+            return fail(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "the aliases (`*name`) of this file expand it to more than {} MiB",
+                        spans::MAX_EXPANDED_BYTES / (1024 * 1024)
+                    ),
+                )
+                .at(pos.line, pos.column)
+                .with_hint("write the text out where it is needed instead of repeating an anchor"),
+            );
+        }
         None => {}
     }
     match serde_yaml::from_str::<T>(&text) {

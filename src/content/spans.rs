@@ -78,7 +78,14 @@ pub enum Problem {
     TooDeep(Pos),
     /// A mapping has the same key twice (serde_yaml keeps the last one of a map silently).
     DuplicateKey { key: String, at: Pos, first: Pos },
+    /// Aliases (`*name`) expand the document beyond [`MAX_EXPANDED_BYTES`], from here.
+    TooLarge(Pos),
 }
+
+/// Most bytes of scalar text a content file may expand to once its aliases are replaced by
+/// what they name: four times the largest file. A "billion laughs" of long strings stops here
+/// instead of filling the memory of the build.
+pub const MAX_EXPANDED_BYTES: u64 = 4 * crate::content::MAX_FILE_BYTES;
 
 /// One pass over the YAML events before the full parse: nesting deeper than `max` (checked
 /// first, reading no further than that) and duplicate keys in any mapping. Syntax errors are
@@ -95,6 +102,11 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
     let mut stack: Vec<Open> = Vec::new();
     // Depth of containers that are themselves a mapping key (not tracked).
     let mut complex_key = 0usize;
+    // Bytes of scalar text so far with every alias expanded, and the size of each anchor.
+    let mut expanded: u64 = 0;
+    let mut anchors: HashMap<usize, u64> = HashMap::new();
+    // For each open container: its anchor (0 for none) and `expanded` at its start.
+    let mut open: Vec<(usize, u64)> = Vec::new();
     let value_done = |stack: &mut Vec<Open>| {
         if let Some(Open::Map { expect_key, .. }) = stack.last_mut() {
             *expect_key = !*expect_key;
@@ -116,6 +128,32 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
             line: span.start.line(),
             column: span.start.col() + 1,
         };
+        match &event {
+            Event::Scalar(value, _, anchor, _) => {
+                let size = value.len() as u64 + 1;
+                expanded = expanded.saturating_add(size);
+                if *anchor > 0 {
+                    anchors.insert(*anchor, size);
+                }
+            }
+            Event::Alias(id) => {
+                expanded = expanded.saturating_add(anchors.get(id).copied().unwrap_or(0));
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((*anchor, expanded));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, start)) = open.pop() {
+                    if anchor > 0 {
+                        anchors.insert(anchor, expanded - start);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if expanded > MAX_EXPANDED_BYTES {
+            return Some(Problem::TooLarge(pos));
+        }
         match event {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if stack.len() + complex_key >= max {
@@ -358,6 +396,21 @@ mod tests {
         );
         assert_eq!(dup("? [k]\n: 1\nb: 2\nb: 3\n"), Some(("b".into(), 4, 3)));
         assert_eq!(dup("a: &x 1\nb: *x\nc: 2\n"), None);
+    }
+
+    #[test]
+    fn aliases_may_not_expand_a_file_beyond_the_limit() {
+        let long = "y".repeat(100_000);
+        let aliases = vec!["*n"; 5000].join(", ");
+        let text = format!("notes: [&n \"{long}\", {aliases}]\n");
+        assert!(matches!(
+            prescan(&text, 64),
+            Some(Problem::TooLarge(Pos { line: 1, .. }))
+        ));
+        // Nested anchors count what they expand to.
+        let text = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n";
+        assert!(matches!(prescan(text, 64), Some(Problem::TooLarge(_))));
+        assert_eq!(prescan("a: &x [1, 2]\nb: *x\n", 64), None);
     }
 
     #[test]
