@@ -107,14 +107,52 @@ fn formula(
             format!("={}", parts.join("+"))
         })
     };
-    match figures.expr(cell)? {
+    let f = match figures.expr(cell)? {
         Expr::Empty | Expr::Typed(_) => None,
         Expr::Ref(c) => address(c, c.table == cell.table).map(|a| format!("={a}")),
-        Expr::Sum(_) => join(&figures.terms(cell)),
+        Expr::Sum(rows) => {
+            let plain = join(&figures.terms(cell))?;
+            if plain.len() <= FORMULA_MAX {
+                Some(plain)
+            } else {
+                // Runs of adjacent rows as ranges, so that a long table's sum still fits.
+                let t = &plan.tables.get(&cell.table)?.value;
+                let (_, c) = figures.position(cell)?;
+                let mut sorted = rows.to_vec();
+                sorted.sort_unstable();
+                let mut parts = Vec::new();
+                let mut i = 0;
+                while i < sorted.len() {
+                    let mut j = i;
+                    while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+                        j += 1;
+                    }
+                    parts.push(if j - i >= 2 {
+                        format!(
+                            "SUM({}:{})",
+                            cell_ref(t, sorted[i], c),
+                            cell_ref(t, sorted[j], c)
+                        )
+                    } else {
+                        (i..=j)
+                            .map(|k| cell_ref(t, sorted[k], c))
+                            .collect::<Vec<_>>()
+                            .join("+")
+                    });
+                    i = j + 1;
+                }
+                Some(format!("={}", parts.join("+")))
+            }
+        }
         Expr::SumOf(cells) if cells.is_empty() => None,
         Expr::SumOf(cells) => join(cells),
-    }
+    };
+    // Excel refuses a longer formula: the cell then holds its value alone.
+    f.filter(|f| f.len() <= FORMULA_MAX)
 }
+
+/// The longest formula Excel accepts, in characters.
+const FORMULA_MAX: usize = 8192;
 
 /// A Decimal as an Excel number, when a double holds it exactly.
 fn as_double(v: Decimal) -> Option<f64> {
