@@ -112,3 +112,72 @@ pub fn make_dir(
     }
     Ok(())
 }
+
+/// Refuses a file the user asked a command to write (`export --out`, `diff -o`) where it
+/// would replace or add to a plan's content: inside one of the `content` directories, or an
+/// existing `.yaml`/`.yml` file anywhere (a plan's file named by mistake). `flag` names the
+/// option in the message. Paths are compared as the file system resolves them (`..`,
+/// symbolic links to directories); the file itself is replaced, never followed.
+pub fn refuse_content_target(
+    path: &std::path::Path,
+    contents: &[&std::path::Path],
+    flag: &str,
+) -> anyhow::Result<()> {
+    let yaml = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if yaml && std::fs::symlink_metadata(path).is_ok() {
+        anyhow::bail!(
+            "{flag} {} is an existing YAML file: vplan never writes over one (it may be the plan's content); choose another file name",
+            path.display()
+        );
+    }
+    let target = resolved(path);
+    for content in contents {
+        if !content.is_dir() {
+            continue;
+        }
+        let content_real = resolved(content);
+        if target.starts_with(&content_real) {
+            anyhow::bail!(
+                "{flag} {} is inside the content directory {}: vplan writes nothing there, so that the plan's files are never replaced; choose a file outside it (e.g. in output/)",
+                path.display(),
+                content.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its directory resolved by the file system (as far as it exists)
+/// and its own name kept.
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    // The last part is never resolved (a symbolic link there is replaced, not followed), unless
+    // it is a directory (a content directory given as a link).
+    if !absolute.is_dir() {
+        if let Some(name) = absolute.file_name() {
+            rest.push(name.to_os_string());
+            existing = absolute.parent().unwrap_or(existing);
+        }
+    }
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
