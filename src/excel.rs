@@ -577,7 +577,9 @@ pub fn import(
             None => match labelled[..] {
                 [r] => r,
                 [] => {
-                    result.unknown.push(if id.is_empty() { label } else { id }.to_string());
+                    result
+                        .unknown
+                        .push(if id.is_empty() { label } else { id }.to_string());
                     continue;
                 }
                 _ => {
@@ -816,7 +818,9 @@ fn shared_list(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<Diagnos
         .map_or(line.len(), |(i, _)| i);
     // The node's properties: what stands between `values:` and the value's position, and
     // what the value starts with.
-    let key = line[..from].rfind("values").map_or(0, |i| i + "values".len());
+    let key = line[..from]
+        .rfind("values")
+        .map_or(0, |i| i + "values".len());
     let before = line[key..from].trim_start_matches([' ', ':']).trim();
     let after = line[from..].trim_start();
     let word = |s: &str| -> String {
@@ -864,7 +868,9 @@ fn shared_list(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<Diagnos
     Some(
         Diagnostic::error(file, problem)
             .at(pos.line, pos.column)
-            .with_hint("write the row's amounts out as a plain list, `values: [100, 200]`, then import again"),
+            .with_hint(
+            "write the row's amounts out as a plain list, `values: [100, 200]`, then import again",
+        ),
     )
 }
 

@@ -153,31 +153,33 @@ pub fn refuse_content_target(
 /// `path` made absolute with its directory resolved by the file system (as far as it exists)
 /// and its own name kept.
 fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    // The last part is never resolved (a symbolic link there is replaced, not followed), unless
-    // it is a directory (a content directory given as a link).
-    if !absolute.is_dir() {
-        if let Some(name) = absolute.file_name() {
-            rest.push(name.to_os_string());
-            existing = absolute.parent().unwrap_or(existing);
-        }
-    }
-    loop {
-        if let Ok(real) = std::fs::canonicalize(existing) {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                out.push(part);
+    let parts: Vec<Component> = absolute.components().collect();
+    // The last part is never resolved (a symbolic link there is replaced, not followed),
+    // unless it is a directory (a content directory given as a link).
+    let most = if absolute.is_dir() {
+        parts.len()
+    } else {
+        parts.len().saturating_sub(1)
+    };
+    for k in (1..=most).rev() {
+        let Ok(mut out) = std::fs::canonicalize(parts[..k].iter().collect::<std::path::PathBuf>())
+        else {
+            continue;
+        };
+        // The parts that do not exist yet are made by `create_dir_all`, which takes `..` as
+        // it comes: so is it taken here.
+        for part in &parts[k..] {
+            match part {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
             }
-            return out;
         }
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return absolute,
-        }
+        return out;
     }
+    absolute
 }

@@ -194,8 +194,11 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
         let same = |a: &Option<Vec<Option<rust_decimal::Decimal>>>,
                     b: &Option<Vec<Option<rust_decimal::Decimal>>>| {
             let norm = |v: &Option<Vec<Option<rust_decimal::Decimal>>>| {
-                v.as_ref()
-                    .map(|v| v.iter().map(|x| x.map(|x| x.normalize())).collect::<Vec<_>>())
+                v.as_ref().map(|v| {
+                    v.iter()
+                        .map(|x| x.map(|x| x.normalize()))
+                        .collect::<Vec<_>>()
+                })
             };
             norm(a) == norm(b)
         };
