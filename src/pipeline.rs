@@ -385,6 +385,7 @@ pub fn slug(text: &str) -> String {
     out
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,10 +398,7 @@ mod tests {
         let long = short_slug(&"Nämnden för långa namn ".repeat(20), MAX_NAMND_SLUG);
         assert!(long.len() <= MAX_NAMND_SLUG && long.starts_with("namnden-for-langa-namn-"));
         assert!(!long.ends_with('-'));
-        assert_eq!(
-            short_slug(&"x".repeat(300), MAX_NAMND_SLUG).len(),
-            MAX_NAMND_SLUG
-        );
+        assert_eq!(short_slug(&"x".repeat(300), MAX_NAMND_SLUG).len(), MAX_NAMND_SLUG);
     }
 
     #[test]
