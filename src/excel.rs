@@ -558,6 +558,7 @@ pub fn import(
             // either way the amounts may be another row's.
             Some(r) if !label.is_empty() && !same_label(&t.rows[r].label, label) => {
                 let own = t.rows[r].label.trim();
+                seen.entry(r).or_insert(xr); // in the sheet, if wrongly: not `missing`
                 result.bad.push(match labelled.first() {
                     Some(&other) => format!(
                         "{}: row `{id}` has the label `{label}` of row `{}` (its own label is `{own}`): the ids in column A and the labels in column B disagree, as after sorting some columns without column A; sort whole rows, or export again",

@@ -515,6 +515,10 @@ fn ids_and_labels_that_disagree_stop_the_import() {
         "{err}"
     );
     assert!(err.contains("driftbudget!B3: row `forsorjning` has the label `Område fastigheter` of row `fastigheter`"), "{err}");
+    assert!(
+        !err.contains("missing: row `fastigheter`"),
+        "the row is in the sheet: {err}"
+    );
     assert!(err.contains("nothing written"), "{err}");
     assert_eq!(files(&content), before);
 
@@ -794,6 +798,14 @@ fn errors_of_the_imported_plan_name_the_real_file() {
     assert_eq!(run.status.code(), Some(1), "{err}");
     let real = yaml.display().to_string();
     assert!(err.contains(&format!("{real}:11:")), "{err}");
+    assert!(
+        err.contains("error: with the amounts of the sheet: control figure does not match"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("warning:"),
+        "the plan's own warnings are not the import's: {err}"
+    );
     assert!(
         !err.replace(&real, "").contains("6-4-driftbudget.yaml"),
         "no other path to the file (a temporary copy): {err}"

@@ -144,17 +144,19 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     let after = match pipeline::load_checked(&copy, &Progress { quiet: true }, false) {
         Ok(after) => after,
         Err(err) => {
-            let nothing = format!(
-                "with the amounts of the sheet; nothing written: {} is unchanged",
-                file.display()
-            );
+            let nothing = format!("nothing written: {} is unchanged", file.display());
             return Err(match err.downcast::<ContentError>() {
+                // The errors only: the warnings are the plan's, not the import's.
                 Ok(ContentError(diags)) => ContentError(
                     diags
                         .into_iter()
+                        .filter(Diagnostic::is_error)
                         .map(|mut d| {
                             d.file = d.file.as_deref().map(real);
-                            d.message = d.message.replace(&copy_text, &content_text);
+                            d.message = format!(
+                                "with the amounts of the sheet: {}",
+                                d.message.replace(&copy_text, &content_text)
+                            );
                             let hint = d.hint.take().map(|h| h.replace(&copy_text, &content_text));
                             d.hint = Some(match hint {
                                 Some(h) => format!("{h}; {nothing}"),
