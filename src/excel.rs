@@ -741,15 +741,22 @@ fn same_label(a: &str, b: &str) -> bool {
 }
 
 /// Whether a cell the import does not read (no formula in it) agrees with `want`, the value
-/// vplan computes there: an empty cell says nothing; a number must be `want` exactly (as a
-/// spreadsheet number: the double nearest to it). `Err` tells what the cell has instead.
+/// vplan computes there: an empty cell says nothing; a number must be `want` to the 15
+/// significant digits a spreadsheet shows. `Err` tells what the cell has instead.
 fn holds(cell: &calamine::Data, want: Option<Decimal>) -> Result<(), String> {
     use calamine::Data;
     let same = match cell {
         Data::Empty => true,
         Data::String(s) if s.trim().is_empty() => true,
         Data::Int(i) => want.is_some_and(|w| w.normalize() == Decimal::from(*i).normalize()),
-        Data::Float(f) => want.is_some_and(|w| w.normalize().to_string().parse::<f64>() == Ok(*f)),
+        // As Excel shows it (15 significant digits): a sum Excel recalculated in doubles and
+        // pasted as a value may be off in the 17th digit, and is still vplan's value.
+        Data::Float(f) => want.is_some_and(|w| {
+            w.normalize()
+                .to_string()
+                .parse::<f64>()
+                .is_ok_and(|w| format!("{w:.14e}") == format!("{f:.14e}"))
+        }),
         Data::String(s) => {
             let normal: String = s
                 .trim()

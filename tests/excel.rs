@@ -700,7 +700,13 @@ fn a_number_typed_over_a_computed_cell_stops_the_import() {
                 (
                     "summa",
                     "Summa",
-                    [Cell::Formula("=C2+1", "7"), N(-23.2), E, N(51.7)],
+                    // E9 as Excel sums the rows in doubles, pasted as a value.
+                    [
+                        Cell::Formula("=C2+1", "7"),
+                        N(-23.2),
+                        N(2394.4999999999995),
+                        N(51.7),
+                    ],
                 ),
             ],
         ),
