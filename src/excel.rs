@@ -15,7 +15,10 @@
 //! number is read back through its shortest decimal representation into `Decimal`. Import never
 //! invents an amount: a formula, an error value, a truth value, a date, or a number a double or
 //! the column cannot hold exactly is an error naming its cell (`driftbudget!C7`), and nothing
-//! is written.
+//! is written. Nor does it drop or misplace one: a label that is not its id's row's (a sheet
+//! sorted without its id column), a number typed over a computed cell that is not vplan's
+//! value, and a changed row whose `values` other rows share through a YAML anchor are errors
+//! too. Text fields of the CSV that a spreadsheet would run as a formula start with `'`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
