@@ -15,7 +15,10 @@
 //! number is read back through its shortest decimal representation into `Decimal`. Import never
 //! invents an amount: a formula, an error value, a truth value, a date, or a number a double or
 //! the column cannot hold exactly is an error naming its cell (`driftbudget!C7`), and nothing
-//! is written.
+//! is written. Nor does it drop or misplace one: a label that is not its id's row's (a sheet
+//! sorted without its id column), a number typed over a computed cell that is not vplan's
+//! value, and a changed row whose `values` other rows share through a YAML anchor are errors
+//! too. Text fields of the CSV that a spreadsheet would run as a formula start with `'`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,6 +28,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::content::{Plan, RowKind, Table};
+use crate::diag::Diagnostic;
 use crate::figures::{CellRef, Expr, Figures};
 
 /// Excel's limit on sheet names.
@@ -240,10 +244,17 @@ pub fn workbook(plan: &Plan, computed: &Figures) -> Result<(Vec<u8>, Vec<String>
 /// decimal number, `.` as the decimal point), sum rows included.
 pub fn csv(plan: &Plan, computed: &Figures) -> String {
     let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
+        // A text a spreadsheet would take for a formula is written as text (OWASP's advice
+        // against CSV injection): `'=SUM(A1)`. Amounts are never text fields.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
         } else {
             s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
         }
     };
     let mut out = String::from("table,row,label,kind,column,column_title,value\n");
@@ -286,6 +297,8 @@ pub struct Import {
     pub missing: Vec<String>,
     /// Cells that could not be read as amounts, or have too many decimals.
     pub bad: Vec<String>,
+    /// Changed rows whose `values` cannot be rewritten safely (anchored, an alias, tagged).
+    pub refused: Vec<Diagnostic>,
     /// The table's YAML with the new amounts.
     pub yaml: String,
 }
@@ -317,8 +330,25 @@ pub fn a1(sheet: &str, row: u32, col: u32) -> String {
 
 /// An amount for a column with `precision` decimals, from a cell (and its formula, when it
 /// has one). Never invents: a formula, an error value, a truth value, a date, a number a
-/// double or the column cannot hold exactly is an error, not an amount or an empty cell.
+/// double or the column cannot hold exactly, or one beyond the plan's bound on amounts
+/// ([`crate::figures::max_amount`]) is an error, not an amount or an empty cell.
 fn read_amount(
+    cell: &calamine::Data,
+    formula: Option<&str>,
+    precision: u32,
+) -> Result<Option<Decimal>, String> {
+    let v = read_cell(cell, formula, precision)?;
+    match v {
+        Some(v) if v.abs() > crate::figures::max_amount() => Err(format!(
+            "{} is too large for an amount: amounts are below 10^15 (1 000 000 000 000 000) in magnitude",
+            v.normalize()
+        )),
+        _ => Ok(v),
+    }
+}
+
+/// [`read_amount`] without the bound on amounts.
+fn read_cell(
     cell: &calamine::Data,
     formula: Option<&str>,
     precision: u32,
@@ -467,7 +497,13 @@ pub fn from_double(f: f64, precision: u32) -> Result<Decimal, String> {
 }
 
 /// Reads the amounts of a table from a sheet and rewrites its YAML text.
-pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>) -> Result<Import> {
+pub fn import(
+    plan: &Plan,
+    figures: &Figures,
+    table_id: &str,
+    workbook: &Path,
+    sheet: Option<&str>,
+) -> Result<Import> {
     use calamine::{open_workbook, Reader, Xlsx};
     let table = plan.tables.get(table_id).with_context(|| {
         format!(
@@ -546,21 +582,61 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
     };
     for xr in body {
         let (id, label) = (text(xr, 0), text(xr, 1));
-        if id.trim().is_empty() && label.trim().is_empty() {
+        let (id, label) = (id.trim(), label.trim());
+        if id.is_empty() && label.is_empty() {
             continue;
         }
-        let Some(r) = t
-            .rows
-            .iter()
-            .position(|row| row.id == id.trim())
-            .or_else(|| {
-                t.rows
-                    .iter()
-                    .position(|row| row.label.trim() == label.trim())
-            })
-        else {
-            result.unknown.push(if id.is_empty() { label } else { id });
-            continue;
+        let labelled: Vec<usize> = if label.is_empty() {
+            Vec::new()
+        } else {
+            (0..t.rows.len())
+                .filter(|&r| same_label(&t.rows[r].label, label))
+                .collect()
+        };
+        let r = match t.rows.iter().position(|row| row.id == id) {
+            // The id names the row; a label beside it must be that row's, or the sheet's
+            // columns have come apart (sorted without column A) or a label was edited, and
+            // either way the amounts may be another row's.
+            Some(r) if !label.is_empty() && !same_label(&t.rows[r].label, label) => {
+                let own = t.rows[r].label.trim();
+                seen.entry(r).or_insert(xr); // in the sheet, if wrongly: not `missing`
+                result.bad.push(match labelled.first() {
+                    Some(&other) => format!(
+                        "{}: row `{id}` has the label `{label}` of row `{}` (its own label is `{own}`): the ids in column A and the labels in column B disagree, as after sorting some columns without column A; sort whole rows, or export again",
+                        a1(sheet, xr, 1),
+                        t.rows[other].id
+                    ),
+                    None => format!(
+                        "{}: row `{id}` has the label `{label}`, not its own label `{own}`: import reads amounts, never labels; change the label in {} and export again, or put back `{own}` in the sheet",
+                        a1(sheet, xr, 1),
+                        table.file.display()
+                    ),
+                });
+                continue;
+            }
+            Some(r) => r,
+            // No id (or an id the table does not have): the label tells, if only one row has it.
+            None => match labelled[..] {
+                [r] => r,
+                [] => {
+                    result
+                        .unknown
+                        .push(if id.is_empty() { label } else { id }.to_string());
+                    continue;
+                }
+                _ => {
+                    result.bad.push(format!(
+                        "{}: the label `{label}` is the label of rows {}: write the row's id in column A",
+                        a1(sheet, xr, 1),
+                        labelled
+                            .iter()
+                            .map(|&r| format!("`{}`", t.rows[r].id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    continue;
+                }
+            },
         };
         let row = &t.rows[r];
         if let Some(first) = seen.insert(r, xr) {
@@ -573,35 +649,68 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
             ));
             continue;
         }
-        if row.kind != RowKind::Data || row.values.is_none() {
-            continue; // computed rows are formulas in the sheet
-        }
+        // Only the typed amounts of data rows are read; every other cell (a sum, a cell taken
+        // from another table, a summary table's cell, a group heading's) must be a formula, empty,
+        // or what vplan computes: a number typed over it would otherwise be dropped unseen.
+        let typed_row = row.kind == RowKind::Data && row.values.is_some();
         let mut vals = Vec::new();
         let typed = row.values.clone().unwrap_or_default();
         for (c, at) in columns.iter().enumerate() {
-            // A cell taken from another table is a formula in the sheet, not an amount here.
-            let Some(xc) = at.filter(|_| !row.refs.contains_key(&t.columns[c].id)) else {
+            let col = &t.columns[c];
+            let cell = CellRef::new(table_id, &row.id, &col.id);
+            let expr = figures.expr(&cell);
+            let Some(xc) = *at else {
                 vals.push(typed.get(c).copied().flatten());
                 continue;
             };
             let formula = u32::try_from(xc)
                 .ok()
                 .and_then(|xc| formulas.get_value((xr, xc)))
-                .map(String::as_str);
-            match read_amount(&value(xr, xc), formula, t.columns[c].precision) {
+                .map(String::as_str)
+                .filter(|f| !f.trim().is_empty());
+            let place = format!(
+                "{} (row `{}`, column `{}`)",
+                a1(sheet, xr, xc as u32),
+                row.id,
+                col.title
+            );
+            if !typed_row || expr.is_some_and(Expr::is_computed) {
+                vals.push(typed.get(c).copied().flatten());
+                if formula.is_some() {
+                    continue; // a formula is the export's own; vplan computes the cell
+                }
+                let want = figures.at(table_id, r, c);
+                if let Err(has) = holds(&value(xr, xc), want) {
+                    let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
+                    result.bad.push(match expr {
+                        Some(e) if e.is_computed() => format!(
+                            "{place} is computed ({} = {}): the sheet has {has} there, vplan computes {shown}; change the rows it is computed from",
+                            row.label.trim(),
+                            describe(table_id, e)
+                        ),
+                        _ if row.kind == RowKind::Group => format!(
+                            "{place} is in the group heading `{}`, which has no amounts: the sheet has {has} there; type amounts in the group's rows",
+                            row.label.trim()
+                        ),
+                        _ => format!(
+                            "{place}: the row has no typed amounts (no `values:` in {}), but the sheet has {has} there; add `values:` to the row first",
+                            table.file.display()
+                        ),
+                    });
+                }
+                continue;
+            }
+            match read_amount(&value(xr, xc), formula, col.precision) {
                 Ok(v) => vals.push(v),
                 Err(e) => {
-                    result.bad.push(format!(
-                        "{} (row `{}`, column `{}`): {e}",
-                        a1(sheet, xr, xc as u32),
-                        row.id,
-                        t.columns[c].title
-                    ));
+                    result.bad.push(format!("{place}: {e}"));
                     vals.push(typed.get(c).copied().flatten());
                 }
             }
         }
-        new_values.insert(r, vals);
+        if typed_row {
+            new_values.insert(r, vals);
+        }
     }
     for (r, row) in t.rows.iter().enumerate() {
         if row.kind == RowKind::Data && row.values.is_some() && !seen.contains_key(&r) {
@@ -627,6 +736,11 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
             }
         }
         if !changed {
+            continue;
+        }
+        // The list is rewritten in place: only a plain `[...]` that no other row can share.
+        if let Some(problem) = shared_list(plan, &table.file, &text, *r) {
+            result.refused.push(problem);
             continue;
         }
         let (span, tokens) = row_list(plan, &table.file, &text, *r, "values")?;
@@ -660,6 +774,153 @@ pub fn import(plan: &Plan, table_id: &str, workbook: &Path, sheet: Option<&str>)
     }
     result.yaml = yaml;
     Ok(result)
+}
+
+/// Labels as a reader compares them: runs of white space are one space.
+fn same_label(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+/// Whether a cell the import does not read (no formula in it) agrees with `want`, the value
+/// vplan computes there: an empty cell says nothing; a number must be `want` to the 15
+/// significant digits a spreadsheet shows. `Err` tells what the cell has instead.
+fn holds(cell: &calamine::Data, want: Option<Decimal>) -> Result<(), String> {
+    use calamine::Data;
+    let same = match cell {
+        Data::Empty => true,
+        Data::String(s) if s.trim().is_empty() => true,
+        Data::Int(i) => want.is_some_and(|w| w.normalize() == Decimal::from(*i).normalize()),
+        // As Excel shows it (15 significant digits): a sum Excel recalculated in doubles and
+        // pasted as a value may be off in the 17th digit, and is still vplan's value.
+        Data::Float(f) => want.is_some_and(|w| {
+            w.normalize()
+                .to_string()
+                .parse::<f64>()
+                .is_ok_and(|w| format!("{w:.14e}") == format!("{f:.14e}"))
+        }),
+        Data::String(s) => {
+            let normal: String = s
+                .trim()
+                .replace(['\u{a0}', '\u{202f}', '\u{2009}', ' '], "")
+                .replace('\u{2212}', "-")
+                .replace(',', ".");
+            match (normal.parse::<Decimal>(), want) {
+                (Ok(v), Some(w)) => v.normalize() == w.normalize(),
+                _ => false,
+            }
+        }
+        _ => false,
+    };
+    if same {
+        return Ok(());
+    }
+    Err(match cell {
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::String(s) => format!("`{s}`"),
+        other => read_cell(other, None, 0)
+            .err()
+            .unwrap_or_else(|| other.to_string()),
+    })
+}
+
+/// What a computed cell is computed from, in words: `the sum of rows a, b, c`.
+fn describe(table_id: &str, expr: &Expr) -> String {
+    let list = |items: Vec<String>| {
+        let n = items.len();
+        let mut shown: Vec<String> = items.into_iter().take(4).collect();
+        if n > 4 {
+            shown.push(format!("… ({n} in all)"));
+        }
+        shown.join(", ")
+    };
+    match expr {
+        Expr::Sum(cells) => format!(
+            "the sum of rows {}",
+            list(cells.iter().map(|c| format!("`{}`", c.row)).collect())
+        ),
+        Expr::SumOf(cells) => format!(
+            "the sum of the same cell in tables {}",
+            list(cells.iter().map(|c| format!("`{}`", c.table)).collect())
+        ),
+        Expr::Ref(c) if c.table == table_id => format!("taken from row `{}`", c.row),
+        Expr::Ref(c) => format!("taken from `{c}`"),
+        Expr::Empty | Expr::Typed(_) => "not computed".into(),
+    }
+}
+
+/// Why row `r`'s `values` of a table's YAML text cannot be rewritten in place, if it cannot:
+/// the list is anchored (`&v [...]`: other rows may share it through an alias `*v`, and would
+/// change with it), an alias itself (`*v`: the amounts are another row's), tagged, or holds
+/// anchored, aliased or tagged items.
+fn shared_list(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<Diagnostic> {
+    let path = format!("rows.{r}.values");
+    let pos = plan.pos(file, &path)?;
+    let row = plan.tables.values().find(|t| t.file == file).map_or_else(
+        || format!("row {}", r + 1),
+        |t| format!("row `{}`", t.value.rows[r].id),
+    );
+    let line = text.lines().nth(pos.line.checked_sub(1)?)?;
+    let from = line
+        .char_indices()
+        .nth(pos.column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    // The node's properties: what stands between `values:` and the value's position, and
+    // what the value starts with.
+    let key = line[..from]
+        .rfind("values")
+        .map_or(0, |i| i + "values".len());
+    let before = line[key..from].trim_start_matches([' ', ':']).trim();
+    let after = line[from..].trim_start();
+    let word = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+            .collect()
+    };
+    let items = after
+        .strip_prefix('[')
+        .and_then(|a| a.split_once(']'))
+        .map_or("", |(inside, _)| inside);
+    let item = items
+        .split(',')
+        .map(str::trim)
+        .find(|i| i.starts_with(['&', '*', '!']));
+    let problem = if let Some(anchor) = [before, after]
+        .iter()
+        .find(|s| s.starts_with('&'))
+        .map(|s| word(s))
+    {
+        let name = &anchor[1..];
+        format!(
+            "{row}: its values are anchored (`{anchor}`), so other rows may share them through the alias `*{name}`; changing them would change those rows too: nothing written"
+        )
+    } else if after.starts_with('*') {
+        format!(
+            "{row}: its values are the alias `{}` of another row's values; changing them would change that row too: nothing written",
+            word(after)
+        )
+    } else if let Some(tag) = [before, after].iter().find(|s| s.starts_with('!')) {
+        format!(
+            "{row}: its values carry the tag `{}`; vplan rewrites only a plain list `values: [...]`: nothing written",
+            word(tag)
+        )
+    } else if let Some(item) = item {
+        format!(
+            "{row}: its values hold `{}`, an anchor, alias or tag, which other rows may share; vplan rewrites only a plain list of amounts: nothing written",
+            word(item)
+        )
+    } else if !after.starts_with('[') {
+        format!("{row}: its values are not written as `values: [...]` on one line: nothing written")
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(file, problem)
+            .at(pos.line, pos.column)
+            .with_hint(
+            "write the row's amounts out as a plain list, `values: [100, 200]`, then import again",
+        ),
+    )
 }
 
 /// The byte range of row `r`'s `key: [...]` list (`values`, `control`) in a table's YAML text,

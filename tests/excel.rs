@@ -431,3 +431,522 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
     let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
     assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
 }
+
+/// A sheet `name` laid out as `vplan export` lays out `driftbudget` (id, label, four amount
+/// columns), with these rows: id, label, and each amount as a number or a formula.
+fn sheet_of(name: &str, rows: &[(&str, &str, [Cell; 4])]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    for (c, title) in [
+        "id",
+        "Belopp i mnkr",
+        "Omsättning",
+        "Varav budgetram",
+        "Omsättning",
+        "Varav budgetram",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    for (r, (id, label, cells)) in rows.iter().enumerate() {
+        let xr = r as u32 + 1;
+        ws.write_string(xr, 0, *id).unwrap();
+        ws.write_string(xr, 1, *label).unwrap();
+        for (c, cell) in cells.iter().enumerate() {
+            let xc = c as u16 + 2;
+            match cell {
+                Cell::Empty => {}
+                Cell::Number(v) => {
+                    ws.write_number(xr, xc, *v).unwrap();
+                }
+                Cell::Formula(f, result) => {
+                    ws.write_formula(
+                        xr,
+                        xc,
+                        rust_xlsxwriter::Formula::new(*f).set_result(*result),
+                    )
+                    .unwrap();
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[derive(Clone, Copy)]
+enum Cell {
+    Empty,
+    Number(f64),
+    Formula(&'static str, &'static str),
+}
+use Cell::{Empty as E, Number as N};
+
+/// The amounts of the default driftbudget, as the export writes them.
+const FASTIGHETER: [Cell; 4] = [N(1135.0), N(0.0), N(1136.5), E];
+const FORSORJNING: [Cell; 4] = [N(370.0), N(0.0), N(386.6), N(0.0)];
+
+#[test]
+fn ids_and_labels_that_disagree_stop_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("sorted.xlsx");
+    // Labels and amounts sorted (B2:F3), the ids in column A left in place: each id now
+    // stands beside the other row's label and amounts.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                ("fastigheter", "Område försörjning", FORSORJNING),
+                ("forsorjning", "Område fastigheter", FASTIGHETER),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!B2: row `fastigheter` has the label `Område försörjning` of row `forsorjning`"),
+        "{err}"
+    );
+    assert!(err.contains("driftbudget!B3: row `forsorjning` has the label `Område fastigheter` of row `fastigheter`"), "{err}");
+    assert!(
+        !err.contains("missing: row `fastigheter`"),
+        "the row is in the sheet: {err}"
+    );
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(files(&content), before);
+
+    // A label edited in the sheet is not imported: refused, not dropped unseen.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[(
+                "fastigheter",
+                "Fastigheter och lokaler",
+                [N(1140.5), N(0.0), N(1136.5), E],
+            )],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!B2: row `fastigheter` has the label `Fastigheter och lokaler`, not its own label `Område fastigheter`"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+
+    // Its own label (spaces aside) or none at all is fine.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                (
+                    "fastigheter",
+                    " Område  fastigheter ",
+                    [N(1140.5), N(0.0), N(1136.5), E],
+                ),
+                ("forsorjning", "", FORSORJNING),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
+    assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
+}
+
+#[test]
+fn values_shared_through_an_anchor_are_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    let text = text
+        .replace(
+            "values: [370, 0, 386.6, 0]}",
+            "values: &v [370, 0, 386.6, 0]}",
+        )
+        .replace(
+            "label: Område inköp och upphandling, values: [100, 0, 15.5, 0]}",
+            "label: Område inköp och upphandling, values: *v}",
+        );
+    fs::write(&yaml, &text).unwrap();
+    let run = vplan(
+        dir.path(),
+        &["check", "-q", "--content", content.to_str().unwrap()],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let before = files(&content);
+    let file = dir.path().join("edited.xlsx");
+    let inkop = [N(370.0), N(0.0), N(386.6), N(0.0)];
+    for (rows, message, line) in [
+        (
+            vec![("forsorjning", "Område försörjning", [N(371.0), N(0.0), N(386.6), N(0.0)])],
+            "row `forsorjning`: its values are anchored (`&v`), so other rows may share them through the alias `*v`",
+            "6-4-driftbudget.yaml:12:",
+        ),
+        (
+            vec![
+                ("forsorjning", "Område försörjning", FORSORJNING),
+                ("inkop-och-upphandling", "Område inköp och upphandling", [N(101.0), inkop[1], inkop[2], inkop[3]]),
+            ],
+            "row `inkop-och-upphandling`: its values are the alias `*v` of another row's values",
+            "6-4-driftbudget.yaml:13:78",
+        ),
+    ] {
+        fs::write(&file, sheet_of("driftbudget", &rows)).unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains(line), "at the row's values: {err}");
+        assert!(err.contains("nothing written"), "{err}");
+        assert_eq!(files(&content), before);
+    }
+}
+
+#[test]
+fn a_number_typed_over_a_computed_cell_stops_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("summa.xlsx");
+    // Summa, the sum of the seven areas: 2380 in the first column.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                ("fastigheter", "Område fastigheter", FASTIGHETER),
+                ("summa", "Summa", [N(999.0), N(-23.2), E, E]),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!C3 (row `summa`, column `Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the sheet has 999 there, vplan computes 2380; change the rows it is computed from"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("driftbudget!D3"),
+        "the right value is fine: {err}"
+    );
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(files(&content), before);
+
+    // A cell taken from another table (`refs`), typed over in the sheet.
+    let file = dir.path().join("refs.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("investeringsbudget").unwrap();
+    for (c, title) in [
+        "id",
+        "Belopp i mnkr",
+        "Budget 2024",
+        "Prognos 2023",
+        "Budget 2023",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    ws.write_string(1, 0, "byggnadsinvesteringar").unwrap();
+    ws.write_number(1, 2, 250.0).unwrap();
+    ws.write_number(1, 3, 361.0).unwrap();
+    ws.write_number(1, 4, 347.5).unwrap();
+    fs::write(&file, wb.save_to_buffer().unwrap()).unwrap();
+    let run = import(dir.path(), &content, &file, "investeringsbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("investeringsbudget!C2 (row `byggnadsinvesteringar`, column `Budget 2024`) is computed (Byggnadsinvesteringar = taken from `bilaga-1-fastigheter/summa/belopp`): the sheet has 250 there, vplan computes 203.8"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+
+    // A formula there (whatever its stored result), the computed value pasted as a value, or
+    // an empty cell say nothing against it.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                (
+                    "fastigheter",
+                    "Område fastigheter",
+                    [N(1140.5), N(0.0), N(1136.5), E],
+                ),
+                (
+                    "summa",
+                    "Summa",
+                    // E9 as Excel sums the rows in doubles, pasted as a value.
+                    [
+                        Cell::Formula("=C2+1", "7"),
+                        N(-23.2),
+                        N(2394.4999999999995),
+                        N(51.7),
+                    ],
+                ),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("1 amount changed"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn amounts_beyond_the_bound_are_refused_at_their_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("big.xlsx");
+    for (cell, message) in [
+        (N(1e15), "1000000000000000 is too large for an amount"),
+        (N(-1e15), "-1000000000000000 is too large for an amount"),
+    ] {
+        fs::write(
+            &file,
+            sheet_of(
+                "driftbudget",
+                &[(
+                    "fastigheter",
+                    "Område fastigheter",
+                    [cell, N(0.0), N(1136.5), E],
+                )],
+            ),
+        )
+        .unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{err}");
+        assert!(err.contains("driftbudget!C2 (row `fastigheter`"), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert!(
+            !err.contains("6-4-driftbudget.yaml:"),
+            "at the cell, not the file: {err}"
+        );
+        assert_eq!(files(&content), before);
+    }
+    // The largest amount there is imports.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[(
+                "fastigheter",
+                "Område fastigheter",
+                [N(999999999999999.0), N(0.0), N(1136.5), E],
+            )],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
+
+#[test]
+fn errors_of_the_imported_plan_name_the_real_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    fs::write(
+        &yaml,
+        text.replace(
+            "values: [1135, 0, 1136.5, ~]}",
+            "values: [1135, 0, 1136.5, ~], control: [1135, ~, ~, ~]}",
+        ),
+    )
+    .unwrap();
+    let before = files(&content);
+    let file = dir.path().join("c.xlsx");
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[(
+                "fastigheter",
+                "Område fastigheter",
+                [N(1140.5), N(0.0), N(1136.5), E],
+            )],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    let real = yaml.display().to_string();
+    assert!(err.contains(&format!("{real}:11:")), "{err}");
+    assert!(
+        err.contains("error: with the amounts of the sheet: control figure does not match"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("warning:"),
+        "the plan's own warnings are not the import's: {err}"
+    );
+    assert!(
+        !err.replace(&real, "").contains("6-4-driftbudget.yaml"),
+        "no other path to the file (a temporary copy): {err}"
+    );
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(files(&content), before);
+}
+
+#[test]
+fn csv_text_that_a_spreadsheet_would_run_is_written_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    fs::write(
+        &yaml,
+        text.replace(
+            "label: Område IT,",
+            "label: \"=HYPERLINK(\\\"http://x\\\",\\\"IT\\\")\",",
+        )
+        .replace("label: Område medicinsk teknik,", "label: \"@SUM(1+1)\",")
+        .replace("label: Summa,", "label: \"-Summa\","),
+    )
+    .unwrap();
+    let csv = dir.path().join("plan.csv");
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--format",
+            "csv",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = fs::read_to_string(&csv).unwrap();
+    assert!(
+        out.contains("driftbudget,it,\"'=HYPERLINK(\"\"http://x\"\",\"\"IT\"\")\",data,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("driftbudget,medicinsk-teknik,'@SUM(1+1),data,"),
+        "{out}"
+    );
+    assert!(out.contains("driftbudget,summa,'-Summa,sum,"), "{out}");
+    // Negative amounts stay numbers.
+    assert!(
+        out.contains("driftbudget,forvaltningsgemensamt,Förvaltningsgemensamt,data,b2024-budgetram,Varav budgetram,-23.2\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_export_or_report_is_written_over_the_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let c = content.to_str().unwrap();
+    let outside = dir.path().join("notes.yaml");
+    fs::write(&outside, "keep: me\n").unwrap();
+    let plan_yaml = content.join("plan.yaml");
+    let inside_new = content.join("tables/plan.xlsx");
+    let via_dots = dir.path().join("output/../content/plan.csv");
+    for (args, message) in [
+        (
+            vec![
+                "export",
+                "--content",
+                c,
+                "--out",
+                plan_yaml.to_str().unwrap(),
+            ],
+            "is an existing YAML file",
+        ),
+        (
+            vec![
+                "export",
+                "--content",
+                c,
+                "--out",
+                inside_new.to_str().unwrap(),
+            ],
+            "is inside the content directory",
+        ),
+        (
+            vec![
+                "export",
+                "--format",
+                "csv",
+                "--content",
+                c,
+                "--out",
+                via_dots.to_str().unwrap(),
+            ],
+            "is inside the content directory",
+        ),
+        (
+            vec!["export", "--content", c, "--out", outside.to_str().unwrap()],
+            "is an existing YAML file",
+        ),
+        (
+            vec![
+                "diff",
+                c,
+                c,
+                "--content",
+                c,
+                "-o",
+                inside_new.to_str().unwrap(),
+            ],
+            "is inside the content directory",
+        ),
+        (
+            vec![
+                "diff",
+                c,
+                c,
+                "--content",
+                c,
+                "-o",
+                plan_yaml.to_str().unwrap(),
+            ],
+            "is an existing YAML file",
+        ),
+    ] {
+        let run = vplan(dir.path(), &args);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert_eq!(files(&content), before, "{args:?}");
+    }
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "keep: me\n");
+    assert!(content.join("plan.yaml").exists());
+}

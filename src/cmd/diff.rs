@@ -12,6 +12,16 @@ use crate::progress::Progress;
 /// Runs the diff; `Ok(true)` when there are differences.
 pub fn run(args: &DiffArgs, progress: &Progress) -> Result<bool> {
     let content = &args.project.content;
+    if let Some(out) = &args.output {
+        // Every directory that holds a side's content: the project's and any given as a side.
+        let dirs: Vec<&std::path::Path> = [args.old.as_deref(), args.new.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(std::path::Path::new)
+            .chain([content.as_path()])
+            .collect();
+        super::refuse_content_target(out, &dirs, "-o")?;
+    }
     let (old, new) = source::sides(content, args.old.as_deref(), args.new.as_deref())?;
     let old = source::load(&old, content)?;
     let new = source::load(&new, content)?;

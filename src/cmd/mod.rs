@@ -112,3 +112,74 @@ pub fn make_dir(
     }
     Ok(())
 }
+
+/// Refuses a file the user asked a command to write (`export --out`, `diff -o`) where it
+/// would replace or add to a plan's content: inside one of the `content` directories, or an
+/// existing `.yaml`/`.yml` file anywhere (a plan's file named by mistake). `flag` names the
+/// option in the message. Paths are compared as the file system resolves them (`..`,
+/// symbolic links to directories); the file itself is replaced, never followed.
+pub fn refuse_content_target(
+    path: &std::path::Path,
+    contents: &[&std::path::Path],
+    flag: &str,
+) -> anyhow::Result<()> {
+    let yaml = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if yaml && std::fs::symlink_metadata(path).is_ok() {
+        anyhow::bail!(
+            "{flag} {} is an existing YAML file: vplan never writes over one (it may be the plan's content); choose another file name",
+            path.display()
+        );
+    }
+    let target = resolved(path);
+    for content in contents {
+        if !content.is_dir() {
+            continue;
+        }
+        let content_real = resolved(content);
+        if target.starts_with(&content_real) {
+            anyhow::bail!(
+                "{flag} {} is inside the content directory {}: vplan writes nothing there, so that the plan's files are never replaced; choose a file outside it (e.g. in output/)",
+                path.display(),
+                content.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its directory resolved by the file system (as far as it exists)
+/// and its own name kept.
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let parts: Vec<Component> = absolute.components().collect();
+    // The last part is never resolved (a symbolic link there is replaced, not followed),
+    // unless it is a directory (a content directory given as a link).
+    let most = if absolute.is_dir() {
+        parts.len()
+    } else {
+        parts.len().saturating_sub(1)
+    };
+    for k in (1..=most).rev() {
+        let Ok(mut out) = std::fs::canonicalize(parts[..k].iter().collect::<std::path::PathBuf>())
+        else {
+            continue;
+        };
+        // The parts that do not exist yet are made by `create_dir_all`, which takes `..` as
+        // it comes: so is it taken here.
+        for part in &parts[k..] {
+            match part {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        return out;
+    }
+    absolute
+}

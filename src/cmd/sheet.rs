@@ -1,6 +1,6 @@
 //! `vplan export` and `vplan import`: the plan's tables in and out of spreadsheets.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -21,6 +21,7 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}.{ext}", pipeline::document_stem(plan)))
     });
+    super::refuse_content_target(&out, &[&args.project.content], "--out")?;
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -53,7 +54,13 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     let content = &args.project.content;
     let checked = pipeline::load_checked(content, progress, false)?;
     let plan = &checked.plan;
-    let result = excel::import(plan, &args.table, &args.file, args.sheet.as_deref())?;
+    let result = excel::import(
+        plan,
+        &checked.computed,
+        &args.table,
+        &args.file,
+        args.sheet.as_deref(),
+    )?;
     let table = &plan.tables[&args.table];
     let precision = |cid: &str| {
         table
@@ -95,6 +102,7 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
             ))
         })
         .collect();
+    problems.extend(result.refused.iter().cloned());
     if !result.unknown.is_empty() && !args.force {
         problems.push(
             Diagnostic::error(
@@ -126,8 +134,89 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     super::copy_tree(content, &copy)?;
     let rel = file.strip_prefix(content).unwrap_or(&file);
     std::fs::write(copy.join(rel), &result.yaml)?;
-    pipeline::load_checked(&copy, &Progress { quiet: true }, false)
-        .context("the imported amounts give a plan with errors; nothing written")?;
+    // Its errors are reported at the real files (the copy is gone when they are shown).
+    let real = |p: &Path| match p.strip_prefix(&copy) {
+        Ok(rel) => content.join(rel),
+        Err(_) => p.to_path_buf(),
+    };
+    let copy_text = copy.display().to_string();
+    let content_text = content.display().to_string();
+    let after = match pipeline::load_checked(&copy, &Progress { quiet: true }, false) {
+        Ok(after) => after,
+        Err(err) => {
+            let nothing = format!("nothing written: {} is unchanged", file.display());
+            return Err(match err.downcast::<ContentError>() {
+                // The errors only: the warnings are the plan's, not the import's.
+                Ok(ContentError(diags)) => ContentError(
+                    diags
+                        .into_iter()
+                        .filter(Diagnostic::is_error)
+                        .map(|mut d| {
+                            d.file = d.file.as_deref().map(real);
+                            d.message = format!(
+                                "with the amounts of the sheet: {}",
+                                d.message.replace(&copy_text, &content_text)
+                            );
+                            let hint = d.hint.take().map(|h| h.replace(&copy_text, &content_text));
+                            d.hint = Some(match hint {
+                                Some(h) => format!("{h}; {nothing}"),
+                                None => nothing.clone(),
+                            });
+                            d
+                        })
+                        .collect(),
+                )
+                .into(),
+                Err(other) => anyhow::anyhow!(
+                    "the imported amounts give a plan with errors: {}; nothing written",
+                    format!("{other:#}").replace(&copy_text, &content_text)
+                ),
+            });
+        }
+    };
+    // The file gives exactly the amounts meant: the changed cells' new ones, every other
+    // cell its old one (a rewrite that reached another row, through an anchor or otherwise,
+    // is refused).
+    let before = &table.value;
+    let now = after.plan.tables.get(&args.table).map(|t| &t.value);
+    for (r, row) in before.rows.iter().enumerate() {
+        let mut meant = row.values.clone();
+        if let Some(vals) = meant.as_mut() {
+            for (rid, cid, _, new) in &result.changed {
+                if *rid == row.id {
+                    if let Some(c) = before.columns.iter().position(|c| c.id == *cid) {
+                        if let Some(v) = vals.get_mut(c) {
+                            *v = *new;
+                        }
+                    }
+                }
+            }
+        }
+        let got = now.and_then(|t| t.rows.get(r)).filter(|g| g.id == row.id);
+        let same = |a: &Option<Vec<Option<rust_decimal::Decimal>>>,
+                    b: &Option<Vec<Option<rust_decimal::Decimal>>>| {
+            let norm = |v: &Option<Vec<Option<rust_decimal::Decimal>>>| {
+                v.as_ref().map(|v| {
+                    v.iter()
+                        .map(|x| x.map(|x| x.normalize()))
+                        .collect::<Vec<_>>()
+                })
+            };
+            norm(a) == norm(b)
+        };
+        if !got.is_some_and(|g| same(&g.values, &meant)) {
+            return Err(ContentError(vec![Diagnostic::error(
+                &file,
+                format!(
+                    "rewriting the changed rows would also change row `{}` (its values are shared through a YAML anchor or alias): nothing written",
+                    row.id
+                ),
+            )
+            .at_pos(plan.pos(&file, &format!("rows.{r}.values")))
+            .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")])
+            .into());
+        }
+    }
     crate::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} amount{} changed)",
