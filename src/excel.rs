@@ -686,7 +686,7 @@ pub fn import(
                         Some(e) if e.is_computed() => format!(
                             "{place} is computed ({} = {}): the sheet has {has} there, vplan computes {shown}; change the rows it is computed from",
                             row.label.trim(),
-                            describe(table_id, e)
+                            describe(table_id, e, t)
                         ),
                         _ if row.kind == RowKind::Group => format!(
                             "{place} is in the group heading `{}`, which has no amounts: the sheet has {has} there; type amounts in the group's rows",
@@ -825,7 +825,7 @@ fn holds(cell: &calamine::Data, want: Option<Decimal>) -> Result<(), String> {
 }
 
 /// What a computed cell is computed from, in words: `the sum of rows a, b, c`.
-fn describe(table_id: &str, expr: &Expr) -> String {
+fn describe(table_id: &str, expr: &Expr, t: &Table) -> String {
     let list = |items: Vec<String>| {
         let n = items.len();
         let mut shown: Vec<String> = items.into_iter().take(4).collect();
@@ -835,9 +835,14 @@ fn describe(table_id: &str, expr: &Expr) -> String {
         shown.join(", ")
     };
     match expr {
-        Expr::Sum(cells) => format!(
+        Expr::Sum(rows) => format!(
             "the sum of rows {}",
-            list(cells.iter().map(|c| format!("`{}`", c.row)).collect())
+            list(
+                rows.iter()
+                    .filter_map(|&r| t.rows.get(r))
+                    .map(|row| format!("`{}`", row.id))
+                    .collect()
+            )
         ),
         Expr::SumOf(cells) => format!(
             "the sum of the same cell in tables {}",
