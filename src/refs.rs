@@ -138,8 +138,19 @@ fn parse(inner: &str) -> Result<Spec, String> {
             if n > 6 {
                 return Err(format!("`| {f}`: at most 6 decimals"));
             }
+            if let Some(first) = spec.decimals {
+                return Err(format!(
+                    "two numbers of decimals (`| {first}` and `| {n}`): give one"
+                ));
+            }
             spec.decimals = Some(n);
         } else if let Some(unit) = Money::parse(f) {
+            if let Some(first) = spec.unit {
+                return Err(format!(
+                    "two units (`| {}` and `| {f}`): give one",
+                    first.name()
+                ));
+            }
             spec.unit = Some(unit);
         } else {
             return Err(format!(
@@ -206,7 +217,14 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
     };
     match computed.value(cell) {
         Some(value) => match value.checked_mul(scale) {
-            Some(v) => Ok(format_amount(v, precision)),
+            // rust_decimal rounds a product whose mantissa overflows instead of failing:
+            // a converted amount is printed only when converting back gives the value again.
+            Some(v) if v.checked_div(scale) == Some(value) => Ok(format_amount(v, precision)),
+            Some(_) => Err(format!(
+                "cell `{cell}` ({}) cannot be converted to {} exactly: it has more digits than an amount can hold",
+                row.label,
+                spec.unit.map(Money::name).unwrap_or("")
+            )),
             None => Err(format!(
                 "cell `{cell}` ({}) is too large to convert to {}",
                 row.label,
@@ -321,10 +339,43 @@ fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose
     }
 }
 
-/// Checks every reference of the plan's prose; with `computed`, also that each cell has a
-/// value.
-pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+/// `{{ … }}` in a value that is printed as it stands (a title, a label, a goal, a table cell,
+/// a note): an error at the reference, since the reader would see the braces.
+fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
+    if !plan.spans.values().any(|s| s.text().contains(OPEN)) {
+        return Vec::new();
+    }
+    let expanded: std::collections::HashSet<(&Path, &str)> =
+        prose(plan).iter().map(|p| (p.file, p.text)).collect();
     let mut diags = Vec::new();
+    crate::prose::for_each_value(plan, |file, source, key, value, (line, col)| {
+        if expanded.contains(&(file, value)) {
+            return;
+        }
+        let Some(r) = find(value).into_iter().next() else {
+            return;
+        };
+        let needle = &value[r.start..r.end];
+        let (line, col) = locate(Some(source), Some(line), needle).unwrap_or((line, col));
+        diags.push(
+            Diagnostic::error(
+                file,
+                format!(
+                    "figure references are expanded only in text blocks and the decision paper's texts; `{}` in `{key}` would be printed as it stands",
+                    needle.lines().next().unwrap_or(needle)
+                ),
+            )
+            .at(line, col)
+            .with_hint("quote the figure in a text block (`- text: …`) next to it, or remove the braces"),
+        );
+    });
+    diags
+}
+
+/// Checks every reference of the plan's prose; with `computed`, also that each cell has a
+/// value. References where they are not expanded are errors too.
+pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+    let mut diags = misplaced(plan);
     for p in prose(plan) {
         for r in find(p.text) {
             let Err(problem) = resolve(plan, computed, r.inner) else {
