@@ -661,6 +661,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn link_schemes() {
+        for ok in [
+            "https://www.example.se",
+            "HTTP://example.se",
+            "mailto:a@b.se",
+            "tel:+4612345",
+        ] {
+            assert_eq!(link_scheme_problem(ok), None, "{ok}");
+        }
+        for (bad, says) in [
+            ("javascript:alert(1)", "`javascript:`"),
+            ("JavaScript:alert(1)", "`JavaScript:`"),
+            ("file:///etc/passwd", "`file:`"),
+            ("data:text/html,x", "`data:`"),
+            ("sida.html", "no scheme"),
+            ("//example.se", "no scheme"),
+            ("#ankare", "no scheme"),
+        ] {
+            let p = link_scheme_problem(bad).unwrap_or_default();
+            assert!(p.contains(says), "{bad}: {p}");
+        }
+        let f = inspect("Se <namn@example.se> och [x](javascript:alert(1)).");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("`javascript:`"));
+    }
+
+    #[test]
     fn nesting_links_images() {
         assert!(inspect("- a\n  - b\n\n> c\n\n[x](https://example.se)").is_empty());
         let deep: String = (0..14)

@@ -216,11 +216,9 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
         return Ok(String::new());
     };
     match computed.value(cell) {
-        Some(value) => match value.checked_mul(scale) {
-            // rust_decimal rounds a product whose mantissa overflows instead of failing:
-            // a converted amount is printed only when converting back gives the value again.
-            Some(v) if v.checked_div(scale) == Some(value) => Ok(format_amount(v, precision)),
-            Some(_) => Err(format!(
+        Some(value) => match convert(value, scale) {
+            Some(Ok(v)) => Ok(format_amount(v, precision)),
+            Some(Err(())) => Err(format!(
                 "cell `{cell}` ({}) cannot be converted to {} exactly: it has more digits than an amount can hold",
                 row.label,
                 spec.unit.map(Money::name).unwrap_or("")
@@ -233,6 +231,19 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
         },
         None => Err(format!("cell `{cell}` ({}) is empty", row.label)),
     }
+}
+
+/// `value × scale`, exactly: `None` when it overflows, `Err` when rust_decimal would round it
+/// (it rounds a product with more than 28 digits instead of failing). With the limits of a
+/// column (15 digits before the point, 10 after) and the units' powers of ten every
+/// conversion is exact; this keeps it so if the limits change.
+fn convert(value: Decimal, scale: Decimal) -> Option<Result<Decimal, ()>> {
+    let product = value.checked_mul(scale)?;
+    Some(if product.checked_div(scale) == Some(value) {
+        Ok(product)
+    } else {
+        Err(())
+    })
 }
 
 fn with_guess(message: String, word: &str, known: &[&str]) -> String {
@@ -443,6 +454,30 @@ mod tests {
             .unwrap_err()
             .contains("unknown filter"));
         assert!(parse("t/r/c | 9").is_err());
+    }
+
+    #[test]
+    fn conversions_are_exact_or_refused() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // mdkr → kr: exact.
+        assert_eq!(
+            convert(d("999999999999999.9999999999"), d("1000000000")),
+            Some(Ok(d("999999999999999999999999.9")))
+        );
+        // kr → mdkr with 28 decimals: the product would need 37; rounded, so refused.
+        assert_eq!(
+            convert(d("1.1234567890123456789012345678"), d("0.000000001")),
+            Some(Err(()))
+        );
+        // A product beyond any Decimal.
+        assert_eq!(convert(Decimal::MAX, d("1000")), None);
+    }
+
+    #[test]
+    fn conflicting_filters_are_refused() {
+        assert!(parse("t/r/c | 0 | 3").unwrap_err().contains("two numbers of decimals"));
+        assert!(parse("t/r/c | tkr | mnkr").unwrap_err().contains("two units"));
+        assert!(parse("t/r/c | tkr | 2").is_ok());
     }
 
     #[test]

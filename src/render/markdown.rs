@@ -144,6 +144,11 @@ mod tests {
     }
 
     #[test]
+    fn email_autolinks_are_mailto() {
+        assert!(to_typst("<namn@example.se>").contains("#link(\"mailto:namn@example.se\")["));
+    }
+
+    #[test]
     fn html_is_text() {
         assert_eq!(to_typst("<b>x</b>"), "\\<b\\>x\\<\\/b\\>");
     }
