@@ -356,6 +356,10 @@ fn appendix(id: &str, label: &str, short: &str) -> String {
     format!("id: {id}\nlabel: {label}\ntitle: Taxor {id}\nshort_title: {short}\nblocks:\n  - text: Text.\n")
 }
 
+fn named_like_the_paper() -> String {
+    appendix("bilaga-ts", "Tjänsteskrivelse", "\"\"")
+}
+
 fn long_label() -> String {
     appendix(
         "bilaga-lang",
@@ -453,6 +457,7 @@ const CASES: &[Case] = &[
     passes("a 300-character appendix label", &[Made("appendices/02-lang.yaml", long_label)]).split(),
     fails("two appendices with one file name", "appendices/02-kopia.yaml", &[Made("appendices/02-kopia.yaml", same_name)]).split(),
     fails("file names that collide once shortened", "appendices/03-b.yaml", &[Made("appendices/02-a.yaml", same_after_shortening_a), Made("appendices/03-b.yaml", same_after_shortening)]).split(),
+    fails("an appendix named like the decision paper", "appendices/02-ts.yaml", &[Made("appendices/02-ts.yaml", named_like_the_paper), Made(PAPER, paper_good_date)]).split(),
     fails("an appendix listed twice", PLAN, &[Replace(PLAN, "keywords:", "decision:\n  status: forslag\n  bilagor: [bilaga-taxor, bilaga-taxor]\nkeywords:")]).split(),
     // Figures: one model of a cell; no silent wrong total, no overflow, no runaway.
     fails("a sum naming a group and a row in it", TABLE, &[Replace(TABLE, "  - {id: bibliotek", "  - {id: kultur, label: Kultur, kind: group}\n  - {id: bibliotek"), Replace(TABLE, "sum: all", "sum: [kultur, bibliotek]")]),
@@ -487,6 +492,9 @@ const CASES: &[Case] = &[
     passes("links to web pages, e-mail and phone numbers", &[DECIDED, Replace(CHAPTER, "Planen gäller", "Se [sidan](HTTPS://www.fjallby.se), <https://www.fjallby.se>, [mejl](mailto:kultur@fjallby.se), <kultur@fjallby.se> och [ring](tel:+4612345). Planen gäller")]),
     // Dates: a year from 1900 to 2999.
     fails("decision_date in year 0", PLAN, &[Replace(PLAN, "2030-12-03", "0000-01-01")]),
+    fails("decision_date in the year 9999", PLAN, &[Replace(PLAN, "2030-12-03", "9999-12-31")]),
+    fails("beslutsdatum in the year 1000", PLAN, &[DECIDED, Replace(PLAN, "beslutsdatum: 2030-12-03", "beslutsdatum: 1000-12-03")]),
+    passes("decision_date in 1969", &[Replace(PLAN, "2030-12-03", "1969-12-31")]),
     fails("decision_date without its leading zero", PLAN, &[Replace(PLAN, "2030-12-03", "2030-12-3")]),
     fails("impossible sammantradesdatum", PLAN, &[DECIDED, Replace(PLAN, "beslutsdatum: 2030-12-03", "sammantradesdatum: 2030-02-30\n  beslutsdatum: 2030-12-03")]),
     fails("impossible beslutsdatum in February", PLAN, &[DECIDED, Replace(PLAN, "beslutsdatum: 2030-12-03", "beslutsdatum: 2030-02-30")]),
