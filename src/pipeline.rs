@@ -385,7 +385,6 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,7 +397,10 @@ mod tests {
         let long = short_slug(&"Nämnden för långa namn ".repeat(20), MAX_NAMND_SLUG);
         assert!(long.len() <= MAX_NAMND_SLUG && long.starts_with("namnden-for-langa-namn-"));
         assert!(!long.ends_with('-'));
-        assert_eq!(short_slug(&"x".repeat(300), MAX_NAMND_SLUG).len(), MAX_NAMND_SLUG);
+        assert_eq!(
+            short_slug(&"x".repeat(300), MAX_NAMND_SLUG).len(),
+            MAX_NAMND_SLUG
+        );
     }
 
     #[test]

@@ -154,14 +154,11 @@ pub fn link_scheme_problem(url: &str) -> Option<String> {
     if url.is_empty() {
         return None; // reported as a link without a target
     }
-    let scheme = url
-        .find(':')
-        .map(|i| &url[..i])
-        .filter(|s| {
-            s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        });
+    let scheme = url.find(':').map(|i| &url[..i]).filter(|s| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     match scheme {
         Some(s) if LINK_SCHEMES.contains(&s.to_ascii_lowercase().as_str()) => None,
         Some(s) => Some(format!(

@@ -475,8 +475,12 @@ mod tests {
 
     #[test]
     fn conflicting_filters_are_refused() {
-        assert!(parse("t/r/c | 0 | 3").unwrap_err().contains("two numbers of decimals"));
-        assert!(parse("t/r/c | tkr | mnkr").unwrap_err().contains("two units"));
+        assert!(parse("t/r/c | 0 | 3")
+            .unwrap_err()
+            .contains("two numbers of decimals"));
+        assert!(parse("t/r/c | tkr | mnkr")
+            .unwrap_err()
+            .contains("two units"));
         assert!(parse("t/r/c | tkr | 2").is_ok());
     }
 

@@ -349,7 +349,10 @@ fn a_byte_order_mark_is_not_part_of_the_yaml() {
     assert_eq!(code, 0, "{err}");
     s.write(
         "tables/driftbudget.yaml",
-        format!("\u{feff}{}", table.replacen("id: driftbudget", "idd: driftbudget", 1)),
+        format!(
+            "\u{feff}{}",
+            table.replacen("id: driftbudget", "idd: driftbudget", 1)
+        ),
     );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1, "{err}");

@@ -190,7 +190,10 @@ fn generated_corpus() {
                     }
                     let (c, b) = (check.status.code(), build.status.code());
                     let written = std::fs::read_dir(&out)
-                        .map(|d| d.filter(|e| e.as_ref().unwrap().file_name() != PLANTED).count())
+                        .map(|d| {
+                            d.filter(|e| e.as_ref().unwrap().file_name() != PLANTED)
+                                .count()
+                        })
                         .unwrap_or(0);
                     let link_kept = std::fs::symlink_metadata(&planted)
                         .is_ok_and(|m| m.file_type().is_symlink());
