@@ -352,34 +352,75 @@ fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose
 
 /// `{{ … }}` in a value that is printed as it stands (a title, a label, a goal, a table cell,
 /// a note): an error at the reference, since the reader would see the braces.
+///
+/// A value is one of the expanded texts of [`prose`] when its text is; only when a file holds
+/// the same text more often than as prose are the values' positions compared (so a clean plan
+/// does not index positions).
 fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
     if !plan.spans.values().any(|s| s.text().contains(OPEN)) {
         return Vec::new();
     }
-    let expanded: std::collections::HashSet<(&Path, &str)> =
-        prose(plan).iter().map(|p| (p.file, p.text)).collect();
-    let mut diags = Vec::new();
-    crate::prose::for_each_value(plan, |file, source, key, value, (line, col)| {
-        if expanded.contains(&(file, value)) {
-            return;
+    let texts = prose(plan);
+    let mut expanded: HashMap<(&Path, &str), Vec<&Prose>> = HashMap::new();
+    for p in &texts {
+        expanded.entry((p.file, p.text)).or_default().push(p);
+    }
+    struct Candidate<'p> {
+        file: &'p Path,
+        source: &'p str,
+        key: String,
+        value: String,
+        at: (usize, usize),
+    }
+    let mut found: Vec<Candidate> = Vec::new();
+    crate::prose::for_each_value(plan, |file, source, key, value, at| {
+        if !find(value).is_empty() {
+            found.push(Candidate {
+                file,
+                source,
+                key: key.to_string(),
+                value: value.to_string(),
+                at,
+            });
         }
-        let Some(r) = find(value).into_iter().next() else {
-            return;
+    });
+    let mut seen: HashMap<(&Path, &str), usize> = HashMap::new();
+    for c in &found {
+        *seen.entry((c.file, c.value.as_str())).or_default() += 1;
+    }
+    let mut diags = Vec::new();
+    for c in &found {
+        let same = expanded
+            .get(&(c.file, c.value.as_str()))
+            .map_or(&[][..], Vec::as_slice);
+        let is_prose = if seen[&(c.file, c.value.as_str())] <= same.len() {
+            true
+        } else {
+            same.iter().any(|p| {
+                plan.pos(p.file, &p.path)
+                    .is_some_and(|pos| (pos.line, pos.column) == c.at)
+            })
         };
-        let needle = &value[r.start..r.end];
-        let (line, col) = locate(Some(source), Some(line), needle).unwrap_or((line, col));
+        if is_prose {
+            continue;
+        }
+        let r = &find(&c.value)[0];
+        let needle = &c.value[r.start..r.end];
+        let (line, col) = locate(Some(c.source), Some(c.at.0), needle).unwrap_or(c.at);
         diags.push(
             Diagnostic::error(
-                file,
+                c.file,
                 format!(
-                    "figure references are expanded only in text blocks and the decision paper's texts; `{}` in `{key}` would be printed as it stands",
-                    needle.lines().next().unwrap_or(needle)
+                    "figure references are expanded only in text blocks and the decision paper's texts; `{}` in `{}` would be printed as it stands",
+                    needle.lines().next().unwrap_or(needle),
+                    c.key
                 ),
             )
             .at(line, col)
             .with_hint("quote the figure in a text block (`- text: …`) next to it, or remove the braces"),
         );
-    });
+    }
     diags
 }
 

@@ -387,3 +387,24 @@ fn a_figure_reference_outside_a_text_block_is_refused_at_its_column() {
         ],
     );
 }
+
+/// A goal whose text is the same as a text block's beside it is still a goal: judged by its
+/// place, not by its text.
+#[test]
+fn a_figure_reference_in_a_goal_worded_like_a_text_block_is_refused() {
+    let s = Scratch::of(FIXTURE);
+    s.write(
+        "chapters/02-mal.yaml",
+        "id: mal\ntitle: Mål\nblocks:\n  - text: \"Summa {{ driftbudget/summa/b2031 }} tkr.\"\n  - goal:\n      id: mal-1\n      text: \"Summa {{ driftbudget/summa/b2031 }} tkr.\"\n",
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "content/chapters/02-mal.yaml:7:20",
+            "`{{ driftbudget/summa/b2031 }}` in `text` would be printed as it stands",
+            "1 error",
+        ],
+    );
+}
