@@ -516,7 +516,11 @@ pub fn is_placeholder(s: &str) -> bool {
     s.len() > 2 && s.starts_with('[') && s.ends_with(']')
 }
 
-/// A calendar date written `YYYY-MM-DD` (four-digit year from 1000, two-digit month and
+/// Years a date of the plan may have: a plan is decided and printed in the present, and a
+/// PDF's dates (`D:YYYY…`) need a real year; 0000-01-01 or 9999-12-31 is a typing slip.
+pub const YEARS: std::ops::RangeInclusive<u32> = 1900..=2999;
+
+/// A calendar date written `YYYY-MM-DD` (a year in [`YEARS`], two-digit month and
 /// day, the day within its month, 29 February only in a leap year): `(year, month, day)`.
 /// The one date parser of vplan: `check` and the PDF's creation date use it both, so `check`
 /// accepts exactly the dates `build` can use.
@@ -533,7 +537,7 @@ pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
             .flatten()
     };
     let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    if y < 1000 || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+    if !YEARS.contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
     Some((y as i32, m as u8, d as u8))
@@ -563,7 +567,14 @@ fn date_problem(s: &str) -> String {
                 && d.len() == 2
                 && s.chars().all(|c| c.is_ascii_digit() || c == '-') =>
         {
-            format!("`{s}` is not a date in the calendar")
+            match y.parse::<u32>() {
+                Ok(year) if !YEARS.contains(&year) => format!(
+                    "`{s}`: the year must be from {} to {}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+                _ => format!("`{s}` is not a date in the calendar"),
+            }
         }
         _ => format!("`{s}` is not a date of the form YYYY-MM-DD"),
     }
@@ -590,6 +601,9 @@ mod date_tests {
             "23-01-01",
             "2023-01-01 ",
             "0999-01-01",
+            "0000-01-01",
+            "1899-12-31",
+            "3000-01-01",
             "２０２３-01-01",
             "2023/01/01",
             "",

@@ -222,7 +222,12 @@ fn read_source(file: &Path) -> Option<String> {
     if !meta.is_file() || meta.len() > crate::content::MAX_FILE_BYTES {
         return None;
     }
-    std::fs::read_to_string(file).ok()
+    let text = std::fs::read_to_string(file).ok()?;
+    // Positions are counted without a leading byte-order mark (see `content::read_text`).
+    Some(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// The byte range of the token at a 1-based line and column (up to the next space, comma or

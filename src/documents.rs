@@ -124,8 +124,11 @@ pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
             Document::Appendix(id) => plan.appendices.iter().find(|a| a.value.id == *id),
             _ => None,
         };
-        let (Some(second), first_source) = (source(doc), source(first)) else {
-            continue;
+        // The decision paper comes last: an appendix named like it is reported at its label.
+        let (second, first_source) = match (source(doc), source(first)) {
+            (Some(second), first_source) => (second, first_source),
+            (None, Some(appendix)) if *doc == Document::Paper => (appendix, None),
+            _ => continue,
         };
         let message = match (first, first_source) {
             (Document::Appendix(a), _) if *doc == **first => format!(

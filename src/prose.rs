@@ -101,8 +101,20 @@ fn links_and_images(markdown: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for (event, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if dest_url.trim().is_empty() {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
+                if link_type == pulldown_cmark::LinkType::Email {
+                    // `<namn@example.se>`: printed as a `mailto:` link.
+                } else if let Some(problem) = link_scheme_problem(&dest_url) {
+                    out.push(Finding {
+                        offset: range.start,
+                        message: problem,
+                        hint: "link only to web pages, e-mail and phone numbers: `https://…`, `http://…`, `mailto:…`, `tel:…`",
+                    });
+                } else if dest_url.trim().is_empty() {
                     out.push(Finding {
                         offset: range.start,
                         message: "a link without a target: `[…]()`".into(),
@@ -129,6 +141,34 @@ fn links_and_images(markdown: &str) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Link schemes a PDF may point at: web pages, e-mail and phone numbers. Anything else
+/// (`javascript:`, `file:`, `data:`, …) would be a live link into the reader's machine, and a
+/// relative link means nothing in a PDF.
+pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Why a link target is refused, if it is: a scheme not in [`LINK_SCHEMES`], or none.
+pub fn link_scheme_problem(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None; // reported as a link without a target
+    }
+    let scheme = url.find(':').map(|i| &url[..i]).filter(|s| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    match scheme {
+        Some(s) if LINK_SCHEMES.contains(&s.to_ascii_lowercase().as_str()) => None,
+        Some(s) => Some(format!(
+            "a link to a `{s}:` address; a PDF may link only to http, https, mailto and tel addresses"
+        )),
+        None => Some(format!(
+            "a link to `{}`, which has no scheme: a relative link means nothing in a PDF",
+            url.chars().take(60).collect::<String>()
+        )),
+    }
 }
 
 /// A heading written in Markdown: its byte offset, the level Typst prints it at and whether
@@ -332,7 +372,7 @@ pub fn lengths(plan: &Plan) -> Vec<Diagnostic> {
 /// Calls `f(file, file text, key, value, (line, column))` for every scalar value of every
 /// content file, with the key it is under (for a value in a sequence, the sequence's key).
 /// Keys themselves and comments are not values.
-fn for_each_value<'p>(
+pub(crate) fn for_each_value<'p>(
     plan: &'p Plan,
     mut f: impl FnMut(&'p Path, &'p str, &str, &str, (usize, usize)),
 ) {
@@ -616,6 +656,33 @@ pub fn locate(plan: &Plan, file: &Path, path: &str, text: &str, offset: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_schemes() {
+        for ok in [
+            "https://www.example.se",
+            "HTTP://example.se",
+            "mailto:a@b.se",
+            "tel:+4612345",
+        ] {
+            assert_eq!(link_scheme_problem(ok), None, "{ok}");
+        }
+        for (bad, says) in [
+            ("javascript:alert(1)", "`javascript:`"),
+            ("JavaScript:alert(1)", "`JavaScript:`"),
+            ("file:///etc/passwd", "`file:`"),
+            ("data:text/html,x", "`data:`"),
+            ("sida.html", "no scheme"),
+            ("//example.se", "no scheme"),
+            ("#ankare", "no scheme"),
+        ] {
+            let p = link_scheme_problem(bad).unwrap_or_default();
+            assert!(p.contains(says), "{bad}: {p}");
+        }
+        let f = inspect("Se <namn@example.se> och [x](javascript:alert(1)).");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("`javascript:`"));
+    }
 
     #[test]
     fn nesting_links_images() {

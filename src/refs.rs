@@ -138,8 +138,19 @@ fn parse(inner: &str) -> Result<Spec, String> {
             if n > 6 {
                 return Err(format!("`| {f}`: at most 6 decimals"));
             }
+            if let Some(first) = spec.decimals {
+                return Err(format!(
+                    "two numbers of decimals (`| {first}` and `| {n}`): give one"
+                ));
+            }
             spec.decimals = Some(n);
         } else if let Some(unit) = Money::parse(f) {
+            if let Some(first) = spec.unit {
+                return Err(format!(
+                    "two units (`| {}` and `| {f}`): give one",
+                    first.name()
+                ));
+            }
             spec.unit = Some(unit);
         } else {
             return Err(format!(
@@ -205,8 +216,13 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
         return Ok(String::new());
     };
     match computed.value(cell) {
-        Some(value) => match value.checked_mul(scale) {
-            Some(v) => Ok(format_amount(v, precision)),
+        Some(value) => match convert(value, scale) {
+            Some(Ok(v)) => Ok(format_amount(v, precision)),
+            Some(Err(())) => Err(format!(
+                "cell `{cell}` ({}) cannot be converted to {} exactly: it has more digits than an amount can hold",
+                row.label,
+                spec.unit.map(Money::name).unwrap_or("")
+            )),
             None => Err(format!(
                 "cell `{cell}` ({}) is too large to convert to {}",
                 row.label,
@@ -215,6 +231,19 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
         },
         None => Err(format!("cell `{cell}` ({}) is empty", row.label)),
     }
+}
+
+/// `value × scale`, exactly: `None` when it overflows, `Err` when rust_decimal would round it
+/// (it rounds a product with more than 28 digits instead of failing). With the limits of a
+/// column (15 digits before the point, 10 after) and the units' powers of ten every
+/// conversion is exact; this keeps it so if the limits change.
+fn convert(value: Decimal, scale: Decimal) -> Option<Result<Decimal, ()>> {
+    let product = value.checked_mul(scale)?;
+    Some(if product.checked_div(scale) == Some(value) {
+        Ok(product)
+    } else {
+        Err(())
+    })
 }
 
 fn with_guess(message: String, word: &str, known: &[&str]) -> String {
@@ -321,10 +350,84 @@ fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose
     }
 }
 
-/// Checks every reference of the plan's prose; with `computed`, also that each cell has a
-/// value.
-pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+/// `{{ … }}` in a value that is printed as it stands (a title, a label, a goal, a table cell,
+/// a note): an error at the reference, since the reader would see the braces.
+///
+/// A value is one of the expanded texts of [`prose`] when its text is; only when a file holds
+/// the same text more often than as prose are the values' positions compared (so a clean plan
+/// does not index positions).
+fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    if !plan.spans.values().any(|s| s.text().contains(OPEN)) {
+        return Vec::new();
+    }
+    let texts = prose(plan);
+    let mut expanded: HashMap<(&Path, &str), Vec<&Prose>> = HashMap::new();
+    for p in &texts {
+        expanded.entry((p.file, p.text)).or_default().push(p);
+    }
+    struct Candidate<'p> {
+        file: &'p Path,
+        source: &'p str,
+        key: String,
+        value: String,
+        at: (usize, usize),
+    }
+    let mut found: Vec<Candidate> = Vec::new();
+    crate::prose::for_each_value(plan, |file, source, key, value, at| {
+        if !find(value).is_empty() {
+            found.push(Candidate {
+                file,
+                source,
+                key: key.to_string(),
+                value: value.to_string(),
+                at,
+            });
+        }
+    });
+    let mut seen: HashMap<(&Path, &str), usize> = HashMap::new();
+    for c in &found {
+        *seen.entry((c.file, c.value.as_str())).or_default() += 1;
+    }
     let mut diags = Vec::new();
+    for c in &found {
+        let same = expanded
+            .get(&(c.file, c.value.as_str()))
+            .map_or(&[][..], Vec::as_slice);
+        let is_prose = if seen[&(c.file, c.value.as_str())] <= same.len() {
+            true
+        } else {
+            same.iter().any(|p| {
+                plan.pos(p.file, &p.path)
+                    .is_some_and(|pos| (pos.line, pos.column) == c.at)
+            })
+        };
+        if is_prose {
+            continue;
+        }
+        let r = &find(&c.value)[0];
+        let needle = &c.value[r.start..r.end];
+        let (line, col) = locate(Some(c.source), Some(c.at.0), needle).unwrap_or(c.at);
+        diags.push(
+            Diagnostic::error(
+                c.file,
+                format!(
+                    "figure references are expanded only in text blocks and the decision paper's texts; `{}` in `{}` would be printed as it stands",
+                    needle.lines().next().unwrap_or(needle),
+                    c.key
+                ),
+            )
+            .at(line, col)
+            .with_hint("quote the figure in a text block (`- text: …`) next to it, or remove the braces"),
+        );
+    }
+    diags
+}
+
+/// Checks every reference of the plan's prose; with `computed`, also that each cell has a
+/// value. References where they are not expanded are errors too.
+pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+    let mut diags = misplaced(plan);
     for p in prose(plan) {
         for r in find(p.text) {
             let Err(problem) = resolve(plan, computed, r.inner) else {
@@ -392,6 +495,34 @@ mod tests {
             .unwrap_err()
             .contains("unknown filter"));
         assert!(parse("t/r/c | 9").is_err());
+    }
+
+    #[test]
+    fn conversions_are_exact_or_refused() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // mdkr → kr: exact.
+        assert_eq!(
+            convert(d("999999999999999.9999999999"), d("1000000000")),
+            Some(Ok(d("999999999999999999999999.9")))
+        );
+        // kr → mdkr with 28 decimals: the product would need 37; rounded, so refused.
+        assert_eq!(
+            convert(d("1.1234567890123456789012345678"), d("0.000000001")),
+            Some(Err(()))
+        );
+        // A product beyond any Decimal.
+        assert_eq!(convert(Decimal::MAX, d("1000")), None);
+    }
+
+    #[test]
+    fn conflicting_filters_are_refused() {
+        assert!(parse("t/r/c | 0 | 3")
+            .unwrap_err()
+            .contains("two numbers of decimals"));
+        assert!(parse("t/r/c | tkr | mnkr")
+            .unwrap_err()
+            .contains("two units"));
+        assert!(parse("t/r/c | tkr | 2").is_ok());
     }
 
     #[test]

@@ -365,6 +365,10 @@ fn appendix(id: &str, label: &str, short: &str) -> String {
     format!("id: {id}\nlabel: {label}\ntitle: Taxor {id}\nshort_title: {short}\nblocks:\n  - text: Text.\n")
 }
 
+fn named_like_the_paper() -> String {
+    appendix("bilaga-ts", "Tjänsteskrivelse", "\"\"")
+}
+
 fn long_label() -> String {
     appendix(
         "bilaga-lang",
@@ -462,6 +466,7 @@ const CASES: &[Case] = &[
     passes("a 300-character appendix label", &[Made("appendices/02-lang.yaml", long_label)]).split(),
     fails("two appendices with one file name", "appendices/02-kopia.yaml", &[Made("appendices/02-kopia.yaml", same_name)]).split(),
     fails("file names that collide once shortened", "appendices/03-b.yaml", &[Made("appendices/02-a.yaml", same_after_shortening_a), Made("appendices/03-b.yaml", same_after_shortening)]).split(),
+    fails("an appendix named like the decision paper", "appendices/02-ts.yaml", &[Made("appendices/02-ts.yaml", named_like_the_paper), Made(PAPER, paper_good_date)]).split(),
     fails("an appendix listed twice", PLAN, &[Replace(PLAN, "keywords:", "decision:\n  status: forslag\n  bilagor: [bilaga-taxor, bilaga-taxor]\nkeywords:")]).split(),
     // Figures: one model of a cell; no silent wrong total, no overflow, no runaway.
     fails("a sum naming a group and a row in it", TABLE, &[Replace(TABLE, "  - {id: bibliotek", "  - {id: kultur, label: Kultur, kind: group}\n  - {id: bibliotek"), Replace(TABLE, "sum: all", "sum: [kultur, bibliotek]")]),
@@ -480,6 +485,34 @@ const CASES: &[Case] = &[
     fails("a reference across units", "tables/ovrigt.yaml", &[Replace(TABLE, "unit: tkr", "unit: mnkr"), Write("tables/ovrigt.yaml", b"id: ovrigt\nunit: tkr\ncolumns: [{id: b2031, title: B, precision: 0}]\nrows:\n  - {id: x, label: X, refs: {b2031: driftbudget/summa}}\n")]),
     fails("aliases that expand a file to hundreds of megabytes", TABLE, &[Made(TABLE, alias_bomb)]),
     fails("a figure reference with an extra part", CHAPTER, &[Replace(CHAPTER, "Planen gäller", "Summan är {{ driftbudget/summa/b2031/x }}. Planen gäller")]),
+    fails("two numbers of decimals in a figure reference", CHAPTER, &[Replace(CHAPTER, "Planen gäller", "Summan är {{ driftbudget/summa/b2031 | 0 | 3 }}. Planen gäller")]),
+    fails("two units in a figure reference", CHAPTER, &[Replace(CHAPTER, "Planen gäller", "Summan är {{ driftbudget/summa/b2031 | tkr | mnkr }}. Planen gäller")]),
+    // Figure references where they are not expanded would be printed with their braces.
+    fails("a figure reference in a chapter title", CHAPTER, &[Replace(CHAPTER, "title: Inledning", "title: Inledning {{ driftbudget/summa/b2031 }}")]),
+    fails("a broken figure reference in a goal", GOALS, &[Replace(GOALS, "Fler invånare besöker", "Fler invånare {{ nope/x/y }} besöker")]),
+    fails("a figure reference in an indicator", GOALS, &[Replace(GOALS, "Antalet besök ska öka jämfört med föregående år.", "\"Antalet {{ driftbudget/summa/b2031 }} besök\"")]),
+    fails("a figure reference in an assignment", GOALS, &[Replace(GOALS, "Förvaltningen får", "Förvaltningen {{ driftbudget/summa/b2031 }} får")]),
+    fails("a figure reference in a section title", "chapters/03-budget.yaml", &[Replace("chapters/03-budget.yaml", "title: Driftbudget", "title: Driftbudget {{ driftbudget/summa/b2031 }}")]),
+    fails("a figure reference in a text-table cell", CHAPTER, &[Write(CHAPTER, b"id: inledning\ntitle: Inledning\nblocks:\n  - text_table:\n      id: tt\n      columns: [A, B]\n      rows:\n        - {id: r, cells: [x, \"{{ driftbudget/summa/b2031 }}\"]}\n")]),
+    fails("a figure reference in a table note", TABLE, &[Replace(TABLE, "rows:", "notes: [\"Summa {{ driftbudget/summa/b2031 }}\"]\nrows:")]),
+    fails("a figure reference in a row label", TABLE, &[Replace(TABLE, "label: Simhall,", "label: \"Simhall {{ driftbudget/summa/b2031 }}\",")]),
+    // Links: only web pages, e-mail and phone numbers.
+    fails("a javascript: link in a decided plan", CHAPTER, &[DECIDED, Replace(CHAPTER, "Planen gäller", "Se [sidan](javascript:alert(1)). Planen gäller")]),
+    fails("a JavaScript: link", CHAPTER, &[Replace(CHAPTER, "Planen gäller", "Se [sidan](JavaScript:alert(1)). Planen gäller")]),
+    fails("a file: link in a text-table cell", CHAPTER, &[Write(CHAPTER, b"id: inledning\ntitle: Inledning\nblocks:\n  - text_table:\n      id: tt\n      columns: [A, B]\n      rows:\n        - {id: r, cells: [x, \"[losen](file:///etc/passwd)\"]}\n")]),
+    fails("a relative link", CHAPTER, &[Replace(CHAPTER, "Planen gäller", "Se [sidan](taxor.html). Planen gäller")]),
+    fails("a javascript: autolink in the decision paper", PAPER, &[Made(PAPER, paper_javascript)]).split(),
+    passes("links to web pages, e-mail and phone numbers", &[DECIDED, Replace(CHAPTER, "Planen gäller", "Se [sidan](HTTPS://www.fjallby.se), <https://www.fjallby.se>, [mejl](mailto:kultur@fjallby.se), <kultur@fjallby.se> och [ring](tel:+4612345). Planen gäller")]),
+    // Dates: a year from 1900 to 2999.
+    fails("decision_date in year 0", PLAN, &[Replace(PLAN, "2030-12-03", "0000-01-01")]),
+    fails("decision_date in the year 9999", PLAN, &[Replace(PLAN, "2030-12-03", "9999-12-31")]),
+    fails("beslutsdatum in the year 1000", PLAN, &[DECIDED, Replace(PLAN, "beslutsdatum: 2030-12-03", "beslutsdatum: 1000-12-03")]),
+    passes("decision_date in 1969", &[Replace(PLAN, "2030-12-03", "1969-12-31")]),
+    fails("decision_date without its leading zero", PLAN, &[Replace(PLAN, "2030-12-03", "2030-12-3")]),
+    fails("impossible sammantradesdatum", PLAN, &[DECIDED, Replace(PLAN, "beslutsdatum: 2030-12-03", "sammantradesdatum: 2030-02-30\n  beslutsdatum: 2030-12-03")]),
+    fails("impossible beslutsdatum in February", PLAN, &[DECIDED, Replace(PLAN, "beslutsdatum: 2030-12-03", "beslutsdatum: 2030-02-30")]),
+    // A byte-order mark (Windows Notepad) is not part of the YAML.
+    passes("content files saved with a byte-order mark", &[Made(PLAN, plan_with_bom), Made(TABLE, table_with_bom)]),
 ];
 
 fn alias_bomb() -> String {
@@ -489,6 +522,27 @@ fn alias_bomb() -> String {
         "y".repeat(100_000),
         vec!["*n"; 5000].join(", ")
     )
+}
+
+const GOALS: &str = "chapters/02-mal.yaml";
+
+fn paper_javascript() -> String {
+    paper("arendebeskrivning: \"Se <javascript:alert(1)>.\"\n")
+}
+
+fn with_bom(file: &str) -> String {
+    format!(
+        "\u{feff}{}",
+        std::fs::read_to_string(fixture(FIXTURE).join(file)).unwrap()
+    )
+}
+
+fn plan_with_bom() -> String {
+    with_bom(PLAN)
+}
+
+fn table_with_bom() -> String {
+    with_bom(TABLE)
 }
 
 const SECTIONED_EMPTY: &str = "id: inledning\ntitle: Inledning\nblocks:\n  - text: |\n      Text.\n\n      #\n\n      Mer text.\n";

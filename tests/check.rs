@@ -337,3 +337,74 @@ fn a_typed_value_beside_a_reference_is_a_control() {
         ],
     );
 }
+
+/// A file saved with a byte-order mark (Windows Notepad) loads like one without, and positions
+/// on its first line are counted without the mark.
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_yaml() {
+    let s = Scratch::of(FIXTURE);
+    let table = std::fs::read_to_string(s.content().join("tables/driftbudget.yaml")).unwrap();
+    s.write("tables/driftbudget.yaml", format!("\u{feff}{table}"));
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 0, "{err}");
+    s.write(
+        "tables/driftbudget.yaml",
+        format!(
+            "\u{feff}{}",
+            table.replacen("id: driftbudget", "idd: driftbudget", 1)
+        ),
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "content/tables/driftbudget.yaml:1:1",
+            "unknown field `idd`",
+            "1 │ idd: driftbudget",
+            "  │ ^^^",
+        ],
+    );
+}
+
+/// `{{ … }}` outside the texts where figure references are expanded is an error at the
+/// reference itself, naming the key it is under.
+#[test]
+fn a_figure_reference_outside_a_text_block_is_refused_at_its_column() {
+    let s = Scratch::of(FIXTURE);
+    s.edit(
+        "chapters/02-mal.yaml",
+        "Fler invånare besöker",
+        "Fler invånare {{ nope/x/y }} besöker",
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "content/chapters/02-mal.yaml:8:27",
+            "figure references are expanded only in text blocks and the decision paper's texts; `{{ nope/x/y }}` in `text` would be printed as it stands",
+        ],
+    );
+}
+
+/// A goal whose text is the same as a text block's beside it is still a goal: judged by its
+/// place, not by its text.
+#[test]
+fn a_figure_reference_in_a_goal_worded_like_a_text_block_is_refused() {
+    let s = Scratch::of(FIXTURE);
+    s.write(
+        "chapters/02-mal.yaml",
+        "id: mal\ntitle: Mål\nblocks:\n  - text: \"Summa {{ driftbudget/summa/b2031 }} tkr.\"\n  - goal:\n      id: mal-1\n      text: \"Summa {{ driftbudget/summa/b2031 }} tkr.\"\n",
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "content/chapters/02-mal.yaml:7:20",
+            "`{{ driftbudget/summa/b2031 }}` in `text` would be printed as it stands",
+            "1 error",
+        ],
+    );
+}

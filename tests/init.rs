@@ -152,7 +152,7 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
         "yes",
         "~",
         "12",
-        "{{ x/y/z }}",
+        "{ x/y/z }",
         "[Vägledning]",
         "back\\slash 'enkel'",
         long.as_str(),
@@ -197,13 +197,55 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
     let content = init(
         dir.path(),
         "markup",
-        "*Stjärn* {{ x/y/z }} _n_",
+        "*Stjärn* { x/y/z } _n_",
         "Region Exempel",
     );
     let out = dir.path().join("out-markup");
     build(&content, &out, &["--only", "tjansteskrivelse"]);
     let text = pdf_text(&pdfs_in(&out)[0]);
-    assert!(text.contains("för *Stjärn* {{ x/y/z }} _n_,"), "{text}");
+    assert!(text.contains("för *Stjärn* { x/y/z } _n_,"), "{text}");
+
+    // `{{` would be printed with its braces in every title: refused before anything is written.
+    let refused = dir.path().join("plan-braces");
+    let run = vplan(
+        dir.path(),
+        &[
+            "init",
+            refused.to_str().unwrap(),
+            "--namnd={{ x/y/z }}",
+            "--organisation=Region Exempel",
+            "--year",
+            "2031",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("`{{` starts a figure reference, which a name cannot hold"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!refused.exists());
+    // A year whose skeleton decision_date (the year before) check would refuse.
+    for year in ["1900", "3001"] {
+        let run = vplan(
+            dir.path(),
+            &[
+                "init",
+                refused.to_str().unwrap(),
+                "--namnd=N",
+                "--organisation=O",
+                "--year",
+                year,
+            ],
+        );
+        assert_eq!(run.status.code(), Some(2), "{year}: {}", stderr(&run));
+        assert!(
+            stderr(&run).contains("from 1901 to 3000"),
+            "{}",
+            stderr(&run)
+        );
+        assert!(!refused.exists());
+    }
 
     // A 300-character name gives a file name a file system takes.
     let content = dir.path().join(format!("plan-{}", names.len() - 1));

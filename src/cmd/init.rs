@@ -20,8 +20,15 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
         dir,
         "vplan init writes a new plan into a new or empty directory",
     )?;
-    if !(1900..=9999).contains(&args.year) {
-        anyhow::bail!("--year {}: give a year like 2031", args.year);
+    // The skeleton's decision_date is in the year before; dates are years 1900–2999.
+    let years = crate::check::YEARS;
+    if !u32::try_from(args.year).is_ok_and(|y| (years.start() + 1..=years.end() + 1).contains(&y)) {
+        anyhow::bail!(
+            "--year {}: give a year like 2031 (from {} to {})",
+            args.year,
+            years.start() + 1,
+            years.end() + 1
+        );
     }
     for (flag, name) in [
         ("--namnd", &args.namnd),
@@ -29,6 +36,11 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
     ] {
         if name.trim().is_empty() {
             anyhow::bail!("{flag} is empty: give the name as it is to be printed");
+        }
+        if !crate::refs::find(name).is_empty() {
+            anyhow::bail!(
+                "{flag} {name:?}: `{{{{` starts a figure reference, which a name cannot hold; write the name without it"
+            );
         }
     }
     let files = skeleton(&args.namnd, &args.organisation, args.year);

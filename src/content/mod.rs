@@ -329,14 +329,26 @@ pub fn read_text(path: &Path) -> Result<String> {
             MAX_FILE_BYTES
         );
     }
-    let bytes = fs::read(path).context("cannot read the file")?;
+    let mut bytes = fs::read(path).context("cannot read the file")?;
+    // A leading byte-order mark (Windows Notepad saves one) is not part of the YAML: without
+    // it removed the first key is read as `\u{feff}key`. Editors do not show it, so the
+    // columns of line 1 are right without it too.
+    let bom = if bytes.starts_with(UTF8_BOM) {
+        bytes.drain(..UTF8_BOM.len());
+        UTF8_BOM.len()
+    } else {
+        0
+    };
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "the file is not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            e.utf8_error().valid_up_to() + bom
         )
     })
 }
+
+/// The UTF-8 encoding of U+FEFF, the byte-order mark.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A serde_yaml error as a diagnostic: its position, its message in plain words, and for an
 /// unknown key the closest known one.

@@ -43,8 +43,18 @@ pub fn to_typst(markdown: &str) -> String {
                 Tag::Emphasis => out.push_str("#emph["),
                 Tag::Strong => out.push_str("#strong["),
                 Tag::Strikethrough => out.push_str("#strike["),
-                Tag::Link { dest_url, .. } => {
-                    link_stack.push(dest_url.to_string());
+                Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                } => {
+                    // `<namn@example.se>` is an e-mail address without its scheme.
+                    let dest_url = if link_type == pulldown_cmark::LinkType::Email {
+                        format!("mailto:{dest_url}")
+                    } else {
+                        dest_url.to_string()
+                    };
+                    link_stack.push(dest_url.clone());
                     out.push_str(&format!("#link({})[", string_literal(&dest_url)));
                 }
                 Tag::Image { .. } => link_stack.push(String::new()),
@@ -131,6 +141,11 @@ mod tests {
             to_typst("- a\n- b\n  - c\n"),
             "#list([a], [b#list([c], );], );"
         );
+    }
+
+    #[test]
+    fn email_autolinks_are_mailto() {
+        assert!(to_typst("<namn@example.se>").contains("#link(\"mailto:namn@example.se\")["));
     }
 
     #[test]
