@@ -346,6 +346,20 @@ impl Builder<'_> {
         self.diags.last_mut().expect("just pushed")
     }
 
+    /// An error for an id that names nothing, with the closest known id as a hint.
+    fn unknown<'k>(
+        &mut self,
+        table: &str,
+        path: &str,
+        message: String,
+        word: &str,
+        known: impl Iterator<Item = &'k str>,
+    ) {
+        let known: Vec<&str> = known.collect();
+        let hint = crate::check::closest(word, &known).map(|c| format!("did you mean `{c}`?"));
+        self.err(table, path, message).hint = hint;
+    }
+
     /// Gives every cell of every table a node; checks ids, sizes and column precisions.
     fn index(&mut self) {
         let plan = self.plan;
@@ -596,17 +610,16 @@ impl Builder<'_> {
                         }
                         Some(i) => (vec![i], String::new()),
                         None => {
-                            let known: Vec<&str> = t.rows.iter().map(|x| x.id.as_str()).collect();
-                            let close = crate::check::closest(id, &known);
-                            let d = self.err(
+                            self.unknown(
                                 &t.id,
                                 &term_path,
                                 format!(
                                     "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
                                     t.id, row.id
                                 ),
+                                id,
+                                t.rows.iter().map(|x| x.id.as_str()),
                             );
-                            d.hint = close.map(|c| format!("did you mean `{c}`?"));
                             continue;
                         }
                     };
@@ -670,17 +683,16 @@ impl Builder<'_> {
         for (col, target) in &row.refs {
             let path = format!("rows.{r}.refs.{col}");
             let Some(c) = tf.column(col) else {
-                let known: Vec<&str> = tf.column_ids.iter().map(String::as_str).collect();
-                let close = crate::check::closest(col, &known);
-                let d = self.err(
+                self.unknown(
                     &t.id,
                     &path,
                     format!(
                         "table `{}`, row `{}`: reference for unknown column `{col}`",
                         t.id, row.id
                     ),
+                    col,
+                    tf.column_ids.iter().map(String::as_str),
                 );
-                d.hint = close.map(|c| format!("did you mean `{c}`?"));
                 continue;
             };
             let parsed = CellRef::parse_for_column(target, col);
@@ -719,32 +731,30 @@ impl Builder<'_> {
     ) -> Option<CellRef> {
         let plan = self.plan;
         let Some(other) = plan.tables.get(&cell.table) else {
-            let known: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
-            let close = crate::check::closest(&cell.table, &known);
-            let d = self.err(
+            self.unknown(
                 &from.id,
                 path,
                 format!(
                     "table `{}`, row `{}`: refers to table `{}`, which does not exist",
                     from.id, row.id, cell.table
                 ),
+                &cell.table,
+                plan.tables.keys().map(String::as_str),
             );
-            d.hint = close.map(|c| format!("did you mean `{c}`?"));
             return None;
         };
         let other = &other.value;
         if !other.rows.iter().any(|x| x.id == cell.row) {
-            let known: Vec<&str> = other.rows.iter().map(|x| x.id.as_str()).collect();
-            let close = crate::check::closest(&cell.row, &known);
-            let d = self.err(
+            self.unknown(
                 &from.id,
                 path,
                 format!(
                     "table `{}`, row `{}`: table `{}` has no row `{}`",
                     from.id, row.id, cell.table, cell.row
                 ),
+                &cell.row,
+                other.rows.iter().map(|x| x.id.as_str()),
             );
-            d.hint = close.map(|c| format!("did you mean `{c}`?"));
             return None;
         }
         if !other.columns.iter().any(|x| x.id == cell.column) {

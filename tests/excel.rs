@@ -950,3 +950,40 @@ fn no_export_or_report_is_written_over_the_content() {
     assert_eq!(fs::read_to_string(&outside).unwrap(), "keep: me\n");
     assert!(content.join("plan.yaml").exists());
 }
+
+/// A sum over more rows than Excel's 8 192-character formula can name one by one is written
+/// over ranges of adjacent rows, and still computes the same total.
+#[test]
+fn a_sum_of_nineteen_hundred_rows_fits_an_excel_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&fixture("fjallkommun_2031"), &content);
+    let mut table = String::from(
+        "id: driftbudget\nunit: tkr\ncolumns: [{id: b2031, title: Budget 2031, precision: 0}, {id: b2030, title: Budget 2030, precision: 0}]\nrows:\n",
+    );
+    for i in 0..1900 {
+        table.push_str(&format!(
+            "  - {{id: r{i}, label: Rad {i}, values: [{i}, 1]}}\n"
+        ));
+    }
+    table.push_str("  - {id: summa, label: Summa, kind: sum, sum: all}\n");
+    fs::write(content.join("tables/driftbudget.yaml"), table).unwrap();
+    let file = dir.path().join("stor.xlsx");
+    export(dir.path(), &content, &file);
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let formulas = wb.worksheet_formula("driftbudget").unwrap();
+    let all: Vec<String> = formulas
+        .rows()
+        .flatten()
+        .map(|c| c.to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
+    let lengths: Vec<usize> = all.iter().map(String::len).collect();
+    assert!(
+        all == ["SUM(C2:C1901)", "SUM(D2:D1901)"],
+        "formulas of {lengths:?} characters"
+    );
+    let values = wb.worksheet_range("driftbudget").unwrap();
+    let summa = values.rows().find(|r| r[0] == "summa").unwrap();
+    assert_eq!(summa[2], calamine::Data::Float(1_804_050.0));
+}
