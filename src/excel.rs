@@ -373,11 +373,7 @@ fn read_cell(
         Data::Float(f) => from_double(*f, precision).map(Some),
         Data::String(s) if s.trim().is_empty() => Ok(None),
         Data::String(s) => {
-            let normal: String = s
-                .trim()
-                .replace(['\u{a0}', '\u{202f}', '\u{2009}', ' '], "")
-                .replace('\u{2212}', "-")
-                .replace(',', ".");
+            let normal = plain_number(s);
             let digits = normal.strip_prefix(['-', '+']).unwrap_or(&normal);
             let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
             let shape = !(int.is_empty() && frac.is_empty())
@@ -781,6 +777,15 @@ fn same_label(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
 }
 
+/// A number as a Swedish spreadsheet may show it (`−1 234,5`, spaces of any width) in the
+/// plain form `Decimal` reads (`-1234.5`).
+fn plain_number(s: &str) -> String {
+    s.trim()
+        .replace(['\u{a0}', '\u{202f}', '\u{2009}', ' '], "")
+        .replace('\u{2212}', "-")
+        .replace(',', ".")
+}
+
 /// Whether a cell the import does not read (no formula in it) agrees with `want`, the value
 /// vplan computes there: an empty cell says nothing; a number must be `want` to the 15
 /// significant digits a spreadsheet shows. `Err` tells what the cell has instead.
@@ -792,18 +797,14 @@ fn holds(cell: &calamine::Data, want: Option<Decimal>) -> Result<(), String> {
         Data::Int(i) => want.is_some_and(|w| w.normalize() == Decimal::from(*i).normalize()),
         // As Excel shows it (15 significant digits): a sum Excel recalculated in doubles and
         // pasted as a value may be off in the 17th digit, and is still vplan's value.
+        // The double's shortest text, read as a Decimal: the amount never becomes a double.
         Data::Float(f) => want.is_some_and(|w| {
-            w.normalize()
-                .to_string()
-                .parse::<f64>()
-                .is_ok_and(|w| format!("{w:.14e}") == format!("{f:.14e}"))
+            let sheet = Decimal::from_scientific(&format!("{f:e}")).ok();
+            let shown = |v: Decimal| v.round_sf(DOUBLE_DIGITS).map(|v| v.normalize());
+            sheet.is_some_and(|v| shown(v).is_some() && shown(v) == shown(w))
         }),
         Data::String(s) => {
-            let normal: String = s
-                .trim()
-                .replace(['\u{a0}', '\u{202f}', '\u{2009}', ' '], "")
-                .replace('\u{2212}', "-")
-                .replace(',', ".");
+            let normal = plain_number(s);
             match (normal.parse::<Decimal>(), want) {
                 (Ok(v), Some(w)) => v.normalize() == w.normalize(),
                 _ => false,

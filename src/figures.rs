@@ -19,7 +19,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::path::Path;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -1340,11 +1339,6 @@ fn control_source(t: &Table, row: &Row) -> String {
         ),
         _ => "the row's computed value".into(),
     }
-}
-
-/// The table file a cell is defined in, for messages.
-pub fn table_file<'p>(plan: &'p Plan, table: &str) -> Option<&'p Path> {
-    plan.tables.get(table).map(|t| t.file.as_path())
 }
 
 #[cfg(test)]
