@@ -450,7 +450,7 @@ impl Builder<'_> {
                 )
                 .hint = Some(format!(
                     "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column`), e.g. `{}`",
-                    crate::pipeline::slug(id)
+                    crate::content::slug::slug(id)
                 ));
             }
             if let Some(&first) = index.get(id) {

@@ -6,24 +6,21 @@
 //! [`cmd`].
 
 pub mod bench;
-pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod content;
 pub mod diag;
 pub mod diff;
-pub mod documents;
 pub mod excel;
 pub mod figures;
-pub mod logo;
 pub mod newyear;
 pub mod numfmt;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
-pub mod prose;
 pub mod refs;
 pub mod render;
+pub mod suggest;
 pub mod typeset;
 pub mod yaml_text;

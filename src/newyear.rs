@@ -17,38 +17,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::content::marks::mark_carried;
 use crate::content::Plan;
-
-/// Start of the mark of a carried-over file.
-pub const CARRIED: &str = "# vplan: carried over from ";
-
-/// A 64-bit FNV-1a fingerprint of a text, as 16 hex digits.
-pub fn fingerprint(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// The text of a file without its carried-over mark, and the mark's fingerprint.
-pub fn split_mark(text: &str) -> Option<(String, String)> {
-    let mut rest = String::with_capacity(text.len());
-    let mut mark = None;
-    for line in text.split_inclusive('\n') {
-        match line.trim_end().strip_prefix(CARRIED) {
-            Some(m) if mark.is_none() => {
-                mark = m
-                    .split_whitespace()
-                    .find_map(|w| w.strip_prefix("fingerprint="))
-                    .map(str::to_string)
-            }
-            _ => rest.push_str(line),
-        }
-    }
-    mark.map(|m| (rest, m))
-}
 
 /// Adds `+1` to every plausible year (old year ± 10) in a text, as whole 4-digit numbers.
 pub fn shift_years(text: &str, year: i32) -> String {
@@ -174,7 +144,7 @@ pub fn roll(
     for table in plan.tables.values() {
         let (text, dropped) = roll_table(plan, computed, &table.file, &table.value, year)?;
         dropped_columns.extend(dropped.into_iter().map(|c| (table.value.id.clone(), c)));
-        out.push((table.file.clone(), mark(&text, year)));
+        out.push((table.file.clone(), mark_carried(&text, year)));
     }
     let mut others: Vec<&Path> = plan.chapters.iter().map(|c| c.file.as_path()).collect();
     others.extend(plan.appendices.iter().map(|a| a.file.as_path()));
@@ -183,7 +153,7 @@ pub fn roll(
     others.extend(plan.paper.iter().map(|g| g.file.as_path()));
     for file in others {
         let text = roll_refs(read(plan, file)?, &dropped_columns, year);
-        out.push((file.to_path_buf(), mark(&text, year)));
+        out.push((file.to_path_buf(), mark_carried(&text, year)));
     }
     // Never write a date that does not exist (a 30 February typed in the old plan).
     let mut bad = Vec::new();
@@ -211,24 +181,6 @@ pub fn roll(
 fn read<'p>(plan: &'p Plan, file: &Path) -> Result<&'p str> {
     plan.source(file)
         .with_context(|| format!("{} was not loaded with the plan", file.display()))
-}
-
-/// Puts the carried-over mark after the schema line (or first).
-fn mark(text: &str, year: i32) -> String {
-    let body = match split_mark(text) {
-        Some((rest, _)) => rest,
-        None => text.to_string(),
-    };
-    let line = format!(
-        "{CARRIED}{year} fingerprint={} — check it, then delete this line to confirm\n",
-        fingerprint(&body)
-    );
-    match body.split_once('\n') {
-        Some((first, rest)) if first.starts_with("# yaml-language-server") => {
-            format!("{first}\n{line}{rest}")
-        }
-        _ => format!("{line}{body}"),
-    }
 }
 
 fn roll_meta(text: &str, year: i32) -> String {
@@ -410,15 +362,5 @@ mod tests {
                 (3, 16, "2025-13-01".to_string())
             ]
         );
-    }
-
-    #[test]
-    fn marks_round_trip() {
-        let text = "# yaml-language-server: x\nid: a\n";
-        let marked = mark(text, 2024);
-        assert!(marked.lines().nth(1).unwrap().starts_with(CARRIED));
-        let (rest, fp) = split_mark(&marked).unwrap();
-        assert_eq!(rest, text);
-        assert_eq!(fp, fingerprint(text));
     }
 }

@@ -247,8 +247,8 @@ fn convert(value: Decimal, scale: Decimal) -> Option<Result<Decimal, ()>> {
 }
 
 fn with_guess(message: String, word: &str, known: &[&str]) -> String {
-    match crate::check::closest(word, known) {
-        Some(c) => format!("{message}; did you mean `{c}`?"),
+    match crate::suggest::did_you_mean(word, known) {
+        Some(hint) => format!("{message}; {hint}"),
         None => message,
     }
 }
@@ -374,7 +374,7 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
         at: (usize, usize),
     }
     let mut found: Vec<Candidate> = Vec::new();
-    crate::prose::for_each_value(plan, |file, source, key, value, at| {
+    crate::content::spans::for_each_value(plan, |file, source, key, value, at| {
         if !find(value).is_empty() {
             found.push(Candidate {
                 file,

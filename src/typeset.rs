@@ -17,9 +17,9 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
-use crate::content::spans::Pos;
+use crate::diag::Pos;
 use crate::diag::{ContentError, Diagnostic};
-use crate::render::view::ORIGIN_MARKER;
+use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
 
 /// Virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/main.typ";
@@ -342,7 +342,7 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
                     .iter()
                     .rev()
                     .find_map(|l| l.trim().strip_prefix(ORIGIN_MARKER.trim_end()))
-                    .and_then(crate::render::view::parse_origin);
+                    .and_then(parse_origin);
                 let text = lines.get(line).copied().unwrap_or("").trim();
                 let text: String = if text.chars().count() > 120 {
                     text.chars().take(120).chain("…".chars()).collect()

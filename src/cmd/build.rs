@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use crate::cli::BuildArgs;
 use crate::diag::ContentError;
 use crate::diff::{redline, source};
-use crate::documents;
+use crate::pipeline::documents;
 use crate::pipeline;
 use crate::progress::Progress;
 use crate::render::view::Redline;
@@ -110,7 +110,7 @@ pub fn build_dir(
         // `--standard` asks more than `check` did: what PDF/A or PDF/UA refuses (headings
         // that skip a level, characters no font has) is an error now.
         let strict: Vec<_> =
-            crate::prose::check(&checked.plan, standard.accessible(), standard.archival())
+            crate::check::prose::check(&checked.plan, standard.accessible(), standard.archival())
                 .into_iter()
                 .filter(|d| d.is_error())
                 .collect();

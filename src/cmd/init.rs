@@ -9,7 +9,7 @@ use std::fs;
 
 use anyhow::{Context, Result};
 
-use crate::check::GUIDANCE;
+use crate::content::marks::GUIDANCE;
 use crate::cli::InitArgs;
 use crate::content::schema;
 use crate::progress::Progress;
@@ -21,7 +21,7 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
         "vplan init writes a new plan into a new or empty directory",
     )?;
     // The skeleton's decision_date is in the year before; dates are years 1900–2999.
-    let years = crate::check::YEARS;
+    let years = crate::content::dates::YEARS;
     if !u32::try_from(args.year).is_ok_and(|y| (years.start() + 1..=years.end() + 1).contains(&y)) {
         anyhow::bail!(
             "--year {}: give a year like 2031 (from {} to {})",

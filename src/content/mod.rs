@@ -13,6 +13,9 @@
 //! tjansteskrivelse.yaml the decision paper (optional)
 //! ```
 
+pub mod dates;
+pub mod marks;
+pub mod slug;
 pub mod model;
 pub mod schema;
 pub mod spans;
@@ -92,8 +95,7 @@ impl LazySpans {
     }
 }
 
-/// Largest content file accepted; a plan's files are a few kilobytes each.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub use crate::diag::MAX_FILE_BYTES;
 
 /// Loads a content directory. Content problems (syntax, types, missing files) are collected
 /// across all files and returned together as a [`ContentError`]; an unreadable directory is an
@@ -406,9 +408,12 @@ fn unknown_field_hint(msg: &str) -> Option<String> {
         .skip(1)
         .step_by(2)
         .collect();
-    match crate::check::closest(field, &expected) {
-        Some(close) => Some(format!("did you mean `{close}`?")),
-        None if !expected.is_empty() => Some(format!("known keys: {}", expected.join(", "))),
-        None => None,
+    if expected.is_empty() {
+        return crate::suggest::did_you_mean(field, &expected);
     }
+    Some(crate::suggest::did_you_mean_or_list(
+        field,
+        &expected,
+        "known keys: ",
+    ))
 }

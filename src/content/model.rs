@@ -510,6 +510,16 @@ pub struct Column {
     pub unit: Option<String>,
 }
 
+impl Table {
+    /// The detail rows with their positions (what a chart draws).
+    pub fn data_rows(&self) -> impl Iterator<Item = (usize, &Row)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RowKind::Data)
+    }
+}
+
 impl Column {
     /// The unit of the column's figures: its own, else the table's.
     pub fn unit<'a>(&'a self, table: &'a Table) -> &'a str {
@@ -664,8 +674,8 @@ fn unknown_kind(kind: &str) -> String {
         "unknown block kind `{kind}`, expected one of {}",
         BLOCK_KINDS.join(", ")
     );
-    if let Some(close) = crate::check::closest(kind, BLOCK_KINDS) {
-        msg.push_str(&format!(" (did you mean `{close}`?)"));
+    if let Some(hint) = crate::suggest::did_you_mean(kind, BLOCK_KINDS) {
+        msg.push_str(&format!(" ({hint})"));
     }
     msg
 }

@@ -7,12 +7,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser};
 
-/// A 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
-}
+pub use crate::diag::Pos;
 
 /// Positions of the values of one YAML document, by path.
 #[derive(Debug, Clone, Default)]
@@ -333,6 +328,75 @@ impl Builder {
             Some(Frame::Map { expect_key, .. }) => *expect_key = true,
             Some(Frame::Seq { index }) => *index += 1,
             None => {}
+        }
+    }
+}
+
+/// Calls `f(file, file text, key, value, (line, column))` for every scalar value of every
+/// content file, with the key it is under (for a value in a sequence, the sequence's key).
+/// Keys themselves and comments are not values.
+pub fn for_each_value<'p>(
+    plan: &'p super::Plan,
+    mut f: impl FnMut(&'p std::path::Path, &'p str, &str, &str, (usize, usize)),
+) {
+    use saphyr_parser::{Event as Y, Parser as YamlParser};
+    let mut files: Vec<&std::path::PathBuf> = plan.spans.keys().collect();
+    files.sort();
+    for file in files {
+        let Some(text) = plan.source(file) else {
+            continue;
+        };
+        // Per open collection: whether it is a mapping expecting a key next, and the key its
+        // values are under (a sequence's: the key of the sequence itself).
+        struct Level {
+            mapping: bool,
+            expect_key: bool,
+            key: String,
+        }
+        let mut stack: Vec<Level> = Vec::new();
+        for item in YamlParser::new_from_str(text) {
+            let Ok((event, span)) = item else { break };
+            match event {
+                Y::MappingStart(..) | Y::SequenceStart(..) => {
+                    let key = stack.last().map(|l| l.key.clone()).unwrap_or_default();
+                    if let Some(top) = stack.last_mut() {
+                        top.expect_key = top.mapping;
+                    }
+                    stack.push(Level {
+                        mapping: matches!(event, Y::MappingStart(..)),
+                        expect_key: true,
+                        key,
+                    });
+                }
+                Y::MappingEnd | Y::SequenceEnd => {
+                    stack.pop();
+                }
+                Y::Alias(..) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.expect_key = top.mapping && !top.expect_key;
+                    }
+                }
+                Y::Scalar(value, ..) => {
+                    let Some(top) = stack.last_mut() else {
+                        continue;
+                    };
+                    if top.mapping && top.expect_key {
+                        top.key = value.to_string();
+                        top.expect_key = false;
+                        continue;
+                    }
+                    top.expect_key = top.mapping;
+                    let key = top.key.clone();
+                    f(
+                        file,
+                        text,
+                        &key,
+                        &value,
+                        (span.start.line(), span.start.col() + 1),
+                    );
+                }
+                _ => {}
+            }
         }
     }
 }

@@ -7,16 +7,14 @@
 
 use std::collections::HashMap;
 
-use rust_decimal::Decimal;
 
 use super::flatten::{flatten, paragraphs};
 use super::words::{self, Op, Para};
 use crate::content::{Block, Goal, Item, Plan};
 use crate::pipeline::Checked;
+use crate::render::view::OldCells;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
 
-/// Old values of the cells whose value changed, by (table, row, column) id.
-pub type OldCells = HashMap<(String, String, String), Option<Decimal>>;
 
 /// The new plan with its texts marked, and the old values of the changed cells.
 pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {

@@ -4,6 +4,7 @@
 //! `{{ … }}` goes through [`escape::escape_markup`] unless a filter marked it as finished
 //! Typst (`md`, `str`, `amount`). That is the only way user text reaches Typst source.
 
+pub mod charts;
 pub mod escape;
 pub mod markdown;
 pub mod view;

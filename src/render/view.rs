@@ -10,7 +10,7 @@ use crate::content::{
     Appendix, Block, Goal, IcArea, Item, Matrix, OrgChart, Plan, PlanMeta, RowKind, SectionStyle,
     Status, Table, TextTable,
 };
-use crate::diff::redline::OldCells;
+use crate::diag::origin::origin;
 use crate::figures::Figures;
 use crate::numfmt::format_amount;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN};
@@ -18,7 +18,7 @@ use crate::render::escape::{DEL_CLOSE, DEL_OPEN};
 #[derive(Debug, Serialize)]
 pub struct DocView<'a> {
     pub plan: &'a PlanMeta,
-    /// Where the plan's data comes from (plan.yaml), as a source marker (see [`origin`]).
+    /// Where the plan's data comes from (plan.yaml), as a source marker (see [`crate::diag::origin`]).
     pub origin: String,
     /// Which document of the plan this is: the plan (`plan`) or one appendix on its own
     /// (`appendix`).
@@ -42,7 +42,7 @@ pub struct StatusView {
 #[derive(Debug, Serialize)]
 pub struct ChapterView<'a> {
     pub id: &'a str,
-    /// Source marker of the chapter's file (see [`origin`]).
+    /// Source marker of the chapter's file (see [`crate::diag::origin`]).
     pub origin: String,
     pub title: &'a str,
     pub blocks: Vec<BlockView<'a>>,
@@ -51,7 +51,7 @@ pub struct ChapterView<'a> {
 #[derive(Debug, Serialize)]
 pub struct AppendixView<'a> {
     pub id: &'a str,
-    /// Source marker of the appendix's file (see [`origin`]).
+    /// Source marker of the appendix's file (see [`crate::diag::origin`]).
     pub origin: String,
     /// Published as a document of its own: listed in the plan's table of contents, not
     /// printed in it.
@@ -66,7 +66,7 @@ pub struct AppendixView<'a> {
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockView<'a> {
-    /// Where the next block comes from: a source marker (see [`origin`]) that the templates
+    /// Where the next block comes from: a source marker (see [`crate::diag::origin`]) that the templates
     /// print as a `// @content …` comment, so that a Typst error in what follows is reported
     /// at the content file and line that produced it.
     Origin {
@@ -122,7 +122,7 @@ pub struct TableView<'a> {
     pub rows: Vec<RowView<'a>>,
     pub notes: &'a [String],
     /// The chart drawn under the table, when it has one switched on.
-    pub chart: Option<Box<crate::charts::ChartView>>,
+    pub chart: Option<Box<crate::render::charts::ChartView>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -167,6 +167,11 @@ struct Builder<'a> {
 pub fn build<'a>(plan: &'a Plan, computed: &'a Figures) -> DocView<'a> {
     build_scoped(plan, computed, None, Scope::Whole)
 }
+
+/// Old values of the cells whose value changed, by (table, row, column) id: what a redline
+/// build prints struck through before the new value (`diff` computes them).
+pub type OldCells =
+    std::collections::HashMap<(String, String, String), Option<rust_decimal::Decimal>>;
 
 /// What a redline build marks: the old side's name and the old values of changed cells.
 #[derive(Clone, Copy)]
@@ -495,7 +500,7 @@ impl<'a> Builder<'a> {
             groups,
             rows,
             notes: &t.notes,
-            chart: crate::charts::view(t, self.computed).map(Box::new),
+            chart: crate::render::charts::view(t, self.computed).map(Box::new),
         })
     }
 }
@@ -540,73 +545,7 @@ fn ic_area(area: &IcArea) -> IcAreaView<'_> {
     }
 }
 
-/// Prefix of the source markers in the generated Typst source.
-pub const ORIGIN_MARKER: &str = "// @content ";
-
 /// The content directory of a plan (where plan.yaml is).
 pub fn content_root(plan: &Plan) -> &Path {
     plan.meta.file.parent().unwrap_or(Path::new(""))
-}
-
-/// A source marker: the path of a value in a content file and the file (relative to the
-/// content directory `root`, so that the generated source does not depend on where the plan
-/// is), as `PATH FILE` with the file percent-encoded (only `A-Z a-z 0-9 . _ / -` stay as they
-/// are), so that no file name can end the Typst comment the templates print it in or add to it.
-pub fn origin(root: &Path, file: &Path, path: &str) -> String {
-    let file = file.strip_prefix(root).unwrap_or(file);
-    let mut out = String::with_capacity(path.len() + 64);
-    out.push_str(if path.is_empty() { "." } else { path });
-    out.push(' ');
-    for b in file.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Reads a source marker (the text after [`ORIGIN_MARKER`]): the file and the value's path.
-pub fn parse_origin(marker: &str) -> Option<(std::path::PathBuf, String)> {
-    let (path, file) = marker.trim().split_once(' ')?;
-    let mut bytes = Vec::with_capacity(file.len());
-    let mut it = file.bytes();
-    while let Some(b) = it.next() {
-        if b == b'%' {
-            let hex = [it.next()?, it.next()?];
-            bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
-        } else {
-            bytes.push(b);
-        }
-    }
-    let path = if path == "." { "" } else { path };
-    Some((String::from_utf8(bytes).ok()?.into(), path.to_string()))
-}
-
-#[cfg(test)]
-mod origin_tests {
-    use super::*;
-
-    #[test]
-    fn markers_round_trip_and_stay_on_their_line() {
-        let file = Path::new("content/chapters/01 a\nb\u{2028}%ä.yaml");
-        let marker = origin(
-            Path::new("/x/content"),
-            &Path::new("/x/content").join(file),
-            "blocks.3.text",
-        );
-        assert!(
-            marker.chars().all(|c| c.is_ascii_graphic() || c == ' '),
-            "{marker}"
-        );
-        assert_eq!(
-            parse_origin(&marker),
-            Some((file.to_path_buf(), "blocks.3.text".to_string()))
-        );
-        assert_eq!(
-            parse_origin(&origin(Path::new(""), Path::new("plan.yaml"), "")),
-            Some(("plan.yaml".into(), String::new()))
-        );
-    }
 }

@@ -11,7 +11,18 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use serde::Serialize;
 
-use crate::content::spans::Pos;
+pub mod origin;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Largest file vplan reads (a content file, or a file a diagnostic quotes); a plan's files
+/// are a few kilobytes each.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -219,7 +230,7 @@ pub fn render_json(diags: &[Diagnostic]) -> String {
 
 fn read_source(file: &Path) -> Option<String> {
     let meta = std::fs::metadata(file).ok()?;
-    if !meta.is_file() || meta.len() > crate::content::MAX_FILE_BYTES {
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
         return None;
     }
     let text = std::fs::read_to_string(file).ok()?;

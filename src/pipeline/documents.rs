@@ -101,6 +101,21 @@ pub fn select(plan: &Plan, split: bool, only: &[String]) -> Result<Vec<Document>
     Ok(docs)
 }
 
+/// Longest slug of a nämnd's name in a file name.
+pub const MAX_NAMND_SLUG: usize = 60;
+
+/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`. A very long nämnd
+/// name is shortened ([`crate::content::slug::short_slug`]), so every file name stays far below the 255 bytes a
+/// file system allows.
+pub fn document_stem(plan: &Plan) -> String {
+    let meta = &plan.meta.value;
+    format!(
+        "{}-{}-verksamhetsplan",
+        meta.year,
+        crate::content::slug::short_slug(&meta.namnd, MAX_NAMND_SLUG)
+    )
+}
+
 /// Longest slug of an appendix's label or short title in a file name.
 pub const MAX_PART_SLUG: usize = 40;
 
@@ -171,7 +186,7 @@ pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
 
 /// File stem of a document, e.g. `2031-kulturnamnden-verksamhetsplan-bilaga-1-taxor`.
 pub fn file_stem(plan: &Plan, doc: &Document) -> String {
-    let stem = pipeline::document_stem(plan);
+    let stem = document_stem(plan);
     match doc {
         Document::Plan { .. } => stem,
         Document::Appendix(id) => {
@@ -186,8 +201,8 @@ pub fn file_stem(plan: &Plan, doc: &Document) -> String {
                 ),
                 None => (id.as_str(), String::new()),
             };
-            let mut name = format!("{stem}-{}", pipeline::short_slug(label, MAX_PART_SLUG));
-            let short = pipeline::short_slug(&short, MAX_PART_SLUG);
+            let mut name = format!("{stem}-{}", crate::content::slug::short_slug(label, MAX_PART_SLUG));
+            let short = crate::content::slug::short_slug(&short, MAX_PART_SLUG);
             if !short.is_empty() && short != "plan" {
                 name.push('-');
                 name.push_str(&short);
@@ -354,7 +369,7 @@ fn typeset_paper(
             let key = if path.is_empty() { "document" } else { path };
             (
                 key,
-                view::origin(view::content_root(plan), &paper.file, path),
+                crate::diag::origin::origin(view::content_root(plan), &paper.file, path),
             )
         })
         .collect(),

@@ -6,7 +6,14 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::content::{Block, Goal, Item, Plan};
+use crate::content::dates::{date_problem, is_date};
+use crate::content::marks::{fingerprint, is_placeholder, split_mark, CARRIED, GUIDANCE};
 use crate::diag::Diagnostic;
+
+pub mod charts;
+pub mod logo;
+pub mod prose;
+use crate::suggest::{did_you_mean, did_you_mean_or_list};
 
 /// Checks a plan; returns every problem found (errors and warnings).
 pub fn check(plan: &Plan) -> Vec<Diagnostic> {
@@ -149,16 +156,12 @@ impl<'a> Checker<'a> {
                 .collect();
             for (i, id) in bilagor.iter().enumerate() {
                 if !known.contains(&id.as_str()) {
-                    let close = closest(id, &known);
                     self.error(
                         &file,
                         &format!("decision.bilagor.{i}"),
                         format!("decision.bilagor: there is no appendix `{id}`"),
                     )
-                    .hint = Some(match close {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!("the appendices are: {}", known.join(", ")),
-                    });
+                    .hint = Some(did_you_mean_or_list(id, &known, "the appendices are: "));
                 }
             }
         }
@@ -195,11 +198,11 @@ impl<'a> Checker<'a> {
             self.plan.spans.iter().map(|(f, s)| (f, s.text())).collect();
         files.sort();
         for (file, text) in files {
-            if let Some((rest, fp)) = crate::newyear::split_mark(text) {
-                if crate::newyear::fingerprint(&rest) == fp {
+            if let Some((rest, fp)) = split_mark(text) {
+                if fingerprint(&rest) == fp {
                     let line = text
                         .lines()
-                        .position(|l| l.starts_with(crate::newyear::CARRIED))
+                        .position(|l| l.starts_with(CARRIED))
                         .unwrap_or(0);
                     self.diags.push(
                         Diagnostic::warning(
@@ -247,7 +250,7 @@ impl<'a> Checker<'a> {
     /// checked with its block).
     fn logo(&mut self) {
         let meta = &self.plan.meta;
-        if let Err(d) = crate::logo::read(self.plan) {
+        if let Err(d) = logo::read(self.plan) {
             self.diags.push(*d);
         }
         if let Some(logo) = &meta.value.logo {
@@ -380,13 +383,12 @@ impl<'a> Checker<'a> {
                     if !self.plan.tables.contains_key(id) {
                         let known: Vec<&str> =
                             self.plan.tables.keys().map(String::as_str).collect();
-                        let close = closest(id, &known);
                         self.error(
                             file,
                             &format!("{bp}.table"),
                             format!("refers to table `{id}`, which does not exist"),
                         )
-                        .hint = close.map(|c| format!("did you mean `{c}`?"));
+                        .hint = did_you_mean(id, &known);
                     }
                 }
                 Block::TextTable(t) => {
@@ -483,133 +485,5 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (levenshtein(word, c), *c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(2))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The mark of a guidance text in a skeleton plan (`vplan init`).
-pub const GUIDANCE: &str = "[Vägledning]";
-
-/// A value written as `[…]`: a placeholder waiting for the real text.
-pub fn is_placeholder(s: &str) -> bool {
-    let s = s.trim();
-    s.len() > 2 && s.starts_with('[') && s.ends_with(']')
-}
-
-/// Years a date of the plan may have: a plan is decided and printed in the present, and a
-/// PDF's dates (`D:YYYY…`) need a real year; 0000-01-01 or 9999-12-31 is a typing slip.
-pub const YEARS: std::ops::RangeInclusive<u32> = 1900..=2999;
-
-/// A calendar date written `YYYY-MM-DD` (a year in [`YEARS`], two-digit month and
-/// day, the day within its month, 29 February only in a leap year): `(year, month, day)`.
-/// The one date parser of vplan: `check` and the PDF's creation date use it both, so `check`
-/// accepts exactly the dates `build` can use.
-pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r.clone()]
-            .iter()
-            .all(u8::is_ascii_digit)
-            .then(|| s[r].parse().ok())
-            .flatten()
-    };
-    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    if !YEARS.contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-        return None;
-    }
-    Some((y as i32, m as u8, d as u8))
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        _ => 31,
-    }
-}
-
-fn is_date(s: &str) -> bool {
-    parse_date(s).is_some()
-}
-
-/// Why a date is refused, for the message.
-fn date_problem(s: &str) -> String {
-    match s.split('-').collect::<Vec<_>>().as_slice() {
-        [y, m, d]
-            if y.len() == 4
-                && m.len() == 2
-                && d.len() == 2
-                && s.chars().all(|c| c.is_ascii_digit() || c == '-') =>
-        {
-            match y.parse::<u32>() {
-                Ok(year) if !YEARS.contains(&year) => format!(
-                    "`{s}`: the year must be from {} to {}",
-                    YEARS.start(),
-                    YEARS.end()
-                ),
-                _ => format!("`{s}` is not a date in the calendar"),
-            }
-        }
-        _ => format!("`{s}` is not a date of the form YYYY-MM-DD"),
-    }
-}
-
-#[cfg(test)]
-mod date_tests {
-    use super::parse_date;
-
-    #[test]
-    fn calendar_dates() {
-        assert_eq!(parse_date("2030-12-03"), Some((2030, 12, 3)));
-        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
-        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, 29)));
-        for bad in [
-            "2023-02-29",
-            "1900-02-29",
-            "2023-02-30",
-            "2023-04-31",
-            "2023-13-01",
-            "2023-00-10",
-            "2023-01-00",
-            "2023-1-01",
-            "23-01-01",
-            "2023-01-01 ",
-            "0999-01-01",
-            "0000-01-01",
-            "1899-12-31",
-            "3000-01-01",
-            "２０２３-01-01",
-            "2023/01/01",
-            "",
-            "+023-01-01",
-        ] {
-            assert_eq!(parse_date(bad), None, "{bad}");
-        }
-    }
-}
+// Kept until `figures` calls `suggest` itself.
+pub use crate::suggest::closest;

@@ -1,126 +1,25 @@
-//! The whole pipeline, stage by stage: load → check → compute → render → compile → export.
-//! Commands are thin orchestrations over this.
+//! The templates directory made ready for Typst, and typesetting a rendered plan with it:
+//! the minijinja renderer, the templates' static files and one long-lived Typst world per
+//! document (so that a rebuild in the same process is incremental); the PDF's date.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
 use typst::foundations::Datetime;
 
-use crate::check;
-use crate::content::{self, Plan, Status};
-use crate::diag::{ContentError, Diagnostic, Severity};
-use crate::figures::{self, Figures};
-use crate::progress::Progress;
+use super::{Built, Checked};
+use crate::content::{Plan, Status};
+use crate::diag::{ContentError, Diagnostic};
 use crate::render::{self, Renderer};
-
 use crate::typeset::{self, ExportOptions, Standard, Worlds};
-
-/// A loaded, checked and computed plan.
-pub struct Checked {
-    pub plan: Plan,
-    pub computed: Figures,
-    /// Problems that do not stop a build.
-    pub warnings: Vec<Diagnostic>,
-    /// Time taken by loading, checking and computing.
-    pub timings: Vec<(&'static str, Duration)>,
-}
-
-/// Loads a content directory, checks it and computes every figure. Any error (warnings
-/// included when `deny_warnings`) fails with a [`ContentError`] holding every diagnostic.
-pub fn load_and_compute(content_dir: &Path, progress: &Progress) -> Result<Checked> {
-    load_checked(content_dir, progress, false)
-}
-
-/// [`load_and_compute`], with warnings turned into errors when `deny_warnings`.
-pub fn load_checked(
-    content_dir: &Path,
-    progress: &Progress,
-    deny_warnings: bool,
-) -> Result<Checked> {
-    load_checked_as(content_dir, progress, deny_warnings, None)
-}
-
-/// [`load_checked`] with the plan's status overridden for this run (`build --status`); the
-/// override is checked like a status in the content.
-pub fn load_checked_as(
-    content_dir: &Path,
-    progress: &Progress,
-    deny_warnings: bool,
-    status: Option<Status>,
-) -> Result<Checked> {
-    let t = Instant::now();
-    let mut plan = content::load(content_dir, progress)?;
-    let mut timings = vec![("load", t.elapsed())];
-    if let Some(status) = status {
-        plan.meta
-            .value
-            .decision
-            .get_or_insert_with(Default::default)
-            .status = status;
-    }
-    let t = Instant::now();
-    let mut diags = check::check(&plan);
-    timings.push(("check", t.elapsed()));
-    let t = Instant::now();
-    let computed = match figures::compute(&plan) {
-        Ok(computed) => Some(computed),
-        Err(ContentError(more)) => {
-            diags.extend(more);
-            None
-        }
-    };
-    diags.extend(crate::refs::check(&plan, computed.as_ref()));
-    let standard = default_standard(&plan);
-    diags.extend(crate::prose::check(
-        &plan,
-        standard.accessible(),
-        standard.archival(),
-    ));
-    diags.extend(crate::documents::check_file_names(&plan));
-    diags.extend(crate::charts::check(&plan, computed.as_ref()));
-    timings.push(("compute", t.elapsed()));
-    if deny_warnings {
-        for d in &mut diags {
-            d.severity = Severity::Error;
-        }
-    }
-    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
-    match computed {
-        Some(computed) if errors.is_empty() => Ok(Checked {
-            plan,
-            computed,
-            warnings,
-            timings,
-        }),
-        _ => {
-            let mut all = errors;
-            all.extend(warnings);
-            Err(ContentError(all).into())
-        }
-    }
-}
-
-/// A typeset document.
-pub struct Built {
-    pub typst_source: String,
-    pub pdf: Vec<u8>,
-    pub pages: usize,
-    pub timings: Vec<(&'static str, Duration)>,
-}
-
-/// Renders a checked plan into Typst source with the templates of a directory.
-pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
-    let view = render::view::build(&checked.plan, &checked.computed);
-    Renderer::new(templates_dir)?.render(&view)
-}
+use anyhow::Result;
 
 /// The files of the content that the Typst world serves beside the templates' static files:
-/// the logo, under [`crate::logo::VIRTUAL_PATH`].
+/// the logo, under [`crate::check::logo::VIRTUAL_PATH`].
 pub fn content_files(plan: &Plan) -> Result<Vec<(String, Vec<u8>)>> {
-    Ok(crate::logo::read(plan)
+    Ok(crate::check::logo::read(plan)
         .map_err(|d| ContentError(vec![*d]))?
-        .map(|bytes| (crate::logo::VIRTUAL_PATH.to_string(), bytes))
+        .map(|bytes| (crate::check::logo::VIRTUAL_PATH.to_string(), bytes))
         .into_iter()
         .collect())
 }
@@ -311,7 +210,7 @@ fn creation_date(decision_date: &str) -> Option<Datetime> {
             (secs % 60) as u8,
         );
     }
-    let (y, m, d) = crate::check::parse_date(decision_date)?;
+    let (y, m, d) = crate::content::dates::parse_date(decision_date)?;
     Datetime::from_ymd_hms(y, m, d, 12, 0, 0)
 }
 
@@ -329,89 +228,10 @@ fn civil_from_days(z: i64) -> (i32, u8, u8) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
 }
 
-/// Longest slug of a nämnd's name in a file name.
-pub const MAX_NAMND_SLUG: usize = 60;
-
-/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`. A very long nämnd
-/// name is shortened ([`short_slug`]), so every file name stays far below the 255 bytes a
-/// file system allows.
-pub fn document_stem(plan: &Plan) -> String {
-    let meta = &plan.meta.value;
-    format!(
-        "{}-{}-verksamhetsplan",
-        meta.year,
-        short_slug(&meta.namnd, MAX_NAMND_SLUG)
-    )
-}
-
-/// [`slug`] cut to at most `max` bytes, at the end of a word when one ends in the second half:
-/// the same name always gives the same stem.
-pub fn short_slug(text: &str, max: usize) -> String {
-    let s = slug(text);
-    if s.len() <= max {
-        return s;
-    }
-    // A slug is ASCII: every byte is a character.
-    let cut = &s[..max];
-    match cut.rfind('-') {
-        Some(i) if i >= max / 2 => cut[..i].to_string(),
-        _ => cut.trim_end_matches('-').to_string(),
-    }
-}
-
-/// A file-name-safe ASCII slug: `Kulturnämnden` → `kulturnamnden`.
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for ch in text.to_lowercase().chars() {
-        let mapped = match ch {
-            'å' | 'ä' | 'à' | 'á' | 'â' => 'a',
-            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'ü' | 'ú' => 'u',
-            c if c.is_ascii_alphanumeric() => c,
-            _ => '-',
-        };
-        if mapped == '-' && (out.is_empty() || out.ends_with('-')) {
-            continue;
-        }
-        out.push(mapped);
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        out.push_str("plan");
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("Kulturnämnden"), "kulturnamnden");
-        assert_eq!(slug("Nämnden för Öst & Väst"), "namnden-for-ost-vast");
-        assert_eq!(slug("!!!"), "plan");
-        let long = short_slug(&"Nämnden för långa namn ".repeat(20), MAX_NAMND_SLUG);
-        assert!(long.len() <= MAX_NAMND_SLUG && long.starts_with("namnden-for-langa-namn-"));
-        assert!(!long.ends_with('-'));
-        assert_eq!(
-            short_slug(&"x".repeat(300), MAX_NAMND_SLUG).len(),
-            MAX_NAMND_SLUG
-        );
-    }
-
-    #[test]
-    fn short_slugs_end_at_a_word() {
-        assert_eq!(short_slug("Kulturnämnden", 80), "kulturnamnden");
-        let long = "Nämnden för ".repeat(30);
-        let s = short_slug(&long, 80);
-        assert!(s.len() <= 80 && !s.ends_with('-'), "{s}");
-        assert!(s.ends_with("for") || s.ends_with("namnden"), "{s}");
-        assert_eq!(short_slug(&"x".repeat(300), 40), "x".repeat(40));
-    }
 
     #[test]
     fn epoch_dates() {

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::content::spans::Pos;
+use crate::diag::Pos;
 use crate::content::{Block, Plan};
 use crate::diag::Diagnostic;
 
@@ -293,7 +293,7 @@ fn needs_no_glyph(c: char) -> bool {
 /// read (comments are not), except the values of [`NOT_PRINTED`] keys.
 pub fn glyphs(plan: &Plan, strict: bool, has_glyph: impl Fn(char) -> bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for_each_value(plan, |file, text, key, value, (line, col)| {
+    crate::content::spans::for_each_value(plan, |file, text, key, value, (line, col)| {
         if NOT_PRINTED.contains(&key) {
             return;
         }
@@ -353,7 +353,7 @@ pub const MAX_TITLE_CHARS: usize = 1000;
 /// gone wrong; the build of a decided plan fails on them in the PDF exporter).
 pub fn lengths(plan: &Plan) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for_each_value(plan, |file, _, key, value, (line, col)| {
+    crate::content::spans::for_each_value(plan, |file, _, key, value, (line, col)| {
         let n = value.chars().count();
         if PDF_STRINGS.contains(&key) && n > MAX_TITLE_CHARS {
             diags.push(
@@ -367,75 +367,6 @@ pub fn lengths(plan: &Plan) -> Vec<Diagnostic> {
         }
     });
     diags
-}
-
-/// Calls `f(file, file text, key, value, (line, column))` for every scalar value of every
-/// content file, with the key it is under (for a value in a sequence, the sequence's key).
-/// Keys themselves and comments are not values.
-pub(crate) fn for_each_value<'p>(
-    plan: &'p Plan,
-    mut f: impl FnMut(&'p Path, &'p str, &str, &str, (usize, usize)),
-) {
-    use saphyr_parser::{Event as Y, Parser as YamlParser};
-    let mut files: Vec<&std::path::PathBuf> = plan.spans.keys().collect();
-    files.sort();
-    for file in files {
-        let Some(text) = plan.source(file) else {
-            continue;
-        };
-        // Per open collection: whether it is a mapping expecting a key next, and the key its
-        // values are under (a sequence's: the key of the sequence itself).
-        struct Level {
-            mapping: bool,
-            expect_key: bool,
-            key: String,
-        }
-        let mut stack: Vec<Level> = Vec::new();
-        for item in YamlParser::new_from_str(text) {
-            let Ok((event, span)) = item else { break };
-            match event {
-                Y::MappingStart(..) | Y::SequenceStart(..) => {
-                    let key = stack.last().map(|l| l.key.clone()).unwrap_or_default();
-                    if let Some(top) = stack.last_mut() {
-                        top.expect_key = top.mapping;
-                    }
-                    stack.push(Level {
-                        mapping: matches!(event, Y::MappingStart(..)),
-                        expect_key: true,
-                        key,
-                    });
-                }
-                Y::MappingEnd | Y::SequenceEnd => {
-                    stack.pop();
-                }
-                Y::Alias(..) => {
-                    if let Some(top) = stack.last_mut() {
-                        top.expect_key = top.mapping && !top.expect_key;
-                    }
-                }
-                Y::Scalar(value, ..) => {
-                    let Some(top) = stack.last_mut() else {
-                        continue;
-                    };
-                    if top.mapping && top.expect_key {
-                        top.key = value.to_string();
-                        top.expect_key = false;
-                        continue;
-                    }
-                    top.expect_key = top.mapping;
-                    let key = top.key.clone();
-                    f(
-                        file,
-                        text,
-                        &key,
-                        &value,
-                        (span.start.line(), span.start.col() + 1),
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
 }
 
 /// Heading levels in reading order, per document: the plan (chapters, then the appendices

@@ -1,0 +1,99 @@
+//! The charts' rules: every chart names existing columns (one for `bars`), has a text
+//! alternative, and draws no negative figure.
+
+use crate::content::{ChartKind, Plan};
+use crate::diag::Diagnostic;
+use crate::figures::Figures;
+use crate::numfmt::format_amount;
+
+/// Every chart names existing columns (one for `bars`), has a text alternative, and draws
+/// no negative figure (a bar cannot show one).
+pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (id, table) in &plan.tables {
+        let Some(chart) = &table.value.chart else {
+            continue;
+        };
+        let file = &table.file;
+        let t = &table.value;
+        let mut error = |path: &str, message: String, hint: Option<String>| {
+            let mut d = Diagnostic::error(file, format!("chart of `{id}`: {message}"))
+                .at_pos(plan.pos(file, path));
+            d.hint = hint;
+            diags.push(d);
+        };
+        if chart.alt.trim().is_empty() {
+            error(
+                "chart.alt",
+                "needs an alternative text (`alt`)".into(),
+                Some("say what the chart shows, for readers who cannot see it".into()),
+            );
+        }
+        let known: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+        let mut columns = Vec::new();
+        for (i, c) in chart.columns.iter().enumerate() {
+            match t.columns.iter().position(|col| col.id == *c) {
+                Some(p) => columns.push(p),
+                None => error(
+                    &format!("chart.columns.{i}"),
+                    format!("there is no column `{c}`"),
+                    Some(crate::suggest::did_you_mean_or_list(
+                        c,
+                        &known,
+                        "the columns are: ",
+                    )),
+                ),
+            }
+        }
+        if chart.kind == ChartKind::Bars && chart.columns.len() != 1 {
+            error(
+                "chart.columns",
+                format!(
+                    "a `bars` chart draws one column, {} given",
+                    chart.columns.len()
+                ),
+                None,
+            );
+        }
+        if chart.columns.is_empty() {
+            continue;
+        }
+        let Some(figures) = computed.filter(|c| c.has_table(id)) else {
+            continue;
+        };
+        if chart.kind == ChartKind::Stacked {
+            let rows: Vec<usize> = t.data_rows().map(|(r, _)| r).collect();
+            for &c in &columns {
+                if figures.column_total(id, &rows, c).is_none() {
+                    error(
+                        "chart.columns",
+                        format!(
+                            "the total of column `{}` is too large to compute exactly",
+                            t.columns[c].id
+                        ),
+                        None,
+                    );
+                }
+            }
+        }
+        for (r, row) in t.data_rows() {
+            for &c in &columns {
+                if let Some(v) = figures.at(id, r, c) {
+                    if v.is_sign_negative() && !v.is_zero() {
+                        error(
+                            "chart",
+                            format!(
+                                "{} › {} is negative ({}); a bar cannot show it",
+                                row.label,
+                                t.columns[c].title,
+                                format_amount(v, t.columns[c].precision)
+                            ),
+                            Some("chart columns whose figures are not negative, or set `show: false`".into()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    diags
+}

@@ -1,0 +1,100 @@
+//! Dates in the content (`decision_date`, `beslutsdatum`, …): one parser, so that `check`
+//! accepts exactly the dates a build can put into the PDF.
+
+/// Years a date of the plan may have: a plan is decided and printed in the present, and a
+/// PDF's dates (`D:YYYY…`) need a real year; 0000-01-01 or 9999-12-31 is a typing slip.
+pub const YEARS: std::ops::RangeInclusive<u32> = 1900..=2999;
+
+/// A calendar date written `YYYY-MM-DD` (a year in [`YEARS`], two-digit month and
+/// day, the day within its month, 29 February only in a leap year): `(year, month, day)`.
+/// The one date parser of vplan: `check` and the PDF's creation date use it both, so `check`
+/// accepts exactly the dates `build` can use.
+pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s[r].parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if !YEARS.contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some((y as i32, m as u8, d as u8))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        _ => 31,
+    }
+}
+
+pub fn is_date(s: &str) -> bool {
+    parse_date(s).is_some()
+}
+
+/// Why a date is refused, for the message.
+pub fn date_problem(s: &str) -> String {
+    match s.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d]
+            if y.len() == 4
+                && m.len() == 2
+                && d.len() == 2
+                && s.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+        {
+            match y.parse::<u32>() {
+                Ok(year) if !YEARS.contains(&year) => format!(
+                    "`{s}`: the year must be from {} to {}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+                _ => format!("`{s}` is not a date in the calendar"),
+            }
+        }
+        _ => format!("`{s}` is not a date of the form YYYY-MM-DD"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn calendar_dates() {
+        assert_eq!(parse_date("2030-12-03"), Some((2030, 12, 3)));
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, 29)));
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2023-02-30",
+            "2023-04-31",
+            "2023-13-01",
+            "2023-00-10",
+            "2023-01-00",
+            "2023-1-01",
+            "23-01-01",
+            "2023-01-01 ",
+            "0999-01-01",
+            "0000-01-01",
+            "1899-12-31",
+            "3000-01-01",
+            "２０２３-01-01",
+            "2023/01/01",
+            "",
+            "+023-01-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+}
