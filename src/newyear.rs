@@ -245,7 +245,7 @@ fn roll_table(
             if !present {
                 continue;
             }
-            let (span, tokens) = crate::excel::row_list(plan, file, text, r, key)?;
+            let (span, tokens) = crate::yaml_text::row_list(plan, file, text, r, key)?;
             // A cell taken from another table keeps, in the column it moves to, the figure it
             // had: its reference moves on with the new year's column.
             let list: Vec<String> = source

@@ -17,9 +17,9 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
+use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
 use crate::diag::Pos;
 use crate::diag::{ContentError, Diagnostic};
-use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
 
 /// Virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/main.typ";

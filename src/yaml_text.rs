@@ -4,6 +4,15 @@
 //! loads back as exactly the same string. Text that lands in Markdown prose goes through
 //! [`markdown_literal`] first, so it is shown as typed and never read as markup or as a figure
 //! reference.
+//!
+//! [`row_list`] finds a row's one-line list (`values: [...]`, `control: [...]`) in a table
+//! file's text, for the commands that rewrite amounts in place (`vplan import`, `vplan new-year`).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::content::Plan;
 
 /// A double-quoted YAML scalar holding `text` exactly (YAML 1.1 and 1.2 escapes only, so
 /// both `serde_yaml` and `saphyr` read it back).
@@ -54,6 +63,48 @@ pub fn markdown_literal(text: &str) -> String {
         }
     }
     out
+}
+
+/// The byte range of row `r`'s `key: [...]` list (`values`, `control`) in a table's YAML text,
+/// and its items as typed.
+pub fn row_list<'t>(
+    plan: &Plan,
+    file: &Path,
+    text: &'t str,
+    r: usize,
+    key: &str,
+) -> Result<((usize, usize), Vec<&'t str>)> {
+    let span = locate_list(plan, file, text, &format!("rows.{r}.{key}")).with_context(|| {
+        format!(
+            "{}: the {key} of row {} are not written as `{key}: [...]` on one line",
+            file.display(),
+            r + 1
+        )
+    })?;
+    let tokens = text[span.0 + 1..span.1 - 1]
+        .split(',')
+        .map(str::trim)
+        .collect();
+    Ok((span, tokens))
+}
+
+/// Byte range of the one-line flow list `[...]` at `path` of a content file's YAML text.
+pub fn locate_list(plan: &Plan, file: &Path, text: &str, path: &str) -> Option<(usize, usize)> {
+    let pos = plan.pos(file, path)?;
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(pos.line - 1)
+        .map(str::len)
+        .sum();
+    let line = text[line_start..].lines().next()?;
+    let from = line
+        .char_indices()
+        .nth(pos.column - 1)
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    let open = line[from..].find('[')? + from;
+    let close = line[open..].find(']')? + open;
+    Some((line_start + open, line_start + close + 1))
 }
 
 #[cfg(test)]

@@ -623,8 +623,8 @@ fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     };
     let mut ts = vplan::pipeline::Typesetter::new(&root().join("templates")).unwrap();
     ts.keep_layouts();
-    let docs = vplan::documents::select(&checked.plan, true, &[]).unwrap();
-    vplan::documents::typeset_all(
+    let docs = vplan::pipeline::documents::select(&checked.plan, true, &[]).unwrap();
+    vplan::pipeline::documents::typeset_all(
         &checked,
         &mut ts,
         &docs,

@@ -5,9 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::content::{Block, Goal, Item, Plan};
 use crate::content::dates::{date_problem, is_date};
 use crate::content::marks::{fingerprint, is_placeholder, split_mark, CARRIED, GUIDANCE};
+use crate::content::{Block, Goal, Item, Plan};
 use crate::diag::Diagnostic;
 
 pub mod charts;
@@ -484,6 +484,3 @@ impl<'a> Checker<'a> {
         }
     }
 }
-
-// Kept until `figures` calls `suggest` itself.
-pub use crate::suggest::closest;

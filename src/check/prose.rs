@@ -20,9 +20,9 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diag::Pos;
 use crate::content::{Block, Plan};
 use crate::diag::Diagnostic;
+use crate::diag::Pos;
 
 /// Deepest nesting of lists and block quotes in one prose text, a block quote counting as two
 /// levels: lists nest at most 12 levels, quotes at most 6. Measured with typst 0.15.1 and

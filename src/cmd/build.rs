@@ -9,8 +9,8 @@ use anyhow::{Context, Result};
 use crate::cli::BuildArgs;
 use crate::diag::ContentError;
 use crate::diff::{redline, source};
-use crate::pipeline::documents;
 use crate::pipeline;
+use crate::pipeline::documents;
 use crate::progress::Progress;
 use crate::render::view::Redline;
 

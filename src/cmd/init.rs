@@ -9,8 +9,8 @@ use std::fs;
 
 use anyhow::{Context, Result};
 
-use crate::content::marks::GUIDANCE;
 use crate::cli::InitArgs;
+use crate::content::marks::GUIDANCE;
 use crate::content::schema;
 use crate::progress::Progress;
 

@@ -6,10 +6,10 @@ use anyhow::{Context, Result};
 
 use crate::cli::{ExportArgs, ImportArgs, SheetFormat};
 use crate::diag::{ContentError, Diagnostic};
-use crate::excel;
 use crate::numfmt::format_amount;
 use crate::pipeline;
 use crate::progress::Progress;
+use crate::sheets;
 
 pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
     let checked = pipeline::load_checked(&args.project.content, progress, false)?;
@@ -27,14 +27,14 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
     }
     match args.format {
         SheetFormat::Xlsx => {
-            let (bytes, as_text) = excel::workbook(plan, &checked.computed)?;
+            let (bytes, as_text) = sheets::workbook(plan, &checked.computed)?;
             for cell in &as_text {
                 eprintln!(
                     "warning: written as text (more digits than Excel holds exactly): {cell}"
                 );
             }
             crate::output::write(&out, &bytes)?;
-            let sheets = excel::sheet_names(plan);
+            let sheets = sheets::sheet_names(plan);
             progress.say(format_args!(
                 "wrote {} ({} sheets: {})",
                 out.display(),
@@ -43,7 +43,7 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
             ));
         }
         SheetFormat::Csv => {
-            crate::output::write(&out, excel::csv(plan, &checked.computed).as_bytes())?;
+            crate::output::write(&out, sheets::csv(plan, &checked.computed).as_bytes())?;
             progress.say(format_args!("wrote {}", out.display()));
         }
     }
@@ -54,7 +54,7 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     let content = &args.project.content;
     let checked = pipeline::load_checked(content, progress, false)?;
     let plan = &checked.plan;
-    let result = excel::import(
+    let result = sheets::import(
         plan,
         &checked.computed,
         &args.table,

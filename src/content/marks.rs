@@ -61,7 +61,6 @@ pub fn is_placeholder(s: &str) -> bool {
     s.len() > 2 && s.starts_with('[') && s.ends_with(']')
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,9 +15,9 @@
 
 pub mod dates;
 pub mod marks;
-pub mod slug;
 pub mod model;
 pub mod schema;
+pub mod slug;
 pub mod spans;
 
 use std::collections::{BTreeMap, HashMap};

@@ -42,7 +42,6 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,10 +54,7 @@ mod tests {
         let long = short_slug(&"Nämnden för långa namn ".repeat(20), 60);
         assert!(long.len() <= 60 && long.starts_with("namnden-for-langa-namn-"));
         assert!(!long.ends_with('-'));
-        assert_eq!(
-            short_slug(&"x".repeat(300), 60).len(),
-            60
-        );
+        assert_eq!(short_slug(&"x".repeat(300), 60).len(), 60);
     }
 
     #[test]

@@ -7,14 +7,12 @@
 
 use std::collections::HashMap;
 
-
 use super::flatten::{flatten, paragraphs};
 use super::words::{self, Op, Para};
 use crate::content::{Block, Goal, Item, Plan};
 use crate::pipeline::Checked;
-use crate::render::view::OldCells;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
-
+use crate::render::view::OldCells;
 
 /// The new plan with its texts marked, and the old values of the changed cells.
 pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {

@@ -201,7 +201,10 @@ pub fn file_stem(plan: &Plan, doc: &Document) -> String {
                 ),
                 None => (id.as_str(), String::new()),
             };
-            let mut name = format!("{stem}-{}", crate::content::slug::short_slug(label, MAX_PART_SLUG));
+            let mut name = format!(
+                "{stem}-{}",
+                crate::content::slug::short_slug(label, MAX_PART_SLUG)
+            );
             let short = crate::content::slug::short_slug(&short, MAX_PART_SLUG);
             if !short.is_empty() && short != "plan" {
                 name.push('-');

@@ -119,4 +119,3 @@ pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
     let view = render::view::build(&checked.plan, &checked.computed);
     Renderer::new(templates_dir)?.render(&view)
 }
-

@@ -228,7 +228,6 @@ fn civil_from_days(z: i64) -> (i32, u8, u8) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,7 +71,8 @@ pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
         ChartKind::Bars => {
             let c = col(chart.columns.first()?)?;
             let precision = table.columns[c].precision;
-            let figures: Vec<(&str, Decimal)> = table.data_rows()
+            let figures: Vec<(&str, Decimal)> = table
+                .data_rows()
                 .map(|(r, row)| (row.label.as_str(), cell(r, c).unwrap_or_default()))
                 .collect();
             let max = figures.iter().map(|(_, v)| *v).max().unwrap_or_default();
@@ -101,7 +102,8 @@ pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
                     label: table.columns[c].title.clone(),
                     ratio: ratio(*total, max),
                     value: format_amount(*total, precision),
-                    segments: table.data_rows()
+                    segments: table
+                        .data_rows()
                         .map(|(r, _)| {
                             let v = cell(r, c).unwrap_or_default();
                             (ratio(v, max), format_amount(v, precision))

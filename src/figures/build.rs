@@ -1,0 +1,381 @@
+//! Building the graph: every cell of every table gets a node (row and column ids, table sizes
+//! and column precisions checked on the way) and an expression: a typed amount, a reference,
+//! the rows a sum row adds up (groups expanded to their members), or the same row of the tables
+//! of `sum_of`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::content::{RowKind, SumSpec, Table};
+
+use super::{
+    Builder, CellRef, Expr, TableFigures, DOUBLE_HINT, MAX_COLUMNS, MAX_PRECISION, MAX_ROWS,
+};
+
+impl Builder<'_> {
+    /// Gives every cell of every table a node; checks ids, sizes and column precisions.
+    pub(super) fn index(&mut self) {
+        let plan = self.plan;
+        for (id, table) in &plan.tables {
+            let t = &table.value;
+            let rows = self.ids(id, "row", t.rows.iter().map(|r| r.id.as_str()));
+            let columns = self.ids(id, "column", t.columns.iter().map(|c| c.id.as_str()));
+            for (c, col) in t.columns.iter().enumerate() {
+                if col.precision > MAX_PRECISION {
+                    self.err(
+                        id,
+                        &format!("columns.{c}.precision"),
+                        format!(
+                            "table `{id}`, column `{}`: precision {} is more than the {MAX_PRECISION} decimals a column may have",
+                            col.id, col.precision
+                        ),
+                    );
+                }
+            }
+            if t.rows.len() > MAX_ROWS {
+                self.err(
+                    id,
+                    "rows",
+                    format!(
+                        "table `{id}` has {} rows, more than the {MAX_ROWS} a table may have",
+                        t.rows.len()
+                    ),
+                )
+                .hint = Some("split it into several tables".into());
+            }
+            if t.columns.len() > MAX_COLUMNS {
+                self.err(
+                    id,
+                    "columns",
+                    format!(
+                        "table `{id}` has {} columns, more than the {MAX_COLUMNS} a table may have",
+                        t.columns.len()
+                    ),
+                );
+            }
+            let (nrows, ncols) = if t.rows.len() > MAX_ROWS || t.columns.len() > MAX_COLUMNS {
+                (0, 0) // not computed at all
+            } else {
+                (t.rows.len(), t.columns.len())
+            };
+            let base = self.figures.cells.len();
+            for r in 0..nrows {
+                for c in 0..ncols {
+                    self.figures
+                        .cells
+                        .push(CellRef::new(id, &t.rows[r].id, &t.columns[c].id));
+                }
+            }
+            self.figures.tables.insert(
+                id.clone(),
+                TableFigures {
+                    base,
+                    rows: if nrows == 0 { HashMap::new() } else { rows },
+                    columns: if ncols == 0 { HashMap::new() } else { columns },
+                    row_ids: t.rows.iter().take(nrows).map(|r| r.id.clone()).collect(),
+                    column_ids: t.columns.iter().take(ncols).map(|c| c.id.clone()).collect(),
+                },
+            );
+        }
+        let n = self.figures.cells.len();
+        self.figures.exprs = vec![Expr::Empty; n];
+        self.figures.values = vec![None; n];
+    }
+
+    /// Positions of a table's row or column ids; a repeated id is an error at its second place
+    /// (the first keeps the position).
+    fn ids<'i>(
+        &mut self,
+        table: &str,
+        what: &str,
+        ids: impl Iterator<Item = &'i str>,
+    ) -> HashMap<String, usize> {
+        let mut index = HashMap::new();
+        for (i, id) in ids.enumerate() {
+            let slug = !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            if !slug {
+                self.err(
+                    table,
+                    &format!("{what}s.{i}.id"),
+                    format!("table `{table}`: the {what} id `{id}` is not a slug"),
+                )
+                .hint = Some(format!(
+                    "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column`), e.g. `{}`",
+                    crate::content::slug::slug(id)
+                ));
+            }
+            if let Some(&first) = index.get(id) {
+                self.err(
+                    table,
+                    &format!("{what}s.{i}.id"),
+                    format!("table `{table}`: duplicate {what} id `{id}`"),
+                )
+                .hint = Some(format!(
+                    "{what} {} has the same id; every {what} needs its own",
+                    first + 1
+                ));
+                continue;
+            }
+            index.insert(id.to_string(), i);
+        }
+        index
+    }
+
+    /// The expression of every cell.
+    pub(super) fn exprs(&mut self) {
+        let plan = self.plan;
+        for (id, table) in &plan.tables {
+            let t = &table.value;
+            let Some(tf) = self.figures.tables.get(id).cloned() else {
+                continue;
+            };
+            if tf.row_ids.is_empty() && !t.rows.is_empty() {
+                continue;
+            }
+            for (k, source) in t.sum_of.iter().enumerate() {
+                if let Some(first) = t.sum_of[..k].iter().position(|x| x == source) {
+                    self.err(
+                        id,
+                        &format!("sum_of.{k}"),
+                        format!(
+                            "table `{id}`: `sum_of` names table `{source}` twice (items {} and {}); it would be counted twice",
+                            first + 1,
+                            k + 1
+                        ),
+                    );
+                }
+            }
+            for (r, row) in t.rows.iter().enumerate() {
+                match row.kind {
+                    RowKind::Group => {
+                        if row.values.is_some() || !row.refs.is_empty() {
+                            self.computed_row_with_values(t, r);
+                        }
+                    }
+                    RowKind::Sum => {
+                        if row.values.is_some() || !row.refs.is_empty() {
+                            self.computed_row_with_values(t, r);
+                        }
+                        let terms: Arc<[usize]> = self.sum_terms(t, r).into();
+                        for c in 0..tf.column_ids.len() {
+                            self.figures.exprs[tf.node(r, c)] = Expr::Sum(terms.clone());
+                        }
+                    }
+                    RowKind::Data => self.data_row(t, &tf, r),
+                }
+            }
+        }
+    }
+
+    fn computed_row_with_values(&mut self, t: &Table, r: usize) {
+        let row = &t.rows[r];
+        let kind = match row.kind {
+            RowKind::Data => "data",
+            RowKind::Group => "group",
+            RowKind::Sum => "sum",
+        };
+        self.err(
+            &t.id,
+            &format!("rows.{r}.values"),
+            format!(
+                "table `{}`, row `{}`: a {kind} row cannot have typed values; its values are computed",
+                t.id, row.id
+            ),
+        )
+        .hint = Some("to check a typed total, write it as `control: [...]`".into());
+    }
+
+    /// The rows a sum row adds up, groups expanded to their members, each named once.
+    fn sum_terms(&mut self, t: &Table, r: usize) -> Vec<usize> {
+        let row = &t.rows[r];
+        let path = format!("rows.{r}.sum");
+        match &row.sum {
+            None => {
+                self.err(
+                    &t.id,
+                    &format!("rows.{r}"),
+                    format!(
+                        "table `{}`, row `{}`: a sum row needs `sum: all` or `sum: [row ids]`",
+                        t.id, row.id
+                    ),
+                );
+                Vec::new()
+            }
+            Some(SumSpec::Keyword(k)) if k == "all" => (0..t.rows.len())
+                .filter(|&i| t.rows[i].kind == RowKind::Data)
+                .collect(),
+            Some(SumSpec::Keyword(k)) => {
+                self.err(
+                    &t.id,
+                    &path,
+                    format!(
+                        "table `{}`, row `{}`: `sum: {k}` is not understood; use `all` or a list of row ids",
+                        t.id, row.id
+                    ),
+                );
+                Vec::new()
+            }
+            Some(SumSpec::Of(ids)) if ids.is_empty() => {
+                self.err(
+                    &t.id,
+                    &path,
+                    format!("table `{}`, row `{}`: `sum: []` sums nothing", t.id, row.id),
+                )
+                .hint = Some("name the rows or groups it sums, or `sum: all`".into());
+                Vec::new()
+            }
+            Some(SumSpec::Of(ids)) => {
+                let mut terms = Vec::new();
+                let mut named: HashMap<&str, usize> = HashMap::new();
+                // Each row summed, and the naming that brought it in (a group's id or its own).
+                let mut via: HashMap<usize, String> = HashMap::new();
+                for (k, id) in ids.iter().enumerate() {
+                    let term_path = format!("{path}.{k}");
+                    if let Some(first) = named.insert(id.as_str(), k) {
+                        named.insert(id.as_str(), first);
+                        self.err(
+                            &t.id,
+                            &term_path,
+                            format!(
+                                "table `{}`, row `{}`: `sum` names row `{id}` twice (items {} and {}); it would be counted twice",
+                                t.id, row.id, first + 1, k + 1
+                            ),
+                        );
+                        continue;
+                    }
+                    let (members, how) = match t.rows.iter().position(|x| &x.id == id) {
+                        Some(i) if i == r => {
+                            self.err(
+                                &t.id,
+                                &term_path,
+                                format!(
+                                    "table `{}`, row `{id}`: a sum cannot include itself",
+                                    t.id
+                                ),
+                            );
+                            continue;
+                        }
+                        Some(i) if t.rows[i].kind == RowKind::Group => {
+                            (group_members(t, i), format!("`{id}` (group) → "))
+                        }
+                        Some(i) => (vec![i], String::new()),
+                        None => {
+                            self.unknown(
+                                &t.id,
+                                &term_path,
+                                format!(
+                                    "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
+                                    t.id, row.id
+                                ),
+                                id,
+                                t.rows.iter().map(|x| x.id.as_str()),
+                            );
+                            continue;
+                        }
+                    };
+                    for m in members {
+                        let this = format!("{how}`{}`", t.rows[m].id);
+                        if let Some(before) = via.get(&m) {
+                            let message = format!(
+                                "table `{}`, row `{}`: row `{}` would be counted twice, via {before} and via {this}",
+                                t.id, row.id, t.rows[m].id
+                            );
+                            self.err(&t.id, &term_path, message).hint = Some(DOUBLE_HINT.into());
+                            continue;
+                        }
+                        via.insert(m, this);
+                        terms.push(m);
+                    }
+                }
+                terms
+            }
+        }
+    }
+
+    fn data_row(&mut self, t: &Table, tf: &TableFigures, r: usize) {
+        let row = &t.rows[r];
+        if row.sum.is_some() {
+            self.err(
+                &t.id,
+                &format!("rows.{r}.sum"),
+                format!(
+                    "table `{}`, row `{}`: `sum` needs `kind: sum`",
+                    t.id, row.id
+                ),
+            );
+        }
+        let ncols = tf.column_ids.len();
+        if let Some(typed) = &row.values {
+            self.check_width(t, r, "values", typed.len());
+            for (c, v) in typed.iter().enumerate().take(ncols) {
+                let Some(v) = v else { continue };
+                if !self.check_amount(t, r, c, "values", *v) {
+                    self.faulty.insert(tf.node(r, c));
+                    continue;
+                }
+                if !row.refs.contains_key(&t.columns[c].id) {
+                    self.figures.exprs[tf.node(r, c)] = Expr::Typed(*v);
+                }
+            }
+        } else if row.refs.is_empty() && !t.sum_of.is_empty() {
+            for c in 0..ncols {
+                let mut cells = Vec::new();
+                for (k, source) in t.sum_of.iter().enumerate() {
+                    let cell = CellRef::new(source, &row.id, &t.columns[c].id);
+                    let path = format!("sum_of.{k}");
+                    if let Some(cell) = self.resolve(t, row, c, &path, cell, true) {
+                        cells.push(cell);
+                    }
+                }
+                self.figures.exprs[tf.node(r, c)] = Expr::SumOf(cells);
+            }
+        }
+        for (col, target) in &row.refs {
+            let path = format!("rows.{r}.refs.{col}");
+            let Some(c) = tf.column(col) else {
+                self.unknown(
+                    &t.id,
+                    &path,
+                    format!(
+                        "table `{}`, row `{}`: reference for unknown column `{col}`",
+                        t.id, row.id
+                    ),
+                    col,
+                    tf.column_ids.iter().map(String::as_str),
+                );
+                continue;
+            };
+            let parsed = CellRef::parse_for_column(target, col);
+            let (cell, explicit) = match parsed {
+                Ok(ok) => ok,
+                Err(e) => {
+                    self.err(
+                        &t.id,
+                        &path,
+                        format!("table `{}`, row `{}`: {e}", t.id, row.id),
+                    );
+                    continue;
+                }
+            };
+            if let Some(cell) = self.resolve(t, row, c, &path, cell, explicit) {
+                self.figures.exprs[tf.node(r, c)] = Expr::Ref(cell);
+            } else {
+                self.faulty.insert(tf.node(r, c));
+            }
+        }
+    }
+}
+
+/// The data rows that follow a group row, up to the next group or sum row: a sum row closes
+/// the group above it, so rows after a *Summa* never count into the group.
+fn group_members(t: &Table, group: usize) -> Vec<usize> {
+    t.rows[group + 1..]
+        .iter()
+        .enumerate()
+        .take_while(|(_, row)| row.kind == RowKind::Data)
+        .map(|(i, _)| group + 1 + i)
+        .collect()
+}

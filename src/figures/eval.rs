@@ -1,0 +1,227 @@
+//! Walks of the built graph: every cell evaluated once, in dependency order and with checked
+//! arithmetic (a cycle is an error naming its cells), and the check that no sum reaches a cell
+//! twice.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::{Builder, Expr, Figures, CHECK_BUDGET, DOUBLE_HINT};
+
+impl Builder<'_> {
+    /// Evaluates every cell once, in dependency order, with checked arithmetic. Cycles are
+    /// errors naming the cells of the cycle.
+    pub(super) fn evaluate(&mut self) {
+        const TODO: u8 = 0;
+        const BUSY: u8 = 1;
+        const DONE: u8 = 2;
+        let n = self.figures.exprs.len();
+        let mut state = vec![TODO; n];
+        // Iterative depth-first evaluation: no recursion, however long the chains.
+        for start in 0..n {
+            if state[start] != TODO {
+                continue;
+            }
+            let mut stack: Vec<(usize, Vec<usize>, usize)> =
+                vec![(start, self.figures.edges(start), 0)];
+            state[start] = BUSY;
+            while let Some((node, edges, k)) = stack.last_mut() {
+                let node = *node;
+                let Some(&m) = edges.get(*k) else {
+                    stack.pop();
+                    state[node] = DONE;
+                    let value = self.value_of(node);
+                    self.figures.values[node] = value;
+                    continue;
+                };
+                *k += 1;
+                match state[m] {
+                    TODO => {
+                        state[m] = BUSY;
+                        stack.push((m, self.figures.edges(m), 0));
+                    }
+                    BUSY => {
+                        let from = stack.iter().position(|(x, _, _)| *x == m).unwrap_or(0);
+                        let mut cycle: Vec<String> = stack[from..]
+                            .iter()
+                            .map(|(x, _, _)| self.figures.cells[*x].to_string())
+                            .collect();
+                        cycle.push(self.figures.cells[m].to_string());
+                        for (x, _, _) in &stack[from..] {
+                            self.faulty.insert(*x);
+                        }
+                        let cell = self.figures.cells[node].clone();
+                        let path = self.path_of(&cell);
+                        self.err(
+                            &cell.table,
+                            &path,
+                            format!(
+                                "cells refer to each other in a cycle: {}",
+                                cycle.join(" → ")
+                            ),
+                        )
+                        .hint = Some("a cell cannot be computed from itself".into());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The value of a node whose terms are evaluated.
+    fn value_of(&mut self, node: usize) -> Option<Decimal> {
+        if self.faulty.contains(&node) {
+            return None;
+        }
+        let zero_if_none = match &self.figures.exprs[node] {
+            Expr::Empty => return None,
+            Expr::Typed(v) => return Some(*v),
+            Expr::Ref(c) => {
+                let m = self.figures.node(c)?;
+                if self.faulty.contains(&m) {
+                    self.faulty.insert(node);
+                }
+                return self.figures.values[m];
+            }
+            Expr::Sum(_) => true,
+            Expr::SumOf(_) => false,
+        };
+        let mut total: Option<Decimal> = zero_if_none.then_some(Decimal::ZERO);
+        let mut overflow = false;
+        let mut upstream_faulty = false;
+        for m in self.figures.edges(node) {
+            upstream_faulty |= self.faulty.contains(&m);
+            if let Some(v) = self.figures.values[m] {
+                match total.unwrap_or_default().checked_add(v) {
+                    Some(s) => total = Some(s),
+                    None => {
+                        overflow = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if upstream_faulty {
+            self.faulty.insert(node);
+        }
+        if overflow {
+            self.faulty.insert(node);
+            let cell = self.figures.cells[node].clone();
+            let path = self.path_of(&cell);
+            self.err(
+                &cell.table,
+                &path,
+                format!(
+                    "table `{}`, row `{}`, column `{}`: the sum is too large to compute exactly",
+                    cell.table, cell.row, cell.column
+                ),
+            );
+            return None;
+        }
+        total
+    }
+
+    /// No sum reaches a cell twice: a row named directly and through its group, a sub-total
+    /// and one of its rows, a table named twice in `sum_of`. The error names both paths.
+    pub(super) fn double_counting(&mut self) {
+        let mut budget = CHECK_BUDGET;
+        let mut reported: HashSet<(String, String)> = HashSet::new();
+        let n = self.figures.exprs.len();
+        for start in 0..n {
+            if !matches!(self.figures.exprs[start], Expr::Sum(_) | Expr::SumOf(_))
+                || self.faulty.contains(&start)
+            {
+                continue;
+            }
+            // Depth first, terms in the order they are named: the parent of each node reached
+            // from `start` by its first path.
+            let mut parent: HashMap<usize, usize> = HashMap::new();
+            // Terms are named once each (checked where the sum is read), so a sum of leaves
+            // alone cannot count anything twice: only sums over computed cells are walked.
+            let direct = self.figures.edges(start);
+            if direct.iter().all(|&m| self.figures.is_leaf(m)) {
+                continue;
+            }
+            let push = |stack: &mut Vec<(usize, usize)>, x: usize, figures: &Figures| {
+                for m in figures.edges(x).into_iter().rev() {
+                    stack.push((m, x));
+                }
+            };
+            let mut stack = Vec::new();
+            push(&mut stack, start, &self.figures);
+            let mut found: Option<(usize, usize)> = None; // (node reached again, second parent)
+            while let Some((m, from)) = stack.pop() {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                if m == start || parent.contains_key(&m) {
+                    found = Some((m, from));
+                    break;
+                }
+                parent.insert(m, from);
+                push(&mut stack, m, &self.figures);
+            }
+            if budget == 0 {
+                let cell = self.figures.cells[start].clone();
+                let path = self.path_of(&cell);
+                self.err(
+                    &cell.table,
+                    &path,
+                    "the sums of the plan are too intricate to check (they nest too deeply)".into(),
+                )
+                .hint = Some("sums should build on a few levels of sub-totals".into());
+                return;
+            }
+            let Some((twice, second_parent)) = found else {
+                continue;
+            };
+            let cell = self.figures.cells[start].clone();
+            self.faulty.insert(start);
+            if !reported.insert((cell.table.clone(), cell.row.clone())) {
+                continue;
+            }
+            let chain = |mut x: usize| {
+                let mut names = vec![];
+                while x != start {
+                    names.push(x);
+                    x = parent[&x];
+                }
+                names.reverse();
+                names
+            };
+            let first = chain(twice);
+            let mut second = chain(second_parent);
+            second.push(twice);
+            let name = |nodes: &[usize]| {
+                nodes
+                    .iter()
+                    .map(|&x| {
+                        let c = &self.figures.cells[x];
+                        if c.table == cell.table {
+                            format!("`{}`", c.row)
+                        } else {
+                            format!("`{c}`")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            };
+            let what = &self.figures.cells[twice];
+            let what = if what.table == cell.table {
+                format!("row `{}`", what.row)
+            } else {
+                format!("`{what}`")
+            };
+            let message = format!(
+                "table `{}`, row `{}`: {what} would be counted twice, via {} and via {}",
+                cell.table,
+                cell.row,
+                name(&first),
+                name(&second)
+            );
+            let path = self.path_of(&cell);
+            self.err(&cell.table, &path, message).hint = Some(DOUBLE_HINT.into());
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The export: every table as a sheet of a workbook, each computed cell as an Excel formula
+//! over the cells it is computed from (with vplan's value as its stored result), or all of them
+//! as one long CSV.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::content::{Plan, RowKind};
+use crate::figures::{CellRef, Expr, Figures};
+
+use super::{cell_ref, first_amount_column, sheet_names};
+
+/// The formula of a computed cell, when it is one: the cell's expression in the figures
+/// model, written over the cells of the sheets.
+fn formula(
+    plan: &Plan,
+    figures: &Figures,
+    sheets: &BTreeMap<String, String>,
+    cell: &CellRef,
+) -> Option<String> {
+    let address = |c: &CellRef, own: bool| -> Option<String> {
+        let t = &plan.tables.get(&c.table)?.value;
+        let (r, k) = figures.position(c)?;
+        Some(if own {
+            cell_ref(t, r, k)
+        } else {
+            format!("'{}'!{}", sheets.get(&c.table)?, cell_ref(t, r, k))
+        })
+    };
+    let join = |cells: &[CellRef]| -> Option<String> {
+        let parts = cells
+            .iter()
+            .map(|c| address(c, c.table == cell.table))
+            .collect::<Option<Vec<_>>>()?;
+        Some(if parts.is_empty() {
+            "=0".into()
+        } else {
+            format!("={}", parts.join("+"))
+        })
+    };
+    let f = match figures.expr(cell)? {
+        Expr::Empty | Expr::Typed(_) => None,
+        Expr::Ref(c) => address(c, c.table == cell.table).map(|a| format!("={a}")),
+        Expr::Sum(rows) => {
+            let plain = join(&figures.terms(cell))?;
+            if plain.len() <= FORMULA_MAX {
+                Some(plain)
+            } else {
+                // Runs of adjacent rows as ranges, so that a long table's sum still fits.
+                let t = &plan.tables.get(&cell.table)?.value;
+                let (_, c) = figures.position(cell)?;
+                let mut sorted = rows.to_vec();
+                sorted.sort_unstable();
+                let mut parts = Vec::new();
+                let mut i = 0;
+                while i < sorted.len() {
+                    let mut j = i;
+                    while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+                        j += 1;
+                    }
+                    parts.push(if j - i >= 2 {
+                        format!(
+                            "SUM({}:{})",
+                            cell_ref(t, sorted[i], c),
+                            cell_ref(t, sorted[j], c)
+                        )
+                    } else {
+                        (i..=j)
+                            .map(|k| cell_ref(t, sorted[k], c))
+                            .collect::<Vec<_>>()
+                            .join("+")
+                    });
+                    i = j + 1;
+                }
+                Some(format!("={}", parts.join("+")))
+            }
+        }
+        Expr::SumOf(cells) if cells.is_empty() => None,
+        Expr::SumOf(cells) => join(cells),
+    };
+    // Excel refuses a longer formula: the cell then holds its value alone.
+    f.filter(|f| f.len() <= FORMULA_MAX)
+}
+
+/// The longest formula Excel accepts, in characters.
+const FORMULA_MAX: usize = 8192;
+
+/// A Decimal as an Excel number, when a double holds it exactly.
+fn as_double(v: Decimal) -> Option<f64> {
+    let f = v.to_f64()?;
+    let back: Decimal = format!("{f}").parse().ok()?;
+    (back.normalize() == v.normalize()).then_some(f)
+}
+
+/// Excel number format for `precision` decimals (Excel shows it in the reader's locale:
+/// `1 234,5` in Swedish).
+fn number_format(precision: u32) -> String {
+    if precision == 0 {
+        "#,##0".into()
+    } else {
+        format!("#,##0.{}", "0".repeat(precision as usize))
+    }
+}
+
+/// The workbook, as bytes. Returns also the amounts that had to be written as text.
+pub fn workbook(plan: &Plan, computed: &Figures) -> Result<(Vec<u8>, Vec<String>)> {
+    use rust_xlsxwriter::{Format, Formula, Workbook};
+    let sheets = sheet_names(plan);
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let mut as_text = Vec::new();
+    for (id, table) in &plan.tables {
+        let t = &table.value;
+        let ws = wb.add_worksheet();
+        ws.set_name(&sheets[id])?;
+        ws.write_string_with_format(0, 0, "id", &bold)?;
+        ws.write_string_with_format(0, 1, &t.caption, &bold)?;
+        for (k, tc) in t.text_columns.iter().enumerate() {
+            ws.write_string_with_format(0, (2 + k) as u16, &tc.title, &bold)?;
+        }
+        let first = first_amount_column(t);
+        for (c, col) in t.columns.iter().enumerate() {
+            ws.write_string_with_format(0, (first + c) as u16, &col.title, &bold)?;
+        }
+        ws.set_column_width(0, 14)?;
+        ws.set_column_width(1, 44)?;
+        for (r, row) in t.rows.iter().enumerate() {
+            let xr = (r + 1) as u32;
+            let strong = row.kind != RowKind::Data;
+            ws.write_string(xr, 0, &row.id)?;
+            if strong {
+                ws.write_string_with_format(xr, 1, &row.label, &bold)?;
+            } else {
+                ws.write_string(xr, 1, &row.label)?;
+            }
+            for (k, tc) in t.text_columns.iter().enumerate() {
+                if let Some(text) = row.text.get(&tc.id) {
+                    ws.write_string(xr, (2 + k) as u16, text)?;
+                }
+            }
+            for (c, col) in t.columns.iter().enumerate() {
+                let xc = (first + c) as u16;
+                let mut fmt = Format::new().set_num_format(number_format(col.precision));
+                if strong {
+                    fmt = fmt.set_bold();
+                }
+                let value = computed.at(id, r, c);
+                let cell = CellRef::new(id, &row.id, &col.id);
+                if let Some(f) = formula(plan, computed, &sheets, &cell) {
+                    let result = value.map(|v| v.normalize().to_string()).unwrap_or_default();
+                    ws.write_formula_with_format(xr, xc, Formula::new(f).set_result(result), &fmt)?;
+                } else if let Some(v) = value {
+                    match as_double(v) {
+                        Some(f) => {
+                            ws.write_number_with_format(xr, xc, f, &fmt)?;
+                        }
+                        None => {
+                            ws.write_string(xr, xc, v.to_string())?;
+                            as_text.push(format!("{id} › {} › {}: {v}", row.label, col.title));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let bytes = wb.save_to_buffer()?;
+    Ok((bytes, as_text))
+}
+
+/// Every cell of every table as one long CSV: table, row, label, column, value (a plain
+/// decimal number, `.` as the decimal point), sum rows included.
+pub fn csv(plan: &Plan, computed: &Figures) -> String {
+    let field = |s: &str| {
+        // A text a spreadsheet would take for a formula is written as text (OWASP's advice
+        // against CSV injection): `'=SUM(A1)`. Amounts are never text fields.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut out = String::from("table,row,label,kind,column,column_title,value\n");
+    for (id, table) in &plan.tables {
+        let t = &table.value;
+        for (r, row) in t.rows.iter().enumerate() {
+            if row.kind == RowKind::Group {
+                continue;
+            }
+            for (c, col) in t.columns.iter().enumerate() {
+                let v = computed.at(id, r, c);
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{}\n",
+                    field(id),
+                    field(&row.id),
+                    field(&row.label),
+                    if row.kind == RowKind::Sum {
+                        "sum"
+                    } else {
+                        "data"
+                    },
+                    field(&col.id),
+                    field(&col.title),
+                    v.map(|v| v.to_string()).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_only_when_exact() {
+        assert_eq!(as_double("1234.5".parse().unwrap()), Some(1234.5));
+        assert_eq!(as_double("12345678901234567890.12".parse().unwrap()), None);
+    }
+}

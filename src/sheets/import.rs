@@ -1,0 +1,423 @@
+//! The import: the amounts of one sheet matched to a table's rows by id (or label), checked
+//! against what vplan computes, and written into the `values: [...]` of the changed rows in the
+//! table's YAML text, keeping its comments and order.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rust_decimal::Decimal;
+
+use crate::content::{Plan, RowKind, Table};
+use crate::diag::Diagnostic;
+use crate::figures::{CellRef, Expr, Figures};
+use crate::yaml_text::row_list;
+
+use super::cells::{holds, read_amount};
+use super::{a1, first_amount_column, sheet_names};
+
+/// What an import found.
+#[derive(Debug, Default)]
+pub struct Import {
+    /// (row id, column id, old, new) of every changed amount.
+    pub changed: Vec<(String, String, Option<Decimal>, Option<Decimal>)>,
+    /// Rows of the sheet that match no row of the table.
+    pub unknown: Vec<String>,
+    /// Data rows of the table with typed amounts that the sheet does not have.
+    pub missing: Vec<String>,
+    /// Cells that could not be read as amounts, or have too many decimals.
+    pub bad: Vec<String>,
+    /// Changed rows whose `values` cannot be rewritten safely (anchored, an alias, tagged).
+    pub refused: Vec<Diagnostic>,
+    /// The table's YAML with the new amounts.
+    pub yaml: String,
+}
+
+/// Reads the amounts of a table from a sheet and rewrites its YAML text.
+pub fn import(
+    plan: &Plan,
+    figures: &Figures,
+    table_id: &str,
+    workbook: &Path,
+    sheet: Option<&str>,
+) -> Result<Import> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let table = plan.tables.get(table_id).with_context(|| {
+        format!(
+            "there is no table `{table_id}`; the tables are: {}",
+            plan.tables.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let t = &table.value;
+    let sheets = sheet_names(plan);
+    let sheet = sheet.unwrap_or(&sheets[table_id]);
+    let mut wb: Xlsx<_> = open_workbook(workbook)
+        .with_context(|| format!("cannot read {} as an xlsx workbook", workbook.display()))?;
+    let range = wb
+        .worksheet_range(sheet)
+        .with_context(|| format!("{} has no sheet `{sheet}`", workbook.display()))?;
+    // A formula cell without a stored result reads as empty in `range`: the formulas tell.
+    let formulas = wb.worksheet_formula(sheet).with_context(|| {
+        format!(
+            "cannot read the formulas of sheet `{sheet}` in {}",
+            workbook.display()
+        )
+    })?;
+    // Absolute positions (a sheet's used range need not start at A1): the header is the
+    // first row used, column A holds the ids.
+    let (top, _) = range.start().unwrap_or((0, 0));
+    let (bottom, right) = range.end().unwrap_or((0, 0));
+    let value = |r: u32, c: usize| -> calamine::Data {
+        u32::try_from(c)
+            .ok()
+            .and_then(|c| range.get_value((r, c)))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |r: u32, c: usize| value(r, c).to_string();
+    let header: Vec<String> = if range.is_empty() {
+        Vec::new()
+    } else {
+        (0..=right as usize).map(|c| text(top, c)).collect()
+    };
+    // Amount columns: where `vplan export` puts them, else by title (titles may repeat under
+    // different groups, so the expected place comes first).
+    let first = first_amount_column(t);
+    let mut taken = std::collections::HashSet::new();
+    let columns: Vec<Option<usize>> = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            let title = col.title.trim();
+            let at = if header.get(first + c).map(|h| h.trim()) == Some(title) {
+                Some(first + c)
+            } else {
+                (0..header.len()).find(|i| !taken.contains(i) && header[*i].trim() == title)
+            };
+            if let Some(i) = at {
+                taken.insert(i);
+            }
+            at
+        })
+        .collect();
+    let mut result = Import::default();
+    for (col, at) in t.columns.iter().zip(&columns) {
+        if at.is_none() {
+            result
+                .bad
+                .push(format!("the sheet has no column titled `{}`", col.title));
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    let mut new_values: BTreeMap<usize, Vec<Option<Decimal>>> = BTreeMap::new();
+    let first_row = top.saturating_add(1);
+    let body = first_row..if range.is_empty() {
+        first_row
+    } else {
+        bottom.saturating_add(1)
+    };
+    for xr in body {
+        let (id, label) = (text(xr, 0), text(xr, 1));
+        let (id, label) = (id.trim(), label.trim());
+        if id.is_empty() && label.is_empty() {
+            continue;
+        }
+        let labelled: Vec<usize> = if label.is_empty() {
+            Vec::new()
+        } else {
+            (0..t.rows.len())
+                .filter(|&r| same_label(&t.rows[r].label, label))
+                .collect()
+        };
+        let r = match t.rows.iter().position(|row| row.id == id) {
+            // The id names the row; a label beside it must be that row's, or the sheet's
+            // columns have come apart (sorted without column A) or a label was edited, and
+            // either way the amounts may be another row's.
+            Some(r) if !label.is_empty() && !same_label(&t.rows[r].label, label) => {
+                let own = t.rows[r].label.trim();
+                seen.entry(r).or_insert(xr); // in the sheet, if wrongly: not `missing`
+                result.bad.push(match labelled.first() {
+                    Some(&other) => format!(
+                        "{}: row `{id}` has the label `{label}` of row `{}` (its own label is `{own}`): the ids in column A and the labels in column B disagree, as after sorting some columns without column A; sort whole rows, or export again",
+                        a1(sheet, xr, 1),
+                        t.rows[other].id
+                    ),
+                    None => format!(
+                        "{}: row `{id}` has the label `{label}`, not its own label `{own}`: import reads amounts, never labels; change the label in {} and export again, or put back `{own}` in the sheet",
+                        a1(sheet, xr, 1),
+                        table.file.display()
+                    ),
+                });
+                continue;
+            }
+            Some(r) => r,
+            // No id (or an id the table does not have): the label tells, if only one row has it.
+            None => match labelled[..] {
+                [r] => r,
+                [] => {
+                    result
+                        .unknown
+                        .push(if id.is_empty() { label } else { id }.to_string());
+                    continue;
+                }
+                _ => {
+                    result.bad.push(format!(
+                        "{}: the label `{label}` is the label of rows {}: write the row's id in column A",
+                        a1(sheet, xr, 1),
+                        labelled
+                            .iter()
+                            .map(|&r| format!("`{}`", t.rows[r].id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    continue;
+                }
+            },
+        };
+        let row = &t.rows[r];
+        if let Some(first) = seen.insert(r, xr) {
+            // Which of two rows is meant cannot be known: neither is taken.
+            result.bad.push(format!(
+                "{}: row `{}` is in the sheet twice (also in row {}): delete one of them",
+                a1(sheet, xr, 0),
+                row.id,
+                u64::from(first) + 1
+            ));
+            continue;
+        }
+        // Only the typed amounts of data rows are read; every other cell (a sum, a cell taken
+        // from another table, a summary table's cell, a group heading's) must be a formula, empty,
+        // or what vplan computes: a number typed over it would otherwise be dropped unseen.
+        let typed_row = row.kind == RowKind::Data && row.values.is_some();
+        let mut vals = Vec::new();
+        let typed = row.values.clone().unwrap_or_default();
+        for (c, at) in columns.iter().enumerate() {
+            let col = &t.columns[c];
+            let cell = CellRef::new(table_id, &row.id, &col.id);
+            let expr = figures.expr(&cell);
+            let Some(xc) = *at else {
+                vals.push(typed.get(c).copied().flatten());
+                continue;
+            };
+            let formula = u32::try_from(xc)
+                .ok()
+                .and_then(|xc| formulas.get_value((xr, xc)))
+                .map(String::as_str)
+                .filter(|f| !f.trim().is_empty());
+            let place = format!(
+                "{} (row `{}`, column `{}`)",
+                a1(sheet, xr, xc as u32),
+                row.id,
+                col.title
+            );
+            if !typed_row || expr.is_some_and(Expr::is_computed) {
+                vals.push(typed.get(c).copied().flatten());
+                if formula.is_some() {
+                    continue; // a formula is the export's own; vplan computes the cell
+                }
+                let want = figures.at(table_id, r, c);
+                if let Err(has) = holds(&value(xr, xc), want) {
+                    let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
+                    result.bad.push(match expr {
+                        Some(e) if e.is_computed() => format!(
+                            "{place} is computed ({} = {}): the sheet has {has} there, vplan computes {shown}; change the rows it is computed from",
+                            row.label.trim(),
+                            describe(table_id, e, t)
+                        ),
+                        _ if row.kind == RowKind::Group => format!(
+                            "{place} is in the group heading `{}`, which has no amounts: the sheet has {has} there; type amounts in the group's rows",
+                            row.label.trim()
+                        ),
+                        _ => format!(
+                            "{place}: the row has no typed amounts (no `values:` in {}), but the sheet has {has} there; add `values:` to the row first",
+                            table.file.display()
+                        ),
+                    });
+                }
+                continue;
+            }
+            match read_amount(&value(xr, xc), formula, col.precision) {
+                Ok(v) => vals.push(v),
+                Err(e) => {
+                    result.bad.push(format!("{place}: {e}"));
+                    vals.push(typed.get(c).copied().flatten());
+                }
+            }
+        }
+        if typed_row {
+            new_values.insert(r, vals);
+        }
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        if row.kind == RowKind::Data && row.values.is_some() && !seen.contains_key(&r) {
+            result.missing.push(row.id.clone());
+        }
+    }
+    let text = plan
+        .source(&table.file)
+        .with_context(|| format!("cannot read {}", table.file.display()))?
+        .to_string();
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for (r, vals) in &new_values {
+        let row = &t.rows[*r];
+        let old = row.values.clone().unwrap_or_default();
+        let mut changed = false;
+        for (c, new) in vals.iter().enumerate() {
+            let before = old.get(c).copied().flatten();
+            if before.map(|v| v.normalize()) != new.map(|v| v.normalize()) {
+                changed = true;
+                result
+                    .changed
+                    .push((row.id.clone(), t.columns[c].id.clone(), before, *new));
+            }
+        }
+        if !changed {
+            continue;
+        }
+        // The list is rewritten in place: only a plain `[...]` that no other row can share.
+        if let Some(problem) = shared_list(plan, &table.file, &text, *r) {
+            result.refused.push(problem);
+            continue;
+        }
+        let (span, tokens) = row_list(plan, &table.file, &text, *r, "values")?;
+        // Unchanged cells keep their text as typed; a changed one is written with the
+        // column's decimals.
+        let list = vals
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                let before = old.get(c).copied().flatten();
+                match tokens.get(c) {
+                    Some(tok) if tokens.len() == vals.len() && before == *v => tok.to_string(),
+                    _ => match v {
+                        Some(v) => {
+                            let mut v = *v;
+                            v.rescale(t.columns[c].precision);
+                            v.to_string()
+                        }
+                        None => "~".into(),
+                    },
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        edits.push((span.0, span.1, format!("[{list}]")));
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut yaml = text;
+    for (start, end, new) in edits {
+        yaml.replace_range(start..end, &new);
+    }
+    result.yaml = yaml;
+    Ok(result)
+}
+
+/// Labels as a reader compares them: runs of white space are one space.
+fn same_label(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+/// What a computed cell is computed from, in words: `the sum of rows a, b, c`.
+fn describe(table_id: &str, expr: &Expr, t: &Table) -> String {
+    let list = |items: Vec<String>| {
+        let n = items.len();
+        let mut shown: Vec<String> = items.into_iter().take(4).collect();
+        if n > 4 {
+            shown.push(format!("… ({n} in all)"));
+        }
+        shown.join(", ")
+    };
+    match expr {
+        Expr::Sum(rows) => format!(
+            "the sum of rows {}",
+            list(
+                rows.iter()
+                    .filter_map(|&r| t.rows.get(r))
+                    .map(|row| format!("`{}`", row.id))
+                    .collect()
+            )
+        ),
+        Expr::SumOf(cells) => format!(
+            "the sum of the same cell in tables {}",
+            list(cells.iter().map(|c| format!("`{}`", c.table)).collect())
+        ),
+        Expr::Ref(c) if c.table == table_id => format!("taken from row `{}`", c.row),
+        Expr::Ref(c) => format!("taken from `{c}`"),
+        Expr::Empty | Expr::Typed(_) => "not computed".into(),
+    }
+}
+
+/// Why row `r`'s `values` of a table's YAML text cannot be rewritten in place, if it cannot:
+/// the list is anchored (`&v [...]`: other rows may share it through an alias `*v`, and would
+/// change with it), an alias itself (`*v`: the amounts are another row's), tagged, or holds
+/// anchored, aliased or tagged items.
+fn shared_list(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<Diagnostic> {
+    let path = format!("rows.{r}.values");
+    let pos = plan.pos(file, &path)?;
+    let row = plan.tables.values().find(|t| t.file == file).map_or_else(
+        || format!("row {}", r + 1),
+        |t| format!("row `{}`", t.value.rows[r].id),
+    );
+    let line = text.lines().nth(pos.line.checked_sub(1)?)?;
+    let from = line
+        .char_indices()
+        .nth(pos.column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    // The node's properties: what stands between `values:` and the value's position, and
+    // what the value starts with.
+    let key = line[..from]
+        .rfind("values")
+        .map_or(0, |i| i + "values".len());
+    let before = line[key..from].trim_start_matches([' ', ':']).trim();
+    let after = line[from..].trim_start();
+    let word = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+            .collect()
+    };
+    let items = after
+        .strip_prefix('[')
+        .and_then(|a| a.split_once(']'))
+        .map_or("", |(inside, _)| inside);
+    let item = items
+        .split(',')
+        .map(str::trim)
+        .find(|i| i.starts_with(['&', '*', '!']));
+    let problem = if let Some(anchor) = [before, after]
+        .iter()
+        .find(|s| s.starts_with('&'))
+        .map(|s| word(s))
+    {
+        let name = &anchor[1..];
+        format!(
+            "{row}: its values are anchored (`{anchor}`), so other rows may share them through the alias `*{name}`; changing them would change those rows too: nothing written"
+        )
+    } else if after.starts_with('*') {
+        format!(
+            "{row}: its values are the alias `{}` of another row's values; changing them would change that row too: nothing written",
+            word(after)
+        )
+    } else if let Some(tag) = [before, after].iter().find(|s| s.starts_with('!')) {
+        format!(
+            "{row}: its values carry the tag `{}`; vplan rewrites only a plain list `values: [...]`: nothing written",
+            word(tag)
+        )
+    } else if let Some(item) = item {
+        format!(
+            "{row}: its values hold `{}`, an anchor, alias or tag, which other rows may share; vplan rewrites only a plain list of amounts: nothing written",
+            word(item)
+        )
+    } else if !after.starts_with('[') {
+        format!("{row}: its values are not written as `values: [...]` on one line: nothing written")
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(file, problem)
+            .at(pos.line, pos.column)
+            .with_hint(
+            "write the row's amounts out as a plain list, `values: [100, 200]`, then import again",
+        ),
+    )
+}
