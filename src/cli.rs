@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::diag::Format;
+use vplan::content::Status;
+use vplan::typeset::Standard;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -346,12 +347,12 @@ pub struct BuildArgs {
     /// Build as if the plan's status were this (`utkast`, `forslag`, `beslutad`): the cover,
     /// footer and watermark follow it, and `beslutad` is checked like one in the content.
     #[arg(long, value_enum, value_name = "STATUS")]
-    pub status: Option<crate::content::Status>,
+    pub status: Option<StatusArg>,
 
     /// PDF standards: `none`, `a-2b`, `ua-1` or `a-2b+ua-1` (default: `a-2b+ua-1` for a
     /// decided plan, `none` otherwise).
     #[arg(long, value_enum, value_name = "STANDARD")]
-    pub standard: Option<crate::typeset::Standard>,
+    pub standard: Option<StandardArg>,
 
     /// Also build each appendix as a document of its own (with its own cover and page
     /// numbers) and the decision paper when the content has one; the plan then lists the
@@ -372,4 +373,78 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people: source line, caret, message, hint.
+    #[default]
+    Human,
+    /// A JSON array of diagnostics on stdout, for editors and CI.
+    Json,
+}
+
+/// `--status`: the plan's [`Status`] on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusArg {
+    /// A draft for preparation: every page carries an UTKAST watermark.
+    Utkast,
+    /// The proposal to the meeting: every page carries a FÖRSLAG watermark.
+    Forslag,
+    /// Decided: no watermark; archived as PDF/A-2b and PDF/UA-1 by default.
+    Beslutad,
+}
+
+impl From<StatusArg> for Status {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::Utkast => Status::Utkast,
+            StatusArg::Forslag => Status::Forslag,
+            StatusArg::Beslutad => Status::Beslutad,
+        }
+    }
+}
+
+/// `--standard`: the PDF [`Standard`]s on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StandardArg {
+    /// Plain PDF 1.7 (tagged all the same).
+    #[value(name = "none")]
+    None,
+    /// PDF/A-2b, for archiving.
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/UA-1, accessible.
+    #[value(name = "ua-1")]
+    Ua1,
+    /// PDF/A-2b and PDF/UA-1 at once.
+    #[value(name = "a-2b+ua-1")]
+    A2bUa1,
+}
+
+impl From<StandardArg> for Standard {
+    fn from(s: StandardArg) -> Self {
+        match s {
+            StandardArg::None => Standard::None,
+            StandardArg::A2b => Standard::A2b,
+            StandardArg::Ua1 => Standard::Ua1,
+            StandardArg::A2bUa1 => Standard::A2bUa1,
+        }
+    }
+}
+
+impl BuildArgs {
+    /// The options of one plan's build, as the library takes them.
+    pub fn options(&self) -> vplan::pipeline::build::BuildOptions {
+        vplan::pipeline::build::BuildOptions {
+            output: self.output.clone(),
+            deny_warnings: self.report.deny_warnings,
+            status: self.status.map(Status::from),
+            standard: self.standard.map(Standard::from),
+            split: self.split,
+            only: self.only.clone(),
+            emit_typst: self.emit_typst,
+        }
+    }
 }

@@ -7,20 +7,20 @@
 
 pub mod bench;
 pub mod check;
-pub mod cli;
-pub mod cmd;
 pub mod content;
 pub mod diag;
 pub mod diff;
+pub mod error;
 pub mod figures;
-pub mod newyear;
 pub mod numfmt;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
-pub mod refs;
 pub mod render;
+pub mod roll;
 pub mod sheets;
 pub mod suggest;
 pub mod typeset;
 pub mod yaml_text;
+
+pub use error::{Error, Result};

@@ -1,48 +1,69 @@
-//! The `vplan` binary: parse arguments, run, map the outcome to an exit code.
+//! The `vplan` binary: the command line over the `vplan` library. Parses the arguments, runs
+//! the command, and maps its outcome to an exit code in one place: 0 success, 1 the content
+//! has errors (or `diff` found differences), 2 usage or I/O trouble.
+
+mod cli;
+mod cmd;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use vplan::cli::{Cli, Command};
-use vplan::diag::{self, ContentError, Format};
-use vplan::progress::Progress;
+use vplan::error::Result;
+
+use cli::{Cli, Command, Format};
+use cmd::Terminal;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let progress = Progress { quiet: cli.quiet };
-    let (result, format) = match &cli.command {
-        Command::Build(args) => (vplan::cmd::build::run(args, &progress), args.report.format),
-        Command::Check(args) => (vplan::cmd::check::run(args, &progress), args.report.format),
+    let term = Terminal {
+        quiet: cli.quiet,
+        format: format_of(&cli.command),
+    };
+    match run(&cli.command, &term) {
+        Ok(code) => code,
+        Err(err) => {
+            term.error(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// How the command's diagnostics are printed.
+fn format_of(command: &Command) -> Format {
+    match command {
+        Command::Build(args) => args.report.format,
+        Command::Check(args) => args.report.format,
+        Command::Watch(args) => args.build.report.format,
+        _ => Format::Human,
+    }
+}
+
+fn run(command: &Command, term: &Terminal) -> Result<ExitCode> {
+    match command {
+        Command::Build(args) => cmd::build::run(args, term)?,
+        Command::Check(args) => cmd::check::run(args, term)?,
         // diff exits like diff(1): 0 same, 1 different, 2 trouble.
         Command::Diff(args) => {
-            return match vplan::cmd::diff::run(args, &progress) {
-                Ok(false) => ExitCode::SUCCESS,
-                Ok(true) => ExitCode::from(1),
-                Err(err) => {
-                    match err.downcast_ref::<ContentError>() {
-                        Some(ContentError(diags)) => eprint!("{}", diag::render_human(diags)),
-                        None => eprintln!("error: {err:#}"),
-                    }
-                    ExitCode::from(2)
-                }
-            };
+            let differs = cmd::diff::run(args, term).map_err(|e| match e {
+                // Trouble, not a difference: exit 2.
+                vplan::Error::Content(diagnostics) => vplan::Error::Side {
+                    label: args.project.content.display().to_string(),
+                    diagnostics,
+                },
+                e => e,
+            })?;
+            return Ok(ExitCode::from(u8::from(differs)));
         }
-        Command::Textconv(args) => (vplan::cmd::textconv::run(args), Format::Human),
-        Command::Watch(args) => (
-            vplan::cmd::watch::run(args, &progress),
-            args.build.report.format,
-        ),
-        Command::Bench(args) => (vplan::bench::run(args, &progress), Format::Human),
-        Command::Export(args) => (vplan::cmd::sheet::export(args, &progress), Format::Human),
-        Command::Import(args) => (vplan::cmd::sheet::import(args, &progress), Format::Human),
-        Command::NewYear(args) => (vplan::cmd::init::new_year(args, &progress), Format::Human),
-        Command::Init(args) => (vplan::cmd::init::run(args, &progress), Format::Human),
-        Command::Schema(args) => (vplan::cmd::schema::run(args, &progress), Format::Human),
-        Command::Completions(args) => (vplan::cmd::shell::completions(args), Format::Human),
-        Command::Man(args) => (vplan::cmd::shell::man(args, &progress), Format::Human),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => ExitCode::from(vplan::cmd::report_error(&err, format)),
+        Command::Textconv(args) => cmd::textconv::run(args)?,
+        Command::Watch(args) => cmd::watch::run(args, term)?,
+        Command::Bench(args) => cmd::bench::run(args, term)?,
+        Command::Export(args) => cmd::sheet::export(args, term)?,
+        Command::Import(args) => cmd::sheet::import(args, term)?,
+        Command::NewYear(args) => cmd::init::new_year(args, term)?,
+        Command::Init(args) => cmd::init::run(args, term)?,
+        Command::Schema(args) => cmd::schema::run(args, term)?,
+        Command::Completions(args) => cmd::shell::completions(args)?,
+        Command::Man(args) => cmd::shell::man(args, term)?,
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use anyhow::Result;
+use crate::error::{Error, Result};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
 use typst::syntax::{DiagSpan, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -94,10 +94,11 @@ impl PlanWorld {
         assets: &[(String, Vec<u8>)],
         today: Datetime,
     ) -> Result<Self> {
-        let main_id = file_id(MAIN_PATH).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let main_id = file_id(MAIN_PATH).map_err(|e| crate::error::usage_error!("{e}"))?;
         let mut files = HashMap::new();
         for (path, bytes) in assets {
-            let id = file_id(&format!("/{path}")).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+            let id = file_id(&format!("/{path}"))
+                .map_err(|e| crate::error::usage_error!("{path}: {e}"))?;
             files.insert(id, Bytes::new(bytes.clone()));
         }
         Ok(PlanWorld {
@@ -240,20 +241,16 @@ pub struct ExportOptions {
 }
 
 /// The PDF standards a document is exported to.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Standard {
     /// Plain PDF 1.7 (tagged all the same).
     #[default]
-    #[value(name = "none")]
     None,
     /// PDF/A-2b, for archiving.
-    #[value(name = "a-2b")]
     A2b,
     /// PDF/UA-1, accessible.
-    #[value(name = "ua-1")]
     Ua1,
     /// PDF/A-2b and PDF/UA-1 at once.
-    #[value(name = "a-2b+ua-1")]
     A2bUa1,
 }
 
@@ -291,8 +288,9 @@ pub fn export_pdf(
         creator: Smart::Custom(Some(format!("vplan {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(opts.timestamp)),
         page_ranges: None,
-        standards: PdfStandards::new(opts.standard.list())
-            .map_err(|e| anyhow::anyhow!("PDF standards {:?}: {}", opts.standard, e.message()))?,
+        standards: PdfStandards::new(opts.standard.list()).map_err(|e| {
+            crate::error::usage_error!("PDF standards {:?}: {}", opts.standard, e.message())
+        })?,
         tagged: true,
         pretty: false,
     };
@@ -311,7 +309,7 @@ const TEMPLATE_MARKER: &str = "// @template ";
 /// and the value's path, which `locate` turns into a line. The generated line and the template
 /// part are given as a hint. Only an error with no content behind it (in a part the templates
 /// make on their own) names the templates directory or the template file.
-fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) -> anyhow::Error {
+fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) -> Error {
     let main = world.main.id();
     let diags = errors
         .iter()

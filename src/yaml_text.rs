@@ -10,9 +10,9 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 
-use crate::content::Plan;
+use crate::diag::Pos;
 
 /// A double-quoted YAML scalar holding `text` exactly (YAML 1.1 and 1.2 escapes only, so
 /// both `serde_yaml` and `saphyr` read it back).
@@ -66,15 +66,15 @@ pub fn markdown_literal(text: &str) -> String {
 }
 
 /// The byte range of row `r`'s `key: [...]` list (`values`, `control`) in a table's YAML text,
-/// and its items as typed.
+/// and its items as typed. `pos` finds a value's position by its path (`Plan::pos` of the file).
 pub fn row_list<'t>(
-    plan: &Plan,
+    pos: &dyn Fn(&str) -> Option<Pos>,
     file: &Path,
     text: &'t str,
     r: usize,
     key: &str,
 ) -> Result<((usize, usize), Vec<&'t str>)> {
-    let span = locate_list(plan, file, text, &format!("rows.{r}.{key}")).with_context(|| {
+    let span = locate_list(pos(&format!("rows.{r}.{key}")), text).with_context(|| {
         format!(
             "{}: the {key} of row {} are not written as `{key}: [...]` on one line",
             file.display(),
@@ -88,9 +88,9 @@ pub fn row_list<'t>(
     Ok((span, tokens))
 }
 
-/// Byte range of the one-line flow list `[...]` at `path` of a content file's YAML text.
-pub fn locate_list(plan: &Plan, file: &Path, text: &str, path: &str) -> Option<(usize, usize)> {
-    let pos = plan.pos(file, path)?;
+/// Byte range of the one-line flow list `[...]` at `pos` of a content file's YAML text.
+pub fn locate_list(pos: Option<Pos>, text: &str) -> Option<(usize, usize)> {
+    let pos = pos?;
     let line_start: usize = text
         .split_inclusive('\n')
         .take(pos.line - 1)
@@ -197,6 +197,6 @@ mod tests {
     fn markdown_literal_escapes_markup_and_references() {
         assert_eq!(markdown_literal("*a* {{ x }}"), "\\*a\\* \\{\\{ x \\}\\}");
         assert_eq!(markdown_literal("a\nb"), "a b");
-        assert!(crate::refs::find(&markdown_literal("{{ t/r/c }}")).is_empty());
+        assert!(crate::figures::refs::find(&markdown_literal("{{ t/r/c }}")).is_empty());
     }
 }

@@ -48,8 +48,8 @@ fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, Stri
     for (name, table) in tables {
         std::fs::write(content.join(format!("tables/{name}.yaml")), table).unwrap();
     }
-    vplan::pipeline::load_and_compute(content, &vplan::progress::Progress { quiet: true }).map_err(
-        |e| match e.downcast::<vplan::diag::ContentError>() {
+    vplan::pipeline::load_and_compute(content, &vplan::progress::Silent).map_err(|e| {
+        match e.downcast::<vplan::diag::ContentError>() {
             Ok(vplan::diag::ContentError(diags)) => diags
                 .iter()
                 .filter(|d| d.is_error())
@@ -68,8 +68,8 @@ fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, Stri
                 .collect::<Vec<_>>()
                 .join("\n"),
             Err(e) => format!("{e:#}"),
-        },
-    )
+        }
+    })
 }
 
 /// The errors of a one-table plan that must not compute.

@@ -616,7 +616,7 @@ fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> 
 /// Typesets every document of a content directory (`--split`: plan, appendices, decision
 /// paper) and returns the faults of their layouts.
 fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
-    let quiet = vplan::progress::Progress { quiet: true };
+    let quiet = vplan::progress::Silent;
     let checked = match vplan::pipeline::load_checked(content, &quiet, false) {
         Ok(checked) => checked,
         Err(e) => panic!("the plan does not check: {e:?}"),

@@ -167,12 +167,8 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
             &["check", "--content", content.to_str().unwrap()],
         );
         assert_eq!(run.status.code(), Some(0), "{namnd:?}: {}", stderr(&run));
-        let checked = vplan::pipeline::load_checked(
-            &content,
-            &vplan::progress::Progress { quiet: true },
-            false,
-        )
-        .unwrap();
+        let checked =
+            vplan::pipeline::load_checked(&content, &vplan::progress::Silent, false).unwrap();
         let meta = &checked.plan.meta.value;
         assert_eq!(meta.namnd, *namnd);
         assert_eq!(meta.subtitle.as_deref(), Some(*namnd));

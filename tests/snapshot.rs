@@ -11,7 +11,7 @@ fn generated_typst_source_of_the_fixture_plan() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let checked = pipeline::load_and_compute(
         &root.join("tests/fixtures/fjallkommun_2031"),
-        &Progress { quiet: true },
+        &vplan::progress::Silent,
     )
     .unwrap();
     let source = pipeline::render_typst(&checked, &root.join("templates")).unwrap();

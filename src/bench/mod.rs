@@ -15,31 +15,47 @@
 pub mod scale;
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use clap::Parser;
+use crate::error::{Context, IoContext, Result};
 
-use crate::cli::{BenchArgs, BuildArgs, Cli, Command};
-use crate::cmd::build::build_dir;
+use crate::pipeline::build::{build, BuildOptions};
 use crate::pipeline::{self, Typesetter};
 use crate::progress::Progress;
 use crate::typeset::{ExportOptions, Worlds};
 
-const QUIET: Progress = Progress { quiet: true };
+const QUIET: crate::progress::Silent = crate::progress::Silent;
 
-pub fn run(args: &BenchArgs, progress: &Progress) -> Result<()> {
+/// What to measure (the options of `vplan bench`).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The plan measured.
+    pub content: PathBuf,
+    pub templates: PathBuf,
+    /// Runs of each measurement (the median is reported).
+    pub runs: usize,
+    /// Synthetic plans of these many nämnder, one child process each.
+    pub scale: Vec<usize>,
+    /// Build this many copies of the plan with one thread and with all.
+    pub parallel: Option<usize>,
+    /// Internal: the child of a `--scale` run, building a plan of this many nämnder.
+    pub scale_child: Option<usize>,
+}
+
+/// Runs the benchmarks and writes the report to `out`.
+pub fn run(args: &Options, report: &mut dyn Write, progress: &dyn Progress) -> Result<()> {
     if let Some(n) = args.scale_child {
-        return scale_child(args, n);
+        return scale_child(args, n, report);
     }
     if !args.scale.is_empty() {
-        return scale_parent(args, progress);
+        return scale_parent(args, report, progress);
     }
     if let Some(plans) = args.parallel {
-        return parallel(args, plans);
+        return parallel(args, plans, report);
     }
-    floor_and_rebuilds(args)
+    floor_and_rebuilds(args, report)
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -49,25 +65,6 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// `vplan build` arguments, parsed as the command line would be.
-fn build_args(content: &Path, templates: &Path, output: &Path) -> Result<BuildArgs> {
-    let cli = Cli::try_parse_from([
-        "vplan".as_ref(),
-        "build".as_ref(),
-        "-q".as_ref(),
-        "--content".as_ref(),
-        content.as_os_str(),
-        "--templates".as_ref(),
-        templates.as_os_str(),
-        "--output".as_ref(),
-        output.as_os_str(),
-    ])?;
-    match cli.command {
-        Command::Build(args) => Ok(args),
-        _ => unreachable!("parsed a build command"),
-    }
 }
 
 /// Resident and peak memory of this process in KiB, where the system tells (Linux).
@@ -89,19 +86,19 @@ fn mib(kib: Option<u64>) -> String {
     kib.map_or("n/a".into(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
 }
 
-fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
+fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
     let runs = args.runs.max(1);
-    let content = &args.project.content;
-    let templates = &args.project.templates;
+    let content = &args.content;
+    let templates = &args.templates;
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let work = scratch.path().join("content");
-    crate::cmd::copy_tree(content, &work)?;
+    crate::output::copy_tree(content, &work)?;
     let out = scratch.path().join("output");
-    let bargs = build_args(&work, templates, &out)?;
+    let bargs = BuildOptions::new(&out);
 
     // Warm-up: fonts are parsed once per process, as in any long-lived use.
     let mut ts = Typesetter::new(templates)?;
-    build_dir(&bargs, &work, &mut ts, &QUIET)?;
+    build(&work, &bargs, &mut ts, &QUIET)?;
 
     // (a) the floor, of the same source (b) renders.
     let checked = pipeline::load_checked(&work, &QUIET, false)?;
@@ -141,7 +138,7 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
         Worlds::evict(0);
         let t = Instant::now();
         let mut fresh = Typesetter::new(templates)?;
-        let built = build_dir(&bargs, &work, &mut fresh, &QUIET)?;
+        let built = build(&work, &bargs, &mut fresh, &QUIET)?;
         Ok((t.elapsed(), built.time_of(&["compile", "export"])))
     };
     for i in 0..runs {
@@ -164,13 +161,13 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     let word = Toggle::word(&work)?;
     let amount = Toggle::amount(&work)?;
     let mut ts = Typesetter::new(templates)?;
-    build_dir(&bargs, &work, &mut ts, &QUIET)?;
+    build(&work, &bargs, &mut ts, &QUIET)?;
     let mut warm = |edit: &dyn Fn(bool) -> Result<()>| -> Result<Vec<Duration>> {
         let mut times = Vec::new();
         for i in 0..runs * 2 {
             edit(i % 2 == 0)?;
             let t = Instant::now();
-            build_dir(&bargs, &work, &mut ts, &QUIET)?;
+            build(&work, &bargs, &mut ts, &QUIET)?;
             times.push(t.elapsed());
             Worlds::evict(10);
         }
@@ -183,7 +180,7 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     let mut rss = Vec::new();
     for i in 1..=200 {
         word.apply(i % 2 == 1)?;
-        build_dir(&bargs, &work, &mut ts, &QUIET)?;
+        build(&work, &bargs, &mut ts, &QUIET)?;
         Worlds::evict(10);
         if i == 20 || i == 200 {
             rss.push(memory_kib().0);
@@ -198,10 +195,12 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
     );
     let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64();
     let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
-    println!(
+    writeln!(
+        report,
         "vplan bench: {} ({pages} pages), median of {runs} runs",
         content.display()
-    );
+    )
+    .at("write", "the report")?;
     let rows = [
         (
             "(a) floor: Typst compile + export of the generated source".to_string(),
@@ -230,37 +229,44 @@ fn floor_and_rebuilds(args: &BenchArgs) -> Result<()> {
         .unwrap_or(0);
     for (label, time) in &rows {
         let pad = width - label.chars().count();
-        println!("  {label}{} {:>9}", " ".repeat(pad), ms(*time));
+        writeln!(report, "  {label}{} {:>9}", " ".repeat(pad), ms(*time))
+            .at("write", "the report")?;
     }
     let (own, typst_part) = (median(own), median(typst_part));
-    println!(
+    writeln!(report,
         "  within (b): vplan's own stages {} (load, check, compute, render, write), Typst {} → {:.1} %",
         ms(own),
         ms(typst_part),
         100.0 * ratio(own, typst_part)
-    );
+    ).at("write", "the report")?;
     pair_ratios.sort_by(f64::total_cmp);
     let ba = pair_ratios[pair_ratios.len() / 2];
-    println!(
+    writeln!(report,
         "  b/a = {ba:.3}  (median of the {runs} back-to-back pairs; ratio of the medians {:.3}; target ≤ 1.10: {})",
         ratio(b, a),
         verdict(ba <= 1.10)
-    );
-    println!(
+    ).at("write", "the report")?;
+    writeln!(
+        report,
         "  c/b = {:.3}  (target ≤ 0.30: {})",
         ratio(c, b),
         verdict(ratio(c, b) <= 0.30)
-    );
-    println!(
+    )
+    .at("write", "the report")?;
+    writeln!(
+        report,
         "  d/b = {:.3}  (target ≤ 0.30: {})",
         ratio(d, b),
         verdict(ratio(d, b) <= 0.30)
-    );
-    println!(
+    )
+    .at("write", "the report")?;
+    writeln!(
+        report,
         "  memory: {} after 20 warm rebuilds, {} after 200",
         mib(rss[0]),
         mib(rss[1])
-    );
+    )
+    .at("write", "the report")?;
     Ok(())
 }
 
@@ -276,7 +282,7 @@ struct Toggle {
 impl Toggle {
     fn word(content: &Path) -> Result<Toggle> {
         let file = first_file(&content.join("chapters"))?;
-        let original = fs::read_to_string(&file)?;
+        let original = fs::read_to_string(&file).at("read", &file)?;
         // The longest line is prose; its first long word is the one edited.
         let line = original.lines().max_by_key(|l| l.len()).unwrap_or_default();
         let word = line
@@ -302,7 +308,7 @@ impl Toggle {
             .collect();
         files.sort();
         for file in files {
-            let original = fs::read_to_string(&file)?;
+            let original = fs::read_to_string(&file).at("read", &file)?;
             let Some(at) = original.find("values: [") else {
                 continue;
             };
@@ -325,7 +331,7 @@ impl Toggle {
                 edited,
             });
         }
-        anyhow::bail!(
+        crate::usage!(
             "no amount to edit under {}",
             content.join("tables").display()
         )
@@ -333,7 +339,7 @@ impl Toggle {
 
     fn apply(&self, on: bool) -> Result<()> {
         let text = if on { &self.edited } else { &self.original };
-        fs::write(&self.file, text).with_context(|| format!("cannot write {}", self.file.display()))
+        fs::write(&self.file, text).at("write", &self.file)
     }
 
     fn describe(&self) -> &str {
@@ -343,7 +349,7 @@ impl Toggle {
 
 fn first_file(dir: &Path) -> Result<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
+        .at("read", &dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
@@ -355,15 +361,15 @@ fn first_file(dir: &Path) -> Result<PathBuf> {
 }
 
 /// One synthetic plan of `n` nämnder, built in this process; prints one line of figures.
-fn scale_child(args: &BenchArgs, n: usize) -> Result<()> {
-    let scratch = tempfile::tempdir()?;
+fn scale_child(args: &Options, n: usize, report: &mut dyn Write) -> Result<()> {
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let content = scratch.path().join("content");
     scale::generate(&content, n)?;
     let out = scratch.path().join("output");
-    let bargs = build_args(&content, &args.project.templates, &out)?;
+    let bargs = BuildOptions::new(&out);
     let t = Instant::now();
-    let mut ts = Typesetter::new(&args.project.templates)?;
-    let built = build_dir(&bargs, &content, &mut ts, &QUIET)?;
+    let mut ts = Typesetter::new(&args.templates)?;
+    let built = build(&content, &bargs, &mut ts, &QUIET)?;
     let total = t.elapsed();
     let (pages, phases) = (built.pages, built.phases);
     let peak = memory_kib().1.unwrap_or(0);
@@ -374,24 +380,24 @@ fn scale_child(args: &BenchArgs, n: usize) -> Result<()> {
     for (p, d) in phases {
         print!(" {p}_ms={:.1}", d.as_secs_f64() * 1000.0);
     }
-    println!();
+    writeln!(report).at("write", "the report")?;
     Ok(())
 }
 
 /// Builds the synthetic plans in child processes (so each has its own peak memory) and
 /// prints a table.
-fn scale_parent(args: &BenchArgs, progress: &Progress) -> Result<()> {
+fn scale_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) -> Result<()> {
     let exe = std::env::current_exe().context("cannot find the vplan executable")?;
     let mut rows: Vec<Vec<(String, String)>> = Vec::new();
     for &n in &args.scale {
         progress.say(format_args!("building a synthetic plan of {n} nämnder …"));
         let out = std::process::Command::new(&exe)
             .args(["bench", "--scale-child", &n.to_string(), "--templates"])
-            .arg(&args.project.templates)
+            .arg(&args.templates)
             .output()
             .context("cannot run the benchmark child")?;
         if !out.status.success() {
-            anyhow::bail!(
+            crate::usage!(
                 "the synthetic plan of {n} nämnder failed:\n{}",
                 String::from_utf8_lossy(&out.stderr)
             );
@@ -413,7 +419,11 @@ fn scale_parent(args: &BenchArgs, progress: &Progress) -> Result<()> {
     let phases = [
         "load", "check", "compute", "render", "compile", "export", "write",
     ];
-    println!("vplan bench --scale: synthetic plans of N nämnder (one process each)");
+    writeln!(
+        report,
+        "vplan bench --scale: synthetic plans of N nämnder (one process each)"
+    )
+    .at("write", "the report")?;
     print!(
         "{:>4} {:>6} {:>10} {:>9} {:>9}",
         "N", "pages", "total", "×N=1", "peak"
@@ -421,7 +431,7 @@ fn scale_parent(args: &BenchArgs, progress: &Progress) -> Result<()> {
     for p in phases {
         print!(" {:>9}", format!("{p}/N"));
     }
-    println!();
+    writeln!(report).at("write", "the report")?;
     let base = rows.first().map(|r| get(r, "total_ms")).unwrap_or(f64::NAN);
     let base_n = rows.first().map(|r| get(r, "n")).unwrap_or(1.0);
     for row in &rows {
@@ -437,12 +447,13 @@ fn scale_parent(args: &BenchArgs, progress: &Progress) -> Result<()> {
         for p in phases {
             print!(" {:>7.2}ms", get(row, &format!("{p}_ms")) / n);
         }
-        println!();
+        writeln!(report).at("write", "the report")?;
     }
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
         let ratio = get(last, "total_ms") / get(first, "total_ms");
         let size = get(last, "n") / base_n;
-        println!(
+        writeln!(
+            report,
             "  N={} takes {:.1}× N={} for {:.0}× the plan (target ≤ {:.0}×: {})",
             get(last, "n"),
             ratio,
@@ -454,14 +465,17 @@ fn scale_parent(args: &BenchArgs, progress: &Progress) -> Result<()> {
             } else {
                 "NOT met"
             }
-        );
+        )
+        .at("write", "the report")?;
         let peak = get(last, "peak_kib") / 1024.0;
-        println!(
+        writeln!(
+            report,
             "  peak memory at N={}: {:.0} MiB (target < 1024 MiB: {})",
             get(last, "n"),
             peak,
             if peak < 1024.0 { "met" } else { "NOT met" }
-        );
+        )
+        .at("write", "the report")?;
     }
     Ok(())
 }
@@ -469,9 +483,9 @@ fn scale_parent(args: &BenchArgs, progress: &Progress) -> Result<()> {
 /// Builds `plans` different synthetic plans (three nämnder each, no two alike, so that no plan
 /// profits from another's memoized layout) with one thread and with one per core, by running
 /// `vplan build -j N` on all of them.
-fn parallel(args: &BenchArgs, plans: usize) -> Result<()> {
-    let exe = std::env::current_exe()?;
-    let scratch = tempfile::tempdir()?;
+fn parallel(args: &Options, plans: usize, report: &mut dyn Write) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the vplan executable")?;
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let mut dirs = Vec::new();
     for i in 1..=plans.max(1) {
         let dir = scratch.path().join(format!("namnd-{i}"));
@@ -486,27 +500,32 @@ fn parallel(args: &BenchArgs, plans: usize) -> Result<()> {
             let t = Instant::now();
             let status = std::process::Command::new(&exe)
                 .args(["build", "-q", "-j", &jobs.to_string(), "--templates"])
-                .arg(&args.project.templates)
+                .arg(&args.templates)
                 .arg("--output")
                 .arg(&out_dir)
                 .args(&dirs)
-                .status()?;
+                .status()
+                .context("cannot run vplan build")?;
             times.push(t.elapsed());
-            anyhow::ensure!(status.success(), "vplan build failed");
+            crate::ensure_usage!(status.success(), "vplan build failed");
         }
         Ok(times)
     };
     let one = median(time(1)?);
     let all = median(time(cores)?);
-    println!(
+    writeln!(
+        report,
         "vplan bench --parallel: {} different plans of 3 nämnder, `vplan build -j N dir…`, median",
         dirs.len()
-    );
-    println!("  1 thread:    {}", ms(one));
-    println!("  {cores} threads:   {}", ms(all));
-    println!(
+    )
+    .at("write", "the report")?;
+    writeln!(report, "  1 thread:    {}", ms(one)).at("write", "the report")?;
+    writeln!(report, "  {cores} threads:   {}", ms(all)).at("write", "the report")?;
+    writeln!(
+        report,
         "  speed-up {:.2}× on {cores} cores",
         one.as_secs_f64() / all.as_secs_f64()
-    );
+    )
+    .at("write", "the report")?;
     Ok(())
 }

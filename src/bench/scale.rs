@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{IoContext, Result};
 
 const WORDS: &[&str] = &[
     "verksamheten",
@@ -67,9 +67,9 @@ pub fn generate_from(dir: &Path, first: usize, n: usize, name: &str) -> Result<(
     let write = |rel: &str, text: String| -> Result<()> {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            fs::create_dir_all(parent).at("create", parent)?;
         }
-        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+        fs::write(&path, text).at("write", &path)
     };
     write(
         "plan.yaml",
@@ -245,15 +245,11 @@ mod tests {
     fn a_generated_plan_checks_clean() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), 2).unwrap();
-        let checked = crate::pipeline::load_checked(
-            dir.path(),
-            &crate::progress::Progress { quiet: true },
-            true,
-        )
-        .unwrap_or_else(|e| match e.downcast::<crate::diag::ContentError>() {
-            Ok(crate::diag::ContentError(d)) => panic!("{}", crate::diag::render_human(&d)),
-            Err(e) => panic!("{e:#}"),
-        });
+        let checked = crate::pipeline::load_checked(dir.path(), &crate::progress::Silent, true)
+            .unwrap_or_else(|e| match e.downcast::<crate::diag::ContentError>() {
+                Ok(crate::diag::ContentError(d)) => panic!("{}", crate::diag::render_human(&d)),
+                Err(e) => panic!("{e:#}"),
+            });
         assert_eq!(checked.plan.chapters.len(), 2);
         assert_eq!(checked.plan.tables.len(), 6);
     }

@@ -1,15 +1,17 @@
 //! `vplan check`: load, compute and check without writing anything.
 
-use anyhow::Result;
+use vplan::error::Result;
 
 use crate::cli::CheckArgs;
-use crate::pipeline;
-use crate::progress::Progress;
+use vplan::pipeline;
+use vplan::progress::Progress;
 
-pub fn run(args: &CheckArgs, progress: &Progress) -> Result<()> {
+use super::Terminal;
+
+pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     let checked =
         pipeline::load_checked(&args.project.content, progress, args.report.deny_warnings)?;
-    super::report_warnings(&checked.warnings, args.report.format, progress);
+    progress.warnings(&checked.warnings);
     let plan = &checked.plan;
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })
@@ -24,9 +26,9 @@ pub fn run(args: &CheckArgs, progress: &Progress) -> Result<()> {
             "control figure",
             "control figures"
         ),
-        crate::refs::prose(plan)
+        vplan::figures::refs::prose(plan)
             .iter()
-            .map(|p| crate::refs::find(p.text).len())
+            .map(|p| vplan::figures::refs::find(p.text).len())
             .sum::<usize>(),
         n(checked.warnings.len(), "warning", "warnings"),
     ));

@@ -3,14 +3,15 @@
 
 use std::io::IsTerminal;
 
-use anyhow::{bail, Context, Result};
+use vplan::error::Result;
 
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
-use crate::diff::{self, output, source};
-use crate::progress::Progress;
+use vplan::diff::{self, output, source};
+
+use super::Terminal;
 
 /// Runs the diff; `Ok(true)` when there are differences.
-pub fn run(args: &DiffArgs, progress: &Progress) -> Result<bool> {
+pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
     let content = &args.project.content;
     if let Some(out) = &args.output {
         // Every directory that holds a side's content: the project's and any given as a side.
@@ -34,11 +35,10 @@ pub fn run(args: &DiffArgs, progress: &Progress) -> Result<bool> {
     let text = match (args.format, args.stat) {
         (DiffFormat::Pdf, _) => {
             let Some(path) = &args.output else {
-                bail!("--format pdf needs -o FILE");
+                vplan::usage!("--format pdf needs -o FILE");
             };
             let pdf = diff::pdf::render(&report, &new.checked, &args.project.templates)?;
-            crate::output::write(path, &pdf)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            vplan::output::write(path, &pdf)?;
             eprintln!(
                 "wrote {} ({} changes)",
                 path.display(),
@@ -63,8 +63,7 @@ pub fn run(args: &DiffArgs, progress: &Progress) -> Result<bool> {
         (DiffFormat::Json, false) => output::json(&report),
     };
     match &args.output {
-        Some(path) => crate::output::write(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => vplan::output::write(path, text.as_bytes())?,
         None => print!("{text}"),
     }
     Ok(differs)

@@ -7,23 +7,25 @@
 
 use std::fs;
 
-use anyhow::{Context, Result};
+use vplan::error::{Context, IoContext, Result};
 
 use crate::cli::InitArgs;
-use crate::content::marks::GUIDANCE;
-use crate::content::schema;
-use crate::progress::Progress;
+use vplan::content::marks::GUIDANCE;
+use vplan::content::schema;
+use vplan::progress::Progress;
 
-pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
+use super::Terminal;
+
+pub fn run(args: &InitArgs, progress: &Terminal) -> Result<()> {
     let dir = &args.dir;
-    super::ensure_empty(
+    vplan::output::ensure_empty(
         dir,
         "vplan init writes a new plan into a new or empty directory",
     )?;
     // The skeleton's decision_date is in the year before; dates are years 1900–2999.
-    let years = crate::content::dates::YEARS;
+    let years = vplan::content::dates::YEARS;
     if !u32::try_from(args.year).is_ok_and(|y| (years.start() + 1..=years.end() + 1).contains(&y)) {
-        anyhow::bail!(
+        vplan::usage!(
             "--year {}: give a year like 2031 (from {} to {})",
             args.year,
             years.start() + 1,
@@ -35,31 +37,33 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
         ("--organisation", &args.organisation),
     ] {
         if name.trim().is_empty() {
-            anyhow::bail!("{flag} is empty: give the name as it is to be printed");
+            vplan::usage!("{flag} is empty: give the name as it is to be printed");
         }
-        if !crate::refs::find(name).is_empty() {
-            anyhow::bail!(
+        if !vplan::figures::refs::find(name).is_empty() {
+            vplan::usage!(
                 "{flag} {name:?}: `{{{{` starts a figure reference, which a name cannot hold; write the name without it"
             );
         }
     }
     let files = skeleton(&args.namnd, &args.organisation, args.year);
-    super::make_dir(dir, |tmp| {
+    vplan::output::make_dir(dir, |tmp| {
         for (rel, text) in &files {
             let path = tmp.join(rel);
-            fs::create_dir_all(path.parent().expect("a file has a parent"))?;
+            let parent = path.parent().expect("a file has a parent");
+            fs::create_dir_all(parent).at("create", parent)?;
             let text = match schema::modeline(rel) {
                 Some(line) => format!("{line}\n{text}"),
                 None => text.clone(),
             };
-            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            fs::write(&path, text).at("write", &path)?;
         }
         let schemas = tmp.join("schemas");
-        fs::create_dir_all(&schemas)?;
+        fs::create_dir_all(&schemas).at("create", &schemas)?;
         for (kind, s) in schema::all() {
-            let mut text = serde_json::to_string_pretty(&s)?;
+            let mut text = serde_json::to_string_pretty(&s).context("cannot write a schema")?;
             text.push('\n');
-            fs::write(schemas.join(format!("{kind}.schema.json")), text)?;
+            let path = schemas.join(format!("{kind}.schema.json"));
+            fs::write(&path, text).at("write", &path)?;
         }
         Ok(())
     })?;
@@ -76,7 +80,7 @@ pub fn run(args: &InitArgs, progress: &Progress) -> Result<()> {
 
 /// A value as a YAML scalar that loads back as exactly `text`.
 fn q(text: &str) -> String {
-    crate::yaml_text::quote(text)
+    vplan::yaml_text::quote(text)
 }
 
 /// A name inside a sentence: `Kulturnämnden` → `kulturnämnden` (Swedish writes a nämnd's name
@@ -321,7 +325,7 @@ pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, Stri
             // Markdown prose: the name is shown as typed, never read as markup.
             q(&format!(
                 "att fastställa verksamhetsplan med budget {year} för {},",
-                crate::yaml_text::markdown_literal(&in_sentence(namnd))
+                vplan::yaml_text::markdown_literal(&in_sentence(namnd))
             )),
         ),
     );
@@ -329,9 +333,9 @@ pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, Stri
 }
 
 /// `vplan new-year YYYY [--content DIR] [--to DIR]`.
-pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<()> {
-    let checked = crate::pipeline::load_checked(&args.content, &Progress { quiet: true }, false)?;
-    let rolled = crate::newyear::roll(&checked.plan, &checked.computed, args.year)?;
+pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Terminal) -> Result<()> {
+    let checked = vplan::pipeline::load_checked(&args.content, &vplan::progress::Silent, false)?;
+    let rolled = vplan::roll::roll(&checked.plan, &checked.computed, args.year)?;
     // Every file is staged before any is replaced (in place), or the new directory is made
     // whole before it appears (`--to`).
     let target = match &args.to {
@@ -340,26 +344,25 @@ pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<(
                 .iter()
                 .map(|(file, text)| (file.clone(), text.as_bytes()))
                 .collect();
-            crate::output::write_all(&files)?;
+            vplan::output::write_all(&files)?;
             args.content.clone()
         }
         Some(to) => {
-            super::ensure_empty(to, "give a new or empty directory")?;
+            vplan::output::ensure_empty(to, "give a new or empty directory")?;
             // A copy inside the content directory would copy itself without end.
-            let content = fs::canonicalize(&args.content)
-                .with_context(|| format!("cannot read {}", args.content.display()))?;
+            let content = fs::canonicalize(&args.content).at("read", &args.content)?;
             if resolved(to)?.starts_with(&content) {
-                anyhow::bail!(
+                vplan::usage!(
                     "--to {}: give a directory outside the content directory {}",
                     to.display(),
                     args.content.display()
                 );
             }
-            super::make_dir(to, |tmp| {
-                super::copy_tree(&args.content, tmp)?;
+            vplan::output::make_dir(to, |tmp| {
+                vplan::output::copy_tree(&args.content, tmp)?;
                 for (file, text) in &rolled {
                     let rel = file.strip_prefix(&args.content).unwrap_or(file);
-                    crate::output::write(&tmp.join(rel), text.as_bytes())?;
+                    vplan::output::write(&tmp.join(rel), text.as_bytes())?;
                 }
                 Ok(())
             })?;
@@ -378,7 +381,7 @@ pub fn new_year(args: &crate::cli::NewYearArgs, progress: &Progress) -> Result<(
 
 /// A path with its longest existing ancestor resolved (symlinks, `..`), the rest appended.
 fn resolved(path: &std::path::Path) -> Result<std::path::PathBuf> {
-    let path = std::path::absolute(path)?;
+    let path = std::path::absolute(path).at("resolve", path)?;
     let mut rest = Vec::new();
     let mut at = path.as_path();
     loop {

@@ -2,16 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use vplan::error::{Context, IoContext, Result};
 
 use crate::cli::{ExportArgs, ImportArgs, SheetFormat};
-use crate::diag::{ContentError, Diagnostic};
-use crate::numfmt::format_amount;
-use crate::pipeline;
-use crate::progress::Progress;
-use crate::sheets;
+use vplan::diag::{ContentError, Diagnostic};
+use vplan::numfmt::format_amount;
+use vplan::pipeline;
+use vplan::progress::Progress;
 
-pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
+use super::Terminal;
+use vplan::sheets;
+
+pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
     let checked = pipeline::load_checked(&args.project.content, progress, false)?;
     let plan = &checked.plan;
     let ext = match args.format {
@@ -23,7 +25,7 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
     });
     super::refuse_content_target(&out, &[&args.project.content], "--out")?;
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).at("create", &dir)?;
     }
     match args.format {
         SheetFormat::Xlsx => {
@@ -33,7 +35,7 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
                     "warning: written as text (more digits than Excel holds exactly): {cell}"
                 );
             }
-            crate::output::write(&out, &bytes)?;
+            vplan::output::write(&out, &bytes)?;
             let sheets = sheets::sheet_names(plan);
             progress.say(format_args!(
                 "wrote {} ({} sheets: {})",
@@ -43,14 +45,14 @@ pub fn export(args: &ExportArgs, progress: &Progress) -> Result<()> {
             ));
         }
         SheetFormat::Csv => {
-            crate::output::write(&out, sheets::csv(plan, &checked.computed).as_bytes())?;
+            vplan::output::write(&out, sheets::csv(plan, &checked.computed).as_bytes())?;
             progress.say(format_args!("wrote {}", out.display()));
         }
     }
     Ok(())
 }
 
-pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
+pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     let content = &args.project.content;
     let checked = pipeline::load_checked(content, progress, false)?;
     let plan = &checked.plan;
@@ -129,11 +131,12 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
         return Ok(());
     }
     // The new amounts must give a plan that checks before the file is replaced.
-    let scratch = tempfile::tempdir()?;
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let copy = scratch.path().join("content");
-    super::copy_tree(content, &copy)?;
+    vplan::output::copy_tree(content, &copy)?;
     let rel = file.strip_prefix(content).unwrap_or(&file);
-    std::fs::write(copy.join(rel), &result.yaml)?;
+    let staged = copy.join(rel);
+    std::fs::write(&staged, &result.yaml).at("write", &staged)?;
     // Its errors are reported at the real files (the copy is gone when they are shown).
     let real = |p: &Path| match p.strip_prefix(&copy) {
         Ok(rel) => content.join(rel),
@@ -141,13 +144,13 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
     };
     let copy_text = copy.display().to_string();
     let content_text = content.display().to_string();
-    let after = match pipeline::load_checked(&copy, &Progress { quiet: true }, false) {
+    let after = match pipeline::load_checked(&copy, &vplan::progress::Silent, false) {
         Ok(after) => after,
         Err(err) => {
             let nothing = format!("nothing written: {} is unchanged", file.display());
-            return Err(match err.downcast::<ContentError>() {
+            return Err(match err {
                 // The errors only: the warnings are the plan's, not the import's.
-                Ok(ContentError(diags)) => ContentError(
+                vplan::Error::Content(diags) => vplan::Error::Content(
                     diags
                         .into_iter()
                         .filter(Diagnostic::is_error)
@@ -165,11 +168,10 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
                             d
                         })
                         .collect(),
-                )
-                .into(),
-                Err(other) => anyhow::anyhow!(
+                ),
+                other => vplan::usage_error!(
                     "the imported amounts give a plan with errors: {}; nothing written",
-                    format!("{other:#}").replace(&copy_text, &content_text)
+                    other.to_string().replace(&copy_text, &content_text)
                 ),
             });
         }
@@ -217,7 +219,7 @@ pub fn import(args: &ImportArgs, progress: &Progress) -> Result<()> {
             .into());
         }
     }
-    crate::output::write(&file, result.yaml.as_bytes())?;
+    vplan::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} amount{} changed)",
         file.display(),

@@ -3,11 +3,13 @@
 
 use std::fs;
 
-use anyhow::{Context, Result};
 use clap::CommandFactory;
+use vplan::error::{Context, IoContext, Result};
 
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
-use crate::progress::Progress;
+use vplan::progress::Progress;
+
+use super::Terminal;
 
 pub fn completions(args: &CompletionsArgs) -> Result<()> {
     let mut cmd = Cli::command();
@@ -16,9 +18,8 @@ pub fn completions(args: &CompletionsArgs) -> Result<()> {
 }
 
 /// Writes `vplan.1` and `vplan-<subcommand>.1` into the output directory.
-pub fn man(args: &ManArgs, progress: &Progress) -> Result<()> {
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+pub fn man(args: &ManArgs, progress: &Terminal) -> Result<()> {
+    fs::create_dir_all(&args.out).at("create", &args.out)?;
     let cmd = Cli::command();
     let mut pages = vec![("vplan".to_string(), cmd.clone())];
     for sub in cmd.get_subcommands() {
@@ -33,7 +34,7 @@ pub fn man(args: &ManArgs, progress: &Progress) -> Result<()> {
             .with_context(|| format!("cannot render the man page {name}"))?;
         files.push((args.out.join(format!("{name}.1")), out));
     }
-    crate::output::write_all(&files)?;
+    vplan::output::write_all(&files)?;
     for (path, _) in &files {
         progress.say(format_args!("wrote {}", path.display()));
     }

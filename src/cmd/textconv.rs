@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use saphyr_parser::{Event, Parser};
+use vplan::error::{IoContext, Result};
 
 use crate::cli::TextconvArgs;
 
@@ -19,7 +19,7 @@ pub fn run(args: &TextconvArgs) -> Result<()> {
 
 /// The normalised text of a file.
 pub fn convert_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path).at("read", &path)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => convert(&text).unwrap_or(text),
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -165,7 +165,7 @@ fn emit_scalar(out: &mut String, path: &str, s: &str) {
         return;
     }
     let _ = writeln!(out, "{path}:");
-    for (i, para) in crate::diff::flatten::paragraphs(s).iter().enumerate() {
+    for (i, para) in vplan::diff::flatten::paragraphs(s).iter().enumerate() {
         if i > 0 {
             out.push_str("  ¶\n");
         }

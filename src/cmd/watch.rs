@@ -16,30 +16,32 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
+use vplan::error::{Context, Result};
 
 use crate::cli::WatchArgs;
-use crate::pipeline::Typesetter;
-use crate::progress::Progress;
-use crate::typeset::Worlds;
+use vplan::pipeline::Typesetter;
+use vplan::progress::Progress;
+
+use super::Terminal;
+use vplan::typeset::Worlds;
 
 /// Compiles a memoized result may go unused before it is evicted.
 const EVICT_AFTER: usize = 10;
 /// Quiet time after the last change before rebuilding (editors write in several steps).
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
-pub fn run(args: &WatchArgs, progress: &Progress) -> Result<()> {
+pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
     let build = &args.build;
     let dirs = build.content_dirs();
     let [content] = &dirs[..] else {
-        anyhow::bail!("vplan watch watches one content directory; give it with --content");
+        vplan::usage!("vplan watch watches one content directory; give it with --content");
     };
     let templates = &build.project.templates;
     for dir in [content, templates] {
         if !dir.is_dir() {
-            anyhow::bail!("{} is not a directory", dir.display());
+            vplan::usage!("{} is not a directory", dir.display());
         }
     }
     let output = absolute(&build.output);
@@ -113,7 +115,7 @@ fn rebuild(
     content: &Path,
     ts: &mut Typesetter,
     templates_stale: &mut bool,
-    progress: &Progress,
+    progress: &Terminal,
 ) -> Vec<PathBuf> {
     let reloaded = if *templates_stale {
         ts.reload()
@@ -124,11 +126,11 @@ fn rebuild(
         *templates_stale = false;
     }
     let result =
-        reloaded.and_then(|()| super::build::build_dir(&args.build, content, ts, progress));
+        reloaded.and_then(|()| super::build::build_one(&args.build, content, ts, progress));
     match result {
         Ok(built) => built.written,
         Err(err) => {
-            super::report_error(&err, args.build.report.format);
+            progress.error(&err);
             Vec::new()
         }
     }
@@ -193,7 +195,7 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Opens a PDF in the system viewer.
-fn open(pdf: &Path, progress: &Progress) {
+fn open(pdf: &Path, progress: &Terminal) {
     let mut cmd = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(windows) {

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::error::{IoContext, Result};
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -100,15 +100,13 @@ pub use crate::diag::MAX_FILE_BYTES;
 /// Loads a content directory. Content problems (syntax, types, missing files) are collected
 /// across all files and returned together as a [`ContentError`]; an unreadable directory is an
 /// I/O error.
-pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
+pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
     if !dir.is_dir() {
-        anyhow::bail!("content directory {} does not exist", dir.display());
+        crate::usage!("content directory {} does not exist", dir.display());
     }
     let mut diags = Vec::new();
     let mut spans = HashMap::new();
-    let root = dir
-        .canonicalize()
-        .with_context(|| format!("cannot read content directory {}", dir.display()))?;
+    let root = dir.canonicalize().at("read the content directory", &dir)?;
     let mut loader = Loader {
         progress,
         diags: &mut diags,
@@ -160,7 +158,7 @@ pub fn load(dir: &Path, progress: &Progress) -> Result<Plan> {
 }
 
 struct Loader<'a> {
-    progress: &'a Progress,
+    progress: &'a dyn Progress,
     diags: &'a mut Vec<Diagnostic>,
     spans: &'a mut HashMap<PathBuf, LazySpans>,
     /// The canonical content directory: no file outside it is read.
@@ -320,18 +318,18 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
 /// Reads a content file as UTF-8 text, refusing anything that is not a plain, reasonably
 /// sized file.
 pub fn read_text(path: &Path) -> Result<String> {
-    let meta = fs::metadata(path).with_context(|| "cannot read the file".to_string())?;
+    let meta = fs::metadata(path).at("read", &path)?;
     if !meta.is_file() {
-        anyhow::bail!("not a regular file");
+        crate::usage!("not a regular file");
     }
     if meta.len() > MAX_FILE_BYTES {
-        anyhow::bail!(
+        crate::usage!(
             "file is {} bytes, larger than the {} bytes a content file may have",
             meta.len(),
             MAX_FILE_BYTES
         );
     }
-    let mut bytes = fs::read(path).context("cannot read the file")?;
+    let mut bytes = fs::read(path).at("read", &path)?;
     // A leading byte-order mark (Windows Notepad saves one) is not part of the YAML: without
     // it removed the first key is read as `\u{feff}key`. Editors do not show it, so the
     // columns of line 1 are right without it too.
@@ -342,7 +340,7 @@ pub fn read_text(path: &Path) -> Result<String> {
         0
     };
     String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
+        crate::error::usage_error!(
             "the file is not valid UTF-8 (invalid byte at offset {})",
             e.utf8_error().valid_up_to() + bom
         )

@@ -55,16 +55,7 @@ pub struct PlanMeta {
 
 /// Where the plan is in the decision process.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    Deserialize,
-    Serialize,
-    PartialEq,
-    Eq,
-    clap::ValueEnum,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

@@ -141,16 +141,6 @@ impl fmt::Display for ContentError {
 
 impl std::error::Error for ContentError {}
 
-/// How diagnostics are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// For people: source line, caret, message, hint.
-    #[default]
-    Human,
-    /// A JSON array of diagnostics on stdout, for editors and CI.
-    Json,
-}
-
 /// Renders diagnostics for people, with the offending source line and a caret under the
 /// position, followed by a summary line.
 pub fn render_human(diags: &[Diagnostic]) -> String {

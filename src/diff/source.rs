@@ -6,11 +6,9 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anyhow::{anyhow, bail, Context, Result};
+use crate::error::{Context, Error, IoContext, Result};
 
-use crate::diag::{self, ContentError};
 use crate::pipeline::{self, Checked};
-use crate::progress::Progress;
 
 /// Where one side of the diff comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +44,7 @@ pub fn sides(content: &Path, old: Option<&str>, new: Option<&str>) -> Result<(Si
             if path.join("content/plan.yaml").is_file() {
                 return Ok(Side::Dir(path.join("content")));
             }
-            bail!("{arg} is a directory without plan.yaml or content/plan.yaml");
+            crate::usage!("{arg} is a directory without plan.yaml or content/plan.yaml");
         }
         Ok(Side::Rev(arg.to_string()))
     };
@@ -68,7 +66,7 @@ pub struct Loaded {
 /// Loads, checks and computes one side. Content errors are printed (with the revision's
 /// paths as `REV:path`) and returned as a plain error: for `diff`, any error is exit 2.
 pub fn load(side: &Side, content: &Path) -> Result<Loaded> {
-    let quiet = Progress { quiet: true };
+    let quiet = crate::progress::Silent;
     let label = side.label(content);
     let (dir, tmp, shown_as) = match side {
         Side::Dir(d) => (d.clone(), None, None),
@@ -84,17 +82,18 @@ pub fn load(side: &Side, content: &Path) -> Result<Loaded> {
             label,
             _tmp: tmp,
         }),
-        Err(e) => match e.downcast_ref::<ContentError>() {
-            Some(ContentError(diags)) => {
-                let mut text = diag::render_human(diags);
-                if let Some(shown) = &shown_as {
-                    text = text.replace(&format!("{}/", dir.display()), shown);
+        Err(Error::Content(mut diagnostics)) => {
+            // A revision's files are shown as `REV:path`, not as the temporary copy.
+            if let Some(shown) = &shown_as {
+                for d in &mut diagnostics {
+                    if let Some(rel) = d.file.as_deref().and_then(|f| f.strip_prefix(&dir).ok()) {
+                        d.file = Some(PathBuf::from(format!("{shown}{}", rel.display())));
+                    }
                 }
-                eprint!("{text}");
-                Err(anyhow!("the plan in {label} has errors (listed above)"))
             }
-            None => Err(e.context(format!("cannot load the plan in {label}"))),
-        },
+            Err(Error::Side { label, diagnostics })
+        }
+        Err(e) => Err(e.context(format!("cannot load the plan in {label}"))),
     }
 }
 
@@ -106,7 +105,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
         .output()
         .context("cannot run git (is it installed?); it is needed to read revisions")?;
     if !out.status.success() {
-        bail!(
+        crate::usage!(
             "git {}: {}",
             args.join(" "),
             String::from_utf8_lossy(&out.stderr).trim()
@@ -125,22 +124,22 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
     let abs = std::path::absolute(content).context("cannot resolve the content directory")?;
     let mut probe = abs.as_path();
     while !probe.is_dir() {
-        probe = probe
-            .parent()
-            .ok_or_else(|| anyhow!("{} is not in a git repository", content.display()))?;
+        probe = probe.parent().ok_or_else(|| {
+            crate::error::usage_error!("{} is not in a git repository", content.display())
+        })?;
     }
     let top = PathBuf::from(
         git(probe, &["rev-parse", "--show-toplevel"])
             .with_context(|| format!("{} is not in a git repository", content.display()))?,
     );
     let top = fs::canonicalize(&top).unwrap_or(top);
-    let canonical_probe = fs::canonicalize(probe)?;
+    let canonical_probe = fs::canonicalize(probe).at("read", probe)?;
     let rest = abs.strip_prefix(probe).unwrap_or(Path::new(""));
     let content_in_repo = canonical_probe.join(rest);
     let prefix = content_in_repo
         .strip_prefix(&top)
         .map_err(|_| {
-            anyhow!(
+            crate::error::usage_error!(
                 "{} is outside the git repository {}",
                 content.display(),
                 top.display()
@@ -164,7 +163,7 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
         ],
     )
     .map_err(|_| {
-        anyhow!(
+        crate::error::usage_error!(
             "`{rev}` is neither a directory nor a revision of the git repository {}",
             top.display()
         )
@@ -193,7 +192,7 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
         blobs.push((rel.to_string(), hash.unwrap_or_default().to_string()));
     }
     if !blobs.iter().any(|(rel, _)| rel == "plan.yaml") {
-        bail!("revision `{rev}` has no {prefix}plan.yaml");
+        crate::usage!("revision `{rev}` has no {prefix}plan.yaml");
     }
     let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
     let dir = tmp.path().join("content");
@@ -201,9 +200,9 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
     for ((rel, _), bytes) in blobs.iter().zip(contents) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            fs::create_dir_all(parent).at("create", parent)?;
         }
-        fs::write(&path, bytes)?;
+        fs::write(&path, bytes).at("write", &path)?;
     }
     Ok((tmp, dir, prefix))
 }
@@ -223,27 +222,33 @@ fn cat_blobs<'a>(top: &Path, hashes: impl Iterator<Item = &'a str>) -> Result<Ve
     let input = hashes.join("\n") + "\n";
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let mut out = Vec::new();
-    child.stdout.take().expect("piped").read_to_end(&mut out)?;
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_end(&mut out)
+        .context("cannot read the output of git cat-file")?;
     writer
         .join()
-        .map_err(|_| anyhow!("git cat-file: writer failed"))??;
-    child.wait()?;
+        .map_err(|_| crate::error::usage_error!("git cat-file: writer failed"))?
+        .context("cannot write to git cat-file")?;
+    child.wait().context("git cat-file failed")?;
     let mut blobs = Vec::new();
     let mut rest = out.as_slice();
     for _ in &hashes {
         let nl = rest
             .iter()
             .position(|&b| b == b'\n')
-            .ok_or_else(|| anyhow!("git cat-file: short output"))?;
+            .ok_or_else(|| crate::error::usage_error!("git cat-file: short output"))?;
         let header = String::from_utf8_lossy(&rest[..nl]).to_string();
         let size: usize = header
             .rsplit(' ')
             .next()
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| anyhow!("git cat-file: unexpected `{header}`"))?;
+            .ok_or_else(|| crate::error::usage_error!("git cat-file: unexpected `{header}`"))?;
         let body = rest
             .get(nl + 1..nl + 1 + size)
-            .ok_or_else(|| anyhow!("git cat-file: short output"))?;
+            .ok_or_else(|| crate::error::usage_error!("git cat-file: short output"))?;
         blobs.push(body.to_vec());
         rest = rest.get(nl + 2 + size..).unwrap_or(&[]);
     }

@@ -24,6 +24,7 @@
 mod build;
 mod checks;
 mod eval;
+pub mod refs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;

@@ -4,7 +4,7 @@
 //! nämnd: `2031-kulturnamnden-verksamhetsplan.pdf`, `…-bilaga-1-taxor.pdf`,
 //! `…-tjansteskrivelse.pdf`.
 
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 use crate::content::{DecisionPaper, Plan, PlanMeta};
@@ -84,7 +84,7 @@ pub fn select(plan: &Plan, split: bool, only: &[String]) -> Result<Vec<Document>
         } else if known.contains(id) {
             Document::Appendix(id.clone())
         } else {
-            anyhow::bail!(
+            crate::usage!(
                 "--only {id}: there is no such document; this plan has: {}{}",
                 known.join(", "),
                 if id == PAPER {
@@ -338,10 +338,10 @@ fn typeset_paper(
 ) -> Result<Built> {
     let plan = &checked.plan;
     let Some(paper) = &plan.paper else {
-        anyhow::bail!("the content has no decision paper (tjansteskrivelse.yaml)");
+        crate::usage!("the content has no decision paper (tjansteskrivelse.yaml)");
     };
     let p: &DecisionPaper = &paper.value;
-    let expand = |s: &str| crate::refs::expand(s, plan, &checked.computed);
+    let expand = |s: &str| crate::figures::refs::expand(s, plan, &checked.computed);
     let meta = &plan.meta.value;
     let view = PaperView {
         plan: meta,

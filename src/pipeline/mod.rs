@@ -1,13 +1,14 @@
 //! The whole pipeline, stage by stage: load → check → compute → render → compile → export.
 //! Commands are thin orchestrations over this.
 
+pub mod build;
 pub mod documents;
 pub mod typesetter;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use crate::error::Result;
 
 use crate::check;
 use crate::content::{self, Plan, Status};
@@ -33,14 +34,14 @@ pub struct Checked {
 
 /// Loads a content directory, checks it and computes every figure. Any error (warnings
 /// included when `deny_warnings`) fails with a [`ContentError`] holding every diagnostic.
-pub fn load_and_compute(content_dir: &Path, progress: &Progress) -> Result<Checked> {
+pub fn load_and_compute(content_dir: &Path, progress: &dyn Progress) -> Result<Checked> {
     load_checked(content_dir, progress, false)
 }
 
 /// [`load_and_compute`], with warnings turned into errors when `deny_warnings`.
 pub fn load_checked(
     content_dir: &Path,
-    progress: &Progress,
+    progress: &dyn Progress,
     deny_warnings: bool,
 ) -> Result<Checked> {
     load_checked_as(content_dir, progress, deny_warnings, None)
@@ -50,7 +51,7 @@ pub fn load_checked(
 /// override is checked like a status in the content.
 pub fn load_checked_as(
     content_dir: &Path,
-    progress: &Progress,
+    progress: &dyn Progress,
     deny_warnings: bool,
     status: Option<Status>,
 ) -> Result<Checked> {
@@ -75,7 +76,7 @@ pub fn load_checked_as(
             None
         }
     };
-    diags.extend(crate::refs::check(&plan, computed.as_ref()));
+    diags.extend(crate::figures::refs::check(&plan, computed.as_ref()));
     let standard = default_standard(&plan);
     diags.extend(crate::check::prose::check(
         &plan,

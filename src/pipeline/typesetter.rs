@@ -10,9 +10,9 @@ use typst::foundations::Datetime;
 use super::{Built, Checked};
 use crate::content::{Plan, Status};
 use crate::diag::{ContentError, Diagnostic};
+use crate::error::Result;
 use crate::render::{self, Renderer};
 use crate::typeset::{self, ExportOptions, Standard, Worlds};
-use anyhow::Result;
 
 /// The files of the content that the Typst world serves beside the templates' static files:
 /// the logo, under [`crate::check::logo::VIRTUAL_PATH`].

@@ -11,7 +11,7 @@ pub mod view;
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Error, IoContext, Result};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use rust_decimal::Decimal;
@@ -30,7 +30,7 @@ pub struct Renderer {
 impl Renderer {
     pub fn new(dir: &Path) -> Result<Self> {
         if !dir.join(MAIN_TEMPLATE).is_file() {
-            anyhow::bail!(
+            crate::usage!(
                 "templates directory {} has no {}",
                 dir.display(),
                 MAIN_TEMPLATE
@@ -85,7 +85,7 @@ impl Renderer {
     /// Renders a template of the directory by name (e.g. `diff.typ.j2`).
     pub fn render_named(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String> {
         if !self.dir.join(name).is_file() {
-            anyhow::bail!("templates directory {} has no {name}", self.dir.display());
+            crate::usage!("templates directory {} has no {name}", self.dir.display());
         }
         let tmpl = self
             .env
@@ -96,7 +96,7 @@ impl Renderer {
     }
 
     /// A template error as a diagnostic pointing at the template file and line.
-    fn template_error(&self, e: minijinja::Error) -> anyhow::Error {
+    fn template_error(&self, e: minijinja::Error) -> Error {
         let file = self.dir.join(e.name().unwrap_or(MAIN_TEMPLATE));
         let mut message = e
             .detail()
@@ -171,8 +171,7 @@ pub fn read_assets(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             .expect("walkdir yields paths under its root")
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = std::fs::read(path).at("read", &path)?;
         out.push((rel, bytes));
     }
     Ok(out)

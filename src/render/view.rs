@@ -312,7 +312,7 @@ impl<'a> Builder<'a> {
             match block {
                 Block::Text(markdown) => out.push(BlockView::Text {
                     markdown: if markdown.contains("{{") {
-                        crate::refs::expand(markdown, self.plan, self.computed).into()
+                        crate::figures::refs::expand(markdown, self.plan, self.computed).into()
                     } else {
                         markdown.as_str().into()
                     },

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::Result;
+use crate::error::{Context, Result};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -107,6 +107,13 @@ fn number_format(precision: u32) -> String {
 
 /// The workbook, as bytes. Returns also the amounts that had to be written as text.
 pub fn workbook(plan: &Plan, computed: &Figures) -> Result<(Vec<u8>, Vec<String>)> {
+    xlsx(plan, computed).context("cannot make the workbook")
+}
+
+fn xlsx(
+    plan: &Plan,
+    computed: &Figures,
+) -> std::result::Result<(Vec<u8>, Vec<String>), rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Formula, Workbook};
     let sheets = sheet_names(plan);
     let mut wb = Workbook::new();

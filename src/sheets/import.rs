@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use rust_decimal::Decimal;
 
 use crate::content::{Plan, RowKind, Table};
@@ -256,7 +256,7 @@ pub fn import(
     }
     let text = plan
         .source(&table.file)
-        .with_context(|| format!("cannot read {}", table.file.display()))?
+        .with_context(|| format!("{} was not loaded with the plan", table.file.display()))?
         .to_string();
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for (r, vals) in &new_values {
@@ -280,7 +280,7 @@ pub fn import(
             result.refused.push(problem);
             continue;
         }
-        let (span, tokens) = row_list(plan, &table.file, &text, *r, "values")?;
+        let (span, tokens) = row_list(&|p| plan.pos(&table.file, p), &table.file, &text, *r, "values")?;
         // Unchanged cells keep their text as typed; a changed one is written with the
         // column's decimals.
         let list = vals

@@ -20,7 +20,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, Result};
+use crate::error::{IoContext, Result};
+
+pub mod dirs;
+pub use dirs::{copy_tree, ensure_empty, make_dir};
 
 /// Start of the name of every temporary file vplan makes next to a file it writes.
 pub const TMP_PREFIX: &str = ".vplan-tmp-";
@@ -45,7 +48,7 @@ pub fn write_all<P: AsRef<Path>, B: AsRef<[u8]>>(files: &[(P, B)]) -> Result<()>
     for (path, _) in files {
         let path = path.as_ref();
         if !seen.insert(path.to_path_buf()) {
-            anyhow::bail!(
+            crate::usage!(
                 "two of the files to write have the same name, {}: nothing written",
                 path.display()
             );
@@ -77,11 +80,11 @@ fn dir_of(path: &Path) -> &Path {
 /// A target that cannot be replaced by a file is refused before anything is written.
 fn check_target(path: &Path) -> Result<()> {
     if path.file_name().is_none() {
-        anyhow::bail!("{} is not a file name", path.display());
+        crate::usage!("{} is not a file name", path.display());
     }
     if let Ok(meta) = fs::symlink_metadata(path) {
         if meta.is_dir() {
-            anyhow::bail!(
+            crate::usage!(
                 "cannot write {}: a directory of that name is in the way",
                 path.display()
             );
@@ -109,12 +112,12 @@ impl Staged {
         }
         let mut tmp = builder
             .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+            .at("create a temporary file in", &dir)?;
         keep_mode(&tmp, path);
         let file = tmp.as_file_mut();
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .at("write", &path)?;
         Ok(Staged {
             tmp,
             path: path.to_path_buf(),
@@ -126,7 +129,7 @@ impl Staged {
         self.tmp
             .persist(&path)
             .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .at("write", &path)?;
         sync_dir(dir_of(&path));
         Ok(())
     }

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 
 use crate::content::marks::mark_carried;
 use crate::content::Plan;
@@ -130,7 +130,7 @@ pub fn roll(
     to_year: i32,
 ) -> Result<Vec<(std::path::PathBuf, String)>> {
     let year = plan.meta.value.year;
-    anyhow::ensure!(
+    crate::ensure_usage!(
         to_year == year + 1,
         "the plan is for {year}: new-year rolls one year at a time, to {}",
         year + 1
@@ -245,7 +245,7 @@ fn roll_table(
             if !present {
                 continue;
             }
-            let (span, tokens) = crate::yaml_text::row_list(plan, file, text, r, key)?;
+            let (span, tokens) = crate::yaml_text::row_list(&|p| plan.pos(file, p), file, text, r, key)?;
             // A cell taken from another table keeps, in the column it moves to, the figure it
             // had: its reference moves on with the new year's column.
             let list: Vec<String> = source
@@ -292,7 +292,7 @@ fn roll_refs(
     dropped: &std::collections::HashSet<(String, String)>,
     year: i32,
 ) -> String {
-    let refs = crate::refs::find(text);
+    let refs = crate::figures::refs::find(text);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for r in refs {

@@ -1,0 +1,18 @@
+//! `vplan bench`: the benchmarks of [`vplan::bench`], reported on stdout.
+
+use vplan::error::Result;
+
+use super::Terminal;
+use crate::cli::BenchArgs;
+
+pub fn run(args: &BenchArgs, progress: &Terminal) -> Result<()> {
+    let options = vplan::bench::Options {
+        content: args.project.content.clone(),
+        templates: args.project.templates.clone(),
+        runs: args.runs,
+        scale: args.scale.clone(),
+        parallel: args.parallel,
+        scale_child: args.scale_child,
+    };
+    vplan::bench::run(&options, &mut std::io::stdout().lock(), progress)
+}

@@ -1,0 +1,159 @@
+//! The library's error type. Every fallible function of vplan returns [`Result`]; the command
+//! line maps an [`Error`] to its exit code in one place ([`Error::exit_code`]) and prints it
+//! (diagnostics with file, line and column; anything else as one line).
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The content (or a template) has errors: every diagnostic found, warnings included.
+    /// Exit code 1.
+    #[error("{}", crate::diag::ContentError(.0.clone()))]
+    Content(Vec<Diagnostic>),
+    /// A file or directory could not be read or written. Exit code 2.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done: "read", "write", "create", …
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The command was used wrongly (an unknown document id, conflicting options, a target
+    /// that must not be written) or something outside the content failed (git, a child
+    /// process). Exit code 2.
+    #[error("{0}")]
+    Usage(String),
+    /// The other side of a comparison (`diff`, `build --redline`) has content errors:
+    /// for a comparison this is trouble, not a difference. Exit code 2.
+    #[error("the plan in {label} has errors")]
+    Side {
+        label: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// Several plans were built at once and some failed for reasons other than their
+    /// content. Exit code 2.
+    #[error("{}", .failures.join("\n"))]
+    Batch {
+        /// The content errors of the plans that had them.
+        diagnostics: Vec<Diagnostic>,
+        failures: Vec<String>,
+    },
+}
+
+impl Error {
+    /// An I/O error with what was being done and the path it was done to.
+    pub fn io(action: &'static str, path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+
+    /// 1 for content errors, 2 for everything else (usage, I/O).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Content(_) => 1,
+            _ => 2,
+        }
+    }
+
+    /// The diagnostics this error carries (content errors, or the errors of a compared side
+    /// or of plans built together).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Content(d) => d,
+            Error::Side { diagnostics, .. } | Error::Batch { diagnostics, .. } => diagnostics,
+            _ => &[],
+        }
+    }
+
+    /// The error with `context` said first, unless it is a content error (whose diagnostics
+    /// already name their files).
+    pub fn context(self, context: impl std::fmt::Display) -> Self {
+        match self {
+            Error::Content(_) | Error::Side { .. } | Error::Batch { .. } => self,
+            other => Error::Usage(format!("{context}: {other}")),
+        }
+    }
+}
+
+impl From<crate::diag::ContentError> for Error {
+    fn from(e: crate::diag::ContentError) -> Self {
+        Error::Content(e.0)
+    }
+}
+
+/// `io_result.at("read", &path)`: an I/O result with its action and path.
+pub trait IoContext<T> {
+    fn at(self, action: &'static str, path: impl AsRef<Path>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn at(self, action: &'static str, path: impl AsRef<Path>) -> Result<T> {
+        self.map_err(|e| Error::io(action, path, e))
+    }
+}
+
+/// Returns early with a usage error: `usage!("{} is not empty", dir.display())`.
+#[macro_export]
+macro_rules! usage {
+    ($($arg:tt)*) => {
+        return Err($crate::error::Error::Usage(format!($($arg)*)))
+    };
+}
+
+/// A usage error with a formatted message (not returned): `usage_error!("no sheet `{s}`")`.
+#[macro_export]
+macro_rules! usage_error {
+    ($($arg:tt)*) => {
+        $crate::error::Error::Usage(format!($($arg)*))
+    };
+}
+
+/// Returns early with a usage error unless `cond` holds.
+#[macro_export]
+macro_rules! ensure_usage {
+    ($cond:expr, $($arg:tt)*) => {
+        if !$cond {
+            $crate::usage!($($arg)*);
+        }
+    };
+}
+
+pub use crate::usage_error;
+
+/// `.context("…")` / `.with_context(|| …)` for what is not an I/O error of a path (a missing
+/// table, a failed child process, an error of another library): a usage error saying the
+/// context first, then the cause.
+pub trait Context<T> {
+    fn with_context<C: std::fmt::Display>(self, context: impl FnOnce() -> C) -> Result<T>;
+
+    fn context(self, context: impl std::fmt::Display) -> Result<T>
+    where
+        Self: Sized,
+    {
+        self.with_context(|| context)
+    }
+}
+
+impl<T> Context<T> for Option<T> {
+    fn with_context<C: std::fmt::Display>(self, context: impl FnOnce() -> C) -> Result<T> {
+        self.ok_or_else(|| Error::Usage(context().to_string()))
+    }
+}
+
+impl<T, E: std::fmt::Display> Context<T> for std::result::Result<T, E> {
+    fn with_context<C: std::fmt::Display>(self, context: impl FnOnce() -> C) -> Result<T> {
+        self.map_err(|e| Error::Usage(format!("{}: {e}", context())))
+    }
+}
