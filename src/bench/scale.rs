@@ -246,9 +246,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), 2).unwrap();
         let checked = crate::pipeline::load_checked(dir.path(), &crate::progress::Silent, true)
-            .unwrap_or_else(|e| match e.downcast::<crate::diag::ContentError>() {
-                Ok(crate::diag::ContentError(d)) => panic!("{}", crate::diag::render_human(&d)),
-                Err(e) => panic!("{e:#}"),
+            .unwrap_or_else(|e| match e {
+                crate::Error::Content(d) => panic!("{}", crate::diag::render_human(&d)),
+                e => panic!("{e}"),
             });
         assert_eq!(checked.plan.chapters.len(), 2);
         assert_eq!(checked.plan.tables.len(), 6);
