@@ -2,11 +2,9 @@
 //! bars show the tables' own computed figures, are tagged figures with their text alternative,
 //! can be switched off, and a chart that cannot be drawn honestly is an error.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 

@@ -2,12 +2,10 @@
 //! own and the decision paper, as a proposal (watermarked) and decided (PDF/A-2b + PDF/UA-1);
 //! page counts that add up; figures quoted in text that are the computed ones.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 const STEM: &str = "2024-servicenamnden-verksamhetsplan";
 const BILAGA_1: &str = "2024-servicenamnden-verksamhetsplan-bilaga-1-investeringar";

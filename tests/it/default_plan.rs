@@ -1,13 +1,11 @@
 //! The default content (the whole 2024 plan) through the real binary: chapters, computed
 //! totals, layout markers, fonts, metadata, determinism.
 
-mod common;
-
 use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 struct Built {
     _dir: tempfile::TempDir,

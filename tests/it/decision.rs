@@ -2,11 +2,9 @@
 //! footer, the UTKAST / FÖRSLAG watermark on every page of a version that is not decided, the
 //! rule that a decided plan names its decision, and PDF/A-2b + PDF/UA-1 for a decided plan.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 

@@ -2,13 +2,11 @@
 //! computed cell as a formula; re-importing it changes nothing; an import with one changed
 //! amount changes exactly that amount (and so its totals); rows that match nothing stop it.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
+use crate::common::*;
 use calamine::{open_workbook, Reader, Xlsx};
-use common::*;
 
 fn default_content(dir: &Path) -> std::path::PathBuf {
     let content = dir.join("content");

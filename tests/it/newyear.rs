@@ -2,11 +2,9 @@
 //! marked and warned about until confirmed or changed, and `vplan diff` shows exactly the
 //! roll-forward (pinned).
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_default_plan_rolled_to_2025() {

@@ -2,8 +2,6 @@
 //! and goes on watching with the last good PDF in place, rebuilds after the fix, and rebuilds
 //! after a template change.
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -11,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 const PDF: &str = "out/2031-fritids-och-kulturnamnden-verksamhetsplan.pdf";

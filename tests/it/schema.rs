@@ -3,12 +3,10 @@
 //! content file, and every valid content file validates against its schema (and a broken one
 //! does not).
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use vplan::content::schema;
 
 fn validator(kind: &str) -> jsonschema::Validator {

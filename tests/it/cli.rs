@@ -1,12 +1,10 @@
 //! The binary's contract: the fixture plan of a made-up nämnd, exit codes, quiet mode,
 //! atomic output, nothing about the default plan hard-coded in src/ or templates/.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 

@@ -2,11 +2,9 @@
 //! guidance text and every row without amounts as a warning, so a skeleton is never published
 //! by mistake.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_skeleton_builds_and_check_lists_what_is_left() {

@@ -1,9 +1,7 @@
 //! `vplan check` and the checks `vplan build` runs first: each error class names its file,
 //! line and column and exits 1; control figures are verified.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 

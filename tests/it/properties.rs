@@ -1,7 +1,7 @@
 //! Property tests: the loader never panics on any input, the number formatter is exact, and
 //! escaped text is always plain text to Typst.
 
-mod common;
+use crate::common;
 
 use std::str::FromStr;
 

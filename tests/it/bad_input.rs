@@ -2,9 +2,7 @@
 //! and no panic, hang or unbounded allocation (`vplan_timed` fails the test on a panic, on an
 //! exit code outside 0–2 and after 60 s).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 

@@ -2,13 +2,11 @@
 //! each changed amount moved; its output formats and exit codes; `vplan textconv`; and
 //! `vplan build --redline`.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 

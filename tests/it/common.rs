@@ -1,5 +1,4 @@
 //! Shared helpers for the integration tests: run the real binary, read PDFs with Rust crates.
-#![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,11 +3,9 @@
 //! nothing is read, imported or evaluated. The Typst world refuses paths outside the
 //! templates directory.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "fjallkommun_2031";
 

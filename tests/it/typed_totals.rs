@@ -2,13 +2,11 @@
 //! original printed, typed as controls. `vplan check` must report each mismatch with the sum
 //! of the seven area tables, and nothing else.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const FIXTURE: &str = "tests/fixtures/invalid_handlingsplan_typed_totals";
 const SUMMARY: &str = "tables/handlingsplan/0-summering.yaml";
