@@ -107,9 +107,23 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// A complete fixture plan (`tests/fixtures/<name>/`).
     pub fn of(fixture_name: &str) -> Scratch {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&fixture(fixture_name), &dir.path().join("content"));
+        Scratch { dir }
+    }
+
+    /// An overlay fixture: the repository's `content/` with the files of
+    /// `tests/fixtures/<name>/` (only those it changes or adds, same relative paths) laid over
+    /// it. See `tests/fixtures/README.md`.
+    pub fn overlay(fixture_name: &str) -> Scratch {
+        let overlay = fixture(fixture_name);
+        assert!(overlay.is_dir(), "{} is missing", overlay.display());
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        copy_dir(&root().join("content"), &content);
+        copy_dir(&overlay, &content);
         Scratch { dir }
     }
 

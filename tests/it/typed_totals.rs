@@ -1,6 +1,7 @@
 //! The original plan's faults as a fixture: the Handlingsplan summary with the figures the
 //! original printed, typed as controls. `vplan check` must report each mismatch with the sum
-//! of the seven area tables, and nothing else.
+//! of the seven area tables, and nothing else. The fixture is an overlay: only that summary,
+//! laid over a copy of `content/` (`Scratch::overlay`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -8,14 +9,12 @@ use std::path::Path;
 
 use crate::common::*;
 
-const FIXTURE: &str = "tests/fixtures/invalid_handlingsplan_typed_totals";
+const FIXTURE: &str = "invalid_handlingsplan_typed_totals";
 const SUMMARY: &str = "tables/handlingsplan/0-summering.yaml";
 
 fn check_json() -> (i32, Vec<serde_json::Value>) {
-    let out = vplan(
-        &root(),
-        &["check", "-q", "--format", "json", "--content", FIXTURE],
-    );
+    let s = Scratch::overlay(FIXTURE);
+    let out = s.run("check", &["-q", "--format", "json", "--content", "content"]);
     let diags: Vec<serde_json::Value> =
         serde_json::from_slice(&out.stdout).expect("check --format json prints a JSON array");
     (out.status.code().unwrap(), diags)
@@ -39,7 +38,7 @@ fn each_typed_total_of_the_original_that_is_wrong_is_reported_and_nothing_else()
     let got: Vec<(u64, u64, String)> = errors
         .iter()
         .map(|d| {
-            assert_eq!(d["file"], format!("{FIXTURE}/{SUMMARY}"));
+            assert_eq!(d["file"], format!("content/{SUMMARY}"));
             (
                 d["line"].as_u64().unwrap(),
                 d["column"].as_u64().unwrap(),
@@ -85,12 +84,13 @@ fn each_typed_total_of_the_original_that_is_wrong_is_reported_and_nothing_else()
 
 #[test]
 fn the_human_report_shows_each_place_with_its_source_line() {
-    let out = vplan(&root(), &["check", "-q", "--content", FIXTURE]);
+    let s = Scratch::overlay(FIXTURE);
+    let out = s.run("check", &["-q", "--content", "content"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out).replace('\u{a0}', " ");
     for place in [":25:87", ":25:108", ":26:85", ":27:72", ":27:94"] {
         assert!(
-            err.contains(&format!("{SUMMARY}{place}")),
+            err.contains(&format!("content/{SUMMARY}{place}")),
             "{place} in:\n{err}"
         );
     }
@@ -103,14 +103,14 @@ fn the_human_report_shows_each_place_with_its_source_line() {
 
 #[test]
 fn build_refuses_the_fixture_and_writes_no_pdf() {
+    let s = Scratch::overlay(FIXTURE);
     let out_dir = tempfile::tempdir().unwrap();
-    let out = vplan(
-        &root(),
+    let out = s.run(
+        "build",
         &[
-            "build",
             "-q",
             "--content",
-            FIXTURE,
+            "content",
             "--output",
             out_dir.path().to_str().unwrap(),
         ],
@@ -141,28 +141,22 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     map
 }
 
-/// The fixture is the default plan with controls added to the summary and nothing else, so it
-/// cannot drift from `content/` unnoticed.
+/// The fixture is an overlay of the summary alone, and that summary is `content/`'s with
+/// controls (and comments) added and nothing else, so it cannot drift from `content/`
+/// unnoticed.
 #[test]
 fn the_fixture_is_the_default_plan_plus_controls() {
-    let content = files(&root().join("content"));
-    let mut fixture = files(&root().join(FIXTURE));
-    let summary = String::from_utf8(fixture.remove(SUMMARY).unwrap()).unwrap();
-    // The editor schemas are generated, not content; the fixture does not need them.
-    let mut content_without = content.clone();
-    content_without.retain(|name, _| !name.starts_with("schemas/"));
-    let original = String::from_utf8(content_without.remove(SUMMARY).unwrap()).unwrap();
-    assert_eq!(
-        fixture.keys().collect::<Vec<_>>(),
-        content_without.keys().collect::<Vec<_>>(),
-        "the fixture has the same files as content/"
+    let mut overlay = files(&fixture(FIXTURE));
+    let summary = overlay
+        .remove(SUMMARY)
+        .expect("the overlay has the summary");
+    let summary = String::from_utf8(summary).unwrap();
+    assert!(
+        overlay.is_empty(),
+        "the overlay holds only the summary: {:?}",
+        overlay.keys().collect::<Vec<_>>()
     );
-    for (name, bytes) in &fixture {
-        assert!(
-            bytes == &content_without[name],
-            "{name} differs from content/{name}: copy it again"
-        );
-    }
+    let original = fs::read_to_string(root().join("content").join(SUMMARY)).unwrap();
     // Without its comments and controls, the summary is content/'s summary.
     let stripped: String = summary
         .lines()
