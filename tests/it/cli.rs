@@ -1,0 +1,292 @@
+//! The binary's contract: the fixture plan of a made-up nämnd, exit codes, quiet mode,
+//! atomic output, nothing about the default plan hard-coded in src/ or templates/.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::*;
+
+const FIXTURE: &str = "fjallkommun_2031";
+
+#[test]
+fn builds_the_fixture_plan_of_another_namnd_and_year() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = build(&fixture(FIXTURE), out.path(), &[]);
+    assert_eq!(
+        pdf.file_name().unwrap(),
+        "2031-fritids-och-kulturnamnden-verksamhetsplan.pdf"
+    );
+    let pages = page_count(&pdf);
+    assert_eq!(pages, 4);
+    let text = pdf_text(&pdf);
+    for needle in [
+        "Verksamhetsplan med budget 2031",
+        "Fritids- och kulturnämnden",
+        "Fjällby kommun",
+        "1 Inledning",
+        "2 Mål och uppdrag",
+        "3 Budget",
+        "3.1 Driftbudget",
+        "Mål: Fler invånare besöker",
+        "Uppdrag: Förvaltningen får i uppdrag",
+        "Bilaga 1: Taxor för simhallen",
+        "1. Taxor för vuxna",
+        // Computed: 12 500 + 8 750 − 1 234 and 12 100 + 8 900 + 3 100.
+        "Summa 20 016 24 100",
+        "Sida 1 av 4",
+        "Sida 4 av 4",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in {text}");
+    }
+    assert!(!text.contains("Servicenämnden"));
+}
+
+#[test]
+fn progress_goes_to_stderr_and_quiet_silences_it() {
+    let out = tempfile::tempdir().unwrap();
+    let content = fixture(FIXTURE);
+    let templates = root().join("templates");
+    let args = |quiet: bool| {
+        let mut a = vec![
+            "build",
+            "--content",
+            content.to_str().unwrap(),
+            "--templates",
+            templates.to_str().unwrap(),
+            "--output",
+            out.path().to_str().unwrap(),
+        ];
+        if quiet {
+            a.push("-q");
+        }
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let loud = vplan(
+        &root(),
+        &args(false).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(loud.status.success());
+    let err = stderr(&loud);
+    assert!(err.contains("loading"), "{err}");
+    assert!(err.contains("plan.yaml"), "{err}");
+    assert!(err.contains("compile"), "{err}");
+    assert!(
+        err.contains("2031-fritids-och-kulturnamnden-verksamhetsplan.pdf"),
+        "{err}"
+    );
+    assert!(loud.stdout.is_empty());
+
+    let quiet = vplan(
+        &root(),
+        &args(true).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(quiet.status.success());
+    assert!(quiet.stderr.is_empty(), "{}", stderr(&quiet));
+}
+
+#[test]
+fn defaults_to_content_templates_and_output_of_the_working_directory() {
+    let project = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(FIXTURE), &project.path().join("content"));
+    copy_dir(&root().join("templates"), &project.path().join("templates"));
+    let out = vplan(project.path(), &["build", "-q", "--emit-typst"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let output = project.path().join("output");
+    assert!(output
+        .join("2031-fritids-och-kulturnamnden-verksamhetsplan.pdf")
+        .is_file());
+    let typ = fs::read_to_string(output.join("2031-fritids-och-kulturnamnden-verksamhetsplan.typ"))
+        .unwrap();
+    assert!(typ.contains("#import \"vplan.typ\""));
+}
+
+#[test]
+fn exit_codes() {
+    // Usage error.
+    let out = vplan(&root(), &["build", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    // Missing content directory: an I/O error.
+    let out = vplan(&root(), &["build", "--content", "/nonexistent/content"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/content"));
+    // Help documents the exit codes.
+    let out = vplan(&root(), &["build", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("Exit codes"), "{help}");
+}
+
+#[test]
+fn content_error_names_file_and_line_and_exits_1() {
+    let project = tempfile::tempdir().unwrap();
+    let content = project.path().join("content");
+    copy_dir(&fixture(FIXTURE), &content);
+    fs::write(
+        content.join("tables/driftbudget.yaml"),
+        fs::read_to_string(content.join("tables/driftbudget.yaml"))
+            .unwrap()
+            .replace("label: Simhall,", "label: Simhall, colour: red,"),
+    )
+    .unwrap();
+    let out = vplan(
+        project.path(),
+        &[
+            "build",
+            "--templates",
+            root().join("templates").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("driftbudget.yaml:"), "{err}");
+    assert!(err.contains("unknown field `colour`"), "{err}");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_pdf_untouched() {
+    let project = tempfile::tempdir().unwrap();
+    let content = project.path().join("content");
+    copy_dir(&fixture(FIXTURE), &content);
+    let output = project.path().join("output");
+    let pdf = build(&content, &output, &[]);
+    let before = fs::read(&pdf).unwrap();
+
+    // Break the content: the sum refers to a row that does not exist.
+    let table = content.join("tables/driftbudget.yaml");
+    fs::write(
+        &table,
+        fs::read_to_string(&table)
+            .unwrap()
+            .replace("sum: all", "sum: [bibliotek, badhus]"),
+    )
+    .unwrap();
+    let out = vplan(
+        &root(),
+        &[
+            "build",
+            "--content",
+            content.to_str().unwrap(),
+            "--templates",
+            root().join("templates").to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("badhus"));
+    assert_eq!(fs::read(&pdf).unwrap(), before, "the previous PDF changed");
+    let leftovers: Vec<_> = fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// Nothing about the default plan's nämnd, organisation or year lives in code or templates.
+#[test]
+fn nothing_about_the_default_plan_is_hard_coded() {
+    fn scan(dir: &Path, forbidden: &[&str]) {
+        for entry in walk(dir) {
+            let text = fs::read_to_string(&entry).unwrap_or_default();
+            for word in forbidden {
+                assert!(
+                    !text.contains(word),
+                    "{} mentions {word:?}",
+                    entry.display()
+                );
+            }
+        }
+    }
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+    let names = [
+        "Servicenämnden",
+        "servicenämnden",
+        "Örebro",
+        "Regionservice",
+    ];
+    scan(&root().join("src"), &names);
+    let mut with_year = names.to_vec();
+    with_year.extend(["2024", "2023"]);
+    scan(&root().join("templates"), &with_year);
+}
+
+/// Several plans at once: each content directory is built (in parallel) into the output
+/// directory; a plan with errors is reported, the others are still written.
+#[test]
+fn several_plans_at_once_and_phase_timings() {
+    let out = tempfile::tempdir().unwrap();
+    let templates = root().join("templates");
+    let content = root().join("content");
+    let fixture = fixture("fjallkommun_2031");
+    let run = vplan(
+        &root(),
+        &[
+            "build",
+            "--timings",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--output",
+            out.path().to_str().unwrap(),
+            content.to_str().unwrap(),
+            fixture.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    let mut names: Vec<String> = pdfs_in(out.path())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "2024-servicenamnden-verksamhetsplan.pdf",
+            "2031-fritids-och-kulturnamnden-verksamhetsplan.pdf"
+        ]
+    );
+    assert!(err.contains("built 2 of 2 plans"), "{err}");
+    for phase in [
+        "load", "check", "compute", "render", "compile", "export", "write", "total",
+    ] {
+        assert!(
+            err.contains(&format!("{phase} ")),
+            "phase {phase} in:\n{err}"
+        );
+    }
+
+    // A broken plan among them: exit 1, its error shown, the good one written.
+    let broken = tempfile::tempdir().unwrap();
+    copy_dir(&fixture, broken.path());
+    fs::write(broken.path().join("plan.yaml"), "title: [\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = vplan(
+        &root(),
+        &[
+            "build",
+            "-q",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--output",
+            out.path().to_str().unwrap(),
+            broken.path().to_str().unwrap(),
+            fixture.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("plan.yaml"), "{err}");
+    assert_eq!(pdfs_in(out.path()).len(), 1);
+}

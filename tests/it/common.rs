@@ -1,0 +1,312 @@
+//! Shared helpers for the integration tests: run the real binary, read PDFs with Rust crates.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where `content/` and `templates/` live).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// Runs `vplan` with arguments in a working directory.
+pub fn vplan(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vplan"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the vplan binary runs")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Builds `content` with the repository's templates into `output`; panics with stderr on
+/// failure. Returns the path of the single PDF written.
+pub fn build(content: &Path, output: &Path, extra: &[&str]) -> PathBuf {
+    let templates = root().join("templates");
+    let mut args = vec![
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--templates",
+        templates.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = vplan(&root(), &args);
+    assert!(
+        out.status.success(),
+        "vplan build failed ({:?}):\n{}",
+        out.status.code(),
+        stderr(&out)
+    );
+    pdfs_in(output)
+        .into_iter()
+        .next()
+        .expect("a PDF was written")
+}
+
+pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The text of a PDF with no-break spaces as plain spaces and runs of whitespace collapsed.
+pub fn pdf_text(path: &Path) -> String {
+    let bytes = fs::read(path).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("pdf-extract reads the PDF");
+    normalize(&text)
+}
+
+/// pdf-extract reads the hyphen glyph as U+00AD (the font's one glyph for `-` and the soft
+/// hyphen of a line break, told apart in the PDF only by ActualText, which it ignores) with
+/// spaces around it: read it back as `-`.
+pub fn normalize(text: &str) -> String {
+    text.replace(" \u{ad} ", "-")
+        .replace('\u{ad}', "-")
+        .replace(['\u{a0}', '\u{202f}', '\u{2009}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn page_count(path: &Path) -> usize {
+    lopdf::Document::load(path).unwrap().get_pages().len()
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A scratch copy of a fixture plan as `content/` in a temporary project directory.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    /// A complete fixture plan (`tests/fixtures/<name>/`).
+    pub fn of(fixture_name: &str) -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(fixture_name), &dir.path().join("content"));
+        Scratch { dir }
+    }
+
+    /// An overlay fixture: the repository's `content/` with the files of
+    /// `tests/fixtures/<name>/` (only those it changes or adds, same relative paths) laid over
+    /// it. See `tests/fixtures/README.md`.
+    pub fn overlay(fixture_name: &str) -> Scratch {
+        let overlay = fixture(fixture_name);
+        assert!(overlay.is_dir(), "{} is missing", overlay.display());
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        copy_dir(&root().join("content"), &content);
+        copy_dir(&overlay, &content);
+        Scratch { dir }
+    }
+
+    pub fn content(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    /// Replaces `from` by `to` in a content file (which must contain `from`).
+    pub fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.content().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    pub fn write(&self, file: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.content().join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    /// Runs `vplan <cmd> --content content --templates <repo templates> [args]` in the project.
+    pub fn run(&self, cmd: &str, args: &[&str]) -> Output {
+        let templates = root().join("templates");
+        let mut all = vec![cmd, "--templates", templates.to_str().unwrap()];
+        all.extend_from_slice(args);
+        vplan_timed(self.dir.path(), &all)
+    }
+}
+
+/// Runs vplan and fails the test if it takes longer than 60 s (a hang) or panics.
+pub fn vplan_timed(dir: &Path, args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vplan"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the vplan binary runs");
+    // Read the pipes in threads so that a chatty child cannot block on a full pipe.
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            pipe.read_to_end(&mut buf).unwrap();
+            buf
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("vplan {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "vplan panicked: {err}");
+    assert!(
+        matches!(out.status.code(), Some(0..=2)),
+        "vplan exited with {:?}: {err}",
+        out.status
+    );
+    out
+}
+
+/// Every font in the file carries its font program.
+pub fn assert_fonts_embedded(doc: &lopdf::Document) {
+    let mut fonts = 0;
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
+            continue;
+        }
+        fonts += 1;
+        assert!(
+            dict.has(b"FontFile") || dict.has(b"FontFile2") || dict.has(b"FontFile3"),
+            "font {:?} is not embedded",
+            dict.get(b"FontName")
+        );
+    }
+    assert!(
+        fonts >= 2,
+        "expected the regular and bold faces, found {fonts}"
+    );
+}
+
+/// The XMP metadata packet of the document, as text.
+pub fn xmp(doc: &lopdf::Document) -> String {
+    let catalog = doc.catalog().unwrap();
+    let Ok(id) = catalog.get(b"Metadata").and_then(|m| m.as_reference()) else {
+        return String::new();
+    };
+    let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn dict<'a>(doc: &'a lopdf::Document, object: &'a lopdf::Object) -> &'a lopdf::Dictionary {
+    match object {
+        lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+        other => other.as_dict().unwrap(),
+    }
+}
+
+/// The structure types (`/S`) of every element of the structure tree, with the number of
+/// times each occurs, and the `/Alt` texts found on elements.
+pub fn structure(
+    doc: &lopdf::Document,
+) -> (std::collections::BTreeMap<String, usize>, Vec<String>) {
+    let mut kinds = std::collections::BTreeMap::new();
+    let mut alts = Vec::new();
+    let root = doc.catalog().unwrap().get(b"StructTreeRoot").unwrap();
+    let mut stack = vec![dict(doc, root).clone()];
+    let mut seen = 0;
+    while let Some(node) = stack.pop() {
+        seen += 1;
+        assert!(seen < 1_000_000, "structure tree too large or cyclic");
+        if let Ok(s) = node.get(b"S").and_then(|s| s.as_name()) {
+            *kinds
+                .entry(String::from_utf8_lossy(s).into_owned())
+                .or_insert(0) += 1;
+        }
+        if let Ok(alt) = node.get(b"Alt") {
+            alts.push(lopdf::decode_text_string(alt).unwrap_or_default());
+        }
+        let Ok(kids) = node.get(b"K") else { continue };
+        let kids: Vec<lopdf::Object> = match kids {
+            lopdf::Object::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        };
+        for kid in kids {
+            let resolved = match &kid {
+                lopdf::Object::Reference(r) => doc.get_object(*r).unwrap().clone(),
+                other => other.clone(),
+            };
+            if let lopdf::Object::Dictionary(d) = resolved {
+                // Marked-content and object references are leaves, not elements.
+                if d.has(b"S") {
+                    stack.push(d);
+                }
+            }
+        }
+    }
+    (kinds, alts)
+}
+
+/// The document claims PDF/A-2b and PDF/UA-1 and has what those need: a structure tree,
+/// `/MarkInfo` marked, `/Lang` sv-SE, its title shown in the viewer, every font embedded.
+pub fn assert_archivable_and_accessible(path: &Path) {
+    let doc = lopdf::Document::load(path).unwrap();
+    let meta = xmp(&doc);
+    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    assert!(
+        meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "{meta}"
+    );
+    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "{meta}");
+    let catalog = doc.catalog().unwrap();
+    assert!(catalog.has(b"StructTreeRoot"), "a structure tree");
+    let mark = dict(&doc, catalog.get(b"MarkInfo").unwrap());
+    assert!(mark.get(b"Marked").unwrap().as_bool().unwrap());
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"sv-SE");
+    let prefs = dict(&doc, catalog.get(b"ViewerPreferences").unwrap());
+    assert!(prefs.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
+    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let title = doc.get_dictionary(info).unwrap().get(b"Title").unwrap();
+    assert!(
+        !lopdf::decode_text_string(title).unwrap().trim().is_empty(),
+        "a document title"
+    );
+    assert_fonts_embedded(&doc);
+}

@@ -1,0 +1,662 @@
+//! `vplan diff`: a semantic diff by id between directories and git revisions, with the totals
+//! each changed amount moved; its output formats and exit codes; `vplan textconv`; and
+//! `vplan build --redline`.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::*;
+
+const FIXTURE: &str = "fjallkommun_2031";
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs (tests need git; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A git repository whose first commit is the fixture plan under `content/`.
+fn repo() -> Scratch {
+    let s = Scratch::of(FIXTURE);
+    git(s.dir.path(), &["init", "-q"]);
+    git(s.dir.path(), &["add", "-A"]);
+    git(s.dir.path(), &["commit", "-q", "-m", "första versionen"]);
+    s
+}
+
+fn commit(s: &Scratch, message: &str) {
+    git(s.dir.path(), &["commit", "-q", "-am", message]);
+}
+
+fn diff(s: &Scratch, args: &[&str]) -> Output {
+    let mut all = vec!["diff", "--color", "never"];
+    all.extend_from_slice(args);
+    vplan_timed(s.dir.path(), &all)
+}
+
+/// Bibliotek 12 500 → 13 000 tkr, and two words of the introduction.
+fn edit_amount_and_words(s: &Scratch) {
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [12500, 12100]",
+        "values: [13000, 12100]",
+    );
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "bygger på kommunfullmäktiges budget",
+        "bygger på kommunstyrelsens förslag",
+    );
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
+}
+
+#[test]
+fn no_changes_prints_nothing_and_exits_0() {
+    let s = repo();
+    let out = diff(&s, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn a_changed_amount_shows_the_totals_it_moved() {
+    let s = repo();
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [12500, 12100]",
+        "values: [13000, 12100]",
+    );
+    let out = diff(&s, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("vplan diff HEAD → working tree: 1 change\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "~ amount changed Driftbudget › Bibliotek › Budget 2031 [driftbudget/bibliotek/b2031]"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("12 500 → 13 000 (+500) tkr"), "{text}");
+    assert!(
+        text.contains("⇒ Driftbudget › Summa › Budget 2031: 20 016 → 20 516 (+500) tkr"),
+        "{text}"
+    );
+    // The working tree and the index are untouched.
+    assert!(git(s.dir.path(), &["status", "--porcelain"])
+        .contains(" M content/tables/driftbudget.yaml"));
+}
+
+#[test]
+fn the_issue_example_on_the_default_plan() {
+    // Bilaga 1 › Fastighetsinvesteringar › RS ftg Reinvesteringar, pott: 70,0 → 72,5 moves the
+    // appendix total and the investeringsbudget that takes it.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    copy_dir(&root().join("content"), &old);
+    copy_dir(&root().join("content"), &new);
+    let table = new.join("tables/bilaga-1/fastigheter.yaml");
+    let text = fs::read_to_string(&table).unwrap();
+    fs::write(
+        &table,
+        text.replace("pott\", values: [70.0]}", "pott\", values: [72.5]}"),
+    )
+    .unwrap();
+    let out = vplan(
+        dir.path(),
+        &[
+            "diff", "--color", "never", "old", "new", "--format", "markdown",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let md = stdout(&out);
+    assert!(md.contains("### Bilaga 1"), "{md}");
+    assert!(
+        md.contains("RS ftg Reinvesteringar, pott › Belopp, mnkr"),
+        "{md}"
+    );
+    assert!(md.contains("70,0 → 72,5 (+2,5) mnkr"), "{md}");
+    assert!(
+        md.contains("Summa fastighetsinvesteringar 2024 › Belopp, mnkr: 203,8 → 206,3 (+2,5) mnkr"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Investeringsbudget › Byggnadsinvesteringar › Budget 2024: 203,8 → 206,3"),
+        "{md}"
+    );
+}
+
+#[test]
+fn texts_goals_and_labels_are_compared_by_id() {
+    let s = repo();
+    // A word in a paragraph; a row renamed (same id); a goal moved to another chapter; an
+    // indicator added; metadata changed.
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "bygger på kommunfullmäktiges budget",
+        "bygger på kommunstyrelsens förslag",
+    );
+    s.edit(
+        "tables/driftbudget.yaml",
+        "label: Simhall,",
+        "label: Simhallar,",
+    );
+    s.edit("chapters/02-mal.yaml", "        - {id: ind-besok, text: Antalet besök ska öka jämfört med föregående år.}",
+        "        - {id: ind-besok, text: Antalet besök ska öka jämfört med föregående år.}\n        - {id: ind-nojdhet, text: Nöjdheten ska öka.}");
+    s.edit(
+        "plan.yaml",
+        "keywords: [verksamhetsplan, fritid, kultur]",
+        "keywords: [verksamhetsplan, fritid, kultur]\nauthor: Kultur- och fritidsförvaltningen",
+    );
+    let out = diff(&s, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("~ paragraph changed"), "{text}");
+    assert!(
+        text.contains("[-kommunfullmäktiges budget.-]{+kommunstyrelsens förslag.+}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("~ row changed Driftbudget › Simhallar › label [simhall]"),
+        "{text}"
+    );
+    assert!(text.contains("[-Simhall-]{+Simhallar+}"), "{text}");
+    assert!(
+        !text.contains("row added"),
+        "a renamed row is not an added row:\n{text}"
+    );
+    assert!(text.contains("+ indicator added"), "{text}");
+    assert!(text.contains("Nöjdheten ska öka."), "{text}");
+    assert!(
+        text.contains("Metadata\n  + metadata added author"),
+        "{text}"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&diff(&s, &["--format", "json"]).stdout).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(json["old"], "HEAD");
+    assert!(changes.iter().any(|c| c["kind"] == "row"
+        && c["change"] == "changed"
+        && c["old"] == "Simhall"
+        && c["new"] == "Simhallar"));
+    assert!(changes
+        .iter()
+        .any(|c| c["kind"] == "indicator" && c["id"] == "ind-nojdhet" && c["change"] == "added"));
+
+    let stat = stdout(&diff(&s, &["--stat"]));
+    let line = stat.lines().find(|l| l.starts_with(" Metadata ")).unwrap();
+    assert!(line.ends_with(" | 1 added"), "{stat}");
+    assert!(stat.contains("4 sections changed, 4 changes"), "{stat}");
+}
+
+#[test]
+fn a_goal_moved_to_another_chapter_is_a_move() {
+    let s = repo();
+    let goal = "  - goal:\n      id: mal-fler-besok\n      text: Fler invånare besöker kommunens bibliotek och simhallar.\n      indicators:\n        - {id: ind-besok, text: Antalet besök ska öka jämfört med föregående år.}\n";
+    s.edit("chapters/02-mal.yaml", goal, "");
+    let intro = fs::read_to_string(s.content().join("chapters/01-inledning.yaml")).unwrap();
+    s.write("chapters/01-inledning.yaml", intro + goal);
+    let text = stdout(&diff(&s, &[]));
+    assert!(text.contains("> goal moved"), "{text}");
+    assert!(text.contains("from 2 Mål och uppdrag"), "{text}");
+    assert!(
+        !text.contains("goal added") && !text.contains("goal removed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn revisions_tags_and_two_sided_diffs() {
+    let s = repo();
+    git(s.dir.path(), &["tag", "v1"]);
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [8750, 8900]",
+        "values: [8800, 8900]",
+    );
+    commit(&s, "simhall");
+    // Two revisions; the working tree is clean, so HEAD against it has no changes.
+    let out = diff(&s, &["v1", "HEAD"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("vplan diff v1 → HEAD: 1 change\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(diff(&s, &["HEAD"]).status.code(), Some(0));
+    let out = diff(&s, &["HEAD~1"]);
+    assert!(
+        stdout(&out).contains("8 750 → 8 800 (+50) tkr"),
+        "{}",
+        stdout(&out)
+    );
+    // --quiet prints nothing, the exit code still tells.
+    let out = vplan_timed(s.dir.path(), &["-q", "diff", "v1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn errors_exit_2() {
+    let s = repo();
+    let out = diff(&s, &["no-such-rev"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`no-such-rev` is neither a directory nor a revision"),
+        "{}",
+        stderr(&out)
+    );
+    // An old revision with a content error names the revision and the file.
+    s.edit(
+        "tables/driftbudget.yaml",
+        "label: Simhall,",
+        "lable: Simhall,",
+    );
+    commit(&s, "trasig");
+    s.edit(
+        "tables/driftbudget.yaml",
+        "lable: Simhall,",
+        "label: Simhall,",
+    );
+    let out = diff(&s, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("HEAD:content/tables/driftbudget.yaml:9:"),
+        "{err}"
+    );
+    assert!(err.contains("unknown field `lable`"), "{err}");
+    // Not a repository.
+    let plain = Scratch::of(FIXTURE);
+    let out = diff(&plain, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not in a git repository"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_change_report_as_pdf() {
+    let s = repo();
+    edit_amount_and_words(&s);
+    let templates = root().join("templates");
+    let out = diff(
+        &s,
+        &[
+            "--format",
+            "pdf",
+            "-o",
+            "andringar.pdf",
+            "--templates",
+            templates.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let pdf = s.dir.path().join("andringar.pdf");
+    let text = pdf_text(&pdf);
+    let text = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" :", ":");
+    for needle in [
+        "Ändringsförteckning",
+        "Ändringar från HEAD till working tree: 2 ändringar",
+        "Ändrat belopp — Driftbudget › Bibliotek › Budget 2031",
+        "12 500 → 13 000 (+500) tkr",
+        "⇒ Driftbudget › Summa › Budget 2031: 20 016 → 20 516 (+500) tkr",
+        "Ändrat stycke",
+        "kommunfullmäktiges budget. kommunstyrelsens förslag.",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+    // Without -o there is nowhere to put a PDF.
+    assert_eq!(diff(&s, &["--format", "pdf"]).status.code(), Some(2));
+}
+
+#[test]
+fn textconv_normalises_and_plugs_into_git_diff() {
+    let s = repo();
+    let exe = env!("CARGO_BIN_EXE_vplan");
+    fs::write(
+        s.dir.path().join(".gitattributes"),
+        "content/**/*.yaml diff=vplan\n",
+    )
+    .unwrap();
+    git(
+        s.dir.path(),
+        &[
+            "config",
+            "diff.vplan.textconv",
+            &format!("'{exe}' textconv"),
+        ],
+    );
+    // Reformatting (flow to block style) is no change; a changed amount is one line.
+    s.edit(
+        "tables/driftbudget.yaml",
+        "  - {id: bibliotek, label: Bibliotek, values: [12500, 12100]}",
+        "  - id: bibliotek\n    label: Bibliotek\n    values: [12600, 12100]",
+    );
+    let d = git(
+        s.dir.path(),
+        &["diff", "--", "content/tables/driftbudget.yaml"],
+    );
+    assert!(
+        d.contains(
+            "-rows[bibliotek].values: 12500 | 12100\n+rows[bibliotek].values: 12600 | 12100\n"
+        ),
+        "{d}"
+    );
+    assert_eq!(
+        d.lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+            .count(),
+        1,
+        "{d}"
+    );
+}
+
+#[test]
+fn redline_build_marks_words_and_amounts() {
+    let s = repo();
+    edit_amount_and_words(&s);
+    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let output = s.dir.path().join("output");
+    let typ = fs::read_to_string(
+        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
+    )
+    .unwrap();
+    assert!(
+        typ.contains("#vp-del[kommunfullmäktiges budget.];#vp-ins[kommunstyrelsens förslag.];"),
+        "{typ}"
+    );
+    assert!(typ.contains("#vp-del[12\u{a0}500]; 13\u{a0}000"), "{typ}");
+    assert!(
+        typ.contains("#vp-del[20\u{a0}016]; 20\u{a0}516"),
+        "the sum shows its old value too"
+    );
+    let pdf = output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.pdf");
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("Ändringsmarkerad version: ändringar sedan HEAD"),
+        "{text}"
+    );
+    assert!(text.contains("12 500 13 000"), "{text}");
+    // The plain PDF is not touched by a redline build.
+    assert!(!output
+        .join("2031-fritids-och-kulturnamnden-verksamhetsplan.pdf")
+        .exists());
+}
+
+/// A history of the fixture plan, one kind of change a commit, compared revision by revision
+/// and in one step, in every format.
+#[test]
+fn a_history_of_commits_in_every_format() {
+    let s = repo(); // HEAD~6: the fixture as it is
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "bygger på kommunfullmäktiges budget",
+        "bygger på kommunstyrelsens förslag",
+    );
+    commit(&s, "text"); // HEAD~5
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [8750, 8900]",
+        "values: [9000, 8900]",
+    );
+    commit(&s, "belopp"); // HEAD~4
+    s.edit(
+        "chapters/02-mal.yaml",
+        "  - assignment:",
+        "  - goal:\n      id: mal-fler-lanade-bocker\n      text: Fler böcker lånas ut.\n  - assignment:",
+    );
+    commit(&s, "nytt mål"); // HEAD~3
+    s.edit(
+        "tables/driftbudget.yaml",
+        "  - {id: bibliotek, label: Bibliotek, values: [12500, 12100]}\n  - {id: simhall, label: Simhall, values: [9000, 8900]}\n",
+        "  - {id: simhall, label: Simhall, values: [9000, 8900]}\n  - {id: bibliotek, label: Bibliotek, values: [12500, 12100]}\n",
+    );
+    commit(&s, "rad flyttad"); // HEAD~2
+    s.edit(
+        "tables/driftbudget.yaml",
+        "label: Simhall,",
+        "label: Simhallar,",
+    );
+    commit(&s, "rad bytt namn"); // HEAD~1
+    s.edit(
+        "plan.yaml",
+        "decision_date: 2030-12-03",
+        "decision_date: 2030-12-10",
+    );
+    commit(&s, "metadata"); // HEAD
+
+    let step = |old: &str, new: &str| {
+        let out = diff(&s, &[old, new]);
+        assert_eq!(out.status.code(), Some(1), "{old}..{new}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let t = step("HEAD~6", "HEAD~5");
+    assert!(
+        t.contains("~ paragraph changed paragraph 2 [inledning#2]"),
+        "{t}"
+    );
+    assert!(
+        t.contains("[-kommunfullmäktiges budget.-]{+kommunstyrelsens förslag.+}"),
+        "{t}"
+    );
+    let t = step("HEAD~5", "HEAD~4");
+    assert!(t.contains("8 750 → 9 000 (+250) tkr"), "{t}");
+    assert!(
+        t.contains("⇒ Driftbudget › Summa › Budget 2031: 20 016 → 20 266 (+250) tkr"),
+        "{t}"
+    );
+    let t = step("HEAD~4", "HEAD~3");
+    assert!(
+        t.contains("+ goal added [mal-fler-lanade-bocker]\n      Fler böcker lånas ut."),
+        "{t}"
+    );
+    let t = step("HEAD~3", "HEAD~2");
+    assert!(
+        t.contains(
+            "> row moved Driftbudget › Simhall › position [simhall]\n      after Bibliotek → first"
+        ),
+        "{t}"
+    );
+    assert!(
+        !t.contains("bibliotek]"),
+        "only the moved row is reported:\n{t}"
+    );
+    let t = step("HEAD~2", "HEAD~1");
+    assert!(
+        t.contains("~ row changed Driftbudget › Simhallar › label [simhall]"),
+        "{t}"
+    );
+    let t = step("HEAD~1", "HEAD");
+    assert!(
+        t.contains(
+            "~ metadata changed decision_date [decision_date]\n      2030-12-03 → 2030-12-10"
+        ),
+        "{t}"
+    );
+    assert_eq!(diff(&s, &["HEAD~1", "HEAD~1"]).status.code(), Some(0));
+
+    // All six in one step.
+    let t = step("HEAD~6", "HEAD");
+    assert!(
+        t.starts_with("vplan diff HEAD~6 → HEAD: 6 changes\n"),
+        "{t}"
+    );
+    let md = stdout(&diff(&s, &["HEAD~6", "HEAD", "--format", "markdown"]));
+    assert!(
+        md.starts_with("## vplan diff `HEAD~6` → `HEAD`\n\n6 changes.\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("~~kommunfullmäktiges budget.~~ **kommunstyrelsens förslag.**"),
+        "{md}"
+    );
+    assert!(md.contains("8 750 → 9 000 (+250) tkr"), "{md}");
+    assert!(
+        md.contains("  - ⇒ Driftbudget › Summa › Budget 2031: 20 016 → 20 266 (+250) tkr"),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&diff(&s, &["HEAD~6", "HEAD", "--format", "json"]).stdout).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 6);
+    let amount = changes.iter().find(|c| c["kind"] == "amount").unwrap();
+    assert_eq!(amount["difference"], "+250");
+    assert_eq!(amount["totals"][0]["new"], "20\u{a0}266");
+    let stat = stdout(&diff(&s, &["HEAD~6", "HEAD", "--stat"]));
+    assert!(stat.ends_with(" 4 sections changed, 6 changes\n"), "{stat}");
+    let line = stat.lines().find(|l| l.starts_with(" 3 Budget")).unwrap();
+    assert!(line.ends_with("| 2 changed, 1 moved"), "{stat}");
+    let templates = root().join("templates");
+    let out = diff(
+        &s,
+        &[
+            "HEAD~6",
+            "HEAD",
+            "--format",
+            "pdf",
+            "-o",
+            "r.pdf",
+            "--templates",
+            templates.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = pdf_text(&s.dir.path().join("r.pdf"));
+    for needle in [
+        "Flyttat rad",
+        "efter Bibliotek → först",
+        "Tillagt mål",
+        "Ändrat uppgift",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+}
+
+/// The default plan in git: one Bilaga 1 amount changed between two revisions; the amount
+/// and every total it moved, in the terminal, Markdown and PDF formats.
+#[test]
+fn two_revisions_of_the_default_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("content"), &dir.path().join("content"));
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "beslutad"]);
+    let table = dir.path().join("content/tables/bilaga-1/fastigheter.yaml");
+    let text = fs::read_to_string(&table).unwrap();
+    fs::write(
+        &table,
+        text.replace("pott\", values: [70.0]}", "pott\", values: [72.5]}"),
+    )
+    .unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "reinvesteringar"]);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["diff", "HEAD~1", "HEAD", "--color", "never"];
+        args.extend_from_slice(extra);
+        let out = vplan(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
+    };
+    let t = run(&[]);
+    for needle in [
+        "Bilaga 1\n  ~ amount changed Fastighetsinvesteringar 2024 › RS ftg Reinvesteringar, pott › Belopp, mnkr",
+        "      70,0 → 72,5 (+2,5) mnkr\n",
+        "⇒ Fastighetsinvesteringar 2024 › Servicenämnden totalt: › Belopp, mnkr: 188,8 → 191,3 (+2,5) mnkr",
+        "⇒ Fastighetsinvesteringar 2024 › Summa fastighetsinvesteringar 2024 › Belopp, mnkr: 203,8 → 206,3 (+2,5) mnkr",
+        "⇒ Investeringsbudget › Byggnadsinvesteringar › Budget 2024: 203,8 → 206,3 (+2,5) mnkr",
+        "⇒ Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr",
+    ] {
+        assert!(t.contains(needle), "{needle:?} not in:\n{t}");
+    }
+    assert_eq!(t.matches('⇒').count(), 4, "{t}");
+    let md = run(&["--format", "markdown"]);
+    assert!(
+        md.contains("  - ⇒ Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr"),
+        "{md}"
+    );
+    let templates = root().join("templates");
+    run(&[
+        "--format",
+        "pdf",
+        "-o",
+        "andringar.pdf",
+        "--templates",
+        templates.to_str().unwrap(),
+    ]);
+    let pdf = pdf_text(&dir.path().join("andringar.pdf"));
+    for needle in [
+        "Ändrat belopp",
+        "70,0 → 72,5 (+2,5) mnkr",
+        "Summa fastighetsinvesteringar 2024 › Belopp, mnkr: 203,8 → 206,3 (+2,5) mnkr",
+        "Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0 (+2,5) mnkr",
+    ] {
+        assert!(pdf.contains(needle), "{needle:?} not in:\n{pdf}");
+    }
+}
+
+/// The board secretary's changes: the status in the decision metadata and an att-sats of the
+/// decision paper, between two directories of the default plan.
+#[test]
+fn decision_status_and_the_decision_paper_are_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    copy_dir(&root().join("content"), &old);
+    copy_dir(&root().join("content"), &new);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = new.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("plan.yaml", "status: beslutad", "status: forslag");
+    edit(
+        "tjansteskrivelse.yaml",
+        "att fastställa verksamhetsplan",
+        "att godkänna verksamhetsplan",
+    );
+    let out = vplan_timed(dir.path(), &["diff", "--color", "never", "old", "new"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "2 changes",
+        "decision.status",
+        "beslutad → forslag",
+        "Tjänsteskrivelse",
+        "att-sats changed [att-sats-1]",
+        "att [-fastställa-]{+godkänna+} verksamhetsplan",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+}

@@ -1,0 +1,987 @@
+//! Spreadsheets in and out: the export has a sheet per table with amounts as numbers and every
+//! computed cell as a formula; re-importing it changes nothing; an import with one changed
+//! amount changes exactly that amount (and so its totals); rows that match nothing stop it.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::*;
+use calamine::{open_workbook, Reader, Xlsx};
+
+fn default_content(dir: &Path) -> std::path::PathBuf {
+    let content = dir.join("content");
+    copy_dir(&root().join("content"), &content);
+    content
+}
+
+fn export(dir: &Path, content: &Path, file: &Path) {
+    let run = vplan(
+        dir,
+        &[
+            "export",
+            "-q",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
+
+fn import(
+    dir: &Path,
+    content: &Path,
+    file: &Path,
+    table: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "import",
+        file.to_str().unwrap(),
+        "--content",
+        content.to_str().unwrap(),
+        "--table",
+        table,
+    ];
+    args.extend_from_slice(extra);
+    vplan(dir, &args)
+}
+
+/// Every file under a directory with its bytes, in path order.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_export_has_a_sheet_per_table_with_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let file = dir.path().join("plan.xlsx");
+    export(dir.path(), &content, &file);
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(names.len(), 15, "{names:?}");
+    for id in [
+        "resultatbudget",
+        "investeringsbudget",
+        "bilaga-1-fastigheter",
+        "handlingsplan-summering",
+    ] {
+        assert!(names.iter().any(|n| n == id), "{id} in {names:?}");
+    }
+    // Amounts are numbers; computed cells are formulas with their computed value.
+    let values = wb.worksheet_range("bilaga-1-fastigheter").unwrap();
+    let reinvest = values.rows().find(|r| r[0] == "reinvesteringar").unwrap();
+    assert_eq!(reinvest[2], calamine::Data::Float(70.0));
+    let summa = values.rows().find(|r| r[0] == "summa").unwrap();
+    assert_eq!(summa[2].to_string(), "203.8");
+    let formulas = wb.worksheet_formula("bilaga-1-fastigheter").unwrap();
+    let all: Vec<String> = formulas.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter().any(|f| f.starts_with("C") && f.contains("+C")),
+        "sum formulas over the detail rows: {all:?}"
+    );
+    let invest = wb.worksheet_formula("investeringsbudget").unwrap();
+    let all: Vec<String> = invest.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter().any(|f| f.contains("'bilaga-1-fastigheter'!C")),
+        "a category taken from Bilaga 1 is a formula over its sheet: {all:?}"
+    );
+    let summary = wb.worksheet_formula("handlingsplan-summering").unwrap();
+    let all: Vec<String> = summary.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter().any(
+            |f| f.contains("'handlingsplan-it'!") && f.contains("'handlingsplan-fastigheter'!")
+        ),
+        "the summary sums the area sheets: {all:?}"
+    );
+
+    let csv = dir.path().join("plan.csv");
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--format",
+            "csv",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0));
+    let text = fs::read_to_string(csv).unwrap();
+    assert!(text.starts_with("table,row,label,kind,column,column_title,value\n"));
+    assert!(
+        text.contains("handlingsplan-summering,totalsumma,Totalsumma,sum,y2024,2024,87349\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_round_trip_changes_nothing_and_one_amount_changes_one_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let file = dir.path().join("plan.xlsx");
+    export(dir.path(), &content, &file);
+    let before = files(&content);
+    for table in [
+        "resultatbudget",
+        "driftbudget",
+        "investeringsbudget",
+        "bilaga-1-fastigheter",
+        "handlingsplan-fastigheter",
+        "handlingsplan-summering",
+    ] {
+        let run = import(dir.path(), &content, &file, table, &[]);
+        assert_eq!(run.status.code(), Some(0), "{table}: {}", stderr(&run));
+        assert!(
+            stderr(&run).contains("no changes"),
+            "{table}: {}",
+            stderr(&run)
+        );
+    }
+    let after = files(&content);
+    assert_eq!(before, after, "a re-import of the export changes nothing");
+
+    // A workbook in which one amount is 72.5 instead of 70.0.
+    let edited = dir.path().join("edited");
+    copy_dir(&content, &edited);
+    let fastigheter = edited.join("tables/bilaga-1/fastigheter.yaml");
+    let text = fs::read_to_string(&fastigheter).unwrap();
+    fs::write(
+        &fastigheter,
+        text.replace("values: [70.0]", "values: [72.5]"),
+    )
+    .unwrap();
+    let changed = dir.path().join("changed.xlsx");
+    export(dir.path(), &edited, &changed);
+
+    let run = import(dir.path(), &content, &changed, "bilaga-1-fastigheter", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("changed:").count(), 1, "{err}");
+    assert!(
+        err.contains("changed: reinvesteringar › belopp: 70,0 → 72,5"),
+        "{err}"
+    );
+    let now = fs::read_to_string(content.join("tables/bilaga-1/fastigheter.yaml")).unwrap();
+    assert_eq!(
+        now,
+        text.replace("values: [70.0]", "values: [72.5]"),
+        "only that value, comments and order kept"
+    );
+
+    // And vplan diff shows exactly that amount with the totals it moved.
+    let orig = dir.path().join("orig");
+    copy_dir(&root().join("content"), &orig);
+    let run = vplan(
+        dir.path(),
+        &[
+            "diff",
+            "--color",
+            "never",
+            orig.to_str().unwrap(),
+            content.to_str().unwrap(),
+        ],
+    );
+    let out = String::from_utf8_lossy(&run.stdout).replace('\u{a0}', " ");
+    assert_eq!(run.status.code(), Some(1));
+    assert!(out.contains("1 change"), "{out}");
+    assert!(out.contains("70,0 → 72,5 (+2,5) mnkr"), "{out}");
+    assert!(
+        out.contains("Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rows_that_match_nothing_stop_the_import_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let edited = dir.path().join("edited");
+    copy_dir(&content, &edited);
+    let path = edited.join("tables/bilaga-1/it.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let text = text.replace("values: [4.8]", "values: [5.8]").replace(
+        "  - {id: summa,",
+        "  - {id: ny-rad, label: En rad som inte finns, values: [1.0]}\n  - {id: summa,",
+    );
+    fs::write(&path, text).unwrap();
+    let file = dir.path().join("it.xlsx");
+    export(dir.path(), &edited, &file);
+    let original = fs::read(content.join("tables/bilaga-1/it.yaml")).unwrap();
+
+    let run = import(dir.path(), &content, &file, "bilaga-1-it", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown: `ny-rad`"), "{err}");
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(
+        fs::read(content.join("tables/bilaga-1/it.yaml")).unwrap(),
+        original
+    );
+
+    let run = import(dir.path(), &content, &file, "bilaga-1-it", &["--force"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/bilaga-1/it.yaml")).unwrap();
+    assert!(now.contains("values: [5.8]") && !now.contains("ny-rad"));
+}
+
+/// A sheet `driftbudget` laid out as `vplan export` lays it out, with one row
+/// (`fastigheter`, typed `[1135, 0, 1136.5, ~]`) whose first amount (cell C2) is written by
+/// `cell`; the other amounts are as in the content.
+fn driftbudget_sheet(
+    cell: impl FnOnce(&mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError>,
+) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("driftbudget").unwrap();
+    for (c, title) in [
+        "id",
+        "Belopp i mnkr",
+        "Omsättning",
+        "Varav budgetram",
+        "Omsättning",
+        "Varav budgetram",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    ws.write_string(1, 0, "fastigheter").unwrap();
+    ws.write_string(1, 1, "Område fastigheter").unwrap();
+    ws.write_number(1, 3, 0.0).unwrap();
+    ws.write_number(1, 4, 1136.5).unwrap();
+    cell(ws).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+/// The workbook with one part's XML edited.
+fn edit_xml(xlsx: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut found = false;
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains(from), "{part} has no {from:?}: {text}");
+            found = true;
+            bytes = text.replace(from, to).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    assert!(found, "no part {part}");
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Formula};
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let formula =
+        || driftbudget_sheet(|ws| ws.write_formula(1, 2, Formula::new("=1+1")).map(|_| ()));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "a formula saved without a result (no <v>)",
+            edit_xml(
+                &formula(),
+                "xl/worksheets/sheet1.xml",
+                "<f>1+1</f><v>0</v>",
+                "<f>1+1</f>",
+            ),
+            "the formula `=1+1` has no stored result",
+        ),
+        (
+            "a formula saved with an empty result",
+            edit_xml(
+                &formula(),
+                "xl/worksheets/sheet1.xml",
+                "<f>1+1</f><v>0</v>",
+                "<f>1+1</f><v></v>",
+            ),
+            "the formula `=1+1`",
+        ),
+        (
+            "a formula whose stored result nobody calculated",
+            formula(),
+            "the formula `=1+1` is not an amount",
+        ),
+        (
+            "an error value",
+            driftbudget_sheet(|ws| {
+                ws.write_formula(1, 2, Formula::new("=1/0").set_result("#DIV/0!"))
+                    .map(|_| ())
+            }),
+            "#DIV/0!",
+        ),
+        (
+            "a truth value",
+            driftbudget_sheet(|ws| ws.write_boolean(1, 2, true).map(|_| ())),
+            "TRUE is a truth value, not an amount",
+        ),
+        (
+            "a date",
+            driftbudget_sheet(|ws| {
+                let date = ExcelDateTime::from_ymd(2024, 2, 29)?;
+                ws.write_datetime_with_format(
+                    1,
+                    2,
+                    &date,
+                    &Format::new().set_num_format("yyyy-mm-dd"),
+                )
+                .map(|_| ())
+            }),
+            "a date (Excel value 45351), not an amount",
+        ),
+        (
+            "a subnormal double",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 5e-324).map(|_| ())),
+            "5e-324 is too small to be an amount",
+        ),
+        (
+            "a double too large for a Decimal",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 1e300).map(|_| ())),
+            "1e300 is too large for an amount",
+        ),
+        (
+            "a double nobody typed",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 0.1 + 0.2).map(|_| ())),
+            "0.30000000000000004 has 17 significant digits",
+        ),
+        (
+            "more decimals than the column has",
+            driftbudget_sheet(|ws| ws.write_number(1, 2, 1135.25).map(|_| ())),
+            "1135.25 has more than 1 decimal",
+        ),
+        (
+            "text too long for a Decimal",
+            driftbudget_sheet(|ws| {
+                ws.write_string(1, 2, "99999999999999999999999999999")
+                    .map(|_| ())
+            }),
+            "is too large for an amount",
+        ),
+    ];
+    for (what, xlsx, message) in cases {
+        let file = dir.path().join("bad.xlsx");
+        fs::write(&file, &xlsx).unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{what}: {err}");
+        assert!(
+            err.contains("driftbudget!C2"),
+            "{what}: the cell is named: {err}"
+        );
+        assert!(err.contains(message), "{what}: {err}");
+        assert!(err.contains("row `fastigheter`"), "{what}: {err}");
+        assert!(err.contains("nothing written"), "{what}: {err}");
+        assert_eq!(files(&content), before, "{what}: nothing written");
+    }
+
+    // A row twice: which one is meant cannot be known.
+    let file = dir.path().join("twice.xlsx");
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| {
+            ws.write_number(1, 2, 1135.0)?;
+            ws.write_string(2, 0, "fastigheter")?;
+            ws.write_number(2, 2, 2000.0).map(|_| ())
+        }),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!A3: row `fastigheter` is in the sheet twice (also in row 2)"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+
+    // The same sheet with a typed amount imports it (the cases above fail for their cell).
+    let file = dir.path().join("good.xlsx");
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| ws.write_number(1, 2, 1140.5).map(|_| ())),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
+    assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
+}
+
+/// A sheet `name` laid out as `vplan export` lays out `driftbudget` (id, label, four amount
+/// columns), with these rows: id, label, and each amount as a number or a formula.
+fn sheet_of(name: &str, rows: &[(&str, &str, [Cell; 4])]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    for (c, title) in [
+        "id",
+        "Belopp i mnkr",
+        "Omsättning",
+        "Varav budgetram",
+        "Omsättning",
+        "Varav budgetram",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    for (r, (id, label, cells)) in rows.iter().enumerate() {
+        let xr = r as u32 + 1;
+        ws.write_string(xr, 0, *id).unwrap();
+        ws.write_string(xr, 1, *label).unwrap();
+        for (c, cell) in cells.iter().enumerate() {
+            let xc = c as u16 + 2;
+            match cell {
+                Cell::Empty => {}
+                Cell::Number(v) => {
+                    ws.write_number(xr, xc, *v).unwrap();
+                }
+                Cell::Formula(f, result) => {
+                    ws.write_formula(
+                        xr,
+                        xc,
+                        rust_xlsxwriter::Formula::new(*f).set_result(*result),
+                    )
+                    .unwrap();
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[derive(Clone, Copy)]
+enum Cell {
+    Empty,
+    Number(f64),
+    Formula(&'static str, &'static str),
+}
+use Cell::{Empty as E, Number as N};
+
+/// The amounts of the default driftbudget, as the export writes them.
+const FASTIGHETER: [Cell; 4] = [N(1135.0), N(0.0), N(1136.5), E];
+const FORSORJNING: [Cell; 4] = [N(370.0), N(0.0), N(386.6), N(0.0)];
+
+#[test]
+fn ids_and_labels_that_disagree_stop_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("sorted.xlsx");
+    // Labels and amounts sorted (B2:F3), the ids in column A left in place: each id now
+    // stands beside the other row's label and amounts.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                ("fastigheter", "Område försörjning", FORSORJNING),
+                ("forsorjning", "Område fastigheter", FASTIGHETER),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!B2: row `fastigheter` has the label `Område försörjning` of row `forsorjning`"),
+        "{err}"
+    );
+    assert!(err.contains("driftbudget!B3: row `forsorjning` has the label `Område fastigheter` of row `fastigheter`"), "{err}");
+    assert!(
+        !err.contains("missing: row `fastigheter`"),
+        "the row is in the sheet: {err}"
+    );
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(files(&content), before);
+
+    // A label edited in the sheet is not imported: refused, not dropped unseen.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[(
+                "fastigheter",
+                "Fastigheter och lokaler",
+                [N(1140.5), N(0.0), N(1136.5), E],
+            )],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!B2: row `fastigheter` has the label `Fastigheter och lokaler`, not its own label `Område fastigheter`"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+
+    // Its own label (spaces aside) or none at all is fine.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                (
+                    "fastigheter",
+                    " Område  fastigheter ",
+                    [N(1140.5), N(0.0), N(1136.5), E],
+                ),
+                ("forsorjning", "", FORSORJNING),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
+    assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
+}
+
+#[test]
+fn values_shared_through_an_anchor_are_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    let text = text
+        .replace(
+            "values: [370, 0, 386.6, 0]}",
+            "values: &v [370, 0, 386.6, 0]}",
+        )
+        .replace(
+            "label: Område inköp och upphandling, values: [100, 0, 15.5, 0]}",
+            "label: Område inköp och upphandling, values: *v}",
+        );
+    fs::write(&yaml, &text).unwrap();
+    let run = vplan(
+        dir.path(),
+        &["check", "-q", "--content", content.to_str().unwrap()],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let before = files(&content);
+    let file = dir.path().join("edited.xlsx");
+    let inkop = [N(370.0), N(0.0), N(386.6), N(0.0)];
+    for (rows, message, line) in [
+        (
+            vec![("forsorjning", "Område försörjning", [N(371.0), N(0.0), N(386.6), N(0.0)])],
+            "row `forsorjning`: its values are anchored (`&v`), so other rows may share them through the alias `*v`",
+            "6-4-driftbudget.yaml:12:",
+        ),
+        (
+            vec![
+                ("forsorjning", "Område försörjning", FORSORJNING),
+                ("inkop-och-upphandling", "Område inköp och upphandling", [N(101.0), inkop[1], inkop[2], inkop[3]]),
+            ],
+            "row `inkop-och-upphandling`: its values are the alias `*v` of another row's values",
+            "6-4-driftbudget.yaml:13:78",
+        ),
+    ] {
+        fs::write(&file, sheet_of("driftbudget", &rows)).unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains(line), "at the row's values: {err}");
+        assert!(err.contains("nothing written"), "{err}");
+        assert_eq!(files(&content), before);
+    }
+}
+
+#[test]
+fn a_number_typed_over_a_computed_cell_stops_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("summa.xlsx");
+    // Summa, the sum of the seven areas: 2380 in the first column.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                ("fastigheter", "Område fastigheter", FASTIGHETER),
+                ("summa", "Summa", [N(999.0), N(-23.2), E, E]),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!C3 (row `summa`, column `Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the sheet has 999 there, vplan computes 2380; change the rows it is computed from"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("driftbudget!D3"),
+        "the right value is fine: {err}"
+    );
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(files(&content), before);
+
+    // A cell taken from another table (`refs`), typed over in the sheet.
+    let file = dir.path().join("refs.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("investeringsbudget").unwrap();
+    for (c, title) in [
+        "id",
+        "Belopp i mnkr",
+        "Budget 2024",
+        "Prognos 2023",
+        "Budget 2023",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    ws.write_string(1, 0, "byggnadsinvesteringar").unwrap();
+    ws.write_number(1, 2, 250.0).unwrap();
+    ws.write_number(1, 3, 361.0).unwrap();
+    ws.write_number(1, 4, 347.5).unwrap();
+    fs::write(&file, wb.save_to_buffer().unwrap()).unwrap();
+    let run = import(dir.path(), &content, &file, "investeringsbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("investeringsbudget!C2 (row `byggnadsinvesteringar`, column `Budget 2024`) is computed (Byggnadsinvesteringar = taken from `bilaga-1-fastigheter/summa/belopp`): the sheet has 250 there, vplan computes 203.8"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+
+    // A formula there (whatever its stored result), the computed value pasted as a value, or
+    // an empty cell say nothing against it.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[
+                (
+                    "fastigheter",
+                    "Område fastigheter",
+                    [N(1140.5), N(0.0), N(1136.5), E],
+                ),
+                (
+                    "summa",
+                    "Summa",
+                    // E9 as Excel sums the rows in doubles, pasted as a value.
+                    [
+                        Cell::Formula("=C2+1", "7"),
+                        N(-23.2),
+                        N(2394.4999999999995),
+                        N(51.7),
+                    ],
+                ),
+            ],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("1 amount changed"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn amounts_beyond_the_bound_are_refused_at_their_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("big.xlsx");
+    for (cell, message) in [
+        (N(1e15), "1000000000000000 is too large for an amount"),
+        (N(-1e15), "-1000000000000000 is too large for an amount"),
+    ] {
+        fs::write(
+            &file,
+            sheet_of(
+                "driftbudget",
+                &[(
+                    "fastigheter",
+                    "Område fastigheter",
+                    [cell, N(0.0), N(1136.5), E],
+                )],
+            ),
+        )
+        .unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{err}");
+        assert!(err.contains("driftbudget!C2 (row `fastigheter`"), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert!(
+            !err.contains("6-4-driftbudget.yaml:"),
+            "at the cell, not the file: {err}"
+        );
+        assert_eq!(files(&content), before);
+    }
+    // The largest amount there is imports.
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[(
+                "fastigheter",
+                "Område fastigheter",
+                [N(999999999999999.0), N(0.0), N(1136.5), E],
+            )],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
+
+#[test]
+fn errors_of_the_imported_plan_name_the_real_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    fs::write(
+        &yaml,
+        text.replace(
+            "values: [1135, 0, 1136.5, ~]}",
+            "values: [1135, 0, 1136.5, ~], control: [1135, ~, ~, ~]}",
+        ),
+    )
+    .unwrap();
+    let before = files(&content);
+    let file = dir.path().join("c.xlsx");
+    fs::write(
+        &file,
+        sheet_of(
+            "driftbudget",
+            &[(
+                "fastigheter",
+                "Område fastigheter",
+                [N(1140.5), N(0.0), N(1136.5), E],
+            )],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    let real = yaml.display().to_string();
+    assert!(err.contains(&format!("{real}:11:")), "{err}");
+    assert!(
+        err.contains("error: with the amounts of the sheet: control figure does not match"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("warning:"),
+        "the plan's own warnings are not the import's: {err}"
+    );
+    assert!(
+        !err.replace(&real, "").contains("6-4-driftbudget.yaml"),
+        "no other path to the file (a temporary copy): {err}"
+    );
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(files(&content), before);
+}
+
+#[test]
+fn csv_text_that_a_spreadsheet_would_run_is_written_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    fs::write(
+        &yaml,
+        text.replace(
+            "label: Område IT,",
+            "label: \"=HYPERLINK(\\\"http://x\\\",\\\"IT\\\")\",",
+        )
+        .replace("label: Område medicinsk teknik,", "label: \"@SUM(1+1)\",")
+        .replace("label: Summa,", "label: \"-Summa\","),
+    )
+    .unwrap();
+    let csv = dir.path().join("plan.csv");
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--format",
+            "csv",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = fs::read_to_string(&csv).unwrap();
+    assert!(
+        out.contains("driftbudget,it,\"'=HYPERLINK(\"\"http://x\"\",\"\"IT\"\")\",data,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("driftbudget,medicinsk-teknik,'@SUM(1+1),data,"),
+        "{out}"
+    );
+    assert!(out.contains("driftbudget,summa,'-Summa,sum,"), "{out}");
+    // Negative amounts stay numbers.
+    assert!(
+        out.contains("driftbudget,forvaltningsgemensamt,Förvaltningsgemensamt,data,b2024-budgetram,Varav budgetram,-23.2\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_export_or_report_is_written_over_the_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let c = content.to_str().unwrap();
+    let outside = dir.path().join("notes.yaml");
+    fs::write(&outside, "keep: me\n").unwrap();
+    let plan_yaml = content.join("plan.yaml");
+    let inside_new = content.join("tables/plan.xlsx");
+    let via_dots = dir.path().join("output/../content/plan.csv");
+    for (args, message) in [
+        (
+            vec![
+                "export",
+                "--content",
+                c,
+                "--out",
+                plan_yaml.to_str().unwrap(),
+            ],
+            "is an existing YAML file",
+        ),
+        (
+            vec![
+                "export",
+                "--content",
+                c,
+                "--out",
+                inside_new.to_str().unwrap(),
+            ],
+            "is inside the content directory",
+        ),
+        (
+            vec![
+                "export",
+                "--format",
+                "csv",
+                "--content",
+                c,
+                "--out",
+                via_dots.to_str().unwrap(),
+            ],
+            "is inside the content directory",
+        ),
+        (
+            vec!["export", "--content", c, "--out", outside.to_str().unwrap()],
+            "is an existing YAML file",
+        ),
+        (
+            vec![
+                "diff",
+                c,
+                c,
+                "--content",
+                c,
+                "-o",
+                inside_new.to_str().unwrap(),
+            ],
+            "is inside the content directory",
+        ),
+        (
+            vec![
+                "diff",
+                c,
+                c,
+                "--content",
+                c,
+                "-o",
+                plan_yaml.to_str().unwrap(),
+            ],
+            "is an existing YAML file",
+        ),
+    ] {
+        let run = vplan(dir.path(), &args);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert_eq!(files(&content), before, "{args:?}");
+    }
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "keep: me\n");
+    assert!(content.join("plan.yaml").exists());
+}
+
+/// A sum over more rows than Excel's 8 192-character formula can name one by one is written
+/// over ranges of adjacent rows, and still computes the same total.
+#[test]
+fn a_sum_of_nineteen_hundred_rows_fits_an_excel_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&fixture("fjallkommun_2031"), &content);
+    let mut table = String::from(
+        "id: driftbudget\nunit: tkr\ncolumns: [{id: b2031, title: Budget 2031, precision: 0}, {id: b2030, title: Budget 2030, precision: 0}]\nrows:\n",
+    );
+    for i in 0..1900 {
+        table.push_str(&format!(
+            "  - {{id: r{i}, label: Rad {i}, values: [{i}, 1]}}\n"
+        ));
+    }
+    table.push_str("  - {id: summa, label: Summa, kind: sum, sum: all}\n");
+    fs::write(content.join("tables/driftbudget.yaml"), table).unwrap();
+    let file = dir.path().join("stor.xlsx");
+    export(dir.path(), &content, &file);
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let formulas = wb.worksheet_formula("driftbudget").unwrap();
+    let all: Vec<String> = formulas
+        .rows()
+        .flatten()
+        .map(|c| c.to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
+    let lengths: Vec<usize> = all.iter().map(String::len).collect();
+    assert!(
+        all == ["SUM(C2:C1901)", "SUM(D2:D1901)"],
+        "formulas of {lengths:?} characters"
+    );
+    let values = wb.worksheet_range("driftbudget").unwrap();
+    let summa = values.rows().find(|r| r[0] == "summa").unwrap();
+    assert_eq!(summa[2], calamine::Data::Float(1_804_050.0));
+}

@@ -1,0 +1,25 @@
+//! The integration tests, one module per area, linked into one test binary (`it`): linking
+//! the typst stack once instead of once per file is most of the cold build time.
+//! Shared helpers are in `common`; fixtures, reference texts and snapshots are data under
+//! `tests/`.
+
+mod common;
+
+mod amounts;
+mod bad_input;
+mod charts;
+mod check;
+mod cli;
+mod decision;
+mod default_plan;
+mod diff;
+mod documents;
+mod excel;
+mod init;
+mod injection;
+mod newyear;
+mod properties;
+mod schema;
+mod snapshot;
+mod typed_totals;
+mod watch;
