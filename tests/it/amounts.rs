@@ -49,8 +49,8 @@ fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, Stri
         std::fs::write(content.join(format!("tables/{name}.yaml")), table).unwrap();
     }
     vplan::pipeline::load_and_compute(content, &vplan::progress::Silent).map_err(|e| {
-        match e.downcast::<vplan::diag::ContentError>() {
-            Ok(vplan::diag::ContentError(diags)) => diags
+        match e {
+            vplan::Error::Content(diags) => diags
                 .iter()
                 .filter(|d| d.is_error())
                 .map(|d| {
@@ -67,7 +67,7 @@ fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, Stri
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
-            Err(e) => format!("{e:#}"),
+            e => format!("{e}"),
         }
     })
 }

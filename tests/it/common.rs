@@ -88,17 +88,9 @@ pub fn page_count(path: &Path) -> usize {
 }
 
 /// Copies a directory tree.
+/// Copies a directory tree (the library's own copy, as `vplan init` and `import` use it).
 pub fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    vplan::output::copy_tree(from, to).unwrap();
 }
 
 /// A scratch copy of a fixture plan as `content/` in a temporary project directory.

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use vplan::pipeline;
-use vplan::progress::Progress;
 
 #[test]
 fn generated_typst_source_of_the_fixture_plan() {
