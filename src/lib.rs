@@ -19,6 +19,7 @@ pub mod progress;
 pub mod render;
 pub mod roll;
 pub mod sheets;
+pub mod skeleton;
 pub mod suggest;
 pub mod typeset;
 pub mod yaml_text;

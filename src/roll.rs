@@ -15,7 +15,9 @@
 
 use std::path::Path;
 
-use crate::error::{Context, Result};
+use std::fs;
+
+use crate::error::{Context, IoContext, Result};
 
 use crate::content::marks::mark_carried;
 use crate::content::Plan;
@@ -245,7 +247,8 @@ fn roll_table(
             if !present {
                 continue;
             }
-            let (span, tokens) = crate::yaml_text::row_list(&|p| plan.pos(file, p), file, text, r, key)?;
+            let (span, tokens) =
+                crate::yaml_text::row_list(&|p| plan.pos(file, p), file, text, r, key)?;
             // A cell taken from another table keeps, in the column it moves to, the figure it
             // had: its reference moves on with the new year's column.
             let list: Vec<String> = source
@@ -310,6 +313,75 @@ fn roll_refs(
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// Rolls the plan in `content` forward to `year` and writes it: in place (every file staged
+/// before any is replaced), or into a new directory `to` made whole before it appears.
+/// Returns the directory written and the number of files rolled.
+pub fn roll_into(
+    content: &Path,
+    year: i32,
+    to: Option<&Path>,
+) -> Result<(std::path::PathBuf, usize)> {
+    let checked = crate::pipeline::load(content, &Default::default(), &crate::progress::Silent)?;
+    let rolled = roll(&checked.plan, &checked.computed, year)?;
+    // Every file is staged before any is replaced (in place), or the new directory is made
+    // whole before it appears (`--to`).
+    let target = match to {
+        None => {
+            let files: Vec<(std::path::PathBuf, &[u8])> = rolled
+                .iter()
+                .map(|(file, text)| (file.clone(), text.as_bytes()))
+                .collect();
+            crate::output::write_all(&files)?;
+            content.to_path_buf()
+        }
+        Some(to) => {
+            crate::output::ensure_empty(to, "give a new or empty directory")?;
+            // A copy inside the content directory would copy itself without end.
+            let real = fs::canonicalize(content).at("read", content)?;
+            if resolved(to)?.starts_with(&real) {
+                crate::usage!(
+                    "--to {}: give a directory outside the content directory {}",
+                    to.display(),
+                    content.display()
+                );
+            }
+            crate::output::make_dir(to, |tmp| {
+                crate::output::copy_tree(content, tmp)?;
+                for (file, text) in &rolled {
+                    let rel = file.strip_prefix(content).unwrap_or(file);
+                    crate::output::write(&tmp.join(rel), text.as_bytes())?;
+                }
+                Ok(())
+            })?;
+            to.to_path_buf()
+        }
+    };
+    Ok((target, rolled.len()))
+}
+
+/// A path with its longest existing ancestor resolved (symlinks, `..`), the rest appended.
+fn resolved(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    let path = std::path::absolute(path).at("resolve", path)?;
+    let mut rest = Vec::new();
+    let mut at = path.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(at) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return Ok(out);
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return Ok(path.clone()),
+        }
+    }
 }
 
 #[cfg(test)]

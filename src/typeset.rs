@@ -9,12 +9,14 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
+/// Typst's date and laid-out document, as the rest of vplan sees them.
+pub use typst::foundations::Datetime;
+use typst::foundations::{Bytes, Duration, Smart};
 use typst::syntax::{DiagSpan, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
-use typst_layout::PagedDocument;
+pub use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
@@ -389,6 +391,59 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
         })
         .collect();
     ContentError(diags).into()
+}
+
+/// An image file as the build will see it.
+pub enum Decoded {
+    /// A PNG, JPEG, GIF, WebP or SVG: decoded, or why not.
+    Image(Result<(), String>),
+    /// A PDF (which an archivable PDF cannot embed).
+    Pdf,
+    NotAnImage,
+}
+
+/// Decodes an image the way Typst will when the document places it (served at
+/// `virtual_path`), so that `check` refuses what the build would fail on.
+pub fn decode_image(bytes: &[u8], virtual_path: &str) -> Decoded {
+    use typst::visualize::{ImageFormat, RasterImage, VectorFormat};
+    match ImageFormat::detect(bytes) {
+        Some(ImageFormat::Raster(format)) => Decoded::Image(
+            RasterImage::plain(Bytes::new(bytes.to_vec()), format)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        ),
+        Some(ImageFormat::Vector(VectorFormat::Svg)) => Decoded::Image(svg(bytes, virtual_path)),
+        Some(ImageFormat::Vector(_)) => Decoded::Pdf,
+        None => Decoded::NotAnImage,
+    }
+}
+
+/// Loads an SVG the way the build does: with the documents' fonts for its text, and in a
+/// world that serves no files, so an SVG that links to other images fails here as it would
+/// in the build.
+fn svg(bytes: &[u8], virtual_path: &str) -> Result<(), String> {
+    use typst::comemo::Track;
+    use typst::World;
+    let date = typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("a valid date");
+    let world = PlanWorld::new(String::new(), std::path::Path::new(""), &[], date)
+        .map_err(|e| e.to_string())?;
+    let id = asset_id(virtual_path).map_err(|e| e.to_string())?;
+    let world: &dyn World = &world;
+    typst::visualize::SvgImage::with_fonts_images(
+        Bytes::new(bytes.to_vec()),
+        world.track(),
+        &["noto sans"],
+        Some(id),
+    )
+    .map(|_| ())
+    .map_err(|e| {
+        // `LoadError` shows its message only through `Debug`.
+        let debug = format!("{e:?}");
+        debug
+            .split_once("message: \"")
+            .and_then(|(_, rest)| rest.rsplit_once('"'))
+            .map_or(debug.clone(), |(message, _)| message.replace("\\\"", "\""))
+    })
 }
 
 #[cfg(test)]

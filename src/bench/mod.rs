@@ -101,8 +101,13 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
     build(&work, &bargs, &mut ts, &QUIET)?;
 
     // (a) the floor, of the same source (b) renders.
-    let checked = pipeline::load_checked(&work, &QUIET, false)?;
-    let source = pipeline::render_typst(&checked, templates)?;
+    let checked = pipeline::load(&work, &Default::default(), &QUIET)?;
+    let source = pipeline::documents::typst_source(
+        &checked,
+        &Typesetter::new(templates)?,
+        crate::render::view::Scope::Whole,
+        None,
+    )?;
     let date = pipeline::plan_date(&checked.plan)?;
     let ident = pipeline::document_stem(&checked.plan);
     let standard = pipeline::default_standard(&checked.plan);
@@ -349,7 +354,7 @@ impl Toggle {
 
 fn first_file(dir: &Path) -> Result<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .at("read", &dir)?
+        .at("read", dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();

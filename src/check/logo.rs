@@ -9,11 +9,9 @@
 
 use std::path::{Component, Path};
 
-use typst::foundations::Bytes;
-use typst::visualize::{ImageFormat, RasterImage, SvgImage, VectorFormat};
-
 use crate::content::Plan;
 use crate::diag::Diagnostic;
+use crate::typeset::Decoded;
 
 /// Where the logo is in the Typst world (relative to the world's root, like the templates'
 /// static files); the templates place it with `image("/vplan-content/logo")`.
@@ -153,18 +151,15 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     }
     const FORMATS: &str =
         "save the logo as a PNG, a JPEG or a self-contained SVG (no linked images)";
-    let decoded = match ImageFormat::detect(&bytes) {
-        Some(ImageFormat::Raster(format)) => RasterImage::plain(Bytes::new(bytes.clone()), format)
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Some(ImageFormat::Vector(VectorFormat::Svg)) => svg(&bytes),
-        Some(ImageFormat::Vector(_)) => {
+    let decoded = match crate::typeset::decode_image(&bytes, VIRTUAL_PATH) {
+        Decoded::Image(result) => result,
+        Decoded::Pdf => {
             return Err(fail(
                 format!("logo.file `{name}` is a PDF, which cannot be placed in an archivable PDF"),
                 FORMATS,
             ))
         }
-        None => {
+        Decoded::NotAnImage => {
             return Err(fail(
                 format!("logo.file `{name}` is not an image (PNG, JPEG, GIF, WebP or SVG)"),
                 FORMATS,
@@ -178,34 +173,6 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
         ));
     }
     Ok(Some(bytes))
-}
-
-/// Loads an SVG the way the build does: with the documents' fonts for its text, and in a
-/// world that serves no files, so an SVG that links to other images fails here as it would
-/// in the build.
-fn svg(bytes: &[u8]) -> Result<(), String> {
-    use typst::comemo::Track;
-    use typst::World;
-    let date = typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("a valid date");
-    let world = crate::typeset::PlanWorld::new(String::new(), Path::new(""), &[], date)
-        .map_err(|e| e.to_string())?;
-    let id = crate::typeset::asset_id(VIRTUAL_PATH).map_err(|e| e.to_string())?;
-    let world: &dyn World = &world;
-    SvgImage::with_fonts_images(
-        Bytes::new(bytes.to_vec()),
-        world.track(),
-        &["noto sans"],
-        Some(id),
-    )
-    .map(|_| ())
-    .map_err(|e| {
-        // `LoadError` shows its message only through `Debug`.
-        let debug = format!("{e:?}");
-        debug
-            .split_once("message: \"")
-            .and_then(|(_, rest)| rest.rsplit_once('"'))
-            .map_or(debug.clone(), |(message, _)| message.replace("\\\"", "\""))
-    })
 }
 
 #[cfg(test)]

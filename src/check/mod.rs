@@ -12,6 +12,7 @@ use crate::diag::Diagnostic;
 
 pub mod charts;
 pub mod logo;
+pub mod markdown;
 pub mod prose;
 use crate::suggest::{did_you_mean, did_you_mean_or_list};
 

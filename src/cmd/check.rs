@@ -9,8 +9,14 @@ use vplan::progress::Progress;
 use super::Terminal;
 
 pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
-    let checked =
-        pipeline::load_checked(&args.project.content, progress, args.report.deny_warnings)?;
+    let checked = pipeline::load(
+        &args.project.content,
+        &pipeline::LoadOptions {
+            deny_warnings: args.report.deny_warnings,
+            ..Default::default()
+        },
+        progress,
+    )?;
     progress.warnings(&checked.warnings);
     let plan = &checked.plan;
     let n = |count: usize, one: &str, many: &str| {

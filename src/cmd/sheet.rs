@@ -14,7 +14,7 @@ use super::Terminal;
 use vplan::sheets;
 
 pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
-    let checked = pipeline::load_checked(&args.project.content, progress, false)?;
+    let checked = pipeline::load(&args.project.content, &Default::default(), progress)?;
     let plan = &checked.plan;
     let ext = match args.format {
         SheetFormat::Xlsx => "xlsx",
@@ -25,7 +25,7 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
     });
     super::refuse_content_target(&out, &[&args.project.content], "--out")?;
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).at("create", &dir)?;
+        std::fs::create_dir_all(dir).at("create", dir)?;
     }
     match args.format {
         SheetFormat::Xlsx => {
@@ -54,7 +54,7 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
 
 pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     let content = &args.project.content;
-    let checked = pipeline::load_checked(content, progress, false)?;
+    let checked = pipeline::load(content, &Default::default(), progress)?;
     let plan = &checked.plan;
     let result = sheets::import(
         plan,
@@ -144,7 +144,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     };
     let copy_text = copy.display().to_string();
     let content_text = content.display().to_string();
-    let after = match pipeline::load_checked(&copy, &vplan::progress::Silent, false) {
+    let after = match pipeline::load(&copy, &Default::default(), &vplan::progress::Silent) {
         Ok(after) => after,
         Err(err) => {
             let nothing = format!("nothing written: {} is unchanged", file.display());

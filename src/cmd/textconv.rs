@@ -19,7 +19,7 @@ pub fn run(args: &TextconvArgs) -> Result<()> {
 
 /// The normalised text of a file.
 pub fn convert_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).at("read", &path)?;
+    let bytes = std::fs::read(path).at("read", path)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => convert(&text).unwrap_or(text),
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),

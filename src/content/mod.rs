@@ -106,7 +106,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
     }
     let mut diags = Vec::new();
     let mut spans = HashMap::new();
-    let root = dir.canonicalize().at("read the content directory", &dir)?;
+    let root = dir.canonicalize().at("read the content directory", dir)?;
     let mut loader = Loader {
         progress,
         diags: &mut diags,
@@ -318,7 +318,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
 /// Reads a content file as UTF-8 text, refusing anything that is not a plain, reasonably
 /// sized file.
 pub fn read_text(path: &Path) -> Result<String> {
-    let meta = fs::metadata(path).at("read", &path)?;
+    let meta = fs::metadata(path).at("read", path)?;
     if !meta.is_file() {
         crate::usage!("not a regular file");
     }
@@ -329,7 +329,7 @@ pub fn read_text(path: &Path) -> Result<String> {
             MAX_FILE_BYTES
         );
     }
-    let mut bytes = fs::read(path).at("read", &path)?;
+    let mut bytes = fs::read(path).at("read", path)?;
     // A leading byte-order mark (Windows Notepad saves one) is not part of the YAML: without
     // it removed the first key is read as `\u{feff}key`. Editors do not show it, so the
     // columns of line 1 are right without it too.

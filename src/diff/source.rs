@@ -76,7 +76,7 @@ pub fn load(side: &Side, content: &Path) -> Result<Loaded> {
             (dir, Some(tmp), Some(shown))
         }
     };
-    match pipeline::load_and_compute(&dir, &quiet) {
+    match pipeline::load(&dir, &Default::default(), &quiet) {
         Ok(checked) => Ok(Loaded {
             checked,
             label,

@@ -172,11 +172,7 @@ impl Builder<'_> {
 
     fn computed_row_with_values(&mut self, t: &Table, r: usize) {
         let row = &t.rows[r];
-        let kind = match row.kind {
-            RowKind::Data => "data",
-            RowKind::Group => "group",
-            RowKind::Sum => "sum",
-        };
+        let kind = row.kind.as_str();
         self.err(
             &t.id,
             &format!("rows.{r}.values"),

@@ -112,12 +112,12 @@ impl Staged {
         }
         let mut tmp = builder
             .tempfile_in(dir)
-            .at("create a temporary file in", &dir)?;
+            .at("create a temporary file in", dir)?;
         keep_mode(&tmp, path);
         let file = tmp.as_file_mut();
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .at("write", &path)?;
+            .at("write", path)?;
         Ok(Staged {
             tmp,
             path: path.to_path_buf(),

@@ -81,7 +81,14 @@ pub fn build_marked(
     let start = Instant::now();
     // Temporary files of a build that was killed are removed first.
     crate::output::clean_stale(&options.output);
-    let checked = super::load_checked_as(content, progress, options.deny_warnings, options.status)?;
+    let checked = super::load(
+        content,
+        &super::LoadOptions {
+            deny_warnings: options.deny_warnings,
+            status: options.status,
+        },
+        progress,
+    )?;
     let standard = options
         .standard
         .unwrap_or_else(|| default_standard(&checked.plan));

@@ -272,6 +272,18 @@ pub fn typeset_all(
     Ok(out)
 }
 
+/// The Typst source of the plan (or the part `scope` says), rendered with the typesetter's
+/// templates exactly as a build renders it.
+pub fn typst_source(
+    checked: &Checked,
+    ts: &Typesetter,
+    scope: Scope<'_>,
+    redline: Option<&Redline<'_>>,
+) -> Result<String> {
+    let view = view::build_scoped(&checked.plan, &checked.computed, redline.copied(), scope);
+    ts.renderer().render(&view)
+}
+
 /// Typesets the plan or one appendix.
 fn typeset_one(
     checked: &Checked,
@@ -288,8 +300,7 @@ fn typeset_one(
         Document::Paper => unreachable!("the decision paper is typeset by typeset_paper"),
     };
     let t = std::time::Instant::now();
-    let view = view::build_scoped(&checked.plan, &checked.computed, redline.copied(), scope);
-    let source = ts.renderer().render(&view)?;
+    let source = typst_source(checked, ts, scope, redline)?;
     let render = t.elapsed();
     let ident = file_stem(&checked.plan, doc);
     let mut built = pipeline::typeset_rendered(checked, source, ts, ident, standard)?;

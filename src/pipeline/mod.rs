@@ -15,7 +15,6 @@ use crate::content::{self, Plan, Status};
 use crate::diag::{ContentError, Diagnostic, Severity};
 use crate::figures::{self, Figures};
 use crate::progress::Progress;
-use crate::render::{self, Renderer};
 
 pub use documents::document_stem;
 pub use typesetter::{
@@ -32,29 +31,24 @@ pub struct Checked {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Loads a content directory, checks it and computes every figure. Any error (warnings
-/// included when `deny_warnings`) fails with a [`ContentError`] holding every diagnostic.
-pub fn load_and_compute(content_dir: &Path, progress: &dyn Progress) -> Result<Checked> {
-    load_checked(content_dir, progress, false)
+/// How a plan is loaded and checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Warnings are errors.
+    pub deny_warnings: bool,
+    /// The plan's status for this run (`build --status`), checked like a status in the
+    /// content.
+    pub status: Option<Status>,
 }
 
-/// [`load_and_compute`], with warnings turned into errors when `deny_warnings`.
-pub fn load_checked(
-    content_dir: &Path,
-    progress: &dyn Progress,
-    deny_warnings: bool,
-) -> Result<Checked> {
-    load_checked_as(content_dir, progress, deny_warnings, None)
-}
-
-/// [`load_checked`] with the plan's status overridden for this run (`build --status`); the
-/// override is checked like a status in the content.
-pub fn load_checked_as(
-    content_dir: &Path,
-    progress: &dyn Progress,
-    deny_warnings: bool,
-    status: Option<Status>,
-) -> Result<Checked> {
+/// Loads a content directory, checks it and computes every figure: the first half of every
+/// command. Any error (warnings included when `deny_warnings`) fails with
+/// [`Error::Content`](crate::Error::Content) holding every diagnostic found.
+pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) -> Result<Checked> {
+    let LoadOptions {
+        deny_warnings,
+        status,
+    } = *options;
     let t = Instant::now();
     let mut plan = content::load(content_dir, progress)?;
     let mut timings = vec![("load", t.elapsed())];
@@ -113,10 +107,4 @@ pub struct Built {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub timings: Vec<(&'static str, Duration)>,
-}
-
-/// Renders a checked plan into Typst source with the templates of a directory.
-pub fn render_typst(checked: &Checked, templates_dir: &Path) -> Result<String> {
-    let view = render::view::build(&checked.plan, &checked.computed);
-    Renderer::new(templates_dir)?.render(&view)
 }

@@ -5,14 +5,12 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use typst::foundations::Datetime;
-
 use super::{Built, Checked};
 use crate::content::{Plan, Status};
 use crate::diag::{ContentError, Diagnostic};
 use crate::error::Result;
 use crate::render::{self, Renderer};
-use crate::typeset::{self, ExportOptions, Standard, Worlds};
+use crate::typeset::{self, Datetime, ExportOptions, PagedDocument, Standard, Worlds};
 
 /// The files of the content that the Typst world serves beside the templates' static files:
 /// the logo, under [`crate::check::logo::VIRTUAL_PATH`].
@@ -77,7 +75,7 @@ pub struct Typesetter {
     worlds: Worlds,
     /// Every compiled document's layout, by ident, when asked for (tests that look at where
     /// text lands on the page).
-    layouts: Option<Vec<(String, typst_layout::PagedDocument)>>,
+    layouts: Option<Vec<(String, PagedDocument)>>,
 }
 
 impl Typesetter {
@@ -99,7 +97,7 @@ impl Typesetter {
 
     /// The layouts kept since [`Self::keep_layouts`]: `(document ident, pages)`.
     #[doc(hidden)]
-    pub fn take_layouts(&mut self) -> Vec<(String, typst_layout::PagedDocument)> {
+    pub fn take_layouts(&mut self) -> Vec<(String, PagedDocument)> {
         self.layouts
             .as_mut()
             .map(std::mem::take)

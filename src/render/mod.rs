@@ -171,7 +171,7 @@ pub fn read_assets(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             .expect("walkdir yields paths under its root")
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = std::fs::read(path).at("read", &path)?;
+        let bytes = std::fs::read(path).at("read", path)?;
         out.push((rel, bytes));
     }
     Ok(out)

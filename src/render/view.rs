@@ -163,11 +163,6 @@ struct Builder<'a> {
     old_cells: Option<&'a OldCells>,
 }
 
-/// Builds the view of the whole plan.
-pub fn build<'a>(plan: &'a Plan, computed: &'a Figures) -> DocView<'a> {
-    build_scoped(plan, computed, None, Scope::Whole)
-}
-
 /// Old values of the cells whose value changed, by (table, row, column) id: what a redline
 /// build prints struck through before the new value (`diff` computes them).
 pub type OldCells =
@@ -456,11 +451,7 @@ impl<'a> Builder<'a> {
             .map(|(r, row)| RowView {
                 id: &row.id,
                 label: &row.label,
-                kind: match row.kind {
-                    RowKind::Data => "data",
-                    RowKind::Group => "group",
-                    RowKind::Sum => "sum",
-                },
+                kind: row.kind.as_str(),
                 bold: row.kind != RowKind::Data,
                 texts: t
                     .text_columns

@@ -280,7 +280,13 @@ pub fn import(
             result.refused.push(problem);
             continue;
         }
-        let (span, tokens) = row_list(&|p| plan.pos(&table.file, p), &table.file, &text, *r, "values")?;
+        let (span, tokens) = row_list(
+            &|p| plan.pos(&table.file, p),
+            &table.file,
+            &text,
+            *r,
+            "values",
+        )?;
         // Unchanged cells keep their text as typed; a changed one is written with the
         // column's decimals.
         let list = vals

@@ -48,7 +48,7 @@ fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, Stri
     for (name, table) in tables {
         std::fs::write(content.join(format!("tables/{name}.yaml")), table).unwrap();
     }
-    vplan::pipeline::load_and_compute(content, &vplan::progress::Silent).map_err(|e| {
+    vplan::pipeline::load(content, &Default::default(), &vplan::progress::Silent).map_err(|e| {
         match e {
             vplan::Error::Content(diags) => diags
                 .iter()

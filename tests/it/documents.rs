@@ -615,7 +615,7 @@ fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> 
 /// paper) and returns the faults of their layouts.
 fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     let quiet = vplan::progress::Silent;
-    let checked = match vplan::pipeline::load_checked(content, &quiet, false) {
+    let checked = match vplan::pipeline::load(content, &Default::default(), &quiet) {
         Ok(checked) => checked,
         Err(e) => panic!("the plan does not check: {e:?}"),
     };

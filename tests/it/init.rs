@@ -166,7 +166,7 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
         );
         assert_eq!(run.status.code(), Some(0), "{namnd:?}: {}", stderr(&run));
         let checked =
-            vplan::pipeline::load_checked(&content, &vplan::progress::Silent, false).unwrap();
+            vplan::pipeline::load(&content, &Default::default(), &vplan::progress::Silent).unwrap();
         let meta = &checked.plan.meta.value;
         assert_eq!(meta.namnd, *namnd);
         assert_eq!(meta.subtitle.as_deref(), Some(*namnd));

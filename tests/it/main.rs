@@ -6,6 +6,7 @@
 mod common;
 
 mod amounts;
+mod architecture;
 mod bad_input;
 mod charts;
 mod check;

@@ -124,7 +124,7 @@ fn the_loader_survives_random_files_on_disk() {
             std::fs::create_dir_all(content.join("chapters")).unwrap();
             std::fs::write(content.join("plan.yaml"), &text).unwrap();
             std::fs::write(content.join("chapters/01.yaml"), &text).unwrap();
-            let _ = vplan::pipeline::load_and_compute(content, &vplan::progress::Silent);
+            let _ = vplan::pipeline::load(content, &Default::default(), &vplan::progress::Silent);
             Ok(())
         })
         .unwrap();

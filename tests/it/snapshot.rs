@@ -8,11 +8,16 @@ use vplan::pipeline;
 #[test]
 fn generated_typst_source_of_the_fixture_plan() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let checked = pipeline::load_and_compute(
+    let checked = pipeline::load(
         &root.join("tests/fixtures/fjallkommun_2031"),
+        &Default::default(),
         &vplan::progress::Silent,
     )
     .unwrap();
-    let source = pipeline::render_typst(&checked, &root.join("templates")).unwrap();
+    // Rendered as `vplan build` renders the plan.
+    let ts = pipeline::Typesetter::new(&root.join("templates")).unwrap();
+    let source =
+        pipeline::documents::typst_source(&checked, &ts, vplan::render::view::Scope::Whole, None)
+            .unwrap();
     insta::assert_snapshot!(source);
 }

@@ -1,0 +1,182 @@
+//! Tables of amounts (`content/tables/*.yaml`): columns, rows and their kinds, sums, charts.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// One file under `content/tables/`: a table of amounts.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    pub id: String,
+    /// The unit of every amount column, as used in messages: `mnkr`, `tkr`, `procent`, …
+    pub unit: String,
+    /// Text of the top-left header cell, e.g. "Belopp i mnkr" or "(Tkr)".
+    #[serde(default)]
+    pub caption: String,
+    /// Extra text columns between the label and the amounts (e.g. an object description).
+    #[serde(default)]
+    pub text_columns: Vec<TextColumn>,
+    pub columns: Vec<Column>,
+    /// Data rows without values are the sum of the same row in these tables (matched by row
+    /// id and column id).
+    #[serde(default)]
+    pub sum_of: Vec<String>,
+    pub rows: Vec<Row>,
+    /// Footnotes under the table (Markdown).
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// A chart drawn under the table from the same computed figures.
+    #[serde(default)]
+    pub chart: Option<Chart>,
+}
+
+/// A chart of a table's figures, drawn in Typst under the table.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    /// `bars`: one bar per data row, from one column. `stacked`: one bar per column, stacked
+    /// from the data rows (with a legend).
+    pub kind: ChartKind,
+    /// The caption above the chart.
+    pub title: String,
+    /// The text alternative for readers who cannot see the chart (required).
+    pub alt: String,
+    /// `bars`: the one column drawn; `stacked`: the columns along the axis, in order.
+    pub columns: Vec<String>,
+    /// `false` switches the chart off without deleting it.
+    #[serde(default = "default_true")]
+    pub show: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    Bars,
+    Stacked,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextColumn {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub id: String,
+    pub title: String,
+    /// A group title spanning adjacent columns with the same group (two-row header).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Decimals printed (and allowed in typed amounts).
+    pub precision: u32,
+    /// The unit of this column when it differs from the table's (e.g. `årsarbetare` beside `tkr`).
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+impl Table {
+    /// The detail rows with their positions (what a chart draws).
+    pub fn data_rows(&self) -> impl Iterator<Item = (usize, &Row)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RowKind::Data)
+    }
+}
+
+impl Column {
+    /// The unit of the column's figures: its own, else the table's.
+    pub fn unit<'a>(&'a self, table: &'a Table) -> &'a str {
+        self.unit.as_deref().unwrap_or(&table.unit)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Row {
+    pub id: String,
+    pub label: String,
+    /// `data` (typed amounts or references), `group` (a bold heading row that opens a group of
+    /// data rows) or `sum` (computed from `sum`).
+    #[serde(default)]
+    pub kind: RowKind,
+    /// Typed amounts, one per column (`~` for an empty cell).
+    #[serde(default)]
+    #[schemars(schema_with = "amount_list_schema")]
+    pub values: Option<Vec<Option<Decimal>>>,
+    /// Cells taken from another table: column id → `table/row` or `table/row/column`.
+    #[serde(default)]
+    pub refs: BTreeMap<String, String>,
+    /// Texts of the table's text columns, by text column id.
+    #[serde(default)]
+    pub text: BTreeMap<String, String>,
+    /// For a sum row: `all` (every data row of the table) or a list of row or group ids.
+    #[serde(default)]
+    pub sum: Option<SumSpec>,
+    /// Typed control figures, one per column (`~` where there is none): each is checked
+    /// against the computed value, like a balance assertion. Never printed.
+    #[serde(default)]
+    #[schemars(schema_with = "amount_list_schema")]
+    pub control: Option<Vec<Option<Decimal>>>,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    #[default]
+    Data,
+    Group,
+    Sum,
+}
+
+impl RowKind {
+    /// The kind as the content writes it (`kind: group`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowKind::Data => "data",
+            RowKind::Group => "group",
+            RowKind::Sum => "sum",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum SumSpec {
+    /// The keyword `all`.
+    Keyword(String),
+    /// Row ids and group ids.
+    Of(Vec<String>),
+}
+
+/// An amount in the schema: a YAML number, or a string of one (read exactly as `Decimal`).
+pub(super) fn amount_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "An amount: a number such as 1234.5 or -3 (read exactly, never rounded)",
+        "type": ["number", "string"],
+        "pattern": "^\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*$"
+    })
+}
+
+/// One amount per column; `~` (null) for an empty cell.
+fn amount_list_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "One amount per column, `~` for an empty cell",
+        "type": ["array", "null"],
+        "items": {
+            "type": ["number", "string", "null"],
+            "pattern": "^\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*$"
+        }
+    })
+}

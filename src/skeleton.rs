@@ -1,0 +1,317 @@
+//! `vplan init`: the skeleton of a new plan: every file a plan needs, with guidance texts
+//! (`[Vägledning] …`) where the nämnd writes its own, and no amounts. `check` warns about each
+//! guidance text and empty row until they are filled in.
+
+use std::fs;
+use std::path::Path;
+
+use crate::content::marks::GUIDANCE;
+use crate::content::schema;
+use crate::error::{Context, IoContext, Result};
+
+/// Writes a skeleton plan for a new nämnd into `dir` (missing or empty), made whole before it
+/// appears: content files with their schema lines, and the JSON Schemas for editors. Returns
+/// the number of content files.
+pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<usize> {
+    crate::output::ensure_empty(
+        dir,
+        "vplan init writes a new plan into a new or empty directory",
+    )?;
+    // The skeleton's decision_date is in the year before; dates are years 1900–2999.
+    let years = crate::content::dates::YEARS;
+    if !u32::try_from(year).is_ok_and(|y| (years.start() + 1..=years.end() + 1).contains(&y)) {
+        crate::usage!(
+            "--year {}: give a year like 2031 (from {} to {})",
+            year,
+            years.start() + 1,
+            years.end() + 1
+        );
+    }
+    for (flag, name) in [("--namnd", namnd), ("--organisation", organisation)] {
+        if name.trim().is_empty() {
+            crate::usage!("{flag} is empty: give the name as it is to be printed");
+        }
+        if !crate::figures::refs::find(name).is_empty() {
+            crate::usage!(
+                "{flag} {name:?}: `{{{{` starts a figure reference, which a name cannot hold; write the name without it"
+            );
+        }
+    }
+    let files = skeleton(namnd, organisation, year);
+    crate::output::make_dir(dir, |tmp| {
+        for (rel, text) in &files {
+            let path = tmp.join(rel);
+            let parent = path.parent().expect("a file has a parent");
+            fs::create_dir_all(parent).at("create", parent)?;
+            let text = match schema::modeline(rel) {
+                Some(line) => format!("{line}\n{text}"),
+                None => text.clone(),
+            };
+            fs::write(&path, text).at("write", &path)?;
+        }
+        let schemas = tmp.join("schemas");
+        fs::create_dir_all(&schemas).at("create", &schemas)?;
+        for (kind, s) in schema::all() {
+            let mut text = serde_json::to_string_pretty(&s).context("cannot write a schema")?;
+            text.push('\n');
+            let path = schemas.join(format!("{kind}.schema.json"));
+            fs::write(&path, text).at("write", &path)?;
+        }
+        Ok(())
+    })?;
+    Ok(files.len())
+}
+
+/// A value as a YAML scalar that loads back as exactly `text`.
+fn q(text: &str) -> String {
+    crate::yaml_text::quote(text)
+}
+
+/// A name inside a sentence: `Kulturnämnden` → `kulturnämnden` (Swedish writes a nämnd's name
+/// in lower case mid-sentence); a name that starts with an abbreviation (`IT-nämnden`,
+/// `KS`) or with no letter is kept as it is.
+pub fn in_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
+            .to_lowercase()
+            .chain(name[first.len_utf8()..].chars())
+            .collect(),
+        _ => name.to_string(),
+    }
+}
+
+fn guidance(text: &str) -> String {
+    format!("{GUIDANCE} {text}")
+}
+
+/// A chapter with one guidance paragraph and extra blocks.
+fn chapter(id: &str, title: &str, guide: &str, extra: &str) -> String {
+    format!(
+        "id: {id}\ntitle: {}\nblocks:\n  - text: |\n      {}\n{extra}",
+        q(title),
+        guidance(guide)
+    )
+}
+
+/// Every file of the skeleton, by path relative to the content directory.
+pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, String)> {
+    let prev = year - 1;
+    let next = year + 1;
+    let mut files = Vec::new();
+    let mut add = |rel: &str, text: String| files.push((rel.to_string(), text));
+    add(
+        "plan.yaml",
+        format!(
+            "# Plan metadata: what the document is and who decides it.\n\
+             organisation: {org}\n\
+             namnd: {namnd_q}\n\
+             year: {year}\n\
+             title: {title}\n\
+             subtitle: {namnd_q}\n\
+             # The planned decision date (also the PDF's date): change it to the meeting's.\n\
+             decision_date: {prev}-11-30\n\
+             author: {author}\n\
+             keywords: [verksamhetsplan, budget]\n\
+             decision:\n  \
+               arende: {arende}\n  \
+               beslutsinstans: {namnd_q}\n  \
+               status: utkast\n",
+            org = q(organisation),
+            namnd_q = q(namnd),
+            title = q(&format!("Verksamhetsplan med budget {year}")),
+            author = q(&format!("{namnd}, {organisation}")),
+            arende = q(&format!(
+                "Verksamhetsplan med budget {year} för {}",
+                in_sentence(namnd)
+            )),
+        ),
+    );
+    add(
+        "chapters/01-inledning.yaml",
+        chapter(
+            "inledning",
+            "Inledning",
+            "Beskriv vad verksamhetsplanen är: nämndens styrdokument för året, vad nämnden ansvarar för och hur planen hänger ihop med fullmäktiges budget.",
+            "",
+        ),
+    );
+    add(
+        "chapters/02-vision-och-vardegrund.yaml",
+        chapter(
+            "vision-och-vardegrund",
+            "Vision och värdegrund",
+            "Återge organisationens vision och värdegrund, till exempel som en punktlista med värdeorden och en mening om vad vart och ett betyder.",
+            "",
+        ),
+    );
+    add(
+        "chapters/03-syfte-och-roll.yaml",
+        chapter(
+            "syfte-och-roll",
+            "Syfte och roll",
+            "Beskriv nämndens och förvaltningens uppdrag och roll i organisationen.",
+            "",
+        ),
+    );
+    add(
+        "chapters/04-omvarld.yaml",
+        chapter(
+            "omvarld",
+            "Omvärld, nuvarande situation och framtida utmaningar",
+            &format!("Beskriv läget inför {year} och de största utmaningarna under planperioden {year}–{}.", year + 2),
+            "",
+        ),
+    );
+    add(
+        "chapters/05-mal-strategier-uppdrag.yaml",
+        chapter(
+            "mal-strategier-uppdrag",
+            "Mål, strategier och uppdrag",
+            "Inled med hur målen är ordnade: perspektiv, strategier, mål med indikatorer och uppdrag. Själva målen skrivs i goals.yaml.",
+            "  - perspectives\n",
+        ),
+    );
+    add(
+        "chapters/06-budget.yaml",
+        chapter(
+            "budget",
+            "Budget",
+            &format!("Beskriv förutsättningarna för budget {year}: ram, förändringar mot {prev} och de viktigaste åtgärderna. Belopp i text skrivs som referenser, till exempel \\{{{{ resultatbudget/resultat/b{year} }}}} när tabellen har sina belopp."),
+                "  - section:\n      id: resultatbudget-avsnitt\n      title: Resultatbudget\n      blocks:\n        - table: resultatbudget\n\
+                 \x20 - section:\n      id: driftbudget-avsnitt\n      title: Driftbudget\n      blocks:\n        - table: driftbudget\n\
+                 \x20 - section:\n      id: investeringsbudget-avsnitt\n      title: Investeringsbudget\n      blocks:\n        - table: investeringsbudget\n"
+        ),
+    );
+    add(
+        "chapters/07-organisation.yaml",
+        chapter(
+            "organisation",
+            "Organisation",
+            "Beskriv förvaltningens organisation: områden, stab och ledning. Ett organisationsschema kan ritas med ett block `org_chart` (med alternativtext).",
+            "",
+        ),
+    );
+    add(
+        "chapters/08-uppfoljning.yaml",
+        chapter(
+            "uppfoljning",
+            "Uppföljning",
+            "Beskriv hur mål, uppdrag, ekonomi och internkontroll följs upp under året: delårsrapport, verksamhetsberättelse och periodrapporter.",
+            "",
+        ),
+    );
+    add(
+        "chapters/09-intern-styrning-och-kontroll.yaml",
+        chapter(
+            "intern-styrning-och-kontroll",
+            "Intern styrning och kontroll",
+            "Beskriv arbetet med intern styrning och kontroll och hur riskerna i internkontrollplanen har valts.",
+            "  - section:\n      id: internkontrollplan\n      title: Internkontrollplan\n      blocks:\n        - internal_control\n",
+        ),
+    );
+    let mut goals = String::from("perspectives:\n");
+    for (id, title) in [
+        ("invanare-och-samhalle", "Perspektiv: Invånare och samhälle"),
+        ("process", "Perspektiv: Process"),
+        ("resurs", "Perspektiv: Resurs"),
+    ] {
+        goals.push_str(&format!(
+            "  - id: {id}\n    title: {}\n    blocks:\n      - text: |\n          {}\n    goals:\n      - id: {id}-mal-1\n        text: {}\n        indicators:\n          - {{id: {id}-indikator-1, text: {}}}\n    assignments:\n      - {{id: {id}-uppdrag-1, text: {}}}\n",
+            q(title),
+            guidance("Beskriv perspektivet och vilka strategier som gäller för det."),
+            q(&guidance("Formulera nämndens mål.")),
+            q(&guidance("Hur målet mäts, med målvärde.")),
+            q(&guidance("Ett uppdrag till förvaltningen, eller ta bort raden.")),
+        ));
+    }
+    add("goals.yaml", goals);
+    add(
+        "internkontroll.yaml",
+        format!(
+            "columns: [Verksamhet, Risk, Åtgärd]\nareas:\n  - id: ik-omrade-1\n    area: {}\n    risks:\n      - id: ik-risk-1\n        risk: {}\n        measures:\n          - {{id: ik-atgard-1, text: {}}}\n",
+            q(&guidance("Verksamhet")),
+            q(&guidance("Beskriv risken.")),
+            q(&guidance("Åtgärd som minskar risken.")),
+        ),
+    );
+    let years = format!(
+        "columns:\n  - {{id: b{year}, title: Budget {year}, precision: 1}}\n  - {{id: p{prev}, title: Prognos {prev}, precision: 1}}\n  - {{id: b{prev}, title: Budget {prev}, precision: 1}}\n"
+    );
+    add(
+        "tables/resultatbudget.yaml",
+        format!(
+            "id: resultatbudget\nunit: mnkr\ncaption: Belopp i mnkr\n{years}rows:\n\
+             \x20 - {{id: intakter, label: Verksamhetens intäkter, kind: group}}\n\
+             \x20 - {{id: ovriga-intakter, label: Övriga intäkter}}\n\
+             \x20 - {{id: summa-intakter, label: Summa intäkter, kind: sum, sum: [intakter]}}\n\
+             \x20 - {{id: kostnader, label: Verksamhetens kostnader, kind: group}}\n\
+             \x20 - {{id: personalkostnader, label: Personalkostnader}}\n\
+             \x20 - {{id: ovriga-kostnader, label: Övriga kostnader}}\n\
+             \x20 - {{id: avskrivningar, label: Avskrivningar}}\n\
+             \x20 - {{id: summa-kostnader, label: Summa kostnader, kind: sum, sum: [kostnader]}}\n\
+             \x20 - {{id: nettokostnader, label: Verksamhetens nettokostnader, kind: sum, sum: [summa-intakter, summa-kostnader]}}\n\
+             \x20 - {{id: finansnetto, label: Finansnetto}}\n\
+             \x20 - {{id: resultat, label: Resultat, kind: sum, sum: [nettokostnader, finansnetto]}}\n"
+        ),
+    );
+    add(
+        "tables/driftbudget.yaml",
+        format!(
+            "# One row per område or verksamhet: rename, add and remove rows as the nämnd is organised.\n\
+             id: driftbudget\nunit: mnkr\ncaption: Belopp i mnkr\n\
+             columns:\n  - {{id: b{year}, title: Budget {year}, precision: 1}}\n  - {{id: b{prev}, title: Budget {prev}, precision: 1}}\n\
+             rows:\n\
+             \x20 - {{id: omrade-1, label: Område 1}}\n\
+             \x20 - {{id: omrade-2, label: Område 2}}\n\
+             \x20 - {{id: gemensamt, label: Gemensamt}}\n\
+             \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
+        ),
+    );
+    add(
+        "tables/investeringsbudget.yaml",
+        format!(
+            "# Budget {year} of each category is the total of its table in Bilaga 1.\n\
+             id: investeringsbudget\nunit: mnkr\ncaption: Belopp i mnkr\n{years}rows:\n\
+             \x20 - id: byggnadsinvesteringar\n    label: Byggnadsinvesteringar\n    refs: {{b{year}: bilaga-1-investeringar/summa-fastigheter/belopp}}\n\
+             \x20 - id: utrustning\n    label: Utrustning\n    refs: {{b{year}: bilaga-1-investeringar/summa-utrustning/belopp}}\n\
+             \x20 - {{id: summa, label: Summa, kind: sum, sum: all}}\n"
+        ),
+    );
+    add(
+        "tables/bilaga-1-investeringar.yaml",
+        format!(
+            "id: bilaga-1-investeringar\nunit: mnkr\ncaption: Investering\n\
+             columns:\n  - {{id: belopp, title: Belopp {year}, precision: 1}}\n\
+             rows:\n\
+             \x20 - {{id: fastigheter, label: Fastigheter, kind: group}}\n\
+             \x20 - {{id: fastighet-1, label: Fastighetsinvestering 1}}\n\
+             \x20 - {{id: summa-fastigheter, label: Summa fastigheter, kind: sum, sum: [fastigheter]}}\n\
+             \x20 - {{id: utrustning, label: Utrustning, kind: group}}\n\
+             \x20 - {{id: utrustning-1, label: Utrustning 1}}\n\
+             \x20 - {{id: summa-utrustning, label: Summa utrustning, kind: sum, sum: [utrustning]}}\n\
+             \x20 - {{id: summa, label: Summa investeringar {year}, kind: sum, sum: [summa-fastigheter, summa-utrustning]}}\n"
+        ),
+    );
+    add(
+        "appendices/01-bilaga-1-investeringar.yaml",
+        format!(
+            "id: bilaga-1\nlabel: Bilaga 1\ntitle: {}\nshort_title: Investeringar\nblocks:\n  - text: |\n      {}\n  - table: bilaga-1-investeringar\n",
+            q(&format!("Investeringar {year}")),
+            guidance("Beskriv investeringarna och hur de har prioriterats."),
+        ),
+    );
+    add(
+        "tjansteskrivelse.yaml",
+        format!(
+            "sammanfattning: |\n  {}\nforslag_till_beslut:\n  - {}\nunderskrifter:\n  - titel: Förvaltningschef\n",
+            guidance(&format!("Sammanfatta planen för {year}–{next}. Belopp skrivs som referenser, till exempel \\{{{{ investeringsbudget/summa/b{year} }}}} miljoner kronor.")),
+            // Markdown prose: the name is shown as typed, never read as markup.
+            q(&format!(
+                "att fastställa verksamhetsplan med budget {year} för {},",
+                crate::yaml_text::markdown_literal(&in_sentence(namnd))
+            )),
+        ),
+    );
+    files
+}
