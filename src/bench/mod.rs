@@ -378,12 +378,14 @@ fn scale_child(args: &Options, n: usize, report: &mut dyn Write) -> Result<()> {
     let total = t.elapsed();
     let (pages, phases) = (built.pages, built.phases);
     let peak = memory_kib().1.unwrap_or(0);
-    print!(
+    write!(
+        report,
         "n={n} pages={pages} total_ms={:.1} peak_kib={peak}",
         total.as_secs_f64() * 1000.0
-    );
+    )
+    .at("write", "the report")?;
     for (p, d) in phases {
-        print!(" {p}_ms={:.1}", d.as_secs_f64() * 1000.0);
+        write!(report, " {p}_ms={:.1}", d.as_secs_f64() * 1000.0).at("write", "the report")?;
     }
     writeln!(report).at("write", "the report")?;
     Ok(())
@@ -429,28 +431,33 @@ fn scale_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress)
         "vplan bench --scale: synthetic plans of N nämnder (one process each)"
     )
     .at("write", "the report")?;
-    print!(
+    write!(
+        report,
         "{:>4} {:>6} {:>10} {:>9} {:>9}",
         "N", "pages", "total", "×N=1", "peak"
-    );
+    )
+    .at("write", "the report")?;
     for p in phases {
-        print!(" {:>9}", format!("{p}/N"));
+        write!(report, " {:>9}", format!("{p}/N")).at("write", "the report")?;
     }
     writeln!(report).at("write", "the report")?;
     let base = rows.first().map(|r| get(r, "total_ms")).unwrap_or(f64::NAN);
     let base_n = rows.first().map(|r| get(r, "n")).unwrap_or(1.0);
     for row in &rows {
         let n = get(row, "n");
-        print!(
+        write!(
+            report,
             "{:>4} {:>6} {:>8.0}ms {:>8.1}× {:>6.0}MiB",
             n,
             get(row, "pages"),
             get(row, "total_ms"),
             get(row, "total_ms") / base,
             get(row, "peak_kib") / 1024.0
-        );
+        )
+        .at("write", "the report")?;
         for p in phases {
-            print!(" {:>7.2}ms", get(row, &format!("{p}_ms")) / n);
+            write!(report, " {:>7.2}ms", get(row, &format!("{p}_ms")) / n)
+                .at("write", "the report")?;
         }
         writeln!(report).at("write", "the report")?;
     }
