@@ -2,8 +2,10 @@
 //!
 //! The pipeline, one module per stage:
 //! [`content`] (load) → [`check`] → [`figures`] → [`render`] (minijinja → Typst source) →
-//! [`typeset`] (in-process Typst → PDF), orchestrated by [`pipeline`] and the commands in
-//! [`cmd`].
+//! [`typeset`] (in-process Typst → PDF) → [`output`], orchestrated by [`pipeline`]; beside it
+//! the features [`diff`], [`sheets`], [`roll`], [`skeleton`] and [`bench`]. The command line
+//! is the `vplan` binary (`src/main.rs`); the library returns [`Error`]s and never prints.
+//! ARCHITECTURE.md describes the layers and their rules.
 
 pub mod bench;
 pub mod check;

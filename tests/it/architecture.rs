@@ -30,6 +30,18 @@ fn layer(module: &str) -> Option<Layer> {
     })
 }
 
+/// The stages a stage may import: each only earlier ones, in pipeline order; `typeset` and
+/// `output` none.
+fn stage_may_import(from: &str, to: &str) -> bool {
+    match from {
+        "content" | "typeset" | "output" => false,
+        "figures" => to == "content",
+        "check" => matches!(to, "content" | "figures" | "typeset"),
+        "render" => matches!(to, "content" | "figures"),
+        _ => false,
+    }
+}
+
 /// Whether a module of layer `from` may import one of layer `to`.
 fn may_import(from: Layer, to: Layer) -> bool {
     use Layer::*;
@@ -84,86 +96,215 @@ fn sources() -> Vec<SourceFile> {
     out
 }
 
-/// The code of a file without comments, the contents of string literals and unit-test
-/// modules (tests may reach across layers to build their cases).
+/// The code of a file without comments, the contents of string and char literals, and the
+/// items under `#[cfg(test)]` (tests may reach across layers to build their cases).
 fn strip(text: &str) -> String {
-    let text = match text.find("#[cfg(test)]") {
-        Some(i) => &text[..i],
-        None => text,
-    };
+    let code = without_comments_and_strings(text);
+    without_test_items(&code)
+}
+
+fn without_comments_and_strings(text: &str) -> String {
+    let b: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '/' if chars.peek() == Some(&'/') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        out.push('\n');
+    let mut i = 0;
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < b.len() && b[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            // Block comments nest.
+            let mut depth = 0;
+            while i < b.len() {
+                if b[i] == '/' && b.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    i += 2;
+                } else if b[i] == '*' && b.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
                         break;
                     }
+                } else {
+                    i += 1;
                 }
             }
-            '"' => {
-                out.push('"');
-                let mut escaped = false;
-                for c in chars.by_ref() {
-                    if escaped {
-                        escaped = false;
-                    } else if c == '\\' {
-                        escaped = true;
-                    } else if c == '"' {
-                        break;
+            out.push(' ');
+        } else if (c == 'r' || ((c == 'b' || c == 'c') && next == Some('r')))
+            && !(i > 0 && ident(b[i - 1]))
+            && {
+                let start = if c == 'r' { i + 1 } else { i + 2 };
+                let hashes = b[start..].iter().take_while(|&&h| h == '#').count();
+                b.get(start + hashes) == Some(&'"')
+            }
+        {
+            // A raw string: ends at `"` followed by as many `#` as it opened with.
+            let start = if c == 'r' { i + 1 } else { i + 2 };
+            let hashes = b[start..].iter().take_while(|&&h| h == '#').count();
+            i = start + hashes + 1;
+            while i < b.len() {
+                if b[i] == '"'
+                    && b[i + 1..]
+                        .iter()
+                        .take(hashes)
+                        .filter(|&&h| h == '#')
+                        .count()
+                        == hashes
+                {
+                    i += 1 + hashes;
+                    break;
+                }
+                i += 1;
+            }
+            out.push_str("\"\"");
+        } else if c == '"' {
+            i += 1;
+            while i < b.len() && b[i] != '"' {
+                if b[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+            out.push_str("\"\"");
+        } else if c == '\'' {
+            // A char literal ('x', '\n', '\u{..}', '"'), not a lifetime ('a).
+            let is_char = next == Some('\\') || b.get(i + 2) == Some(&'\'');
+            if is_char {
+                i += 1;
+                while i < b.len() && b[i] != '\'' {
+                    if b[i] == '\\' {
+                        i += 1;
                     }
+                    i += 1;
                 }
-                out.push('"');
+                i += 1;
+                out.push_str("' '");
+            } else {
+                out.push(c);
+                i += 1;
             }
-            // A char literal such as '"' must not open a string.
-            '\'' => {
-                out.push('\'');
-                let rest: String = chars.clone().take(3).collect();
-                if rest.starts_with("\\") || rest.chars().nth(1) == Some('\'') {
-                    for c in chars.by_ref() {
-                        if c == '\'' {
-                            break;
-                        }
-                    }
-                    out.push('\'');
-                }
-            }
-            c => out.push(c),
+        } else {
+            out.push(c);
+            i += 1;
         }
     }
     out
 }
 
-/// The top-level modules a file imports: `crate::x` (and `use crate::{x, y::z}`) in the
-/// library, `vplan::x` in the binary.
+/// The code without each item that `#[cfg(test)]` (or `#[cfg(all(test, …))]`) marks: the
+/// item runs to its closing brace, or to its `;`.
+fn without_test_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    loop {
+        let at = ["#[cfg(test)]", "#[cfg(all(test"]
+            .iter()
+            .filter_map(|m| rest.find(m))
+            .min();
+        let Some(at) = at else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        // Past the attribute, then past the item.
+        let after = &rest[at..];
+        let attr_end = after.find(']').map_or(after.len(), |e| e + 1);
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (k, ch) in after[attr_end..].char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = attr_end + k + 1;
+                        break;
+                    }
+                }
+                ';' if depth == 0 => {
+                    end = attr_end + k + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = &after[end..];
+    }
+}
+
+/// The names a `use` group (the text after its `{`) brings in: the first segment of each item
+/// at the group's own level.
+fn group_items(group: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut depth = 0;
+    let mut current = String::new();
+    for ch in group.chars() {
+        match ch {
+            '{' => {
+                depth += 1;
+                current.push(ch);
+            }
+            '}' if depth == 0 => break,
+            '}' => {
+                depth -= 1;
+                current.push(ch);
+            }
+            ',' if depth == 0 => items.push(std::mem::take(&mut current)),
+            _ => current.push(ch),
+        }
+    }
+    items.push(current);
+    items
+        .iter()
+        .map(|i| {
+            i.trim()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect()
+}
+
+/// The top-level modules a file imports: `crate::x` (and `use crate::{x, y::z}`), and
+/// `super::…` that reaches the crate root, in the library; `vplan::x` in the binary.
 fn imports(file: &SourceFile, modules: &BTreeSet<String>) -> BTreeSet<String> {
+    let face = layer(&file.module) == Some(Layer::Face);
     let mut found = BTreeSet::new();
-    for prefix in ["crate::", "vplan::"] {
-        let mut rest = file.code.as_str();
-        while let Some(i) = rest.find(prefix) {
-            let before = rest[..i].chars().last();
-            rest = &rest[i + prefix.len()..];
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let prefixes: &[&str] = if face {
+        &["vplan::"]
+    } else {
+        &["crate::", "super::"]
+    };
+    // How deep the file's module is: `x.rs`, `x/mod.rs` → 1; `x/y.rs`, `x/y/mod.rs` → 2.
+    let depth = file.rel.split('/').count() - usize::from(file.rel.ends_with("mod.rs"));
+    for prefix in prefixes {
+        let code = file.code.as_str();
+        for (i, _) in code.match_indices(prefix) {
+            if code[..i].chars().last().is_some_and(is_ident) {
                 continue;
             }
-            if let Some(group) = rest.strip_prefix('{') {
-                let end = group.find('}').unwrap_or(group.len());
-                for item in group[..end].split(',') {
-                    let name: String = item
-                        .trim()
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    found.insert(name);
+            let mut rest = &code[i + prefix.len()..];
+            if *prefix == "super::" {
+                // `super::` (repeated) from this depth: only a path back to the root names
+                // another top-level module.
+                let mut level = depth - 1;
+                while let Some(r) = rest.strip_prefix("super::") {
+                    level = level.saturating_sub(1);
+                    rest = r;
                 }
+                if level != 0 {
+                    continue;
+                }
+            }
+            if let Some(group) = rest.strip_prefix('{') {
+                found.extend(group_items(group));
             } else {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                found.insert(name);
+                found.insert(rest.chars().take_while(|c| is_ident(*c)).collect());
             }
         }
     }
@@ -199,7 +340,9 @@ fn every_module_has_a_layer_and_imports_only_downwards() {
         };
         for dep in deps {
             let to = layer(dep).unwrap_or(Layer::Face);
-            if !may_import(from, to) {
+            let stage_order =
+                from != Layer::Stage || to != Layer::Stage || stage_may_import(module, dep);
+            if !may_import(from, to) || !stage_order {
                 wrong.push(format!("{module} ({from:?}) imports {dep} ({to:?})"));
             }
         }
@@ -280,20 +423,24 @@ fn found_outside(pattern: &str, allowed: &[&str]) -> Vec<String> {
 
 #[test]
 fn money_never_passes_through_a_float() {
-    // Time is measured in seconds as f64 (`as_secs_f64`); that is not money.
+    // A float type, a conversion to or from one (`to_f64`, `from_f64_retain`, `ToPrimitive`),
+    // anywhere but in the spreadsheet code (Excel holds doubles, compared in Decimal) and the
+    // benchmarks (timings). Durations in seconds (`as_secs_f64`) are not money.
+    let float = |word: &str| {
+        word != "as_secs_f64"
+            && (["f64", "f32"].contains(&word)
+                || ["_f64", "_f32", "f64_", "f32_"]
+                    .iter()
+                    .any(|p| word.contains(p))
+                || ["ToPrimitive", "FromPrimitive"].contains(&word))
+    };
     let files: Vec<String> = sources()
         .into_iter()
         .filter(|f| !f.rel.starts_with("bench/") && !f.rel.starts_with("sheets/"))
         .filter(|f| {
-            let code = f.code.replace("as_secs_f64", "");
-            ["f64", "f32"].iter().any(|t| {
-                code.match_indices(t).any(|(i, _)| {
-                    let before = code[..i].chars().last();
-                    let after = code[i + 3..].chars().next();
-                    !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-                        && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-                })
-            })
+            f.code
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(float)
         })
         .map(|f| f.rel)
         .collect();
@@ -322,7 +469,10 @@ fn the_library_never_prints_or_exits() {
         "print!",
         "eprint!",
         "dbg!",
-        "std::process::exit",
+        "stdout()",
+        "stderr()",
+        "process::exit",
+        "process::abort",
         "clap::",
     ] {
         let files = found_outside(what, &face);
