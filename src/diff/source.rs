@@ -121,7 +121,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
 fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, String)> {
     // The repository that holds the content directory (or, if it no longer exists, the
     // nearest existing parent).
-    let abs = std::path::absolute(content).context("cannot resolve the content directory")?;
+    let abs = std::path::absolute(content).at("resolve", content)?;
     let mut probe = abs.as_path();
     while !probe.is_dir() {
         probe = probe.parent().ok_or_else(|| {
