@@ -12,7 +12,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The content (or a template) has errors: every diagnostic found, warnings included.
     /// Exit code 1.
-    #[error("{}", crate::diag::ContentError(.0.clone()))]
+    #[error("{}", crate::diag::one_per_line(.0))]
     Content(Vec<Diagnostic>),
     /// A file or directory could not be read or written. Exit code 2.
     #[error("cannot {action} {}: {source}", path.display())]
@@ -55,25 +55,11 @@ impl Error {
         }
     }
 
-    pub fn usage(message: impl Into<String>) -> Self {
-        Error::Usage(message.into())
-    }
-
     /// 1 for content errors, 2 for everything else (usage, I/O).
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Content(_) => 1,
             _ => 2,
-        }
-    }
-
-    /// The diagnostics this error carries (content errors, or the errors of a compared side
-    /// or of plans built together).
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        match self {
-            Error::Content(d) => d,
-            Error::Side { diagnostics, .. } | Error::Batch { diagnostics, .. } => diagnostics,
-            _ => &[],
         }
     }
 
@@ -84,12 +70,6 @@ impl Error {
             Error::Content(_) | Error::Side { .. } | Error::Batch { .. } => self,
             other => Error::Usage(format!("{context}: {other}")),
         }
-    }
-}
-
-impl From<crate::diag::ContentError> for Error {
-    fn from(e: crate::diag::ContentError) -> Self {
-        Error::Content(e.0)
     }
 }
 

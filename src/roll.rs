@@ -17,7 +17,7 @@ use std::path::Path;
 
 use std::fs;
 
-use crate::error::{Context, IoContext, Result};
+use crate::error::{Context, Error, IoContext, Result};
 
 use crate::content::marks::mark_carried;
 use crate::content::Plan;
@@ -174,7 +174,7 @@ pub fn roll(
         }
     }
     if !bad.is_empty() {
-        return Err(crate::diag::ContentError(bad).into());
+        return Err(Error::Content(bad));
     }
     Ok(out)
 }

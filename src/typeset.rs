@@ -20,8 +20,8 @@ pub use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
+use crate::diag::Diagnostic;
 use crate::diag::Pos;
-use crate::diag::{ContentError, Diagnostic};
 
 /// Virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/main.typ";
@@ -390,7 +390,7 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
             d
         })
         .collect();
-    ContentError(diags).into()
+    Error::Content(diags)
 }
 
 /// An image file as the build will see it.

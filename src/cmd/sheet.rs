@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use vplan::error::{Context, IoContext, Result};
 
 use crate::cli::{ExportArgs, ImportArgs, SheetFormat};
-use vplan::diag::{ContentError, Diagnostic};
+use vplan::diag::Diagnostic;
 use vplan::numfmt::format_amount;
 use vplan::pipeline;
 use vplan::progress::Progress;
@@ -121,7 +121,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
         );
     }
     if !problems.is_empty() {
-        return Err(ContentError(problems).into());
+        return Err(vplan::Error::Content(problems));
     }
     if result.changed.is_empty() {
         progress.say(format_args!(
@@ -207,7 +207,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
             norm(a) == norm(b)
         };
         if !got.is_some_and(|g| same(&g.values, &meant)) {
-            return Err(ContentError(vec![Diagnostic::error(
+            return Err(vplan::Error::Content(vec![Diagnostic::error(
                 &file,
                 format!(
                     "rewriting the changed rows would also change row `{}` (its values are shared through a YAML anchor or alias): nothing written",
@@ -215,8 +215,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
                 ),
             )
             .at_pos(plan.pos(&file, &format!("rows.{r}.values")))
-            .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")])
-            .into());
+            .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")]));
         }
     }
     vplan::output::write(&file, result.yaml.as_bytes())?;

@@ -24,11 +24,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::{IoContext, Result};
+use crate::error::{Error, IoContext, Result};
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::diag::{ContentError, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::progress::Progress;
 pub use model::*;
 use spans::{Pos, SpanIndex};
@@ -98,7 +98,7 @@ impl LazySpans {
 pub use crate::diag::MAX_FILE_BYTES;
 
 /// Loads a content directory. Content problems (syntax, types, missing files) are collected
-/// across all files and returned together as a [`ContentError`]; an unreadable directory is an
+/// across all files and returned together as an [`Error::Content`]; an unreadable directory is an
 /// I/O error.
 pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
     if !dir.is_dir() {
@@ -153,7 +153,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
             tables,
             spans,
         }),
-        _ => Err(ContentError(diags).into()),
+        _ => Err(Error::Content(diags)),
     }
 }
 

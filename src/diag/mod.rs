@@ -122,24 +122,14 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The content has errors: the command fails with exit code 1 and prints every diagnostic
-/// (warnings found on the way included).
-#[derive(Debug)]
-pub struct ContentError(pub Vec<Diagnostic>);
-
-impl fmt::Display for ContentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
+/// Diagnostics one per line (`error: file:line:col: message`), as an error's text.
+pub fn one_per_line(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(Diagnostic::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
-
-impl std::error::Error for ContentError {}
 
 /// Renders diagnostics for people, with the offending source line and a caret under the
 /// position, followed by a summary line.

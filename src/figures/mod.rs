@@ -33,7 +33,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::content::{Plan, RowKind, Table};
-use crate::diag::{ContentError, Diagnostic};
+use crate::diag::Diagnostic;
 
 /// Most decimals a column may print (and a typed amount may have).
 pub const MAX_PRECISION: u32 = 10;
@@ -290,7 +290,7 @@ impl Figures {
 
 /// Builds the graph of every table's cells, evaluates it and checks every control figure.
 /// All problems found are returned together.
-pub fn compute(plan: &Plan) -> Result<Figures, ContentError> {
+pub fn compute(plan: &Plan) -> Result<Figures, Vec<Diagnostic>> {
     let mut b = Builder {
         plan,
         diags: Vec::new(),
@@ -306,7 +306,7 @@ pub fn compute(plan: &Plan) -> Result<Figures, ContentError> {
     if b.diags.is_empty() {
         Ok(b.figures)
     } else {
-        Err(ContentError(b.diags))
+        Err(b.diags)
     }
 }
 

@@ -8,11 +8,11 @@ pub mod typesetter;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 use crate::check;
 use crate::content::{self, Plan, Status};
-use crate::diag::{ContentError, Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 use crate::figures::{self, Figures};
 use crate::progress::Progress;
 
@@ -65,7 +65,7 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     let t = Instant::now();
     let computed = match figures::compute(&plan) {
         Ok(computed) => Some(computed),
-        Err(ContentError(more)) => {
+        Err(more) => {
             diags.extend(more);
             None
         }
@@ -96,7 +96,7 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
         _ => {
             let mut all = errors;
             all.extend(warnings);
-            Err(ContentError(all).into())
+            Err(Error::Content(all))
         }
     }
 }

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::{Built, Checked};
 use crate::content::{Plan, Status};
-use crate::diag::{ContentError, Diagnostic};
-use crate::error::Result;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
 use crate::render::{self, Renderer};
 use crate::typeset::{self, Datetime, ExportOptions, PagedDocument, Standard, Worlds};
 
@@ -16,7 +16,7 @@ use crate::typeset::{self, Datetime, ExportOptions, PagedDocument, Standard, Wor
 /// the logo, under [`crate::check::logo::VIRTUAL_PATH`].
 pub fn content_files(plan: &Plan) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(crate::check::logo::read(plan)
-        .map_err(|d| ContentError(vec![*d]))?
+        .map_err(|d| Error::Content(vec![*d]))?
         .map(|bytes| (crate::check::logo::VIRTUAL_PATH.to_string(), bytes))
         .into_iter()
         .collect())
@@ -171,14 +171,13 @@ impl Typesetter {
 pub fn plan_date(plan: &Plan) -> Result<Datetime> {
     let meta = &plan.meta;
     creation_date(&meta.value.decision_date).ok_or_else(|| {
-        ContentError(vec![Diagnostic::error(
+        Error::Content(vec![Diagnostic::error(
             &meta.file,
             format!(
                 "decision_date `{}` is not a date of the form YYYY-MM-DD",
                 meta.value.decision_date
             ),
         )])
-        .into()
     })
 }
 

@@ -16,7 +16,7 @@ use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use rust_decimal::Decimal;
 
-use crate::diag::{ContentError, Diagnostic};
+use crate::diag::Diagnostic;
 
 /// Name of the entry template in the templates directory.
 pub const MAIN_TEMPLATE: &str = "plan.typ.j2";
@@ -117,7 +117,7 @@ impl Renderer {
         if let Some(line) = e.line() {
             d = d.at(line, column);
         }
-        ContentError(vec![d]).into()
+        Error::Content(vec![d])
     }
 }
 
