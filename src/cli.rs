@@ -439,8 +439,10 @@ impl BuildArgs {
     pub fn options(&self) -> vplan::pipeline::build::BuildOptions {
         vplan::pipeline::build::BuildOptions {
             output: self.output.clone(),
-            deny_warnings: self.report.deny_warnings,
-            status: self.status.map(Status::from),
+            load: vplan::pipeline::LoadOptions {
+                deny_warnings: self.report.deny_warnings,
+                status: self.status.map(Status::from),
+            },
             standard: self.standard.map(Standard::from),
             split: self.split,
             only: self.only.clone(),

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::documents;
-use super::{default_standard, Checked, Typesetter};
-use crate::content::{Plan, Status};
+use super::{default_standard, Checked, LoadOptions, Typesetter};
+use crate::content::Plan;
 use crate::error::{Error, IoContext, Result};
 use crate::progress::Progress;
 use crate::render::view::{OldCells, Redline};
@@ -18,10 +18,8 @@ use crate::typeset::Standard;
 pub struct BuildOptions {
     /// Directory the documents are written to.
     pub output: PathBuf,
-    /// Treat warnings as errors.
-    pub deny_warnings: bool,
-    /// Build as if the plan's status were this.
-    pub status: Option<Status>,
+    /// How the plan is loaded: warnings as errors, the status to build as.
+    pub load: LoadOptions,
     /// PDF standards; by default those the plan's status calls for ([`default_standard`]).
     pub standard: Option<Standard>,
     /// Each appendix and the decision paper as documents of their own.
@@ -37,8 +35,7 @@ impl BuildOptions {
     pub fn new(output: impl Into<PathBuf>) -> Self {
         BuildOptions {
             output: output.into(),
-            deny_warnings: false,
-            status: None,
+            load: LoadOptions::default(),
             standard: None,
             split: false,
             only: Vec::new(),
@@ -81,14 +78,7 @@ pub fn build_marked(
     let start = Instant::now();
     // Temporary files of a build that was killed are removed first.
     crate::output::clean_stale(&options.output);
-    let checked = super::load(
-        content,
-        &super::LoadOptions {
-            deny_warnings: options.deny_warnings,
-            status: options.status,
-        },
-        progress,
-    )?;
+    let checked = super::load(content, &options.load, progress)?;
     let standard = options
         .standard
         .unwrap_or_else(|| default_standard(&checked.plan));
