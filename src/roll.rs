@@ -340,7 +340,7 @@ pub fn roll_into(
             crate::output::ensure_empty(to, "give a new or empty directory")?;
             // A copy inside the content directory would copy itself without end.
             let real = fs::canonicalize(content).at("read", content)?;
-            if resolved(to)?.starts_with(&real) {
+            if crate::output::resolved(to).starts_with(&real) {
                 crate::usage!(
                     "--to {}: give a directory outside the content directory {}",
                     to.display(),
@@ -359,29 +359,6 @@ pub fn roll_into(
         }
     };
     Ok((target, rolled.len()))
-}
-
-/// A path with its longest existing ancestor resolved (symlinks, `..`), the rest appended.
-fn resolved(path: &std::path::Path) -> Result<std::path::PathBuf> {
-    let path = std::path::absolute(path).at("resolve", path)?;
-    let mut rest = Vec::new();
-    let mut at = path.as_path();
-    loop {
-        if let Ok(real) = fs::canonicalize(at) {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return Ok(out);
-        }
-        match (at.parent(), at.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                at = parent;
-            }
-            _ => return Ok(path.clone()),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -94,12 +94,12 @@ pub fn refuse_content_target(
             path.display()
         );
     }
-    let target = resolved(path);
+    let target = vplan::output::resolved(path);
     for content in contents {
         if !content.is_dir() {
             continue;
         }
-        let content_real = resolved(content);
+        let content_real = vplan::output::resolved(content);
         if target.starts_with(&content_real) {
             vplan::usage!(
                 "{flag} {} is inside the content directory {}: vplan writes nothing there, so that the plan's files are never replaced; choose a file outside it (e.g. in output/)",
@@ -109,38 +109,4 @@ pub fn refuse_content_target(
         }
     }
     Ok(())
-}
-
-/// `path` made absolute with its directory resolved by the file system (as far as it exists)
-/// and its own name kept.
-fn resolved(path: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let parts: Vec<Component> = absolute.components().collect();
-    // The last part is never resolved (a symbolic link there is replaced, not followed),
-    // unless it is a directory (a content directory given as a link).
-    let most = if absolute.is_dir() {
-        parts.len()
-    } else {
-        parts.len().saturating_sub(1)
-    };
-    for k in (1..=most).rev() {
-        let Ok(mut out) = std::fs::canonicalize(parts[..k].iter().collect::<std::path::PathBuf>())
-        else {
-            continue;
-        };
-        // The parts that do not exist yet are made by `create_dir_all`, which takes `..` as
-        // it comes: so is it taken here.
-        for part in &parts[k..] {
-            match part {
-                Component::ParentDir => {
-                    out.pop();
-                }
-                Component::CurDir => {}
-                other => out.push(other),
-            }
-        }
-        return out;
-    }
-    absolute
 }

@@ -59,3 +59,38 @@ pub fn make_dir(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()
     }
     Ok(())
 }
+
+/// `path` made absolute with its directory resolved by the file system (as far as it exists)
+/// and its own name kept: what a path will be once a command has made it, for asking
+/// whether it lies inside another directory.
+pub fn resolved(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let parts: Vec<Component> = absolute.components().collect();
+    // The last part is never resolved (a symbolic link there is replaced, not followed),
+    // unless it is a directory (a content directory given as a link).
+    let most = if absolute.is_dir() {
+        parts.len()
+    } else {
+        parts.len().saturating_sub(1)
+    };
+    for k in (1..=most).rev() {
+        let Ok(mut out) = std::fs::canonicalize(parts[..k].iter().collect::<std::path::PathBuf>())
+        else {
+            continue;
+        };
+        // The parts that do not exist yet are made by `create_dir_all`, which takes `..` as
+        // it comes: so is it taken here.
+        for part in &parts[k..] {
+            match part {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        return out;
+    }
+    absolute
+}

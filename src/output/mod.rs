@@ -23,7 +23,7 @@ use std::time::{Duration, SystemTime};
 use crate::error::{IoContext, Result};
 
 pub mod dirs;
-pub use dirs::{copy_tree, ensure_empty, make_dir};
+pub use dirs::{copy_tree, ensure_empty, make_dir, resolved};
 
 /// Start of the name of every temporary file vplan makes next to a file it writes.
 pub const TMP_PREFIX: &str = ".vplan-tmp-";
