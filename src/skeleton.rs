@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::content::marks::GUIDANCE;
 use crate::content::schema;
-use crate::error::{Context, IoContext, Result};
+use crate::error::{IoContext, Result};
 
 /// Writes a skeleton plan for a new nämnd into `dir` (missing or empty), made whole before it
 /// appears: content files with their schema lines, and the JSON Schemas for editors. Returns
@@ -51,10 +51,8 @@ pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<u
         }
         let schemas = tmp.join("schemas");
         fs::create_dir_all(&schemas).at("create", &schemas)?;
-        for (kind, s) in schema::all() {
-            let mut text = serde_json::to_string_pretty(&s).context("cannot write a schema")?;
-            text.push('\n');
-            let path = schemas.join(format!("{kind}.schema.json"));
+        for (name, text) in schema::files()? {
+            let path = schemas.join(name);
             fs::write(&path, text).at("write", &path)?;
         }
         Ok(())

@@ -12,6 +12,21 @@ fn schema_for<T: JsonSchema>() -> Schema {
         .into_root_schema_for::<T>()
 }
 
+/// The schema files as written for editors (`vplan schema`, `vplan init`): the file name
+/// (`table.schema.json`) and its pretty-printed JSON.
+pub fn files() -> crate::error::Result<Vec<(String, String)>> {
+    use crate::error::Context;
+    all()
+        .into_iter()
+        .map(|(kind, schema)| {
+            let mut text =
+                serde_json::to_string_pretty(&schema).context("cannot write a schema")?;
+            text.push('\n');
+            Ok((format!("{kind}.schema.json"), text))
+        })
+        .collect()
+}
+
 /// The kinds of content file, each with its schema.
 pub fn all() -> Vec<(&'static str, Schema)> {
     vec![
