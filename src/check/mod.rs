@@ -22,6 +22,8 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         plan,
         ids: HashMap::new(),
         placed: HashSet::new(),
+        places_goals: false,
+        places_internal_control: false,
         diags: Vec::new(),
     };
     c.title(&plan.meta.file, "title", "the plan", &plan.meta.value.title);
@@ -86,6 +88,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
             );
         }
     }
+    c.unplaced_files();
     c.diags
 }
 
@@ -95,6 +98,10 @@ struct Checker<'a> {
     ids: HashMap<String, (PathBuf, String)>,
     /// Tables placed by a block.
     placed: HashSet<&'a str>,
+    /// Whether a `- perspectives` block places goals.yaml.
+    places_goals: bool,
+    /// Whether an `- internal_control` block places internkontroll.yaml.
+    places_internal_control: bool,
     diags: Vec<Diagnostic>,
 }
 
@@ -421,6 +428,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Block::Perspectives => {
+                    self.places_goals = true;
                     if self.plan.goals.is_none() {
                         self.error(
                             file,
@@ -430,6 +438,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Block::InternalControl => {
+                    self.places_internal_control = true;
                     if self.plan.internal_control.is_none() {
                         self.error(
                             file,
@@ -461,6 +470,41 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// goals.yaml and internkontroll.yaml print only where a block places them: one that
+    /// nothing places would be missing from the document without a word.
+    fn unplaced_files(&mut self) {
+        let goals = (!self.places_goals)
+            .then_some(
+                self.plan
+                    .goals
+                    .as_ref()
+                    .map(|g| (&g.file, "perspectives", "perspectives")),
+            )
+            .flatten();
+        let ic = (!self.places_internal_control)
+            .then_some(
+                self.plan
+                    .internal_control
+                    .as_ref()
+                    .map(|g| (&g.file, "internal_control", "areas")),
+            )
+            .flatten();
+        for (file, block, key) in goals.into_iter().chain(ic) {
+            let pos = self.plan.pos(file, key);
+            let name = file.file_name().unwrap_or_default().to_string_lossy();
+            self.diags.push(
+                Diagnostic::warning(
+                    file,
+                    format!("{name} is not printed: no chapter or appendix places it"),
+                )
+                .at_pos(pos)
+                .with_hint(format!(
+                    "put `- {block}` in the blocks of the chapter (or section) where it belongs"
+                )),
+            );
         }
     }
 

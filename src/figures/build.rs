@@ -148,6 +148,7 @@ impl Builder<'_> {
                     );
                 }
             }
+            let usable = self.sum_of_sources(t);
             for (r, row) in t.rows.iter().enumerate() {
                 match row.kind {
                     RowKind::Group => {
@@ -164,10 +165,97 @@ impl Builder<'_> {
                             self.figures.exprs[tf.node(r, c)] = Expr::Sum(terms.clone());
                         }
                     }
-                    RowKind::Data => self.data_row(t, &tf, r),
+                    RowKind::Data => self.data_row(t, &tf, r, &usable),
                 }
             }
         }
+    }
+
+    /// Checks the tables of a summary's `sum_of` as wholes, so that each problem is reported
+    /// once rather than once per cell: each must exist, have every column of the summary, and
+    /// have no data row with figures that the summary does not sum (its figures would silently
+    /// be left out of the summary's totals). Returns, per `sum_of` item, whether its cells can be
+    /// taken.
+    fn sum_of_sources(&mut self, t: &Table) -> Vec<bool> {
+        let plan = self.plan;
+        let mut usable = vec![true; t.sum_of.len()];
+        for (k, source) in t.sum_of.iter().enumerate() {
+            let path = format!("sum_of.{k}");
+            if t.sum_of[..k].contains(source) {
+                usable[k] = false;
+                continue;
+            }
+            let Some(other) = plan.tables.get(source) else {
+                self.unknown(
+                    &t.id,
+                    &path,
+                    format!(
+                        "table `{}`: `sum_of` names table `{source}`, which does not exist",
+                        t.id
+                    ),
+                    source,
+                    plan.tables.keys().map(String::as_str),
+                );
+                usable[k] = false;
+                continue;
+            };
+            let other = &other.value;
+            for col in &t.columns {
+                if !other.columns.iter().any(|x| x.id == col.id) {
+                    let known: Vec<&str> = other.columns.iter().map(|x| x.id.as_str()).collect();
+                    self.err(
+                        &t.id,
+                        &path,
+                        format!(
+                            "table `{}`: column `{}` is summed from table `{source}`, which has no column `{}`",
+                            t.id, col.id, col.id
+                        ),
+                    )
+                    .hint = Some(crate::suggest::did_you_mean_or_list(
+                        &col.id,
+                        &known,
+                        "`sum_of` matches columns by id; its columns are: ",
+                    ));
+                    usable[k] = false;
+                }
+            }
+            let summed = |id: &str| {
+                t.rows.iter().any(|x| {
+                    x.id == id && x.kind == RowKind::Data && x.values.is_none() && x.refs.is_empty()
+                })
+            };
+            for row in other.rows.iter().filter(|x| x.kind == RowKind::Data) {
+                let has_figures = !row.refs.is_empty()
+                    || row
+                        .values
+                        .as_ref()
+                        .is_some_and(|v| v.iter().any(Option::is_some));
+                if has_figures && !summed(&row.id) {
+                    let d = self.err(
+                        &t.id,
+                        &path,
+                        format!(
+                            "table `{}` does not sum row `{}` ({}) of table `{source}`: its figures would be left out of the summary",
+                            t.id, row.id, row.label
+                        ),
+                    );
+                    d.hint = Some(if t.rows.iter().any(|x| x.id == row.id) {
+                        format!(
+                            "`sum_of` sums a data row of the same id that has no `values` and no `refs`; row `{}` of `{}` has its own figures",
+                            row.id, t.id
+                        )
+                    } else {
+                        format!(
+                            "`sum_of` matches rows by id: add `{{id: {}, label: {}}}` to the rows of `{}`, or give the row in `{source}` the id of a row the summary has",
+                            row.id,
+                            crate::yaml_text::quote(&row.label),
+                            t.id
+                        )
+                    });
+                }
+            }
+        }
+        usable
     }
 
     fn computed_row_with_values(&mut self, t: &Table, r: usize) {
@@ -291,7 +379,7 @@ impl Builder<'_> {
         }
     }
 
-    fn data_row(&mut self, t: &Table, tf: &TableFigures, r: usize) {
+    fn data_row(&mut self, t: &Table, tf: &TableFigures, r: usize, usable: &[bool]) {
         let row = &t.rows[r];
         if row.sum.is_some() {
             self.err(
@@ -317,15 +405,22 @@ impl Builder<'_> {
                 }
             }
         } else if row.refs.is_empty() && !t.sum_of.is_empty() {
-            for c in 0..ncols {
-                let mut cells = Vec::new();
-                for (k, source) in t.sum_of.iter().enumerate() {
+            let mut cells = vec![Vec::new(); ncols];
+            for (k, source) in t.sum_of.iter().enumerate() {
+                if !usable[k] {
+                    continue;
+                }
+                let path = format!("sum_of.{k}");
+                for (c, cells) in cells.iter_mut().enumerate() {
                     let cell = CellRef::new(source, &row.id, &t.columns[c].id);
-                    let path = format!("sum_of.{k}");
-                    if let Some(cell) = self.resolve(t, row, c, &path, cell, true) {
-                        cells.push(cell);
+                    match self.resolve(t, row, c, &path, cell, true) {
+                        Some(cell) => cells.push(cell),
+                        // One report per row and table: a missing row would repeat it per column.
+                        None => break,
                     }
                 }
+            }
+            for (c, cells) in cells.into_iter().enumerate() {
                 self.figures.exprs[tf.node(r, c)] = Expr::SumOf(cells);
             }
         }

@@ -29,7 +29,7 @@ fn compute(table: &str) -> vplan::pipeline::Checked {
 }
 
 /// Loads and computes a plan with these tables (`tables/<name>.yaml`); the error is every
-/// diagnostic, one per line, as `line:column: message`.
+/// diagnostic, one per line, as `file:line:column: message (hint: …)`.
 fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, String> {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path();
@@ -63,7 +63,11 @@ fn try_compute(tables: &[(&str, &str)]) -> Result<vplan::pipeline::Checked, Stri
                         d.line.unwrap_or(0),
                         d.column.unwrap_or(0),
                         d.message
-                    )
+                    ) + &d
+                        .hint
+                        .as_ref()
+                        .map(|h| format!(" (hint: {h})"))
+                        .unwrap_or_default()
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
@@ -322,7 +326,12 @@ fn a_summary_table_matches_columns_exactly_and_names_each_table_once() {
     let e = try_compute(&[("o", area), ("t", &summary("[o]"))])
         .map(|_| ())
         .unwrap_err();
-    assert!(e.contains("table `o` has no column `aa`"), "{e}");
+    assert!(
+        e.contains("column `aa` is summed from table `o`, which has no column `aa`"),
+        "{e}"
+    );
+    // Reported once for the table, not once per row of the summary.
+    assert_eq!(e.matches("has no column `aa`").count(), 1, "{e}");
     let e = try_compute(&[("o", area), ("t", &summary("[o, o]"))])
         .map(|_| ())
         .unwrap_err();
@@ -330,6 +339,58 @@ fn a_summary_table_matches_columns_exactly_and_names_each_table_once() {
         e.contains("`sum_of` names table `o` twice (items 1 and 2)"),
         "{e}"
     );
+}
+
+#[test]
+fn a_summary_table_must_sum_every_row_with_figures_of_its_sources() {
+    // An area table gains a row the summary does not have: the summary's totals would
+    // silently lose its figures.
+    let area = "id: o\nunit: tkr\ncolumns: [{id: a, title: A, precision: 0}, {id: b, title: B, precision: 0}]\nrows:\n  - {id: x, label: X, values: [5, 6]}\n  - {id: ny, label: Ny rad, values: [~, 7]}\n  - {id: tom, label: Tom, values: [~, ~]}\n  - {id: s, label: Summa, kind: sum, sum: all}\n";
+    let summary = "id: t\nunit: tkr\nsum_of: [o]\ncolumns: [{id: a, title: A, precision: 0}, {id: b, title: B, precision: 0}]\nrows:\n  - {id: x, label: X}\n  - {id: s, label: Summa, kind: sum, sum: all}\n";
+    let e = try_compute(&[("o", area), ("t", summary)])
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        e.contains("table `t` does not sum row `ny` (Ny rad) of table `o`: its figures would be left out of the summary"),
+        "{e}"
+    );
+    assert!(e.contains("add `{id: ny, label: \"Ny rad\"}`"), "{e}");
+    // A row without figures loses nothing; sum rows are the summary's own.
+    assert!(!e.contains("`tom`") && !e.contains("row `s`"), "{e}");
+    // A summary row of that id with its own figures does not sum it either.
+    let typed = summary.replace(
+        "  - {id: s,",
+        "  - {id: ny, label: Ny rad, values: [1, 1]}\n  - {id: s,",
+    );
+    let e = try_compute(&[("o", area), ("t", &typed)])
+        .map(|_| ())
+        .unwrap_err();
+    assert!(e.contains("does not sum row `ny`"), "{e}");
+    assert!(e.contains("has its own figures"), "{e}");
+    // With the row added, the summary's total is the areas' total.
+    let whole = summary.replace("  - {id: s,", "  - {id: ny, label: Ny rad}\n  - {id: s,");
+    let checked = try_compute(&[("o", area), ("t", &whole)]).unwrap();
+    assert_eq!(
+        checked.computed.get("t", "s", "b"),
+        checked.computed.get("o", "s", "b")
+    );
+    // A missing row or table is reported once, not once per column.
+    let e = try_compute(&[
+        ("o", area),
+        ("t", &summary.replace("sum_of: [o]", "sum_of: [o, p]")),
+    ])
+    .map(|_| ())
+    .unwrap_err();
+    assert_eq!(
+        e.matches("names table `p`, which does not exist").count(),
+        1,
+        "{e}"
+    );
+    let renamed = area.replace("{id: x,", "{id: xx,");
+    let e = try_compute(&[("o", &renamed), ("t", summary)])
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(e.matches("table `o` has no row `x`").count(), 1, "{e}");
 }
 
 #[test]

@@ -406,3 +406,42 @@ fn a_figure_reference_in_a_goal_worded_like_a_text_block_is_refused() {
         ],
     );
 }
+
+#[test]
+fn goals_and_internal_control_that_nothing_places_are_warned_about() {
+    // goals.yaml and internkontroll.yaml print only where a block places them; without one
+    // they would be missing from the document without a word.
+    let s = Scratch::of(FIXTURE);
+    s.write(
+        "goals.yaml",
+        "perspectives:\n  - id: p\n    title: P\n    goals: [{id: g, text: G}]\n",
+    );
+    s.write(
+        "internkontroll.yaml",
+        "columns: [A, B, C]\nareas:\n  - id: a\n    area: A\n    risks: []\n",
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(
+        &err,
+        &[
+            "warning: goals.yaml is not printed: no chapter or appendix places it",
+            "goals.yaml:2:",
+            "put `- perspectives` in the blocks",
+            "warning: internkontroll.yaml is not printed",
+            "internkontroll.yaml:3:",
+            "put `- internal_control` in the blocks",
+        ],
+    );
+    let (code, _) = check(&s, &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    // Placed, they are printed and nothing is said.
+    s.edit(
+        "chapters/02-mal.yaml",
+        "blocks:\n",
+        "blocks:\n  - perspectives\n  - internal_control\n",
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("is not printed"), "{err}");
+}

@@ -14,6 +14,7 @@ mod cli;
 mod decision;
 mod default_plan;
 mod diff;
+mod docs;
 mod documents;
 mod excel;
 mod init;
