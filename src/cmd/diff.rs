@@ -37,7 +37,7 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             let Some(path) = &args.output else {
                 vplan::usage!("--format pdf needs -o FILE");
             };
-            let pdf = diff::pdf::render(&report, &new.checked, &args.project.templates)?;
+            let pdf = diff::pdf::render(&report, &new.checked, &args.project.templates()?)?;
             vplan::output::write(path, &pdf)?;
             eprintln!(
                 "wrote {} ({} changes)",
