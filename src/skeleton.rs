@@ -60,8 +60,9 @@ ifyllda. `vplan build --split` bygger också bilagorna och tjänsteskrivelsen so
 
 ## git diff på innehållet
 
-`.gitattributes` kopplar innehållsfilerna till vplans jämförelse, så att `git diff` visar
-ändrade värden och meningar i stället för omformateringar. Slå på den en gång i varje klon:
+Lägg mappen i git (`git init`, `git add .`, `git commit`). `.gitattributes` kopplar
+innehållsfilerna till vplans jämförelse, så att `git diff` visar ändrade värden och meningar i
+stället för omformateringar. Slå på den en gång i varje klon:
 
 ```sh
 git config diff.vplan.textconv \"vplan textconv\"

@@ -73,44 +73,49 @@ pub fn typeset_rendered(
 /// rebuild in the same process is incremental.
 pub struct Typesetter {
     templates: Templates,
-    /// The minijinja environment; it keeps each template parsed once it has been used.
-    renderer: Renderer,
-    assets: Vec<(String, Vec<u8>)>,
-    /// How errors name the templates' files.
-    names: Arc<TemplateNames>,
+    read: Read,
     worlds: Worlds,
     /// Every compiled document's layout, by ident, when asked for (tests that look at where
     /// text lands on the page).
     layouts: Option<Vec<(String, PagedDocument)>>,
 }
 
-/// The templates, read: the renderer, the static files, the names of the files.
-fn read(templates: &Templates) -> Result<(Renderer, Vec<(String, Vec<u8>)>, TemplateNames)> {
-    let files = templates.read()?;
-    let renderer = Renderer::new(&files)?;
-    let assets = files
-        .statics()
-        .map(|f| (f.name.clone(), f.bytes.to_vec()))
-        .collect();
-    let names = TemplateNames {
-        whole: files.shown.clone(),
-        files: files
-            .files
-            .iter()
-            .map(|f| (f.name.clone(), f.shown.clone()))
-            .collect(),
-    };
-    Ok((renderer, assets, names))
+/// The templates as read for a build.
+struct Read {
+    /// The minijinja environment; it keeps each template parsed once it has been used.
+    renderer: Renderer,
+    /// The static files, for the Typst world.
+    assets: Vec<(String, Vec<u8>)>,
+    /// How errors name the templates' files.
+    names: Arc<TemplateNames>,
+}
+
+impl Read {
+    fn new(templates: &Templates) -> Result<Self> {
+        let files = templates.read()?;
+        Ok(Read {
+            renderer: Renderer::new(&files)?,
+            assets: files
+                .statics()
+                .map(|f| (f.name.clone(), f.bytes.to_vec()))
+                .collect(),
+            names: Arc::new(TemplateNames {
+                whole: files.shown.clone(),
+                files: files
+                    .files
+                    .iter()
+                    .map(|f| (f.name.clone(), f.shown.clone()))
+                    .collect(),
+            }),
+        })
+    }
 }
 
 impl Typesetter {
     pub fn new(templates: &Templates) -> Result<Self> {
-        let (renderer, assets, names) = read(templates)?;
         Ok(Typesetter {
             templates: templates.clone(),
-            renderer,
-            assets,
-            names: Arc::new(names),
+            read: Read::new(templates)?,
             worlds: Worlds::default(),
             layouts: None,
         })
@@ -138,16 +143,13 @@ impl Typesetter {
 
     /// The minijinja renderer over the templates.
     pub fn renderer(&self) -> &Renderer {
-        &self.renderer
+        &self.read.renderer
     }
 
     /// Reads the templates again (after a file of the project's templates directory changed);
     /// on an error the templates read before stay in use.
     pub fn reload(&mut self) -> Result<()> {
-        let (renderer, assets, names) = read(&self.templates)?;
-        self.renderer = renderer;
-        self.assets = assets;
-        self.names = Arc::new(names);
+        self.read = Read::new(&self.templates)?;
         Ok(())
     }
 
@@ -169,15 +171,21 @@ impl Typesetter {
         let t = Instant::now();
         let with_extra;
         let assets = if extra.is_empty() {
-            &self.assets
+            &self.read.assets
         } else {
-            with_extra = self.assets.iter().chain(extra).cloned().collect::<Vec<_>>();
+            with_extra = self
+                .read
+                .assets
+                .iter()
+                .chain(extra)
+                .cloned()
+                .collect::<Vec<_>>();
             &with_extra
         };
         let world = self.worlds.get(
             &options.ident,
             typst_source,
-            &self.names,
+            &self.read.names,
             assets,
             options.timestamp,
         )?;
