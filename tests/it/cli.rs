@@ -291,8 +291,8 @@ fn several_plans_at_once_and_phase_timings() {
     assert_eq!(pdfs_in(out.path()).len(), 1);
 }
 
-/// `--templates DIR` that does not exist is a usage error for every command that takes it,
-/// before anything is written: a typo never falls back to the built-in templates unseen.
+/// `--templates DIR` that does not exist is a usage error for every command that takes it (even
+/// where only some formats use templates), before anything is written: a typo never falls back to the built-in templates unseen.
 /// Without `--templates` and without a `templates/`, the built-in set is used.
 #[test]
 fn a_named_templates_directory_must_exist() {
@@ -304,6 +304,8 @@ fn a_named_templates_directory_must_exist() {
         &["check", "--templates", "templaets"],
         &["watch", "--templates", "templaets"],
         &["bench", "--runs", "1", "--templates", "templaets"],
+        &["export", "--templates", "templaets"],
+        &["diff", "content", "content", "--templates", "templaets"],
         &[
             "diff",
             "content",
