@@ -44,7 +44,7 @@ pub enum Command {
     /// Prints a content file in a normalised, line-per-value form, for `git diff` (see the
     /// README: a `textconv` driver).
     Textconv(TextconvArgs),
-    /// Build, then rebuild on every change of the content or the templates (incrementally);
+    /// Build, then rebuild on every change of the content or the project's templates (incrementally);
     /// errors are printed and watching goes on, the last good PDF stays in place.
     Watch(WatchArgs),
     /// Measure: Typst's own compile (the floor) against a full build, warm rebuilds after
@@ -70,9 +70,10 @@ pub enum Command {
     /// Write a JSON Schema for every kind of content file (derived from the loader's own
     /// types), for editors: the YAML extension of VS Code completes keys and flags errors.
     Schema(SchemaArgs),
-    /// Write the built-in templates into DIR (new or empty), for customising: a file kept in
-    /// the project's `templates/` replaces the built-in one of the same name, the others come
-    /// from the binary (delete the files you do not change).
+    /// Write the built-in templates into a new or empty directory (`--out`, default
+    /// `templates`), for customising: a file kept in the project's `templates/` replaces the
+    /// built-in one of the same name, the others come from the binary (delete the files you do
+    /// not change).
     Templates(TemplatesArgs),
     /// Print a shell completion script: `vplan completions bash > ~/.local/share/bash-completion/completions/vplan`.
     Completions(CompletionsArgs),
