@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use vplan::content::Status;
+use vplan::render::Templates;
 use vplan::typeset::Standard;
 
 const EXIT_CODES: &str = "\
@@ -43,16 +44,17 @@ pub enum Command {
     /// Prints a content file in a normalised, line-per-value form, for `git diff` (see the
     /// README: a `textconv` driver).
     Textconv(TextconvArgs),
-    /// Build, then rebuild on every change of the content or the templates (incrementally);
+    /// Build, then rebuild on every change of the content or the project's templates (incrementally);
     /// errors are printed and watching goes on, the last good PDF stays in place.
     Watch(WatchArgs),
     /// Measure: Typst's own compile (the floor) against a full build, warm rebuilds after
     /// small edits, and synthetic region-wide plans of N nämnder (`--scale`).
     Bench(BenchArgs),
-    /// Write a complete skeleton plan for a new nämnd into DIR: every standard chapter with
-    /// guidance, the goal structure, the budget tables with rows and sums but no amounts, the
-    /// internal-control plan, an appendix and a decision paper. It builds at once; `check`
-    /// warns about everything still to fill in.
+    /// Make a plan project for a new nämnd in DIR: a complete skeleton plan in DIR/content
+    /// (every standard chapter with guidance, the goal structure, the budget tables with rows
+    /// and sums but no amounts, the internal-control plan, an appendix and a decision paper),
+    /// `.gitattributes`, `.gitignore` and a Swedish `LÄSMIG.md`. In DIR, `vplan build` builds
+    /// it at once and `vplan check` warns about everything still to fill in.
     Init(InitArgs),
     /// Write every table to a spreadsheet: xlsx (one sheet per table, amounts as numbers, sum
     /// rows as Excel formulas) or csv.
@@ -68,6 +70,11 @@ pub enum Command {
     /// Write a JSON Schema for every kind of content file (derived from the loader's own
     /// types), for editors: the YAML extension of VS Code completes keys and flags errors.
     Schema(SchemaArgs),
+    /// Write the built-in templates into a new or empty directory (`--out`, default
+    /// `templates`), for customising: a file kept in the project's `templates/` replaces the
+    /// built-in one of the same name, the others come from the binary (delete the files you do
+    /// not change).
+    Templates(TemplatesArgs),
     /// Print a shell completion script: `vplan completions bash > ~/.local/share/bash-completion/completions/vplan`.
     Completions(CompletionsArgs),
     /// Write the man pages (vplan.1 and one per subcommand) into a directory.
@@ -76,7 +83,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The new content directory (must not exist, or be empty).
+    /// The new project directory (must not exist, or be empty); the plan goes into DIR/content.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
@@ -155,6 +162,13 @@ pub struct NewYearArgs {
 pub struct SchemaArgs {
     /// Directory the schemas are written to (one `<kind>.schema.json` per kind of file).
     #[arg(long, default_value = "content/schemas", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Directory the templates are written to (must not exist, or be empty).
+    #[arg(long, default_value = "templates", value_name = "DIR")]
     pub out: PathBuf,
 }
 
@@ -312,9 +326,19 @@ pub struct ProjectArgs {
     #[arg(long, default_value = "content", value_name = "DIR")]
     pub content: PathBuf,
 
-    /// Directory with the minijinja templates and static Typst files.
-    #[arg(long, default_value = "templates", value_name = "DIR")]
-    pub templates: PathBuf,
+    /// Directory of templates that replace the built-in ones file by file (`vplan templates`
+    /// writes the built-in set to start from) [default: `templates` when it exists, else the
+    /// built-in templates alone].
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+impl ProjectArgs {
+    /// The templates: the built-in set with `--templates DIR` (which must exist) over it, or
+    /// `templates/` when there is one.
+    pub fn templates(&self) -> vplan::error::Result<Templates> {
+        Templates::locate(self.templates.as_deref())
+    }
 }
 
 #[derive(Debug, Args)]

@@ -62,6 +62,7 @@ fn run(command: &Command, term: &Terminal) -> Result<ExitCode> {
         Command::NewYear(args) => cmd::init::new_year(args, term)?,
         Command::Init(args) => cmd::init::run(args, term)?,
         Command::Schema(args) => cmd::schema::run(args, term)?,
+        Command::Templates(args) => cmd::templates::run(args, term)?,
         Command::Completions(args) => cmd::shell::completions(args)?,
         Command::Man(args) => cmd::shell::man(args, term)?,
     }

@@ -1,6 +1,9 @@
-//! `vplan init`: the skeleton of a new plan: every file a plan needs, with guidance texts
-//! (`[Vägledning] …`) where the nämnd writes its own, and no amounts. `check` warns about each
-//! guidance text and empty row until they are filled in.
+//! `vplan init`: a new plan project that builds anywhere with nothing but the `vplan` binary:
+//! the skeleton of the plan in `content/` (every file a plan needs, with guidance texts
+//! (`[Vägledning] …`) where the nämnd writes its own, and no amounts; `check` warns about each
+//! guidance text and empty row until they are filled in), the editor schemas, and the files
+//! of a git repository: `.gitattributes` (the textconv driver for content), `.gitignore`
+//! (`output/`) and a short `LÄSMIG.md` in Swedish.
 
 use std::fs;
 use std::path::Path;
@@ -9,13 +12,89 @@ use crate::content::marks::GUIDANCE;
 use crate::content::schema;
 use crate::error::{IoContext, Result};
 
-/// Writes a skeleton plan for a new nämnd into `dir` (missing or empty), made whole before it
-/// appears: content files with their schema lines, and the JSON Schemas for editors. Returns
-/// the number of content files.
+/// The content directory of a project, relative to the project (where `build` and `check` look
+/// by default).
+pub const CONTENT_DIR: &str = "content";
+
+/// The files of a project beside its content, by path relative to the project.
+pub const PROJECT_FILES: [(&str, &str); 3] = [
+    (".gitattributes", GITATTRIBUTES),
+    (".gitignore", GITIGNORE),
+    ("LÄSMIG.md", LASMIG),
+];
+
+/// Marks the content files for the textconv driver of `vplan textconv`.
+const GITATTRIBUTES: &str = "\
+# Innehållsfilerna visas i `git diff` genom vplan textconv: ett värde per rad, en mening per
+# rad, oberoende av formatering. Slå på det en gång i varje klon (se LÄSMIG.md):
+#   git config diff.vplan.textconv \"vplan textconv\"
+content/**/*.yaml diff=vplan
+content/**/*.yml diff=vplan
+";
+
+/// What a build writes is made again from the content: not versioned.
+const GITIGNORE: &str = "\
+# vplan build skriver PDF:erna hit; de byggs alltid om från content/.
+/output/
+";
+
+/// The three commands, the textconv driver and the templates, in Swedish.
+const LASMIG: &str = "\
+# Verksamhetsplan med budget
+
+Planen skrivs i YAML-filerna under `content/`, och `vplan` gör en PDF av dem. Alla summor
+räknas ut från raderna: skriv bara in beloppen på raderna, aldrig en summa.
+
+## Tre kommandon
+
+Kör dem i den här mappen:
+
+```sh
+vplan check    # kontrollerar planen: varje fel och allt som återstår, med fil och rad
+vplan build    # bygger PDF:en i output/
+vplan watch    # bygger om PDF:en varje gång en fil sparas (avsluta med Ctrl-C)
+```
+
+`vplan check` varnar för varje text märkt `[Vägledning]` och varje rad utan belopp tills de är
+ifyllda. `vplan build --split` bygger också bilagorna och tjänsteskrivelsen som egna PDF:er.
+
+## git diff på innehållet
+
+Lägg mappen i git (`git init`, `git add .`, `git commit`). `.gitattributes` kopplar
+innehållsfilerna till vplans jämförelse, så att `git diff` visar ändrade värden och meningar i
+stället för omformateringar. Slå på den en gång i varje klon:
+
+```sh
+git config diff.vplan.textconv \"vplan textconv\"
+```
+
+`vplan diff` visar vad som ändrats sedan senaste incheckningen, med summorna som följer med.
+
+## Egen layout
+
+Mallarna som formar PDF:en är inbyggda i vplan. För att ändra dem:
+
+```sh
+vplan templates --out templates
+```
+
+skriver de inbyggda mallarna till `templates/`. En fil där används i stället för den inbyggda
+med samma namn; ta bort filerna ni inte ändrar, så följer de med när vplan uppdateras.
+
+## I editorn
+
+Varje innehållsfil pekar på sitt JSON-schema i `content/schemas/`: i VS Code med tillägget
+*YAML* (Red Hat) kompletteras nycklarna och fel markeras medan du skriver.
+";
+
+/// Writes a plan project for a new nämnd into `dir` (missing or empty), made whole before it
+/// appears: the skeleton's content files with their schema lines in `dir/content/`, the JSON
+/// Schemas for editors in `dir/content/schemas/`, and [`PROJECT_FILES`]. Returns the number of
+/// content files.
 pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<usize> {
     crate::output::ensure_empty(
         dir,
-        "vplan init writes a new plan into a new or empty directory",
+        "vplan init makes a new plan project in a new or empty directory",
     )?;
     // The skeleton's decision_date is in the year before; dates are years 1900–2999.
     let years = crate::content::dates::YEARS;
@@ -38,9 +117,14 @@ pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<u
         }
     }
     let files = skeleton(namnd, organisation, year);
-    crate::output::make_dir(dir, |tmp| {
+    crate::output::make_dir(dir, |project| {
+        for (rel, text) in PROJECT_FILES {
+            let path = project.join(rel);
+            fs::write(&path, text).at("write", &path)?;
+        }
+        let content = project.join(CONTENT_DIR);
         for (rel, text) in &files {
-            let path = tmp.join(rel);
+            let path = content.join(rel);
             let parent = path.parent().expect("a file has a parent");
             fs::create_dir_all(parent).at("create", parent)?;
             let text = match schema::modeline(rel) {
@@ -49,7 +133,7 @@ pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<u
             };
             fs::write(&path, text).at("write", &path)?;
         }
-        let schemas = tmp.join("schemas");
+        let schemas = content.join("schemas");
         fs::create_dir_all(&schemas).at("create", &schemas)?;
         for (name, text) in schema::files()? {
             let path = schemas.join(name);

@@ -1,11 +1,13 @@
 //! Typst in-process: an in-memory `World` (generated main file, the templates' static files,
 //! embedded fonts, a fixed date) and PDF export.
 //!
-//! The world reads nothing from disk: every file it can serve was read from the templates
-//! directory before compiling, so Typst source can never reach outside it.
+//! The world reads nothing from disk: every file it can serve was read (from the built-in
+//! templates or a project's templates directory) before compiling, so Typst source can never
+//! reach outside them.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
@@ -79,20 +81,39 @@ fn file_id(path: &str) -> FileResult<FileId> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
+/// How error messages name the templates' files: each by its path relative to the templates
+/// (`vplan.typ` → `templates/vplan.typ`, or `(built-in) vplan.typ`), and the templates as a
+/// whole (`templates`, `(built-in templates)`).
+#[derive(Debug, Clone, Default)]
+pub struct TemplateNames {
+    pub whole: PathBuf,
+    pub files: HashMap<String, PathBuf>,
+}
+
+impl TemplateNames {
+    /// The name of a file given by its path relative to the templates.
+    pub fn file(&self, rel: &str) -> PathBuf {
+        self.files
+            .get(rel)
+            .cloned()
+            .unwrap_or_else(|| self.whole.join(rel))
+    }
+}
+
 /// An in-memory Typst world for one document.
 pub struct PlanWorld {
     main: Source,
     /// Where the static files came from, for error messages.
-    templates_dir: std::path::PathBuf,
+    names: Arc<TemplateNames>,
     files: HashMap<FileId, Bytes>,
     today: Datetime,
 }
 
 impl PlanWorld {
-    /// `assets` are the static files of the templates directory, by path relative to it.
+    /// `assets` are the static files of the templates, by path relative to them.
     pub fn new(
         main_source: String,
-        templates_dir: &std::path::Path,
+        names: &Arc<TemplateNames>,
         assets: &[(String, Vec<u8>)],
         today: Datetime,
     ) -> Result<Self> {
@@ -105,7 +126,7 @@ impl PlanWorld {
         }
         Ok(PlanWorld {
             main: Source::new(main_id, main_source),
-            templates_dir: templates_dir.to_path_buf(),
+            names: Arc::clone(names),
             files,
             today,
         })
@@ -154,7 +175,7 @@ impl Worlds {
         &mut self,
         ident: &str,
         main_source: String,
-        templates_dir: &std::path::Path,
+        names: &Arc<TemplateNames>,
         assets: &[(String, Vec<u8>)],
         today: Datetime,
     ) -> Result<&mut PlanWorld> {
@@ -163,12 +184,10 @@ impl Worlds {
             Entry::Occupied(e) => {
                 let world = e.into_mut();
                 world.update(&main_source, assets, today);
-                world.templates_dir = templates_dir.to_path_buf();
+                world.names = Arc::clone(names);
                 Ok(world)
             }
-            Entry::Vacant(e) => {
-                Ok(e.insert(PlanWorld::new(main_source, templates_dir, assets, today)?))
-            }
+            Entry::Vacant(e) => Ok(e.insert(PlanWorld::new(main_source, names, assets, today)?)),
         }
     }
 
@@ -310,14 +329,15 @@ const TEMPLATE_MARKER: &str = "// @template ";
 /// templates before each block, chapter and appendix) before the place names the content file
 /// and the value's path, which `locate` turns into a line. The generated line and the template
 /// part are given as a hint. Only an error with no content behind it (in a part the templates
-/// make on their own) names the templates directory or the template file.
+/// make on their own) names the templates or the template file (the project's file, or the
+/// built-in one).
 fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) -> Error {
     let main = world.main.id();
     let diags = errors
         .iter()
         .filter(|e| e.severity == Severity::Error)
         .map(|e| {
-            let mut d = Diagnostic::error(&world.templates_dir, format!("typst: {}", e.message));
+            let mut d = Diagnostic::error(&world.names.whole, format!("typst: {}", e.message));
             let mut notes = Vec::new();
             // Where the error is: a span of its own, else the innermost call in the trace
             // that has one.
@@ -355,9 +375,11 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
                     .rev()
                     .find_map(|l| l.trim().strip_prefix(TEMPLATE_MARKER))
                 {
+                    // `blocks.typ.j2: assignment`: the template file, then the part.
+                    let file = marker.split(": ").next().unwrap_or(marker);
                     notes.push(format!(
                         "generated by {marker} (in {})",
-                        world.templates_dir.display()
+                        world.names.file(file).display()
                     ));
                 }
                 if let Some((file, path)) = origin {
@@ -373,7 +395,7 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
                 let line = source.lines().byte_to_line(range.start).unwrap_or(0);
                 let col = source.lines().byte_to_column(range.start).unwrap_or(0);
                 let rel = id.get().vpath().get_without_slash().to_string();
-                let at = world.templates_dir.join(rel);
+                let at = world.names.file(&rel);
                 if in_main.is_some() {
                     notes.push(format!("raised in {}:{}", at.display(), line + 1));
                 } else {
@@ -425,8 +447,8 @@ fn svg(bytes: &[u8], virtual_path: &str) -> Result<(), String> {
     use typst::comemo::Track;
     use typst::World;
     let date = typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("a valid date");
-    let world = PlanWorld::new(String::new(), std::path::Path::new(""), &[], date)
-        .map_err(|e| e.to_string())?;
+    let world =
+        PlanWorld::new(String::new(), &Arc::default(), &[], date).map_err(|e| e.to_string())?;
     let id = asset_id(virtual_path).map_err(|e| e.to_string())?;
     let world: &dyn World = &world;
     typst::visualize::SvgImage::with_fonts_images(

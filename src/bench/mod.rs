@@ -33,7 +33,7 @@ const QUIET: crate::progress::Silent = crate::progress::Silent;
 pub struct Options {
     /// The plan measured.
     pub content: PathBuf,
-    pub templates: PathBuf,
+    pub templates: crate::render::Templates,
     /// Runs of each measurement (the median is reported).
     pub runs: usize,
     /// Synthetic plans of these many nämnder, one child process each.
@@ -391,6 +391,14 @@ fn scale_child(args: &Options, n: usize, report: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// `--templates DIR` for a child process, when the templates have a directory.
+fn templates_arg(templates: &crate::render::Templates) -> Vec<&std::ffi::OsStr> {
+    match templates.dir() {
+        Some(dir) => vec!["--templates".as_ref(), dir.as_os_str()],
+        None => Vec::new(),
+    }
+}
+
 /// Builds the synthetic plans in child processes (so each has its own peak memory) and
 /// prints a table.
 fn scale_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) -> Result<()> {
@@ -399,8 +407,8 @@ fn scale_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress)
     for &n in &args.scale {
         progress.say(format_args!("building a synthetic plan of {n} nämnder …"));
         let out = std::process::Command::new(&exe)
-            .args(["bench", "--scale-child", &n.to_string(), "--templates"])
-            .arg(&args.templates)
+            .args(["bench", "--scale-child", &n.to_string()])
+            .args(templates_arg(&args.templates))
             .output()
             .context("cannot run the benchmark child")?;
         if !out.status.success() {
@@ -511,8 +519,8 @@ fn parallel(args: &Options, plans: usize, report: &mut dyn Write) -> Result<()> 
             let out_dir = scratch.path().join(format!("out-{jobs}"));
             let t = Instant::now();
             let status = std::process::Command::new(&exe)
-                .args(["build", "-q", "-j", &jobs.to_string(), "--templates"])
-                .arg(&args.templates)
+                .args(["build", "-q", "-j", &jobs.to_string()])
+                .args(templates_arg(&args.templates))
                 .arg("--output")
                 .arg(&out_dir)
                 .args(&dirs)

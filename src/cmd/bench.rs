@@ -8,7 +8,7 @@ use crate::cli::BenchArgs;
 pub fn run(args: &BenchArgs, progress: &Terminal) -> Result<()> {
     let options = vplan::bench::Options {
         content: args.project.content.clone(),
-        templates: args.project.templates.clone(),
+        templates: args.project.templates()?,
         runs: args.runs,
         scale: args.scale.clone(),
         parallel: args.parallel,

@@ -16,7 +16,7 @@ use crate::cli::BuildArgs;
 pub fn run(args: &BuildArgs, progress: &Terminal) -> Result<()> {
     let dirs = args.content_dirs();
     if dirs.len() == 1 {
-        let mut ts = Typesetter::new(&args.project.templates)?;
+        let mut ts = Typesetter::new(&args.project.templates()?)?;
         build_one(args, &dirs[0], &mut ts, progress)?;
         return Ok(());
     }
@@ -27,6 +27,7 @@ pub fn run(args: &BuildArgs, progress: &Terminal) -> Result<()> {
 /// is written; the errors of the others are reported together.
 fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Terminal) -> Result<()> {
     let start = Instant::now();
+    let templates = args.project.templates()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
@@ -35,7 +36,7 @@ fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Terminal) -> Result
         use rayon::prelude::*;
         dirs.par_iter()
             .map(|dir| {
-                let result = Typesetter::new(&args.project.templates)
+                let result = Typesetter::new(&templates)
                     .and_then(|mut ts| build_one(args, dir, &mut ts, progress))
                     .map(|b| b.written);
                 (dir.clone(), result)

@@ -9,6 +9,8 @@ use vplan::progress::Progress;
 use super::Terminal;
 
 pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
+    // A `--templates` directory that does not exist is refused here as `build` refuses it.
+    args.project.templates()?;
     let checked = pipeline::load(
         &args.project.content,
         &pipeline::LoadOptions {

@@ -12,6 +12,8 @@ use super::Terminal;
 
 /// Runs the diff; `Ok(true)` when there are differences.
 pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
+    // Only the PDF report uses them, but a missing `--templates` directory is refused first.
+    let templates = args.project.templates()?;
     let content = &args.project.content;
     if let Some(out) = &args.output {
         // Every directory that holds a side's content: the project's and any given as a side.
@@ -37,7 +39,7 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             let Some(path) = &args.output else {
                 vplan::usage!("--format pdf needs -o FILE");
             };
-            let pdf = diff::pdf::render(&report, &new.checked, &args.project.templates)?;
+            let pdf = diff::pdf::render(&report, &new.checked, &templates)?;
             vplan::output::write(path, &pdf)?;
             eprintln!(
                 "wrote {} ({} changes)",

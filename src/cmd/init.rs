@@ -1,4 +1,4 @@
-//! `vplan init DIR` (a skeleton plan for a new nämnd) and `vplan new-year YYYY` (the plan
+//! `vplan init DIR` (a plan project for a new nämnd) and `vplan new-year YYYY` (the plan
 //! rolled forward a year): the command-line side of [`vplan::skeleton`] and [`vplan::roll`].
 
 use vplan::error::Result;
@@ -11,10 +11,11 @@ pub fn run(args: &InitArgs, progress: &Terminal) -> Result<()> {
     let dir = &args.dir;
     let files = vplan::skeleton::write(dir, &args.namnd, &args.organisation, args.year)?;
     progress.say(format_args!(
-        "wrote a skeleton plan for {} {} into {} ({} files); `vplan check --content {}` lists what is left to fill in",
+        "wrote a plan project for {} {} into {}: the skeleton plan in {} ({} files), .gitattributes, .gitignore and LÄSMIG.md; in {} run `vplan check` (lists what is left to fill in) and `vplan build`",
         args.namnd,
         args.year,
         dir.display(),
+        dir.join(vplan::skeleton::CONTENT_DIR).display(),
         files,
         dir.display()
     ));

@@ -8,6 +8,7 @@ pub mod init;
 pub mod schema;
 pub mod sheet;
 pub mod shell;
+pub mod templates;
 pub mod textconv;
 pub mod watch;
 

@@ -14,6 +14,8 @@ use super::Terminal;
 use vplan::sheets;
 
 pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
+    // Unused here, but a `--templates` directory that does not exist is refused everywhere.
+    args.project.templates()?;
     let checked = pipeline::load(&args.project.content, &Default::default(), progress)?;
     let plan = &checked.plan;
     let ext = match args.format {
@@ -53,6 +55,7 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
 }
 
 pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
+    args.project.templates()?;
     let content = &args.project.content;
     let checked = pipeline::load(content, &Default::default(), progress)?;
     let plan = &checked.plan;

@@ -1,4 +1,5 @@
-//! `vplan watch`: build, then rebuild on every change of the content or the templates.
+//! `vplan watch`: build, then rebuild on every change of the content or the project's
+//! templates directory.
 //!
 //! One long-lived [`Typesetter`] keeps a Typst world per document, so a rebuild after a small
 //! edit is incremental (Typst's memoization reuses what the edit did not touch). A content or
@@ -38,20 +39,21 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
     let [content] = &dirs[..] else {
         vplan::usage!("vplan watch watches one content directory; give it with --content");
     };
-    let templates = &build.project.templates;
-    for dir in [content, templates] {
-        if !dir.is_dir() {
-            vplan::usage!("{} is not a directory", dir.display());
-        }
+    if !content.is_dir() {
+        vplan::usage!("{} is not a directory", content.display());
     }
+    let templates = build.project.templates()?;
     let output = absolute(&build.output);
 
-    let mut ts = Typesetter::new(templates)?;
+    let mut ts = Typesetter::new(&templates)?;
     let mut opened = false;
-    // Templates are read again only after one of them changed (or a reload failed).
+    // Templates are read again only after one of them changed (or a reload failed). The
+    // built-in templates never change; a project's templates directory is watched.
     let mut templates_stale = false;
-    let templates_abs = absolute(templates);
-    let watched = [absolute(content), templates_abs.clone()];
+    let templates_abs = templates.dir().map(absolute);
+    let watched: Vec<PathBuf> = std::iter::once(absolute(content))
+        .chain(templates_abs.clone())
+        .collect();
     let mut seen = snapshot(&watched, &output);
     let first = rebuild(args, content, &mut ts, &mut templates_stale, progress);
     if let (Some(pdf), true) = (first.first(), args.open) {
@@ -61,17 +63,23 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(DEBOUNCE, tx).context("cannot watch for changes")?;
-    for dir in [content, templates] {
+    for dir in std::iter::once(content.as_path()).chain(templates.dir()) {
         debouncer
             .watcher()
             .watch(dir, RecursiveMode::Recursive)
             .with_context(|| format!("cannot watch {}", dir.display()))?;
     }
-    eprintln!(
-        "watching {} and {} for changes (Ctrl-C to stop)",
-        content.display(),
-        templates.display()
-    );
+    match templates.dir() {
+        Some(dir) => eprintln!(
+            "watching {} and {} for changes (Ctrl-C to stop)",
+            content.display(),
+            dir.display()
+        ),
+        None => eprintln!(
+            "watching {} for changes, with the built-in templates (Ctrl-C to stop)",
+            content.display()
+        ),
+    }
 
     let mut rebuilds = 0usize;
     for events in rx {
@@ -85,7 +93,9 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
             continue;
         }
         seen = now;
-        templates_stale |= paths.iter().any(|p| p.starts_with(&templates_abs));
+        templates_stale |= templates_abs
+            .as_ref()
+            .is_some_and(|dir| paths.iter().any(|p| p.starts_with(dir)));
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         eprintln!("changed: {}", names.join(", "));
         let t = Instant::now();

@@ -1,7 +1,5 @@
 //! `vplan diff --format pdf`: the report as an *Ändringsförteckning* laid out like the plan
-//! (same fonts, footer and styles), from `templates/diff.typ.j2`.
-
-use std::path::Path;
+//! (same fonts, footer and styles), from the template `diff.typ.j2`.
 
 use crate::error::Result;
 use serde::Serialize;
@@ -9,9 +7,9 @@ use serde::Serialize;
 use super::words::{with_context, Op};
 use super::{Change, ChangeKind, Report};
 use crate::pipeline::{self, Checked};
-use crate::render::Renderer;
+use crate::render::Templates;
 
-/// Name of the change-report template in the templates directory.
+/// Name of the change-report template.
 pub const DIFF_TEMPLATE: &str = "diff.typ.j2";
 
 #[derive(Serialize)]
@@ -179,8 +177,8 @@ fn change_view(c: &Change) -> ChangeView<'_> {
     }
 }
 
-/// Renders the report as a PDF with the templates of a directory.
-pub fn render(report: &Report, new: &Checked, templates_dir: &Path) -> Result<Vec<u8>> {
+/// Renders the report as a PDF with the templates.
+pub fn render(report: &Report, new: &Checked, templates: &Templates) -> Result<Vec<u8>> {
     let meta = &new.plan.meta.value;
     let mut sections: Vec<SectionView> = Vec::new();
     for c in &report.changes {
@@ -205,7 +203,8 @@ pub fn render(report: &Report, new: &Checked, templates_dir: &Path) -> Result<Ve
         count: report.changes.len(),
         sections,
     };
-    let source = Renderer::new(templates_dir)?.render_named(DIFF_TEMPLATE, &view)?;
+    let mut ts = pipeline::Typesetter::new(templates)?;
+    let source = ts.renderer().render_named(DIFF_TEMPLATE, &view)?;
     let date = pipeline::plan_date(&new.plan)?;
     let ident = format!("{}-andringsforteckning", pipeline::document_stem(&new.plan));
     let options = crate::typeset::ExportOptions {
@@ -213,7 +212,5 @@ pub fn render(report: &Report, new: &Checked, templates_dir: &Path) -> Result<Ve
         timestamp: date,
         standard: pipeline::default_standard(&new.plan),
     };
-    Ok(pipeline::Typesetter::new(templates_dir)?
-        .typeset(source, options)?
-        .bytes)
+    Ok(ts.typeset(source, options)?.bytes)
 }

@@ -1,16 +1,19 @@
-//! The templates directory made ready for Typst, and typesetting a rendered plan with it:
-//! the minijinja renderer, the templates' static files and one long-lived Typst world per
+//! The templates made ready for Typst, and typesetting a rendered plan with them: the
+//! minijinja renderer, the templates' static files and one long-lived Typst world per
 //! document (so that a rebuild in the same process is incremental); the PDF's date.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{Built, Checked};
 use crate::content::{Plan, Status};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::render::{self, Renderer};
-use crate::typeset::{self, Datetime, ExportOptions, PagedDocument, Standard, Worlds};
+use crate::render::{self, Renderer, Templates};
+use crate::typeset::{
+    self, Datetime, ExportOptions, PagedDocument, Standard, TemplateNames, Worlds,
+};
 
 /// The files of the content that the Typst world serves beside the templates' static files:
 /// the logo, under [`crate::check::logo::VIRTUAL_PATH`].
@@ -65,25 +68,54 @@ pub fn typeset_rendered(
     })
 }
 
-/// The templates directory made ready for Typst: its static files read, and one long-lived
-/// Typst world per document, so that a rebuild in the same process is incremental.
+/// The templates made ready for Typst (the built-in set, with a project's directory over it):
+/// read once, the static files kept, and one long-lived Typst world per document, so that a
+/// rebuild in the same process is incremental.
 pub struct Typesetter {
-    templates_dir: std::path::PathBuf,
-    /// The minijinja environment; it keeps each template parsed once it has been used.
-    renderer: Renderer,
-    assets: Vec<(String, Vec<u8>)>,
+    templates: Templates,
+    read: Read,
     worlds: Worlds,
     /// Every compiled document's layout, by ident, when asked for (tests that look at where
     /// text lands on the page).
     layouts: Option<Vec<(String, PagedDocument)>>,
 }
 
+/// The templates as read for a build.
+struct Read {
+    /// The minijinja environment; it keeps each template parsed once it has been used.
+    renderer: Renderer,
+    /// The static files, for the Typst world.
+    assets: Vec<(String, Vec<u8>)>,
+    /// How errors name the templates' files.
+    names: Arc<TemplateNames>,
+}
+
+impl Read {
+    fn new(templates: &Templates) -> Result<Self> {
+        let files = templates.read()?;
+        Ok(Read {
+            renderer: Renderer::new(&files)?,
+            assets: files
+                .statics()
+                .map(|f| (f.name.clone(), f.bytes.to_vec()))
+                .collect(),
+            names: Arc::new(TemplateNames {
+                whole: files.shown.clone(),
+                files: files
+                    .files
+                    .iter()
+                    .map(|f| (f.name.clone(), f.shown.clone()))
+                    .collect(),
+            }),
+        })
+    }
+}
+
 impl Typesetter {
-    pub fn new(templates_dir: &Path) -> Result<Self> {
+    pub fn new(templates: &Templates) -> Result<Self> {
         Ok(Typesetter {
-            templates_dir: templates_dir.to_path_buf(),
-            renderer: Renderer::new(templates_dir)?,
-            assets: render::read_assets(templates_dir)?,
+            templates: templates.clone(),
+            read: Read::new(templates)?,
             worlds: Worlds::default(),
             layouts: None,
         })
@@ -104,20 +136,20 @@ impl Typesetter {
             .unwrap_or_default()
     }
 
-    pub fn templates_dir(&self) -> &Path {
-        &self.templates_dir
+    /// Where the templates come from.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
     }
 
-    /// A minijinja renderer over the templates directory (templates are read as rendered).
+    /// The minijinja renderer over the templates.
     pub fn renderer(&self) -> &Renderer {
-        &self.renderer
+        &self.read.renderer
     }
 
-    /// Reads the templates and static files of the templates directory again (after a
-    /// template changed).
+    /// Reads the templates again (after a file of the project's templates directory changed);
+    /// on an error the templates read before stay in use.
     pub fn reload(&mut self) -> Result<()> {
-        self.renderer = Renderer::new(&self.templates_dir)?;
-        self.assets = render::read_assets(&self.templates_dir)?;
+        self.read = Read::new(&self.templates)?;
         Ok(())
     }
 
@@ -139,15 +171,21 @@ impl Typesetter {
         let t = Instant::now();
         let with_extra;
         let assets = if extra.is_empty() {
-            &self.assets
+            &self.read.assets
         } else {
-            with_extra = self.assets.iter().chain(extra).cloned().collect::<Vec<_>>();
+            with_extra = self
+                .read
+                .assets
+                .iter()
+                .chain(extra)
+                .cloned()
+                .collect::<Vec<_>>();
             &with_extra
         };
         let world = self.worlds.get(
             &options.ident,
             typst_source,
-            &self.templates_dir,
+            &self.read.names,
             assets,
             options.timestamp,
         )?;

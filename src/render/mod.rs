@@ -1,4 +1,5 @@
-//! Rendering the view into Typst source with minijinja templates from `templates/`.
+//! Rendering the view into Typst source with minijinja templates: the built-in set, with a
+//! project's own `templates/` over it file by file ([`Templates`]).
 //!
 //! Templates named `*.typ.j2` are auto-escaped for Typst markup: every value printed with
 //! `{{ … }}` goes through [`escape::escape_markup`] unless a filter marked it as finished
@@ -7,37 +8,70 @@
 pub mod charts;
 pub mod escape;
 pub mod markdown;
+pub mod templates;
 pub mod view;
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::error::{Context, Error, IoContext, Result};
+pub use templates::{TemplateFile, TemplateFiles, Templates};
+
+use crate::error::{Error, Result};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use rust_decimal::Decimal;
 
 use crate::diag::Diagnostic;
 
-/// Name of the entry template in the templates directory.
+/// Name of the entry template.
 pub const MAIN_TEMPLATE: &str = "plan.typ.j2";
 
-/// A minijinja environment over a templates directory.
+/// A minijinja template's text and how error messages name its file.
+struct Source {
+    text: String,
+    shown: PathBuf,
+}
+
+/// A minijinja environment over the templates of a build.
 pub struct Renderer {
     env: Environment<'static>,
-    dir: std::path::PathBuf,
+    /// Every `.j2` template by name (what the environment loads from).
+    sources: Arc<BTreeMap<String, Source>>,
+    /// The templates as a whole, as error messages name them.
+    shown: PathBuf,
 }
 
 impl Renderer {
-    pub fn new(dir: &Path) -> Result<Self> {
-        if !dir.join(MAIN_TEMPLATE).is_file() {
-            crate::usage!(
-                "templates directory {} has no {}",
-                dir.display(),
-                MAIN_TEMPLATE
-            );
+    /// An environment over the `.j2` files of the templates; a template that is not UTF-8 text
+    /// is an error naming its file.
+    pub fn new(files: &TemplateFiles) -> Result<Self> {
+        let mut sources = BTreeMap::new();
+        let mut errors = Vec::new();
+        for file in files.files.iter().filter(|f| f.is_template()) {
+            match std::str::from_utf8(&file.bytes) {
+                Ok(text) => {
+                    sources.insert(
+                        file.name.clone(),
+                        Source {
+                            text: text.to_string(),
+                            shown: file.shown.clone(),
+                        },
+                    );
+                }
+                Err(e) => errors.push(Diagnostic::error(
+                    &file.shown,
+                    format!("template is not UTF-8 text (at byte {})", e.valid_up_to()),
+                )),
+            }
         }
+        if !errors.is_empty() {
+            return Err(Error::Content(errors));
+        }
+        let sources = Arc::new(sources);
         let mut env = Environment::new();
-        env.set_loader(minijinja::path_loader(dir));
+        let loader = Arc::clone(&sources);
+        env.set_loader(move |name| Ok(loader.get(name).map(|s| s.text.clone())));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
         env.set_auto_escape_callback(|name| {
@@ -73,7 +107,8 @@ impl Renderer {
         env.add_filter("num", num_filter);
         Ok(Renderer {
             env,
-            dir: dir.to_path_buf(),
+            sources,
+            shown: files.shown.clone(),
         })
     }
 
@@ -82,10 +117,10 @@ impl Renderer {
         self.render_named(MAIN_TEMPLATE, ctx)
     }
 
-    /// Renders a template of the directory by name (e.g. `diff.typ.j2`).
+    /// Renders a template by name (e.g. `diff.typ.j2`).
     pub fn render_named(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String> {
-        if !self.dir.join(name).is_file() {
-            crate::usage!("templates directory {} has no {name}", self.dir.display());
+        if !self.sources.contains_key(name) {
+            crate::usage!("the templates ({}) have no {name}", self.shown.display());
         }
         let tmpl = self
             .env
@@ -95,9 +130,12 @@ impl Renderer {
             .map_err(|e| self.template_error(e))
     }
 
-    /// A template error as a diagnostic pointing at the template file and line.
+    /// A template error as a diagnostic pointing at the template file and line (the project's
+    /// file, or the built-in one).
     fn template_error(&self, e: minijinja::Error) -> Error {
-        let file = self.dir.join(e.name().unwrap_or(MAIN_TEMPLATE));
+        let name = e.name().unwrap_or(MAIN_TEMPLATE);
+        let template = self.sources.get(name);
+        let file = template.map_or_else(|| self.shown.join(name), |s| s.shown.clone());
         let mut message = e
             .detail()
             .map(str::to_string)
@@ -107,8 +145,8 @@ impl Renderer {
             message.push_str(&format!(": {inner}"));
             source = inner.source();
         }
-        let column = match (e.range(), std::fs::read_to_string(&file)) {
-            (Some(range), Ok(text)) => text.get(..range.start).map_or(1, |before| {
+        let column = match (e.range(), template) {
+            (Some(range), Some(template)) => template.text.get(..range.start).map_or(1, |before| {
                 before.chars().rev().take_while(|&c| c != '\n').count() + 1
             }),
             _ => 1,
@@ -151,28 +189,4 @@ fn num_filter(value: Value) -> Result<Value, minijinja::Error> {
             format!("`num` needs a plain number, got `{text}`"),
         ))
     }
-}
-
-/// Reads the static Typst files of a templates directory (everything that is not a `.j2`
-/// template), for the in-memory Typst world.
-pub fn read_assets(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "j2") {
-            continue;
-        }
-        let rel = path
-            .strip_prefix(dir)
-            .expect("walkdir yields paths under its root")
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes = std::fs::read(path).at("read", path)?;
-        out.push((rel, bytes));
-    }
-    Ok(out)
 }

@@ -290,3 +290,62 @@ fn several_plans_at_once_and_phase_timings() {
     assert!(err.contains("plan.yaml"), "{err}");
     assert_eq!(pdfs_in(out.path()).len(), 1);
 }
+
+/// `--templates DIR` that does not exist is a usage error for every command that takes it (even
+/// where only some formats use templates), before anything is written: a typo never falls back to the built-in templates unseen.
+/// Without `--templates` and without a `templates/`, the built-in set is used.
+#[test]
+fn a_named_templates_directory_must_exist() {
+    let project = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(FIXTURE), &project.path().join("content"));
+    let dir = project.path();
+    for args in [
+        &["build", "--templates", "templaets"][..],
+        &["check", "--templates", "templaets"],
+        &["watch", "--templates", "templaets"],
+        &["bench", "--runs", "1", "--templates", "templaets"],
+        &["export", "--templates", "templaets"],
+        &["diff", "content", "content", "--templates", "templaets"],
+        &[
+            "diff",
+            "content",
+            "content",
+            "--format",
+            "pdf",
+            "-o",
+            "out.pdf",
+            "--templates",
+            "templaets",
+        ],
+    ] {
+        let out = vplan_timed(dir, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("templates directory templaets does not exist"),
+            "{args:?}: {err}"
+        );
+    }
+    // A file where the directory should be.
+    fs::write(dir.join("templates"), "").unwrap();
+    let out = vplan_timed(dir, &["build"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("templates is not a directory"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("output").exists());
+    fs::remove_file(dir.join("templates")).unwrap();
+    // No templates anywhere: the built-in ones, for the plan and the change report.
+    let out = vplan_timed(dir, &["build", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = vplan_timed(
+        dir,
+        &[
+            "diff", "content", "content", "--format", "pdf", "-o", "out.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(fs::read(dir.join("out.pdf")).unwrap().starts_with(b"%PDF"));
+}

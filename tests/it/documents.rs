@@ -619,7 +619,7 @@ fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
         Ok(checked) => checked,
         Err(e) => panic!("the plan does not check: {e:?}"),
     };
-    let mut ts = vplan::pipeline::Typesetter::new(&root().join("templates")).unwrap();
+    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
     ts.keep_layouts();
     let docs = vplan::pipeline::documents::select(&checked.plan, true, &[]).unwrap();
     vplan::pipeline::documents::typeset_all(

@@ -9,12 +9,13 @@ use crate::common::*;
 #[test]
 fn a_skeleton_builds_and_check_lists_what_is_left() {
     let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("kultur/content");
+    let project = dir.path().join("kultur");
+    let content = project.join("content");
     let run = vplan(
         dir.path(),
         &[
             "init",
-            content.to_str().unwrap(),
+            project.to_str().unwrap(),
             "--namnd",
             "Kulturnämnden",
             "--organisation",
@@ -99,7 +100,7 @@ fn a_skeleton_builds_and_check_lists_what_is_left() {
         dir.path(),
         &[
             "init",
-            content.to_str().unwrap(),
+            project.to_str().unwrap(),
             "--namnd",
             "X",
             "--organisation",
@@ -113,15 +114,15 @@ fn a_skeleton_builds_and_check_lists_what_is_left() {
     assert!(content.join("plan.yaml").is_file());
 }
 
-/// Runs `vplan init` with a nämnd and an organisation; returns the content directory.
+/// Runs `vplan init` with a nämnd and an organisation; returns the project's content directory.
 fn init(dir: &std::path::Path, sub: &str, namnd: &str, organisation: &str) -> std::path::PathBuf {
-    let content = dir.join(sub);
+    let project = dir.join(sub);
     // `--namnd=- lista`: a value may start with `-`.
     let run = vplan(
         dir,
         &[
             "init",
-            content.to_str().unwrap(),
+            project.to_str().unwrap(),
             &format!("--namnd={namnd}"),
             &format!("--organisation={organisation}"),
             "--year",
@@ -129,7 +130,7 @@ fn init(dir: &std::path::Path, sub: &str, namnd: &str, organisation: &str) -> st
         ],
     );
     assert_eq!(run.status.code(), Some(0), "{namnd:?}: {}", stderr(&run));
-    content
+    project.join("content")
 }
 
 #[test]
@@ -183,7 +184,7 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
 
     // In the decision paper the att-sats shows the name as typed: not cut at `#`, not read
     // as Markdown or as a figure reference.
-    let content = dir.path().join("plan-0");
+    let content = dir.path().join("plan-0/content");
     let out = dir.path().join("out-0");
     build(&content, &out, &["--only", "tjansteskrivelse"]);
     let text = pdf_text(&pdfs_in(&out)[0]);
@@ -242,7 +243,7 @@ fn hostile_names_are_written_as_data_and_load_back_exactly() {
     }
 
     // A 300-character name gives a file name a file system takes.
-    let content = dir.path().join(format!("plan-{}", names.len() - 1));
+    let content = dir.path().join(format!("plan-{}/content", names.len() - 1));
     let out = dir.path().join("out-long");
     let pdf = build(&content, &out, &[]);
     let name = pdf.file_name().unwrap().to_str().unwrap();
@@ -277,4 +278,151 @@ fn an_empty_name_is_refused() {
         stderr(&run)
     );
     assert!(!content.exists());
+}
+
+/// A plan project that a person can take anywhere: the binary alone (copied out of the build
+/// into a temporary directory, run with a `PATH` of that directory only, from a working
+/// directory outside the repository, with no other environment) makes a project with
+/// `vplan init`, and in it `vplan build` and `vplan check` work with the built-in templates
+/// and fonts. The transcript is printed (`cargo test --test it init::installed -- --nocapture`).
+#[test]
+fn installed_binary_makes_a_portable_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tmp.path().canonicalize().unwrap();
+    assert!(
+        !tmp.starts_with(root().canonicalize().unwrap()),
+        "the temporary directory {} is inside the repository",
+        tmp.display()
+    );
+    let bin = tmp.join("bin");
+    fs::create_dir(&bin).unwrap();
+    fs::copy(env!("CARGO_BIN_EXE_vplan"), bin.join("vplan")).unwrap();
+    let work = tmp.join("work");
+    fs::create_dir(&work).unwrap();
+
+    let mut transcript = String::new();
+    let mut run = |cwd: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new("vplan")
+            .current_dir(cwd)
+            .args(args)
+            .env_clear()
+            .env("PATH", &bin)
+            .env("HOME", &tmp)
+            .output()
+            .expect("vplan runs from PATH");
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.contains(' ') {
+                    format!("\"{a}\"")
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        transcript.push_str(&format!(
+            "{}$ vplan {}\n{}{}[exit {}]\n",
+            if cwd == work { "" } else { "plan/" },
+            shown.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            out.status.code().map_or("signal".into(), |c| c.to_string())
+        ));
+        out
+    };
+
+    let init = run(
+        &work,
+        &[
+            "init",
+            "plan",
+            "--namnd",
+            "Kulturnämnden",
+            "--organisation",
+            "Region Exempel",
+            "--year",
+            "2031",
+        ],
+    );
+    let project = work.join("plan");
+    let build = run(&project, &["build"]);
+    let check = run(&project, &["check"]);
+    let pdf = project.join("output/2031-kulturnamnden-verksamhetsplan.pdf");
+    // The built-in templates written out for customising give the same PDF; a second time
+    // they are refused, and a named templates directory that does not exist is an error.
+    let templates = run(&project, &["templates", "--out", "templates"]);
+    let built_in = fs::read(&pdf).unwrap_or_default();
+    let rebuild = run(&project, &["build", "-q"]);
+    let again = run(&project, &["templates", "--out", "templates"]);
+    let typo = run(&project, &["build", "--templates", "templaets"]);
+    println!("{transcript}");
+
+    assert_eq!(init.status.code(), Some(0), "{transcript}");
+    assert_eq!(build.status.code(), Some(0), "{transcript}");
+    assert_eq!(check.status.code(), Some(0), "{transcript}");
+    for file in [
+        ".gitattributes",
+        ".gitignore",
+        "LÄSMIG.md",
+        "content/plan.yaml",
+        "content/schemas/table.schema.json",
+    ] {
+        assert!(project.join(file).is_file(), "{file} is missing");
+    }
+    assert!(built_in.starts_with(b"%PDF"), "{}", pdf.display());
+    assert!(stderr(&check).contains("warning: guidance text still in place"));
+
+    assert_eq!(templates.status.code(), Some(0), "{transcript}");
+    assert_eq!(rebuild.status.code(), Some(0), "{transcript}");
+    assert_eq!(
+        fs::read(&pdf).unwrap(),
+        built_in,
+        "the written-out templates are the built-in ones"
+    );
+    assert_eq!(again.status.code(), Some(2), "{transcript}");
+    assert!(stderr(&again).contains("is not empty"), "{transcript}");
+    assert_eq!(typo.status.code(), Some(2), "{transcript}");
+    assert!(
+        stderr(&typo).contains("templates directory templaets does not exist"),
+        "{transcript}"
+    );
+
+    // What the project's files say.
+    let read = |f: &str| fs::read_to_string(project.join(f)).unwrap();
+    assert!(read(".gitignore").lines().any(|l| l == "/output/"));
+    let readme = read("LÄSMIG.md");
+    for needle in [
+        "vplan build",
+        "vplan watch",
+        "vplan check",
+        "git config diff.vplan.textconv \"vplan textconv\"",
+        "vplan templates --out templates",
+    ] {
+        assert!(readme.contains(needle), "LÄSMIG.md lacks {needle:?}");
+    }
+    // In a git repository, every content file, at any depth, is marked for the textconv driver.
+    let git = std::process::Command::new("git")
+        .current_dir(&project)
+        .args(["init", "-q"])
+        .status()
+        .expect("git runs");
+    assert!(git.success());
+    let attr = std::process::Command::new("git")
+        .current_dir(&project)
+        .args([
+            "check-attr",
+            "diff",
+            "--",
+            "content/plan.yaml",
+            "content/tables/driftbudget.yaml",
+            "content/schemas/table.schema.json",
+        ])
+        .output()
+        .expect("git runs");
+    assert_eq!(
+        String::from_utf8_lossy(&attr.stdout),
+        "content/plan.yaml: diff: vplan\n\
+         content/tables/driftbudget.yaml: diff: vplan\n\
+         content/schemas/table.schema.json: diff: unspecified\n"
+    );
 }

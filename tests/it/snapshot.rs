@@ -15,7 +15,7 @@ fn generated_typst_source_of_the_fixture_plan() {
     )
     .unwrap();
     // Rendered as `vplan build` renders the plan.
-    let ts = pipeline::Typesetter::new(&root.join("templates")).unwrap();
+    let ts = pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
     let source =
         pipeline::documents::typst_source(&checked, &ts, vplan::render::view::Scope::Whole, None)
             .unwrap();

@@ -1,6 +1,6 @@
 //! `vplan watch`, driven from the binary: it rebuilds after an edit, reports a YAML syntax error
 //! and goes on watching with the last good PDF in place, rebuilds after the fix, and rebuilds
-//! after a template change.
+//! after a change of a template in the project's `templates/`.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -25,15 +25,7 @@ impl Watcher {
     fn start(dir: &Path) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vplan"))
             .current_dir(dir)
-            .args([
-                "watch",
-                "--content",
-                "content",
-                "--templates",
-                "templates",
-                "--output",
-                "out",
-            ])
+            .args(["watch", "--content", "content", "--output", "out"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -117,7 +109,14 @@ impl Drop for Watcher {
 #[test]
 fn watch_survives_edits_errors_fixes_and_template_changes() {
     let s = Scratch::of(FIXTURE);
-    copy_dir(&root().join("templates"), &s.dir.path().join("templates"));
+    // The project's `templates/` (found without `--templates`) holds one file of its own; the
+    // others are the built-in ones.
+    fs::create_dir(s.dir.path().join("templates")).unwrap();
+    fs::copy(
+        root().join("templates/plan.typ.j2"),
+        s.dir.path().join("templates/plan.typ.j2"),
+    )
+    .unwrap();
     let pdf = s.dir.path().join(PDF);
     let mut w = Watcher::start(s.dir.path());
     w.wait_for("watching");
