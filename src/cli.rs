@@ -87,17 +87,18 @@ pub struct InitArgs {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
-    /// The nämnd, e.g. "Kulturnämnden".
+    /// The nämnd, e.g. "Kulturnämnden" (default: the placeholder `[Nämnd]`, which `check`
+    /// warns about until it is filled in).
     #[arg(long)]
-    pub namnd: String,
+    pub namnd: Option<String>,
 
-    /// The organisation, e.g. "Region Exempel".
+    /// The organisation, e.g. "Region Exempel" (default: the placeholder `[Organisation]`).
     #[arg(long)]
-    pub organisation: String,
+    pub organisation: Option<String>,
 
-    /// The plan year.
+    /// The plan year (default: next year).
     #[arg(long)]
-    pub year: i32,
+    pub year: Option<i32>,
 }
 
 /// Spreadsheet format of `vplan export`.

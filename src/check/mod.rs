@@ -120,6 +120,19 @@ impl<'a> Checker<'a> {
             )
             .hint = Some("write the date as YYYY-MM-DD, e.g. `2030-12-03`".into());
         }
+        for (key, value) in [
+            ("namnd", &meta.value.namnd),
+            ("organisation", &meta.value.organisation),
+        ] {
+            if is_placeholder(value) {
+                let pos = self.plan.pos(&file, key);
+                self.diags.push(
+                    Diagnostic::warning(&file, format!("{key} is still the placeholder `{value}`"))
+                        .at_pos(pos)
+                        .with_hint("write the name as it is to be printed"),
+                );
+            }
+        }
         let Some(d) = &meta.value.decision else {
             return;
         };

@@ -9,11 +9,20 @@ use crate::cli::InitArgs;
 
 pub fn run(args: &InitArgs, progress: &Terminal) -> Result<()> {
     let dir = &args.dir;
-    let files = vplan::skeleton::write(dir, &args.namnd, &args.organisation, args.year)?;
+    let namnd = args
+        .namnd
+        .as_deref()
+        .unwrap_or(vplan::skeleton::NAMND_PLACEHOLDER);
+    let organisation = args
+        .organisation
+        .as_deref()
+        .unwrap_or(vplan::skeleton::ORGANISATION_PLACEHOLDER);
+    let year = args.year.unwrap_or_else(vplan::skeleton::next_year);
+    let files = vplan::skeleton::write(dir, namnd, organisation, year)?;
     progress.say(format_args!(
         "wrote a plan project for {} {} into {}: the skeleton plan in {} ({} files), .gitattributes, .gitignore and LÄSMIG.md; in {} run `vplan check` (lists what is left to fill in) and `vplan build`",
-        args.namnd,
-        args.year,
+        namnd,
+        year,
         dir.display(),
         dir.join(vplan::skeleton::CONTENT_DIR).display(),
         files,

@@ -331,11 +331,18 @@ fn installed_binary_makes_a_portable_project() {
         out
     };
 
-    let init = run(
+    // Exactly the issue's `vplan init plan && cd plan && vplan build && vplan check`: without
+    // names the plan has placeholders (which check lists) and is for next year.
+    let init = run(&work, &["init", "plan"]);
+    let project = work.join("plan");
+    let build = run(&project, &["build"]);
+    let check = run(&project, &["check"]);
+    // With names given, they are printed.
+    let named = run(
         &work,
         &[
             "init",
-            "plan",
+            "named",
             "--namnd",
             "Kulturnämnden",
             "--organisation",
@@ -344,18 +351,29 @@ fn installed_binary_makes_a_portable_project() {
             "2031",
         ],
     );
-    let project = work.join("plan");
-    let build = run(&project, &["build"]);
-    let check = run(&project, &["check"]);
-    let pdf = project.join("output/2031-kulturnamnden-verksamhetsplan.pdf");
     // The built-in templates written out for customising give the same PDF; a second time
     // they are refused, and a named templates directory that does not exist is an error.
+    let pdf = project.join(format!(
+        "output/{}-namnd-verksamhetsplan.pdf",
+        vplan::skeleton::next_year()
+    ));
     let templates = run(&project, &["templates", "--out", "templates"]);
     let built_in = fs::read(&pdf).unwrap_or_default();
     let rebuild = run(&project, &["build", "-q"]);
     let again = run(&project, &["templates", "--out", "templates"]);
     let typo = run(&project, &["build", "--templates", "templaets"]);
     println!("{transcript}");
+    assert_eq!(
+        crate::common::pdfs_in(&project.join("output")),
+        vec![pdf.clone()],
+        "{transcript}"
+    );
+    assert!(stderr(&check).contains("namnd is still the placeholder `[Nämnd]`"));
+    assert!(stderr(&check).contains("organisation is still the placeholder `[Organisation]`"));
+    assert_eq!(named.status.code(), Some(0), "{transcript}");
+    assert!(fs::read_to_string(work.join("named/content/plan.yaml"))
+        .unwrap()
+        .contains("namnd: \"Kulturnämnden\""));
 
     assert_eq!(init.status.code(), Some(0), "{transcript}");
     assert_eq!(build.status.code(), Some(0), "{transcript}");
