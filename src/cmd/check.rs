@@ -10,7 +10,7 @@ use super::Terminal;
 
 pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     // A `--templates` directory that does not exist is refused here as `build` refuses it.
-    args.project.templates()?;
+    let templates = args.project.templates()?;
     let checked = pipeline::load(
         &args.project.content,
         &pipeline::LoadOptions {
@@ -20,6 +20,22 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         progress,
     )?;
     progress.warnings(&checked.warnings);
+    // The built-in templates are tested with the program; a project's own are judged here by
+    // typesetting every document with them, as `build` would.
+    let changed: Vec<String> = templates
+        .read()?
+        .changed()
+        .map(|f| f.shown.display().to_string())
+        .collect();
+    if !changed.is_empty() {
+        let mut ts = pipeline::Typesetter::new(&templates)?;
+        let typeset = pipeline::documents::typeset_to_check(&checked, &mut ts)?;
+        progress.say(format_args!(
+            "typeset {typeset} document{} with the project's templates ({})",
+            if typeset == 1 { "" } else { "s" },
+            changed.join(", ")
+        ));
+    }
     let plan = &checked.plan;
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })

@@ -272,6 +272,15 @@ pub fn typeset_all(
     Ok(out)
 }
 
+/// `check` with a project's own templates: every document (the plan, each appendix built
+/// apart, the decision paper) rendered and typeset, nothing written, so that what the changed
+/// templates make `build` reject is reported by `check` first. Returns the number typeset.
+pub fn typeset_to_check(checked: &Checked, ts: &mut Typesetter) -> Result<usize> {
+    let docs = select(&checked.plan, true, &[])?;
+    let standard = super::default_standard(&checked.plan);
+    Ok(typeset_all(checked, ts, &docs, None, standard)?.len())
+}
+
 /// The Typst source of the plan (or the part `scope` says), rendered with the typesetter's
 /// templates exactly as a build renders it.
 pub fn typst_source(

@@ -167,6 +167,18 @@ impl TemplateFiles {
     pub fn statics(&self) -> impl Iterator<Item = &TemplateFile> {
         self.files.iter().filter(|f| !f.is_template())
     }
+
+    /// The project's files that are not the built-in ones: changed, or added. (A project's
+    /// copy of an unchanged built-in file is not among them.)
+    pub fn changed(&self) -> impl Iterator<Item = &TemplateFile> {
+        self.files.iter().filter(|f| {
+            matches!(f.bytes, Cow::Owned(_))
+                && BUILT_IN
+                    .iter()
+                    .find(|(name, _)| *name == f.name)
+                    .is_none_or(|(_, text)| text.as_bytes() != f.bytes.as_ref())
+        })
+    }
 }
 
 #[cfg(test)]

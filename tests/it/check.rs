@@ -445,3 +445,49 @@ fn goals_and_internal_control_that_nothing_places_are_warned_about() {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("is not printed"), "{err}");
 }
+
+#[test]
+fn check_typesets_with_a_projects_changed_templates_and_reports_what_build_would() {
+    // The built-in templates are tested with vplan; a project's own changes are judged by
+    // check, as build would judge them.
+    let s = Scratch::of(FIXTURE);
+    let templates = s.dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let run = || {
+        let out = vplan_timed(s.dir.path(), &["check"]);
+        (out.status.code().unwrap(), stderr(&out))
+    };
+    // A copy of a built-in file, unchanged: nothing to typeset.
+    let built_in = std::fs::read_to_string(root().join("templates/vplan.typ")).unwrap();
+    std::fs::write(templates.join("vplan.typ"), &built_in).unwrap();
+    let (code, err) = run();
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("typeset"), "{err}");
+    // Changed and broken: check fails at the file and line, as build does.
+    std::fs::write(
+        templates.join("vplan.typ"),
+        format!("{built_in}\n#let broken = (\n"),
+    )
+    .unwrap();
+    let (code, err) = run();
+    assert_eq!(code, 1, "{err}");
+    assert_has(&err, &["unclosed delimiter", "templates/vplan.typ:"]);
+    let build = vplan_timed(s.dir.path(), &["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    // Changed and sound: every document is typeset, and check says so.
+    std::fs::write(
+        templates.join("vplan.typ"),
+        format!("{built_in}\n// ändrad\n"),
+    )
+    .unwrap();
+    let (code, err) = run();
+    assert_eq!(code, 0, "{err}");
+    assert_has(
+        &err,
+        &["typeset 2 documents with the project's templates (templates/vplan.typ)"],
+    );
+    assert!(
+        !s.dir.path().join("output").exists(),
+        "check writes nothing"
+    );
+}
