@@ -63,8 +63,10 @@ pub fn import(
             workbook.display()
         )
     })?;
-    // Absolute positions (a sheet's used range need not start at A1): the header is the
-    // first row used, column A holds the ids.
+    // Absolute positions (a sheet's used range need not start at A1): the column titles are
+    // the first row used, or the second when the first holds the column groups (as `vplan
+    // export` writes a table with groups; a workbook of an older vplan, or one made by hand,
+    // has the titles on top); column A holds the ids.
     let (top, _) = range.start().unwrap_or((0, 0));
     let (bottom, right) = range.end().unwrap_or((0, 0));
     let value = |r: u32, c: usize| -> calamine::Data {
@@ -75,6 +77,17 @@ pub fn import(
             .unwrap_or_default()
     };
     let text = |r: u32, c: usize| value(r, c).to_string();
+    let titled = |r: u32| {
+        (0..=right as usize).any(|c| {
+            let h = text(r, c);
+            t.columns.iter().any(|col| h.trim() == col.title.trim())
+        })
+    };
+    let top = if !range.is_empty() && top < bottom && !titled(top) && titled(top + 1) {
+        top + 1
+    } else {
+        top
+    };
     let header: Vec<String> = if range.is_empty() {
         Vec::new()
     } else {
@@ -104,9 +117,15 @@ pub fn import(
     let mut result = Import::default();
     for (col, at) in t.columns.iter().zip(&columns) {
         if at.is_none() {
-            result
-                .bad
-                .push(format!("the sheet has no column titled `{}`", col.title));
+            result.bad.push(if col.name() == col.title {
+                format!("the sheet has no column titled `{}`", col.title)
+            } else {
+                format!(
+                    "the sheet has no column titled `{}` (the column `{}`)",
+                    col.title,
+                    col.name()
+                )
+            });
         }
     }
     let mut seen = std::collections::HashMap::new();
@@ -209,7 +228,7 @@ pub fn import(
                 "{} (row `{}`, column `{}`)",
                 a1(sheet, xr, xc as u32),
                 row.id,
-                col.title
+                col.name()
             );
             if !typed_row || expr.is_some_and(Expr::is_computed) {
                 vals.push(typed.get(c).copied().flatten());
