@@ -204,6 +204,95 @@ fn a_round_trip_changes_nothing_and_one_amount_changes_one_amount() {
 }
 
 #[test]
+fn column_groups_are_a_merged_row_above_the_titles_and_import_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let file = dir.path().join("plan.xlsx");
+    export(dir.path(), &content, &file);
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let range = wb.worksheet_range("driftbudget").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .take(3)
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["", "", "Budget 2024", "", "Prognos 2023", ""],
+            vec![
+                "id",
+                "Belopp i mnkr",
+                "Omsättning",
+                "Varav budgetram",
+                "Omsättning",
+                "Varav budgetram"
+            ],
+            vec![
+                "fastigheter",
+                "Område fastigheter",
+                "1135",
+                "0",
+                "1136.5",
+                ""
+            ],
+        ]
+    );
+    wb.load_merged_regions().unwrap();
+    let merged: Vec<calamine::Dimensions> = wb
+        .merged_regions_by_sheet("driftbudget")
+        .into_iter()
+        .map(|(_, _, d)| *d)
+        .collect();
+    assert_eq!(
+        merged,
+        [
+            calamine::Dimensions {
+                start: (0, 2),
+                end: (0, 3)
+            },
+            calamine::Dimensions {
+                start: (0, 4),
+                end: (0, 5)
+            }
+        ],
+        "C1:D1 and E1:F1"
+    );
+    // The sum's formula counts the extra row: the areas are in rows 3 to 9.
+    let formulas = wb.worksheet_formula("driftbudget").unwrap();
+    let all: Vec<String> = formulas.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter()
+            .any(|f| f.starts_with("C3+C4+") || f == "SUM(C3:C9)"),
+        "{all:?}"
+    );
+    // A table without groups keeps its titles in the first row.
+    let plain = wb.worksheet_range("resultatbudget").unwrap();
+    assert_eq!(plain.rows().next().unwrap()[0].to_string(), "id");
+
+    // A changed amount in a grouped sheet comes back into its column.
+    let edited = dir.path().join("edited");
+    copy_dir(&content, &edited);
+    let path = edited.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let (from, to) = (
+        "values: [1135, 0, 1136.5, ~]",
+        "values: [1135, 0, 1140.5, ~]",
+    );
+    fs::write(&path, text.replace(from, to)).unwrap();
+    let changed = dir.path().join("changed.xlsx");
+    export(dir.path(), &edited, &changed);
+    let run = import(dir.path(), &content, &changed, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("changed:").count(), 1, "{err}");
+    assert_eq!(
+        fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap(),
+        text.replace(from, to)
+    );
+}
+
+#[test]
 fn rows_that_match_nothing_stop_the_import_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let content = default_content(dir.path());
@@ -636,7 +725,7 @@ fn a_number_typed_over_a_computed_cell_stops_the_import() {
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("driftbudget!C3 (row `summa`, column `Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
+        err.contains("driftbudget!C3 (row `summa`, column `Budget 2024 › Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
         "{err}"
     );
     assert!(
