@@ -115,22 +115,24 @@ impl KeyOrder {
 }
 
 /// The fields of a struct of the model, in declaration order, as its derived `Deserialize`
-/// names them to a deserializer.
+/// lists them when it refuses an unknown key (every struct of the model denies unknown
+/// fields): it is given a map with one key no struct has and the error keeps the list.
 fn fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
-    let mut found = None;
-    let _ = T::deserialize(Fields(&mut found));
-    found.unwrap_or(&[])
+    use serde::de::value::MapDeserializer;
+    let map = MapDeserializer::<_, Noted>::new(std::iter::once(("\u{0}", ())));
+    match T::deserialize(map) {
+        Err(Noted(Some(fields))) => fields,
+        _ => &[],
+    }
 }
 
-/// A deserializer that only notes the field names a struct asks for.
-struct Fields<'a>(&'a mut Option<&'static [&'static str]>);
-
+/// The error of [`fields`]: the field names of an unknown-field error, if that was it.
 #[derive(Debug)]
-struct Noted;
+struct Noted(Option<&'static [&'static str]>);
 
 impl std::fmt::Display for Noted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("fields noted")
+        f.write_str("not a struct of the model")
     }
 }
 
@@ -138,34 +140,11 @@ impl std::error::Error for Noted {}
 
 impl serde::de::Error for Noted {
     fn custom<T: std::fmt::Display>(_: T) -> Self {
-        Noted
-    }
-}
-
-impl<'de> serde::Deserializer<'de> for Fields<'_> {
-    type Error = Noted;
-
-    fn deserialize_any<V: serde::de::Visitor<'de>>(
-        self,
-        _: V,
-    ) -> std::result::Result<V::Value, Noted> {
-        Err(Noted)
+        Noted(None)
     }
 
-    fn deserialize_struct<V: serde::de::Visitor<'de>>(
-        self,
-        _: &'static str,
-        fields: &'static [&'static str],
-        _: V,
-    ) -> std::result::Result<V::Value, Noted> {
-        *self.0 = Some(fields);
-        Err(Noted)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-        ignored_any
+    fn unknown_field(_: &str, expected: &'static [&'static str]) -> Self {
+        Noted(Some(expected))
     }
 }
 

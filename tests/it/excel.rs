@@ -238,12 +238,7 @@ fn column_groups_are_a_merged_row_above_the_titles_and_import_back() {
             ],
         ]
     );
-    wb.load_merged_regions().unwrap();
-    let merged: Vec<calamine::Dimensions> = wb
-        .merged_regions_by_sheet("driftbudget")
-        .into_iter()
-        .map(|(_, _, d)| *d)
-        .collect();
+    let merged = wb.merge_cells_by_sheet_name("driftbudget").unwrap();
     assert_eq!(
         merged,
         [
@@ -290,6 +285,70 @@ fn column_groups_are_a_merged_row_above_the_titles_and_import_back() {
         fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap(),
         text.replace(from, to)
     );
+
+    // Under the group row, a column is found by group and title: the two blocks swapped in
+    // the sheet (Prognos 2023 first) still read each amount into its own column, and a group
+    // the table does not have is no column of it.
+    let grouped = |groups: [&str; 2], amounts: [Option<f64>; 4]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("driftbudget").unwrap();
+        let f = rust_xlsxwriter::Format::new();
+        ws.merge_range(0, 2, 0, 3, groups[0], &f).unwrap();
+        ws.merge_range(0, 4, 0, 5, groups[1], &f).unwrap();
+        for (c, title) in [
+            "id",
+            "Belopp i mnkr",
+            "Omsättning",
+            "Varav budgetram",
+            "Omsättning",
+            "Varav budgetram",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(1, c as u16, *title).unwrap();
+        }
+        ws.write_string(2, 0, "fastigheter").unwrap();
+        for (c, v) in amounts.iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number(2, 2 + c as u16, *v).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let before = files(&content);
+    let swapped = dir.path().join("swapped.xlsx");
+    fs::write(
+        &swapped,
+        grouped(
+            ["Prognos 2023", "Budget 2024"],
+            [Some(1140.5), None, Some(1135.0), Some(0.0)],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &swapped, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("no changes"), "{err}");
+    assert_eq!(files(&content), before);
+    let other = dir.path().join("other.xlsx");
+    fs::write(
+        &other,
+        grouped(
+            ["Budget 2025", "Prognos 2023"],
+            [Some(1135.0), Some(0.0), Some(1140.5), None],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &other, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the sheet has no column titled `Omsättning` under the group `Budget 2024` (the column `Budget 2024 › Omsättning`)"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
 }
 
 #[test]
