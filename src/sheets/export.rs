@@ -193,8 +193,8 @@ fn xlsx(
     Ok((bytes, as_text))
 }
 
-/// Every cell of every table as one long CSV: table, row, label, column, value (a plain
-/// decimal number, `.` as the decimal point), sum rows included.
+/// Every cell of every table as one long CSV: table, row, label, kind, column (its id, group
+/// and title), value (a plain decimal number, `.` as the decimal point), sum rows included.
 pub fn csv(plan: &Plan, computed: &Figures) -> String {
     let field = |s: &str| {
         // A text a spreadsheet would take for a formula is written as text (OWASP's advice
@@ -210,7 +210,7 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
             s
         }
     };
-    let mut out = String::from("table,row,label,kind,column,column_title,value\n");
+    let mut out = String::from("table,row,label,kind,column,column_group,column_title,value\n");
     for (id, table) in &plan.tables {
         let t = &table.value;
         for (r, row) in t.rows.iter().enumerate() {
@@ -220,7 +220,7 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
             for (c, col) in t.columns.iter().enumerate() {
                 let v = computed.at(id, r, c);
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{}\n",
                     field(id),
                     field(&row.id),
                     field(&row.label),
@@ -230,6 +230,7 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
                         "data"
                     },
                     field(&col.id),
+                    field(col.group.as_deref().unwrap_or("")),
                     field(&col.title),
                     v.map(|v| v.to_string()).unwrap_or_default()
                 ));

@@ -119,9 +119,13 @@ fn the_export_has_a_sheet_per_table_with_formulas() {
     );
     assert_eq!(run.status.code(), Some(0));
     let text = fs::read_to_string(csv).unwrap();
-    assert!(text.starts_with("table,row,label,kind,column,column_title,value\n"));
+    assert!(text.starts_with("table,row,label,kind,column,column_group,column_title,value\n"));
     assert!(
-        text.contains("handlingsplan-summering,totalsumma,Totalsumma,sum,y2024,2024,87349\n"),
+        text.contains("handlingsplan-summering,totalsumma,Totalsumma,sum,y2024,,2024,87349\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("driftbudget,fastigheter,Område fastigheter,data,p2023-omsattning,Prognos 2023,Omsättning,1136.5\n"),
         "{text}"
     );
 }
@@ -1009,7 +1013,7 @@ fn csv_text_that_a_spreadsheet_would_run_is_written_as_text() {
     assert!(out.contains("driftbudget,summa,'-Summa,sum,"), "{out}");
     // Negative amounts stay numbers.
     assert!(
-        out.contains("driftbudget,forvaltningsgemensamt,Förvaltningsgemensamt,data,b2024-budgetram,Varav budgetram,-23.2\n"),
+        out.contains("driftbudget,forvaltningsgemensamt,Förvaltningsgemensamt,data,b2024-budgetram,Budget 2024,Varav budgetram,-23.2\n"),
         "{out}"
     );
 }
