@@ -45,6 +45,23 @@ pub fn format_amount(value: Decimal, precision: u32) -> String {
     out
 }
 
+/// An amount in machine form, for programs: exact (never rounded), `.` as the decimal point,
+/// an ASCII `-`, no grouping, and at least `precision` decimals (`2380` with precision 1 is
+/// `2380.0`), as a JSON or CSV reader parses it into a decimal type.
+pub fn plain_amount(value: Decimal, precision: u32) -> String {
+    let mut v = value.normalize();
+    let precision = precision.min(MAX_DECIMALS);
+    if v.scale() < precision {
+        // Padding with zeros never changes the value; a mantissa too large for all of them
+        // keeps as many as fit.
+        v.rescale(precision);
+        if v != value {
+            v = value.normalize();
+        }
+    }
+    v.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +94,22 @@ mod tests {
         assert_eq!(f("-0.04", 1), "0,0");
         assert_eq!(f("-0.05", 1), "\u{2212}0,1");
         assert_eq!(f("0", 0), "0");
+    }
+
+    #[test]
+    fn plain_amounts_are_exact_with_the_column_decimals() {
+        let p = |s: &str, precision| plain_amount(Decimal::from_str(s).unwrap(), precision);
+        assert_eq!(p("2380", 1), "2380.0");
+        assert_eq!(p("2380.00", 1), "2380.0");
+        assert_eq!(p("-2.5", 0), "-2.5", "never rounded");
+        assert_eq!(p("0.25", 1), "0.25");
+        assert_eq!(p("-0", 2), "0.00");
+        assert_eq!(p("12345678901234567890.12", 2), "12345678901234567890.12");
+        // 29 digits are all a Decimal holds: one zero of the three fits.
+        assert_eq!(
+            p("7922816251426433759354395033", 3),
+            "7922816251426433759354395033.0"
+        );
     }
 
     #[test]

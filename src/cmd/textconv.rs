@@ -1,8 +1,11 @@
 //! `vplan textconv FILE`: a content file in a normalised form, one value a line, for
-//! `git diff` (a textconv driver). Lists of items with ids are keyed by id, so a reordered or
-//! reformatted file shows only what really changed; prose is printed a sentence a line, so a
-//! changed word shows as one changed sentence. Numbers are printed as written (never
-//! through a float). A file that is not valid YAML is printed as it is.
+//! `git diff` (a textconv driver). Lists of items with ids are keyed by id, so a reformatted
+//! file shows only what really changed; the keys of a mapping are printed in one canonical
+//! order (the order the model declares its fields in, see [`KeyOrder`]), so reordering keys
+//! shows nothing, while lists keep their order (the order of rows, goals and blocks is what
+//! the plan prints). Prose is printed a sentence a line, so a changed word shows as one
+//! changed sentence. Numbers are printed as written (never through a float). A file that is
+//! not valid YAML is printed as it is.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -40,8 +43,109 @@ const MAX_DEPTH: usize = 64;
 pub fn convert(text: &str) -> Option<String> {
     let root = parse(text)?;
     let mut out = String::new();
-    emit(&mut out, "", &root);
+    emit(&mut out, "", &root, &KeyOrder::of_model());
     Some(out)
+}
+
+/// The canonical order of a mapping's keys: the field order of the model's struct that the
+/// mapping is (a table: `id`, `unit`, `caption`, …, `rows`; a row: `id`, `label`, `kind`,
+/// `values`, …), taken from the model's own `Deserialize` (so a new field has its place
+/// without a list here to keep up to date). The struct is chosen by the set of keys alone,
+/// never by their order: the smallest struct that has them all, else the one that has most
+/// of them. Keys no struct has (column ids under `refs`, a misspelt key) follow in
+/// alphabetical order.
+struct KeyOrder {
+    structs: Vec<&'static [&'static str]>,
+}
+
+impl KeyOrder {
+    fn of_model() -> Self {
+        use vplan::content::*;
+        KeyOrder {
+            structs: vec![
+                fields::<PlanMeta>(),
+                fields::<Logo>(),
+                fields::<BudgetFrame>(),
+                fields::<Decision>(),
+                fields::<DecisionPaper>(),
+                fields::<Signatory>(),
+                fields::<Chapter>(),
+                fields::<Appendix>(),
+                fields::<Section>(),
+                fields::<Goals>(),
+                fields::<Perspective>(),
+                fields::<Strategy>(),
+                fields::<Goal>(),
+                fields::<Item>(),
+                fields::<TextTable>(),
+                fields::<TextRow>(),
+                fields::<Matrix>(),
+                fields::<MatrixRow>(),
+                fields::<OrgChart>(),
+                fields::<OrgNode>(),
+                fields::<InternalControl>(),
+                fields::<IcArea>(),
+                fields::<IcRisk>(),
+                fields::<Table>(),
+                fields::<Chart>(),
+                fields::<TextColumn>(),
+                fields::<Column>(),
+                fields::<Row>(),
+            ],
+        }
+    }
+
+    /// The entries of a mapping in canonical order.
+    fn sorted<'a>(&self, entries: &'a [(String, Node)]) -> Vec<&'a (String, Node)> {
+        let has = |f: &[&str], k: &str| f.contains(&k);
+        let known = |f: &[&str]| entries.iter().filter(|(k, _)| has(f, k)).count();
+        let order: &[&str] = self
+            .structs
+            .iter()
+            .filter(|f| known(f) > 0)
+            // Most keys known first, then the smallest struct, then the first listed.
+            .min_by_key(|f| (entries.len() - known(f), f.len()))
+            .copied()
+            .unwrap_or(&[]);
+        let rank = |k: &str| order.iter().position(|f| *f == k).unwrap_or(order.len());
+        let mut sorted: Vec<&(String, Node)> = entries.iter().collect();
+        sorted.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+        sorted
+    }
+}
+
+/// The fields of a struct of the model, in declaration order, as its derived `Deserialize`
+/// lists them when it refuses an unknown key (every struct of the model denies unknown
+/// fields): it is given a map with one key no struct has and the error keeps the list.
+fn fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::value::MapDeserializer;
+    let map = MapDeserializer::<_, Noted>::new(std::iter::once(("\u{0}", ())));
+    match T::deserialize(map) {
+        Err(Noted(Some(fields))) => fields,
+        _ => &[],
+    }
+}
+
+/// The error of [`fields`]: the field names of an unknown-field error, if that was it.
+#[derive(Debug)]
+struct Noted(Option<&'static [&'static str]>);
+
+impl std::fmt::Display for Noted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a struct of the model")
+    }
+}
+
+impl std::error::Error for Noted {}
+
+impl serde::de::Error for Noted {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Noted(None)
+    }
+
+    fn unknown_field(_: &str, expected: &'static [&'static str]) -> Self {
+        Noted(Some(expected))
+    }
 }
 
 fn parse(text: &str) -> Option<Node> {
@@ -121,15 +225,15 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-fn emit(out: &mut String, path: &str, node: &Node) {
+fn emit(out: &mut String, path: &str, node: &Node, order: &KeyOrder) {
     match node {
         Node::Scalar(s) => emit_scalar(out, path, s),
         Node::Alias => {
             let _ = writeln!(out, "{path}: *alias");
         }
         Node::Map(entries) => {
-            for (k, v) in entries {
-                emit(out, &join(path, k), v);
+            for (k, v) in order.sorted(entries) {
+                emit(out, &join(path, k), v, order);
             }
         }
         Node::Seq(items) => {
@@ -153,7 +257,7 @@ fn emit(out: &mut String, path: &str, node: &Node) {
                 } else {
                     (format!("[{}]", i + 1), item)
                 };
-                emit(out, &join(path, &key), inner);
+                emit(out, &join(path, &key), inner, order);
             }
         }
     }
@@ -227,6 +331,61 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("  ¶\n  Nytt stycke.\n"), "{text}");
+    }
+
+    #[test]
+    fn key_order_makes_no_difference() {
+        // A table, its columns and rows, with every mapping's keys in another order.
+        let a = "id: t\nunit: tkr\ncaption: Tkr\ncolumns:\n  - {id: b, title: Budget, group: År 1, precision: 0}\nrows:\n  - {id: a, label: A, values: [1, 2], refs: {x: t/y, b: t/z}}\n  - id: s\n    label: Summa\n    kind: sum\n    sum: all\nnotes: [En not.]\n";
+        let b = "rows:\n  - {refs: {b: t/z, x: t/y}, values: [1, 2], label: A, id: a}\n  - sum: all\n    kind: sum\n    id: s\n    label: Summa\nnotes: [En not.]\ncolumns:\n  - {precision: 0, group: År 1, title: Budget, id: b}\ncaption: Tkr\nunit: tkr\nid: t\n";
+        let text = convert(a).unwrap();
+        assert_eq!(text, convert(b).unwrap());
+        // The model's order: a table's, a column's, a row's fields as declared.
+        assert_eq!(
+            text,
+            "id: t\nunit: tkr\ncaption: Tkr\ncolumns[b].id: b\ncolumns[b].title: Budget\ncolumns[b].group: År 1\ncolumns[b].precision: 0\nrows[a].id: a\nrows[a].label: A\nrows[a].values: 1 | 2\nrows[a].refs.b: t/z\nrows[a].refs.x: t/y\nrows[s].id: s\nrows[s].label: Summa\nrows[s].kind: sum\nrows[s].sum: all\nnotes: En not.\n"
+        );
+        // Goals: perspectives, their goals and indicators; an unknown key goes last.
+        let a = "perspectives:\n  - id: p\n    title: P\n    goals:\n      - id: g\n        kind: goal\n        text: Mål.\n        indicators:\n          - {id: i, text: I}\n        zz: 1\n";
+        let b = "perspectives:\n  - goals:\n      - zz: 1\n        indicators:\n          - {text: I, id: i}\n        text: Mål.\n        id: g\n        kind: goal\n    title: P\n    id: p\n";
+        let text = convert(a).unwrap();
+        assert_eq!(text, convert(b).unwrap());
+        assert!(
+            text.ends_with("perspectives[p].goals[g].id: g\nperspectives[p].goals[g].kind: goal\nperspectives[p].goals[g].text: Mål.\nperspectives[p].goals[g].indicators[i].id: i\nperspectives[p].goals[g].indicators[i].text: I\nperspectives[p].goals[g].zz: 1\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn every_struct_of_the_schemas_has_its_key_order() {
+        // Each object the JSON Schemas describe has the fields of a struct listed in
+        // `KeyOrder`, so no key of a content file falls back to alphabetical order.
+        let order = KeyOrder::of_model();
+        assert!(order.structs.iter().all(|f| !f.is_empty()));
+        for (kind, schema) in vplan::content::schema::all() {
+            let value = schema.as_value();
+            let mut objects = vec![("root".to_string(), value)];
+            for key in ["definitions", "$defs"] {
+                if let Some(defs) = value.get(key).and_then(|d| d.as_object()) {
+                    objects.extend(defs.iter().map(|(k, v)| (k.clone(), v)));
+                }
+            }
+            for (name, object) in objects {
+                let Some(props) = object.get("properties").and_then(|p| p.as_object()) else {
+                    continue;
+                };
+                let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+                keys.sort_unstable();
+                assert!(
+                    order.structs.iter().any(|f| {
+                        let mut f = f.to_vec();
+                        f.sort_unstable();
+                        f == keys
+                    }),
+                    "{kind}: {name} {keys:?} is no struct of KeyOrder"
+                );
+            }
+        }
     }
 
     #[test]

@@ -73,9 +73,43 @@ pub struct Change {
     pub difference: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// For an amount or a total: the same values in machine form, with the column's decimals.
+    #[serde(flatten)]
+    pub exact: Option<Exact>,
+    /// For a row added or removed: its amounts, one per column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<CellValue>,
     /// For a changed amount: the computed totals it moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub totals: Vec<Total>,
+}
+
+/// An amount change in machine form, beside its display strings (`old`, `new`, `difference`
+/// are Swedish: `2 380,0`, `−2,5`): exact decimals with `.` and an ASCII `-` (`2380.0`,
+/// `-2.5`), at least `precision` decimals, never rounded; `None` (JSON `null`) for an empty
+/// cell, or a difference too large to compute.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Exact {
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub difference_value: Option<String>,
+    /// The decimals the column declares (`precision:`).
+    pub precision: u32,
+}
+
+/// One amount of a row added or removed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CellValue {
+    /// The column's id.
+    pub column: String,
+    /// The column by group and title: `Budget 2024 › Omsättning`.
+    pub name: String,
+    /// The amount as printed (`1 135,0`, `–` for an empty cell) and in machine form (`1135.0`,
+    /// `null`).
+    pub display: String,
+    pub value: Option<String>,
+    pub unit: String,
+    pub precision: u32,
 }
 
 /// A computed total moved by a changed amount.
@@ -86,6 +120,9 @@ pub struct Total {
     pub new: Option<String>,
     pub difference: Option<String>,
     pub unit: String,
+    /// The same values in machine form.
+    #[serde(flatten)]
+    pub exact: Exact,
 }
 
 impl Change {
@@ -109,6 +146,8 @@ impl Change {
             moved_from: None,
             difference: None,
             unit: None,
+            exact: None,
+            cells: Vec::new(),
             totals: Vec::new(),
         }
     }

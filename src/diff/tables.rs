@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashSet};
 use rust_decimal::Decimal;
 
 use super::flatten::Flat;
-use super::{Change, ChangeKind, Total};
+use super::{CellValue, Change, ChangeKind, Exact, Total};
 use crate::content::{Column, Row, RowKind, Table};
 use crate::figures::CellRef;
-use crate::numfmt::format_amount;
+use crate::numfmt::{format_amount, plain_amount};
 use crate::pipeline::Checked;
 
 /// A cell by ids: (table, row, column).
@@ -109,7 +109,7 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
                         p.push(row.label.clone());
                         p
                     });
-                c.field = Some(col.title.clone());
+                c.field = Some(col.name());
                 fill_amounts(&mut c, a, b, col, &t.value);
                 out.push(c);
             }
@@ -139,10 +139,10 @@ fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n:
                     &col.id,
                     place.to_vec(),
                 );
-                c.new = Some(col.title.clone());
+                c.new = Some(col.name());
                 out.push(c);
             }
-            Some(oc) if oc.title != col.title => {
+            Some(oc) if oc.name() != col.name() => {
                 let mut c = Change::new(
                     section,
                     ChangeKind::Changed,
@@ -150,9 +150,16 @@ fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n:
                     &col.id,
                     place.to_vec(),
                 );
-                c.field = Some("title".into());
-                c.old = Some(oc.title.clone());
-                c.new = Some(col.title.clone());
+                c.field = Some(
+                    if oc.title == col.title {
+                        "group"
+                    } else {
+                        "title"
+                    }
+                    .into(),
+                );
+                c.old = Some(oc.name());
+                c.new = Some(col.name());
                 out.push(c);
             }
             Some(_) => {}
@@ -167,7 +174,7 @@ fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n:
                 &col.id,
                 place.to_vec(),
             );
-            c.old = Some(col.title.clone());
+            c.old = Some(col.name());
             out.push(c);
         }
     }
@@ -196,6 +203,26 @@ fn values_text(t: &Table, row: &Row, checked: &Checked) -> String {
         .join(" | ")
 }
 
+/// A row's amounts, one per column, as display and machine text.
+fn cells(t: &Table, row: &Row, checked: &Checked) -> Vec<CellValue> {
+    t.columns
+        .iter()
+        .map(|col| {
+            let v = checked.computed.get(&t.id, &row.id, &col.id);
+            CellValue {
+                column: col.id.clone(),
+                name: col.name(),
+                display: v
+                    .map(|v| format_amount(v, col.precision))
+                    .unwrap_or_else(|| "–".into()),
+                value: v.map(|v| plain_amount(v, col.precision)),
+                unit: col.unit(t).to_string(),
+                precision: col.precision,
+            }
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn rows(
     out: &mut Vec<Change>,
@@ -218,6 +245,7 @@ fn rows(
                 at(place.to_vec(), &[&row.label]),
             );
             c.new = Some(values_text(n, row, new));
+            c.cells = cells(n, row, new);
             out.push(c);
             continue;
         };
@@ -262,7 +290,7 @@ fn rows(
                 &cell_name(&key),
                 rplace.clone(),
             );
-            c.field = Some(col.title.clone());
+            c.field = Some(col.name());
             fill_amounts(&mut c, a, b, col, n);
             c.totals = moved_totals(old, new, nf, &key, b, explained);
             out.push(c);
@@ -303,6 +331,7 @@ fn rows(
                 at(place.to_vec(), &[&row.label]),
             );
             c.old = Some(values_text(o, row, old));
+            c.cells = cells(o, row, old);
             out.push(c);
         }
     }
@@ -314,6 +343,20 @@ fn fill_amounts(c: &mut Change, a: Option<Decimal>, b: Option<Decimal>, col: &Co
     c.new = Some(b.map(|v| format_amount(v, p)).unwrap_or_else(|| "–".into()));
     c.difference = difference(a, b, p);
     c.unit = Some(col.unit(t).to_string());
+    c.exact = Some(exact(a, b, p));
+}
+
+/// The values of an amount change in machine form.
+fn exact(a: Option<Decimal>, b: Option<Decimal>, precision: u32) -> Exact {
+    Exact {
+        old_value: a.map(|v| plain_amount(v, precision)),
+        new_value: b.map(|v| plain_amount(v, precision)),
+        difference_value: b
+            .unwrap_or_default()
+            .checked_sub(a.unwrap_or_default())
+            .map(|d| plain_amount(d, precision)),
+        precision,
+    }
 }
 
 /// `+2,5`, `−540`; none when the difference cannot be computed.
@@ -374,11 +417,12 @@ fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
         place: vec![
             name,
             row.map(|r| r.label.clone()).unwrap_or_else(|| rid.clone()),
-            col.map(|c| c.title.clone()).unwrap_or_else(|| cid.clone()),
+            col.map(|c| c.name()).unwrap_or_else(|| cid.clone()),
         ],
         old: a.map(|v| format_amount(v, p)),
         new: b.map(|v| format_amount(v, p)),
         difference: difference(a, b, p),
+        exact: exact(a, b, p),
         unit: match (table, col) {
             (Some(t), Some(c)) => c.unit(t).to_string(),
             _ => String::new(),

@@ -434,16 +434,7 @@ impl<'a> Builder<'a> {
         if !self.computed.has_table(id) {
             return None;
         }
-        let mut groups: Vec<(String, usize)> = Vec::new();
-        if t.columns.iter().any(|c| c.group.is_some()) {
-            for c in &t.columns {
-                let title = c.group.clone().unwrap_or_default();
-                match groups.last_mut() {
-                    Some((last, span)) if *last == title && c.group.is_some() => *span += 1,
-                    _ => groups.push((title, 1)),
-                }
-            }
-        }
+        let groups = t.column_groups();
         let rows = t
             .rows
             .iter()

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::content::{Plan, RowKind};
 use crate::figures::{CellRef, Expr, Figures};
 
-use super::{cell_ref, first_amount_column, sheet_names};
+use super::{cell_ref, first_amount_column, header_rows, sheet_names};
 
 /// The formula of a computed cell, when it is one: the cell's expression in the figures
 /// model, written over the cells of the sheets.
@@ -114,28 +114,44 @@ fn xlsx(
     plan: &Plan,
     computed: &Figures,
 ) -> std::result::Result<(Vec<u8>, Vec<String>), rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Formula, Workbook};
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook};
     let sheets = sheet_names(plan);
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
+    let group_format = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_border_bottom(FormatBorder::Thin);
     let mut as_text = Vec::new();
     for (id, table) in &plan.tables {
         let t = &table.value;
         let ws = wb.add_worksheet();
         ws.set_name(&sheets[id])?;
-        ws.write_string_with_format(0, 0, "id", &bold)?;
-        ws.write_string_with_format(0, 1, &t.caption, &bold)?;
-        for (k, tc) in t.text_columns.iter().enumerate() {
-            ws.write_string_with_format(0, (2 + k) as u16, &tc.title, &bold)?;
-        }
         let first = first_amount_column(t);
+        // The column groups, merged over their columns, above the titles.
+        let head = (header_rows(t) - 1) as u32;
+        let mut at = first;
+        for (group, span) in t.column_groups() {
+            let (from, to) = (at as u16, (at + span - 1) as u16);
+            if span > 1 {
+                ws.merge_range(0, from, 0, to, &group, &group_format)?;
+            } else if !group.is_empty() {
+                ws.write_string_with_format(0, from, &group, &group_format)?;
+            }
+            at += span;
+        }
+        ws.write_string_with_format(head, 0, "id", &bold)?;
+        ws.write_string_with_format(head, 1, &t.caption, &bold)?;
+        for (k, tc) in t.text_columns.iter().enumerate() {
+            ws.write_string_with_format(head, (2 + k) as u16, &tc.title, &bold)?;
+        }
         for (c, col) in t.columns.iter().enumerate() {
-            ws.write_string_with_format(0, (first + c) as u16, &col.title, &bold)?;
+            ws.write_string_with_format(head, (first + c) as u16, &col.title, &bold)?;
         }
         ws.set_column_width(0, 14)?;
         ws.set_column_width(1, 44)?;
         for (r, row) in t.rows.iter().enumerate() {
-            let xr = (r + 1) as u32;
+            let xr = head + 1 + r as u32;
             let strong = row.kind != RowKind::Data;
             ws.write_string(xr, 0, &row.id)?;
             if strong {
@@ -166,7 +182,7 @@ fn xlsx(
                         }
                         None => {
                             ws.write_string(xr, xc, v.to_string())?;
-                            as_text.push(format!("{id} › {} › {}: {v}", row.label, col.title));
+                            as_text.push(format!("{id} › {} › {}: {v}", row.label, col.name()));
                         }
                     }
                 }
@@ -177,8 +193,8 @@ fn xlsx(
     Ok((bytes, as_text))
 }
 
-/// Every cell of every table as one long CSV: table, row, label, column, value (a plain
-/// decimal number, `.` as the decimal point), sum rows included.
+/// Every cell of every table as one long CSV: table, row, label, kind, column (its id, group
+/// and title), value (a plain decimal number, `.` as the decimal point), sum rows included.
 pub fn csv(plan: &Plan, computed: &Figures) -> String {
     let field = |s: &str| {
         // A text a spreadsheet would take for a formula is written as text (OWASP's advice
@@ -194,7 +210,7 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
             s
         }
     };
-    let mut out = String::from("table,row,label,kind,column,column_title,value\n");
+    let mut out = String::from("table,row,label,kind,column,column_group,column_title,value\n");
     for (id, table) in &plan.tables {
         let t = &table.value;
         for (r, row) in t.rows.iter().enumerate() {
@@ -204,7 +220,7 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
             for (c, col) in t.columns.iter().enumerate() {
                 let v = computed.at(id, r, c);
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{}\n",
                     field(id),
                     field(&row.id),
                     field(&row.label),
@@ -214,6 +230,7 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
                         "data"
                     },
                     field(&col.id),
+                    field(col.group.as_deref().unwrap_or("")),
                     field(&col.title),
                     v.map(|v| v.to_string()).unwrap_or_default()
                 ));

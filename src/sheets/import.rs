@@ -63,8 +63,10 @@ pub fn import(
             workbook.display()
         )
     })?;
-    // Absolute positions (a sheet's used range need not start at A1): the header is the
-    // first row used, column A holds the ids.
+    // Absolute positions (a sheet's used range need not start at A1): the column titles are
+    // the first row used, or the second when the first holds the column groups (as `vplan
+    // export` writes a table with groups; a workbook of an older vplan, or one made by hand,
+    // has the titles on top); column A holds the ids.
     let (top, _) = range.start().unwrap_or((0, 0));
     let (bottom, right) = range.end().unwrap_or((0, 0));
     let value = |r: u32, c: usize| -> calamine::Data {
@@ -75,13 +77,42 @@ pub fn import(
             .unwrap_or_default()
     };
     let text = |r: u32, c: usize| value(r, c).to_string();
+    let titled = |r: u32| {
+        (0..=right as usize).any(|c| {
+            let h = text(r, c);
+            t.columns.iter().any(|col| h.trim() == col.title.trim())
+        })
+    };
+    let group_row = !range.is_empty() && top < bottom && !titled(top) && titled(top + 1);
+    let groups_at = top;
+    let top = if group_row { top + 1 } else { top };
     let header: Vec<String> = if range.is_empty() {
         Vec::new()
     } else {
         (0..=right as usize).map(|c| text(top, c)).collect()
     };
+    // The group above each sheet column, when the sheet has the group row: a merged cell's
+    // text stands in its first cell only.
+    let groups: Vec<String> = if group_row {
+        let merged = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
+        (0..header.len())
+            .map(|c| {
+                let from = merged
+                    .iter()
+                    .find(|m| {
+                        (m.start.0..=m.end.0).contains(&groups_at)
+                            && (m.start.1 as usize..=m.end.1 as usize).contains(&c)
+                    })
+                    .map_or(c, |m| m.start.1 as usize);
+                text(groups_at, from).trim().to_string()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Amount columns: where `vplan export` puts them, else by title (titles may repeat under
-    // different groups, so the expected place comes first).
+    // different groups, so the expected place comes first); under the group row, by group
+    // and title, so that a column block moved in the sheet is still read as its own column.
     let first = first_amount_column(t);
     let mut taken = std::collections::HashSet::new();
     let columns: Vec<Option<usize>> = t
@@ -90,10 +121,15 @@ pub fn import(
         .enumerate()
         .map(|(c, col)| {
             let title = col.title.trim();
-            let at = if header.get(first + c).map(|h| h.trim()) == Some(title) {
+            let group = col.group.as_deref().unwrap_or("").trim();
+            let fits = |i: usize| {
+                header.get(i).map(|h| h.trim()) == Some(title)
+                    && (!group_row || groups.get(i).map(String::as_str) == Some(group))
+            };
+            let at = if fits(first + c) {
                 Some(first + c)
             } else {
-                (0..header.len()).find(|i| !taken.contains(i) && header[*i].trim() == title)
+                (0..header.len()).find(|i| !taken.contains(i) && fits(*i))
             };
             if let Some(i) = at {
                 taken.insert(i);
@@ -104,9 +140,22 @@ pub fn import(
     let mut result = Import::default();
     for (col, at) in t.columns.iter().zip(&columns) {
         if at.is_none() {
-            result
-                .bad
-                .push(format!("the sheet has no column titled `{}`", col.title));
+            result.bad.push(if col.name() == col.title {
+                format!("the sheet has no column titled `{}`", col.title)
+            } else if group_row {
+                format!(
+                    "the sheet has no column titled `{}` under the group `{}` (the column `{}`)",
+                    col.title,
+                    col.group.as_deref().unwrap_or("").trim(),
+                    col.name()
+                )
+            } else {
+                format!(
+                    "the sheet has no column titled `{}` (the column `{}`)",
+                    col.title,
+                    col.name()
+                )
+            });
         }
     }
     let mut seen = std::collections::HashMap::new();
@@ -209,7 +258,7 @@ pub fn import(
                 "{} (row `{}`, column `{}`)",
                 a1(sheet, xr, xc as u32),
                 row.id,
-                col.title
+                col.name()
             );
             if !typed_row || expr.is_some_and(Expr::is_computed) {
                 vals.push(typed.get(c).copied().flatten());

@@ -1,7 +1,9 @@
 //! Spreadsheets in and out, for the finance staff.
 //!
 //! `vplan export --format xlsx` writes every table to a workbook, one sheet per table: the row
-//! ids, the labels, the text columns and the amounts as numbers with the column's decimals; every
+//! ids, the labels, the text columns and the amounts as numbers with the column's decimals,
+//! under the column titles and, where the table groups its columns, a row of merged group
+//! titles above them (`Budget 2024` over `Omsättning`, `Varav budgetram`); every
 //! computed cell is an Excel *formula* over the cells it is computed from (a sum row over its
 //! rows, a referenced cell over the other sheet, a summary table over the area sheets), with the
 //! computed value stored as the formula's result. `--format csv` writes one long table.
@@ -83,9 +85,23 @@ fn first_amount_column(t: &Table) -> usize {
     2 + t.text_columns.len()
 }
 
+/// The rows above a table's first row in its sheet: the column titles, and above them the
+/// column groups (merged cells) when the table has any.
+fn header_rows(t: &Table) -> usize {
+    if t.column_groups().is_empty() {
+        1
+    } else {
+        2
+    }
+}
+
 /// `B7`-style reference to a table's cell (row index and amount column index).
 fn cell_ref(t: &Table, row: usize, col: usize) -> String {
-    format!("{}{}", column_letter(first_amount_column(t) + col), row + 2)
+    format!(
+        "{}{}",
+        column_letter(first_amount_column(t) + col),
+        row + header_rows(t) + 1
+    )
 }
 
 /// A cell in A1 notation, `driftbudget!C7` (the sheet quoted when Excel would quote it:

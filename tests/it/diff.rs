@@ -151,6 +151,100 @@ fn the_issue_example_on_the_default_plan() {
 }
 
 #[test]
+fn json_amounts_are_exact_decimals_beside_the_display() {
+    // Driftbudget (columns in groups, precision 1): 1 135,0 → 1 140,5 and an empty cell → 3.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    copy_dir(&root().join("content"), &old);
+    copy_dir(&root().join("content"), &new);
+    let table = new.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&table).unwrap();
+    let from = "values: [1135, 0, 1136.5, ~]}";
+    assert!(text.contains(from));
+    fs::write(
+        &table,
+        text.replace(
+            from,
+            "values: [1140.5, 0, 1136.5, 3]}\n  - {id: ny, label: Ny rad, values: [2, ~, -0.5, 0]}",
+        ),
+    )
+    .unwrap();
+    let out = vplan(dir.path(), &["diff", "old", "new", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    let find = |id: &str| {
+        changes
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no change {id}: {json:#}"))
+    };
+    let nb = |s: &str| s.replace(' ', "\u{a0}").replace('-', "\u{2212}");
+    assert_eq!(
+        find("driftbudget/fastigheter/b2024-omsattning"),
+        &serde_json::json!({
+            "section": "6 Budget",
+            "change": "changed",
+            "kind": "amount",
+            "id": "driftbudget/fastigheter/b2024-omsattning",
+            "place": ["6 Budget", "Driftbudget servicenämnd", "Område fastigheter"],
+            "field": "Budget 2024 › Omsättning",
+            "old": nb("1 135,0"),
+            "new": nb("1 140,5"),
+            "difference": "+5,5",
+            "unit": "mnkr",
+            "old_value": "1135.0",
+            "new_value": "1140.5",
+            "difference_value": "5.5",
+            "precision": 1,
+            "totals": [{
+                "place": ["Driftbudget servicenämnd", "Summa", "Budget 2024 › Omsättning"],
+                "old": nb("2 380,0"),
+                "new": nb("2 387,5"),
+                "difference": "+7,5",
+                "unit": "mnkr",
+                "old_value": "2380.0",
+                "new_value": "2387.5",
+                "difference_value": "7.5",
+                "precision": 1
+            }]
+        })
+    );
+    // An empty cell is `null` in machine form, `–` in display form.
+    let empty = find("driftbudget/fastigheter/p2023-budgetram");
+    assert_eq!(empty["old"], "–");
+    assert_eq!(empty["old_value"], serde_json::Value::Null);
+    assert_eq!(empty["new_value"], "3.0");
+    assert_eq!(empty["difference_value"], "3.0");
+    // A row added carries each of its amounts, by column, in both forms.
+    let row = find("ny");
+    assert_eq!(row["kind"], "row");
+    assert_eq!(
+        row["cells"][0],
+        serde_json::json!({
+            "column": "b2024-omsattning",
+            "name": "Budget 2024 › Omsättning",
+            "display": "2,0",
+            "value": "2.0",
+            "unit": "mnkr",
+            "precision": 1
+        })
+    );
+    assert_eq!(row["cells"][1]["value"], serde_json::Value::Null);
+    assert_eq!(row["cells"][1]["display"], "–");
+    assert_eq!(row["cells"][2]["value"], "-0.5");
+    assert_eq!(row["cells"][2]["display"], nb("-0,5"));
+    assert_eq!(row["cells"][3]["name"], "Prognos 2023 › Varav budgetram");
+    // Text names the cell by group and title too.
+    let out = vplan(dir.path(), &["diff", "--color", "never", "old", "new"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("~ amount changed Driftbudget servicenämnd › Område fastigheter › Budget 2024 › Omsättning [driftbudget/fastigheter/b2024-omsattning]\n      1 135,0 → 1 140,5 (+5,5) mnkr\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn texts_goals_and_labels_are_compared_by_id() {
     let s = repo();
     // A word in a paragraph; a row renamed (same id); a goal moved to another chapter; an
@@ -381,6 +475,64 @@ fn textconv_normalises_and_plugs_into_git_diff() {
         1,
         "{d}"
     );
+}
+
+#[test]
+fn textconv_output_does_not_depend_on_key_order() {
+    let s = repo();
+    let exe = env!("CARGO_BIN_EXE_vplan");
+    fs::write(
+        s.dir.path().join(".gitattributes"),
+        "content/**/*.yaml diff=vplan\n",
+    )
+    .unwrap();
+    git(
+        s.dir.path(),
+        &[
+            "config",
+            "diff.vplan.textconv",
+            &format!("'{exe}' textconv"),
+        ],
+    );
+    let textconv = |file: &str| {
+        let out = vplan(
+            s.dir.path(),
+            &["textconv", s.content().join(file).to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        out.stdout
+    };
+    let (table, goals) = ("tables/driftbudget.yaml", "chapters/02-mal.yaml");
+    let before = (textconv(table), textconv(goals));
+    // The same table with its top-level keys, a column's and the rows' keys in another order.
+    s.write(
+        table,
+        "rows:\n  - {label: Bibliotek, values: [12500, 12100], id: bibliotek}\n  - {values: [8750, 8900], id: simhall, label: Simhall}\n  - {label: Föreningsbidrag, id: foreningsbidrag, values: [-1234.0, 3100]}\n  - {sum: all, kind: sum, label: Summa, id: summa}\ncolumns:\n  - {title: Budget 2031, precision: 0, id: b2031}\n  - {precision: 0, id: b2030, title: Budget 2030}\ncaption: Belopp i tkr\nunit: tkr\nid: driftbudget\n",
+    );
+    // A chapter with the goal's, its indicator's and the chapter's keys reordered.
+    s.write(
+        goals,
+        "blocks:\n  - text: |\n      Nämnden har ett eget mål för året.\n  - goal:\n      indicators:\n        - {text: Antalet besök ska öka jämfört med föregående år., id: ind-besok}\n      text: Fler invånare besöker kommunens bibliotek och simhallar.\n      id: mal-fler-besok\n  - assignment:\n      text: Förvaltningen får i uppdrag att se över öppettiderna.\n      id: uppdrag-oppettider\ntitle: Mål och uppdrag\nid: mal\n",
+    );
+    assert!(
+        !git(s.dir.path(), &["diff", "--no-textconv", "--stat"]).is_empty(),
+        "the files did change"
+    );
+    assert_eq!((textconv(table), textconv(goals)), before, "byte for byte");
+    let d = git(s.dir.path(), &["diff"]);
+    // git prints a header for a changed file even when the converted texts are equal; not
+    // one line of content differs.
+    let changed: Vec<&str> = d
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert!(changed.is_empty(), "{d}");
+    // And vplan agrees: nothing changed.
+    assert_eq!(diff(&s, &[]).status.code(), Some(0));
 }
 
 #[test]

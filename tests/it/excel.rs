@@ -119,9 +119,13 @@ fn the_export_has_a_sheet_per_table_with_formulas() {
     );
     assert_eq!(run.status.code(), Some(0));
     let text = fs::read_to_string(csv).unwrap();
-    assert!(text.starts_with("table,row,label,kind,column,column_title,value\n"));
+    assert!(text.starts_with("table,row,label,kind,column,column_group,column_title,value\n"));
     assert!(
-        text.contains("handlingsplan-summering,totalsumma,Totalsumma,sum,y2024,2024,87349\n"),
+        text.contains("handlingsplan-summering,totalsumma,Totalsumma,sum,y2024,,2024,87349\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("driftbudget,fastigheter,Område fastigheter,data,p2023-omsattning,Prognos 2023,Omsättning,1136.5\n"),
         "{text}"
     );
 }
@@ -201,6 +205,154 @@ fn a_round_trip_changes_nothing_and_one_amount_changes_one_amount() {
         out.contains("Investeringsbudget › Summa › Budget 2024: 372,5 → 375,0"),
         "{out}"
     );
+}
+
+#[test]
+fn column_groups_are_a_merged_row_above_the_titles_and_import_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let file = dir.path().join("plan.xlsx");
+    export(dir.path(), &content, &file);
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let range = wb.worksheet_range("driftbudget").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .take(3)
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["", "", "Budget 2024", "", "Prognos 2023", ""],
+            vec![
+                "id",
+                "Belopp i mnkr",
+                "Omsättning",
+                "Varav budgetram",
+                "Omsättning",
+                "Varav budgetram"
+            ],
+            vec![
+                "fastigheter",
+                "Område fastigheter",
+                "1135",
+                "0",
+                "1136.5",
+                ""
+            ],
+        ]
+    );
+    let merged = wb.merge_cells_by_sheet_name("driftbudget").unwrap();
+    assert_eq!(
+        merged,
+        [
+            calamine::Dimensions {
+                start: (0, 2),
+                end: (0, 3)
+            },
+            calamine::Dimensions {
+                start: (0, 4),
+                end: (0, 5)
+            }
+        ],
+        "C1:D1 and E1:F1"
+    );
+    // The sum's formula counts the extra row: the areas are in rows 3 to 9.
+    let formulas = wb.worksheet_formula("driftbudget").unwrap();
+    let all: Vec<String> = formulas.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        all.iter()
+            .any(|f| f.starts_with("C3+C4+") || f == "SUM(C3:C9)"),
+        "{all:?}"
+    );
+    // A table without groups keeps its titles in the first row.
+    let plain = wb.worksheet_range("resultatbudget").unwrap();
+    assert_eq!(plain.rows().next().unwrap()[0].to_string(), "id");
+
+    // A changed amount in a grouped sheet comes back into its column.
+    let edited = dir.path().join("edited");
+    copy_dir(&content, &edited);
+    let path = edited.join("tables/6-4-driftbudget.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let (from, to) = (
+        "values: [1135, 0, 1136.5, ~]",
+        "values: [1135, 0, 1140.5, ~]",
+    );
+    fs::write(&path, text.replace(from, to)).unwrap();
+    let changed = dir.path().join("changed.xlsx");
+    export(dir.path(), &edited, &changed);
+    let run = import(dir.path(), &content, &changed, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("changed:").count(), 1, "{err}");
+    assert_eq!(
+        fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap(),
+        text.replace(from, to)
+    );
+
+    // Under the group row, a column is found by group and title: the two blocks swapped in
+    // the sheet (Prognos 2023 first) still read each amount into its own column, and a group
+    // the table does not have is no column of it.
+    let grouped = |groups: [&str; 2], amounts: [Option<f64>; 4]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("driftbudget").unwrap();
+        let f = rust_xlsxwriter::Format::new();
+        ws.merge_range(0, 2, 0, 3, groups[0], &f).unwrap();
+        ws.merge_range(0, 4, 0, 5, groups[1], &f).unwrap();
+        for (c, title) in [
+            "id",
+            "Belopp i mnkr",
+            "Omsättning",
+            "Varav budgetram",
+            "Omsättning",
+            "Varav budgetram",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(1, c as u16, *title).unwrap();
+        }
+        ws.write_string(2, 0, "fastigheter").unwrap();
+        for (c, v) in amounts.iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number(2, 2 + c as u16, *v).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let before = files(&content);
+    let swapped = dir.path().join("swapped.xlsx");
+    fs::write(
+        &swapped,
+        grouped(
+            ["Prognos 2023", "Budget 2024"],
+            [Some(1140.5), None, Some(1135.0), Some(0.0)],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &swapped, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("no changes"), "{err}");
+    assert_eq!(files(&content), before);
+    let other = dir.path().join("other.xlsx");
+    fs::write(
+        &other,
+        grouped(
+            ["Budget 2025", "Prognos 2023"],
+            [Some(1135.0), Some(0.0), Some(1140.5), None],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &other, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the sheet has no column titled `Omsättning` under the group `Budget 2024` (the column `Budget 2024 › Omsättning`)"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
 }
 
 #[test]
@@ -636,7 +788,7 @@ fn a_number_typed_over_a_computed_cell_stops_the_import() {
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("driftbudget!C3 (row `summa`, column `Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
+        err.contains("driftbudget!C3 (row `summa`, column `Budget 2024 › Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
         "{err}"
     );
     assert!(
@@ -861,7 +1013,7 @@ fn csv_text_that_a_spreadsheet_would_run_is_written_as_text() {
     assert!(out.contains("driftbudget,summa,'-Summa,sum,"), "{out}");
     // Negative amounts stay numbers.
     assert!(
-        out.contains("driftbudget,forvaltningsgemensamt,Förvaltningsgemensamt,data,b2024-budgetram,Varav budgetram,-23.2\n"),
+        out.contains("driftbudget,forvaltningsgemensamt,Förvaltningsgemensamt,data,b2024-budgetram,Budget 2024,Varav budgetram,-23.2\n"),
         "{out}"
     );
 }

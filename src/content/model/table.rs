@@ -91,9 +91,37 @@ impl Table {
             .enumerate()
             .filter(|(_, r)| r.kind == RowKind::Data)
     }
+
+    /// The header row above the column titles, when a column has a `group`: `(group, span)`
+    /// from left to right, adjacent columns of the same group as one span; a column without a
+    /// group is a span of its own with an empty title. Empty when no column has a group. The
+    /// printed table and the spreadsheet both draw this row.
+    pub fn column_groups(&self) -> Vec<(String, usize)> {
+        let mut groups: Vec<(String, usize)> = Vec::new();
+        if self.columns.iter().any(|c| c.group.is_some()) {
+            for c in &self.columns {
+                let title = c.group.clone().unwrap_or_default();
+                match groups.last_mut() {
+                    Some((last, span)) if *last == title && c.group.is_some() => *span += 1,
+                    _ => groups.push((title, 1)),
+                }
+            }
+        }
+        groups
+    }
 }
 
 impl Column {
+    /// The column as a reader names it outside the table's two-row header: its group and its
+    /// title, `Budget 2024 › Omsättning`, or its title alone when it has no group. Every
+    /// place that names a column in one line (`diff`, the spreadsheets) uses this.
+    pub fn name(&self) -> String {
+        match self.group.as_deref().map(str::trim) {
+            Some(group) if !group.is_empty() => format!("{group} › {}", self.title),
+            _ => self.title.clone(),
+        }
+    }
+
     /// The unit of the column's figures: its own, else the table's.
     pub fn unit<'a>(&'a self, table: &'a Table) -> &'a str {
         self.unit.as_deref().unwrap_or(&table.unit)
