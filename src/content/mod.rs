@@ -97,6 +97,13 @@ impl LazySpans {
 
 pub use crate::diag::MAX_FILE_BYTES;
 
+/// The Markdown of prose texts (text blocks, table notes, text-table cells, the decision
+/// paper): CommonMark with tables and task lists. The renderer (`render::markdown`), the checks
+/// (`check::markdown`) and the figure references (`figures::refs`, which skip code spans) all
+/// parse with these options, so they see the same structure.
+pub const MARKDOWN: pulldown_cmark::Options =
+    pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_TASKLISTS);
+
 /// Loads a content directory. Content problems (syntax, types, missing files) are collected
 /// across all files and returned together as an [`Error::Content`]; an unreadable directory is an
 /// I/O error.

@@ -86,15 +86,24 @@ impl Money {
 }
 
 /// Every `{{ … }}` in a text, in order. An opening `{{` without its `}}` is returned as a
-/// reference running to the end of the text (and fails to parse).
+/// reference running to the end of the text (and fails to parse). A `{{` in Markdown code
+/// (`` `{{ x }}` `` or a code block) is not a reference: code prints literally.
 pub fn find(text: &str) -> Vec<Ref<'_>> {
     let mut out = Vec::new();
+    if !text.contains(OPEN) {
+        return out;
+    }
+    let code = code_ranges(text);
     let mut from = 0;
     while let Some(i) = text[from..].find(OPEN) {
         let start = from + i;
         // `\{{` is a literal `{{` (Markdown drops the backslash).
         if text[..start].ends_with('\\') {
             from = start + OPEN.len();
+            continue;
+        }
+        if let Some(r) = code.iter().find(|r| r.contains(&start)) {
+            from = r.end.max(start + OPEN.len());
             continue;
         }
         let inner_start = start + OPEN.len();
@@ -119,6 +128,20 @@ pub fn find(text: &str) -> Vec<Ref<'_>> {
         }
     }
     out
+}
+
+/// Byte ranges of the code spans and code blocks of a Markdown text.
+fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    if !text.contains('`') && !text.contains('~') && !text.contains("    ") && !text.contains('\t')
+    {
+        return Vec::new();
+    }
+    Parser::new_ext(text, crate::content::MARKDOWN)
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, r)| r)
+        .collect()
 }
 
 fn parse(inner: &str) -> Result<Spec, String> {
@@ -478,6 +501,14 @@ mod tests {
         assert_eq!(&text[refs[0].start..refs[0].end], "{{ a/b/c }}");
         assert_eq!(refs[1].inner, "a/b/d|mnkr");
         assert_eq!(refs[2].end, text.len());
+    }
+
+    #[test]
+    fn code_is_not_a_reference() {
+        let text = "Skriv `{{ a/b/c }}` så, {{ a/b/d }}\n\n```\n{{ x }}\n```\n\n    {{ y }}\n";
+        let refs = find(text);
+        assert_eq!(refs.len(), 1, "{refs:?}");
+        assert_eq!(refs[0].inner, "a/b/d");
     }
 
     #[test]
