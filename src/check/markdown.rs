@@ -143,7 +143,10 @@ fn unprinted(markdown: &str) -> Vec<Finding> {
             Event::Start(Tag::Table(_)) => table_reported = false,
             Event::Start(Tag::TableHead) => in_head = true,
             Event::End(TagEnd::TableHead) => in_head = false,
-            Event::Start(Tag::TableCell) if !in_head => cell = Some((range.start, String::new())),
+            Event::Start(Tag::TableCell) if !in_head => {
+                let blank = source.len() - source.trim_start().len();
+                cell = Some((range.start + blank, String::new()));
+            }
             Event::Text(text) => {
                 if let Some((_, t)) = cell.as_mut() {
                     t.push_str(&text);
@@ -499,7 +502,7 @@ mod tests {
             "Text.\n\n| Post | Belopp |\n|---|--:|\n| Lokaler | 1 200 |\n| Personal | 3 400 |\n";
         let (m, at, warning) = one(md);
         assert!(m.contains("`1 200`"), "{m}");
-        assert_eq!((&md[at..at + 6], warning), (" 1 200", true));
+        assert_eq!((&md[at..at + 5], warning), ("1 200", true));
         for amount in [
             "1 200",
             "−3 400,5",

@@ -86,14 +86,22 @@ impl Money {
 }
 
 /// Every `{{ … }}` in a text, in order. An opening `{{` without its `}}` is returned as a
-/// reference running to the end of the text (and fails to parse). A `{{` in Markdown code
-/// (`` `{{ x }}` `` or a code block) is not a reference: code prints literally.
+/// reference running to the end of the text (and fails to parse).
 pub fn find(text: &str) -> Vec<Ref<'_>> {
-    let mut out = Vec::new();
+    find_outside(text, &[])
+}
+
+/// The references of a Markdown prose text: [`find`], except that a `{{` in code
+/// (`` `{{ x }}` `` or a code block) is not a reference, since code prints literally.
+pub fn find_in_prose(text: &str) -> Vec<Ref<'_>> {
     if !text.contains(OPEN) {
-        return out;
+        return Vec::new();
     }
-    let code = code_ranges(text);
+    find_outside(text, &code_ranges(text))
+}
+
+fn find_outside<'t>(text: &'t str, code: &[std::ops::Range<usize>]) -> Vec<Ref<'t>> {
+    let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find(OPEN) {
         let start = from + i;
@@ -279,7 +287,7 @@ fn with_guess(message: String, word: &str, known: &[&str]) -> String {
 /// A text with every reference replaced by its value. References that do not resolve are left
 /// as they are (`check` has reported them before anything is rendered).
 pub fn expand(text: &str, plan: &Plan, computed: &Figures) -> String {
-    let refs = find(text);
+    let refs = find_in_prose(text);
     if refs.is_empty() {
         return text.to_string();
     }
@@ -452,7 +460,7 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
 pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = misplaced(plan);
     for p in prose(plan) {
-        for r in find(p.text) {
+        for r in find_in_prose(p.text) {
             let Err(problem) = resolve(plan, computed, r.inner) else {
                 continue;
             };
@@ -506,9 +514,10 @@ mod tests {
     #[test]
     fn code_is_not_a_reference() {
         let text = "Skriv `{{ a/b/c }}` så, {{ a/b/d }}\n\n```\n{{ x }}\n```\n\n    {{ y }}\n";
-        let refs = find(text);
+        let refs = find_in_prose(text);
         assert_eq!(refs.len(), 1, "{refs:?}");
         assert_eq!(refs[0].inner, "a/b/d");
+        assert_eq!(find(text).len(), 4);
     }
 
     #[test]
