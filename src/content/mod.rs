@@ -326,7 +326,8 @@ fn unread_schemas(dir: &Path) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|p| {
             let name = p.file_name().unwrap_or_default().to_string_lossy();
-            !ignored(&name) && !(p.is_file() && name.ends_with(".json"))
+            let schema = p.is_file() && name.ends_with(".json");
+            !(ignored(&name) || schema)
         })
         .map(|p| {
             Diagnostic::warning(

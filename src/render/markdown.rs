@@ -5,10 +5,10 @@
 //! list items (☐/☒), hard line breaks, block quotes, links, minor headings, horizontal rules,
 //! inline code and code blocks (literally, in the monospace face of `raw`) and tables (a Typst
 //! `table` with its header row as `table.header` and the columns aligned as the delimiter row
-//! says). Everything else `check::markdown` reports before anything is rendered: images (an
-//! error), raw HTML (an error); what the parser does not know (footnotes, strikethrough, math)
-//! is text and printed as written. All text goes through [`escape_marked`] or, in code,
-//! [`string_literal`].
+//! says). `check::markdown` refuses the rest before anything is rendered: images and raw HTML
+//! (handled here only as a fallback: alternative text printed, HTML escaped), and
+//! strikethrough and footnotes, which these options do not parse (their marks would be
+//! printed as text). All text goes through [`escape_marked`] or, in code, [`string_literal`].
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 
