@@ -116,6 +116,7 @@ fn unprinted(markdown: &str) -> Vec<Finding> {
     let mut cell: Option<(usize, String)> = None;
     let mut in_head = false;
     let mut table_reported = false;
+    let mut columns = 0usize;
     for (event, range) in Parser::new_ext(markdown, DIALECTS).into_offset_iter() {
         let source = &markdown[range.clone()];
         match event {
@@ -140,7 +141,20 @@ fn unprinted(markdown: &str) -> Vec<Finding> {
                     t.push_str(&text);
                 }
             }
-            Event::Start(Tag::Table(_)) => table_reported = false,
+            Event::Start(Tag::Table(alignments)) => {
+                table_reported = false;
+                columns = alignments.len();
+            }
+            Event::Start(Tag::TableRow) => {
+                let cells = row_cells(source);
+                if cells > columns {
+                    note(
+                        Kind::Cells,
+                        range.start,
+                        format!("{cells} cells in a table of {columns} columns"),
+                    );
+                }
+            }
             Event::Start(Tag::TableHead) => in_head = true,
             Event::End(TagEnd::TableHead) => in_head = false,
             Event::Start(Tag::TableCell) if !in_head => {
@@ -189,6 +203,32 @@ fn unprinted(markdown: &str) -> Vec<Finding> {
     out
 }
 
+/// The cells a table row of the source has: its unescaped `|` separate them (in code spans
+/// too, as in GitHub's tables), a leading and a trailing one excepted.
+fn row_cells(row: &str) -> usize {
+    let row = row.trim();
+    let mut pipes = Vec::new();
+    let mut escaped = false;
+    for (i, c) in row.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => pipes.push(i),
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    let mut cells = pipes.len() + 1;
+    if pipes.first() == Some(&0) {
+        cells -= 1;
+    }
+    if pipes.last().is_some_and(|&i| i + 1 == row.len()) && row.len() > 1 {
+        cells -= 1;
+    }
+    cells
+}
+
 /// What an HTML element is, for its message: a comment, or its first tag.
 fn html_what(html: &str) -> String {
     let html = html.trim_start();
@@ -202,6 +242,7 @@ fn html_what(html: &str) -> String {
 /// Kinds of Markdown that [`unprinted`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    Cells,
     Html,
     Strike,
     Footnote,
@@ -210,7 +251,8 @@ enum Kind {
     Amounts,
 }
 
-const KINDS: [Kind; 6] = [
+const KINDS: [Kind; 7] = [
+    Kind::Cells,
     Kind::Html,
     Kind::Strike,
     Kind::Footnote,
@@ -223,6 +265,11 @@ impl Kind {
     /// Message, hint and whether it is only a warning.
     fn describe(self, what: &str) -> (String, &'static str, bool) {
         match self {
+            Kind::Cells => (
+                format!("a table row with more cells than its header ({what}): the cells beyond the header's would not be printed"),
+                "add the missing column titles to the header row (the first line of the table), or write `\\|` for a `|` inside a cell",
+                false,
+            ),
             Kind::Html => (
                 format!("{what} in prose: HTML is not rendered, its tags would be printed as text"),
                 "use Markdown (`**fet**`, `*kursiv*`, a blank line for a new paragraph), a YAML comment (`# …`) for a note to editors, or write `\\<` to print a `<`",
@@ -494,6 +541,24 @@ mod tests {
         let (m, at, warning) = one("Skriv x`y här.");
         assert!(m.contains("backtick"), "{m}");
         assert_eq!((at, warning), (7, true));
+    }
+
+    #[test]
+    fn a_row_wider_than_its_header_is_an_error() {
+        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n| 1 | 2 | 3 |\n| x \\| y | `z` |\n";
+        let (m, at, warning) = one(md);
+        assert!(m.contains("(3 cells in a table of 2 columns)"), "{m}");
+        assert_eq!((&md[at..at + 4], warning), ("| 1 ", false));
+        assert_eq!(found("| a | b |\n|---|---|\n| 1 |\nx | y\n"), vec![]);
+        for (row, n) in [
+            ("| a | b |", 2),
+            ("a | b", 2),
+            ("| a |", 1),
+            ("a \\| b", 1),
+            ("||", 1),
+        ] {
+            assert_eq!(row_cells(row), n, "{row}");
+        }
     }
 
     #[test]

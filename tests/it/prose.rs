@@ -15,7 +15,7 @@ const CHAPTER: &str = r#"id: prosa
 title: Prosa
 blocks:
   - text: |
-      Skriv `#read("/etc/passwd") $x$ \ ] [ {{ a/b/c }} <b>` i koden.
+      Skriv `#read("/etc/passwd") $x$ \ ] [ {{ a/b/c }} <b>` i koden, ``x`y`` med backtick.
 
       | Verksamhet | Antal | Ansvar |
       |:-----------|------:|:------:|
@@ -41,7 +41,7 @@ fn a_markdown_table_is_a_tagged_table_and_code_prints_literally() {
     let squeeze = |s: &str| s.split_whitespace().collect::<String>();
     let text = squeeze(&pdf_text(&pdf));
     for expected in [
-        r#"Skriv#read("/etc/passwd")$x$\][{{a/b/c}}<b>ikoden."#,
+        r#"Skriv#read("/etc/passwd")$x$\][{{a/b/c}}<b>ikoden,x`ymedbacktick."#,
         "VerksamhetAntalAnsvar",
         "Bibliotekocharkiv12#x",
         "Fritidsgårdar3Kultur][",
@@ -91,7 +91,7 @@ fn check_reports_markdown_that_is_not_printed_at_its_line() {
     let s = Scratch::of(FIXTURE);
     s.write(
         "chapters/04-prosa.yaml",
-        "id: prosa\ntitle: Prosa\nblocks:\n  - text: |\n      Första raden.\n\n      Text med <b>fet</b> stil.\n\n      Det är ~~fel~~.\n\n          indraget stycke\n\n      Se not[^1].\n\n      [^1]: Noten.\n\n      Skriv x`y.\n\n      | Post | Belopp |\n      |---|--:|\n      | Lokaler | 1 200 tkr |\n",
+        "id: prosa\ntitle: Prosa\nblocks:\n  - text: |\n      Första raden.\n\n      Text med <b>fet</b> stil.\n\n      Det är ~~fel~~.\n\n          indraget stycke\n\n      Se not[^1].\n\n      [^1]: Noten.\n\n      Skriv x`y.\n\n      | Post | Belopp |\n      |---|--:|\n      | Lokaler | 1 200 tkr |\n      | Personal | 300 | extra |\n",
     );
     let out = s.run("check", &["--content", "content", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -121,6 +121,12 @@ fn check_reports_markdown_that_is_not_printed_at_its_line() {
             "Markdown table holding an amount (`1 200 tkr`)",
             21,
             19,
+        ),
+        (
+            "error",
+            "more cells than its header (3 cells in a table of 2 columns)",
+            22,
+            7,
         ),
     ];
     assert_eq!(found.len(), expect.len(), "{found:#?}");
