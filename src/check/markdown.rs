@@ -7,7 +7,8 @@
 //! it has is printed (`render::markdown`) except images and raw HTML, which are errors here.
 //! Syntax of other Markdown dialects that the parser would print as written is found with a
 //! second parse that knows it ([`DIALECTS`]): strikethrough and footnotes are errors, since
-//! their marks would be printed. What prints, but not as the writer may think, is a warning:
+//! their marks would be printed, and so is a table row with more cells than its header (the
+//! parser drops the extra cells). What prints, but not as the writer may think, is a warning:
 //! an indented code block (text indented four spaces), an unmatched backtick, and a Markdown
 //! table holding amounts (nothing sums or checks them; they belong in `tables/`).
 
@@ -100,7 +101,8 @@ pub fn inspect(markdown: &str) -> Vec<Finding> {
     out
 }
 
-/// Markdown that is not printed as written: raw HTML, strikethrough and footnotes (errors);
+/// Markdown that is not printed as written: table rows wider than their header, raw HTML,
+/// strikethrough and footnotes (errors);
 /// indented code blocks, unmatched backticks and tables of amounts (warnings). Each kind is
 /// reported once per text, at its first occurrence, with the number of occurrences.
 fn unprinted(markdown: &str) -> Vec<Finding> {
