@@ -136,7 +136,8 @@ fn unprinted(markdown: &str) -> Vec<Finding> {
             Event::Text(text) if text.contains('`') && source.contains('`') => {
                 // An escaped backtick (`\``) is a text event of its own, after the backslash.
                 let at = range.start + source.find('`').unwrap_or(0);
-                if !markdown[..at].ends_with('\\') {
+                let backslashes = markdown[..at].chars().rev().take_while(|&c| c == '\\');
+                if backslashes.count() % 2 == 0 {
                     note(Kind::Backtick, at, String::new());
                 }
                 if let Some((_, t)) = cell.as_mut() {
@@ -499,7 +500,7 @@ mod tests {
             "| Post | Antal |\n|:--|--:|\n| Lokaler | 12 |\n| År | 2024 |\n| Andel | 12 % |\n",
             "ca ~5 % och ~7 %",
             "pris < 5 kr och a > b",
-            "escapad \\` backtick och \\~\\~ tilde",
+            "escapad \\` backtick och \\~\\~ tilde, \\\\\\` också",
             "[^1] utan definition",
             "&amp; &nbsp;",
         ] {
@@ -543,6 +544,8 @@ mod tests {
         let (m, at, warning) = one("Skriv x`y här.");
         assert!(m.contains("backtick"), "{m}");
         assert_eq!((at, warning), (7, true));
+        // An escaped backslash does not escape the backtick after it.
+        assert_eq!(one("a \\\\` b").1, 4);
     }
 
     #[test]
