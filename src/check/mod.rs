@@ -26,6 +26,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         places_internal_control: false,
         diags: Vec::new(),
     };
+    c.diags.extend(plan.unread.iter().cloned());
     c.title(&plan.meta.file, "title", "the plan", &plan.meta.value.title);
     for ch in &plan.chapters {
         c.id(&ch.file, "id", "chapter", &ch.value.id);

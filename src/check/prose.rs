@@ -23,7 +23,7 @@ use crate::diag::Diagnostic;
 use crate::diag::Pos;
 
 pub use super::markdown::{
-    inspect, link_scheme_problem, md_headings, Finding, MdHeading, LINK_SCHEMES,
+    inspect, link_scheme_problem, looks_like_amount, md_headings, Finding, MdHeading, LINK_SCHEMES,
     MAX_INLINE_NESTING, MAX_NESTING, MAX_URL_BYTES,
 };
 
@@ -74,9 +74,13 @@ pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for t in markdown_texts(plan) {
         for f in inspect(t.text) {
-            diags.push(
+            let d = if f.warning {
+                Diagnostic::warning(t.file, f.message)
+            } else {
                 Diagnostic::error(t.file, f.message)
-                    .at_pos(locate(plan, t.file, &t.path, t.text, f.offset))
+            };
+            diags.push(
+                d.at_pos(locate(plan, t.file, &t.path, t.text, f.offset))
                     .with_hint(f.hint),
             );
         }

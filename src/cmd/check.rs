@@ -52,7 +52,7 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         ),
         vplan::figures::refs::prose(plan)
             .iter()
-            .map(|p| vplan::figures::refs::find(p.text).len())
+            .map(|p| vplan::figures::refs::find_in_prose(p.text).len())
             .sum::<usize>(),
         n(checked.warnings.len(), "warning", "warnings"),
     ));

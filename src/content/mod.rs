@@ -55,6 +55,9 @@ pub struct Plan {
     /// Positions of the values of every file loaded, indexed when first asked for (only an
     /// error needs them, so a clean build does not pay for them).
     pub spans: HashMap<PathBuf, LazySpans>,
+    /// Files of the content directory that are not read ([`unread`]): warnings, which
+    /// `check` reports.
+    pub unread: Vec<Diagnostic>,
 }
 
 impl Plan {
@@ -96,6 +99,13 @@ impl LazySpans {
 }
 
 pub use crate::diag::MAX_FILE_BYTES;
+
+/// The Markdown of prose texts (text blocks, table notes, text-table cells, the decision
+/// paper): CommonMark with tables and task lists. The renderer (`render::markdown`), the checks
+/// (`check::markdown`) and the figure references (`figures::refs`, which skip code spans) all
+/// parse with these options, so they see the same structure.
+pub const MARKDOWN: pulldown_cmark::Options =
+    pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_TASKLISTS);
 
 /// Loads a content directory. Content problems (syntax, types, missing files) are collected
 /// across all files and returned together as an [`Error::Content`]; an unreadable directory is an
@@ -142,6 +152,11 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
         ));
     }
 
+    let logo = meta
+        .as_ref()
+        .and_then(|m| m.value.logo.as_ref())
+        .map(|l| l.file.as_str());
+    let unread = unread(dir, logo);
     match meta {
         Some(meta) if diags.is_empty() => Ok(Plan {
             meta,
@@ -152,9 +167,176 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
             paper,
             tables,
             spans,
+            unread,
         }),
-        _ => Err(Error::Content(diags)),
+        _ => {
+            diags.extend(unread);
+            Err(Error::Content(diags))
+        }
     }
+}
+
+/// The files at the top of a content directory that the loader reads.
+pub const TOP_FILES: &[&str] = &[
+    "plan.yaml",
+    "goals.yaml",
+    "internkontroll.yaml",
+    "tjansteskrivelse.yaml",
+];
+
+/// The directories whose `.yaml` files (at any depth) the loader reads.
+pub const CONTENT_DIRS: &[&str] = &["chapters", "appendices", "tables"];
+
+/// Where `vplan init` and `vplan schema` put the JSON Schemas editors read.
+pub const SCHEMA_DIR: &str = "schemas";
+
+/// A warning for every file of the content directory that nothing reads: a misnamed file
+/// (`plan.yml`, `chapter/01.yaml`) or one put in the wrong place would otherwise be ignored
+/// without a word. Read, or expected, are: [`TOP_FILES`], the `.yaml` (or `.yml`) files in
+/// [`CONTENT_DIRS`], the JSON Schemas in [`SCHEMA_DIR`] and the logo (`logo.file`, with its
+/// directory). Not reported: hidden files and directories (`.gitkeep`, `.DS_Store`, `.git`,
+/// vplan's own temporary files), editors' backup files (`x.yaml~`, `#x.yaml#`) and a
+/// `README` or `LÄSMIG` file. An unknown directory is one warning, not one per file.
+pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
+    let logo: Option<PathBuf> = logo.map(|l| {
+        Path::new(l.trim())
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    });
+    let is_logo = |rel: &Path| logo.as_deref().is_some_and(|l| l == rel);
+    let holds_logo = |rel: &Path| logo.as_deref().is_some_and(|l| l.starts_with(rel));
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return out;
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    let known_dirs: Vec<&str> = CONTENT_DIRS.iter().chain([&SCHEMA_DIR]).copied().collect();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = PathBuf::from(&name);
+        if ignored(&name) || holds_logo(&rel) {
+            continue;
+        }
+        let path = entry.path();
+        let is_dir = path.is_dir();
+        if is_dir && CONTENT_DIRS.contains(&name.as_str()) {
+            out.extend(unread_in(dir, &path, &is_logo));
+        } else if is_dir && name == SCHEMA_DIR {
+            out.extend(unread_schemas(&path));
+        } else if is_dir {
+            out.push(
+                Diagnostic::warning(
+                    &path,
+                    format!("the directory `{name}/` is not read: vplan reads only {}", layout()),
+                )
+                .with_hint(crate::suggest::did_you_mean(&name, &known_dirs).unwrap_or_else(
+                    || "move the files that belong to the plan where they belong, and the rest out of the content directory".into(),
+                )),
+            );
+        } else if !TOP_FILES.contains(&name.as_str()) {
+            let hint = crate::suggest::did_you_mean(&name, TOP_FILES).unwrap_or_else(|| {
+                if is_yaml(&path) {
+                    "a chapter goes into chapters/, an appendix into appendices/, a table into tables/; anything else out of the content directory".into()
+                } else {
+                    "remove it from the content directory, or move it out".into()
+                }
+            });
+            out.push(
+                Diagnostic::warning(
+                    &path,
+                    format!("`{name}` is not read: vplan reads only {}", layout()),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    out
+}
+
+/// What the loader reads, for a message.
+fn layout() -> String {
+    format!(
+        "{} and the .yaml files in {}/ (and the logo named in plan.yaml)",
+        TOP_FILES.join(", "),
+        CONTENT_DIRS.join("/, ")
+    )
+}
+
+/// Hidden files, editors' backups and read-me files, which are not content and not reported.
+fn ignored(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || ["readme", "läsmig", "lasmig"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Files in `chapters/`, `appendices/` or `tables/` that are not YAML (the loader reads every
+/// `.yaml` and `.yml` file there, in subdirectories too).
+fn unread_in(root: &Path, sub: &Path, is_logo: &dyn Fn(&Path) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let walk = WalkDir::new(sub)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()));
+    for entry in walk.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        if entry.file_type().is_dir() || is_yaml(path) || is_logo(rel) {
+            continue;
+        }
+        let folder = sub.file_name().unwrap_or_default().to_string_lossy();
+        out.push(
+            Diagnostic::warning(
+                path,
+                format!(
+                    "`{}` is not read: only the .yaml files in {folder}/ are",
+                    rel.display()
+                ),
+            )
+            .with_hint(if folder == "tables" && path.extension().is_some_and(|e| e == "xlsx" || e == "csv") {
+                "a spreadsheet's amounts come into a table's YAML with `vplan import`; keep the workbook outside the content directory"
+            } else {
+                "give it the extension .yaml if it belongs to the plan, or move it out of the content directory"
+            }),
+        );
+    }
+    out
+}
+
+/// Files in `schemas/` other than JSON Schemas.
+fn unread_schemas(dir: &Path) -> Vec<Diagnostic> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            let schema = p.is_file() && name.ends_with(".json");
+            !(ignored(&name) || schema)
+        })
+        .map(|p| {
+            Diagnostic::warning(
+                &p,
+                "not read: schemas/ holds the JSON Schemas editors read (`vplan schema` writes them), nothing of the plan",
+            )
+            .with_hint("move it out of schemas/")
+        })
+        .collect()
 }
 
 struct Loader<'a> {

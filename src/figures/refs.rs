@@ -88,6 +88,19 @@ impl Money {
 /// Every `{{ … }}` in a text, in order. An opening `{{` without its `}}` is returned as a
 /// reference running to the end of the text (and fails to parse).
 pub fn find(text: &str) -> Vec<Ref<'_>> {
+    find_outside(text, &[])
+}
+
+/// The references of a Markdown prose text: [`find`], except that a `{{` in code
+/// (`` `{{ x }}` `` or a code block) is not a reference, since code prints literally.
+pub fn find_in_prose(text: &str) -> Vec<Ref<'_>> {
+    if !text.contains(OPEN) {
+        return Vec::new();
+    }
+    find_outside(text, &code_ranges(text))
+}
+
+fn find_outside<'t>(text: &'t str, code: &[std::ops::Range<usize>]) -> Vec<Ref<'t>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find(OPEN) {
@@ -95,6 +108,10 @@ pub fn find(text: &str) -> Vec<Ref<'_>> {
         // `\{{` is a literal `{{` (Markdown drops the backslash).
         if text[..start].ends_with('\\') {
             from = start + OPEN.len();
+            continue;
+        }
+        if let Some(r) = code.iter().find(|r| r.contains(&start)) {
+            from = r.end.max(start + OPEN.len());
             continue;
         }
         let inner_start = start + OPEN.len();
@@ -119,6 +136,20 @@ pub fn find(text: &str) -> Vec<Ref<'_>> {
         }
     }
     out
+}
+
+/// Byte ranges of the code spans and code blocks of a Markdown text.
+fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    if !text.contains('`') && !text.contains('~') && !text.contains("    ") && !text.contains('\t')
+    {
+        return Vec::new();
+    }
+    Parser::new_ext(text, crate::content::MARKDOWN)
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, r)| r)
+        .collect()
 }
 
 fn parse(inner: &str) -> Result<Spec, String> {
@@ -256,7 +287,7 @@ fn with_guess(message: String, word: &str, known: &[&str]) -> String {
 /// A text with every reference replaced by its value. References that do not resolve are left
 /// as they are (`check` has reported them before anything is rendered).
 pub fn expand(text: &str, plan: &Plan, computed: &Figures) -> String {
-    let refs = find(text);
+    let refs = find_in_prose(text);
     if refs.is_empty() {
         return text.to_string();
     }
@@ -429,7 +460,7 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
 pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = misplaced(plan);
     for p in prose(plan) {
-        for r in find(p.text) {
+        for r in find_in_prose(p.text) {
             let Err(problem) = resolve(plan, computed, r.inner) else {
                 continue;
             };
@@ -478,6 +509,15 @@ mod tests {
         assert_eq!(&text[refs[0].start..refs[0].end], "{{ a/b/c }}");
         assert_eq!(refs[1].inner, "a/b/d|mnkr");
         assert_eq!(refs[2].end, text.len());
+    }
+
+    #[test]
+    fn code_is_not_a_reference() {
+        let text = "Skriv `{{ a/b/c }}` så, {{ a/b/d }}\n\n```\n{{ x }}\n```\n\n    {{ y }}\n";
+        let refs = find_in_prose(text);
+        assert_eq!(refs.len(), 1, "{refs:?}");
+        assert_eq!(refs[0].inner, "a/b/d");
+        assert_eq!(find(text).len(), 4);
     }
 
     #[test]

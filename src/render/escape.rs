@@ -41,7 +41,7 @@ pub enum Mark {
 }
 
 impl Mark {
-    fn open(self) -> &'static str {
+    pub(super) fn open(self) -> &'static str {
         match self {
             Mark::None => "",
             Mark::Ins => "#vp-ins[",

@@ -1,22 +1,34 @@
-//! Markdown prose (from YAML block scalars) to Typst markup, with `pulldown-cmark`.
+//! Markdown prose (from YAML block scalars) to Typst markup, with `pulldown-cmark` and the
+//! options of [`crate::content::MARKDOWN`].
 //!
-//! Supported: paragraphs, `*emphasis*`, `**strong**`, bullet and numbered lists (nested),
-//! hard line breaks, block quotes, inline code, links and minor headings. Everything else
-//! (raw HTML included) is printed as literal text. All text goes through [`escape_markup`].
+//! Printed: paragraphs, `*emphasis*`, `**strong**`, bullet and numbered lists (nested), task
+//! list items (☐/☒), hard line breaks, block quotes, links, minor headings, horizontal rules,
+//! inline code and code blocks (literally, in the monospace face of `raw`) and tables (a Typst
+//! `table` with its header row as `table.header` and the columns aligned as the delimiter row
+//! says). `check::markdown` refuses the rest before anything is rendered: images and raw HTML
+//! (handled here only as a fallback: alternative text printed, HTML escaped), and
+//! strikethrough and footnotes, which these options do not parse (their marks would be
+//! printed as text). All text goes through [`escape_marked`] or, in code, [`string_literal`].
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 
-use super::escape::{escape_marked, escape_markup, string_literal, Mark};
+use super::escape::{
+    escape_marked, escape_markup, string_literal, Mark, DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN,
+};
+use crate::content::MARKDOWN;
 
 /// Converts Markdown to Typst markup.
 pub fn to_typst(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
     let mut list_depth = 0usize;
-    let mut in_code_block = false;
-    let mut link_stack: Vec<String> = Vec::new();
+    // The text of the code block being read.
+    let mut code_block: Option<String> = None;
+    // The table being read: its number of columns and the cells of the current row so far.
+    let mut table: Option<(usize, usize)> = None;
+    let mut in_head = false;
     // A redline mark (inserted or deleted words) may span several text pieces.
     let mut mark = Mark::None;
-    for event in Parser::new_ext(markdown, Options::empty()) {
+    for event in pulldown_cmark::Parser::new_ext(markdown, MARKDOWN) {
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => {}
@@ -28,10 +40,7 @@ pub fn to_typst(markdown: &str) -> String {
                     out.push_str(&format!("#vp-minor-heading(level: {level})["));
                 }
                 Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
-                Tag::CodeBlock(_) => {
-                    in_code_block = true;
-                    out.push_str("#block[");
-                }
+                Tag::CodeBlock(_) => code_block = Some(String::new()),
                 Tag::List(start) => {
                     list_depth += 1;
                     match start {
@@ -54,10 +63,43 @@ pub fn to_typst(markdown: &str) -> String {
                     } else {
                         dest_url.to_string()
                     };
-                    link_stack.push(dest_url.clone());
                     out.push_str(&format!("#link({})[", string_literal(&dest_url)));
                 }
-                Tag::Image { .. } => link_stack.push(String::new()),
+                // Refused by `check` (the templates cannot place an image in text); the
+                // alternative text is printed.
+                Tag::Image { .. } => {}
+                Tag::Table(alignments) => {
+                    // Laid out like a text table (`text_table` in blocks.typ.j2).
+                    out.push_str("#vp-amount-table(columns: (auto, ");
+                    for _ in 1..alignments.len() {
+                        out.push_str("1fr, ");
+                    }
+                    out.push_str("), align: (");
+                    for a in &alignments {
+                        out.push_str(match a {
+                            Alignment::None | Alignment::Left => "left + top, ",
+                            Alignment::Center => "center + top, ",
+                            Alignment::Right => "right + top, ",
+                        });
+                    }
+                    out.push_str("), stroke: 0.5pt + vp-rule, ");
+                    table = Some((alignments.len(), 0));
+                }
+                Tag::TableHead => {
+                    in_head = true;
+                    out.push_str("table.header(");
+                }
+                Tag::TableRow => {
+                    if let Some((_, cells)) = table.as_mut() {
+                        *cells = 0;
+                    }
+                }
+                Tag::TableCell => {
+                    if let Some((_, cells)) = table.as_mut() {
+                        *cells += 1;
+                    }
+                    out.push_str(if in_head { "[#vp-th[" } else { "[" });
+                }
                 _ => {}
             },
             Event::End(tag) => match tag {
@@ -65,8 +107,9 @@ pub fn to_typst(markdown: &str) -> String {
                 TagEnd::Heading(_) => out.push_str("];\n\n"),
                 TagEnd::BlockQuote(_) => out.push_str("];\n\n"),
                 TagEnd::CodeBlock => {
-                    in_code_block = false;
-                    out.push_str("];\n\n");
+                    let code = code_block.take().unwrap_or_default();
+                    out.push_str(&raw(code.trim_end_matches('\n'), true, &mut mark));
+                    out.push_str("\n\n");
                 }
                 TagEnd::List(_) => {
                     list_depth -= 1;
@@ -79,29 +122,33 @@ pub fn to_typst(markdown: &str) -> String {
                     trim_trailing_breaks(&mut out);
                     out.push_str("], ");
                 }
-                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => out.push_str("];"),
-                TagEnd::Link => {
-                    link_stack.pop();
-                    out.push_str("];");
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+                    out.push_str("];")
                 }
-                TagEnd::Image => {
-                    link_stack.pop();
+                TagEnd::TableCell => out.push_str(if in_head { "];], " } else { "], " }),
+                TagEnd::TableHead => {
+                    in_head = false;
+                    out.push_str("), ");
+                }
+                TagEnd::TableRow => {
+                    // A row with fewer cells than the header is filled with empty ones.
+                    if let Some((columns, cells)) = table {
+                        for _ in cells..columns {
+                            out.push_str("[], ");
+                        }
+                    }
+                }
+                TagEnd::Table => {
+                    table = None;
+                    out.push_str(");\n\n");
                 }
                 _ => {}
             },
-            Event::Text(text) => {
-                if in_code_block {
-                    for line in text.lines() {
-                        out.push_str(&escape_markup(line));
-                        out.push_str(" \\\n");
-                    }
-                } else {
-                    out.push_str(&escape_marked(&text, &mut mark));
-                }
-            }
-            Event::Code(code) => {
-                out.push_str(&format!("#raw({});", string_literal(&code)));
-            }
+            Event::Text(text) => match code_block.as_mut() {
+                Some(code) => code.push_str(&text),
+                None => out.push_str(&escape_marked(&text, &mut mark)),
+            },
+            Event::Code(code) => out.push_str(&raw(&code, false, &mut mark)),
             Event::Html(html) | Event::InlineHtml(html) => {
                 out.push_str(&escape_markup(&html));
             }
@@ -115,6 +162,44 @@ pub fn to_typst(markdown: &str) -> String {
     }
     trim_trailing_breaks(&mut out);
     out
+}
+
+/// Code, printed literally in the monospace face: a Typst string literal given to `raw`, so
+/// no character of it is markup. Control characters other than tabs and line breaks are
+/// dropped (like [`escape_marked`] does). A redline mark inside the code or open where it
+/// begins marks the whole code; the mark state after it is the one the code leaves.
+fn raw(code: &str, block: bool, mark: &mut Mark) -> String {
+    let mut wrap = *mark;
+    let mut text = String::with_capacity(code.len());
+    for ch in code.chars() {
+        let next = match ch {
+            INS_OPEN => Mark::Ins,
+            DEL_OPEN => Mark::Del,
+            INS_CLOSE | DEL_CLOSE => Mark::None,
+            '\t' | '\n' => {
+                text.push(ch);
+                continue;
+            }
+            c if c.is_control() => continue,
+            c => {
+                text.push(c);
+                continue;
+            }
+        };
+        if wrap == Mark::None {
+            wrap = next;
+        }
+        *mark = next;
+    }
+    let call = if block {
+        format!("#raw(block: true, {});", string_literal(&text))
+    } else {
+        format!("#raw({});", string_literal(&text))
+    };
+    match wrap {
+        Mark::None => call,
+        m => format!("{}{call}];", m.open()),
+    }
 }
 
 fn trim_trailing_breaks(out: &mut String) {
@@ -146,6 +231,39 @@ mod tests {
     #[test]
     fn email_autolinks_are_mailto() {
         assert!(to_typst("<namn@example.se>").contains("#link(\"mailto:namn@example.se\")["));
+    }
+
+    #[test]
+    fn tables_are_typst_tables_with_a_header() {
+        assert_eq!(
+            to_typst("| Post | *Belopp* | Mitt |\n|:--|--:|:-:|\n| a ] | 1 200 |\n"),
+            "#vp-amount-table(columns: (auto, 1fr, 1fr, ), \
+             align: (left + top, right + top, center + top, ), stroke: 0.5pt + vp-rule, \
+             table.header([#vp-th[Post];], [#vp-th[#emph[Belopp];];], [#vp-th[Mitt];], ), \
+             [a \\]], [1 200], [], );"
+        );
+    }
+
+    #[test]
+    fn code_is_a_string_given_to_raw() {
+        assert_eq!(
+            to_typst("a `#x $ \\ ] {{ y }} \"` b"),
+            "a #raw(\"#x $ \\\\ ] {{ y }} \\\"\"); b"
+        );
+        assert_eq!(
+            to_typst("```\n#a\n  ]\n```\n\n    indragen\n"),
+            "#raw(block: true, \"#a\\n  ]\");\n\n#raw(block: true, \"indragen\");"
+        );
+        // A redline mark inside code marks all of it and is not printed.
+        assert_eq!(
+            to_typst("x `a\u{E000}b\u{E001}` y"),
+            "x #vp-ins[#raw(\"ab\");]; y"
+        );
+    }
+
+    #[test]
+    fn task_lists() {
+        assert_eq!(to_typst("- [ ] a\n- [x] b\n"), "#list([☐ a], [☒ b], );");
     }
 
     #[test]

@@ -38,9 +38,17 @@ fn payload(tag: &str) -> String {
     format!("{tag}: {CHARS} | {}", HOSTILE.join(" | ")).replace("{{", "{ {")
 }
 
-/// The payload of a text block: all of it, `{{` written `\{{`.
+/// The payload of a text block: all of it (written into the file with [`markdown_literal`]).
 fn prose_payload(tag: &str) -> String {
     format!("{tag}: {CHARS} | {}", HOSTILE.join(" | "))
+}
+
+/// A payload as Markdown prose must spell it to be printed literally: `{{` as `\{{` (else a
+/// figure reference) and `<label>` as `\<label>` (else HTML, which `check` refuses).
+fn markdown_literal(payload: &str) -> String {
+    payload
+        .replace("{{", "\\{{")
+        .replace("<label>", "\\<label>")
 }
 
 #[test]
@@ -54,8 +62,9 @@ fn every_character_in_every_kind_of_text_field_is_printed_literally() {
             &format!("title: {}", q(&title)),
         );
     s.write("plan.yaml", plan);
-    // In prose `{{` starts a figure reference; a literal one is written `\{{`.
-    let prose = prose_payload("PROSA").replace("{{", "\\{{");
+    // In prose `{{` starts a figure reference; a literal one is written `\{{`. `<label>` is
+    // HTML there, which `check` refuses (it would print as tags); a literal `<` is `\<`.
+    let prose = markdown_literal(&prose_payload("PROSA"));
     s.write(
         "chapters/01-inledning.yaml",
         format!(
@@ -83,7 +92,7 @@ fn every_character_in_every_kind_of_text_field_is_printed_literally() {
             "caption: Belopp i tkr",
             &format!("caption: {}", q(&payload("RUBRIK"))),
         )
-        + &format!("notes:\n  - {}\n", q(&payload("FOTNOT")));
+        + &format!("notes:\n  - {}\n", q(&markdown_literal(&payload("FOTNOT"))));
     s.write("tables/driftbudget.yaml", table);
 
     let out_dir = s.dir.path().join("out");

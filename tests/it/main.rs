@@ -21,6 +21,7 @@ mod init;
 mod injection;
 mod newyear;
 mod properties;
+mod prose;
 mod schema;
 mod snapshot;
 mod typed_totals;
