@@ -85,7 +85,7 @@ pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
                             format!(
                                 "{} › {} is negative ({}); a bar cannot show it",
                                 row.label,
-                                t.columns[c].title,
+                                t.columns[c].name(),
                                 format_amount(v, t.columns[c].precision)
                             ),
                             Some("chart columns whose figures are not negative, or set `show: false`".into()),

@@ -173,7 +173,7 @@ impl Builder<'_> {
                     t.id, t.rows[r].id, col.id
                 ),
             )
-            .label = Some(format!("at most {precision} decimals in `{}`", col.title));
+            .label = Some(format!("at most {precision} decimals in `{}`", col.name()));
             return false;
         }
         true
@@ -270,7 +270,7 @@ impl Builder<'_> {
             "control figure does not match: {} › {} › {}: typed {}, computed {}, difference {}{}",
             t.id,
             t.rows[r].label,
-            col.title,
+            col.name(),
             fmt(typed),
             if computed.is_some() {
                 fmt(computed_value)
@@ -372,7 +372,7 @@ impl Builder<'_> {
                         "{} › {} › {} is {}, but the budget frame is {} (difference {}{})",
                         cell.table,
                         t.rows[r].label,
-                        t.columns[c].title,
+                        t.columns[c].name(),
                         fmt(computed),
                         fmt(frame.amount),
                         if diff > Decimal::ZERO { "+" } else { "" },
