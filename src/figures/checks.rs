@@ -134,7 +134,25 @@ impl Builder<'_> {
                     ids.join(", ")
                 ),
             )
-            .hint = Some("write `~` for an empty cell".into());
+            .hint = Some(self.width_hint(t, r, key));
+        }
+    }
+
+    /// What to do about a row with the wrong number of amounts: with a comma right before a
+    /// digit in its list (`[12,4, 11,9]`), decimal commas, which YAML reads as separators.
+    fn width_hint(&self, t: &Table, r: usize, key: &str) -> String {
+        let decimal_commas = self.plan.tables.get(&t.id).and_then(|table| {
+            let text = self.plan.source(&table.file)?;
+            let pos = |path: &str| self.plan.pos(&table.file, path);
+            let (span, _) = crate::yaml_text::row_list(&pos, &table.file, text, r, key).ok()?;
+            let list = text[span.0..span.1].as_bytes();
+            list.windows(3)
+                .find(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit())
+                .map(|_| ())
+        });
+        match decimal_commas {
+            Some(()) => "a comma is read as the separator between two amounts, also in `12,4`: write decimals with a point, e.g. `[12.4, 11.9]`".into(),
+            None => "one amount per column: write `~` for a cell left empty on purpose".into(),
         }
     }
 
