@@ -82,12 +82,6 @@ pub fn parse(text: &str) -> Result<(Decimal, Spelling), String> {
     if !well_formed || !exponent_ok {
         return Err(not());
     }
-    let significant = int.trim_start_matches('0').len() + frac.map_or(0, str::len);
-    if significant > 28 {
-        return Err(format!(
-            "`{text}` has more digits than an amount may have (28)"
-        ));
-    }
     let negative = mantissa.starts_with('-');
     let plain = format!(
         "{}{}{}",
@@ -105,13 +99,43 @@ pub fn parse(text: &str) -> Result<(Decimal, Spelling), String> {
     } else {
         Spelling::Decimal
     };
+    if exponent.is_some() && int.trim_start_matches('0').len() + frac.map_or(0, str::len) > 28 {
+        return Err(format!(
+            "{}: it has more digits than an amount may have",
+            not()
+        ));
+    }
     let value = match exponent {
         None => Decimal::from_str(&plain),
         Some(e) => Decimal::from_scientific(&format!("{plain}e{e}")),
     };
-    value
-        .map(|v| (v, spelling))
-        .map_err(|_| format!("`{text}` is too large or too small for an amount"))
+    let value = value.map_err(|_| format!("{}: it is too large or too small", not()))?;
+    // `Decimal` rounds what has more digits than it holds: such a text is refused, not rounded.
+    if exponent.is_none() && !same_digits(&plain, value) {
+        return Err(format!(
+            "{}: it has more digits than an amount may have",
+            not()
+        ));
+    }
+    Ok((value, spelling))
+}
+
+/// Whether `value` holds exactly the digits of the decimal text `plain`.
+fn same_digits(plain: &str, value: Decimal) -> bool {
+    let canonical = |s: &str| {
+        let s = s.trim_start_matches('-');
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            s
+        };
+        match s.trim_start_matches('0') {
+            "" => "0".to_string(),
+            t if t.starts_with('.') => format!("0{t}"),
+            t => t.to_string(),
+        }
+    };
+    canonical(plain) == canonical(&value.to_string())
 }
 
 fn radix(digits: &str, radix: u32, spelling: Spelling) -> Option<(Decimal, Spelling)> {
@@ -291,7 +315,16 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
-        assert!(parse("1.00000000000000000000000000001").is_err());
+        for too_many in [
+            "1.00000000000000000000000000001",
+            "79228162514264337593543950336",
+        ] {
+            let err = parse(too_many).unwrap_err();
+            assert!(
+                err.starts_with(&format!("`{too_many}` is not an amount: ")),
+                "{err}"
+            );
+        }
     }
 
     #[test]
