@@ -314,7 +314,7 @@ fn editor_json_reads_yaml_as_yaml_1_2() {
 }
 
 /// The smallest plan `check` accepts with every kind of file the corpus varies: a chapter that
-/// places the table `t` and the goals, the table and the goals.
+/// places the table `t`, the goals and the internal control, an appendix, the decision paper.
 const BASE: &[(&str, &str)] = &[
     (
         "plan.yaml",
@@ -322,7 +322,19 @@ const BASE: &[(&str, &str)] = &[
     ),
     (
         "chapters/01.yaml",
-        "id: inledning\ntitle: Inledning\nblocks:\n  - text: Hej.\n  - table: t\n  - perspectives\n",
+        "id: inledning\ntitle: Inledning\nblocks:\n  - text: Hej.\n  - table: t\n  - perspectives\n  - internal_control\n",
+    ),
+    (
+        "appendices/01.yaml",
+        "id: bilaga\nlabel: Bilaga 1\ntitle: Bilaga\nblocks:\n  - text: Hej.\n",
+    ),
+    (
+        "internkontroll.yaml",
+        "columns: [Verksamhet, Risk, Åtgärd]\nareas:\n  - id: a\n    area: A\n    risks:\n      - id: r1\n        risk: R\n        measures:\n          - {id: m, text: M}\n",
+    ),
+    (
+        "tjansteskrivelse.yaml",
+        "sammanfattning: Hej.\nforslag_till_beslut:\n  - Att fastställa planen.\n",
     ),
     (
         "tables/t.yaml",
@@ -351,7 +363,7 @@ fn edit(file: &'static str, from: &str, to: &str) -> Doc {
 }
 
 /// The corpus: (document, whether it is valid). Wrong types, unknown keys, missing keys,
-/// spellings of ids and amounts, for a table, plan.yaml, a chapter and goals.yaml. Rules that
+/// spellings of ids and amounts, for every kind of content file. Rules that
 /// need more than one document to judge (widths, sums, references, duplicate ids, dates) are
 /// `check`'s alone and not varied here.
 fn corpus() -> Vec<(Doc, bool)> {
@@ -435,6 +447,20 @@ fn corpus() -> Vec<(Doc, bool)> {
         g,
         "    goals:",
         "    strategies:\n      - {id: s, title: S}\n    goals:",
+    ));
+    let a = "appendices/01.yaml";
+    let i = "internkontroll.yaml";
+    let d = "tjansteskrivelse.yaml";
+    valid(edit(
+        a,
+        "title: Bilaga",
+        "title: Bilaga\nnumbered: true\ntitle_block: [A, B]\nshort_title: Inv",
+    ));
+    valid(edit(i, "risk: R", "risk: \"12\""));
+    valid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\ndatum: 2030-10-01\nunderskrifter: [{titel: Direktör}]",
     ));
 
     let mut invalid = |d: Doc| docs.push((d, false));
@@ -555,7 +581,7 @@ fn corpus() -> Vec<(Doc, bool)> {
     ));
     invalid(edit(
         c,
-        "blocks:\n  - text: Hej.\n  - table: t\n  - perspectives\n",
+        "blocks:\n  - text: Hej.\n  - table: t\n  - perspectives\n  - internal_control\n",
         "blocks: {text: Hej.}\n",
     ));
     invalid(edit(
@@ -588,6 +614,48 @@ fn corpus() -> Vec<(Doc, bool)> {
         g,
         "      - {id: g, text: Mål}",
         "      - {id: Mål 1, text: Mål}",
+    ));
+    invalid(edit(a, "label: Bilaga 1", "label: 1"));
+    invalid(edit(a, "label: Bilaga 1\n", ""));
+    invalid(edit(a, "title: Bilaga", "title: Bilaga\nnumbered: ja"));
+    invalid(edit(a, "title: Bilaga", "title: Bilaga\ntitle_block: A"));
+    invalid(edit(a, "title: Bilaga", "titel: Bilaga"));
+    invalid(edit(a, "id: bilaga", "id: Bilaga 1"));
+    invalid(edit(i, "[Verksamhet, Risk, Åtgärd]", "[Verksamhet, Risk]"));
+    invalid(edit(
+        i,
+        "[Verksamhet, Risk, Åtgärd]",
+        "[Verksamhet, Risk, 5]",
+    ));
+    invalid(edit(i, "{id: m, text: M}", "{id: m, text: 5}"));
+    invalid(edit(i, "{id: m, text: M}", "{id: m, txt: M}"));
+    invalid(edit(i, "  - id: a\n", "  - id: A 1\n"));
+    invalid(edit(i, "    area: A\n", ""));
+    invalid(edit(d, "sammanfattning: Hej.", "sammanfattning: 5"));
+    invalid(edit(
+        d,
+        "forslag_till_beslut:\n  - Att fastställa planen.",
+        "forslag_till_beslut: Att fastställa planen.",
+    ));
+    invalid(edit(
+        d,
+        "forslag_till_beslut:\n  - Att fastställa planen.",
+        "forslag_till_beslut: []",
+    ));
+    invalid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\nunderskrifter: [{namn: Ann}]",
+    ));
+    invalid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\nskickas_till: [5]",
+    ));
+    invalid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\nrubrk: Plan",
     ));
     invalid(edit(
         g,

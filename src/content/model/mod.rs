@@ -141,7 +141,8 @@ pub struct DecisionPaper {
     /// Ärendebeskrivning, in Markdown.
     #[serde(default)]
     pub arendebeskrivning: Option<String>,
-    /// Förslag till beslut: the att-satser, numbered in order, each in Markdown.
+    /// Förslag till beslut: the att-satser, numbered in order, each in Markdown (at least one).
+    #[schemars(length(min = 1))]
     pub forslag_till_beslut: Vec<String>,
     /// The signature block: one entry per signatory.
     #[serde(default)]
