@@ -10,6 +10,7 @@ use crate::content::marks::{fingerprint, is_placeholder, split_mark, CARRIED, GU
 use crate::content::{Block, Goal, Item, Plan};
 use crate::diag::Diagnostic;
 
+pub mod amounts;
 pub mod charts;
 pub mod logo;
 pub mod markdown;
@@ -58,6 +59,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
             }
         }
     }
+    c.diags.extend(amounts::check(plan));
     c.decision();
     c.logo();
     c.paper();
@@ -335,11 +337,7 @@ impl<'a> Checker<'a> {
     }
 
     fn id(&mut self, file: &Path, path: &str, what: &str, id: &str) {
-        let valid = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        if !valid {
+        if !crate::content::slug::is_slug(id) {
             self.error(file, path, format!("the {what} id `{id}` is not a slug"))
                 .hint = Some("ids use a-z, 0-9 and `-`, e.g. `strategi-digitalisering`".into());
             return;

@@ -13,12 +13,14 @@
 //! tjansteskrivelse.yaml the decision paper (optional)
 //! ```
 
+pub mod amount;
 pub mod dates;
 pub mod marks;
 pub mod model;
 pub mod schema;
 pub mod slug;
 pub mod spans;
+pub mod strict;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -484,7 +486,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         }
         None => {}
     }
-    match serde_yaml::from_str::<T>(&text) {
+    match T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(&text))) {
         Ok(value) => Parsed {
             item: Some(Sourced {
                 file: path.to_path_buf(),
@@ -560,23 +562,17 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
     if let Some(hint) = unknown_field_hint(&msg) {
         d = d.with_hint(hint);
     }
-    if let Some(plain) = not_an_amount(&msg) {
-        d.message = plain;
-        d = d.with_hint(
-            "write amounts as plain numbers: 1234.5 or -23.2 (no spaces, a point for decimals, at most 28 digits); `~` for an empty cell",
-        );
+    if let Some(value) = not_an_amount(&msg) {
+        d = d.with_hint(amount::hint(value));
     }
     d
 }
 
-/// rust_decimal's "invalid value: string \"12x5\", expected a Decimal type …" in plain words.
-fn not_an_amount(msg: &str) -> Option<String> {
-    if !msg.contains("expected a Decimal") {
-        return None;
-    }
-    let value = msg.split('"').nth(1).unwrap_or("?");
-    let place = msg.split(": invalid value").next().unwrap_or("");
-    Some(format!("{place}: `{value}` is not an amount"))
+/// The value of `content::amount`'s "`12,4` is not an amount".
+fn not_an_amount(msg: &str) -> Option<&str> {
+    let start = msg.find(": `")? + 3;
+    let end = start + msg[start..].find("` is not an amount")?;
+    Some(&msg[start..end])
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`": "did you mean `a`?".

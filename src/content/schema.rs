@@ -1,15 +1,28 @@
 //! JSON Schemas of the content files, derived (with `schemars`) from the very types the loader
 //! deserializes into, so the schema an editor checks against and the loader cannot drift apart.
 
-use schemars::{generate::SchemaSettings, JsonSchema, Schema};
+use schemars::{generate::SchemaSettings, transform::RecursiveTransform, JsonSchema, Schema};
 
 use super::model::{Appendix, Chapter, DecisionPaper, Goals, InternalControl, PlanMeta, Table};
 
 /// Draft-07, which every YAML language server reads.
 fn schema_for<T: JsonSchema>() -> Schema {
     SchemaSettings::draft07()
+        .with_transform(RecursiveTransform(no_null_default))
         .into_generator()
         .into_root_schema_for::<T>()
+}
+
+/// An optional field without a value has no default to state: schemars writes
+/// `"default": null` for it, which `yaml-language-server` cannot turn into YAML (its completion
+/// fails on it and offers hardly any keys). A real default (`[]`, `false`, `"Bilagor"`) stays.
+fn no_null_default(schema: &mut Schema) {
+    if schema
+        .get("default")
+        .is_some_and(serde_json::Value::is_null)
+    {
+        schema.remove("default");
+    }
 }
 
 /// The schema files as written for editors (`vplan schema`, `vplan init`): the file name

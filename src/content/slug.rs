@@ -1,6 +1,18 @@
 //! File-name-safe ASCII slugs of names (`Kulturnämnden` → `kulturnamnden`): the ids of rows
 //! and columns must be slugs, and document file names are made of them.
 
+/// The spelling of an id that must be a slug (a chapter's, a goal's, a row's, …): a-z, 0-9,
+/// `-` and `_`. The schemas state it as this pattern; [`is_slug`] is the same rule.
+pub const PATTERN: &str = "^[a-z0-9_-]+$";
+
+/// Whether `id` is spelled as an id must be ([`PATTERN`]).
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
 /// [`slug`] cut to at most `max` bytes, at the end of a word when one ends in the second half:
 /// the same name always gives the same stem.
 pub fn short_slug(text: &str, max: usize) -> String {

@@ -92,11 +92,7 @@ impl Builder<'_> {
     ) -> HashMap<String, usize> {
         let mut index = HashMap::new();
         for (i, id) in ids.enumerate() {
-            let slug = !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-            if !slug {
+            if !crate::content::slug::is_slug(id) {
                 self.err(
                     table,
                     &format!("{what}s.{i}.id"),

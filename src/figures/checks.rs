@@ -134,7 +134,37 @@ impl Builder<'_> {
                     ids.join(", ")
                 ),
             )
-            .hint = Some("write `~` for an empty cell".into());
+            .hint = Some(self.width_hint(t, r, key));
+        }
+    }
+
+    /// What to do about a row with the wrong number of amounts: with a comma right before a
+    /// digit in its list (`[12,4, 11,9]`), decimal commas, which YAML reads as separators; the
+    /// hint gives the list with decimal points.
+    fn width_hint(&self, t: &Table, r: usize, key: &str) -> String {
+        let with_points = self.plan.tables.get(&t.id).and_then(|table| {
+            let text = self.plan.source(&table.file)?;
+            let pos = |path: &str| self.plan.pos(&table.file, path);
+            let (span, _) = crate::yaml_text::row_list(&pos, &table.file, text, r, key).ok()?;
+            let list = &text[span.0..span.1];
+            let bytes = list.as_bytes();
+            let comma_in_number = |i: usize| {
+                bytes[i] == b','
+                    && i > 0
+                    && bytes[i - 1].is_ascii_digit()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            };
+            (0..bytes.len()).any(comma_in_number).then(|| {
+                list.char_indices()
+                    .map(|(i, c)| if comma_in_number(i) { '.' } else { c })
+                    .collect::<String>()
+            })
+        });
+        match with_points {
+            Some(list) => format!(
+                "in a list a comma separates amounts, so a decimal comma makes two of one: write decimals with a point, `{key}: {list}`"
+            ),
+            None => "one amount per column: write `~` for a cell left empty on purpose".into(),
         }
     }
 

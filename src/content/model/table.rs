@@ -71,12 +71,14 @@ pub struct TextColumn {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub title: String,
     /// A group title spanning adjacent columns with the same group (two-row header).
     #[serde(default)]
     pub group: Option<String>,
-    /// Decimals printed (and allowed in typed amounts).
+    /// Decimals printed (and allowed in typed amounts), at most 10 (`figures::MAX_PRECISION`).
+    #[schemars(range(max = 10))]
     pub precision: u32,
     /// The unit of this column when it differs from the table's (e.g. `årsarbetare` beside `tkr`).
     #[serde(default)]
@@ -131,6 +133,7 @@ impl Column {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Row {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     pub label: String,
     /// `data` (typed amounts or references), `group` (a bold heading row that opens a group of
@@ -138,8 +141,8 @@ pub struct Row {
     #[serde(default)]
     pub kind: RowKind,
     /// Typed amounts, one per column (`~` for an empty cell).
-    #[serde(default)]
-    #[schemars(schema_with = "amount_list_schema")]
+    #[serde(default, deserialize_with = "crate::content::amount::list")]
+    #[schemars(schema_with = "crate::content::amount::list_schema")]
     pub values: Option<Vec<Option<Decimal>>>,
     /// Cells taken from another table: column id → `table/row` or `table/row/column`.
     #[serde(default)]
@@ -152,8 +155,8 @@ pub struct Row {
     pub sum: Option<SumSpec>,
     /// Typed control figures, one per column (`~` where there is none): each is checked
     /// against the computed value, like a balance assertion. Never printed.
-    #[serde(default)]
-    #[schemars(schema_with = "amount_list_schema")]
+    #[serde(default, deserialize_with = "crate::content::amount::list")]
+    #[schemars(schema_with = "crate::content::amount::list_schema")]
     pub control: Option<Vec<Option<Decimal>>>,
 }
 
@@ -186,25 +189,4 @@ pub enum SumSpec {
     Keyword(String),
     /// Row ids and group ids.
     Of(Vec<String>),
-}
-
-/// An amount in the schema: a YAML number, or a string of one (read exactly as `Decimal`).
-pub(super) fn amount_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "description": "An amount: a number such as 1234.5 or -3 (read exactly, never rounded)",
-        "type": ["number", "string"],
-        "pattern": "^\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*$"
-    })
-}
-
-/// One amount per column; `~` (null) for an empty cell.
-fn amount_list_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "description": "One amount per column, `~` for an empty cell",
-        "type": ["array", "null"],
-        "items": {
-            "type": ["number", "string", "null"],
-            "pattern": "^\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*$"
-        }
-    })
 }
