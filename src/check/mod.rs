@@ -79,6 +79,13 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         }
     }
     for (id, table) in &plan.tables {
+        if !crate::content::slug::is_slug(id) {
+            c.error(&table.file, "id", format!("the table id `{id}` is not a slug"))
+                .hint = Some(format!(
+                "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column` references), e.g. `{}`",
+                crate::content::slug::slug(id)
+            ));
+        }
         if !c.placed.contains(id.as_str()) {
             let pos = plan.pos(&table.file, "id");
             c.diags.push(

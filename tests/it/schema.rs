@@ -504,6 +504,7 @@ fn corpus() -> Vec<(Doc, bool)> {
     invalid(edit(t, "label: R", "label: 2024"));
     invalid(edit(t, "label: R", "lable: R"));
     invalid(edit(t, "label: R, ", ""));
+    invalid(edit(t, "id: t\n", "id: Drift/2024\n"));
     invalid(edit(t, "{id: r,", "{id: Rad 1,"));
     invalid(edit(t, "{id: b,", "{id: B,"));
     invalid(edit(t, "label: R", "label: R, kind: total"));

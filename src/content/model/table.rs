@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
+    /// The table's id (a slug: a `/` would break `table/row/column` references).
+    #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// The unit of every amount column, as used in messages: `mnkr`, `tkr`, `procent`, …
     pub unit: String,
