@@ -33,10 +33,10 @@ fn examples(doc: &str) -> Vec<(String, Vec<(String, String)>)> {
                 }
                 // A heading of level 2 or 3 that is not an example ends the examples.
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if in_example => {
-                if info.as_ref() == "yaml" {
-                    block = Some(String::new());
-                }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if in_example && info.as_ref() == "yaml" =>
+            {
+                block = Some(String::new());
             }
             Event::Text(t) if block.is_some() => block.as_mut().unwrap().push_str(&t),
             Event::End(TagEnd::CodeBlock) => {
