@@ -28,11 +28,12 @@ pub enum Error {
     /// process). Exit code 2.
     #[error("{0}")]
     Usage(String),
-    /// The other side of a comparison (`diff`, `build --redline`) has content errors:
-    /// for a comparison this is trouble, not a difference. Exit code 2.
-    #[error("the plan in {label} has errors")]
+    /// The other side of a comparison (`diff`, `build --redline`) has content errors, or
+    /// the change report's templates have: for a comparison this is trouble, not a
+    /// difference. Exit code 2. `what` names it: "the plan in HEAD".
+    #[error("{what} has errors")]
     Side {
-        label: String,
+        what: String,
         diagnostics: Vec<Diagnostic>,
     },
     /// Several plans were built at once and some failed for reasons other than their

@@ -47,7 +47,7 @@ fn run(command: &Command, term: &Terminal) -> Result<ExitCode> {
             let differs = cmd::diff::run(args, term).map_err(|e| match e {
                 // Trouble, not a difference: exit 2.
                 vplan::Error::Content(diagnostics) => vplan::Error::Side {
-                    label: args.project.content.display().to_string(),
+                    what: format!("the plan in {}", args.project.content.display()),
                     diagnostics,
                 },
                 e => e,

@@ -22,11 +22,20 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     progress.warnings(&checked.warnings);
     // The built-in templates are tested with the program; a project's own are judged here by
     // typesetting every document with them, as `build` would.
-    let changed: Vec<String> = templates
-        .read()?
+    let files = templates.read()?;
+    let changed: Vec<String> = files
         .changed()
         .map(|f| f.shown.display().to_string())
         .collect();
+    if files.changed().any(|f| f.name == "diff.typ.j2") {
+        // The change report's template, typeset as `diff --format pdf` would with a report of
+        // no changes (the parts for each kind of change show only with real changes).
+        let report = vplan::diff::compare(&checked, &checked, "", "");
+        vplan::diff::pdf::render(&report, &checked, &templates)?;
+        progress.say(format_args!(
+            "typeset the change report with the project's diff.typ.j2 (with no changes; `vplan diff --format pdf` tries it on real ones)"
+        ));
+    }
     if !changed.is_empty() {
         let mut ts = pipeline::Typesetter::new(&templates)?;
         let typeset = pipeline::documents::typeset_to_check(&checked, &mut ts)?;

@@ -39,7 +39,15 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             let Some(path) = &args.output else {
                 vplan::usage!("--format pdf needs -o FILE");
             };
-            let pdf = diff::pdf::render(&report, &new.checked, &templates)?;
+            // A template error is the report's, not a side's.
+            let pdf =
+                diff::pdf::render(&report, &new.checked, &templates).map_err(|e| match e {
+                    vplan::Error::Content(diagnostics) => vplan::Error::Side {
+                        what: "the change report (its templates)".into(),
+                        diagnostics,
+                    },
+                    e => e,
+                })?;
             vplan::output::write(path, &pdf)?;
             eprintln!(
                 "wrote {} ({} changes)",

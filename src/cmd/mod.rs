@@ -57,9 +57,9 @@ impl Terminal {
                 Format::Json => print!("{}", diag::render_json(diags)),
                 Format::Human => eprint!("{}", diag::render_human(diags)),
             },
-            Error::Side { label, diagnostics } => {
+            Error::Side { what, diagnostics } => {
                 eprint!("{}", diag::render_human(diagnostics));
-                eprintln!("error: the plan in {label} has errors (listed above)");
+                eprintln!("error: {what} has errors (listed above)");
             }
             Error::Batch {
                 diagnostics,

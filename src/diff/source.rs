@@ -91,7 +91,10 @@ pub fn load(side: &Side, content: &Path) -> Result<Loaded> {
                     }
                 }
             }
-            Err(Error::Side { label, diagnostics })
+            Err(Error::Side {
+                what: format!("the plan in {label}"),
+                diagnostics,
+            })
         }
         Err(e) => Err(e.context(format!("cannot load the plan in {label}"))),
     }

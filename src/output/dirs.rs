@@ -28,14 +28,26 @@ pub fn ensure_empty(dir: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Makes a new directory `dir` (missing or empty) with the files `fill` writes into it: they
-/// are written into a private temporary sibling that is renamed to `dir` when complete, so a
-/// failure leaves nothing half made and nothing can be planted in it while it is written.
+/// Makes a new directory `dir` (missing or empty) with the files `fill` writes into it, so that
+/// a failure leaves nothing half made and nothing can be planted in it while it is written:
+///
+/// - a missing `dir` is filled as a private temporary sibling that is renamed to `dir` when
+///   complete;
+/// - an existing empty `dir` (`vplan init .`, or the directory a shell stands in) is kept, never
+///   replaced: the files are written into a private temporary directory inside it and moved up
+///   when complete.
+///
+/// `dir` is resolved to an absolute path first, so a relative path through the working
+/// directory (`../plan` from inside `plan`) names the same directory throughout.
 pub fn make_dir(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = &resolved(dir);
+    if dir.is_dir() {
+        return fill_in_place(dir, fill);
+    }
+    if dir.exists() || dir.is_symlink() {
+        crate::usage!("{} exists and is not a directory", dir.display());
+    }
+    let parent = dir.parent().unwrap_or(Path::new("/"));
     std::fs::create_dir_all(parent).at("create", parent)?;
     // Private (0700) while it is filled; at the end it gets the mode a new directory gets
     // (0777 & !umask), read from a directory made inside it.
@@ -49,14 +61,37 @@ pub fn make_dir(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()
     std::fs::remove_dir(&probe).at("remove", &probe)?;
     fill(tmp.path())?;
     std::fs::set_permissions(tmp.path(), mode).at("create", dir)?;
-    if dir.exists() {
-        std::fs::remove_dir(dir).at("replace", dir)?;
-    }
     let made = tmp.keep();
     if let Err(e) = std::fs::rename(&made, dir) {
         let _ = std::fs::remove_dir_all(&made);
         return Err(Error::io("create", dir, e));
     }
+    Ok(())
+}
+
+/// [`make_dir`] for a directory that exists (and is empty): filled through a private
+/// temporary directory inside it whose entries are moved up when complete; if a move fails,
+/// those already moved are taken back, so the directory is left empty as it was.
+fn fill_in_place(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let tmp = tempfile::Builder::new()
+        .prefix(super::TMP_PREFIX)
+        .tempdir_in(dir)
+        .at("write in", dir)?;
+    fill(tmp.path())?;
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(tmp.path()).at("read", tmp.path())? {
+        names.push(entry.at("read", tmp.path())?.file_name());
+    }
+    for (k, name) in names.iter().enumerate() {
+        let to = dir.join(name);
+        if let Err(e) = std::fs::rename(tmp.path().join(name), &to) {
+            for back in &names[..k] {
+                let _ = std::fs::rename(dir.join(back), tmp.path().join(back));
+            }
+            return Err(Error::io("create", &to, e));
+        }
+    }
+    // `tmp`, empty now, is removed as it goes out of scope.
     Ok(())
 }
 

@@ -533,3 +533,32 @@ fn check_typesets_with_a_projects_changed_templates_and_reports_what_build_would
         "check writes nothing"
     );
 }
+
+#[test]
+fn check_judges_a_projects_changed_change_report_template() {
+    let s = Scratch::of(FIXTURE);
+    let templates = s.dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("diff.typ.j2"), "{{ x | bogus }}\n").unwrap();
+    let out = vplan_timed(s.dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_has(
+        &err,
+        &["filter bogus is unknown", "templates/diff.typ.j2:1:8"],
+    );
+    // `diff --format pdf` names the report, not a plan, as what has errors.
+    let out = vplan_timed(
+        s.dir.path(),
+        &[
+            "diff", "content", "content", "--format", "pdf", "-o", "f.pdf",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_has(
+        &err,
+        &["error: the change report (its templates) has errors"],
+    );
+    assert!(!s.dir.path().join("f.pdf").exists());
+}

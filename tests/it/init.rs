@@ -444,3 +444,47 @@ fn installed_binary_makes_a_portable_project() {
          content/schemas/table.schema.json: diff: unspecified\n"
     );
 }
+
+#[test]
+fn init_fills_the_empty_directory_it_is_run_in_and_never_replaces_it() {
+    // `vplan init .` in an empty directory, and `vplan init ../same` from inside it: the
+    // directory a shell stands in is filled, never removed and made anew.
+    for (arg, name) in [(".", "here"), ("../there", "there")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(name);
+        fs::create_dir(&dir).unwrap();
+        let out = vplan(&dir, &["init", arg]);
+        assert!(out.status.success(), "{arg}: {}", stderr(&out));
+        assert!(dir.join("content/plan.yaml").is_file(), "{arg}");
+        assert!(dir.join("LÄSMIG.md").is_file(), "{arg}");
+        // Nothing is left beside it or inside it but the project.
+        let beside: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(beside, vec![std::ffi::OsString::from(name)], "{arg}");
+        let mut inside: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        inside.sort();
+        assert_eq!(
+            inside,
+            [".gitattributes", ".gitignore", "LÄSMIG.md", "content"],
+            "{arg}"
+        );
+        // The shell's working directory still works: a build from it finds the project.
+        let build = vplan(&dir, &["build", "-q"]);
+        assert!(build.status.success(), "{arg}: {}", stderr(&build));
+        // A second time it is refused, and the project stays as it is.
+        let again = vplan(&dir, &["init", arg]);
+        assert_eq!(again.status.code(), Some(2), "{arg}");
+        assert!(dir.join("content/plan.yaml").is_file());
+    }
+    // A file in the way is refused before anything is written.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("afile"), "x").unwrap();
+    let out = vplan(tmp.path(), &["init", "afile"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
