@@ -148,8 +148,27 @@ fn xlsx(
         for (c, col) in t.columns.iter().enumerate() {
             ws.write_string_with_format(head, (first + c) as u16, &col.title, &bold)?;
         }
-        ws.set_column_width(0, 14)?;
-        ws.set_column_width(1, 44)?;
+        // Wide enough for the ids and labels; printed landscape, one page wide, with the
+        // header rows repeated on every page and frozen on screen.
+        let widest = |texts: &mut dyn Iterator<Item = usize>, min: usize, max: usize| {
+            texts.max().unwrap_or(0).clamp(min, max) as f64 + 1.0
+        };
+        ws.set_column_width(
+            0,
+            widest(&mut t.rows.iter().map(|r| r.id.chars().count()), 8, 40),
+        )?;
+        ws.set_column_width(
+            1,
+            widest(&mut t.rows.iter().map(|r| r.label.chars().count()), 20, 60),
+        )?;
+        for (c, col) in t.columns.iter().enumerate() {
+            let title = col.title.chars().count();
+            ws.set_column_width((first + c) as u16, title.clamp(10, 24) as f64 + 1.0)?;
+        }
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, head)?;
+        ws.set_freeze_panes(head + 1, 2)?;
         for (r, row) in t.rows.iter().enumerate() {
             let xr = head + 1 + r as u32;
             let strong = row.kind != RowKind::Data;
