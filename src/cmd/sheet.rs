@@ -90,9 +90,9 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     for row in &result.missing {
         eprintln!("missing: row `{row}` is not in the sheet; its amounts are kept");
     }
-    for row in &result.unknown {
+    for (row, cell) in &result.unknown {
         eprintln!(
-            "unknown: `{row}` in the sheet matches no row of `{}`",
+            "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
             args.table
         );
     }
@@ -113,9 +113,15 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
             Diagnostic::error(
                 &args.file,
                 format!(
-                    "{} row(s) of the sheet match no row of table `{}`: nothing written",
+                    "{} row(s) of the sheet match no row of table `{}` ({}): nothing written",
                     result.unknown.len(),
-                    args.table
+                    args.table,
+                    result
+                        .unknown
+                        .iter()
+                        .map(|(row, cell)| format!("{cell} `{row}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
             .with_hint(

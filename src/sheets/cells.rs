@@ -17,8 +17,32 @@ const DECIMAL_DIGITS: u32 = 28;
 pub(super) fn read_amount(
     cell: &calamine::Data,
     formula: Option<&str>,
+    number_format: Option<&str>,
     precision: u32,
 ) -> Result<Option<Decimal>, String> {
+    if let (calamine::Data::Float(_) | calamine::Data::Int(_), Some(code)) =
+        (cell, number_format.filter(|c| percent(c)))
+    {
+        if formula.is_none_or(|f| f.trim().is_empty()) {
+            let value = match cell {
+                calamine::Data::Float(f) => Decimal::from_scientific(&format!("{f:e}")).ok(),
+                calamine::Data::Int(i) => Some(Decimal::from(*i)),
+                _ => None,
+            };
+            let (value, shown) = value.map_or_else(
+                || (cell.to_string(), String::new()),
+                |v| {
+                    (
+                        v.normalize().to_string(),
+                        format!(" shows {}%", (v * Decimal::ONE_HUNDRED).normalize()),
+                    )
+                },
+            );
+            return Err(format!(
+                "the cell has the percent format `{code}`, which{shown} for the value {value}: vplan reads the value, not what the cell shows, so the amount is unclear; give the cell a number format (and type the amount as the table means it, 10 for ten percent)"
+            ));
+        }
+    }
     let v = read_cell(cell, formula, precision)?;
     match v {
         Some(v) if v.abs() > crate::figures::max_amount() => Err(format!(
@@ -55,27 +79,25 @@ fn read_cell(
         Data::Float(f) => from_double(*f, precision).map(Some),
         Data::String(s) if s.trim().is_empty() => Ok(None),
         Data::String(s) => {
-            let normal = plain_number(s);
-            let digits = normal.strip_prefix(['-', '+']).unwrap_or(&normal);
-            let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-            let shape = !(int.is_empty() && frac.is_empty())
-                && int.bytes().all(|b| b.is_ascii_digit())
-                && frac.bytes().all(|b| b.is_ascii_digit())
-                && !(digits.contains('.') && frac.is_empty());
-            if !shape {
-                return Err(format!("`{s}` is not an amount"));
-            }
+            let (negative, int, frac) = plain_number(s).ok_or_else(|| {
+                format!("`{s}` is not an amount (a number with a point or comma for decimals, its thousands grouped by spaces: `1 234,5`)")
+            })?;
+            // As in the YAML: trailing zeros are no decimals (`12.50` in a column of 1).
+            let frac = frac.trim_end_matches('0');
             if frac.len() > precision as usize {
                 return Err(format!("`{s}` has more than {}", decimals_text(precision)));
             }
-            let int_digits = int.trim_start_matches('0').len().max(1) as u32;
+            let int = int.trim_start_matches('0');
+            let int_digits = int.len().max(1) as u32;
             if int_digits + precision > DECIMAL_DIGITS {
                 return Err(format!("`{s}` is too large for an amount"));
             }
-            let normal = if int.is_empty() {
-                normal.replacen('.', "0.", 1)
+            let sign = if negative { "-" } else { "" };
+            let int = if int.is_empty() { "0" } else { int };
+            let normal = if frac.is_empty() {
+                format!("{sign}{int}")
             } else {
-                normal
+                format!("{sign}{int}.{frac}")
             };
             normal
                 .parse::<Decimal>()
@@ -174,13 +196,82 @@ pub fn from_double(f: f64, precision: u32) -> Result<Decimal, String> {
         .map_err(|_| format!("{shown} is not an amount"))
 }
 
-/// A number as a Swedish spreadsheet may show it (`−1 234,5`, spaces of any width) in the
-/// plain form `Decimal` reads (`-1234.5`).
-fn plain_number(s: &str) -> String {
-    s.trim()
-        .replace(['\u{a0}', '\u{202f}', '\u{2009}', ' '], "")
-        .replace('\u{2212}', "-")
-        .replace(',', ".")
+/// Spaces that group the digits of a number: a space, a no-break space, a narrow no-break
+/// space (Swedish Excel's), a thin space.
+const GROUP_SPACES: [char; 4] = [' ', '\u{a0}', '\u{202f}', '\u{2009}'];
+
+/// A number as a Swedish spreadsheet may show it (`−1 234,5`, `1234.5`, `+12`) as its sign,
+/// integer digits and decimal digits; `None` if it is not one. Spaces may only group the
+/// integer digits in thousands (`1 234 567`, one space between groups of three), so that
+/// `12 3` or `1 2 3 4` (two amounts in one cell, or a typo) is not read as one number.
+fn plain_number(s: &str) -> Option<(bool, String, String)> {
+    let s = s.trim_matches(|c: char| c.is_whitespace() || GROUP_SPACES.contains(&c));
+    let (negative, digits) = match s.chars().next()? {
+        '-' | '\u{2212}' => (true, &s[s.chars().next()?.len_utf8()..]),
+        '+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (int, frac) = match digits.split_once(['.', ',']) {
+        Some((int, frac)) => {
+            if frac.is_empty() {
+                return None;
+            }
+            (int, frac)
+        }
+        None => (digits, ""),
+    };
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let groups: Vec<&str> = int.split(GROUP_SPACES).collect();
+    let grouped = groups.len() > 1;
+    for (i, g) in groups.iter().enumerate() {
+        let ok = g.bytes().all(|b| b.is_ascii_digit())
+            && if !grouped {
+                true
+            } else if i == 0 {
+                (1..=3).contains(&g.len())
+            } else {
+                g.len() == 3
+            };
+        if !ok {
+            return None;
+        }
+    }
+    Some((negative, groups.concat(), frac.to_string()))
+}
+
+/// Whether a number format shows the value as a percentage (`0%`, `0.0 %`): a `%` outside
+/// quotes, escapes and brackets in any of its sections.
+fn percent(code: &str) -> bool {
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => return true,
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                }
+            }
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '[' => {
+                for q in chars.by_ref() {
+                    if q == ']' {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether a cell the import does not read (no formula in it) agrees with `want`, the value
@@ -200,13 +291,17 @@ pub(super) fn holds(cell: &calamine::Data, want: Option<Decimal>) -> Result<(), 
             let shown = |v: Decimal| v.round_sf(DOUBLE_DIGITS).map(|v| v.normalize());
             sheet.is_some_and(|v| shown(v).is_some() && shown(v) == shown(w))
         }),
-        Data::String(s) => {
-            let normal = plain_number(s);
-            match (normal.parse::<Decimal>(), want) {
-                (Ok(v), Some(w)) => v.normalize() == w.normalize(),
-                _ => false,
+        Data::String(s) => match (plain_number(s), want) {
+            (Some((negative, int, frac)), Some(w)) => {
+                let sign = if negative { "-" } else { "" };
+                let int = if int.is_empty() { "0" } else { &int };
+                let frac = if frac.is_empty() { "0" } else { &frac };
+                format!("{sign}{int}.{frac}")
+                    .parse::<Decimal>()
+                    .is_ok_and(|v| v.normalize() == w.normalize())
             }
-        }
+            _ => false,
+        },
         _ => false,
     };
     if same {
@@ -244,5 +339,48 @@ mod tests {
         assert!(err(1234567890123456.0, 0).contains("16 significant digits"));
         assert!(err(1.25, 1).contains("more than 1 decimal"));
         assert!(err(1e-30, 2).contains("more than 2 decimals"));
+    }
+
+    #[test]
+    fn spaces_group_thousands_only() {
+        let plain = |s: &str| {
+            plain_number(s).map(|(n, i, f)| format!("{}{i}.{f}", if n { "-" } else { "" }))
+        };
+        assert_eq!(plain("1 234 567,5").as_deref(), Some("1234567.5"));
+        assert_eq!(plain("\u{2212}1\u{202f}234").as_deref(), Some("-1234."));
+        assert_eq!(plain("+12").as_deref(), Some("12."));
+        assert_eq!(plain(",5").as_deref(), Some(".5"));
+        for bad in [
+            "12 3",
+            "1 2 3 4",
+            "1234 567",
+            "1  234",
+            "1 234,5 6",
+            "5.",
+            "-",
+            "1.2.3",
+            "1,234.5",
+            "- 12",
+            "1 234 5",
+        ] {
+            assert_eq!(plain(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn percent_formats() {
+        for yes in ["0%", "0.00%", "0.0 %", "#,##0%;[Red]-#,##0%", "0;0%"] {
+            assert!(percent(yes), "{yes}");
+        }
+        for no in [
+            "General",
+            "0.0",
+            "0.0\" %\"",
+            "0\\%",
+            "[$%-41D]0.0",
+            "#,##0.0_%",
+        ] {
+            assert!(!percent(no), "{no}");
+        }
     }
 }

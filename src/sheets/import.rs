@@ -14,15 +14,16 @@ use crate::figures::{CellRef, Expr, Figures};
 use crate::yaml_text::row_list;
 
 use super::cells::{holds, read_amount};
-use super::{a1, first_amount_column, sheet_names};
+use super::{a1, sheet_names};
 
 /// What an import found.
 #[derive(Debug, Default)]
 pub struct Import {
     /// (row id, column id, old, new) of every changed amount.
     pub changed: Vec<(String, String, Option<Decimal>, Option<Decimal>)>,
-    /// Rows of the sheet that match no row of the table.
-    pub unknown: Vec<String>,
+    /// Rows of the sheet that match no row of the table: the id (or label) and its cell,
+    /// `bilaga-1-it!A5`.
+    pub unknown: Vec<(String, String)>,
     /// Data rows of the table with typed amounts that the sheet does not have.
     pub missing: Vec<String>,
     /// Cells that could not be read as amounts, or have too many decimals.
@@ -63,6 +64,13 @@ pub fn import(
             workbook.display()
         )
     })?;
+    // A cell's number format: a percent format shows another number than the cell holds.
+    let styles = wb.worksheet_style(sheet).with_context(|| {
+        format!(
+            "cannot read the cell formats of sheet `{sheet}` in {}",
+            workbook.display()
+        )
+    })?;
     // Absolute positions (a sheet's used range need not start at A1): the column titles are
     // the first row used, or the second when the first holds the column groups (as `vplan
     // export` writes a table with groups; a workbook of an older vplan, or one made by hand,
@@ -80,7 +88,9 @@ pub fn import(
     let titled = |r: u32| {
         (0..=right as usize).any(|c| {
             let h = text(r, c);
-            t.columns.iter().any(|col| h.trim() == col.title.trim())
+            t.columns
+                .iter()
+                .any(|col| h.trim() == col.title.trim() || h.trim() == col.name().trim())
         })
     };
     let group_row = !range.is_empty() && top < bottom && !titled(top) && titled(top + 1);
@@ -92,72 +102,154 @@ pub fn import(
         (0..=right as usize).map(|c| text(top, c)).collect()
     };
     // The group above each sheet column, when the sheet has the group row: a merged cell's
-    // text stands in its first cell only.
-    let groups: Vec<String> = if group_row {
+    // text stands in its first cell only. Read twice: as written (an empty cell has no group),
+    // and as Excel leaves the row after *Unmerge cells* (the title in the first cell only, so an
+    // empty cell after a group title, outside any merged cell, continues that group).
+    let (groups, continued): (Vec<String>, Vec<String>) = if group_row {
         let merged = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
-        (0..header.len())
+        let merge_of = |c: usize| {
+            merged.iter().find(|m| {
+                (m.start.0..=m.end.0).contains(&groups_at)
+                    && (m.start.1 as usize..=m.end.1 as usize).contains(&c)
+            })
+        };
+        let strict: Vec<String> = (0..header.len())
             .map(|c| {
-                let from = merged
-                    .iter()
-                    .find(|m| {
-                        (m.start.0..=m.end.0).contains(&groups_at)
-                            && (m.start.1 as usize..=m.end.1 as usize).contains(&c)
-                    })
-                    .map_or(c, |m| m.start.1 as usize);
+                let from = merge_of(c).map_or(c, |m| m.start.1 as usize);
                 text(groups_at, from).trim().to_string()
             })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    // Amount columns: where `vplan export` puts them, else by title (titles may repeat under
-    // different groups, so the expected place comes first); under the group row, by group
-    // and title, so that a column block moved in the sheet is still read as its own column.
-    let first = first_amount_column(t);
-    let mut taken = std::collections::HashSet::new();
-    let columns: Vec<Option<usize>> = t
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(c, col)| {
-            let title = col.title.trim();
-            let group = col.group.as_deref().unwrap_or("").trim();
-            let fits = |i: usize| {
-                header.get(i).map(|h| h.trim()) == Some(title)
-                    && (!group_row || groups.get(i).map(String::as_str) == Some(group))
-            };
-            let at = if fits(first + c) {
-                Some(first + c)
-            } else {
-                (0..header.len()).find(|i| !taken.contains(i) && fits(*i))
-            };
-            if let Some(i) = at {
-                taken.insert(i);
+            .collect();
+        let mut continued = strict.clone();
+        for c in 1..header.len() {
+            if strict[c].is_empty() && merge_of(c).is_none() && merge_of(c - 1).is_none() {
+                continued[c] = continued[c - 1].clone();
             }
-            at
-        })
-        .collect();
+        }
+        (strict, continued)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut result = Import::default();
-    for (col, at) in t.columns.iter().zip(&columns) {
-        if at.is_none() {
-            result.bad.push(if col.name() == col.title {
-                format!("the sheet has no column titled `{}`", col.title)
+    let titles_at = |cols: &[usize]| {
+        cols.iter()
+            .map(|&i| a1(sheet, top, i as u32))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Amount columns, by title, and under the group row by group and title, so that a column
+    // block moved in the sheet is still read into its own column; a title `Budget 2024 ›
+    // Omsättning` (the column's name) is its column anywhere. Never by position: a sheet whose
+    // titles cannot tell two columns apart is refused, not read in the order it happens to have.
+    let reading = |groups: &[String]| -> Vec<Vec<usize>> {
+        t.columns
+            .iter()
+            .map(|col| {
+                let title = col.title.trim();
+                let group = col.group.as_deref().unwrap_or("").trim();
+                (2..header.len())
+                    .filter(|&i| {
+                        let h = header[i].trim();
+                        (!group.is_empty() && h == col.name().trim())
+                            || (h == title
+                                && (!group_row || groups.get(i).map(String::as_str) == Some(group)))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let unique = |found: &[Vec<usize>]| {
+        let mut used = std::collections::HashSet::new();
+        found.iter().all(|f| f.len() == 1 && used.insert(f[0]))
+    };
+    let mut found = reading(&groups);
+    if group_row && !unique(&found) {
+        let other = reading(&continued);
+        if unique(&other) {
+            found = other;
+        }
+    }
+    let row_of_titles = format!(
+        "{} (the column titles)",
+        if header.is_empty() {
+            a1(sheet, top, 0)
+        } else {
+            format!(
+                "{}:{}{}",
+                a1(sheet, top, 0),
+                super::column_letter(header.len() - 1),
+                u64::from(top) + 1
+            )
+        }
+    );
+    let mut told = std::collections::HashSet::new();
+    for (c, (col, at)) in t.columns.iter().zip(&found).enumerate() {
+        match at[..] {
+            [] => result.bad.push(if col.name() == col.title {
+                format!(
+                    "{row_of_titles}: the sheet has no column titled `{}`",
+                    col.title
+                )
             } else if group_row {
                 format!(
-                    "the sheet has no column titled `{}` under the group `{}` (the column `{}`)",
+                    "{row_of_titles}: the sheet has no column titled `{}` under the group `{}` (the column `{}`)",
                     col.title,
                     col.group.as_deref().unwrap_or("").trim(),
                     col.name()
                 )
             } else {
                 format!(
-                    "the sheet has no column titled `{}` (the column `{}`)",
+                    "{row_of_titles}: the sheet has no column titled `{}` (the column `{}`)",
                     col.title,
                     col.name()
                 )
-            });
+            }),
+            [i] => {
+                // Two columns of the table in one column of the sheet: their names are the same.
+                if let Some(d) = (0..c).find(|&d| found[d][..] == [i]) {
+                    result.bad.push(format!(
+                        "{}: the table's columns `{}` and `{}` are both named `{}`, so no sheet can tell them apart: give them different titles in {} to import this table",
+                        titles_at(&[i]),
+                        t.columns[d].id,
+                        col.id,
+                        col.name(),
+                        table.file.display()
+                    ));
+                }
+            }
+            _ if !told.insert(at.clone()) => {}
+            _ => {
+                let title = col.title.trim();
+                let alike: Vec<String> = t
+                    .columns
+                    .iter()
+                    .filter(|o| o.title.trim() == title && o.name() != col.name())
+                    .map(|o| format!("`{}`", o.name()))
+                    .collect();
+                result.bad.push(if !group_row && !alike.is_empty() {
+                    format!(
+                        "{}: these columns are all titled `{title}`, and the sheet has no group row above the titles to tell `{}` from {}; vplan does not guess by their order (a block of columns moved in the sheet would be read into the wrong columns): keep the row of group titles that `vplan export` writes above the column titles, or put it back (export again and paste the amounts), or title each column with its group, `{}`",
+                        titles_at(at),
+                        col.name(),
+                        alike.join(", "),
+                        col.name()
+                    )
+                } else {
+                    format!(
+                        "{}: these columns are all the column `{}`: which one to read cannot be known; delete the others",
+                        titles_at(at),
+                        col.name()
+                    )
+                });
+            }
         }
     }
+    let columns: Vec<Option<usize>> = found
+        .iter()
+        .map(|f| match f[..] {
+            [i] => Some(i),
+            _ => None,
+        })
+        .collect();
     let mut seen = std::collections::HashMap::new();
     let mut new_values: BTreeMap<usize, Vec<Option<Decimal>>> = BTreeMap::new();
     let first_row = top.saturating_add(1);
@@ -205,9 +297,10 @@ pub fn import(
             None => match labelled[..] {
                 [r] => r,
                 [] => {
-                    result
-                        .unknown
-                        .push(if id.is_empty() { label } else { id }.to_string());
+                    result.unknown.push((
+                        if id.is_empty() { label } else { id }.to_string(),
+                        a1(sheet, xr, u32::from(id.is_empty())),
+                    ));
                     continue;
                 }
                 _ => {
@@ -286,7 +379,12 @@ pub fn import(
                 }
                 continue;
             }
-            match read_amount(&value(xr, xc), formula, col.precision) {
+            let number_format = u32::try_from(xc)
+                .ok()
+                .and_then(|xc| styles.get((xr, xc)))
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.as_str());
+            match read_amount(&value(xr, xc), formula, number_format, col.precision) {
                 Ok(v) => vals.push(v),
                 Err(e) => {
                     result.bad.push(format!("{place}: {e}"));

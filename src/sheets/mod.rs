@@ -17,10 +17,12 @@
 //! number is read back through its shortest decimal representation into `Decimal`. Import never
 //! invents an amount: a formula, an error value, a truth value, a date, or a number a double or
 //! the column cannot hold exactly is an error naming its cell (`driftbudget!C7`), and nothing
-//! is written. Nor does it drop or misplace one: a label that is not its id's row's (a sheet
-//! sorted without its id column), a number typed over a computed cell that is not vplan's
-//! value, and a changed row whose `values` other rows share through a YAML anchor are errors
-//! too. Text fields of the CSV that a spreadsheet would run as a formula start with `'`.
+//! is written; so is a number in a percent format (shown ×100) and text whose spaces are not
+//! thousands separators (`12 3`). Nor does it drop or misplace one: a column is found by its
+//! title and group, never by position, so titles that repeat without the group row are
+//! refused; a label that is not its id's row's (a sheet sorted without its id column), a
+//! number typed over a computed cell that is not vplan's value, and a changed row whose
+//! `values` other rows share through a YAML anchor are errors too. Text fields of the CSV that a spreadsheet would run as a formula start with `'`.
 //!
 //! Here are the sheet names and cell addresses both directions share; the workbook and the CSV
 //! are written in `export.rs`, a sheet is read back in `import.rs`, and a spreadsheet cell

@@ -375,7 +375,10 @@ fn rows_that_match_nothing_stop_the_import_unless_forced() {
     let run = import(dir.path(), &content, &file, "bilaga-1-it", &[]);
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
-    assert!(err.contains("unknown: `ny-rad`"), "{err}");
+    assert!(
+        err.contains("unknown: `ny-rad` in the sheet ('bilaga-1-it'!A"),
+        "{err}"
+    );
     assert!(err.contains("nothing written"), "{err}");
     assert_eq!(
         fs::read(content.join("tables/bilaga-1/it.yaml")).unwrap(),
@@ -388,15 +391,12 @@ fn rows_that_match_nothing_stop_the_import_unless_forced() {
     assert!(now.contains("values: [5.8]") && !now.contains("ny-rad"));
 }
 
-/// A sheet `driftbudget` laid out as `vplan export` lays it out, with one row
-/// (`fastigheter`, typed `[1135, 0, 1136.5, ~]`) whose first amount (cell C2) is written by
-/// `cell`; the other amounts are as in the content.
-fn driftbudget_sheet(
-    cell: impl FnOnce(&mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError>,
-) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("driftbudget").unwrap();
+/// The two header rows of the driftbudget sheet as `vplan export` writes them: the merged
+/// group titles (C1:D1, E1:F1) above the column titles (row 2).
+fn driftbudget_header(ws: &mut rust_xlsxwriter::Worksheet) {
+    let f = rust_xlsxwriter::Format::new();
+    ws.merge_range(0, 2, 0, 3, "Budget 2024", &f).unwrap();
+    ws.merge_range(0, 4, 0, 5, "Prognos 2023", &f).unwrap();
     for (c, title) in [
         "id",
         "Belopp i mnkr",
@@ -408,12 +408,24 @@ fn driftbudget_sheet(
     .iter()
     .enumerate()
     {
-        ws.write_string(0, c as u16, *title).unwrap();
+        ws.write_string(1, c as u16, *title).unwrap();
     }
-    ws.write_string(1, 0, "fastigheter").unwrap();
-    ws.write_string(1, 1, "Område fastigheter").unwrap();
-    ws.write_number(1, 3, 0.0).unwrap();
-    ws.write_number(1, 4, 1136.5).unwrap();
+}
+
+/// A sheet `driftbudget` laid out as `vplan export` lays it out, with one row
+/// (`fastigheter`, typed `[1135, 0, 1136.5, ~]`) whose first amount (cell C3) is written by
+/// `cell`; the other amounts are as in the content.
+fn driftbudget_sheet(
+    cell: impl FnOnce(&mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError>,
+) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("driftbudget").unwrap();
+    driftbudget_header(ws);
+    ws.write_string(2, 0, "fastigheter").unwrap();
+    ws.write_string(2, 1, "Område fastigheter").unwrap();
+    ws.write_number(2, 3, 0.0).unwrap();
+    ws.write_number(2, 4, 1136.5).unwrap();
     cell(ws).unwrap();
     wb.save_to_buffer().unwrap()
 }
@@ -450,7 +462,7 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
     let content = default_content(dir.path());
     let before = files(&content);
     let formula =
-        || driftbudget_sheet(|ws| ws.write_formula(1, 2, Formula::new("=1+1")).map(|_| ()));
+        || driftbudget_sheet(|ws| ws.write_formula(2, 2, Formula::new("=1+1")).map(|_| ()));
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "a formula saved without a result (no <v>)",
@@ -480,14 +492,14 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         (
             "an error value",
             driftbudget_sheet(|ws| {
-                ws.write_formula(1, 2, Formula::new("=1/0").set_result("#DIV/0!"))
+                ws.write_formula(2, 2, Formula::new("=1/0").set_result("#DIV/0!"))
                     .map(|_| ())
             }),
             "#DIV/0!",
         ),
         (
             "a truth value",
-            driftbudget_sheet(|ws| ws.write_boolean(1, 2, true).map(|_| ())),
+            driftbudget_sheet(|ws| ws.write_boolean(2, 2, true).map(|_| ())),
             "TRUE is a truth value, not an amount",
         ),
         (
@@ -495,7 +507,7 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
             driftbudget_sheet(|ws| {
                 let date = ExcelDateTime::from_ymd(2024, 2, 29)?;
                 ws.write_datetime_with_format(
-                    1,
+                    2,
                     2,
                     &date,
                     &Format::new().set_num_format("yyyy-mm-dd"),
@@ -506,28 +518,28 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         ),
         (
             "a subnormal double",
-            driftbudget_sheet(|ws| ws.write_number(1, 2, 5e-324).map(|_| ())),
+            driftbudget_sheet(|ws| ws.write_number(2, 2, 5e-324).map(|_| ())),
             "5e-324 is too small to be an amount",
         ),
         (
             "a double too large for a Decimal",
-            driftbudget_sheet(|ws| ws.write_number(1, 2, 1e300).map(|_| ())),
+            driftbudget_sheet(|ws| ws.write_number(2, 2, 1e300).map(|_| ())),
             "1e300 is too large for an amount",
         ),
         (
             "a double nobody typed",
-            driftbudget_sheet(|ws| ws.write_number(1, 2, 0.1 + 0.2).map(|_| ())),
+            driftbudget_sheet(|ws| ws.write_number(2, 2, 0.1 + 0.2).map(|_| ())),
             "0.30000000000000004 has 17 significant digits",
         ),
         (
             "more decimals than the column has",
-            driftbudget_sheet(|ws| ws.write_number(1, 2, 1135.25).map(|_| ())),
+            driftbudget_sheet(|ws| ws.write_number(2, 2, 1135.25).map(|_| ())),
             "1135.25 has more than 1 decimal",
         ),
         (
             "text too long for a Decimal",
             driftbudget_sheet(|ws| {
-                ws.write_string(1, 2, "99999999999999999999999999999")
+                ws.write_string(2, 2, "99999999999999999999999999999")
                     .map(|_| ())
             }),
             "is too large for an amount",
@@ -540,7 +552,7 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
         let err = stderr(&run);
         assert_eq!(run.status.code(), Some(1), "{what}: {err}");
         assert!(
-            err.contains("driftbudget!C2"),
+            err.contains("driftbudget!C3"),
             "{what}: the cell is named: {err}"
         );
         assert!(err.contains(message), "{what}: {err}");
@@ -554,9 +566,9 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
     fs::write(
         &file,
         driftbudget_sheet(|ws| {
-            ws.write_number(1, 2, 1135.0)?;
-            ws.write_string(2, 0, "fastigheter")?;
-            ws.write_number(2, 2, 2000.0).map(|_| ())
+            ws.write_number(2, 2, 1135.0)?;
+            ws.write_string(3, 0, "fastigheter")?;
+            ws.write_number(3, 2, 2000.0).map(|_| ())
         }),
     )
     .unwrap();
@@ -564,7 +576,7 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("driftbudget!A3: row `fastigheter` is in the sheet twice (also in row 2)"),
+        err.contains("driftbudget!A4: row `fastigheter` is in the sheet twice (also in row 3)"),
         "{err}"
     );
     assert_eq!(files(&content), before);
@@ -573,7 +585,7 @@ fn a_cell_that_is_no_amount_stops_the_import_naming_its_cell() {
     let file = dir.path().join("good.xlsx");
     fs::write(
         &file,
-        driftbudget_sheet(|ws| ws.write_number(1, 2, 1140.5).map(|_| ())),
+        driftbudget_sheet(|ws| ws.write_number(2, 2, 1140.5).map(|_| ())),
     )
     .unwrap();
     let run = import(dir.path(), &content, &file, "driftbudget", &[]);
@@ -588,21 +600,9 @@ fn sheet_of(name: &str, rows: &[(&str, &str, [Cell; 4])]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(name).unwrap();
-    for (c, title) in [
-        "id",
-        "Belopp i mnkr",
-        "Omsättning",
-        "Varav budgetram",
-        "Omsättning",
-        "Varav budgetram",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(0, c as u16, *title).unwrap();
-    }
+    driftbudget_header(ws);
     for (r, (id, label, cells)) in rows.iter().enumerate() {
-        let xr = r as u32 + 1;
+        let xr = r as u32 + 2;
         ws.write_string(xr, 0, *id).unwrap();
         ws.write_string(xr, 1, *label).unwrap();
         for (c, cell) in cells.iter().enumerate() {
@@ -644,7 +644,7 @@ fn ids_and_labels_that_disagree_stop_the_import() {
     let content = default_content(dir.path());
     let before = files(&content);
     let file = dir.path().join("sorted.xlsx");
-    // Labels and amounts sorted (B2:F3), the ids in column A left in place: each id now
+    // Labels and amounts sorted (B3:F4), the ids in column A left in place: each id now
     // stands beside the other row's label and amounts.
     fs::write(
         &file,
@@ -661,10 +661,10 @@ fn ids_and_labels_that_disagree_stop_the_import() {
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("driftbudget!B2: row `fastigheter` has the label `Område försörjning` of row `forsorjning`"),
+        err.contains("driftbudget!B3: row `fastigheter` has the label `Område försörjning` of row `forsorjning`"),
         "{err}"
     );
-    assert!(err.contains("driftbudget!B3: row `forsorjning` has the label `Område fastigheter` of row `fastigheter`"), "{err}");
+    assert!(err.contains("driftbudget!B4: row `forsorjning` has the label `Område fastigheter` of row `fastigheter`"), "{err}");
     assert!(
         !err.contains("missing: row `fastigheter`"),
         "the row is in the sheet: {err}"
@@ -689,7 +689,7 @@ fn ids_and_labels_that_disagree_stop_the_import() {
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("driftbudget!B2: row `fastigheter` has the label `Fastigheter och lokaler`, not its own label `Område fastigheter`"),
+        err.contains("driftbudget!B3: row `fastigheter` has the label `Fastigheter och lokaler`, not its own label `Område fastigheter`"),
         "{err}"
     );
     assert_eq!(files(&content), before);
@@ -788,7 +788,7 @@ fn a_number_typed_over_a_computed_cell_stops_the_import() {
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("driftbudget!C3 (row `summa`, column `Budget 2024 › Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
+        err.contains("driftbudget!C4 (row `summa`, column `Budget 2024 › Omsättning`) is computed (Summa = the sum of rows `fastigheter`, `forsorjning`"),
         "{err}"
     );
     assert!(
@@ -798,7 +798,7 @@ fn a_number_typed_over_a_computed_cell_stops_the_import() {
         "{err}"
     );
     assert!(
-        !err.contains("driftbudget!D3"),
+        !err.contains("driftbudget!D4"),
         "the right value is fine: {err}"
     );
     assert!(err.contains("nothing written"), "{err}");
@@ -852,7 +852,7 @@ fn a_number_typed_over_a_computed_cell_stops_the_import() {
                     "Summa",
                     // E9 as Excel sums the rows in doubles, pasted as a value.
                     [
-                        Cell::Formula("=C2+1", "7"),
+                        Cell::Formula("=C3+1", "7"),
                         N(-23.2),
                         N(2394.4999999999995),
                         N(51.7),
@@ -896,7 +896,7 @@ fn amounts_beyond_the_bound_are_refused_at_their_cell() {
         let run = import(dir.path(), &content, &file, "driftbudget", &[]);
         let err = stderr(&run);
         assert_eq!(run.status.code(), Some(1), "{err}");
-        assert!(err.contains("driftbudget!C2 (row `fastigheter`"), "{err}");
+        assert!(err.contains("driftbudget!C3 (row `fastigheter`"), "{err}");
         assert!(err.contains(message), "{err}");
         assert!(
             !err.contains("6-4-driftbudget.yaml:"),
@@ -1136,4 +1136,317 @@ fn a_sum_of_nineteen_hundred_rows_fits_an_excel_formula() {
     let values = wb.worksheet_range("driftbudget").unwrap();
     let summa = values.rows().find(|r| r[0] == "summa").unwrap();
     assert_eq!(summa[2], calamine::Data::Float(1_804_050.0));
+}
+
+/// The driftbudget sheet with one header row (no group row above it): these titles in C1:F1
+/// and `fastigheter`'s amounts below them.
+fn driftbudget_without_groups(titles: [&str; 4], amounts: [Option<f64>; 4]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("driftbudget").unwrap();
+    ws.write_string(0, 0, "id").unwrap();
+    ws.write_string(0, 1, "Belopp i mnkr").unwrap();
+    for (c, title) in titles.iter().enumerate() {
+        ws.write_string(0, 2 + c as u16, *title).unwrap();
+    }
+    ws.write_string(1, 0, "fastigheter").unwrap();
+    ws.write_string(1, 1, "Område fastigheter").unwrap();
+    for (c, v) in amounts.iter().enumerate() {
+        if let Some(v) = v {
+            ws.write_number(1, 2 + c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn repeated_titles_without_the_group_row_are_refused_not_read_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("x.xlsx");
+    let titles = [
+        "Omsättning",
+        "Varav budgetram",
+        "Omsättning",
+        "Varav budgetram",
+    ];
+    // The group row deleted and the Prognos 2023 block moved before Budget 2024: the titles
+    // read exactly as before, so the order cannot tell the blocks apart. Nor can it for a
+    // sheet left as it was (the amounts in the table's order): both are refused.
+    for amounts in [
+        [Some(1136.5), None, Some(1135.0), Some(0.0)],
+        [Some(1135.0), Some(0.0), Some(1136.5), None],
+    ] {
+        fs::write(&file, driftbudget_without_groups(titles, amounts)).unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("driftbudget!C1, driftbudget!E1: these columns are all titled `Omsättning`, and the sheet has no group row above the titles to tell `Budget 2024 › Omsättning` from `Prognos 2023 › Omsättning`"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "driftbudget!D1, driftbudget!F1: these columns are all titled `Varav budgetram`"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("keep the row of group titles"), "{err}");
+        assert!(err.contains("nothing written"), "{err}");
+        assert_eq!(files(&content), before);
+    }
+    // Titles that name their group need no group row, in any order.
+    fs::write(
+        &file,
+        driftbudget_without_groups(
+            [
+                "Prognos 2023 › Omsättning",
+                "Prognos 2023 › Varav budgetram",
+                "Budget 2024 › Omsättning",
+                "Budget 2024 › Varav budgetram",
+            ],
+            [Some(1136.5), None, Some(1140.5), Some(0.0)],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
+    assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
+}
+
+/// The driftbudget sheet after Excel's *Unmerge cells*: each group title in its first cell
+/// only (at the given columns, counted from C), `fastigheter`'s amounts in C3:F3.
+fn driftbudget_unmerged(groups: &[(u16, &str)], amounts: [Option<f64>; 4]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("driftbudget").unwrap();
+    for (c, group) in groups {
+        ws.write_string(0, 2 + c, *group).unwrap();
+    }
+    for (c, title) in [
+        "id",
+        "Belopp i mnkr",
+        "Omsättning",
+        "Varav budgetram",
+        "Omsättning",
+        "Varav budgetram",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(1, c as u16, *title).unwrap();
+    }
+    ws.write_string(2, 0, "fastigheter").unwrap();
+    for (c, v) in amounts.iter().enumerate() {
+        if let Some(v) = v {
+            ws.write_number(2, 2 + c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn an_unmerged_group_row_still_tells_the_columns_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("b.xlsx");
+    // Unmerged, and the blocks swapped: each amount still goes to its own column.
+    fs::write(
+        &file,
+        driftbudget_unmerged(
+            &[(0, "Prognos 2023"), (2, "Budget 2024")],
+            [Some(1136.5), None, Some(1135.0), Some(0.0)],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("no changes"), "{err}");
+    assert_eq!(files(&content), before);
+    // An empty cell continues a group only where that gives the table's own groups: one
+    // group title over all four columns does not, and the error names the sheet's cells.
+    fs::write(
+        &file,
+        driftbudget_unmerged(
+            &[(0, "Budget 2024")],
+            [Some(1135.0), Some(0.0), Some(1136.5), None],
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!A2:F2 (the column titles): the sheet has no column titled `Varav budgetram` under the group `Budget 2024`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("driftbudget!A2:F2 (the column titles): the sheet has no column titled `Omsättning` under the group `Prognos 2023`"),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+    // A row that matches nothing is named by its cell, in the error too.
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| {
+            ws.write_number(2, 2, 1135.0)?;
+            ws.write_string(3, 0, "ny-rad").map(|_| ())
+        }),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "1 row(s) of the sheet match no row of table `driftbudget` (driftbudget!A4 `ny-rad`)"
+        ),
+        "{err}"
+    );
+    assert_eq!(files(&content), before);
+}
+
+#[test]
+fn a_percent_formatted_cell_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("p.xlsx");
+    let sheet = |format: Option<&str>| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("nyckeltal").unwrap();
+        for (c, title) in [
+            "id",
+            "Procent",
+            "Budget 2024",
+            "Prognos 2023",
+            "Budget 2023",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(0, c as u16, *title).unwrap();
+        }
+        ws.write_string(1, 0, "lonekostnadsokningstakt").unwrap();
+        match format {
+            Some(code) => ws
+                .write_number_with_format(
+                    1,
+                    2,
+                    0.1,
+                    &rust_xlsxwriter::Format::new().set_num_format(code),
+                )
+                .unwrap(),
+            None => ws.write_number(1, 2, 0.1).unwrap(),
+        };
+        ws.write_number(1, 3, 7.8).unwrap();
+        ws.write_number(1, 4, 3.0).unwrap();
+        wb.save_to_buffer().unwrap()
+    };
+    for (code, shown) in [
+        ("0%", "0%"),
+        ("0.0 %", "0.0 %"),
+        ("#,##0.0%;-#,##0.0%", "#,##0.0%"),
+    ] {
+        fs::write(&file, sheet(Some(code))).unwrap();
+        let run = import(dir.path(), &content, &file, "nyckeltal", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{code}: {err}");
+        assert!(
+            err.contains("nyckeltal!C2 (row `lonekostnadsokningstakt`, column `Budget 2024`): the cell has the percent format"),
+            "{code}: {err}"
+        );
+        assert!(err.contains(shown), "{code}: {err}");
+        assert!(err.contains("shows 10% for the value 0.1"), "{code}: {err}");
+        assert!(
+            err.contains("give the cell a number format"),
+            "{code}: {err}"
+        );
+        assert_eq!(files(&content), before, "{code}");
+    }
+    // A `%` in quotes is text in the format, not a percentage.
+    fs::write(&file, sheet(Some("0.0\" %\""))).unwrap();
+    let run = import(dir.path(), &content, &file, "nyckeltal", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/6-2-nyckeltal.yaml")).unwrap();
+    assert!(now.contains("values: [0.1, 7.8, 3.0]"), "{now}");
+}
+
+#[test]
+fn text_amounts_take_spaces_only_between_thousands() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let before = files(&content);
+    let file = dir.path().join("t.xlsx");
+    for text in [
+        "12 3",
+        "1 2 3 4",
+        "1135 0",
+        "11 35",
+        "1 1350",
+        "1  135",
+        "1 135,5 0",
+        "- 12",
+    ] {
+        fs::write(
+            &file,
+            driftbudget_sheet(|ws| ws.write_string(2, 2, text).map(|_| ())),
+        )
+        .unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{text:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "driftbudget!C3 (row `fastigheter`, column `Budget 2024 › Omsättning`): `{text}` is not an amount"
+            )),
+            "{text:?}: {err}"
+        );
+        assert_eq!(files(&content), before, "{text:?}");
+    }
+    // Thousands grouped by any of the spaces a spreadsheet shows are one number.
+    for text in ["1 135", "1\u{a0}135", "1\u{202f}135,0", " 1 135 "] {
+        fs::write(
+            &file,
+            driftbudget_sheet(|ws| ws.write_string(2, 2, text).map(|_| ())),
+        )
+        .unwrap();
+        let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(0), "{text:?}: {err}");
+        assert!(err.contains("no changes"), "{text:?}: {err}");
+    }
+}
+
+#[test]
+fn trailing_zeros_are_no_decimals_as_in_the_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let file = dir.path().join("t.xlsx");
+    // More decimals than the column's precision is an error only where they are not zeros
+    // (as `2380.50` is fine in the YAML); the amount is written with the column's decimals.
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| ws.write_string(2, 2, "1140.55").map(|_| ())),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("`1140.55` has more than 1 decimal"), "{err}");
+    fs::write(
+        &file,
+        driftbudget_sheet(|ws| ws.write_string(2, 2, "1 140,500").map(|_| ())),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &file, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
+    assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
 }
