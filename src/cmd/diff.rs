@@ -41,10 +41,11 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             };
             let pdf = diff::pdf::render(&report, &new.checked, &templates)?;
             vplan::output::write(path, &pdf)?;
+            let n = report.changes.len();
             eprintln!(
-                "wrote {} ({} changes)",
+                "wrote {} ({n} change{})",
                 path.display(),
-                report.changes.len()
+                if n == 1 { "" } else { "s" }
             );
             return Ok(differs);
         }
