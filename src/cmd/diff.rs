@@ -49,10 +49,11 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
                     e => e,
                 })?;
             vplan::output::write(path, &pdf)?;
+            let n = report.changes.len();
             eprintln!(
-                "wrote {} ({} changes)",
+                "wrote {} ({n} change{})",
                 path.display(),
-                report.changes.len()
+                if n == 1 { "" } else { "s" }
             );
             return Ok(differs);
         }

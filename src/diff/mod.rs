@@ -79,6 +79,10 @@ pub struct Change {
     /// For a row added or removed: its amounts, one per column.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<CellValue>,
+    /// For a table added or removed: its rows with their amounts (every column); for a column
+    /// added or removed: every row but the group headings, with its amount in that column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowValues>,
     /// For a changed amount: the computed totals it moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub totals: Vec<Total>,
@@ -110,6 +114,18 @@ pub struct CellValue {
     pub value: Option<String>,
     pub unit: String,
     pub precision: u32,
+}
+
+/// A row of a table or a column added or removed, with its amounts as computed (sum rows and
+/// references included).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowValues {
+    /// The row's id.
+    pub id: String,
+    pub label: String,
+    /// `data`, `sum` or `group` (a heading row: no cells).
+    pub kind: &'static str,
+    pub cells: Vec<CellValue>,
 }
 
 /// A computed total moved by a changed amount.
@@ -148,6 +164,7 @@ impl Change {
             unit: None,
             exact: None,
             cells: Vec::new(),
+            rows: Vec::new(),
             totals: Vec::new(),
         }
     }

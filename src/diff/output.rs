@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::words::{with_context, Op, Run};
-use super::{Change, ChangeKind, Report, Total};
+use super::{Change, ChangeKind, Report, RowValues, Total};
 
 /// ANSI styles, or none.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +86,71 @@ fn amount_line(
             format!(" {unit}")
         }
     )
+}
+
+/// The column header of a table's rows: each column by name, with its unit when it differs
+/// from the table's; empty when no row has cells.
+pub(crate) fn column_names(rows: &[RowValues], unit: &str) -> Vec<String> {
+    rows.iter()
+        .find(|r| !r.cells.is_empty())
+        .map(|r| {
+            r.cells
+                .iter()
+                .map(|c| {
+                    if c.unit == unit {
+                        c.name.clone()
+                    } else {
+                        format!("{} ({})", c.name, c.unit)
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether the rows of a change are worth listing: a table's always, a column's when a data
+/// row has an amount in it (an empty new column would list only `–` and sums of 0).
+pub(crate) fn listed(c: &Change) -> bool {
+    c.kind == "table"
+        || c.rows
+            .iter()
+            .any(|r| r.kind == "data" && r.cells.iter().any(|v| v.value.is_some()))
+}
+
+/// The lines listing the rows of a table or column added or removed: for a table a header
+/// `columns (mnkr): Budget 2024 | Prognos 2023`, then `Label: 1,5 | 2,0` a row (a group
+/// heading alone); for a column `Label: 1,5 mnkr`.
+fn rows_lines(c: &Change) -> Vec<String> {
+    let mut out = Vec::new();
+    if c.rows.is_empty() {
+        return out;
+    }
+    if !listed(c) {
+        out.push("no amounts".into());
+        return out;
+    }
+    let unit = c.unit.as_deref().unwrap_or("");
+    let table = c.kind == "table";
+    if table {
+        let names = column_names(&c.rows, unit);
+        if !names.is_empty() {
+            out.push(format!("columns ({unit}): {}", names.join(" | ")));
+        }
+    }
+    for r in &c.rows {
+        if r.cells.is_empty() {
+            out.push(r.label.clone());
+            continue;
+        }
+        let values: Vec<&str> = r.cells.iter().map(|v| v.display.as_str()).collect();
+        let mut line = format!("{}: {}", one_line(&r.label), values.join(" | "));
+        if !table && !unit.is_empty() {
+            line.push(' ');
+            line.push_str(unit);
+        }
+        out.push(line);
+    }
+    out
 }
 
 fn total_line(t: &Total) -> String {
@@ -187,6 +252,14 @@ pub fn text(report: &Report, style: Style) -> String {
         out.push('\n');
         let body = body(c, style);
         for line in body.lines() {
+            let _ = writeln!(out, "      {line}");
+        }
+        for line in rows_lines(c) {
+            let line = match c.change {
+                ChangeKind::Added => style.green(&line),
+                ChangeKind::Removed => style.red(&line),
+                _ => line,
+            };
             let _ = writeln!(out, "      {line}");
         }
         for t in &c.totals {
@@ -344,8 +417,61 @@ pub fn markdown(report: &Report) -> String {
         for t in &c.totals {
             let _ = writeln!(out, "  - ⇒ {}", md(&total_line(t)));
         }
+        md_rows(&mut out, c);
     }
     out
+}
+
+/// The rows of a table or column added or removed as a Markdown table inside the list item:
+/// the unit in the corner, the columns by name, amounts right-aligned, sums in bold, a
+/// removed table's amounts struck through.
+fn md_rows(out: &mut String, c: &Change) {
+    if c.rows.is_empty() {
+        return;
+    }
+    if !listed(c) {
+        let _ = writeln!(out, "  - no amounts");
+        return;
+    }
+    let unit = c.unit.as_deref().unwrap_or("");
+    let names = if c.kind == "table" {
+        column_names(&c.rows, unit)
+    } else {
+        vec![c.new.clone().or_else(|| c.old.clone()).unwrap_or_default()]
+    };
+    let strike = |t: String| {
+        if c.change == ChangeKind::Removed && t != "–" {
+            format!("~~{t}~~")
+        } else {
+            t
+        }
+    };
+    let _ = writeln!(
+        out,
+        "\n  | {} | {} |",
+        md(unit),
+        names.iter().map(|n| md(n)).collect::<Vec<_>>().join(" | ")
+    );
+    let _ = writeln!(out, "  |---|{}", "---:|".repeat(names.len()));
+    for r in &c.rows {
+        let bold = |t: String| {
+            if r.kind == "data" || t.is_empty() {
+                t
+            } else {
+                format!("**{t}**")
+            }
+        };
+        let cells: Vec<String> = if r.cells.is_empty() {
+            vec![String::new(); names.len()]
+        } else {
+            r.cells
+                .iter()
+                .map(|v| bold(strike(md(&v.display))))
+                .collect()
+        };
+        let _ = writeln!(out, "  | {} | {} |", bold(md(&r.label)), cells.join(" | "));
+    }
+    out.push('\n');
 }
 
 /// JSON for tools.

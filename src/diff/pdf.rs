@@ -43,6 +43,27 @@ struct ChangeView<'a> {
     amount: Option<String>,
     moved_from: Option<String>,
     totals: Vec<String>,
+    /// The rows of a table or column added or removed, with their amounts.
+    table: Option<AmountsView>,
+}
+
+/// The amounts of a table or column added or removed, drawn as a small table.
+#[derive(Serialize)]
+struct AmountsView {
+    /// The unit, in the top-left corner.
+    unit: String,
+    /// The columns by name (`Budget 2024 › Omsättning`), with their own unit if it differs.
+    titles: Vec<String>,
+    rows: Vec<RowView>,
+}
+
+#[derive(Serialize)]
+struct RowView {
+    /// `data`, `sum` or `group`.
+    kind: &'static str,
+    label: String,
+    /// Empty for a group heading.
+    cells: Vec<String>,
 }
 
 /// Swedish name of a kind of item.
@@ -84,6 +105,19 @@ fn sv_position(text: &str) -> String {
     }
 }
 
+/// A table's row count (`3 rows`, `1 row`) in Swedish; other texts unchanged.
+fn sv_rows(kind: &str, text: String) -> String {
+    match text
+        .strip_suffix(" rows")
+        .or_else(|| text.strip_suffix(" row"))
+    {
+        Some(n) if kind == "table" && n.parse::<usize>().is_ok() => {
+            format!("{n} {}", if n == "1" { "rad" } else { "rader" })
+        }
+        _ => text,
+    }
+}
+
 fn verb_sv(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::Added => "Tillagt",
@@ -110,10 +144,10 @@ fn change_view(c: &Change) -> ChangeView<'_> {
             Some(n) => format!("stycke {n}"),
             None => f.clone(),
         };
-        let f = if f == "position" {
-            "plats".to_string()
-        } else {
-            f
+        let f = match f.as_str() {
+            "position" => "plats".to_string(),
+            "group" => "grupp".to_string(),
+            _ => f,
         };
         if f != "text" {
             if !place.is_empty() {
@@ -136,12 +170,18 @@ fn change_view(c: &Change) -> ChangeView<'_> {
         old: if is_amount {
             None
         } else {
-            c.old.as_deref().map(sv_position)
+            c.old
+                .as_deref()
+                .map(sv_position)
+                .map(|t| sv_rows(&c.kind, t))
         },
         new: if is_amount {
             None
         } else {
-            c.new.as_deref().map(sv_position)
+            c.new
+                .as_deref()
+                .map(sv_position)
+                .map(|t| sv_rows(&c.kind, t))
         },
         words: with_context(&c.words, 12)
             .into_iter()
@@ -163,6 +203,7 @@ fn change_view(c: &Change) -> ChangeView<'_> {
             )
         }),
         moved_from: c.moved_from.as_ref().map(|p| p.join(" › ")),
+        table: amounts_view(c),
         totals: c
             .totals
             .iter()
@@ -175,6 +216,31 @@ fn change_view(c: &Change) -> ChangeView<'_> {
             })
             .collect(),
     }
+}
+
+fn amounts_view(c: &Change) -> Option<AmountsView> {
+    if c.rows.is_empty() || !super::output::listed(c) {
+        return None;
+    }
+    let unit = c.unit.clone().unwrap_or_default();
+    let titles = if c.kind == "table" {
+        super::output::column_names(&c.rows, &unit)
+    } else {
+        vec![c.new.clone().or_else(|| c.old.clone()).unwrap_or_default()]
+    };
+    Some(AmountsView {
+        unit,
+        titles,
+        rows: c
+            .rows
+            .iter()
+            .map(|r| RowView {
+                kind: r.kind,
+                label: r.label.clone(),
+                cells: r.cells.iter().map(|v| v.display.clone()).collect(),
+            })
+            .collect(),
+    })
 }
 
 /// Renders the report as a PDF with the templates.

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use rust_decimal::Decimal;
 
 use super::flatten::Flat;
-use super::{CellValue, Change, ChangeKind, Exact, Total};
-use crate::content::{Column, Row, RowKind, Table};
+use super::{CellValue, Change, ChangeKind, Exact, RowValues, Total};
+use crate::content::{Column, Row, RowKind, SumSpec, Table};
 use crate::figures::CellRef;
 use crate::numfmt::{format_amount, plain_amount};
 use crate::pipeline::Checked;
@@ -37,30 +37,51 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
         match (old.plan.tables.get(*tid), new.plan.tables.get(*tid)) {
             (None, Some(t)) => {
                 let mut c = Change::new(&section, ChangeKind::Added, "table", tid, place.clone());
-                c.new = Some(format!("{} rows", t.value.rows.len()));
+                c.new = Some(row_count(&t.value));
+                c.unit = Some(t.value.unit.clone());
+                c.rows = table_rows(&t.value, new);
                 out.push(c);
             }
             (Some(t), None) => {
                 let mut c = Change::new(&section, ChangeKind::Removed, "table", tid, place.clone());
-                c.old = Some(format!("{} rows", t.value.rows.len()));
+                c.old = Some(row_count(&t.value));
+                c.unit = Some(t.value.unit.clone());
+                c.rows = table_rows(&t.value, old);
                 out.push(c);
             }
             (Some(o), Some(n)) => {
+                let (op, np) = (of.table_place.get(*tid), nf.table_place.get(*tid));
+                if op != np {
+                    // Placed in another section (or placed, or no longer placed).
+                    let mut c =
+                        Change::new(&section, ChangeKind::Moved, "table", tid, place.clone());
+                    c.moved_from = Some(
+                        op.cloned()
+                            .unwrap_or_else(|| vec!["not placed".to_string()]),
+                    );
+                    c.new = Some(row_count(&n.value));
+                    out.push(c);
+                }
                 let (o, n) = (&o.value, &n.value);
                 for (field, a, b) in [
-                    ("caption", &o.caption, &n.caption),
-                    ("unit", &o.unit, &n.unit),
+                    ("caption", o.caption.clone(), n.caption.clone()),
+                    ("unit", o.unit.clone(), n.unit.clone()),
+                    ("sum_of", o.sum_of.join(", "), n.sum_of.join(", ")),
+                    ("notes", o.notes.join("\n"), n.notes.join("\n")),
                 ] {
                     if a != b {
                         let mut c =
                             Change::new(&section, ChangeKind::Changed, "table", tid, place.clone());
                         c.field = Some(field.into());
-                        c.old = Some(a.clone());
-                        c.new = Some(b.clone());
+                        if field == "notes" || field == "sum_of" {
+                            c.words = super::words::diff(&a, &b);
+                        }
+                        c.old = Some(a);
+                        c.new = Some(b);
                         out.push(c);
                     }
                 }
-                columns(&mut out, &section, &place, o, n);
+                columns(&mut out, &section, &place, (o, old), (n, new));
                 rows(
                     &mut out,
                     &section,
@@ -128,7 +149,13 @@ fn cell_name((t, r, c): &CellId) -> String {
     format!("{t}/{r}/{c}")
 }
 
-fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n: &Table) {
+fn columns(
+    out: &mut Vec<Change>,
+    section: &str,
+    place: &[String],
+    (o, old): (&Table, &Checked),
+    (n, new): (&Table, &Checked),
+) {
     for col in &n.columns {
         match o.columns.iter().find(|c| c.id == col.id) {
             None => {
@@ -140,6 +167,8 @@ fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n:
                     place.to_vec(),
                 );
                 c.new = Some(col.name());
+                c.unit = Some(col.unit(n).to_string());
+                c.rows = column_rows(n, col, new);
                 out.push(c);
             }
             Some(oc) if oc.name() != col.name() => {
@@ -160,6 +189,8 @@ fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n:
                 );
                 c.old = Some(oc.name());
                 c.new = Some(col.name());
+                c.unit = Some(col.unit(n).to_string());
+                c.rows = column_rows(n, col, new);
                 out.push(c);
             }
             Some(_) => {}
@@ -175,6 +206,8 @@ fn columns(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n:
                 place.to_vec(),
             );
             c.old = Some(col.name());
+            c.unit = Some(col.unit(o).to_string());
+            c.rows = column_rows(o, col, old);
             out.push(c);
         }
     }
@@ -207,18 +240,84 @@ fn values_text(t: &Table, row: &Row, checked: &Checked) -> String {
 fn cells(t: &Table, row: &Row, checked: &Checked) -> Vec<CellValue> {
     t.columns
         .iter()
-        .map(|col| {
-            let v = checked.computed.get(&t.id, &row.id, &col.id);
-            CellValue {
-                column: col.id.clone(),
-                name: col.name(),
-                display: v
-                    .map(|v| format_amount(v, col.precision))
-                    .unwrap_or_else(|| "–".into()),
-                value: v.map(|v| plain_amount(v, col.precision)),
-                unit: col.unit(t).to_string(),
-                precision: col.precision,
-            }
+        .map(|col| cell(t, row, col, checked))
+        .collect()
+}
+
+/// One computed amount as display and machine text.
+fn cell(t: &Table, row: &Row, col: &Column, checked: &Checked) -> CellValue {
+    let v = checked.computed.get(&t.id, &row.id, &col.id);
+    CellValue {
+        column: col.id.clone(),
+        name: col.name(),
+        display: v
+            .map(|v| format_amount(v, col.precision))
+            .unwrap_or_else(|| "–".into()),
+        value: v.map(|v| plain_amount(v, col.precision)),
+        unit: col.unit(t).to_string(),
+        precision: col.precision,
+    }
+}
+
+/// A sum row's terms as written: `all`, `a, b`; empty for another row.
+fn sum_text(row: &Row) -> String {
+    match &row.sum {
+        Some(SumSpec::Keyword(k)) => k.clone(),
+        Some(SumSpec::Of(ids)) => ids.join(", "),
+        None => String::new(),
+    }
+}
+
+/// The group heading a data row is under (as a `sum: [group]` row reads it): the nearest
+/// group row above it with only data rows between.
+fn group_of<'a>(t: &'a Table, id: &str) -> Option<&'a Row> {
+    let i = t.rows.iter().position(|r| r.id == id)?;
+    if t.rows[i].kind != RowKind::Data {
+        return None;
+    }
+    t.rows[..i]
+        .iter()
+        .rev()
+        .find(|r| r.kind != RowKind::Data)
+        .filter(|r| r.kind == RowKind::Group)
+}
+
+/// `1 row`, `3 rows`.
+fn row_count(t: &Table) -> String {
+    match t.rows.len() {
+        1 => "1 row".to_string(),
+        n => format!("{n} rows"),
+    }
+}
+
+/// Every row of a table added or removed with all its computed amounts; a group heading
+/// without cells.
+fn table_rows(t: &Table, checked: &Checked) -> Vec<RowValues> {
+    t.rows
+        .iter()
+        .map(|row| RowValues {
+            id: row.id.clone(),
+            label: row.label.clone(),
+            kind: row.kind.as_str(),
+            cells: if row.kind == RowKind::Group {
+                Vec::new()
+            } else {
+                cells(t, row, checked)
+            },
+        })
+        .collect()
+}
+
+/// The computed amounts of a column added or removed: one per row, group headings left out.
+fn column_rows(t: &Table, col: &Column, checked: &Checked) -> Vec<RowValues> {
+    t.rows
+        .iter()
+        .filter(|row| row.kind != RowKind::Group)
+        .map(|row| RowValues {
+            id: row.id.clone(),
+            label: row.label.clone(),
+            kind: row.kind.as_str(),
+            cells: vec![cell(t, row, col, checked)],
         })
         .collect()
 }
@@ -269,6 +368,43 @@ fn rows(
             c.field = Some("refs".into());
             c.old = Some(fmt(&orow.refs));
             c.new = Some(fmt(&row.refs));
+            out.push(c);
+        }
+        if orow.kind != row.kind {
+            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
+            c.field = Some("kind".into());
+            c.old = Some(orow.kind.as_str().into());
+            c.new = Some(row.kind.as_str().into());
+            out.push(c);
+        }
+        if orow.sum != row.sum {
+            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
+            c.field = Some("sum".into());
+            c.old = Some(sum_text(orow));
+            c.new = Some(sum_text(row));
+            out.push(c);
+        }
+        for tc in &n.text_columns {
+            let a = orow.text.get(&tc.id).map(String::as_str).unwrap_or("");
+            let b = row.text.get(&tc.id).map(String::as_str).unwrap_or("");
+            if a != b {
+                let mut c =
+                    Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
+                c.field = Some(tc.title.clone());
+                c.old = Some(a.into());
+                c.new = Some(b.into());
+                c.words = super::words::diff(a, b);
+                out.push(c);
+            }
+        }
+        let (og, ng) = (group_of(o, &row.id), group_of(n, &row.id));
+        if og.map(|g| &g.id) != ng.map(|g| &g.id) {
+            // Moved into another group (what a `sum: [group]` row adds up).
+            let name = |g: Option<&Row>| g.map_or("no group".to_string(), |g| g.label.clone());
+            let mut c = Change::new(section, ChangeKind::Moved, "row", &row.id, rplace.clone());
+            c.field = Some("group".into());
+            c.old = Some(name(og));
+            c.new = Some(name(ng));
             out.push(c);
         }
         if row.kind != RowKind::Data || orow.kind != RowKind::Data {

@@ -812,3 +812,188 @@ fn decision_status_and_the_decision_paper_are_compared() {
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
 }
+
+/// A table added lists its rows with every amount (sums included) in every format, a table
+/// removed the same from the old side; a column added lists its amounts; a row moved into
+/// another group, a table placed elsewhere and a changed `sum_of` or footnote are reported.
+#[test]
+fn tables_and_columns_added_or_removed_list_their_amounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    copy_dir(&root().join("content"), &old);
+    copy_dir(&root().join("content"), &new);
+    fs::write(
+        new.join("tables/6-6-extra.yaml"),
+        "id: extra\nunit: mnkr\ncaption: Belopp i mnkr\ncolumns:\n  \
+         - {id: b2024, title: Budget 2024, group: Nytt, precision: 1}\n  \
+         - {id: personal, title: Personal, precision: 0, unit: årsarbetare}\n\
+         rows:\n  - {id: g, label: Gruppen, kind: group}\n  \
+         - {id: a, label: Alfa, values: [1.5, 2]}\n  \
+         - {id: b, label: \"Beta | två\", values: [~, 3]}\n  \
+         - {id: summa, label: Summa, kind: sum, sum: all}\n\
+         notes:\n  - En fotnot.\n",
+    )
+    .unwrap();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = new.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from:?} not in {file}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    // Placed in the budget chapter; investeringsbudget placed under driftbudget instead.
+    edit(
+        "chapters/06-budget.yaml",
+        "        - table: investeringsbudget\n",
+        "        - table: extra\n",
+    );
+    edit(
+        "chapters/06-budget.yaml",
+        "        - table: driftbudget\n",
+        "        - table: driftbudget\n        - table: investeringsbudget\n",
+    );
+    // A column with amounts in resultatbudget, Personalkostnader moved into the income group
+    // and the footnote changed.
+    let res = "tables/6-3-resultatbudget.yaml";
+    edit(
+        res,
+        "  - {id: b2023, title: Budget 2023, precision: 1}\n",
+        "  - {id: b2023, title: Budget 2023, precision: 1}\n  - {id: u2022, title: Utfall 2022, precision: 1}\n",
+    );
+    let path = new.join(res);
+    let text = fs::read_to_string(&path).unwrap();
+    let row =
+        "  - {id: personalkostnader, label: Personalkostnader, values: [-665, -688.2, -692.8]}\n";
+    let text = text
+        .replace(row, "")
+        .replace(
+            "  - {id: summa-intakter,",
+            &format!("{row}  - {{id: summa-intakter,"),
+        )
+        .replace(
+            "values: [-665, -688.2, -692.8]}",
+            "values: [-665, -688.2, -692.8, -600]}",
+        )
+        .replace(
+            "values: [2380, 2394.5, 2381.4]}",
+            "values: [2380, 2394.5, 2381.4, 2000]}",
+        )
+        .replace(
+            "Resultat budget 2024 ska",
+            "Resultat budget 2024 och 2025 ska",
+        );
+    // Every other data row gets an empty cell in the new column.
+    let text = regex_free_pad(&text);
+    fs::write(&path, text).unwrap();
+
+    let run = |args: &[&str]| {
+        let mut all = vec!["diff", "--color", "never", "old", "new"];
+        all.extend_from_slice(args);
+        let out = vplan(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let t = run(&[]);
+    for needle in [
+        "+ table added Investeringsbudget [extra]\n      4 rows\n      columns (mnkr): Nytt › Budget 2024 | Personal (årsarbetare)\n      Gruppen\n      Alfa: 1,5 | 2\n      Beta | två: – | 3\n      Summa: 1,5 | 5\n",
+        "> table moved Driftbudget servicenämnd [investeringsbudget]\n      from 6 Budget › Investeringsbudget\n",
+        "+ column added Resultatbudget servicenämnd [u2022]\n      Utfall 2022\n      Övriga intäkter: 2 000,0 mnkr\n      Personalkostnader: −600,0 mnkr\n",
+        "      Resultat *): 1 400,0 mnkr\n",
+        "> row moved Resultatbudget servicenämnd › Personalkostnader › group [personalkostnader]\n      Verksamhetens kostnader → Verksamhetens intäkter\n",
+        "~ total changed Resultatbudget servicenämnd › Summa intäkter › Budget 2024 [resultatbudget/summa-intakter/b2024]\n      2 380,0 → 1 715,0 (−665,0) mnkr\n",
+        "~ table changed Resultatbudget servicenämnd › notes [resultatbudget]\n      \\*) Resultat budget 2024 {+och 2025 +}ska",
+    ] {
+        assert!(t.contains(needle), "{needle:?} not in:\n{t}");
+    }
+    let md = run(&["--format", "markdown"]);
+    for needle in [
+        "- **table added** — Investeringsbudget `extra`: 4 rows\n\n  | mnkr | Nytt › Budget 2024 | Personal (årsarbetare) |\n  |---|---:|---:|\n  | **Gruppen** |  |  |\n  | Alfa | 1,5 | 2 |\n  | Beta \\| två | – | 3 |\n  | **Summa** | **1,5** | **5** |\n",
+        "  | mnkr | Utfall 2022 |\n",
+    ] {
+        assert!(md.contains(needle), "{needle:?} not in:\n{md}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    let table = changes
+        .iter()
+        .find(|c| c["kind"] == "table" && c["change"] == "added")
+        .unwrap();
+    assert_eq!(table["id"], "extra");
+    assert_eq!(table["unit"], "mnkr");
+    let rows = table["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["kind"], "group");
+    assert_eq!(rows[0]["cells"].as_array().unwrap().len(), 0);
+    assert_eq!(rows[3]["kind"], "sum");
+    assert_eq!(
+        rows[3]["cells"][0],
+        serde_json::json!({"column": "b2024", "name": "Nytt › Budget 2024", "display": "1,5",
+            "value": "1.5", "unit": "mnkr", "precision": 1})
+    );
+    assert_eq!(rows[2]["cells"][0]["value"], serde_json::Value::Null);
+    assert_eq!(rows[3]["cells"][1]["unit"], "årsarbetare");
+    let column = changes
+        .iter()
+        .find(|c| c["kind"] == "column" && c["id"] == "u2022")
+        .unwrap();
+    let summa = column["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "resultat")
+        .unwrap();
+    assert_eq!(summa["cells"][0]["value"], "1400.0");
+
+    // The other way round: the table and the column are removed, with their old amounts.
+    let out = vplan(dir.path(), &["diff", "--color", "never", "new", "old"]);
+    let t = stdout(&out);
+    assert!(
+        t.contains("- table removed Investeringsbudget [extra]\n      4 rows\n      columns (mnkr): Nytt › Budget 2024 | Personal (årsarbetare)\n"),
+        "{t}"
+    );
+    assert!(
+        t.contains("- column removed Resultatbudget servicenämnd [u2022]\n      Utfall 2022\n      Övriga intäkter: 2 000,0 mnkr\n"),
+        "{t}"
+    );
+
+    let out = vplan(
+        dir.path(),
+        &["diff", "old", "new", "--format", "pdf", "-o", "f.pdf"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("changes)"), "{}", stderr(&out));
+    let text = pdf_text(&dir.path().join("f.pdf"));
+    for needle in [
+        "Tillagt tabell",
+        "4 rader",
+        "Nytt › Budget 2024",
+        "Beta | två",
+        "Utfall 2022",
+        "2 000,0",
+        "1 400,0",
+        "grupp",
+    ] {
+        assert!(
+            text.replace('\u{a0}', " ").contains(needle),
+            "{needle:?} not in:\n{text}"
+        );
+    }
+}
+
+/// Adds an empty cell for the fourth column to the resultatbudget rows that have three.
+fn regex_free_pad(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let Some(start) = l.find("values: [") else {
+                return l.to_string();
+            };
+            let end = start + l[start..].find(']').unwrap();
+            if l[start..end].matches(',').count() == 2 {
+                format!("{}, ~{}", &l[..end], &l[end..])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
