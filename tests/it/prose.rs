@@ -209,3 +209,43 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
     let out = vplan(&root(), &["check", "--content", "content"]);
     assert!(!stderr(&out).contains("not read"), "{}", stderr(&out));
 }
+
+/// Noto Sans classes its spacing accents as combining marks, so shaped with it a backtick,
+/// `´` or `¨` had no width and sat on the next letter (`x`y` printed "xỳ"). In a title, a
+/// row label and Markdown (`\``, which prints the character) each takes up room of its own now,
+/// and is extracted as itself.
+#[test]
+fn a_backtick_or_spacing_accent_prints_as_itself_with_a_width() {
+    let s = Scratch::of(FIXTURE);
+    s.edit("chapters/01-inledning.yaml", "title: Inledning", "title: \"Titel x`y\"");
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "  - text: |\n",
+        "  - text: |\n      Kod x\\`y och \\` ensamt, Region´s och ¨a.\n\n",
+    );
+    s.edit("tables/driftbudget.yaml", "label: Simhall", "label: \"Sim`hall\"");
+    let pdf = build(&s.content(), &s.dir.path().join("out"), &[]);
+    // (pdf-extract puts a space where the font changes: compared without spaces.)
+    let text: String = pdf_text(&pdf).split_whitespace().collect();
+    for expected in ["Titelx`y", "Kodx`yoch`ensamt,Region´soch¨a.", "Sim`hall"] {
+        assert!(text.contains(expected), "{expected:?} is not in:\n{text}");
+    }
+    let chars = pdf_chars(&pdf);
+    let mut seen = 0;
+    for pair in chars.windows(2) {
+        let [(c, x, y, size), (next, x2, y2, _)] = pair else {
+            unreachable!()
+        };
+        if !matches!(c, '`' | '´' | '¨') || (y - y2).abs() > 0.5 {
+            continue;
+        }
+        seen += 1;
+        assert!(
+            x2 - x > 0.3 * size,
+            "{c:?} before {next:?} is {:.2} pt wide at {size:.1} pt: it is drawn over the next character",
+            x2 - x
+        );
+    }
+    // The title twice (contents, heading), the row label, the Markdown four times.
+    assert!(seen >= 7, "only {seen} accents found: {chars:?}");
+}
