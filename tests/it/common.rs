@@ -109,7 +109,12 @@ pub fn pdf_chars(path: &Path) -> Vec<(char, f64, f64, f64)> {
             text: &str,
         ) -> Result<(), pdf_extract::OutputError> {
             for c in text.chars() {
-                self.0.push((c, trm.m31, trm.m32, font_size * trm.m11.abs().max(trm.m22.abs())));
+                self.0.push((
+                    c,
+                    trm.m31,
+                    trm.m32,
+                    font_size * trm.m11.abs().max(trm.m22.abs()),
+                ));
             }
             Ok(())
         }
