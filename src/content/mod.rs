@@ -332,9 +332,11 @@ fn unread_schemas(dir: &Path) -> Vec<Diagnostic> {
             !(ignored(&name) || schema)
         })
         .map(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            let slash = if p.is_dir() { "/" } else { "" };
             Diagnostic::warning(
                 &p,
-                "not read: schemas/ holds the JSON Schemas editors read (`vplan schema` writes them), nothing of the plan",
+                format!("`{SCHEMA_DIR}/{name}{slash}` is not read: {SCHEMA_DIR}/ holds the JSON Schemas editors read (`vplan schema` writes them), nothing of the plan"),
             )
             .with_hint("move it out of schemas/")
         })

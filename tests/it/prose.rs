@@ -157,6 +157,8 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
     s.write("chapter/01.yaml", "x: 1\n");
     s.write("tables/budget.xlsx", "PK");
     s.write("chapters/anteckningar.txt", "x");
+    s.write("schemas/notes.txt", "x");
+    s.write("schemas/chapter.schema.json", "{}");
     // Not content, and not reported.
     s.write(".gitkeep", "");
     s.write(".DS_Store", "");
@@ -168,7 +170,11 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
     let unread: Vec<&&str> = warnings.iter().filter(|l| l.contains("not read")).collect();
-    assert_eq!(unread.len(), 5, "{err}");
+    assert_eq!(unread.len(), 6, "{err}");
+    // Each names its file in its first line, not only in the note under it.
+    for line in &unread {
+        assert!(line.contains("` is not read"), "{line}");
+    }
     for (says, hint) in [
         (
             "the directory `chapter/` is not read",
@@ -178,6 +184,7 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
         ("`plan.yml` is not read", "did you mean `plan.yaml`?"),
         ("`tables/budget.xlsx` is not read", "vplan import"),
         ("`chapters/anteckningar.txt` is not read", "extension .yaml"),
+        ("`schemas/notes.txt` is not read", "move it out of schemas/"),
     ] {
         let at = err
             .find(says)
