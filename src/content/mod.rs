@@ -486,6 +486,17 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
                 .with_hint("write the text out where it is needed instead of repeating an anchor"),
             );
         }
+        Some(spans::Problem::SecondDocument(pos)) => {
+            return fail(
+                Diagnostic::error(
+                    path,
+                    "a second YAML document starts at this `---`: a content file holds one document",
+                )
+                .at(pos.line, pos.column)
+                .with_label("the second document starts here")
+                .with_hint("remove the `---` line if what follows belongs to this file, or move what follows it into a file of its own"),
+            );
+        }
         None => {}
     }
     match T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(&text))) {

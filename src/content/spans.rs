@@ -75,6 +75,8 @@ pub enum Problem {
     DuplicateKey { key: String, at: Pos, first: Pos },
     /// Aliases (`*name`) expand the document beyond [`MAX_EXPANDED_BYTES`], from here.
     TooLarge(Pos),
+    /// A second document starts here (its `---`): a content file is one document.
+    SecondDocument(Pos),
 }
 
 /// Most bytes of scalar text a content file may expand to once its aliases are replaced by
@@ -102,6 +104,7 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
     let mut anchors: HashMap<usize, u64> = HashMap::new();
     // For each open container: its anchor (0 for none) and `expanded` at its start.
     let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut documents = 0usize;
     let value_done = |stack: &mut Vec<Open>| {
         if let Some(Open::Map { expect_key, .. }) = stack.last_mut() {
             *expect_key = !*expect_key;
@@ -124,6 +127,12 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
             column: span.start.col() + 1,
         };
         match &event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Some(Problem::SecondDocument(pos));
+                }
+            }
             Event::Scalar(value, _, anchor, _) => {
                 let size = value.len() as u64 + 1;
                 expanded = expanded.saturating_add(size);
@@ -475,6 +484,28 @@ mod tests {
         let text = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n";
         assert!(matches!(prescan(text, 64), Some(Problem::TooLarge(_))));
         assert_eq!(prescan("a: &x [1, 2]\nb: *x\n", 64), None);
+    }
+
+    #[test]
+    fn a_second_document_is_found_at_its_marker() {
+        let second = |t: &str| match prescan(t, 64) {
+            Some(Problem::SecondDocument(at)) => Some((at.line, at.column)),
+            _ => None,
+        };
+        assert_eq!(second("a: 1\n---\nb: 2\n"), Some((2, 1)));
+        assert_eq!(second("---\na: 1\n...\n---\nb: 2\n"), Some((4, 1)));
+        assert_eq!(second("a: 1\n--- \n"), Some((2, 1)));
+        assert_eq!(
+            second("---\na: 1\n"),
+            None,
+            "one document, its start marked"
+        );
+        assert_eq!(second("a: 1\n...\n"), None);
+        assert_eq!(
+            second("a: |\n  ---\n  x\n"),
+            None,
+            "--- inside a block scalar"
+        );
     }
 
     #[test]

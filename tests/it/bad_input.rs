@@ -146,6 +146,26 @@ fn duplicate_keys() {
 }
 
 #[test]
+fn a_second_document_in_a_file() {
+    // Text appended after a `---` line: serde_yaml's "more than one document is not
+    // supported" named no line.
+    fails_with(
+        CHAPTER,
+        "id: a\ntitle: t\nblocks:\n  - text: x\n---\nid: b\n",
+        &[
+            "a second YAML document starts at this `---`",
+            "01-inledning.yaml:5:1",
+            "remove the `---` line",
+        ],
+    );
+    fails_with(
+        TABLE,
+        format!("{}---\n", table_with_amount("1")),
+        &[":12:1"],
+    );
+}
+
+#[test]
 fn tabs() {
     fails_with(
         CHAPTER,
