@@ -556,10 +556,17 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
+    let mut msg = msg;
     let mut d = Diagnostic::error(path, msg.clone());
     if let Some(loc) = e.location() {
-        d = d.at(loc.line(), loc.column());
         let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
+        if let Some(written) =
+            scalar_at(line, loc.column()).and_then(|w| strict::as_written(&msg, w))
+        {
+            msg = written;
+            d = Diagnostic::error(path, msg.clone());
+        }
+        d = d.at(loc.line(), loc.column());
         if msg.contains("cannot start any token") && line.contains('\t') {
             d = d.with_hint("YAML does not allow tabs for indentation: indent with spaces");
         } else if msg.contains("expected ',' or ']'") {
@@ -579,6 +586,19 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
         d = d.with_hint(amount::hint(value));
     }
     d
+}
+
+/// A plain scalar as written from `column` (1-based, in characters) of `line`: up to a comment,
+/// or the end of a flow item.
+fn scalar_at(line: &str, column: usize) -> Option<&str> {
+    let start = line.char_indices().nth(column.checked_sub(1)?)?.0;
+    let rest = &line[start..];
+    let end = [",", "]", "}", " #", "\t#"]
+        .iter()
+        .filter_map(|s| rest.find(s))
+        .min()
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim())
 }
 
 /// The value of `content::amount`'s "`12,4` is not an amount".

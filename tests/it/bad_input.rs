@@ -166,6 +166,31 @@ fn a_second_document_in_a_file() {
 }
 
 #[test]
+fn a_number_where_text_belongs_is_quoted_as_written() {
+    // The hint quoted the number YAML read (`"475"`), not what was typed.
+    let table = table_with_amount("1");
+    fails_with(
+        TABLE,
+        table.replace("unit: tkr", "unit: 0x1DB # enhet"),
+        &[
+            "found the number 475 (written `0x1DB`)",
+            "put it in quotes: \"0x1DB\"",
+            ":2:7",
+        ],
+    );
+    fails_with(
+        TABLE,
+        table.replace("label: Simhall", "label: 1e3"),
+        &["(written `1e3`)", "in quotes: \"1e3\""],
+    );
+    fails_with(
+        TABLE,
+        table.replace("unit: tkr", "unit: 5"),
+        &["found the number 5; if it is meant as text, put it in quotes: \"5\""],
+    );
+}
+
+#[test]
 fn tabs() {
     fails_with(
         CHAPTER,
