@@ -497,6 +497,21 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
                 .with_hint("remove the `---` line if what follows belongs to this file, or move what follows it into a file of its own"),
             );
         }
+        Some(spans::Problem::Tag { tag, at }) => {
+            let number = matches!(tag.as_str(), "!!int" | "!!float");
+            return fail(
+                Diagnostic::error(
+                    path,
+                    format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
+                )
+                .at(at.line, at.column)
+                .with_hint(if number {
+                    format!("remove `{tag}` and write the number as a decimal number (`16`, `12.5`)")
+                } else {
+                    format!("remove `{tag}`; a text that YAML would read as something else goes in quotes (\"2031\")")
+                }),
+            );
+        }
         None => {}
     }
     match T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(&text))) {

@@ -191,6 +191,39 @@ fn a_number_where_text_belongs_is_quoted_as_written() {
 }
 
 #[test]
+fn yaml_tags_are_errors_at_the_tag() {
+    // `!!int 0x10` was read as 16 without the warning a plain `0x10` gets, and
+    // `!!binary aGk=` printed "aGk=".
+    for (tag, value) in [("!!int", "!!int 0x10"), ("!!float", "!!float 0x10")] {
+        fails_with(
+            TABLE,
+            table_with_amount(value),
+            &[
+                &format!("a YAML tag, `{tag}`: vplan content takes no tags"),
+                "driftbudget.yaml:8:48",
+                "write the number as a decimal number",
+            ],
+        );
+    }
+    let table = table_with_amount("1");
+    fails_with(
+        TABLE,
+        table.replace("label: Simhall", "label: !!binary aGk="),
+        &["`!!binary`", "driftbudget.yaml:9:26", "remove `!!binary`"],
+    );
+    fails_with(
+        CHAPTER,
+        "id: a\ntitle: !foo Inledning\nblocks: []\n",
+        &["`!foo`", "01-inledning.yaml:2:8"],
+    );
+    fails_with(
+        CHAPTER,
+        "id: a\ntitle: !!str 2031\nblocks: []\n",
+        &["`!!str`", ":2:8", "quotes"],
+    );
+}
+
+#[test]
 fn tabs() {
     fails_with(
         CHAPTER,
