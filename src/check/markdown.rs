@@ -294,7 +294,7 @@ impl Kind {
                 true,
             ),
             Kind::Backtick => (
-                "a backtick (`) without its closing one is printed as a grave accent".into(),
+                "a backtick (`) without its closing one opens no code span: it is printed as a backtick, and the text after it as plain text".into(),
                 "close the code span with a second backtick (`kod`), or write \\` to print the character",
                 true,
             ),

@@ -88,7 +88,146 @@ pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
     diags.extend(headings(plan, ua));
     diags.extend(glyphs(plan, ua || archival, crate::typeset::has_glyph));
     diags.extend(lengths(plan));
+    diags.extend(invisible(plan));
     diags
+}
+
+/// The name of a character that changes the direction text is printed in: the bidirectional
+/// embeddings, overrides, isolates and marks (and the deprecated format characters that
+/// switch digit shapes and mirroring).
+pub fn direction_control(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{061C}' => "ARABIC LETTER MARK",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{206A}' => "INHIBIT SYMMETRIC SWAPPING",
+        '\u{206B}' => "ACTIVATE SYMMETRIC SWAPPING",
+        '\u{206C}' => "INHIBIT ARABIC FORM SHAPING",
+        '\u{206D}' => "ACTIVATE ARABIC FORM SHAPING",
+        '\u{206E}' => "NATIONAL DIGIT SHAPES",
+        '\u{206F}' => "NOMINAL DIGIT SHAPES",
+        _ => return None,
+    })
+}
+
+/// The name of an invisible character that has no business between two digits: a line may
+/// break at a zero-width space (`12` on one line, `500` on the next) and a soft hyphen (`12-`),
+/// and any of them stays in the PDF's text, so the number is not found by a search and is no
+/// number when copied.
+fn invisible_in_number(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00AD}' => "SOFT HYPHEN",
+        '\u{180E}' => "MONGOLIAN VOWEL SEPARATOR",
+        '\u{200B}' => "ZERO WIDTH SPACE",
+        '\u{200C}' => "ZERO WIDTH NON-JOINER",
+        '\u{200D}' => "ZERO WIDTH JOINER",
+        '\u{2060}' => "WORD JOINER",
+        '\u{2061}' => "FUNCTION APPLICATION",
+        '\u{2062}' => "INVISIBLE TIMES",
+        '\u{2063}' => "INVISIBLE SEPARATOR",
+        '\u{2064}' => "INVISIBLE PLUS",
+        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
+        _ => return None,
+    })
+}
+
+/// Invisible characters that change what is printed, in any value of the content (comments
+/// aside): an error at the character for every direction control ([`direction_control`]: a
+/// right-to-left override prints `15` as `51`, and `check` could not tell), and for an
+/// invisible character between two digits ([`invisible_in_number`]). Characters that are
+/// harmless where they are (a zero-width space or soft hyphen in a long word, a joiner between
+/// letters) are left alone.
+pub fn invisible(plan: &Plan) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let suspect = |c: char| direction_control(c).is_some() || invisible_in_number(c).is_some();
+    if !plan.spans.values().any(|s| s.text().chars().any(suspect)) {
+        return diags; // (most plans: no file is parsed again)
+    }
+    crate::content::spans::for_each_value(plan, |file, text, _, value, at| {
+        let chars: Vec<char> = value.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let code = format!("U+{:04X}", c as u32);
+            let found = if let Some(name) = direction_control(c) {
+                let pos = find_in_file(text, at, &c.to_string(), value);
+                Some((
+                    pos,
+                    format!("an invisible direction control, {code} {name}: it changes the order in which the text around it is printed (a `15` can print as `51`)"),
+                ))
+            } else if let Some(name) = invisible_in_number(c) {
+                let digit = |j: Option<usize>| {
+                    j.and_then(|j| chars.get(j))
+                        .is_some_and(char::is_ascii_digit)
+                };
+                if !(digit(i.checked_sub(1)) && digit(Some(i + 1))) {
+                    continue;
+                }
+                let needle: String = chars[i - 1..=i + 1].iter().collect();
+                let pos = find_in_file(text, at, &needle, value).map(|(l, c)| (l, c + 1));
+                let number: String = chars[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .chain(chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()))
+                    .copied()
+                    .collect();
+                Some((
+                    pos,
+                    format!("an invisible {code} {name} inside the number `{number}`: the number may be printed broken in two or with a hyphen, and its text in the PDF is no number"),
+                ))
+            } else {
+                None
+            };
+            let Some((pos, message)) = found else {
+                continue;
+            };
+            let (line, col) = pos.unwrap_or(at);
+            diags.push(
+                Diagnostic::error(file, message)
+                    .at(line, col)
+                    .with_hint(format!("delete the character ({code}) at this column: most editors do not show it, so delete the characters around it and type them again")),
+            );
+        }
+    });
+    diags
+}
+
+/// Line and column of `needle` in a file's `text`, searched from a value's position `at` over
+/// the lines the value can take (a quoted value that writes the character as an escape does
+/// not hold it: `None` then).
+fn find_in_file(
+    text: &str,
+    at: (usize, usize),
+    needle: &str,
+    value: &str,
+) -> Option<(usize, usize)> {
+    let (line, col) = at;
+    let span = value.matches(['\n', ' ']).count() + 2;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .skip(line.checked_sub(1)?)
+        .take(span);
+    let (i, first) = lines.next()?;
+    let skip = first
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(first.len(), |(b, _)| b);
+    if let Some(b) = first[skip..].find(needle) {
+        return Some((i + 1, first[..skip + b].chars().count() + 1));
+    }
+    lines.find_map(|(i, l)| l.find(needle).map(|b| (i + 1, l[..b].chars().count() + 1)))
 }
 
 /// Keys whose values are never printed as text (alternative texts and PDF metadata), so need

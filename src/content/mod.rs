@@ -332,9 +332,11 @@ fn unread_schemas(dir: &Path) -> Vec<Diagnostic> {
             !(ignored(&name) || schema)
         })
         .map(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            let slash = if p.is_dir() { "/" } else { "" };
             Diagnostic::warning(
                 &p,
-                "not read: schemas/ holds the JSON Schemas editors read (`vplan schema` writes them), nothing of the plan",
+                format!("`{SCHEMA_DIR}/{name}{slash}` is not read: {SCHEMA_DIR}/ holds the JSON Schemas editors read (`vplan schema` writes them), nothing of the plan"),
             )
             .with_hint("move it out of schemas/")
         })
@@ -484,6 +486,32 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
                 .with_hint("write the text out where it is needed instead of repeating an anchor"),
             );
         }
+        Some(spans::Problem::SecondDocument(pos)) => {
+            return fail(
+                Diagnostic::error(
+                    path,
+                    "a second YAML document starts at this `---`: a content file holds one document",
+                )
+                .at(pos.line, pos.column)
+                .with_label("the second document starts here")
+                .with_hint("remove the `---` line if what follows belongs to this file, or move what follows it into a file of its own"),
+            );
+        }
+        Some(spans::Problem::Tag { tag, at }) => {
+            let number = matches!(tag.as_str(), "!!int" | "!!float");
+            return fail(
+                Diagnostic::error(
+                    path,
+                    format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
+                )
+                .at(at.line, at.column)
+                .with_hint(if number {
+                    format!("remove `{tag}` and write the number as a decimal number (`16`, `12.5`)")
+                } else {
+                    format!("remove `{tag}`; a text that YAML would read as something else goes in quotes (\"2031\")")
+                }),
+            );
+        }
         None => {}
     }
     match T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(&text))) {
@@ -543,10 +571,17 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
+    let mut msg = msg;
     let mut d = Diagnostic::error(path, msg.clone());
     if let Some(loc) = e.location() {
-        d = d.at(loc.line(), loc.column());
         let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
+        if let Some(written) =
+            scalar_at(line, loc.column()).and_then(|w| strict::as_written(&msg, w))
+        {
+            msg = written;
+            d = Diagnostic::error(path, msg.clone());
+        }
+        d = d.at(loc.line(), loc.column());
         if msg.contains("cannot start any token") && line.contains('\t') {
             d = d.with_hint("YAML does not allow tabs for indentation: indent with spaces");
         } else if msg.contains("expected ',' or ']'") {
@@ -566,6 +601,19 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
         d = d.with_hint(amount::hint(value));
     }
     d
+}
+
+/// A plain scalar as written from `column` (1-based, in characters) of `line`: up to a comment,
+/// or the end of a flow item.
+fn scalar_at(line: &str, column: usize) -> Option<&str> {
+    let start = line.char_indices().nth(column.checked_sub(1)?)?.0;
+    let rest = &line[start..];
+    let end = [",", "]", "}", " #", "\t#"]
+        .iter()
+        .filter_map(|s| rest.find(s))
+        .min()
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim())
 }
 
 /// The value of `content::amount`'s "`12,4` is not an amount".

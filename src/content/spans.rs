@@ -75,6 +75,22 @@ pub enum Problem {
     DuplicateKey { key: String, at: Pos, first: Pos },
     /// Aliases (`*name`) expand the document beyond [`MAX_EXPANDED_BYTES`], from here.
     TooLarge(Pos),
+    /// A second document starts here (its `---`): a content file is one document.
+    SecondDocument(Pos),
+    /// A node has an explicit tag (`!!int 0x10`, `!!binary aGk=`, `!foo`), as written.
+    Tag { tag: String, at: Pos },
+}
+
+/// A tag as it is written: `!!int` for the core schema's, `!foo` for a local one, the full
+/// `!<…>` form for any other.
+fn tag_text(tag: &saphyr_parser::Tag) -> String {
+    match tag.handle.as_str() {
+        "" if tag.suffix == "!" => "!".into(),
+        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+        "!" | "!!" => format!("{}{}", tag.handle, tag.suffix),
+        h if h.starts_with('!') && h.ends_with('!') => format!("{h}{}", tag.suffix),
+        h => format!("!<{h}{}>", tag.suffix),
+    }
 }
 
 /// Most bytes of scalar text a content file may expand to once its aliases are replaced by
@@ -102,6 +118,7 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
     let mut anchors: HashMap<usize, u64> = HashMap::new();
     // For each open container: its anchor (0 for none) and `expanded` at its start.
     let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut documents = 0usize;
     let value_done = |stack: &mut Vec<Open>| {
         if let Some(Open::Map { expect_key, .. }) = stack.last_mut() {
             *expect_key = !*expect_key;
@@ -123,7 +140,22 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
             line: span.start.line(),
             column: span.start.col() + 1,
         };
+        if let Event::Scalar(_, _, _, Some(tag))
+        | Event::SequenceStart(_, Some(tag))
+        | Event::MappingStart(_, Some(tag)) = &event
+        {
+            return Some(Problem::Tag {
+                tag: tag_text(tag),
+                at: tag_pos(text, pos),
+            });
+        }
         match &event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Some(Problem::SecondDocument(pos));
+                }
+            }
             Event::Scalar(value, _, anchor, _) => {
                 let size = value.len() as u64 + 1;
                 expanded = expanded.saturating_add(size);
@@ -210,6 +242,24 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
         }
     }
     None
+}
+
+/// Where the tag of a node at `pos` is written: the last `!` on the node's line before it (the
+/// parser gives the node's own position, after its tag), else the node's position.
+fn tag_pos(text: &str, pos: Pos) -> Pos {
+    let Some(line) = text.lines().nth(pos.line.saturating_sub(1)) else {
+        return pos;
+    };
+    let before: String = line.chars().take(pos.column.saturating_sub(1)).collect();
+    // The tag ends at the whitespace before the node; its `!` starts it.
+    let trimmed = before.trim_end();
+    match trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1) {
+        start if trimmed[start..].starts_with('!') => Pos {
+            line: pos.line,
+            column: trimmed[..start].chars().count() + 1,
+        },
+        _ => pos,
+    }
 }
 
 enum Frame {
@@ -475,6 +525,49 @@ mod tests {
         let text = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n";
         assert!(matches!(prescan(text, 64), Some(Problem::TooLarge(_))));
         assert_eq!(prescan("a: &x [1, 2]\nb: *x\n", 64), None);
+    }
+
+    #[test]
+    fn tags_are_found_as_written() {
+        let tag = |t: &str| match prescan(t, 64) {
+            Some(Problem::Tag { tag, at }) => Some((tag, at.line, at.column)),
+            _ => None,
+        };
+        assert_eq!(
+            tag("id: t\nrows:\n  - {id: a, values: [!!int 0x10, 2]}\n"),
+            Some(("!!int".into(), 3, 22))
+        );
+        assert_eq!(
+            tag("label: !!binary aGk=\n"),
+            Some(("!!binary".into(), 1, 8))
+        );
+        assert_eq!(tag("a: !foo x\n"), Some(("!foo".into(), 1, 4)));
+        assert_eq!(tag("a: !!str 5\n"), Some(("!!str".into(), 1, 4)));
+        assert_eq!(tag("a: !!map\n  b: 1\n"), Some(("!!map".into(), 1, 4)));
+        assert_eq!(tag("a: ! x\n").map(|t| t.0), Some("!".into()));
+        assert_eq!(tag("a: \"!!int 5\" # !!x\nb: x!y\n"), None, "no tag");
+    }
+
+    #[test]
+    fn a_second_document_is_found_at_its_marker() {
+        let second = |t: &str| match prescan(t, 64) {
+            Some(Problem::SecondDocument(at)) => Some((at.line, at.column)),
+            _ => None,
+        };
+        assert_eq!(second("a: 1\n---\nb: 2\n"), Some((2, 1)));
+        assert_eq!(second("---\na: 1\n...\n---\nb: 2\n"), Some((4, 1)));
+        assert_eq!(second("a: 1\n--- \n"), Some((2, 1)));
+        assert_eq!(
+            second("---\na: 1\n"),
+            None,
+            "one document, its start marked"
+        );
+        assert_eq!(second("a: 1\n...\n"), None);
+        assert_eq!(
+            second("a: |\n  ---\n  x\n"),
+            None,
+            "--- inside a block scalar"
+        );
     }
 
     #[test]

@@ -159,12 +159,32 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
 /// A text field's visitor: strings pass, every other scalar is refused in plain words.
 struct TextOnly<V>(V);
 
+/// What ends the message of a text field given another scalar, before the value in quotes.
+const QUOTE_IT: &str = "; if it is meant as text, put it in quotes: ";
+
 impl<V> TextOnly<V> {
     fn refuse<E: de::Error, T>(what: &str, example: impl fmt::Display) -> Result<T, E> {
         Err(E::custom(format!(
-            "expected text, found {what}; if it is meant as text, put it in quotes: \"{example}\""
+            "expected text, found {what}{QUOTE_IT}\"{example}\""
         )))
     }
+}
+
+/// The message of a text field given a number or a boolean, with the value as it is `written`
+/// in the file rather than as YAML read it: `unit: 0x1DB` is "found the number 475 (written
+/// `0x1DB`) … in quotes: "0x1DB"", not "…: "475"". (The visitor sees only the value read; the
+/// loader finds the spelling in the file's text at the error's position.) `None` for any other
+/// message, or when the spelling is the value's.
+pub fn as_written(message: &str, written: &str) -> Option<String> {
+    let (head, example) = message.split_once(QUOTE_IT)?;
+    let read = example.strip_prefix('"')?.strip_suffix('"')?;
+    let written = written.trim();
+    if written.is_empty() || written == read || written.contains(['"', '\\']) {
+        return None;
+    }
+    Some(format!(
+        "{head} (written `{written}`){QUOTE_IT}\"{written}\""
+    ))
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for TextOnly<V> {
@@ -203,6 +223,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TextOnly<V> {
     }
 
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<V::Value, E> {
+        Self::refuse(&format!("the number {v}"), v)
+    }
+
+    /// (`1e3`, `.5`, `.inf`: refused like any number, its spelling found by [`as_written`].)
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
         Self::refuse(&format!("the number {v}"), v)
     }
 
@@ -352,5 +377,22 @@ mod tests {
             assert!(err.contains("expected text"), "{bad}: {err}");
             assert!(err.contains("line"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn the_hint_quotes_the_value_as_written() {
+        let err = load("a: 0x1DB").unwrap_err();
+        let msg = &err[..err.find(" at line").unwrap()];
+        assert_eq!(
+            as_written(msg, "0x1DB").as_deref(),
+            Some("a: expected text, found the number 475 (written `0x1DB`); if it is meant as text, put it in quotes: \"0x1DB\"")
+        );
+        assert_eq!(as_written(msg, "475"), None, "written as read");
+        let err = load("a: True").unwrap_err();
+        let msg = &err[..err.find(" at line").unwrap()];
+        assert!(as_written(msg, "True")
+            .unwrap()
+            .ends_with("in quotes: \"True\""));
+        assert_eq!(as_written("unknown field `x`", "x"), None);
     }
 }

@@ -146,6 +146,84 @@ fn duplicate_keys() {
 }
 
 #[test]
+fn a_second_document_in_a_file() {
+    // Text appended after a `---` line: serde_yaml's "more than one document is not
+    // supported" named no line.
+    fails_with(
+        CHAPTER,
+        "id: a\ntitle: t\nblocks:\n  - text: x\n---\nid: b\n",
+        &[
+            "a second YAML document starts at this `---`",
+            "01-inledning.yaml:5:1",
+            "remove the `---` line",
+        ],
+    );
+    fails_with(
+        TABLE,
+        format!("{}---\n", table_with_amount("1")),
+        &[":12:1"],
+    );
+}
+
+#[test]
+fn a_number_where_text_belongs_is_quoted_as_written() {
+    // The hint quoted the number YAML read (`"475"`), not what was typed.
+    let table = table_with_amount("1");
+    fails_with(
+        TABLE,
+        table.replace("unit: tkr", "unit: 0x1DB # enhet"),
+        &[
+            "found the number 475 (written `0x1DB`)",
+            "put it in quotes: \"0x1DB\"",
+            ":2:7",
+        ],
+    );
+    fails_with(
+        TABLE,
+        table.replace("label: Simhall", "label: 1e3"),
+        &["(written `1e3`)", "in quotes: \"1e3\""],
+    );
+    fails_with(
+        TABLE,
+        table.replace("unit: tkr", "unit: 5"),
+        &["found the number 5; if it is meant as text, put it in quotes: \"5\""],
+    );
+}
+
+#[test]
+fn yaml_tags_are_errors_at_the_tag() {
+    // `!!int 0x10` was read as 16 without the warning a plain `0x10` gets, and
+    // `!!binary aGk=` printed "aGk=".
+    for (tag, value) in [("!!int", "!!int 0x10"), ("!!float", "!!float 0x10")] {
+        fails_with(
+            TABLE,
+            table_with_amount(value),
+            &[
+                &format!("a YAML tag, `{tag}`: vplan content takes no tags"),
+                "driftbudget.yaml:8:48",
+                "write the number as a decimal number",
+            ],
+        );
+    }
+    let table = table_with_amount("1");
+    fails_with(
+        TABLE,
+        table.replace("label: Simhall", "label: !!binary aGk="),
+        &["`!!binary`", "driftbudget.yaml:9:26", "remove `!!binary`"],
+    );
+    fails_with(
+        CHAPTER,
+        "id: a\ntitle: !foo Inledning\nblocks: []\n",
+        &["`!foo`", "01-inledning.yaml:2:8"],
+    );
+    fails_with(
+        CHAPTER,
+        "id: a\ntitle: !!str 2031\nblocks: []\n",
+        &["`!!str`", ":2:8", "quotes"],
+    );
+}
+
+#[test]
 fn tabs() {
     fails_with(
         CHAPTER,

@@ -83,6 +83,57 @@ pub fn normalize(text: &str) -> String {
         .join(" ")
 }
 
+/// Every character a PDF shows, in content-stream order, with where the text matrix puts it
+/// (x, y in points) and its font size: how far one character is from the next tells whether
+/// the first took up room or was drawn over its neighbour.
+pub fn pdf_chars(path: &Path) -> Vec<(char, f64, f64, f64)> {
+    struct Chars(Vec<(char, f64, f64, f64)>);
+    impl pdf_extract::OutputDev for Chars {
+        fn begin_page(
+            &mut self,
+            _: u32,
+            _: &pdf_extract::MediaBox,
+            _: Option<(f64, f64, f64, f64)>,
+        ) -> Result<(), pdf_extract::OutputError> {
+            Ok(())
+        }
+        fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
+            Ok(())
+        }
+        fn output_character(
+            &mut self,
+            trm: &pdf_extract::Transform,
+            _: f64,
+            _: f64,
+            font_size: f64,
+            text: &str,
+        ) -> Result<(), pdf_extract::OutputError> {
+            for c in text.chars() {
+                self.0.push((
+                    c,
+                    trm.m31,
+                    trm.m32,
+                    font_size * trm.m11.abs().max(trm.m22.abs()),
+                ));
+            }
+            Ok(())
+        }
+        fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+            Ok(())
+        }
+        fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+            Ok(())
+        }
+        fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
+            Ok(())
+        }
+    }
+    let doc = pdf_extract::Document::load(path).unwrap();
+    let mut out = Chars(Vec::new());
+    pdf_extract::output_doc(&doc, &mut out).expect("pdf-extract reads the PDF");
+    out.0
+}
+
 pub fn page_count(path: &Path) -> usize {
     lopdf::Document::load(path).unwrap().get_pages().len()
 }

@@ -157,6 +157,8 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
     s.write("chapter/01.yaml", "x: 1\n");
     s.write("tables/budget.xlsx", "PK");
     s.write("chapters/anteckningar.txt", "x");
+    s.write("schemas/notes.txt", "x");
+    s.write("schemas/chapter.schema.json", "{}");
     // Not content, and not reported.
     s.write(".gitkeep", "");
     s.write(".DS_Store", "");
@@ -168,7 +170,11 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
     let unread: Vec<&&str> = warnings.iter().filter(|l| l.contains("not read")).collect();
-    assert_eq!(unread.len(), 5, "{err}");
+    assert_eq!(unread.len(), 6, "{err}");
+    // Each names its file in its first line, not only in the note under it.
+    for line in &unread {
+        assert!(line.contains("` is not read"), "{line}");
+    }
     for (says, hint) in [
         (
             "the directory `chapter/` is not read",
@@ -178,6 +184,7 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
         ("`plan.yml` is not read", "did you mean `plan.yaml`?"),
         ("`tables/budget.xlsx` is not read", "vplan import"),
         ("`chapters/anteckningar.txt` is not read", "extension .yaml"),
+        ("`schemas/notes.txt` is not read", "move it out of schemas/"),
     ] {
         let at = err
             .find(says)
@@ -208,4 +215,125 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
     assert!(!stderr(&out).contains("not read"), "{}", stderr(&out));
     let out = vplan(&root(), &["check", "--content", "content"]);
     assert!(!stderr(&out).contains("not read"), "{}", stderr(&out));
+}
+
+/// Noto Sans classes its spacing accents as combining marks, so shaped with it a backtick,
+/// `´` or `¨` had no width and sat on the next letter (`x`y` printed "xỳ"). In a title, a
+/// row label and Markdown (`\``, which prints the character) each takes up room of its own now,
+/// and is extracted as itself.
+#[test]
+fn a_backtick_or_spacing_accent_prints_as_itself_with_a_width() {
+    let s = Scratch::of(FIXTURE);
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "title: Inledning",
+        "title: \"Titel x`y\"",
+    );
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "  - text: |\n",
+        "  - text: |\n      Kod x\\`y och \\` ensamt, Region´s och ¨a.\n\n",
+    );
+    s.edit(
+        "tables/driftbudget.yaml",
+        "label: Simhall",
+        "label: \"Sim`hall\"",
+    );
+    let pdf = build(&s.content(), &s.dir.path().join("out"), &[]);
+    // (pdf-extract puts a space where the font changes: compared without spaces.)
+    let text: String = pdf_text(&pdf).split_whitespace().collect();
+    for expected in ["Titelx`y", "Kodx`yoch`ensamt,Region´soch¨a.", "Sim`hall"] {
+        assert!(text.contains(expected), "{expected:?} is not in:\n{text}");
+    }
+    let chars = pdf_chars(&pdf);
+    let mut seen = 0;
+    for pair in chars.windows(2) {
+        let [(c, x, y, size), (next, x2, y2, _)] = pair else {
+            unreachable!()
+        };
+        if !matches!(c, '`' | '´' | '¨') || (y - y2).abs() > 0.5 {
+            continue;
+        }
+        seen += 1;
+        assert!(
+            x2 - x > 0.3 * size,
+            "{c:?} before {next:?} is {:.2} pt wide at {size:.1} pt: it is drawn over the next character",
+            x2 - x
+        );
+    }
+    // The title twice (contents, heading), the row label, the Markdown four times.
+    assert!(seen >= 7, "only {seen} accents found: {chars:?}");
+}
+
+/// A right-to-left override in a chapter title printed its page number reversed in the
+/// contents (`15` as `51`) while `check` was clean. Every direction control, and an invisible
+/// character inside a number, is an error at its own line and column, in any value, and
+/// `build` refuses the plan.
+#[test]
+fn invisible_direction_controls_and_characters_inside_numbers_are_errors_at_their_column() {
+    let s = Scratch::of(FIXTURE);
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "title: Inledning",
+        "title: \"Kapitel \u{202E}Inledning\"",
+    );
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "  - text: |\n",
+        "  - text: |\n      Totalt 12\u{200B}500 kr, ord\u{200B}delning och \u{200F}.\n\n",
+    );
+    s.edit(
+        "tables/driftbudget.yaml",
+        "label: Simhall",
+        "label: \"Sim\u{2066}hall\u{2069}\"",
+    );
+    let out = s.run("check", &["--content", "content", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, u64, u64)> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or("");
+            (
+                file.rsplit('/').next().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let expect = [
+        ("01-inledning.yaml", "U+202E RIGHT-TO-LEFT OVERRIDE", 2, 17),
+        (
+            "01-inledning.yaml",
+            "U+200B ZERO WIDTH SPACE inside the number `12500`",
+            5,
+            16,
+        ),
+        ("01-inledning.yaml", "U+200F RIGHT-TO-LEFT MARK", 5, 41),
+        ("driftbudget.yaml", "U+2066 LEFT-TO-RIGHT ISOLATE", 9, 30),
+        ("driftbudget.yaml", "U+2069 POP DIRECTIONAL ISOLATE", 9, 35),
+    ];
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
+    for (f, m, l, c) in expect {
+        assert!(
+            found.iter().any(|(file, message, line, column)| file == f
+                && message.contains(m)
+                && (*line, *column) == (l, c)),
+            "expected {m:?} at {f}:{l}:{c} in {found:#?}"
+        );
+    }
+    let human = stderr(&s.run("check", &["--content", "content"]));
+    assert!(
+        human.contains("content/chapters/01-inledning.yaml:2:17"),
+        "{human}"
+    );
+    assert!(human.contains("delete the character (U+202E)"), "{human}");
+    let built = s.run("build", &["--content", "content", "--output", "out"]);
+    assert_eq!(built.status.code(), Some(1), "{}", stderr(&built));
+    assert!(stderr(&built).contains("RIGHT-TO-LEFT OVERRIDE"));
+    assert!(!s.dir.path().join("out").exists());
 }
