@@ -227,6 +227,10 @@ pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
             out.extend(unread_in(dir, &path, &is_logo));
         } else if is_dir && name == SCHEMA_DIR {
             out.extend(unread_schemas(&path));
+        } else if is_dir && holds_only_output(&path) {
+            // `build --output` may write into the content directory; what it writes is not
+            // content, and nothing there could be lost.
+            continue;
         } else if is_dir {
             out.push(
                 Diagnostic::warning(
@@ -255,6 +259,23 @@ pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A directory that holds nothing but what `vplan build` writes (PDFs, `--emit-typst`
+/// sources, its temporary files), or nothing at all.
+fn holds_only_output(dir: &Path) -> bool {
+    WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .all(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.starts_with('.')
+                || matches!(
+                    e.path().extension().and_then(|x| x.to_str()),
+                    Some("pdf" | "typ")
+                )
+        })
 }
 
 /// What the loader reads, for a message.

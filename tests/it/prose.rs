@@ -213,6 +213,28 @@ fn a_file_nothing_reads_is_a_warning_with_a_guess() {
     );
     let out = s.run("check", &["--content", "content"]);
     assert!(!stderr(&out).contains("not read"), "{}", stderr(&out));
+    // A build's output inside the content directory (which `build --output` allows) is not
+    // content: nothing there can be lost.
+    let built = s.run(
+        "build",
+        &[
+            "--content",
+            "content",
+            "--output",
+            "content/ut",
+            "--emit-typst",
+        ],
+    );
+    assert!(built.status.success(), "{}", stderr(&built));
+    let out = s.run("check", &["--content", "content", "--deny-warnings"]);
+    assert!(!stderr(&out).contains("not read"), "{}", stderr(&out));
+    s.write("ut/anteckning.yaml", "x: 1\n");
+    let out = s.run("check", &["--content", "content"]);
+    assert!(
+        stderr(&out).contains("the directory `ut/` is not read"),
+        "{}",
+        stderr(&out)
+    );
     let out = vplan(&root(), &["check", "--content", "content"]);
     assert!(!stderr(&out).contains("not read"), "{}", stderr(&out));
 }
