@@ -293,34 +293,8 @@ fn column_groups_are_a_merged_row_above_the_titles_and_import_back() {
     // Under the group row, a column is found by group and title: the two blocks swapped in
     // the sheet (Prognos 2023 first) still read each amount into its own column, and a group
     // the table does not have is no column of it.
-    let grouped = |groups: [&str; 2], amounts: [Option<f64>; 4]| {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        ws.set_name("driftbudget").unwrap();
-        let f = rust_xlsxwriter::Format::new();
-        ws.merge_range(0, 2, 0, 3, groups[0], &f).unwrap();
-        ws.merge_range(0, 4, 0, 5, groups[1], &f).unwrap();
-        for (c, title) in [
-            "id",
-            "Belopp i mnkr",
-            "Omsättning",
-            "Varav budgetram",
-            "Omsättning",
-            "Varav budgetram",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(1, c as u16, *title).unwrap();
-        }
-        ws.write_string(2, 0, "fastigheter").unwrap();
-        for (c, v) in amounts.iter().enumerate() {
-            if let Some(v) = v {
-                ws.write_number(2, 2 + c as u16, *v).unwrap();
-            }
-        }
-        wb.save_to_buffer().unwrap()
-    };
+    let grouped =
+        |groups: [&str; 2], amounts| driftbudget_with(Groups::Merged(groups), TITLES, amounts);
     let before = files(&content);
     let swapped = dir.path().join("swapped.xlsx");
     fs::write(
@@ -393,23 +367,74 @@ fn rows_that_match_nothing_stop_the_import_unless_forced() {
 
 /// The two header rows of the driftbudget sheet as `vplan export` writes them: the merged
 /// group titles (C1:D1, E1:F1) above the column titles (row 2).
-fn driftbudget_header(ws: &mut rust_xlsxwriter::Worksheet) {
-    let f = rust_xlsxwriter::Format::new();
-    ws.merge_range(0, 2, 0, 3, "Budget 2024", &f).unwrap();
-    ws.merge_range(0, 4, 0, 5, "Prognos 2023", &f).unwrap();
-    for (c, title) in [
-        "id",
-        "Belopp i mnkr",
-        "Omsättning",
-        "Varav budgetram",
-        "Omsättning",
-        "Varav budgetram",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(1, c as u16, *title).unwrap();
+/// The titles of the driftbudget's amount columns, as `vplan export` writes them.
+const TITLES: [&str; 4] = [
+    "Omsättning",
+    "Varav budgetram",
+    "Omsättning",
+    "Varav budgetram",
+];
+
+/// The group row of a hand-made driftbudget sheet.
+enum Groups<'a> {
+    /// Merged over C:D and E:F, as `vplan export` writes it.
+    Merged([&'a str; 2]),
+    /// Unmerged: titles in these cells of row 1 (0 = column C), as Excel leaves them.
+    Cells(&'a [(u16, &'a str)]),
+    /// No group row: the titles are the first row.
+    Absent,
+}
+
+/// Writes the group row and the column titles of a driftbudget sheet; returns its first data
+/// row.
+fn driftbudget_head(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    groups: &Groups,
+    titles: [&str; 4],
+) -> u32 {
+    let head = match groups {
+        Groups::Merged([a, b]) => {
+            let f = rust_xlsxwriter::Format::new();
+            ws.merge_range(0, 2, 0, 3, a, &f).unwrap();
+            ws.merge_range(0, 4, 0, 5, b, &f).unwrap();
+            1
+        }
+        Groups::Cells(cells) => {
+            for (c, group) in *cells {
+                ws.write_string(0, 2 + c, *group).unwrap();
+            }
+            1
+        }
+        Groups::Absent => 0,
+    };
+    ws.write_string(head, 0, "id").unwrap();
+    ws.write_string(head, 1, "Belopp i mnkr").unwrap();
+    for (c, title) in titles.iter().enumerate() {
+        ws.write_string(head, 2 + c as u16, *title).unwrap();
     }
+    head + 1
+}
+
+/// The driftbudget's header as `vplan export` writes it.
+fn driftbudget_header(ws: &mut rust_xlsxwriter::Worksheet) {
+    driftbudget_head(ws, &Groups::Merged(["Budget 2024", "Prognos 2023"]), TITLES);
+}
+
+/// A driftbudget sheet with this group row and these titles, and one row, `fastigheter`,
+/// with these amounts in C–F.
+fn driftbudget_with(groups: Groups, titles: [&str; 4], amounts: [Option<f64>; 4]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("driftbudget").unwrap();
+    let row = driftbudget_head(ws, &groups, titles);
+    ws.write_string(row, 0, "fastigheter").unwrap();
+    ws.write_string(row, 1, "Område fastigheter").unwrap();
+    for (c, v) in amounts.iter().enumerate() {
+        if let Some(v) = v {
+            ws.write_number(row, 2 + c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
 }
 
 /// A sheet `driftbudget` laid out as `vplan export` lays it out, with one row
@@ -1141,22 +1166,7 @@ fn a_sum_of_nineteen_hundred_rows_fits_an_excel_formula() {
 /// The driftbudget sheet with one header row (no group row above it): these titles in C1:F1
 /// and `fastigheter`'s amounts below them.
 fn driftbudget_without_groups(titles: [&str; 4], amounts: [Option<f64>; 4]) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("driftbudget").unwrap();
-    ws.write_string(0, 0, "id").unwrap();
-    ws.write_string(0, 1, "Belopp i mnkr").unwrap();
-    for (c, title) in titles.iter().enumerate() {
-        ws.write_string(0, 2 + c as u16, *title).unwrap();
-    }
-    ws.write_string(1, 0, "fastigheter").unwrap();
-    ws.write_string(1, 1, "Område fastigheter").unwrap();
-    for (c, v) in amounts.iter().enumerate() {
-        if let Some(v) = v {
-            ws.write_number(1, 2 + c as u16, *v).unwrap();
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    driftbudget_with(Groups::Absent, titles, amounts)
 }
 
 #[test]
@@ -1220,32 +1230,7 @@ fn repeated_titles_without_the_group_row_are_refused_not_read_by_position() {
 /// The driftbudget sheet after Excel's *Unmerge cells*: each group title in its first cell
 /// only (at the given columns, counted from C), `fastigheter`'s amounts in C3:F3.
 fn driftbudget_unmerged(groups: &[(u16, &str)], amounts: [Option<f64>; 4]) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("driftbudget").unwrap();
-    for (c, group) in groups {
-        ws.write_string(0, 2 + c, *group).unwrap();
-    }
-    for (c, title) in [
-        "id",
-        "Belopp i mnkr",
-        "Omsättning",
-        "Varav budgetram",
-        "Omsättning",
-        "Varav budgetram",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(1, c as u16, *title).unwrap();
-    }
-    ws.write_string(2, 0, "fastigheter").unwrap();
-    for (c, v) in amounts.iter().enumerate() {
-        if let Some(v) = v {
-            ws.write_number(2, 2 + c as u16, *v).unwrap();
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    driftbudget_with(Groups::Cells(groups), TITLES, amounts)
 }
 
 #[test]
