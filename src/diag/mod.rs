@@ -133,6 +133,21 @@ pub fn one_per_line(diags: &[Diagnostic]) -> String {
 
 /// Renders diagnostics for people, with the offending source line and a caret under the
 /// position, followed by a summary line.
+/// A source text as a terminal may show it: every invisible direction control (which would
+/// reorder the quoted line on screen, the very fault `check` reports) replaced by a visible
+/// character of the same length in bytes, so byte positions stay as they are.
+fn shown_safely(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{061C}' => '\u{00A4}',
+            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                '\u{FFFD}'
+            }
+            c => c,
+        })
+        .collect()
+}
+
 pub fn render_human(diags: &[Diagnostic]) -> String {
     let mut files = SimpleFiles::new();
     let config = term::Config::default();
@@ -150,7 +165,7 @@ pub fn render_human(diags: &[Diagnostic]) -> String {
                     .nth(line.saturating_sub(1))
                     .is_some_and(|l| l.len() <= 400)
             });
-            if let Some(text) = text {
+            if let Some(text) = text.map(|t| shown_safely(&t)) {
                 let range = byte_range(&text, line, d.column.unwrap_or(1));
                 let id = files.add(file.display().to_string(), text);
                 let mut label = Label::primary(id, range);
@@ -260,5 +275,16 @@ mod tests {
         let text = "a: 1\nvalues: [12a, 3]\n";
         assert_eq!(&text[byte_range(text, 2, 10)], "12a");
         assert_eq!(&text[byte_range(text, 1, 4)], "1");
+    }
+
+    #[test]
+    fn direction_controls_are_shown_as_visible_characters_of_their_length() {
+        for c in ['\u{202E}', '\u{2066}', '\u{200F}', '\u{061C}'] {
+            let text = format!("title: \"a{c}15\"\nx: 1\n");
+            let shown = shown_safely(&text);
+            assert_eq!(shown.len(), text.len(), "{c:?}");
+            assert!(!shown.contains(c), "{c:?}");
+            assert!(shown.ends_with("15\"\nx: 1\n"), "{shown:?}");
+        }
     }
 }
