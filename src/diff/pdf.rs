@@ -118,13 +118,33 @@ fn sv_rows(kind: &str, text: String) -> String {
     }
 }
 
-fn verb_sv(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Added => "Tillagt",
-        ChangeKind::Removed => "Borttaget",
-        ChangeKind::Changed => "Ändrat",
-        ChangeKind::Moved => "Flyttat",
-    }
+/// A change's heading in Swedish, the participle agreeing with the noun's gender: `Ändrat
+/// belopp`, `Tillagd tabell`.
+fn heading_sv(change: ChangeKind, kind: &str) -> String {
+    let noun = kind_sv(kind);
+    // The ett-words among the kinds; the others are en-words.
+    let neuter = matches!(
+        noun,
+        "stycke"
+            | "mål"
+            | "uppdrag"
+            | "kapitel"
+            | "avsnitt"
+            | "perspektiv"
+            | "belopp"
+            | "organisationsschema"
+    );
+    let verb = match (change, neuter) {
+        (ChangeKind::Added, true) => "Tillagt",
+        (ChangeKind::Added, false) => "Tillagd",
+        (ChangeKind::Removed, true) => "Borttaget",
+        (ChangeKind::Removed, false) => "Borttagen",
+        (ChangeKind::Changed, true) => "Ändrat",
+        (ChangeKind::Changed, false) => "Ändrad",
+        (ChangeKind::Moved, true) => "Flyttat",
+        (ChangeKind::Moved, false) => "Flyttad",
+    };
+    format!("{verb} {noun}")
 }
 
 fn amount(old: &Option<String>, new: &Option<String>, diff: &Option<String>, unit: &str) -> String {
@@ -158,7 +178,7 @@ fn change_view(c: &Change) -> ChangeView<'_> {
     }
     let is_amount = c.kind == "amount" || c.kind == "total";
     ChangeView {
-        heading: format!("{} {}", verb_sv(c.change), kind_sv(&c.kind)),
+        heading: heading_sv(c.change, &c.kind),
         change: match c.change {
             ChangeKind::Added => "added",
             ChangeKind::Removed => "removed",

@@ -708,10 +708,10 @@ fn a_history_of_commits_in_every_format() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = pdf_text(&s.dir.path().join("r.pdf"));
     for needle in [
-        "Flyttat rad",
+        "Flyttad rad",
         "efter Bibliotek → först",
         "Tillagt mål",
-        "Ändrat uppgift",
+        "Ändrad uppgift",
     ] {
         assert!(text.contains(needle), "{needle:?} not in:\n{text}");
     }
@@ -963,7 +963,7 @@ fn tables_and_columns_added_or_removed_list_their_amounts() {
     assert!(stderr(&out).contains("changes)"), "{}", stderr(&out));
     let text = pdf_text(&dir.path().join("f.pdf"));
     for needle in [
-        "Tillagt tabell",
+        "Tillagd tabell",
         "4 rader",
         "Nytt › Budget 2024",
         "Beta | två",
