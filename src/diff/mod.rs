@@ -131,6 +131,8 @@ pub struct RowValues {
 /// A computed total moved by a changed amount.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Total {
+    /// The cell: `table/row/column`.
+    pub id: String,
     pub place: Vec<String>,
     pub old: Option<String>,
     pub new: Option<String>,

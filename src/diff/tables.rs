@@ -531,6 +531,26 @@ fn moved_totals(
         .collect()
 }
 
+/// A table as a total names it: the last title of its place (`Summering av samtliga
+/// åtgärder`), with the titles above it as far as needed to tell it from every other table
+/// placed under the same title (`Område IT › Grupperade åtgärder`).
+fn table_name(nf: &Flat, tid: &str) -> String {
+    let Some(place) = nf.table_place.get(tid).filter(|p| !p.is_empty()) else {
+        return tid.to_string();
+    };
+    let tail = |p: &[String], n: usize| p[p.len().saturating_sub(n)..].to_vec();
+    let mut n = 1;
+    while n < place.len()
+        && nf
+            .table_place
+            .iter()
+            .any(|(other, p)| other != tid && p.len() >= n && tail(p, n) == tail(place, n))
+    {
+        n += 1;
+    }
+    tail(place, n).join(" › ")
+}
+
 fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
     let (tid, rid, cid) = key;
     let a = old.computed.get(tid, rid, cid);
@@ -544,12 +564,9 @@ fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
     let row = table.and_then(|t| t.rows.iter().find(|r| &r.id == rid));
     let col = table.and_then(|t| t.columns.iter().find(|c| &c.id == cid));
     let p = col.map(|c| c.precision).unwrap_or(0);
-    let name = nf
-        .table_place
-        .get(tid)
-        .and_then(|p| p.last().cloned())
-        .unwrap_or_else(|| tid.clone());
+    let name = table_name(nf, tid);
     Total {
+        id: format!("{tid}/{rid}/{cid}"),
         place: vec![
             name,
             row.map(|r| r.label.clone()).unwrap_or_else(|| rid.clone()),

@@ -198,6 +198,7 @@ fn json_amounts_are_exact_decimals_beside_the_display() {
             "difference_value": "5.5",
             "precision": 1,
             "totals": [{
+                "id": "driftbudget/summa/b2024-omsattning",
                 "place": ["Driftbudget servicenämnd", "Summa", "Budget 2024 › Omsättning"],
                 "old": nb("2 380,0"),
                 "new": nb("2 387,5"),
@@ -996,4 +997,47 @@ fn regex_free_pad(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
+}
+
+#[test]
+fn a_total_names_its_table_so_that_tables_under_the_same_title_differ() {
+    // Every area of the Handlingsplan has a table under "Grupperade åtgärder": a total of one
+    // is named with its area, and carries its cell id.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    copy_dir(&root().join("content"), &old);
+    copy_dir(&root().join("content"), &new);
+    let table = new.join("tables/handlingsplan/5-it.yaml");
+    let text = fs::read_to_string(&table).unwrap();
+    let from = "values: [2880, 2880, 2880, 3]";
+    assert!(text.contains(from));
+    fs::write(&table, text.replace(from, "values: [2890, 2880, 2880, 3]")).unwrap();
+    let out = vplan(dir.path(), &["diff", "old", "new", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ");
+    assert!(
+        text.contains(
+            "⇒ Område IT › Grupperade åtgärder › Totalsumma › 2024: 26 720 → 26 730 (+10) tkr"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("⇒ Summering av samtliga åtgärder › Totalsumma › 2024"),
+        "{text}"
+    );
+    let out = vplan(dir.path(), &["diff", "old", "new", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = json["changes"][0]["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "handlingsplan-it/totalsumma/y2024",
+            "handlingsplan-summering/personalkostnadsreduceringar/y2024",
+            "handlingsplan-summering/totalsumma/y2024"
+        ]
+    );
 }
