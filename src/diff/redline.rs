@@ -5,16 +5,21 @@
 //! The marks are private-use characters ([`crate::render::escape`]) put into a copy of the
 //! new plan's texts; the escaper turns them into `#vp-ins[…]` / `#vp-del[…]`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use super::flatten::{flatten, paragraphs};
 use super::words::{self, Op, Para};
-use crate::content::{Block, Goal, Item, Plan};
+use crate::content::{
+    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Item, OrgNode, Plan, Sourced, Strategy,
+};
 use crate::pipeline::Checked;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
-use crate::render::view::OldCells;
+use crate::render::view::{content_root, OldCells, RemovedRow};
 
-/// The new plan with its texts marked, and the old values of the changed cells.
+/// The new plan with its texts marked and what it no longer has put back struck through
+/// where it stood (chapters, sections, goals, indicators, assignments …), and the old values
+/// of the changed cells and the removed table rows.
 pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
     let of = flatten(&old.plan);
     let old_items: HashMap<(&str, &str), &[(&'static str, String)]> = of
@@ -83,7 +88,533 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
             }
         }
     }
+    // Rows removed from a table that is still there: struck through, with their old figures,
+    // after the row they followed.
+    for (tid, t) in &plan.tables {
+        let Some(ot) = old.plan.tables.get(tid) else {
+            continue;
+        };
+        let mut after: Option<String> = None;
+        let mut removed = Vec::new();
+        for orow in &ot.value.rows {
+            if t.value.rows.iter().any(|r| r.id == orow.id) {
+                after = Some(orow.id.clone());
+                continue;
+            }
+            removed.push(RemovedRow {
+                after: after.clone(),
+                label: wrap(&orow.label, DEL_OPEN, DEL_CLOSE),
+                texts: t
+                    .value
+                    .text_columns
+                    .iter()
+                    .map(|tc| wrap(orow.text.get(&tc.id).map_or("", |s| s), DEL_OPEN, DEL_CLOSE))
+                    .collect(),
+                kind: orow.kind,
+                values: t
+                    .value
+                    .columns
+                    .iter()
+                    .map(|c| old.computed.get(tid, &orow.id, &c.id))
+                    .collect(),
+            });
+        }
+        if !removed.is_empty() {
+            cells.removed_rows.insert(tid.clone(), removed);
+        }
+    }
+    let r = Restorer::new(&old.plan, &new.plan);
+    r.plan(&old.plan, &mut plan, &mut cells);
     (plan, cells)
+}
+
+/// A thing's kind and id, as [`flatten`] names it; `text` blocks by their ordinal.
+type Key = (&'static str, String);
+
+/// Puts what the new plan no longer has back into the marked plan, struck through, where it
+/// stood: after the thing it followed in the old version that the new one still has.
+struct Restorer<'a> {
+    /// What the new plan has, anywhere: a thing that is not in it was removed (one that was
+    /// moved is shown where it now is, not struck where it was).
+    present: HashSet<(&'static str, String)>,
+    old_blocks: HashMap<&'a str, &'a [Block]>,
+    old_goals: HashMap<&'a str, &'a Goal>,
+    old_strategies: HashMap<&'a str, &'a Strategy>,
+    old_perspectives: HashMap<&'a str, &'a crate::content::Perspective>,
+    old_areas: HashMap<&'a str, &'a IcArea>,
+    old_risks: HashMap<&'a str, &'a IcRisk>,
+    /// The new content directory: a restored chapter's file is named as if it were there.
+    new_root: &'a Path,
+    old_root: &'a Path,
+}
+
+/// The kinds of things put back when removed (tables, perspectives and the generated parts
+/// are not: see README).
+const RESTORED: &[&str] = &[
+    "chapter",
+    "appendix",
+    "section",
+    "goal",
+    "indicator",
+    "assignment",
+    "strategy",
+    "text table",
+    "matrix",
+    "org chart",
+    "area",
+    "risk",
+    "measure",
+];
+
+fn block_keys(blocks: &[Block]) -> Vec<Option<Key>> {
+    let mut texts = 0;
+    blocks
+        .iter()
+        .map(|b| {
+            Some(match b {
+                Block::Text(_) => {
+                    texts += 1;
+                    ("text", texts.to_string())
+                }
+                Block::Section(s) => ("section", s.id.clone()),
+                Block::Goal(g) => ("goal", g.id.clone()),
+                Block::Assignment(a) => ("assignment", a.id.clone()),
+                Block::Table(id) => ("table", id.clone()),
+                Block::TextTable(t) => ("text table", t.id.clone()),
+                Block::Matrix(m) => ("matrix", m.id.clone()),
+                Block::OrgChart(o) => ("org chart", o.id.clone()),
+                Block::Perspectives => ("perspectives", String::new()),
+                Block::InternalControl => ("internal control", String::new()),
+            })
+        })
+        .collect()
+}
+
+fn keys<T>(items: &[T], kind: &'static str, id: impl Fn(&T) -> &str) -> Vec<Option<Key>> {
+    items
+        .iter()
+        .map(|t| Some((kind, id(t).to_string())))
+        .collect()
+}
+
+/// Inserts the struck copies of the old things that are gone into `new`, each after the last
+/// thing before it in `old` that `new` still has (at the start when there is none).
+fn restore<T>(
+    old: &[T],
+    old_keys: &[Option<Key>],
+    new: &mut Vec<T>,
+    new_keys: &[Option<Key>],
+    gone: &dyn Fn(&Key) -> bool,
+    strike: &mut dyn FnMut(&T) -> T,
+) {
+    let mut slots: Vec<Vec<T>> = (0..=new.len()).map(|_| Vec::new()).collect();
+    let mut slot = 0;
+    for (o, k) in old.iter().zip(old_keys) {
+        let Some(k) = k else { continue };
+        if let Some(pos) = new_keys.iter().position(|n| n.as_ref() == Some(k)) {
+            slot = slot.max(pos + 1);
+        } else if gone(k) {
+            slots[slot].push(strike(o));
+        }
+    }
+    if slots.iter().all(Vec::is_empty) {
+        return;
+    }
+    let kept = std::mem::take(new);
+    let mut slots = slots.into_iter();
+    new.extend(slots.next().into_iter().flatten());
+    for (n, s) in kept.into_iter().zip(slots) {
+        new.push(n);
+        new.extend(s);
+    }
+}
+
+fn del(text: &str) -> String {
+    wrap(text, DEL_OPEN, DEL_CLOSE)
+}
+
+impl<'a> Restorer<'a> {
+    fn new(old: &'a Plan, new: &'a Plan) -> Self {
+        fn walk<'a>(
+            id: &'a str,
+            blocks: &'a [Block],
+            out: &mut HashMap<&'a str, &'a [Block]>,
+            goals: &mut HashMap<&'a str, &'a Goal>,
+        ) {
+            out.insert(id, blocks);
+            for b in blocks {
+                match b {
+                    Block::Section(s) => walk(&s.id, &s.blocks, out, goals),
+                    Block::Goal(g) => {
+                        goals.insert(&g.id, g);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut r = Restorer {
+            present: flatten(new)
+                .items
+                .into_iter()
+                .map(|i| (i.kind, i.id))
+                .collect(),
+            old_blocks: HashMap::new(),
+            old_goals: HashMap::new(),
+            old_strategies: HashMap::new(),
+            old_perspectives: HashMap::new(),
+            old_areas: HashMap::new(),
+            old_risks: HashMap::new(),
+            new_root: content_root(new),
+            old_root: content_root(old),
+        };
+        for c in &old.chapters {
+            walk(
+                &c.value.id,
+                &c.value.blocks,
+                &mut r.old_blocks,
+                &mut r.old_goals,
+            );
+        }
+        for a in &old.appendices {
+            walk(
+                &a.value.id,
+                &a.value.blocks,
+                &mut r.old_blocks,
+                &mut r.old_goals,
+            );
+        }
+        if let Some(g) = &old.goals {
+            for p in &g.value.perspectives {
+                r.old_perspectives.insert(&p.id, p);
+                walk(&p.id, &p.blocks, &mut r.old_blocks, &mut r.old_goals);
+                for g in &p.goals {
+                    r.old_goals.insert(&g.id, g);
+                }
+                for s in &p.strategies {
+                    r.old_strategies.insert(&s.id, s);
+                    walk(&s.id, &s.blocks, &mut r.old_blocks, &mut r.old_goals);
+                    for g in &s.goals {
+                        r.old_goals.insert(&g.id, g);
+                    }
+                }
+            }
+        }
+        if let Some(ic) = &old.internal_control {
+            for a in &ic.value.areas {
+                r.old_areas.insert(&a.id, a);
+                for risk in &a.risks {
+                    r.old_risks.insert(&risk.id, risk);
+                }
+            }
+        }
+        r
+    }
+
+    fn gone(&self, k: &Key) -> bool {
+        RESTORED.contains(&k.0) && !self.present.contains(&(k.0, k.1.clone()))
+    }
+
+    fn plan(&self, old: &Plan, plan: &mut Plan, cells: &mut OldCells) {
+        for c in &mut plan.chapters {
+            let c = &mut c.value;
+            self.blocks(&c.id.clone(), &mut c.blocks);
+        }
+        for a in &mut plan.appendices {
+            let a = &mut a.value;
+            self.blocks(&a.id.clone(), &mut a.blocks);
+        }
+        let gone = |k: &Key| self.gone(k);
+        let new_keys = keys(&plan.chapters, "chapter", |c| &c.value.id);
+        restore(
+            &old.chapters,
+            &keys(&old.chapters, "chapter", |c| &c.value.id),
+            &mut plan.chapters,
+            &new_keys,
+            &gone,
+            &mut |c: &Sourced<Chapter>| {
+                cells.removed_chapters.insert(c.value.id.clone());
+                Sourced {
+                    file: self.rebased(&c.file),
+                    value: Chapter {
+                        id: c.value.id.clone(),
+                        title: del(&c.value.title),
+                        blocks: self.struck_blocks(&c.value.blocks),
+                    },
+                }
+            },
+        );
+        let new_keys = keys(&plan.appendices, "appendix", |a| &a.value.id);
+        restore(
+            &old.appendices,
+            &keys(&old.appendices, "appendix", |a| &a.value.id),
+            &mut plan.appendices,
+            &new_keys,
+            &gone,
+            &mut |a: &Sourced<Appendix>| Sourced {
+                file: self.rebased(&a.file),
+                value: Appendix {
+                    label: del(&a.value.label),
+                    title: del(&a.value.title),
+                    title_block: a.value.title_block.iter().map(|l| del(l)).collect(),
+                    short_title: a.value.short_title.as_deref().map(del),
+                    blocks: self.struck_blocks(&a.value.blocks),
+                    ..a.value.clone()
+                },
+            },
+        );
+        if let Some(g) = &mut plan.goals {
+            for p in &mut g.value.perspectives {
+                self.blocks(&p.id.clone(), &mut p.blocks);
+                let op = self.old_perspectives.get(p.id.as_str()).copied();
+                self.goals(op.map(|o| o.goals.as_slice()), &mut p.goals);
+                self.assignments(op.map(|o| o.assignments.as_slice()), &mut p.assignments);
+                for s in &mut p.strategies {
+                    self.blocks(&s.id.clone(), &mut s.blocks);
+                    let os = self.old_strategies.get(s.id.as_str()).copied();
+                    self.goals(os.map(|o| o.goals.as_slice()), &mut s.goals);
+                    self.assignments(os.map(|o| o.assignments.as_slice()), &mut s.assignments);
+                }
+                if let Some(op) = op {
+                    let new_keys = keys(&p.strategies, "strategy", |s| &s.id);
+                    restore(
+                        &op.strategies,
+                        &keys(&op.strategies, "strategy", |s| &s.id),
+                        &mut p.strategies,
+                        &new_keys,
+                        &gone,
+                        &mut |s: &Strategy| Strategy {
+                            id: s.id.clone(),
+                            title: del(&s.title),
+                            blocks: self.struck_blocks(&s.blocks),
+                            goals: self.struck_goals(&s.goals),
+                            assignments: self.struck_items("assignment", &s.assignments),
+                        },
+                    );
+                }
+            }
+        }
+        if let Some(ic) = &mut plan.internal_control {
+            for area in &mut ic.value.areas {
+                for risk in &mut area.risks {
+                    if let Some(or) = self.old_risks.get(risk.id.as_str()) {
+                        let new_keys = keys(&risk.measures, "measure", |m| &m.id);
+                        restore(
+                            &or.measures,
+                            &keys(&or.measures, "measure", |m| &m.id),
+                            &mut risk.measures,
+                            &new_keys,
+                            &gone,
+                            &mut |m: &Item| struck_item(m),
+                        );
+                    }
+                }
+                if let Some(oa) = self.old_areas.get(area.id.as_str()) {
+                    let new_keys = keys(&area.risks, "risk", |r| &r.id);
+                    restore(
+                        &oa.risks,
+                        &keys(&oa.risks, "risk", |r| &r.id),
+                        &mut area.risks,
+                        &new_keys,
+                        &gone,
+                        &mut |r: &IcRisk| self.struck_risk(r),
+                    );
+                }
+            }
+            if let Some(oic) = &old.internal_control {
+                let new_keys = keys(&ic.value.areas, "area", |a| &a.id);
+                restore(
+                    &oic.value.areas,
+                    &keys(&oic.value.areas, "area", |a| &a.id),
+                    &mut ic.value.areas,
+                    &new_keys,
+                    &gone,
+                    &mut |a: &IcArea| IcArea {
+                        id: a.id.clone(),
+                        area: del(&a.area),
+                        risks: a
+                            .risks
+                            .iter()
+                            .filter(|r| self.gone(&("risk", r.id.clone())))
+                            .map(|r| self.struck_risk(r))
+                            .collect(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn rebased(&self, file: &Path) -> std::path::PathBuf {
+        match file.strip_prefix(self.old_root) {
+            Ok(rel) => self.new_root.join(rel),
+            Err(_) => file.to_path_buf(),
+        }
+    }
+
+    /// Restores what was removed from a container's blocks (and, first, inside the sections
+    /// and goals it still has).
+    fn blocks(&self, container: &str, blocks: &mut Vec<Block>) {
+        for b in blocks.iter_mut() {
+            match b {
+                Block::Section(s) => self.blocks(&s.id.clone(), &mut s.blocks),
+                Block::Goal(g) => self.indicators(g),
+                _ => {}
+            }
+        }
+        let Some(old) = self.old_blocks.get(container) else {
+            return;
+        };
+        let new_keys = block_keys(blocks);
+        restore(
+            old,
+            &block_keys(old),
+            blocks,
+            &new_keys,
+            &|k| self.gone(k),
+            &mut |b| self.struck_block(b),
+        );
+    }
+
+    fn indicators(&self, g: &mut Goal) {
+        if let Some(og) = self.old_goals.get(g.id.as_str()) {
+            let new_keys = keys(&g.indicators, "indicator", |i| &i.id);
+            restore(
+                &og.indicators,
+                &keys(&og.indicators, "indicator", |i| &i.id),
+                &mut g.indicators,
+                &new_keys,
+                &|k| self.gone(k),
+                &mut |i| struck_item(i),
+            );
+        }
+    }
+
+    fn goals(&self, old: Option<&[Goal]>, goals: &mut Vec<Goal>) {
+        for g in goals.iter_mut() {
+            self.indicators(g);
+        }
+        if let Some(old) = old {
+            let new_keys = keys(goals, "goal", |g| &g.id);
+            restore(
+                old,
+                &keys(old, "goal", |g| &g.id),
+                goals,
+                &new_keys,
+                &|k| self.gone(k),
+                &mut |g| self.struck_goal(g),
+            );
+        }
+    }
+
+    fn assignments(&self, old: Option<&[Item]>, items: &mut Vec<Item>) {
+        if let Some(old) = old {
+            let new_keys = keys(items, "assignment", |i| &i.id);
+            restore(
+                old,
+                &keys(old, "assignment", |i| &i.id),
+                items,
+                &new_keys,
+                &|k| self.gone(k),
+                &mut |i| struck_item(i),
+            );
+        }
+    }
+
+    /// The blocks of a removed container, struck through; what of it the new plan still has
+    /// elsewhere (and the tables, which are not put back) left out.
+    fn struck_blocks(&self, blocks: &[Block]) -> Vec<Block> {
+        blocks
+            .iter()
+            .zip(block_keys(blocks))
+            .filter(|(b, k)| {
+                matches!(b, Block::Text(_)) || k.as_ref().is_some_and(|k| self.gone(k))
+            })
+            .map(|(b, _)| self.struck_block(b))
+            .collect()
+    }
+
+    fn struck_block(&self, b: &Block) -> Block {
+        match b {
+            Block::Text(t) => Block::Text(marked_prose(t, "")),
+            Block::Section(s) => Block::Section(crate::content::Section {
+                id: s.id.clone(),
+                title: del(&s.title),
+                // Unnumbered, so the new plan's numbering stands.
+                numbered: Some(false),
+                style: s.style,
+                blocks: self.struck_blocks(&s.blocks),
+            }),
+            Block::Goal(g) => Block::Goal(self.struck_goal(g)),
+            Block::Assignment(a) => Block::Assignment(struck_item(a)),
+            Block::TextTable(t) => {
+                let mut t = t.clone();
+                t.caption = t.caption.as_deref().map(del);
+                for r in &mut t.rows {
+                    for c in &mut r.cells {
+                        *c = del(c);
+                    }
+                }
+                Block::TextTable(t)
+            }
+            Block::Matrix(m) => {
+                let mut m = m.clone();
+                m.heading = m.heading.as_deref().map(del);
+                for r in &mut m.rows {
+                    r.label = del(&r.label);
+                }
+                Block::Matrix(m)
+            }
+            Block::OrgChart(o) => {
+                fn node(n: &mut OrgNode) {
+                    n.label = del(&n.label);
+                    n.staff.iter_mut().for_each(node);
+                    n.children.iter_mut().for_each(node);
+                }
+                let mut o = o.clone();
+                node(&mut o.root);
+                Block::OrgChart(o)
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn struck_goal(&self, g: &Goal) -> Goal {
+        Goal {
+            text: del(&g.text),
+            indicators: self.struck_items("indicator", &g.indicators),
+            ..g.clone()
+        }
+    }
+
+    fn struck_goals(&self, goals: &[Goal]) -> Vec<Goal> {
+        goals
+            .iter()
+            .filter(|g| self.gone(&("goal", g.id.clone())))
+            .map(|g| self.struck_goal(g))
+            .collect()
+    }
+
+    fn struck_items(&self, kind: &'static str, items: &[Item]) -> Vec<Item> {
+        items
+            .iter()
+            .filter(|i| self.gone(&(kind, i.id.clone())))
+            .map(struck_item)
+            .collect()
+    }
+
+    fn struck_risk(&self, r: &IcRisk) -> IcRisk {
+        IcRisk {
+            id: r.id.clone(),
+            risk: del(&r.risk),
+            measures: self.struck_items("measure", &r.measures),
+        }
+    }
+}
+
+fn struck_item(i: &Item) -> Item {
+    Item {
+        id: i.id.clone(),
+        text: del(&i.text),
+    }
 }
 
 /// The text blocks of each container, in order.

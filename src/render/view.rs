@@ -42,6 +42,8 @@ pub struct StatusView {
 #[derive(Debug, Serialize)]
 pub struct ChapterView<'a> {
     pub id: &'a str,
+    /// Removed since the version a redline compares with: printed struck through, unnumbered.
+    pub removed: bool,
     /// Source marker of the chapter's file (see [`crate::diag::origin`]).
     pub origin: String,
     pub title: &'a str,
@@ -128,11 +130,11 @@ pub struct TableView<'a> {
 #[derive(Debug, Serialize)]
 pub struct RowView<'a> {
     pub id: &'a str,
-    pub label: &'a str,
+    pub label: std::borrow::Cow<'a, str>,
     /// `data`, `group` or `sum`.
     pub kind: &'static str,
     pub bold: bool,
-    pub texts: Vec<&'a str>,
+    pub texts: Vec<std::borrow::Cow<'a, str>>,
     /// Formatted amounts, `""` for an empty cell.
     pub cells: Vec<String>,
 }
@@ -163,10 +165,51 @@ struct Builder<'a> {
     old_cells: Option<&'a OldCells>,
 }
 
-/// Old values of the cells whose value changed, by (table, row, column) id: what a redline
-/// build prints struck through before the new value (`diff` computes them).
-pub type OldCells =
-    std::collections::HashMap<(String, String, String), Option<rust_decimal::Decimal>>;
+/// What a redline build prints of the old version besides the marked plan (`diff` computes
+/// it): the old values of the cells whose value changed, by (table, row, column) id, printed
+/// struck through before the new value; the rows removed from each table, printed struck
+/// through where they stood with their old figures (they count into no sum: the sums are the
+/// new plan's); and the chapters that were removed (put back struck through into the marked
+/// plan, printed without a number so the new plan's numbering is kept).
+#[derive(Debug, Clone, Default)]
+pub struct OldCells {
+    pub cells: std::collections::HashMap<(String, String, String), Option<rust_decimal::Decimal>>,
+    /// Removed rows by table id, in their old order.
+    pub removed_rows: std::collections::HashMap<String, Vec<RemovedRow>>,
+    /// Ids of the chapters that were removed.
+    pub removed_chapters: std::collections::HashSet<String>,
+}
+
+impl OldCells {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn insert(
+        &mut self,
+        key: (String, String, String),
+        old: Option<rust_decimal::Decimal>,
+    ) -> Option<Option<rust_decimal::Decimal>> {
+        self.cells.insert(key, old)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty() && self.removed_rows.is_empty() && self.removed_chapters.is_empty()
+    }
+}
+
+/// A table row that the new plan no longer has, as a redline prints it.
+#[derive(Debug, Clone)]
+pub struct RemovedRow {
+    /// The id of the row of the new table it follows (`None`: it comes first).
+    pub after: Option<String>,
+    /// Its label and text cells, already marked as deleted.
+    pub label: String,
+    pub texts: Vec<String>,
+    pub kind: RowKind,
+    /// Its old values, one per column of the new table (`None`: empty, or no such column).
+    pub values: Vec<Option<rust_decimal::Decimal>>,
+}
 
 /// What a redline build marks: the old side's name and the old values of changed cells.
 #[derive(Clone, Copy)]
@@ -227,6 +270,8 @@ pub fn build_scoped<'a>(
             .filter(|_| !appendix_only)
             .map(|c| ChapterView {
                 id: &c.value.id,
+                removed: redline
+                    .is_some_and(|r| r.old_cells.removed_chapters.contains(&c.value.id)),
                 origin: origin(root, &c.file, "title"),
                 title: &c.value.title,
                 blocks: b.blocks(&c.value.blocks, chapter_place, (&c.file, "blocks")),
@@ -435,19 +480,35 @@ impl<'a> Builder<'a> {
             return None;
         }
         let groups = t.column_groups();
-        let rows = t
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(r, row)| RowView {
+        let removed = self
+            .old_cells
+            .and_then(|o| o.removed_rows.get(id))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let removed_after = |after: Option<&str>| {
+            removed
+                .iter()
+                .filter(|rr| rr.after.as_deref() == after)
+                .map(|rr| removed_row_view(t, rr))
+                .collect::<Vec<_>>()
+        };
+        let mut rows: Vec<RowView<'a>> = removed_after(None);
+        for (r, row) in t.rows.iter().enumerate() {
+            rows.push(RowView {
                 id: &row.id,
-                label: &row.label,
+                label: row.label.as_str().into(),
                 kind: row.kind.as_str(),
                 bold: row.kind != RowKind::Data,
                 texts: t
                     .text_columns
                     .iter()
-                    .map(|tc| row.text.get(&tc.id).map(String::as_str).unwrap_or(""))
+                    .map(|tc| {
+                        row.text
+                            .get(&tc.id)
+                            .map(String::as_str)
+                            .unwrap_or("")
+                            .into()
+                    })
                     .collect(),
                 cells: if row.kind == RowKind::Group {
                     vec![String::new(); t.columns.len()]
@@ -459,7 +520,7 @@ impl<'a> Builder<'a> {
                             let v = self.computed.at(id, r, k);
                             let now = v.map(|v| format_amount(v, c.precision)).unwrap_or_default();
                             let key = (t.id.clone(), row.id.clone(), c.id.clone());
-                            match self.old_cells.and_then(|cells| cells.get(&key)) {
+                            match self.old_cells.and_then(|o| o.cells.get(&key)) {
                                 Some(old) => {
                                     let was = old
                                         .map(|v| format_amount(v, c.precision))
@@ -471,8 +532,9 @@ impl<'a> Builder<'a> {
                         })
                         .collect()
                 },
-            })
-            .collect();
+            });
+            rows.extend(removed_after(Some(&row.id)));
+        }
         Some(TableView {
             id: &t.id,
             caption: &t.caption,
@@ -484,6 +546,28 @@ impl<'a> Builder<'a> {
             notes: &t.notes,
             chart: crate::render::charts::view(t, self.computed).map(Box::new),
         })
+    }
+}
+
+/// A removed row, struck through with its old figures.
+fn removed_row_view<'a>(t: &'a Table, rr: &RemovedRow) -> RowView<'a> {
+    RowView {
+        id: "",
+        label: rr.label.clone().into(),
+        kind: rr.kind.as_str(),
+        bold: rr.kind != RowKind::Data,
+        texts: rr.texts.iter().map(|x| x.clone().into()).collect(),
+        cells: t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(k, c)| match rr.values.get(k).copied().flatten() {
+                Some(v) if rr.kind != RowKind::Group => {
+                    format!("{DEL_OPEN}{}{DEL_CLOSE}", format_amount(v, c.precision))
+                }
+                _ => String::new(),
+            })
+            .collect(),
     }
 }
 

@@ -569,6 +569,85 @@ fn redline_build_marks_words_and_amounts() {
         .exists());
 }
 
+/// What was removed stands struck through where it stood, as latexdiff prints it: a goal with
+/// its indicator, a table row with its old figures (counted into no sum), a section and a
+/// whole chapter.
+#[test]
+fn redline_strikes_what_was_removed_where_it_stood() {
+    let s = repo();
+    s.write(
+        "chapters/04-kultur.yaml",
+        "id: kultur\ntitle: Kulturskolan\nblocks:\n  - section:\n      id: kultur-elever\n      title: Elever i kulturskolan\n      blocks:\n        - text: |\n            Kulturskolan tar emot *fler* elever.\n",
+    );
+    git(s.dir.path(), &["add", "-A"]);
+    commit(&s, "kapitel");
+    // The goal (with its indicator), the Simhall row, the appendix's section and the chapter go.
+    s.edit(
+        "chapters/02-mal.yaml",
+        "  - goal:\n      id: mal-fler-besok\n      text: Fler invånare besöker kommunens bibliotek och simhallar.\n      indicators:\n        - {id: ind-besok, text: Antalet besök ska öka jämfört med föregående år.}\n",
+        "",
+    );
+    s.edit(
+        "tables/driftbudget.yaml",
+        "  - {id: simhall, label: Simhall, values: [8750, 8900]}\n",
+        "",
+    );
+    s.edit(
+        "appendices/01-bilaga.yaml",
+        "  - section:\n      id: bilaga-taxor-vuxna\n      title: Taxor för vuxna\n      blocks:\n        - text: |\n            Entré för vuxna kostar 80 kronor.",
+        "  - text: |\n      Taxorna beslutas av fullmäktige.",
+    );
+    fs::remove_file(s.content().join("chapters/04-kultur.yaml")).unwrap();
+    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let output = s.dir.path().join("output");
+    let typ = fs::read_to_string(
+        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
+    )
+    .unwrap();
+    for struck in [
+        "#vp-del[Fler invånare besöker kommunens bibliotek och simhallar.];",
+        "#vp-del[Antalet besök ska öka jämfört med föregående år.];",
+        "[#vp-del[Simhall];], [#vp-del[8\u{a0}750];], [#vp-del[8\u{a0}900];],",
+        "#vp-del[Taxor för vuxna];",
+        "#vp-del[Entré för vuxna kostar 80 kronor.];",
+        "#heading(level: 1, numbering: none, outlined: false)[#vp-del[Kulturskolan];]",
+        "#vp-del[Elever i kulturskolan];",
+        "#emph[#vp-del[fler];]",
+    ] {
+        assert!(typ.contains(struck), "{struck} not in\n{typ}");
+    }
+    // In place: the goal before the assignment, the row between Bibliotek and
+    // Föreningsbidrag, the chapter after Budget and before the appendix.
+    let at = |t: &str| typ.find(t).unwrap_or_else(|| panic!("{t} not in\n{typ}"));
+    assert!(at("Fler invånare besöker") < at("Förvaltningen får i uppdrag"));
+    assert!(at("[Bibliotek]") < at("#vp-del[Simhall]"));
+    assert!(at("#vp-del[Simhall]") < at("[Föreningsbidrag]"));
+    assert!(at("#heading(level: 1)[Budget]") < at("#vp-del[Kulturskolan]"));
+    assert!(at("#vp-del[Kulturskolan]") < at("#vp-appendix("));
+    // The sum is the new plan's: 12 500 − 1 234, the old 20 016 struck before it.
+    assert!(typ.contains("#vp-del[20\u{a0}016]; 11\u{a0}266"), "{typ}");
+    // The removed section does not take a number from the ones that stay.
+    assert!(
+        typ.contains("#vp-heading(level: 2, numbered: false, outlined: false, italic: false)[#vp-del[Taxor för vuxna];]"),
+        "{typ}"
+    );
+    let text = pdf_text(&output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.pdf"));
+    for printed in [
+        "Fler invånare besöker kommunens bibliotek och simhallar.",
+        "Antalet besök ska öka",
+        "Simhall 8 750 8 900",
+        "Taxor för vuxna",
+        "Kulturskolan",
+        "Elever i kulturskolan",
+        "Summa 20 016 11 266",
+    ] {
+        assert!(text.contains(printed), "{printed} not in\n{text}");
+    }
+    // Only the chapters that stay are numbered and in the table of contents.
+    assert!(!text.contains("4 Kulturskolan"), "{text}");
+}
+
 /// A history of the fixture plan, one kind of change a commit, compared revision by revision
 /// and in one step, in every format.
 #[test]
