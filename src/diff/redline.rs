@@ -123,6 +123,31 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
             cells.removed_rows.insert(tid.clone(), removed);
         }
     }
+    // Tables removed: the old table, struck through, for the blocks put back to show.
+    for (tid, ot) in &old.plan.tables {
+        if plan.tables.contains_key(tid) || !old.computed.has_table(tid) {
+            continue;
+        }
+        let mut t = ot.clone();
+        let tv = &mut t.value;
+        tv.caption = del(&tv.caption);
+        tv.notes = tv.notes.iter().map(|n| del(n)).collect();
+        for row in &mut tv.rows {
+            row.label = del(&row.label);
+            for v in row.text.values_mut() {
+                *v = del(v);
+            }
+        }
+        let values = (0..tv.rows.len())
+            .map(|r| {
+                (0..tv.columns.len())
+                    .map(|k| old.computed.at(tid, r, k))
+                    .collect()
+            })
+            .collect();
+        cells.removed_tables.insert(tid.clone(), values);
+        plan.tables.insert(tid.clone(), t);
+    }
     let r = Restorer::new(&old.plan, &new.plan);
     r.plan(&old.plan, &mut plan, &mut cells);
     (plan, cells)
@@ -143,16 +168,19 @@ struct Restorer<'a> {
     old_perspectives: HashMap<&'a str, &'a crate::content::Perspective>,
     old_areas: HashMap<&'a str, &'a IcArea>,
     old_risks: HashMap<&'a str, &'a IcRisk>,
+    /// The ids of the new plan's tables.
+    new_tables: HashSet<&'a str>,
     /// The new content directory: a restored chapter's file is named as if it were there.
     new_root: &'a Path,
     old_root: &'a Path,
 }
 
-/// The kinds of things put back when removed (tables, perspectives and the generated parts
-/// are not: see README).
+/// The kinds of things put back when removed (perspectives, which are numbered, and the
+/// generated parts are not).
 const RESTORED: &[&str] = &[
     "chapter",
     "appendix",
+    "table",
     "section",
     "goal",
     "indicator",
@@ -264,6 +292,7 @@ impl<'a> Restorer<'a> {
             old_perspectives: HashMap::new(),
             old_areas: HashMap::new(),
             old_risks: HashMap::new(),
+            new_tables: new.tables.keys().map(String::as_str).collect(),
             new_root: content_root(new),
             old_root: content_root(old),
         };
@@ -311,6 +340,9 @@ impl<'a> Restorer<'a> {
     }
 
     fn gone(&self, k: &Key) -> bool {
+        if k.0 == "table" {
+            return !self.new_tables.contains(k.1.as_str());
+        }
         RESTORED.contains(&k.0) && !self.present.contains(&(k.0, k.1.clone()))
     }
 
@@ -520,7 +552,7 @@ impl<'a> Restorer<'a> {
     }
 
     /// The blocks of a removed container, struck through; what of it the new plan still has
-    /// elsewhere (and the tables, which are not put back) left out.
+    /// elsewhere left out.
     fn struck_blocks(&self, blocks: &[Block]) -> Vec<Block> {
         blocks
             .iter()

@@ -178,6 +178,9 @@ pub struct OldCells {
     pub removed_rows: std::collections::HashMap<String, Vec<RemovedRow>>,
     /// Ids of the chapters that were removed.
     pub removed_chapters: std::collections::HashSet<String>,
+    /// The old figures of the tables that were removed, by table id, row by row and column by
+    /// column (the marked plan has the old table, struck through, in their place).
+    pub removed_tables: std::collections::HashMap<String, Vec<Vec<Option<rust_decimal::Decimal>>>>,
 }
 
 impl OldCells {
@@ -194,7 +197,10 @@ impl OldCells {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty() && self.removed_rows.is_empty() && self.removed_chapters.is_empty()
+        self.cells.is_empty()
+            && self.removed_rows.is_empty()
+            && self.removed_chapters.is_empty()
+            && self.removed_tables.is_empty()
     }
 }
 
@@ -477,7 +483,7 @@ impl<'a> Builder<'a> {
     fn table(&self, id: &str) -> Option<TableView<'a>> {
         let t: &'a Table = &self.plan.tables.get(id)?.value;
         if !self.computed.has_table(id) {
-            return None;
+            return self.removed_table(t);
         }
         let groups = t.column_groups();
         let removed = self
@@ -545,6 +551,56 @@ impl<'a> Builder<'a> {
             rows,
             notes: &t.notes,
             chart: crate::render::charts::view(t, self.computed).map(Box::new),
+        })
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// A table the new plan no longer has (its labels struck through by the redline), with its
+    /// old figures struck through; `None` outside a redline.
+    fn removed_table(&self, t: &'a Table) -> Option<TableView<'a>> {
+        let values = self.old_cells?.removed_tables.get(&t.id)?;
+        let rows = t
+            .rows
+            .iter()
+            .zip(values)
+            .map(|(row, vals)| {
+                let mut view = removed_row_view(
+                    t,
+                    &RemovedRow {
+                        after: None,
+                        label: String::new(),
+                        texts: Vec::new(),
+                        kind: row.kind,
+                        values: vals.clone(),
+                    },
+                );
+                view.id = &row.id;
+                view.label = row.label.as_str().into();
+                view.texts = t
+                    .text_columns
+                    .iter()
+                    .map(|tc| {
+                        row.text
+                            .get(&tc.id)
+                            .map(String::as_str)
+                            .unwrap_or("")
+                            .into()
+                    })
+                    .collect();
+                view
+            })
+            .collect();
+        Some(TableView {
+            id: &t.id,
+            caption: &t.caption,
+            unit: &t.unit,
+            text_columns: t.text_columns.iter().map(|c| c.title.as_str()).collect(),
+            columns: t.columns.iter().map(|c| c.title.as_str()).collect(),
+            groups: t.column_groups(),
+            rows,
+            notes: &t.notes,
+            chart: None,
         })
     }
 }

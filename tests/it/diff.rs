@@ -577,7 +577,11 @@ fn redline_strikes_what_was_removed_where_it_stood() {
     let s = repo();
     s.write(
         "chapters/04-kultur.yaml",
-        "id: kultur\ntitle: Kulturskolan\nblocks:\n  - section:\n      id: kultur-elever\n      title: Elever i kulturskolan\n      blocks:\n        - text: |\n            Kulturskolan tar emot *fler* elever.\n",
+        "id: kultur\ntitle: Kulturskolan\nblocks:\n  - section:\n      id: kultur-elever\n      title: Elever i kulturskolan\n      blocks:\n        - text: |\n            Kulturskolan tar emot *fler* elever.\n        - table: elever\n",
+    );
+    s.write(
+        "tables/elever.yaml",
+        "id: elever\nunit: st\ncaption: Antal elever\ncolumns:\n  - {id: n2031, title: År 2031, precision: 0}\nrows:\n  - {id: dans, label: Dans, values: [1250]}\n  - {id: musik, label: Musik, values: [3400]}\n  - {id: alla, label: Alla elever, kind: sum, sum: all}\n",
     );
     git(s.dir.path(), &["add", "-A"]);
     commit(&s, "kapitel");
@@ -598,6 +602,7 @@ fn redline_strikes_what_was_removed_where_it_stood() {
         "  - text: |\n      Taxorna beslutas av fullmäktige.",
     );
     fs::remove_file(s.content().join("chapters/04-kultur.yaml")).unwrap();
+    fs::remove_file(s.content().join("tables/elever.yaml")).unwrap();
     let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let output = s.dir.path().join("output");
@@ -614,6 +619,9 @@ fn redline_strikes_what_was_removed_where_it_stood() {
         "#heading(level: 1, numbering: none, outlined: false)[#vp-del[Kulturskolan];]",
         "#vp-del[Elever i kulturskolan];",
         "#emph[#vp-del[fler];]",
+        "#vp-th[#vp-del[Antal elever];];",
+        "[#vp-del[Musik];], [#vp-del[3\u{a0}400];],",
+        "[#strong[#vp-del[Alla elever];];], [#strong[#vp-del[4\u{a0}650];];],",
     ] {
         assert!(typ.contains(struck), "{struck} not in\n{typ}");
     }
@@ -641,6 +649,7 @@ fn redline_strikes_what_was_removed_where_it_stood() {
         "Kulturskolan",
         "Elever i kulturskolan",
         "Summa 20 016 11 266",
+        "Alla elever 4 650",
     ] {
         assert!(text.contains(printed), "{printed} not in\n{text}");
     }
