@@ -40,6 +40,9 @@ struct ChangeView<'a> {
     new: Option<String>,
     /// Word runs of a changed text: (`equal`|`delete`|`insert`, text).
     words: Vec<(&'static str, String)>,
+    /// A paragraph of prose changed, added or removed: its Markdown with the changed words
+    /// marked (the redline's private-use marks), rendered as the plan renders prose.
+    markdown: Option<String>,
     amount: Option<String>,
     moved_from: Option<String>,
     totals: Vec<String>,
@@ -214,6 +217,7 @@ fn change_view(c: &Change) -> ChangeView<'_> {
                 (op, r.text.replace('\n', " "))
             })
             .collect(),
+        markdown: prose_marked(c),
         amount: is_amount.then(|| {
             amount(
                 &c.old,
@@ -235,6 +239,32 @@ fn change_view(c: &Change) -> ChangeView<'_> {
                 )
             })
             .collect(),
+    }
+}
+
+/// A changed, added or removed paragraph as Markdown with its changes marked, so the report
+/// quotes it as the plan prints it (emphasis, lists, links), not as raw Markdown.
+fn prose_marked(c: &Change) -> Option<String> {
+    use super::redline::{fix_line_starts, wrap};
+    use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
+    if c.kind != "paragraph" {
+        return None;
+    }
+    match c.change {
+        ChangeKind::Removed => c.old.as_deref().map(|t| wrap(t, DEL_OPEN, DEL_CLOSE)),
+        ChangeKind::Added => c.new.as_deref().map(|t| wrap(t, INS_OPEN, INS_CLOSE)),
+        ChangeKind::Changed if !c.words.is_empty() => {
+            let mut out = String::new();
+            for r in with_context(&c.words, 12) {
+                match r.op {
+                    Op::Equal => out.push_str(&r.text),
+                    Op::Delete => out.push_str(&wrap(&r.text, DEL_OPEN, DEL_CLOSE)),
+                    Op::Insert => out.push_str(&wrap(&r.text, INS_OPEN, INS_CLOSE)),
+                }
+            }
+            Some(fix_line_starts(&out))
+        }
+        _ => None,
     }
 }
 

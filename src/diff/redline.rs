@@ -778,7 +778,7 @@ pub fn marked_prose(old: &str, new: &str) -> String {
 
 /// Text between marks, each line marked on its own (after any list marker), so a marked
 /// list stays a list.
-fn wrap(text: &str, open: char, close: char) -> String {
+pub(crate) fn wrap(text: &str, open: char, close: char) -> String {
     if text.is_empty() || text.trim().is_empty() {
         return text.to_string();
     }
@@ -802,7 +802,7 @@ fn is_mark(c: char) -> bool {
 
 /// Moves marks that stand before a list marker (`- `, `* `, `1. `) or a heading (`# `) at the
 /// start of a line to after it, so the Markdown structure is unchanged.
-fn fix_line_starts(text: &str) -> String {
+pub(crate) fn fix_line_starts(text: &str) -> String {
     text.split('\n')
         .map(|line| {
             let indent_len = line.len() - line.trim_start_matches([' ', '\t']).len();

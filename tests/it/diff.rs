@@ -436,6 +436,62 @@ fn the_change_report_as_pdf() {
     assert_eq!(diff(&s, &["--format", "pdf"]).status.code(), Some(2));
 }
 
+/// The report quotes changed prose as the plan prints it: its Markdown rendered (emphasis,
+/// strong text, lists), every character of it escaped, not the raw `*…*` of the source.
+#[test]
+fn the_change_report_renders_the_markdown_it_quotes() {
+    let s = repo();
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "      Planen gäller",
+        "      *Tillsammans skapar vi* en kommun för alla, med **öppna** bibliotek.\n\n      - Simhallen\n      - Biblioteket\n\n      Planen gäller",
+    );
+    commit(&s, "prosa");
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "*Tillsammans skapar vi* en kommun för alla",
+        "*Tillsammans bygger vi* en kommun för alla",
+    );
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "      - Simhallen\n      - Biblioteket\n\n",
+        "",
+    );
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "kommunfullmäktiges budget.",
+        "kommunfullmäktiges budget.\n\n      Avgiften är _5 #kr_ [se $taxa] \\\\ `#set page(width: 1cm)`.",
+    );
+    let templates = root().join("templates");
+    let out = diff(
+        &s,
+        &[
+            "--format",
+            "pdf",
+            "-o",
+            "andringar.pdf",
+            "--templates",
+            templates.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = pdf_text(&s.dir.path().join("andringar.pdf"));
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Tillsammans skapar bygger vi en kommun för alla, med öppna bibliotek.",
+        "Simhallen",
+        "Biblioteket",
+        "Avgiften är 5 #kr [",
+        "se $taxa",
+        "#set page(width: 1cm)",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+    for raw in ["*Tillsammans", "**öppna**", "- Simhallen", "_5"] {
+        assert!(!text.contains(raw), "{raw:?} quoted raw in:\n{text}");
+    }
+}
+
 #[test]
 fn textconv_normalises_and_plugs_into_git_diff() {
     let s = repo();
