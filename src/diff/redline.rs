@@ -11,7 +11,8 @@ use std::path::Path;
 use super::flatten::{flatten, paragraphs};
 use super::words::{self, Op, Para};
 use crate::content::{
-    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Item, OrgNode, Plan, Sourced, Strategy,
+    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Item, OrgNode, Perspective, Plan, Sourced,
+    Strategy,
 };
 use crate::pipeline::Checked;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
@@ -150,6 +151,7 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
     }
     let r = Restorer::new(&old.plan, &new.plan);
     r.plan(&old.plan, &mut plan, &mut cells);
+    cells.removed_sections = r.removed_sections.into_inner();
     (plan, cells)
 }
 
@@ -165,9 +167,11 @@ struct Restorer<'a> {
     old_blocks: HashMap<&'a str, &'a [Block]>,
     old_goals: HashMap<&'a str, &'a Goal>,
     old_strategies: HashMap<&'a str, &'a Strategy>,
-    old_perspectives: HashMap<&'a str, &'a crate::content::Perspective>,
+    old_perspectives: HashMap<&'a str, &'a Perspective>,
     old_areas: HashMap<&'a str, &'a IcArea>,
     old_risks: HashMap<&'a str, &'a IcRisk>,
+    /// The ids of the sections and strategies put back.
+    removed_sections: std::cell::RefCell<HashSet<String>>,
     /// The ids of the new plan's tables.
     new_tables: HashSet<&'a str>,
     /// The new content directory: a restored chapter's file is named as if it were there.
@@ -175,9 +179,9 @@ struct Restorer<'a> {
     old_root: &'a Path,
 }
 
-/// The kinds of things put back when removed (perspectives, which are numbered, and the
-/// generated parts are not).
+/// The kinds of things put back when removed.
 const RESTORED: &[&str] = &[
+    "perspective",
     "chapter",
     "appendix",
     "table",
@@ -292,6 +296,7 @@ impl<'a> Restorer<'a> {
             old_perspectives: HashMap::new(),
             old_areas: HashMap::new(),
             old_risks: HashMap::new(),
+            removed_sections: Default::default(),
             new_tables: new.tables.keys().map(String::as_str).collect(),
             new_root: content_root(new),
             old_root: content_root(old),
@@ -414,16 +419,35 @@ impl<'a> Restorer<'a> {
                         &mut p.strategies,
                         &new_keys,
                         &gone,
-                        &mut |s: &Strategy| Strategy {
-                            id: s.id.clone(),
-                            title: del(&s.title),
-                            blocks: self.struck_blocks(&s.blocks),
-                            goals: self.struck_goals(&s.goals),
-                            assignments: self.struck_items("assignment", &s.assignments),
-                        },
+                        &mut |s: &Strategy| self.struck_strategy(s),
                     );
                 }
             }
+        }
+        if let (Some(g), Some(og)) = (&mut plan.goals, &old.goals) {
+            let ps = &mut g.value.perspectives;
+            let new_keys = keys(ps, "perspective", |p| &p.id);
+            let old_ps = &og.value.perspectives;
+            restore(
+                old_ps,
+                &keys(old_ps, "perspective", |p| &p.id),
+                ps,
+                &new_keys,
+                &gone,
+                &mut |p: &Perspective| Perspective {
+                    id: self.removed_section(&p.id),
+                    title: del(&p.title),
+                    blocks: self.struck_blocks(&p.blocks),
+                    goals: self.struck_goals(&p.goals),
+                    assignments: self.struck_items("assignment", &p.assignments),
+                    strategies: p
+                        .strategies
+                        .iter()
+                        .filter(|s| self.gone(&("strategy", s.id.clone())))
+                        .map(|s| self.struck_strategy(s))
+                        .collect(),
+                },
+            );
         }
         if let Some(ic) = &mut plan.internal_control {
             for area in &mut ic.value.areas {
@@ -473,6 +497,12 @@ impl<'a> Restorer<'a> {
                 );
             }
         }
+    }
+
+    /// Notes a section or strategy as put back; its id.
+    fn removed_section(&self, id: &str) -> String {
+        self.removed_sections.borrow_mut().insert(id.to_string());
+        id.to_string()
     }
 
     fn rebased(&self, file: &Path) -> std::path::PathBuf {
@@ -568,7 +598,7 @@ impl<'a> Restorer<'a> {
         match b {
             Block::Text(t) => Block::Text(marked_prose(t, "")),
             Block::Section(s) => Block::Section(crate::content::Section {
-                id: s.id.clone(),
+                id: self.removed_section(&s.id),
                 title: del(&s.title),
                 // Unnumbered, so the new plan's numbering stands.
                 numbered: Some(false),
@@ -606,6 +636,16 @@ impl<'a> Restorer<'a> {
                 Block::OrgChart(o)
             }
             other => other.clone(),
+        }
+    }
+
+    fn struck_strategy(&self, s: &Strategy) -> Strategy {
+        Strategy {
+            id: self.removed_section(&s.id),
+            title: del(&s.title),
+            blocks: self.struck_blocks(&s.blocks),
+            goals: self.struck_goals(&s.goals),
+            assignments: self.struck_items("assignment", &s.assignments),
         }
     }
 
@@ -864,6 +904,27 @@ mod tests {
         assert!(show(&out).ends_with("- b\n- {+c+}"), "{}", show(&out));
         let out = marked_prose("Intro.", "Intro.\n\n- ny\n- punkt");
         assert_eq!(show(&out), "Intro.\n\n- {+ny+}\n- {+punkt+}");
+    }
+
+    #[test]
+    fn removed_things_go_back_after_what_they_followed() {
+        let k = |ids: &[&str]| -> Vec<Option<Key>> {
+            ids.iter().map(|i| Some(("goal", i.to_string()))).collect()
+        };
+        // a, b, c, d, e became c, a, e (b and d removed, c moved first); x and y are gone
+        // from here but `x` is still elsewhere in the plan.
+        let old = ["x", "b", "a", "c", "d", "y", "e"];
+        let mut new = vec!["c".to_string(), "a".to_string(), "e".to_string()];
+        let new_keys = k(&["c", "a", "e"]);
+        restore(
+            &old.map(String::from),
+            &k(&old),
+            &mut new,
+            &new_keys,
+            &|key| key.1 != "x",
+            &mut |s| format!("-{s}"),
+        );
+        assert_eq!(new, ["-b", "c", "a", "-d", "-y", "e"]);
     }
 
     #[test]

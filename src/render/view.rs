@@ -178,6 +178,9 @@ pub struct OldCells {
     pub removed_rows: std::collections::HashMap<String, Vec<RemovedRow>>,
     /// Ids of the chapters that were removed.
     pub removed_chapters: std::collections::HashSet<String>,
+    /// Ids of the sections and strategies that were removed: unnumbered, not in the table of
+    /// contents.
+    pub removed_sections: std::collections::HashSet<String>,
     /// The old figures of the tables that were removed, by table id, row by row and column by
     /// column (the marked plan has the old table, struck through, in their place).
     pub removed_tables: std::collections::HashMap<String, Vec<Vec<Option<rust_decimal::Decimal>>>>,
@@ -200,6 +203,7 @@ impl OldCells {
         self.cells.is_empty()
             && self.removed_rows.is_empty()
             && self.removed_chapters.is_empty()
+            && self.removed_sections.is_empty()
             && self.removed_tables.is_empty()
     }
 }
@@ -467,14 +471,18 @@ impl<'a> Builder<'a> {
         place: Place,
         blocks: Vec<BlockView<'a>>,
     ) -> BlockView<'a> {
-        let numbered =
-            style == SectionStyle::Normal && numbered.unwrap_or(place.level <= place.numbered_to);
+        let removed = self
+            .old_cells
+            .is_some_and(|o| o.removed_sections.contains(id));
+        let numbered = !removed
+            && style == SectionStyle::Normal
+            && numbered.unwrap_or(place.level <= place.numbered_to);
         BlockView::Section {
             id,
             title,
             level: place.level,
             numbered,
-            outlined: place.in_toc && (numbered || style == SectionStyle::Strategy),
+            outlined: !removed && place.in_toc && (numbered || style == SectionStyle::Strategy),
             italic: style != SectionStyle::Normal,
             blocks,
         }

@@ -709,8 +709,13 @@ fn redline_strikes_what_was_removed_where_it_stood() {
     ] {
         assert!(text.contains(printed), "{printed} not in\n{text}");
     }
-    // Only the chapters that stay are numbered and in the table of contents.
+    // Only the chapters and sections that stay are numbered and in the table of contents.
     assert!(!text.contains("4 Kulturskolan"), "{text}");
+    // The table of contents ends with the appendix, listed before the chapters begin.
+    let toc = &text[..text.find("Bilaga 1: Taxor för simhallen").unwrap()];
+    assert!(toc.contains("3.1 Driftbudget"), "{toc}");
+    assert!(!toc.contains("Kulturskolan"), "{toc}");
+    assert!(!toc.contains("Elever i kulturskolan"), "{toc}");
 }
 
 /// A history of the fixture plan, one kind of change a commit, compared revision by revision
