@@ -67,7 +67,12 @@ pub fn has_glyph(c: char) -> bool {
 
 fn library() -> &'static LazyHash<Library> {
     static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
-    LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
+    // `a11y-extras`: the templates mark row-header cells and a table's empty corner with
+    // `pdf.header-cell` and `pdf.data-cell`, so that every cell of a grid is headed by text.
+    LIBRARY.get_or_init(|| {
+        let features = [typst::Feature::A11yExtras].into_iter().collect();
+        LazyHash::new(Library::builder().with_features(features).build())
+    })
 }
 
 /// The id of a static file of the world (a path relative to its root, like the templates'
@@ -315,7 +320,92 @@ pub fn export_pdf(
         tagged: true,
         pretty: false,
     };
-    typst_pdf::pdf(doc, &options).map_err(|errors| typst_errors(world, &errors, locate))
+    let pdf =
+        typst_pdf::pdf(doc, &options).map_err(|errors| typst_errors(world, &errors, locate))?;
+    Ok(with_table_pages(pdf))
+}
+
+/// `pdf` with the page of its first content (`/Pg`) on each `/Table` of the structure tree,
+/// as an incremental update (the file as exported, then the changed elements).
+///
+/// Typst's exporter gives `/Pg` only to structure elements that hold content themselves; a
+/// table holds rows. Accessibility checkers (`outloud`) find a table's page by it to tell a
+/// tagged table from a grid that is only drawn, and report every ruled table otherwise. The
+/// PDF is returned as it was when it has no such table, or cannot be read back.
+pub fn with_table_pages(pdf: Vec<u8>) -> Vec<u8> {
+    use lopdf::{Document, IncrementalDocument, Object, ObjectId};
+    let Ok(doc) = Document::load_mem(&pdf) else {
+        return pdf;
+    };
+    // The first page a structure element's content is on: its own `/Pg`, or the first one
+    // among its kids (elements and marked-content references) in order.
+    fn first_page(doc: &Document, obj: &Object, depth: usize) -> Option<ObjectId> {
+        if depth > 64 {
+            return None;
+        }
+        let obj = match obj {
+            Object::Reference(id) => doc.get_object(*id).ok()?,
+            o => o,
+        };
+        match obj {
+            Object::Dictionary(d) => {
+                if let Ok(Object::Reference(pg)) = d.get(b"Pg") {
+                    return Some(*pg);
+                }
+                d.get(b"K").ok().and_then(|k| first_page(doc, k, depth + 1))
+            }
+            Object::Array(kids) => kids.iter().find_map(|k| first_page(doc, k, depth + 1)),
+            _ => None,
+        }
+    }
+    let mut tables: Vec<(ObjectId, ObjectId)> = Vec::new();
+    let root = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"StructTreeRoot").ok())
+        .and_then(|r| r.as_reference().ok());
+    let mut stack: Vec<ObjectId> = root.into_iter().collect();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Ok(Object::Dictionary(d)) = doc.get_object(id) else {
+            continue;
+        };
+        let is_table = matches!(d.get(b"S"), Ok(Object::Name(n)) if n == b"Table");
+        if is_table && d.get(b"Pg").is_err() {
+            if let Some(page) = d.get(b"K").ok().and_then(|k| first_page(&doc, k, 0)) {
+                tables.push((id, page));
+            }
+        }
+        match d.get(b"K") {
+            Ok(Object::Reference(k)) => stack.push(*k),
+            Ok(Object::Array(kids)) => {
+                // In reverse, so that the elements are visited in document order.
+                stack.extend(kids.iter().rev().filter_map(|k| k.as_reference().ok()));
+            }
+            _ => {}
+        }
+    }
+    if tables.is_empty() {
+        return pdf;
+    }
+    tables.sort();
+    let mut update = IncrementalDocument::create_from(pdf.clone(), doc);
+    for &(id, page) in &tables {
+        if update.opt_clone_object_to_new_document(id).is_err() {
+            return pdf;
+        }
+        if let Ok(Object::Dictionary(d)) = update.new_document.get_object_mut(id) {
+            d.set("Pg", Object::Reference(page));
+        }
+    }
+    let mut out = Vec::with_capacity(pdf.len() + 64 * tables.len() + 1024);
+    match update.save_to(&mut out) {
+        Ok(()) => out,
+        Err(_) => pdf,
+    }
 }
 
 /// Marker comment the templates put before each part they generate.

@@ -26,6 +26,8 @@ pub fn to_typst(markdown: &str) -> String {
     // The table being read: its number of columns and the cells of the current row so far.
     let mut table: Option<(usize, usize)> = None;
     let mut in_head = false;
+    // Where the header cell being written starts in `out`.
+    let mut head_cell = 0;
     // A redline mark (inserted or deleted words) may span several text pieces.
     let mut mark = Mark::None;
     for event in pulldown_cmark::Parser::new_ext(markdown, MARKDOWN) {
@@ -98,6 +100,7 @@ pub fn to_typst(markdown: &str) -> String {
                     if let Some((_, cells)) = table.as_mut() {
                         *cells += 1;
                     }
+                    head_cell = out.len();
                     out.push_str(if in_head { "[#vp-th[" } else { "[" });
                 }
                 _ => {}
@@ -124,6 +127,14 @@ pub fn to_typst(markdown: &str) -> String {
                 }
                 TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
                     out.push_str("];")
+                }
+                // An empty header cell is a data cell: a screen reader would otherwise head
+                // the cells below it with silence.
+                TagEnd::TableCell
+                    if in_head && out[head_cell + "[#vp-th[".len()..].trim().is_empty() =>
+                {
+                    out.truncate(head_cell);
+                    out.push_str("pdf.data-cell[], ");
                 }
                 TagEnd::TableCell => out.push_str(if in_head { "];], " } else { "], " }),
                 TagEnd::TableHead => {
@@ -242,6 +253,12 @@ mod tests {
              table.header([#vp-th[Post];], [#vp-th[#emph[Belopp];];], [#vp-th[Mitt];], ), \
              [a \\]], [1 200], [], );"
         );
+    }
+
+    #[test]
+    fn an_empty_header_cell_is_a_data_cell() {
+        assert!(to_typst("| | Belopp |\n|--|--:|\n| a | 1 |\n")
+            .contains("table.header(pdf.data-cell[], [#vp-th[Belopp];], ), "));
     }
 
     #[test]

@@ -142,9 +142,8 @@ pub struct RowView<'a> {
 #[derive(Debug, Serialize)]
 pub struct IcAreaView<'a> {
     pub area: &'a IcArea,
-    /// Rows the area spans (its measures, at least one per risk).
+    /// Rows the area spans: one per risk (a risk's measures share its row).
     pub span: usize,
-    pub risk_spans: Vec<usize>,
 }
 
 /// Where a run of blocks sits: decides heading levels and numbering.
@@ -667,11 +666,9 @@ fn deeper(place: Place) -> Place {
 }
 
 fn ic_area(area: &IcArea) -> IcAreaView<'_> {
-    let risk_spans: Vec<usize> = area.risks.iter().map(|r| r.measures.len().max(1)).collect();
     IcAreaView {
         area,
-        span: risk_spans.iter().sum::<usize>().max(1),
-        risk_spans,
+        span: area.risks.len().max(1),
     }
 }
 

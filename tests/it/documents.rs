@@ -930,3 +930,177 @@ fn tall_drawings_wide_tables_and_long_fields_stay_inside_the_page() {
     let (faults, _) = faults_of_all_documents(&s.content());
     assert_no_faults(&faults);
 }
+
+/// What the structure tree of a PDF says about its tables and its reading order.
+#[derive(Default)]
+struct Tags {
+    /// Tables without the page of their content (`/Pg`).
+    tables_without_page: usize,
+    tables: usize,
+    /// Header cells with no content (an empty corner): a screen reader would head the cells
+    /// below it with silence.
+    empty_headers: usize,
+    /// Header cells by their `/Scope` (`Column`, `Row`, `Both`, or `none`).
+    scopes: std::collections::BTreeMap<String, usize>,
+    /// Marked-content ids of each page (1-based) in the order of the structure tree.
+    mcids: std::collections::BTreeMap<usize, Vec<i64>>,
+}
+
+fn tags(doc: &lopdf::Document) -> Tags {
+    use lopdf::Object;
+    let pages: std::collections::HashMap<lopdf::ObjectId, usize> = doc
+        .get_pages()
+        .into_iter()
+        .map(|(n, id)| (id, n as usize))
+        .collect();
+    fn resolve<'a>(doc: &'a lopdf::Document, o: &'a Object) -> &'a Object {
+        match o {
+            Object::Reference(r) => doc.get_object(*r).unwrap(),
+            o => o,
+        }
+    }
+    fn kids(d: &lopdf::Dictionary) -> Vec<Object> {
+        match d.get(b"K") {
+            Ok(Object::Array(a)) => a.clone(),
+            Ok(o) => vec![o.clone()],
+            Err(_) => vec![],
+        }
+    }
+    fn page_of(
+        d: &lopdf::Dictionary,
+        pages: &std::collections::HashMap<lopdf::ObjectId, usize>,
+    ) -> Option<usize> {
+        d.get(b"Pg")
+            .ok()
+            .and_then(|p| p.as_reference().ok())
+            .and_then(|p| pages.get(&p).copied())
+    }
+    // Walks an element's kids in order (its content and its child elements interleaved, as a
+    // reader meets them); returns how many marked-content sequences it holds.
+    fn walk(
+        doc: &lopdf::Document,
+        d: &lopdf::Dictionary,
+        page: Option<usize>,
+        pages: &std::collections::HashMap<lopdf::ObjectId, usize>,
+        t: &mut Tags,
+        depth: usize,
+    ) -> usize {
+        assert!(depth < 200, "structure tree too deep");
+        let page = page_of(d, pages).or(page);
+        let kind = d
+            .get(b"S")
+            .and_then(|s| s.as_name())
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .unwrap_or_default();
+        let mut held = 0;
+        for kid in kids(d) {
+            match resolve(doc, &kid) {
+                Object::Integer(mcid) => {
+                    t.mcids
+                        .entry(page.expect("content without a page"))
+                        .or_default()
+                        .push(*mcid);
+                    held += 1;
+                }
+                Object::Dictionary(k) if k.has(b"S") => {
+                    held += walk(doc, k, page, pages, t, depth + 1)
+                }
+                Object::Dictionary(k) => {
+                    if let Ok(mcid) = k.get(b"MCID").and_then(|m| m.as_i64()) {
+                        let p = page_of(k, pages).or(page).expect("content without a page");
+                        t.mcids.entry(p).or_default().push(mcid);
+                        held += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        match kind.as_str() {
+            "Table" => {
+                t.tables += 1;
+                if !d.has(b"Pg") {
+                    t.tables_without_page += 1;
+                }
+            }
+            "TH" => {
+                if held == 0 {
+                    t.empty_headers += 1;
+                }
+                let attrs = match d.get(b"A").map(|a| resolve(doc, a)) {
+                    Ok(Object::Array(a)) => a.iter().map(|a| resolve(doc, a).clone()).collect(),
+                    Ok(o) => vec![o.clone()],
+                    Err(_) => vec![],
+                };
+                let scope = attrs
+                    .iter()
+                    .filter_map(|a| a.as_dict().ok())
+                    .find_map(|a| a.get(b"Scope").and_then(|s| s.as_name()).ok())
+                    .map(|s| String::from_utf8_lossy(s).into_owned())
+                    .unwrap_or_else(|| "none".into());
+                *t.scopes.entry(scope).or_insert(0) += 1;
+            }
+            _ => {}
+        }
+        held
+    }
+    let mut t = Tags::default();
+    let root = resolve(doc, doc.catalog().unwrap().get(b"StructTreeRoot").unwrap())
+        .as_dict()
+        .unwrap();
+    walk(doc, root, None, &pages, &mut t, 0);
+    t
+}
+
+#[test]
+fn every_grid_is_a_tagged_table_read_in_the_order_it_is_drawn() {
+    let s = default_content();
+    let out = build_ok(&s, "output", &["--status", "beslutad"]);
+    let path = pdf(&out, STEM);
+    assert_archivable_and_accessible(&path);
+    let doc = lopdf::Document::load(&path).unwrap();
+    let t = tags(&doc);
+    // The goal structure (two text tables), the ■ matrix, the internal-control plan and the
+    // amount tables: each a table that says which page it is on.
+    assert!(t.tables >= 19, "{} tables", t.tables);
+    assert_eq!(t.tables_without_page, 0, "tables without /Pg");
+    // No header cell is empty (the matrix's corner, the goal structure's, a table without a
+    // caption are data cells), and every one has its scope: the matrix's rows and the goal
+    // structure's Effektmål are row headers.
+    assert_eq!(t.empty_headers, 0, "empty header cells");
+    assert_eq!(
+        t.scopes.get("none"),
+        None,
+        "header cells without a scope: {:?}",
+        t.scopes
+    );
+    assert!(
+        t.scopes.get("Row").copied().unwrap_or(0) >= 11,
+        "row headers: {:?}",
+        t.scopes
+    );
+    // Typst numbers a page's marked content in the order it paints it: the tag tree reads
+    // each page in that order. The one exception is a cell spanning rows (an area of the
+    // internal-control plan over its risks), which Typst paints after the rows it spans while
+    // its tag stays first in its row: at most one sequence out of place per such cell, never
+    // a shuffled page (the TOC's entries, a header row painted last).
+    for (page, mcids) in &t.mcids {
+        let moved = mcids.len() - longest_increasing(mcids);
+        assert!(
+            moved <= 1,
+            "page {page}: {moved} sequences out of tag order: {mcids:?}"
+        );
+    }
+}
+
+/// Length of the longest strictly increasing subsequence of `xs`.
+fn longest_increasing(xs: &[i64]) -> usize {
+    let mut tails: Vec<i64> = Vec::new();
+    for &x in xs {
+        match tails.binary_search(&x) {
+            Ok(_) => {}
+            Err(i) if i == tails.len() => tails.push(x),
+            Err(i) => tails[i] = x,
+        }
+    }
+    tails.len()
+}

@@ -366,7 +366,8 @@ pub struct TextRow {
     pub id: String,
     /// Markdown per cell (lists allowed).
     pub cells: Vec<String>,
-    /// Print the row's first cell in bold.
+    /// Print the row's first cell in bold, as the header of its row (tagged so for a screen
+    /// reader too).
     #[serde(default)]
     pub header: bool,
 }
