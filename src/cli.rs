@@ -223,6 +223,17 @@ pub struct BenchArgs {
     /// Internal: build one synthetic plan of N nämnder in this process and print its figures.
     #[arg(long, hide = true)]
     pub scale_child: Option<usize>,
+
+    /// Instead, build a plan with one chapter of about 2 MB of prose (the plan's own plain
+    /// paragraphs, repeated) with the house style and with a plain Typst preamble, and print
+    /// time, peak memory and their ratios (at most 3 runs of each).
+    #[arg(long)]
+    pub long: bool,
+
+    /// Internal: build the long plan with the `house` style or the `plain` preamble in this
+    /// process and print its figures.
+    #[arg(long, hide = true, value_parser = ["house", "plain"])]
+    pub long_child: Option<String>,
 }
 
 const DIFF_EXIT_CODES: &str = "\

@@ -12,6 +12,7 @@
 //! each the median of `--runs` runs, with the ratios b/a, c/b and d/b; and the memory after
 //! many warm rebuilds.
 
+pub mod long;
 pub mod scale;
 
 use std::fs;
@@ -42,12 +43,22 @@ pub struct Options {
     pub parallel: Option<usize>,
     /// Internal: the child of a `--scale` run, building a plan of this many nämnder.
     pub scale_child: Option<usize>,
+    /// The long plan (`--long`): about 2 MB of prose, with the house style and a plain preamble.
+    pub long: bool,
+    /// Internal: the child of a `--long` run, `house` or `plain`.
+    pub long_child: Option<String>,
 }
 
 /// Runs the benchmarks and writes the report to `out`.
 pub fn run(args: &Options, report: &mut dyn Write, progress: &dyn Progress) -> Result<()> {
     if let Some(n) = args.scale_child {
         return scale_child(args, n, report);
+    }
+    if let Some(style) = &args.long_child {
+        return long::child(&args.templates, &args.content, style == "plain", report);
+    }
+    if args.long {
+        return long_parent(args, report, progress);
     }
     if !args.scale.is_empty() {
         return scale_parent(args, report, progress);
@@ -497,6 +508,69 @@ fn scale_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress)
         )
         .at("write", "the report")?;
     }
+    Ok(())
+}
+
+/// Builds the long plan with the house style and with the plain preamble, alternately, in
+/// child processes (so each has its own peak memory), and prints the medians and the ratios.
+/// At most three runs of each: one takes seconds.
+fn long_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the vplan executable")?;
+    let runs = args.runs.clamp(1, 3);
+    let mut figures: [Vec<long::Figures>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        for (i, style) in ["house", "plain"].iter().enumerate() {
+            progress.say(format_args!(
+                "building the long plan with the {style} style ({}/{runs}) …",
+                run + 1
+            ));
+            let out = std::process::Command::new(&exe)
+                .args(["bench", "--long-child", style, "--content"])
+                .arg(&args.content)
+                .args(templates_arg(&args.templates))
+                .output()
+                .context("cannot run the benchmark child")?;
+            if !out.status.success() {
+                crate::usage!(
+                    "the long plan ({style} style) failed:\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            figures[i].push(long::Figures::parse(&String::from_utf8_lossy(&out.stdout)));
+        }
+    }
+    let med = |xs: &[long::Figures], f: fn(&long::Figures) -> f64| -> f64 {
+        let mut v: Vec<f64> = xs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    writeln!(
+        report,
+        "vplan bench --long: one chapter of {:.1} MB of prose, median of {runs} runs each (one process each)",
+        long::PROSE_BYTES as f64 / 1e6
+    )
+    .at("write", "the report")?;
+    let names = ["house style (vplan.typ)", "plain Typst preamble"];
+    for (i, name) in names.iter().enumerate() {
+        writeln!(
+            report,
+            "  {name:<24} {:>5.0} pages {:>9.0} ms {:>6.0} MiB peak",
+            med(&figures[i], |f| f.pages),
+            med(&figures[i], |f| f.ms),
+            med(&figures[i], |f| f.peak_mib)
+        )
+        .at("write", "the report")?;
+    }
+    let time = med(&figures[0], |f| f.ms) / med(&figures[1], |f| f.ms);
+    let memory = med(&figures[0], |f| f.peak_mib) / med(&figures[1], |f| f.peak_mib);
+    let verdict = |r: f64| if r <= 1.5 { "met" } else { "NOT met" };
+    writeln!(
+        report,
+        "  house / plain: time {time:.2}×, peak memory {memory:.2}× (target ≤ 1.5×: {}, {})",
+        verdict(time),
+        verdict(memory)
+    )
+    .at("write", "the report")?;
     Ok(())
 }
 

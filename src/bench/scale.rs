@@ -33,7 +33,7 @@ const WORDS: &[&str] = &[
 ];
 
 /// A deterministic paragraph of `n` words, varied by `seed`.
-fn paragraph(seed: usize, n: usize) -> String {
+pub fn paragraph(seed: usize, n: usize) -> String {
     let mut out = String::new();
     let mut x = seed.wrapping_mul(2_654_435_761) % 1_000_003 + 1;
     for i in 0..n {

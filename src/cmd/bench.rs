@@ -13,6 +13,8 @@ pub fn run(args: &BenchArgs, progress: &Terminal) -> Result<()> {
         scale: args.scale.clone(),
         parallel: args.parallel,
         scale_child: args.scale_child,
+        long: args.long,
+        long_child: args.long_child.clone(),
     };
     vplan::bench::run(&options, &mut std::io::stdout().lock(), progress)
 }

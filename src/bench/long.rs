@@ -1,0 +1,227 @@
+//! `vplan bench --long`: a plan with one chapter of about 2 MB of ordinary prose (some 470
+//! pages), built with the house style (`vplan.typ`) and with a plain Typst preamble (same font,
+//! size, justification, Swedish hyphenation and a footer with *Sida X av Y*) through the same
+//! in-process path, each in its own child process so that each has its own peak memory.
+//!
+//! The prose is the plain paragraphs of the measured plan's chapters (those without Markdown
+//! markup), repeated; a plan without any gets generated Swedish sentences.
+
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::error::{Context, IoContext, Result};
+use crate::pipeline::build::{build, BuildOptions};
+use crate::pipeline::Typesetter;
+use crate::render::Templates;
+
+/// Bytes of prose in the long chapter.
+pub const PROSE_BYTES: usize = 2_000_000;
+
+/// The plain preamble: `vp-document` redefined after the house style's (a later `#let` of the
+/// same name is the one a module exports), everything else of `vplan.typ` kept so that the
+/// generated main file still finds every function it calls.
+const PLAIN_DOCUMENT: &str = r#"
+// vplan bench --long: a plain Typst preamble in place of the house style.
+#let vp-document(footer-title: none, watermark: none, status: none, body) = {
+  set page(paper: "a4", margin: vp-margin, footer: {
+    set text(size: 8.5pt)
+    footer-title
+    h(1fr)
+    context [Sida #counter(page).display() av #counter(page).final().first()]
+  })
+  set text(font: "Noto Sans", size: 10pt, lang: "sv", region: "SE", hyphenate: true)
+  set par(justify: true, leading: 0.62em, spacing: 1.05em)
+  set heading(numbering: "1.1")
+  body
+}
+"#;
+
+/// The plain paragraphs of the chapters of the plan in `content`: prose without Markdown
+/// markup, joined lines.
+fn prose_of(content: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(content.join("chapters")) else {
+        return out;
+    };
+    let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    fn walk(v: &serde_yaml::Value, out: &mut Vec<String>) {
+        match v {
+            serde_yaml::Value::Mapping(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v.as_str()) {
+                        (Some("text"), Some(text)) => {
+                            for p in text.split("\n\n") {
+                                let p = p.trim().replace('\n', " ");
+                                let plain = !p.contains(|c: char| "{}#*[]|<>_`\\$@".contains(c))
+                                    && !p.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+                                if p.len() > 200 && plain {
+                                    out.push(p);
+                                }
+                            }
+                        }
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            serde_yaml::Value::Sequence(s) => s.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    for file in files {
+        let is_yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        if let (true, Ok(v)) = (is_yaml, serde_yaml::from_str::<serde_yaml::Value>(&text)) {
+            walk(&v, &mut out);
+        }
+    }
+    out
+}
+
+/// Writes the long plan into `dir`: a plan file and one chapter of about [`PROSE_BYTES`] of
+/// the prose of the plan in `source` (or of generated sentences).
+pub fn generate(dir: &Path, source: &Path) -> Result<()> {
+    let mut paragraphs = prose_of(source);
+    if paragraphs.is_empty() {
+        paragraphs = (0..40).map(|i| super::scale::paragraph(i, 120)).collect();
+    }
+    let mut chapter = String::from("id: lang\ntitle: Lång text\nblocks:\n  - text: |\n");
+    let mut bytes = 0;
+    for p in paragraphs.iter().cycle() {
+        if bytes >= PROSE_BYTES {
+            break;
+        }
+        chapter.push_str("      ");
+        chapter.push_str(p);
+        chapter.push_str("\n\n");
+        bytes += p.len() + 2;
+    }
+    let chapters = dir.join("chapters");
+    fs::create_dir_all(&chapters).at("create", &chapters)?;
+    let plan = dir.join("plan.yaml");
+    fs::write(
+        &plan,
+        "organisation: Region Exempel\nnamnd: Regionen\nyear: 2031\n\
+         title: Verksamhetsplaner med budget 2031\nsubtitle: Regionen\ndecision_date: 2030-11-20\n",
+    )
+    .at("write", &plan)?;
+    let file = chapters.join("01-lang.yaml");
+    fs::write(&file, chapter).at("write", &file)
+}
+
+/// Templates that are `templates` with the plain preamble of [`PLAIN_DOCUMENT`], written into
+/// `dir`.
+fn plain_templates(templates: &Templates, dir: &Path) -> Result<Templates> {
+    if let Some(own) = templates.dir() {
+        crate::output::copy_tree(own, dir)?;
+    }
+    let files = templates.read()?;
+    let house = files
+        .get("vplan.typ")
+        .context("the templates have no vplan.typ")?;
+    let mut text = String::from_utf8_lossy(&house.bytes).into_owned();
+    text.push_str(PLAIN_DOCUMENT);
+    fs::create_dir_all(dir).at("create", dir)?;
+    let file = dir.join("vplan.typ");
+    fs::write(&file, text).at("write", &file)?;
+    Templates::with_dir(dir)
+}
+
+/// The child of a `--long` run: builds the long plan with the house style (`plain` false) or
+/// the plain preamble, and prints one line of figures.
+pub fn child(
+    templates: &Templates,
+    source: &Path,
+    plain: bool,
+    report: &mut dyn std::io::Write,
+) -> Result<()> {
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
+    let content = scratch.path().join("content");
+    generate(&content, source)?;
+    let templates = if plain {
+        plain_templates(templates, &scratch.path().join("templates"))?
+    } else {
+        templates.clone()
+    };
+    let out = scratch.path().join("output");
+    let t = Instant::now();
+    let mut ts = Typesetter::new(&templates)?;
+    let built = build(&content, &BuildOptions::new(&out), &mut ts, &super::QUIET)?;
+    let total = t.elapsed();
+    let peak = super::memory_kib().1.unwrap_or(0);
+    writeln!(
+        report,
+        "pages={} total_ms={:.1} peak_kib={peak}",
+        built.pages,
+        total.as_secs_f64() * 1000.0
+    )
+    .at("write", "the report")
+}
+
+/// The figures of one child's line.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures {
+    pub pages: f64,
+    pub ms: f64,
+    pub peak_mib: f64,
+}
+
+impl Figures {
+    pub fn parse(line: &str) -> Figures {
+        let get = |key: &str| -> f64 {
+            line.split_whitespace()
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(f64::NAN)
+        };
+        Figures {
+            pages: get("pages"),
+            ms: get("total_ms"),
+            peak_mib: get("peak_kib") / 1024.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_long_plan_is_the_default_plans_plain_prose_and_checks_clean() {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let prose = prose_of(&source);
+        assert!(!prose.is_empty(), "the default plan has plain paragraphs");
+        assert!(prose.iter().all(|p| !p.contains('*') && !p.contains('\n')));
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &source).unwrap();
+        let chapter = fs::read_to_string(dir.path().join("chapters/01-lang.yaml")).unwrap();
+        assert!(chapter.len() >= PROSE_BYTES, "{} bytes", chapter.len());
+        let checked = crate::pipeline::load(
+            dir.path(),
+            &crate::pipeline::LoadOptions {
+                deny_warnings: true,
+                ..Default::default()
+            },
+            &crate::progress::Silent,
+        )
+        .unwrap_or_else(|e| match e {
+            crate::Error::Content(d) => panic!("{}", crate::diag::render_human(&d)),
+            e => panic!("{e}"),
+        });
+        assert_eq!(checked.plan.chapters.len(), 1);
+    }
+
+    #[test]
+    fn the_plain_preamble_redefines_only_the_document_setup() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = plain_templates(&Templates::built_in(), &dir.path().join("t")).unwrap();
+        let files = plain.read().unwrap();
+        let text = String::from_utf8_lossy(&files.get("vplan.typ").unwrap().bytes).into_owned();
+        assert!(text.ends_with(PLAIN_DOCUMENT));
+        assert!(text.contains("#let vp-cover("), "the house functions stay");
+    }
+}
