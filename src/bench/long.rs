@@ -8,11 +8,8 @@
 
 use std::fs;
 use std::path::Path;
-use std::time::Instant;
 
 use crate::error::{Context, IoContext, Result};
-use crate::pipeline::build::{build, BuildOptions};
-use crate::pipeline::Typesetter;
 use crate::render::Templates;
 
 /// Bytes of prose in the long chapter.
@@ -146,12 +143,7 @@ pub fn child(
     } else {
         templates.clone()
     };
-    let out = scratch.path().join("output");
-    let t = Instant::now();
-    let mut ts = Typesetter::new(&templates)?;
-    let built = build(&content, &BuildOptions::new(&out), &mut ts, &super::QUIET)?;
-    let total = t.elapsed();
-    let peak = super::memory_kib().1.unwrap_or(0);
+    let (built, total, peak) = super::timed_build(&content, &templates, scratch.path())?;
     writeln!(
         report,
         "pages={} total_ms={:.1} peak_kib={peak}",
@@ -159,31 +151,6 @@ pub fn child(
         total.as_secs_f64() * 1000.0
     )
     .at("write", "the report")
-}
-
-/// The figures of one child's line.
-#[derive(Debug, Clone, Copy)]
-pub struct Figures {
-    pub pages: f64,
-    pub ms: f64,
-    pub peak_mib: f64,
-}
-
-impl Figures {
-    pub fn parse(line: &str) -> Figures {
-        let get = |key: &str| -> f64 {
-            line.split_whitespace()
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(k, _)| *k == key)
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(f64::NAN)
-        };
-        Figures {
-            pages: get("pages"),
-            ms: get("total_ms"),
-            peak_mib: get("peak_kib") / 1024.0,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -200,18 +167,7 @@ mod tests {
         generate(dir.path(), &source).unwrap();
         let chapter = fs::read_to_string(dir.path().join("chapters/01-lang.yaml")).unwrap();
         assert!(chapter.len() >= PROSE_BYTES, "{} bytes", chapter.len());
-        let checked = crate::pipeline::load(
-            dir.path(),
-            &crate::pipeline::LoadOptions {
-                deny_warnings: true,
-                ..Default::default()
-            },
-            &crate::progress::Silent,
-        )
-        .unwrap_or_else(|e| match e {
-            crate::Error::Content(d) => panic!("{}", crate::diag::render_human(&d)),
-            e => panic!("{e}"),
-        });
+        let checked = crate::bench::load_clean(dir.path());
         assert_eq!(checked.plan.chapters.len(), 1);
     }
 

@@ -381,14 +381,8 @@ fn scale_child(args: &Options, n: usize, report: &mut dyn Write) -> Result<()> {
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let content = scratch.path().join("content");
     scale::generate(&content, n)?;
-    let out = scratch.path().join("output");
-    let bargs = BuildOptions::new(&out);
-    let t = Instant::now();
-    let mut ts = Typesetter::new(&args.templates)?;
-    let built = build(&content, &bargs, &mut ts, &QUIET)?;
-    let total = t.elapsed();
+    let (built, total, peak) = timed_build(&content, &args.templates, scratch.path())?;
     let (pages, phases) = (built.pages, built.phases);
-    let peak = memory_kib().1.unwrap_or(0);
     write!(
         report,
         "n={n} pages={pages} total_ms={:.1} peak_kib={peak}",
@@ -400,6 +394,63 @@ fn scale_child(args: &Options, n: usize, report: &mut dyn Write) -> Result<()> {
     }
     writeln!(report).at("write", "the report")?;
     Ok(())
+}
+
+/// Builds `content` with `templates` in this process into `scratch/output`: the build, its
+/// wall time, and this process's peak memory (KiB) after it. What a benchmark child reports.
+fn timed_build(
+    content: &Path,
+    templates: &crate::render::Templates,
+    scratch: &Path,
+) -> Result<(crate::pipeline::build::DirBuild, Duration, u64)> {
+    let out = scratch.join("output");
+    let t = Instant::now();
+    let mut ts = Typesetter::new(templates)?;
+    let built = build(content, &BuildOptions::new(&out), &mut ts, &QUIET)?;
+    let total = t.elapsed();
+    Ok((built, total, memory_kib().1.unwrap_or(0)))
+}
+
+/// The line of figures a benchmark child prints: `key=value` pairs.
+struct Row(Vec<(String, String)>);
+
+impl Row {
+    fn parse(line: &str) -> Row {
+        Row(line
+            .split_whitespace()
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect())
+    }
+
+    /// A figure of the line; NaN when it is missing.
+    fn get(&self, key: &str) -> f64 {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    }
+}
+
+/// Runs `vplan bench ARGS` (a benchmark child) and reads its line of figures; `what` names
+/// the run in an error.
+fn run_child(
+    exe: &Path,
+    args: &[&std::ffi::OsStr],
+    templates: &crate::render::Templates,
+    what: &str,
+) -> Result<Row> {
+    let out = std::process::Command::new(exe)
+        .arg("bench")
+        .args(args)
+        .args(templates_arg(templates))
+        .output()
+        .context("cannot run the benchmark child")?;
+    if !out.status.success() {
+        crate::usage!("{what} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(Row::parse(&String::from_utf8_lossy(&out.stdout)))
 }
 
 /// `--templates DIR` for a child process, when the templates have a directory.
@@ -414,34 +465,18 @@ fn templates_arg(templates: &crate::render::Templates) -> Vec<&std::ffi::OsStr> 
 /// prints a table.
 fn scale_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) -> Result<()> {
     let exe = std::env::current_exe().context("cannot find the vplan executable")?;
-    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for &n in &args.scale {
         progress.say(format_args!("building a synthetic plan of {n} nämnder …"));
-        let out = std::process::Command::new(&exe)
-            .args(["bench", "--scale-child", &n.to_string()])
-            .args(templates_arg(&args.templates))
-            .output()
-            .context("cannot run the benchmark child")?;
-        if !out.status.success() {
-            crate::usage!(
-                "the synthetic plan of {n} nämnder failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        rows.push(
-            line.split_whitespace()
-                .filter_map(|kv| kv.split_once('='))
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        );
+        let n_arg = n.to_string();
+        rows.push(run_child(
+            &exe,
+            &["--scale-child".as_ref(), n_arg.as_ref()],
+            &args.templates,
+            &format!("the synthetic plan of {n} nämnder"),
+        )?);
     }
-    let get = |row: &[(String, String)], key: &str| -> f64 {
-        row.iter()
-            .find(|(k, _)| k == key)
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(f64::NAN)
-    };
+    let get = |row: &Row, key: &str| row.get(key);
     let phases = [
         "load", "check", "compute", "render", "compile", "export", "write",
     ];
@@ -517,30 +552,30 @@ fn scale_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress)
 fn long_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) -> Result<()> {
     let exe = std::env::current_exe().context("cannot find the vplan executable")?;
     let runs = args.runs.clamp(1, 3);
-    let mut figures: [Vec<long::Figures>; 2] = [Vec::new(), Vec::new()];
+    let mut figures: [Vec<Row>; 2] = [Vec::new(), Vec::new()];
     for run in 0..runs {
         for (i, style) in ["house", "plain"].iter().enumerate() {
             progress.say(format_args!(
                 "building the long plan with the {style} style ({}/{runs}) …",
                 run + 1
             ));
-            let out = std::process::Command::new(&exe)
-                .args(["bench", "--long-child", style, "--content"])
-                .arg(&args.content)
-                .args(templates_arg(&args.templates))
-                .output()
-                .context("cannot run the benchmark child")?;
-            if !out.status.success() {
-                crate::usage!(
-                    "the long plan ({style} style) failed:\n{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            figures[i].push(long::Figures::parse(&String::from_utf8_lossy(&out.stdout)));
+            figures[i].push(run_child(
+                &exe,
+                &[
+                    "--long-child".as_ref(),
+                    style.as_ref(),
+                    "--content".as_ref(),
+                    args.content.as_os_str(),
+                ],
+                &args.templates,
+                &format!("the long plan ({style} style)"),
+            )?);
         }
     }
-    let med = |xs: &[long::Figures], f: fn(&long::Figures) -> f64| -> f64 {
-        let mut v: Vec<f64> = xs.iter().map(f).collect();
+    // The median of a figure over the runs; peak memory in MiB.
+    let med = |xs: &[Row], key: &str| -> f64 {
+        let scale = if key == "peak_kib" { 1024.0 } else { 1.0 };
+        let mut v: Vec<f64> = xs.iter().map(|r| r.get(key) / scale).collect();
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
@@ -555,14 +590,14 @@ fn long_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) 
         writeln!(
             report,
             "  {name:<24} {:>5.0} pages {:>9.0} ms {:>6.0} MiB peak",
-            med(&figures[i], |f| f.pages),
-            med(&figures[i], |f| f.ms),
-            med(&figures[i], |f| f.peak_mib)
+            med(&figures[i], "pages"),
+            med(&figures[i], "total_ms"),
+            med(&figures[i], "peak_kib")
         )
         .at("write", "the report")?;
     }
-    let time = med(&figures[0], |f| f.ms) / med(&figures[1], |f| f.ms);
-    let memory = med(&figures[0], |f| f.peak_mib) / med(&figures[1], |f| f.peak_mib);
+    let time = med(&figures[0], "total_ms") / med(&figures[1], "total_ms");
+    let memory = med(&figures[0], "peak_kib") / med(&figures[1], "peak_kib");
     let verdict = |r: f64| if r <= 1.5 { "met" } else { "NOT met" };
     writeln!(
         report,
@@ -622,4 +657,21 @@ fn parallel(args: &Options, plans: usize, report: &mut dyn Write) -> Result<()> 
     )
     .at("write", "the report")?;
     Ok(())
+}
+
+/// A generated plan loaded with warnings as errors; panics with the diagnostics otherwise.
+#[cfg(test)]
+fn load_clean(dir: &Path) -> pipeline::Checked {
+    pipeline::load(
+        dir,
+        &pipeline::LoadOptions {
+            deny_warnings: true,
+            ..Default::default()
+        },
+        &crate::progress::Silent,
+    )
+    .unwrap_or_else(|e| match e {
+        crate::Error::Content(d) => panic!("{}", crate::diag::render_human(&d)),
+        e => panic!("{e}"),
+    })
 }

@@ -245,18 +245,7 @@ mod tests {
     fn a_generated_plan_checks_clean() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), 2).unwrap();
-        let checked = crate::pipeline::load(
-            dir.path(),
-            &crate::pipeline::LoadOptions {
-                deny_warnings: true,
-                ..Default::default()
-            },
-            &crate::progress::Silent,
-        )
-        .unwrap_or_else(|e| match e {
-            crate::Error::Content(d) => panic!("{}", crate::diag::render_human(&d)),
-            e => panic!("{e}"),
-        });
+        let checked = crate::bench::load_clean(dir.path());
         assert_eq!(checked.plan.chapters.len(), 2);
         assert_eq!(checked.plan.tables.len(), 6);
     }
