@@ -109,7 +109,7 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
                     .value
                     .text_columns
                     .iter()
-                    .map(|tc| wrap(orow.text.get(&tc.id).map_or("", |s| s), DEL_OPEN, DEL_CLOSE))
+                    .map(|tc| wrap(orow.text_in(&tc.id), DEL_OPEN, DEL_CLOSE))
                     .collect(),
                 kind: orow.kind,
                 values: t

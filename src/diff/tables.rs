@@ -385,8 +385,7 @@ fn rows(
             out.push(c);
         }
         for tc in &n.text_columns {
-            let a = orow.text.get(&tc.id).map(String::as_str).unwrap_or("");
-            let b = row.text.get(&tc.id).map(String::as_str).unwrap_or("");
+            let (a, b) = (orow.text_in(&tc.id), row.text_in(&tc.id));
             if a != b {
                 let mut c =
                     Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());

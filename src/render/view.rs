@@ -515,13 +515,7 @@ impl<'a> Builder<'a> {
                 texts: t
                     .text_columns
                     .iter()
-                    .map(|tc| {
-                        row.text
-                            .get(&tc.id)
-                            .map(String::as_str)
-                            .unwrap_or("")
-                            .into()
-                    })
+                    .map(|tc| row.text_in(&tc.id).into())
                     .collect(),
                 cells: if row.kind == RowKind::Group {
                     vec![String::new(); t.columns.len()]
@@ -587,13 +581,7 @@ impl<'a> Builder<'a> {
                 view.texts = t
                     .text_columns
                     .iter()
-                    .map(|tc| {
-                        row.text
-                            .get(&tc.id)
-                            .map(String::as_str)
-                            .unwrap_or("")
-                            .into()
-                    })
+                    .map(|tc| row.text_in(&tc.id).into())
                     .collect();
                 view
             })

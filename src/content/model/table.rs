@@ -173,6 +173,13 @@ pub enum RowKind {
     Sum,
 }
 
+impl Row {
+    /// The row's text in a text column (`""` where it has none).
+    pub fn text_in(&self, column: &str) -> &str {
+        self.text.get(column).map_or("", String::as_str)
+    }
+}
+
 impl RowKind {
     /// The kind as the content writes it (`kind: group`).
     pub fn as_str(self) -> &'static str {
