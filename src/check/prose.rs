@@ -19,8 +19,8 @@
 use std::path::Path;
 
 use crate::content::{Block, Plan};
-use crate::diag::Diagnostic;
 use crate::diag::Pos;
+use crate::diag::{direction_control, Diagnostic};
 
 pub use super::markdown::{
     inspect, link_scheme_problem, looks_like_amount, md_headings, Finding, MdHeading, LINK_SCHEMES,
@@ -92,33 +92,6 @@ pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
     diags
 }
 
-/// The name of a character that changes the direction text is printed in: the bidirectional
-/// embeddings, overrides, isolates and marks (and the deprecated format characters that
-/// switch digit shapes and mirroring).
-pub fn direction_control(c: char) -> Option<&'static str> {
-    Some(match c {
-        '\u{061C}' => "ARABIC LETTER MARK",
-        '\u{200E}' => "LEFT-TO-RIGHT MARK",
-        '\u{200F}' => "RIGHT-TO-LEFT MARK",
-        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
-        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
-        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
-        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
-        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
-        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
-        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
-        '\u{2068}' => "FIRST STRONG ISOLATE",
-        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
-        '\u{206A}' => "INHIBIT SYMMETRIC SWAPPING",
-        '\u{206B}' => "ACTIVATE SYMMETRIC SWAPPING",
-        '\u{206C}' => "INHIBIT ARABIC FORM SHAPING",
-        '\u{206D}' => "ACTIVATE ARABIC FORM SHAPING",
-        '\u{206E}' => "NATIONAL DIGIT SHAPES",
-        '\u{206F}' => "NOMINAL DIGIT SHAPES",
-        _ => return None,
-    })
-}
-
 /// The name of an invisible character that has no business between two digits: a line may
 /// break at a zero-width space (`12` on one line, `500` on the next) and a soft hyphen (`12-`),
 /// and any of them stays in the PDF's text, so the number is not found by a search and is no
@@ -141,7 +114,7 @@ fn invisible_in_number(c: char) -> Option<&'static str> {
 }
 
 /// Invisible characters that change what is printed, in any value of the content (comments
-/// aside): an error at the character for every direction control ([`direction_control`]: a
+/// aside): an error at the character for every direction control ([`crate::diag::direction_control`]: a
 /// right-to-left override prints `15` as `51`, and `check` could not tell), and for an
 /// invisible character between two digits ([`invisible_in_number`]). Characters that are
 /// harmless where they are (a zero-width space or soft hyphen in a long word, a joiner between

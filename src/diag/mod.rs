@@ -133,17 +133,42 @@ pub fn one_per_line(diags: &[Diagnostic]) -> String {
 
 /// Renders diagnostics for people, with the offending source line and a caret under the
 /// position, followed by a summary line.
-/// A source text as a terminal may show it: every invisible direction control (which would
-/// reorder the quoted line on screen, the very fault `check` reports) replaced by a visible
-/// character of the same length in bytes, so byte positions stay as they are.
+/// The name of a character that changes the direction text is printed in: the bidirectional
+/// embeddings, overrides, isolates and marks (and the deprecated format characters that
+/// switch digit shapes and mirroring).
+pub fn direction_control(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{061C}' => "ARABIC LETTER MARK",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{206A}' => "INHIBIT SYMMETRIC SWAPPING",
+        '\u{206B}' => "ACTIVATE SYMMETRIC SWAPPING",
+        '\u{206C}' => "INHIBIT ARABIC FORM SHAPING",
+        '\u{206D}' => "ACTIVATE ARABIC FORM SHAPING",
+        '\u{206E}' => "NATIONAL DIGIT SHAPES",
+        '\u{206F}' => "NOMINAL DIGIT SHAPES",
+        _ => return None,
+    })
+}
+
+/// A source text as a terminal may show it: every direction control ([`direction_control`],
+/// which would reorder the quoted line on screen, the very fault `check` reports) replaced by a
+/// visible character of the same length in bytes, so byte positions stay as they are.
 fn shown_safely(text: &str) -> String {
     text.chars()
-        .map(|c| match c {
-            '\u{061C}' => '\u{00A4}',
-            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                '\u{FFFD}'
-            }
-            c => c,
+        .map(|c| match direction_control(c) {
+            Some(_) if c.len_utf8() == 2 => '\u{00A4}',
+            Some(_) => '\u{FFFD}',
+            None => c,
         })
         .collect()
 }
@@ -279,7 +304,7 @@ mod tests {
 
     #[test]
     fn direction_controls_are_shown_as_visible_characters_of_their_length() {
-        for c in ['\u{202E}', '\u{2066}', '\u{200F}', '\u{061C}'] {
+        for c in ['\u{202E}', '\u{2066}', '\u{200F}', '\u{061C}', '\u{206E}'] {
             let text = format!("title: \"a{c}15\"\nx: 1\n");
             let shown = shown_safely(&text);
             assert_eq!(shown.len(), text.len(), "{c:?}");
