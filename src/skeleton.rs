@@ -154,21 +154,8 @@ pub fn next_year() -> i32 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    civil_year(secs / 86_400) + 1
-}
-
-/// The proleptic Gregorian year of a day counted from 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`, for days on or after the epoch).
-fn civil_year(days: u64) -> i32 {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    i32::try_from(year).unwrap_or(i32::MAX)
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    crate::content::dates::civil_from_days(days).0 + 1
 }
 
 /// A value as a YAML scalar that loads back as exactly `text`.
@@ -423,23 +410,4 @@ pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, Stri
         ),
     );
     files
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_year;
-
-    #[test]
-    fn civil_years_turn_at_new_year_and_keep_leap_days() {
-        for (days, year) in [
-            (0, 1970),
-            (11_016, 2000),
-            (20_088, 2024),
-            (20_089, 2025),
-            (20_783, 2026),
-            (47_176, 2099),
-        ] {
-            assert_eq!(civil_year(days), year, "day {days}");
-        }
-    }
 }

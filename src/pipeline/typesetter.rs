@@ -235,7 +235,7 @@ fn creation_date(decision_date: &str) -> Option<Datetime> {
     {
         let days = epoch.div_euclid(86_400);
         let secs = epoch.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        let (y, m, d) = crate::content::dates::civil_from_days(days);
         return Datetime::from_ymd_hms(
             y,
             m,
@@ -247,30 +247,4 @@ fn creation_date(decision_date: &str) -> Option<Datetime> {
     }
     let (y, m, d) = crate::content::dates::parse_date(decision_date)?;
     Datetime::from_ymd_hms(y, m, d, 12, 0, 0)
-}
-
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn epoch_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_682), (2023, 11, 21));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-    }
 }
