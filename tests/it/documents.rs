@@ -424,26 +424,26 @@ const LONG: &str = "Verksamhetsplaneringsuppföljningsdokumentationsansvarsområ
 
 /// Page geometry as `templates/vplan.typ` sets it (A4; margins top 2.5 cm, bottom 2.6 cm,
 /// left 2.5 cm, right 2.3 cm), in points.
-const PAGE_W: f64 = 595.2756;
-const PAGE_H: f64 = 841.8898;
-const CM: f64 = 72.0 / 2.54;
-const LEFT: f64 = 2.5 * CM;
-const RIGHT: f64 = PAGE_W - 2.3 * CM;
-const TOP: f64 = 2.5 * CM;
-const BOTTOM: f64 = PAGE_H - 2.6 * CM;
+pub(crate) const PAGE_W: f64 = 595.2756;
+pub(crate) const PAGE_H: f64 = 841.8898;
+pub(crate) const CM: f64 = 72.0 / 2.54;
+pub(crate) const LEFT: f64 = 2.5 * CM;
+pub(crate) const RIGHT: f64 = PAGE_W - 2.3 * CM;
+pub(crate) const TOP: f64 = 2.5 * CM;
+pub(crate) const BOTTOM: f64 = PAGE_H - 2.6 * CM;
 /// Rounding and glyph side bearings: overlaps and overflows below this are not counted.
 const SLACK: f64 = 0.5;
 
 /// One run of text on a page: its text, whether it is in the page body (else in the header
 /// or footer band), and its box: advance width by the line's cap height above the baseline.
 #[derive(Debug)]
-struct Run {
-    text: String,
-    body: bool,
-    x0: f64,
-    x1: f64,
-    y0: f64,
-    y1: f64,
+pub(crate) struct Run {
+    pub(crate) text: String,
+    pub(crate) body: bool,
+    pub(crate) x0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y0: f64,
+    pub(crate) y1: f64,
 }
 
 /// How far Typst lets a character at the end of a line hang into the margin, as a share of its
@@ -518,7 +518,7 @@ fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
 /// Every run of text of every page. Typst puts the footer last on the page, as a group whose
 /// bottom is the page's bottom at the left margin; everything before it is the page body
 /// (Typst may inline the body's frame into the page's).
-fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
+pub(crate) fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
     doc.pages()
         .iter()
         .enumerate()

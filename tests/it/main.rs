@@ -24,5 +24,6 @@ mod properties;
 mod prose;
 mod schema;
 mod snapshot;
+mod table_breaks;
 mod typed_totals;
 mod watch;
