@@ -25,4 +25,5 @@ mod prose;
 mod schema;
 mod snapshot;
 mod typed_totals;
+mod visual;
 mod watch;
