@@ -251,11 +251,24 @@ pub fn no_positions(file: &std::path::Path, _: &str) -> (std::path::PathBuf, Opt
     (file.to_path_buf(), None)
 }
 
-/// Compiles the world's document.
-pub fn compile(world: &PlanWorld, locate: Locate) -> Result<PagedDocument> {
+/// Compiles the world's document; with it, Typst's warnings, each as its message (and hints).
+pub fn compile(world: &PlanWorld, locate: Locate) -> Result<(PagedDocument, Vec<String>)> {
     let warned = typst::compile::<PagedDocument>(world);
+    let warnings = warned
+        .warnings
+        .iter()
+        .map(|w| {
+            let mut text = w.message.to_string();
+            for hint in &w.hints {
+                text.push_str("; hint: ");
+                text.push_str(&hint.v);
+            }
+            text
+        })
+        .collect();
     warned
         .output
+        .map(|doc| (doc, warnings))
         .map_err(|errors| typst_errors(world, &errors, locate))
 }
 

@@ -18,7 +18,7 @@ use crate::progress::Progress;
 
 pub use documents::document_stem;
 pub use typesetter::{
-    content_files, default_standard, plan_date, typeset_rendered, Pdf, Typesetter,
+    content_files, default_standard, plan_date, typeset_rendered, Layout, Pdf, Typesetter,
 };
 
 /// A loaded, checked and computed plan.

@@ -76,8 +76,19 @@ pub struct Typesetter {
     read: Read,
     worlds: Worlds,
     /// Every compiled document's layout, by ident, when asked for (tests that look at where
-    /// text lands on the page).
-    layouts: Option<Vec<(String, PagedDocument)>>,
+    /// text lands on the page, and render pages to compare them with reference images).
+    layouts: Option<Vec<Layout>>,
+}
+
+/// A compiled document's layout, kept by [`Typesetter::keep_layouts`].
+#[doc(hidden)]
+pub struct Layout {
+    /// The document's ident (its file stem).
+    pub ident: String,
+    /// The pages.
+    pub doc: PagedDocument,
+    /// Typst's warnings while compiling it (a build does not show them).
+    pub warnings: Vec<String>,
 }
 
 /// The templates as read for a build.
@@ -127,9 +138,9 @@ impl Typesetter {
         self.layouts = Some(Vec::new());
     }
 
-    /// The layouts kept since [`Self::keep_layouts`]: `(document ident, pages)`.
+    /// The layouts kept since [`Self::keep_layouts`], in the order compiled.
     #[doc(hidden)]
-    pub fn take_layouts(&mut self) -> Vec<(String, PagedDocument)> {
+    pub fn take_layouts(&mut self) -> Vec<Layout> {
         self.layouts
             .as_mut()
             .map(std::mem::take)
@@ -189,10 +200,14 @@ impl Typesetter {
             assets,
             options.timestamp,
         )?;
-        let doc = typeset::compile(world, locate)?;
+        let (doc, warnings) = typeset::compile(world, locate)?;
         timings.push(("compile", t.elapsed()));
         if let Some(layouts) = &mut self.layouts {
-            layouts.push((options.ident.clone(), doc.clone()));
+            layouts.push(Layout {
+                ident: options.ident.clone(),
+                doc: doc.clone(),
+                warnings,
+            });
         }
         let t = Instant::now();
         let pdf = typeset::export_pdf(world, &doc, &options, locate)?;

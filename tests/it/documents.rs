@@ -631,10 +631,10 @@ fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     )
     .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
     let layouts = ts.take_layouts();
-    let pages = layouts.iter().map(|(_, d)| d.pages().len()).sum();
+    let pages = layouts.iter().map(|l| l.doc.pages().len()).sum();
     let faults = layouts
         .iter()
-        .flat_map(|(id, d)| layout_faults(id, d))
+        .flat_map(|l| layout_faults(&l.ident, &l.doc))
         .collect();
     (faults, pages)
 }

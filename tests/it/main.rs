@@ -26,4 +26,5 @@ mod schema;
 mod snapshot;
 mod table_breaks;
 mod typed_totals;
+mod visual;
 mod watch;
