@@ -13,7 +13,7 @@ const BILAGA_2: &str = "2024-servicenamnden-verksamhetsplan-bilaga-2-handlingspl
 const PAPER: &str = "2024-servicenamnden-verksamhetsplan-tjansteskrivelse";
 
 /// A scratch copy of the default content.
-fn default_content() -> Scratch {
+pub(crate) fn default_content() -> Scratch {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("content"), &dir.path().join("content"));
     Scratch { dir }
@@ -437,13 +437,13 @@ const SLACK: f64 = 0.5;
 /// One run of text on a page: its text, whether it is in the page body (else in the header
 /// or footer band), and its box: advance width by the line's cap height above the baseline.
 #[derive(Debug)]
-struct Run {
-    text: String,
-    body: bool,
-    x0: f64,
-    x1: f64,
-    y0: f64,
-    y1: f64,
+pub(crate) struct Run {
+    pub(crate) text: String,
+    pub(crate) body: bool,
+    pub(crate) x0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y0: f64,
+    pub(crate) y1: f64,
 }
 
 /// How far Typst lets a character at the end of a line hang into the margin, as a share of its
@@ -518,7 +518,7 @@ fn runs_of(frame: &Frame, ts: Transform, body: bool, out: &mut Vec<Run>) {
 /// Every run of text of every page. Typst puts the footer last on the page, as a group whose
 /// bottom is the page's bottom at the left margin; everything before it is the page body
 /// (Typst may inline the body's frame into the page's).
-fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
+pub(crate) fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
     doc.pages()
         .iter()
         .enumerate()
@@ -613,7 +613,7 @@ fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> 
 
 /// Typesets every document of a content directory (`--split`: plan, appendices, decision
 /// paper) and returns the faults of their layouts.
-fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
+pub(crate) fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     let quiet = vplan::progress::Silent;
     let checked = match vplan::pipeline::load(content, &Default::default(), &quiet) {
         Ok(checked) => checked,
@@ -639,7 +639,7 @@ fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     (faults, pages)
 }
 
-fn assert_no_faults(faults: &[String]) {
+pub(crate) fn assert_no_faults(faults: &[String]) {
     assert!(
         faults.is_empty(),
         "{} layout faults, the first:\n{}",
