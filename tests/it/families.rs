@@ -152,19 +152,11 @@ fn families_share_their_column_edges_and_keep_the_gap() {
     assert_same("Bilaga 1 header", &headers);
 }
 
-/// Which tables of the default plan form families, read off the generated Typst source: the
-/// Handlingsplan's eight tables, the three Bilaga 1 tables and the three tables of chapter 6
-/// with the columns Budget 2024, Prognos 2023, Budget 2023; the driftbudget (column groups)
-/// stands alone and is typeset as before (no `family:`).
-#[test]
-fn families_of_the_default_plan() {
+/// Each amount table of the plan in `content`, by content file, and whether the generated
+/// Typst source gives it the figures of a family (`family:`).
+fn in_family(content: &Path) -> BTreeMap<String, bool> {
     use vplan::pipeline;
-    let checked = pipeline::load(
-        &root().join("content"),
-        &Default::default(),
-        &vplan::progress::Silent,
-    )
-    .unwrap();
+    let checked = pipeline::load(content, &Default::default(), &vplan::progress::Silent).unwrap();
     let ts = pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
     let source =
         pipeline::documents::typst_source(&checked, &ts, vplan::render::view::Scope::Whole, None)
@@ -184,6 +176,16 @@ fn families_of_the_default_plan() {
             table = false;
         }
     }
+    in_family
+}
+
+/// Which tables of the default plan form families, read off the generated Typst source: the
+/// Handlingsplan's eight tables, the three Bilaga 1 tables and the three tables of chapter 6
+/// with the columns Budget 2024, Prognos 2023, Budget 2023; the driftbudget (column groups)
+/// stands alone and is typeset as before (no `family:`).
+#[test]
+fn families_of_the_default_plan() {
+    let in_family = in_family(&root().join("content"));
     let families: Vec<&str> = in_family
         .iter()
         .filter(|(_, &f)| f)
@@ -245,4 +247,47 @@ fn a_family_too_wide_for_the_gap_falls_back_and_stays_aligned() {
         let (faults, _) = faults_of_all_documents(&s.content());
         assert_no_faults(&faults);
     }
+}
+
+/// A `sum_of` summary joins the family of the tables it sums wherever it stands: moved into
+/// chapter 6 (whose tables have other columns), it still shares their scheme; a table of the
+/// same columns in another part (Bilaga 1), summing nothing, stays alone.
+#[test]
+fn a_summary_elsewhere_stays_in_the_family_of_its_tables() {
+    let s = default_content();
+    s.edit(
+        "appendices/02-bilaga-2-handlingsplan.yaml",
+        "              - table: handlingsplan-summering\n",
+        "",
+    );
+    s.edit(
+        "chapters/06-budget.yaml",
+        "        - table: resultatbudget\n",
+        "        - table: resultatbudget\n        - table: handlingsplan-summering\n",
+    );
+    s.edit(
+        "appendices/01-bilaga-1-investeringar.yaml",
+        "        - table: bilaga-1-it\n",
+        "        - table: bilaga-1-it\n        - table: kopia\n",
+    );
+    let area = std::fs::read_to_string(
+        s.content()
+            .join("tables/handlingsplan/1-stab-och-kansli.yaml"),
+    )
+    .unwrap();
+    s.write(
+        "tables/kopia.yaml",
+        area.replace("id: handlingsplan-stab-och-kansli", "id: kopia"),
+    );
+    let families = in_family(&s.content());
+    assert_eq!(
+        families.get("tables/handlingsplan/0-summering.yaml"),
+        Some(&true),
+        "{families:?}"
+    );
+    assert_eq!(
+        families.get("tables/kopia.yaml"),
+        Some(&false),
+        "{families:?}"
+    );
 }
