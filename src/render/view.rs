@@ -125,6 +125,10 @@ pub struct TableView<'a> {
     pub notes: &'a [String],
     /// The chart drawn under the table, when it has one switched on.
     pub chart: Option<Box<crate::render::charts::ChartView>>,
+    /// When the table belongs to a column family (see [`align_families`]): per amount column,
+    /// every figure the family prints in that column, `(text, bold)`, for the template to
+    /// size the column from the family's widest; empty otherwise.
+    pub family: Vec<Vec<(String, bool)>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -267,7 +271,7 @@ pub fn build_scoped<'a>(
     };
     let appendix_only = matches!(scope, Scope::Appendix(_));
     let root = content_root(plan);
-    DocView {
+    let mut view = DocView {
         plan: &plan.meta.value,
         origin: origin(root, &plan.meta.file, ""),
         document: if appendix_only { "appendix" } else { "plan" },
@@ -299,6 +303,101 @@ pub fn build_scoped<'a>(
                 view
             })
             .collect(),
+    };
+    align_families(&mut view, plan);
+    view
+}
+
+/// Column families: amount tables read together share one column-width scheme. Two amount
+/// tables of the document belong to one family when
+/// - they stand in the same chapter or appendix and their amount columns have the same
+///   titles (and column groups), in the same order; or
+/// - one is a `sum_of` summary and the other one of the tables it sums (same number of amount
+///   columns).
+///
+/// Families are closed under both rules. Each table of a family of two or more gets, per
+/// amount column, every figure the family prints there ([`TableView::family`]); the template
+/// sizes the columns from the widest of them, so the columns stand at the same x in every
+/// table of the family.
+fn align_families(view: &mut DocView<'_>, plan: &Plan) {
+    fn collect<'v, 'a>(
+        blocks: &'v mut [BlockView<'a>],
+        part: usize,
+        out: &mut Vec<(usize, &'v mut TableView<'a>)>,
+    ) {
+        for b in blocks {
+            match b {
+                BlockView::Table { table } if !table.columns.is_empty() => out.push((part, table)),
+                BlockView::Section { blocks, .. } => collect(blocks, part, out),
+                _ => {}
+            }
+        }
+    }
+    let mut tables = Vec::new();
+    let parts = view
+        .chapters
+        .iter_mut()
+        .map(|c| &mut c.blocks)
+        .chain(view.appendices.iter_mut().map(|a| &mut a.blocks));
+    for (part, blocks) in parts.enumerate() {
+        collect(blocks, part, &mut tables);
+    }
+    let n = tables.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        parent[i] = r;
+        r
+    }
+    fn union(parent: &mut [usize], a: usize, b: usize) {
+        let (ra, rb) = (find(parent, a), find(parent, b));
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (&tables[i], &tables[j]);
+            let same_part = a.0 == b.0 && a.1.columns == b.1.columns && a.1.groups == b.1.groups;
+            let sums = |s: &TableView<'_>, t: &TableView<'_>| {
+                s.columns.len() == t.columns.len()
+                    && plan
+                        .tables
+                        .get(s.id)
+                        .is_some_and(|st| st.value.sum_of.iter().any(|x| x == t.id))
+            };
+            if same_part || sums(a.1, b.1) || sums(b.1, a.1) {
+                union(&mut parent, i, j);
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let mut figures: std::collections::BTreeMap<
+        usize,
+        Vec<std::collections::BTreeSet<(String, bool)>>,
+    > = std::collections::BTreeMap::new();
+    let mut members: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for (i, (_, t)) in tables.iter().enumerate() {
+        *members.entry(roots[i]).or_default() += 1;
+        let cols = figures
+            .entry(roots[i])
+            .or_insert_with(|| vec![std::collections::BTreeSet::new(); t.columns.len()]);
+        for r in &t.rows {
+            for (k, c) in r.cells.iter().enumerate() {
+                if !c.is_empty() && k < cols.len() {
+                    cols[k].insert((c.clone(), r.bold));
+                }
+            }
+        }
+    }
+    for (i, (_, t)) in tables.iter_mut().enumerate() {
+        if members[&roots[i]] > 1 {
+            t.family = figures[&roots[i]]
+                .iter()
+                .map(|set| set.iter().cloned().collect())
+                .collect();
+        }
     }
 }
 
@@ -552,6 +651,7 @@ impl<'a> Builder<'a> {
             rows,
             notes: &t.notes,
             chart: crate::render::charts::view(t, self.computed).map(Box::new),
+            family: Vec::new(),
         })
     }
 }
@@ -596,6 +696,7 @@ impl<'a> Builder<'a> {
             rows,
             notes: &t.notes,
             chart: None,
+            family: Vec::new(),
         })
     }
 }

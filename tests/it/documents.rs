@@ -13,7 +13,7 @@ const BILAGA_2: &str = "2024-servicenamnden-verksamhetsplan-bilaga-2-handlingspl
 const PAPER: &str = "2024-servicenamnden-verksamhetsplan-tjansteskrivelse";
 
 /// A scratch copy of the default content.
-fn default_content() -> Scratch {
+pub(crate) fn default_content() -> Scratch {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("content"), &dir.path().join("content"));
     Scratch { dir }
@@ -613,7 +613,7 @@ fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> 
 
 /// Typesets every document of a content directory (`--split`: plan, appendices, decision
 /// paper) and returns the faults of their layouts.
-fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
+pub(crate) fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     let quiet = vplan::progress::Silent;
     let checked = match vplan::pipeline::load(content, &Default::default(), &quiet) {
         Ok(checked) => checked,
@@ -639,7 +639,7 @@ fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
     (faults, pages)
 }
 
-fn assert_no_faults(faults: &[String]) {
+pub(crate) fn assert_no_faults(faults: &[String]) {
     assert!(
         faults.is_empty(),
         "{} layout faults, the first:\n{}",

@@ -17,6 +17,7 @@ mod diff;
 mod docs;
 mod documents;
 mod excel;
+mod families;
 mod init;
 mod injection;
 mod newyear;
