@@ -353,3 +353,24 @@ pub fn assert_archivable_and_accessible(path: &Path) {
     );
     assert_fonts_embedded(&doc);
 }
+
+/// Loads and checks a content directory and typesets its documents (`split`: the plan, each
+/// appendix and the decision paper; else the plan alone) with the built-in templates in
+/// `standard` (`None`: the standards the plan's status calls for), in process; the layout of
+/// each document (its pages and Typst's warnings).
+pub fn layouts_of(
+    content: &Path,
+    split: bool,
+    standard: Option<vplan::typeset::Standard>,
+) -> Vec<vplan::pipeline::Layout> {
+    let quiet = vplan::progress::Silent;
+    let checked = vplan::pipeline::load(content, &Default::default(), &quiet)
+        .unwrap_or_else(|e| panic!("the plan does not check: {e:?}"));
+    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
+    ts.keep_layouts();
+    let docs = vplan::pipeline::documents::select(&checked.plan, split, &[]).unwrap();
+    let standard = standard.unwrap_or_else(|| vplan::pipeline::default_standard(&checked.plan));
+    vplan::pipeline::documents::typeset_all(&checked, &mut ts, &docs, None, standard)
+        .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
+    ts.take_layouts()
+}

@@ -614,23 +614,7 @@ fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> 
 /// Typesets every document of a content directory (`--split`: plan, appendices, decision
 /// paper) and returns the faults of their layouts.
 pub(crate) fn faults_of_all_documents(content: &Path) -> (Vec<String>, usize) {
-    let quiet = vplan::progress::Silent;
-    let checked = match vplan::pipeline::load(content, &Default::default(), &quiet) {
-        Ok(checked) => checked,
-        Err(e) => panic!("the plan does not check: {e:?}"),
-    };
-    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    ts.keep_layouts();
-    let docs = vplan::pipeline::documents::select(&checked.plan, true, &[]).unwrap();
-    vplan::pipeline::documents::typeset_all(
-        &checked,
-        &mut ts,
-        &docs,
-        None,
-        vplan::typeset::Standard::None,
-    )
-    .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
-    let layouts = ts.take_layouts();
+    let layouts = crate::common::layouts_of(content, true, Some(vplan::typeset::Standard::None));
     let pages = layouts.iter().map(|l| l.doc.pages().len()).sum();
     let faults = layouts
         .iter()

@@ -20,20 +20,7 @@ const MIN_GAP: f64 = 18.0 - 0.1;
 /// [`crate::documents::page_runs`] reads them): per line (same baseline), its runs of text from
 /// left to right.
 fn lines_of(content: &Path) -> Vec<Vec<Run>> {
-    let checked =
-        vplan::pipeline::load(content, &Default::default(), &vplan::progress::Silent).unwrap();
-    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    ts.keep_layouts();
-    let docs = vplan::pipeline::documents::select(&checked.plan, false, &[]).unwrap();
-    vplan::pipeline::documents::typeset_all(
-        &checked,
-        &mut ts,
-        &docs,
-        None,
-        vplan::typeset::Standard::None,
-    )
-    .unwrap();
-    let layouts = ts.take_layouts();
+    let layouts = crate::common::layouts_of(content, false, Some(vplan::typeset::Standard::None));
     assert_eq!(layouts.len(), 1);
     let mut lines = Vec::new();
     for page in page_runs(&layouts[0].doc) {

@@ -440,3 +440,27 @@ fn a_long_table_with_spanning_cells_keeps_its_caption_and_carries_the_span_over(
         );
     }
 }
+
+/// Rows the rules cannot serve (only group headings, only sums): the table still fills its
+/// pages, a page of rows at a time, instead of a row a page.
+#[test]
+fn rows_no_rule_can_serve_still_fill_their_pages() {
+    let headings: Rows = (0..90).map(|i| (Kind::Group, format!("H{i:02}"))).collect();
+    let sums: Rows = (0..90).map(|i| (Kind::Sum, format!("T{i:02}"))).collect();
+    let cases = [
+        Case {
+            filler: 100.0,
+            table: amount_table(&headings, ""),
+        },
+        Case {
+            filler: 100.0,
+            table: amount_table(&sums, ""),
+        },
+    ];
+    let pages = typeset(&cases);
+    for (case, rows) in [&headings, &sums].into_iter().enumerate() {
+        let at = placed(rows, &pages[case], case);
+        let last = at.last().unwrap().0;
+        assert!(last <= 2, "case {case}: 90 rows over {} pages", last + 1);
+    }
+}

@@ -119,16 +119,7 @@ fn updating() -> bool {
 /// Every document of the default content (`build --split`: the plan, its appendices, the
 /// decision paper), laid out; a Typst warning fails the test.
 fn default_layouts() -> Vec<vplan::pipeline::Layout> {
-    let quiet = vplan::progress::Silent;
-    let checked = vplan::pipeline::load(&root().join("content"), &Default::default(), &quiet)
-        .unwrap_or_else(|e| panic!("the default plan does not check: {e:?}"));
-    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    ts.keep_layouts();
-    let docs = vplan::pipeline::documents::select(&checked.plan, true, &[]).unwrap();
-    let standard = vplan::pipeline::default_standard(&checked.plan);
-    vplan::pipeline::documents::typeset_all(&checked, &mut ts, &docs, None, standard)
-        .unwrap_or_else(|e| panic!("the default documents do not typeset: {e:?}"));
-    let layouts = ts.take_layouts();
+    let layouts = crate::common::layouts_of(&root().join("content"), true, None);
     let warnings: Vec<String> = layouts
         .iter()
         .flat_map(|l| l.warnings.iter().map(move |w| format!("{}: {w}", l.ident)))
