@@ -76,6 +76,7 @@ impl KeyOrder {
                 fields::<Perspective>(),
                 fields::<Strategy>(),
                 fields::<Goal>(),
+                fields::<Indicator>(),
                 fields::<Item>(),
                 fields::<TextTable>(),
                 fields::<TextRow>(),

@@ -314,7 +314,11 @@ impl Walker<'_> {
         );
         let inner = with(place, &short(&g.text));
         for ind in &g.indicators {
-            self.text_item("indicator", &g.id, &inner, ind);
+            let mut fields = vec![("text", ind.text.clone())];
+            if let Some(target) = &ind.target {
+                fields.push(("target", target.clone()));
+            }
+            self.item("indicator", &ind.id, &g.id, &inner, fields);
         }
     }
 

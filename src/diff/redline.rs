@@ -11,8 +11,8 @@ use std::path::Path;
 use super::flatten::{flatten, paragraphs};
 use super::words::{self, Op, Para};
 use crate::content::{
-    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Item, OrgNode, Perspective, Plan, Sourced,
-    Strategy,
+    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Indicator, Item, OrgNode, Perspective, Plan,
+    Sourced, Strategy,
 };
 use crate::pipeline::Checked;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
@@ -545,7 +545,7 @@ impl<'a> Restorer<'a> {
                 &mut g.indicators,
                 &new_keys,
                 &|k| self.gone(k),
-                &mut |i| struck_item(i),
+                &mut |i| struck_indicator(i),
             );
         }
     }
@@ -652,7 +652,12 @@ impl<'a> Restorer<'a> {
     fn struck_goal(&self, g: &Goal) -> Goal {
         Goal {
             text: del(&g.text),
-            indicators: self.struck_items("indicator", &g.indicators),
+            indicators: g
+                .indicators
+                .iter()
+                .filter(|i| self.gone(&("indicator", i.id.clone())))
+                .map(struck_indicator)
+                .collect(),
             ..g.clone()
         }
     }
@@ -679,6 +684,14 @@ impl<'a> Restorer<'a> {
             risk: del(&r.risk),
             measures: self.struck_items("measure", &r.measures),
         }
+    }
+}
+
+fn struck_indicator(i: &Indicator) -> Indicator {
+    Indicator {
+        id: i.id.clone(),
+        text: del(&i.text),
+        target: i.target.as_deref().map(del),
     }
 }
 
@@ -748,10 +761,28 @@ impl Marker<'_> {
         }
     }
 
+    /// An indicator's text and target marked; a target set or removed since the old version
+    /// is marked as such.
+    fn indicators(&self, indicators: &mut [Indicator]) {
+        for ind in indicators {
+            let id = ind.id.clone();
+            self.field("indicator", &id, "text", &mut ind.text);
+            let had = self
+                .old_items
+                .get(&("indicator", id.as_str()))
+                .is_some_and(|fields| fields.iter().any(|(f, t)| *f == "target" && !t.is_empty()));
+            if ind.target.is_some() || had {
+                let mut target = ind.target.clone().unwrap_or_default();
+                self.field("indicator", &id, "target", &mut target);
+                ind.target = Some(target);
+            }
+        }
+    }
+
     fn goals(&self, goals: &mut [Goal]) {
         for g in goals {
             self.field("goal", &g.id.clone(), "text", &mut g.text);
-            self.items("indicator", &mut g.indicators);
+            self.indicators(&mut g.indicators);
         }
     }
 

@@ -1190,3 +1190,50 @@ fn a_total_names_its_table_so_that_tables_under_the_same_title_differ() {
         ]
     );
 }
+
+/// An indicator's target (`target`, optional): printed after the indicator, compared by
+/// `diff` as a field of the indicator, marked by the redline; a bare number is refused at its
+/// line (it is text, "minst 85 %", so a number must be quoted).
+#[test]
+fn an_indicator_target_is_printed_compared_and_marked() {
+    let s = repo();
+    let line = "        - {id: ind-besok, text: Antalet besök ska öka jämfört med föregående år.}";
+    s.edit(
+        "chapters/02-mal.yaml",
+        line,
+        "        - {id: ind-besok, text: Antalet besök ska öka jämfört med föregående år., target: 5 % fler besök än 2030}",
+    );
+    let out = diff(&s, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("~ indicator changed"), "{text}");
+    assert!(text.contains("{+5 % fler besök än 2030+}"), "{text}");
+
+    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let output = s.dir.path().join("output");
+    let typ = fs::read_to_string(
+        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
+    )
+    .unwrap();
+    assert!(
+        typ.contains("(målvärde: #vp-ins[5 % fler besök än 2030];)"),
+        "{typ}"
+    );
+    let text = pdf_text(&output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.pdf"));
+    assert!(
+        text.contains("föregående år. (målvärde: 5 % fler besök än 2030"),
+        "{text}"
+    );
+
+    s.edit(
+        "chapters/02-mal.yaml",
+        "target: 5 % fler besök än 2030",
+        "target: 85",
+    );
+    let out = s.run("check", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("chapters/02-mal.yaml:10:"), "{err}");
+    assert!(err.contains("quote"), "{err}");
+}

@@ -326,7 +326,19 @@ pub struct Goal {
     pub number: Option<u32>,
     pub text: String,
     #[serde(default)]
-    pub indicators: Vec<Item>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// How a goal is measured: its text, and where the plan sets one, the value aimed at (`target`,
+/// a text such as "minst 85 %": the follow-up reports set the outcome against it).
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 #[derive(
@@ -339,7 +351,7 @@ pub enum GoalKind {
     Effektmal,
 }
 
-/// Anything with an id and a text: indicator, assignment, measure.
+/// Anything with an id and a text: an assignment, a measure.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
