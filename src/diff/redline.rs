@@ -740,16 +740,21 @@ struct Marker<'a> {
 }
 
 impl Marker<'_> {
-    /// Marks a field of an item against its old version (all inserted if the item is new).
-    fn field(&self, kind: &str, id: &str, field: &str, text: &mut String) {
-        let old = self.old_items.get(&(kind, id)).map(|fields| {
+    /// The old text of a field of an item: `None` if the item is new, `""` if the old item
+    /// had no such field.
+    fn old_field(&self, kind: &str, id: &str, field: &str) -> Option<&str> {
+        self.old_items.get(&(kind, id)).map(|fields| {
             fields
                 .iter()
                 .find(|(f, _)| *f == field)
                 .map(|(_, t)| t.as_str())
                 .unwrap_or("")
-        });
-        *text = match old {
+        })
+    }
+
+    /// Marks a field of an item against its old version (all inserted if the item is new).
+    fn field(&self, kind: &str, id: &str, field: &str, text: &mut String) {
+        *text = match self.old_field(kind, id, field) {
             Some(old) => marked(old, text),
             None => wrap(text, INS_OPEN, INS_CLOSE),
         };
@@ -768,9 +773,8 @@ impl Marker<'_> {
             let id = ind.id.clone();
             self.field("indicator", &id, "text", &mut ind.text);
             let had = self
-                .old_items
-                .get(&("indicator", id.as_str()))
-                .is_some_and(|fields| fields.iter().any(|(f, t)| *f == "target" && !t.is_empty()));
+                .old_field("indicator", &id, "target")
+                .is_some_and(|t| !t.is_empty());
             if ind.target.is_some() || had {
                 let mut target = ind.target.clone().unwrap_or_default();
                 self.field("indicator", &id, "target", &mut target);

@@ -591,7 +591,6 @@ impl<'a> Builder<'a> {
         if !self.computed.has_table(id) {
             return self.removed_table(t);
         }
-        let groups = t.column_groups();
         let removed = self
             .old_cells
             .and_then(|o| o.removed_rows.get(id))
@@ -641,18 +640,33 @@ impl<'a> Builder<'a> {
             });
             rows.extend(removed_after(Some(&row.id)));
         }
-        Some(TableView {
+        Some(TableView::of(
+            t,
+            rows,
+            crate::render::charts::view(t, self.computed).map(Box::new),
+        ))
+    }
+}
+
+impl<'a> TableView<'a> {
+    /// The view of table `t` with these rows and chart (in no column family yet).
+    fn of(
+        t: &'a Table,
+        rows: Vec<RowView<'a>>,
+        chart: Option<Box<crate::render::charts::ChartView>>,
+    ) -> Self {
+        TableView {
             id: &t.id,
             caption: &t.caption,
             unit: &t.unit,
             text_columns: t.text_columns.iter().map(|c| c.title.as_str()).collect(),
             columns: t.columns.iter().map(|c| c.title.as_str()).collect(),
-            groups,
+            groups: t.column_groups(),
             rows,
             notes: &t.notes,
-            chart: crate::render::charts::view(t, self.computed).map(Box::new),
+            chart,
             family: Vec::new(),
-        })
+        }
     }
 }
 
@@ -686,18 +700,7 @@ impl<'a> Builder<'a> {
                 view
             })
             .collect();
-        Some(TableView {
-            id: &t.id,
-            caption: &t.caption,
-            unit: &t.unit,
-            text_columns: t.text_columns.iter().map(|c| c.title.as_str()).collect(),
-            columns: t.columns.iter().map(|c| c.title.as_str()).collect(),
-            groups: t.column_groups(),
-            rows,
-            notes: &t.notes,
-            chart: None,
-            family: Vec::new(),
-        })
+        Some(TableView::of(t, rows, None))
     }
 }
 
