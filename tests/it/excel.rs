@@ -407,12 +407,19 @@ fn driftbudget_head(
         }
         Groups::Absent => 0,
     };
-    ws.write_string(head, 0, "id").unwrap();
-    ws.write_string(head, 1, "Belopp i mnkr").unwrap();
-    for (c, title) in titles.iter().enumerate() {
-        ws.write_string(head, 2 + c as u16, *title).unwrap();
-    }
+    title_row(
+        ws,
+        head,
+        &[&["id", "Belopp i mnkr"][..], &titles[..]].concat(),
+    );
     head + 1
+}
+
+/// Writes `titles` into row `row`, from column A.
+fn title_row(ws: &mut rust_xlsxwriter::Worksheet, row: u32, titles: &[&str]) {
+    for (c, title) in titles.iter().enumerate() {
+        ws.write_string(row, c as u16, *title).unwrap();
+    }
 }
 
 /// The driftbudget's header as `vplan export` writes it.
@@ -834,18 +841,17 @@ fn a_number_typed_over_a_computed_cell_stops_the_import() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("investeringsbudget").unwrap();
-    for (c, title) in [
-        "id",
-        "Belopp i mnkr",
-        "Budget 2024",
-        "Prognos 2023",
-        "Budget 2023",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(0, c as u16, *title).unwrap();
-    }
+    title_row(
+        ws,
+        0,
+        &[
+            "id",
+            "Belopp i mnkr",
+            "Budget 2024",
+            "Prognos 2023",
+            "Budget 2023",
+        ],
+    );
     ws.write_string(1, 0, "byggnadsinvesteringar").unwrap();
     ws.write_number(1, 2, 250.0).unwrap();
     ws.write_number(1, 3, 361.0).unwrap();
@@ -1306,18 +1312,17 @@ fn a_percent_formatted_cell_is_refused() {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("nyckeltal").unwrap();
-        for (c, title) in [
-            "id",
-            "Procent",
-            "Budget 2024",
-            "Prognos 2023",
-            "Budget 2023",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(0, c as u16, *title).unwrap();
-        }
+        title_row(
+            ws,
+            0,
+            &[
+                "id",
+                "Procent",
+                "Budget 2024",
+                "Prognos 2023",
+                "Budget 2023",
+            ],
+        );
         ws.write_string(1, 0, "lonekostnadsokningstakt").unwrap();
         match format {
             Some(code) => ws
