@@ -328,6 +328,11 @@ pub fn roll_into(
     // Every file is staged before any is replaced (in place), or the new directory is made
     // whole before it appears (`--to`).
     let target = match to {
+        None if !checked.plan.reports.is_empty() => crate::usage!(
+            "{} holds reports that follow up the {} plan: roll into a new directory with --to (the reports stay with the plan they follow up)",
+            content.join("uppfoljning").display(),
+            checked.plan.meta.value.year
+        ),
         None => {
             let files: Vec<(std::path::PathBuf, &[u8])> = rolled
                 .iter()
@@ -349,6 +354,11 @@ pub fn roll_into(
             }
             crate::output::make_dir(to, |tmp| {
                 crate::output::copy_tree(content, tmp)?;
+                // The reports follow up this year's plan, not the next one's.
+                let reports = tmp.join("uppfoljning");
+                if reports.exists() {
+                    fs::remove_dir_all(&reports).at("remove the copied reports", &reports)?;
+                }
                 for (file, text) in &rolled {
                     let rel = file.strip_prefix(content).unwrap_or(file);
                     crate::output::write(&tmp.join(rel), text.as_bytes())?;

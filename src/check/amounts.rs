@@ -37,6 +37,22 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         let path = "budget_frame.amount";
         diags.extend(spelling(plan, &plan.meta.file, path, &|_| path.to_string()));
     }
+    for report in &plan.reports {
+        if !plan.source(&report.file).is_some_and(may_need_a_look) {
+            continue;
+        }
+        for (i, t) in report.value.tables.iter().enumerate() {
+            for (j, row) in t.rows.iter().enumerate() {
+                for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
+                    if value.is_some() {
+                        let path = format!("tables.{i}.rows.{j}.{key}");
+                        let what = |_| format!("table `{}`, row `{}`, `{key}`", t.id, row.id);
+                        diags.extend(spelling(plan, &report.file, &path, &what));
+                    }
+                }
+            }
+        }
+    }
     diags
 }
 

@@ -12,6 +12,7 @@ use crate::diag::Diagnostic;
 
 pub mod amounts;
 pub mod charts;
+pub mod followup;
 pub mod logo;
 pub mod markdown;
 pub mod prose;
@@ -102,6 +103,66 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     c.diags
 }
 
+/// The dates of a `decision:` (plan.yaml's, or a report's) are dates, its names are not
+/// placeholders, and a decided one names its date and paragraph. `what` names the document
+/// for the message ("a plan").
+pub(crate) fn decision(
+    plan: &Plan,
+    file: &Path,
+    d: &crate::content::Decision,
+    what: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let error = |key: &str, message: String| {
+        Diagnostic::error(file, message).at_pos(plan.pos(file, &format!("decision.{key}")))
+    };
+    for (key, value) in [
+        ("sammantradesdatum", &d.sammantradesdatum),
+        ("beslutsdatum", &d.beslutsdatum),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !is_date(v)) {
+            out.push(error(key, format!("decision.{key}: {}", date_problem(v))));
+        }
+    }
+    for (key, value) in [
+        ("arende", &d.arende),
+        ("diarienummer", &d.diarienummer),
+        ("beslutsinstans", &d.beslutsinstans),
+        ("paragraf", &d.paragraf),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) {
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    format!("decision.{key} is still the placeholder `{v}`"),
+                )
+                .at_pos(plan.pos(file, &format!("decision.{key}")))
+                .with_hint("fill in the real value before the document is published"),
+            );
+        }
+    }
+    if d.status == crate::content::Status::Beslutad {
+        let missing: Vec<String> = [("beslutsdatum", &d.beslutsdatum), ("paragraf", &d.paragraf)]
+            .into_iter()
+            .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+            .map(|(k, _)| format!("`{k}`"))
+            .collect();
+        if !missing.is_empty() {
+            out.push(
+                error(
+                    "status",
+                    format!(
+                        "{what} with status `beslutad` needs {} in `decision`",
+                        missing.join(" and ")
+                    ),
+                )
+                .with_hint("give the date and the paragraph of the minutes (e.g. `paragraf: § 84`), or set `status: forslag` until the meeting"),
+            );
+        }
+    }
+    out
+}
+
 struct Checker<'a> {
     plan: &'a Plan,
     /// Every id seen, with the file and the path in it where it was first seen.
@@ -146,38 +207,7 @@ impl<'a> Checker<'a> {
         let Some(d) = &meta.value.decision else {
             return;
         };
-        for (key, value) in [
-            ("sammantradesdatum", &d.sammantradesdatum),
-            ("beslutsdatum", &d.beslutsdatum),
-        ] {
-            if let Some(v) = value {
-                if !is_date(v) {
-                    self.error(
-                        &file,
-                        &format!("decision.{key}"),
-                        format!("decision.{key}: {}", date_problem(v)),
-                    );
-                }
-            }
-        }
-        for (key, value) in [
-            ("arende", &d.arende),
-            ("diarienummer", &d.diarienummer),
-            ("beslutsinstans", &d.beslutsinstans),
-            ("paragraf", &d.paragraf),
-        ] {
-            if let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) {
-                let pos = self.plan.pos(&file, &format!("decision.{key}"));
-                self.diags.push(
-                    Diagnostic::warning(
-                        &file,
-                        format!("decision.{key} is still the placeholder `{v}`"),
-                    )
-                    .at_pos(pos)
-                    .with_hint("fill in the real value before the document is published"),
-                );
-            }
-        }
+        self.diags.extend(decision(self.plan, &file, d, "a plan"));
         if let Some(bilagor) = &d.bilagor {
             let known: Vec<&str> = self
                 .plan
@@ -194,30 +224,6 @@ impl<'a> Checker<'a> {
                     )
                     .hint = Some(did_you_mean_or_list(id, &known, "the appendices are: "));
                 }
-            }
-        }
-        if d.status == crate::content::Status::Beslutad {
-            let missing: Vec<&str> = [("beslutsdatum", &d.beslutsdatum), ("paragraf", &d.paragraf)]
-                .into_iter()
-                .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
-                .map(|(k, _)| k)
-                .collect();
-            if !missing.is_empty() {
-                self.error(
-                    &file,
-                    "decision.status",
-                    format!(
-                        "a plan with status `beslutad` needs {} in `decision`",
-                        missing
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    ),
-                )
-                .hint = Some(
-                    "give the date and the paragraph of the minutes (e.g. `paragraf: § 84`), or set `status: forslag` until the meeting".into(),
-                );
             }
         }
     }

@@ -52,6 +52,18 @@ pub fn markdown_texts(plan: &Plan) -> Vec<Text<'_>> {
             });
         }
     }
+    for report in &plan.reports {
+        let file = &report.file;
+        for (path, text, _) in report.value.markdown() {
+            out.push(Text { file, path, text });
+        }
+        if let Some(paper) = &report.value.tjansteskrivelse {
+            for (path, text) in paper_texts(paper) {
+                let path = format!("tjansteskrivelse.{path}");
+                out.push(Text { file, path, text });
+            }
+        }
+    }
     out
 }
 
@@ -329,6 +341,27 @@ pub fn headings(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
                 seq.template(2);
             }
             seq.prose(&paper.file, &path, text);
+        }
+        diags.extend(seq.diags);
+    }
+    for report in &plan.reports {
+        // A report is a document of its own, strict when it is decided (as the plan).
+        let strict = strict || report.value.status() == crate::content::Status::Beslutad;
+        let mut seq = Headings {
+            plan,
+            last: 1,
+            strict,
+            diags: Vec::new(),
+        };
+        for (path, text, level) in report.value.markdown() {
+            seq.template(level);
+            seq.prose(&report.file, &path, text);
+        }
+        if let Some(paper) = &report.value.tjansteskrivelse {
+            for (path, text) in paper_texts(paper) {
+                seq.template(2);
+                seq.prose(&report.file, &format!("tjansteskrivelse.{path}"), text);
+            }
         }
         diags.extend(seq.diags);
     }

@@ -50,10 +50,14 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         format!("{count} {}", if count == 1 { one } else { many })
     };
     progress.say(format_args!(
-        "ok: {}, {}, {}, {} checked, {} figure references; {}",
+        "ok: {}, {}, {}{}, {} checked, {} figure references; {}",
         n(plan.chapters.len(), "chapter", "chapters"),
         n(plan.appendices.len(), "appendix", "appendices"),
         n(plan.tables.len(), "table", "tables"),
+        match plan.reports.len() {
+            0 => String::new(),
+            count => format!(", {}", n(count, "follow-up report", "follow-up reports")),
+        },
         n(
             checked.computed.controls_checked,
             "control figure",

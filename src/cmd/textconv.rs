@@ -92,6 +92,15 @@ impl KeyOrder {
                 fields::<TextColumn>(),
                 fields::<Column>(),
                 fields::<Row>(),
+                fields::<FollowUp>(),
+                fields::<FollowUpTexts>(),
+                fields::<GoalFollowUp>(),
+                fields::<IndicatorFollowUp>(),
+                fields::<AssignmentFollowUp>(),
+                fields::<TableFollowUp>(),
+                fields::<RowFollowUp>(),
+                fields::<FollowUpChart>(),
+                fields::<RiskFollowUp>(),
             ],
         }
     }

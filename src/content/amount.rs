@@ -235,6 +235,12 @@ pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Option<Decimal
     Ok(list.map(|l| l.into_iter().map(|a| a.map(|a| a.0)).collect()))
 }
 
+/// `deserialize_with` for an optional amount (`~`, or the key left out, for none).
+pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let amount: Option<Amount> = Deserialize::deserialize(d)?;
+    Ok(amount.map(|a| a.0))
+}
+
 /// The schema of one amount: a number (a finite one, below 10^15 either way) or a string spelled
 /// as [`parse`] reads it.
 pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -250,6 +256,16 @@ pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         // What yaml-language-server says instead of quoting the pattern.
         "patternErrorMessage": "not an amount: write a decimal number such as 1234.5 or -23 (a point for decimals, no spaces)",
     })
+}
+
+/// The schema of an optional amount: an amount, or `~`.
+pub fn optional_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut item = schema(g);
+    item.insert(
+        "type".into(),
+        serde_json::json!(["number", "string", "null"]),
+    );
+    item
 }
 
 /// The schema of a row's `values` or `control`: one amount per column, `~` for an empty cell.

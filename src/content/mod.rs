@@ -11,10 +11,12 @@
 //! tables/**/*.yaml     one table of amounts per file
 //! appendices/*.yaml    one appendix per file, in file-name order
 //! tjansteskrivelse.yaml the decision paper (optional)
+//! uppfoljning/**/*.yaml follow-up reports of the plan, one per file (optional)
 //! ```
 
 pub mod amount;
 pub mod dates;
+pub mod items;
 pub mod marks;
 pub mod model;
 pub mod schema;
@@ -54,6 +56,8 @@ pub struct Plan {
     pub paper: Option<Sourced<DecisionPaper>>,
     /// Tables by id.
     pub tables: BTreeMap<String, Sourced<Table>>,
+    /// The follow-up reports of the plan (`uppfoljning/`), in file order, ids unique.
+    pub reports: Vec<Sourced<FollowUp>>,
     /// Positions of the values of every file loaded, indexed when first asked for (only an
     /// error needs them, so a clean build does not pay for them).
     pub spans: HashMap<PathBuf, LazySpans>,
@@ -132,8 +136,10 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
     let goals = loader.file::<Goals>(&dir.join("goals.yaml"), false);
     let internal_control = loader.file::<InternalControl>(&dir.join("internkontroll.yaml"), false);
     let paper = loader.file::<DecisionPaper>(&dir.join("tjansteskrivelse.yaml"), false);
+    let loaded_tables = loader.dir::<Table>(&dir.join("tables"));
+    let loaded_reports = loader.dir::<FollowUp>(&dir.join("uppfoljning"));
     let mut tables = BTreeMap::new();
-    for table in loader.dir::<Table>(&dir.join("tables")) {
+    for table in loaded_tables {
         if let Some(first) = tables.get(&table.value.id) {
             let first: &Sourced<Table> = first;
             diags.push(
@@ -146,6 +152,24 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
             continue;
         }
         tables.insert(table.value.id.clone(), table);
+    }
+    let mut reports: Vec<Sourced<FollowUp>> = Vec::new();
+    for report in loaded_reports {
+        if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
+            let pos = spans
+                .get(&report.file)
+                .and_then(|s| s.index().nearest("id"));
+            diags.push(
+                Diagnostic::error(
+                    &report.file,
+                    format!("duplicate report id `{}`", report.value.id),
+                )
+                .at_pos(pos)
+                .with_hint(format!("first defined in {}", first.file.display())),
+            );
+            continue;
+        }
+        reports.push(report);
     }
     if chapters.is_empty() && diags.is_empty() {
         diags.push(Diagnostic::error(
@@ -168,6 +192,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
             internal_control,
             paper,
             tables,
+            reports,
             spans,
             unread,
         }),
@@ -187,7 +212,7 @@ pub const TOP_FILES: &[&str] = &[
 ];
 
 /// The directories whose `.yaml` files (at any depth) the loader reads.
-pub const CONTENT_DIRS: &[&str] = &["chapters", "appendices", "tables"];
+pub const CONTENT_DIRS: &[&str] = &["chapters", "appendices", "tables", "uppfoljning"];
 
 /// Where `vplan init` and `vplan schema` put the JSON Schemas editors read.
 pub const SCHEMA_DIR: &str = "schemas";
@@ -244,7 +269,7 @@ pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
         } else if !TOP_FILES.contains(&name.as_str()) {
             let hint = crate::suggest::did_you_mean(&name, TOP_FILES).unwrap_or_else(|| {
                 if is_yaml(&path) {
-                    "a chapter goes into chapters/, an appendix into appendices/, a table into tables/; anything else out of the content directory".into()
+                    "a chapter goes into chapters/, an appendix into appendices/, a table into tables/, a follow-up report into uppfoljning/; anything else out of the content directory".into()
                 } else {
                     "remove it from the content directory, or move it out".into()
                 }

@@ -3,7 +3,9 @@
 
 use schemars::{generate::SchemaSettings, transform::RecursiveTransform, JsonSchema, Schema};
 
-use super::model::{Appendix, Chapter, DecisionPaper, Goals, InternalControl, PlanMeta, Table};
+use super::model::{
+    Appendix, Chapter, DecisionPaper, FollowUp, Goals, InternalControl, PlanMeta, Table,
+};
 
 /// Draft-07, which every YAML language server reads.
 fn schema_for<T: JsonSchema>() -> Schema {
@@ -71,6 +73,10 @@ pub fn all() -> Vec<(&'static str, Schema)> {
                 "vplan: tjansteskrivelse.yaml",
             ),
         ),
+        (
+            "uppfoljning",
+            titled(schema_for::<FollowUp>(), "vplan: uppfoljning/**/*.yaml"),
+        ),
     ]
 }
 
@@ -94,6 +100,7 @@ pub fn kind_of(rel: &str) -> Option<&'static str> {
         r if r.starts_with("chapters/") => "chapter",
         r if r.starts_with("appendices/") => "appendix",
         r if r.starts_with("tables/") => "table",
+        r if r.starts_with("uppfoljning/") => "uppfoljning",
         _ => return None,
     })
 }
@@ -117,6 +124,11 @@ mod tests {
     fn kinds_and_modelines() {
         assert_eq!(kind_of("tables/bilaga-1/it.yaml"), Some("table"));
         assert_eq!(kind_of("schemas/table.schema.json"), None);
+        assert_eq!(kind_of("uppfoljning/2031-delar.yaml"), Some("uppfoljning"));
+        assert_eq!(
+            modeline("uppfoljning/2031-delar.yaml").unwrap(),
+            "# yaml-language-server: $schema=../schemas/uppfoljning.schema.json"
+        );
         assert_eq!(
             modeline("tables/bilaga-1/it.yaml").unwrap(),
             "# yaml-language-server: $schema=../../schemas/table.schema.json"

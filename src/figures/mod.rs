@@ -24,6 +24,7 @@
 mod build;
 mod checks;
 mod eval;
+pub mod followup;
 pub mod refs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

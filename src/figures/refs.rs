@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::content::{Block, Plan};
+use crate::content::{Block, DecisionPaper, FollowUp, Plan, Sourced};
 use crate::diag::Diagnostic;
 use crate::figures::{CellRef, Figures};
 use crate::numfmt::format_amount;
@@ -340,29 +340,32 @@ pub fn prose(plan: &Plan) -> Vec<Prose<'_>> {
         }
     }
     if let Some(paper) = &plan.paper {
-        let f = &paper.file;
-        let p = &paper.value;
-        out.push(Prose {
-            file: f,
-            path: "sammanfattning".into(),
-            text: &p.sammanfattning,
-        });
-        if let Some(text) = &p.arendebeskrivning {
-            out.push(Prose {
-                file: f,
-                path: "arendebeskrivning".into(),
-                text,
-            });
-        }
-        for (i, att) in p.forslag_till_beslut.iter().enumerate() {
-            out.push(Prose {
-                file: f,
-                path: format!("forslag_till_beslut.{i}"),
-                text: att,
-            });
-        }
+        paper_prose(&paper.file, "", &paper.value, &mut out);
     }
     out
+}
+
+/// A decision paper's texts, their paths under `prefix`.
+fn paper_prose<'a>(file: &'a Path, prefix: &str, p: &'a DecisionPaper, out: &mut Vec<Prose<'a>>) {
+    out.push(Prose {
+        file,
+        path: format!("{prefix}sammanfattning"),
+        text: &p.sammanfattning,
+    });
+    if let Some(text) = &p.arendebeskrivning {
+        out.push(Prose {
+            file,
+            path: format!("{prefix}arendebeskrivning"),
+            text,
+        });
+    }
+    for (i, att) in p.forslag_till_beslut.iter().enumerate() {
+        out.push(Prose {
+            file,
+            path: format!("{prefix}forslag_till_beslut.{i}"),
+            text: att,
+        });
+    }
 }
 
 fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose<'a>>) {
@@ -392,7 +395,10 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
     if !plan.spans.values().any(|s| s.text().contains(OPEN)) {
         return Vec::new();
     }
-    let texts = prose(plan);
+    let mut texts = prose(plan);
+    for report in &plan.reports {
+        texts.extend(report_prose(report));
+    }
     let mut expanded: HashMap<(&Path, &str), Vec<&Prose>> = HashMap::new();
     for p in &texts {
         expanded.entry((p.file, p.text)).or_default().push(p);
@@ -456,10 +462,34 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
 }
 
 /// Checks every reference of the plan's prose; with `computed`, also that each cell has a
-/// value. References where they are not expanded are errors too.
+/// value. References where they are not expanded are errors too. (A report's prose quotes the
+/// report's figures: it is checked against its projection, with [`check_prose`].)
 pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = misplaced(plan);
-    for p in prose(plan) {
+    diags.extend(check_prose(&prose(plan), plan, computed));
+    diags
+}
+
+/// Every prose text of a follow-up report, whose references quote the report's figures: its
+/// Markdown texts and its decision paper's.
+pub fn report_prose(report: &Sourced<FollowUp>) -> Vec<Prose<'_>> {
+    let file = report.file.as_path();
+    let mut out: Vec<Prose> = report
+        .value
+        .markdown()
+        .into_iter()
+        .map(|(path, text, _)| Prose { file, path, text })
+        .collect();
+    if let Some(paper) = &report.value.tjansteskrivelse {
+        paper_prose(file, "tjansteskrivelse.", paper, &mut out);
+    }
+    out
+}
+
+/// Checks the references of these texts against `plan` and its figures.
+pub fn check_prose(texts: &[Prose], plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for p in texts {
         for r in find_in_prose(p.text) {
             let Err(problem) = resolve(plan, computed, r.inner) else {
                 continue;

@@ -79,6 +79,7 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     ));
     diags.extend(documents::check_file_names(&plan));
     diags.extend(crate::check::charts::check(&plan, computed.as_ref()));
+    diags.extend(crate::check::followup::check(&plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));
     if deny_warnings {
         for d in &mut diags {

@@ -18,6 +18,7 @@ mod docs;
 mod documents;
 mod excel;
 mod families;
+mod followup;
 mod init;
 mod injection;
 mod newyear;

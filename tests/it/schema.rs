@@ -156,7 +156,8 @@ fn vplan_schema_writes_them() {
             "internkontroll.schema.json",
             "plan.schema.json",
             "table.schema.json",
-            "tjansteskrivelse.schema.json"
+            "tjansteskrivelse.schema.json",
+            "uppfoljning.schema.json"
         ]
     );
 }

@@ -7,7 +7,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+mod followup;
 mod table;
+pub use followup::*;
 pub use table::*;
 
 /// `content/plan.yaml`: what the document is and who decides it.

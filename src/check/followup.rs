@@ -1,0 +1,749 @@
+//! The rules of a follow-up report (`content/uppfoljning/*.yaml`) that only the plan can
+//! judge: every entry names a goal, indicator, assignment, table, row or risk the plan has;
+//! an outcome has no more decimals than the plan's column; a verksamhetsberättelse has an
+//! outcome for every detail row. What the plan has and the report leaves out is a warning, as is
+//! what is not assessed yet.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::content::dates::{date_problem, parse_date};
+use crate::content::items::{items, PlanItems};
+use crate::content::{FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table};
+use crate::diag::Diagnostic;
+use crate::figures::followup::{GOALS_TABLE, RESERVED_COLUMNS};
+use crate::figures::{max_amount, CellRef, Expr, Figures, MAX_INTEGER_DIGITS};
+use crate::suggest::{did_you_mean, did_you_mean_or_list};
+
+/// Checks every report of the plan. `computed` is the plan's figures (`None` when they could
+/// not be computed: the rules that need to know which rows are detail rows are then skipped,
+/// since the plan's own errors stop the build anyway).
+pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if plan.reports.is_empty() {
+        return diags;
+    }
+    reserved(plan, &mut diags);
+    let items = items(plan);
+    for report in &plan.reports {
+        let mut c = Report {
+            plan,
+            items: &items,
+            computed,
+            file: &report.file,
+            diags: &mut diags,
+        };
+        c.check(report);
+    }
+    diags
+}
+
+/// A plan that has reports may not use the ids the reports add.
+fn reserved(plan: &Plan, diags: &mut Vec<Diagnostic>) {
+    for table in plan.tables.values() {
+        let t = &table.value;
+        if t.id == GOALS_TABLE {
+            diags.push(
+                Diagnostic::error(
+                    &table.file,
+                    format!("the table id `{GOALS_TABLE}` is the follow-up reports' table of goals per assessment"),
+                )
+                .at_pos(plan.pos(&table.file, "id"))
+                .with_hint("give the table another id"),
+            );
+        }
+        for (c, col) in t.columns.iter().enumerate() {
+            if RESERVED_COLUMNS.contains(&col.id.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        &table.file,
+                        format!(
+                            "table `{}`: the column id `{}` is one the follow-up reports add beside the budget",
+                            t.id, col.id
+                        ),
+                    )
+                    .at_pos(plan.pos(&table.file, &format!("columns.{c}.id")))
+                    .with_hint(format!(
+                        "give the column another id (reserved while the content has reports: {})",
+                        RESERVED_COLUMNS.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// How a row of a plan table gets its figure in the followed column.
+enum RowShape {
+    /// A detail row with its own typed figure (or none): it takes an outcome.
+    Leaf {
+        budgeted: bool,
+    },
+    Sum,
+    Group,
+    /// The figure is another table's cell.
+    Ref(CellRef),
+    /// The sum of the same row in other tables.
+    SumOf(Vec<CellRef>),
+}
+
+fn shape(t: &Table, r: usize, column: &str, computed: &Figures) -> RowShape {
+    match t.rows[r].kind {
+        RowKind::Sum => return RowShape::Sum,
+        RowKind::Group => return RowShape::Group,
+        RowKind::Data => {}
+    }
+    let cell = CellRef::new(&t.id, &t.rows[r].id, column);
+    match computed.expr(&cell) {
+        Some(Expr::Ref(c)) => RowShape::Ref(c.clone()),
+        Some(Expr::SumOf(cells)) => RowShape::SumOf(cells.clone()),
+        _ => RowShape::Leaf {
+            budgeted: computed.value(&cell).is_some(),
+        },
+    }
+}
+
+/// The followed column of a table: the report's `budget:`, else the first column.
+pub fn budget_column(t: &Table, budget: Option<&str>) -> Option<usize> {
+    match budget {
+        Some(id) => t.columns.iter().position(|c| c.id == id),
+        None => (!t.columns.is_empty()).then_some(0),
+    }
+}
+
+struct Report<'a, 'd> {
+    plan: &'a Plan,
+    items: &'a PlanItems<'a>,
+    computed: Option<&'a Figures>,
+    file: &'a Path,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl Report<'_, '_> {
+    fn error(&mut self, path: &str, message: String, hint: Option<String>) {
+        let mut d = Diagnostic::error(self.file, message).at_pos(self.plan.pos(self.file, path));
+        d.hint = hint;
+        self.diags.push(d);
+    }
+
+    fn warning(&mut self, path: &str, message: String, hint: Option<String>) {
+        let mut d = Diagnostic::warning(self.file, message).at_pos(self.plan.pos(self.file, path));
+        d.hint = hint;
+        self.diags.push(d);
+    }
+
+    /// The line of a path, for "first at line N".
+    fn line(&self, path: &str) -> String {
+        self.plan
+            .pos(self.file, path)
+            .map_or_else(String::new, |p| format!(" (first at line {})", p.line))
+    }
+
+    fn check(&mut self, report: &Sourced<FollowUp>) {
+        let f = &report.value;
+        if !crate::content::slug::is_slug(&f.id) {
+            self.error(
+                "id",
+                format!("the report id `{}` is not a slug", f.id),
+                Some(format!(
+                    "ids use a-z, 0-9 and `-`, e.g. `{}`",
+                    crate::content::slug::slug(&f.id)
+                )),
+            );
+        }
+        if f.label.trim().is_empty() {
+            self.error(
+                "label",
+                "the report's period (`label`) is empty".into(),
+                Some("e.g. `label: Januari–augusti 2031`".into()),
+            );
+        }
+        if let Some(title) = &f.title {
+            if title.trim().is_empty() {
+                self.error(
+                    "title",
+                    "the report's title is empty".into(),
+                    Some("leave `title` out for the default title".into()),
+                );
+            }
+        }
+        self.dates(f);
+        if let Some(d) = &f.decision {
+            let more = super::decision(self.plan, self.file, d, "a report");
+            self.diags.extend(more);
+            if d.bilagor.is_some() {
+                self.error(
+                    "decision.bilagor",
+                    "decision.bilagor: a report has no appendices".into(),
+                    Some("leave `bilagor` out".into()),
+                );
+            }
+        }
+        if let Some(paper) = &f.tjansteskrivelse {
+            if let Some(date) = &paper.datum {
+                if parse_date(date).is_none() {
+                    self.error(
+                        "tjansteskrivelse.datum",
+                        format!("tjansteskrivelse.datum: {}", date_problem(date)),
+                        None,
+                    );
+                }
+            }
+            if paper.forslag_till_beslut.is_empty() {
+                self.error(
+                    "tjansteskrivelse.forslag_till_beslut",
+                    "the report's decision paper proposes nothing: `forslag_till_beslut` is empty"
+                        .into(),
+                    Some("list the att-satser, one item each".into()),
+                );
+            }
+        }
+        self.goals(f);
+        self.assignments(f);
+        self.risks(f);
+        self.tables(f);
+    }
+
+    fn dates(&mut self, f: &FollowUp) {
+        let year = self.plan.meta.value.year;
+        for (key, value) in [
+            ("period_end", &f.period_end),
+            ("decision_date", &f.decision_date),
+        ] {
+            if parse_date(value).is_none() {
+                self.error(
+                    key,
+                    format!("{key}: {}", date_problem(value)),
+                    Some(format!("write the date as YYYY-MM-DD, e.g. `{year}-08-31`")),
+                );
+            }
+        }
+        let Some((y, m, d)) = parse_date(&f.period_end) else {
+            return;
+        };
+        if y != year {
+            self.error(
+                "period_end",
+                format!(
+                    "period_end {} is not in {year}, the year of the plan the report follows up",
+                    f.period_end
+                ),
+                Some("a report follows up the plan of its own year; the next year's plan has its own reports".into()),
+            );
+        } else if f.kind == PeriodKind::Helar && (m, d) != (12, 31) {
+            self.error(
+                "period_end",
+                format!(
+                    "a verksamhetsberättelse (`kind: helar`) covers the whole year: period_end is {}",
+                    f.period_end
+                ),
+                Some(format!(
+                    "write `period_end: {year}-12-31`, or `kind: tertial` or `delar` for part of the year"
+                )),
+            );
+        }
+    }
+
+    fn goals(&mut self, f: &FollowUp) {
+        let known: Vec<&str> = self
+            .items
+            .goals
+            .iter()
+            .map(|g| g.item.id.as_str())
+            .collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, entry) in f.goals.iter().enumerate() {
+            let path = format!("goals.{i}");
+            if let Some(first) = seen.get(entry.id.as_str()) {
+                let at = self.line(&format!("goals.{first}.id"));
+                self.error(
+                    &format!("{path}.id"),
+                    format!("goal `{}` is followed up twice{at}", entry.id),
+                    Some("keep one entry per goal".into()),
+                );
+                continue;
+            }
+            seen.insert(&entry.id, i);
+            let Some(goal) = self.items.goal(&entry.id) else {
+                let hint = if let Some(g) = self.items.goal_of_indicator(&entry.id) {
+                    format!(
+                        "`{}` is an indicator of goal `{}`: give it under that goal's `indicators`",
+                        entry.id, g.item.id
+                    )
+                } else if self.items.assignment(&entry.id).is_some() {
+                    format!(
+                        "`{}` is an assignment: give it under `assignments`",
+                        entry.id
+                    )
+                } else {
+                    did_you_mean_or_list(&entry.id, &known, "the plan's goals are: ")
+                };
+                self.error(
+                    &format!("{path}.id"),
+                    format!("the plan has no goal `{}`", entry.id),
+                    Some(hint),
+                );
+                continue;
+            };
+            let goal = goal.item;
+            if entry.assessment.is_none() {
+                self.warning(
+                    &path,
+                    format!("goal `{}`: not assessed yet", entry.id),
+                    Some("give `assessment: uppfylld`, `delvis`, `ej` or `ej-bedomd`".into()),
+                );
+            }
+            let own: Vec<&str> = goal.indicators.iter().map(|x| x.id.as_str()).collect();
+            let mut seen_ind: HashMap<&str, usize> = HashMap::new();
+            for (j, ind) in entry.indicators.iter().enumerate() {
+                let ip = format!("{path}.indicators.{j}");
+                if let Some(first) = seen_ind.get(ind.id.as_str()) {
+                    let at = self.line(&format!("{path}.indicators.{first}.id"));
+                    self.error(
+                        &format!("{ip}.id"),
+                        format!("indicator `{}` is followed up twice{at}", ind.id),
+                        Some("keep one entry per indicator".into()),
+                    );
+                    continue;
+                }
+                seen_ind.insert(&ind.id, j);
+                if !own.contains(&ind.id.as_str()) {
+                    let hint = match self.items.goal_of_indicator(&ind.id) {
+                        Some(g) => format!(
+                            "it is an indicator of goal `{}`: give it under that goal",
+                            g.item.id
+                        ),
+                        None if own.is_empty() => {
+                            format!("goal `{}` has no indicators", goal.id)
+                        }
+                        None => did_you_mean_or_list(&ind.id, &own, "its indicators are: "),
+                    };
+                    self.error(
+                        &format!("{ip}.id"),
+                        format!("goal `{}` has no indicator `{}`", goal.id, ind.id),
+                        Some(hint),
+                    );
+                    continue;
+                }
+                if ind.outcome.as_deref().is_none_or(|o| o.trim().is_empty()) {
+                    self.warning(
+                        &ip,
+                        format!("indicator `{}`: no outcome yet", ind.id),
+                        Some("give `outcome: \"…\"`, the measured value as a text".into()),
+                    );
+                }
+            }
+            let missing: Vec<&str> = own
+                .iter()
+                .filter(|id| !seen_ind.contains_key(*id))
+                .copied()
+                .collect();
+            if !missing.is_empty() {
+                self.warning(
+                    &path,
+                    format!(
+                        "goal `{}`: {} of its indicators {} no follow-up entry: {}",
+                        goal.id,
+                        missing.len(),
+                        if missing.len() == 1 { "has" } else { "have" },
+                        ticks(&missing)
+                    ),
+                    Some(format!(
+                        "add `- id: {}` under its `indicators:`",
+                        missing[0]
+                    )),
+                );
+            }
+        }
+        let missing: Vec<&str> = known
+            .iter()
+            .filter(|id| !seen.contains_key(*id))
+            .copied()
+            .collect();
+        self.missing("goals", "goal", &missing);
+    }
+
+    /// One warning for the plan's items of a kind that the report does not follow up.
+    fn missing(&mut self, key: &str, what: &str, missing: &[&str]) {
+        if missing.is_empty() {
+            return;
+        }
+        let n = missing.len();
+        let path = if self.plan.pos(self.file, key).is_some() {
+            key
+        } else {
+            "id"
+        };
+        self.warning(
+            path,
+            format!(
+                "{n} {what}{} of the plan {} no follow-up entry: {}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" },
+                ticks(missing)
+            ),
+            Some(format!(
+                "add `- id: {}` under `{key}:` (`vplan report init` lists every one)",
+                missing[0]
+            )),
+        );
+    }
+
+    fn assignments(&mut self, f: &FollowUp) {
+        let known: Vec<&str> = self
+            .items
+            .assignments
+            .iter()
+            .map(|a| a.item.id.as_str())
+            .collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, entry) in f.assignments.iter().enumerate() {
+            let path = format!("assignments.{i}");
+            if let Some(first) = seen.get(entry.id.as_str()) {
+                let at = self.line(&format!("assignments.{first}.id"));
+                self.error(
+                    &format!("{path}.id"),
+                    format!("assignment `{}` is followed up twice{at}", entry.id),
+                    Some("keep one entry per assignment".into()),
+                );
+                continue;
+            }
+            seen.insert(&entry.id, i);
+            if self.items.assignment(&entry.id).is_none() {
+                let hint = if self.items.goal(&entry.id).is_some() {
+                    format!("`{}` is a goal: give it under `goals`", entry.id)
+                } else {
+                    did_you_mean_or_list(&entry.id, &known, "the plan's assignments are: ")
+                };
+                self.error(
+                    &format!("{path}.id"),
+                    format!("the plan has no assignment `{}`", entry.id),
+                    Some(hint),
+                );
+                continue;
+            }
+            if entry.status.is_none() {
+                self.warning(
+                    &path,
+                    format!("assignment `{}`: no status yet", entry.id),
+                    Some("give `status: genomfort`, `pagar`, `ej-paborjat` or `avbrutet`".into()),
+                );
+            }
+        }
+        let missing: Vec<&str> = known
+            .iter()
+            .filter(|id| !seen.contains_key(*id))
+            .copied()
+            .collect();
+        self.missing("assignments", "assignment", &missing);
+    }
+
+    fn risks(&mut self, f: &FollowUp) {
+        let known: Vec<&str> = self
+            .items
+            .risks
+            .iter()
+            .map(|r| r.item.id.as_str())
+            .collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, entry) in f.internal_control.iter().enumerate() {
+            let path = format!("internal_control.{i}");
+            if let Some(first) = seen.get(entry.id.as_str()) {
+                let at = self.line(&format!("internal_control.{first}.id"));
+                self.error(
+                    &format!("{path}.id"),
+                    format!("risk `{}` is followed up twice{at}", entry.id),
+                    Some("keep one entry per risk".into()),
+                );
+                continue;
+            }
+            seen.insert(&entry.id, i);
+            if self.items.risk(&entry.id).is_none() {
+                let hint = if self.plan.internal_control.is_none() {
+                    "the plan has no internkontroll.yaml: leave `internal_control` out".to_string()
+                } else {
+                    did_you_mean_or_list(&entry.id, &known, "the plan's risks are: ")
+                };
+                self.error(
+                    &format!("{path}.id"),
+                    format!("the internal-control plan has no risk `{}`", entry.id),
+                    Some(hint),
+                );
+                continue;
+            }
+            if entry.result.is_none() {
+                self.warning(
+                    &path,
+                    format!("risk `{}`: no result of its controls yet", entry.id),
+                    Some("give `result: utan-anmarkning`, `brister` or `ej-genomford`".into()),
+                );
+            }
+        }
+        let missing: Vec<&str> = known
+            .iter()
+            .filter(|id| !seen.contains_key(*id))
+            .copied()
+            .collect();
+        self.missing("internal_control", "risk", &missing);
+    }
+
+    fn tables(&mut self, f: &FollowUp) {
+        let plan = self.plan;
+        let known: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
+        let helar = f.kind == PeriodKind::Helar;
+        // A verksamhetsberättelse without every outcome is an error, except in a draft.
+        let complete_is_error = helar && f.status() != Status::Utkast;
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, entry) in f.tables.iter().enumerate() {
+            let path = format!("tables.{i}");
+            if let Some(first) = seen.get(entry.id.as_str()) {
+                let at = self.line(&format!("tables.{first}.id"));
+                self.error(
+                    &format!("{path}.id"),
+                    format!("table `{}` is followed up twice{at}", entry.id),
+                    Some("keep one entry per table".into()),
+                );
+                continue;
+            }
+            seen.insert(&entry.id, i);
+            let Some(table) = plan.tables.get(&entry.id) else {
+                self.error(
+                    &format!("{path}.id"),
+                    format!("the plan has no table `{}`", entry.id),
+                    Some(did_you_mean_or_list(
+                        &entry.id,
+                        &known,
+                        "the plan's tables are: ",
+                    )),
+                );
+                continue;
+            };
+            let t = &table.value;
+            let Some(b) = budget_column(t, entry.budget.as_deref()) else {
+                let cols: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
+                self.error(
+                    &format!("{path}.budget"),
+                    format!(
+                        "table `{}` has no column `{}`",
+                        t.id,
+                        entry.budget.as_deref().unwrap_or_default()
+                    ),
+                    Some(did_you_mean_or_list(
+                        entry.budget.as_deref().unwrap_or_default(),
+                        &cols,
+                        "its columns are: ",
+                    )),
+                );
+                continue;
+            };
+            let column = &t.columns[b];
+            let rows: Vec<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
+            let mut seen_rows: HashMap<&str, usize> = HashMap::new();
+            for (j, row) in entry.rows.iter().enumerate() {
+                let rp = format!("{path}.rows.{j}");
+                if let Some(first) = seen_rows.get(row.id.as_str()) {
+                    let at = self.line(&format!("{path}.rows.{first}.id"));
+                    self.error(
+                        &format!("{rp}.id"),
+                        format!(
+                            "table `{}`: row `{}` is followed up twice{at}",
+                            t.id, row.id
+                        ),
+                        Some("keep one entry per row".into()),
+                    );
+                    continue;
+                }
+                seen_rows.insert(&row.id, j);
+                let Some(r) = t.rows.iter().position(|x| x.id == row.id) else {
+                    self.error(
+                        &format!("{rp}.id"),
+                        format!("table `{}` has no row `{}`", t.id, row.id),
+                        Some(did_you_mean_or_list(&row.id, &rows, "its rows are: ")),
+                    );
+                    continue;
+                };
+                if let Some(computed) = self.computed {
+                    let wrong = match shape(t, r, &column.id, computed) {
+                        RowShape::Leaf { .. } => None,
+                        RowShape::Sum => Some((
+                            format!("table `{}`: row `{}` is a sum: its outcome is computed from its rows", t.id, row.id),
+                            "give the outcomes of the rows it sums".to_string(),
+                        )),
+                        RowShape::Group => Some((
+                            format!("table `{}`: row `{}` is a group heading: it has no figures", t.id, row.id),
+                            "give the outcomes of the group's rows".to_string(),
+                        )),
+                        RowShape::Ref(c) => Some((
+                            format!("table `{}`: row `{}` takes its figures from `{}/{}`", t.id, row.id, c.table, c.row),
+                            format!("give the outcome there, under table `{}`", c.table),
+                        )),
+                        RowShape::SumOf(cells) => Some((
+                            format!(
+                                "table `{}`: row `{}` is the sum of the same row in {}",
+                                t.id,
+                                row.id,
+                                ticks(&cells.iter().map(|c| c.table.as_str()).collect::<Vec<_>>())
+                            ),
+                            "give the outcomes in those tables".to_string(),
+                        )),
+                    };
+                    if let Some((message, hint)) = wrong {
+                        self.error(&format!("{rp}.id"), message, Some(hint));
+                        continue;
+                    }
+                }
+                for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
+                    let Some(v) = value else { continue };
+                    if key == "prognos" && helar {
+                        self.error(
+                            &format!("{rp}.prognos"),
+                            format!("table `{}`, row `{}`: a verksamhetsberättelse has no forecast", t.id, row.id),
+                            Some("it reports the year's outcome; a forecast (`prognos`) belongs to tertial and delår reports".into()),
+                        );
+                        continue;
+                    }
+                    if v.abs() > max_amount() {
+                        self.error(
+                            &format!("{rp}.{key}"),
+                            format!(
+                                "table `{}`, row `{}`: {v} is too large: an amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point",
+                                t.id, row.id
+                            ),
+                            Some(format!("the column is in {}", column.unit(t))),
+                        );
+                        continue;
+                    }
+                    let precision = column.precision;
+                    if v.normalize().scale() > precision {
+                        let mut d = Diagnostic::error(
+                            self.file,
+                            format!(
+                                "table `{}`, row `{}`: {v} has more decimals than the plan's column `{}` ({precision})",
+                                t.id,
+                                row.id,
+                                column.name()
+                            ),
+                        )
+                        .at_pos(plan.pos(self.file, &format!("{rp}.{key}")));
+                        d.label = Some(format!(
+                            "at most {precision} decimals in `{}`",
+                            column.name()
+                        ));
+                        self.diags.push(d);
+                    }
+                }
+            }
+            // Detail rows with a budget and no outcome.
+            if let Some(computed) = self.computed {
+                let without: Vec<&str> = t
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, row)| {
+                        matches!(
+                            shape(t, *r, &column.id, computed),
+                            RowShape::Leaf { budgeted: true }
+                        ) && !entry
+                            .rows
+                            .iter()
+                            .any(|e| e.id == row.id && e.utfall.is_some())
+                    })
+                    .map(|(_, row)| row.id.as_str())
+                    .collect();
+                if !without.is_empty() {
+                    let message = format!(
+                        "table `{}`: no outcome (`utfall`) yet for {}",
+                        t.id,
+                        ticks(&without)
+                    );
+                    let hint = Some(format!(
+                        "give `- {{id: {}, utfall: …}}` under the table's `rows:`",
+                        without[0]
+                    ));
+                    if complete_is_error {
+                        self.error(&path, format!("verksamhetsberättelse: {message}"), hint);
+                    } else {
+                        self.warning(&path, message, hint);
+                    }
+                }
+            }
+        }
+        if let Some(id) = &f.handlingsplan {
+            let summaries: Vec<&str> = plan
+                .tables
+                .values()
+                .filter(|t| !t.value.sum_of.is_empty())
+                .map(|t| t.value.id.as_str())
+                .collect();
+            if !summaries.contains(&id.as_str()) {
+                let message = if plan.tables.contains_key(id) {
+                    format!("table `{id}` is not a Handlingsplan summary (a table with `sum_of`)")
+                } else {
+                    format!("the plan has no table `{id}`")
+                };
+                let hint = if summaries.is_empty() {
+                    "the plan has no table with `sum_of`: leave `handlingsplan` out".to_string()
+                } else {
+                    did_you_mean(id, &summaries).unwrap_or_else(|| {
+                        format!("the summary tables are: {}", summaries.join(", "))
+                    })
+                };
+                self.error("handlingsplan", message, Some(hint));
+            }
+        }
+        // Plan tables with detail rows to follow up that the report does not list.
+        let Some(computed) = self.computed else {
+            return;
+        };
+        let unlisted: Vec<&str> = plan
+            .tables
+            .values()
+            .map(|t| &t.value)
+            .filter(|t| !seen.contains_key(t.id.as_str()))
+            .filter(|t| {
+                let Some(b) = budget_column(t, None) else {
+                    return false;
+                };
+                (0..t.rows.len()).any(|r| {
+                    matches!(
+                        shape(t, r, &t.columns[b].id, computed),
+                        RowShape::Leaf { budgeted: true }
+                    )
+                })
+            })
+            .map(|t| t.id.as_str())
+            .collect();
+        if !unlisted.is_empty() {
+            let n = unlisted.len();
+            let message = format!(
+                "{n} table{} of the plan {} no outcomes in the report: {}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" },
+                ticks(&unlisted)
+            );
+            let hint = Some(format!(
+                "add `- id: {}` with its rows' `utfall` under `tables:` (`vplan report init` lists every one)",
+                unlisted[0]
+            ));
+            let path = if plan.pos(self.file, "tables").is_some() {
+                "tables"
+            } else {
+                "id"
+            };
+            if complete_is_error {
+                self.error(path, format!("verksamhetsberättelse: {message}"), hint);
+            } else {
+                self.warning(path, message, hint);
+            }
+        }
+    }
+}
+
+/// `a`, `b`, `c` — at most ten, then "and N more".
+fn ticks(ids: &[&str]) -> String {
+    let mut out: Vec<String> = ids.iter().take(10).map(|id| format!("`{id}`")).collect();
+    if ids.len() > 10 {
+        out.push(format!("and {} more", ids.len() - 10));
+    }
+    out.join(", ")
+}

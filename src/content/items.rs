@@ -1,0 +1,233 @@
+//! The plan's goals, assignments and risks in one list each, in document order, with where each
+//! stands (file, YAML path, the group it is printed under). The follow-up reports refer to them
+//! by id: their checks, their skeleton (`vplan report init`) and their document all walk the
+//! plan through this one index.
+
+use std::path::Path;
+
+use super::{Block, Goal, IcRisk, Item, Plan};
+
+/// An item of the plan and where it is.
+#[derive(Debug, Clone)]
+pub struct Placed<'a, T> {
+    pub item: &'a T,
+    pub file: &'a Path,
+    /// The item's YAML path in its file, e.g. `perspectives.0.goals.1`.
+    pub path: String,
+    /// The index of its group in [`PlanItems::groups`].
+    pub group: usize,
+}
+
+/// What goals and assignments are printed under: a perspective of `goals.yaml`, or the chapter
+/// (or appendix) whose blocks hold them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+}
+
+/// Every goal, assignment and internal-control risk of a plan.
+#[derive(Debug, Default)]
+pub struct PlanItems<'a> {
+    pub groups: Vec<Group<'a>>,
+    pub goals: Vec<Placed<'a, Goal>>,
+    pub assignments: Vec<Placed<'a, Item>>,
+    pub risks: Vec<Placed<'a, IcRisk>>,
+    /// Each risk's area title, by the risk's index in `risks`.
+    pub risk_areas: Vec<&'a str>,
+}
+
+impl<'a> PlanItems<'a> {
+    /// The goal with this id.
+    pub fn goal(&self, id: &str) -> Option<&Placed<'a, Goal>> {
+        self.goals.iter().find(|g| g.item.id == id)
+    }
+
+    /// The goal an indicator belongs to.
+    pub fn goal_of_indicator(&self, id: &str) -> Option<&Placed<'a, Goal>> {
+        self.goals
+            .iter()
+            .find(|g| g.item.indicators.iter().any(|i| i.id == id))
+    }
+
+    pub fn assignment(&self, id: &str) -> Option<&Placed<'a, Item>> {
+        self.assignments.iter().find(|a| a.item.id == id)
+    }
+
+    pub fn risk(&self, id: &str) -> Option<&Placed<'a, IcRisk>> {
+        self.risks.iter().find(|r| r.item.id == id)
+    }
+}
+
+/// The plan's items in document order: the chapters' and appendices' blocks in order (sections
+/// included), `goals.yaml` where a `- perspectives` block places it (at the end when none
+/// does), and the risks of `internkontroll.yaml`.
+pub fn items(plan: &Plan) -> PlanItems<'_> {
+    let mut raw = Raw::default();
+    let mut placed_goals = false;
+    let docs = plan
+        .chapters
+        .iter()
+        .map(|c| {
+            (
+                &c.file,
+                c.value.id.as_str(),
+                c.value.title.as_str(),
+                &c.value.blocks,
+            )
+        })
+        .chain(plan.appendices.iter().map(|a| {
+            (
+                &a.file,
+                a.value.id.as_str(),
+                a.value.title.as_str(),
+                &a.value.blocks,
+            )
+        }));
+    for (file, id, title, blocks) in docs {
+        let group = raw.group(id, title);
+        raw.blocks(plan, file, "blocks", blocks, group, &mut placed_goals);
+    }
+    if !placed_goals {
+        raw.goals_yaml(plan);
+    }
+    if let Some(ic) = &plan.internal_control {
+        for (i, area) in ic.value.areas.iter().enumerate() {
+            for (j, risk) in area.risks.iter().enumerate() {
+                raw.risks.push((
+                    risk,
+                    &ic.file,
+                    format!("areas.{i}.risks.{j}"),
+                    area.area.as_str(),
+                ));
+            }
+        }
+    }
+    raw.finish()
+}
+
+#[derive(Default)]
+struct Raw<'a> {
+    groups: Vec<Group<'a>>,
+    goals: Vec<(&'a Goal, &'a Path, String, usize)>,
+    assignments: Vec<(&'a Item, &'a Path, String, usize)>,
+    risks: Vec<(&'a IcRisk, &'a Path, String, &'a str)>,
+}
+
+impl<'a> Raw<'a> {
+    fn group(&mut self, id: &'a str, title: &'a str) -> usize {
+        self.groups.push(Group { id, title });
+        self.groups.len() - 1
+    }
+
+    fn blocks(
+        &mut self,
+        plan: &'a Plan,
+        file: &'a Path,
+        path: &str,
+        blocks: &'a [Block],
+        group: usize,
+        placed_goals: &mut bool,
+    ) {
+        for (i, block) in blocks.iter().enumerate() {
+            let p = format!("{path}.{i}");
+            match block {
+                Block::Goal(g) => self.goals.push((g, file, format!("{p}.goal"), group)),
+                Block::Assignment(a) => {
+                    self.assignments
+                        .push((a, file, format!("{p}.assignment"), group))
+                }
+                Block::Section(s) => self.blocks(
+                    plan,
+                    file,
+                    &format!("{p}.section.blocks"),
+                    &s.blocks,
+                    group,
+                    placed_goals,
+                ),
+                Block::Perspectives if !*placed_goals => {
+                    *placed_goals = true;
+                    self.goals_yaml(plan);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn goals_yaml(&mut self, plan: &'a Plan) {
+        let Some(goals) = &plan.goals else { return };
+        let file = goals.file.as_path();
+        for (i, p) in goals.value.perspectives.iter().enumerate() {
+            let group = self.group(&p.id, &p.title);
+            let pp = format!("perspectives.{i}");
+            let mut ignore = true;
+            self.blocks(
+                plan,
+                file,
+                &format!("{pp}.blocks"),
+                &p.blocks,
+                group,
+                &mut ignore,
+            );
+            self.owned(file, &pp, &p.goals, &p.assignments, group);
+            for (j, s) in p.strategies.iter().enumerate() {
+                let sp = format!("{pp}.strategies.{j}");
+                self.blocks(
+                    plan,
+                    file,
+                    &format!("{sp}.blocks"),
+                    &s.blocks,
+                    group,
+                    &mut ignore,
+                );
+                self.owned(file, &sp, &s.goals, &s.assignments, group);
+            }
+        }
+    }
+
+    fn owned(
+        &mut self,
+        file: &'a Path,
+        path: &str,
+        goals: &'a [Goal],
+        assignments: &'a [Item],
+        group: usize,
+    ) {
+        for (k, g) in goals.iter().enumerate() {
+            self.goals
+                .push((g, file, format!("{path}.goals.{k}"), group));
+        }
+        for (k, a) in assignments.iter().enumerate() {
+            self.assignments
+                .push((a, file, format!("{path}.assignments.{k}"), group));
+        }
+    }
+
+    fn finish(self) -> PlanItems<'a> {
+        PlanItems {
+            groups: self.groups,
+            goals: self.goals.into_iter().map(place).collect(),
+            assignments: self.assignments.into_iter().map(place).collect(),
+            risk_areas: self.risks.iter().map(|r| r.3).collect(),
+            risks: self
+                .risks
+                .into_iter()
+                .map(|(item, file, path, _)| Placed {
+                    item,
+                    file,
+                    path,
+                    group: 0,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn place<'a, T>((item, file, path, group): (&'a T, &'a Path, String, usize)) -> Placed<'a, T> {
+    Placed {
+        item,
+        file,
+        path,
+        group,
+    }
+}

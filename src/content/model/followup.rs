@@ -1,0 +1,420 @@
+//! `content/uppfoljning/*.yaml`: a follow-up report (tertialrapport, delårsrapport,
+//! verksamhetsberättelse) of the plan. Every entry names an item of the plan by its id (goal,
+//! indicator, assignment, table, row, risk); nothing of the plan is repeated. What a report adds
+//! is the period's outcome: assessments and statuses with texts, and the outcomes (`utfall`) and
+//! forecasts (`prognos`) of the plan tables' detail rows. Sums and deviations are computed
+//! (`figures::followup`), never typed.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{Decision, DecisionPaper};
+
+/// One follow-up report.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// The report's id, for `vplan build --report ID` (unique among the reports).
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    /// `tertial` (a tertialrapport), `delar` (the delårsrapport) or `helar` (the
+    /// verksamhetsberättelse, the whole year).
+    pub kind: PeriodKind,
+    /// The period in words, e.g. "Januari–augusti 2031": the cover and the outcome columns.
+    pub label: String,
+    /// The period's last day, `YYYY-MM-DD`, in the plan's year (`helar`: 12-31).
+    pub period_end: String,
+    /// The report's date, `YYYY-MM-DD`: the PDF's creation date (deterministic output).
+    pub decision_date: String,
+    /// The title (default by kind: "Delårsrapport 2031" and so on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The decision the report is (or will be) part of, as `decision:` in `plan.yaml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    /// The report's own prose, in Markdown; may quote `{{ table/row/column }}` of the report.
+    #[serde(default)]
+    pub texts: FollowUpTexts,
+    /// The assessment of each goal of the plan, with its indicators' outcomes.
+    #[serde(default)]
+    pub goals: Vec<GoalFollowUp>,
+    /// The status of each assignment of the plan.
+    #[serde(default)]
+    pub assignments: Vec<AssignmentFollowUp>,
+    /// The outcomes of the amount tables' detail rows.
+    #[serde(default)]
+    pub tables: Vec<TableFollowUp>,
+    /// The Handlingsplan's summary table (a table with `sum_of`), printed as "Handlingsplanens
+    /// genomförande" with the realised effect against the planned one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub handlingsplan: Option<String>,
+    /// The result of the controls of each risk of `internkontroll.yaml`.
+    #[serde(default)]
+    pub internal_control: Vec<RiskFollowUp>,
+    /// The report's decision paper (tjänsteskrivelse), built with `--split`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tjansteskrivelse: Option<DecisionPaper>,
+}
+
+/// What period a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PeriodKind {
+    /// A tertialrapport (January–April, or the second tertial).
+    Tertial,
+    /// The delårsrapport (January–August).
+    Delar,
+    /// The verksamhetsberättelse: the whole year.
+    Helar,
+}
+
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 3] = [PeriodKind::Tertial, PeriodKind::Delar, PeriodKind::Helar];
+
+    /// The YAML word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodKind::Tertial => "tertial",
+            PeriodKind::Delar => "delar",
+            PeriodKind::Helar => "helar",
+        }
+    }
+
+    /// The document's name, as in its default title.
+    pub fn word(self) -> &'static str {
+        match self {
+            PeriodKind::Tertial => "Tertialrapport",
+            PeriodKind::Delar => "Delårsrapport",
+            PeriodKind::Helar => "Verksamhetsberättelse",
+        }
+    }
+
+    /// Whether the report looks ahead to the year's end (a forecast column).
+    pub fn forecasts(self) -> bool {
+        self != PeriodKind::Helar
+    }
+}
+
+/// A report's own prose, every text optional, in Markdown.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpTexts {
+    /// Printed first, under "Sammanfattning".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sammanfattning: Option<String>,
+    /// Introduces "Måluppfyllelse".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maluppfyllelse: Option<String>,
+    /// Introduces "Ekonomi".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ekonomi: Option<String>,
+    /// Introduces "Handlingsplanens genomförande".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handlingsplan: Option<String>,
+    /// Introduces "Intern kontroll".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intern_kontroll: Option<String>,
+}
+
+impl FollowUpTexts {
+    /// Each text with its key, in print order.
+    pub fn all(&self) -> [(&'static str, Option<&String>); 5] {
+        [
+            ("sammanfattning", self.sammanfattning.as_ref()),
+            ("maluppfyllelse", self.maluppfyllelse.as_ref()),
+            ("ekonomi", self.ekonomi.as_ref()),
+            ("handlingsplan", self.handlingsplan.as_ref()),
+            ("intern_kontroll", self.intern_kontroll.as_ref()),
+        ]
+    }
+}
+
+/// A goal of the plan, assessed.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalFollowUp {
+    /// The plan's goal id.
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+    /// The assessment in words, Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The outcomes of this goal's indicators.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorFollowUp>,
+}
+
+/// How far a goal (or an indicator) is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Assessment {
+    Uppfylld,
+    Delvis,
+    Ej,
+    EjBedomd,
+}
+
+impl Assessment {
+    pub const ALL: [Assessment; 4] = [
+        Assessment::Uppfylld,
+        Assessment::Delvis,
+        Assessment::Ej,
+        Assessment::EjBedomd,
+    ];
+
+    /// The YAML word, also the row id of the generated `maluppfyllelse` table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assessment::Uppfylld => "uppfylld",
+            Assessment::Delvis => "delvis",
+            Assessment::Ej => "ej",
+            Assessment::EjBedomd => "ej-bedomd",
+        }
+    }
+
+    /// The assessment in words, printed beside its symbol (never the symbol alone).
+    pub fn label(self) -> &'static str {
+        match self {
+            Assessment::Uppfylld => "Uppfyllt",
+            Assessment::Delvis => "Delvis uppfyllt",
+            Assessment::Ej => "Ej uppfyllt",
+            Assessment::EjBedomd => "Ej bedömt",
+        }
+    }
+}
+
+/// An indicator of the goal, with its outcome.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorFollowUp {
+    /// The plan's indicator id (of this goal).
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    /// The outcome as a text, e.g. "78" or "41 200 besök".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+    /// A comment, Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// An assignment of the plan, with its status.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentFollowUp {
+    /// The plan's assignment id.
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AssignmentStatus>,
+    /// The status in words, Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// Where an assignment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignmentStatus {
+    Genomfort,
+    Pagar,
+    EjPaborjat,
+    Avbrutet,
+}
+
+impl AssignmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentStatus::Genomfort => "genomfort",
+            AssignmentStatus::Pagar => "pagar",
+            AssignmentStatus::EjPaborjat => "ej-paborjat",
+            AssignmentStatus::Avbrutet => "avbrutet",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssignmentStatus::Genomfort => "Genomfört",
+            AssignmentStatus::Pagar => "Pågår",
+            AssignmentStatus::EjPaborjat => "Ej påbörjat",
+            AssignmentStatus::Avbrutet => "Avbrutet",
+        }
+    }
+}
+
+/// The outcomes of one amount table of the plan.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableFollowUp {
+    /// The plan's table id.
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    /// The plan column followed up (default: the table's first column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub budget: Option<String>,
+    /// The sign of the deviation: `budget-utfall` (default; positive = an outcome under
+    /// budget) or `utfall-budget` (positive = an outcome over budget, as for income or effects).
+    #[serde(default)]
+    pub avvikelse: DeviationSign,
+    /// The outcomes of the table's detail rows; sums are computed.
+    #[serde(default)]
+    pub rows: Vec<RowFollowUp>,
+    /// The heading over the table in the report (default: the plan's heading of the table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Notes under the table, Markdown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// A chart of budget against outcome per row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<FollowUpChart>,
+}
+
+/// Which way a deviation (avvikelse) is computed.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviationSign {
+    /// budget − utfall: a positive deviation is an outcome under budget.
+    #[default]
+    BudgetUtfall,
+    /// utfall − budget: a positive deviation is an outcome over budget.
+    UtfallBudget,
+}
+
+impl DeviationSign {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviationSign::BudgetUtfall => "budget-utfall",
+            DeviationSign::UtfallBudget => "utfall-budget",
+        }
+    }
+}
+
+/// The outcome of one detail row.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RowFollowUp {
+    /// The plan's row id.
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    /// The outcome of the period (`~` while unknown).
+    #[serde(default, deserialize_with = "crate::content::amount::optional")]
+    #[schemars(schema_with = "crate::content::amount::optional_schema")]
+    pub utfall: Option<Decimal>,
+    /// The forecast for the whole year (tertial and delår reports).
+    #[serde(default, deserialize_with = "crate::content::amount::optional")]
+    #[schemars(schema_with = "crate::content::amount::optional_schema")]
+    pub prognos: Option<Decimal>,
+    /// A short comment, printed in the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kommentar: Option<String>,
+}
+
+/// A chart of a followed-up table: budget against outcome (and forecast) per row.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpChart {
+    pub title: String,
+    /// The chart described in words, for a screen reader.
+    pub alt: String,
+}
+
+/// A risk of the internal-control plan, with the result of its controls.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskFollowUp {
+    /// The plan's risk id.
+    #[schemars(pattern(crate::content::slug::PATTERN))]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ControlResult>,
+    /// What the controls found, Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// What the controls of a risk found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlResult {
+    UtanAnmarkning,
+    Brister,
+    EjGenomford,
+}
+
+impl ControlResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlResult::UtanAnmarkning => "utan-anmarkning",
+            ControlResult::Brister => "brister",
+            ControlResult::EjGenomford => "ej-genomford",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlResult::UtanAnmarkning => "Utan anmärkning",
+            ControlResult::Brister => "Brister",
+            ControlResult::EjGenomford => "Ej genomförd",
+        }
+    }
+}
+
+impl FollowUp {
+    /// Every Markdown text of the report (its decision paper's aside) in print order: the YAML
+    /// path, the text, and the level of the heading it is printed under.
+    pub fn markdown(&self) -> Vec<(String, &str, usize)> {
+        let mut out = Vec::new();
+        for (key, text) in self.texts.all() {
+            if let Some(text) = text {
+                out.push((format!("texts.{key}"), text.as_str(), 1));
+            }
+        }
+        for (i, g) in self.goals.iter().enumerate() {
+            if let Some(text) = &g.text {
+                out.push((format!("goals.{i}.text"), text.as_str(), 2));
+            }
+            for (j, ind) in g.indicators.iter().enumerate() {
+                if let Some(text) = &ind.text {
+                    out.push((format!("goals.{i}.indicators.{j}.text"), text.as_str(), 2));
+                }
+            }
+        }
+        for (i, a) in self.assignments.iter().enumerate() {
+            if let Some(text) = &a.text {
+                out.push((format!("assignments.{i}.text"), text.as_str(), 2));
+            }
+        }
+        for (i, t) in self.tables.iter().enumerate() {
+            for (j, note) in t.notes.iter().enumerate() {
+                out.push((format!("tables.{i}.notes.{j}"), note.as_str(), 2));
+            }
+        }
+        for (i, r) in self.internal_control.iter().enumerate() {
+            if let Some(text) = &r.text {
+                out.push((format!("internal_control.{i}.text"), text.as_str(), 2));
+            }
+        }
+        out
+    }
+
+    /// The title: the given one, else the kind's word and the plan's year.
+    pub fn title(&self, year: i32) -> String {
+        self.title
+            .clone()
+            .unwrap_or_else(|| format!("{} {year}", self.kind.word()))
+    }
+
+    /// The decision's status (decided when the report gives none, as for the plan).
+    pub fn status(&self) -> super::Status {
+        self.decision.as_ref().map(|d| d.status).unwrap_or_default()
+    }
+}

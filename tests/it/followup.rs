@@ -1,0 +1,278 @@
+//! Follow-up reports (`content/uppfoljning/*.yaml`): the checks that know the plan — every
+//! entry names an item the plan has (with did-you-mean), what the plan has and the report
+//! leaves out is a warning, outcomes keep the plan's decimals, a verksamhetsberättelse is
+//! complete — each at its file and line, with `check` and `build` agreeing.
+
+use crate::common::*;
+
+const FIXTURE: &str = "fjallkommun_2031";
+const REPORT: &str = "uppfoljning/2031-test.yaml";
+
+/// A report on the fixture plan's first goal, assignment and table, with `body` appended.
+fn report(kind: &str, period_end: &str, body: &str) -> String {
+    format!(
+        "id: 2031-test\nkind: {kind}\nlabel: Januari–augusti 2031\nperiod_end: {period_end}\n\
+         decision_date: 2031-09-24\n{body}"
+    )
+}
+
+fn check(s: &Scratch) -> (i32, String) {
+    let out = s.run("check", &[]);
+    (
+        out.status.code().unwrap(),
+        stderr(&out).replace('\u{a0}', " "),
+    )
+}
+
+fn assert_has(haystack: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(haystack.contains(n), "missing {n:?} in:\n{haystack}");
+    }
+}
+
+const GOOD: &str = "goals:
+  - id: mal-fler-besok
+    assessment: delvis
+    text: Biblioteken ökar.
+    indicators:
+      - {id: ind-besok, outcome: \"41 200 besök\", assessment: uppfylld}
+assignments:
+  - {id: uppdrag-oppettider, status: genomfort, text: Klart.}
+tables:
+  - id: driftbudget
+    rows:
+      - {id: bibliotek, utfall: 8610, prognos: 12700}
+      - {id: simhall, utfall: 6240, prognos: 9050}
+      - {id: foreningsbidrag, utfall: -900, prognos: -1234}
+";
+
+#[test]
+fn a_misspelt_goal_id_is_an_error_at_its_line_with_did_you_mean() {
+    let s = Scratch::of(FIXTURE);
+    s.write(
+        REPORT,
+        report(
+            "delar",
+            "2031-08-31",
+            &GOOD.replace("- id: mal-fler-besok", "- id: mal-fler-besk"),
+        ),
+    );
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: the plan has no goal `mal-fler-besk`",
+            "uppfoljning/2031-test.yaml:7:9",
+            "did you mean `mal-fler-besok`?",
+            // The goal it meant is then not followed up: a warning naming it.
+            "warning: ",
+            "of the plan has no follow-up entry: `mal-fler-besok`",
+        ],
+    );
+    // build refuses what check refuses, and writes nothing.
+    let out = s.run("build", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!s.dir.path().join("output").exists());
+}
+
+#[test]
+fn entries_the_plan_does_not_have_are_errors_naming_what_they_are() {
+    let s = Scratch::of(FIXTURE);
+    let body = GOOD
+        .replace("{id: ind-besok,", "{id: ind-besk,")
+        .replace("{id: uppdrag-oppettider,", "{id: mal-fler-besok,")
+        .replace(
+            "  - id: driftbudget\n",
+            "  - id: driftbudget\n    budget: b2032\n",
+        )
+        + "internal_control:\n  - {id: risk-x, result: brister}\nhandlingsplan: driftbudget\n";
+    s.write(REPORT, report("delar", "2031-08-31", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: goal `mal-fler-besok` has no indicator `ind-besk`",
+            "did you mean `ind-besok`?",
+            "error: the plan has no assignment `mal-fler-besok`",
+            "`mal-fler-besok` is a goal: give it under `goals`",
+            "error: table `driftbudget` has no column `b2032`",
+            "error: table `driftbudget` is not a Handlingsplan summary (a table with `sum_of`)",
+        ],
+    );
+}
+
+#[test]
+fn rows_that_are_computed_take_no_outcome_and_decimals_follow_the_plan() {
+    let s = Scratch::of(FIXTURE);
+    let body = GOOD
+        .replace("utfall: 8610,", "utfall: 8610.5,")
+        .replace(
+            "      - {id: foreningsbidrag",
+            "      - {id: summa, utfall: 1}\n      - {id: foreningsbidrag",
+        )
+        .replace("{id: simhall,", "{id: simhal,");
+    s.write(REPORT, report("delar", "2031-08-31", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: table `driftbudget`, row `bibliotek`: 8610.5 has more decimals than the plan's column `Budget 2031` (0)",
+            "at most 0 decimals in `Budget 2031`",
+            "error: table `driftbudget`: row `summa` is a sum: its outcome is computed from its rows",
+            "error: table `driftbudget` has no row `simhal`",
+            "did you mean `simhall`?",
+            // …so simhall has no outcome yet.
+            "warning: table `driftbudget`: no outcome (`utfall`) yet for `simhall`",
+        ],
+    );
+}
+
+#[test]
+fn a_verksamhetsberattelse_needs_every_outcome_unless_it_is_a_draft() {
+    let s = Scratch::of(FIXTURE);
+    let body = GOOD
+        .replace(", prognos: 12700", "")
+        .replace(", prognos: 9050", "")
+        .replace(", prognos: -1234", "")
+        .replace("      - {id: simhall, utfall: 6240}\n", "");
+    s.write(REPORT, report("helar", "2031-12-31", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &["error: verksamhetsberättelse: table `driftbudget`: no outcome (`utfall`) yet for `simhall`"],
+    );
+    // The same report as a draft: a warning, so a skeleton checks.
+    s.write(
+        REPORT,
+        report(
+            "helar",
+            "2031-12-31",
+            &format!("decision: {{status: utkast}}\n{body}"),
+        ),
+    );
+    let (code, err) = check(&s);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: table `driftbudget`: no outcome (`utfall`) yet for `simhall`"),
+        "{err}"
+    );
+    // A forecast has no place in it, nor a period that is not the whole year.
+    s.write(REPORT, report("helar", "2031-08-31", GOOD));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: a verksamhetsberättelse (`kind: helar`) covers the whole year: period_end is 2031-08-31",
+            "error: table `driftbudget`, row `bibliotek`: a verksamhetsberättelse has no forecast",
+        ],
+    );
+}
+
+#[test]
+fn twice_followed_up_and_out_of_year_are_errors() {
+    let s = Scratch::of(FIXTURE);
+    let body = GOOD.replace(
+        "assignments:\n",
+        "  - id: mal-fler-besok\n    assessment: ej\nassignments:\n",
+    );
+    s.write(REPORT, report("tertial", "2030-04-30", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: goal `mal-fler-besok` is followed up twice (first at line 7)",
+            "error: period_end 2030-04-30 is not in 2031",
+        ],
+    );
+    // Two files with one id.
+    let s = Scratch::of(FIXTURE);
+    s.write(REPORT, report("delar", "2031-08-31", GOOD));
+    s.write("uppfoljning/copy.yaml", report("delar", "2031-08-31", GOOD));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &["error: duplicate report id `2031-test`", "first defined in"],
+    );
+}
+
+#[test]
+fn amounts_in_a_report_are_read_as_in_a_table() {
+    let s = Scratch::of(FIXTURE);
+    let body = GOOD
+        .replace("utfall: 6240", "utfall: \"0x1D\"")
+        .replace("utfall: -900", "utfall: \"12,4\"");
+    s.write(REPORT, report("delar", "2031-08-31", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "`12,4` is not an amount",
+            "a point for decimals, not a comma",
+        ],
+    );
+    let body = GOOD.replace("utfall: 6240", "utfall: \"0x1D\"");
+    s.write(REPORT, report("delar", "2031-08-31", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "`\"0x1D\"` is not an amount",
+            "uppfoljning/2031-test.yaml:18:",
+        ],
+    );
+}
+
+#[test]
+fn a_report_file_in_a_wrong_place_or_shape_is_reported() {
+    let s = Scratch::of(FIXTURE);
+    s.write("uppfoljning/delar.docx", "PK");
+    s.write(REPORT, report("kvartal", "2031-08-31", GOOD));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "`uppfoljning/delar.docx` is not read",
+            "unknown variant `kvartal`",
+        ],
+    );
+}
+
+#[test]
+fn new_year_leaves_the_reports_with_their_plan() {
+    let s = Scratch::of(FIXTURE);
+    s.write(REPORT, report("delar", "2031-08-31", GOOD));
+    let content = s.content();
+    let content = content.to_str().unwrap();
+    let out = vplan(s.dir.path(), &["new-year", "2032", "--content", content]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("holds reports that follow up the 2031 plan"),
+        "{}",
+        stderr(&out)
+    );
+    let to = s.dir.path().join("next");
+    let out = vplan(
+        s.dir.path(),
+        &[
+            "new-year",
+            "2032",
+            "--content",
+            content,
+            "--to",
+            to.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(to.join("plan.yaml").is_file());
+    assert!(!to.join("uppfoljning").exists());
+}
