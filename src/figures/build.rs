@@ -1,7 +1,8 @@
 //! Building the graph: every cell of every table gets a node (row and column ids, table sizes
 //! and column precisions checked on the way) and an expression: a typed amount, a reference,
 //! the rows a sum row adds up (groups expanded to their members), or the same row of the tables
-//! of `sum_of`.
+//! of `sum_of`. Expressions built by code (`Figures::from_exprs`) are installed over the same
+//! nodes, each cell it names checked to exist.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -80,6 +81,51 @@ impl Builder<'_> {
         let n = self.figures.cells.len();
         self.figures.exprs = vec![Expr::Empty; n];
         self.figures.values = vec![None; n];
+    }
+
+    /// Gives a cell an expression built by code ([`super::Figures::from_exprs`]), after
+    /// checking that the cell and every cell or row it names exist.
+    pub(super) fn install(&mut self, cell: CellRef, expr: Expr) {
+        let missing = |figures: &super::Figures, c: &CellRef| figures.node(c).is_none();
+        let bad: Vec<String> = match &expr {
+            Expr::Empty | Expr::Typed(_) => Vec::new(),
+            Expr::Ref(c) => vec![c.clone()],
+            Expr::SumOf(cells) => cells.clone(),
+            Expr::Difference(a, b) | Expr::Share(a, b) => vec![a.clone(), b.clone()],
+            Expr::Sum(rows) => {
+                let n = self
+                    .figures
+                    .tables
+                    .get(&cell.table)
+                    .map_or(0, |t| t.row_ids.len());
+                if let Some(&r) = rows.iter().find(|&&r| r >= n) {
+                    let message = format!(
+                        "`{cell}` sums row {} of a table of {n} rows (an internal error)",
+                        r + 1
+                    );
+                    self.err(&cell.table, "", message);
+                }
+                Vec::new()
+            }
+        }
+        .into_iter()
+        .filter(|c| missing(&self.figures, c))
+        .map(|c| format!("`{c}`"))
+        .collect();
+        if !bad.is_empty() {
+            let message = format!(
+                "`{cell}` is computed from {}, which does not exist (an internal error)",
+                bad.join(", ")
+            );
+            self.err(&cell.table, "", message);
+        }
+        match self.figures.node(&cell) {
+            Some(n) => self.figures.exprs[n] = expr,
+            None => {
+                let message = format!("there is no cell `{cell}` (an internal error)");
+                self.err(&cell.table, "", message);
+            }
+        }
     }
 
     /// Positions of a table's row or column ids; a repeated id is an error at its second place

@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Builder, Expr, Figures, CHECK_BUDGET, DOUBLE_HINT};
+use super::{Builder, Expr, Figures, CHECK_BUDGET, DOUBLE_HINT, MAX_PRECISION};
 
 impl Builder<'_> {
     /// Evaluates every cell once, in dependency order, with checked arithmetic. Cycles are
@@ -83,6 +83,7 @@ impl Builder<'_> {
                 }
                 return self.figures.values[m];
             }
+            Expr::Difference(..) | Expr::Share(..) => return self.binary(node),
             Expr::Sum(_) => true,
             Expr::SumOf(_) => false,
         };
@@ -105,20 +106,80 @@ impl Builder<'_> {
             self.faulty.insert(node);
         }
         if overflow {
-            self.faulty.insert(node);
-            let cell = self.figures.cells[node].clone();
-            let path = self.path_of(&cell);
-            self.err(
-                &cell.table,
-                &path,
-                format!(
-                    "table `{}`, row `{}`, column `{}`: the sum is too large to compute exactly",
-                    cell.table, cell.row, cell.column
-                ),
-            );
+            self.too_large(node, "sum");
             return None;
         }
         total
+    }
+
+    /// The value of a `Difference` or `Share` node whose two terms are evaluated.
+    fn binary(&mut self, node: usize) -> Option<Decimal> {
+        let (share, a, b) = match &self.figures.exprs[node] {
+            Expr::Difference(a, b) => (false, a, b),
+            Expr::Share(a, b) => (true, a, b),
+            _ => return None,
+        };
+        let mut upstream_faulty = false;
+        let [a, b] = [a, b].map(|c| {
+            let m = self.figures.node(c)?;
+            upstream_faulty |= self.faulty.contains(&m);
+            self.figures.values[m]
+        });
+        if upstream_faulty {
+            self.faulty.insert(node);
+        }
+        let value = if share {
+            let whole = b.filter(|w| !w.is_zero())?;
+            a.unwrap_or_default()
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .and_then(|x| x.checked_div(whole))
+                .map(|x| {
+                    x.round_dp_with_strategy(
+                        self.precision(node),
+                        RoundingStrategy::MidpointAwayFromZero,
+                    )
+                })
+        } else {
+            if a.is_none() && b.is_none() {
+                return None;
+            }
+            a.unwrap_or_default().checked_sub(b.unwrap_or_default())
+        };
+        if value.is_none() {
+            self.too_large(node, if share { "share" } else { "difference" });
+        }
+        value
+    }
+
+    /// The precision of a node's column.
+    fn precision(&self, node: usize) -> u32 {
+        let cell = &self.figures.cells[node];
+        let column = self
+            .figures
+            .tables
+            .get(&cell.table)
+            .and_then(|t| t.column(&cell.column));
+        let table = self.plan.tables.get(&cell.table);
+        column
+            .zip(table)
+            .and_then(|(c, t)| t.value.columns.get(c))
+            .map_or(0, |c| c.precision.min(MAX_PRECISION))
+    }
+
+    /// The error for a value that does not fit a `Decimal` (`what`: the sum, the difference,
+    /// the share); the node is not evaluated further.
+    fn too_large(&mut self, node: usize, what: &str) {
+        self.faulty.insert(node);
+        let cell = self.figures.cells[node].clone();
+        let path = self.path_of(&cell);
+        self.err(
+            &cell.table,
+            &path,
+            format!(
+                "table `{}`, row `{}`, column `{}`: the {what} is too large to compute exactly",
+                cell.table, cell.row, cell.column
+            ),
+        );
     }
 
     /// No sum reaches a cell twice: a row named directly and through its group, a sub-total
@@ -142,7 +203,12 @@ impl Builder<'_> {
             if direct.iter().all(|&m| self.figures.is_leaf(m)) {
                 continue;
             }
+            // A difference or a share is a term of its own, not a sum of its terms: the walk
+            // does not enter it (`a − x` reaches `x` twice without counting it twice).
             let push = |stack: &mut Vec<(usize, usize)>, x: usize, figures: &Figures| {
+                if matches!(figures.exprs[x], Expr::Difference(..) | Expr::Share(..)) {
+                    return;
+                }
                 for m in figures.edges(x).into_iter().rev() {
                     stack.push((m, x));
                 }

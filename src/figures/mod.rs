@@ -1,11 +1,12 @@
 //! The one model of a cell. Every amount of the plan is a cell `table/row/column`
 //! ([`CellRef`], parsed once), and every cell is an expression ([`Expr`]) over other cells:
 //! a typed amount (a *leaf*), a reference to another cell, the sum of a set of rows of its
-//! table, or the sum of the same row in the tables of `sum_of`. The expressions form a graph
-//! that is evaluated once, with checked arithmetic, into [`Figures`]; everything else asks it:
-//! the tables and charts of the PDF, figure references in prose, control figures, the
-//! spreadsheet formulas, `diff`'s moved totals (a changed leaf moves exactly the cells that
-//! depend on it) and `new-year`'s column shifts.
+//! table, the sum of the same row in the tables of `sum_of`, or (built by code, for a
+//! follow-up's outcomes) the difference of two cells or one's share of another. The
+//! expressions form a graph that is evaluated once, with checked arithmetic, into [`Figures`];
+//! everything else asks it: the tables and charts of the PDF, figure references in prose,
+//! control figures, the spreadsheet formulas, `diff`'s moved totals (a changed leaf moves
+//! exactly the cells that depend on it) and `new-year`'s column shifts.
 //!
 //! No sum is ever typed: a figure the user does type as a control (`control:` on a row, a
 //! typed value beside a reference, the plan's `budget_frame`) is checked against the computed
@@ -17,9 +18,9 @@
 //! chart total fits a `Decimal`; beyond them, or if a sum still overflows, the error names the
 //! cell.
 //!
-//! Here are the model, its queries and [`compute`] with the builder's error helpers; the graph
-//! is built in `build.rs`, evaluated and checked for double counting in `eval.rs`, and typed
-//! figures are checked in `checks.rs`.
+//! Here are the model, its queries, [`compute`] and [`Figures::from_exprs`] with the builder's
+//! error helpers; the graph is built in `build.rs`, evaluated and checked for double counting
+//! in `eval.rs`, and typed figures are checked in `checks.rs`.
 
 mod build;
 mod checks;
@@ -128,12 +129,18 @@ pub enum Expr {
     /// A row of a summary table: the same row and column in each table of `sum_of`; empty when
     /// none has a value.
     SumOf(Vec<CellRef>),
+    /// `a − b` (an *avvikelse*): empty when both are empty; an empty side counts as zero.
+    Difference(CellRef, CellRef),
+    /// `part × 100 / whole`, rounded half away from zero to the precision of the cell's own
+    /// column; empty when `whole` is zero or empty (an empty `part` counts as zero, as in the
+    /// spreadsheet's formula).
+    Share(CellRef, CellRef),
 }
 
 impl Expr {
     /// Whether the cell is computed (not typed, not empty).
     pub fn is_computed(&self) -> bool {
-        matches!(self, Expr::Ref(_) | Expr::Sum(_) | Expr::SumOf(_))
+        !matches!(self, Expr::Empty | Expr::Typed(_))
     }
 }
 
@@ -225,6 +232,9 @@ impl Figures {
             Expr::Empty | Expr::Typed(_) => Vec::new(),
             Expr::Ref(c) => self.node(c).into_iter().collect(),
             Expr::SumOf(cells) => cells.iter().filter_map(|c| self.node(c)).collect(),
+            Expr::Difference(a, b) | Expr::Share(a, b) => {
+                [a, b].into_iter().filter_map(|c| self.node(c)).collect()
+            }
             Expr::Sum(rows) => {
                 let Some(t) = self.tables.get(&self.cells[node].table) else {
                     return Vec::new();
@@ -289,15 +299,46 @@ impl Figures {
     }
 }
 
+impl Figures {
+    /// Figures whose expressions code builds itself instead of reading them from the tables'
+    /// rows (the follow-up projection): every cell of every table of `plan.tables` gets its
+    /// node, laid out and checked as [`compute`] does it (ids, sizes, precisions); a cell is
+    /// [`Expr::Empty`] unless `exprs` gives it an expression (a later one for the same cell
+    /// replaces an earlier one); then the graph is evaluated as [`compute`] evaluates it, with
+    /// checked arithmetic, cycles and overflow being errors at the cell's table file. A
+    /// `Share`'s precision is its column's in `plan`.
+    ///
+    /// Not done here: typed amounts are taken as given (the caller checks their size and
+    /// precision), and the double-counting check, control figures and the budget frame of
+    /// [`compute`] do not run. An expression for a cell that does not exist, or one that names
+    /// a cell or a row (`Sum`) that does not exist, is an error (a fault of the code that built
+    /// it; an unchecked one would read as an empty cell).
+    pub fn from_exprs(
+        plan: &Plan,
+        exprs: impl IntoIterator<Item = (CellRef, Expr)>,
+    ) -> Result<Figures, Vec<Diagnostic>> {
+        let mut b = Builder::new(plan);
+        b.index();
+        if b.diags.is_empty() {
+            for (cell, expr) in exprs {
+                b.install(cell, expr);
+            }
+        }
+        if b.diags.is_empty() {
+            b.evaluate();
+        }
+        if b.diags.is_empty() {
+            Ok(b.figures)
+        } else {
+            Err(b.diags)
+        }
+    }
+}
+
 /// Builds the graph of every table's cells, evaluates it and checks every control figure.
 /// All problems found are returned together.
 pub fn compute(plan: &Plan) -> Result<Figures, Vec<Diagnostic>> {
-    let mut b = Builder {
-        plan,
-        diags: Vec::new(),
-        figures: Figures::default(),
-        faulty: HashSet::new(),
-    };
+    let mut b = Builder::new(plan);
     b.index();
     b.exprs();
     b.evaluate();
@@ -339,7 +380,16 @@ fn cell_path(t: &Table, r: usize, c: usize) -> String {
     format!("rows.{r}")
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(plan: &'a Plan) -> Builder<'a> {
+        Builder {
+            plan,
+            diags: Vec::new(),
+            figures: Figures::default(),
+            faulty: HashSet::new(),
+        }
+    }
+
     /// An error in a table's file at a YAML path.
     fn err(&mut self, table: &str, path: &str, message: String) -> &mut Diagnostic {
         let file = self

@@ -80,6 +80,28 @@ fn formula(
         }
         Expr::SumOf(cells) if cells.is_empty() => None,
         Expr::SumOf(cells) => join(cells),
+        Expr::Difference(a, b) => Some(format!(
+            "={}-{}",
+            address(a, a.table == cell.table)?,
+            address(b, b.table == cell.table)?
+        )),
+        Expr::Share(part, whole) => {
+            let (_, k) = figures.position(cell)?;
+            let precision = plan
+                .tables
+                .get(&cell.table)?
+                .value
+                .columns
+                .get(k)?
+                .precision;
+            let (a, x) = (
+                address(part, part.table == cell.table)?,
+                address(whole, whole.table == cell.table)?,
+            );
+            // `a*100/x`: one rounding of the double less than `a/x*100`; ROUND rounds half
+            // away from zero, as vplan does.
+            Some(format!("=IF({x}=0,\"\",ROUND({a}*100/{x},{precision}))"))
+        }
     };
     // Excel refuses a longer formula: the cell then holds its value alone.
     f.filter(|f| f.len() <= FORMULA_MAX)
@@ -126,6 +148,9 @@ fn xlsx(
     for (id, table) in &plan.tables {
         let t = &table.value;
         let ws = wb.add_worksheet();
+        // An empty computed cell's stored result is empty, not 0 (a share of a zero whole is
+        // `""`); LibreOffice also takes it as a cue to recompute the formula.
+        ws.set_formula_result_default("");
         ws.set_name(&sheets[id])?;
         let first = first_amount_column(t);
         // The column groups, merged over their columns, above the titles.

@@ -481,6 +481,13 @@ fn describe(table_id: &str, expr: &Expr, t: &Table) -> String {
         }
         shown.join(", ")
     };
+    let name = |c: &CellRef| {
+        if c.table == table_id {
+            format!("`{}/{}`", c.row, c.column)
+        } else {
+            format!("`{c}`")
+        }
+    };
     match expr {
         Expr::Sum(rows) => format!(
             "the sum of rows {}",
@@ -497,6 +504,10 @@ fn describe(table_id: &str, expr: &Expr, t: &Table) -> String {
         ),
         Expr::Ref(c) if c.table == table_id => format!("taken from row `{}`", c.row),
         Expr::Ref(c) => format!("taken from `{c}`"),
+        Expr::Difference(a, b) => format!("the difference {} − {}", name(a), name(b)),
+        Expr::Share(part, whole) => {
+            format!("the share of {} in {}, in percent", name(part), name(whole))
+        }
         Expr::Empty | Expr::Typed(_) => "not computed".into(),
     }
 }

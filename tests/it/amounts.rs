@@ -406,3 +406,304 @@ fn empty_sums_and_ids_that_are_not_slugs_are_refused() {
         assert!(e.contains("is not a slug"), "{id}: {e}");
     }
 }
+
+// Expressions built by code (`Figures::from_exprs`), as the follow-up projection builds its
+// outcomes, differences and shares.
+
+use vplan::figures::{CellRef, Expr, Figures};
+
+/// A plan with one table `t` of these columns (`id:precision`) and rows (`id`, `kind`), its
+/// cells laid out for expressions built by code.
+fn layout(columns: &[(&str, u32)], rows: &[(&str, &str)]) -> vplan::content::Plan {
+    let mut yaml = "id: t\nunit: tkr\ncolumns:\n".to_string();
+    for (id, p) in columns {
+        yaml += &format!("  - {{id: {id}, title: {id}, precision: {p}}}\n");
+    }
+    yaml += "rows:\n";
+    for (id, kind) in rows {
+        yaml += &format!("  - {{id: {id}, label: {id}, kind: {kind}");
+        yaml += if *kind == "sum" {
+            ", sum: all}\n"
+        } else {
+            "}\n"
+        };
+    }
+    try_compute(&[("t", &yaml)])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .plan
+}
+
+fn at(row: &str, column: &str) -> CellRef {
+    CellRef::new("t", row, column)
+}
+
+fn typed(v: &str) -> Expr {
+    Expr::Typed(Decimal::from_str(v).unwrap())
+}
+
+/// `(row, column, value)` of every cell, `~` for empty.
+fn values(figures: &Figures, cells: &[(&str, &str)]) -> Vec<String> {
+    cells
+        .iter()
+        .map(|(r, c)| {
+            let v = figures.get("t", r, c);
+            format!("{r}/{c}={}", v.map_or("~".into(), |v| v.to_string()))
+        })
+        .collect()
+}
+
+/// The budget/outcome table of a follow-up: `avv` = budget − utfall per row and for the sum.
+fn followup_figures() -> Figures {
+    let plan = layout(
+        &[("budget", 0), ("utfall", 0), ("avv", 0)],
+        &[("x", "data"), ("y", "data"), ("z", "data"), ("s", "sum")],
+    );
+    let rows: std::sync::Arc<[usize]> = vec![0, 1, 2].into();
+    let mut exprs = vec![
+        (at("x", "budget"), typed("10")),
+        (at("y", "budget"), typed("5")),
+        (at("x", "utfall"), typed("12")),
+        (at("s", "budget"), Expr::Sum(rows.clone())),
+        (at("s", "utfall"), Expr::Sum(rows)),
+    ];
+    for r in ["x", "y", "z", "s"] {
+        exprs.push((
+            at(r, "avv"),
+            Expr::Difference(at(r, "budget"), at(r, "utfall")),
+        ));
+    }
+    Figures::from_exprs(&plan, exprs).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[test]
+fn differences_count_an_empty_side_as_zero_and_are_empty_when_both_are() {
+    let f = followup_figures();
+    assert_eq!(
+        values(
+            &f,
+            &[
+                ("x", "avv"),
+                ("y", "avv"),
+                ("z", "avv"),
+                ("s", "budget"),
+                ("s", "utfall"),
+                ("s", "avv")
+            ]
+        ),
+        [
+            "x/avv=-2",
+            "y/avv=5",
+            "z/avv=~",
+            "s/budget=15",
+            "s/utfall=12",
+            "s/avv=3"
+        ],
+        "x: 10 − 12 (negative); y: 5 − nothing; z: nothing − nothing; s: 15 − 12"
+    );
+    assert!(f.expr(&at("x", "avv")).unwrap().is_computed());
+    assert_eq!(
+        f.terms(&at("s", "avv")),
+        [at("s", "budget"), at("s", "utfall")]
+    );
+    // A changed outcome moves its difference, the sum's outcome and the sum's difference.
+    assert_eq!(
+        f.dependents(&at("x", "utfall")),
+        [at("x", "avv"), at("s", "utfall"), at("s", "avv")]
+    );
+    assert_eq!(
+        f.dependents(&at("z", "budget")),
+        [at("z", "avv"), at("s", "budget"), at("s", "avv")]
+    );
+}
+
+#[test]
+fn shares_round_half_away_from_zero_to_their_column_and_are_empty_without_a_whole() {
+    let cases = [
+        ("a", "1", "3", "33", "33.33"),
+        ("b", "2", "3", "67", "66.67"),
+        ("c", "1", "8", "13", "12.50"),
+        ("d", "-1", "8", "-13", "-12.50"),
+        ("e", "1", "0", "~", "~"),
+        ("f", "1", "~", "~", "~"),
+        ("g", "~", "4", "0", "0.00"),
+        ("h", "1", "6", "17", "16.67"),
+    ];
+    let rows: Vec<(&str, &str)> = cases.iter().map(|c| (c.0, "data")).collect();
+    let plan = layout(&[("part", 0), ("whole", 0), ("p0", 0), ("p2", 2)], &rows);
+    let mut exprs = Vec::new();
+    for (r, part, whole, _, _) in cases {
+        for (c, v) in [("part", part), ("whole", whole)] {
+            exprs.push((at(r, c), if v == "~" { Expr::Empty } else { typed(v) }));
+        }
+        for c in ["p0", "p2"] {
+            exprs.push((at(r, c), Expr::Share(at(r, "part"), at(r, "whole"))));
+        }
+    }
+    let f = Figures::from_exprs(&plan, exprs).unwrap_or_else(|e| panic!("{e:?}"));
+    for (r, part, whole, p0, p2) in cases {
+        let want = |v: &str| (v != "~").then(|| Decimal::from_str(v).unwrap());
+        assert_eq!(
+            (f.get("t", r, "p0"), f.get("t", r, "p2")),
+            (want(p0), want(p2)),
+            "{part} of {whole}"
+        );
+    }
+    assert_eq!(f.terms(&at("a", "p0")), [at("a", "part"), at("a", "whole")]);
+    assert_eq!(
+        f.dependents(&at("a", "whole")),
+        [at("a", "p0"), at("a", "p2")]
+    );
+}
+
+/// The error messages of expressions that cannot be evaluated.
+fn refused_exprs(exprs: Vec<(CellRef, Expr)>) -> String {
+    let plan = layout(&[("a", 0), ("b", 0), ("c", 0)], &[("x", "data")]);
+    match Figures::from_exprs(&plan, exprs) {
+        Ok(_) => panic!("evaluated, but should have been refused"),
+        Err(diags) => diags
+            .iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+#[test]
+fn a_difference_or_share_too_large_is_an_error_naming_its_cell() {
+    let e = refused_exprs(vec![
+        (at("x", "a"), Expr::Typed(Decimal::MAX)),
+        (at("x", "b"), typed("-1")),
+        (at("x", "c"), Expr::Difference(at("x", "a"), at("x", "b"))),
+    ]);
+    assert_eq!(
+        e,
+        "table `t`, row `x`, column `c`: the difference is too large to compute exactly"
+    );
+    let e = refused_exprs(vec![
+        (at("x", "a"), Expr::Typed(Decimal::MAX)),
+        (at("x", "b"), typed("3")),
+        (at("x", "c"), Expr::Share(at("x", "a"), at("x", "b"))),
+    ]);
+    assert_eq!(
+        e,
+        "table `t`, row `x`, column `c`: the share is too large to compute exactly"
+    );
+}
+
+#[test]
+fn expressions_built_by_code_are_checked_for_cycles_and_missing_cells() {
+    let e = refused_exprs(vec![
+        (at("x", "a"), Expr::Difference(at("x", "b"), at("x", "c"))),
+        (at("x", "b"), Expr::Share(at("x", "a"), at("x", "c"))),
+    ]);
+    assert!(
+        e.contains("cells refer to each other in a cycle: t/x/a → t/x/b → t/x/a"),
+        "{e}"
+    );
+    let e = refused_exprs(vec![
+        (at("x", "a"), Expr::Difference(at("x", "b"), at("y", "c"))),
+        (at("y", "a"), typed("1")),
+        (at("x", "c"), Expr::Sum(vec![0, 1].into())),
+    ]);
+    assert_eq!(
+        e,
+        "`t/x/a` is computed from `t/y/c`, which does not exist (an internal error)\n\
+         there is no cell `t/y/a` (an internal error)\n\
+         `t/x/c` sums row 2 of a table of 1 rows (an internal error)"
+    );
+}
+
+#[test]
+fn the_spreadsheet_formulas_of_differences_and_shares_compute_vplans_values() {
+    let cases = [
+        ("a", "1", "3"),
+        ("b", "2", "3"),
+        ("c", "1", "8"),
+        ("d", "-1", "8"),
+        ("e", "1", "0"),
+        ("f", "1", "~"),
+        ("g", "~", "4"),
+        ("h", "~", "~"),
+        ("i", "-7", "40"),
+    ];
+    let rows: Vec<(&str, &str)> = cases.iter().map(|c| (c.0, "data")).collect();
+    let columns = [("part", 0), ("whole", 0), ("diff", 0), ("p0", 0), ("p2", 2)];
+    let plan = layout(&columns, &rows);
+    let mut exprs = Vec::new();
+    for (r, part, whole) in cases {
+        for (c, v) in [("part", part), ("whole", whole)] {
+            exprs.push((at(r, c), if v == "~" { Expr::Empty } else { typed(v) }));
+        }
+        exprs.push((
+            at(r, "diff"),
+            Expr::Difference(at(r, "part"), at(r, "whole")),
+        ));
+        for c in ["p0", "p2"] {
+            exprs.push((at(r, c), Expr::Share(at(r, "part"), at(r, "whole"))));
+        }
+    }
+    let f = Figures::from_exprs(&plan, exprs).unwrap_or_else(|e| panic!("{e:?}"));
+    let (xlsx, as_text) = vplan::sheets::workbook(&plan, &f).unwrap();
+    assert!(as_text.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.xlsx");
+    std::fs::write(&file, &xlsx).unwrap();
+    // The formulas as written (row a is the sheet's row 2; amounts start in column C).
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    use calamine::Reader;
+    let formulas = book.worksheet_formula("t").unwrap();
+    let formula = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
+    assert_eq!(formula(1, 4), "C2-D2");
+    assert_eq!(formula(1, 5), "IF(D2=0,\"\",ROUND(C2*100/D2,0))");
+    assert_eq!(formula(1, 6), "IF(D2=0,\"\",ROUND(C2*100/D2,2))");
+    // LibreOffice recomputes them (when it is installed): the same values as vplan's, except a
+    // difference of two empty cells, which is empty in vplan and 0 in a spreadsheet.
+    let profile = dir.path().join("lo-profile");
+    // A profile of its own, set to recompute every formula of an xlsx it opens.
+    std::fs::create_dir_all(profile.join("user")).unwrap();
+    std::fs::write(
+        profile.join("user/registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(dir.path())
+        .arg(&file)
+        .output();
+    let csv = match out {
+        Ok(o) if o.status.success() => std::fs::read_to_string(dir.path().join("t.csv")).ok(),
+        _ => None,
+    };
+    let Some(csv) = csv else {
+        println!("note: LibreOffice (soffice) could not run; the formulas were not recomputed");
+        return;
+    };
+    for (r, _, _) in cases {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{r},")))
+            .unwrap_or_else(|| panic!("row {r} in {csv}"));
+        let lo: Vec<Option<Decimal>> = line
+            .split(',')
+            .skip(4)
+            .map(|v| (!v.is_empty()).then(|| Decimal::from_str(v).unwrap()))
+            .collect();
+        let vplan: Vec<Option<Decimal>> = ["diff", "p0", "p2"]
+            .iter()
+            .map(|c| match f.get("t", r, c) {
+                None if *c == "diff" && r == "h" => Some(Decimal::ZERO),
+                v => v,
+            })
+            .collect();
+        assert_eq!(lo, vplan, "row {r}: {line}");
+    }
+}
