@@ -56,6 +56,11 @@ pub enum Command {
     /// `.gitattributes`, `.gitignore` and a Swedish `LÄSMIG.md`. In DIR, `vplan build` builds
     /// it at once and `vplan check` warns about everything still to fill in.
     Init(InitArgs),
+    /// Follow-up reports of the plan (tertialrapport, delårsrapport, verksamhetsberättelse):
+    /// `vplan report init ID --kind delar` writes a skeleton listing every goal, indicator,
+    /// assignment, table row and risk of the plan; `vplan build --report ID` builds it.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Write every table to a spreadsheet: xlsx (one sheet per table, amounts as numbers, sum
     /// rows as Excel formulas) or csv.
     Export(ExportArgs),
@@ -120,6 +125,11 @@ pub struct ExportArgs {
     /// The file to write (default: `output/<year>-<nämnd>-verksamhetsplan.xlsx` or `.csv`).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Export the follow-up report ID instead (default file: the report's name): each table
+    /// with its budget, utfall, avvikelse and prognos columns, sums and deviations as formulas.
+    #[arg(long, value_name = "ID")]
+    pub report: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +152,52 @@ pub struct ImportArgs {
     /// Write the matched rows even when some rows of the sheet match no row of the table.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Write the skeleton of a follow-up report into content/uppfoljning/ID.yaml: every goal,
+    /// indicator, assignment, table row and risk of the plan by id, with empty outcomes and
+    /// `[Vägledning]` texts. `vplan check` warns until each is filled in; `vplan build --report
+    /// ID` builds it at once, as a draft.
+    Init(ReportInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportInitArgs {
+    /// The report's id (a slug, e.g. `2031-delar`); the file is `uppfoljning/ID.yaml`.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// The period: `tertial` (January–April), `delar` (January–August) or `helar` (the year).
+    #[arg(long, value_enum)]
+    pub kind: PeriodKindArg,
+
+    /// The content directory of the plan the report follows up.
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    pub content: PathBuf,
+
+    /// Print the skeleton instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+/// `--kind` of `vplan report init`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PeriodKindArg {
+    Tertial,
+    Delar,
+    Helar,
+}
+
+impl From<PeriodKindArg> for vplan::content::PeriodKind {
+    fn from(k: PeriodKindArg) -> Self {
+        match k {
+            PeriodKindArg::Tertial => vplan::content::PeriodKind::Tertial,
+            PeriodKindArg::Delar => vplan::content::PeriodKind::Delar,
+            PeriodKindArg::Helar => vplan::content::PeriodKind::Helar,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -291,6 +347,12 @@ pub struct DiffArgs {
     /// Only one line a section with the number of changes.
     #[arg(long)]
     pub stat: bool,
+
+    /// Compare the follow-up report ID instead of the plan: between OLD and NEW; given twice
+    /// (`--report 2031-t1 --report 2031-delar`), the two reports of one version (the working
+    /// tree, or the one version given), with the totals each changed outcome moved.
+    #[arg(long = "report", value_name = "ID")]
+    pub reports: Vec<String>,
 }
 
 impl BuildArgs {
@@ -407,6 +469,12 @@ pub struct BuildArgs {
     #[arg(long, value_name = "REV")]
     pub redline: Option<String>,
 
+    /// Build the follow-up report ID (`content/uppfoljning/*.yaml`) instead of the plan: a
+    /// tertialrapport, delårsrapport or verksamhetsberättelse; with `--split` also its decision
+    /// paper, with `--status` as that status. May be given more than once.
+    #[arg(long = "report", value_name = "ID", conflicts_with_all = ["only", "redline"])]
+    pub reports: Vec<String>,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -478,6 +546,7 @@ impl BuildArgs {
             load: vplan::pipeline::LoadOptions {
                 deny_warnings: self.report.deny_warnings,
                 status: self.status.map(Status::from),
+                reports: self.reports.clone(),
             },
             standard: self.standard.map(Standard::from),
             split: self.split,

@@ -61,6 +61,7 @@ fn run(command: &Command, term: &Terminal) -> Result<ExitCode> {
         Command::Import(args) => cmd::sheet::import(args, term)?,
         Command::NewYear(args) => cmd::init::new_year(args, term)?,
         Command::Init(args) => cmd::init::run(args, term)?,
+        Command::Report(cmd) => cmd::report::run(cmd, term)?,
         Command::Schema(args) => cmd::schema::run(args, term)?,
         Command::Templates(args) => cmd::templates::run(args, term)?,
         Command::Completions(args) => cmd::shell::completions(args)?,

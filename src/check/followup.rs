@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::content::dates::{date_problem, parse_date};
 use crate::content::items::{items, PlanItems};
-use crate::content::{FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table};
+use crate::content::{budget_column, FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table};
 use crate::diag::Diagnostic;
 use crate::figures::followup::{GOALS_TABLE, RESERVED_COLUMNS};
 use crate::figures::{max_amount, CellRef, Expr, Figures, MAX_INTEGER_DIGITS};
@@ -100,14 +100,6 @@ fn shape(t: &Table, r: usize, column: &str, computed: &Figures) -> RowShape {
         _ => RowShape::Leaf {
             budgeted: computed.value(&cell).is_some(),
         },
-    }
-}
-
-/// The followed column of a table: the report's `budget:`, else the first column.
-pub fn budget_column(t: &Table, budget: Option<&str>) -> Option<usize> {
-    match budget {
-        Some(id) => t.columns.iter().position(|c| c.id == id),
-        None => (!t.columns.is_empty()).then_some(0),
     }
 }
 

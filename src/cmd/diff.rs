@@ -25,10 +25,48 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             .collect();
         super::refuse_content_target(out, &dirs, "-o")?;
     }
-    let (old, new) = source::sides(content, args.old.as_deref(), args.new.as_deref())?;
-    let old = source::load(&old, content)?;
-    let new = source::load(&new, content)?;
-    let report = diff::compare(&old.checked, &new.checked, &old.label, &new.label);
+    // Which versions are read: two sides, or (two reports) the one version both are in.
+    let (old, new) = match args.reports.as_slice() {
+        [] | [_] => {
+            let (old, new) = source::sides(content, args.old.as_deref(), args.new.as_deref())?;
+            (source::load(&old, content)?, Some(source::load(&new, content)?))
+        }
+        [_, _] => {
+            if args.new.is_some() {
+                vplan::usage!(
+                    "with two --report, give at most one version (both reports are read from it; default: the working tree)"
+                );
+            }
+            let side = match args.old.as_deref() {
+                Some(v) => source::sides(content, Some(v), None)?.0,
+                None => source::Side::Dir(content.clone()),
+            };
+            (source::load(&side, content)?, None)
+        }
+        _ => vplan::usage!("--report: give one report (compared between two versions) or two (compared with each other)"),
+    };
+    let (old_c, new_c, old_label, new_label) = match (args.reports.as_slice(), &new) {
+        ([], Some(new)) => (
+            &old.checked,
+            &new.checked,
+            old.label.clone(),
+            new.label.clone(),
+        ),
+        ([id], Some(new)) => (
+            report_of(&old, id)?,
+            report_of(new, id)?,
+            format!("{id} ({})", old.label),
+            format!("{id} ({})", new.label),
+        ),
+        ([a, b], _) => (
+            report_of(&old, a)?,
+            report_of(&old, b)?,
+            a.clone(),
+            b.clone(),
+        ),
+        _ => unreachable!("the versions match the reports"),
+    };
+    let report = diff::compare(old_c, new_c, &old_label, &new_label);
     let differs = !report.is_empty();
     if progress.quiet {
         return Ok(differs);
@@ -40,14 +78,13 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
                 vplan::usage!("--format pdf needs -o FILE");
             };
             // A template error is the report's, not a side's.
-            let pdf =
-                diff::pdf::render(&report, &new.checked, &templates).map_err(|e| match e {
-                    vplan::Error::Content(diagnostics) => vplan::Error::Side {
-                        what: "the change report (its templates)".into(),
-                        diagnostics,
-                    },
-                    e => e,
-                })?;
+            let pdf = diff::pdf::render(&report, new_c, &templates).map_err(|e| match e {
+                vplan::Error::Content(diagnostics) => vplan::Error::Side {
+                    what: "the change report (its templates)".into(),
+                    diagnostics,
+                },
+                e => e,
+            })?;
             vplan::output::write(path, &pdf)?;
             let n = report.changes.len();
             eprintln!(
@@ -78,4 +115,25 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
         None => print!("{text}"),
     }
     Ok(differs)
+}
+
+/// Report `id` of a loaded version, as a document (its projection).
+fn report_of<'a>(loaded: &'a source::Loaded, id: &str) -> Result<&'a vplan::pipeline::Checked> {
+    let reports = &loaded.checked.reports;
+    match reports.iter().find(|r| r.id == id) {
+        Some(r) => Ok(&r.checked),
+        None => {
+            let known: Vec<&str> = reports.iter().map(|r| r.id.as_str()).collect();
+            vplan::usage!(
+                "--report {id}: {} has no such report; {}",
+                loaded.label,
+                if known.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    vplan::suggest::did_you_mean(id, &known)
+                        .unwrap_or_else(|| format!("it has: {}", known.join(", ")))
+                }
+            )
+        }
+    }
 }

@@ -16,7 +16,28 @@ use vplan::sheets;
 pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
     // Unused here, but a `--templates` directory that does not exist is refused everywhere.
     args.project.templates()?;
-    let checked = pipeline::load(&args.project.content, &Default::default(), progress)?;
+    let loaded = pipeline::load(&args.project.content, &Default::default(), progress)?;
+    // A report is exported as its projection: every table with budget, utfall, avvikelse
+    // (and prognos), the sums and deviations as formulas.
+    let checked = match &args.report {
+        None => &loaded,
+        Some(id) => match loaded.reports.iter().find(|r| r.id == *id) {
+            Some(r) => &r.checked,
+            None => {
+                let known: Vec<&str> = loaded.reports.iter().map(|r| r.id.as_str()).collect();
+                vplan::usage!(
+                    "--report {id}: there is no such report; {}",
+                    vplan::suggest::did_you_mean(id, &known).unwrap_or_else(|| {
+                        if known.is_empty() {
+                            "the content has none".to_string()
+                        } else {
+                            format!("the content has: {}", known.join(", "))
+                        }
+                    })
+                );
+            }
+        },
+    };
     let plan = &checked.plan;
     let ext = match args.format {
         SheetFormat::Xlsx => "xlsx",

@@ -119,6 +119,16 @@ pub fn flatten(plan: &Plan) -> Flat {
             );
         }
     }
+    for report in &plan.reports {
+        // A projection (one report as a document) names its entries by the plan's ids, so two
+        // reports (T1 and delår) line up; a plan with several reports prefixes them.
+        let prefix = if plan.projection_of.is_some() {
+            String::new()
+        } else {
+            format!("{}/", report.value.id)
+        };
+        w.report(&report.value, &prefix);
+    }
     w.flat
 }
 
@@ -164,6 +174,104 @@ fn short(text: &str) -> String {
 }
 
 impl Walker<'_> {
+    /// A follow-up report's entries: assessments, indicator outcomes, assignment statuses,
+    /// control results, and its prose, under "Uppföljning".
+    fn report(&mut self, f: &crate::content::FollowUp, prefix: &str) {
+        let label = if prefix.is_empty() {
+            "Uppföljning".to_string()
+        } else {
+            format!("Uppföljning {}", f.id)
+        };
+        self.flat.sections.push(label.clone());
+        let place = [label];
+        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        self.item(
+            "report",
+            &format!("{prefix}report"),
+            "",
+            &place,
+            vec![
+                ("label", f.label.clone()),
+                ("kind", f.kind.as_str().to_string()),
+                ("period end", f.period_end.clone()),
+            ],
+        );
+        for (key, t) in f.texts.all() {
+            if let Some(t) = t {
+                self.prose(&format!("{prefix}texts-{key}"), &place, t);
+            }
+        }
+        for g in &f.goals {
+            let id = format!("{prefix}{}", g.id);
+            self.item(
+                "assessment",
+                &id,
+                "",
+                &place,
+                vec![
+                    (
+                        "assessment",
+                        g.assessment.map_or("", |a| a.label()).to_string(),
+                    ),
+                    ("text", text(&g.text)),
+                ],
+            );
+            for i in &g.indicators {
+                self.item(
+                    "indicator outcome",
+                    &format!("{prefix}{}", i.id),
+                    &id,
+                    &place,
+                    vec![
+                        ("outcome", text(&i.outcome)),
+                        (
+                            "assessment",
+                            i.assessment.map_or("", |a| a.label()).to_string(),
+                        ),
+                        ("text", text(&i.text)),
+                    ],
+                );
+            }
+        }
+        for a in &f.assignments {
+            self.item(
+                "assignment status",
+                &format!("{prefix}{}", a.id),
+                "",
+                &place,
+                vec![
+                    ("status", a.status.map_or("", |s| s.label()).to_string()),
+                    ("text", text(&a.text)),
+                ],
+            );
+        }
+        for r in &f.internal_control {
+            self.item(
+                "control result",
+                &format!("{prefix}{}", r.id),
+                "",
+                &place,
+                vec![
+                    ("result", r.result.map_or("", |x| x.label()).to_string()),
+                    ("text", text(&r.text)),
+                ],
+            );
+        }
+        for t in &f.tables {
+            for row in &t.rows {
+                if let Some(k) = &row.kommentar {
+                    self.item(
+                        "outcome comment",
+                        &format!("{prefix}{}/{}", t.id, row.id),
+                        "",
+                        &place,
+                        vec![("kommentar", k.clone())],
+                    );
+                }
+            }
+        }
+    }
+
     fn item(
         &mut self,
         kind: &'static str,

@@ -95,6 +95,12 @@ pub fn kind_sv(kind: &str) -> &'static str {
         "amount" => "belopp",
         "total" => "summa",
         "metadata" => "uppgift",
+        "report" => "uppföljningsrapport",
+        "assessment" => "bedömning",
+        "indicator outcome" => "utfall för indikator",
+        "assignment status" => "status för uppdrag",
+        "control result" => "kontrollresultat",
+        "outcome comment" => "kommentar till utfall",
         _ => "post",
     }
 }

@@ -2,6 +2,19 @@
 //! projected onto the report's period, with the outcome (`utfall`), the deviation
 //! (`avvikelse`) and, before the year's end, the forecast (`prognos`) beside the budget column.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::content::items::items;
+use crate::content::{
+    budget_column, Assessment, Chart, ChartKind, Column, DeviationSign, FollowUp, Plan, Row,
+    RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn,
+};
+use crate::diag::Diagnostic;
+use crate::figures::{CellRef, Expr, Figures};
+
 /// The outcome column of a projected table.
 pub const UTFALL: &str = "utfall";
 /// The deviation of the outcome from the budget.
@@ -17,3 +30,342 @@ pub const RESERVED_COLUMNS: [&str; 5] =
     [UTFALL, AVVIKELSE, PROGNOS, AVVIKELSE_PROGNOS, GENOMFORANDE];
 /// The generated table of goals per assessment (`maluppfyllelse/uppfylld/andel`).
 pub const GOALS_TABLE: &str = "maluppfyllelse";
+/// Its columns: the number of goals, and their share of all assessed goals in percent.
+pub const ANTAL: &str = "antal";
+pub const ANDEL: &str = "andel";
+/// Its sum row.
+pub const SUMMA: &str = "summa";
+/// The text column of a projected table with the report's comments.
+pub const KOMMENTAR: &str = "kommentar";
+
+/// The label of the outcome column's group when the report gives none.
+const FORECAST_GROUP: &str = "Helårsprognos";
+
+/// A report's figures: the plan projected onto the report's period. Its `plan` is the plan with
+/// the report's document metadata, decision paper and projected tables (the goals, chapters and
+/// appendices as they are); its `figures` are computed from the report's outcomes. The
+/// projected tables have no typed values of their own: a projection's plan is only ever used
+/// with its own figures, never given to [`crate::figures::compute`].
+pub struct Projection {
+    pub plan: Plan,
+    pub figures: Figures,
+}
+
+/// Projects the plan onto a report that `check::followup` found sound: for every table of the
+/// plan a table with the followed budget column, `utfall`, `avvikelse` and (before the year's
+/// end, when the report gives forecasts for the table) `prognos` and `avvikelse-prognos`,
+/// whose sums, references and `sum_of` rows have the same shape as the budget's; the
+/// Handlingsplan's summary also gets the share realised (`genomforande`); and the generated
+/// table `maluppfyllelse` counts the goals per assessment.
+pub fn project(
+    plan: &Plan,
+    computed: &Figures,
+    report: &Sourced<FollowUp>,
+) -> Result<Projection, Vec<Diagnostic>> {
+    let f = &report.value;
+    let mut tables = BTreeMap::new();
+    let mut exprs: Vec<(CellRef, Expr)> = Vec::new();
+    for (id, table) in &plan.tables {
+        let entry = f.tables.iter().find(|e| &e.id == id);
+        let handlingsplan = f.handlingsplan.as_deref() == Some(id.as_str());
+        let Some(projected) =
+            project_table(&table.value, entry, f, handlingsplan, computed, &mut exprs)
+        else {
+            continue;
+        };
+        tables.insert(
+            id.clone(),
+            Sourced {
+                file: table.file.clone(),
+                value: projected,
+            },
+        );
+    }
+    let (goals, goal_exprs) = goals_table(plan, f);
+    exprs.extend(goal_exprs);
+    tables.insert(
+        GOALS_TABLE.to_string(),
+        Sourced {
+            file: report.file.clone(),
+            value: goals,
+        },
+    );
+    let mut projected = plan.clone();
+    // The meta keeps plan.yaml as its file: the content directory is where it stands.
+    projected.meta = Sourced {
+        file: plan.meta.file.clone(),
+        value: f.document_meta(&plan.meta.value),
+    };
+    projected.paper = f.tjansteskrivelse.clone().map(|value| Sourced {
+        file: report.file.clone(),
+        value,
+    });
+    projected.tables = tables;
+    projected.reports = vec![report.clone()];
+    projected.projection_of = Some(f.id.clone());
+    projected.unread = Vec::new();
+    let figures = Figures::from_exprs(&projected, exprs).map_err(|diags| {
+        diags
+            .into_iter()
+            .map(|d| {
+                Diagnostic::error(
+                    &report.file,
+                    format!("{} (in the report's figures)", d.message),
+                )
+                .at_pos(plan.pos(&report.file, "tables"))
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(Projection {
+        plan: projected,
+        figures,
+    })
+}
+
+/// One plan table projected (`None` for a table without columns).
+fn project_table(
+    t: &Table,
+    entry: Option<&TableFollowUp>,
+    f: &FollowUp,
+    handlingsplan: bool,
+    computed: &Figures,
+    exprs: &mut Vec<(CellRef, Expr)>,
+) -> Option<Table> {
+    let b = budget_column(t, entry.and_then(|e| e.budget.as_deref()))?;
+    let budget = &t.columns[b];
+    let forecasts =
+        f.kind.forecasts() && entry.is_some_and(|e| e.rows.iter().any(|r| r.prognos.is_some()));
+    let column = |id: &str, title: &str, group: Option<&str>| Column {
+        id: id.to_string(),
+        title: title.to_string(),
+        group: group.map(str::to_string),
+        precision: budget.precision,
+        unit: budget.unit.clone(),
+    };
+    let mut columns = vec![Column {
+        id: budget.id.clone(),
+        title: budget.name(),
+        group: None,
+        precision: budget.precision,
+        unit: budget.unit.clone(),
+    }];
+    columns.push(column(UTFALL, "Utfall", Some(&f.label)));
+    columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
+    if forecasts {
+        columns.push(column(PROGNOS, "Prognos", Some(FORECAST_GROUP)));
+        columns.push(column(AVVIKELSE_PROGNOS, "Avvikelse", Some(FORECAST_GROUP)));
+    }
+    if handlingsplan {
+        columns.push(Column {
+            id: GENOMFORANDE.to_string(),
+            title: "Andel genomförd".to_string(),
+            group: None,
+            precision: 0,
+            unit: Some("procent".to_string()),
+        });
+    }
+    let outcome = |row: &str| entry.and_then(|e| e.rows.iter().find(|r| r.id == row));
+    let comments = entry.is_some_and(|e| e.rows.iter().any(|r| r.kommentar.is_some()));
+    let mut text_columns = t.text_columns.clone();
+    if comments {
+        text_columns.push(TextColumn {
+            id: KOMMENTAR.to_string(),
+            title: "Kommentar".to_string(),
+        });
+    }
+    let sign = entry.map(|e| e.avvikelse).unwrap_or_default();
+    let mut rows = Vec::with_capacity(t.rows.len());
+    for row in &t.rows {
+        let plan_cell = CellRef::new(&t.id, &row.id, &budget.id);
+        let cell = |column: &str| CellRef::new(&t.id, &row.id, column);
+        let plan_expr = computed.expr(&plan_cell).cloned().unwrap_or(Expr::Empty);
+        let group = row.kind == RowKind::Group;
+        // The budget: the plan's sums stay sums (so a sheet's formula and diff's moved totals
+        // are real); every other cell is the plan's checked value.
+        let budget_expr = match &plan_expr {
+            Expr::Sum(rows) => Expr::Sum(rows.clone()),
+            _ if group => Expr::Empty,
+            _ => computed.value(&plan_cell).map_or(Expr::Empty, Expr::Typed),
+        };
+        exprs.push((plan_cell.clone(), budget_expr));
+        // The outcome and the forecast: the budget's shape with the report's leaves.
+        let leaf = |value: Option<Decimal>| value.map_or(Expr::Empty, Expr::Typed);
+        let shaped = |column: &str, value: Option<Decimal>| match &plan_expr {
+            Expr::Sum(rows) => Expr::Sum(rows.clone()),
+            Expr::Ref(c) => Expr::Ref(CellRef::new(&c.table, &c.row, column)),
+            Expr::SumOf(cells) => Expr::SumOf(
+                cells
+                    .iter()
+                    .map(|c| CellRef::new(&c.table, &c.row, column))
+                    .collect(),
+            ),
+            _ if group => Expr::Empty,
+            _ => leaf(value),
+        };
+        let given = outcome(&row.id);
+        let deviation = |actual: &str| {
+            if group {
+                return Expr::Empty;
+            }
+            match sign {
+                DeviationSign::BudgetUtfall => Expr::Difference(plan_cell.clone(), cell(actual)),
+                DeviationSign::UtfallBudget => Expr::Difference(cell(actual), plan_cell.clone()),
+            }
+        };
+        exprs.push((cell(UTFALL), shaped(UTFALL, given.and_then(|g| g.utfall))));
+        exprs.push((cell(AVVIKELSE), deviation(UTFALL)));
+        if forecasts {
+            exprs.push((
+                cell(PROGNOS),
+                shaped(PROGNOS, given.and_then(|g| g.prognos)),
+            ));
+            exprs.push((cell(AVVIKELSE_PROGNOS), deviation(PROGNOS)));
+        }
+        if handlingsplan {
+            let share = if group {
+                Expr::Empty
+            } else {
+                Expr::Share(cell(UTFALL), plan_cell.clone())
+            };
+            exprs.push((cell(GENOMFORANDE), share));
+        }
+        let mut text = row.text.clone();
+        if let Some(k) = given.and_then(|g| g.kommentar.as_ref()) {
+            text.insert(KOMMENTAR.to_string(), k.clone());
+        }
+        rows.push(Row {
+            id: row.id.clone(),
+            label: row.label.clone(),
+            kind: row.kind,
+            values: None,
+            refs: Default::default(),
+            text,
+            sum: row.sum.clone(),
+            control: None,
+        });
+    }
+    let mut notes = entry.map(|e| e.notes.clone()).unwrap_or_default();
+    notes.push(sign_note(sign).to_string());
+    Some(Table {
+        id: t.id.clone(),
+        unit: t.unit.clone(),
+        caption: t.caption.clone(),
+        text_columns,
+        columns,
+        sum_of: t.sum_of.clone(),
+        rows,
+        notes,
+        chart: entry
+            .and_then(|e| e.chart.as_ref())
+            .filter(|_| false)
+            .map(|c| Chart {
+                kind: ChartKind::Stacked, // GROUPED-PENDING
+                title: c.title.clone(),
+                alt: c.alt.clone(),
+                columns: vec![budget.id.clone(), UTFALL.to_string()],
+                show: true,
+            }),
+    })
+}
+
+/// The note under every projected table that says which way its deviations go.
+pub fn sign_note(sign: DeviationSign) -> &'static str {
+    match sign {
+        DeviationSign::BudgetUtfall => {
+            "Avvikelse = budget − utfall: ett positivt tal är ett utfall under budget."
+        }
+        DeviationSign::UtfallBudget => {
+            "Avvikelse = utfall − budget: ett positivt tal är ett utfall över budget."
+        }
+    }
+}
+
+/// The table `maluppfyllelse`: how many of the plan's goals the report assesses each way, and
+/// their share of all assessed goals (rounded to whole percent, so the shares need not add up
+/// to 100: the sum row's share is left empty).
+fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
+    let known = items(plan);
+    let count = |a: Assessment| {
+        f.goals
+            .iter()
+            .filter(|g| g.assessment == Some(a) && known.goal(&g.id).is_some())
+            .count()
+    };
+    let mut rows = Vec::new();
+    let mut exprs = Vec::new();
+    let cell = |row: &str, column: &str| CellRef::new(GOALS_TABLE, row, column);
+    for a in Assessment::ALL {
+        rows.push(Row {
+            id: a.as_str().to_string(),
+            label: a.label().to_string(),
+            kind: RowKind::Data,
+            values: None,
+            refs: Default::default(),
+            text: Default::default(),
+            sum: None,
+            control: None,
+        });
+        exprs.push((
+            cell(a.as_str(), ANTAL),
+            Expr::Typed(Decimal::from(count(a))),
+        ));
+        exprs.push((
+            cell(a.as_str(), ANDEL),
+            Expr::Share(cell(a.as_str(), ANTAL), cell(SUMMA, ANTAL)),
+        ));
+    }
+    rows.push(Row {
+        id: SUMMA.to_string(),
+        label: "Summa".to_string(),
+        kind: RowKind::Sum,
+        values: None,
+        refs: Default::default(),
+        text: Default::default(),
+        sum: Some(SumSpec::Keyword("all".to_string())),
+        control: None,
+    });
+    let members: Arc<[usize]> = (0..Assessment::ALL.len()).collect();
+    exprs.push((cell(SUMMA, ANTAL), Expr::Sum(members)));
+    exprs.push((cell(SUMMA, ANDEL), Expr::Empty));
+    let counts: Vec<String> = Assessment::ALL
+        .iter()
+        .map(|a| format!("{} {}", count(*a), a.label().to_lowercase()))
+        .collect();
+    let total: usize = Assessment::ALL.iter().map(|a| count(*a)).sum();
+    let table = Table {
+        id: GOALS_TABLE.to_string(),
+        unit: "mål".to_string(),
+        caption: "Bedömning".to_string(),
+        text_columns: Vec::new(),
+        columns: vec![
+            Column {
+                id: ANTAL.to_string(),
+                title: "Antal mål".to_string(),
+                group: None,
+                precision: 0,
+                unit: None,
+            },
+            Column {
+                id: ANDEL.to_string(),
+                title: "Andel, %".to_string(),
+                group: None,
+                precision: 0,
+                unit: Some("procent".to_string()),
+            },
+        ],
+        sum_of: Vec::new(),
+        rows,
+        notes: Vec::new(),
+        chart: Some(Chart {
+            kind: ChartKind::Bars,
+            title: "Mål per bedömning".to_string(),
+            alt: format!(
+                "Stapeldiagram över {total} bedömda mål: {}.",
+                counts.join(", ")
+            ),
+            columns: vec![ANTAL.to_string()],
+            show: true,
+        }),
+    };
+    (table, exprs)
+}

@@ -79,45 +79,11 @@ pub fn build_marked(
     // Temporary files of a build that was killed are removed first.
     crate::output::clean_stale(&options.output);
     let checked = super::load(content, &options.load, progress)?;
-    let standard = options
-        .standard
-        .unwrap_or_else(|| default_standard(&checked.plan));
-    let judged = default_standard(&checked.plan);
-    if (standard.accessible() && !judged.accessible())
-        || (standard.archival() && !judged.archival())
-    {
-        // `--standard` asks more than `check` did: what PDF/A or PDF/UA refuses (headings
-        // that skip a level, characters no font has) is an error now.
-        let strict: Vec<_> =
-            crate::check::prose::check(&checked.plan, standard.accessible(), standard.archival())
-                .into_iter()
-                .filter(|d| d.is_error())
-                .collect();
-        if !strict.is_empty() {
-            return Err(Error::Content(strict));
-        }
-    }
     progress.warnings(&checked.warnings);
-    let docs = documents::select(&checked.plan, options.split, &options.only)?;
-    let (built, suffix) = match mark(&checked)? {
-        None => (
-            documents::typeset_all(&checked, ts, &docs, None, standard)?,
-            "",
-        ),
-        Some(marked) => {
-            let marked_plan = Checked {
-                plan: marked.plan,
-                computed: checked.computed.clone(),
-                warnings: Vec::new(),
-                timings: Vec::new(),
-            };
-            let marks = Redline {
-                since: &marked.since,
-                old_cells: &marked.old_cells,
-            };
-            let built = documents::typeset_all(&marked_plan, ts, &docs, Some(&marks), standard)?;
-            (built, "-redline")
-        }
+    let (built, suffix) = if options.load.reports.is_empty() {
+        typeset_plan(&checked, options, ts, mark)?
+    } else {
+        (typeset_reports(&checked, options, ts)?, "")
     };
 
     let t = Instant::now();
@@ -126,8 +92,7 @@ pub fn build_marked(
     // replaced, so a failure anywhere leaves all earlier files as they were.
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     let mut written = Vec::new();
-    for (doc, built) in &built {
-        let stem = documents::file_stem(&checked.plan, doc);
+    for (stem, built) in &built {
         if options.emit_typst {
             let path = options.output.join(format!("{stem}{suffix}.typ"));
             files.push((path, built.typst_source.as_bytes()));
@@ -137,8 +102,7 @@ pub fn build_marked(
         written.push(path);
     }
     crate::output::write_all(&files)?;
-    for (doc, built) in &built {
-        let stem = documents::file_stem(&checked.plan, doc);
+    for (stem, built) in &built {
         if options.emit_typst {
             let path = options.output.join(format!("{stem}{suffix}.typ"));
             progress.say(format_args!("wrote {}", path.display()));
@@ -182,6 +146,96 @@ pub fn build_marked(
         total: start.elapsed(),
         pages: built.iter().map(|(_, b)| b.pages).sum(),
     })
+}
+
+/// The plan's documents, typeset (marked when `mark` says so): each with its file stem, and
+/// the suffix of the file names.
+fn typeset_plan(
+    checked: &Checked,
+    options: &BuildOptions,
+    ts: &mut Typesetter,
+    mark: &dyn Fn(&Checked) -> Result<Option<Marked>>,
+) -> Result<(Vec<(String, super::Built)>, &'static str)> {
+    let standard = standard_for(checked, options.standard)?;
+    let docs = documents::select(&checked.plan, options.split, &options.only)?;
+    let (built, suffix) = match mark(checked)? {
+        None => (
+            documents::typeset_all(checked, ts, &docs, None, standard)?,
+            "",
+        ),
+        Some(marked) => {
+            let marked_plan = Checked {
+                plan: marked.plan,
+                computed: checked.computed.clone(),
+                warnings: Vec::new(),
+                timings: Vec::new(),
+                reports: Vec::new(),
+            };
+            let marks = Redline {
+                since: &marked.since,
+                old_cells: &marked.old_cells,
+            };
+            let built = documents::typeset_all(&marked_plan, ts, &docs, Some(&marks), standard)?;
+            (built, "-redline")
+        }
+    };
+    let built = built
+        .into_iter()
+        .map(|(doc, b)| (documents::file_stem(&checked.plan, &doc), b))
+        .collect();
+    Ok((built, suffix))
+}
+
+/// The reports named by `--report`, each with its decision paper under `--split`: each
+/// report's projection is typeset as a plan is (`documents` knows a projection).
+fn typeset_reports(
+    checked: &Checked,
+    options: &BuildOptions,
+    ts: &mut Typesetter,
+) -> Result<Vec<(String, super::Built)>> {
+    let mut out = Vec::new();
+    for id in &options.load.reports {
+        let Some(report) = checked.reports.iter().find(|r| r.id == *id) else {
+            let known: Vec<&str> = checked.reports.iter().map(|r| r.id.as_str()).collect();
+            crate::usage!(
+                "--report {id}: there is no such report; {}",
+                if known.is_empty() {
+                    "this content has none (a report is a file in content/uppfoljning/; `vplan report init` writes one)".to_string()
+                } else {
+                    crate::suggest::did_you_mean(id, &known)
+                        .unwrap_or_else(|| format!("this content has: {}", known.join(", ")))
+                }
+            );
+        };
+        let rc = &report.checked;
+        let standard = standard_for(rc, options.standard)?;
+        let docs = documents::select(&rc.plan, options.split, &[])?;
+        for (doc, b) in documents::typeset_all(rc, ts, &docs, None, standard)? {
+            out.push((documents::file_stem(&rc.plan, &doc), b));
+        }
+    }
+    Ok(out)
+}
+
+/// The PDF standards of a build: `--standard`, else those the status calls for. When
+/// `--standard` asks more than `check` did, what PDF/A or PDF/UA refuses (headings that skip a
+/// level, characters no font has) is an error now.
+fn standard_for(checked: &Checked, asked: Option<Standard>) -> Result<Standard> {
+    let judged = default_standard(&checked.plan);
+    let standard = asked.unwrap_or(judged);
+    if (standard.accessible() && !judged.accessible())
+        || (standard.archival() && !judged.archival())
+    {
+        let strict: Vec<_> =
+            crate::check::prose::check(&checked.plan, standard.accessible(), standard.archival())
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect();
+        if !strict.is_empty() {
+            return Err(Error::Content(strict));
+        }
+    }
+    Ok(standard)
 }
 
 /// What [`build`] did: the files written and the time of each phase.

@@ -34,6 +34,9 @@ pub enum Document {
 /// The appendices published as documents of their own with `--split`: `decision.bilagor`,
 /// or every appendix.
 pub fn separate_appendices(plan: &Plan) -> Vec<String> {
+    if plan.projection_of.is_some() {
+        return Vec::new(); // a report has no appendices
+    }
     match plan
         .meta
         .value
@@ -109,8 +112,16 @@ pub const MAX_NAMND_SLUG: usize = 60;
 /// file system allows.
 pub fn document_stem(plan: &Plan) -> String {
     let meta = &plan.meta.value;
+    let word = match plan
+        .projection_of
+        .as_ref()
+        .and_then(|_| plan.reports.first())
+    {
+        Some(report) => report.value.file_word(),
+        None => "verksamhetsplan".to_string(),
+    };
     format!(
-        "{}-{}-verksamhetsplan",
+        "{}-{}-{word}",
         meta.year,
         crate::content::slug::short_slug(&meta.namnd, MAX_NAMND_SLUG)
     )
@@ -127,7 +138,7 @@ pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
     let Ok(docs) = select(plan, true, &[]) else {
         return Vec::new();
     };
-    let mut diags = Vec::new();
+    let mut diags = report_file_names(plan);
     let mut seen: Vec<(String, &Document)> = Vec::new();
     for doc in &docs {
         let name = format!("{}.pdf", file_stem(plan, doc));
@@ -180,6 +191,33 @@ pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
                 .at_pos(plan.pos(file, path))
                 .with_hint(hint),
         );
+    }
+    diags
+}
+
+/// Two reports that `build --report` would write under one file name (two delårsrapporter
+/// of one year, two tertial reports ending in the same tertial): an error at the second.
+fn report_file_names(plan: &Plan) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut seen: Vec<(String, &std::path::Path)> = Vec::new();
+    for report in &plan.reports {
+        let word = report.value.file_word();
+        if let Some((_, first)) = seen.iter().find(|(w, _)| *w == word) {
+            diags.push(
+                Diagnostic::error(
+                    &report.file,
+                    format!(
+                        "this report and {} would both be written as {}-…-{word}.pdf",
+                        first.display(),
+                        plan.meta.value.year
+                    ),
+                )
+                .at_pos(plan.pos(&report.file, "kind"))
+                .with_hint("a year has one report of each period: check `kind` and `period_end`, or delete the older file"),
+            );
+        } else {
+            seen.push((word, &report.file));
+        }
     }
     diags
 }
@@ -276,9 +314,13 @@ pub fn typeset_all(
 /// apart, the decision paper) rendered and typeset, nothing written, so that what the changed
 /// templates make `build` reject is reported by `check` first. Returns the number typeset.
 pub fn typeset_to_check(checked: &Checked, ts: &mut Typesetter) -> Result<usize> {
-    let docs = select(&checked.plan, true, &[])?;
-    let standard = super::default_standard(&checked.plan);
-    Ok(typeset_all(checked, ts, &docs, None, standard)?.len())
+    let mut n = 0;
+    for c in std::iter::once(checked).chain(checked.reports.iter().map(|r| &r.checked)) {
+        let docs = select(&c.plan, true, &[])?;
+        let standard = super::default_standard(&c.plan);
+        n += typeset_all(c, ts, &docs, None, standard)?.len();
+    }
+    Ok(n)
 }
 
 /// The Typst source of the plan (or the part `scope` says), rendered with the typesetter's
@@ -309,7 +351,13 @@ fn typeset_one(
         Document::Paper => unreachable!("the decision paper is typeset by typeset_paper"),
     };
     let t = std::time::Instant::now();
-    let source = typst_source(checked, ts, scope, redline)?;
+    let source = match checked.plan.reports.first() {
+        Some(report) if checked.plan.projection_of.is_some() => {
+            let view = crate::render::followup::view(&checked.plan, &checked.computed, report);
+            ts.renderer().render(&view)?
+        }
+        _ => typst_source(checked, ts, scope, redline)?,
+    };
     let render = t.elapsed();
     let ident = file_stem(&checked.plan, doc);
     let mut built = pipeline::typeset_rendered(checked, source, ts, ident, standard)?;
@@ -390,9 +438,15 @@ fn typeset_paper(
         .into_iter()
         .map(|path| {
             let key = if path.is_empty() { "document" } else { path };
+            // A report's paper is its `tjansteskrivelse:`.
+            let path = match (&plan.projection_of, path) {
+                (None, _) => path.to_string(),
+                (Some(_), "") => "tjansteskrivelse".to_string(),
+                (Some(_), p) => format!("tjansteskrivelse.{p}"),
+            };
             (
                 key,
-                crate::diag::origin::origin(view::content_root(plan), &paper.file, path),
+                crate::diag::origin::origin(view::content_root(plan), &paper.file, &path),
             )
         })
         .collect(),

@@ -29,16 +29,29 @@ pub struct Checked {
     pub warnings: Vec<Diagnostic>,
     /// Time taken by loading, checking and computing.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The plan's follow-up reports, each projected (`uppfoljning/`).
+    pub reports: Vec<CheckedReport>,
+}
+
+/// A follow-up report, checked and projected: `checked` is the report as a document (its
+/// `plan` the projection, with `projection_of` set; its `computed` the report's figures), which
+/// the documents, `diff` and the spreadsheets take as they take a plan.
+pub struct CheckedReport {
+    pub id: String,
+    pub source: content::Sourced<content::FollowUp>,
+    pub checked: Checked,
 }
 
 /// How a plan is loaded and checked.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Warnings are errors.
     pub deny_warnings: bool,
     /// The plan's status for this run (`build --status`), checked like a status in the
-    /// content.
+    /// content; with `reports`, theirs instead.
     pub status: Option<Status>,
+    /// The reports this run builds (`build --report`): `status` applies to them.
+    pub reports: Vec<String>,
 }
 
 /// Loads a content directory, checks it and computes every figure: the first half of every
@@ -48,16 +61,24 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     let LoadOptions {
         deny_warnings,
         status,
+        ref reports,
     } = *options;
     let t = Instant::now();
     let mut plan = content::load(content_dir, progress)?;
     let mut timings = vec![("load", t.elapsed())];
     if let Some(status) = status {
-        plan.meta
-            .value
-            .decision
-            .get_or_insert_with(Default::default)
-            .status = status;
+        let decisions: Vec<&mut Option<content::Decision>> = if reports.is_empty() {
+            vec![&mut plan.meta.value.decision]
+        } else {
+            plan.reports
+                .iter_mut()
+                .filter(|r| reports.contains(&r.value.id))
+                .map(|r| &mut r.value.decision)
+                .collect()
+        };
+        for d in decisions {
+            d.get_or_insert_with(Default::default).status = status;
+        }
     }
     let t = Instant::now();
     let mut diags = check::check(&plan);
@@ -81,6 +102,40 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     diags.extend(crate::check::charts::check(&plan, computed.as_ref()));
     diags.extend(crate::check::followup::check(&plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));
+    let t = Instant::now();
+    let mut projected = Vec::new();
+    if let Some(computed) = computed
+        .as_ref()
+        .filter(|_| !diags.iter().any(|d| d.is_error()))
+    {
+        for report in &plan.reports {
+            match figures::followup::project(&plan, computed, report) {
+                Ok(p) => {
+                    let prose = figures::refs::report_prose(report);
+                    diags.extend(figures::refs::check_prose(
+                        &prose,
+                        &p.plan,
+                        Some(&p.figures),
+                    ));
+                    projected.push(CheckedReport {
+                        id: report.value.id.clone(),
+                        source: report.clone(),
+                        checked: Checked {
+                            plan: p.plan,
+                            computed: p.figures,
+                            warnings: Vec::new(),
+                            timings: Vec::new(),
+                            reports: Vec::new(),
+                        },
+                    });
+                }
+                Err(more) => diags.extend(more),
+            }
+        }
+    }
+    if !plan.reports.is_empty() {
+        timings.push(("reports", t.elapsed()));
+    }
     if deny_warnings {
         for d in &mut diags {
             d.severity = Severity::Error;
@@ -93,6 +148,7 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
             computed,
             warnings,
             timings,
+            reports: projected,
         }),
         _ => {
             let mut all = errors;

@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod escape;
+pub mod followup;
 pub mod markdown;
 pub mod templates;
 pub mod view;

@@ -110,6 +110,24 @@ pub enum BlockView<'a> {
     OrgChart {
         chart: &'a OrgChart,
     },
+    /// A goal in a follow-up report: the plan's goal with the report's assessment, text and
+    /// indicator outcomes.
+    GoalFollowUp {
+        label: String,
+        goal: &'a Goal,
+        assessment: Option<crate::render::followup::AssessmentView>,
+        markdown: Option<std::borrow::Cow<'a, str>>,
+        indicators: Vec<crate::render::followup::IndicatorFollowUpView<'a>>,
+    },
+    /// The assignments of a perspective in a follow-up report, with their statuses.
+    Assignments {
+        rows: Vec<crate::render::followup::AssignmentFollowUpView<'a>>,
+    },
+    /// The internal-control plan in a follow-up report, with the results of its controls.
+    ControlResults {
+        columns: &'a [String; 3],
+        rows: Vec<crate::render::followup::ControlResultView<'a>>,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -319,7 +337,7 @@ pub fn build_scoped<'a>(
 /// amount column, every figure the family prints there ([`TableView::family`]); the template
 /// sizes the columns from the widest of them, so the columns stand at the same x in every
 /// table of the family.
-fn align_families(view: &mut DocView<'_>, plan: &Plan) {
+pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
     fn collect<'v, 'a>(
         blocks: &'v mut [BlockView<'a>],
         part: usize,
@@ -399,6 +417,20 @@ fn align_families(view: &mut DocView<'_>, plan: &Plan) {
                 .collect();
         }
     }
+}
+
+/// The view of one table of amounts (in no column family yet).
+pub(crate) fn table_view<'a>(
+    plan: &'a Plan,
+    computed: &'a Figures,
+    id: &str,
+) -> Option<TableView<'a>> {
+    Builder {
+        plan,
+        computed,
+        old_cells: None,
+    }
+    .table(id)
 }
 
 /// The plan's status for the cover, the footer and the watermark, when it has a decision.

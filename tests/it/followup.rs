@@ -16,6 +16,16 @@ fn report(kind: &str, period_end: &str, body: &str) -> String {
     )
 }
 
+/// The fixture with its own reports removed: the checks below write theirs.
+fn scratch() -> Scratch {
+    let s = Scratch::of(FIXTURE);
+    let reports = s.content().join("uppfoljning");
+    if reports.exists() {
+        std::fs::remove_dir_all(reports).unwrap();
+    }
+    s
+}
+
 fn check(s: &Scratch) -> (i32, String) {
     let out = s.run("check", &[]);
     (
@@ -48,7 +58,7 @@ tables:
 
 #[test]
 fn a_misspelt_goal_id_is_an_error_at_its_line_with_did_you_mean() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     s.write(
         REPORT,
         report(
@@ -78,7 +88,7 @@ fn a_misspelt_goal_id_is_an_error_at_its_line_with_did_you_mean() {
 
 #[test]
 fn entries_the_plan_does_not_have_are_errors_naming_what_they_are() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     let body = GOOD
         .replace("{id: ind-besok,", "{id: ind-besk,")
         .replace("{id: uppdrag-oppettider,", "{id: mal-fler-besok,")
@@ -105,7 +115,7 @@ fn entries_the_plan_does_not_have_are_errors_naming_what_they_are() {
 
 #[test]
 fn rows_that_are_computed_take_no_outcome_and_decimals_follow_the_plan() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     let body = GOOD
         .replace("utfall: 8610,", "utfall: 8610.5,")
         .replace(
@@ -132,7 +142,7 @@ fn rows_that_are_computed_take_no_outcome_and_decimals_follow_the_plan() {
 
 #[test]
 fn a_verksamhetsberattelse_needs_every_outcome_unless_it_is_a_draft() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     let body = GOOD
         .replace(", prognos: 12700", "")
         .replace(", prognos: 9050", "")
@@ -175,7 +185,7 @@ fn a_verksamhetsberattelse_needs_every_outcome_unless_it_is_a_draft() {
 
 #[test]
 fn twice_followed_up_and_out_of_year_are_errors() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     let body = GOOD.replace(
         "assignments:\n",
         "  - id: mal-fler-besok\n    assessment: ej\nassignments:\n",
@@ -191,7 +201,7 @@ fn twice_followed_up_and_out_of_year_are_errors() {
         ],
     );
     // Two files with one id.
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     s.write(REPORT, report("delar", "2031-08-31", GOOD));
     s.write("uppfoljning/copy.yaml", report("delar", "2031-08-31", GOOD));
     let (code, err) = check(&s);
@@ -204,7 +214,7 @@ fn twice_followed_up_and_out_of_year_are_errors() {
 
 #[test]
 fn amounts_in_a_report_are_read_as_in_a_table() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     let body = GOOD
         .replace("utfall: 6240", "utfall: \"0x1D\"")
         .replace("utfall: -900", "utfall: \"12,4\"");
@@ -233,7 +243,7 @@ fn amounts_in_a_report_are_read_as_in_a_table() {
 
 #[test]
 fn a_report_file_in_a_wrong_place_or_shape_is_reported() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     s.write("uppfoljning/delar.docx", "PK");
     s.write(REPORT, report("kvartal", "2031-08-31", GOOD));
     let (code, err) = check(&s);
@@ -249,7 +259,7 @@ fn a_report_file_in_a_wrong_place_or_shape_is_reported() {
 
 #[test]
 fn new_year_leaves_the_reports_with_their_plan() {
-    let s = Scratch::of(FIXTURE);
+    let s = scratch();
     s.write(REPORT, report("delar", "2031-08-31", GOOD));
     let content = s.content();
     let content = content.to_str().unwrap();
@@ -275,4 +285,116 @@ fn new_year_leaves_the_reports_with_their_plan() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(to.join("plan.yaml").is_file());
     assert!(!to.join("uppfoljning").exists());
+}
+
+#[test]
+fn report_init_lists_every_item_of_the_default_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&root().join("content"), &content);
+    let c = content.to_str().unwrap();
+    // --stdout writes nothing.
+    let out = vplan(
+        dir.path(),
+        &[
+            "report",
+            "init",
+            "2024-delar",
+            "--kind",
+            "delar",
+            "--content",
+            c,
+            "--stdout",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!content.join("uppfoljning").exists());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let out = vplan(
+        dir.path(),
+        &[
+            "report",
+            "init",
+            "2024-delar",
+            "--kind",
+            "delar",
+            "--content",
+            c,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = std::fs::read_to_string(content.join("uppfoljning/2024-delar.yaml")).unwrap();
+    assert_eq!(printed, written);
+    // Every goal, indicator and assignment id of the plan, and every data row of its tables.
+    let checked =
+        vplan::pipeline::load(&content, &Default::default(), &vplan::progress::Silent).unwrap();
+    let items = vplan::content::items::items(&checked.plan);
+    assert!(!items.goals.is_empty());
+    for g in &items.goals {
+        assert!(
+            written.contains(&format!("- id: {}\n", g.item.id)),
+            "{}",
+            g.item.id
+        );
+        for i in &g.item.indicators {
+            assert!(
+                written.contains(&format!("{{id: {}, outcome: ~", i.id)),
+                "{}",
+                i.id
+            );
+        }
+    }
+    for a in &items.assignments {
+        assert!(
+            written.contains(&format!("{{id: {}, status: ~", a.item.id)),
+            "{}",
+            a.item.id
+        );
+    }
+    // It checks with warnings only, and builds at once as a draft.
+    let out = vplan(dir.path(), &["check", "--content", c]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("guidance text still in place"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("not assessed yet"),
+        "{}",
+        stderr(&out)
+    );
+    let output = dir.path().join("output");
+    let out = vplan(
+        dir.path(),
+        &[
+            "build",
+            "--content",
+            c,
+            "--report",
+            "2024-delar",
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(pdfs_in(&output).len(), 1);
+    // A second init of the same id refuses, and leaves the file alone.
+    let out = vplan(
+        dir.path(),
+        &[
+            "report",
+            "init",
+            "2024-delar",
+            "--kind",
+            "delar",
+            "--content",
+            c,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(content.join("uppfoljning/2024-delar.yaml")).unwrap(),
+        written
+    );
 }

@@ -413,8 +413,49 @@ impl FollowUp {
             .unwrap_or_else(|| format!("{} {year}", self.kind.word()))
     }
 
+    /// The metadata of the report as a document: the plan's, with the report's title, period,
+    /// date and decision (no budget frame: that is the plan's control).
+    pub fn document_meta(&self, plan: &super::PlanMeta) -> super::PlanMeta {
+        let title = self.title(plan.year);
+        let mut keywords = plan.keywords.clone();
+        keywords.push(self.kind.word().to_lowercase());
+        super::PlanMeta {
+            title: title.clone(),
+            subtitle: Some(plan.namnd.clone()),
+            status_line: Some(self.label.clone()),
+            decision_date: self.decision_date.clone(),
+            subject: Some(format!("{title}, {}", plan.namnd)),
+            keywords,
+            budget_frame: None,
+            decision: self.decision.clone(),
+            ..plan.clone()
+        }
+    }
+
+    /// The word of the report's file name: `tertialrapport-1` (the tertial its period ends
+    /// in), `delarsrapport`, `verksamhetsberattelse`.
+    pub fn file_word(&self) -> String {
+        match self.kind {
+            PeriodKind::Tertial => {
+                let month = crate::content::dates::parse_date(&self.period_end).map_or(4, |d| d.1);
+                format!("tertialrapport-{}", month.div_ceil(4).max(1))
+            }
+            PeriodKind::Delar => "delarsrapport".into(),
+            PeriodKind::Helar => "verksamhetsberattelse".into(),
+        }
+    }
+
     /// The decision's status (decided when the report gives none, as for the plan).
     pub fn status(&self) -> super::Status {
         self.decision.as_ref().map(|d| d.status).unwrap_or_default()
+    }
+}
+
+/// The column of a plan table a report follows: the report's `budget:` (`None` when the table
+/// has no such column), else the first column.
+pub fn budget_column(t: &super::Table, budget: Option<&str>) -> Option<usize> {
+    match budget {
+        Some(id) => t.columns.iter().position(|c| c.id == id),
+        None => (!t.columns.is_empty()).then_some(0),
     }
 }

@@ -5,6 +5,8 @@
 //! of a git repository: `.gitattributes` (the textconv driver for content), `.gitignore`
 //! (`output/`) and a short `LÄSMIG.md` in Swedish.
 
+pub mod report;
+
 use std::fs;
 use std::path::Path;
 
