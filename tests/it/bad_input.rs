@@ -806,11 +806,13 @@ fn typst_errors_name_the_content_line() {
     assert!(err.contains("broken goal template"), "{err}");
     assert!(err.contains("content/chapters/02-mal.yaml:6:"), "{err}");
     // A goal inside an appendix: the call of `vp-goal` sits inside the call of `vp-appendix`;
-    // the innermost call in the generated source is the one that names the content.
+    // the innermost call in the generated source is the one that names the content. (The
+    // goals of goals.yaml, placed in chapter 4, go too, so the appendix's goal is the first.)
     s.write(
         "chapters/02-mal.yaml",
         "id: mal\ntitle: Mål och uppdrag\nblocks:\n  - text: Inga mål.\n",
     );
+    s.edit("chapters/04-styrning.yaml", "  - perspectives\n", "");
     s.edit(
         "appendices/01-bilaga.yaml",
         "        - text: |",

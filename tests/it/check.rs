@@ -25,7 +25,7 @@ fn a_clean_plan_checks_ok() {
     let s = Scratch::of(FIXTURE);
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 0, "{err}");
-    assert_has(&err, &["ok: 3 chapters, 1 appendix, 1 table"]);
+    assert_has(&err, &["ok: 5 chapters, 1 appendix, 5 tables"]);
     // check writes nothing.
     assert!(!s.dir.path().join("output").exists());
 }
@@ -452,8 +452,13 @@ fn a_figure_reference_in_a_goal_worded_like_a_text_block_is_refused() {
 #[test]
 fn goals_and_internal_control_that_nothing_places_are_warned_about() {
     // goals.yaml and internkontroll.yaml print only where a block places them; without one
-    // they would be missing from the document without a word.
+    // they would be missing from the document without a word. The fixture places both in
+    // chapters/04-styrning.yaml: without that chapter's blocks nothing places them.
     let s = Scratch::of(FIXTURE);
+    s.write(
+        "chapters/04-styrning.yaml",
+        "id: styrning\ntitle: Styrning och intern kontroll\nblocks:\n  - text: Inget placerat.\n",
+    );
     s.write(
         "goals.yaml",
         "perspectives:\n  - id: p\n    title: P\n    goals: [{id: g, text: G}]\n",

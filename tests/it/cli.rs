@@ -17,7 +17,7 @@ fn builds_the_fixture_plan_of_another_namnd_and_year() {
         "2031-fritids-och-kulturnamnden-verksamhetsplan.pdf"
     );
     let pages = page_count(&pdf);
-    assert_eq!(pages, 4);
+    assert_eq!(pages, 5);
     let text = pdf_text(&pdf);
     for needle in [
         "Verksamhetsplan med budget 2031",
@@ -33,8 +33,16 @@ fn builds_the_fixture_plan_of_another_namnd_and_year() {
         "1. Taxor för vuxna",
         // Computed: 12 500 + 8 750 − 1 234 and 12 100 + 8 900 + 3 100.
         "Summa 20 016 24 100",
-        "Sida 1 av 4",
-        "Sida 4 av 4",
+        "4 Styrning och intern kontroll",
+        "Mål: Besökarna är nöjda",
+        "(målvärde: minst 75)",
+        "Kassahantering",
+        "5 Ekonomi",
+        // Computed: 8 000 + 6 000 + 3 000; the handlingsplan's summary sums its two areas.
+        "Summa 17 000",
+        "Totalt 1 100 1 250",
+        "Sida 1 av 5",
+        "Sida 5 av 5",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in {text}");
     }
