@@ -16,13 +16,15 @@ fn report(kind: &str, period_end: &str, body: &str) -> String {
     )
 }
 
-/// The fixture with its own reports removed: the checks below write theirs.
+/// The fixture plan: the checks below write their own report.
 fn scratch() -> Scratch {
+    Scratch::of(FIXTURE)
+}
+
+/// The fixture plan with its example reports (`tests/fixtures/fjallkommun_2031_reports/`).
+fn with_reports() -> Scratch {
     let s = Scratch::of(FIXTURE);
-    let reports = s.content().join("uppfoljning");
-    if reports.exists() {
-        std::fs::remove_dir_all(reports).unwrap();
-    }
+    copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
     s
 }
 
@@ -57,6 +59,14 @@ tables:
 ";
 
 #[test]
+fn the_example_reports_check_without_a_warning() {
+    let s = with_reports();
+    let (code, err) = check(&s);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&err, &["2 follow-up reports", "0 warnings"]);
+}
+
+#[test]
 fn a_misspelt_goal_id_is_an_error_at_its_line_with_did_you_mean() {
     let s = scratch();
     s.write(
@@ -77,7 +87,7 @@ fn a_misspelt_goal_id_is_an_error_at_its_line_with_did_you_mean() {
             "did you mean `mal-fler-besok`?",
             // The goal it meant is then not followed up: a warning naming it.
             "warning: ",
-            "of the plan has no follow-up entry: `mal-fler-besok`",
+            "of the plan have no follow-up entry: `mal-fler-besok`",
         ],
     );
     // build refuses what check refuses, and writes nothing.
@@ -285,6 +295,147 @@ fn new_year_leaves_the_reports_with_their_plan() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(to.join("plan.yaml").is_file());
     assert!(!to.join("uppfoljning").exists());
+}
+
+/// The fixture's example delårsrapport, built: its file name, its sections, and its computed
+/// figures read back from the PDF's text.
+#[test]
+fn the_example_report_is_built_with_its_figures_computed() {
+    let s = with_reports();
+    let out = s.run("build", &["--report", "2031-delar", "--split"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = s.dir.path().join("output");
+    let pdfs: Vec<String> = pdfs_in(&dir)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        pdfs,
+        [
+            "2031-fritids-och-kulturnamnden-delarsrapport-tjansteskrivelse.pdf",
+            "2031-fritids-och-kulturnamnden-delarsrapport.pdf",
+        ]
+    );
+    let report = dir.join(&pdfs[1]);
+    assert_archivable_and_accessible(&report);
+    let text = pdf_text(&report);
+    for heading in [
+        "Delårsrapport 2031",
+        "Januari–augusti 2031",
+        "Sammanfattning",
+        "Måluppfyllelse",
+        "Ekonomi",
+        "Handlingsplanens genomförande",
+        "Intern kontroll",
+    ] {
+        assert!(text.contains(heading), "{heading:?} in {text}");
+    }
+    // Every assessment is a word (the mark beside it is decoration), every status too.
+    for word in [
+        "Delvis uppfyllt",
+        "Uppfyllt",
+        "Ej uppfyllt",
+        "Pågår",
+        "Genomfört",
+        "Brister",
+        "Utan anmärkning",
+    ] {
+        assert!(text.contains(word), "{word:?} in {text}");
+    }
+    // The indicator's target from the plan beside the report's outcome.
+    assert!(text.contains("minst 75"), "{text}");
+    assert!(text.contains("78"), "{text}");
+
+    // The figures, from the fixture's numbers (tkr, no decimals; U+2212 for minus):
+    // driftbudget: budget 12 500 + 8 750 − 1 234 = 20 016; utfall 8 610 + 6 240 − 900 = 13 950;
+    // avvikelse (budget − utfall) 20 016 − 13 950 = 6 066; prognos 12 700 + 9 050 − 1 234 =
+    // 20 516, so the forecast deviation is 20 016 − 20 516 = −500: the negative deviation.
+    let (budget, utfall, prognos) = (
+        12_500 + 8_750 - 1_234,
+        8_610 + 6_240 - 900,
+        12_700 + 9_050 - 1_234,
+    );
+    assert_eq!(
+        (budget, utfall, budget - utfall, budget - prognos),
+        (20_016, 13_950, 6_066, -500)
+    );
+    assert!(
+        text.contains("Summa 20 016 13 950 6 066 20 516 \u{2212}500"),
+        "the driftbudget's sum row in {text}"
+    );
+    // Prose quotes the same cells.
+    assert!(
+        text.contains("en avvikelse mot budget på \u{2212}500 tkr"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Utfallet till och med augusti är 13 950 tkr"),
+        "{text}"
+    );
+    // Goals per assessment: 2 of 4 uppfyllda (50 %), 1 delvis (25 %), 1 ej (25 %).
+    assert!(
+        text.contains("2 av 4 mål bedöms som uppfyllda (50 procent)"),
+        "{text}"
+    );
+    assert!(text.contains("Uppfyllt 2 50"), "{text}");
+    assert!(text.contains("Delvis uppfyllt 1 25"), "{text}");
+    // The Handlingsplan: realised 60 + 400 + 350 = 810 of planned 100 + 400 + 600 = 1 100;
+    // avvikelse (utfall − budget) −290; share realised 810 / 1 100 = 73.6 % → 74.
+    assert!(
+        text.contains("hittills gett 810 tkr av planerade 1 100 tkr"),
+        "{text}"
+    );
+    assert!(text.contains("1 100 810 \u{2212}290"), "{text}");
+    assert!(text.contains("74"), "{text}");
+    // The sign convention is stated under each table.
+    assert!(text.contains("Avvikelse = budget − utfall"), "{text}");
+    assert!(text.contains("Avvikelse = utfall − budget"), "{text}");
+    // The decision paper lists the report with its pages.
+    let paper = pdf_text(&dir.join(&pdfs[0]));
+    let listed = format!("Delårsrapport 2031 ({} sidor)", page_count(&report));
+    assert!(paper.contains(&listed), "{listed:?} in {paper}");
+    assert!(paper.contains("att godkänna delårsrapporten"), "{paper}");
+}
+
+#[test]
+fn a_report_builds_as_a_draft_with_its_watermark_and_unknown_ids_are_usage_errors() {
+    let s = with_reports();
+    let out = s.run("build", &["--report", "2031-t1", "--status", "utkast"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pdf = s
+        .dir
+        .path()
+        .join("output/2031-fritids-och-kulturnamnden-tertialrapport-1.pdf");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("UTKAST"), "{text}");
+    assert!(text.contains("Tertialrapport 2031"), "{text}");
+    let out = s.run("build", &["--report", "2031-delr"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean `2031-delar`?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_figure_reference_in_a_report_is_checked_against_the_report() {
+    let s = with_reports();
+    s.edit(
+        "uppfoljning/2031-delar.yaml",
+        "{{ driftbudget/summa/utfall }} tkr av en budget",
+        "{{ driftbudget/summa/utfal }} tkr av en budget",
+    );
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "figure reference",
+            "utfal",
+            "uppfoljning/2031-delar.yaml:23:",
+        ],
+    );
 }
 
 #[test]
