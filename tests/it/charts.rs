@@ -146,4 +146,19 @@ fn a_grouped_chart_needs_two_columns_of_one_unit_and_no_negative() {
     let err = stderr(&s.run("check", &[])).replace('\u{a0}', " ");
     assert!(err.contains("there is no column `b2030x`"), "{err}");
     assert!(err.contains("did you mean `b2030`?"), "{err}");
+
+    let s = Scratch::of(FIXTURE);
+    let path = s.content().join("tables/driftbudget.yaml");
+    let table = fs::read_to_string(&path).unwrap().replace(
+        "title: Budget 2030, precision: 0",
+        "title: Budget 2030, precision: 0, unit: årsarbetare",
+    );
+    fs::write(&path, format!("{table}{GROUPED}")).unwrap();
+    let err = stderr(&s.run("check", &[])).replace('\u{a0}', " ");
+    assert!(
+        err.contains(
+            "draws its columns on one scale, but `b2031` is in tkr and `b2030` in årsarbetare"
+        ),
+        "{err}"
+    );
 }
