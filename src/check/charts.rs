@@ -1,13 +1,13 @@
-//! The charts' rules: every chart names existing columns (one for `bars`), has a text
-//! alternative, and draws no negative figure.
+//! The charts' rules: every chart names existing columns (one for `bars`, at least two of one
+//! unit for `grouped`), has a text alternative, and draws no negative figure.
 
 use crate::content::{ChartKind, Plan};
 use crate::diag::Diagnostic;
 use crate::figures::Figures;
 use crate::numfmt::format_amount;
 
-/// Every chart names existing columns (one for `bars`), has a text alternative, and draws
-/// no negative figure (a bar cannot show one).
+/// Every chart names existing columns (one for `bars`, at least two of one unit for
+/// `grouped`), has a text alternative, and draws no negative figure (a bar cannot show one).
 pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (id, table) in &plan.tables {
@@ -54,6 +54,35 @@ pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
                 ),
                 None,
             );
+        }
+        if chart.kind == ChartKind::Grouped && chart.columns.len() < 2 {
+            error(
+                "chart.columns",
+                format!(
+                    "a `grouped` chart draws at least two columns side by side, {} given",
+                    chart.columns.len()
+                ),
+                Some("list the columns to compare, e.g. `columns: [budget, utfall]`".into()),
+            );
+        }
+        if chart.kind == ChartKind::Grouped {
+            // Bars side by side share one scale: they must measure the same unit.
+            let units: Vec<(&str, &str)> = columns
+                .iter()
+                .map(|&c| (t.columns[c].id.as_str(), t.columns[c].unit(t)))
+                .collect();
+            if let Some(((a, ua), (b, ub))) = units
+                .first()
+                .and_then(|f| units.iter().find(|u| u.1 != f.1).map(|u| (f, u)))
+            {
+                error(
+                    "chart.columns",
+                    format!(
+                        "a `grouped` chart draws its columns on one scale, but `{a}` is in {ua} and `{b}` in {ub}"
+                    ),
+                    None,
+                );
+            }
         }
         if chart.columns.is_empty() {
             continue;

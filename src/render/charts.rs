@@ -12,14 +12,16 @@ use crate::numfmt::format_amount;
 /// A chart ready for the template.
 #[derive(Debug, Serialize)]
 pub struct ChartView {
-    /// `bars` or `stacked`.
+    /// `bars`, `stacked` or `grouped`.
     pub kind: &'static str,
     pub title: String,
     pub alt: String,
     pub unit: String,
     /// `bars`: one per data row. `stacked`: one per column, with a segment per series.
+    /// `grouped`: one group per data row, with a segment (a bar) per series.
     pub bars: Vec<Bar>,
-    /// `stacked`: the series (data rows), in legend order.
+    /// `stacked`: the series (data rows), in legend order. `grouped`: the series (column
+    /// titles), in legend order.
     pub series: Vec<String>,
 }
 
@@ -31,7 +33,8 @@ pub struct Bar {
     /// The figure as the table prints it.
     pub value: String,
     /// `stacked`: the segments, bottom first, each with its ratio (of the longest bar) and
-    /// figure.
+    /// figure. `grouped`: the group's bars, one per series, each with its ratio (of the
+    /// longest bar of the chart) and figure.
     pub segments: Vec<(String, String)>,
 }
 
@@ -60,6 +63,7 @@ pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
         kind: match chart.kind {
             ChartKind::Bars => "bars",
             ChartKind::Stacked => "stacked",
+            ChartKind::Grouped => "grouped",
         },
         title: chart.title.clone(),
         alt: chart.alt.clone(),
@@ -83,6 +87,40 @@ pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
                     ratio: ratio(v, max),
                     value: format_amount(v, precision),
                     segments: Vec::new(),
+                })
+                .collect();
+        }
+        ChartKind::Grouped => {
+            let cols: Vec<usize> = chart.columns.iter().filter_map(|c| col(c)).collect();
+            view.series = cols
+                .iter()
+                .map(|&c| table.columns[c].title.clone())
+                .collect();
+            let groups: Vec<(&str, Vec<Decimal>)> = table
+                .data_rows()
+                .map(|(r, row)| {
+                    let values = cols.iter().map(|&c| cell(r, c).unwrap_or_default());
+                    (row.label.as_str(), values.collect())
+                })
+                .collect();
+            let max = groups
+                .iter()
+                .flat_map(|(_, vs)| vs.iter().copied())
+                .max()
+                .unwrap_or_default();
+            view.bars = groups
+                .into_iter()
+                .map(|(label, values)| Bar {
+                    label: label.to_string(),
+                    ratio: "0".into(),
+                    value: String::new(),
+                    segments: values
+                        .iter()
+                        .zip(&cols)
+                        .map(|(&v, &c)| {
+                            (ratio(v, max), format_amount(v, table.columns[c].precision))
+                        })
+                        .collect(),
                 })
                 .collect();
         }

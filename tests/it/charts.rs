@@ -84,3 +84,81 @@ fn a_chart_that_cannot_be_drawn_is_an_error() {
         assert!(err.contains(expected), "{expected:?} in:\n{err}");
     }
 }
+
+const GROUPED: &str = "chart:\n  kind: grouped\n  title: Budget per verksamhet, 2030 och 2031\n  alt: Grupperade staplar per verksamhet.\n  columns: [b2031, b2030]\n";
+
+#[test]
+fn a_grouped_chart_draws_a_group_per_row_with_a_legend() {
+    let s = Scratch::of(FIXTURE);
+    let path = s.content().join("tables/driftbudget.yaml");
+    let table = fs::read_to_string(&path)
+        .unwrap()
+        .replace("-1234.0", "1234.0");
+    fs::write(&path, format!("{table}{GROUPED}")).unwrap();
+    let out = s.dir.path().join("out");
+    let pdf = build(&s.content(), &out, &[]);
+    let text = pdf_text(&pdf).replace('\u{a0}', " ");
+    assert!(text.contains("Budget per verksamhet, 2030 och 2031"));
+    // The legend names the columns; each bar carries its figure (table and chart).
+    assert!(text.matches("Budget 2031").count() >= 2, "{text}");
+    assert!(text.matches("Budget 2030").count() >= 2, "{text}");
+    for figure in ["12 500", "12 100", "8 750", "8 900", "1 234", "3 100"] {
+        assert!(text.matches(figure).count() >= 2, "{figure} in:\n{text}");
+    }
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let (_, alts) = structure(&doc);
+    assert!(
+        alts.iter()
+            .any(|a| a == "Grupperade staplar per verksamhet."),
+        "{alts:?}"
+    );
+}
+
+#[test]
+fn a_grouped_chart_needs_two_columns_of_one_unit_and_no_negative() {
+    let s = Scratch::of(FIXTURE);
+    with_chart(
+        &s,
+        "chart:\n  kind: grouped\n  title: Budget\n  alt: Staplar.\n  columns: [b2031]\n",
+    );
+    let run = s.run("check", &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run).replace('\u{a0}', " ");
+    let lines = fs::read_to_string(s.content().join("tables/driftbudget.yaml")).unwrap();
+    let line = lines
+        .lines()
+        .position(|l| l.trim_start().starts_with("columns: [b2031]"))
+        .unwrap()
+        + 1;
+    for expected in [
+        format!("tables/driftbudget.yaml:{line}"),
+        "a `grouped` chart draws at least two columns side by side, 1 given".into(),
+        "Föreningsbidrag › Budget 2031 is negative (−1 234); a bar cannot show it".into(),
+    ] {
+        assert!(err.contains(&expected), "{expected:?} in:\n{err}");
+    }
+
+    let s = Scratch::of(FIXTURE);
+    with_chart(
+        &s,
+        "chart:\n  kind: grouped\n  title: Budget\n  alt: Staplar.\n  columns: [b2031, b2030x]\n",
+    );
+    let err = stderr(&s.run("check", &[])).replace('\u{a0}', " ");
+    assert!(err.contains("there is no column `b2030x`"), "{err}");
+    assert!(err.contains("did you mean `b2030`?"), "{err}");
+
+    let s = Scratch::of(FIXTURE);
+    let path = s.content().join("tables/driftbudget.yaml");
+    let table = fs::read_to_string(&path).unwrap().replace(
+        "title: Budget 2030, precision: 0",
+        "title: Budget 2030, precision: 0, unit: årsarbetare",
+    );
+    fs::write(&path, format!("{table}{GROUPED}")).unwrap();
+    let err = stderr(&s.run("check", &[])).replace('\u{a0}', " ");
+    assert!(
+        err.contains(
+            "draws its columns on one scale, but `b2031` is in tkr and `b2030` in årsarbetare"
+        ),
+        "{err}"
+    );
+}

@@ -39,13 +39,15 @@ pub struct Table {
 #[serde(deny_unknown_fields)]
 pub struct Chart {
     /// `bars`: one bar per data row, from one column. `stacked`: one bar per column, stacked
-    /// from the data rows (with a legend).
+    /// from the data rows (with a legend). `grouped`: one group of bars per data row, one bar
+    /// per column (with a legend).
     pub kind: ChartKind,
     /// The caption above the chart.
     pub title: String,
     /// The text alternative for readers who cannot see the chart (required).
     pub alt: String,
-    /// `bars`: the one column drawn; `stacked`: the columns along the axis, in order.
+    /// `bars`: the one column drawn; `stacked`: the columns along the axis, in order;
+    /// `grouped`: the columns of each group (at least two), in order.
     pub columns: Vec<String>,
     /// `false` switches the chart off without deleting it.
     #[serde(default = "default_true")]
@@ -57,6 +59,7 @@ pub struct Chart {
 pub enum ChartKind {
     Bars,
     Stacked,
+    Grouped,
 }
 
 fn default_true() -> bool {
