@@ -1,7 +1,9 @@
 //! The charts' rules: every chart names existing columns (one for `bars`, at least two of one
 //! unit for `grouped`), has a text alternative, and draws no negative figure.
 
-use crate::content::{ChartKind, Plan};
+use std::path::Path;
+
+use crate::content::{ChartKind, Plan, Table};
 use crate::diag::Diagnostic;
 use crate::figures::Figures;
 use crate::numfmt::format_amount;
@@ -10,15 +12,40 @@ use crate::numfmt::format_amount;
 /// `grouped`), has a text alternative, and draws no negative figure (a bar cannot show one).
 pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for (id, table) in &plan.tables {
-        let Some(chart) = &table.value.chart else {
-            continue;
+    for table in plan.tables.values() {
+        diags.extend(check_table(
+            plan,
+            computed,
+            &table.value,
+            &table.file,
+            "chart",
+        ));
+    }
+    diags
+}
+
+/// The rules for the chart of table `t`, whose YAML is at `chart_path` of `file` (a plan
+/// table's own `chart`, or a report's `tables.{i}.chart`).
+pub fn check_table(
+    plan: &Plan,
+    computed: Option<&Figures>,
+    t: &Table,
+    file: &Path,
+    chart_path: &str,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let id = &t.id;
+    {
+        let Some(chart) = &t.chart else {
+            return diags;
         };
-        let file = &table.file;
-        let t = &table.value;
         let mut error = |path: &str, message: String, hint: Option<String>| {
+            let path = match path.strip_prefix("chart") {
+                Some(rest) => format!("{chart_path}{rest}"),
+                None => path.to_string(),
+            };
             let mut d = Diagnostic::error(file, format!("chart of `{id}`: {message}"))
-                .at_pos(plan.pos(file, path));
+                .at_pos(plan.pos(file, &path));
             d.hint = hint;
             diags.push(d);
         };
@@ -85,10 +112,10 @@ pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
             }
         }
         if chart.columns.is_empty() {
-            continue;
+            return diags;
         }
         let Some(figures) = computed.filter(|c| c.has_table(id)) else {
-            continue;
+            return diags;
         };
         if chart.kind == ChartKind::Stacked {
             let rows: Vec<usize> = t.data_rows().map(|(r, _)| r).collect();
@@ -117,7 +144,12 @@ pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
                                 t.columns[c].name(),
                                 format_amount(v, t.columns[c].precision)
                             ),
-                            Some("chart columns whose figures are not negative, or set `show: false`".into()),
+                            Some(if chart_path == "chart" {
+                                "chart columns whose figures are not negative, or set `show: false`"
+                                    .into()
+                            } else {
+                                "a report's chart draws the budget and the outcome: chart a table whose figures are not negative, or remove the chart".into()
+                            }),
                         );
                     }
                 }

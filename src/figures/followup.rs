@@ -255,16 +255,17 @@ fn project_table(
         sum_of: t.sum_of.clone(),
         rows,
         notes,
-        chart: entry
-            .and_then(|e| e.chart.as_ref())
-            .filter(|_| false)
-            .map(|c| Chart {
-                kind: ChartKind::Stacked, // GROUPED-PENDING
-                title: c.title.clone(),
-                alt: c.alt.clone(),
-                columns: vec![budget.id.clone(), UTFALL.to_string()],
-                show: true,
-            }),
+        chart: entry.and_then(|e| e.chart.as_ref()).map(|c| Chart {
+            kind: ChartKind::Grouped,
+            title: c.title.clone(),
+            alt: c.alt.clone(),
+            columns: [budget.id.as_str(), UTFALL]
+                .into_iter()
+                .chain(forecasts.then_some(PROGNOS))
+                .map(str::to_string)
+                .collect(),
+            show: true,
+        }),
     })
 }
 

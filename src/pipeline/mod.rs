@@ -117,6 +117,21 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
                         &p.plan,
                         Some(&p.figures),
                     ));
+                    // A report's charts draw the report's figures: checked on them.
+                    for (i, entry) in report.value.tables.iter().enumerate() {
+                        let Some(t) = p.plan.tables.get(&entry.id) else {
+                            continue;
+                        };
+                        if entry.chart.is_some() {
+                            diags.extend(check::charts::check_table(
+                                &p.plan,
+                                Some(&p.figures),
+                                &t.value,
+                                &report.file,
+                                &format!("tables.{i}.chart"),
+                            ));
+                        }
+                    }
                     projected.push(CheckedReport {
                         id: report.value.id.clone(),
                         source: report.clone(),

@@ -194,6 +194,26 @@ fn a_verksamhetsberattelse_needs_every_outcome_unless_it_is_a_draft() {
 }
 
 #[test]
+fn a_report_chart_that_would_draw_a_negative_bar_is_an_error_at_the_report() {
+    let s = scratch();
+    let body = GOOD.replace(
+        "  - id: driftbudget\n",
+        "  - id: driftbudget\n    chart: {title: Budget och utfall, alt: Staplar per verksamhet.}\n",
+    );
+    s.write(REPORT, report("delar", "2031-08-31", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: chart of `driftbudget`: Föreningsbidrag › Budget 2031 is negative (−1 234); a bar cannot show it",
+            "uppfoljning/2031-test.yaml:16:12",
+            "Föreningsbidrag › Januari–augusti 2031 › Utfall is negative (−900)",
+        ],
+    );
+}
+
+#[test]
 fn twice_followed_up_and_out_of_year_are_errors() {
     let s = scratch();
     let body = GOOD.replace(
