@@ -184,6 +184,11 @@ impl Walker<'_> {
         };
         self.flat.sections.push(label.clone());
         let place = [label];
+        // The generated table of goals per assessment is printed under Sammanfattning.
+        self.flat.table_place.insert(
+            crate::figures::followup::GOALS_TABLE.to_string(),
+            vec![place[0].clone(), "Måluppfyllelse".to_string()],
+        );
         let text = |t: &Option<String>| t.clone().unwrap_or_default();
         self.item(
             "report",

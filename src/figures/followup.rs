@@ -176,6 +176,7 @@ fn project_table(
     let sign = entry.map(|e| e.avvikelse).unwrap_or_default();
     let mut rows = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
+        let first = exprs.len();
         let plan_cell = CellRef::new(&t.id, &row.id, &budget.id);
         let cell = |column: &str| CellRef::new(&t.id, &row.id, column);
         let plan_expr = computed.expr(&plan_cell).cloned().unwrap_or(Expr::Empty);
@@ -233,11 +234,24 @@ fn project_table(
         if let Some(k) = given.and_then(|g| g.kommentar.as_ref()) {
             text.insert(KOMMENTAR.to_string(), k.clone());
         }
+        // A detail row's typed figures (the budget, the outcome, the forecast), one per column
+        // in order, as a plan row's `values`: what `diff` compares as amounts, the deviations
+        // and sums they move following as totals.
+        let leaf_row = !group && matches!(plan_expr, Expr::Typed(_) | Expr::Empty);
+        let values = leaf_row.then(|| {
+            exprs[first..]
+                .iter()
+                .map(|(_, e)| match e {
+                    Expr::Typed(v) => Some(*v),
+                    _ => None,
+                })
+                .collect()
+        });
         rows.push(Row {
             id: row.id.clone(),
             label: row.label.clone(),
             kind: row.kind,
-            values: None,
+            values,
             refs: Default::default(),
             text,
             sum: row.sum.clone(),

@@ -458,6 +458,108 @@ fn a_figure_reference_in_a_report_is_checked_against_the_report() {
     );
 }
 
+/// Two versions of the example report: the changed outcome is an amount with the totals it
+/// moved, the changed assessment an item, the goals' shares move with it; and T1 → delår.
+#[test]
+fn diff_compares_two_versions_of_a_report_and_two_reports() {
+    let old = with_reports();
+    let new = with_reports();
+    new.edit(
+        "uppfoljning/2031-delar.yaml",
+        "{id: simhall, utfall: 6240,",
+        "{id: simhall, utfall: 6540,",
+    );
+    new.edit(
+        "uppfoljning/2031-delar.yaml",
+        "  - id: mal-fler-foreningar\n    assessment: uppfylld",
+        "  - id: mal-fler-foreningar\n    assessment: delvis",
+    );
+    let (a, b) = (old.content(), new.content());
+    let out = vplan(
+        old.dir.path(),
+        &[
+            "diff",
+            "--report",
+            "2031-delar",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    let find = |id: &str| {
+        changes
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no change {id} in {json:#}"))
+    };
+    let cell = find("driftbudget/simhall/utfall");
+    assert_eq!(cell["kind"], "amount");
+    assert_eq!(
+        (cell["old_value"].as_str(), cell["new_value"].as_str()),
+        (Some("6240"), Some("6540"))
+    );
+    let totals: Vec<&str> = cell["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    for moved in [
+        "driftbudget/simhall/avvikelse",
+        "driftbudget/summa/utfall",
+        "driftbudget/summa/avvikelse",
+    ] {
+        assert!(totals.contains(&moved), "{moved} in {totals:?}");
+    }
+    let assessed = find("mal-fler-foreningar");
+    assert_eq!(assessed["kind"], "assessment");
+    assert_eq!(find("maluppfyllelse/uppfylld/andel")["new_value"], "25");
+    // T1 → delår in one version: every outcome moved, with its totals.
+    let out = vplan(
+        old.dir.path(),
+        &[
+            "diff",
+            "--report",
+            "2031-t1",
+            "--report",
+            "2031-delar",
+            "--content",
+            a.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace('\u{a0}', " ");
+    assert!(text.contains("vplan diff 2031-t1 → 2031-delar"), "{text}");
+    assert!(text.contains("4 300 → 8 610 (+4 310) tkr"), "{text}");
+    assert!(
+        text.contains("Summa › Januari–augusti 2031 › Utfall: 7 000 → 13 950"),
+        "{text}"
+    );
+    // A report that a version does not have is a usage error.
+    let out = vplan(
+        old.dir.path(),
+        &[
+            "diff",
+            "--report",
+            "2031-delr",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean `2031-delar`?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn report_init_lists_every_item_of_the_default_plan() {
     let dir = tempfile::tempdir().unwrap();

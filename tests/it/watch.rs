@@ -23,9 +23,15 @@ struct Watcher {
 
 impl Watcher {
     fn start(dir: &Path) -> Watcher {
+        Watcher::start_with(dir, &[])
+    }
+
+    /// `vplan watch` with `extra` arguments.
+    fn start_with(dir: &Path, extra: &[&str]) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vplan"))
             .current_dir(dir)
             .args(["watch", "--content", "content", "--output", "out"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -164,4 +170,35 @@ fn watch_survives_edits_errors_fixes_and_template_changes() {
     .unwrap();
     w.wait_for("rebuilt in");
     assert!(pdf_text(&pdf).contains("MALLÄNDRING"));
+}
+
+/// `watch --report` rebuilds the report on an edit of the report, and on an edit of the plan
+/// it follows up.
+#[test]
+fn watch_rebuilds_a_report_when_it_or_its_plan_changes() {
+    let s = Scratch::of(FIXTURE);
+    copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
+    let pdf = s
+        .dir
+        .path()
+        .join("out/2031-fritids-och-kulturnamnden-delarsrapport.pdf");
+    let mut w = Watcher::start_with(s.dir.path(), &["--report", "2031-delar"]);
+    w.wait_for("watching");
+    assert!(pdf_text(&pdf).contains("Summa 20 016 13 950"));
+    // An outcome: the sum of outcomes moves (13 950 + 1 000).
+    s.edit(
+        "uppfoljning/2031-delar.yaml",
+        "{id: bibliotek, utfall: 8610,",
+        "{id: bibliotek, utfall: 9610,",
+    );
+    w.wait_for("rebuilt in");
+    assert!(pdf_text(&pdf).contains("Summa 20 016 14 950"));
+    // The plan's budget: the budget sum and every deviation move with it.
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [12500, 12100]",
+        "values: [13500, 12100]",
+    );
+    w.wait_for("rebuilt in");
+    assert!(pdf_text(&pdf).contains("Summa 21 016 14 950 6 066"));
 }
