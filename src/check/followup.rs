@@ -213,6 +213,20 @@ impl Report<'_, '_> {
         let Some((y, m, d)) = parse_date(&f.period_end) else {
             return;
         };
+        // ISO dates compare as text.
+        if parse_date(&f.decision_date).is_some() && f.decision_date < f.period_end {
+            self.warning(
+                "decision_date",
+                format!(
+                    "the report is dated {}, before its period ends ({})",
+                    f.decision_date, f.period_end
+                ),
+                Some(
+                    "a report is written after its period: check `decision_date` and `period_end`"
+                        .into(),
+                ),
+            );
+        }
         if y != year {
             self.error(
                 "period_end",
@@ -511,7 +525,8 @@ impl Report<'_, '_> {
                 continue;
             };
             let t = &table.value;
-            let Some(b) = budget_column(t, entry.budget.as_deref()) else {
+            let Some(b) = budget_column(t, entry.budget.as_deref(), self.plan.meta.value.year)
+            else {
                 let cols: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
                 self.error(
                     &format!("{path}.budget"),
@@ -658,6 +673,93 @@ impl Report<'_, '_> {
                         self.warning(&path, message, hint);
                     }
                 }
+                // A table with forecasts has one for every row with a budget: a missing one
+                // would leave the forecast's sum short (its deviation is left empty).
+                let forecasts = entry.rows.iter().any(|e| e.prognos.is_some());
+                let without: Vec<&str> = t
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, row)| {
+                        forecasts
+                            && !helar
+                            && matches!(
+                                shape(t, *r, &column.id, computed),
+                                RowShape::Leaf { budgeted: true }
+                            )
+                            && !entry
+                                .rows
+                                .iter()
+                                .any(|e| e.id == row.id && e.prognos.is_some())
+                    })
+                    .map(|(_, row)| row.id.as_str())
+                    .collect();
+                if !without.is_empty() {
+                    self.warning(
+                        &path,
+                        format!(
+                            "table `{}`: no forecast (`prognos`) yet for {}; the forecast's sum and deviation wait for them",
+                            t.id,
+                            ticks(&without)
+                        ),
+                        Some(format!(
+                            "give `prognos: …` on the row `{}` (the year's expected outcome)",
+                            without[0]
+                        )),
+                    );
+                }
+                // An outcome of the other sign than a budget of some size: a minus forgotten
+                // (or typed) more often than a real reversal.
+                for (j, row) in entry.rows.iter().enumerate() {
+                    let Some(r) = t.rows.iter().position(|x| x.id == row.id) else {
+                        continue;
+                    };
+                    let budget = computed.value(&CellRef::new(&t.id, &row.id, &column.id));
+                    for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
+                        let (Some(b), Some(v)) = (budget, value) else {
+                            continue;
+                        };
+                        let opposite =
+                            (b.is_sign_negative() != v.is_sign_negative()) && !v.is_zero();
+                        if opposite
+                            && b.abs() >= rust_decimal::Decimal::TEN
+                            && v.abs() * rust_decimal::Decimal::TEN >= b.abs()
+                        {
+                            self.warning(
+                                &format!("{path}.rows.{j}.{key}"),
+                                format!(
+                                    "table `{}`, row `{}`: the {key} {v} has the other sign than the budget {b}",
+                                    t.id, t.rows[r].id
+                                ),
+                                Some("check the sign: this table writes the row's figures with the budget's sign".into()),
+                            );
+                        }
+                    }
+                }
+                // A report of the plan's year follows that year's column.
+                let year = self.plan.meta.value.year.to_string();
+                let names_year = |c: &crate::content::Column, y: &str| {
+                    c.id.contains(y)
+                        || c.title.contains(y)
+                        || c.group.as_deref().is_some_and(|g| g.contains(y))
+                };
+                let other_year = (1900..=2200)
+                    .map(|y: i32| y.to_string())
+                    .find(|y| *y != year && names_year(column, y) && !names_year(column, &year));
+                if let Some(other) = other_year {
+                    if t.columns.iter().any(|c| names_year(c, &year)) {
+                        self.warning(
+                            &format!("{path}.budget"),
+                            format!(
+                                "table `{}`: the report follows the column `{}` ({}) of {other}, not the plan year {year}'s",
+                                t.id,
+                                column.id,
+                                column.name()
+                            ),
+                            Some("give `budget:` the column of the plan's year (the report's deviations are computed from it)".into()),
+                        );
+                    }
+                }
             }
         }
         if let Some(id) = &f.handlingsplan {
@@ -693,7 +795,7 @@ impl Report<'_, '_> {
             .map(|t| &t.value)
             .filter(|t| !seen.contains_key(t.id.as_str()))
             .filter(|t| {
-                let Some(b) = budget_column(t, None) else {
+                let Some(b) = budget_column(t, None, plan.meta.value.year) else {
                     return false;
                 };
                 (0..t.rows.len()).any(|r| {

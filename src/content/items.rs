@@ -231,3 +231,43 @@ fn place<'a, T>((item, file, path, group): (&'a T, &'a Path, String, usize)) -> 
         group,
     }
 }
+
+/// Where each table is placed, in document order: its id and the titles from its chapter (or
+/// appendix) down to the innermost section that holds it. Tables placed twice are listed once,
+/// where they first stand; unplaced tables are not listed.
+pub fn table_places(plan: &Plan) -> Vec<(&str, Vec<&str>)> {
+    fn walk<'a>(
+        blocks: &'a [Block],
+        titles: &mut Vec<&'a str>,
+        out: &mut Vec<(&'a str, Vec<&'a str>)>,
+    ) {
+        for b in blocks {
+            match b {
+                Block::Table(id) if !out.iter().any(|(t, _)| t == id) => {
+                    out.push((id.as_str(), titles.clone()));
+                }
+                Block::Section(s) => {
+                    titles.push(&s.title);
+                    walk(&s.blocks, titles, out);
+                    titles.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let docs = plan
+        .chapters
+        .iter()
+        .map(|c| (c.value.title.as_str(), &c.value.blocks))
+        .chain(
+            plan.appendices
+                .iter()
+                .map(|a| (a.value.title.as_str(), &a.value.blocks)),
+        );
+    for (title, blocks) in docs {
+        let mut titles = vec![title];
+        walk(blocks, &mut titles, &mut out);
+    }
+    out
+}

@@ -35,6 +35,8 @@ pub const ANTAL: &str = "antal";
 pub const ANDEL: &str = "andel";
 /// Its sum row.
 pub const SUMMA: &str = "summa";
+/// Its row of the goals not assessed yet (only while there are any).
+pub const UNASSESSED: &str = "utan-bedomning";
 /// The text column of a projected table with the report's comments.
 pub const KOMMENTAR: &str = "kommentar";
 
@@ -68,9 +70,15 @@ pub fn project(
     for (id, table) in &plan.tables {
         let entry = f.tables.iter().find(|e| &e.id == id);
         let handlingsplan = f.handlingsplan.as_deref() == Some(id.as_str());
-        let Some(projected) =
-            project_table(&table.value, entry, f, handlingsplan, computed, &mut exprs)
-        else {
+        let Some(projected) = project_table(
+            &table.value,
+            entry,
+            f,
+            handlingsplan,
+            computed,
+            plan.meta.value.year,
+            &mut exprs,
+        ) else {
             continue;
         };
         tables.insert(
@@ -129,9 +137,10 @@ fn project_table(
     f: &FollowUp,
     handlingsplan: bool,
     computed: &Figures,
+    year: i32,
     exprs: &mut Vec<(CellRef, Expr)>,
 ) -> Option<Table> {
-    let b = budget_column(t, entry.and_then(|e| e.budget.as_deref()))?;
+    let b = budget_column(t, entry.and_then(|e| e.budget.as_deref()), year)?;
     let budget = &t.columns[b];
     let forecasts =
         f.kind.forecasts() && entry.is_some_and(|e| e.rows.iter().any(|r| r.prognos.is_some()));
@@ -174,6 +183,12 @@ fn project_table(
         });
     }
     let sign = entry.map(|e| e.avvikelse).unwrap_or_default();
+    let complete_utfall = complete(t, &budget.id, computed, |r| {
+        outcome(r).and_then(|g| g.utfall)
+    });
+    let complete_prognos = complete(t, &budget.id, computed, |r| {
+        outcome(r).and_then(|g| g.prognos)
+    });
     let mut rows = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
         let first = exprs.len();
@@ -204,8 +219,16 @@ fn project_table(
             _ => leaf(value),
         };
         let given = outcome(&row.id);
+        // A deviation from an outcome (or forecast) not given yet would be the whole budget: it
+        // stays empty until every row it depends on has one.
+        let r = rows.len();
         let deviation = |actual: &str| {
-            if group {
+            let known = if actual == UTFALL {
+                complete_utfall[r]
+            } else {
+                complete_prognos[r]
+            };
+            if group || !known {
                 return Expr::Empty;
             }
             match sign {
@@ -283,6 +306,37 @@ fn project_table(
     })
 }
 
+/// Per row of `t`, whether its outcome (as `given` says, by row id) is known wherever the
+/// budget asks for one: a detail row with a budget needs its own; a sum needs all of its rows';
+/// a row that takes its figures from other tables is judged there.
+fn complete(
+    t: &Table,
+    column: &str,
+    computed: &Figures,
+    given: impl Fn(&str) -> Option<Decimal>,
+) -> Vec<bool> {
+    let mut out = vec![true; t.rows.len()];
+    let mut sums = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        let cell = CellRef::new(&t.id, &row.id, column);
+        match computed.expr(&cell) {
+            Some(Expr::Sum(members)) => sums.push((r, members.clone())),
+            Some(Expr::Typed(_)) if row.kind == RowKind::Data => {
+                out[r] = given(&row.id).is_some();
+            }
+            _ => {}
+        }
+    }
+    // Sub-totals before the totals that add them up (a sum lists rows before it as a rule;
+    // two passes settle one that lists a later sub-total).
+    for _ in 0..2 {
+        for (r, members) in &sums {
+            out[*r] = members.iter().all(|&m| out.get(m).copied().unwrap_or(true));
+        }
+    }
+    out
+}
+
 /// The note under every projected table that says which way its deviations go.
 pub fn sign_note(sign: DeviationSign) -> &'static str {
     match sign {
@@ -296,77 +350,88 @@ pub fn sign_note(sign: DeviationSign) -> &'static str {
 }
 
 /// The table `maluppfyllelse`: how many of the plan's goals the report assesses each way, and
-/// their share of all assessed goals (rounded to whole percent, so the shares need not add up
-/// to 100: the sum row's share is left empty).
+/// their share of all the plan's goals (rounded to whole percent, so the shares need not add
+/// up to 100: the sum row's share is left empty). Goals not assessed yet (a warning of
+/// `check`) are a row of their own, `utan-bedomning`, while there are any: they count in the
+/// total, so a half-assessed report never reads as all goals met.
 fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
     let known = items(plan);
-    let count = |a: Assessment| {
+    let assessment = |goal: &str| {
         f.goals
             .iter()
-            .filter(|g| g.assessment == Some(a) && known.goal(&g.id).is_some())
-            .count()
+            .find(|g| g.id == goal)
+            .and_then(|g| g.assessment)
     };
+    let mut counts: Vec<(String, String, usize)> = Assessment::ALL
+        .iter()
+        .map(|a| {
+            let n = known
+                .goals
+                .iter()
+                .filter(|g| assessment(&g.item.id) == Some(*a))
+                .count();
+            (a.as_str().to_string(), a.label().to_string(), n)
+        })
+        .collect();
+    let unassessed = known
+        .goals
+        .iter()
+        .filter(|g| assessment(&g.item.id).is_none())
+        .count();
+    if unassessed > 0 {
+        counts.push((
+            UNASSESSED.to_string(),
+            "Inte bedömt än".to_string(),
+            unassessed,
+        ));
+    }
     let mut rows = Vec::new();
     let mut exprs = Vec::new();
     let cell = |row: &str, column: &str| CellRef::new(GOALS_TABLE, row, column);
-    for a in Assessment::ALL {
-        rows.push(Row {
-            id: a.as_str().to_string(),
-            label: a.label().to_string(),
-            kind: RowKind::Data,
-            values: None,
-            refs: Default::default(),
-            text: Default::default(),
-            sum: None,
-            control: None,
-        });
-        exprs.push((
-            cell(a.as_str(), ANTAL),
-            Expr::Typed(Decimal::from(count(a))),
-        ));
-        exprs.push((
-            cell(a.as_str(), ANDEL),
-            Expr::Share(cell(a.as_str(), ANTAL), cell(SUMMA, ANTAL)),
-        ));
-    }
-    rows.push(Row {
-        id: SUMMA.to_string(),
-        label: "Summa".to_string(),
-        kind: RowKind::Sum,
+    let row = |id: &str, label: &str, kind: RowKind| Row {
+        id: id.to_string(),
+        label: label.to_string(),
+        kind,
         values: None,
         refs: Default::default(),
         text: Default::default(),
-        sum: Some(SumSpec::Keyword("all".to_string())),
+        sum: (kind == RowKind::Sum).then(|| SumSpec::Keyword("all".to_string())),
         control: None,
-    });
-    let members: Arc<[usize]> = (0..Assessment::ALL.len()).collect();
+    };
+    for (id, label, n) in &counts {
+        let mut r = row(id, label, RowKind::Data);
+        r.values = Some(vec![Some(Decimal::from(*n)), None]);
+        rows.push(r);
+        exprs.push((cell(id, ANTAL), Expr::Typed(Decimal::from(*n))));
+        exprs.push((
+            cell(id, ANDEL),
+            Expr::Share(cell(id, ANTAL), cell(SUMMA, ANTAL)),
+        ));
+    }
+    rows.push(row(SUMMA, "Summa", RowKind::Sum));
+    let members: Arc<[usize]> = (0..counts.len()).collect();
     exprs.push((cell(SUMMA, ANTAL), Expr::Sum(members)));
     exprs.push((cell(SUMMA, ANDEL), Expr::Empty));
-    let counts: Vec<String> = Assessment::ALL
+    let total: usize = counts.iter().map(|c| c.2).sum();
+    let said: Vec<String> = counts
         .iter()
-        .map(|a| format!("{} {}", count(*a), a.label().to_lowercase()))
+        .map(|(_, label, n)| format!("{n} {}", label.to_lowercase()))
         .collect();
-    let total: usize = Assessment::ALL.iter().map(|a| count(*a)).sum();
+    let column = |id: &str, title: &str, unit: Option<&str>| Column {
+        id: id.to_string(),
+        title: title.to_string(),
+        group: None,
+        precision: 0,
+        unit: unit.map(str::to_string),
+    };
     let table = Table {
         id: GOALS_TABLE.to_string(),
         unit: "mål".to_string(),
         caption: "Bedömning".to_string(),
         text_columns: Vec::new(),
         columns: vec![
-            Column {
-                id: ANTAL.to_string(),
-                title: "Antal mål".to_string(),
-                group: None,
-                precision: 0,
-                unit: None,
-            },
-            Column {
-                id: ANDEL.to_string(),
-                title: "Andel, %".to_string(),
-                group: None,
-                precision: 0,
-                unit: Some("procent".to_string()),
-            },
+            column(ANTAL, "Antal mål", None),
+            column(ANDEL, "Andel, %", Some("procent")),
         ],
         sum_of: Vec::new(),
         rows,
@@ -375,8 +440,8 @@ fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
             kind: ChartKind::Bars,
             title: "Mål per bedömning".to_string(),
             alt: format!(
-                "Stapeldiagram över {total} bedömda mål: {}.",
-                counts.join(", ")
+                "Stapeldiagram över nämndens {total} mål: {}.",
+                said.join(", ")
             ),
             columns: vec![ANTAL.to_string()],
             show: true,

@@ -213,7 +213,7 @@ fn report_file_names(plan: &Plan) -> Vec<Diagnostic> {
                     ),
                 )
                 .at_pos(plan.pos(&report.file, "kind"))
-                .with_hint("a year has one report of each period: check `kind` and `period_end`, or delete the older file"),
+                .with_hint("a year has one report of each period: check `kind` and `period_end` of this report"),
             );
         } else {
             seen.push((word, &report.file));

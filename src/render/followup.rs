@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::content::items::items;
-use crate::content::{Block, FollowUp, Goal, GoalKind, Plan, Sourced};
+use crate::content::{FollowUp, Goal, GoalKind, Plan, Sourced};
 use crate::diag::origin::origin;
 use crate::figures::followup::GOALS_TABLE;
 use crate::figures::Figures;
@@ -91,15 +91,16 @@ pub fn view<'a>(
             });
         }
     };
-    let section = |title: &'a str, blocks: Vec<BlockView<'a>>| BlockView::Section {
-        id: title,
-        title,
-        level: 2,
-        numbered: true,
-        outlined: true,
-        italic: false,
-        blocks,
-    };
+    let section =
+        |id: &'a str, title: Cow<'a, str>, blocks: Vec<BlockView<'a>>| BlockView::Section {
+            id,
+            title,
+            level: 2,
+            numbered: true,
+            outlined: true,
+            italic: false,
+            blocks,
+        };
     let chapter = |id: &'a str, title: &'a str, blocks: Vec<BlockView<'a>>| ChapterView {
         id,
         removed: false,
@@ -190,7 +191,7 @@ pub fn view<'a>(
             inner.push(BlockView::Assignments { rows: assignments });
         }
         if !inner.is_empty() {
-            blocks.push(section(group.title, inner));
+            blocks.push(section(group.id, group.title.into(), inner));
         }
     }
     chapters.push(chapter("maluppfyllelse", "Måluppfyllelse", blocks));
@@ -203,6 +204,17 @@ pub fn view<'a>(
         .map(|t| &t.value);
     let in_handlingsplan =
         |id: &str| handlingsplan.is_some_and(|h| h.id == id || h.sum_of.iter().any(|s| s == id));
+    let mut ids: Vec<&str> = f.tables.iter().map(|e| e.id.as_str()).collect();
+    if let Some(h) = handlingsplan {
+        ids.extend(h.sum_of.iter().map(String::as_str));
+    }
+    let mut heading_of = headings(plan, &ids);
+    let mut heading = |id: &str| -> Cow<'a, str> {
+        heading_of
+            .remove(id)
+            .unwrap_or_else(|| id.to_string())
+            .into()
+    };
     let mut blocks = Vec::new();
     text(&mut blocks, "ekonomi", f.texts.ekonomi.as_ref());
     for (i, entry) in f.tables.iter().enumerate() {
@@ -210,11 +222,12 @@ pub fn view<'a>(
             continue;
         }
         if let Some(table) = table_view(plan, computed, &entry.id) {
-            let title = entry
-                .title
-                .as_deref()
-                .unwrap_or_else(|| heading_of(plan, &entry.id));
+            let title = match entry.title.as_deref() {
+                Some(t) => t.into(),
+                None => heading(&entry.id),
+            };
             blocks.push(section(
+                &entry.id,
                 title,
                 vec![at(&format!("tables.{i}")), BlockView::Table { table }],
             ));
@@ -233,10 +246,12 @@ pub fn view<'a>(
         for id in &h.sum_of {
             if let Some(table) = table_view(plan, computed, id) {
                 let entry = f.tables.iter().position(|e| e.id == *id);
-                let title = entry
-                    .and_then(|i| f.tables[i].title.as_deref())
-                    .unwrap_or_else(|| heading_of(plan, id));
+                let title = match entry.and_then(|i| f.tables[i].title.as_deref()) {
+                    Some(t) => t.into(),
+                    None => heading(id),
+                };
                 blocks.push(section(
+                    id,
                     title,
                     vec![
                         at(&entry.map_or("handlingsplan".into(), |i| format!("tables.{i}"))),
@@ -297,23 +312,30 @@ pub fn view<'a>(
     view
 }
 
-/// The heading a table stands under in the plan: the title of the innermost section (or else
-/// the chapter or appendix) that places it, or its id.
-fn heading_of<'a>(plan: &'a Plan, id: &'a str) -> &'a str {
-    fn find<'a>(blocks: &'a [Block], id: &str, title: &'a str) -> Option<&'a str> {
-        blocks.iter().find_map(|b| match b {
-            Block::Table(t) if t == id => Some(title),
-            Block::Section(s) => find(&s.blocks, id, &s.title),
-            _ => None,
-        })
+/// The headings of the tables a report prints, by table id: the title of the innermost section
+/// (or chapter) that places the table in the plan; where two tables would get the same heading
+/// (the Handlingsplan's areas, each under "Grupperade åtgärder"), the title above it too:
+/// "Område fastigheter – Grupperade åtgärder". A table the plan does not place is headed by its id.
+fn headings(plan: &Plan, ids: &[&str]) -> std::collections::HashMap<String, String> {
+    let places = crate::content::items::table_places(plan);
+    let titles = |id: &str| -> Vec<&str> {
+        places
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, titles)| titles.clone())
+            .unwrap_or_default()
+    };
+    let inner = |id: &str| titles(id).last().map_or(id.to_string(), |t| t.to_string());
+    let mut out = std::collections::HashMap::new();
+    for &id in ids {
+        let own = inner(id);
+        let shared = ids.iter().any(|&other| other != id && inner(other) == own);
+        let t = titles(id);
+        let heading = match (shared, t.len()) {
+            (true, n) if n >= 2 => format!("{} – {own}", t[n - 2]),
+            _ => own,
+        };
+        out.insert(id.to_string(), heading);
     }
-    plan.chapters
-        .iter()
-        .find_map(|c| find(&c.value.blocks, id, &c.value.title))
-        .or_else(|| {
-            plan.appendices
-                .iter()
-                .find_map(|a| find(&a.value.blocks, id, &a.value.title))
-        })
-        .unwrap_or(id)
+    out
 }

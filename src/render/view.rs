@@ -80,7 +80,7 @@ pub enum BlockView<'a> {
     },
     Section {
         id: &'a str,
-        title: &'a str,
+        title: std::borrow::Cow<'a, str>,
         /// Typst heading level (1 = chapter).
         level: usize,
         numbered: bool,
@@ -609,7 +609,7 @@ impl<'a> Builder<'a> {
             && numbered.unwrap_or(place.level <= place.numbered_to);
         BlockView::Section {
             id,
-            title,
+            title: title.into(),
             level: place.level,
             numbered,
             outlined: !removed && place.in_toc && (numbered || style == SectionStyle::Strategy),

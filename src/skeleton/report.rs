@@ -56,6 +56,15 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
     let plan = &checked.plan;
     let year = plan.meta.value.year;
     let (label, end, date) = period(kind, year);
+    let word = crate::content::file_word(kind, &end);
+    if let Some(r) = plan.reports.iter().find(|r| r.value.file_word() == word) {
+        crate::usage!(
+            "there is already a {} of {year}: report `{}` ({}); a year has one report of each period (nothing was written)",
+            kind.word().to_lowercase(),
+            r.value.id,
+            r.file.display()
+        );
+    }
     let mut y = String::new();
     let w = &mut y;
     let _ = writeln!(
@@ -134,9 +143,19 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
         .filter(|t| !t.value.sum_of.is_empty())
         .map(|t| t.value.id.as_str())
         .collect();
-    for table in plan.tables.values() {
+    // The tables in the order the plan prints them (then any it does not place).
+    let places = crate::content::items::table_places(plan);
+    let mut order: Vec<&str> = places.iter().map(|(id, _)| *id).collect();
+    let unplaced: Vec<&str> = plan
+        .tables
+        .keys()
+        .map(String::as_str)
+        .filter(|id| !order.contains(id))
+        .collect();
+    order.extend(unplaced);
+    for table in order.iter().filter_map(|id| plan.tables.get(*id)) {
         let t = &table.value;
-        let Some(b) = budget_column(t, None) else {
+        let Some(b) = budget_column(t, None, year) else {
             continue;
         };
         let column = &t.columns[b].id;

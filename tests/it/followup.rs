@@ -213,6 +213,92 @@ fn a_report_chart_that_would_draw_a_negative_bar_is_an_error_at_the_report() {
     );
 }
 
+/// What a half-filled report must not do: read a missing forecast as zero, count only the
+/// assessed goals, or take a forgotten minus or last year's column without a word.
+#[test]
+fn a_half_filled_report_never_prints_a_wrong_deviation_or_share() {
+    let s = with_reports();
+    let file = "uppfoljning/2031-delar.yaml";
+    // simhall's forecast not given yet; one goal not assessed yet; a cost row's sign flipped.
+    s.edit(
+        file,
+        "{id: simhall, utfall: 6240, prognos: 9050,",
+        "{id: simhall, utfall: 6240,",
+    );
+    s.edit(
+        file,
+        "  - id: mal-fler-foreningar\n    assessment: uppfylld",
+        "  - id: mal-fler-foreningar",
+    );
+    s.edit(
+        file,
+        "{id: foreningsbidrag, utfall: -900,",
+        "{id: foreningsbidrag, utfall: 900,",
+    );
+    s.edit(file, "Nämnden prognostiserar en avvikelse mot budget på {{ driftbudget/summa/avvikelse-prognos }} tkr\n    för helåret. ", "");
+    let (code, err) = check(&s);
+    assert_eq!(code, 0, "{err}");
+    assert_has(
+        &err,
+        &[
+            "warning: table `driftbudget`: no forecast (`prognos`) yet for `simhall`",
+            "warning: goal `mal-fler-foreningar`: not assessed yet",
+            "warning: table `driftbudget`, row `foreningsbidrag`: the utfall 900 has the other sign than the budget",
+        ],
+    );
+    let out = s.run("build", &["--report", "2031-delar"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = pdf_text(
+        &s.dir
+            .path()
+            .join("output/2031-fritids-och-kulturnamnden-delarsrapport.pdf"),
+    );
+    // Simhall's forecast deviation and the sum's are empty, not its whole budget: the row
+    // ends at its outcome deviation (8 750 − 6 240 = 2 510), the sum row at the forecast sum of
+    // the rows given (12 700 − 1 234 = 11 466) with no deviation after it.
+    assert!(
+        text.contains("Simhall Stängt i juni. 8 750 6 240 2 510 Föreningsbidrag"),
+        "{text}"
+    );
+    assert!(text.contains("11 466 Avvikelse = budget"), "{text}");
+    // The goals: 4 in all, one not assessed yet, shares of all four.
+    assert!(text.contains("Inte bedömt än 1 25"), "{text}");
+    assert!(text.contains("Uppfyllt 1 25"), "{text}");
+    assert!(text.contains("Summa 4"), "{text}");
+    // A second delårsrapport of the year is refused by report init, nothing written.
+    let content = s.content();
+    let out = vplan(
+        s.dir.path(),
+        &[
+            "report",
+            "init",
+            "2031-delar-2",
+            "--kind",
+            "delar",
+            "--content",
+            content.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("there is already a delårsrapport of 2031"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!content.join("uppfoljning/2031-delar-2.yaml").exists());
+    // Last year's column followed: a warning at `budget:`.
+    s.edit(
+        file,
+        "  - id: driftbudget\n    budget: b2031",
+        "  - id: driftbudget\n    budget: b2030",
+    );
+    let (_, err) = check(&s);
+    assert_has(
+        &err,
+        &["warning: table `driftbudget`: the report follows the column `b2030` (Budget 2030) of 2030, not the plan year 2031's"],
+    );
+}
+
 #[test]
 fn twice_followed_up_and_out_of_year_are_errors() {
     let s = scratch();
@@ -517,7 +603,19 @@ fn diff_compares_two_versions_of_a_report_and_two_reports() {
     }
     let assessed = find("mal-fler-foreningar");
     assert_eq!(assessed["kind"], "assessment");
-    assert_eq!(find("maluppfyllelse/uppfylld/andel")["new_value"], "25");
+    // The count of goals met is an amount of the report; the shares it moved are its totals.
+    let met = find("maluppfyllelse/uppfylld/antal");
+    assert_eq!(
+        (met["old_value"].as_str(), met["new_value"].as_str()),
+        (Some("2"), Some("1"))
+    );
+    let share = met["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "maluppfyllelse/uppfylld/andel")
+        .unwrap_or_else(|| panic!("the share moved: {met:#}"));
+    assert_eq!(share["new_value"], "25");
     // T1 → delår in one version: every outcome moved, with its totals.
     let out = vplan(
         old.dir.path(),

@@ -435,14 +435,7 @@ impl FollowUp {
     /// The word of the report's file name: `tertialrapport-1` (the tertial its period ends
     /// in), `delarsrapport`, `verksamhetsberattelse`.
     pub fn file_word(&self) -> String {
-        match self.kind {
-            PeriodKind::Tertial => {
-                let month = crate::content::dates::parse_date(&self.period_end).map_or(4, |d| d.1);
-                format!("tertialrapport-{}", month.div_ceil(4).max(1))
-            }
-            PeriodKind::Delar => "delarsrapport".into(),
-            PeriodKind::Helar => "verksamhetsberattelse".into(),
-        }
+        file_word(self.kind, &self.period_end)
     }
 
     /// The decision's status (decided when the report gives none, as for the plan).
@@ -452,10 +445,35 @@ impl FollowUp {
 }
 
 /// The column of a plan table a report follows: the report's `budget:` (`None` when the table
-/// has no such column), else the first column.
-pub fn budget_column(t: &super::Table, budget: Option<&str>) -> Option<usize> {
+/// has no such column), else the first column that names the plan's `year` (in its id, title
+/// or group), else the first column.
+pub fn budget_column(t: &super::Table, budget: Option<&str>, year: i32) -> Option<usize> {
     match budget {
         Some(id) => t.columns.iter().position(|c| c.id == id),
-        None => (!t.columns.is_empty()).then_some(0),
+        None => {
+            let y = year.to_string();
+            let names = |c: &super::Column| {
+                c.id.contains(&y)
+                    || c.title.contains(&y)
+                    || c.group.as_deref().is_some_and(|g| g.contains(&y))
+            };
+            t.columns
+                .iter()
+                .position(names)
+                .or((!t.columns.is_empty()).then_some(0))
+        }
+    }
+}
+
+/// The word of a report's file name by its kind and last day: `tertialrapport-1` (the tertial
+/// its period ends in), `delarsrapport`, `verksamhetsberattelse`.
+pub fn file_word(kind: PeriodKind, period_end: &str) -> String {
+    match kind {
+        PeriodKind::Tertial => {
+            let month = crate::content::dates::parse_date(period_end).map_or(4, |d| d.1);
+            format!("tertialrapport-{}", month.div_ceil(4).max(1))
+        }
+        PeriodKind::Delar => "delarsrapport".into(),
+        PeriodKind::Helar => "verksamhetsberattelse".into(),
     }
 }
