@@ -31,6 +31,7 @@
 mod cells;
 mod export;
 mod import;
+mod outcomes;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +40,7 @@ use crate::content::{Plan, Table};
 pub use cells::from_double;
 pub use export::{csv, workbook};
 pub use import::{import, Import};
+pub use outcomes::{import_outcomes, Outcomes};
 
 /// Excel's limit on sheet names.
 const SHEET_NAME_MAX: usize = 31;
