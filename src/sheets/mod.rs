@@ -10,7 +10,8 @@
 //!
 //! `vplan import FILE.xlsx --table ID` reads the amounts of one sheet back, matches rows by id
 //! (or label), and rewrites only the `values: [...]` of the changed rows in the table's YAML,
-//! keeping its comments and order.
+//! keeping its comments and order. With `--report ID` it reads the table's outcomes (`Utfall`,
+//! `Prognos`) instead, into the report's YAML (`outcomes.rs`), with the same sheet reading.
 //!
 //! Excel holds numbers as binary doubles; an amount that a double cannot hold exactly (more
 //! than 15 significant digits) is written as text, never rounded silently, and on import every
