@@ -358,8 +358,8 @@ fn import_outcomes(
         return Err(vplan::Error::Content(problems));
     }
     if result.changed.is_empty() {
-        for d in result.differences(&args.table, &report.checked.computed) {
-            eprintln!("differs: {d}");
+        for note in result.notes(&args.table, &report.checked.computed) {
+            eprintln!("{note}");
         }
         progress.say(format_args!(
             "no changes: {} is as the sheet says",
@@ -432,8 +432,8 @@ fn import_outcomes(
         .with_hint("write the table's row entries as one-line flow maps, `- {id: rad, utfall: 100}`, then import again")]));
     }
     if let Some(now) = now {
-        for d in result.differences(&args.table, &now.checked.computed) {
-            eprintln!("differs: {d}");
+        for note in result.notes(&args.table, &now.checked.computed) {
+            eprintln!("{note}");
         }
     }
     vplan::output::write(&file, result.yaml.as_bytes())?;

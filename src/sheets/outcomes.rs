@@ -42,26 +42,41 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
-    /// The cells of the sheet that vplan computes (sums, avvikelse, the budget, rows taken from
-    /// elsewhere) and that differ from the report's figures after the import: never written.
-    pub fn differences(&self, table: &str, after: &Figures) -> Vec<String> {
+    /// Notes on the cells of the sheet that vplan computes or that the report does not hold,
+    /// against the report's figures `after` the import, never written: `skipped: …` for a
+    /// figure in the outcome or forecast column of a row the report may not hold (a sum, a
+    /// group heading, a row taken from another table, a `sum_of` row), `differs: …` for a
+    /// budget or deviation cell that is not vplan's figure.
+    pub fn notes(&self, table: &str, after: &Figures) -> Vec<String> {
         let mut out = Vec::new();
         for (place, row, column, has) in &self.compared {
-            let want = after.value(&CellRef::new(table, row, column));
-            if let Err(has) = holds(has, want) {
-                let why = match after.expr(&CellRef::new(table, row, column)) {
-                    Some(Expr::Sum(_)) => "a sum",
-                    Some(Expr::Difference(..)) => "a deviation",
-                    Some(Expr::Ref(_)) => "taken from another table",
-                    Some(Expr::SumOf(_)) => "the sum of other tables",
-                    _ if column == UTFALL || column == PROGNOS => "not an outcome the report holds",
-                    _ => "the plan's figure",
-                };
-                let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
-                out.push(format!(
-                    "{place}: the sheet has {has}, vplan has {shown} ({why}): not written"
-                ));
+            let cell = CellRef::new(table, row, column);
+            let want = after.value(&cell);
+            let outcome = column == UTFALL || column == PROGNOS;
+            let filled = !matches!(has, calamine::Data::Empty)
+                && !matches!(has, calamine::Data::String(t) if t.trim().is_empty());
+            let differs = holds(has, want).err();
+            if !(differs.is_some() || outcome && filled) {
+                continue;
             }
+            let why = match after.expr(&cell) {
+                Some(Expr::Sum(_)) => "a sum",
+                Some(Expr::Difference(..)) => "a deviation",
+                Some(Expr::Ref(_)) => "taken from another table",
+                Some(Expr::SumOf(_)) => "the sum of other tables",
+                _ if outcome => "a group heading",
+                _ => "the plan's budget",
+            };
+            let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
+            out.push(match differs {
+                Some(has) if outcome => format!(
+                    "skipped: {place} is {why}, computed by vplan, never written: the sheet has {has}, vplan has {shown}"
+                ),
+                None => format!("skipped: {place} is {why}, computed by vplan ({shown}), never written"),
+                Some(has) => format!(
+                    "differs: {place}: the sheet has {has}, vplan has {shown} ({why}): not written"
+                ),
+            });
         }
         out
     }
