@@ -152,6 +152,11 @@ pub struct ImportArgs {
     /// Write the matched rows even when some rows of the sheet match no row of the table.
     #[arg(long)]
     pub force: bool,
+
+    /// Read the table's outcomes (`Utfall`, and `Prognos`) into this follow-up report's YAML
+    /// instead of the plan's amounts.
+    #[arg(long, value_name = "ID")]
+    pub report: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -107,6 +107,83 @@ pub fn locate_list(pos: Option<Pos>, text: &str) -> Option<(usize, usize)> {
     Some((line_start + open, line_start + close + 1))
 }
 
+/// The byte offsets of the `{` and `}` of a sequence entry written as a one-line flow map,
+/// `- {id: a, utfall: 5}  # comment`, on line `line` (1-based) of `text`; `None` when the line
+/// is anything else (the map goes on over more lines, or the line has more after it).
+pub fn flow_map_line(text: &str, line: usize) -> Option<(usize, usize)> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let l = text[start..].lines().next()?;
+    let body = l.trim_start_matches(' ');
+    let rest = body.strip_prefix('-')?.trim_start_matches(' ');
+    if !rest.starts_with('{') {
+        return None;
+    }
+    let open = start + (l.len() - rest.len());
+    let close = open + flow_end(&text[open..start + l.len()])?;
+    let after = text[close + 1..start + l.len()].trim();
+    (after.is_empty() || after.starts_with('#')).then_some((open, close))
+}
+
+/// The offset of the `}` or `]` that closes the flow collection `s` starts with, quotes
+/// respected; `None` when it is not closed in `s`.
+fn flow_end(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => {
+                // `''` inside a single-quoted scalar is a quote.
+                if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    chars.next();
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '{' | '[' => depth += 1,
+                '}' | ']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                '#' if i > 0 && s[..i].ends_with([' ', '\t']) => return None,
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// The byte range of the plain scalar at `pos` inside a one-line flow map (up to the next `,`
+/// or `}`, trailing spaces excluded); `None` for a quoted or nested value.
+pub fn flow_map_value(pos: Pos, text: &str) -> Option<(usize, usize)> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(pos.line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let l = text[start..].lines().next()?;
+    let from = l.char_indices().nth(pos.column.checked_sub(1)?)?.0;
+    let rest = &l[from..];
+    if rest.starts_with(['"', '\'', '{', '[']) {
+        return None;
+    }
+    let len = rest.find([',', '}'])?;
+    let value = rest[..len].trim_end();
+    (!value.is_empty()).then_some((start + from, start + from + value.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +275,34 @@ mod tests {
         assert_eq!(markdown_literal("*a* {{ x }}"), "\\*a\\* \\{\\{ x \\}\\}");
         assert_eq!(markdown_literal("a\nb"), "a b");
         assert!(crate::figures::refs::find(&markdown_literal("{{ t/r/c }}")).is_empty());
+    }
+
+    #[test]
+    fn a_one_line_flow_map_and_its_values_are_found_quotes_respected() {
+        let text =
+            "rows:\n  - {id: a, utfall: 5 , k: \"x, }\"}  # c\n  - {id: b,\n     utfall: 1}\n";
+        let (open, close) = flow_map_line(text, 2).unwrap();
+        assert_eq!(&text[open..=close], "{id: a, utfall: 5 , k: \"x, }\"}");
+        assert_eq!(flow_map_line(text, 3), None, "a map over two lines");
+        assert_eq!(flow_map_line(text, 1), None);
+        let (s, e) = flow_map_value(
+            Pos {
+                line: 2,
+                column: 21,
+            },
+            text,
+        )
+        .unwrap();
+        assert_eq!(&text[s..e], "5");
+        assert_eq!(
+            flow_map_value(
+                Pos {
+                    line: 2,
+                    column: 28
+                },
+                text
+            ),
+            None
+        );
     }
 }

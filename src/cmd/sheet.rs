@@ -79,6 +79,9 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     args.project.templates()?;
     let content = &args.project.content;
     let checked = pipeline::load(content, &Default::default(), progress)?;
+    if let Some(id) = &args.report {
+        return import_outcomes(args, &checked, id, progress);
+    }
     let plan = &checked.plan;
     let result = sheets::import(
         plan,
@@ -251,6 +254,191 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     vplan::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} amount{} changed)",
+        file.display(),
+        result.changed.len(),
+        if result.changed.len() == 1 { "" } else { "s" }
+    ));
+    Ok(())
+}
+
+/// `vplan import FILE --report ID --table T`: a table's outcomes into the report's YAML.
+fn import_outcomes(
+    args: &ImportArgs,
+    checked: &pipeline::Checked,
+    id: &str,
+    progress: &Terminal,
+) -> Result<()> {
+    let content = &args.project.content;
+    let Some(report) = checked.reports.iter().find(|r| r.id == id) else {
+        let known: Vec<&str> = checked.reports.iter().map(|r| r.id.as_str()).collect();
+        vplan::usage!(
+            "--report {id}: there is no such report; {}",
+            vplan::suggest::did_you_mean(id, &known).unwrap_or_else(|| {
+                if known.is_empty() {
+                    "the content has none".to_string()
+                } else {
+                    format!("the content has: {}", known.join(", "))
+                }
+            })
+        );
+    };
+    if !checked.plan.tables.contains_key(&args.table) {
+        vplan::usage!(
+            "--table {}: the plan has no such table; its tables are: {}",
+            args.table,
+            checked
+                .plan
+                .tables
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let result = sheets::import_outcomes(
+        (&report.checked.plan, &report.checked.computed),
+        &report.source,
+        &args.table,
+        &args.file,
+        args.sheet.as_deref(),
+    )?;
+    let file = result.file.clone();
+    let precision = report
+        .checked
+        .plan
+        .tables
+        .get(&args.table)
+        .and_then(|t| t.value.columns.first())
+        .map_or(0, |c| c.precision);
+    let show = |v: Option<rust_decimal::Decimal>| {
+        v.map(|v| format_amount(v, precision))
+            .unwrap_or_else(|| "(tom)".into())
+    };
+    for (row, key, old, new) in &result.changed {
+        eprintln!("changed: {row} › {key}: {} → {}", show(*old), show(*new));
+    }
+    for row in &result.missing {
+        eprintln!("missing: row `{row}` is not in the sheet; the report's figures are kept");
+    }
+    for (row, cell) in &result.unknown {
+        eprintln!(
+            "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
+            args.table
+        );
+    }
+    let nothing = format!("nothing written: {} is unchanged", file.display());
+    let mut problems: Vec<Diagnostic> = result
+        .bad
+        .iter()
+        .map(|b| Diagnostic::error(&args.file, b.clone()).with_hint(nothing.clone()))
+        .collect();
+    problems.extend(result.refused.iter().cloned());
+    if !result.unknown.is_empty() && !args.force {
+        problems.push(
+            Diagnostic::error(
+                &args.file,
+                format!(
+                    "{} row(s) of the sheet match no row of table `{}` ({}): nothing written",
+                    result.unknown.len(),
+                    args.table,
+                    result
+                        .unknown
+                        .iter()
+                        .map(|(row, cell)| format!("{cell} `{row}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .with_hint(
+                "fix the ids or labels in the sheet, or use --force to import the rows that match",
+            ),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(vplan::Error::Content(problems));
+    }
+    if result.changed.is_empty() {
+        for note in result.notes(&args.table, &report.checked.computed) {
+            eprintln!("{note}");
+        }
+        progress.say(format_args!(
+            "no changes: {} is as the sheet says",
+            file.display()
+        ));
+        return Ok(());
+    }
+    // The new figures must give a report that checks before the file is replaced.
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
+    let copy = scratch.path().join("content");
+    vplan::output::copy_tree(content, &copy)?;
+    let rel = file.strip_prefix(content).unwrap_or(&file);
+    let staged = copy.join(rel);
+    std::fs::write(&staged, &result.yaml).at("write", &staged)?;
+    let copy_text = copy.display().to_string();
+    let content_text = content.display().to_string();
+    let real = |p: &Path| match p.strip_prefix(&copy) {
+        Ok(rel) => content.join(rel),
+        Err(_) => p.to_path_buf(),
+    };
+    let after = match pipeline::load(&copy, &Default::default(), &vplan::progress::Silent) {
+        Ok(after) => after,
+        Err(vplan::Error::Content(diags)) => {
+            return Err(vplan::Error::Content(
+                diags
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .map(|mut d| {
+                        d.file = d.file.as_deref().map(real);
+                        d.message = format!(
+                            "with the outcomes of the sheet: {}",
+                            d.message.replace(&copy_text, &content_text)
+                        );
+                        d.hint = Some(match d.hint.take() {
+                            Some(h) => {
+                                format!("{}; {nothing}", h.replace(&copy_text, &content_text))
+                            }
+                            None => nothing.clone(),
+                        });
+                        d
+                    })
+                    .collect(),
+            ))
+        }
+        Err(other) => {
+            return Err(vplan::usage_error!(
+                "the imported outcomes give a report with errors: {}; nothing written",
+                other.to_string().replace(&copy_text, &content_text)
+            ))
+        }
+    };
+    // The file gives exactly the figures meant, and nothing else of the report changed.
+    let normal = |f: &vplan::content::FollowUp| {
+        let mut f = f.clone();
+        for t in &mut f.tables {
+            for r in &mut t.rows {
+                r.utfall = r.utfall.map(|v| v.normalize());
+                r.prognos = r.prognos.map(|v| v.normalize());
+            }
+        }
+        format!("{f:?}")
+    };
+    let now = after.reports.iter().find(|r| r.id == id);
+    let meant = result.meant.as_ref().map(normal);
+    if now.map(|r| normal(&r.source.value)) != meant {
+        return Err(vplan::Error::Content(vec![Diagnostic::error(
+            &file,
+            "rewriting the report would change more than the imported figures: nothing written",
+        )
+        .with_hint("write the table's row entries as one-line flow maps, `- {id: rad, utfall: 100}`, then import again")]));
+    }
+    if let Some(now) = now {
+        for note in result.notes(&args.table, &now.checked.computed) {
+            eprintln!("{note}");
+        }
+    }
+    vplan::output::write(&file, result.yaml.as_bytes())?;
+    progress.say(format_args!(
+        "wrote {} ({} figure{} changed)",
         file.display(),
         result.changed.len(),
         if result.changed.len() == 1 { "" } else { "s" }

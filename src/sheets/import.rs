@@ -34,6 +34,46 @@ pub struct Import {
     pub yaml: String,
 }
 
+/// How a sheet is read into a table: which cells are amounts to read, which columns must be
+/// in the sheet, and other titles a column is also found by.
+pub(crate) struct Spec<'a> {
+    /// Whether row `r` has amounts the import may write (the others are only compared).
+    pub typed: &'a dyn Fn(usize) -> bool,
+    /// Whether cell (row, column) of a typed row is read; the others are compared.
+    pub read: &'a dyn Fn(usize, usize) -> bool,
+    /// Whether a column must be in the sheet (an error when it is not, or is ambiguous).
+    pub required: &'a dyn Fn(usize) -> bool,
+    /// Other titles that find a column, in any group (`Utfall` of an economy system's export).
+    pub aliases: &'a dyn Fn(usize) -> Vec<String>,
+}
+
+/// A cell the import does not read but that holds something: checked against vplan's value.
+#[derive(Debug)]
+pub(crate) struct Compared {
+    /// `driftbudget!C7 (row `a`, column `b`)`.
+    pub place: String,
+    pub row: usize,
+    pub column: usize,
+    pub has: calamine::Data,
+}
+
+/// What one sheet holds for a table.
+#[derive(Debug, Default)]
+pub(crate) struct SheetRows {
+    /// Per typed row found in the sheet, per column: `Some(amount)` where the cell was read.
+    pub read: BTreeMap<usize, Vec<Option<Option<Decimal>>>>,
+    /// The rows of the table found in the sheet, with their sheet row.
+    pub seen: std::collections::HashMap<usize, u32>,
+    /// Rows of the sheet that match no row of the table, with their cell.
+    pub unknown: Vec<(String, String)>,
+    /// Cells that could not be read.
+    pub bad: Vec<String>,
+    /// Cells not read that hold something (no formula).
+    pub compared: Vec<Compared>,
+    /// The sheet column of each column of the table, where found.
+    pub columns: Vec<Option<usize>>,
+}
+
 /// Reads the amounts of a table from a sheet and rewrites its YAML text.
 pub fn import(
     plan: &Plan,
@@ -42,7 +82,6 @@ pub fn import(
     workbook: &Path,
     sheet: Option<&str>,
 ) -> Result<Import> {
-    use calamine::{open_workbook, Reader, Xlsx};
     let table = plan.tables.get(table_id).with_context(|| {
         format!(
             "there is no table `{table_id}`; the tables are: {}",
@@ -52,352 +91,76 @@ pub fn import(
     let t = &table.value;
     let sheets = sheet_names(plan);
     let sheet = sheet.unwrap_or(&sheets[table_id]);
-    let mut wb: Xlsx<_> = open_workbook(workbook)
-        .with_context(|| format!("cannot read {} as an xlsx workbook", workbook.display()))?;
-    let range = wb
-        .worksheet_range(sheet)
-        .with_context(|| format!("{} has no sheet `{sheet}`", workbook.display()))?;
-    // A formula cell without a stored result reads as empty in `range`: the formulas tell.
-    let formulas = wb.worksheet_formula(sheet).with_context(|| {
-        format!(
-            "cannot read the formulas of sheet `{sheet}` in {}",
-            workbook.display()
-        )
-    })?;
-    // A cell's number format: a percent format shows another number than the cell holds.
-    let styles = wb.worksheet_style(sheet).with_context(|| {
-        format!(
-            "cannot read the cell formats of sheet `{sheet}` in {}",
-            workbook.display()
-        )
-    })?;
-    // Absolute positions (a sheet's used range need not start at A1): the column titles are
-    // the first row used, or the second when the first holds the column groups (as `vplan
-    // export` writes a table with groups; a workbook of an older vplan, or one made by hand,
-    // has the titles on top); column A holds the ids.
-    let (top, _) = range.start().unwrap_or((0, 0));
-    let (bottom, right) = range.end().unwrap_or((0, 0));
-    let value = |r: u32, c: usize| -> calamine::Data {
-        u32::try_from(c)
-            .ok()
-            .and_then(|c| range.get_value((r, c)))
-            .cloned()
-            .unwrap_or_default()
+    let typed = |r: usize| t.rows[r].kind == RowKind::Data && t.rows[r].values.is_some();
+    let read = |r: usize, c: usize| {
+        let cell = CellRef::new(table_id, &t.rows[r].id, &t.columns[c].id);
+        typed(r) && !figures.expr(&cell).is_some_and(Expr::is_computed)
     };
-    let text = |r: u32, c: usize| value(r, c).to_string();
-    let titled = |r: u32| {
-        (0..=right as usize).any(|c| {
-            let h = text(r, c);
-            t.columns
-                .iter()
-                .any(|col| h.trim() == col.title.trim() || h.trim() == col.name().trim())
-        })
+    let sheet_rows = read_sheet(
+        t,
+        &table.file,
+        workbook,
+        sheet,
+        &Spec {
+            typed: &typed,
+            read: &read,
+            required: &|_| true,
+            aliases: &|_| Vec::new(),
+        },
+    )?;
+    let mut result = Import {
+        unknown: sheet_rows.unknown,
+        bad: sheet_rows.bad,
+        ..Default::default()
     };
-    let group_row = !range.is_empty() && top < bottom && !titled(top) && titled(top + 1);
-    let groups_at = top;
-    let top = if group_row { top + 1 } else { top };
-    let header: Vec<String> = if range.is_empty() {
-        Vec::new()
-    } else {
-        (0..=right as usize).map(|c| text(top, c)).collect()
-    };
-    // The group above each sheet column, when the sheet has the group row: a merged cell's
-    // text stands in its first cell only. Read twice: as written (an empty cell has no group),
-    // and as Excel leaves the row after *Unmerge cells* (the title in the first cell only, so an
-    // empty cell after a group title, outside any merged cell, continues that group).
-    let (groups, continued): (Vec<String>, Vec<String>) = if group_row {
-        let merged = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
-        let merge_of = |c: usize| {
-            merged.iter().find(|m| {
-                (m.start.0..=m.end.0).contains(&groups_at)
-                    && (m.start.1 as usize..=m.end.1 as usize).contains(&c)
-            })
-        };
-        let strict: Vec<String> = (0..header.len())
-            .map(|c| {
-                let from = merge_of(c).map_or(c, |m| m.start.1 as usize);
-                text(groups_at, from).trim().to_string()
-            })
-            .collect();
-        let mut continued = strict.clone();
-        for c in 1..header.len() {
-            if strict[c].is_empty() && merge_of(c).is_none() && merge_of(c - 1).is_none() {
-                continued[c] = continued[c - 1].clone();
-            }
-        }
-        (strict, continued)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let mut result = Import::default();
-    let titles_at = |cols: &[usize]| {
-        cols.iter()
-            .map(|&i| a1(sheet, top, i as u32))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    // Amount columns, by title, and under the group row by group and title, so that a column
-    // block moved in the sheet is still read into its own column; a title `Budget 2024 ›
-    // Omsättning` (the column's name) is its column anywhere. Never by position: a sheet whose
-    // titles cannot tell two columns apart is refused, not read in the order it happens to have.
-    let reading = |groups: &[String]| -> Vec<Vec<usize>> {
-        t.columns
-            .iter()
-            .map(|col| {
-                let title = col.title.trim();
-                let group = col.group.as_deref().unwrap_or("").trim();
-                (2..header.len())
-                    .filter(|&i| {
-                        let h = header[i].trim();
-                        (!group.is_empty() && h == col.name().trim())
-                            || (h == title
-                                && (!group_row || groups.get(i).map(String::as_str) == Some(group)))
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    let unique = |found: &[Vec<usize>]| {
-        let mut used = std::collections::HashSet::new();
-        found.iter().all(|f| f.len() == 1 && used.insert(f[0]))
-    };
-    let mut found = reading(&groups);
-    if group_row && !unique(&found) {
-        let other = reading(&continued);
-        if unique(&other) {
-            found = other;
+    // Every other cell (a sum, a cell taken from another table, a summary table's cell, a
+    // group heading's) must be a formula, empty, or what vplan computes: a number typed over
+    // it would otherwise be dropped unseen.
+    for Compared {
+        place,
+        row: r,
+        column: c,
+        has,
+    } in &sheet_rows.compared
+    {
+        let row = &t.rows[*r];
+        let cell = CellRef::new(table_id, &row.id, &t.columns[*c].id);
+        let expr = figures.expr(&cell);
+        let want = figures.at(table_id, *r, *c);
+        if let Err(has) = holds(has, want) {
+            let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
+            result.bad.push(match expr {
+                Some(e) if e.is_computed() => format!(
+                    "{place} is computed ({} = {}): the sheet has {has} there, vplan computes {shown}; change the rows it is computed from",
+                    row.label.trim(),
+                    describe(table_id, e, t)
+                ),
+                _ if row.kind == RowKind::Group => format!(
+                    "{place} is in the group heading `{}`, which has no amounts: the sheet has {has} there; type amounts in the group's rows",
+                    row.label.trim()
+                ),
+                _ => format!(
+                    "{place}: the row has no typed amounts (no `values:` in {}), but the sheet has {has} there; add `values:` to the row first",
+                    table.file.display()
+                ),
+            });
         }
     }
-    let row_of_titles = format!(
-        "{} (the column titles)",
-        if header.is_empty() {
-            a1(sheet, top, 0)
-        } else {
-            format!(
-                "{}:{}{}",
-                a1(sheet, top, 0),
-                super::column_letter(header.len() - 1),
-                u64::from(top) + 1
-            )
-        }
-    );
-    let mut told = std::collections::HashSet::new();
-    for (c, (col, at)) in t.columns.iter().zip(&found).enumerate() {
-        match at[..] {
-            [] => result.bad.push(if col.name() == col.title {
-                format!(
-                    "{row_of_titles}: the sheet has no column titled `{}`",
-                    col.title
-                )
-            } else if group_row {
-                format!(
-                    "{row_of_titles}: the sheet has no column titled `{}` under the group `{}` (the column `{}`)",
-                    col.title,
-                    col.group.as_deref().unwrap_or("").trim(),
-                    col.name()
-                )
-            } else {
-                format!(
-                    "{row_of_titles}: the sheet has no column titled `{}` (the column `{}`)",
-                    col.title,
-                    col.name()
-                )
-            }),
-            [i] => {
-                // Two columns of the table in one column of the sheet: their names are the same.
-                if let Some(d) = (0..c).find(|&d| found[d][..] == [i]) {
-                    result.bad.push(format!(
-                        "{}: the table's columns `{}` and `{}` are both named `{}`, so no sheet can tell them apart: give them different titles in {} to import this table",
-                        titles_at(&[i]),
-                        t.columns[d].id,
-                        col.id,
-                        col.name(),
-                        table.file.display()
-                    ));
-                }
-            }
-            _ if !told.insert(at.clone()) => {}
-            _ => {
-                let title = col.title.trim();
-                let alike: Vec<String> = t
-                    .columns
-                    .iter()
-                    .filter(|o| o.title.trim() == title && o.name() != col.name())
-                    .map(|o| format!("`{}`", o.name()))
-                    .collect();
-                result.bad.push(if !group_row && !alike.is_empty() {
-                    format!(
-                        "{}: these columns are all titled `{title}`, and the sheet has no group row above the titles to tell `{}` from {}; vplan does not guess by their order (a block of columns moved in the sheet would be read into the wrong columns): keep the row of group titles that `vplan export` writes above the column titles, or put it back (export again and paste the amounts), or title each column with its group, `{}`",
-                        titles_at(at),
-                        col.name(),
-                        alike.join(", "),
-                        col.name()
-                    )
-                } else {
-                    format!(
-                        "{}: these columns are all the column `{}`: which one to read cannot be known; delete the others",
-                        titles_at(at),
-                        col.name()
-                    )
-                });
-            }
-        }
-    }
-    let columns: Vec<Option<usize>> = found
+    let new_values: BTreeMap<usize, Vec<Option<Decimal>>> = sheet_rows
+        .read
         .iter()
-        .map(|f| match f[..] {
-            [i] => Some(i),
-            _ => None,
+        .map(|(&r, cells)| {
+            let typed = t.rows[r].values.clone().unwrap_or_default();
+            let vals = cells
+                .iter()
+                .enumerate()
+                .map(|(c, v)| v.unwrap_or_else(|| typed.get(c).copied().flatten()))
+                .collect();
+            (r, vals)
         })
         .collect();
-    let mut seen = std::collections::HashMap::new();
-    let mut new_values: BTreeMap<usize, Vec<Option<Decimal>>> = BTreeMap::new();
-    let first_row = top.saturating_add(1);
-    let body = first_row..if range.is_empty() {
-        first_row
-    } else {
-        bottom.saturating_add(1)
-    };
-    for xr in body {
-        let (id, label) = (text(xr, 0), text(xr, 1));
-        let (id, label) = (id.trim(), label.trim());
-        if id.is_empty() && label.is_empty() {
-            continue;
-        }
-        let labelled: Vec<usize> = if label.is_empty() {
-            Vec::new()
-        } else {
-            (0..t.rows.len())
-                .filter(|&r| same_label(&t.rows[r].label, label))
-                .collect()
-        };
-        let r = match t.rows.iter().position(|row| row.id == id) {
-            // The id names the row; a label beside it must be that row's, or the sheet's
-            // columns have come apart (sorted without column A) or a label was edited, and
-            // either way the amounts may be another row's.
-            Some(r) if !label.is_empty() && !same_label(&t.rows[r].label, label) => {
-                let own = t.rows[r].label.trim();
-                seen.entry(r).or_insert(xr); // in the sheet, if wrongly: not `missing`
-                result.bad.push(match labelled.first() {
-                    Some(&other) => format!(
-                        "{}: row `{id}` has the label `{label}` of row `{}` (its own label is `{own}`): the ids in column A and the labels in column B disagree, as after sorting some columns without column A; sort whole rows, or export again",
-                        a1(sheet, xr, 1),
-                        t.rows[other].id
-                    ),
-                    None => format!(
-                        "{}: row `{id}` has the label `{label}`, not its own label `{own}`: import reads amounts, never labels; change the label in {} and export again, or put back `{own}` in the sheet",
-                        a1(sheet, xr, 1),
-                        table.file.display()
-                    ),
-                });
-                continue;
-            }
-            Some(r) => r,
-            // No id (or an id the table does not have): the label tells, if only one row has it.
-            None => match labelled[..] {
-                [r] => r,
-                [] => {
-                    result.unknown.push((
-                        if id.is_empty() { label } else { id }.to_string(),
-                        a1(sheet, xr, u32::from(id.is_empty())),
-                    ));
-                    continue;
-                }
-                _ => {
-                    result.bad.push(format!(
-                        "{}: the label `{label}` is the label of rows {}: write the row's id in column A",
-                        a1(sheet, xr, 1),
-                        labelled
-                            .iter()
-                            .map(|&r| format!("`{}`", t.rows[r].id))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                    continue;
-                }
-            },
-        };
-        let row = &t.rows[r];
-        if let Some(first) = seen.insert(r, xr) {
-            // Which of two rows is meant cannot be known: neither is taken.
-            result.bad.push(format!(
-                "{}: row `{}` is in the sheet twice (also in row {}): delete one of them",
-                a1(sheet, xr, 0),
-                row.id,
-                u64::from(first) + 1
-            ));
-            continue;
-        }
-        // Only the typed amounts of data rows are read; every other cell (a sum, a cell taken
-        // from another table, a summary table's cell, a group heading's) must be a formula, empty,
-        // or what vplan computes: a number typed over it would otherwise be dropped unseen.
-        let typed_row = row.kind == RowKind::Data && row.values.is_some();
-        let mut vals = Vec::new();
-        let typed = row.values.clone().unwrap_or_default();
-        for (c, at) in columns.iter().enumerate() {
-            let col = &t.columns[c];
-            let cell = CellRef::new(table_id, &row.id, &col.id);
-            let expr = figures.expr(&cell);
-            let Some(xc) = *at else {
-                vals.push(typed.get(c).copied().flatten());
-                continue;
-            };
-            let formula = u32::try_from(xc)
-                .ok()
-                .and_then(|xc| formulas.get_value((xr, xc)))
-                .map(String::as_str)
-                .filter(|f| !f.trim().is_empty());
-            let place = format!(
-                "{} (row `{}`, column `{}`)",
-                a1(sheet, xr, xc as u32),
-                row.id,
-                col.name()
-            );
-            if !typed_row || expr.is_some_and(Expr::is_computed) {
-                vals.push(typed.get(c).copied().flatten());
-                if formula.is_some() {
-                    continue; // a formula is the export's own; vplan computes the cell
-                }
-                let want = figures.at(table_id, r, c);
-                if let Err(has) = holds(&value(xr, xc), want) {
-                    let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
-                    result.bad.push(match expr {
-                        Some(e) if e.is_computed() => format!(
-                            "{place} is computed ({} = {}): the sheet has {has} there, vplan computes {shown}; change the rows it is computed from",
-                            row.label.trim(),
-                            describe(table_id, e, t)
-                        ),
-                        _ if row.kind == RowKind::Group => format!(
-                            "{place} is in the group heading `{}`, which has no amounts: the sheet has {has} there; type amounts in the group's rows",
-                            row.label.trim()
-                        ),
-                        _ => format!(
-                            "{place}: the row has no typed amounts (no `values:` in {}), but the sheet has {has} there; add `values:` to the row first",
-                            table.file.display()
-                        ),
-                    });
-                }
-                continue;
-            }
-            let number_format = u32::try_from(xc)
-                .ok()
-                .and_then(|xc| styles.get((xr, xc)))
-                .and_then(|s| s.number_format.as_ref())
-                .map(|f| f.format_code.as_str());
-            match read_amount(&value(xr, xc), formula, number_format, col.precision) {
-                Ok(v) => vals.push(v),
-                Err(e) => {
-                    result.bad.push(format!("{place}: {e}"));
-                    vals.push(typed.get(c).copied().flatten());
-                }
-            }
-        }
-        if typed_row {
-            new_values.insert(r, vals);
-        }
-    }
     for (r, row) in t.rows.iter().enumerate() {
-        if row.kind == RowKind::Data && row.values.is_some() && !seen.contains_key(&r) {
+        if typed(r) && !sheet_rows.seen.contains_key(&r) {
             result.missing.push(row.id.clone());
         }
     }
@@ -463,6 +226,358 @@ pub fn import(
         yaml.replace_range(start..end, &new);
     }
     result.yaml = yaml;
+    Ok(result)
+}
+
+/// Reads a table's rows from a sheet: the column titles (with the group row above them when
+/// there is one), the rows matched by id or label, and the amounts of the cells `spec` reads,
+/// each with the column's precision. Nothing is compared with vplan's figures here: the cells
+/// not read that hold something are returned for the caller to compare.
+pub(crate) fn read_sheet(
+    t: &Table,
+    file: &Path,
+    workbook: &Path,
+    sheet: &str,
+    spec: &Spec,
+) -> Result<SheetRows> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(workbook)
+        .with_context(|| format!("cannot read {} as an xlsx workbook", workbook.display()))?;
+    let range = wb
+        .worksheet_range(sheet)
+        .with_context(|| format!("{} has no sheet `{sheet}`", workbook.display()))?;
+    // A formula cell without a stored result reads as empty in `range`: the formulas tell.
+    let formulas = wb.worksheet_formula(sheet).with_context(|| {
+        format!(
+            "cannot read the formulas of sheet `{sheet}` in {}",
+            workbook.display()
+        )
+    })?;
+    // A cell's number format: a percent format shows another number than the cell holds.
+    let styles = wb.worksheet_style(sheet).with_context(|| {
+        format!(
+            "cannot read the cell formats of sheet `{sheet}` in {}",
+            workbook.display()
+        )
+    })?;
+    // Absolute positions (a sheet's used range need not start at A1): the column titles are
+    // the first row used, or the second when the first holds the column groups (as `vplan
+    // export` writes a table with groups; a workbook of an older vplan, or one made by hand,
+    // has the titles on top); column A holds the ids.
+    let (top, _) = range.start().unwrap_or((0, 0));
+    let (bottom, right) = range.end().unwrap_or((0, 0));
+    let value = |r: u32, c: usize| -> calamine::Data {
+        u32::try_from(c)
+            .ok()
+            .and_then(|c| range.get_value((r, c)))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |r: u32, c: usize| value(r, c).to_string();
+    let aliases: Vec<Vec<String>> = (0..t.columns.len()).map(|c| (spec.aliases)(c)).collect();
+    let titled = |r: u32| {
+        (0..=right as usize).any(|c| {
+            let h = text(r, c);
+            t.columns.iter().enumerate().any(|(c, col)| {
+                h.trim() == col.title.trim()
+                    || h.trim() == col.name().trim()
+                    || aliases[c].iter().any(|a| h.trim() == a.trim())
+            })
+        })
+    };
+    let group_row = !range.is_empty() && top < bottom && !titled(top) && titled(top + 1);
+    let groups_at = top;
+    let top = if group_row { top + 1 } else { top };
+    let header: Vec<String> = if range.is_empty() {
+        Vec::new()
+    } else {
+        (0..=right as usize).map(|c| text(top, c)).collect()
+    };
+    // The group above each sheet column, when the sheet has the group row: a merged cell's
+    // text stands in its first cell only. Read twice: as written (an empty cell has no group),
+    // and as Excel leaves the row after *Unmerge cells* (the title in the first cell only, so an
+    // empty cell after a group title, outside any merged cell, continues that group).
+    let (groups, continued): (Vec<String>, Vec<String>) = if group_row {
+        let merged = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
+        let merge_of = |c: usize| {
+            merged.iter().find(|m| {
+                (m.start.0..=m.end.0).contains(&groups_at)
+                    && (m.start.1 as usize..=m.end.1 as usize).contains(&c)
+            })
+        };
+        let strict: Vec<String> = (0..header.len())
+            .map(|c| {
+                let from = merge_of(c).map_or(c, |m| m.start.1 as usize);
+                text(groups_at, from).trim().to_string()
+            })
+            .collect();
+        let mut continued = strict.clone();
+        for c in 1..header.len() {
+            if strict[c].is_empty() && merge_of(c).is_none() && merge_of(c - 1).is_none() {
+                continued[c] = continued[c - 1].clone();
+            }
+        }
+        (strict, continued)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut result = SheetRows::default();
+    let titles_at = |cols: &[usize]| {
+        cols.iter()
+            .map(|&i| a1(sheet, top, i as u32))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Amount columns, by title, and under the group row by group and title, so that a column
+    // block moved in the sheet is still read into its own column; a title `Budget 2024 ›
+    // Omsättning` (the column's name) is its column anywhere. Never by position: a sheet whose
+    // titles cannot tell two columns apart is refused, not read in the order it happens to have.
+    let reading = |groups: &[String]| -> Vec<Vec<usize>> {
+        t.columns
+            .iter()
+            .enumerate()
+            .map(|(c, col)| {
+                let aliases = &aliases[c];
+                let title = col.title.trim();
+                let group = col.group.as_deref().unwrap_or("").trim();
+                (2..header.len())
+                    .filter(|&i| {
+                        let h = header[i].trim();
+                        (!group.is_empty() && h == col.name().trim())
+                            || aliases.iter().any(|a| h == a.trim())
+                            || (h == title
+                                && (!group_row || groups.get(i).map(String::as_str) == Some(group)))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let unique = |found: &[Vec<usize>]| {
+        let mut used = std::collections::HashSet::new();
+        found.iter().all(|f| f.len() == 1 && used.insert(f[0]))
+    };
+    let mut found = reading(&groups);
+    if group_row && !unique(&found) {
+        let other = reading(&continued);
+        if unique(&other) {
+            found = other;
+        }
+    }
+    let row_of_titles = format!(
+        "{} (the column titles)",
+        if header.is_empty() {
+            a1(sheet, top, 0)
+        } else {
+            format!(
+                "{}:{}{}",
+                a1(sheet, top, 0),
+                super::column_letter(header.len() - 1),
+                u64::from(top) + 1
+            )
+        }
+    );
+    let mut told = std::collections::HashSet::new();
+    for (c, (col, at)) in t.columns.iter().zip(&found).enumerate() {
+        if !(spec.required)(c) {
+            continue; // found or not: such a column is only read where it is one column
+        }
+        match at[..] {
+            [] => result.bad.push(if col.name() == col.title {
+                format!(
+                    "{row_of_titles}: the sheet has no column titled `{}`",
+                    col.title
+                )
+            } else if group_row {
+                format!(
+                    "{row_of_titles}: the sheet has no column titled `{}` under the group `{}` (the column `{}`)",
+                    col.title,
+                    col.group.as_deref().unwrap_or("").trim(),
+                    col.name()
+                )
+            } else {
+                format!(
+                    "{row_of_titles}: the sheet has no column titled `{}` (the column `{}`)",
+                    col.title,
+                    col.name()
+                )
+            }),
+            [i] => {
+                // Two columns of the table in one column of the sheet: their names are the same.
+                if let Some(d) = (0..c).find(|&d| found[d][..] == [i]) {
+                    result.bad.push(format!(
+                        "{}: the table's columns `{}` and `{}` are both named `{}`, so no sheet can tell them apart: give them different titles in {} to import this table",
+                        titles_at(&[i]),
+                        t.columns[d].id,
+                        col.id,
+                        col.name(),
+                        file.display()
+                    ));
+                }
+            }
+            _ if !told.insert(at.clone()) => {}
+            _ => {
+                let title = col.title.trim();
+                let alike: Vec<String> = t
+                    .columns
+                    .iter()
+                    .filter(|o| o.title.trim() == title && o.name() != col.name())
+                    .map(|o| format!("`{}`", o.name()))
+                    .collect();
+                result.bad.push(if !group_row && !alike.is_empty() {
+                    format!(
+                        "{}: these columns are all titled `{title}`, and the sheet has no group row above the titles to tell `{}` from {}; vplan does not guess by their order (a block of columns moved in the sheet would be read into the wrong columns): keep the row of group titles that `vplan export` writes above the column titles, or put it back (export again and paste the amounts), or title each column with its group, `{}`",
+                        titles_at(at),
+                        col.name(),
+                        alike.join(", "),
+                        col.name()
+                    )
+                } else {
+                    format!(
+                        "{}: these columns are all the column `{}`: which one to read cannot be known; delete the others",
+                        titles_at(at),
+                        col.name()
+                    )
+                });
+            }
+        }
+    }
+    let columns: Vec<Option<usize>> = found
+        .iter()
+        .map(|f| match f[..] {
+            [i] => Some(i),
+            _ => None,
+        })
+        .collect();
+    let mut seen = std::collections::HashMap::new();
+    let first_row = top.saturating_add(1);
+    let body = first_row..if range.is_empty() {
+        first_row
+    } else {
+        bottom.saturating_add(1)
+    };
+    for xr in body {
+        let (id, label) = (text(xr, 0), text(xr, 1));
+        let (id, label) = (id.trim(), label.trim());
+        if id.is_empty() && label.is_empty() {
+            continue;
+        }
+        let labelled: Vec<usize> = if label.is_empty() {
+            Vec::new()
+        } else {
+            (0..t.rows.len())
+                .filter(|&r| same_label(&t.rows[r].label, label))
+                .collect()
+        };
+        let r = match t.rows.iter().position(|row| row.id == id) {
+            // The id names the row; a label beside it must be that row's, or the sheet's
+            // columns have come apart (sorted without column A) or a label was edited, and
+            // either way the amounts may be another row's.
+            Some(r) if !label.is_empty() && !same_label(&t.rows[r].label, label) => {
+                let own = t.rows[r].label.trim();
+                seen.entry(r).or_insert(xr); // in the sheet, if wrongly: not `missing`
+                result.bad.push(match labelled.first() {
+                    Some(&other) => format!(
+                        "{}: row `{id}` has the label `{label}` of row `{}` (its own label is `{own}`): the ids in column A and the labels in column B disagree, as after sorting some columns without column A; sort whole rows, or export again",
+                        a1(sheet, xr, 1),
+                        t.rows[other].id
+                    ),
+                    None => format!(
+                        "{}: row `{id}` has the label `{label}`, not its own label `{own}`: import reads amounts, never labels; change the label in {} and export again, or put back `{own}` in the sheet",
+                        a1(sheet, xr, 1),
+                        file.display()
+                    ),
+                });
+                continue;
+            }
+            Some(r) => r,
+            // No id (or an id the table does not have): the label tells, if only one row has it.
+            None => match labelled[..] {
+                [r] => r,
+                [] => {
+                    result.unknown.push((
+                        if id.is_empty() { label } else { id }.to_string(),
+                        a1(sheet, xr, u32::from(id.is_empty())),
+                    ));
+                    continue;
+                }
+                _ => {
+                    result.bad.push(format!(
+                        "{}: the label `{label}` is the label of rows {}: write the row's id in column A",
+                        a1(sheet, xr, 1),
+                        labelled
+                            .iter()
+                            .map(|&r| format!("`{}`", t.rows[r].id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    continue;
+                }
+            },
+        };
+        let row = &t.rows[r];
+        if let Some(first) = seen.insert(r, xr) {
+            // Which of two rows is meant cannot be known: neither is taken.
+            result.bad.push(format!(
+                "{}: row `{}` is in the sheet twice (also in row {}): delete one of them",
+                a1(sheet, xr, 0),
+                row.id,
+                u64::from(first) + 1
+            ));
+            continue;
+        }
+        // Only the cells `spec` reads are read; every other cell that holds something is
+        // returned to be compared with what vplan computes.
+        let typed_row = (spec.typed)(r);
+        let mut vals = Vec::new();
+        for (c, at) in columns.iter().enumerate() {
+            let col = &t.columns[c];
+            let Some(xc) = *at else {
+                vals.push(None);
+                continue;
+            };
+            let formula = u32::try_from(xc)
+                .ok()
+                .and_then(|xc| formulas.get_value((xr, xc)))
+                .map(String::as_str)
+                .filter(|f| !f.trim().is_empty());
+            let place = format!(
+                "{} (row `{}`, column `{}`)",
+                a1(sheet, xr, xc as u32),
+                row.id,
+                col.name()
+            );
+            if !typed_row || !(spec.read)(r, c) {
+                vals.push(None);
+                // A formula is the export's own: vplan computes the cell.
+                if formula.is_none() {
+                    result.compared.push(Compared {
+                        place,
+                        row: r,
+                        column: c,
+                        has: value(xr, xc),
+                    });
+                }
+                continue;
+            }
+            let number_format = u32::try_from(xc)
+                .ok()
+                .and_then(|xc| styles.get((xr, xc)))
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.as_str());
+            match read_amount(&value(xr, xc), formula, number_format, col.precision) {
+                Ok(v) => vals.push(Some(v)),
+                Err(e) => {
+                    result.bad.push(format!("{place}: {e}"));
+                    vals.push(None);
+                }
+            }
+        }
+        if typed_row {
+            result.read.insert(r, vals);
+        }
+    }
+    result.seen = seen;
+    result.columns = columns;
     Ok(result)
 }
 

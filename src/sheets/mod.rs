@@ -10,7 +10,8 @@
 //!
 //! `vplan import FILE.xlsx --table ID` reads the amounts of one sheet back, matches rows by id
 //! (or label), and rewrites only the `values: [...]` of the changed rows in the table's YAML,
-//! keeping its comments and order.
+//! keeping its comments and order. With `--report ID` it reads the table's outcomes (`Utfall`,
+//! `Prognos`) instead, into the report's YAML (`outcomes.rs`), with the same sheet reading.
 //!
 //! Excel holds numbers as binary doubles; an amount that a double cannot hold exactly (more
 //! than 15 significant digits) is written as text, never rounded silently, and on import every
@@ -31,6 +32,7 @@
 mod cells;
 mod export;
 mod import;
+mod outcomes;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +41,7 @@ use crate::content::{Plan, Table};
 pub use cells::from_double;
 pub use export::{csv, workbook};
 pub use import::{import, Import};
+pub use outcomes::{import_outcomes, Outcomes};
 
 /// Excel's limit on sheet names.
 const SHEET_NAME_MAX: usize = 31;

@@ -1440,3 +1440,316 @@ fn trailing_zeros_are_no_decimals_as_in_the_yaml() {
     let now = fs::read_to_string(content.join("tables/6-4-driftbudget.yaml")).unwrap();
     assert!(now.contains("values: [1140.5, 0, 1136.5, ~]"), "{now}");
 }
+
+/// The fixture nämnd with its follow-up reports (as `tests/it/followup.rs` has it).
+fn with_reports() -> Scratch {
+    let s = Scratch::of("fjallkommun_2031");
+    copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
+    s
+}
+
+const T1: &str = "uppfoljning/2031-t1.yaml";
+
+fn import_report(s: &Scratch, file: &Path, table: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        file.to_str().unwrap(),
+        "--report",
+        "2031-t1",
+        "--table",
+        table,
+    ];
+    args.extend_from_slice(extra);
+    s.run("import", &args)
+}
+
+/// An economy system's export: account, its name, the outcome (and more rows or columns).
+fn economy_sheet(header: &[&str], rows: &[(&str, &str, f64)]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Blad1").unwrap();
+    title_row(ws, 0, header);
+    for (r, (konto, name, utfall)) in rows.iter().enumerate() {
+        let xr = r as u32 + 1;
+        ws.write_string(xr, 0, *konto).unwrap();
+        ws.write_string(xr, 1, *name).unwrap();
+        ws.write_number(xr, 2, *utfall).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_report_exports_its_outcomes_with_the_deviations_as_formulas() {
+    let s = with_reports();
+    let file = s.dir.path().join("t1.xlsx");
+    let out = s.run(
+        "export",
+        &["-q", "--report", "2031-t1", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let values = wb.worksheet_range("driftbudget").unwrap();
+    let header: Vec<String> = values
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(header.iter().any(|h| h == "Utfall"), "{header:?}");
+    let groups: Vec<String> = values
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        groups.iter().any(|g| g == "Januari–april 2031"),
+        "{groups:?}"
+    );
+    let av = header.iter().position(|h| h == "Avvikelse").unwrap();
+    let formulas = wb.worksheet_formula("driftbudget").unwrap();
+    let (top, left) = formulas.start().unwrap();
+    // Budget 12 500 − utfall 4 300 for bibliotek; the sum row 20 016 − 7 000.
+    for (id, want) in [("bibliotek", 8200.0), ("summa", 13016.0)] {
+        let r = values.rows().position(|row| row[0] == id).unwrap() as u32;
+        let f = formulas
+            .get_value((r, av as u32))
+            .or_else(|| formulas.get((r as usize - top as usize, av - left as usize)))
+            .unwrap();
+        let (b, c) = f.split_once('-').unwrap_or_else(|| panic!("{id}: {f}"));
+        let n = r + 1;
+        assert!(
+            b.ends_with(&n.to_string()) && c.ends_with(&n.to_string()) && !b.contains('+'),
+            "{id}: the deviation is a difference of the row's cells: {f}"
+        );
+        assert_eq!(
+            values.rows().nth(r as usize).unwrap()[av],
+            calamine::Data::Float(want)
+        );
+    }
+}
+
+#[test]
+fn a_reports_outcomes_import_back_in_place() {
+    let s = with_reports();
+    let file = s.dir.path().join("t1.xlsx");
+    let out = s.run(
+        "export",
+        &["-q", "--report", "2031-t1", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    // Unchanged, the sheet is the report.
+    let out = import_report(&s, &file, "driftbudget", &["-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("differs"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("skipped"), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
+    // Bibliotek's outcome 4 300 → 4 410 in the sheet (sheet1 is driftbudget).
+    let edited = edit_xml(
+        &fs::read(&file).unwrap(),
+        "xl/worksheets/sheet1.xml",
+        "<c r=\"E3\" s=\"3\"><v>4300</v></c>",
+        "<c r=\"E3\" s=\"3\"><v>4410</v></c>",
+    );
+    fs::write(&file, edited).unwrap();
+    let out = import_report(&s, &file, "driftbudget", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out).replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        err.contains("changed: bibliotek › utfall: 4 300 → 4 410"),
+        "{err}"
+    );
+    let after = fs::read_to_string(s.content().join(T1)).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "{id: bibliotek, utfall: 4300, prognos: 12600}",
+            "{id: bibliotek, utfall: 4410, prognos: 12600}"
+        ),
+        "only the one scalar changed, comments and order kept"
+    );
+    let out = s.run("check", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The report's sum moved: 7 000 → 7 110.
+    let out = s.run("build", &["--report", "2031-t1", "--status", "utkast"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pdf = s
+        .dir
+        .path()
+        .join("output/2031-fritids-och-kulturnamnden-tertialrapport-1.pdf");
+    let text = normalize(&pdf_text(&pdf));
+    assert!(text.contains("7 110"), "{text}");
+}
+
+#[test]
+fn an_economy_systems_outcomes_are_matched_by_label() {
+    let s = with_reports();
+    // The report has no entry for föreningsbidrag yet: a new line is added under `rows:`.
+    s.edit(
+        T1,
+        "      - {id: foreningsbidrag, utfall: -400, prognos: -1234}\n",
+        "",
+    );
+    let file = s.dir.path().join("ekonomi.xlsx");
+    fs::write(
+        &file,
+        economy_sheet(
+            &["Konto", "Benämning", "Utfall"],
+            &[
+                ("4010", "Bibliotek", 4500.0),
+                ("4020", "Simhall", 3100.0),
+                ("4030", "Föreningsbidrag", -450.0),
+                ("", "Summa", 7000.0),
+            ],
+        ),
+    )
+    .unwrap();
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    let out = import_report(&s, &file, "driftbudget", &["--sheet", "Blad1"]);
+    let err = stderr(&out).replace('\u{a0}', " ");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // The sum is vplan's (4 500 + 3 100 − 450 = 7 150), never written: listed.
+    assert!(
+        err.contains("skipped: Blad1!C5 (row `summa`, column `Januari–april 2031 › Utfall`) is a sum, computed by vplan, never written: the sheet has 7000, vplan has 7150"),
+        "{err}"
+    );
+    let after = fs::read_to_string(s.content().join(T1)).unwrap();
+    assert_eq!(
+        after,
+        before
+            .replace(
+                "{id: bibliotek, utfall: 4300, prognos: 12600}",
+                "{id: bibliotek, utfall: 4500, prognos: 12600}"
+            )
+            .replace(
+                "      - {id: simhall, utfall: 3100, prognos: 8900, kommentar: Stängt i juni.}\n",
+                "      - {id: simhall, utfall: 3100, prognos: 8900, kommentar: Stängt i juni.}\n      - {id: foreningsbidrag, utfall: -450}\n"
+            ),
+    );
+    let checked =
+        vplan::pipeline::load(&s.content(), &Default::default(), &vplan::progress::Silent)
+            .unwrap_or_else(|e| panic!("{e}"));
+    let r = checked.reports.iter().find(|r| r.id == "2031-t1").unwrap();
+    let summa = vplan::figures::CellRef::new("driftbudget", "summa", "utfall");
+    assert_eq!(r.checked.computed.value(&summa), Some(7150.into()));
+}
+
+#[test]
+fn a_decimal_too_many_or_an_unknown_row_writes_nothing() {
+    let s = with_reports();
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    let file = s.dir.path().join("ekonomi.xlsx");
+    fs::write(
+        &file,
+        economy_sheet(
+            &["Konto", "Benämning", "Utfall"],
+            &[("4010", "Bibliotek", 4500.5), ("4020", "Simhall", 3200.0)],
+        ),
+    )
+    .unwrap();
+    let out = import_report(&s, &file, "driftbudget", &["--sheet", "Blad1"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Blad1!C2"), "{err}");
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
+
+    fs::write(
+        &file,
+        economy_sheet(
+            &["Konto", "Benämning", "Utfall"],
+            &[("4010", "Bibliotek", 4500.0), ("9999", "Okänt konto", 12.0)],
+        ),
+    )
+    .unwrap();
+    let out = import_report(&s, &file, "driftbudget", &["--sheet", "Blad1"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Blad1!A3 `9999`"), "{err}");
+    assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
+    // Text that is no amount in an outcome cell.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Blad1").unwrap();
+    title_row(ws, 0, &["Konto", "Benämning", "Utfall"]);
+    ws.write_string(1, 0, "4010").unwrap();
+    ws.write_string(1, 1, "Bibliotek").unwrap();
+    ws.write_string(1, 2, "fyra tusen").unwrap();
+    let text_file = s.dir.path().join("text.xlsx");
+    fs::write(&text_file, wb.save_to_buffer().unwrap()).unwrap();
+    let out = import_report(&s, &text_file, "driftbudget", &["--sheet", "Blad1"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Blad1!C2"), "{err}");
+    assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
+
+    let out = import_report(&s, &file, "driftbudget", &["--sheet", "Blad1", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(fs::read_to_string(s.content().join(T1))
+        .unwrap()
+        .contains("{id: bibliotek, utfall: 4500, prognos: 12600}"));
+}
+
+#[test]
+fn a_missing_table_entry_is_appended_under_tables() {
+    let s = with_reports();
+    s.edit(
+        T1,
+        "  - id: handlingsplan-simhall\n    avvikelse: utfall-budget\n    rows:\n      - {id: kostnader, utfall: 100, kommentar: Energiåtgärden är försenad.}\n",
+        "",
+    );
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    let file = s.dir.path().join("ekonomi.xlsx");
+    fs::write(
+        &file,
+        economy_sheet(
+            &["Konto", "Benämning", "Utfall"],
+            &[("5010", "Kostnadsminskningar", 120.0)],
+        ),
+    )
+    .unwrap();
+    let out = import_report(&s, &file, "handlingsplan-simhall", &["--sheet", "Blad1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = fs::read_to_string(s.content().join(T1)).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "  - id: handlingsplan-summering\n    avvikelse: utfall-budget\n",
+            "  - id: handlingsplan-summering\n    avvikelse: utfall-budget\n  - id: handlingsplan-simhall\n    rows:\n      - {id: kostnader, utfall: 120}\n"
+        )
+    );
+    let checked =
+        vplan::pipeline::load(&s.content(), &Default::default(), &vplan::progress::Silent)
+            .unwrap_or_else(|e| panic!("{e}"));
+    let r = checked.reports.iter().find(|r| r.id == "2031-t1").unwrap();
+    let cell = vplan::figures::CellRef::new("handlingsplan-simhall", "totalt", "utfall");
+    assert_eq!(r.checked.computed.value(&cell), Some(120.into()));
+}
+
+#[test]
+fn a_row_entry_not_on_one_line_is_refused_at_its_line() {
+    let s = with_reports();
+    s.edit(
+        T1,
+        "      - {id: bibliotek, utfall: 4300, prognos: 12600}\n",
+        "      - id: bibliotek\n        utfall: 4300\n        prognos: 12600\n",
+    );
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    let file = s.dir.path().join("ekonomi.xlsx");
+    fs::write(
+        &file,
+        economy_sheet(
+            &["Konto", "Benämning", "Utfall"],
+            &[("4010", "Bibliotek", 4500.0)],
+        ),
+    )
+    .unwrap();
+    let out = import_report(&s, &file, "driftbudget", &["--sheet", "Blad1"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("2031-t1.yaml:57"), "{err}");
+    assert!(err.contains("not a one-line flow map"), "{err}");
+    assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
+}
