@@ -1592,6 +1592,12 @@ fn an_economy_systems_outcomes_are_matched_by_label() {
         "      - {id: foreningsbidrag, utfall: -400, prognos: -1234}\n",
         "",
     );
+    // Without that row's forecast the forecast's deviation is empty: the text quoting it goes.
+    s.edit(
+        T1,
+        "Nämnden prognostiserar en avvikelse mot budget på {{ driftbudget/summa/avvikelse-prognos }} tkr\n    för helåret. ",
+        "",
+    );
     let file = s.dir.path().join("ekonomi.xlsx");
     fs::write(
         &file,
