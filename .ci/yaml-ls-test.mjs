@@ -34,6 +34,7 @@ const fail = (msg) => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vplan-yaml-ls-"));
 fs.mkdirSync(path.join(dir, "schemas"));
 fs.mkdirSync(path.join(dir, "tables"));
+fs.mkdirSync(path.join(dir, "uppfoljning"));
 for (const name of fs.readdirSync(schemaDir)) {
   if (name.endsWith(".schema.json")) {
     fs.copyFileSync(path.join(schemaDir, name), path.join(dir, "schemas", name));
@@ -144,8 +145,8 @@ server.stdout.on("data", (chunk) => {
 
 // --- the documents ---
 let version = 0;
-function open(name, text) {
-  const file = path.join(dir, "tables", name);
+function open(name, text, folder = "tables") {
+  const file = path.join(dir, folder, name);
   fs.writeFileSync(file, text);
   const uri = pathToFileURL(file).href;
   notify("textDocument/didOpen", {
@@ -265,7 +266,37 @@ async function main() {
       line: header.length,
     },
   ];
-  const uris = cases.map((c) => [c, open(c.name, c.text)]);
+  // A follow-up report (uppfoljning/*.yaml): its amounts and its words.
+  const REPORT = [
+    "# yaml-language-server: $schema=../schemas/uppfoljning.schema.json",
+    "id: 2031-delar",
+    "kind: delar",
+    "label: Januari–augusti 2031",
+    "period_end: 2031-08-31",
+    "decision_date: 2031-09-24",
+    "goals:",
+    "  - {id: mal-a, assessment: uppfylld}",
+    "tables:",
+    "  - id: driftbudget",
+    "    rows:",
+  ];
+  cases.push(
+    {
+      name: "report-comma.yaml",
+      folder: "uppfoljning",
+      what: "a report's outcome with a decimal comma (`utfall: \"12,4\"`)",
+      text: [...REPORT, '      - {id: r, utfall: "12,4"}', ""].join("\n"),
+      line: REPORT.length,
+    },
+    {
+      name: "report-assessment.yaml",
+      folder: "uppfoljning",
+      what: "an assessment that is not one (`assessment: yes`)",
+      text: [...REPORT.slice(0, 7), "  - {id: mal-a, assessment: yes}", ...REPORT.slice(8), "      - {id: r, utfall: 1}", ""].join("\n"),
+      line: 7,
+    },
+  );
+  const uris = cases.map((c) => [c, open(c.name, c.text, c.folder)]);
   for (const [c, uri] of uris) {
     const got = await diagnosticsOf(uri, (d) => d.some((x) => x.range.start.line === c.line), 15_000);
     const shown = got.map((d) => `line ${d.range.start.line + 1}: ${d.message}`).join("; ") || "none";
@@ -281,6 +312,10 @@ async function main() {
   const validShown = validDiags.map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
   console.log(`diagnostics of a valid table: ${validShown.join("; ") || "none"}`);
   if (validDiags.length) fail("a valid table file has diagnostics");
+  const validReport = open("valid-report.yaml", [...REPORT, "      - {id: r, utfall: 8610.5, prognos: ~}", ""].join("\n"), "uppfoljning");
+  const reportDiags = await diagnosticsOf(validReport, () => true, 15_000);
+  console.log(`diagnostics of a valid report: ${reportDiags.map((d) => d.message).join("; ") || "none"}`);
+  if (reportDiags.length) fail("a valid report file has diagnostics");
 
   await request("shutdown", null).catch(() => {});
   notify("exit", null);

@@ -64,7 +64,12 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
             "control figures"
         ),
         vplan::figures::refs::prose(plan)
-            .iter()
+            .into_iter()
+            .chain(
+                plan.reports
+                    .iter()
+                    .flat_map(vplan::figures::refs::report_prose)
+            )
             .map(|p| vplan::figures::refs::find_in_prose(p.text).len())
             .sum::<usize>(),
         n(checked.warnings.len(), "warning", "warnings"),

@@ -31,7 +31,10 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             let (old, new) = source::sides(content, args.old.as_deref(), args.new.as_deref())?;
             (source::load(&old, content)?, Some(source::load(&new, content)?))
         }
-        [_, _] => {
+        [a, b] => {
+            if a == b {
+                vplan::usage!("--report {a} is given twice: give two reports to compare (e.g. `--report 2031-t1 --report 2031-delar`), or one report and two versions");
+            }
             if args.new.is_some() {
                 vplan::usage!(
                     "with two --report, give at most one version (both reports are read from it; default: the working tree)"

@@ -345,6 +345,10 @@ const BASE: &[(&str, &str)] = &[
         "goals.yaml",
         "perspectives:\n  - id: p\n    title: P\n    goals:\n      - {id: g, text: Mål}\n",
     ),
+    (
+        "uppfoljning/r.yaml",
+        "id: r\nkind: delar\nlabel: Januari–augusti 2031\nperiod_end: 2031-08-31\ndecision_date: 2031-09-24\ngoals:\n  - id: g\n    assessment: uppfylld\n    text: Bra.\ntables:\n  - id: t\n    rows:\n      - {id: r, utfall: 1, prognos: 2}\ninternal_control:\n  - {id: r1, result: brister}\n",
+    ),
 ];
 
 /// One document of the corpus: which file of `BASE` it replaces, and its text.
@@ -663,6 +667,52 @@ fn corpus() -> Vec<(Doc, bool)> {
         g,
         "perspectives:\n  - id: p\n    title: P\n    goals:\n      - {id: g, text: Mål}\n",
         "perspectives: {id: p, title: P}\n",
+    ));
+    // A follow-up report: amounts as in a table, its words, its keys.
+    let u = "uppfoljning/r.yaml";
+    let outcome = |a: &str| edit(u, "utfall: 1,", &format!("utfall: {a},"));
+    for a in ["2380", "-12", "\"12.5\"", "~", "1e3", "0x1DB", "12."] {
+        docs.push((outcome(a), true));
+    }
+    let mut invalid = |d: Doc| docs.push((d, false));
+    for a in [
+        "\"12,4\"",
+        "\"0x1D\"",
+        "\"2 380\"",
+        ".inf",
+        "true",
+        "\"12 tkr\"",
+    ] {
+        invalid(outcome(a));
+    }
+    invalid(edit(u, "assessment: uppfylld", "assessment: ej bedomd"));
+    invalid(edit(u, "assessment: uppfylld", "assessment: yes"));
+    invalid(edit(u, "assessment: uppfylld", "assessment: Uppfylld"));
+    invalid(edit(u, "kind: delar", "kind: kvartal"));
+    invalid(edit(u, "result: brister", "result: ok"));
+    invalid(edit(u, "id: r\n", ""));
+    invalid(edit(u, "label: Januari–augusti 2031\n", ""));
+    invalid(edit(u, "    text: Bra.", "    txt: Bra."));
+    invalid(edit(u, "    text: Bra.", "    text: 5"));
+    invalid(edit(u, "    text: Bra.", "    indicators: {id: i}"));
+    invalid(edit(
+        u,
+        "decision_date: 2031-09-24\n",
+        "decision_date: 2031-09-24\nstatus: beslutad\n",
+    ));
+    invalid(edit(u, "    rows:", "    avvikelse: minus\n    rows:"));
+    let mut valid = |d: Doc| docs.push((d, true));
+    valid(edit(u, "assessment: uppfylld", "assessment: ej-bedomd"));
+    valid(edit(u, "assessment: uppfylld", "assessment: ~"));
+    valid(edit(
+        u,
+        "decision_date: 2031-09-24\n",
+        "decision_date: 2031-09-24\ndecision: {status: utkast}\n",
+    ));
+    valid(edit(
+        u,
+        "    rows:",
+        "    avvikelse: utfall-budget\n    rows:",
     ));
     docs
 }
