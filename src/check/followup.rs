@@ -763,12 +763,7 @@ impl Report<'_, '_> {
             }
         }
         if let Some(id) = &f.handlingsplan {
-            let summaries: Vec<&str> = plan
-                .tables
-                .values()
-                .filter(|t| !t.value.sum_of.is_empty())
-                .map(|t| t.value.id.as_str())
-                .collect();
+            let summaries = crate::content::items::summary_tables(plan);
             if !summaries.contains(&id.as_str()) {
                 let message = if plan.tables.contains_key(id) {
                     format!("table `{id}` is not a Handlingsplan summary (a table with `sum_of`)")

@@ -121,38 +121,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
         );
     }
     let file = table.file.clone();
-    let mut problems: Vec<Diagnostic> = result
-        .bad
-        .iter()
-        .map(|b| {
-            Diagnostic::error(&args.file, b.clone()).with_hint(format!(
-                "nothing written: {} is unchanged",
-                table.file.display()
-            ))
-        })
-        .collect();
-    problems.extend(result.refused.iter().cloned());
-    if !result.unknown.is_empty() && !args.force {
-        problems.push(
-            Diagnostic::error(
-                &args.file,
-                format!(
-                    "{} row(s) of the sheet match no row of table `{}` ({}): nothing written",
-                    result.unknown.len(),
-                    args.table,
-                    result
-                        .unknown
-                        .iter()
-                        .map(|(row, cell)| format!("{cell} `{row}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .with_hint(
-                "fix the ids or labels in the sheet, or use --force to import the rows that match",
-            ),
-        );
-    }
+    let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
     if !problems.is_empty() {
         return Err(vplan::Error::Content(problems));
     }
@@ -327,33 +296,7 @@ fn import_outcomes(
         );
     }
     let nothing = format!("nothing written: {} is unchanged", file.display());
-    let mut problems: Vec<Diagnostic> = result
-        .bad
-        .iter()
-        .map(|b| Diagnostic::error(&args.file, b.clone()).with_hint(nothing.clone()))
-        .collect();
-    problems.extend(result.refused.iter().cloned());
-    if !result.unknown.is_empty() && !args.force {
-        problems.push(
-            Diagnostic::error(
-                &args.file,
-                format!(
-                    "{} row(s) of the sheet match no row of table `{}` ({}): nothing written",
-                    result.unknown.len(),
-                    args.table,
-                    result
-                        .unknown
-                        .iter()
-                        .map(|(row, cell)| format!("{cell} `{row}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .with_hint(
-                "fix the ids or labels in the sheet, or use --force to import the rows that match",
-            ),
-        );
-    }
+    let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
     if !problems.is_empty() {
         return Err(vplan::Error::Content(problems));
     }
@@ -444,4 +387,43 @@ fn import_outcomes(
         if result.changed.len() == 1 { "" } else { "s" }
     ));
     Ok(())
+}
+
+/// What stops an import before anything is written: cells that are not amounts (`bad`), rows
+/// refused where they stand (`refused`), and rows of the sheet that match nothing (`unknown`,
+/// unless `--force`). `file` is the YAML file left unchanged.
+fn problems(
+    args: &ImportArgs,
+    file: &Path,
+    bad: &[String],
+    refused: &[Diagnostic],
+    unknown: &[(String, String)],
+) -> Vec<Diagnostic> {
+    let nothing = format!("nothing written: {} is unchanged", file.display());
+    let mut problems: Vec<Diagnostic> = bad
+        .iter()
+        .map(|b| Diagnostic::error(&args.file, b.clone()).with_hint(nothing.clone()))
+        .collect();
+    problems.extend(refused.iter().cloned());
+    if !unknown.is_empty() && !args.force {
+        problems.push(
+            Diagnostic::error(
+                &args.file,
+                format!(
+                    "{} row(s) of the sheet match no row of table `{}` ({}): nothing written",
+                    unknown.len(),
+                    args.table,
+                    unknown
+                        .iter()
+                        .map(|(row, cell)| format!("{cell} `{row}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .with_hint(
+                "fix the ids or labels in the sheet, or use --force to import the rows that match",
+            ),
+        );
+    }
+    problems
 }

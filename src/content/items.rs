@@ -271,3 +271,12 @@ pub fn table_places(plan: &Plan) -> Vec<(&str, Vec<&str>)> {
     }
     out
 }
+
+/// The ids of the Handlingsplan summaries: the tables with `sum_of`.
+pub fn summary_tables(plan: &Plan) -> Vec<&str> {
+    plan.tables
+        .values()
+        .filter(|t| !t.value.sum_of.is_empty())
+        .map(|t| t.value.id.as_str())
+        .collect()
+}

@@ -137,12 +137,7 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
     }
     let _ = writeln!(w, "tables:");
     let mut listed = 0;
-    let summaries: Vec<&str> = plan
-        .tables
-        .values()
-        .filter(|t| !t.value.sum_of.is_empty())
-        .map(|t| t.value.id.as_str())
-        .collect();
+    let summaries: Vec<&str> = crate::content::items::summary_tables(plan);
     // The tables in the order the plan prints them (then any it does not place).
     let places = crate::content::items::table_places(plan);
     let mut order: Vec<&str> = places.iter().map(|(id, _)| *id).collect();
