@@ -112,18 +112,48 @@ pub fn project(
     projected.reports = vec![report.clone()];
     projected.projection_of = Some(f.id.clone());
     projected.unread = Vec::new();
-    let figures = Figures::from_exprs(&projected, exprs).map_err(|diags| {
-        diags
-            .into_iter()
-            .map(|d| {
-                Diagnostic::error(
-                    &report.file,
-                    format!("{} (in the report's figures)", d.message),
-                )
-                .at_pos(plan.pos(&report.file, "tables"))
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let evaluate = |exprs: &[(CellRef, Expr)]| {
+        Figures::from_exprs(&projected, exprs.iter().cloned()).map_err(|diags| {
+            diags
+                .into_iter()
+                .map(|d| {
+                    Diagnostic::error(
+                        &report.file,
+                        format!("{} (in the report's figures)", d.message),
+                    )
+                    .at_pos(plan.pos(&report.file, "tables"))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let mut figures = evaluate(&exprs)?;
+    // An outcome's sum over rows none of which has a value yet (its rows' outcomes not given,
+    // or taken from tables without any) is empty, not 0; emptying one may empty the sums and
+    // references over it, so until nothing changes (a sum's terms are never its own sums, so
+    // this ends within the depth of the nesting).
+    loop {
+        let mut emptied = false;
+        for (cell, expr) in exprs.iter_mut() {
+            let Expr::Sum(members) = expr else { continue };
+            if cell.column != UTFALL && cell.column != PROGNOS {
+                continue;
+            }
+            let t = &projected.tables[&cell.table].value;
+            let none = members.iter().all(|&m| {
+                t.rows
+                    .get(m)
+                    .is_none_or(|row| figures.get(&cell.table, &row.id, &cell.column).is_none())
+            });
+            if none {
+                *expr = Expr::Empty;
+                emptied = true;
+            }
+        }
+        if !emptied {
+            break;
+        }
+        figures = evaluate(&exprs)?;
+    }
     Ok(Projection {
         plan: projected,
         figures,
@@ -206,6 +236,14 @@ fn project_table(
         exprs.push((plan_cell.clone(), budget_expr));
         // The outcome and the forecast: the budget's shape with the report's leaves.
         let leaf = |value: Option<Decimal>| value.map_or(Expr::Empty, Expr::Typed);
+        let r = rows.len();
+        let complete_in = |column: &str| {
+            if column == UTFALL {
+                complete_utfall[r]
+            } else {
+                complete_prognos[r]
+            }
+        };
         let shaped = |column: &str, value: Option<Decimal>| match &plan_expr {
             Expr::Sum(rows) => Expr::Sum(rows.clone()),
             Expr::Ref(c) => Expr::Ref(CellRef::new(&c.table, &c.row, column)),
@@ -221,14 +259,8 @@ fn project_table(
         let given = outcome(&row.id);
         // A deviation from an outcome (or forecast) not given yet would be the whole budget: it
         // stays empty until every row it depends on has one.
-        let r = rows.len();
         let deviation = |actual: &str| {
-            let known = if actual == UTFALL {
-                complete_utfall[r]
-            } else {
-                complete_prognos[r]
-            };
-            if group || !known {
+            if group || !complete_in(actual) {
                 return Expr::Empty;
             }
             match sign {
@@ -306,9 +338,9 @@ fn project_table(
     })
 }
 
-/// Per row of `t`, whether its outcome (as `given` says, by row id) is known wherever the
-/// budget asks for one: a detail row with a budget needs its own; a sum needs all of its rows';
-/// a row that takes its figures from other tables is judged there.
+/// Per row of `t`, whether its outcome (as `given` says, by row id) is complete wherever the
+/// budget asks for one: a detail row with a budget needs its own; a sum needs all of its rows'.
+/// A row that takes its figures from other tables is judged there.
 fn complete(
     t: &Table,
     column: &str,

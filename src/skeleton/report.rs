@@ -192,7 +192,7 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
                 if effects {
                     "effekter"
                 } else {
-                    "kostnader negativa"
+                    "tabellen har negativa belopp"
                 }
             );
         } else {

@@ -750,6 +750,10 @@ fn report_init_lists_every_item_of_the_default_plan() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(pdfs_in(&output).len(), 1);
+    // With no outcome given, a sum of outcomes is empty, not 0 (the investment budget's sum
+    // row, whose rows take their figures from the appendix tables, ends at its budget).
+    let text = pdf_text(&pdfs_in(&output)[0]).replace('\u{a0}', " ");
+    assert!(text.contains("Summa 372,5 Avvikelse ="), "{text}");
     // A second init of the same id refuses, and leaves the file alone.
     let out = vplan(
         dir.path(),
