@@ -28,6 +28,34 @@ pub fn run(args: &BuildArgs, progress: &Terminal) -> Result<()> {
 fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Terminal) -> Result<()> {
     let start = Instant::now();
     let templates = args.project.templates()?;
+    // Two plans (or reports) that would write one file are refused before anything is built:
+    // the second would replace the first.
+    let options = args.options();
+    let suffix = if args.redline.is_some() {
+        "-redline"
+    } else {
+        ""
+    };
+    let mut planned = std::collections::HashMap::<PathBuf, &PathBuf>::new();
+    let mut clashes = Vec::new();
+    for dir in dirs {
+        for p in pipeline_build::planned_files(dir, &options, suffix).unwrap_or_default() {
+            if let Some(first) = planned.insert(p.clone(), dir) {
+                clashes.push(format!(
+                    "{} and {} would both write {}: give them different years or nämnder, or build them into different --output directories (nothing was built)",
+                    first.display(),
+                    dir.display(),
+                    p.display()
+                ));
+            }
+        }
+    }
+    if !clashes.is_empty() {
+        return Err(Error::Batch {
+            diagnostics: Vec::new(),
+            failures: clashes,
+        });
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()

@@ -238,6 +238,35 @@ fn standard_for(checked: &Checked, asked: Option<Standard>) -> Result<Standard> 
     Ok(standard)
 }
 
+/// The files a build of `content` would write (its PDFs, and the Typst sources with
+/// `emit_typst`; `suffix` is `-redline` for a redline build), named as [`build`] names them,
+/// without typesetting anything. `None` when the content does not load: the build itself
+/// reports why. Several content directories built into one output directory are compared by
+/// these names before any is built.
+pub fn planned_files(content: &Path, options: &BuildOptions, suffix: &str) -> Option<Vec<PathBuf>> {
+    let checked = super::load(content, &options.load, &crate::progress::Silent).ok()?;
+    let mut stems = Vec::new();
+    if options.load.reports.is_empty() {
+        let docs = documents::select(&checked.plan, options.split, &options.only).ok()?;
+        stems.extend(docs.iter().map(|d| documents::file_stem(&checked.plan, d)));
+    } else {
+        for id in &options.load.reports {
+            let report = checked.reports.iter().find(|r| r.id == *id)?;
+            let plan = &report.checked.plan;
+            let docs = documents::select(plan, options.split, &[]).ok()?;
+            stems.extend(docs.iter().map(|d| documents::file_stem(plan, d)));
+        }
+    }
+    let mut out = Vec::new();
+    for stem in stems {
+        if options.emit_typst {
+            out.push(options.output.join(format!("{stem}{suffix}.typ")));
+        }
+        out.push(options.output.join(format!("{stem}{suffix}.pdf")));
+    }
+    Some(out)
+}
+
 /// What [`build`] did: the files written and the time of each phase.
 pub struct DirBuild {
     pub written: Vec<PathBuf>,

@@ -230,6 +230,40 @@ fn nothing_about_the_default_plan_is_hard_coded() {
     scan(&root().join("templates"), &with_year);
 }
 
+/// Two copies of one nämnd's content built into one output directory would write one file
+/// twice: refused before anything is built, so the PDF already there is not replaced by either.
+#[test]
+fn several_plans_that_would_write_one_file_are_refused_before_building() {
+    let out = tempfile::tempdir().unwrap();
+    let templates = root().join("templates");
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for dir in [a.path(), b.path()] {
+        copy_dir(&fixture("fjallkommun_2031"), dir);
+    }
+    let pdf = out
+        .path()
+        .join("2031-fritids-och-kulturnamnden-verksamhetsplan.pdf");
+    fs::write(&pdf, b"the decided one").unwrap();
+    let run = vplan(
+        &root(),
+        &[
+            "build",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--output",
+            out.path().to_str().unwrap(),
+            a.path().to_str().unwrap(),
+            b.path().to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("would both write"), "{err}");
+    assert!(err.contains("nothing was built"), "{err}");
+    assert_eq!(fs::read(&pdf).unwrap(), b"the decided one");
+}
+
 /// Several plans at once: each content directory is built (in parallel) into the output
 /// directory; a plan with errors is reported, the others are still written.
 #[test]
