@@ -112,11 +112,26 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
             match figures::followup::project(&plan, computed, report) {
                 Ok(p) => {
                     let prose = figures::refs::report_prose(report);
-                    diags.extend(figures::refs::check_prose(
-                        &prose,
-                        &p.plan,
-                        Some(&p.figures),
-                    ));
+                    let mut found = figures::refs::check_prose(&prose, &p.plan, Some(&p.figures));
+                    // A plan column the report does not follow is not in the report.
+                    for d in &mut found {
+                        for (id, t) in &p.plan.tables {
+                            let Some(own) = plan.tables.get(id) else {
+                                continue;
+                            };
+                            let followed = &t.value.columns[0].id;
+                            for c in &own.value.columns {
+                                let missing = format!("table `{id}` has no column `{}`", c.id);
+                                if &c.id != followed && d.message.contains(&missing) {
+                                    d.hint = Some(format!(
+                                        "the report follows the plan's column `{followed}` of `{id}`: its columns are {}",
+                                        t.value.columns.iter().map(|c| format!("`{}`", c.id)).collect::<Vec<_>>().join(", ")
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    diags.extend(found);
                     // A report's charts draw the report's figures: checked on them.
                     for (i, entry) in report.value.tables.iter().enumerate() {
                         let Some(t) = p.plan.tables.get(&entry.id) else {

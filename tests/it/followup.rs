@@ -542,6 +542,17 @@ fn a_figure_reference_in_a_report_is_checked_against_the_report() {
             "uppfoljning/2031-delar.yaml:23:",
         ],
     );
+    // A plan column the report does not follow: the hint names the one it does.
+    s.edit(
+        "uppfoljning/2031-delar.yaml",
+        "{{ driftbudget/summa/b2031 }}",
+        "{{ driftbudget/summa/b2030 }}",
+    );
+    let (_, err) = check(&s);
+    assert_has(
+        &err,
+        &["the report follows the plan's column `b2031` of `driftbudget`: its columns are `b2031`, `utfall`, `avvikelse`"],
+    );
 }
 
 /// Two versions of the example report: the changed outcome is an amount with the totals it
