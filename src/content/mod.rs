@@ -648,6 +648,30 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
     if let Some(hint) = unknown_field_hint(&msg) {
         d = d.with_hint(hint);
     }
+    // `{id: r, utfall: 12,4}`: the comma of a decimal ends the entry in a flow map, and `4`
+    // reads as a key of its own.
+    if let (Some(field), Some(loc)) = (unknown_field(&msg), e.location()) {
+        let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
+        if field.chars().all(|c| c.is_ascii_digit()) {
+            let split = line
+                .char_indices()
+                .filter(|&(i, c)| c == ',' && line[..i].ends_with(|p: char| p.is_ascii_digit()))
+                .find(|&(i, _)| line[i + 1..].trim_start().starts_with(field));
+            if let Some((i, _)) = split {
+                let before: String = line[..i]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_digit() || *c == '-')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                d = d.with_hint(format!(
+                    "`{before},{field}` in a `{{…}}` map reads as two entries (a comma separates them): write `{before}.{field}` (a point for decimals)"
+                ));
+            }
+        }
+    }
     if let Some(value) = not_an_amount(&msg) {
         d = d.with_hint(amount::hint(value));
     }
@@ -674,10 +698,16 @@ fn not_an_amount(msg: &str) -> Option<&str> {
     Some(&msg[start..end])
 }
 
+/// The key of serde's "unknown field `x`, …".
+fn unknown_field(msg: &str) -> Option<&str> {
+    let rest = &msg[msg.find("unknown field `")? + "unknown field `".len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
 /// For serde's "unknown field `x`, expected one of `a`, `b`": "did you mean `a`?".
 fn unknown_field_hint(msg: &str) -> Option<String> {
+    let field = unknown_field(msg)?;
     let rest = &msg[msg.find("unknown field `")? + "unknown field `".len()..];
-    let field = &rest[..rest.find('`')?];
     let expected: Vec<&str> = rest[rest.find("expected")?..]
         .split('`')
         .skip(1)

@@ -355,6 +355,19 @@ fn amounts_in_a_report_are_read_as_in_a_table() {
             "uppfoljning/2031-test.yaml:18:",
         ],
     );
+    // A decimal comma in a one-line row splits the entry: said so, not "did you mean `id`".
+    let body = GOOD.replace("utfall: 8610,", "utfall: 8610,4,");
+    s.write(REPORT, report("delar", "2031-08-31", &body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "unknown field `4`",
+            "`8610,4` in a `{…}` map reads as two entries",
+            "write `8610.4`",
+        ],
+    );
 }
 
 #[test]
