@@ -170,6 +170,13 @@ pub fn hint(text: &str) -> String {
     };
     let body = t.trim_start_matches(['-', '+', '\u{2212}']);
     if digits_and(&['-', '+', '\u{2212}', ',']) && body.matches(',').count() == 1 {
+        let (int, frac) = body.split_once(',').unwrap_or((body, ""));
+        if frac.len() == 3 && !int.is_empty() {
+            // `8,610`: a decimal comma, or a thousands separator (an English spreadsheet's).
+            return format!(
+                "write `{sign}{int}.{frac}` if it is a decimal (a point, not a comma), or `{sign}{int}{frac}` if the comma separates thousands"
+            );
+        }
         return format!(
             "{} (a point for decimals, not a comma)",
             fix(format!("{sign}{}", body.replace(',', ".")))
@@ -352,6 +359,10 @@ mod tests {
             hint("-1 234,5")
         );
         assert!(hint("1_000").contains("`1000`"));
+        assert_eq!(
+            hint("8,610"),
+            "write `8.610` if it is a decimal (a point, not a comma), or `8610` if the comma separates thousands"
+        );
         assert!(hint(".inf").contains("finite"));
         assert!(hint("\u{2212}12").contains("`-12`"));
     }
