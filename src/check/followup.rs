@@ -124,6 +124,31 @@ impl Report<'_, '_> {
         self.diags.push(d);
     }
 
+    /// Records the entry `id` at `{list}.{i}`. When the report already follows it up there, an
+    /// error at the second naming the first's line (`what` names the item, `kind` its kind),
+    /// and `false`: the entry is not judged again.
+    fn first_entry<'e>(
+        &mut self,
+        seen: &mut HashMap<&'e str, usize>,
+        id: &'e str,
+        list: &str,
+        i: usize,
+        what: &str,
+        kind: &str,
+    ) -> bool {
+        if let Some(first) = seen.get(id) {
+            let at = self.line(&format!("{list}.{first}.id"));
+            self.error(
+                &format!("{list}.{i}.id"),
+                format!("{what} is followed up twice{at}"),
+                Some(format!("keep one entry per {kind}")),
+            );
+            return false;
+        }
+        seen.insert(id, i);
+        true
+    }
+
     /// The line of a path, for "first at line N".
     fn line(&self, path: &str) -> String {
         self.plan
@@ -260,16 +285,10 @@ impl Report<'_, '_> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.goals.iter().enumerate() {
             let path = format!("goals.{i}");
-            if let Some(first) = seen.get(entry.id.as_str()) {
-                let at = self.line(&format!("goals.{first}.id"));
-                self.error(
-                    &format!("{path}.id"),
-                    format!("goal `{}` is followed up twice{at}", entry.id),
-                    Some("keep one entry per goal".into()),
-                );
+            let what = format!("goal `{}`", entry.id);
+            if !self.first_entry(&mut seen, &entry.id, "goals", i, &what, "goal") {
                 continue;
             }
-            seen.insert(&entry.id, i);
             let Some(goal) = self.items.goal(&entry.id) else {
                 let hint = if let Some(g) = self.items.goal_of_indicator(&entry.id) {
                     format!(
@@ -303,16 +322,11 @@ impl Report<'_, '_> {
             let mut seen_ind: HashMap<&str, usize> = HashMap::new();
             for (j, ind) in entry.indicators.iter().enumerate() {
                 let ip = format!("{path}.indicators.{j}");
-                if let Some(first) = seen_ind.get(ind.id.as_str()) {
-                    let at = self.line(&format!("{path}.indicators.{first}.id"));
-                    self.error(
-                        &format!("{ip}.id"),
-                        format!("indicator `{}` is followed up twice{at}", ind.id),
-                        Some("keep one entry per indicator".into()),
-                    );
+                let list = format!("{path}.indicators");
+                let what = format!("indicator `{}`", ind.id);
+                if !self.first_entry(&mut seen_ind, &ind.id, &list, j, &what, "indicator") {
                     continue;
                 }
-                seen_ind.insert(&ind.id, j);
                 if !own.contains(&ind.id.as_str()) {
                     let hint = match self.items.goal_of_indicator(&ind.id) {
                         Some(g) => format!(
@@ -405,16 +419,10 @@ impl Report<'_, '_> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.assignments.iter().enumerate() {
             let path = format!("assignments.{i}");
-            if let Some(first) = seen.get(entry.id.as_str()) {
-                let at = self.line(&format!("assignments.{first}.id"));
-                self.error(
-                    &format!("{path}.id"),
-                    format!("assignment `{}` is followed up twice{at}", entry.id),
-                    Some("keep one entry per assignment".into()),
-                );
+            let what = format!("assignment `{}`", entry.id);
+            if !self.first_entry(&mut seen, &entry.id, "assignments", i, &what, "assignment") {
                 continue;
             }
-            seen.insert(&entry.id, i);
             if self.items.assignment(&entry.id).is_none() {
                 let hint = if self.items.goal(&entry.id).is_some() {
                     format!("`{}` is a goal: give it under `goals`", entry.id)
@@ -454,16 +462,10 @@ impl Report<'_, '_> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.internal_control.iter().enumerate() {
             let path = format!("internal_control.{i}");
-            if let Some(first) = seen.get(entry.id.as_str()) {
-                let at = self.line(&format!("internal_control.{first}.id"));
-                self.error(
-                    &format!("{path}.id"),
-                    format!("risk `{}` is followed up twice{at}", entry.id),
-                    Some("keep one entry per risk".into()),
-                );
+            let what = format!("risk `{}`", entry.id);
+            if !self.first_entry(&mut seen, &entry.id, "internal_control", i, &what, "risk") {
                 continue;
             }
-            seen.insert(&entry.id, i);
             if self.items.risk(&entry.id).is_none() {
                 let hint = if self.plan.internal_control.is_none() {
                     "the plan has no internkontroll.yaml: leave `internal_control` out".to_string()
@@ -502,16 +504,10 @@ impl Report<'_, '_> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.tables.iter().enumerate() {
             let path = format!("tables.{i}");
-            if let Some(first) = seen.get(entry.id.as_str()) {
-                let at = self.line(&format!("tables.{first}.id"));
-                self.error(
-                    &format!("{path}.id"),
-                    format!("table `{}` is followed up twice{at}", entry.id),
-                    Some("keep one entry per table".into()),
-                );
+            let what = format!("table `{}`", entry.id);
+            if !self.first_entry(&mut seen, &entry.id, "tables", i, &what, "table") {
                 continue;
             }
-            seen.insert(&entry.id, i);
             let Some(table) = plan.tables.get(&entry.id) else {
                 self.error(
                     &format!("{path}.id"),
@@ -548,19 +544,11 @@ impl Report<'_, '_> {
             let mut seen_rows: HashMap<&str, usize> = HashMap::new();
             for (j, row) in entry.rows.iter().enumerate() {
                 let rp = format!("{path}.rows.{j}");
-                if let Some(first) = seen_rows.get(row.id.as_str()) {
-                    let at = self.line(&format!("{path}.rows.{first}.id"));
-                    self.error(
-                        &format!("{rp}.id"),
-                        format!(
-                            "table `{}`: row `{}` is followed up twice{at}",
-                            t.id, row.id
-                        ),
-                        Some("keep one entry per row".into()),
-                    );
+                let list = format!("{path}.rows");
+                let what = format!("table `{}`: row `{}`", t.id, row.id);
+                if !self.first_entry(&mut seen_rows, &row.id, &list, j, &what, "row") {
                     continue;
                 }
-                seen_rows.insert(&row.id, j);
                 let Some(r) = t.rows.iter().position(|x| x.id == row.id) else {
                     self.error(
                         &format!("{rp}.id"),

@@ -122,21 +122,9 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
 
 /// Report `id` of a loaded version, as a document (its projection).
 fn report_of<'a>(loaded: &'a source::Loaded, id: &str) -> Result<&'a vplan::pipeline::Checked> {
-    let reports = &loaded.checked.reports;
-    match reports.iter().find(|r| r.id == id) {
-        Some(r) => Ok(&r.checked),
-        None => {
-            let known: Vec<&str> = reports.iter().map(|r| r.id.as_str()).collect();
-            vplan::usage!(
-                "--report {id}: {} has no such report; {}",
-                loaded.label,
-                if known.is_empty() {
-                    "it has none".to_string()
-                } else {
-                    vplan::suggest::did_you_mean(id, &known)
-                        .unwrap_or_else(|| format!("it has: {}", known.join(", ")))
-                }
-            )
-        }
-    }
+    loaded
+        .checked
+        .report(id)
+        .map(|r| &r.checked)
+        .map_err(|e| e.context(&loaded.label))
 }

@@ -21,22 +21,7 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
     // (and prognos), the sums and deviations as formulas.
     let checked = match &args.report {
         None => &loaded,
-        Some(id) => match loaded.reports.iter().find(|r| r.id == *id) {
-            Some(r) => &r.checked,
-            None => {
-                let known: Vec<&str> = loaded.reports.iter().map(|r| r.id.as_str()).collect();
-                vplan::usage!(
-                    "--report {id}: there is no such report; {}",
-                    vplan::suggest::did_you_mean(id, &known).unwrap_or_else(|| {
-                        if known.is_empty() {
-                            "the content has none".to_string()
-                        } else {
-                            format!("the content has: {}", known.join(", "))
-                        }
-                    })
-                );
-            }
-        },
+        Some(id) => &loaded.report(id)?.checked,
     };
     let plan = &checked.plan;
     let ext = match args.format {
@@ -133,51 +118,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
         return Ok(());
     }
     // The new amounts must give a plan that checks before the file is replaced.
-    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
-    let copy = scratch.path().join("content");
-    vplan::output::copy_tree(content, &copy)?;
-    let rel = file.strip_prefix(content).unwrap_or(&file);
-    let staged = copy.join(rel);
-    std::fs::write(&staged, &result.yaml).at("write", &staged)?;
-    // Its errors are reported at the real files (the copy is gone when they are shown).
-    let real = |p: &Path| match p.strip_prefix(&copy) {
-        Ok(rel) => content.join(rel),
-        Err(_) => p.to_path_buf(),
-    };
-    let copy_text = copy.display().to_string();
-    let content_text = content.display().to_string();
-    let after = match pipeline::load(&copy, &Default::default(), &vplan::progress::Silent) {
-        Ok(after) => after,
-        Err(err) => {
-            let nothing = format!("nothing written: {} is unchanged", file.display());
-            return Err(match err {
-                // The errors only: the warnings are the plan's, not the import's.
-                vplan::Error::Content(diags) => vplan::Error::Content(
-                    diags
-                        .into_iter()
-                        .filter(Diagnostic::is_error)
-                        .map(|mut d| {
-                            d.file = d.file.as_deref().map(real);
-                            d.message = format!(
-                                "with the amounts of the sheet: {}",
-                                d.message.replace(&copy_text, &content_text)
-                            );
-                            let hint = d.hint.take().map(|h| h.replace(&copy_text, &content_text));
-                            d.hint = Some(match hint {
-                                Some(h) => format!("{h}; {nothing}"),
-                                None => nothing.clone(),
-                            });
-                            d
-                        })
-                        .collect(),
-                ),
-                other => vplan::usage_error!(
-                    "the imported amounts give a plan with errors: {}; nothing written",
-                    other.to_string().replace(&copy_text, &content_text)
-                ),
-            });
-        }
-    };
+    let after = load_staged(content, &file, &result.yaml, "amounts", "a plan")?;
     // The file gives exactly the amounts meant: the changed cells' new ones, every other
     // cell its old one (a rewrite that reached another row, through an anchor or otherwise,
     // is refused).
@@ -238,19 +179,7 @@ fn import_outcomes(
     progress: &Terminal,
 ) -> Result<()> {
     let content = &args.project.content;
-    let Some(report) = checked.reports.iter().find(|r| r.id == id) else {
-        let known: Vec<&str> = checked.reports.iter().map(|r| r.id.as_str()).collect();
-        vplan::usage!(
-            "--report {id}: there is no such report; {}",
-            vplan::suggest::did_you_mean(id, &known).unwrap_or_else(|| {
-                if known.is_empty() {
-                    "the content has none".to_string()
-                } else {
-                    format!("the content has: {}", known.join(", "))
-                }
-            })
-        );
-    };
+    let report = checked.report(id)?;
     if !checked.plan.tables.contains_key(&args.table) {
         vplan::usage!(
             "--table {}: the plan has no such table; its tables are: {}",
@@ -295,7 +224,6 @@ fn import_outcomes(
             args.table
         );
     }
-    let nothing = format!("nothing written: {} is unchanged", file.display());
     let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
     if !problems.is_empty() {
         return Err(vplan::Error::Content(problems));
@@ -311,49 +239,7 @@ fn import_outcomes(
         return Ok(());
     }
     // The new figures must give a report that checks before the file is replaced.
-    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
-    let copy = scratch.path().join("content");
-    vplan::output::copy_tree(content, &copy)?;
-    let rel = file.strip_prefix(content).unwrap_or(&file);
-    let staged = copy.join(rel);
-    std::fs::write(&staged, &result.yaml).at("write", &staged)?;
-    let copy_text = copy.display().to_string();
-    let content_text = content.display().to_string();
-    let real = |p: &Path| match p.strip_prefix(&copy) {
-        Ok(rel) => content.join(rel),
-        Err(_) => p.to_path_buf(),
-    };
-    let after = match pipeline::load(&copy, &Default::default(), &vplan::progress::Silent) {
-        Ok(after) => after,
-        Err(vplan::Error::Content(diags)) => {
-            return Err(vplan::Error::Content(
-                diags
-                    .into_iter()
-                    .filter(Diagnostic::is_error)
-                    .map(|mut d| {
-                        d.file = d.file.as_deref().map(real);
-                        d.message = format!(
-                            "with the outcomes of the sheet: {}",
-                            d.message.replace(&copy_text, &content_text)
-                        );
-                        d.hint = Some(match d.hint.take() {
-                            Some(h) => {
-                                format!("{}; {nothing}", h.replace(&copy_text, &content_text))
-                            }
-                            None => nothing.clone(),
-                        });
-                        d
-                    })
-                    .collect(),
-            ))
-        }
-        Err(other) => {
-            return Err(vplan::usage_error!(
-                "the imported outcomes give a report with errors: {}; nothing written",
-                other.to_string().replace(&copy_text, &content_text)
-            ))
-        }
-    };
+    let after = load_staged(content, &file, &result.yaml, "outcomes", "a report")?;
     // The file gives exactly the figures meant, and nothing else of the report changed.
     let normal = |f: &vplan::content::FollowUp| {
         let mut f = f.clone();
@@ -387,6 +273,57 @@ fn import_outcomes(
         if result.changed.len() == 1 { "" } else { "s" }
     ));
     Ok(())
+}
+
+/// The content loaded with `yaml` in place of `file`, from a scratch copy, before the file is
+/// replaced: the errors it then has (not its warnings: those were the content's before) are
+/// reported at the real files, each saying that nothing was written. `what` names the imported
+/// figures ("amounts"), `gives` what they make ("a plan").
+fn load_staged(
+    content: &Path,
+    file: &Path,
+    yaml: &str,
+    what: &str,
+    gives: &str,
+) -> Result<pipeline::Checked> {
+    let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
+    let copy = scratch.path().join("content");
+    vplan::output::copy_tree(content, &copy)?;
+    let staged = copy.join(file.strip_prefix(content).unwrap_or(file));
+    std::fs::write(&staged, yaml).at("write", &staged)?;
+    // Errors are shown at the real files (the copy is gone when they are read).
+    let real = |p: &Path| match p.strip_prefix(&copy) {
+        Ok(rel) => content.join(rel),
+        Err(_) => p.to_path_buf(),
+    };
+    let copy_text = copy.display().to_string();
+    let content_text = content.display().to_string();
+    let nothing = format!("nothing written: {} is unchanged", file.display());
+    match pipeline::load(&copy, &Default::default(), &vplan::progress::Silent) {
+        Ok(after) => Ok(after),
+        Err(vplan::Error::Content(diags)) => Err(vplan::Error::Content(
+            diags
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .map(|mut d| {
+                    d.file = d.file.as_deref().map(real);
+                    d.message = format!(
+                        "with the {what} of the sheet: {}",
+                        d.message.replace(&copy_text, &content_text)
+                    );
+                    d.hint = Some(match d.hint.take() {
+                        Some(h) => format!("{}; {nothing}", h.replace(&copy_text, &content_text)),
+                        None => nothing.clone(),
+                    });
+                    d
+                })
+                .collect(),
+        )),
+        Err(other) => Err(vplan::usage_error!(
+            "the imported {what} give {gives} with errors: {}; nothing written",
+            other.to_string().replace(&copy_text, &content_text)
+        )),
+    }
 }
 
 /// What stops an import before anything is written: cells that are not amounts (`bad`), rows

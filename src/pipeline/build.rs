@@ -195,18 +195,7 @@ fn typeset_reports(
 ) -> Result<Vec<(String, super::Built)>> {
     let mut out = Vec::new();
     for id in &options.load.reports {
-        let Some(report) = checked.reports.iter().find(|r| r.id == *id) else {
-            let known: Vec<&str> = checked.reports.iter().map(|r| r.id.as_str()).collect();
-            crate::usage!(
-                "--report {id}: there is no such report; {}",
-                if known.is_empty() {
-                    "this content has none (a report is a file in content/uppfoljning/; `vplan report init` writes one)".to_string()
-                } else {
-                    crate::suggest::did_you_mean(id, &known)
-                        .unwrap_or_else(|| format!("this content has: {}", known.join(", ")))
-                }
-            );
-        };
+        let report = checked.report(id)?;
         let rc = &report.checked;
         let standard = standard_for(rc, options.standard)?;
         let docs = documents::select(&rc.plan, options.split, &[])?;
@@ -251,7 +240,7 @@ pub fn planned_files(content: &Path, options: &BuildOptions, suffix: &str) -> Op
         stems.extend(docs.iter().map(|d| documents::file_stem(&checked.plan, d)));
     } else {
         for id in &options.load.reports {
-            let report = checked.reports.iter().find(|r| r.id == *id)?;
+            let report = checked.report(id).ok()?;
             let plan = &report.checked.plan;
             let docs = documents::select(plan, options.split, &[]).ok()?;
             stems.extend(docs.iter().map(|d| documents::file_stem(plan, d)));

@@ -42,6 +42,26 @@ pub struct CheckedReport {
     pub checked: Checked,
 }
 
+impl Checked {
+    /// The follow-up report `id` (`--report ID`): a usage error with the id probably meant, or
+    /// the reports there are, when the content has no such report.
+    pub fn report(&self, id: &str) -> Result<&CheckedReport> {
+        if let Some(r) = self.reports.iter().find(|r| r.id == id) {
+            return Ok(r);
+        }
+        let known: Vec<&str> = self.reports.iter().map(|r| r.id.as_str()).collect();
+        crate::usage!(
+            "--report {id}: there is no such report; {}",
+            if known.is_empty() {
+                "this content has none (a report is a file in content/uppfoljning/; `vplan report init` writes one)".to_string()
+            } else {
+                crate::suggest::did_you_mean(id, &known)
+                    .unwrap_or_else(|| format!("this content has: {}", known.join(", ")))
+            }
+        )
+    }
+}
+
 /// How a plan is loaded and checked.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
