@@ -32,9 +32,9 @@ pub struct PlanItems<'a> {
     pub groups: Vec<Group<'a>>,
     pub goals: Vec<Placed<'a, Goal>>,
     pub assignments: Vec<Placed<'a, Item>>,
+    /// The risks of `internkontroll.yaml` (their `group` is 0: they are printed by area, not
+    /// under a group of goals).
     pub risks: Vec<Placed<'a, IcRisk>>,
-    /// Each risk's area title, by the risk's index in `risks`.
-    pub risk_areas: Vec<&'a str>,
 }
 
 impl<'a> PlanItems<'a> {
@@ -94,12 +94,8 @@ pub fn items(plan: &Plan) -> PlanItems<'_> {
     if let Some(ic) = &plan.internal_control {
         for (i, area) in ic.value.areas.iter().enumerate() {
             for (j, risk) in area.risks.iter().enumerate() {
-                raw.risks.push((
-                    risk,
-                    &ic.file,
-                    format!("areas.{i}.risks.{j}"),
-                    area.area.as_str(),
-                ));
+                raw.risks
+                    .push((risk, &ic.file, format!("areas.{i}.risks.{j}"), 0));
             }
         }
     }
@@ -111,7 +107,7 @@ struct Raw<'a> {
     groups: Vec<Group<'a>>,
     goals: Vec<(&'a Goal, &'a Path, String, usize)>,
     assignments: Vec<(&'a Item, &'a Path, String, usize)>,
-    risks: Vec<(&'a IcRisk, &'a Path, String, &'a str)>,
+    risks: Vec<(&'a IcRisk, &'a Path, String, usize)>,
 }
 
 impl<'a> Raw<'a> {
@@ -208,17 +204,7 @@ impl<'a> Raw<'a> {
             groups: self.groups,
             goals: self.goals.into_iter().map(place).collect(),
             assignments: self.assignments.into_iter().map(place).collect(),
-            risk_areas: self.risks.iter().map(|r| r.3).collect(),
-            risks: self
-                .risks
-                .into_iter()
-                .map(|(item, file, path, _)| Placed {
-                    item,
-                    file,
-                    path,
-                    group: 0,
-                })
-                .collect(),
+            risks: self.risks.into_iter().map(place).collect(),
         }
     }
 }

@@ -70,8 +70,6 @@ pub enum PeriodKind {
 }
 
 impl PeriodKind {
-    pub const ALL: [PeriodKind; 3] = [PeriodKind::Tertial, PeriodKind::Delar, PeriodKind::Helar];
-
     /// The YAML word.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -228,15 +226,6 @@ pub enum AssignmentStatus {
 }
 
 impl AssignmentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssignmentStatus::Genomfort => "genomfort",
-            AssignmentStatus::Pagar => "pagar",
-            AssignmentStatus::EjPaborjat => "ej-paborjat",
-            AssignmentStatus::Avbrutet => "avbrutet",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             AssignmentStatus::Genomfort => "Genomfört",
@@ -287,15 +276,6 @@ pub enum DeviationSign {
     BudgetUtfall,
     /// utfall − budget: a positive deviation is an outcome over budget.
     UtfallBudget,
-}
-
-impl DeviationSign {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeviationSign::BudgetUtfall => "budget-utfall",
-            DeviationSign::UtfallBudget => "utfall-budget",
-        }
-    }
 }
 
 /// The outcome of one detail row.
@@ -351,14 +331,6 @@ pub enum ControlResult {
 }
 
 impl ControlResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ControlResult::UtanAnmarkning => "utan-anmarkning",
-            ControlResult::Brister => "brister",
-            ControlResult::EjGenomford => "ej-genomford",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             ControlResult::UtanAnmarkning => "Utan anmärkning",
