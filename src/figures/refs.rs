@@ -466,7 +466,7 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
 /// report's figures: it is checked against its projection, with [`check_prose`].)
 pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = misplaced(plan);
-    diags.extend(check_prose(&prose(plan), plan, computed));
+    diags.extend(check_prose(&prose(plan), plan, computed, &|_| None));
     diags
 }
 
@@ -486,8 +486,15 @@ pub fn report_prose(report: &Sourced<FollowUp>) -> Vec<Prose<'_>> {
     out
 }
 
-/// Checks the references of these texts against `plan` and its figures.
-pub fn check_prose(texts: &[Prose], plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
+/// Checks the references of these texts against `plan` and its figures. `explain` may give a
+/// wrong reference's cell a hint of its own (a report explains a plan column it does not
+/// follow); otherwise the hint says how a reference is written.
+pub fn check_prose(
+    texts: &[Prose],
+    plan: &Plan,
+    computed: Option<&Figures>,
+    explain: &dyn Fn(&CellRef) -> Option<String>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for p in texts {
         for r in find_in_prose(p.text) {
@@ -505,9 +512,15 @@ pub fn check_prose(texts: &[Prose], plan: &Plan, computed: Option<&Figures>) -> 
                 (Some((line, col)), _) => d.at(line, col),
                 (None, pos) => d.at_pos(pos),
             };
-            diags.push(d.with_hint(
-                "a reference is `{{ table/row/column }}`, optionally `| mnkr` or `| 1` (decimals)",
-            ));
+            let cell = r
+                .inner
+                .split('|')
+                .next()
+                .and_then(|c| CellRef::parse(c).ok());
+            diags.push(d.with_hint(cell.as_ref().and_then(explain).unwrap_or_else(|| {
+                "a reference is `{{ table/row/column }}`, optionally `| mnkr` or `| 1` (decimals)"
+                    .to_string()
+            })));
         }
     }
     diags

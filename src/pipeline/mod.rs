@@ -132,26 +132,31 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
             match figures::followup::project(&plan, computed, report) {
                 Ok(p) => {
                     let prose = figures::refs::report_prose(report);
-                    let mut found = figures::refs::check_prose(&prose, &p.plan, Some(&p.figures));
                     // A plan column the report does not follow is not in the report.
-                    for d in &mut found {
-                        for (id, t) in &p.plan.tables {
-                            let Some(own) = plan.tables.get(id) else {
-                                continue;
-                            };
-                            let followed = &t.value.columns[0].id;
-                            for c in &own.value.columns {
-                                let missing = format!("table `{id}` has no column `{}`", c.id);
-                                if &c.id != followed && d.message.contains(&missing) {
-                                    d.hint = Some(format!(
-                                        "the report follows the plan's column `{followed}` of `{id}`: its columns are {}",
-                                        t.value.columns.iter().map(|c| format!("`{}`", c.id)).collect::<Vec<_>>().join(", ")
-                                    ));
-                                }
-                            }
-                        }
-                    }
-                    diags.extend(found);
+                    let explain = |cell: &figures::CellRef| {
+                        let own = &plan.tables.get(&cell.table)?.value;
+                        let t = &p.plan.tables.get(&cell.table)?.value;
+                        let followed = &t.columns.first()?.id;
+                        let missing = own.columns.iter().any(|c| c.id == cell.column)
+                            && !t.columns.iter().any(|c| c.id == cell.column);
+                        missing.then(|| {
+                            format!(
+                                "the report follows the plan's column `{followed}` of `{}`: its columns are {}",
+                                cell.table,
+                                t.columns
+                                    .iter()
+                                    .map(|c| format!("`{}`", c.id))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        })
+                    };
+                    diags.extend(figures::refs::check_prose(
+                        &prose,
+                        &p.plan,
+                        Some(&p.figures),
+                        &explain,
+                    ));
                     // A report's charts draw the report's figures: checked on them.
                     for (i, entry) in report.value.tables.iter().enumerate() {
                         let Some(t) = p.plan.tables.get(&entry.id) else {
