@@ -158,3 +158,52 @@ pub fn check_table(
     }
     diags
 }
+
+/// A report's chart says what it draws: its title and its text alternative each name every
+/// series (by the column's title: budget, utfall, prognos), so a reader of either knows that
+/// the chart of "Budget och utfall" also draws the forecast.
+pub fn names_its_series(plan: &Plan, t: &Table, file: &Path, chart_path: &str) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let Some(chart) = &t.chart else {
+        return diags;
+    };
+    let mut words: Vec<String> = Vec::new();
+    for c in &chart.columns {
+        if let Some(column) = t.columns.iter().find(|x| &x.id == c) {
+            let word = column.title.trim().to_lowercase();
+            if !word.is_empty() && !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+    for (key, text, what) in [
+        ("title", &chart.title, "title"),
+        ("alt", &chart.alt, "text alternative (`alt`)"),
+    ] {
+        let said = text.to_lowercase();
+        let unsaid: Vec<&str> = words
+            .iter()
+            .filter(|w| !said.contains(w.as_str()))
+            .map(String::as_str)
+            .collect();
+        if unsaid.is_empty() {
+            continue;
+        }
+        let mut d = Diagnostic::warning(
+            file,
+            format!(
+                "chart of `{}`: it draws {}, but its {what} does not name {}",
+                t.id,
+                words.join(", "),
+                unsaid.join(", ")
+            ),
+        )
+        .at_pos(plan.pos(file, &format!("{chart_path}.{key}")));
+        d.hint = Some(format!(
+            "name every series the chart draws ({}), so that a reader of the {what} alone knows what the bars are",
+            words.join(", ")
+        ));
+        diags.push(d);
+    }
+    diags
+}

@@ -9,7 +9,11 @@ use std::path::Path;
 
 use crate::content::dates::{date_problem, parse_date};
 use crate::content::items::{items, PlanItems};
-use crate::content::{budget_column, FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table};
+use rust_decimal::Decimal;
+
+use crate::content::{
+    budget_column, FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table, TableFollowUp,
+};
 use crate::diag::Diagnostic;
 use crate::figures::followup::{GOALS_TABLE, RESERVED_COLUMNS};
 use crate::figures::{max_amount, CellRef, Expr, Figures, MAX_INTEGER_DIGITS};
@@ -272,6 +276,20 @@ impl Report<'_, '_> {
                     "write `period_end: {year}-12-31`, or `kind: tertial` or `delar` for part of the year"
                 )),
             );
+        } else if f.kind != PeriodKind::Helar && d != crate::content::dates::month_days(y, m) {
+            // The period's budget is counted in whole months.
+            let month = crate::content::dates::MONTHS[usize::from(m.clamp(1, 12)) - 1];
+            self.warning(
+                "period_end",
+                format!(
+                    "period_end {} is not the last day of {month}: the period's budget counts whole months, January–{month}",
+                    f.period_end
+                ),
+                Some(format!(
+                    "end the period with its month (`{y}-{m:02}-{:02}`), or type each row's `periodbudget`",
+                    crate::content::dates::month_days(y, m)
+                )),
+            );
         }
     }
 
@@ -495,6 +513,89 @@ impl Report<'_, '_> {
         self.missing("internal_control", "risk", &missing);
     }
 
+    /// A seasonal profile: twelve monthly weights, none negative, not all zero; of no use in a
+    /// verksamhetsberättelse.
+    fn profile(&mut self, p: &[Decimal], path: &str, what: &str, helar: bool) {
+        let hint = Some(
+            "give twelve weights, January to December, e.g. percent of the year: `[8, 8, 9, 8, 9, 9, 5, 6, 9, 10, 10, 9]`".to_string(),
+        );
+        if p.len() != 12 {
+            self.error(
+                path,
+                format!(
+                    "{what}: a seasonal profile has twelve monthly weights, not {}",
+                    p.len()
+                ),
+                hint,
+            );
+        } else if let Some(m) = p.iter().position(|w| w.is_sign_negative() && !w.is_zero()) {
+            self.error(
+                &format!("{path}.{m}"),
+                format!(
+                    "{what}: the weight of {} is negative ({})",
+                    crate::content::dates::MONTHS[m],
+                    p[m]
+                ),
+                hint,
+            );
+        } else if let Some(m) = p
+            .iter()
+            .position(|w| w.abs() > Decimal::from(1_000_000_000))
+        {
+            self.error(
+                &format!("{path}.{m}"),
+                format!(
+                    "{what}: the weight of {} ({}) is too large: a weight is at most 1 000 000 000",
+                    crate::content::dates::MONTHS[m],
+                    p[m]
+                ),
+                hint,
+            );
+        } else if p.iter().all(|w| w.is_zero()) {
+            self.error(
+                path,
+                format!("{what}: every weight of the seasonal profile is 0"),
+                hint,
+            );
+        } else if helar {
+            self.warning(
+                path,
+                format!("{what}: a verksamhetsberättelse sets the outcome against the annual budget: the seasonal profile is not used"),
+                Some("remove `profil`; it spreads the budget over a tertial or delår report's months".into()),
+            );
+        }
+    }
+
+    /// A table of both positive and negative amounts whose report does not say what they are:
+    /// its note cannot say in words which way a deviation goes.
+    fn amount_kind(&mut self, entry: &TableFollowUp, t: &Table, column: &str, path: &str) {
+        let Some(computed) = self.computed else {
+            return;
+        };
+        if entry.belopp.is_some() {
+            return;
+        }
+        let values: Vec<Decimal> = t
+            .rows
+            .iter()
+            .filter(|row| row.kind == RowKind::Data)
+            .filter_map(|row| computed.value(&CellRef::new(&t.id, &row.id, column)))
+            .filter(|v| !v.is_zero())
+            .collect();
+        let negative = values.iter().any(|v| v.is_sign_negative());
+        let positive = values.iter().any(|v| v.is_sign_positive());
+        if negative && positive {
+            self.warning(
+                path,
+                format!(
+                    "table `{}` has both positive and negative amounts: the note under it cannot say whether a positive deviation is good or bad",
+                    t.id
+                ),
+                Some("say what the amounts are: `belopp: resultat` (income positive, costs negative), `belopp: kostnader` (costs positive) or `belopp: intakter`".into()),
+            );
+        }
+    }
+
     fn tables(&mut self, f: &FollowUp) {
         let plan = self.plan;
         let known: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
@@ -540,6 +641,10 @@ impl Report<'_, '_> {
                 continue;
             };
             let column = &t.columns[b];
+            if let Some(p) = &entry.profil {
+                self.profile(p, &format!("{path}.profil"), &what, helar);
+            }
+            self.amount_kind(entry, t, &column.id, &path);
             let rows: Vec<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
             let mut seen_rows: HashMap<&str, usize> = HashMap::new();
             for (j, row) in entry.rows.iter().enumerate() {
@@ -587,13 +692,28 @@ impl Report<'_, '_> {
                         continue;
                     }
                 }
-                for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
+                if let Some(p) = &row.profil {
+                    self.profile(p, &format!("{rp}.profil"), &what, helar);
+                }
+                for (key, value) in [
+                    ("utfall", row.utfall),
+                    ("prognos", row.prognos),
+                    ("periodbudget", row.periodbudget),
+                ] {
                     let Some(v) = value else { continue };
                     if key == "prognos" && helar {
                         self.error(
                             &format!("{rp}.prognos"),
                             format!("table `{}`, row `{}`: a verksamhetsberättelse has no forecast", t.id, row.id),
                             Some("it reports the year's outcome; a forecast (`prognos`) belongs to tertial and delår reports".into()),
+                        );
+                        continue;
+                    }
+                    if key == "periodbudget" && helar {
+                        self.error(
+                            &format!("{rp}.periodbudget"),
+                            format!("table `{}`, row `{}`: a verksamhetsberättelse has no period budget", t.id, row.id),
+                            Some("its period is the whole year: the outcome is set against the annual budget; `periodbudget` belongs to tertial and delår reports".into()),
                         );
                         continue;
                     }

@@ -248,6 +248,39 @@ pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::E
     Ok(amount.map(|a| a.0))
 }
 
+/// `deserialize_with` for a seasonal profile: a list of amounts, every one given.
+pub fn optional_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Decimal>>, D::Error> {
+    let list: Option<Vec<Amount>> = Deserialize::deserialize(d)?;
+    Ok(list.map(|l| l.into_iter().map(|a| a.0).collect()))
+}
+
+/// The schema of a seasonal profile: twelve monthly weights, none negative.
+pub fn profile_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut item = schema(g);
+    item.remove("description");
+    item.remove("exclusiveMinimum");
+    item.remove("not");
+    item.insert("minimum".into(), serde_json::json!(0));
+    // No minus: a weight is never negative.
+    item.insert(
+        "pattern".into(),
+        serde_json::json!(PATTERN.replacen("[-+]?", "[+]?", 1)),
+    );
+    item.insert(
+        "patternErrorMessage".into(),
+        serde_json::json!(
+            "not a weight: write a number of 0 or more such as 8 or 8.5 (a point for decimals)"
+        ),
+    );
+    schemars::json_schema!({
+        "description": "Twelve monthly weights, January to December (any scale: percent, days), by which the annual budget is spread over the year",
+        "type": ["array", "null"],
+        "minItems": 12,
+        "maxItems": 12,
+        "items": item,
+    })
+}
+
 /// The schema of one amount: a number (a finite one, below 10^15 either way) or a string spelled
 /// as [`parse`] reads it.
 pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -28,6 +28,11 @@ pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
     Some((y as i32, m as u8, d as u8))
 }
 
+/// The number of days of a month (1–12) of a year (in range of [`parse_date`]).
+pub fn month_days(year: i32, month: u8) -> u8 {
+    days_in_month(year.unsigned_abs(), u32::from(month)) as u8
+}
+
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
@@ -78,6 +83,22 @@ pub fn civil_from_days(z: i64) -> (i32, u8, u8) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
 }
+
+/// The months' names in Swedish, January first.
+pub const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
 
 #[cfg(test)]
 mod tests {

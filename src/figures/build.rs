@@ -92,6 +92,7 @@ impl Builder<'_> {
             Expr::Ref(c) => vec![c.clone()],
             Expr::SumOf(cells) => cells.clone(),
             Expr::Difference(a, b) | Expr::Share(a, b) => vec![a.clone(), b.clone()],
+            Expr::Part(of, ..) => vec![of.clone()],
             Expr::Sum(rows) => {
                 let n = self
                     .figures

@@ -83,7 +83,7 @@ impl Builder<'_> {
                 }
                 return self.figures.values[m];
             }
-            Expr::Difference(..) | Expr::Share(..) => return self.binary(node),
+            Expr::Difference(..) | Expr::Share(..) | Expr::Part(..) => return self.binary(node),
             Expr::Sum(_) => true,
             Expr::SumOf(_) => false,
         };
@@ -112,41 +112,51 @@ impl Builder<'_> {
         total
     }
 
-    /// The value of a `Difference` or `Share` node whose two terms are evaluated.
+    /// The value of a `Difference`, `Share` or `Part` node whose terms are evaluated: empty
+    /// unless every term has a value.
     fn binary(&mut self, node: usize) -> Option<Decimal> {
-        let (share, a, b) = match &self.figures.exprs[node] {
-            Expr::Difference(a, b) => (false, a, b),
-            Expr::Share(a, b) => (true, a, b),
+        let (a, b) = match &self.figures.exprs[node] {
+            Expr::Difference(a, b) | Expr::Share(a, b) => (a, Some(b)),
+            Expr::Part(of, ..) => (of, None),
             _ => return None,
         };
         let mut upstream_faulty = false;
-        let [a, b] = [a, b].map(|c| {
-            let m = self.figures.node(c)?;
+        let [a, b] = [Some(a), b].map(|c| {
+            let m = self.figures.node(c?)?;
             upstream_faulty |= self.faulty.contains(&m);
             self.figures.values[m]
         });
         if upstream_faulty {
             self.faulty.insert(node);
         }
-        let value = if share {
-            let whole = b.filter(|w| !w.is_zero())?;
-            a.unwrap_or_default()
-                .checked_mul(Decimal::ONE_HUNDRED)
-                .and_then(|x| x.checked_div(whole))
-                .map(|x| {
-                    x.round_dp_with_strategy(
-                        self.precision(node),
-                        RoundingStrategy::MidpointAwayFromZero,
-                    )
-                })
-        } else {
-            if a.is_none() && b.is_none() {
-                return None;
+        let (what, value) = match &self.figures.exprs[node] {
+            Expr::Difference(..) => ("difference", a?.checked_sub(b?)),
+            Expr::Share(..) => {
+                let whole = b.filter(|w| !w.is_zero())?;
+                (
+                    "share",
+                    a?.checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|x| x.checked_div(whole)),
+                )
             }
-            a.unwrap_or_default().checked_sub(b.unwrap_or_default())
+            Expr::Part(_, part, whole) => {
+                let precision = self.precision(node);
+                (
+                    "period's part",
+                    a?.checked_mul(*part)
+                        .and_then(|x| x.checked_div(*whole))
+                        .map(|x| {
+                            x.round_dp_with_strategy(
+                                precision,
+                                RoundingStrategy::MidpointAwayFromZero,
+                            )
+                        }),
+                )
+            }
+            _ => return None,
         };
         if value.is_none() {
-            self.too_large(node, if share { "share" } else { "difference" });
+            self.too_large(node, what);
         }
         value
     }
@@ -206,7 +216,10 @@ impl Builder<'_> {
             // A difference or a share is a term of its own, not a sum of its terms: the walk
             // does not enter it (`a − x` reaches `x` twice without counting it twice).
             let push = |stack: &mut Vec<(usize, usize)>, x: usize, figures: &Figures| {
-                if matches!(figures.exprs[x], Expr::Difference(..) | Expr::Share(..)) {
+                if matches!(
+                    figures.exprs[x],
+                    Expr::Difference(..) | Expr::Share(..) | Expr::Part(..)
+                ) {
                     return;
                 }
                 for m in figures.edges(x).into_iter().rev() {

@@ -2,19 +2,22 @@
 //! projected onto the report's period, with the outcome (`utfall`), the deviation
 //! (`avvikelse`) and, before the year's end, the forecast (`prognos`) beside the budget column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::content::items::items;
 use crate::content::{
-    budget_column, Assessment, Chart, ChartKind, Column, DeviationSign, FollowUp, Plan, Row,
-    RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn,
+    budget_column, AmountKind, Assessment, Chart, ChartKind, Column, DeviationSign, FollowUp, Plan,
+    Row, RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn,
 };
 use crate::diag::Diagnostic;
 use crate::figures::{CellRef, Expr, Figures};
 
+/// The budget of the report's period (tertial and delår reports): the annual budget's share of
+/// the months to `period_end`, or typed per row.
+pub const PERIODBUDGET: &str = "periodbudget";
 /// The outcome column of a projected table.
 pub const UTFALL: &str = "utfall";
 /// The deviation of the outcome from the budget.
@@ -26,8 +29,14 @@ pub const AVVIKELSE_PROGNOS: &str = "avvikelse-prognos";
 /// The share of the Handlingsplan's planned effect that is realised.
 pub const GENOMFORANDE: &str = "genomforande";
 /// The ids of the columns a report adds to a plan table: a plan table may not use them.
-pub const RESERVED_COLUMNS: [&str; 5] =
-    [UTFALL, AVVIKELSE, PROGNOS, AVVIKELSE_PROGNOS, GENOMFORANDE];
+pub const RESERVED_COLUMNS: [&str; 6] = [
+    PERIODBUDGET,
+    UTFALL,
+    AVVIKELSE,
+    PROGNOS,
+    AVVIKELSE_PROGNOS,
+    GENOMFORANDE,
+];
 /// The generated table of goals per assessment (`maluppfyllelse/uppfylld/andel`).
 pub const GOALS_TABLE: &str = "maluppfyllelse";
 /// Its columns: the number of goals, and their share of all assessed goals in percent.
@@ -40,9 +49,6 @@ pub const UNASSESSED: &str = "utan-bedomning";
 /// The text column of a projected table with the report's comments.
 pub const KOMMENTAR: &str = "kommentar";
 
-/// The label of the outcome column's group when the report gives none.
-const FORECAST_GROUP: &str = "Helårsprognos";
-
 /// A report's figures: the plan projected onto the report's period. Its `plan` is the plan with
 /// the report's document metadata, decision paper and projected tables (the goals, chapters and
 /// appendices as they are); its `figures` are computed from the report's outcomes. The
@@ -54,31 +60,35 @@ pub struct Projection {
 }
 
 /// Projects the plan onto a report that `check::followup` found sound: for every table of the
-/// plan a table with the followed budget column, `utfall`, `avvikelse` and (before the year's
-/// end, when the report gives forecasts for the table) `prognos` and `avvikelse-prognos`,
-/// whose sums, references and `sum_of` rows have the same shape as the budget's; the
-/// Handlingsplan's summary also gets the share realised (`genomforande`); and the generated
-/// table `maluppfyllelse` counts the goals per assessment.
+/// plan a table with, in a tertial or delår report, the period's budget (`periodbudget`), its
+/// outcome (`utfall`) and deviation (`avvikelse`), then the annual budget (the followed plan
+/// column) and, when the report gives forecasts for the table or a table it draws from, the
+/// forecast (`prognos`) and its deviation from the annual budget (`avvikelse-prognos`); in a
+/// verksamhetsberättelse the annual budget, the outcome and the deviation. Sums, references and
+/// `sum_of` rows have the same shape as the budget's. A sum, deviation or share is empty unless
+/// every figure it depends on is given. The Handlingsplan's summary also gets the share
+/// realised (`genomforande`); the generated table `maluppfyllelse` counts the goals per
+/// assessment.
 pub fn project(
     plan: &Plan,
     computed: &Figures,
     report: &Sourced<FollowUp>,
 ) -> Result<Projection, Vec<Diagnostic>> {
     let f = &report.value;
+    let year = plan.meta.value.year;
+    let ctx = Ctx {
+        f,
+        computed,
+        year,
+        forecasts: forecast_tables(plan, computed, f),
+    };
     let mut tables = BTreeMap::new();
     let mut exprs: Vec<(CellRef, Expr)> = Vec::new();
     for (id, table) in &plan.tables {
         let entry = f.tables.iter().find(|e| &e.id == id);
         let handlingsplan = f.handlingsplan.as_deref() == Some(id.as_str());
-        let Some(projected) = project_table(
-            &table.value,
-            entry,
-            f,
-            handlingsplan,
-            computed,
-            plan.meta.value.year,
-            &mut exprs,
-        ) else {
+        let Some(projected) = project_table(&ctx, &table.value, entry, handlingsplan, &mut exprs)
+        else {
             continue;
         };
         tables.insert(
@@ -112,68 +122,105 @@ pub fn project(
     projected.reports = vec![report.clone()];
     projected.projection_of = Some(f.id.clone());
     projected.unread = Vec::new();
-    let evaluate = |exprs: &[(CellRef, Expr)]| {
-        Figures::from_exprs(&projected, exprs.iter().cloned()).map_err(|diags| {
-            diags
-                .into_iter()
-                .map(|d| {
-                    Diagnostic::error(
-                        &report.file,
-                        format!("{} (in the report's figures)", d.message),
-                    )
-                    .at_pos(plan.pos(&report.file, "tables"))
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    let mut figures = evaluate(&exprs)?;
-    // An outcome's sum over rows none of which has a value yet (its rows' outcomes not given,
-    // or taken from tables without any) is empty, not 0; emptying one may empty the sums and
-    // references over it, so until nothing changes (a sum's terms are never its own sums, so
-    // this ends within the depth of the nesting).
-    loop {
-        let mut emptied = false;
-        for (cell, expr) in exprs.iter_mut() {
-            let Expr::Sum(members) = expr else { continue };
-            if cell.column != UTFALL && cell.column != PROGNOS {
-                continue;
-            }
-            let t = &projected.tables[&cell.table].value;
-            let none = members.iter().all(|&m| {
-                t.rows
-                    .get(m)
-                    .is_none_or(|row| figures.get(&cell.table, &row.id, &cell.column).is_none())
-            });
-            if none {
-                *expr = Expr::Empty;
-                emptied = true;
-            }
-        }
-        if !emptied {
-            break;
-        }
-        figures = evaluate(&exprs)?;
-    }
+    empty_the_incomplete(&projected, computed, &mut exprs);
+    let figures = Figures::from_exprs(&projected, exprs).map_err(|diags| {
+        diags
+            .into_iter()
+            .map(|d| {
+                Diagnostic::error(
+                    &report.file,
+                    format!("{} (in the report's figures)", d.message),
+                )
+                .at_pos(plan.pos(&report.file, "tables"))
+            })
+            .collect::<Vec<_>>()
+    })?;
     Ok(Projection {
         plan: projected,
         figures,
     })
 }
 
+/// What every table's projection shares.
+struct Ctx<'a> {
+    f: &'a FollowUp,
+    computed: &'a Figures,
+    year: i32,
+    /// The tables that get forecast columns.
+    forecasts: HashSet<String>,
+}
+
+/// The tables that show a forecast: in a tertial or delår report, those for which the report
+/// gives one, and every table that takes figures from one of them (`refs`, `sum_of`), so that a
+/// summary has the forecast of its sources.
+fn forecast_tables(plan: &Plan, computed: &Figures, f: &FollowUp) -> HashSet<String> {
+    let mut out: HashSet<String> = HashSet::new();
+    if !f.kind.forecasts() {
+        return out;
+    }
+    out.extend(
+        f.tables
+            .iter()
+            .filter(|e| e.rows.iter().any(|r| r.prognos.is_some()))
+            .map(|e| e.id.clone()),
+    );
+    // The tables each table takes figures from, in its followed column.
+    let sources: Vec<(String, Vec<String>)> = plan
+        .tables
+        .iter()
+        .map(|(id, t)| {
+            let t = &t.value;
+            let entry = f.tables.iter().find(|e| &e.id == id);
+            let Some(b) = budget_column(
+                t,
+                entry.and_then(|e| e.budget.as_deref()),
+                plan.meta.value.year,
+            ) else {
+                return (id.clone(), Vec::new());
+            };
+            let column = &t.columns[b].id;
+            let from = t
+                .rows
+                .iter()
+                .flat_map(
+                    |row| match computed.expr(&CellRef::new(id, &row.id, column)) {
+                        Some(Expr::Ref(c)) => vec![c.table.clone()],
+                        Some(Expr::SumOf(cells)) => cells.iter().map(|c| c.table.clone()).collect(),
+                        _ => Vec::new(),
+                    },
+                )
+                .collect();
+            (id.clone(), from)
+        })
+        .collect();
+    loop {
+        let before = out.len();
+        for (id, from) in &sources {
+            if from.iter().any(|s| out.contains(s)) {
+                out.insert(id.clone());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
 /// One plan table projected (`None` for a table without columns).
 fn project_table(
+    ctx: &Ctx,
     t: &Table,
     entry: Option<&TableFollowUp>,
-    f: &FollowUp,
     handlingsplan: bool,
-    computed: &Figures,
-    year: i32,
     exprs: &mut Vec<(CellRef, Expr)>,
 ) -> Option<Table> {
-    let b = budget_column(t, entry.and_then(|e| e.budget.as_deref()), year)?;
+    let f = ctx.f;
+    let computed = ctx.computed;
+    let b = budget_column(t, entry.and_then(|e| e.budget.as_deref()), ctx.year)?;
     let budget = &t.columns[b];
-    let forecasts =
-        f.kind.forecasts() && entry.is_some_and(|e| e.rows.iter().any(|r| r.prognos.is_some()));
+    let periodised = f.kind.forecasts();
+    let forecasts = ctx.forecasts.contains(&t.id);
+    let months = f.months();
     let column = |id: &str, title: &str, group: Option<&str>| Column {
         id: id.to_string(),
         title: title.to_string(),
@@ -181,23 +228,26 @@ fn project_table(
         precision: budget.precision,
         unit: budget.unit.clone(),
     };
-    let mut columns = vec![Column {
-        id: budget.id.clone(),
-        title: budget.name(),
-        group: None,
-        precision: budget.precision,
-        unit: budget.unit.clone(),
-    }];
-    columns.push(column(UTFALL, "Utfall", Some(&f.label)));
-    columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
-    if forecasts {
-        columns.push(column(PROGNOS, "Prognos", Some(FORECAST_GROUP)));
-        columns.push(column(AVVIKELSE_PROGNOS, "Avvikelse", Some(FORECAST_GROUP)));
+    let year_group = format!("Helår {}", ctx.year);
+    let mut columns = Vec::new();
+    if periodised {
+        columns.push(column(PERIODBUDGET, "Budget", Some(&f.label)));
+        columns.push(column(UTFALL, "Utfall", Some(&f.label)));
+        columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
+        columns.push(column(&budget.id, "Budget", Some(&year_group)));
+        if forecasts {
+            columns.push(column(PROGNOS, "Prognos", Some(&year_group)));
+            columns.push(column(AVVIKELSE_PROGNOS, "Avvikelse", Some(&year_group)));
+        }
+    } else {
+        columns.push(column(&budget.id, &budget.name(), None));
+        columns.push(column(UTFALL, "Utfall", Some(&f.label)));
+        columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
     }
     if handlingsplan {
         columns.push(Column {
             id: GENOMFORANDE.to_string(),
-            title: "Andel genomförd".to_string(),
+            title: "Andel genomförd, %".to_string(),
             group: None,
             precision: 0,
             unit: Some("procent".to_string()),
@@ -212,13 +262,10 @@ fn project_table(
             title: "Kommentar".to_string(),
         });
     }
-    let sign = entry.map(|e| e.avvikelse).unwrap_or_default();
-    let complete_utfall = complete(t, &budget.id, computed, |r| {
-        outcome(r).and_then(|g| g.utfall)
-    });
-    let complete_prognos = complete(t, &budget.id, computed, |r| {
-        outcome(r).and_then(|g| g.prognos)
-    });
+    let sign = entry.map(TableFollowUp::sign).unwrap_or_default();
+    let table_profile = entry.and_then(|e| e.profil.as_deref());
+    let mut typed_period = Vec::new();
+    let mut own_profile = Vec::new();
     let mut rows = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
         let first = exprs.len();
@@ -226,6 +273,7 @@ fn project_table(
         let cell = |column: &str| CellRef::new(&t.id, &row.id, column);
         let plan_expr = computed.expr(&plan_cell).cloned().unwrap_or(Expr::Empty);
         let group = row.kind == RowKind::Group;
+        let given = outcome(&row.id);
         // The budget: the plan's sums stay sums (so a sheet's formula and diff's moved totals
         // are real); every other cell is the plan's checked value.
         let budget_expr = match &plan_expr {
@@ -233,18 +281,8 @@ fn project_table(
             _ if group => Expr::Empty,
             _ => computed.value(&plan_cell).map_or(Expr::Empty, Expr::Typed),
         };
-        exprs.push((plan_cell.clone(), budget_expr));
-        // The outcome and the forecast: the budget's shape with the report's leaves.
-        let leaf = |value: Option<Decimal>| value.map_or(Expr::Empty, Expr::Typed);
-        let r = rows.len();
-        let complete_in = |column: &str| {
-            if column == UTFALL {
-                complete_utfall[r]
-            } else {
-                complete_prognos[r]
-            }
-        };
-        let shaped = |column: &str, value: Option<Decimal>| match &plan_expr {
+        // Every other column: the budget's shape, with the report's leaves.
+        let shaped = |column: &str, leaf: Expr| match &plan_expr {
             Expr::Sum(rows) => Expr::Sum(rows.clone()),
             Expr::Ref(c) => Expr::Ref(CellRef::new(&c.table, &c.row, column)),
             Expr::SumOf(cells) => Expr::SumOf(
@@ -254,28 +292,61 @@ fn project_table(
                     .collect(),
             ),
             _ if group => Expr::Empty,
-            _ => leaf(value),
+            _ => leaf,
         };
-        let given = outcome(&row.id);
-        // A deviation from an outcome (or forecast) not given yet would be the whole budget: it
-        // stays empty until every row it depends on has one.
-        let deviation = |actual: &str| {
-            if group || !complete_in(actual) {
+        let typed = |value: Option<Decimal>| value.map_or(Expr::Empty, Expr::Typed);
+        let deviation = |budget: CellRef, actual: &str| {
+            if group {
                 return Expr::Empty;
             }
             match sign {
-                DeviationSign::BudgetUtfall => Expr::Difference(plan_cell.clone(), cell(actual)),
-                DeviationSign::UtfallBudget => Expr::Difference(cell(actual), plan_cell.clone()),
+                DeviationSign::BudgetUtfall => Expr::Difference(budget, cell(actual)),
+                DeviationSign::UtfallBudget => Expr::Difference(cell(actual), budget),
             }
         };
-        exprs.push((cell(UTFALL), shaped(UTFALL, given.and_then(|g| g.utfall))));
-        exprs.push((cell(AVVIKELSE), deviation(UTFALL)));
-        if forecasts {
+        if periodised {
+            // The period's budget of a detail row: typed in the report, or the annual budget's
+            // share of the months to `period_end` (by the row's or the table's seasonal
+            // profile, else evenly).
+            let leaf = match given.and_then(|g| g.periodbudget) {
+                Some(v) => {
+                    typed_period.push(row.label.as_str());
+                    Expr::Typed(v)
+                }
+                None if computed.value(&plan_cell).is_none() => Expr::Empty,
+                None => {
+                    let row_profile = given.and_then(|g| g.profil.as_deref());
+                    if row_profile.is_some() {
+                        own_profile.push(row.label.as_str());
+                    }
+                    let (part, whole) = share_of_year(row_profile.or(table_profile), months);
+                    Expr::Part(plan_cell.clone(), part, whole)
+                }
+            };
+            exprs.push((cell(PERIODBUDGET), shaped(PERIODBUDGET, leaf)));
             exprs.push((
-                cell(PROGNOS),
-                shaped(PROGNOS, given.and_then(|g| g.prognos)),
+                cell(UTFALL),
+                shaped(UTFALL, typed(given.and_then(|g| g.utfall))),
             ));
-            exprs.push((cell(AVVIKELSE_PROGNOS), deviation(PROGNOS)));
+            exprs.push((cell(AVVIKELSE), deviation(cell(PERIODBUDGET), UTFALL)));
+            exprs.push((plan_cell.clone(), budget_expr));
+            if forecasts {
+                exprs.push((
+                    cell(PROGNOS),
+                    shaped(PROGNOS, typed(given.and_then(|g| g.prognos))),
+                ));
+                exprs.push((
+                    cell(AVVIKELSE_PROGNOS),
+                    deviation(plan_cell.clone(), PROGNOS),
+                ));
+            }
+        } else {
+            exprs.push((plan_cell.clone(), budget_expr));
+            exprs.push((
+                cell(UTFALL),
+                shaped(UTFALL, typed(given.and_then(|g| g.utfall))),
+            ));
+            exprs.push((cell(AVVIKELSE), deviation(plan_cell.clone(), UTFALL)));
         }
         if handlingsplan {
             let share = if group {
@@ -289,7 +360,7 @@ fn project_table(
         if let Some(k) = given.and_then(|g| g.kommentar.as_ref()) {
             text.insert(KOMMENTAR.to_string(), k.clone());
         }
-        // A detail row's typed figures (the budget, the outcome, the forecast), one per column
+        // A detail row's typed figures (the budgets, the outcome, the forecast), one per column
         // in order, as a plan row's `values`: what `diff` compares as amounts, the deviations
         // and sums they move following as totals.
         let leaf_row = !group && matches!(plan_expr, Expr::Typed(_) | Expr::Empty);
@@ -314,7 +385,34 @@ fn project_table(
         });
     }
     let mut notes = entry.map(|e| e.notes.clone()).unwrap_or_default();
-    notes.push(sign_note(sign).to_string());
+    if periodised {
+        notes.push(period_note(
+            f,
+            table_profile,
+            budget.precision,
+            budget.unit(t),
+            &typed_period,
+            &own_profile,
+        ));
+    }
+    let negatives = t.rows.iter().any(|row| {
+        computed
+            .value(&CellRef::new(&t.id, &row.id, &budget.id))
+            .is_some_and(|v| v.is_sign_negative() && !v.is_zero())
+    });
+    notes.push(sign_note(
+        sign,
+        entry.and_then(|e| e.belopp),
+        negatives,
+        forecasts,
+    ));
+    if handlingsplan {
+        notes.push(if periodised {
+            "Andel genomförd = utfall hittills i procent av årets budgeterade effekt.".to_string()
+        } else {
+            "Andel genomförd = utfall i procent av årets budgeterade effekt.".to_string()
+        });
+    }
     Some(Table {
         id: t.id.clone(),
         unit: t.unit.clone(),
@@ -328,62 +426,238 @@ fn project_table(
             kind: ChartKind::Grouped,
             title: c.title.clone(),
             alt: c.alt.clone(),
-            columns: [budget.id.as_str(), UTFALL]
-                .into_iter()
-                .chain(forecasts.then_some(PROGNOS))
-                .map(str::to_string)
-                .collect(),
+            columns: chart_columns(periodised, forecasts, &budget.id),
             show: true,
         }),
     })
 }
 
-/// Per row of `t`, whether its outcome (as `given` says, by row id) is complete wherever the
-/// budget asks for one: a detail row with a budget needs its own; a sum needs all of its rows'.
-/// A row that takes its figures from other tables is judged there.
-fn complete(
-    t: &Table,
-    column: &str,
-    computed: &Figures,
-    given: impl Fn(&str) -> Option<Decimal>,
-) -> Vec<bool> {
-    let mut out = vec![true; t.rows.len()];
-    let mut sums = Vec::new();
-    for (r, row) in t.rows.iter().enumerate() {
-        let cell = CellRef::new(&t.id, &row.id, column);
-        match computed.expr(&cell) {
-            Some(Expr::Sum(members)) => sums.push((r, members.clone())),
-            Some(Expr::Typed(_)) if row.kind == RowKind::Data => {
-                out[r] = given(&row.id).is_some();
-            }
-            _ => {}
+/// The columns a report's chart of a table draws: the period's budget and outcome, and the
+/// annual budget and forecast beside them (a verksamhetsberättelse: budget and outcome).
+pub fn chart_columns(periodised: bool, forecasts: bool, budget: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if periodised {
+        out.extend([PERIODBUDGET, UTFALL].map(str::to_string));
+        if forecasts {
+            out.extend([budget, PROGNOS].map(str::to_string));
         }
-    }
-    // Sub-totals before the totals that add them up (a sum lists rows before it as a rule;
-    // two passes settle one that lists a later sub-total).
-    for _ in 0..2 {
-        for (r, members) in &sums {
-            out[*r] = members.iter().all(|&m| out.get(m).copied().unwrap_or(true));
-        }
+    } else {
+        out.extend([budget, UTFALL].map(str::to_string));
     }
     out
 }
 
-/// The note under every projected table that says which way its deviations go.
-pub fn sign_note(sign: DeviationSign) -> &'static str {
-    match sign {
-        DeviationSign::BudgetUtfall => {
-            "Avvikelse = budget − utfall: ett positivt tal är ett utfall under budget."
+/// The share of the year's budget that falls in the first `months` months: of a seasonal
+/// profile (twelve monthly weights), the first months' weights and all of them; evenly,
+/// `months` and 12.
+pub fn share_of_year(profile: Option<&[Decimal]>, months: u32) -> (Decimal, Decimal) {
+    match profile.filter(|p| p.len() == 12) {
+        Some(p) => {
+            let part = p.iter().take(months as usize).copied().sum::<Decimal>();
+            let whole = p.iter().copied().sum::<Decimal>();
+            (part, whole)
         }
-        DeviationSign::UtfallBudget => {
-            "Avvikelse = utfall − budget: ett positivt tal är ett utfall över budget."
+        None => (Decimal::from(months), Decimal::from(12)),
+    }
+}
+
+/// The note under a table of a tertial or delår report that says how the period's budget is
+/// derived.
+fn period_note(
+    f: &FollowUp,
+    profile: Option<&[Decimal]>,
+    precision: u32,
+    unit: &str,
+    typed: &[&str],
+    own_profile: &[&str],
+) -> String {
+    let months = f.months();
+    let span = months_span(months);
+    let rounded = match precision {
+        0 => format!("avrundad till hela {unit}"),
+        1 => "avrundad till en decimal".to_string(),
+        n => format!("avrundad till {n} decimaler"),
+    };
+    let mut note = match profile.filter(|p| p.len() == 12) {
+        Some(p) => {
+            let (part, whole) = share_of_year(Some(p), months);
+            let percent = (part * Decimal::ONE_HUNDRED)
+                .checked_div(whole)
+                .map(|x| crate::numfmt::format_amount(x, 1))
+                .unwrap_or_default();
+            format!(
+                "Budget {span} = årsbudget × säsongsprofilens andel för {span} ({percent} %), per rad {rounded}; summorna är summan av raderna."
+            )
+        }
+        None => format!(
+            "Budget {span} = årsbudget × {months}/12, per rad {rounded}; summorna är summan av raderna."
+        ),
+    };
+    if !own_profile.is_empty() {
+        note.push_str(&format!(
+            " {} följer en egen säsongsprofil.",
+            own_profile.join(", ")
+        ));
+    }
+    if !typed.is_empty() {
+        note.push_str(&format!(
+            " Periodens budget för {} är angiven i rapporten.",
+            typed.join(", ")
+        ));
+    }
+    note
+}
+
+/// `januari–augusti` for the first `months` months (`januari` for one).
+pub fn months_span(months: u32) -> String {
+    let last = crate::content::dates::MONTHS[(months.clamp(1, 12) - 1) as usize];
+    if months <= 1 {
+        last.to_string()
+    } else {
+        format!("januari–{last}")
+    }
+}
+
+/// Empties every outcome or forecast that depends on a figure not given yet: a detail row's
+/// own (empty) outcome when its row has a budget, and every sum, `sum_of` row and reference
+/// that reaches one. The deviations and shares over them are then empty too (a difference or a
+/// share of an empty cell is empty), so a missing outcome never reads as a deviation of the
+/// whole budget.
+fn empty_the_incomplete(projected: &Plan, computed: &Figures, exprs: &mut [(CellRef, Expr)]) {
+    let index: HashMap<CellRef, usize> = exprs
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| (c.clone(), i))
+        .collect();
+    let watched = |c: &CellRef| c.column == UTFALL || c.column == PROGNOS;
+    // The annual budget of a projected row: the plan's followed column, the first one after
+    // the report's own (in a verksamhetsberättelse the first).
+    let budgeted = |c: &CellRef| -> bool {
+        let Some(t) = projected.tables.get(&c.table) else {
+            return false;
+        };
+        t.value
+            .columns
+            .iter()
+            .find(|col| !RESERVED_COLUMNS.contains(&col.id.as_str()) && col.id != PERIODBUDGET)
+            .is_some_and(|col| {
+                computed
+                    .value(&CellRef::new(&c.table, &c.row, &col.id))
+                    .is_some()
+            })
+    };
+    // A cell is missing (a figure it needs is not given) or void (nothing it adds up has a
+    // value: its sum would read 0); both are printed empty.
+    let mut missing = vec![false; exprs.len()];
+    let mut void = vec![false; exprs.len()];
+    for (i, (c, e)) in exprs.iter().enumerate() {
+        if watched(c) && matches!(e, Expr::Empty) {
+            missing[i] = budgeted(c);
+            void[i] = true;
+        }
+    }
+    // Until nothing changes: a cell is missing when a cell it adds up or takes is, and void
+    // when every one of them is.
+    loop {
+        let mut changed = false;
+        for i in 0..exprs.len() {
+            let (c, e) = &exprs[i];
+            if missing[i] || !watched(c) {
+                continue;
+            }
+            let state = |r: &CellRef| {
+                index
+                    .get(r)
+                    .map_or((true, true), |&j| (missing[j], void[j]))
+            };
+            let terms: Vec<CellRef> = match e {
+                Expr::Sum(members) => {
+                    let Some(t) = projected.tables.get(&c.table) else {
+                        continue;
+                    };
+                    members
+                        .iter()
+                        .filter_map(|&m| t.value.rows.get(m))
+                        .map(|row| CellRef::new(&c.table, &row.id, &c.column))
+                        .collect()
+                }
+                Expr::Ref(r) => vec![r.clone()],
+                Expr::SumOf(cells) => cells.clone(),
+                _ => continue,
+            };
+            let states: Vec<(bool, bool)> = terms.iter().map(state).collect();
+            if states.iter().any(|s| s.0) {
+                missing[i] = true;
+                changed = true;
+            } else if !void[i] && states.iter().all(|s| s.1) {
+                void[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (i, (_, e)) in exprs.iter_mut().enumerate() {
+        if missing[i] || void[i] {
+            *e = Expr::Empty;
         }
     }
 }
 
+/// The note under every projected table that says which way its deviations go, in the
+/// table's own terms: what its amounts are (`belopp`), or, when the report does not say, what
+/// their signs show.
+pub fn sign_note(
+    sign: DeviationSign,
+    belopp: Option<AmountKind>,
+    negatives: bool,
+    forecasts: bool,
+) -> String {
+    let formula = match (sign, forecasts) {
+        (DeviationSign::BudgetUtfall, false) => "Avvikelse = budget − utfall",
+        (DeviationSign::BudgetUtfall, true) => {
+            "Avvikelse = budget − utfall (för helåret: årsbudget − prognos)"
+        }
+        (DeviationSign::UtfallBudget, false) => "Avvikelse = utfall − budget",
+        (DeviationSign::UtfallBudget, true) => {
+            "Avvikelse = utfall − budget (för helåret: prognos − årsbudget)"
+        }
+    };
+    // What an outcome above and below the budget means.
+    let (prefix, above, below) = match belopp {
+        Some(AmountKind::Kostnader) => (
+            "Beloppen är kostnader. ",
+            "högre kostnader än budget (ett underskott)",
+            "lägre kostnader än budget (ett överskott)",
+        ),
+        Some(AmountKind::Intakter) => (
+            "Beloppen är intäkter. ",
+            "högre intäkter än budget (ett överskott)",
+            "lägre intäkter än budget (ett underskott)",
+        ),
+        Some(AmountKind::Resultat) => (
+            "Intäkter är positiva och kostnader negativa belopp. ",
+            "högre intäkter eller lägre kostnader än budget (ett bättre resultat)",
+            "lägre intäkter eller högre kostnader än budget (ett sämre resultat)",
+        ),
+        None if negatives => (
+            "Tabellen har både positiva och negativa belopp. ",
+            "ett utfall över budget (för ett negativt belopp, som en kostnad med minustecken: en lägre kostnad)",
+            "ett utfall under budget (för ett negativt belopp, som en kostnad med minustecken: en högre kostnad)",
+        ),
+        None => ("", "ett utfall över budget", "ett utfall under budget"),
+    };
+    let (positive, negative) = match sign {
+        DeviationSign::BudgetUtfall => (below, above),
+        DeviationSign::UtfallBudget => (above, below),
+    };
+    format!("{prefix}{formula}: ett positivt tal är {positive}, ett negativt tal {negative}.")
+}
+
 /// The table `maluppfyllelse`: how many of the plan's goals the report assesses each way, and
-/// their share of all the plan's goals (rounded to whole percent, so the shares need not add
-/// up to 100: the sum row's share is left empty). Goals not assessed yet (a warning of
+/// their share of all the plan's goals in percent (exact, printed to whole percent, so the
+/// printed shares need not add up to the sum row's 100). Goals not assessed yet (a warning of
 /// `check`) are a row of their own, `utan-bedomning`, while there are any: they count in the
 /// total, so a half-assessed report never reads as all goals met.
 fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
@@ -443,7 +717,10 @@ fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
     rows.push(row(SUMMA, "Summa", RowKind::Sum));
     let members: Arc<[usize]> = (0..counts.len()).collect();
     exprs.push((cell(SUMMA, ANTAL), Expr::Sum(members)));
-    exprs.push((cell(SUMMA, ANDEL), Expr::Empty));
+    exprs.push((
+        cell(SUMMA, ANDEL),
+        Expr::Share(cell(SUMMA, ANTAL), cell(SUMMA, ANTAL)),
+    ));
     let total: usize = counts.iter().map(|c| c.2).sum();
     let said: Vec<String> = counts
         .iter()
@@ -480,4 +757,64 @@ fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
         }),
     };
     (table, exprs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_share_of_the_year_is_months_or_the_profiles_weights() {
+        assert_eq!(share_of_year(None, 8), (d("8"), d("12")));
+        let profile: Vec<Decimal> = [9, 9, 9, 9, 9, 4, 4, 9, 9, 9, 10, 10]
+            .map(Decimal::from)
+            .to_vec();
+        assert_eq!(share_of_year(Some(&profile), 8), (d("62"), d("100")));
+        assert_eq!(share_of_year(Some(&profile), 12), (d("100"), d("100")));
+        // A profile of another length (refused by `check`) is not used.
+        assert_eq!(share_of_year(Some(&profile[..11]), 4), (d("4"), d("12")));
+    }
+
+    #[test]
+    fn a_span_of_months_is_named_in_swedish() {
+        assert_eq!(months_span(1), "januari");
+        assert_eq!(months_span(4), "januari–april");
+        assert_eq!(months_span(8), "januari–augusti");
+        assert_eq!(months_span(12), "januari–december");
+    }
+
+    #[test]
+    fn the_sign_note_says_what_a_positive_figure_means_in_the_tables_terms() {
+        use DeviationSign::*;
+        // Costs as positive amounts, budget − utfall: positive is under budget, the good way.
+        let costs = sign_note(BudgetUtfall, Some(AmountKind::Kostnader), false, false);
+        assert!(costs.contains("ett positivt tal är lägre kostnader än budget (ett överskott)"));
+        assert!(costs.contains("ett negativt tal högre kostnader än budget (ett underskott)"));
+        // A result table (costs negative), utfall − budget: a cost overrun and an income
+        // shortfall are both negative and both worse.
+        let result = sign_note(UtfallBudget, Some(AmountKind::Resultat), true, true);
+        assert!(result.starts_with("Intäkter är positiva och kostnader negativa belopp."));
+        assert!(result.contains("(för helåret: prognos − årsbudget)"));
+        assert!(result.contains(
+            "ett negativt tal lägre intäkter eller högre kostnader än budget (ett sämre resultat)"
+        ));
+        // The same table read the other way: positive is now the worse outcome, and said so.
+        let reversed = sign_note(BudgetUtfall, Some(AmountKind::Resultat), true, false);
+        assert!(reversed.contains(
+            "ett positivt tal är lägre intäkter eller högre kostnader än budget (ett sämre resultat)"
+        ));
+        // Without `belopp`, a table with negative amounts says what a minus means.
+        let mixed = sign_note(BudgetUtfall, None, true, false);
+        assert!(mixed
+            .contains("för ett negativt belopp, som en kostnad med minustecken: en högre kostnad"));
+        let plain = sign_note(BudgetUtfall, None, false, false);
+        assert_eq!(
+            plain,
+            "Avvikelse = budget − utfall: ett positivt tal är ett utfall under budget, ett negativt tal ett utfall över budget."
+        );
+    }
 }

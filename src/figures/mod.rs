@@ -129,12 +129,16 @@ pub enum Expr {
     /// A row of a summary table: the same row and column in each table of `sum_of`; empty when
     /// none has a value.
     SumOf(Vec<CellRef>),
-    /// `a − b` (an *avvikelse*): empty when both are empty; an empty side counts as zero.
+    /// `a − b` (an *avvikelse*): empty unless both are given.
     Difference(CellRef, CellRef),
-    /// `part × 100 / whole`, rounded half away from zero to the precision of the cell's own
-    /// column; empty when `whole` is zero or empty (an empty `part` counts as zero, as in the
-    /// spreadsheet's formula).
+    /// `part × 100 / whole`, exact (rounded once, when printed); empty unless both are given
+    /// and `whole` is not zero.
     Share(CellRef, CellRef),
+    /// A period's part of an annual figure: `of × part / whole` (the budget of January to
+    /// August is `årsbudget × 8 / 12`), rounded half away from zero to the precision of the
+    /// cell's own column, since it is a budget of its own that the sums over it add up; empty
+    /// when `of` is.
+    Part(CellRef, Decimal, Decimal),
 }
 
 impl Expr {
@@ -235,6 +239,7 @@ impl Figures {
             Expr::Difference(a, b) | Expr::Share(a, b) => {
                 [a, b].into_iter().filter_map(|c| self.node(c)).collect()
             }
+            Expr::Part(of, ..) => self.node(of).into_iter().collect(),
             Expr::Sum(rows) => {
                 let Some(t) = self.tables.get(&self.cells[node].table) else {
                     return Vec::new();

@@ -2,8 +2,11 @@
 //! paper) is replaced by the computed value of that cell, formatted like the table prints it,
 //! so a sentence that quotes a total can never disagree with the table.
 //!
-//! A literal `{{` is written `\{{`. Filters after `|` convert or round: `{{ handlingsplan-summering/totalsumma/2024 | mnkr }}`
-//! prints a tkr cell in mnkr (one decimal unless told), `| 2` prints two decimals.
+//! A literal `{{` is written `\{{`. Filters after `|` convert or round:
+//! `{{ handlingsplan-summering/totalsumma/2024 | mnkr }}` prints a tkr cell in mnkr (one
+//! decimal unless told; a figure with more decimals than that is an error, so a conversion is
+//! never rounded unasked), `| 2` prints two decimals, rounding the exact figure once, half away
+//! from zero.
 //!
 //! References are checked with the rest of the content ([`check`]): an unknown table, row or
 //! column, an empty cell, a bad filter or a unit that cannot be converted is an error at the
@@ -215,10 +218,18 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
     };
     let Some(column) = t.columns.iter().find(|c| c.id == cell.column) else {
         let known: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
-        return Err(with_guess(
-            format!("table `{}` has no column `{}`", cell.table, cell.column),
-            &cell.column,
-            &known,
+        let guess = crate::suggest::did_you_mean(&cell.column, &known)
+            .map(|g| format!("{g} "))
+            .unwrap_or_default();
+        return Err(format!(
+            "table `{}` has no column `{}`; {guess}its columns are: {}",
+            cell.table,
+            cell.column,
+            known
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     };
     let from = column.unit(t);
@@ -248,6 +259,19 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
     };
     match computed.value(cell) {
         Some(value) => match convert(value, scale) {
+            // A conversion is printed exactly: when its figure has more decimals than the
+            // unit's default, the reference says how many to print (and so asks for the
+            // rounding).
+            Some(Ok(v)) if spec.unit.is_some() && spec.decimals.is_none() && v.normalize().scale() > precision => {
+                let unit = spec.unit.map(Money::name).unwrap_or_default();
+                let exact = v.normalize().scale();
+                Err(format!(
+                    "cell `{cell}` ({}) is {} {unit}, which cannot be printed exactly with {precision} {}; write `| {unit} | {exact}` for the exact figure or `| {unit} | {precision}` to round it (half away from zero)",
+                    row.label,
+                    format_amount(v, exact),
+                    if precision == 1 { "decimal" } else { "decimals" },
+                ))
+            }
             Some(Ok(v)) => Ok(format_amount(v, precision)),
             Some(Err(())) => Err(format!(
                 "cell `{cell}` ({}) cannot be converted to {} exactly: it has more digits than an amount can hold",
@@ -260,6 +284,10 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
                 spec.unit.map(Money::name).unwrap_or("")
             )),
         },
+        None if plan.projection_of.is_some() => Err(format!(
+            "cell `{cell}` ({}) is empty: in a report a sum, deviation or share stays empty until every figure it depends on is given (an outcome or forecast of a row with a budget is missing)",
+            row.label
+        )),
         None => Err(format!("cell `{cell}` ({}) is empty", row.label)),
     }
 }

@@ -136,7 +136,13 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
                     let explain = |cell: &figures::CellRef| {
                         let own = &plan.tables.get(&cell.table)?.value;
                         let t = &p.plan.tables.get(&cell.table)?.value;
-                        let followed = &t.columns.first()?.id;
+                        let followed = &t
+                            .columns
+                            .iter()
+                            .find(|c| {
+                                !figures::followup::RESERVED_COLUMNS.contains(&c.id.as_str())
+                            })?
+                            .id;
                         let missing = own.columns.iter().any(|c| c.id == cell.column)
                             && !t.columns.iter().any(|c| c.id == cell.column);
                         missing.then(|| {
@@ -163,6 +169,12 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
                             continue;
                         };
                         if entry.chart.is_some() {
+                            diags.extend(check::charts::names_its_series(
+                                &p.plan,
+                                &t.value,
+                                &report.file,
+                                &format!("tables.{i}.chart"),
+                            ));
                             diags.extend(check::charts::check_table(
                                 &p.plan,
                                 Some(&p.figures),

@@ -92,20 +92,17 @@ pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
         }
         ChartKind::Grouped => {
             let cols: Vec<usize> = chart.columns.iter().filter_map(|c| col(c)).collect();
-            view.series = cols
-                .iter()
-                .map(|&c| table.columns[c].title.clone())
-                .collect();
-            let groups: Vec<(&str, Vec<Decimal>)> = table
+            view.series = series_names(table, &cols);
+            let groups: Vec<(&str, Vec<Option<Decimal>>)> = table
                 .data_rows()
                 .map(|(r, row)| {
-                    let values = cols.iter().map(|&c| cell(r, c).unwrap_or_default());
+                    let values = cols.iter().map(|&c| cell(r, c));
                     (row.label.as_str(), values.collect())
                 })
                 .collect();
             let max = groups
                 .iter()
-                .flat_map(|(_, vs)| vs.iter().copied())
+                .flat_map(|(_, vs)| vs.iter().flatten().copied())
                 .max()
                 .unwrap_or_default();
             view.bars = groups
@@ -114,11 +111,16 @@ pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
                     label: label.to_string(),
                     ratio: "0".into(),
                     value: String::new(),
+                    // A figure not given yet (an outcome still to come) is no bar, and a
+                    // dash, never a bar of 0.
                     segments: values
                         .iter()
                         .zip(&cols)
-                        .map(|(&v, &c)| {
-                            (ratio(v, max), format_amount(v, table.columns[c].precision))
+                        .map(|(&v, &c)| match v {
+                            Some(v) => {
+                                (ratio(v, max), format_amount(v, table.columns[c].precision))
+                            }
+                            None => ("0".to_string(), "–".to_string()),
                         })
                         .collect(),
                 })
@@ -152,4 +154,25 @@ pub fn view(table: &Table, computed: &Figures) -> Option<ChartView> {
         }
     }
     Some(view)
+}
+
+/// The names of a grouped chart's series: the columns' titles, with their group where two
+/// titles are the same ("Budget (Januari–augusti 2031)" beside "Budget (Helår 2031)").
+pub fn series_names(table: &Table, cols: &[usize]) -> Vec<String> {
+    let titles: Vec<&str> = cols
+        .iter()
+        .map(|&c| table.columns[c].title.as_str())
+        .collect();
+    cols.iter()
+        .map(|&c| {
+            let column = &table.columns[c];
+            let twice = titles.iter().filter(|t| **t == column.title).count() > 1;
+            match column.group.as_deref().map(str::trim) {
+                Some(group) if twice && !group.is_empty() => {
+                    format!("{} ({group})", column.title)
+                }
+                _ => column.title.clone(),
+            }
+        })
+        .collect()
 }

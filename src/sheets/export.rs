@@ -80,12 +80,26 @@ fn formula(
         }
         Expr::SumOf(cells) if cells.is_empty() => None,
         Expr::SumOf(cells) => join(cells),
-        Expr::Difference(a, b) => Some(format!(
-            "={}-{}",
-            address(a, a.table == cell.table)?,
-            address(b, b.table == cell.table)?
-        )),
+        // Empty (`""`) unless both are given, as vplan computes it; a cell holding `""`
+        // counts as empty in the formulas over it.
+        Expr::Difference(a, b) => {
+            let (a, b) = (
+                address(a, a.table == cell.table)?,
+                address(b, b.table == cell.table)?,
+            );
+            Some(format!("=IF(OR({a}=\"\",{b}=\"\"),\"\",{a}-{b})"))
+        }
+        // Exact: the cell's number format shows it to the column's precision, as vplan prints.
         Expr::Share(part, whole) => {
+            let (a, x) = (
+                address(part, part.table == cell.table)?,
+                address(whole, whole.table == cell.table)?,
+            );
+            Some(format!("=IF(OR({a}=\"\",{x}=\"\",{x}=0),\"\",{a}*100/{x})"))
+        }
+        // A period's budget is rounded to its column's precision (ROUND rounds half away from
+        // zero, as vplan does).
+        Expr::Part(of, part, whole) => {
             let (_, k) = figures.position(cell)?;
             let precision = plan
                 .tables
@@ -94,13 +108,12 @@ fn formula(
                 .columns
                 .get(k)?
                 .precision;
-            let (a, x) = (
-                address(part, part.table == cell.table)?,
-                address(whole, whole.table == cell.table)?,
-            );
-            // `a*100/x`: one rounding of the double less than `a/x*100`; ROUND rounds half
-            // away from zero, as vplan does.
-            Some(format!("=IF({x}=0,\"\",ROUND({a}*100/{x},{precision}))"))
+            let a = address(of, of.table == cell.table)?;
+            Some(format!(
+                "=IF({a}=\"\",\"\",ROUND({a}*{part}/{whole},{precision}))",
+                part = part.normalize(),
+                whole = whole.normalize()
+            ))
         }
     };
     // Excel refuses a longer formula: the cell then holds its value alone.

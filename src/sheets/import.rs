@@ -623,6 +623,12 @@ fn describe(table_id: &str, expr: &Expr, t: &Table) -> String {
         Expr::Share(part, whole) => {
             format!("the share of {} in {}, in percent", name(part), name(whole))
         }
+        Expr::Part(of, part, whole) => format!(
+            "the period's part {}/{} of {}",
+            part.normalize(),
+            whole.normalize(),
+            name(of)
+        ),
         Expr::Empty | Expr::Typed(_) => "not computed".into(),
     }
 }

@@ -62,6 +62,8 @@ impl Outcomes {
             let why = match after.expr(&cell) {
                 Some(Expr::Sum(_)) => "a sum",
                 Some(Expr::Difference(..)) => "a deviation",
+                Some(Expr::Share(..)) => "a share",
+                Some(Expr::Part(..)) => "the period's budget",
                 Some(Expr::Ref(_)) => "taken from another table",
                 Some(Expr::SumOf(_)) => "the sum of other tables",
                 _ if outcome => "a group heading",
@@ -106,7 +108,7 @@ pub fn import_outcomes(
         t.columns.push(Column {
             id: PROGNOS.to_string(),
             title: "Prognos".to_string(),
-            group: Some("Helårsprognos".to_string()),
+            group: Some(format!("Helår {}", plan.meta.value.year)),
             precision: budget.precision,
             unit: budget.unit.clone(),
         });
@@ -223,6 +225,8 @@ pub fn import_outcomes(
                     id: id.clone(),
                     utfall: None,
                     prognos: None,
+                    periodbudget: None,
+                    profil: None,
                     kommentar: None,
                 });
                 e.rows.len() - 1
@@ -417,7 +421,9 @@ fn serde_yaml_entry(id: &str) -> crate::content::TableFollowUp {
     crate::content::TableFollowUp {
         id: id.to_string(),
         budget: None,
-        avvikelse: Default::default(),
+        avvikelse: None,
+        belopp: None,
+        profil: None,
         rows: Vec::new(),
         title: None,
         notes: Vec::new(),

@@ -476,7 +476,7 @@ fn followup_figures() -> Figures {
 }
 
 #[test]
-fn differences_count_an_empty_side_as_zero_and_are_empty_when_both_are() {
+fn differences_are_empty_unless_both_sides_are_given() {
     let f = followup_figures();
     assert_eq!(
         values(
@@ -492,13 +492,14 @@ fn differences_count_an_empty_side_as_zero_and_are_empty_when_both_are() {
         ),
         [
             "x/avv=-2",
-            "y/avv=5",
+            "y/avv=~",
             "z/avv=~",
             "s/budget=15",
             "s/utfall=12",
             "s/avv=3"
         ],
-        "x: 10 − 12 (negative); y: 5 − nothing; z: nothing − nothing; s: 15 − 12"
+        "x: 10 − 12 (negative); y: 5 − nothing (empty, never 5); z: nothing − nothing; s: 15 − 12 \
+         (the projection of a report empties such a sum; the expression itself adds what it has)"
     );
     assert!(f.expr(&at("x", "avv")).unwrap().is_computed());
     assert_eq!(
@@ -517,16 +518,18 @@ fn differences_count_an_empty_side_as_zero_and_are_empty_when_both_are() {
 }
 
 #[test]
-fn shares_round_half_away_from_zero_to_their_column_and_are_empty_without_a_whole() {
+fn shares_are_exact_and_empty_without_a_part_or_a_whole() {
+    // The share is exact (rounded once, when printed: `numfmt` rounds half away from zero);
+    // here shown to six decimals.
     let cases = [
-        ("a", "1", "3", "33", "33.33"),
-        ("b", "2", "3", "67", "66.67"),
-        ("c", "1", "8", "13", "12.50"),
-        ("d", "-1", "8", "-13", "-12.50"),
+        ("a", "1", "3", "33.333333", "33.333333"),
+        ("b", "2", "3", "66.666667", "66.666667"),
+        ("c", "1", "8", "12.5", "12.5"),
+        ("d", "-1", "8", "-12.5", "-12.5"),
         ("e", "1", "0", "~", "~"),
         ("f", "1", "~", "~", "~"),
-        ("g", "~", "4", "0", "0.00"),
-        ("h", "1", "6", "17", "16.67"),
+        ("g", "~", "4", "~", "~"),
+        ("h", "1", "6", "16.666667", "16.666667"),
     ];
     let rows: Vec<(&str, &str)> = cases.iter().map(|c| (c.0, "data")).collect();
     let plan = layout(&[("part", 0), ("whole", 0), ("p0", 0), ("p2", 2)], &rows);
@@ -542,12 +545,36 @@ fn shares_round_half_away_from_zero_to_their_column_and_are_empty_without_a_whol
     let f = Figures::from_exprs(&plan, exprs).unwrap_or_else(|e| panic!("{e:?}"));
     for (r, part, whole, p0, p2) in cases {
         let want = |v: &str| (v != "~").then(|| Decimal::from_str(v).unwrap());
+        let six = |v: Option<Decimal>| v.map(|v| v.round_dp(6).normalize());
         assert_eq!(
-            (f.get("t", r, "p0"), f.get("t", r, "p2")),
-            (want(p0), want(p2)),
+            (six(f.get("t", r, "p0")), six(f.get("t", r, "p2"))),
+            (
+                want(p0).map(|v| v.normalize()),
+                want(p2).map(|v| v.normalize())
+            ),
             "{part} of {whole}"
         );
+        // Printed, each at its column's precision, rounded once.
+        if let Some(v) = f.get("t", r, "p0") {
+            let printed = vplan::numfmt::format_amount(v, 0);
+            let expected = vplan::numfmt::format_amount(
+                want(p0).unwrap().round_dp_with_strategy(
+                    0,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                ),
+                0,
+            );
+            assert_eq!(printed, expected, "{part} of {whole}");
+        }
     }
+    // 1/8 printed: 13 to whole percent, 12,5 to one decimal (never 13,0).
+    let c = f.get("t", "c", "p0").unwrap();
+    assert_eq!(vplan::numfmt::format_amount(c, 0), "13");
+    assert_eq!(vplan::numfmt::format_amount(c, 1), "12,5");
+    assert_eq!(
+        vplan::numfmt::format_amount(f.get("t", "d", "p0").unwrap(), 0),
+        "\u{2212}13"
+    );
     assert_eq!(f.terms(&at("a", "p0")), [at("a", "part"), at("a", "whole")]);
     assert_eq!(
         f.dependents(&at("a", "whole")),
@@ -625,9 +652,17 @@ fn the_spreadsheet_formulas_of_differences_and_shares_compute_vplans_values() {
         ("g", "~", "4"),
         ("h", "~", "~"),
         ("i", "-7", "40"),
+        ("j", "3", "-4"),
     ];
     let rows: Vec<(&str, &str)> = cases.iter().map(|c| (c.0, "data")).collect();
-    let columns = [("part", 0), ("whole", 0), ("diff", 0), ("p0", 0), ("p2", 2)];
+    let columns = [
+        ("part", 0),
+        ("whole", 0),
+        ("diff", 0),
+        ("p0", 0),
+        ("p2", 2),
+        ("eighth", 0),
+    ];
     let plan = layout(&columns, &rows);
     let mut exprs = Vec::new();
     for (r, part, whole) in cases {
@@ -641,23 +676,42 @@ fn the_spreadsheet_formulas_of_differences_and_shares_compute_vplans_values() {
         for c in ["p0", "p2"] {
             exprs.push((at(r, c), Expr::Share(at(r, "part"), at(r, "whole"))));
         }
+        // A period's part: `whole × 1 / 8`, rounded to the column's precision (4/8 = 0,5 → 1 and
+        // −4/8 → −1: half away from zero).
+        exprs.push((
+            at(r, "eighth"),
+            Expr::Part(at(r, "whole"), Decimal::ONE, Decimal::from(8)),
+        ));
     }
     let f = Figures::from_exprs(&plan, exprs).unwrap_or_else(|e| panic!("{e:?}"));
+    // vplan: a difference or share of an empty cell is empty; a share is exact.
+    assert_eq!(f.get("t", "h", "diff"), None);
+    assert_eq!(f.get("t", "g", "diff"), None);
+    assert_eq!(f.get("t", "g", "p0"), None);
+    assert_eq!(f.get("t", "e", "p0"), None);
+    assert_eq!(
+        f.get("t", "a", "p0").map(|v| v.round_dp(6)),
+        Some(Decimal::from_str("33.333333").unwrap())
+    );
+    assert_eq!(f.get("t", "g", "eighth"), Some(Decimal::ONE));
+    assert_eq!(f.get("t", "j", "eighth"), Some(Decimal::NEGATIVE_ONE));
+    assert_eq!(f.get("t", "f", "eighth"), None);
     let (xlsx, as_text) = vplan::sheets::workbook(&plan, &f).unwrap();
     assert!(as_text.is_empty());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("t.xlsx");
     std::fs::write(&file, &xlsx).unwrap();
-    // The formulas as written (row a is the sheet's row 2; amounts start in column C).
+    // The formulas as written (row a is the sheet's row 2; amounts start in column C): empty
+    // (`""`) unless every input is given, as in vplan.
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
     use calamine::Reader;
     let formulas = book.worksheet_formula("t").unwrap();
     let formula = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
-    assert_eq!(formula(1, 4), "C2-D2");
-    assert_eq!(formula(1, 5), "IF(D2=0,\"\",ROUND(C2*100/D2,0))");
-    assert_eq!(formula(1, 6), "IF(D2=0,\"\",ROUND(C2*100/D2,2))");
-    // LibreOffice recomputes them (when it is installed): the same values as vplan's, except a
-    // difference of two empty cells, which is empty in vplan and 0 in a spreadsheet.
+    assert_eq!(formula(1, 4), "IF(OR(C2=\"\",D2=\"\"),\"\",C2-D2)");
+    assert_eq!(formula(1, 5), "IF(OR(C2=\"\",D2=\"\",D2=0),\"\",C2*100/D2)");
+    assert_eq!(formula(1, 7), "IF(D2=\"\",\"\",ROUND(D2*1/8,0))");
+    // LibreOffice recomputes them (when it is installed): the same values as vplan's, empty
+    // where vplan's are empty, shown at the column's precision.
     let profile = dir.path().join("lo-profile");
     // A profile of its own, set to recompute every formula of an xlsx it opens.
     std::fs::create_dir_all(profile.join("user")).unwrap();
@@ -692,16 +746,30 @@ fn the_spreadsheet_formulas_of_differences_and_shares_compute_vplans_values() {
             .lines()
             .find(|l| l.starts_with(&format!("{r},")))
             .unwrap_or_else(|| panic!("row {r} in {csv}"));
+        // Both shown at the column's precision (LibreOffice writes the double it computed).
+        let precisions = [0, 0, 2, 0];
         let lo: Vec<Option<Decimal>> = line
             .split(',')
             .skip(4)
-            .map(|v| (!v.is_empty()).then(|| Decimal::from_str(v).unwrap()))
+            .zip(precisions)
+            .map(|(v, precision)| {
+                (!v.is_empty()).then(|| {
+                    Decimal::from_str(v).unwrap().round_dp_with_strategy(
+                        precision,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    )
+                })
+            })
             .collect();
-        let vplan: Vec<Option<Decimal>> = ["diff", "p0", "p2"]
+        let vplan: Vec<Option<Decimal>> = [("diff", 0), ("p0", 0), ("p2", 2), ("eighth", 0)]
             .iter()
-            .map(|c| match f.get("t", r, c) {
-                None if *c == "diff" && r == "h" => Some(Decimal::ZERO),
-                v => v,
+            .map(|(c, precision)| {
+                f.get("t", r, c).map(|v| {
+                    v.round_dp_with_strategy(
+                        *precision,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    )
+                })
             })
             .collect();
         assert_eq!(lo, vplan, "row {r}: {line}");

@@ -220,7 +220,7 @@ fn a_wrong_figure_reference_is_an_error_at_its_place() {
     );
     s.edit(
         "tjansteskrivelse.yaml",
-        "| mnkr }} miljoner kronor för 2025",
+        "| mnkr | 1 }} miljoner kronor för 2025",
         "| procent }} miljoner kronor för 2025",
     );
     let run = s.run("check", &[]);

@@ -1510,24 +1510,42 @@ fn a_report_exports_its_outcomes_with_the_deviations_as_formulas() {
     let av = header.iter().position(|h| h == "Avvikelse").unwrap();
     let formulas = wb.worksheet_formula("driftbudget").unwrap();
     let (top, left) = formulas.start().unwrap();
-    // Budget 12 500 − utfall 4 300 for bibliotek; the sum row 20 016 − 7 000.
-    for (id, want) in [("bibliotek", 8200.0), ("summa", 13016.0)] {
+    // The period's deviation sets the outcome against the period's budget (the two columns
+    // before it), empty while either is: January–April is 4/12 of the year, so bibliotek's
+    // budget is 12 500 × 4/12 = 4 166,67 → 4 167 against 4 300, and the sum's 4 167 + 2 917 −
+    // 411 = 6 673 against 7 000.
+    assert_eq!(header[av - 2], "Budget");
+    assert_eq!(header[av - 1], "Utfall");
+    let letter = |c: usize| char::from(b'A' + c as u8);
+    let (pb, ut) = (letter(av - 2), letter(av - 1));
+    for (id, want, budget) in [("bibliotek", -133.0, 4167.0), ("summa", -327.0, 6673.0)] {
         let r = values.rows().position(|row| row[0] == id).unwrap() as u32;
         let f = formulas
             .get_value((r, av as u32))
             .or_else(|| formulas.get((r as usize - top as usize, av - left as usize)))
             .unwrap();
-        let (b, c) = f.split_once('-').unwrap_or_else(|| panic!("{id}: {f}"));
         let n = r + 1;
-        assert!(
-            b.ends_with(&n.to_string()) && c.ends_with(&n.to_string()) && !b.contains('+'),
-            "{id}: the deviation is a difference of the row's cells: {f}"
-        );
         assert_eq!(
-            values.rows().nth(r as usize).unwrap()[av],
-            calamine::Data::Float(want)
+            f,
+            &format!("IF(OR({pb}{n}=\"\",{ut}{n}=\"\"),\"\",{pb}{n}-{ut}{n})"),
+            "{id}: the deviation is a difference of the row's cells, empty while one is"
         );
+        let row = values.rows().nth(r as usize).unwrap();
+        assert_eq!(row[av], calamine::Data::Float(want));
+        assert_eq!(row[av - 2], calamine::Data::Float(budget));
     }
+    // Bibliotek's period budget is a formula over its annual budget, rounded as vplan rounds.
+    let r = values.rows().position(|row| row[0] == "bibliotek").unwrap() as u32;
+    let f = formulas
+        .get_value((r, (av - 2) as u32))
+        .or_else(|| formulas.get((r as usize - top as usize, av - 2 - left as usize)))
+        .unwrap();
+    let annual = letter(av + 1);
+    let n = r + 1;
+    assert_eq!(
+        f,
+        &format!("IF({annual}{n}=\"\",\"\",ROUND({annual}{n}*4/12,0))")
+    );
 }
 
 #[test]
@@ -1592,10 +1610,21 @@ fn an_economy_systems_outcomes_are_matched_by_label() {
         "      - {id: foreningsbidrag, utfall: -400, prognos: -1234}\n",
         "",
     );
-    // Without that row's forecast the forecast's deviation is empty: the text quoting it goes.
+    // Without that row's outcome and forecast the sums and deviations are empty: the texts
+    // quoting them go.
     s.edit(
         T1,
         "Nämnden prognostiserar en avvikelse mot budget på {{ driftbudget/summa/avvikelse-prognos }} tkr\n    för helåret. ",
+        "",
+    );
+    s.edit(
+        T1,
+        "Utfallet till och med april är {{ driftbudget/summa/utfall }} tkr mot periodens budget på\n    {{ driftbudget/summa/periodbudget }} tkr, en avvikelse på {{ driftbudget/summa/avvikelse }} tkr.\n",
+        "",
+    );
+    s.edit(
+        T1,
+        " Utfallet är\n    {{ driftbudget/summa/utfall }} tkr.",
         "",
     );
     let file = s.dir.path().join("ekonomi.xlsx");
@@ -1706,6 +1735,12 @@ fn a_missing_table_entry_is_appended_under_tables() {
         "  - id: handlingsplan-simhall\n    avvikelse: utfall-budget\n    rows:\n      - {id: kostnader, utfall: 100, kommentar: Energiåtgärden är försenad.}\n",
         "",
     );
+    // Without simhall's outcome the Handlingsplan's sum is empty: the text quoting it goes.
+    s.edit(
+        T1,
+        "Åtgärderna har hittills gett {{ handlingsplan-summering/totalt/utfall }} tkr av planerade",
+        "Åtgärderna har planerats till",
+    );
     let before = fs::read_to_string(s.content().join(T1)).unwrap();
     let file = s.dir.path().join("ekonomi.xlsx");
     fs::write(
@@ -1755,7 +1790,7 @@ fn a_row_entry_not_on_one_line_is_refused_at_its_line() {
     let out = import_report(&s, &file, "driftbudget", &["--sheet", "Blad1"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("2031-t1.yaml:57"), "{err}");
+    assert!(err.contains("2031-t1.yaml:59"), "{err}");
     assert!(err.contains("not a one-line flow map"), "{err}");
     assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
 }

@@ -3,7 +3,56 @@
 //! leaves out is a warning, outcomes keep the plan's decimals, a verksamhetsberättelse is
 //! complete — each at its file and line, with `check` and `build` agreeing.
 
+use rust_decimal::Decimal;
+
 use crate::common::*;
+
+/// A PDF's text with the hyphens of line breaks inside words taken out (a `-` between two
+/// lowercase letters): a sentence can be looked for whole wherever its lines broke.
+fn unbroken(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let lower = |i: usize| chars.get(i).is_some_and(|c| c.is_lowercase());
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        // `kost-nader` or, as pdf-extract spaces it, `kost - nader`.
+        if chars[i] == '-' && i > 0 && lower(i - 1) && lower(i + 1) {
+            i += 1;
+            continue;
+        }
+        if chars[i] == ' '
+            && chars.get(i + 1) == Some(&'-')
+            && chars.get(i + 2) == Some(&' ')
+            && i > 0
+            && lower(i - 1)
+            && lower(i + 3)
+        {
+            i += 3;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// An amount as the PDF prints it in a table of whole tkr: U+2212 for minus, a space (the
+/// no-break space read as one) between thousands.
+fn amount(v: i64) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    if v < 0 {
+        format!("\u{2212}{out}")
+    } else {
+        out
+    }
+}
 
 const FIXTURE: &str = "fjallkommun_2031";
 const REPORT: &str = "uppfoljning/2031-test.yaml";
@@ -206,9 +255,11 @@ fn a_report_chart_that_would_draw_a_negative_bar_is_an_error_at_the_report() {
     assert_has(
         &err,
         &[
-            "error: chart of `driftbudget`: Föreningsbidrag › Budget 2031 is negative (−1 234); a bar cannot show it",
+            "error: chart of `driftbudget`: Föreningsbidrag › Januari–augusti 2031 › Budget is negative (−823); a bar cannot show it",
             "uppfoljning/2031-test.yaml:16:12",
             "Föreningsbidrag › Januari–augusti 2031 › Utfall is negative (−900)",
+            "Föreningsbidrag › Helår 2031 › Budget is negative (−1 234)",
+            "Föreningsbidrag › Helår 2031 › Prognos is negative (−1 234)",
         ],
     );
 }
@@ -253,14 +304,26 @@ fn a_half_filled_report_never_prints_a_wrong_deviation_or_share() {
             .path()
             .join("output/2031-fritids-och-kulturnamnden-delarsrapport.pdf"),
     );
-    // Simhall's forecast deviation and the sum's are empty, not its whole budget: the row
-    // ends at its outcome deviation (8 750 − 6 240 = 2 510), the sum row at the forecast sum of
-    // the rows given (12 700 − 1 234 = 11 466) with no deviation after it.
+    // Simhall's forecast and its deviation are empty, not its whole budget: the row ends at
+    // its annual budget (8 750). The sum of the forecasts waits for simhall's, and so does its
+    // deviation: the sum row ends at the annual budget (20 016), never a forecast of the rows
+    // given (12 700 − 1 234 = 11 466) or a deviation from it.
     assert!(
-        text.contains("Simhall Stängt i juni. 8 750 6 240 2 510 Föreningsbidrag"),
+        text.contains("Simhall Stängt i juni. 5 425 6 240 \u{2212}815 8 750 Föreningsbidrag"),
         "{text}"
     );
-    assert!(text.contains("11 466 Avvikelse = budget"), "{text}");
+    // The flipped sign is computed as typed (and warned of above): 900 against −823.
+    assert!(
+        text.contains(
+            "Föreningsbidrag \u{2212}823 900 \u{2212}1 723 \u{2212}1 234 \u{2212}1 234 0 Summa"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Summa 12 935 15 750 \u{2212}2 815 20 016 Budget januari–augusti"),
+        "{text}"
+    );
+    assert!(!text.contains("11 466"), "{text}");
     // The goals: 4 in all, one not assessed yet, shares of all four.
     assert!(text.contains("Inte bedömt än 1 25"), "{text}");
     assert!(text.contains("Uppfyllt 1 25"), "{text}");
@@ -465,22 +528,77 @@ fn the_example_report_is_built_with_its_figures_computed() {
     assert!(text.contains("minst 75"), "{text}");
     assert!(text.contains("78"), "{text}");
 
-    // The figures, from the fixture's numbers (tkr, no decimals; U+2212 for minus):
-    // driftbudget: budget 12 500 + 8 750 − 1 234 = 20 016; utfall 8 610 + 6 240 − 900 = 13 950;
-    // avvikelse (budget − utfall) 20 016 − 13 950 = 6 066; prognos 12 700 + 9 050 − 1 234 =
-    // 20 516, so the forecast deviation is 20 016 − 20 516 = −500: the negative deviation.
-    let (budget, utfall, prognos) = (
-        12_500 + 8_750 - 1_234,
-        8_610 + 6_240 - 900,
-        12_700 + 9_050 - 1_234,
+    // The figures, from the fixture's numbers (tkr, no decimals; U+2212 for minus). The
+    // period is January–August: a row's period budget is its annual budget × 8/12, rounded to
+    // whole tkr (half away from zero), unless the report gives a seasonal profile (simhall:
+    // 62 of 100 in January–August) or the period budget itself (kulturskola).
+    let period = |annual: i64, part: i64, whole: i64| -> i64 {
+        let exact = Decimal::from(annual) * Decimal::from(part) / Decimal::from(whole);
+        exact
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .try_into()
+            .unwrap()
+    };
+    let simhall_part: i64 = [9, 9, 9, 9, 9, 4, 4, 9].iter().sum();
+    let p = (
+        period(12_500, 8, 12),
+        period(8_750, simhall_part, 100),
+        period(-1_234, 8, 12),
     );
-    assert_eq!(
-        (budget, utfall, budget - utfall, budget - prognos),
-        (20_016, 13_950, 6_066, -500)
+    assert_eq!(p, (8_333, 5_425, -823));
+    let period_sum = p.0 + p.1 + p.2;
+    let (utfall, budget, prognos) = (
+        (8_610, 6_240, -900),
+        (12_500, 8_750, -1_234),
+        (12_700, 9_050, -1_234),
+    );
+    let utfall_sum = utfall.0 + utfall.1 + utfall.2;
+    // Deviations, budget − utfall (the table's amounts are costs): the period's outcome against
+    // the period's budget, the year's forecast against the annual budget.
+    let rows = [
+        ("Bibliotek", p.0, utfall.0, budget.0, prognos.0),
+        ("Simhall Stängt i juni.", p.1, utfall.1, budget.1, prognos.1),
+        ("Föreningsbidrag", p.2, utfall.2, budget.2, prognos.2),
+        (
+            "Summa",
+            period_sum,
+            utfall_sum,
+            budget.0 + budget.1 + budget.2,
+            prognos.0 + prognos.1 + prognos.2,
+        ),
+    ];
+    for (label, pb, u, b, f) in rows {
+        let line = [pb, u, pb - u, b, f, b - f].map(amount).join(" ");
+        let line = format!("{label} {line}");
+        assert!(text.contains(&line), "{line:?} in {text}");
+    }
+    assert!(
+        text.contains("Summa 12 935 13 950 \u{2212}1 015 20 016 20 516 \u{2212}500"),
+        "the driftbudget's sum row in {text}"
+    );
+    // How the period budget is derived, and what a positive deviation means, under the table.
+    let text = unbroken(&text);
+    assert!(
+        text.contains("Budget januari–augusti = årsbudget × 8/12, per rad avrundad till hela tkr"),
+        "{text}"
+    );
+    assert!(text.contains("följer en egen säsongsprofil"), "{text}");
+    assert!(
+        text.contains("Beloppen är kostnader. Avvikelse = budget − utfall (för helåret: årsbudget − prognos): ett positivt tal är lägre kostnader än budget (ett överskott), ett negativt tal högre kostnader än budget (ett underskott)."),
+        "{text}"
+    );
+    // omraden: kulturskola's period budget is typed (2 200), the others 8/12 of the year.
+    assert!(
+        text.contains("Kulturskola 2 200 2 100 100 3 000 3 200 \u{2212}200"),
+        "{text}"
     );
     assert!(
-        text.contains("Summa 20 016 13 950 6 066 20 516 \u{2212}500"),
-        "the driftbudget's sum row in {text}"
+        text.contains("Summa 11 533 11 400 133 17 000 17 300 \u{2212}300"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Periodens budget för Kulturskola är angiven i rapporten."),
+        "{text}"
     );
     // Prose quotes the same cells.
     assert!(
@@ -488,24 +606,32 @@ fn the_example_report_is_built_with_its_figures_computed() {
         "{text}"
     );
     assert!(
-        text.contains("Utfallet till och med augusti är 13 950 tkr"),
+        text.contains("Utfallet till och med augusti är 13 950 tkr mot periodens budget på 12 935 tkr, en avvikelse på \u{2212}1 015 tkr."),
         "{text}"
     );
-    // Goals per assessment: 2 of 4 uppfyllda (50 %), 1 delvis (25 %), 1 ej (25 %).
+    // Goals per assessment: 2 of 4 uppfyllda (50 %), 1 delvis (25 %), 1 ej (25 %); the sum's
+    // share is 100.
     assert!(
         text.contains("2 av 4 mål bedöms som uppfyllda (50 procent)"),
         "{text}"
     );
     assert!(text.contains("Uppfyllt 2 50"), "{text}");
     assert!(text.contains("Delvis uppfyllt 1 25"), "{text}");
-    // The Handlingsplan: realised 60 + 400 + 350 = 810 of planned 100 + 400 + 600 = 1 100;
-    // avvikelse (utfall − budget) −290; share realised 810 / 1 100 = 73.6 % → 74.
+    assert!(text.contains("Summa 4 100"), "{text}");
+    // The Handlingsplan: realised 60 + 400 + 350 = 810 of planned 100 + 400 + 600 = 1 100 for
+    // the year; the period's budget 67 + (267 + 400) = 734 (simhall's intäkter have no
+    // budget); avvikelse (utfall − budget) 810 − 734 = 76; share realised of the year's
+    // 810 / 1 100 = 73.6 % → 74.
+    assert_eq!(
+        (period(100, 8, 12), period(400, 8, 12), period(600, 8, 12)),
+        (67, 267, 400)
+    );
     assert!(
         text.contains("hittills gett 810 tkr av planerade 1 100 tkr"),
         "{text}"
     );
-    assert!(text.contains("1 100 810 \u{2212}290"), "{text}");
-    assert!(text.contains("74"), "{text}");
+    assert!(text.contains("Totalt 734 810 76 1 100 74"), "{text}");
+    assert!(text.contains("Andel genomförd, %"), "{text}");
     // The sign convention is stated under each table.
     assert!(text.contains("Avvikelse = budget − utfall"), "{text}");
     assert!(text.contains("Avvikelse = utfall − budget"), "{text}");
@@ -542,8 +668,8 @@ fn a_figure_reference_in_a_report_is_checked_against_the_report() {
     let s = with_reports();
     s.edit(
         "uppfoljning/2031-delar.yaml",
-        "{{ driftbudget/summa/utfall }} tkr av en budget",
-        "{{ driftbudget/summa/utfal }} tkr av en budget",
+        "{{ driftbudget/summa/utfall }} tkr mot periodens",
+        "{{ driftbudget/summa/utfal }} tkr mot periodens",
     );
     let (code, err) = check(&s);
     assert_eq!(code, 1, "{err}");
@@ -564,7 +690,7 @@ fn a_figure_reference_in_a_report_is_checked_against_the_report() {
     let (_, err) = check(&s);
     assert_has(
         &err,
-        &["the report follows the plan's column `b2031` of `driftbudget`: its columns are `b2031`, `utfall`, `avvikelse`"],
+        &["the report follows the plan's column `b2031` of `driftbudget`: its columns are `periodbudget`, `utfall`, `avvikelse`, `b2031`, `prognos`, `avvikelse-prognos`"],
     );
 }
 
@@ -775,9 +901,13 @@ fn report_init_lists_every_item_of_the_default_plan() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(pdfs_in(&output).len(), 1);
     // With no outcome given, a sum of outcomes is empty, not 0 (the investment budget's sum
-    // row, whose rows take their figures from the appendix tables, ends at its budget).
+    // row, whose rows take their figures from the appendix tables, ends at its budgets: the
+    // period's, 8/12 of each row's rounded to a decimal, and the year's).
     let text = pdf_text(&pdfs_in(&output)[0]).replace('\u{a0}', " ");
-    assert!(text.contains("Summa 372,5 Avvikelse ="), "{text}");
+    assert!(
+        text.contains("Summa 248,4 372,5 Budget januari–augusti"),
+        "{text}"
+    );
     // A second init of the same id refuses, and leaves the file alone.
     let out = vplan(
         dir.path(),
@@ -795,5 +925,325 @@ fn report_init_lists_every_item_of_the_default_plan() {
     assert_eq!(
         std::fs::read_to_string(content.join("uppfoljning/2024-delar.yaml")).unwrap(),
         written
+    );
+}
+
+/// The scratch plan with four more goals (eight in all), so that one goal met is 12,5 %.
+fn with_eight_goals(s: &Scratch) {
+    let more: String = (1..=4)
+        .map(|i| format!("      - id: mal-extra-{i}\n        text: Ett mål till, nummer {i}.\n"))
+        .collect();
+    s.edit(
+        "goals.yaml",
+        "      - id: mal-fler-foreningar\n",
+        &format!("{more}      - id: mal-fler-foreningar\n"),
+    );
+}
+
+/// Shares and conversions are computed exactly and rounded once, when printed: a share quoted
+/// with a decimal is not rounded to whole percent first, and a conversion that cannot be
+/// printed exactly is an error until the reference says how many decimals it wants.
+#[test]
+fn shares_and_conversions_are_exact_until_printed() {
+    let s = with_reports();
+    with_eight_goals(&s);
+    let file = "uppfoljning/2031-delar.yaml";
+    // One of eight goals met: 12,5 %; the Handlingsplan 810 of 1 100: 73,636… %.
+    s.edit(
+        file,
+        "  - id: mal-fler-foreningar\n    assessment: uppfylld",
+        "  - id: mal-fler-foreningar\n    assessment: delvis",
+    );
+    for i in 1..=4 {
+        s.edit(
+            file,
+            "assignments:\n",
+            &format!(
+                "  - {{id: mal-extra-{i}, assessment: delvis, text: Bedömt.}}\nassignments:\n"
+            ),
+        );
+    }
+    s.edit(
+        file,
+        "    Bedömningen bygger på indikatorerna",
+        "    Andelar: {{ maluppfyllelse/uppfylld/andel | 1 }} och {{ maluppfyllelse/uppfylld/andel }} procent; \
+         genomfört {{ handlingsplan-summering/totalt/genomforande | 1 }} och \
+         {{ handlingsplan-summering/totalt/genomforande }} procent; utfallet \
+         {{ driftbudget/summa/utfall | mnkr | 2 }} eller avrundat {{ driftbudget/summa/utfall | mnkr | 1 }} mnkr.\n    Bedömningen bygger på indikatorerna",
+    );
+    let (code, err) = check(&s);
+    assert_eq!(code, 0, "{err}");
+    let out = s.run("build", &["--report", "2031-delar"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = pdf_text(
+        &s.dir
+            .path()
+            .join("output/2031-fritids-och-kulturnamnden-delarsrapport.pdf"),
+    );
+    // 1 × 100 / 8 = 12,5 (13 to whole percent, half away from zero); 810 × 100 / 1 100 =
+    // 73,636… → 73,6 and 74; 13 950 tkr = 13,95 mnkr → 14,0 to one decimal.
+    assert!(
+        text.contains("Andelar: 12,5 och 13 procent; genomfört 73,6 och 74 procent; utfallet 13,95 eller avrundat 14,0 mnkr."),
+        "{text}"
+    );
+    // The table prints the same exact share at its column's precision.
+    assert!(text.contains("Uppfyllt 1 13"), "{text}");
+    assert!(text.contains("Summa 8 100"), "{text}");
+    // A conversion without decimals that would have to round is an error naming the exact
+    // figure and both ways out, at the reference's line.
+    s.edit(
+        file,
+        "{{ driftbudget/summa/utfall | mnkr | 2 }}",
+        "{{ driftbudget/summa/utfall | mnkr }}",
+    );
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "cell `driftbudget/summa/utfall` (Summa) is 13,95 mnkr, which cannot be printed exactly with 1 decimal",
+            "write `| mnkr | 2` for the exact figure or `| mnkr | 1` to round it",
+            "uppfoljning/2031-delar.yaml:21:",
+        ],
+    );
+    let out = s.run("build", &["--report", "2031-delar"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+/// A sum, a deviation or a share is empty unless every figure it depends on is given: a
+/// `sum_of` summary whose area tables have no outcome yet, a row taken by `refs` from a table
+/// with one outcome of three; a summary has the forecast of its sources; a reference to a
+/// column a table does not have lists the ones it has.
+#[test]
+fn empty_means_empty_through_sum_of_and_refs_and_a_summary_has_its_forecast() {
+    let s = scratch();
+    // A table whose rows are taken from the others' sums.
+    s.write(
+        "tables/sammandrag.yaml",
+        "id: sammandrag\nunit: tkr\ncaption: Belopp i tkr\ncolumns:\n  - {id: b2031, title: Budget 2031, precision: 0}\n\
+         rows:\n  - {id: drift, label: Driftbudgeten, values: [~], refs: {b2031: driftbudget/summa}}\n\
+         \x20 - {id: omraden, label: Områdena, values: [~], refs: {b2031: omraden/summa}}\n\
+         \x20 - {id: summa, label: Summa, kind: sum, sum: all}\n",
+    );
+    s.edit(
+        "chapters/05-ekonomi.yaml",
+        "        - table: omraden\n",
+        "        - table: omraden\n        - table: sammandrag\n",
+    );
+    let body = "tables:
+  - id: driftbudget
+    belopp: kostnader
+    rows:
+      - {id: bibliotek, utfall: 8610}
+  - id: omraden
+    rows:
+      - {id: bibliotek, utfall: 5400}
+      - {id: simhall, utfall: 3900}
+      - {id: kulturskola, utfall: 2100}
+  - id: sammandrag
+  - id: handlingsplan-summering
+handlingsplan: handlingsplan-summering
+texts:
+  ekonomi: Omvärlden.
+";
+    s.write(REPORT, report("delar", "2031-08-31", body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 0, "{err}");
+    let out = s.run("build", &["--report", "2031-test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pdf = s
+        .dir
+        .path()
+        .join("output/2031-fritids-och-kulturnamnden-delarsrapport.pdf");
+    let text = pdf_text(&pdf);
+    // The summary: no outcome in any area table, so no outcome, deviation or share on any of
+    // its rows; its period budget (67 + 267 + 400 = 734) and annual budget (1 100) only.
+    assert!(
+        text.contains("Totalt 734 1 100 Budget januari–augusti"),
+        "{text}"
+    );
+    assert!(!text.contains("\u{2212}1 100"), "{text}");
+    assert!(!text.contains("\u{2212}734"), "{text}");
+    // The refs row: one of driftbudget's three outcomes given, so neither its outcome nor its
+    // deviation, nor the sum's; omraden's row is complete (11 400 against 11 333 → −67).
+    let drift = 8_333 + 5_833 - 823;
+    assert!(
+        text.contains(&format!(
+            "Driftbudgeten {} 20 016 Områdena 11 333 11 400 \u{2212}67 17 000 Summa {} 37 016",
+            amount(drift),
+            amount(drift + 11_333)
+        )),
+        "{text}"
+    );
+    // Forecasts in both area tables: the summary has them too, summed, with its deviation.
+    let body = "tables:
+  - id: handlingsplan-bibliotek
+    avvikelse: utfall-budget
+    rows:
+      - {id: intakter, utfall: 60, prognos: 90}
+      - {id: kostnader, utfall: 400, prognos: 400}
+  - id: handlingsplan-simhall
+    avvikelse: utfall-budget
+    rows:
+      - {id: kostnader, utfall: 350, prognos: 550}
+  - id: handlingsplan-summering
+    avvikelse: utfall-budget
+handlingsplan: handlingsplan-summering
+texts:
+  handlingsplan: Prognosen är {{ handlingsplan-summering/totalt/prognos }} tkr, {{ handlingsplan-summering/totalt/avvikelse-prognos }} mot budget.
+";
+    s.write(REPORT, report("delar", "2031-08-31", body));
+    let out = s.run("build", &["--report", "2031-test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = pdf_text(&pdf);
+    // 90 + 400 + 550 = 1 040 against 1 100: −60; realised 810 of 1 100: 74 %.
+    assert!(
+        text.contains("Prognosen är 1 040 tkr, \u{2212}60 mot budget."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Totalt 734 810 76 1 100 1 040 \u{2212}60 74"),
+        "{text}"
+    );
+    // A column the table does not have: the columns it has.
+    s.edit(REPORT, "totalt/prognos }}", "totalt/prognoser }}");
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &["table `handlingsplan-summering` has no column `prognoser`; did you mean `prognos`? its columns are: `periodbudget`, `utfall`, `avvikelse`, `y2031`, `prognos`, `avvikelse-prognos`, `genomforande`"],
+    );
+}
+
+/// The note under a table says what a positive deviation means in the table's own terms: on a
+/// result table (income positive, costs negative) a cost overrun and an income shortfall are
+/// both negative and both read as worse.
+#[test]
+fn the_sign_note_reads_a_cost_overrun_and_an_income_shortfall_right() {
+    let s = scratch();
+    s.write(
+        "tables/resultat.yaml",
+        "id: resultat\nunit: tkr\ncaption: Belopp i tkr\ncolumns:\n  - {id: b2031, title: Budget 2031, precision: 0}\n\
+         rows:\n  - {id: intakter, label: Intäkter, values: [1000]}\n\
+         \x20 - {id: kostnader, label: Kostnader, values: [-800]}\n\
+         \x20 - {id: resultat, label: Resultat, kind: sum, sum: all}\n",
+    );
+    let entry = "tables:
+  - id: resultat
+    rows:
+      - {id: intakter, utfall: 900}
+      - {id: kostnader, utfall: -850}
+";
+    s.write(REPORT, report("helar", "2031-12-31", entry));
+    // Both signs and no word on what they are: a warning at the entry.
+    let (_, err) = check(&s);
+    assert_has(
+        &err,
+        &[
+            "warning: table `resultat` has both positive and negative amounts",
+            "`belopp: resultat` (income positive, costs negative)",
+            "uppfoljning/2031-test.yaml:7:5",
+        ],
+    );
+    s.edit(
+        REPORT,
+        "  - id: resultat\n",
+        "  - id: resultat\n    belopp: resultat\n",
+    );
+    let (_, err) = check(&s);
+    assert!(!err.contains("both positive and negative"), "{err}");
+    let out = s.run("build", &["--report", "2031-test", "--status", "utkast"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text =
+        unbroken(&pdf_text(&s.dir.path().join(
+            "output/2031-fritids-och-kulturnamnden-verksamhetsberattelse.pdf",
+        )));
+    // utfall − budget (what `belopp: resultat` makes favourable): an income shortfall 900 −
+    // 1 000 = −100, a cost overrun −850 − (−800) = −50, the result 50 − 200 = −150.
+    assert!(text.contains("Intäkter 1 000 900 \u{2212}100"), "{text}");
+    assert!(
+        text.contains("Kostnader \u{2212}800 \u{2212}850 \u{2212}50"),
+        "{text}"
+    );
+    assert!(text.contains("Resultat 200 50 \u{2212}150"), "{text}");
+    assert!(
+        text.contains("Intäkter är positiva och kostnader negativa belopp. Avvikelse = utfall − budget: ett positivt tal är högre intäkter eller lägre kostnader än budget (ett bättre resultat), ett negativt tal lägre intäkter eller högre kostnader än budget (ett sämre resultat)."),
+        "{text}"
+    );
+    // A verksamhetsberättelse has no period budget.
+    assert!(!text.contains("Budget januari"), "{text}");
+    // The same overrun in a cost table held as positive amounts: −50 again, and the note says
+    // that a negative figure is a cost above budget.
+    s.write(
+        "tables/resultat.yaml",
+        "id: resultat\nunit: tkr\ncaption: Belopp i tkr\ncolumns:\n  - {id: b2031, title: Budget 2031, precision: 0}\n\
+         rows:\n  - {id: kostnader, label: Kostnader, values: [800]}\n",
+    );
+    s.write(
+        REPORT,
+        report(
+            "helar",
+            "2031-12-31",
+            "tables:\n  - id: resultat\n    belopp: kostnader\n    rows:\n      - {id: kostnader, utfall: 850}\n",
+        ),
+    );
+    let out = s.run("build", &["--report", "2031-test", "--status", "utkast"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text =
+        unbroken(&pdf_text(&s.dir.path().join(
+            "output/2031-fritids-och-kulturnamnden-verksamhetsberattelse.pdf",
+        )));
+    assert!(text.contains("Kostnader 800 850 \u{2212}50"), "{text}");
+    assert!(
+        text.contains("Beloppen är kostnader. Avvikelse = budget − utfall: ett positivt tal är lägre kostnader än budget (ett överskott), ett negativt tal högre kostnader än budget (ett underskott)."),
+        "{text}"
+    );
+}
+
+/// A period budget is typed or spread by a profile of twelve weights: a profile of another
+/// length, a negative or all-zero weight, and a period budget in a verksamhetsberättelse are
+/// errors at their lines.
+#[test]
+fn a_seasonal_profile_and_a_typed_period_budget_are_checked() {
+    let s = scratch();
+    let body = "tables:
+  - id: driftbudget
+    belopp: kostnader
+    profil: [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]
+    rows:
+      - {id: bibliotek, utfall: 8610, profil: [1, 1, 1, 1, 1, 1, -1, 1, 1, 1, 1, 1]}
+      - {id: simhall, utfall: 6240, profil: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}
+      - {id: foreningsbidrag, utfall: -900, periodbudget: -1000.5}
+";
+    s.write(REPORT, report("delar", "2031-08-31", body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: table `driftbudget`: a seasonal profile has twelve monthly weights, not 11",
+            "uppfoljning/2031-test.yaml:9:13",
+            "error: table `driftbudget`: row `bibliotek`: the weight of juli is negative (-1)",
+            "error: table `driftbudget`: row `simhall`: every weight of the seasonal profile is 0",
+            "error: table `driftbudget`, row `foreningsbidrag`: -1000.5 has more decimals than the plan's column `Budget 2031` (0)",
+        ],
+    );
+    let out = s.run("build", &["--report", "2031-test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let body = "tables:
+  - id: driftbudget
+    belopp: kostnader
+    rows:
+      - {id: bibliotek, utfall: 8610, periodbudget: 8000}
+";
+    s.write(REPORT, report("helar", "2031-12-31", body));
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: table `driftbudget`, row `bibliotek`: a verksamhetsberättelse has no period budget",
+            "uppfoljning/2031-test.yaml:10:",
+        ],
     );
 }

@@ -184,7 +184,8 @@ fn watch_rebuilds_a_report_when_it_or_its_plan_changes() {
         .join("out/2031-fritids-och-kulturnamnden-delarsrapport.pdf");
     let mut w = Watcher::start_with(s.dir.path(), &["--report", "2031-delar"]);
     w.wait_for("watching");
-    assert!(pdf_text(&pdf).contains("Summa 20 016 13 950"));
+    // The period's budget (January–August), the outcome, the deviation, the annual budget.
+    assert!(pdf_text(&pdf).contains("Summa 12 935 13 950 \u{2212}1 015 20 016"));
     // An outcome: the sum of outcomes moves (13 950 + 1 000).
     s.edit(
         "uppfoljning/2031-delar.yaml",
@@ -192,13 +193,14 @@ fn watch_rebuilds_a_report_when_it_or_its_plan_changes() {
         "{id: bibliotek, utfall: 9610,",
     );
     w.wait_for("rebuilt in");
-    assert!(pdf_text(&pdf).contains("Summa 20 016 14 950"));
-    // The plan's budget: the budget sum and every deviation move with it.
+    assert!(pdf_text(&pdf).contains("Summa 12 935 14 950 \u{2212}2 015 20 016"));
+    // The plan's budget: the period's budget (13 500 × 8/12 = 9 000 for bibliotek), the budget
+    // sums and every deviation move with it.
     s.edit(
         "tables/driftbudget.yaml",
         "values: [12500, 12100]",
         "values: [13500, 12100]",
     );
     w.wait_for("rebuilt in");
-    assert!(pdf_text(&pdf).contains("Summa 21 016 14 950 6 066"));
+    assert!(pdf_text(&pdf).contains("Summa 13 602 14 950 \u{2212}1 348 21 016"));
 }

@@ -247,10 +247,24 @@ pub struct TableFollowUp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub budget: Option<String>,
-    /// The sign of the deviation: `budget-utfall` (default; positive = an outcome under
-    /// budget) or `utfall-budget` (positive = an outcome over budget, as for income or effects).
-    #[serde(default)]
-    pub avvikelse: DeviationSign,
+    /// The sign of the deviation: `budget-utfall` (positive = an outcome under budget) or
+    /// `utfall-budget` (positive = an outcome over budget). Default: what `belopp` makes
+    /// favourable (`budget-utfall` for costs, `utfall-budget` for income and results), else
+    /// `budget-utfall`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avvikelse: Option<DeviationSign>,
+    /// What the table's amounts are, so that the note under it says in words which way a
+    /// deviation goes: `kostnader` (costs as positive amounts), `intakter` (income or effects as
+    /// positive amounts) or `resultat` (income positive, costs negative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub belopp: Option<AmountKind>,
+    /// A seasonal profile: twelve monthly weights (January to December, of any scale, such as
+    /// percent or days) by which the annual budget is spread over the months; the period's
+    /// budget is the share of the months up to `period_end`. Default: evenly, 1/12 a month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::content::amount::profile_schema")]
+    #[serde(deserialize_with = "crate::content::amount::optional_list")]
+    pub profil: Option<Vec<Decimal>>,
     /// The outcomes of the table's detail rows; sums are computed.
     #[serde(default)]
     pub rows: Vec<RowFollowUp>,
@@ -263,6 +277,39 @@ pub struct TableFollowUp {
     /// A chart of budget against outcome per row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart: Option<FollowUpChart>,
+}
+
+/// What the amounts of a followed-up table are: the words of the note that says which way a
+/// deviation goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AmountKind {
+    /// Costs, held as positive amounts (a negative amount is a net income).
+    Kostnader,
+    /// Income or effects (savings, revenue), held as positive amounts.
+    Intakter,
+    /// A result: income as positive amounts, costs as negative ones.
+    Resultat,
+}
+
+impl AmountKind {
+    /// The deviation's sign that makes a positive figure the favourable one.
+    pub fn favourable(self) -> DeviationSign {
+        match self {
+            AmountKind::Kostnader => DeviationSign::BudgetUtfall,
+            AmountKind::Intakter | AmountKind::Resultat => DeviationSign::UtfallBudget,
+        }
+    }
+}
+
+impl TableFollowUp {
+    /// The deviation's sign: as given, else what `belopp` makes favourable, else
+    /// `budget-utfall`.
+    pub fn sign(&self) -> DeviationSign {
+        self.avvikelse
+            .or(self.belopp.map(AmountKind::favourable))
+            .unwrap_or_default()
+    }
 }
 
 /// Which way a deviation (avvikelse) is computed.
@@ -293,6 +340,16 @@ pub struct RowFollowUp {
     #[serde(default, deserialize_with = "crate::content::amount::optional")]
     #[schemars(schema_with = "crate::content::amount::optional_schema")]
     pub prognos: Option<Decimal>,
+    /// The row's budget for the report's period, typed (a budget of its own, as the economy
+    /// system periodises it): it replaces the share of the annual budget. Tertial and delår.
+    #[serde(default, deserialize_with = "crate::content::amount::optional")]
+    #[schemars(schema_with = "crate::content::amount::optional_schema")]
+    pub periodbudget: Option<Decimal>,
+    /// The row's own seasonal profile (twelve monthly weights), over the table's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::content::amount::profile_schema")]
+    #[serde(deserialize_with = "crate::content::amount::optional_list")]
+    pub profil: Option<Vec<Decimal>>,
     /// A short comment, printed in the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kommentar: Option<String>,
@@ -411,6 +468,16 @@ impl FollowUp {
     }
 
     /// The decision's status (decided when the report gives none, as for the plan).
+    /// The months of the year the report's period covers (January to the month of
+    /// `period_end`; 12 in a verksamhetsberättelse).
+    pub fn months(&self) -> u32 {
+        if self.kind == PeriodKind::Helar {
+            return 12;
+        }
+        crate::content::dates::parse_date(&self.period_end)
+            .map_or(12, |d| u32::from(d.1).clamp(1, 12))
+    }
+
     pub fn status(&self) -> super::Status {
         self.decision.as_ref().map(|d| d.status).unwrap_or_default()
     }
