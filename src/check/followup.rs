@@ -823,7 +823,11 @@ impl Report<'_, '_> {
                         continue;
                     };
                     let budget = computed.value(&CellRef::new(&t.id, &row.id, &column.id));
-                    for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
+                    for (key, value) in [
+                        ("utfall", row.utfall),
+                        ("prognos", row.prognos),
+                        ("periodbudget", row.periodbudget),
+                    ] {
                         let (Some(b), Some(v)) = (budget, value) else {
                             continue;
                         };
