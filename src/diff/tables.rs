@@ -171,7 +171,7 @@ fn columns(
                 c.rows = column_rows(n, col, new);
                 out.push(c);
             }
-            Some(oc) if oc.name() != col.name() => {
+            Some(oc) if oc.name() != col.name() && !relabelled(oc, old, col, new) => {
                 let mut c = Change::new(
                     section,
                     ChangeKind::Changed,
@@ -211,6 +211,29 @@ fn columns(
             out.push(c);
         }
     }
+}
+
+/// What a changed typed amount is named: in a report, an `outcome` or a `forecast` (its
+/// columns `utfall` and `prognos`); any other an `amount`.
+fn amount_kind(doc: &Checked, column: &str) -> &'static str {
+    use crate::figures::followup::{PROGNOS, UTFALL};
+    match column {
+        _ if doc.plan.projection_of.is_none() => "amount",
+        UTFALL => "outcome",
+        PROGNOS => "forecast",
+        _ => "amount",
+    }
+}
+
+/// Whether a column of two reports differs only in the report's period it is grouped under
+/// (`Januari–april 2031 › Utfall` → `Januari–augusti 2031 › Utfall`): the changed period is
+/// the report's change (its `label`), not each column's.
+fn relabelled(oc: &Column, old: &Checked, col: &Column, new: &Checked) -> bool {
+    let label = |c: &Checked| match (&c.plan.projection_of, c.plan.reports.as_slice()) {
+        (Some(_), [r]) => Some(r.value.label.clone()),
+        _ => None,
+    };
+    oc.title == col.title && oc.group.is_some() && oc.group == label(old) && col.group == label(new)
 }
 
 /// The typed amount of a row in a column, if any (a value beside a reference is a control).
@@ -387,8 +410,14 @@ fn rows(
         for tc in &n.text_columns {
             let (a, b) = (orow.text_in(&tc.id), row.text_in(&tc.id));
             if a != b {
+                // A report's comment on a row is its text; a plan's text column is the row's.
+                let kind = if new.plan.projection_of.is_some() {
+                    "text"
+                } else {
+                    "row"
+                };
                 let mut c =
-                    Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
+                    Change::new(section, ChangeKind::Changed, kind, &row.id, rplace.clone());
                 c.field = Some(tc.title.clone());
                 c.old = Some(a.into());
                 c.new = Some(b.into());
@@ -421,7 +450,7 @@ fn rows(
             let mut c = Change::new(
                 section,
                 ChangeKind::Changed,
-                "amount",
+                amount_kind(new, &col.id),
                 &cell_name(&key),
                 rplace.clone(),
             );
@@ -522,10 +551,14 @@ fn moved_totals(
     old.computed
         .dependents(&CellRef::new(tid, rid, cid))
         .into_iter()
-        .map(|cell| {
+        .filter_map(|cell| {
             let key = (cell.table, cell.row, cell.column);
+            // A total that depends on it but did not move (a share whose whole moved with
+            // its part, a sum of terms that cancel) is not listed.
+            let moved = old.computed.get(&key.0, &key.1, &key.2)
+                != new.computed.get(&key.0, &key.1, &key.2);
             explained.insert(key.clone());
-            total(old, new, nf, &key)
+            moved.then(|| total(old, new, nf, &key))
         })
         .collect()
 }
@@ -554,14 +587,18 @@ fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
     let (tid, rid, cid) = key;
     let a = old.computed.get(tid, rid, cid);
     let b = new.computed.get(tid, rid, cid);
-    let table = new
-        .plan
-        .tables
-        .get(tid)
-        .or_else(|| old.plan.tables.get(tid))
-        .map(|t| &t.value);
-    let row = table.and_then(|t| t.rows.iter().find(|r| &r.id == rid));
-    let col = table.and_then(|t| t.columns.iter().find(|c| &c.id == cid));
+    // The row and column as the new version has them, else as the old one had them (a row
+    // that only one version has, such as the goals not yet assessed, still by its label).
+    let tables = [new, old].map(|c| c.plan.tables.get(tid).map(|t| &t.value));
+    let table = tables[0].or(tables[1]);
+    let row = tables
+        .iter()
+        .flatten()
+        .find_map(|t| t.rows.iter().find(|r| &r.id == rid));
+    let col = tables
+        .iter()
+        .flatten()
+        .find_map(|t| t.columns.iter().find(|c| &c.id == cid));
     let p = col.map(|c| c.precision).unwrap_or(0);
     let name = table_name(nf, tid);
     Total {
