@@ -496,3 +496,27 @@ pub fn json(report: &Report) -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_keeps_the_spaces_around_changed_words() {
+        let runs = super::super::words::diff(
+            "att godkänna tertialrapporten för januari–april 2031.",
+            "att godkänna delårsrapporten för januari–augusti 2031.",
+        );
+        assert_eq!(
+            md_words(&runs),
+            "att godkänna ~~tertialrapporten~~ **delårsrapporten** för ~~januari–april~~ **januari–augusti** 2031."
+        );
+        // A change at either end, and a word added between two others.
+        let runs = super::super::words::diff("Tre nya föreningar", "Fyra nya föreningar");
+        assert_eq!(md_words(&runs), "~~Tre~~ **Fyra** nya föreningar");
+        let runs = super::super::words::diff("nya föreningar", "nya föreningar i år");
+        assert_eq!(md_words(&runs), "nya föreningar **i år**");
+        let runs = super::super::words::diff("nya  föreningar", "nya goda föreningar");
+        assert_eq!(md_words(&runs), "nya **goda** föreningar");
+    }
+}
