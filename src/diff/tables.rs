@@ -131,7 +131,7 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
                         p
                     });
                 c.field = Some(col.name());
-                fill_amounts(&mut c, a, b, col, &t.value);
+                fill_amounts(&mut c, (a, b), col, &t.value, new);
                 out.push(c);
             }
         }
@@ -416,8 +416,14 @@ fn rows(
                 } else {
                     "row"
                 };
-                let mut c =
-                    Change::new(section, ChangeKind::Changed, kind, &row.id, rplace.clone());
+                // A report's comment by its table and row (`driftbudget/simhall`): a row id
+                // alone is found in several tables.
+                let id = if kind == "text" {
+                    format!("{}/{}", n.id, row.id)
+                } else {
+                    row.id.clone()
+                };
+                let mut c = Change::new(section, ChangeKind::Changed, kind, &id, rplace.clone());
                 c.field = Some(tc.title.clone());
                 c.old = Some(a.into());
                 c.new = Some(b.into());
@@ -455,7 +461,7 @@ fn rows(
                 rplace.clone(),
             );
             c.field = Some(col.name());
-            fill_amounts(&mut c, a, b, col, n);
+            fill_amounts(&mut c, (a, b), col, n, new);
             c.totals = moved_totals(old, new, nf, &key, b, explained);
             out.push(c);
         }
@@ -501,36 +507,49 @@ fn rows(
     }
 }
 
-fn fill_amounts(c: &mut Change, a: Option<Decimal>, b: Option<Decimal>, col: &Column, t: &Table) {
+fn fill_amounts(
+    c: &mut Change,
+    (a, b): (Option<Decimal>, Option<Decimal>),
+    col: &Column,
+    t: &Table,
+    doc: &Checked,
+) {
     let p = col.precision;
+    let d = delta(a, b, doc);
     c.old = Some(a.map(|v| format_amount(v, p)).unwrap_or_else(|| "–".into()));
     c.new = Some(b.map(|v| format_amount(v, p)).unwrap_or_else(|| "–".into()));
-    c.difference = difference(a, b, p);
+    c.difference = d.map(|d| signed(d, p));
     c.unit = Some(col.unit(t).to_string());
-    c.exact = Some(exact(a, b, p));
+    c.exact = Some(exact(a, b, d, p));
+}
+
+/// New − old. In a plan an empty cell counts as 0 (as its sums count it); in a report an
+/// outcome, forecast or deviation that is empty on either side has no difference: it is not
+/// given yet, or no longer, and is no amount to subtract. None also when too large.
+fn delta(a: Option<Decimal>, b: Option<Decimal>, doc: &Checked) -> Option<Decimal> {
+    if doc.plan.projection_of.is_some() && (a.is_none() || b.is_none()) {
+        return None;
+    }
+    b.unwrap_or_default().checked_sub(a.unwrap_or_default())
 }
 
 /// The values of an amount change in machine form.
-fn exact(a: Option<Decimal>, b: Option<Decimal>, precision: u32) -> Exact {
+fn exact(a: Option<Decimal>, b: Option<Decimal>, d: Option<Decimal>, precision: u32) -> Exact {
     Exact {
         old_value: a.map(|v| plain_amount(v, precision)),
         new_value: b.map(|v| plain_amount(v, precision)),
-        difference_value: b
-            .unwrap_or_default()
-            .checked_sub(a.unwrap_or_default())
-            .map(|d| plain_amount(d, precision)),
+        difference_value: d.map(|d| plain_amount(d, precision)),
         precision,
     }
 }
 
-/// `+2,5`, `−540`; none when the difference cannot be computed.
-pub fn difference(a: Option<Decimal>, b: Option<Decimal>, precision: u32) -> Option<String> {
-    let d = b.unwrap_or_default().checked_sub(a.unwrap_or_default())?;
-    Some(format!(
+/// `+2,5`, `−540`.
+fn signed(d: Decimal, precision: u32) -> String {
+    format!(
         "{}{}",
         if d > Decimal::ZERO { "+" } else { "" },
         format_amount(d, precision)
-    ))
+    )
 }
 
 /// The computed cells of the old plan that move when only this one amount changes to its new
@@ -610,8 +629,8 @@ fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
         ],
         old: a.map(|v| format_amount(v, p)),
         new: b.map(|v| format_amount(v, p)),
-        difference: difference(a, b, p),
-        exact: exact(a, b, p),
+        difference: delta(a, b, new).map(|d| signed(d, p)),
+        exact: exact(a, b, delta(a, b, new), p),
         unit: match (table, col) {
             (Some(t), Some(c)) => c.unit(t).to_string(),
             _ => String::new(),

@@ -1400,6 +1400,17 @@ fn report_entries_are_named_for_what_changed() {
         "text: Tre nya föreningar har fått bidrag",
         "text: Fyra nya föreningar har fått bidrag",
     );
+    // A comment on a row, a forecast taken out (no longer given: no difference from empty).
+    s.edit(
+        DELAR,
+        "kommentar: Stängt i juni.",
+        "kommentar: Stängt i juni och juli.",
+    );
+    s.edit(
+        DELAR,
+        "{id: kulturskola, utfall: 2100, prognos: 3200}",
+        "{id: kulturskola, utfall: 2100}",
+    );
     let out = diff(&s, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
@@ -1430,7 +1441,25 @@ fn report_entries_are_named_for_what_changed() {
     }
     assert!(!text.contains("(0)"), "an unmoved total in:\n{text}");
 
+    assert!(
+        text.contains("  ~ text changed Driftbudget › Simhall › Kommentar [driftbudget/simhall]\n"),
+        "{text}"
+    );
+    assert!(text.contains("      3 200 → – tkr\n"), "{text}");
+
     let json = json_of(&diff(&s, &["--format", "json"]));
+    let forecast = change(&json, "forecast", "omraden/kulturskola/prognos");
+    assert_eq!(
+        forecast["new_value"],
+        serde_json::Value::Null,
+        "{forecast:#}"
+    );
+    assert_eq!(
+        forecast["difference_value"],
+        serde_json::Value::Null,
+        "{forecast:#}"
+    );
+    assert!(forecast.get("difference").is_none(), "{forecast:#}");
     let t = change(&json, "text", "mal-fler-foreningar");
     assert_eq!(t["change"], "changed");
     assert_eq!(t["section"], "Måluppfyllelse");
