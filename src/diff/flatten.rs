@@ -38,14 +38,36 @@ pub struct Flat {
     pub table_place: HashMap<String, Vec<String>>,
     /// Top-level sections (chapters, appendices) in document order.
     pub sections: Vec<String>,
+    /// A follow-up report's entries rather than a plan's: their order in the report's file
+    /// is not the order they are printed in (the plan's), so it is not compared.
+    pub report: bool,
 }
 
-/// Flattens a plan.
+/// The headings of a follow-up report's document (as `render::followup` heads its chapters):
+/// its changes are grouped under them.
+pub const SAMMANFATTNING: &str = "Sammanfattning";
+pub const MALUPPFYLLELSE: &str = "Måluppfyllelse";
+pub const EKONOMI: &str = "Ekonomi";
+pub const HANDLINGSPLAN: &str = "Handlingsplanens genomförande";
+pub const INTERN_KONTROLL: &str = "Intern kontroll";
+pub const TJANSTESKRIVELSE: &str = "Tjänsteskrivelse";
+
+/// Flattens a plan, or a follow-up report's projection (its `projection_of` set) by the
+/// report's own headings. A plan's reports are not part of it: `diff` compares each report
+/// as a document of its own.
 pub fn flatten(plan: &Plan) -> Flat {
     let mut w = Walker {
         plan,
         flat: Flat::default(),
     };
+    if let (Some(_), [report]) = (&plan.projection_of, plan.reports.as_slice()) {
+        w.flat.report = true;
+        w.report(&report.value);
+        if let Some(paper) = &plan.paper {
+            w.paper(&paper.value);
+        }
+        return w.flat;
+    }
     for (i, ch) in plan.chapters.iter().enumerate() {
         let ch = &ch.value;
         let label = format!("{} {}", i + 1, ch.title);
@@ -77,57 +99,7 @@ pub fn flatten(plan: &Plan) -> Flat {
         w.blocks(&a.id, &[label], &a.blocks);
     }
     if let Some(paper) = &plan.paper {
-        let p = &paper.value;
-        let label = "Tjänsteskrivelse".to_string();
-        w.flat.sections.push(label.clone());
-        let place = [label];
-        w.item(
-            "decision paper",
-            "tjansteskrivelse",
-            "",
-            &[],
-            vec![
-                ("rubrik", p.rubrik.clone().unwrap_or_default()),
-                ("avsändare", p.avsandare.clone().unwrap_or_default()),
-                ("datum", p.datum.clone().unwrap_or_default()),
-                ("skickas till", p.skickas_till.join(", ")),
-            ],
-        );
-        w.prose("tjansteskrivelse-sammanfattning", &place, &p.sammanfattning);
-        if let Some(text) = &p.arendebeskrivning {
-            w.prose("tjansteskrivelse-arendebeskrivning", &place, text);
-        }
-        for (i, att) in p.forslag_till_beslut.iter().enumerate() {
-            w.item(
-                "att-sats",
-                &format!("att-sats-{}", i + 1),
-                "tjansteskrivelse",
-                &place,
-                vec![("text", att.clone())],
-            );
-        }
-        for (i, s) in p.underskrifter.iter().enumerate() {
-            w.item(
-                "signatory",
-                &format!("underskrift-{}", i + 1),
-                "tjansteskrivelse",
-                &place,
-                vec![
-                    ("titel", s.titel.clone()),
-                    ("namn", s.namn.clone().unwrap_or_default()),
-                ],
-            );
-        }
-    }
-    for report in &plan.reports {
-        // A projection (one report as a document) names its entries by the plan's ids, so two
-        // reports (T1 and delår) line up; a plan with several reports prefixes them.
-        let prefix = if plan.projection_of.is_some() {
-            String::new()
-        } else {
-            format!("{}/", report.value.id)
-        };
-        w.report(&report.value, &prefix);
+        w.paper(&paper.value);
     }
     w.flat
 }
@@ -174,106 +146,203 @@ fn short(text: &str) -> String {
 }
 
 impl Walker<'_> {
-    /// A follow-up report's entries: assessments, indicator outcomes, assignment statuses,
-    /// control results, and its prose, under "Uppföljning".
-    fn report(&mut self, f: &crate::content::FollowUp, prefix: &str) {
-        let label = if prefix.is_empty() {
-            "Uppföljning".to_string()
-        } else {
-            format!("Uppföljning {}", f.id)
-        };
+    /// The decision paper (the plan's, or a report's) under "Tjänsteskrivelse".
+    fn paper(&mut self, p: &crate::content::DecisionPaper) {
+        let label = TJANSTESKRIVELSE.to_string();
         self.flat.sections.push(label.clone());
         let place = [label];
-        // The generated table of goals per assessment is printed under Sammanfattning.
-        self.flat.table_place.insert(
-            crate::figures::followup::GOALS_TABLE.to_string(),
-            vec![place[0].clone(), "Måluppfyllelse".to_string()],
-        );
-        let text = |t: &Option<String>| t.clone().unwrap_or_default();
         self.item(
-            "report",
-            &format!("{prefix}report"),
+            "decision paper",
+            "tjansteskrivelse",
             "",
             &place,
             vec![
-                ("label", f.label.clone()),
-                ("kind", f.kind.as_str().to_string()),
-                ("period end", f.period_end.clone()),
+                ("rubrik", p.rubrik.clone().unwrap_or_default()),
+                ("avsändare", p.avsandare.clone().unwrap_or_default()),
+                ("datum", p.datum.clone().unwrap_or_default()),
+                ("skickas till", p.skickas_till.join(", ")),
             ],
         );
-        for (key, t) in f.texts.all() {
-            if let Some(t) = t {
-                self.prose(&format!("{prefix}texts-{key}"), &place, t);
-            }
+        self.prose("tjansteskrivelse-sammanfattning", &place, &p.sammanfattning);
+        if let Some(text) = &p.arendebeskrivning {
+            self.prose("tjansteskrivelse-arendebeskrivning", &place, text);
         }
-        for g in &f.goals {
-            let id = format!("{prefix}{}", g.id);
+        for (i, att) in p.forslag_till_beslut.iter().enumerate() {
             self.item(
-                "assessment",
-                &id,
-                "",
+                "att-sats",
+                &format!("att-sats-{}", i + 1),
+                "tjansteskrivelse",
+                &place,
+                vec![("text", att.clone())],
+            );
+        }
+        for (i, s) in p.underskrifter.iter().enumerate() {
+            self.item(
+                "signatory",
+                &format!("underskrift-{}", i + 1),
+                "tjansteskrivelse",
                 &place,
                 vec![
-                    (
-                        "assessment",
-                        g.assessment.map_or("", |a| a.label()).to_string(),
-                    ),
-                    ("text", text(&g.text)),
+                    ("titel", s.titel.clone()),
+                    ("namn", s.namn.clone().unwrap_or_default()),
                 ],
             );
-            for i in &g.indicators {
-                self.item(
-                    "indicator outcome",
-                    &format!("{prefix}{}", i.id),
-                    &id,
-                    &place,
+        }
+    }
+
+    /// A follow-up report's own entries, each under the heading of the report it is printed
+    /// under and named for what it holds: a goal's or indicator's `assessment`, an indicator's
+    /// `outcome`, an assignment's `status`, a risk's control `result`, and the `text` of each;
+    /// the report's texts as prose. An entry's parts that are not given are left out, so a
+    /// part given later is an addition. Places are the plan's titles (perspective, goal,
+    /// risk), as the report prints them. The tables are placed under their headings: the
+    /// goals per assessment under Sammanfattning, the Handlingsplan's under its own chapter,
+    /// every other table under Ekonomi.
+    fn report(&mut self, f: &crate::content::FollowUp) {
+        use crate::content::items::items;
+        use crate::figures::followup::GOALS_TABLE;
+        let plan = self.plan;
+        let known = items(plan);
+        for heading in [
+            SAMMANFATTNING,
+            MALUPPFYLLELSE,
+            EKONOMI,
+            HANDLINGSPLAN,
+            INTERN_KONTROLL,
+        ] {
+            self.flat.sections.push(heading.to_string());
+        }
+        let text_heading = |key: &str| match key {
+            "sammanfattning" => SAMMANFATTNING,
+            "maluppfyllelse" => MALUPPFYLLELSE,
+            "handlingsplan" => HANDLINGSPLAN,
+            "intern_kontroll" => INTERN_KONTROLL,
+            _ => EKONOMI,
+        };
+        for (key, t) in f.texts.all() {
+            if let Some(t) = t {
+                self.prose(&format!("texts-{key}"), &[text_heading(key).into()], t);
+            }
+        }
+        let given = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
+        // One item a part that is given: (kind, text).
+        let parts = |list: &[(&'static str, Option<String>)]| -> Vec<(&'static str, String)> {
+            list.iter()
+                .filter_map(|(k, v)| v.clone().map(|v| (*k, v)))
+                .collect()
+        };
+        let group = |g: usize| {
+            known
+                .groups
+                .get(g)
+                .map_or(String::new(), |g| g.title.to_string())
+        };
+        for g in &f.goals {
+            let (gplace, goal) = match known.goal(&g.id) {
+                Some(p) => (
                     vec![
-                        ("outcome", text(&i.outcome)),
-                        (
-                            "assessment",
-                            i.assessment.map_or("", |a| a.label()).to_string(),
-                        ),
-                        ("text", text(&i.text)),
+                        MALUPPFYLLELSE.to_string(),
+                        group(p.group),
+                        short(&p.item.text),
                     ],
-                );
+                    Some(p.item),
+                ),
+                None => (vec![MALUPPFYLLELSE.to_string(), g.id.clone()], None),
+            };
+            for (kind, value) in parts(&[
+                ("assessment", g.assessment.map(|a| a.label().to_string())),
+                ("text", given(&g.text)),
+            ]) {
+                self.item(kind, &g.id, "", &gplace, vec![(kind, value)]);
+            }
+            for i in &g.indicators {
+                let ind = goal.and_then(|goal| goal.indicators.iter().find(|x| x.id == i.id));
+                let iplace = with(&gplace, &ind.map_or(i.id.clone(), |x| short(&x.text)));
+                for (kind, value) in parts(&[
+                    ("outcome", given(&i.outcome)),
+                    ("assessment", i.assessment.map(|a| a.label().to_string())),
+                    ("text", given(&i.text)),
+                ]) {
+                    self.item(kind, &i.id, &g.id, &iplace, vec![(kind, value)]);
+                }
             }
         }
         for a in &f.assignments {
-            self.item(
-                "assignment status",
-                &format!("{prefix}{}", a.id),
-                "",
-                &place,
-                vec![
-                    ("status", a.status.map_or("", |s| s.label()).to_string()),
-                    ("text", text(&a.text)),
+            let place = match known.assignment(&a.id) {
+                Some(p) => vec![
+                    MALUPPFYLLELSE.to_string(),
+                    group(p.group),
+                    short(&p.item.text),
                 ],
-            );
-        }
-        for r in &f.internal_control {
-            self.item(
-                "control result",
-                &format!("{prefix}{}", r.id),
-                "",
-                &place,
-                vec![
-                    ("result", r.result.map_or("", |x| x.label()).to_string()),
-                    ("text", text(&r.text)),
-                ],
-            );
-        }
-        for t in &f.tables {
-            for row in &t.rows {
-                if let Some(k) = &row.kommentar {
-                    self.item(
-                        "outcome comment",
-                        &format!("{prefix}{}/{}", t.id, row.id),
-                        "",
-                        &place,
-                        vec![("kommentar", k.clone())],
-                    );
-                }
+                None => vec![MALUPPFYLLELSE.to_string(), a.id.clone()],
+            };
+            for (kind, value) in parts(&[
+                ("status", a.status.map(|s| s.label().to_string())),
+                ("text", given(&a.text)),
+            ]) {
+                self.item(kind, &a.id, "", &place, vec![(kind, value)]);
             }
+        }
+        let areas = plan
+            .internal_control
+            .as_ref()
+            .map(|ic| ic.value.areas.as_slice())
+            .unwrap_or_default();
+        for r in &f.internal_control {
+            let place = areas
+                .iter()
+                .find_map(|area| {
+                    let risk = area.risks.iter().find(|x| x.id == r.id)?;
+                    Some(vec![
+                        INTERN_KONTROLL.to_string(),
+                        area.area.clone(),
+                        short(&risk.risk),
+                    ])
+                })
+                .unwrap_or_else(|| vec![INTERN_KONTROLL.to_string(), r.id.clone()]);
+            for (kind, value) in parts(&[
+                ("result", r.result.map(|x| x.label().to_string())),
+                ("text", given(&r.text)),
+            ]) {
+                self.item(kind, &r.id, "", &place, vec![(kind, value)]);
+            }
+        }
+        // Where the report prints each table (its comments are a text column of the table).
+        let handlingsplan = f
+            .handlingsplan
+            .as_deref()
+            .and_then(|id| plan.tables.get(id))
+            .map(|t| &t.value);
+        // The headings as the report prints them (told apart among the tables it prints);
+        // a table it does not print by its heading among all.
+        let mut printed: Vec<&str> = f.tables.iter().map(|e| e.id.as_str()).collect();
+        if let Some(h) = handlingsplan {
+            printed.extend(h.sum_of.iter().map(String::as_str));
+        }
+        let ids: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
+        let mut headings = crate::render::followup::headings(plan, &ids);
+        headings.extend(crate::render::followup::headings(plan, &printed));
+        for id in &ids {
+            let place = if *id == GOALS_TABLE {
+                vec![SAMMANFATTNING.to_string(), MALUPPFYLLELSE.to_string()]
+            } else {
+                let heading = f
+                    .tables
+                    .iter()
+                    .find(|e| e.id == *id)
+                    .and_then(|e| e.title.clone())
+                    .or_else(|| headings.get(*id).cloned())
+                    .unwrap_or_else(|| id.to_string());
+                let in_handlingsplan =
+                    handlingsplan.is_some_and(|h| h.id == *id || h.sum_of.iter().any(|s| s == id));
+                let chapter = if in_handlingsplan {
+                    HANDLINGSPLAN
+                } else {
+                    EKONOMI
+                };
+                vec![chapter.to_string(), heading]
+            };
+            self.flat.table_place.insert(id.to_string(), place);
         }
     }
 

@@ -46,7 +46,12 @@ pub enum ChangeKind {
 /// One difference.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
-    /// The chapter or appendix it is in (`6 Budget`, `Bilaga 1`), or `Metadata`.
+    /// The follow-up report it is in, when a plain diff of two versions lists a report's
+    /// changes; none for the plan's own (and in a diff of reports, `--report`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportName>,
+    /// The chapter or appendix it is in (`6 Budget`, `Bilaga 1`), or `Metadata`; in a report,
+    /// the report's heading it is printed under (`Ekonomi`, `Måluppfyllelse`).
     pub section: String,
     pub change: ChangeKind,
     /// What changed: `paragraph`, `goal`, `amount`, `total`, `row` …
@@ -86,6 +91,24 @@ pub struct Change {
     /// For a changed amount: the computed totals it moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub totals: Vec<Total>,
+}
+
+/// A follow-up report, as the changes in it are grouped under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportName {
+    /// The report's id (`2031-delar`).
+    pub id: String,
+    /// Its title and period: `Delårsrapport 2031 (Januari–augusti 2031)`.
+    pub title: String,
+}
+
+impl ReportName {
+    fn of(f: &crate::content::FollowUp, year: i32) -> Self {
+        ReportName {
+            id: f.id.clone(),
+            title: format!("{} ({})", f.title(year), f.label),
+        }
+    }
 }
 
 /// An amount change in machine form, beside its display strings (`old`, `new`, `difference`
@@ -152,6 +175,7 @@ impl Change {
         place: Vec<String>,
     ) -> Self {
         Change {
+            report: None,
             section: section.to_string(),
             change,
             kind: kind.to_string(),
@@ -172,19 +196,37 @@ impl Change {
     }
 }
 
+impl Change {
+    /// An amount or a total (old and new values with their difference), whatever it is named.
+    pub fn is_amount(&self) -> bool {
+        self.exact.is_some()
+    }
+
+    /// The heading it is listed under: its section, in a report after the report's title
+    /// (`Delårsrapport 2031 (Januari–augusti 2031) › Ekonomi`).
+    pub fn group(&self) -> String {
+        match &self.report {
+            Some(r) => format!("{} › {}", r.title, self.section),
+            None => self.section.clone(),
+        }
+    }
+}
+
 impl Report {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
-    /// Counts per section, in report order: (section, added, removed, changed, moved).
+    /// Counts per section (a report's after its title, see [`Change::group`]), in report
+    /// order: (section, added, removed, changed, moved).
     pub fn stat(&self) -> Vec<(String, [usize; 4])> {
         let mut out: Vec<(String, [usize; 4])> = Vec::new();
         for c in &self.changes {
-            let i = match out.iter().position(|(s, _)| s == &c.section) {
+            let group = c.group();
+            let i = match out.iter().position(|(s, _)| s == &group) {
                 Some(i) => i,
                 None => {
-                    out.push((c.section.clone(), [0; 4]));
+                    out.push((group, [0; 4]));
                     out.len() - 1
                 }
             };
@@ -194,8 +236,24 @@ impl Report {
     }
 }
 
-/// Compares two checked plans.
+/// Compares two checked plans, or two follow-up reports as documents (their projections:
+/// `--report`). Two plans are compared with their reports: each report both versions have
+/// is compared as a document, its changes named with the report ([`Change::report`]); a
+/// report only one version has is an addition or a removal.
 pub fn compare(old: &Checked, new: &Checked, old_label: &str, new_label: &str) -> Report {
+    let mut changes = document(old, new);
+    if old.plan.projection_of.is_none() && new.plan.projection_of.is_none() {
+        changes.extend(reports(old, new));
+    }
+    Report {
+        old: old_label.to_string(),
+        new: new_label.to_string(),
+        changes,
+    }
+}
+
+/// The changes of one document (a plan, or a report's projection), by section.
+fn document(old: &Checked, new: &Checked) -> Vec<Change> {
     let of = flatten(&old.plan);
     let nf = flatten(&new.plan);
     let mut changes = Vec::new();
@@ -223,11 +281,70 @@ pub fn compare(old: &Checked, new: &Checked, old_label: &str, new_label: &str) -
         })
         .collect();
     keyed.sort_by_key(|(r, i, _)| (*r, *i));
-    Report {
-        old: old_label.to_string(),
-        new: new_label.to_string(),
-        changes: keyed.into_iter().map(|(_, _, c)| c).collect(),
+    keyed.into_iter().map(|(_, _, c)| c).collect()
+}
+
+/// The section of the reports added or removed.
+const REPORTS: &str = "Uppföljning";
+
+/// The changes of the follow-up reports of two plans: the reports added or removed first
+/// (under "Uppföljning"), then report by report in the new plan's order. What a report changed is told apart from what the plan
+/// changed under it: the old report is projected onto the new plan, so a changed budget is
+/// the plan's change (listed once, under the plan) and a report lists what its own file
+/// changed, with the totals that moved. Should the old report not project onto the new plan
+/// (a table it follows is gone), the two versions' own projections are compared.
+fn reports(old: &Checked, new: &Checked) -> Vec<Change> {
+    let year = new.plan.meta.value.year;
+    let mut out = Vec::new();
+    for r in &new.reports {
+        if !old.reports.iter().any(|o| o.id == r.id) {
+            let name = ReportName::of(&r.source.value, year);
+            let mut c = Change::new(
+                REPORTS,
+                ChangeKind::Added,
+                "report",
+                &r.id,
+                vec![REPORTS.into()],
+            );
+            c.new = Some(name.title);
+            out.push(c);
+        }
     }
+    for o in &old.reports {
+        if !new.reports.iter().any(|r| r.id == o.id) {
+            let name = ReportName::of(&o.source.value, old.plan.meta.value.year);
+            let mut c = Change::new(
+                REPORTS,
+                ChangeKind::Removed,
+                "report",
+                &o.id,
+                vec![REPORTS.into()],
+            );
+            c.old = Some(name.title);
+            out.push(c);
+        }
+    }
+    for r in &new.reports {
+        let name = ReportName::of(&r.source.value, year);
+        let Some(o) = old.reports.iter().find(|o| o.id == r.id) else {
+            continue;
+        };
+        let reprojected = crate::figures::followup::project(&new.plan, &new.computed, &o.source)
+            .ok()
+            .map(|p| Checked {
+                plan: p.plan,
+                computed: p.figures,
+                warnings: Vec::new(),
+                timings: Vec::new(),
+                reports: Vec::new(),
+            });
+        let before = reprojected.as_ref().unwrap_or(&o.checked);
+        out.extend(document(before, &r.checked).into_iter().map(|mut c| {
+            c.report = Some(name.clone());
+            c
+        }));
+    }
+    out
 }
 
 /// The section of a place: its first title, or the item's own title at the top level.
@@ -258,11 +375,38 @@ fn flat_json(prefix: &str, value: serde_json::Value, into: &mut BTreeMap<String,
     }
 }
 
+/// The metadata of a plan (`plan.yaml`) field by field; of a report's projection, the
+/// report's own (its title, kind, period, dates and decision: what the document's metadata is
+/// made from), never its id (which `--report` names) nor its entries (compared one by one).
 fn metadata(old: &Checked, new: &Checked) -> Vec<Change> {
     let as_map = |c: &Checked| -> BTreeMap<String, String> {
-        let value = serde_json::to_value(&c.plan.meta.value).unwrap_or_default();
         let mut map = BTreeMap::new();
-        flat_json("", value, &mut map);
+        match (&c.plan.projection_of, c.plan.reports.as_slice()) {
+            (Some(_), [report]) => {
+                let f = &report.value;
+                let mut value = serde_json::to_value(f).unwrap_or_default();
+                if let Some(o) = value.as_object_mut() {
+                    for key in [
+                        "id",
+                        "title",
+                        "texts",
+                        "goals",
+                        "assignments",
+                        "tables",
+                        "internal_control",
+                        "tjansteskrivelse",
+                    ] {
+                        o.remove(key);
+                    }
+                }
+                map.insert("title".into(), f.title(c.plan.meta.value.year));
+                flat_json("", value, &mut map);
+            }
+            _ => {
+                let value = serde_json::to_value(&c.plan.meta.value).unwrap_or_default();
+                flat_json("", value, &mut map);
+            }
+        }
         map
     };
     let (o, n) = (as_map(old), as_map(new));
@@ -345,7 +489,9 @@ fn items(of: &Flat, nf: &Flat) -> Vec<Change> {
             }
         }
     }
-    out.extend(reorders(of, nf));
+    if !nf.report {
+        out.extend(reorders(of, nf));
+    }
     for o in &of.items {
         if !new_ids.contains_key(&(o.kind, o.id.as_str())) {
             let own = o.fields.first().map(|f| f.1.as_str()).unwrap_or(&o.id);

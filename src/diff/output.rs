@@ -62,7 +62,9 @@ fn verb(kind: ChangeKind) -> &'static str {
 fn where_(c: &Change) -> String {
     let mut parts: Vec<&str> = c.place.iter().skip(1).map(String::as_str).collect();
     if let Some(f) = &c.field {
-        if c.kind != "metadata" && f != "text" {
+        // A field that the change is named for (`text`, a report's `assessment`) is not
+        // repeated.
+        if c.kind != "metadata" && f != "text" && f != &c.kind {
             parts.push(f);
         }
     }
@@ -227,11 +229,12 @@ pub fn text(report: &Report, style: Style) -> String {
             if report.changes.len() == 1 { "" } else { "s" }
         ))
     );
-    let mut section = None;
+    let mut group = None;
     for c in &report.changes {
-        if section != Some(&c.section) {
-            section = Some(&c.section);
-            let _ = writeln!(out, "\n{}", style.bold(&c.section));
+        let g = c.group();
+        if group.as_ref() != Some(&g) {
+            let _ = writeln!(out, "\n{}", style.bold(&g));
+            group = Some(g);
         }
         let s = sigil(c.change);
         let head = format!("{s} {} {}", c.kind, verb(c.change));
@@ -271,7 +274,7 @@ pub fn text(report: &Report, style: Style) -> String {
 
 /// What a change says beyond its heading.
 fn body(c: &Change, style: Style) -> String {
-    if c.difference.is_some() || c.kind == "amount" || c.kind == "total" {
+    if c.difference.is_some() || c.is_amount() {
         return amount_line(
             &c.old,
             &c.new,
@@ -325,39 +328,43 @@ fn md(s: &str) -> String {
 
 fn md_words(runs: &[Run]) -> String {
     let runs = with_context(runs, 6);
-    runs.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            // A space between a deletion and the insertion that replaces it.
-            let sep = if r.op == Op::Insert && i > 0 && runs[i - 1].op == Op::Delete {
-                " "
-            } else {
-                ""
-            };
-            let t = r.text.trim();
-            let pad = |core: String| {
-                let lead = if r.text.starts_with(char::is_whitespace) {
-                    " "
-                } else {
-                    ""
-                };
-                let trail = if r.text.ends_with(char::is_whitespace) {
-                    " "
-                } else {
-                    ""
-                };
-                format!("{lead}{core}{trail}")
-            };
-            match r.op {
-                Op::Equal => {
-                    md(&r.text).replace("\\ ", " ") + if r.text.ends_with(' ') { " " } else { "" }
-                }
-                Op::Delete if !t.is_empty() => pad(format!("~~{}~~", md(t))),
-                Op::Insert if !t.is_empty() => sep.to_string() + &pad(format!("**{}**", md(t))),
-                _ => r.text.clone(),
+    let mut out = String::new();
+    // Whitespace at either end of a run is kept as one space (and never doubled), so the
+    // changed words keep the spaces that stand around them: `godkänna ~~a~~ **b** för`.
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    for (i, r) in runs.iter().enumerate() {
+        let t = r.text.trim();
+        if t.is_empty() {
+            if r.text.chars().any(char::is_whitespace) {
+                space(&mut out);
             }
-        })
-        .collect()
+            continue;
+        }
+        // A deletion and the insertion that replaces it are two words apart.
+        if r.text.starts_with(char::is_whitespace)
+            || (r.op == Op::Insert && i > 0 && runs[i - 1].op == Op::Delete)
+        {
+            space(&mut out);
+        }
+        match r.op {
+            Op::Equal => out.push_str(&md(t)),
+            Op::Delete => {
+                let _ = write!(out, "~~{}~~", md(t));
+            }
+            Op::Insert => {
+                let _ = write!(out, "**{}**", md(t));
+            }
+        }
+        if r.text.ends_with(char::is_whitespace) {
+            space(&mut out);
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
 }
 
 /// Markdown for a pull-request comment.
@@ -371,11 +378,20 @@ pub fn markdown(report: &Report) -> String {
         report.new.replace('`', "'"),
         if n == 1 { "" } else { "s" }
     );
-    let mut section = None;
+    // A report's changes under its title, then under its own headings.
+    let (mut report_title, mut section) = (None, None);
     for c in &report.changes {
-        if section != Some(&c.section) {
+        let title = c.report.as_ref().map(|r| &r.title);
+        if report_title != Some(title) || section != Some(&c.section) {
+            if report_title != Some(title) {
+                if let Some(t) = title {
+                    let _ = writeln!(out, "\n### {}", md(t));
+                }
+            }
+            let level = if title.is_some() { "####" } else { "###" };
+            let _ = writeln!(out, "\n{level} {}\n", md(&c.section));
+            report_title = Some(title);
             section = Some(&c.section);
-            let _ = writeln!(out, "\n### {}\n", md(&c.section));
         }
         let place = where_(c);
         let _ = write!(
@@ -393,7 +409,7 @@ pub fn markdown(report: &Report) -> String {
             },
             c.id.replace('`', "'")
         );
-        let text = if c.difference.is_some() || c.kind == "amount" || c.kind == "total" {
+        let text = if c.difference.is_some() || c.is_amount() {
             md(&amount_line(
                 &c.old,
                 &c.new,
@@ -479,4 +495,28 @@ pub fn json(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_keeps_the_spaces_around_changed_words() {
+        let runs = super::super::words::diff(
+            "att godkänna tertialrapporten för januari–april 2031.",
+            "att godkänna delårsrapporten för januari–augusti 2031.",
+        );
+        assert_eq!(
+            md_words(&runs),
+            "att godkänna ~~tertialrapporten~~ **delårsrapporten** för ~~januari–april~~ **januari–augusti** 2031."
+        );
+        // A change at either end, and a word added between two others.
+        let runs = super::super::words::diff("Tre nya föreningar", "Fyra nya föreningar");
+        assert_eq!(md_words(&runs), "~~Tre~~ **Fyra** nya föreningar");
+        let runs = super::super::words::diff("nya föreningar", "nya föreningar i år");
+        assert_eq!(md_words(&runs), "nya föreningar **i år**");
+        let runs = super::super::words::diff("nya  föreningar", "nya goda föreningar");
+        assert_eq!(md_words(&runs), "nya **goda** föreningar");
+    }
 }

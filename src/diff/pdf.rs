@@ -25,7 +25,11 @@ struct View<'a> {
 
 #[derive(Serialize)]
 struct SectionView<'a> {
+    /// The follow-up report this section is the first of, its title a heading above it.
+    report: Option<&'a str>,
     title: &'a str,
+    /// 2 for the plan's sections, 3 for a report's (under its title).
+    level: u8,
     changes: Vec<ChangeView<'a>>,
 }
 
@@ -96,7 +100,15 @@ pub fn kind_sv(kind: &str) -> &'static str {
         "total" => "summa",
         "metadata" => "uppgift",
         "report" => "uppföljningsrapport",
+        "decision paper" => "tjänsteskrivelse",
+        "att-sats" => "att-sats",
+        "signatory" => "underskrift",
         "assessment" => "bedömning",
+        "outcome" => "utfall",
+        "forecast" => "prognos",
+        "text" => "text",
+        "status" => "status",
+        "result" => "kontrollresultat",
         "indicator outcome" => "utfall för indikator",
         "assignment status" => "status för uppdrag",
         "control result" => "kontrollresultat",
@@ -142,6 +154,8 @@ fn heading_sv(change: ChangeKind, kind: &str) -> String {
             | "perspektiv"
             | "belopp"
             | "organisationsschema"
+            | "utfall"
+            | "kontrollresultat"
     );
     let verb = match (change, neuter) {
         (ChangeKind::Added, true) => "Tillagt",
@@ -178,14 +192,14 @@ fn change_view(c: &Change) -> ChangeView<'_> {
             "group" => "grupp".to_string(),
             _ => f,
         };
-        if f != "text" {
+        if f != "text" && f != c.kind {
             if !place.is_empty() {
                 place.push_str(" › ");
             }
             place.push_str(&f);
         }
     }
-    let is_amount = c.kind == "amount" || c.kind == "total";
+    let is_amount = c.is_amount();
     ChangeView {
         heading: heading_sv(c.change, &c.kind),
         change: match c.change {
@@ -303,12 +317,18 @@ fn amounts_view(c: &Change) -> Option<AmountsView> {
 pub fn render(report: &Report, new: &Checked, templates: &Templates) -> Result<Vec<u8>> {
     let meta = &new.plan.meta.value;
     let mut sections: Vec<SectionView> = Vec::new();
+    let mut last_report = None;
     for c in &report.changes {
-        if sections.last().is_none_or(|s| s.title != c.section) {
+        let in_report = c.report.as_ref().map(|r| r.title.as_str());
+        let new_report = last_report != Some(in_report);
+        if new_report || sections.last().is_none_or(|s| s.title != c.section) {
             sections.push(SectionView {
+                report: in_report.filter(|_| new_report),
                 title: &c.section,
+                level: if in_report.is_some() { 3 } else { 2 },
                 changes: Vec::new(),
             });
+            last_report = Some(in_report);
         }
         sections
             .last_mut()

@@ -131,7 +131,7 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
                         p
                     });
                 c.field = Some(col.name());
-                fill_amounts(&mut c, a, b, col, &t.value);
+                fill_amounts(&mut c, (a, b), col, &t.value, new);
                 out.push(c);
             }
         }
@@ -171,7 +171,7 @@ fn columns(
                 c.rows = column_rows(n, col, new);
                 out.push(c);
             }
-            Some(oc) if oc.name() != col.name() => {
+            Some(oc) if oc.name() != col.name() && !relabelled(oc, old, col, new) => {
                 let mut c = Change::new(
                     section,
                     ChangeKind::Changed,
@@ -211,6 +211,29 @@ fn columns(
             out.push(c);
         }
     }
+}
+
+/// What a changed typed amount is named: in a report, an `outcome` or a `forecast` (its
+/// columns `utfall` and `prognos`); any other an `amount`.
+fn amount_kind(doc: &Checked, column: &str) -> &'static str {
+    use crate::figures::followup::{PROGNOS, UTFALL};
+    match column {
+        _ if doc.plan.projection_of.is_none() => "amount",
+        UTFALL => "outcome",
+        PROGNOS => "forecast",
+        _ => "amount",
+    }
+}
+
+/// Whether a column of two reports differs only in the report's period it is grouped under
+/// (`Januari–april 2031 › Utfall` → `Januari–augusti 2031 › Utfall`): the changed period is
+/// the report's change (its `label`), not each column's.
+fn relabelled(oc: &Column, old: &Checked, col: &Column, new: &Checked) -> bool {
+    let label = |c: &Checked| match (&c.plan.projection_of, c.plan.reports.as_slice()) {
+        (Some(_), [r]) => Some(r.value.label.clone()),
+        _ => None,
+    };
+    oc.title == col.title && oc.group.is_some() && oc.group == label(old) && col.group == label(new)
 }
 
 /// The typed amount of a row in a column, if any (a value beside a reference is a control).
@@ -387,8 +410,20 @@ fn rows(
         for tc in &n.text_columns {
             let (a, b) = (orow.text_in(&tc.id), row.text_in(&tc.id));
             if a != b {
-                let mut c =
-                    Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
+                // A report's comment on a row is its text; a plan's text column is the row's.
+                let kind = if new.plan.projection_of.is_some() {
+                    "text"
+                } else {
+                    "row"
+                };
+                // A report's comment by its table and row (`driftbudget/simhall`): a row id
+                // alone is found in several tables.
+                let id = if kind == "text" {
+                    format!("{}/{}", n.id, row.id)
+                } else {
+                    row.id.clone()
+                };
+                let mut c = Change::new(section, ChangeKind::Changed, kind, &id, rplace.clone());
                 c.field = Some(tc.title.clone());
                 c.old = Some(a.into());
                 c.new = Some(b.into());
@@ -421,12 +456,12 @@ fn rows(
             let mut c = Change::new(
                 section,
                 ChangeKind::Changed,
-                "amount",
+                amount_kind(new, &col.id),
                 &cell_name(&key),
                 rplace.clone(),
             );
             c.field = Some(col.name());
-            fill_amounts(&mut c, a, b, col, n);
+            fill_amounts(&mut c, (a, b), col, n, new);
             c.totals = moved_totals(old, new, nf, &key, b, explained);
             out.push(c);
         }
@@ -472,36 +507,49 @@ fn rows(
     }
 }
 
-fn fill_amounts(c: &mut Change, a: Option<Decimal>, b: Option<Decimal>, col: &Column, t: &Table) {
+fn fill_amounts(
+    c: &mut Change,
+    (a, b): (Option<Decimal>, Option<Decimal>),
+    col: &Column,
+    t: &Table,
+    doc: &Checked,
+) {
     let p = col.precision;
+    let d = delta(a, b, doc);
     c.old = Some(a.map(|v| format_amount(v, p)).unwrap_or_else(|| "–".into()));
     c.new = Some(b.map(|v| format_amount(v, p)).unwrap_or_else(|| "–".into()));
-    c.difference = difference(a, b, p);
+    c.difference = d.map(|d| signed(d, p));
     c.unit = Some(col.unit(t).to_string());
-    c.exact = Some(exact(a, b, p));
+    c.exact = Some(exact(a, b, d, p));
+}
+
+/// New − old. In a plan an empty cell counts as 0 (as its sums count it); in a report an
+/// outcome, forecast or deviation that is empty on either side has no difference: it is not
+/// given yet, or no longer, and is no amount to subtract. None also when too large.
+fn delta(a: Option<Decimal>, b: Option<Decimal>, doc: &Checked) -> Option<Decimal> {
+    if doc.plan.projection_of.is_some() && (a.is_none() || b.is_none()) {
+        return None;
+    }
+    b.unwrap_or_default().checked_sub(a.unwrap_or_default())
 }
 
 /// The values of an amount change in machine form.
-fn exact(a: Option<Decimal>, b: Option<Decimal>, precision: u32) -> Exact {
+fn exact(a: Option<Decimal>, b: Option<Decimal>, d: Option<Decimal>, precision: u32) -> Exact {
     Exact {
         old_value: a.map(|v| plain_amount(v, precision)),
         new_value: b.map(|v| plain_amount(v, precision)),
-        difference_value: b
-            .unwrap_or_default()
-            .checked_sub(a.unwrap_or_default())
-            .map(|d| plain_amount(d, precision)),
+        difference_value: d.map(|d| plain_amount(d, precision)),
         precision,
     }
 }
 
-/// `+2,5`, `−540`; none when the difference cannot be computed.
-pub fn difference(a: Option<Decimal>, b: Option<Decimal>, precision: u32) -> Option<String> {
-    let d = b.unwrap_or_default().checked_sub(a.unwrap_or_default())?;
-    Some(format!(
+/// `+2,5`, `−540`.
+fn signed(d: Decimal, precision: u32) -> String {
+    format!(
         "{}{}",
         if d > Decimal::ZERO { "+" } else { "" },
         format_amount(d, precision)
-    ))
+    )
 }
 
 /// The computed cells of the old plan that move when only this one amount changes to its new
@@ -522,10 +570,14 @@ fn moved_totals(
     old.computed
         .dependents(&CellRef::new(tid, rid, cid))
         .into_iter()
-        .map(|cell| {
+        .filter_map(|cell| {
             let key = (cell.table, cell.row, cell.column);
+            // A total that depends on it but did not move (a share whose whole moved with
+            // its part, a sum of terms that cancel) is not listed.
+            let moved = old.computed.get(&key.0, &key.1, &key.2)
+                != new.computed.get(&key.0, &key.1, &key.2);
             explained.insert(key.clone());
-            total(old, new, nf, &key)
+            moved.then(|| total(old, new, nf, &key))
         })
         .collect()
 }
@@ -554,14 +606,18 @@ fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
     let (tid, rid, cid) = key;
     let a = old.computed.get(tid, rid, cid);
     let b = new.computed.get(tid, rid, cid);
-    let table = new
-        .plan
-        .tables
-        .get(tid)
-        .or_else(|| old.plan.tables.get(tid))
-        .map(|t| &t.value);
-    let row = table.and_then(|t| t.rows.iter().find(|r| &r.id == rid));
-    let col = table.and_then(|t| t.columns.iter().find(|c| &c.id == cid));
+    // The row and column as the new version has them, else as the old one had them (a row
+    // that only one version has, such as the goals not yet assessed, still by its label).
+    let tables = [new, old].map(|c| c.plan.tables.get(tid).map(|t| &t.value));
+    let table = tables[0].or(tables[1]);
+    let row = tables
+        .iter()
+        .flatten()
+        .find_map(|t| t.rows.iter().find(|r| &r.id == rid));
+    let col = tables
+        .iter()
+        .flatten()
+        .find_map(|t| t.columns.iter().find(|c| &c.id == cid));
     let p = col.map(|c| c.precision).unwrap_or(0);
     let name = table_name(nf, tid);
     Total {
@@ -573,8 +629,8 @@ fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
         ],
         old: a.map(|v| format_amount(v, p)),
         new: b.map(|v| format_amount(v, p)),
-        difference: difference(a, b, p),
-        exact: exact(a, b, p),
+        difference: delta(a, b, new).map(|d| signed(d, p)),
+        exact: exact(a, b, delta(a, b, new), p),
         unit: match (table, col) {
             (Some(t), Some(c)) => c.unit(t).to_string(),
             _ => String::new(),

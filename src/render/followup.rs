@@ -316,7 +316,7 @@ pub fn view<'a>(
 /// (or chapter) that places the table in the plan; where two tables would get the same heading
 /// (the Handlingsplan's areas, each under "Grupperade åtgärder"), the title above it too:
 /// "Område fastigheter – Grupperade åtgärder". A table the plan does not place is headed by its id.
-fn headings(plan: &Plan, ids: &[&str]) -> std::collections::HashMap<String, String> {
+pub(crate) fn headings(plan: &Plan, ids: &[&str]) -> std::collections::HashMap<String, String> {
     let places = crate::content::items::table_places(plan);
     let titles = |id: &str| -> Vec<&str> {
         places

@@ -1207,3 +1207,381 @@ fn an_indicator_target_is_printed_compared_and_marked() {
     assert!(err.contains("chapters/02-mal.yaml:10:"), "{err}");
     assert!(err.contains("quote"), "{err}");
 }
+
+/// A git repository whose first commit is the fixture plan with its follow-up reports
+/// (`fjallkommun_2031_reports`: the tertialrapport `2031-t1` and the delårsrapport `2031-delar`).
+fn repo_with_reports() -> Scratch {
+    let s = Scratch::of(FIXTURE);
+    copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
+    git(s.dir.path(), &["init", "-q"]);
+    git(s.dir.path(), &["add", "-A"]);
+    git(
+        s.dir.path(),
+        &["commit", "-q", "-m", "planen och rapporterna"],
+    );
+    s
+}
+
+const DELAR: &str = "uppfoljning/2031-delar.yaml";
+
+/// The delårsrapport's outcome of Simhall, 6 240 → 6 300 tkr.
+fn edit_simhall_outcome(s: &Scratch) {
+    s.edit(
+        DELAR,
+        "{id: simhall, utfall: 6240,",
+        "{id: simhall, utfall: 6300,",
+    );
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The change with this id (and kind) in a JSON report.
+fn change<'a>(json: &'a serde_json::Value, kind: &str, id: &str) -> &'a serde_json::Value {
+    json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id && c["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} change {id} in {json:#}"))
+}
+
+/// Every total listed in a JSON report moved: its old and new values differ.
+fn assert_every_total_moved(json: &serde_json::Value) {
+    for c in json["changes"].as_array().unwrap() {
+        for t in c["totals"].as_array().into_iter().flatten() {
+            assert_ne!(
+                t["old_value"], t["new_value"],
+                "a total that did not move is listed: {t:#}"
+            );
+        }
+    }
+}
+
+/// A commit that changes only an outcome of a report is a difference (exit 1) in every
+/// format: the outcome with the totals it moved, under the report and its heading Ekonomi.
+#[test]
+fn a_commit_that_changes_only_a_report_outcome_is_a_change_in_every_format() {
+    let s = repo_with_reports();
+    edit_simhall_outcome(&s);
+    commit(&s, "utfall simhall");
+    let out = diff(&s, &["HEAD~1", "HEAD"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("vplan diff HEAD~1 → HEAD: 1 change\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nDelårsrapport 2031 (Januari–augusti 2031) › Ekonomi\n"),
+        "{text}"
+    );
+    let head = text
+        .lines()
+        .find(|l| l.contains("[driftbudget/simhall/utfall]"))
+        .unwrap_or_else(|| panic!("the outcome in:\n{text}"));
+    assert!(
+        head.starts_with("  ~ outcome changed Driftbudget › Simhall › ") && head.contains("Utfall"),
+        "{head}"
+    );
+    assert!(text.contains("      6 240 → 6 300 (+60) tkr\n"), "{text}");
+    // The utfall sum it moved (the deviations' columns are the projection's to lay out).
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("      ⇒ Driftbudget › Summa › ")
+                && l.ends_with("Utfall: 13 950 → 14 010 (+60) tkr")),
+        "{text}"
+    );
+    assert!(!text.contains("(0)"), "an unmoved total in:\n{text}");
+
+    let out = diff(&s, &["HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json = json_of(&out);
+    assert_eq!(json["changes"].as_array().unwrap().len(), 1, "{json:#}");
+    let c = change(&json, "outcome", "driftbudget/simhall/utfall");
+    assert_eq!(c["report"]["id"], "2031-delar");
+    assert_eq!(
+        c["report"]["title"],
+        "Delårsrapport 2031 (Januari–augusti 2031)"
+    );
+    assert_eq!(c["section"], "Ekonomi");
+    assert_eq!(c["change"], "changed");
+    assert_eq!(
+        (c["old_value"].as_str(), c["new_value"].as_str()),
+        (Some("6240"), Some("6300"))
+    );
+    let sum = c["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "driftbudget/summa/utfall")
+        .unwrap_or_else(|| panic!("the sum it moved: {c:#}"));
+    assert_eq!(
+        (
+            sum["old_value"].as_str(),
+            sum["new_value"].as_str(),
+            sum["difference_value"].as_str()
+        ),
+        (Some("13950"), Some("14010"), Some("60"))
+    );
+    assert_every_total_moved(&json);
+
+    let out = diff(&s, &["HEAD~1", "HEAD", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(1));
+    let md = stdout(&out);
+    assert!(
+        md.contains("\n### Delårsrapport 2031 (Januari–augusti 2031)\n\n#### Ekonomi\n\n- **outcome changed** — Driftbudget › Simhall › "),
+        "{md}"
+    );
+    assert!(md.contains("6 240 → 6 300 (+60) tkr"), "{md}");
+
+    let out = diff(&s, &["HEAD~1", "HEAD", "--stat"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains(" Delårsrapport 2031 (Januari–augusti 2031) › Ekonomi | 1 changed\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = diff(&s, &["HEAD~1", "HEAD", "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+}
+
+/// What the plan changed is the plan's change, listed once: a report lists what its own file
+/// changed, not the plan's budget again with every deviation it moved.
+#[test]
+fn a_plan_change_is_not_repeated_under_each_report() {
+    let s = repo_with_reports();
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [12500, 12100]",
+        "values: [13000, 12100]",
+    );
+    let out = diff(&s, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json = json_of(&out);
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{json:#}");
+    assert_eq!(changes[0]["id"], "driftbudget/bibliotek/b2031");
+    assert!(changes[0].get("report").is_none(), "{json:#}");
+    // With the plan's change, a report's own change still shows, under the report.
+    edit_simhall_outcome(&s);
+    let json = json_of(&diff(&s, &["--format", "json"]));
+    assert_eq!(json["changes"].as_array().unwrap().len(), 2, "{json:#}");
+    assert_eq!(
+        change(&json, "outcome", "driftbudget/simhall/utfall")["report"]["id"],
+        "2031-delar"
+    );
+}
+
+/// A goal's follow-up text edited is a text change (not an assessment change), the changed
+/// word with the spaces around it in Markdown; an assessment given is an assessment change
+/// with the counts it moved, the goals not yet assessed named by their row's label and no
+/// share that stayed as it was.
+#[test]
+fn report_entries_are_named_for_what_changed() {
+    let s = repo_with_reports();
+    // First a version where one goal is not assessed yet.
+    s.edit(
+        DELAR,
+        "  - id: mal-fler-foreningar\n    assessment: uppfylld\n",
+        "  - id: mal-fler-foreningar\n",
+    );
+    commit(&s, "ej bedömt");
+    s.edit(
+        DELAR,
+        "  - id: mal-fler-foreningar\n",
+        "  - id: mal-fler-foreningar\n    assessment: uppfylld\n",
+    );
+    s.edit(
+        DELAR,
+        "text: Tre nya föreningar har fått bidrag",
+        "text: Fyra nya föreningar har fått bidrag",
+    );
+    // A comment on a row, a forecast taken out (no longer given: no difference from empty).
+    s.edit(
+        DELAR,
+        "kommentar: Stängt i juni.",
+        "kommentar: Stängt i juni och juli.",
+    );
+    s.edit(
+        DELAR,
+        "{id: kulturskola, utfall: 2100, prognos: 3200}",
+        "{id: kulturskola, utfall: 2100}",
+    );
+    let out = diff(&s, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\nDelårsrapport 2031 (Januari–augusti 2031) › Måluppfyllelse\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ~ text changed Perspektiv: Ekonomi › Fler föreningar får stöd"),
+        "{text}"
+    );
+    assert!(
+        text.contains("      [-Tre-]{+Fyra+} nya föreningar har fått bidrag under året.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  + assessment added Perspektiv: Ekonomi › Fler föreningar får stöd"),
+        "{text}"
+    );
+    assert!(!text.contains("assessment changed"), "{text}");
+    // The goals per assessment: the row of goals not assessed is gone, by its label.
+    assert!(
+        text.contains("  - row removed Måluppfyllelse › Inte bedömt än [utan-bedomning]"),
+        "{text}"
+    );
+    for line in text.lines().filter(|l| l.contains('⇒')) {
+        assert!(!line.contains("utan-bedomning"), "a row by its id: {line}");
+    }
+    assert!(!text.contains("(0)"), "an unmoved total in:\n{text}");
+
+    assert!(
+        text.contains("  ~ text changed Driftbudget › Simhall › Kommentar [driftbudget/simhall]\n"),
+        "{text}"
+    );
+    assert!(text.contains("      3 200 → – tkr\n"), "{text}");
+
+    let json = json_of(&diff(&s, &["--format", "json"]));
+    let forecast = change(&json, "forecast", "omraden/kulturskola/prognos");
+    assert_eq!(
+        forecast["new_value"],
+        serde_json::Value::Null,
+        "{forecast:#}"
+    );
+    assert_eq!(
+        forecast["difference_value"],
+        serde_json::Value::Null,
+        "{forecast:#}"
+    );
+    assert!(forecast.get("difference").is_none(), "{forecast:#}");
+    let t = change(&json, "text", "mal-fler-foreningar");
+    assert_eq!(t["change"], "changed");
+    assert_eq!(t["section"], "Måluppfyllelse");
+    assert_eq!(
+        change(&json, "assessment", "mal-fler-foreningar")["change"],
+        "added"
+    );
+    assert_every_total_moved(&json);
+
+    let md = stdout(&diff(&s, &["--format", "markdown"]));
+    assert!(
+        md.contains(": ~~Tre~~ **Fyra** nya föreningar har fått bidrag under året.\n"),
+        "{md}"
+    );
+}
+
+/// Reports added or removed between versions are reported as such.
+#[test]
+fn a_report_added_or_removed_is_reported_as_such() {
+    let s = repo_with_reports();
+    git(
+        s.dir.path(),
+        &["rm", "-q", "content/uppfoljning/2031-t1.yaml"],
+    );
+    commit(&s, "utan tertialrapport");
+    let out = diff(&s, &["HEAD~1", "HEAD"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "vplan diff HEAD~1 → HEAD: 1 change\n\nUppföljning\n  - report removed [2031-t1]\n      Tertialrapport 2031 (Januari–april 2031)\n"
+    );
+    let json = json_of(&diff(&s, &["HEAD", "HEAD~1", "--format", "json"]));
+    let c = change(&json, "report", "2031-t1");
+    assert_eq!(c["change"], "added");
+    assert_eq!(c["new"], "Tertialrapport 2031 (Januari–april 2031)");
+}
+
+/// T1 → delår of the fixture as a change report: a PDF/A and PDF/UA document whose changes
+/// stand under the report's own headings, the decision paper's under Tjänsteskrivelse (a
+/// heading that is never empty); a plain diff's PDF heads a report's changes with its title.
+#[test]
+fn the_t1_to_delar_change_report_builds_as_a_pdf() {
+    let s = repo_with_reports();
+    let text = change_report(
+        &s,
+        &["--report", "2031-t1", "--report", "2031-delar"],
+        "t1-delar.pdf",
+    );
+    let path = s.dir.path().join("t1-delar.pdf");
+    assert_archivable_and_accessible(&path);
+    let doc = lopdf::Document::load(&path).unwrap();
+    let (kinds, _) = structure(&doc);
+    assert!(kinds.contains_key("H2"), "{kinds:?}");
+    for needle in [
+        "Ändringar från 2031-t1 till 2031-delar",
+        "Metadata",
+        "Sammanfattning",
+        "Måluppfyllelse",
+        "Ekonomi",
+        "Handlingsplanens genomförande",
+        "Tjänsteskrivelse",
+        "Ändrad bedömning",
+        "Ändrat utfall",
+        "Ändrad prognos",
+        "Ändrad tjänsteskrivelse",
+        "4 300 → 8 610 (+4 310) tkr",
+    ] {
+        assert!(
+            text.replace(" :", ":").contains(needle),
+            "{needle:?} not in:\n{text}"
+        );
+    }
+    // Nothing of the plan's own chapters.
+    assert!(!text.contains("3 Budget"), "{text}");
+
+    edit_simhall_outcome(&s);
+    let text = change_report(&s, &[], "plain.pdf");
+    let report = text
+        .find("Delårsrapport 2031 (Januari–augusti 2031)")
+        .unwrap_or_else(|| panic!("the report's title in:\n{text}"));
+    let ekonomi = text[report..]
+        .find("Ekonomi")
+        .unwrap_or_else(|| panic!("its heading in:\n{text}"));
+    assert!(text[report + ekonomi..].contains("Ändrat utfall"), "{text}");
+    let doc = lopdf::Document::load(s.dir.path().join("plain.pdf")).unwrap();
+    let (kinds, _) = structure(&doc);
+    assert!(
+        kinds.contains_key("H3"),
+        "the report's heading under its title: {kinds:?}"
+    );
+}
+
+/// `git diff` through textconv shows a report's changed outcome as one line, keyed by table
+/// and row.
+#[test]
+fn textconv_shows_a_report_outcome_as_one_line() {
+    let s = repo_with_reports();
+    let exe = env!("CARGO_BIN_EXE_vplan");
+    fs::write(
+        s.dir.path().join(".gitattributes"),
+        "content/**/*.yaml diff=vplan\n",
+    )
+    .unwrap();
+    git(
+        s.dir.path(),
+        &[
+            "config",
+            "diff.vplan.textconv",
+            &format!("'{exe}' textconv"),
+        ],
+    );
+    edit_simhall_outcome(&s);
+    let d = git(s.dir.path(), &["diff", "--", "content/uppfoljning"]);
+    assert!(
+        d.contains("-tables[driftbudget].rows[simhall].utfall: 6240\n+tables[driftbudget].rows[simhall].utfall: 6300\n"),
+        "{d}"
+    );
+    assert_eq!(
+        d.lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+            .count(),
+        1,
+        "{d}"
+    );
+}

@@ -733,7 +733,7 @@ fn diff_compares_two_versions_of_a_report_and_two_reports() {
             .unwrap_or_else(|| panic!("no change {id} in {json:#}"))
     };
     let cell = find("driftbudget/simhall/utfall");
-    assert_eq!(cell["kind"], "amount");
+    assert_eq!(cell["kind"], "outcome");
     assert_eq!(
         (cell["old_value"].as_str(), cell["new_value"].as_str()),
         (Some("6240"), Some("6540"))
