@@ -106,6 +106,7 @@ pub fn kind_sv(kind: &str) -> &'static str {
         "assessment" => "bedömning",
         "outcome" => "utfall",
         "forecast" => "prognos",
+        "period budget" => "periodens budget",
         "text" => "text",
         "status" => "status",
         "result" => "kontrollresultat",

@@ -213,14 +213,15 @@ fn columns(
     }
 }
 
-/// What a changed typed amount is named: in a report, an `outcome` or a `forecast` (its
-/// columns `utfall` and `prognos`); any other an `amount`.
+/// What a changed typed amount is named: in a report, an `outcome`, a `forecast` or a `period
+/// budget` (its columns `utfall`, `prognos` and `periodbudget`); any other an `amount`.
 fn amount_kind(doc: &Checked, column: &str) -> &'static str {
-    use crate::figures::followup::{PROGNOS, UTFALL};
+    use crate::figures::followup::{PERIODBUDGET, PROGNOS, UTFALL};
     match column {
         _ if doc.plan.projection_of.is_none() => "amount",
         UTFALL => "outcome",
         PROGNOS => "forecast",
+        PERIODBUDGET => "period budget",
         _ => "amount",
     }
 }

@@ -1408,8 +1408,8 @@ fn report_entries_are_named_for_what_changed() {
     );
     s.edit(
         DELAR,
-        "{id: kulturskola, utfall: 2100, prognos: 3200}",
-        "{id: kulturskola, utfall: 2100}",
+        "{id: kulturskola, periodbudget: 2200, utfall: 2100, prognos: 3200}",
+        "{id: kulturskola, periodbudget: 2200, utfall: 2100}",
     );
     let out = diff(&s, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
