@@ -1152,12 +1152,7 @@ fn the_sign_note_reads_a_cost_overrun_and_an_income_shortfall_right() {
     );
     let (_, err) = check(&s);
     assert!(!err.contains("both positive and negative"), "{err}");
-    let out = s.run("build", &["--report", "2031-test", "--status", "utkast"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text =
-        unbroken(&pdf_text(&s.dir.path().join(
-            "output/2031-fritids-och-kulturnamnden-verksamhetsberattelse.pdf",
-        )));
+    let text = unbroken(&draft_berattelse(&s));
     // utfall − budget (what `belopp: resultat` makes favourable): an income shortfall 900 −
     // 1 000 = −100, a cost overrun −850 − (−800) = −50, the result 50 − 200 = −150.
     assert!(text.contains("Intäkter 1 000 900 \u{2212}100"), "{text}");
@@ -1187,17 +1182,23 @@ fn the_sign_note_reads_a_cost_overrun_and_an_income_shortfall_right() {
             "tables:\n  - id: resultat\n    belopp: kostnader\n    rows:\n      - {id: kostnader, utfall: 850}\n",
         ),
     );
-    let out = s.run("build", &["--report", "2031-test", "--status", "utkast"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text =
-        unbroken(&pdf_text(&s.dir.path().join(
-            "output/2031-fritids-och-kulturnamnden-verksamhetsberattelse.pdf",
-        )));
+    let text = unbroken(&draft_berattelse(&s));
     assert!(text.contains("Kostnader 800 850 \u{2212}50"), "{text}");
     assert!(
         text.contains("Beloppen är kostnader. Avvikelse = budget − utfall: ett positivt tal är lägre kostnader än budget (ett överskott), ett negativt tal högre kostnader än budget (ett underskott)."),
         "{text}"
     );
+}
+
+/// The test report built as a draft verksamhetsberättelse: its text.
+fn draft_berattelse(s: &Scratch) -> String {
+    let out = s.run("build", &["--report", "2031-test", "--status", "utkast"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    pdf_text(
+        &s.dir
+            .path()
+            .join("output/2031-fritids-och-kulturnamnden-verksamhetsberattelse.pdf"),
+    )
 }
 
 /// A period budget is typed or spread by a profile of twelve weights: a profile of another
