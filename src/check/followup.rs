@@ -701,19 +701,20 @@ impl Report<'_, '_> {
                     ("periodbudget", row.periodbudget),
                 ] {
                     let Some(v) = value else { continue };
-                    if key == "prognos" && helar {
+                    // What a verksamhetsberättelse, which reports the whole year, has no use for.
+                    let not_in_helar = match key {
+                        "prognos" => Some(("forecast", "it reports the year's outcome; a forecast (`prognos`) belongs to tertial and delår reports")),
+                        "periodbudget" => Some(("period budget", "its period is the whole year: the outcome is set against the annual budget; `periodbudget` belongs to tertial and delår reports")),
+                        _ => None,
+                    };
+                    if let Some((what, hint)) = not_in_helar.filter(|_| helar) {
                         self.error(
-                            &format!("{rp}.prognos"),
-                            format!("table `{}`, row `{}`: a verksamhetsberättelse has no forecast", t.id, row.id),
-                            Some("it reports the year's outcome; a forecast (`prognos`) belongs to tertial and delår reports".into()),
-                        );
-                        continue;
-                    }
-                    if key == "periodbudget" && helar {
-                        self.error(
-                            &format!("{rp}.periodbudget"),
-                            format!("table `{}`, row `{}`: a verksamhetsberättelse has no period budget", t.id, row.id),
-                            Some("its period is the whole year: the outcome is set against the annual budget; `periodbudget` belongs to tertial and delår reports".into()),
+                            &format!("{rp}.{key}"),
+                            format!(
+                                "table `{}`, row `{}`: a verksamhetsberättelse has no {what}",
+                                t.id, row.id
+                            ),
+                            Some(hint.into()),
                         );
                         continue;
                     }
