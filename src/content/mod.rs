@@ -167,7 +167,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         progress,
         diags: &mut report_diags,
         spans: &mut spans,
-        root,
+        root: root.clone(),
     }
     .dir::<FollowUp>(&dir.join("uppfoljning"));
     let mut tables = BTreeMap::new();
@@ -191,7 +191,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         match unloaded.iter_mut().find(|u| u.file == file) {
             Some(u) => u.diagnostics.push(d),
             None => unloaded.push(UnloadedReport {
-                id: report_id_of(&file),
+                id: report_id_of(&file, &root),
                 file,
                 diagnostics: vec![d],
             }),
@@ -253,8 +253,12 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
 
 /// The `id` of a report file that did not load, when its YAML can be read as a map at all
 /// (the report's problems are then that report's, named by its id). Not tried on a file the
-/// loader refuses before reading it as YAML (too deep, aliases expanding too far).
-fn report_id_of(path: &Path) -> Option<String> {
+/// loader refuses before reading it as YAML (a link out of the content directory `root`,
+/// nested too deep, aliases expanding too far).
+fn report_id_of(path: &Path, root: &Path) -> Option<String> {
+    if !path.canonicalize().is_ok_and(|real| real.starts_with(root)) {
+        return None;
+    }
     let text = read_text(path).ok()?;
     if spans::prescan(&text, spans::MAX_DEPTH).is_some() {
         return None;

@@ -409,14 +409,16 @@ fn paper(w: &mut String, checked: &Checked, kind: PeriodKind, period_words: &str
         PeriodKind::Delar => "delårsrapporten",
         PeriodKind::Helar => "verksamhetsberättelsen",
     };
+    // A verksamhetsberättelse is of the year; a part of it is named by its period.
+    let period = match kind {
+        PeriodKind::Helar => checked.plan.meta.value.year.to_string(),
+        _ => crate::yaml_text::markdown_literal(period_words),
+    };
     let _ = writeln!(w, "  forslag_till_beslut:");
     let _ = writeln!(
         w,
         "    - {}",
-        quote(&format!(
-            "att godkänna {what} för {}.",
-            crate::yaml_text::markdown_literal(period_words)
-        ))
+        quote(&format!("att godkänna {what} för {period}."))
     );
     let _ = writeln!(w, "  underskrifter:");
     match plan_paper.map(|p| p.underskrifter.as_slice()) {

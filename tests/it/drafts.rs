@@ -306,8 +306,27 @@ fn a_report_file_that_does_not_load_stops_no_other_document() {
         err.contains("--report 2031-t3: there is no such report"),
         "{err}"
     );
-    // A report id that nothing gives, with no broken file, stays a usage error.
     std::fs::remove_file(s.content().join("uppfoljning/2031-t3.yaml")).unwrap();
+    // A link out of the content directory is refused unread: not even its id is taken.
+    let outside = s.dir.path().join("outside.yaml");
+    std::fs::write(&outside, "id: 2031-hemlig\nkind: tertial\n").unwrap();
+    std::os::unix::fs::symlink(&outside, s.content().join("uppfoljning/link.yaml")).unwrap();
+    let (code, err) = run(
+        &s,
+        "build",
+        &["--report", "2031-delar", "--deny-warnings", "--output", o],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = run(&s, "build", &["--report", "2031-hemlig", "--output", o]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("refusing to read this file"), "{err}");
+    // (Had its id been read, the build would have named the file as that report's.)
+    assert!(
+        err.contains("--report 2031-hemlig: there is no such report"),
+        "{err}"
+    );
+    std::fs::remove_file(s.content().join("uppfoljning/link.yaml")).unwrap();
+    // A report id that nothing gives, with no broken file, stays a usage error.
     let (code, err) = run(&s, "check", &["--report", "2031-t9"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("there is no such report"), "{err}");
@@ -369,6 +388,12 @@ fn the_skeleton_is_whole_by_kind_and_checks_with_fill_in_warnings_only() {
         assert!(p.sammanfattning.contains("[Vägledning]"), "{id}");
         assert_eq!(p.forslag_till_beslut.len(), 1, "{id}");
         assert!(p.forslag_till_beslut[0].starts_with("att godkänna"), "{id}");
+        if id == "2031-helar" {
+            assert_eq!(
+                p.forslag_till_beslut,
+                ["att godkänna verksamhetsberättelsen för 2031."]
+            );
+        }
         assert_eq!(p.underskrifter.len(), 1, "{id}");
         assert_eq!(f.handlingsplan.as_deref(), Some("handlingsplan-summering"));
         assert_eq!(f.internal_control.len(), 2, "{id}");
