@@ -394,6 +394,12 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
+    /// Judge what `vplan build --report ID` judges: the plan's errors and the follow-up report
+    /// ID's errors and warnings (not the plan's warnings, not another report's problems).
+    /// May be given more than once. Without it, the plan and every report are judged.
+    #[arg(long = "report", value_name = "ID")]
+    pub reports: Vec<String>,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -552,6 +558,7 @@ impl BuildArgs {
                 deny_warnings: self.report.deny_warnings,
                 status: self.status.map(Status::from),
                 reports: self.reports.clone(),
+                every_report: false,
             },
             standard: self.standard.map(Standard::from),
             split: self.split,

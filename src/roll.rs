@@ -328,7 +328,8 @@ pub fn roll_into(
     // Every file is staged before any is replaced (in place), or the new directory is made
     // whole before it appears (`--to`).
     let target = match to {
-        None if !checked.plan.reports.is_empty() => crate::usage!(
+        // A report file with errors is a report too (a draft of one).
+        None if !checked.plan.reports.is_empty() || !checked.drafts.is_empty() => crate::usage!(
             "{} holds reports that follow up the {} plan: roll into a new directory with --to (the reports stay with the plan they follow up)",
             content.join("uppfoljning").display(),
             checked.plan.meta.value.year

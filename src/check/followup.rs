@@ -223,6 +223,34 @@ impl Report<'_, '_> {
         self.assignments(f);
         self.risks(f);
         self.tables(f);
+        self.unprinted_texts(f);
+    }
+
+    /// A text of `texts:` whose chapter the report does not have is never printed: a warning
+    /// at it (a skeleton of another plan, or a Handlingsplan or internal-control plan removed).
+    fn unprinted_texts(&mut self, f: &FollowUp) {
+        if f.texts.handlingsplan.is_some() && f.handlingsplan.is_none() {
+            let summaries = crate::content::items::summary_tables(self.plan);
+            self.warning(
+                "texts.handlingsplan",
+                "texts.handlingsplan is not printed: the report names no Handlingsplan summary (`handlingsplan:`), so it has no chapter Handlingsplanens genomförande".into(),
+                Some(match summaries.as_slice() {
+                    [] => "the plan has no Handlingsplan (a table with `sum_of`): remove the text".into(),
+                    [one] => format!("add `handlingsplan: {one}`, or remove the text"),
+                    more => format!(
+                        "add `handlingsplan:` with one of {}, or remove the text",
+                        ticks(more)
+                    ),
+                }),
+            );
+        }
+        if f.texts.intern_kontroll.is_some() && self.plan.internal_control.is_none() {
+            self.warning(
+                "texts.intern_kontroll",
+                "texts.intern_kontroll is not printed: the plan has no internal-control plan (internkontroll.yaml), so the report has no chapter Intern kontroll".into(),
+                Some("remove the text, or give the plan its internkontroll.yaml".into()),
+            );
+        }
     }
 
     fn dates(&mut self, f: &FollowUp) {

@@ -11,14 +11,21 @@ use super::Terminal;
 pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     // A `--templates` directory that does not exist is refused here as `build` refuses it.
     let templates = args.project.templates()?;
+    // Without --report: the plan and every report; with it, what `build --report` judges.
     let checked = pipeline::load(
         &args.project.content,
         &pipeline::LoadOptions {
             deny_warnings: args.report.deny_warnings,
+            reports: args.reports.clone(),
+            every_report: args.reports.is_empty(),
             ..Default::default()
         },
         progress,
     )?;
+    // A report named that the content does not have is refused as `build --report` refuses it.
+    for id in &args.reports {
+        checked.report(id)?;
+    }
     progress.warnings(&checked.warnings);
     // The built-in templates are tested with the program; a project's own are judged here by
     // typesetting every document with them, as `build` would.
@@ -27,7 +34,7 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         .changed()
         .map(|f| f.shown.display().to_string())
         .collect();
-    if files.changed().any(|f| f.name == "diff.typ.j2") {
+    if args.reports.is_empty() && files.changed().any(|f| f.name == "diff.typ.j2") {
         // The change report's template, typeset as `diff --format pdf` would with a report of
         // no changes (the parts for each kind of change show only with real changes).
         let report = vplan::diff::compare(&checked, &checked, "", "");
@@ -38,17 +45,39 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     }
     if !changed.is_empty() {
         let mut ts = pipeline::Typesetter::new(&templates)?;
-        let typeset = pipeline::documents::typeset_to_check(&checked, &mut ts)?;
+        let typeset = pipeline::documents::typeset_to_check(&checked, &mut ts, &args.reports)?;
         progress.say(format_args!(
             "typeset {typeset} document{} with the project's templates ({})",
             if typeset == 1 { "" } else { "s" },
             changed.join(", ")
         ));
     }
-    let plan = &checked.plan;
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })
     };
+    if !args.reports.is_empty() {
+        let mut references = 0;
+        for id in &args.reports {
+            let report = checked.report(id)?;
+            references += vplan::figures::refs::report_prose(&report.source)
+                .into_iter()
+                .map(|p| vplan::figures::refs::find_in_prose(p.text).len())
+                .sum::<usize>();
+        }
+        progress.say(format_args!(
+            "ok: {} {}, on a plan without errors; {}; {}",
+            if args.reports.len() == 1 {
+                "follow-up report"
+            } else {
+                "follow-up reports"
+            },
+            args.reports.join(", "),
+            n(references, "figure reference", "figure references"),
+            n(checked.warnings.len(), "warning", "warnings"),
+        ));
+        return Ok(());
+    }
+    let plan = &checked.plan;
     progress.say(format_args!(
         "ok: {}, {}, {}{}, {} checked, {} figure references; {}",
         n(plan.chapters.len(), "chapter", "chapters"),

@@ -126,5 +126,12 @@ fn report_of<'a>(loaded: &'a source::Loaded, id: &str) -> Result<&'a vplan::pipe
         .checked
         .report(id)
         .map(|r| &r.checked)
-        .map_err(|e| e.context(&loaded.label))
+        .map_err(|e| match e {
+            // The report has errors (a draft): they are that version's.
+            vplan::Error::Content(diagnostics) => vplan::Error::Side {
+                what: format!("the report {id} in {}", loaded.label),
+                diagnostics,
+            },
+            e => e.context(&loaded.label),
+        })
 }

@@ -118,7 +118,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
         return Ok(());
     }
     // The new amounts must give a plan that checks before the file is replaced.
-    let after = load_staged(content, &file, &result.yaml, "amounts", "a plan")?;
+    let after = load_staged(content, &file, &result.yaml, "amounts", None)?;
     // The file gives exactly the amounts meant: the changed cells' new ones, every other
     // cell its old one (a rewrite that reached another row, through an anchor or otherwise,
     // is refused).
@@ -239,7 +239,7 @@ fn import_outcomes(
         return Ok(());
     }
     // The new figures must give a report that checks before the file is replaced.
-    let after = load_staged(content, &file, &result.yaml, "outcomes", "a report")?;
+    let after = load_staged(content, &file, &result.yaml, "outcomes", Some(id))?;
     // The file gives exactly the figures meant, and nothing else of the report changed.
     let normal = |f: &vplan::content::FollowUp| {
         let mut f = f.clone();
@@ -278,14 +278,24 @@ fn import_outcomes(
 /// The content loaded with `yaml` in place of `file`, from a scratch copy, before the file is
 /// replaced: the errors it then has (not its warnings: those were the content's before) are
 /// reported at the real files, each saying that nothing was written. `what` names the imported
-/// figures ("amounts"), `gives` what they make ("a plan").
+/// figures ("amounts"); `report` is the report they go into (judged with the plan's errors, as
+/// `build --report` judges it), else they go into the plan (judged alone: another report's
+/// draft does not stop them).
 fn load_staged(
     content: &Path,
     file: &Path,
     yaml: &str,
     what: &str,
-    gives: &str,
+    report: Option<&str>,
 ) -> Result<pipeline::Checked> {
+    let gives = match report {
+        Some(_) => "a report",
+        None => "a plan",
+    };
+    let options = pipeline::LoadOptions {
+        reports: report.into_iter().map(str::to_string).collect(),
+        ..Default::default()
+    };
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let copy = scratch.path().join("content");
     vplan::output::copy_tree(content, &copy)?;
@@ -299,7 +309,7 @@ fn load_staged(
     let copy_text = copy.display().to_string();
     let content_text = content.display().to_string();
     let nothing = format!("nothing written: {} is unchanged", file.display());
-    match pipeline::load(&copy, &Default::default(), &vplan::progress::Silent) {
+    match pipeline::load(&copy, &options, &vplan::progress::Silent) {
         Ok(after) => Ok(after),
         Err(vplan::Error::Content(diags)) => Err(vplan::Error::Content(
             diags

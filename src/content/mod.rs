@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -117,21 +117,42 @@ pub use crate::diag::MAX_FILE_BYTES;
 pub const MARKDOWN: pulldown_cmark::Options =
     pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_TASKLISTS);
 
+/// A file of `uppfoljning/` that gives the plan no report: it did not load, or an earlier file
+/// has its id. Its problems are that report's alone: they stop what judges the report (`check`,
+/// `build --report ID`), not the plan or another report.
+#[derive(Debug, Clone)]
+pub struct UnloadedReport {
+    pub file: PathBuf,
+    /// The id the file gives, when it can be read.
+    pub id: Option<String>,
+    /// Why it gives no report (errors).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A content directory loaded: the plan, or the problems of its own files that stop it; and
+/// the files of `uppfoljning/` that give no report, apart (one report's draft stops no other
+/// document).
+pub struct Loaded {
+    pub plan: std::result::Result<Plan, Vec<Diagnostic>>,
+    pub unloaded: Vec<UnloadedReport>,
+}
+
 /// Loads a content directory. Content problems (syntax, types, missing files) are collected
-/// across all files and returned together as an [`Error::Content`]; an unreadable directory is an
-/// I/O error.
-pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
+/// across all files: those of the plan's files in [`Loaded::plan`], those of a follow-up
+/// report's file in [`Loaded::unloaded`]. An unreadable directory is an I/O error.
+pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
     if !dir.is_dir() {
         crate::usage!("content directory {} does not exist", dir.display());
     }
     let mut diags = Vec::new();
+    let mut report_diags = Vec::new();
     let mut spans = HashMap::new();
     let root = dir.canonicalize().at("read the content directory", dir)?;
     let mut loader = Loader {
         progress,
         diags: &mut diags,
         spans: &mut spans,
-        root,
+        root: root.clone(),
     };
 
     let meta = loader.file::<PlanMeta>(&dir.join("plan.yaml"), true);
@@ -141,7 +162,14 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
     let internal_control = loader.file::<InternalControl>(&dir.join("internkontroll.yaml"), false);
     let paper = loader.file::<DecisionPaper>(&dir.join("tjansteskrivelse.yaml"), false);
     let loaded_tables = loader.dir::<Table>(&dir.join("tables"));
-    let loaded_reports = loader.dir::<FollowUp>(&dir.join("uppfoljning"));
+    // A report's file is its own: what is wrong with it is kept apart from the plan's problems.
+    let loaded_reports = Loader {
+        progress,
+        diags: &mut report_diags,
+        spans: &mut spans,
+        root: root.clone(),
+    }
+    .dir::<FollowUp>(&dir.join("uppfoljning"));
     let mut tables = BTreeMap::new();
     for table in loaded_tables {
         if let Some(first) = tables.get(&table.value.id) {
@@ -157,20 +185,34 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
         }
         tables.insert(table.value.id.clone(), table);
     }
+    let mut unloaded: Vec<UnloadedReport> = Vec::new();
+    for d in report_diags {
+        let file = d.file.clone().unwrap_or_else(|| dir.join("uppfoljning"));
+        match unloaded.iter_mut().find(|u| u.file == file) {
+            Some(u) => u.diagnostics.push(d),
+            None => unloaded.push(UnloadedReport {
+                id: report_id_of(&file, &root),
+                file,
+                diagnostics: vec![d],
+            }),
+        }
+    }
     let mut reports: Vec<Sourced<FollowUp>> = Vec::new();
     for report in loaded_reports {
         if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
             let pos = spans
                 .get(&report.file)
                 .and_then(|s| s.index().nearest("id"));
-            diags.push(
-                Diagnostic::error(
+            unloaded.push(UnloadedReport {
+                file: report.file.clone(),
+                id: Some(report.value.id.clone()),
+                diagnostics: vec![Diagnostic::error(
                     &report.file,
                     format!("duplicate report id `{}`", report.value.id),
                 )
                 .at_pos(pos)
-                .with_hint(format!("first defined in {}", first.file.display())),
-            );
+                .with_hint(format!("first defined in {}", first.file.display()))],
+            });
             continue;
         }
         reports.push(report);
@@ -187,7 +229,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
         .and_then(|m| m.value.logo.as_ref())
         .map(|l| l.file.as_str());
     let unread = unread(dir, logo);
-    match meta {
+    let plan = match meta {
         Some(meta) if diags.is_empty() => Ok(Plan {
             meta,
             chapters,
@@ -203,9 +245,26 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Plan> {
         }),
         _ => {
             diags.extend(unread);
-            Err(Error::Content(diags))
+            Err(diags)
         }
+    };
+    Ok(Loaded { plan, unloaded })
+}
+
+/// The `id` of a report file that did not load, when its YAML can be read as a map at all
+/// (the report's problems are then that report's, named by its id). Not tried on a file the
+/// loader refuses before reading it as YAML (a link out of the content directory `root`,
+/// nested too deep, aliases expanding too far).
+fn report_id_of(path: &Path, root: &Path) -> Option<String> {
+    if !path.canonicalize().is_ok_and(|real| real.starts_with(root)) {
+        return None;
     }
+    let text = read_text(path).ok()?;
+    if spans::prescan(&text, spans::MAX_DEPTH).is_some() {
+        return None;
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    value.get("id")?.as_str().map(str::to_string)
 }
 
 /// The files at the top of a content directory that the loader reads.

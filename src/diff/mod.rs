@@ -337,6 +337,7 @@ fn reports(old: &Checked, new: &Checked) -> Vec<Change> {
                 warnings: Vec::new(),
                 timings: Vec::new(),
                 reports: Vec::new(),
+                drafts: Vec::new(),
             });
         let before = reprojected.as_ref().unwrap_or(&o.checked);
         out.extend(document(before, &r.checked).into_iter().map(|mut c| {

@@ -76,21 +76,30 @@ pub fn load(side: &Side, content: &Path) -> Result<Loaded> {
             (dir, Some(tmp), Some(shown))
         }
     };
-    match pipeline::load(&dir, &Default::default(), &quiet) {
-        Ok(checked) => Ok(Loaded {
-            checked,
-            label,
-            _tmp: tmp,
-        }),
-        Err(Error::Content(mut diagnostics)) => {
-            // A revision's files are shown as `REV:path`, not as the temporary copy.
-            if let Some(shown) = &shown_as {
-                for d in &mut diagnostics {
-                    if let Some(rel) = d.file.as_deref().and_then(|f| f.strip_prefix(&dir).ok()) {
-                        d.file = Some(PathBuf::from(format!("{shown}{}", rel.display())));
-                    }
+    // A revision's files are shown as `REV:path`, not as the temporary copy.
+    let shown = |diagnostics: &mut [crate::diag::Diagnostic]| {
+        if let Some(shown) = &shown_as {
+            for d in diagnostics {
+                if let Some(rel) = d.file.as_deref().and_then(|f| f.strip_prefix(&dir).ok()) {
+                    d.file = Some(PathBuf::from(format!("{shown}{}", rel.display())));
                 }
             }
+        }
+    };
+    match pipeline::load(&dir, &Default::default(), &quiet) {
+        Ok(mut checked) => {
+            // A report with errors stops only a diff that names it (`--report`).
+            for draft in &mut checked.drafts {
+                shown(&mut draft.diagnostics);
+            }
+            Ok(Loaded {
+                checked,
+                label,
+                _tmp: tmp,
+            })
+        }
+        Err(Error::Content(mut diagnostics)) => {
+            shown(&mut diagnostics);
             Err(Error::Side {
                 what: format!("the plan in {label}"),
                 diagnostics,

@@ -170,6 +170,7 @@ fn typeset_plan(
                 warnings: Vec::new(),
                 timings: Vec::new(),
                 reports: Vec::new(),
+                drafts: Vec::new(),
             };
             let marks = Redline {
                 since: &marked.since,

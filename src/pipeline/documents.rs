@@ -311,11 +311,27 @@ pub fn typeset_all(
 }
 
 /// `check` with a project's own templates: every document (the plan, each appendix built
-/// apart, the decision paper) rendered and typeset, nothing written, so that what the changed
-/// templates make `build` reject is reported by `check` first. Returns the number typeset.
-pub fn typeset_to_check(checked: &Checked, ts: &mut Typesetter) -> Result<usize> {
+/// apart, the decision paper, each sound report) rendered and typeset, nothing written, so that
+/// what the changed templates make `build` reject is reported by `check` first; with `reports`
+/// (`check --report`), only those reports' documents. Returns the number typeset.
+pub fn typeset_to_check(
+    checked: &Checked,
+    ts: &mut Typesetter,
+    reports: &[String],
+) -> Result<usize> {
     let mut n = 0;
-    for c in std::iter::once(checked).chain(checked.reports.iter().map(|r| &r.checked)) {
+    let documents: Vec<&Checked> = if reports.is_empty() {
+        std::iter::once(checked)
+            .chain(checked.reports.iter().map(|r| &r.checked))
+            .collect()
+    } else {
+        let mut out = Vec::new();
+        for id in reports {
+            out.push(&checked.report(id)?.checked);
+        }
+        out
+    };
+    for c in documents {
         let docs = select(&c.plan, true, &[])?;
         let standard = super::default_standard(&c.plan);
         n += typeset_all(c, ts, &docs, None, standard)?.len();

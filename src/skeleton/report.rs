@@ -1,7 +1,9 @@
-//! `vplan report init ID --kind K`: the skeleton of a follow-up report, listing every goal,
-//! indicator, assignment, table row and risk of the plan by id, with empty outcomes and
-//! `[Vägledning]` texts. `check` warns about every one until it is filled in, and the report
-//! builds at once (as a draft).
+//! `vplan report init ID --kind K`: the skeleton of a follow-up report, whole: every text the
+//! report prints (`[Vägledning]` texts, by kind: no forecast in a verksamhetsberättelse), its
+//! decision and decision paper with placeholders, and every goal, indicator, assignment, amount
+//! table (or a comment why one is left out) and risk of the plan by id, with empty outcomes.
+//! `check` warns about every one until it is filled in, and the report builds at once (as a
+//! draft).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,7 +42,42 @@ fn guidance(text: &str) -> String {
     quote(&format!("{GUIDANCE} {text}"))
 }
 
-/// The YAML text of a report skeleton for the checked plan.
+/// The guidance of each of the report's own texts (`texts:`), by kind: a tertial or delår
+/// report looks ahead to the year's end (the forecast), a verksamhetsberättelse has no forecast
+/// and speaks of the whole year.
+fn text_guidance(kind: PeriodKind, key: &str) -> &'static str {
+    let ahead = kind.forecasts();
+    match key {
+        "sammanfattning" if ahead => {
+            "Sammanfatta periodens resultat och prognosen för helåret: verksamhet, måluppfyllelse och ekonomi."
+        }
+        "sammanfattning" => "Sammanfatta årets resultat: verksamhet, måluppfyllelse och ekonomi.",
+        "maluppfyllelse" if ahead => {
+            "Beskriv måluppfyllelsen hittills och bedömningen för helåret i stort."
+        }
+        "maluppfyllelse" => "Beskriv årets måluppfyllelse i stort.",
+        "ekonomi" if ahead => {
+            "Kommentera periodens utfall mot budget och prognosen för helåret, och förklara de största avvikelserna."
+        }
+        "ekonomi" => {
+            "Kommentera årets utfall mot budget och förklara de största avvikelserna."
+        }
+        "handlingsplan" if ahead => {
+            "Beskriv hur åtgärderna i handlingsplanen har genomförts hittills och vilken effekt de väntas ge för helåret."
+        }
+        "handlingsplan" => {
+            "Beskriv hur åtgärderna i handlingsplanen har genomförts och vilken effekt de har gett under året."
+        }
+        "intern_kontroll" if ahead => "Sammanfatta resultatet av periodens kontroller.",
+        "intern_kontroll" => "Sammanfatta resultatet av årets kontroller.",
+        _ => "Skriv texten.",
+    }
+}
+
+/// The YAML text of a report skeleton for the checked plan: every text and field the report
+/// prints, by kind (no forecast in a verksamhetsberättelse), its decision and decision paper,
+/// and every goal, indicator, assignment, amount table (or a comment saying why one is left
+/// out) and risk of the plan.
 pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String> {
     crate::ensure_usage!(
         crate::content::slug::is_slug(id),
@@ -53,8 +90,15 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
             r.file.display()
         );
     }
+    if let Some(d) = checked.drafts.iter().find(|d| d.id.as_deref() == Some(id)) {
+        crate::usage!(
+            "there is already a report `{id}` ({}, which has errors): give another id",
+            d.file.display()
+        );
+    }
     let plan = &checked.plan;
-    let year = plan.meta.value.year;
+    let meta = &plan.meta.value;
+    let year = meta.year;
     let (label, end, date) = period(kind, year);
     let word = crate::content::file_word(kind, &end);
     if let Some(r) = plan.reports.iter().find(|r| r.value.file_word() == word) {
@@ -65,6 +109,9 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
             r.file.display()
         );
     }
+    let title = format!("{} {year}", kind.word());
+    let period_words = super::in_sentence(&label);
+    let namnd = super::in_sentence(&meta.namnd);
     let mut y = String::new();
     let w = &mut y;
     let _ = writeln!(
@@ -74,23 +121,68 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
     );
     let _ = writeln!(
         w,
-        "# {} {year} för {}: fyll i bedömningar, status och utfall. Summor och avvikelser räknas ut.",
-        kind.word(),
-        plan.meta.value.namnd
+        "# {title} för {}: fyll i texterna, bedömningar, status och utfall. Summor och avvikelser räknas ut.",
+        meta.namnd
     );
     let _ = writeln!(w, "id: {id}");
     let _ = writeln!(w, "kind: {}", kind.as_str());
     let _ = writeln!(w, "label: {}", quote(&label));
     let _ = writeln!(w, "period_end: {end}");
+    let _ = writeln!(w, "# Rapportens datum (också PDF:ens datum).");
     let _ = writeln!(w, "decision_date: {date}");
-    let _ = writeln!(w, "decision:\n  status: utkast");
+    let _ = writeln!(
+        w,
+        "# title: {}   (standardtiteln; skriv en egen titel här)",
+        quote(&title)
+    );
+    // The decision the report goes to: the plan's beslutsinstans, placeholders to fill in.
+    let plan_decision = meta.decision.as_ref();
+    let beslutsinstans = plan_decision
+        .and_then(|d| d.beslutsinstans.clone())
+        .unwrap_or_else(|| meta.namnd.clone());
+    let _ = writeln!(w, "decision:");
+    let _ = writeln!(w, "  arende: {}", quote(&format!("{title} för {namnd}")));
+    let _ = writeln!(w, "  diarienummer: {}", quote("[Diarienummer]"));
+    let _ = writeln!(w, "  beslutsinstans: {}", quote(&beslutsinstans));
+    let _ = writeln!(
+        w,
+        "  sammantradesdatum: {date}   # ändra till sammanträdets datum"
+    );
+    let _ = writeln!(w, "  paragraf: {}", quote("[§ …]"));
+    let _ = writeln!(w, "  status: utkast   # utkast | forslag | beslutad");
+    let _ = writeln!(
+        w,
+        "  # beslutsdatum: ÅÅÅÅ-MM-DD   (krävs när status är beslutad)"
+    );
+
+    let summaries: Vec<&str> = crate::content::items::summary_tables(plan);
     let _ = writeln!(w, "texts:");
-    for (key, what) in [
-        ("sammanfattning", "Sammanfatta periodens resultat."),
-        ("maluppfyllelse", "Beskriv måluppfyllelsen i stort."),
-        ("ekonomi", "Kommentera utfallet och prognosen."),
-    ] {
-        let _ = writeln!(w, "  {key}: {}", guidance(what));
+    for key in ["sammanfattning", "maluppfyllelse", "ekonomi"] {
+        let _ = writeln!(w, "  {key}: {}", guidance(text_guidance(kind, key)));
+    }
+    if summaries.is_empty() {
+        let _ = writeln!(
+            w,
+            "  # handlingsplan: planen har ingen Handlingsplan (en tabell med sum_of), så rapporten har inget kapitel om den"
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "  handlingsplan: {}",
+            guidance(text_guidance(kind, "handlingsplan"))
+        );
+    }
+    if plan.internal_control.is_some() {
+        let _ = writeln!(
+            w,
+            "  intern_kontroll: {}",
+            guidance(text_guidance(kind, "intern_kontroll"))
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "  # intern_kontroll: planen har ingen internkontrollplan (internkontroll.yaml), så rapporten har inget kapitel Intern kontroll"
+        );
     }
     let known = items(plan);
     let _ = writeln!(w, "goals:");
@@ -136,8 +228,11 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
         );
     }
     let _ = writeln!(w, "tables:");
+    let _ = writeln!(
+        w,
+        "  # Varje tabell kan också ha title: (rubriken), notes: (noter under tabellen) och chart: (ett diagram); varje rad kommentar: (en kort kommentar i tabellen)."
+    );
     let mut listed = 0;
-    let summaries: Vec<&str> = crate::content::items::summary_tables(plan);
     // The tables in the order the plan prints them (then any it does not place).
     let places = crate::content::items::table_places(plan);
     let mut order: Vec<&str> = places.iter().map(|(id, _)| *id).collect();
@@ -151,6 +246,11 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
     for table in order.iter().filter_map(|id| plan.tables.get(*id)) {
         let t = &table.value;
         let Some(b) = budget_column(t, None, year) else {
+            let _ = writeln!(
+                w,
+                "  # {}: utelämnad, tabellen har inga kolumner att följa upp",
+                t.id
+            );
             continue;
         };
         let column = &t.columns[b].id;
@@ -164,41 +264,68 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
                 _ => computed_rows.push(&row.id),
             }
         }
-        if rows.is_empty() && !summaries.contains(&t.id.as_str()) {
+        if rows.is_empty() && computed_rows.is_empty() {
+            let _ = writeln!(
+                w,
+                "  # {}: utelämnad, tabellen har inga rader med belopp att följa upp",
+                t.id
+            );
             continue;
         }
         listed += 1;
         let _ = writeln!(w, "  - id: {}", t.id);
         let _ = writeln!(
             w,
-            "    # följer kolumnen {} ({})",
+            "    budget: {column}   # följer kolumnen {}",
             one_line(&t.columns[b].name()),
-            t.columns[b].id
         );
-        // Effects (a Handlingsplan) and signed tables (costs negative): an outcome above the
-        // budget is the better one, so the deviation is utfall − budget.
+        // What the amounts are decides which way a deviation is good: effects (a
+        // Handlingsplan) are better above the budget; a table of both signs is asked (`belopp`,
+        // a warning until it is given); one of costs held negative is a result; one of positive
+        // amounts is read as it stands, with `belopp` offered.
         let effects =
             !t.sum_of.is_empty() || plan.tables.values().any(|s| s.value.sum_of.contains(&t.id));
-        let signed = t.rows.iter().any(|row| {
-            checked
-                .computed
-                .value(&CellRef::new(&t.id, &row.id, column))
-                .is_some_and(|v| v.is_sign_negative())
-        });
-        if effects || signed {
+        let values: Vec<rust_decimal::Decimal> = t
+            .rows
+            .iter()
+            .filter_map(|row| {
+                checked
+                    .computed
+                    .value(&CellRef::new(&t.id, &row.id, column))
+            })
+            .filter(|v| !v.is_zero())
+            .collect();
+        let negative = values.iter().any(|v| v.is_sign_negative());
+        let positive = values.iter().any(|v| v.is_sign_positive());
+        if effects {
             let _ = writeln!(
                 w,
-                "    avvikelse: utfall-budget   # positiv = utfall över budget ({})",
-                if effects {
-                    "effekter"
-                } else {
-                    "tabellen har negativa belopp"
-                }
+                "    avvikelse: utfall-budget   # positiv = utfall över budget (effekter)"
+            );
+        } else if negative && positive {
+            let _ = writeln!(
+                w,
+                "    belopp: ~   # [Vägledning] vad beloppen är: resultat (intäkter positiva, kostnader negativa), kostnader eller intakter"
+            );
+        } else if negative {
+            let _ = writeln!(
+                w,
+                "    belopp: resultat   # kostnader med minustecken: positiv avvikelse = lägre kostnader"
             );
         } else {
             let _ = writeln!(
                 w,
                 "    avvikelse: budget-utfall   # positiv = utfall under budget"
+            );
+            let _ = writeln!(
+                w,
+                "    # belopp: kostnader   # eller intakter: då säger noten under tabellen om en avvikelse är bra eller dålig"
+            );
+        }
+        if kind.forecasts() {
+            let _ = writeln!(
+                w,
+                "    # profil: [8, 8, 9, 8, 9, 9, 5, 6, 9, 10, 10, 9]   # säsongsprofil per månad; utan den är periodens budget årsbudget × månader/12"
             );
         }
         if !computed_rows.is_empty() {
@@ -221,21 +348,135 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
     if listed == 0 {
         let _ = writeln!(w, "  []");
     }
-    if let [summary] = summaries.as_slice() {
-        let _ = writeln!(w, "handlingsplan: {summary}");
-    }
-    if !known.risks.is_empty() {
-        let _ = writeln!(w, "internal_control:");
-        for r in &known.risks {
-            let _ = writeln!(w, "  # {}", one_line(&r.item.risk));
+    match summaries.as_slice() {
+        [] => {}
+        [summary] => {
+            let _ = writeln!(w, "handlingsplan: {summary}");
+        }
+        [first, rest @ ..] => {
             let _ = writeln!(
                 w,
-                "  - {{id: {}, result: ~, text: ~}}   # utan-anmarkning | brister | ej-genomford",
-                r.item.id
+                "handlingsplan: {first}   # eller en av {}",
+                rest.join(", ")
             );
         }
     }
+    match &plan.internal_control {
+        None => {
+            let _ = writeln!(
+                w,
+                "# internal_control: planen har ingen internkontrollplan (internkontroll.yaml)"
+            );
+        }
+        Some(_) if known.risks.is_empty() => {
+            let _ = writeln!(
+                w,
+                "# internal_control: internkontrollplanen har inga risker att följa upp"
+            );
+        }
+        Some(_) => {
+            let _ = writeln!(w, "internal_control:");
+            for r in &known.risks {
+                let _ = writeln!(w, "  # {}", one_line(&r.item.risk));
+                let _ = writeln!(
+                    w,
+                    "  - {{id: {}, result: ~, text: ~}}   # utan-anmarkning | brister | ej-genomford",
+                    r.item.id
+                );
+            }
+        }
+    }
+    paper(w, checked, kind, &period_words, &date);
     Ok(y)
+}
+
+/// The report's decision paper (`tjansteskrivelse:`, built with `build --report ID --split`):
+/// the sender and signatories of the plan's own paper when it has one, guidance for the texts,
+/// the proposal to approve the report.
+fn paper(w: &mut String, checked: &Checked, kind: PeriodKind, period_words: &str, date: &str) {
+    let plan_paper = checked.plan.paper.as_ref().map(|p| &p.value);
+    let _ = writeln!(
+        w,
+        "# Tjänsteskrivelsen som tar rapporten till nämnden (`vplan build --report ID --split`)."
+    );
+    let _ = writeln!(w, "tjansteskrivelse:");
+    match plan_paper.and_then(|p| p.avsandare.as_deref()) {
+        Some(a) => {
+            let _ = writeln!(w, "  avsandare: {}", quote(a));
+        }
+        None => {
+            let _ = writeln!(
+                w,
+                "  avsandare: {}",
+                guidance("Förvaltningen som skriver tjänsteskrivelsen.")
+            );
+        }
+    }
+    let _ = writeln!(w, "  datum: {date}   # ändra till tjänsteskrivelsens datum");
+    let _ = writeln!(
+        w,
+        "  sammanfattning: {}",
+        guidance(if kind.forecasts() {
+            "Sammanfatta rapporten för beslutet: periodens resultat, prognosen för helåret och måluppfyllelsen."
+        } else {
+            "Sammanfatta rapporten för beslutet: årets resultat och måluppfyllelse."
+        })
+    );
+    let _ = writeln!(
+        w,
+        "  arendebeskrivning: {}",
+        guidance("Beskriv ärendet: vad rapporten omfattar och hur den har tagits fram.")
+    );
+    let what = match kind {
+        PeriodKind::Tertial => "tertialrapporten",
+        PeriodKind::Delar => "delårsrapporten",
+        PeriodKind::Helar => "verksamhetsberättelsen",
+    };
+    // A verksamhetsberättelse is of the year; a part of it is named by its period.
+    let period = match kind {
+        PeriodKind::Helar => checked.plan.meta.value.year.to_string(),
+        _ => crate::yaml_text::markdown_literal(period_words),
+    };
+    let _ = writeln!(w, "  forslag_till_beslut:");
+    let _ = writeln!(
+        w,
+        "    - {}",
+        quote(&format!("att godkänna {what} för {period}."))
+    );
+    let _ = writeln!(w, "  underskrifter:");
+    match plan_paper.map(|p| p.underskrifter.as_slice()) {
+        Some(signatories) if !signatories.is_empty() => {
+            for s in signatories {
+                match &s.namn {
+                    Some(namn) => {
+                        let _ = writeln!(
+                            w,
+                            "    - {{namn: {}, titel: {}}}",
+                            quote(namn),
+                            quote(&s.titel)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(w, "    - titel: {}", quote(&s.titel));
+                    }
+                }
+            }
+        }
+        _ => {
+            let _ = writeln!(w, "    - titel: Förvaltningschef");
+        }
+    }
+    match plan_paper.map(|p| p.skickas_till.as_slice()) {
+        Some(to) if !to.is_empty() => {
+            let _ = writeln!(w, "  skickas_till:");
+            for t in to {
+                let _ = writeln!(w, "    - {}", quote(t));
+            }
+        }
+        _ => {
+            let _ = writeln!(w, "  # skickas_till: [ … ]   (vem beslutet skickas till)");
+        }
+    }
 }
 
 /// A text on one comment line (at most 100 characters).

@@ -139,10 +139,18 @@ fn a_misspelt_goal_id_is_an_error_at_its_line_with_did_you_mean() {
             "of the plan have no follow-up entry: `mal-fler-besok`",
         ],
     );
-    // build refuses what check refuses, and writes nothing.
-    let out = s.run("build", &[]);
+    // Building the report refuses what check refuses, and writes nothing; `check --report`
+    // judges it as that build does.
+    let out = s.run("build", &["--report", "2031-test"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the plan has no goal `mal-fler-besk`"));
     assert!(!s.dir.path().join("output").exists());
+    let out = s.run("check", &["--report", "2031-test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The report's error is the report's: the plan builds.
+    let out = s.run("build", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("mal-fler-besk"), "{}", stderr(&out));
 }
 
 #[test]
@@ -872,6 +880,49 @@ fn report_init_lists_every_item_of_the_default_plan() {
             a.item.id
         );
     }
+    // Every amount table of the plan, each with the column it follows (or a comment saying
+    // why it is left out: the default plan has none such).
+    let report: vplan::content::FollowUp = serde_yaml::from_str(&written).unwrap();
+    let listed: Vec<&str> = report.tables.iter().map(|t| t.id.as_str()).collect();
+    for id in checked.plan.tables.keys() {
+        assert!(
+            listed.contains(&id.as_str()),
+            "{id} is not listed:\n{written}"
+        );
+    }
+    assert!(report.tables.iter().all(|t| t.budget.is_some()));
+    // Every text the report prints, asking a delår for the forecast; its decision, and its
+    // decision paper from the plan's sender and signatories.
+    for (key, text) in report.texts.all() {
+        assert!(
+            text.is_some_and(|t| t.starts_with("[Vägledning]")),
+            "texts.{key}"
+        );
+    }
+    assert!(report
+        .texts
+        .ekonomi
+        .as_deref()
+        .unwrap()
+        .contains("prognosen för helåret"));
+    assert_eq!(
+        report.handlingsplan.as_deref(),
+        Some("handlingsplan-summering")
+    );
+    assert_eq!(
+        report.decision.as_ref().map(|d| d.status),
+        Some(vplan::content::Status::Utkast)
+    );
+    let paper = report.tjansteskrivelse.as_ref().unwrap();
+    assert_eq!(paper.avsandare.as_deref(), Some("Regionservice"));
+    assert_eq!(
+        paper.underskrifter[0].titel,
+        "Förvaltningschef, Regionservice"
+    );
+    assert_eq!(
+        paper.forslag_till_beslut,
+        ["att godkänna delårsrapporten för januari–augusti 2024."]
+    );
     // It checks with warnings only, and builds at once as a draft.
     let out = vplan(dir.path(), &["check", "--content", c]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

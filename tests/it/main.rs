@@ -16,6 +16,7 @@ mod default_plan;
 mod diff;
 mod docs;
 mod documents;
+mod drafts;
 mod excel;
 mod families;
 mod followup;

@@ -726,7 +726,12 @@ fn check_verdict(doc: &Doc) -> Result<(), String> {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, if *file == doc.file { &doc.text } else { *text }).unwrap();
     }
-    match vplan::pipeline::load(dir.path(), &Default::default(), &vplan::progress::Silent) {
+    // As `check` judges: the plan and every report.
+    let everything = vplan::pipeline::LoadOptions {
+        every_report: true,
+        ..Default::default()
+    };
+    match vplan::pipeline::load(dir.path(), &everything, &vplan::progress::Silent) {
         Ok(_) => Ok(()),
         Err(vplan::Error::Content(diags)) => Err(diags
             .iter()
