@@ -125,15 +125,26 @@ fn invisible_in_number(c: char) -> Option<&'static str> {
     })
 }
 
+/// A private-use character (U+E000–U+F8FF and the planes 15 and 16): no standard meaning, no
+/// glyph in the documents' fonts, and the range of the redline's marks (`render::escape`),
+/// which content must not be able to type.
+pub fn is_private_use(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x10_0000..=0x10_FFFD)
+}
+
 /// Invisible characters that change what is printed, in any value of the content (comments
 /// aside): an error at the character for every direction control ([`crate::diag::direction_control`]: a
-/// right-to-left override prints `15` as `51`, and `check` could not tell), and for an
-/// invisible character between two digits ([`invisible_in_number`]). Characters that are
+/// right-to-left override prints `15` as `51`, and `check` could not tell), for an
+/// invisible character between two digits ([`invisible_in_number`]), and for every
+/// private-use character ([`is_private_use`]: U+E000–U+E003 are the redline's marks, and typed
+/// in content they printed as struck-through or underlined words). Characters that are
 /// harmless where they are (a zero-width space or soft hyphen in a long word, a joiner between
 /// letters) are left alone.
 pub fn invisible(plan: &Plan) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let suspect = |c: char| direction_control(c).is_some() || invisible_in_number(c).is_some();
+    let suspect = |c: char| {
+        direction_control(c).is_some() || invisible_in_number(c).is_some() || is_private_use(c)
+    };
     if !plan.spans.values().any(|s| s.text().chars().any(suspect)) {
         return diags; // (most plans: no file is parsed again)
     }
@@ -146,6 +157,12 @@ pub fn invisible(plan: &Plan) -> Vec<Diagnostic> {
                 Some((
                     pos,
                     format!("an invisible direction control, {code} {name}: it changes the order in which the text around it is printed (a `15` can print as `51`)"),
+                ))
+            } else if is_private_use(c) {
+                let pos = find_in_file(text, at, &c.to_string(), value);
+                Some((
+                    pos,
+                    format!("a private-use character, {code}: it has no meaning of its own and no font of the documents prints it (vplan keeps such characters for its own marks)"),
                 ))
             } else if let Some(name) = invisible_in_number(c) {
                 let digit = |j: Option<usize>| {
@@ -220,7 +237,7 @@ fn find_in_file(
 const NOT_PRINTED: &[&str] = &["alt", "keywords", "author", "subject"];
 
 /// Characters that need no glyph: spaces, controls, zero-width and format characters,
-/// variation selectors, the redline marks.
+/// variation selectors, private-use characters (an error of their own, [`invisible`]).
 fn needs_no_glyph(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
@@ -228,7 +245,8 @@ fn needs_no_glyph(c: char) -> bool {
             0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
             | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
             | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
-            | 0xE0000..=0xE0FFF | 0xE000..=0xE003)
+            | 0xE0000..=0xE0FFF)
+        || is_private_use(c)
 }
 
 /// Characters in the content that no font of the documents has (an emoji, a CJK character):

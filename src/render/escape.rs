@@ -25,7 +25,8 @@ pub fn escape_markup(text: &str) -> String {
 /// Redline marks: private-use characters that `vplan build --redline` puts around inserted
 /// and deleted words. [`escape_marked`] turns each marked stretch into `#vp-ins[…];` or
 /// `#vp-del[…];` (whose text is escaped like any other), so they print as underlined or struck
-/// words; they never carry code.
+/// words; they never carry code. Content cannot hold them: `check` refuses every private-use
+/// character at its column (`check::prose::invisible`), so only the redline puts them in.
 pub const INS_OPEN: char = '\u{E000}';
 pub const INS_CLOSE: char = '\u{E001}';
 pub const DEL_OPEN: char = '\u{E002}';

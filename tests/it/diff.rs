@@ -1585,3 +1585,89 @@ fn textconv_shows_a_report_outcome_as_one_line() {
         "{d}"
     );
 }
+
+/// The redline's marks are private-use characters (U+E000–U+E003). Typed in content they
+/// printed as struck-through and underlined words in an ordinary decided build, and `check`
+/// said nothing. Every private-use character is now an error at its column, in a plan's text
+/// and a report's, so that neither a plain build nor a redline build sees one.
+#[test]
+fn private_use_characters_cannot_forge_the_redline_marks() {
+    let s = Scratch::of(FIXTURE);
+    copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
+    git(s.dir.path(), &["init", "-q"]);
+    git(s.dir.path(), &["add", "-A"]);
+    git(s.dir.path(), &["commit", "-q", "-m", "första versionen"]);
+    s.edit(
+        "chapters/01-inledning.yaml",
+        "bygger på kommunfullmäktiges budget.",
+        "bygger på \u{E002}kommunfullmäktiges\u{E003} \u{E000}budget\u{E001}.",
+    );
+    let out = s.run("check", &["--content", "content", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64, u64)> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let expect = [
+        ("U+E002", 7, 47),
+        ("U+E003", 7, 66),
+        ("U+E000", 7, 68),
+        ("U+E001", 7, 75),
+    ];
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
+    for (code, l, c) in expect {
+        assert!(
+            found.iter().any(|(m, line, column)| m
+                .contains(&format!("a private-use character, {code}"))
+                && (*line, *column) == (l, c)),
+            "expected {code} at 7:{c} in {found:#?}"
+        );
+    }
+    let human = stderr(&s.run("check", &["--content", "content"]));
+    assert!(
+        human.contains("content/chapters/01-inledning.yaml:7:47"),
+        "{human}"
+    );
+    // A plain build and a redline build refuse the plan and write nothing.
+    for args in [&["build", "-q"][..], &["build", "--redline", "HEAD", "-q"]] {
+        let out = s.run(args[0], &args[1..]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("private-use character, U+E002"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!s.dir.path().join("output").exists(), "{args:?} wrote");
+    }
+    // In a report's text: `check` and `build --report` refuse it alike.
+    git(s.dir.path(), &["checkout", "-q", "--", "."]);
+    s.edit(
+        "uppfoljning/2031-delar.yaml",
+        "Kontrollerna har genomförts enligt planen.",
+        "Kontrollerna har \u{F8FF}genomförts enligt planen.",
+    );
+    let check = s.run("check", &["--content", "content"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains("a private-use character, U+F8FF"),
+        "{}",
+        stderr(&check)
+    );
+    let built = s.run("build", &["--report", "2031-delar", "-q"]);
+    assert_eq!(built.status.code(), Some(1), "{}", stderr(&built));
+    assert!(
+        stderr(&built).contains("a private-use character, U+F8FF"),
+        "{}",
+        stderr(&built)
+    );
+}
