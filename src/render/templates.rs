@@ -3,7 +3,9 @@
 //! file (as mdBook's themes and zola's built-in templates are): a file in the directory is used
 //! instead of the built-in file of the same name, every other file comes from the built-in set.
 //! So `vplan` builds anywhere with nothing but its binary, and a project changes only the files
-//! it needs to.
+//! it needs to. A file of the directory that is a symbolic link is followed when it resolves to
+//! a file inside the project (the directory that holds the templates directory), and refused
+//! with its name otherwise; any other file that is not a regular file is refused too.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -89,12 +91,22 @@ impl Templates {
             })
             .collect();
         if let Some(dir) = &self.dir {
+            let project = project_dir(dir)?;
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
                 let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-                if !entry.file_type().is_file() {
+                let path = entry.path();
+                let kind = entry.file_type();
+                if kind.is_dir() {
                     continue;
                 }
-                let path = entry.path();
+                if kind.is_symlink() {
+                    followed(path, &project)?;
+                } else if !kind.is_file() {
+                    crate::usage!(
+                        "template {} is not a regular file (a FIFO, socket or device): a template must be a file; remove it from the templates directory",
+                        path.display()
+                    );
+                }
                 let name = path
                     .strip_prefix(dir)
                     .expect("walkdir yields paths under its root")
@@ -120,6 +132,47 @@ impl Templates {
             },
         })
     }
+}
+
+/// The project directory of a templates directory, canonical: the directory that holds it
+/// (`templates/`'s project is the working directory). A template that is a link must resolve
+/// inside it.
+fn project_dir(dir: &Path) -> Result<PathBuf> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    parent
+        .canonicalize()
+        .at("read the project directory of the templates", parent)
+}
+
+/// A template file that is a symbolic link: followed when it resolves to a regular file inside
+/// the project directory `project`; refused (a usage error naming it) when it points outside,
+/// at nothing, or at what is not a file, never passed over for the built-in file of its name.
+fn followed(path: &Path, project: &Path) -> Result<()> {
+    let Ok(real) = path.canonicalize() else {
+        crate::usage!(
+            "template {} is a symbolic link to a file that does not exist: point it at a file in the project, or remove it to use the built-in template",
+            path.display()
+        );
+    };
+    if !real.starts_with(project) {
+        crate::usage!(
+            "template {} is a symbolic link to {}, outside the project directory {}: a build reads no template from outside the project; copy the file into the templates directory instead",
+            path.display(),
+            real.display(),
+            project.display()
+        );
+    }
+    if !std::fs::metadata(&real).at("read", path)?.is_file() {
+        crate::usage!(
+            "template {} is a symbolic link to {}, which is not a regular file",
+            path.display(),
+            real.display()
+        );
+    }
+    Ok(())
 }
 
 /// How an error message names a built-in file: `(built-in) plan.typ.j2`.
@@ -246,6 +299,39 @@ mod tests {
             files.statics().map(|f| f.name.as_str()).collect::<Vec<_>>(),
             ["img/extra.svg", "vplan.typ"]
         );
+    }
+
+    /// A template that is a link is followed inside the project and refused with its name
+    /// outside it (it used to be passed over for the built-in file without a word).
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_template_is_followed_inside_the_project_and_refused_outside() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let dir = project.path().join("templates");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::create_dir(project.path().join("shared")).unwrap();
+        std::fs::write(project.path().join("shared/house.typ"), "// shared").unwrap();
+        symlink("../shared/house.typ", dir.join("vplan.typ")).unwrap();
+        let files = Templates::with_dir(&dir).unwrap().read().unwrap();
+        let own = files.get("vplan.typ").unwrap();
+        assert_eq!(&*own.bytes, b"// shared");
+        assert_eq!(own.shown, dir.join("vplan.typ"));
+        std::fs::write(outside.path().join("plan.typ.j2"), "{# theirs #}").unwrap();
+        symlink(outside.path().join("plan.typ.j2"), dir.join("plan.typ.j2")).unwrap();
+        let err = Templates::with_dir(&dir).unwrap().read().unwrap_err();
+        assert!(matches!(err, crate::Error::Usage(_)), "{err:?}");
+        let err = err.to_string();
+        assert!(
+            err.contains(&format!("template {}", dir.join("plan.typ.j2").display()))
+                && err.contains("outside the project directory"),
+            "{err}"
+        );
+        std::fs::remove_file(dir.join("plan.typ.j2")).unwrap();
+        symlink("nowhere.typ", dir.join("blocks.typ.j2")).unwrap();
+        let err = Templates::with_dir(&dir).unwrap().read().unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
     }
 
     #[test]

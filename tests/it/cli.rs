@@ -391,3 +391,51 @@ fn a_named_templates_directory_must_exist() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(fs::read(dir.join("out.pdf")).unwrap().starts_with(b"%PDF"));
 }
+
+/// A project's template that is a symbolic link used to be passed over for the built-in file
+/// without a word. It is followed when it stays inside the project, and refused with its name
+/// (a usage error, exit 2, nothing written) when it points outside.
+#[cfg(unix)]
+#[test]
+fn a_linked_template_is_followed_inside_the_project_and_refused_outside() {
+    use std::os::unix::fs::symlink;
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    copy_dir(&fixture(FIXTURE), &dir.join("content"));
+    fs::create_dir_all(dir.join("house")).unwrap();
+    fs::create_dir_all(dir.join("templates")).unwrap();
+    let plan = fs::read_to_string(root().join("templates/plan.typ.j2")).unwrap();
+    fs::write(
+        dir.join("house/plan.typ.j2"),
+        format!("// the house's own plan template\n{plan}"),
+    )
+    .unwrap();
+    symlink("../house/plan.typ.j2", dir.join("templates/plan.typ.j2")).unwrap();
+    let out = vplan(dir, &["build", "-q", "--emit-typst"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let typ =
+        fs::read_to_string(dir.join("output/2031-fritids-och-kulturnamnden-verksamhetsplan.typ"))
+            .unwrap();
+    assert!(typ.contains("// the house's own plan template"), "{typ}");
+    fs::remove_dir_all(dir.join("output")).unwrap();
+
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("plan.typ.j2"), &plan).unwrap();
+    fs::remove_file(dir.join("templates/plan.typ.j2")).unwrap();
+    symlink(
+        outside.path().join("plan.typ.j2"),
+        dir.join("templates/plan.typ.j2"),
+    )
+    .unwrap();
+    for args in [&["build", "-q"][..], &["check"]] {
+        let out = vplan(dir, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("template templates/plan.typ.j2 is a symbolic link to")
+                && err.contains("outside the project directory"),
+            "{args:?}: {err}"
+        );
+        assert!(!dir.join("output").exists(), "{args:?} wrote");
+    }
+}
