@@ -561,7 +561,7 @@ pub(crate) fn page_runs(doc: &typst_layout::PagedDocument) -> Vec<Vec<Run>> {
 }
 
 /// Where text leaves its area or covers other text, one line per fault.
-fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> {
+pub(crate) fn layout_faults(ident: &str, doc: &typst_layout::PagedDocument) -> Vec<String> {
     let mut faults = Vec::new();
     for (n, runs) in page_runs(doc).iter().enumerate() {
         let page = n + 1;

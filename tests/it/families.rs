@@ -278,3 +278,153 @@ fn a_summary_elsewhere_stays_in_the_family_of_its_tables() {
         "{families:?}"
     );
 }
+
+/// A 15-digit amount made of one digit (`d d d …`, grouped as `numfmt` groups), so that the
+/// column of every run of text in the layout is read off its digits.
+fn digits_amount(d: u32, negative: bool) -> String {
+    let digit = char::from_digit(d % 10, 10).unwrap();
+    let groups: Vec<String> = (0..5).map(|_| digit.to_string().repeat(3)).collect();
+    format!(
+        "{}{}",
+        if negative { "−" } else { "" },
+        groups.join("\u{a0}")
+    )
+}
+
+/// An amount table as `blocks.typ.j2` emits one: a label column and `n` amount columns of
+/// 15-digit amounts (column `k` written with the digit `k`), in a family or alone.
+fn wide_table(n: u32, text_columns: u32, family: bool) -> String {
+    let title = |k: u32| format!("Kolumn {}", char::from(b'A' + k as u8 - 1));
+    let titles: String = (1..=n).map(|k| format!("\"{}\", ", title(k))).collect();
+    let header: String = (1..=n)
+        .map(|k| format!("[#vp-th[{}];], ", title(k)))
+        .collect();
+    let texts = "[#vp-th[Text];], ".repeat(text_columns as usize);
+    let cell = |k: u32, neg: bool| format!("[{}], ", digits_amount(k, neg));
+    let mut s = format!(
+        "#vp-amount-table(\n  amounts: {n},\n  titles: ({titles}),\n  groups: (),\n  \
+         kinds: (\"data\", \"data\", \"sum\"),\n  continued: table.header([#vp-th[Tkr (forts.)];], {texts}{header}),\n"
+    );
+    if family {
+        let col: String = (1..=n)
+            .map(|k| format!("({}{}), ", cell(k, false), cell(k, true)))
+            .collect();
+        s += &format!("  family: ({col}),\n");
+    }
+    s += &format!(
+        "  columns: (1fr, {}{}),\n  align: (left, {}{}),\n  table.header([#vp-th[Tkr];], {texts}{header}),\n",
+        "1.3fr, ".repeat(text_columns as usize),
+        "auto, ".repeat(n as usize),
+        "left, ".repeat(text_columns as usize),
+        "right, ".repeat(n as usize),
+    );
+    for (label, neg) in [("Intäkter", false), ("Kostnader", true), ("Summa", true)] {
+        let texts = "[ord], ".repeat(text_columns as usize);
+        let cells: String = (1..=n).map(|k| cell(k, neg)).collect();
+        s += &format!("  [{label}], {texts}{cells}\n");
+    }
+    s + ")\n"
+}
+
+/// Two neighbouring 15-digit amounts wrapped so that they read as one number: at the widths
+/// the fitting steps of `vp-fit-amounts` choose for many wide columns, a cell's figure ran
+/// into its neighbour's. Every table from 2 to 9 such columns (alone, in a family, beside a
+/// text column) is laid out; on every line, the figures of neighbouring columns stand apart by
+/// at least `MIN_AMOUNT_GAP`, and no figure's text holds two columns' digits.
+#[test]
+fn neighbouring_amounts_keep_a_visible_gap_at_every_width() {
+    /// The least gap between the figures of neighbouring cells: far more than the no-break
+    /// space that separates a figure's digit groups (about 1.75 pt at the smallest 7 pt).
+    const MIN_AMOUNT_GAP: f64 = 4.0;
+    let mut cases = Vec::new();
+    for n in 2..=16 {
+        for (text_columns, family) in [(0, false), (0, true), (1, false), (2, true)] {
+            cases.push((n, text_columns, family));
+        }
+    }
+    let mut src = String::from(
+        "#import \"vplan.typ\": *\n#show: vp-document.with(footer-title: [Beloppsprov])\n",
+    );
+    for (i, &(n, t, f)) in cases.iter().enumerate() {
+        src += &format!(
+            "#pagebreak(weak: true)\nProv {i}\n\n{}",
+            wide_table(n, t, f)
+        );
+    }
+    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
+    ts.keep_layouts();
+    let options = vplan::typeset::ExportOptions {
+        ident: "amount-gaps".into(),
+        timestamp: typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap(),
+        standard: vplan::typeset::Standard::None,
+    };
+    if let Err(e) = ts.typeset(src, options) {
+        panic!("the test document does not typeset: {e:?}");
+    }
+    let layout = ts.take_layouts().pop().unwrap();
+    // Nothing leaves the text area or covers other text (labels and text columns included).
+    let mut faults = crate::documents::layout_faults("amount-gaps", &layout.doc);
+    let mut measured = 0;
+    let mut narrowest = f64::MAX;
+    let mut case = None;
+    for page in page_runs(&layout.doc) {
+        let mut by_line: BTreeMap<i64, Vec<&Run>> = BTreeMap::new();
+        for run in page.iter().filter(|r| r.body) {
+            if let Some(i) = run
+                .text
+                .strip_prefix("Prov ")
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                case = Some(cases[i]);
+            }
+            by_line
+                .entry((run.y1 * 10.0).round() as i64)
+                .or_default()
+                .push(run);
+        }
+        let case = case.expect("a case on every page");
+        for mut line in by_line.into_values() {
+            line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            // The runs of figures: (their column, the run).
+            let figures: Vec<(char, &Run)> = line
+                .iter()
+                .filter(|r| {
+                    r.text
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || " −\u{a0}".contains(c))
+                        && r.text.chars().any(|c| c.is_ascii_digit())
+                })
+                .map(|r| {
+                    let mut digits: Vec<char> =
+                        r.text.chars().filter(char::is_ascii_digit).collect();
+                    digits.dedup();
+                    if digits.len() > 1 {
+                        faults.push(format!("{case:?}: one run holds two columns: {:?}", r.text));
+                    }
+                    (digits[0], *r)
+                })
+                .collect();
+            for w in figures.windows(2) {
+                let ((a, ra), (b, rb)) = (w[0], w[1]);
+                if a == b {
+                    continue; // one figure in pieces
+                }
+                let gap = rb.x0 - ra.x1;
+                measured += 1;
+                narrowest = narrowest.min(gap);
+                if gap < MIN_AMOUNT_GAP {
+                    faults.push(format!(
+                        "{case:?}: {:?} and {:?} stand {gap:.2} pt apart",
+                        ra.text, rb.text
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{measured} neighbouring figures measured, the narrowest gap {narrowest:.2} pt");
+    assert!(
+        measured > 300,
+        "only {measured} pairs of neighbouring figures"
+    );
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
