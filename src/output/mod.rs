@@ -9,6 +9,9 @@
 //! - [`write_all`] writes several files as one step: every file is staged (written and synced
 //!   under its temporary name) before any target is replaced, so a failure (disk full, a
 //!   directory in the way) leaves every earlier file as it was.
+//! - Only a regular file or a symbolic link is replaced: a directory, a device, a FIFO or a
+//!   socket at the target is refused before anything is written (as root, renaming over
+//!   `/dev/null` would replace the device).
 //! - A file that is replaced keeps its permissions; a new one gets the usual `0666 & !umask`.
 //! - A temporary file left by a run that was killed is removed by the next write into the same
 //!   directory: when its process (the pid in its name) is gone and it is older than
@@ -83,10 +86,18 @@ fn check_target(path: &Path) -> Result<()> {
         crate::usage!("{} is not a file name", path.display());
     }
     if let Ok(meta) = fs::symlink_metadata(path) {
-        if meta.is_dir() {
+        let kind = meta.file_type();
+        if kind.is_dir() {
             crate::usage!(
                 "cannot write {}: a directory of that name is in the way",
                 path.display()
+            );
+        }
+        if !kind.is_file() && !kind.is_symlink() {
+            crate::usage!(
+                "cannot write {}: it is {}, not a file; vplan replaces only regular files and symbolic links (nothing written)",
+                path.display(),
+                crate::files::kind(&meta)
             );
         }
     }
@@ -285,6 +296,21 @@ mod tests {
         assert!(format!("{err:#}").contains("a directory of that name is in the way"));
         assert_eq!(fs::read(&a).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_socket_at_the_target_is_refused_and_kept() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("s.pdf");
+        let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        let a = dir.path().join("a.pdf");
+        let err = write_all(&[(&a, &b"new"[..]), (&sock, &b"new"[..])]).unwrap_err();
+        assert!(format!("{err:#}").contains("a socket"), "{err:#}");
+        assert_eq!(err.exit_code(), 2);
+        assert!(!a.exists(), "nothing written");
+        assert!(fs::symlink_metadata(&sock).unwrap().file_type().is_socket());
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 /// directory (as the content's `content` is).
 pub const DEFAULT_DIR: &str = "templates";
 
+/// Largest file of a project's templates directory vplan reads (a template is a few
+/// kilobytes; an image or a font beside the templates may be a few megabytes).
+pub const MAX_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The source of a build's templates: the built-in set, and optionally a directory whose files
 /// replace the built-in ones of the same name (and may add files of their own, such as a
 /// static Typst file a changed template imports).
@@ -91,17 +95,32 @@ impl Templates {
         if let Some(dir) = &self.dir {
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
                 let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-                if !entry.file_type().is_file() {
+                let path = entry.path();
+                let kind = entry.file_type();
+                if !kind.is_file() && !kind.is_dir() && !kind.is_symlink() {
+                    // A FIFO or a device is never read (it could wait or never end), and
+                    // never passed over for the built-in file without a word.
+                    let meta = std::fs::symlink_metadata(path).at("read", path)?;
+                    crate::usage!(
+                        "cannot read the template {}: it is {}, not a regular file",
+                        path.display(),
+                        crate::files::kind(&meta)
+                    );
+                }
+                if !kind.is_file() {
                     continue;
                 }
-                let path = entry.path();
                 let name = path
                     .strip_prefix(dir)
                     .expect("walkdir yields paths under its root")
                     .to_string_lossy()
                     .replace('\\', "/");
                 let file = TemplateFile {
-                    bytes: Cow::Owned(std::fs::read(path).at("read", path)?),
+                    bytes: Cow::Owned(crate::files::read(
+                        path,
+                        MAX_TEMPLATE_BYTES,
+                        "a template file",
+                    )?),
                     shown: path.to_path_buf(),
                     name,
                 };

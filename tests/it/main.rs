@@ -27,6 +27,7 @@ mod properties;
 mod prose;
 mod schema;
 mod snapshot;
+mod special_files;
 mod table_breaks;
 mod typed_totals;
 mod visual;
