@@ -13,9 +13,11 @@
 //!   socket at the target is refused before anything is written (as root, renaming over
 //!   `/dev/null` would replace the device).
 //! - A file that is replaced keeps its permissions; a new one gets the usual `0666 & !umask`.
-//! - A temporary file left by a run that was killed is removed by the next write into the same
-//!   directory: when its process (the pid in its name) is gone and it is older than
-//!   [`DEAD_AFTER`], or it is older than [`STALE_AFTER`].
+//! - A temporary file (or a directory [`make_dir`] was filling) left by a run that was killed
+//!   is removed by the next write into the same directory: when its process (the pid in its
+//!   name) is gone and it is older than [`DEAD_AFTER`], or it is older than [`STALE_AFTER`].
+//!   A command that writes into a content directory cleans the whole of it first
+//!   ([`clean_stale_tree`]).
 
 use std::collections::HashSet;
 use std::fs;
@@ -113,9 +115,8 @@ struct Staged {
 impl Staged {
     fn new(path: &Path, bytes: &[u8]) -> Result<Staged> {
         let dir = dir_of(path);
-        let mut builder = tempfile::Builder::new();
-        let prefix = format!("{TMP_PREFIX}{}-", std::process::id());
-        builder.prefix(&prefix).suffix(TMP_SUFFIX).rand_bytes(10);
+        let mut prefix = String::new();
+        let mut builder = tmp_builder(&mut prefix);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -198,9 +199,6 @@ pub fn clean_stale(dir: &Path) -> usize {
         let Ok(meta) = fs::symlink_metadata(entry.path()) else {
             continue;
         };
-        if meta.is_dir() {
-            continue;
-        }
         let age = meta
             .modified()
             .ok()
@@ -213,11 +211,61 @@ pub fn clean_stale(dir: &Path) -> usize {
                 .next()
                 .and_then(|p| p.parse::<u32>().ok())
                 .is_some_and(|pid| !alive(pid));
-        if (old || dead) && fs::remove_file(entry.path()).is_ok() {
+        if !(old || dead) {
+            continue;
+        }
+        // A directory is one `make_dir` was filling (`init`, `new-year --to`); never
+        // followed, only its own entries removed.
+        let gone = if meta.is_dir() {
+            fs::remove_dir_all(entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        };
+        if gone.is_ok() {
             removed += 1;
         }
     }
     removed
+}
+
+/// [`clean_stale`] in `dir` and in every directory below it (not through symbolic links):
+/// for a command that writes into a content directory (`import`, `report init`,
+/// `new-year`), whose earlier runs may have been killed while writing into any folder of it.
+/// Returns how many were removed.
+pub fn clean_stale_tree(dir: &Path) -> usize {
+    let mut removed = 0;
+    let walk = walkdir::WalkDir::new(dir)
+        .max_depth(MAX_CLEAN_DEPTH)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(TMP_PREFIX))
+        });
+    for entry in walk.flatten() {
+        if entry.file_type().is_dir() {
+            removed += clean_stale(entry.path());
+        }
+    }
+    removed
+}
+
+/// How deep [`clean_stale_tree`] looks (a content directory is two or three levels deep).
+const MAX_CLEAN_DEPTH: usize = 8;
+
+/// A [`tempfile::Builder`] for a temporary file or directory of this process in a folder:
+/// named `.vplan-tmp-<pid>-<random>.tmp`, so that [`clean_stale`] knows it when a killed run
+/// leaves it behind.
+pub(crate) fn tmp_builder(prefix: &mut String) -> tempfile::Builder<'_, '_> {
+    *prefix = format!("{TMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(prefix.as_str())
+        .suffix(TMP_SUFFIX)
+        .rand_bytes(10);
+    builder
 }
 
 /// Whether a process runs. Known on Linux (`/proc`); elsewhere every process is taken as

@@ -17,6 +17,7 @@ mod diff;
 mod docs;
 mod documents;
 mod drafts;
+mod edges;
 mod excel;
 mod families;
 mod followup;
