@@ -217,3 +217,68 @@ fn new_year_in_place_and_init_remove_what_killed_runs_left() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!sibling.exists());
 }
+
+/// `xlsx` with one text replaced in one of its XML parts.
+fn edit_xml(xlsx: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains(from), "{part} has no {from:?}");
+            bytes = text.replace(from, to).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn import_into_a_report_removes_what_killed_runs_left_in_the_content_directory() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let s = Scratch::of("fjallkommun_2031");
+    crate::common::copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
+    let content = s.content();
+    let file = s.dir.path().join("t1.xlsx");
+    let out = s.run(
+        "export",
+        &["-q", "--report", "2031-t1", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Bibliotek's outcome 4 300 → 4 410 in the sheet (sheet1 is driftbudget).
+    let edited = edit_xml(
+        &std::fs::read(&file).unwrap(),
+        "xl/worksheets/sheet1.xml",
+        "<c r=\"E3\" s=\"3\"><v>4300</v></c>",
+        "<c r=\"E3\" s=\"3\"><v>4410</v></c>",
+    );
+    std::fs::write(&file, edited).unwrap();
+    let stale = [
+        plant_stale(&content, "top", false),
+        plant_stale(&content.join("tables"), "table", false),
+    ];
+    let out = s.run(
+        "import",
+        &[
+            file.to_str().unwrap(),
+            "--report",
+            "2031-t1",
+            "--table",
+            "driftbudget",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("changed"), "{}", stderr(&out));
+    for f in &stale {
+        assert!(!f.exists(), "{} is left", f.display());
+    }
+}
