@@ -14,6 +14,7 @@ pub mod diag;
 pub mod diff;
 pub mod error;
 pub mod figures;
+pub mod files;
 pub mod numfmt;
 pub mod output;
 pub mod pipeline;

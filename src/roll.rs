@@ -132,10 +132,20 @@ pub fn roll(
     to_year: i32,
 ) -> Result<Vec<(std::path::PathBuf, String)>> {
     let year = plan.meta.value.year;
+    // A year out of bounds is never written (nor wrapped round): `check` refuses such a plan
+    // before this, and the year after 2999 is refused here.
+    let years = crate::content::dates::YEARS;
+    let in_bounds = |y: i32| u32::try_from(y).is_ok_and(|y| years.contains(&y));
     crate::ensure_usage!(
-        to_year == year + 1,
+        in_bounds(to_year),
+        "new-year {to_year}: a plan's year is from {} to {} (nothing written)",
+        years.start(),
+        years.end()
+    );
+    crate::ensure_usage!(
+        year.checked_add(1) == Some(to_year),
         "the plan is for {year}: new-year rolls one year at a time, to {}",
-        year + 1
+        year.saturating_add(1)
     );
     let mut out = Vec::new();
     out.push((
@@ -339,6 +349,8 @@ pub fn roll_into(
                 .iter()
                 .map(|(file, text)| (file.clone(), text.as_bytes()))
                 .collect();
+            // What killed runs left anywhere in the content directory goes first.
+            crate::output::clean_stale_tree(content);
             crate::output::write_all(&files)?;
             content.to_path_buf()
         }

@@ -133,12 +133,10 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
             "save a smaller image (a cover logo needs a few hundred pixels) or an SVG",
         ));
     }
-    let bytes = std::fs::read(&real).map_err(|e| {
-        fail(
-            format!("logo.file `{name}`: cannot read {shown}: {e}"),
-            WHERE,
-        )
-    })?;
+    // Read by the opened file's own kind and bounded: what was judged above cannot be
+    // swapped for a FIFO or a device in between.
+    let bytes = crate::files::read(&real, MAX_BYTES, "a logo")
+        .map_err(|e| fail(format!("logo.file `{name}`: {e}"), WHERE))?;
     if let Some((w, h)) = dimensions(&bytes) {
         if w > MAX_SIDE || h > MAX_SIDE {
             return Err(fail(

@@ -182,6 +182,20 @@ impl<'a> Checker<'a> {
     fn decision(&mut self) {
         let meta = &self.plan.meta;
         let file = meta.file.clone();
+        let year = meta.value.year;
+        let years = crate::content::dates::YEARS;
+        if !u32::try_from(year).is_ok_and(|y| years.contains(&y)) {
+            self.error(
+                &file,
+                "year",
+                format!(
+                    "year: {year} is not a plan year (a year from {} to {})",
+                    years.start(),
+                    years.end()
+                ),
+            )
+            .hint = Some("write the year the plan is for, e.g. `2031`".into());
+        }
         let date = &meta.value.decision_date;
         if !is_date(date) {
             self.error(

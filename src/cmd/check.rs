@@ -11,6 +11,8 @@ use super::Terminal;
 pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     // A `--templates` directory that does not exist is refused here as `build` refuses it.
     let templates = args.project.templates()?;
+    // So is a `SOURCE_DATE_EPOCH` that is not a timestamp, which `build` refuses.
+    pipeline::source_date_epoch()?;
     // Without --report: the plan and every report; with it, what `build --report` judges.
     let checked = pipeline::load(
         &args.project.content,

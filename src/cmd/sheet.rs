@@ -161,6 +161,8 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
             .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")]));
         }
     }
+    // What killed runs left anywhere in the content directory goes before this write.
+    vplan::output::clean_stale_tree(content);
     vplan::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} amount{} changed)",
@@ -265,6 +267,8 @@ fn import_outcomes(
             eprintln!("{note}");
         }
     }
+    // What killed runs left anywhere in the content directory goes before this write.
+    vplan::output::clean_stale_tree(content);
     vplan::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} figure{} changed)",

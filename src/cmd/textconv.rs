@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use saphyr_parser::{Event, Parser};
-use vplan::error::{IoContext, Result};
+use vplan::error::Result;
 
 use crate::cli::TextconvArgs;
 
@@ -22,7 +22,9 @@ pub fn run(args: &TextconvArgs) -> Result<()> {
 
 /// The normalised text of a file.
 pub fn convert_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).at("read", path)?;
+    // Only a regular file, and no more than a content file may have: a FIFO or `/dev/zero`
+    // given by mistake is refused at once instead of read forever.
+    let bytes = vplan::files::read(path, vplan::diag::MAX_FILE_BYTES, "a content file")?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => convert(&text).unwrap_or(text),
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),

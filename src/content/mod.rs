@@ -640,18 +640,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
 /// Reads a content file as UTF-8 text, refusing anything that is not a plain, reasonably
 /// sized file.
 pub fn read_text(path: &Path) -> Result<String> {
-    let meta = fs::metadata(path).at("read", path)?;
-    if !meta.is_file() {
-        crate::usage!("not a regular file");
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        crate::usage!(
-            "file is {} bytes, larger than the {} bytes a content file may have",
-            meta.len(),
-            MAX_FILE_BYTES
-        );
-    }
-    let mut bytes = fs::read(path).at("read", path)?;
+    let mut bytes = crate::files::read(path, MAX_FILE_BYTES, "a content file")?;
     // A leading byte-order mark (Windows Notepad saves one) is not part of the YAML: without
     // it removed the first key is read as `\u{feff}key`. Editors do not show it, so the
     // columns of line 1 are right without it too.

@@ -20,8 +20,12 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Fails unless `dir` is missing or empty (a command that writes a new directory).
+/// Fails unless `dir` is missing or empty (a command that writes a new directory). What a
+/// killed run of such a command left in it (see [`super::clean_stale`]) is removed first.
 pub fn ensure_empty(dir: &Path, what: &str) -> Result<()> {
+    if dir.is_dir() {
+        super::clean_stale(dir);
+    }
     if dir.exists() && std::fs::read_dir(dir).at("read", dir)?.next().is_some() {
         crate::usage!("{} is not empty: {what}", dir.display());
     }
@@ -49,10 +53,12 @@ pub fn make_dir(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()
     }
     let parent = dir.parent().unwrap_or(Path::new("/"));
     std::fs::create_dir_all(parent).at("create", parent)?;
+    // What a killed run left here goes first (its name tells its pid: see `clean_stale`).
+    super::clean_stale(parent);
     // Private (0700) while it is filled; at the end it gets the mode a new directory gets
     // (0777 & !umask), read from a directory made inside it.
-    let tmp = tempfile::Builder::new()
-        .prefix(super::TMP_PREFIX)
+    let mut prefix = String::new();
+    let tmp = super::tmp_builder(&mut prefix)
         .tempdir_in(parent)
         .at("write in", parent)?;
     let probe = tmp.path().join("probe");
@@ -73,8 +79,8 @@ pub fn make_dir(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()
 /// temporary directory inside it whose entries are moved up when complete; if a move fails,
 /// those already moved are taken back, so the directory is left empty as it was.
 fn fill_in_place(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let tmp = tempfile::Builder::new()
-        .prefix(super::TMP_PREFIX)
+    let mut prefix = String::new();
+    let tmp = super::tmp_builder(&mut prefix)
         .tempdir_in(dir)
         .at("write in", dir)?;
     fill(tmp.path())?;

@@ -9,10 +9,15 @@
 //! - [`write_all`] writes several files as one step: every file is staged (written and synced
 //!   under its temporary name) before any target is replaced, so a failure (disk full, a
 //!   directory in the way) leaves every earlier file as it was.
+//! - Only a regular file or a symbolic link is replaced: a directory, a device, a FIFO or a
+//!   socket at the target is refused before anything is written (as root, renaming over
+//!   `/dev/null` would replace the device).
 //! - A file that is replaced keeps its permissions; a new one gets the usual `0666 & !umask`.
-//! - A temporary file left by a run that was killed is removed by the next write into the same
-//!   directory: when its process (the pid in its name) is gone and it is older than
-//!   [`DEAD_AFTER`], or it is older than [`STALE_AFTER`].
+//! - A temporary file (or a directory [`make_dir`] was filling) left by a run that was killed
+//!   is removed by the next write into the same directory: when its process (the pid in its
+//!   name) is gone and it is older than [`DEAD_AFTER`], or it is older than [`STALE_AFTER`].
+//!   A command that writes into a content directory cleans the whole of it first
+//!   ([`clean_stale_tree`]).
 
 use std::collections::HashSet;
 use std::fs;
@@ -83,10 +88,18 @@ fn check_target(path: &Path) -> Result<()> {
         crate::usage!("{} is not a file name", path.display());
     }
     if let Ok(meta) = fs::symlink_metadata(path) {
-        if meta.is_dir() {
+        let kind = meta.file_type();
+        if kind.is_dir() {
             crate::usage!(
                 "cannot write {}: a directory of that name is in the way",
                 path.display()
+            );
+        }
+        if !kind.is_file() && !kind.is_symlink() {
+            crate::usage!(
+                "cannot write {}: it is {}, not a file; vplan replaces only regular files and symbolic links (nothing written)",
+                path.display(),
+                crate::files::kind(&meta)
             );
         }
     }
@@ -102,9 +115,8 @@ struct Staged {
 impl Staged {
     fn new(path: &Path, bytes: &[u8]) -> Result<Staged> {
         let dir = dir_of(path);
-        let mut builder = tempfile::Builder::new();
-        let prefix = format!("{TMP_PREFIX}{}-", std::process::id());
-        builder.prefix(&prefix).suffix(TMP_SUFFIX).rand_bytes(10);
+        let mut prefix = String::new();
+        let mut builder = tmp_builder(&mut prefix);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -187,9 +199,6 @@ pub fn clean_stale(dir: &Path) -> usize {
         let Ok(meta) = fs::symlink_metadata(entry.path()) else {
             continue;
         };
-        if meta.is_dir() {
-            continue;
-        }
         let age = meta
             .modified()
             .ok()
@@ -202,11 +211,61 @@ pub fn clean_stale(dir: &Path) -> usize {
                 .next()
                 .and_then(|p| p.parse::<u32>().ok())
                 .is_some_and(|pid| !alive(pid));
-        if (old || dead) && fs::remove_file(entry.path()).is_ok() {
+        if !(old || dead) {
+            continue;
+        }
+        // A directory is one `make_dir` was filling (`init`, `new-year --to`); never
+        // followed, only its own entries removed.
+        let gone = if meta.is_dir() {
+            fs::remove_dir_all(entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        };
+        if gone.is_ok() {
             removed += 1;
         }
     }
     removed
+}
+
+/// [`clean_stale`] in `dir` and in every directory below it (not through symbolic links):
+/// for a command that writes into a content directory (`import`, `report init`,
+/// `new-year`), whose earlier runs may have been killed while writing into any folder of it.
+/// Returns how many were removed.
+pub fn clean_stale_tree(dir: &Path) -> usize {
+    let mut removed = 0;
+    let walk = walkdir::WalkDir::new(dir)
+        .max_depth(MAX_CLEAN_DEPTH)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(TMP_PREFIX))
+        });
+    for entry in walk.flatten() {
+        if entry.file_type().is_dir() {
+            removed += clean_stale(entry.path());
+        }
+    }
+    removed
+}
+
+/// How deep [`clean_stale_tree`] looks (a content directory is two or three levels deep).
+const MAX_CLEAN_DEPTH: usize = 8;
+
+/// A [`tempfile::Builder`] for a temporary file or directory of this process in a folder:
+/// named `.vplan-tmp-<pid>-<random>.tmp`, so that [`clean_stale`] knows it when a killed run
+/// leaves it behind.
+pub(crate) fn tmp_builder(prefix: &mut String) -> tempfile::Builder<'_, '_> {
+    *prefix = format!("{TMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(prefix.as_str())
+        .suffix(TMP_SUFFIX)
+        .rand_bytes(10);
+    builder
 }
 
 /// Whether a process runs. Known on Linux (`/proc`); elsewhere every process is taken as
@@ -285,6 +344,21 @@ mod tests {
         assert!(format!("{err:#}").contains("a directory of that name is in the way"));
         assert_eq!(fs::read(&a).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_socket_at_the_target_is_refused_and_kept() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("s.pdf");
+        let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        let a = dir.path().join("a.pdf");
+        let err = write_all(&[(&a, &b"new"[..]), (&sock, &b"new"[..])]).unwrap_err();
+        assert!(format!("{err:#}").contains("a socket"), "{err:#}");
+        assert_eq!(err.exit_code(), 2);
+        assert!(!a.exists(), "nothing written");
+        assert!(fs::symlink_metadata(&sock).unwrap().file_type().is_socket());
     }
 
     #[test]

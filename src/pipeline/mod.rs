@@ -18,7 +18,8 @@ use crate::progress::Progress;
 
 pub use documents::document_stem;
 pub use typesetter::{
-    content_files, default_standard, plan_date, typeset_rendered, Layout, Pdf, Typesetter,
+    content_files, default_standard, plan_date, source_date_epoch, typeset_rendered, Layout, Pdf,
+    Typesetter,
 };
 
 /// A loaded, checked and computed plan.

@@ -220,18 +220,71 @@ impl Typesetter {
     }
 }
 
-/// The PDF date of a plan: its decision date, or `SOURCE_DATE_EPOCH`.
+/// The PDF date of a plan: `SOURCE_DATE_EPOCH` when set (reproducible builds), else its
+/// decision date. A `SOURCE_DATE_EPOCH` that is not a timestamp is a usage error naming it.
 pub fn plan_date(plan: &Plan) -> Result<Datetime> {
+    if let Some(date) = source_date_epoch()? {
+        return Ok(date);
+    }
     let meta = &plan.meta;
-    creation_date(&meta.value.decision_date).ok_or_else(|| {
-        Error::Content(vec![Diagnostic::error(
-            &meta.file,
-            format!(
-                "decision_date `{}` is not a date of the form YYYY-MM-DD",
-                meta.value.decision_date
-            ),
-        )])
-    })
+    crate::content::dates::parse_date(&meta.value.decision_date)
+        .and_then(|(y, m, d)| Datetime::from_ymd_hms(y, m, d, 12, 0, 0))
+        .ok_or_else(|| {
+            Error::Content(vec![Diagnostic::error(
+                &meta.file,
+                format!(
+                    "decision_date `{}` is not a date of the form YYYY-MM-DD",
+                    meta.value.decision_date
+                ),
+            )])
+        })
+}
+
+/// The environment variable of reproducible builds that sets the PDF's creation date.
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// `SOURCE_DATE_EPOCH` as a date, `None` when it is not set. A value that is not a whole
+/// number of seconds since 1970-01-01 (digits only), or that gives a year out of
+/// [`crate::content::dates::YEARS`], is refused (a usage error naming the variable), never
+/// ignored nor blamed on the plan.
+pub fn source_date_epoch() -> Result<Option<Datetime>> {
+    let Some(raw) = std::env::var_os(SOURCE_DATE_EPOCH) else {
+        return Ok(None);
+    };
+    let text = raw.to_string_lossy();
+    let value = text.trim();
+    let years = crate::content::dates::YEARS;
+    let bad = |why: &str| {
+        crate::usage_error!(
+            "{SOURCE_DATE_EPOCH}={text:?} {why}: give the seconds since 1970-01-01 00:00 UTC (`date +%s`, a year up to {}), or unset it",
+            years.end()
+        )
+    };
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad("is not a timestamp"));
+    }
+    let epoch: i64 = value.parse().map_err(|_| bad("is out of range"))?;
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    // About 1 100 years: far past the last year allowed, and small enough that the year
+    // computed from it is exact (never cut to an `i32` that lands in range again).
+    if days > 400_000 {
+        return Err(bad("is out of range"));
+    }
+    let (y, m, d) = crate::content::dates::civil_from_days(days);
+    if !u32::try_from(y).is_ok_and(|y| years.contains(&y)) {
+        return Err(bad("is out of range"));
+    }
+    Datetime::from_ymd_hms(
+        y,
+        m,
+        d,
+        (secs / 3600) as u8,
+        (secs % 3600 / 60) as u8,
+        (secs % 60) as u8,
+    )
+    .map(Some)
+    .ok_or_else(|| bad("is out of range"))
 }
 
 /// A compiled and exported PDF.
@@ -239,27 +292,4 @@ pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
     pub timings: Vec<(&'static str, Duration)>,
-}
-
-/// The creation date of the PDF: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the
-/// plan's decision date.
-fn creation_date(decision_date: &str) -> Option<Datetime> {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-    {
-        let days = epoch.div_euclid(86_400);
-        let secs = epoch.rem_euclid(86_400);
-        let (y, m, d) = crate::content::dates::civil_from_days(days);
-        return Datetime::from_ymd_hms(
-            y,
-            m,
-            d,
-            (secs / 3600) as u8,
-            (secs % 3600 / 60) as u8,
-            (secs % 60) as u8,
-        );
-    }
-    let (y, m, d) = crate::content::dates::parse_date(decision_date)?;
-    Datetime::from_ymd_hms(y, m, d, 12, 0, 0)
 }

@@ -32,6 +32,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 /// directory (as the content's `content` is).
 pub const DEFAULT_DIR: &str = "templates";
 
+/// Largest file of a project's templates directory vplan reads (a template is a few
+/// kilobytes; an image or a font beside the templates may be a few megabytes).
+pub const MAX_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The source of a build's templates: the built-in set, and optionally a directory whose files
 /// replace the built-in ones of the same name (and may add files of their own, such as a
 /// static Typst file a changed template imports).
@@ -102,9 +106,13 @@ impl Templates {
                 if kind.is_symlink() {
                     followed(path, &project)?;
                 } else if !kind.is_file() {
+                    // A FIFO or a device is never read (it could wait or never end), and
+                    // never passed over for the built-in file without a word.
+                    let meta = std::fs::symlink_metadata(path).at("read", path)?;
                     crate::usage!(
-                        "template {} is not a regular file (a FIFO, socket or device): a template must be a file; remove it from the templates directory",
-                        path.display()
+                        "cannot read the template {}: it is {}, not a regular file; a template must be a file: remove it from the templates directory",
+                        path.display(),
+                        crate::files::kind(&meta)
                     );
                 }
                 let name = path
@@ -113,7 +121,11 @@ impl Templates {
                     .to_string_lossy()
                     .replace('\\', "/");
                 let file = TemplateFile {
-                    bytes: Cow::Owned(std::fs::read(path).at("read", path)?),
+                    bytes: Cow::Owned(crate::files::read(
+                        path,
+                        MAX_TEMPLATE_BYTES,
+                        "a template file",
+                    )?),
                     shown: path.to_path_buf(),
                     name,
                 };

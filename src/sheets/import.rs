@@ -229,6 +229,9 @@ pub fn import(
     Ok(result)
 }
 
+/// Largest workbook `import` reads (a plan's workbook is some tens of kilobytes).
+pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a table's rows from a sheet: the column titles (with the group row above them when
 /// there is one), the rows matched by id or label, and the amounts of the cells `spec` reads,
 /// each with the column's precision. Nothing is compared with vplan's figures here: the cells
@@ -240,8 +243,11 @@ pub(crate) fn read_sheet(
     sheet: &str,
     spec: &Spec,
 ) -> Result<SheetRows> {
-    use calamine::{open_workbook, Reader, Xlsx};
-    let mut wb: Xlsx<_> = open_workbook(workbook)
+    use calamine::{Reader, Xlsx};
+    // Read whole and bounded first: a FIFO or a device named as the workbook is refused
+    // before a byte is read (calamine would wait on it, or read it forever).
+    let bytes = crate::files::read(workbook, MAX_WORKBOOK_BYTES, "a workbook")?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
         .with_context(|| format!("cannot read {} as an xlsx workbook", workbook.display()))?;
     let range = wb
         .worksheet_range(sheet)

@@ -503,6 +503,8 @@ pub fn write_follow_up(content: &Path, id: &str, kind: PeriodKind) -> Result<Pat
     }
     let dir = content.join("uppfoljning");
     std::fs::create_dir_all(&dir).at("create", &dir)?;
+    // What killed runs left anywhere in the content directory goes before this write.
+    crate::output::clean_stale_tree(content);
     crate::output::write(&path, text.as_bytes())?;
     Ok(path)
 }

@@ -21,7 +21,7 @@ enum Layer {
 fn layer(module: &str) -> Option<Layer> {
     use Layer::*;
     Some(match module {
-        "diag" | "error" | "progress" | "numfmt" | "suggest" | "yaml_text" => Foundation,
+        "diag" | "error" | "files" | "progress" | "numfmt" | "suggest" | "yaml_text" => Foundation,
         "content" | "figures" | "check" | "render" | "typeset" | "output" => Stage,
         "pipeline" => Orchestration,
         "diff" | "sheets" | "roll" | "skeleton" | "bench" => Feature,
