@@ -667,8 +667,9 @@ fn generated_report_corpus() {
     let [reports, built, refused, imports, imports_refused, overrides] =
         counts.into_inner().unwrap();
     eprintln!(
-        "generated report corpus: {count} inputs: {reports} reports judged ({built} built, {refused} refused), {imports} imports ({imports_refused} refused), {overrides} template overrides; slowest input {:.2} s ({what})",
+        "generated report corpus: {count} inputs: {reports} reports judged ({built} built, {refused} refused), {imports} imports ({imports_refused} refused), {overrides} template overrides; slowest input {:.2} s ({what}), largest memory of a run so far {} MiB",
         took.as_secs_f64(),
+        peak_child_memory_kib() / 1024,
     );
     let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
