@@ -234,7 +234,12 @@ fn find_in_file(
 
 /// Keys whose values are never printed as text (alternative texts and PDF metadata), so need
 /// no glyph.
-const NOT_PRINTED: &[&str] = &["alt", "keywords", "author", "subject"];
+pub const NOT_PRINTED: &[&str] = &["alt", "keywords", "author", "subject"];
+
+/// Whether a character is printed with a glyph (not [`needs_no_glyph`]).
+pub fn needs_glyph(c: char) -> bool {
+    !needs_no_glyph(c)
+}
 
 /// Characters that need no glyph: spaces, controls, zero-width and format characters,
 /// variation selectors, private-use characters (an error of their own, [`invisible`]).
@@ -249,16 +254,34 @@ fn needs_no_glyph(c: char) -> bool {
         || is_private_use(c)
 }
 
+/// Whether the document a file of the content belongs to is exported as PDF/A or PDF/UA: a
+/// follow-up report's file when the report is decided (or, in a report's projection, when the
+/// projection is judged `strict`), any other file when `strict` (the plan's standard). A
+/// report is a document of its own: the plan's status does not make it strict, nor its own
+/// the plan.
+fn strict_for(plan: &Plan, file: &Path, strict: bool) -> bool {
+    match plan.reports.iter().find(|r| r.file == file) {
+        Some(r) => {
+            r.value.status() == crate::content::Status::Beslutad
+                || (strict && plan.projection_of.is_some())
+        }
+        None => strict,
+    }
+}
+
 /// Characters in the content that no font of the documents has (an emoji, a CJK character):
 /// they would print as an empty box, and PDF/A and PDF/UA refuse a document with one. An error
-/// at the character when `strict`, else a warning. Each scalar value of every content file is
-/// read (comments are not), except the values of [`NOT_PRINTED`] keys.
+/// at the character when its document is strict ([`strict_for`]: the plan's files when
+/// `strict`, a report's when it is decided), else a warning. Each scalar value of every content
+/// file is read (comments are not), except the values of [`NOT_PRINTED`] keys. (A value of
+/// the plan that a decided report prints is judged with the report: `pipeline::load`.)
 pub fn glyphs(plan: &Plan, strict: bool, has_glyph: impl Fn(char) -> bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     crate::content::spans::for_each_value(plan, |file, text, key, value, (line, col)| {
         if NOT_PRINTED.contains(&key) {
             return;
         }
+        let strict = strict_for(plan, file, strict);
         let Some(c) = value.chars().find(|&c| !needs_no_glyph(c) && !has_glyph(c)) else {
             return;
         };
@@ -364,7 +387,7 @@ pub fn headings(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
     }
     for report in &plan.reports {
         // A report is a document of its own, strict when it is decided (as the plan).
-        let strict = strict || report.value.status() == crate::content::Status::Beslutad;
+        let strict = strict_for(plan, &report.file, strict);
         let mut seq = Headings {
             plan,
             last: 1,

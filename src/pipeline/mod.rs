@@ -239,7 +239,8 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
                 continue;
             }
             match project_report(&plan, computed, report) {
-                Ok((p, more)) => {
+                Ok((p, mut more)) => {
+                    more.extend(printed_by_report(&plan, &p, report));
                     let sound = !more.iter().any(Diagnostic::is_error);
                     owned.extend(more.into_iter().map(|d| (Owner::Report(i), d)));
                     if sound {
@@ -404,6 +405,83 @@ fn project_report(
         }
     }
     Ok((p, diags))
+}
+
+/// The plan's values that a decided report prints and no font has a glyph for: errors of the
+/// report (its build is PDF/A and PDF/UA, and the plan's `check` only warns of them while the
+/// plan is not decided). What the report prints is read from its view as the templates get it
+/// (every string of it, the values never printed as text aside), so a value of the plan it
+/// does not print is no problem of the report's; each character is then located at the values
+/// of the plan's files that hold it. (The report's own file is judged by `check::prose` with
+/// the report's status.)
+fn printed_by_report(
+    plan: &Plan,
+    p: &figures::followup::Projection,
+    report: &content::Sourced<content::FollowUp>,
+) -> Vec<Diagnostic> {
+    if default_standard(plan).archival() || !default_standard(&p.plan).archival() {
+        return Vec::new(); // the plan's own check is strict, or the report is not
+    }
+    let view = crate::render::followup::view(&p.plan, &p.figures, report);
+    let mut missing = std::collections::BTreeSet::new();
+    let Ok(value) = serde_json::to_value(&view) else {
+        return Vec::new();
+    };
+    without_glyph(&value, &mut missing);
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let others: Vec<&Path> = plan.reports.iter().map(|r| r.file.as_path()).collect();
+    let found: Vec<Diagnostic> = check::prose::glyphs(&p.plan, true, |c| !missing.contains(&c))
+        .into_iter()
+        .filter(|d| {
+            d.file
+                .as_deref()
+                .is_some_and(|f| !others.contains(&f) || f == report.file)
+        })
+        .collect();
+    if found.is_empty() {
+        // Printed, yet in no value of the plan: say so at the report.
+        let chars: String = missing.iter().collect();
+        return vec![Diagnostic::error(
+            &report.file,
+            format!("the report prints `{chars}`, which no font of the documents has; PDF/A and PDF/UA refuse text that cannot be displayed"),
+        )
+        .at_pos(plan.pos(&report.file, ""))
+        .with_hint("write it in words, or use a character from the Latin alphabet (emoji and symbols are not in the fonts)")];
+    }
+    found
+        .into_iter()
+        .filter(|d| d.file.as_deref() != Some(report.file.as_path()))
+        .map(|mut d| {
+            d.message = format!(
+                "{} (the decided report `{}` prints it)",
+                d.message, report.value.id
+            );
+            d
+        })
+        .collect()
+}
+
+/// The characters of the strings of a view that no font has, the keys whose values are never
+/// printed as text (alternative texts, PDF metadata, source markers) aside.
+fn without_glyph(value: &serde_json::Value, out: &mut std::collections::BTreeSet<char>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => out.extend(
+            s.chars()
+                .filter(|&c| check::prose::needs_glyph(c) && !crate::typeset::has_glyph(c)),
+        ),
+        Value::Array(items) => items.iter().for_each(|v| without_glyph(v, out)),
+        Value::Object(map) => {
+            for (key, v) in map {
+                if !check::prose::NOT_PRINTED.contains(&key.as_str()) && !key.contains("origin") {
+                    without_glyph(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A typeset document.

@@ -1299,3 +1299,104 @@ fn a_seasonal_profile_and_a_typed_period_budget_are_checked() {
         ],
     );
 }
+
+/// `check --report` judges a report's characters as `build --report` does (issue 24): a
+/// character no font has is an error of a decided report, at its line, whether it is in the
+/// report's own file or in a value of the plan the report prints; the plan's own check and
+/// build are not stopped by it, and a plan value the report does not print is none of the
+/// report's business. A report that is not decided only warns, whatever the plan's status.
+#[test]
+fn check_judges_a_reports_characters_as_build_does() {
+    let verdicts = |s: &Scratch| {
+        let out = s.dir.path().join("out");
+        let check = s.run("check", &["--report", "2031-delar"]);
+        let build = s.run(
+            "build",
+            &[
+                "-q",
+                "--split",
+                "--report",
+                "2031-delar",
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        (
+            check.status.code().unwrap(),
+            build.status.code().unwrap(),
+            stderr(&check),
+        )
+    };
+    // In the report's own file (a risk's text).
+    let s = with_reports();
+    s.edit(
+        "uppfoljning/2031-delar.yaml",
+        "Stickprov i mars",
+        "Stickprov 🦀 i mars",
+    );
+    let (c, b, err) = verdicts(&s);
+    assert_eq!((c, b), (1, 1), "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: `🦀` (U+1F980)",
+            "content/uppfoljning/2031-delar.yaml:86:",
+        ],
+    );
+    // Not decided: a warning, and the draft builds (with an empty box).
+    s.edit(
+        "uppfoljning/2031-delar.yaml",
+        "status: beslutad",
+        "status: forslag",
+    );
+    let (c, b, err) = verdicts(&s);
+    assert_eq!((c, b), (0, 0), "{err}");
+    assert_has(&err, &["warning: `🦀` (U+1F980)"]);
+    // Nor when the plan is decided: the report is a document of its own.
+    let plan = std::fs::read_to_string(s.content().join("plan.yaml")).unwrap();
+    s.write(
+        "plan.yaml",
+        format!("{plan}decision:\n  status: beslutad\n  beslutsdatum: 2030-12-03\n  paragraf: \"§ 12\"\n"),
+    );
+    let (c, b, err) = verdicts(&s);
+    assert_eq!((c, b), (0, 0), "{err}");
+    assert_has(&err, &["warning: `🦀` (U+1F980)"]);
+
+    // In a goal's text of the plan, which the report prints under the goal.
+    let s = with_reports();
+    s.edit("goals.yaml", "Besökarna är nöjda", "Besökarna 🦀 är nöjda");
+    let (c, b, err) = verdicts(&s);
+    assert_eq!((c, b), (1, 1), "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: `🦀` (U+1F980)",
+            "(the decided report `2031-delar` prints it)",
+            "content/goals.yaml:9:",
+        ],
+    );
+    // The plan itself, not decided, only warns of it and builds.
+    assert_eq!(
+        s.run("check", &["-q", "--report", "2031-t1"]).status.code(),
+        Some(1)
+    );
+    let plan = s.run(
+        "build",
+        &[
+            "-q",
+            "--output",
+            s.dir.path().join("plan").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(plan.status.code(), Some(0), "{}", stderr(&plan));
+
+    // In a perspective's prose, which no report prints.
+    let s = with_reports();
+    s.edit(
+        "goals.yaml",
+        "Perspektivet invånare beskriver",
+        "Perspektivet 🦀 invånare beskriver",
+    );
+    let (c, b, err) = verdicts(&s);
+    assert_eq!((c, b), (0, 0), "{err}");
+}

@@ -592,3 +592,675 @@ mod corpus {
         }
     }
 }
+
+/// The generated corpus of follow-up reports, `import --report` and template overrides: the
+/// fixture plan with its two reports, edited as [`report_corpus`] says, each input run through
+/// the whole binary. Three kinds of input, in turn:
+///
+/// - **a report edited**: a hostile text (emoji, CJK, invisible, direction-control and
+///   private-use characters, long strings, figure references, YAML syntax) put into a field of
+///   the report (its texts, goal, indicator, assignment and risk texts, `kommentar`, chart
+///   title and alternative text, decision and tjänsteskrivelse fields, `label`, `title`) or
+///   into a value of the plan the report prints, odd amounts in its outcomes, forecasts,
+///   period budgets and seasonal profiles, its status or kind changed, the plan decided;
+/// - **an import**: a generated sheet (odd titles, labels, numbers and text in the cells)
+///   read by `import --report` into a report, then judged as above; an import that fails
+///   leaves the report's file as it was;
+/// - **a template override**: a file of the project's `templates/` holding odd content.
+///
+/// For every input `check --report ID` fails exactly when `build --report ID --split` does
+/// (for a template override of the plan, `check` and `build --split`), plain `check` fails
+/// when a report's build does, every run exits 0, 1 or 2 within 60 s (`vplan_timed`), and a
+/// refusal names a content or template file. `VPLAN_REPORT_CORPUS=N` runs N inputs instead of
+/// the default; `VPLAN_CORPUS_SEED` changes the seed.
+#[test]
+fn generated_report_corpus() {
+    use std::time::{Duration, Instant};
+    let count: usize = std::env::var("VPLAN_REPORT_CORPUS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(48);
+    let seed: u64 = std::env::var("VPLAN_CORPUS_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed_2031);
+    let threads = 2;
+    let worst = std::sync::Mutex::new((Duration::ZERO, String::new()));
+    let failures = std::sync::Mutex::new(Vec::<String>::new());
+    // (reports judged, built, refused, imports, imports refused, template overrides)
+    let counts = std::sync::Mutex::new([0usize; 6]);
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            let (worst, failures, counts) = (&worst, &failures, &counts);
+            scope.spawn(move || {
+                for i in (t..count).step_by(threads) {
+                    let mut rng =
+                        Rng(seed ^ 0x7e90_0715 ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                    let start = Instant::now();
+                    let (what, problem, tally) = match i % 4 {
+                        0 | 1 => report_corpus::edited(&mut rng),
+                        2 => report_corpus::imported(&mut rng),
+                        _ => report_corpus::overridden(&mut rng),
+                    };
+                    let took = start.elapsed();
+                    {
+                        let mut w = worst.lock().unwrap();
+                        if took > w.0 {
+                            *w = (took, what.clone());
+                        }
+                    }
+                    if let Some(p) = problem {
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("case {i} ({what}): {p}"));
+                    }
+                    let mut n = counts.lock().unwrap();
+                    for (n, t) in n.iter_mut().zip(tally) {
+                        *n += t;
+                    }
+                }
+            });
+        }
+    });
+    let (took, what) = worst.into_inner().unwrap();
+    let [reports, built, refused, imports, imports_refused, overrides] =
+        counts.into_inner().unwrap();
+    eprintln!(
+        "generated report corpus: {count} inputs: {reports} reports judged ({built} built, {refused} refused), {imports} imports ({imports_refused} refused), {overrides} template overrides; slowest input {:.2} s ({what}), largest memory of a run so far {} MiB",
+        took.as_secs_f64(),
+        peak_child_memory_kib() / 1024,
+    );
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(
+        took < Duration::from_secs(60),
+        "an input took {took:?}: {what}"
+    );
+    assert!(
+        count < 8 || (built > 0 && refused > 0),
+        "the corpus exercises both outcomes"
+    );
+}
+
+mod report_corpus {
+    use super::Rng;
+    use crate::common::{self, Scratch};
+    use std::process::Output;
+
+    /// (what was done, the problem found, tally: reports judged, built, refused, imports,
+    /// imports refused, template overrides)
+    pub type Case = (String, Option<String>, [usize; 6]);
+
+    const REPORTS: &[&str] = &["2031-delar", "2031-t1"];
+
+    /// Places in a report's file to put a hostile text, right after the anchor, and the field.
+    const REPORT_FIELDS: &[(&str, &str)] = &[
+        ("Nämnden prognostiserar", "texts.sammanfattning"),
+        ("Bedömningen bygger", "texts.maluppfyllelse"),
+        ("Årsbudgeten är", "texts.ekonomi"),
+        ("Åtgärderna har", "texts.handlingsplan"),
+        ("Kontrollerna har", "texts.intern_kontroll"),
+        ("Besöken på biblioteken", "goal text"),
+        ("outcome: \"41 200", "indicator outcome"),
+        ("Mätningen i maj", "goal text"),
+        ("Nya öppettider", "assignment text"),
+        ("Stängt i juni", "kommentar"),
+        ("Uthyrning av lokaler", "kommentar"),
+        ("title: Budget och utfall", "chart title"),
+        ("alt: Stapeldiagram", "chart alt"),
+        ("beslutsinstans: Fritids", "decision beslutsinstans"),
+        ("diarienummer: FKN", "decision diarienummer"),
+        ("paragraf: §", "decision paragraf"),
+        ("label: Januari", "label"),
+        ("Stickprov i mars", "risk text"),
+        ("avsandare: Kultur", "tjansteskrivelse avsandare"),
+        (
+            "Förvaltningen har upprättat",
+            "tjansteskrivelse sammanfattning",
+        ),
+        ("att godkänna", "förslag till beslut"),
+        ("namn: Eva", "underskrift namn"),
+        ("titel: Förvaltnings", "underskrift titel"),
+    ];
+
+    /// Values of the plan: most printed by a report too, one only by the plan.
+    const PLAN_FIELDS: &[(&str, &str, &str)] = &[
+        ("goals.yaml", "Besökarna är nöjda", "goal text"),
+        ("goals.yaml", "Nöjd kundindex", "indicator text"),
+        ("goals.yaml", "title: \"Perspektiv: ", "perspective title"),
+        ("goals.yaml", "Perspektivet invånare", "perspective prose"),
+        (
+            "goals.yaml",
+            "Förvaltningen får i uppdrag",
+            "assignment text",
+        ),
+        ("internkontroll.yaml", "Kassan stäms av", "control measure"),
+        ("internkontroll.yaml", "area: Kassa", "control area"),
+        ("tables/driftbudget.yaml", "label: Simhall", "table label"),
+        (
+            "chapters/01-inledning.yaml",
+            "  - text: |\n      ",
+            "chapter prose",
+        ),
+    ];
+
+    /// Texts a tired editor, a paste or a hostile file puts into a field.
+    const HOSTILE: &[&str] = &[
+        "🦀",
+        "\u{1F1F8}\u{1F1EA}",
+        "中文",
+        "\u{202E}",
+        "\u{2066}",
+        "1\u{200B}2",
+        "12\u{00AD}500",
+        "\u{FEFF}",
+        "\u{E000}",
+        "\u{E001}",
+        "\u{E002}",
+        "\u{E003}",
+        "\u{E004}",
+        "\u{F8FF}",
+        "\u{F0000}",
+        "e\u{0301}",
+        "\u{0}",
+        "LONG",
+        "LONGWORDS",
+        " {{ driftbudget/summa/utfall }}",
+        " {{ nope/x/y }}",
+        " {{ driftbudget/summa",
+        " #",
+        ": ",
+        "\"",
+        "*",
+        "`",
+        "\\",
+        "<script>",
+    ];
+
+    /// Amounts of outcomes, forecasts and period budgets.
+    const AMOUNTS: &[&str] = &[
+        "1e400",
+        ".inf",
+        "0x1DB",
+        "99999999999999999999999999999",
+        "999999999999999",
+        "-999999999999999.9999999999",
+        "0.00000000001",
+        "12,5",
+        "\"1 234\"",
+        "\u{2212}5",
+        "~",
+        "\"12.5\"",
+        "1.5e3",
+        "-0",
+        "true",
+        "[1, 2]",
+        "''",
+        "4300.5",
+        "0",
+    ];
+
+    const PROFILES: &[&str] = &[
+        "[100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
+        "[9, 9, 9]",
+        "[-100, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100]",
+        "[1e400, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
+        "[8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333333, 8.3333333333333333333333333337]",
+        "~",
+    ];
+
+    fn expand(s: &str) -> String {
+        match s {
+            "LONG" => "a".repeat(3000),
+            "LONGWORDS" => " Verksamhetsuppföljning".repeat(60),
+            _ => s.to_string(),
+        }
+    }
+
+    fn with_reports() -> Scratch {
+        let s = Scratch::of("fjallkommun_2031");
+        common::copy_dir(&common::fixture("fjallkommun_2031_reports"), &s.content());
+        s
+    }
+
+    fn report_file(id: &str) -> String {
+        format!("uppfoljning/{id}.yaml")
+    }
+
+    fn read(s: &Scratch, file: &str) -> String {
+        std::fs::read_to_string(s.content().join(file)).unwrap_or_default()
+    }
+
+    /// Puts `text` right after the first `anchor` of a file (if it has one).
+    fn insert_after(s: &Scratch, file: &str, anchor: &str, text: &str) -> bool {
+        let now = read(s, file);
+        let Some(at) = now.find(anchor) else {
+            return false;
+        };
+        let at = at + anchor.len();
+        s.write(file, format!("{}{text}{}", &now[..at], &now[at..]));
+        true
+    }
+
+    /// One random edit of the report `id` (or of the plan's values it prints).
+    fn edit(s: &Scratch, id: &str, rng: &mut Rng) -> String {
+        let file = report_file(id);
+        match rng.below(8) {
+            0..=2 => {
+                let (anchor, field) = REPORT_FIELDS[rng.below(REPORT_FIELDS.len())];
+                let text = expand(rng.pick(HOSTILE));
+                insert_after(s, &file, anchor, &text);
+                format!("{:?} in {field}", text.chars().take(24).collect::<String>())
+            }
+            3 => {
+                let (plan_file, anchor, field) = PLAN_FIELDS[rng.below(PLAN_FIELDS.len())];
+                let text = expand(rng.pick(HOSTILE));
+                insert_after(s, plan_file, anchor, &text);
+                format!(
+                    "{:?} in the plan's {field}",
+                    text.chars().take(24).collect::<String>()
+                )
+            }
+            4 => {
+                // An amount of the report: an outcome, forecast or period budget.
+                let now = read(s, &file);
+                let keys: Vec<usize> = ["utfall: ", "prognos: ", "periodbudget: "]
+                    .iter()
+                    .flat_map(|k| now.match_indices(k).map(|(at, k)| at + k.len()))
+                    .collect();
+                if keys.is_empty() {
+                    return "no amount".into();
+                }
+                let at = keys[rng.below(keys.len())];
+                let end = at + now[at..].find([',', '}', '\n']).unwrap_or(0);
+                let to = rng.pick(AMOUNTS);
+                s.write(&file, format!("{}{to}{}", &now[..at], &now[end..]));
+                format!("amount {} → {to}", &now[at..end])
+            }
+            5 => {
+                let to = rng.pick(PROFILES);
+                let now = read(s, &file);
+                let text = match now.find("profil: [") {
+                    Some(at) => {
+                        let end = at + now[at..].find(']').unwrap() + 1;
+                        format!("{}profil: {to}{}", &now[..at], &now[end..])
+                    }
+                    None => now.replacen(
+                        "{id: bibliotek, utfall:",
+                        &format!("{{id: bibliotek, profil: {to}, utfall:"),
+                        1,
+                    ),
+                };
+                s.write(&file, text);
+                format!("profil {to}")
+            }
+            6 => {
+                let edit = rng.pick(&[
+                    "status: utkast",
+                    "status: forslag",
+                    "kind: helar",
+                    "kind: delar",
+                    "title: LONG",
+                    "title: TITLE",
+                    "plan decided",
+                ]);
+                match edit {
+                    "plan decided" => {
+                        let plan = read(s, "plan.yaml");
+                        s.write(
+                            "plan.yaml",
+                            format!("{plan}decision:\n  status: beslutad\n  beslutsdatum: 2030-12-03\n  paragraf: \"§ 12\"\n"),
+                        );
+                    }
+                    "title: LONG" | "title: TITLE" => {
+                        let title = if edit == "title: LONG" {
+                            "Delårsrapport ".repeat(80)
+                        } else {
+                            format!("Delårsrapport {}", expand(rng.pick(HOSTILE)))
+                        };
+                        let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+                        let now = read(s, &file);
+                        s.write(
+                            &file,
+                            now.replacen("\nlabel:", &format!("\ntitle: \"{title}\"\nlabel:"), 1),
+                        );
+                    }
+                    _ => {
+                        let key = edit.split(':').next().unwrap();
+                        let now = read(s, &file);
+                        let text: String = now
+                            .lines()
+                            .map(|l| {
+                                if l.trim_start().starts_with(&format!("{key}: "))
+                                    && l.starts_with(' ') == (key == "status")
+                                {
+                                    let indent = &l[..l.len() - l.trim_start().len()];
+                                    format!("{indent}{edit}\n")
+                                } else {
+                                    format!("{l}\n")
+                                }
+                            })
+                            .collect();
+                        s.write(&file, text);
+                    }
+                }
+                edit.to_string()
+            }
+            _ => {
+                // A raw edit: a hostile character somewhere in a line of the report.
+                let now = read(s, &file);
+                let mut lines: Vec<String> = now.lines().map(String::from).collect();
+                let at = rng.below(lines.len());
+                let ch = rng.pick(&["🦀", "\u{202E}", "\u{E001}", "\t", "\u{FEFF}", "#", "\""]);
+                let line = &mut lines[at];
+                let mut cut = rng.below(line.len() + 1);
+                while !line.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                line.insert_str(cut, ch);
+                s.write(&file, lines.join("\n") + "\n");
+                format!("{ch:?} into {file}:{}", at + 1)
+            }
+        }
+    }
+
+    /// `check --report ID` against `build --report ID --split` (and plain `check`, which must
+    /// fail when the report's build does): the problem, if any, and the tally.
+    fn judge(s: &Scratch, id: &str) -> (Option<String>, [usize; 6]) {
+        let check = s.run("check", &["-q", "--report", id]);
+        let out = s.dir.path().join("out");
+        let build = s.run(
+            "build",
+            &[
+                "-q",
+                "--split",
+                "--report",
+                id,
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        let (c, b) = (check.status.code(), build.status.code());
+        let problem = if (c == Some(0)) != (b == Some(0)) {
+            Some(format!(
+                "check --report exited {c:?} but build --report {b:?}\ncheck: {}\nbuild: {}",
+                common::stderr(&check),
+                common::stderr(&build)
+            ))
+        } else if c != Some(0) && !common::stderr(&check).contains("content/") {
+            Some(format!(
+                "the error names no content file: {}",
+                common::stderr(&check)
+            ))
+        } else if b != Some(0) && s.run("check", &["-q"]).status.code() == Some(0) {
+            Some(format!(
+                "plain check passed, but build --report {id} failed: {}",
+                common::stderr(&build)
+            ))
+        } else {
+            None
+        };
+        let built = usize::from(b == Some(0));
+        (problem, [1, built, 1 - built, 0, 0, 0])
+    }
+
+    /// A report (and the plan's values it prints) edited one to three times, then judged.
+    pub fn edited(rng: &mut Rng) -> Case {
+        let s = with_reports();
+        let id = rng.pick(REPORTS);
+        let edits: Vec<String> = (0..1 + rng.below(3)).map(|_| edit(&s, id, rng)).collect();
+        let (problem, tally) = judge(&s, id);
+        (format!("{id}: {}", edits.join(" + ")), problem, tally)
+    }
+
+    /// Titles of a generated sheet's first row.
+    const HEADERS: &[&[&str]] = &[
+        &["Konto", "Benämning", "Utfall"],
+        &["Konto", "Benämning", "Utfall", "Prognos"],
+        &["Konto", "Benämning", "Utfall", "Utfall"],
+        &["Konto", "Benämning", "Prognos"],
+        &["Benämning", "Utfall 🦀"],
+        &["Benämning", "utfall", "PROGNOS"],
+        &["", "", ""],
+    ];
+
+    const LABELS: &[&str] = &[
+        "Bibliotek",
+        "Simhall",
+        "Föreningsbidrag",
+        "Kulturskola",
+        "Summa",
+        "bibliotek",
+        " Bibliotek ",
+        "Okänt 🦀",
+        "Simhall\u{202E}",
+        "\u{E001}Bibliotek",
+        "",
+    ];
+
+    /// A cell's value: a number, or text.
+    enum Cell {
+        N(f64),
+        S(&'static str),
+    }
+
+    const NUMBERS: &[f64] = &[
+        4500.0,
+        4500.5,
+        -0.0,
+        1e300,
+        5e-324,
+        0.30000000000000004,
+        999_999_999_999_999.0,
+        1e15,
+        -1234.0,
+        0.0,
+    ];
+
+    const TEXTS: &[&str] = &[
+        "12,5",
+        "1 234",
+        "🦀",
+        "\u{2212}5",
+        "",
+        "=SUM(A1)",
+        "\u{202E}15",
+        "1e400",
+        "4\u{200B}500",
+    ];
+
+    /// A sheet for `table`: half of them plausible (the table's own labels, whole amounts), the
+    /// others anything of the lists above.
+    fn sheet(rng: &mut Rng, table: &str) -> (Vec<u8>, String) {
+        let plausible = rng.below(2) == 0;
+        let header = if plausible {
+            HEADERS[rng.below(2)]
+        } else {
+            HEADERS[rng.below(HEADERS.len())]
+        };
+        let own: &[&str] = match table {
+            "driftbudget" => &["Bibliotek", "Simhall", "Föreningsbidrag"],
+            _ => &["Bibliotek", "Simhall", "Kulturskola"],
+        };
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Blad1").unwrap();
+        for (c, title) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *title).unwrap();
+        }
+        let label_col = header.iter().position(|h| *h == "Benämning").unwrap_or(1) as u16;
+        let rows = if plausible {
+            own.len()
+        } else {
+            1 + rng.below(5)
+        };
+        let mut what = vec![format!("{header:?}")];
+        for r in 1..=rows as u32 {
+            let label = if plausible {
+                own[(r as usize - 1) % own.len()]
+            } else {
+                rng.pick(LABELS)
+            };
+            ws.write_string(r, label_col, label).unwrap();
+            let mut cells = vec![format!("{label:?}")];
+            for c in (label_col as usize + 1)..header.len() {
+                let cell = if plausible {
+                    Cell::N(
+                        rng.pick(&["4500", "-1234", "0", "999999999999999", "12"])
+                            .parse()
+                            .unwrap(),
+                    )
+                } else if rng.below(4) == 0 {
+                    Cell::S(rng.pick(TEXTS))
+                } else {
+                    Cell::N(NUMBERS[rng.below(NUMBERS.len())])
+                };
+                match cell {
+                    Cell::N(n) => {
+                        ws.write_number(r, c as u16, n).unwrap();
+                        cells.push(format!("{n:e}"));
+                    }
+                    Cell::S(t) => {
+                        ws.write_string(r, c as u16, t).unwrap();
+                        cells.push(format!("{t:?}"));
+                    }
+                }
+            }
+            what.push(cells.join(" "));
+        }
+        (wb.save_to_buffer().unwrap(), what.join("; "))
+    }
+
+    /// A generated sheet read by `import --report` into a report; then the report judged.
+    pub fn imported(rng: &mut Rng) -> Case {
+        let s = with_reports();
+        let id = rng.pick(REPORTS);
+        let table = rng.pick(&["driftbudget", "driftbudget", "omraden"]);
+        let edits: Vec<String> = (0..rng.below(2)).map(|_| edit(&s, id, rng)).collect();
+        let (bytes, sheet) = sheet(rng, table);
+        let path = s.dir.path().join("ekonomi.xlsx");
+        std::fs::write(&path, bytes).unwrap();
+        let file = s.content().join(report_file(id));
+        let before = std::fs::read(&file).unwrap();
+        let import: Output = s.run(
+            "import",
+            &[
+                path.to_str().unwrap(),
+                "--report",
+                id,
+                "--table",
+                table,
+                "--sheet",
+                "Blad1",
+            ],
+        );
+        let what = format!(
+            "{id}: {}import into {table} of [{sheet}]",
+            edits.iter().map(|e| format!("{e} + ")).collect::<String>()
+        );
+        if import.status.code() != Some(0) {
+            let problem = (std::fs::read(&file).unwrap() != before).then(|| {
+                format!(
+                    "a failed import changed the report: {}",
+                    common::stderr(&import)
+                )
+            });
+            return (what, problem, [0, 0, 0, 1, 1, 0]);
+        }
+        let (problem, mut tally) = judge(&s, id);
+        tally[3] = 1;
+        (what, problem, tally)
+    }
+
+    /// Odd content for a template file of the project.
+    const TEMPLATE_EDITS: &[&str] = &[
+        "{{ nope.x.y }}",
+        "{{ plan.meta.title | nope }}",
+        "{% for %}",
+        "{% include \"plan.typ.j2\" %}",
+        "#assert(false, message: \"oj\")",
+        "#read(\"/etc/passwd\")",
+        "#include \"../content/plan.yaml\"",
+        "#image(\"nope.png\")",
+        "🦀 \u{E001}text\u{E002}",
+        "#let vp-amount-table(..args) = none",
+        "#set page(width: 1pt, height: 1pt)",
+        "#[",
+        "]",
+        "\u{FEFF}",
+        "",
+    ];
+
+    /// A project template with odd content (put at a random line of a built-in file, or the
+    /// whole file); the plan (`check`, `build --split`) or a report judged with it.
+    pub fn overridden(rng: &mut Rng) -> Case {
+        let with_report = rng.below(2) == 0;
+        let s = if with_report {
+            with_reports()
+        } else {
+            Scratch::of("fjallkommun_2031")
+        };
+        let name = rng.pick(&[
+            "plan.typ.j2",
+            "blocks.typ.j2",
+            "vplan.typ",
+            "tjansteskrivelse.typ.j2",
+        ]);
+        let builtin = std::fs::read_to_string(common::root().join("templates").join(name)).unwrap();
+        let odd = rng.pick(TEMPLATE_EDITS);
+        let text = if rng.below(5) == 0 {
+            odd.to_string()
+        } else {
+            let mut lines: Vec<&str> = builtin.lines().collect();
+            let at = rng.below(lines.len() + 1);
+            lines.insert(at, odd);
+            lines.join("\n") + "\n"
+        };
+        let dir = s.dir.path().join("templates");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+        let what = format!("templates/{name} with {odd:?}");
+        let run = |args: &[&str]| common::vplan_timed(s.dir.path(), args);
+        let out = s.dir.path().join("out");
+        let out = out.to_str().unwrap();
+        let (check, build) = if with_report {
+            let id = rng.pick(REPORTS);
+            (
+                run(&["check", "-q", "--report", id]),
+                run(&["build", "-q", "--split", "--report", id, "--output", out]),
+            )
+        } else {
+            (
+                run(&["check", "-q"]),
+                run(&["build", "-q", "--split", "--output", out]),
+            )
+        };
+        let (c, b) = (check.status.code(), build.status.code());
+        let problem = if (c == Some(0)) != (b == Some(0)) {
+            Some(format!(
+                "check exited {c:?} but build {b:?}\ncheck: {}\nbuild: {}",
+                common::stderr(&check),
+                common::stderr(&build)
+            ))
+        } else if c != Some(0)
+            && !common::stderr(&check).contains("templates")
+            && !common::stderr(&check).contains(".typ")
+            && !common::stderr(&check).contains("content/")
+        {
+            Some(format!(
+                "the error names no template or content file: {}",
+                common::stderr(&check)
+            ))
+        } else {
+            None
+        };
+        let built = usize::from(b == Some(0));
+        let reports = usize::from(with_report);
+        (
+            format!("{}: {what}", if with_report { "report" } else { "plan" }),
+            problem,
+            [reports, built * reports, (1 - built) * reports, 0, 0, 1],
+        )
+    }
+}
