@@ -20,9 +20,15 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Fails unless `dir` is missing or empty (a command that writes a new directory).
+/// Fails unless `dir` is missing or empty (a command that writes a new directory); its lock
+/// file ([`super::LOCK_FILE`]) does not count.
 pub fn ensure_empty(dir: &Path, what: &str) -> Result<()> {
-    if dir.exists() && std::fs::read_dir(dir).at("read", dir)?.next().is_some() {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .at("read", dir)?
+            .flatten()
+            .any(|e| e.file_name() != super::LOCK_FILE)
+    {
         crate::usage!("{} is not empty: {what}", dir.display());
     }
     Ok(())

@@ -38,6 +38,8 @@ content/**/*.yml diff=vplan
 const GITIGNORE: &str = "\
 # vplan build skriver PDF:erna hit; de byggs alltid om från content/.
 /output/
+# vplans låsfil: ett kommando som skriver i mappen håller den medan det skriver.
+.vplan.lock
 ";
 
 /// The three commands, the textconv driver and the templates, in Swedish.
@@ -94,6 +96,12 @@ Varje innehållsfil pekar på sitt JSON-schema i `content/schemas/`: i VS Code m
 /// Schemas for editors in `dir/content/schemas/`, and [`PROJECT_FILES`]. Returns the number of
 /// content files.
 pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<usize> {
+    // An existing directory is locked while it is found empty and filled (`output::lock`):
+    // a second `init` into it waits, then finds it not empty. (A missing one is made whole
+    // under a temporary name and renamed, which fails if another made it meanwhile.)
+    // Once the project is there, the lock file goes: a second `init` that waited for it (or
+    // makes a new one) finds the directory not empty all the same.
+    let lock = crate::output::lock_if_dir(dir)?;
     crate::output::ensure_empty(
         dir,
         "vplan init makes a new plan project in a new or empty directory",
@@ -143,6 +151,9 @@ pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<u
         }
         Ok(())
     })?;
+    if let Some(lock) = lock {
+        let _ = fs::remove_file(lock.path());
+    }
     Ok(files.len())
 }
 

@@ -1794,3 +1794,75 @@ fn a_row_entry_not_on_one_line_is_refused_at_its_line() {
     assert!(err.contains("not a one-line flow map"), "{err}");
     assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
 }
+
+/// No lost updates: two imports into one report, of two tables, run at the same time; every
+/// one that says it wrote has its figures in the file (both land: the second waits for the
+/// first's lock on the content directory, then reads what the first wrote).
+#[test]
+fn two_imports_into_one_report_at_once_both_land() {
+    let s = with_reports();
+    let templates = root().join("templates");
+    for round in 0..10u32 {
+        let drift = s.dir.path().join(format!("drift-{round}.xlsx"));
+        let plan = s.dir.path().join(format!("plan-{round}.xlsx"));
+        let bibliotek = 4400 + round;
+        let kostnader = 110 + round;
+        fs::write(
+            &drift,
+            economy_sheet(
+                &["Konto", "Benämning", "Utfall"],
+                &[("4010", "Bibliotek", f64::from(bibliotek))],
+            ),
+        )
+        .unwrap();
+        fs::write(
+            &plan,
+            economy_sheet(
+                &["Konto", "Benämning", "Utfall"],
+                &[("5010", "Kostnadsminskningar", f64::from(kostnader))],
+            ),
+        )
+        .unwrap();
+        let spawn = |file: &Path, table: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
+                .current_dir(s.dir.path())
+                .args(["import", "--templates", templates.to_str().unwrap()])
+                .arg(file)
+                .args(["--report", "2031-t1", "--table", table])
+                .args(["--sheet", "Blad1", "-q"])
+                .env_remove("SOURCE_DATE_EPOCH")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn(&drift, "driftbudget");
+        let b = spawn(&plan, "handlingsplan-simhall");
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let now = fs::read_to_string(s.content().join(T1)).unwrap();
+        for (out, want) in [
+            (
+                &a,
+                format!("{{id: bibliotek, utfall: {bibliotek}, prognos: 12600}}"),
+            ),
+            (&b, format!("{{id: kostnader, utfall: {kostnader},")),
+        ] {
+            let err = stderr(out);
+            match out.status.code() {
+                Some(0) => assert!(
+                    now.contains(&want),
+                    "round {round}: an import said it wrote `{want}`, the report lost it:\n{err}\n{now}"
+                ),
+                // The second may refuse, saying why (the file changed under it).
+                Some(2) => assert!(err.contains("changed while vplan worked on it"), "{err}"),
+                other => panic!("round {round}: exit {other:?}: {err}"),
+            }
+        }
+        assert!(
+            a.status.success() && b.status.success(),
+            "round {round}: both wait for each other and land:\n{}\n{}",
+            stderr(&a),
+            stderr(&b)
+        );
+    }
+}

@@ -408,6 +408,8 @@ fn installed_binary_makes_a_portable_project() {
     // What the project's files say.
     let read = |f: &str| fs::read_to_string(project.join(f)).unwrap();
     assert!(read(".gitignore").lines().any(|l| l == "/output/"));
+    // The lock file a writing command holds (`output::lock`) is not versioned.
+    assert!(read(".gitignore").lines().any(|l| l == ".vplan.lock"));
     let readme = read("LÄSMIG.md");
     for needle in [
         "vplan build",
