@@ -5,12 +5,15 @@ use std::path::Path;
 
 use crate::error::{Context, Error, IoContext, Result};
 
-/// Copies a directory tree (files and directories) into `to`.
+/// Copies a directory tree (files and directories) into `to`, without vplan's lock files.
 pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
         let rel = entry.path().strip_prefix(from).unwrap_or(Path::new(""));
         let target = to.join(rel);
+        if entry.file_name() == super::LOCK_FILE {
+            continue; // another command's lock, not content
+        }
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).at("create", &target)?;
         } else if entry.file_type().is_file() {
