@@ -333,6 +333,11 @@ pub fn roll_into(
     year: i32,
     to: Option<&Path>,
 ) -> Result<(std::path::PathBuf, usize)> {
+    // In place, the content is locked from reading to writing (`output::lock`).
+    let _lock = match to {
+        None => crate::output::lock_if_dir(content)?,
+        Some(_) => None,
+    };
     let checked = crate::pipeline::load(content, &Default::default(), &crate::progress::Silent)?;
     let rolled = roll(&checked.plan, &checked.computed, year)?;
     // Every file is staged before any is replaced (in place), or the new directory is made
@@ -351,6 +356,12 @@ pub fn roll_into(
                 .collect();
             // What killed runs left anywhere in the content directory goes first.
             crate::output::clean_stale_tree(content);
+            for (file, _) in &files {
+                crate::output::ensure_unchanged(
+                    file,
+                    checked.plan.source(file).unwrap_or_default(),
+                )?;
+            }
             crate::output::write_all(&files)?;
             content.to_path_buf()
         }

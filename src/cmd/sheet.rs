@@ -63,6 +63,9 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
 pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     args.project.templates()?;
     let content = &args.project.content;
+    // Held until the file is written: another vplan command that rewrites this content
+    // waits, so both land (see `vplan::output::lock`).
+    let _lock = vplan::output::lock_if_dir(content)?;
     let checked = pipeline::load(content, &Default::default(), progress)?;
     if let Some(id) = &args.report {
         return import_outcomes(args, &checked, id, progress);
@@ -163,6 +166,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     }
     // What killed runs left anywhere in the content directory goes before this write.
     vplan::output::clean_stale_tree(content);
+    vplan::output::ensure_unchanged(&file, plan.source(&file).unwrap_or_default())?;
     vplan::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} amount{} changed)",
@@ -269,6 +273,7 @@ fn import_outcomes(
     }
     // What killed runs left anywhere in the content directory goes before this write.
     vplan::output::clean_stale_tree(content);
+    vplan::output::ensure_unchanged(&file, report.checked.plan.source(&file).unwrap_or_default())?;
     vplan::output::write(&file, result.yaml.as_bytes())?;
     progress.say(format_args!(
         "wrote {} ({} figure{} changed)",

@@ -5,12 +5,15 @@ use std::path::Path;
 
 use crate::error::{Context, Error, IoContext, Result};
 
-/// Copies a directory tree (files and directories) into `to`.
+/// Copies a directory tree (files and directories) into `to`, without vplan's lock files.
 pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
         let rel = entry.path().strip_prefix(from).unwrap_or(Path::new(""));
         let target = to.join(rel);
+        if entry.file_name() == super::LOCK_FILE {
+            continue; // another command's lock, not content
+        }
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).at("create", &target)?;
         } else if entry.file_type().is_file() {
@@ -20,13 +23,19 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Fails unless `dir` is missing or empty (a command that writes a new directory). What a
-/// killed run of such a command left in it (see [`super::clean_stale`]) is removed first.
+/// Fails unless `dir` is missing or empty (a command that writes a new directory); its lock
+/// file ([`super::LOCK_FILE`]) does not count. What a killed run of such a command left in it
+/// (see [`super::clean_stale`]) is removed first.
 pub fn ensure_empty(dir: &Path, what: &str) -> Result<()> {
     if dir.is_dir() {
         super::clean_stale(dir);
     }
-    if dir.exists() && std::fs::read_dir(dir).at("read", dir)?.next().is_some() {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .at("read", dir)?
+            .flatten()
+            .any(|e| e.file_name() != super::LOCK_FILE)
+    {
         crate::usage!("{} is not empty: {what}", dir.display());
     }
     Ok(())

@@ -28,7 +28,9 @@ use std::time::{Duration, SystemTime};
 use crate::error::{IoContext, Result};
 
 pub mod dirs;
+pub mod lock;
 pub use dirs::{copy_tree, ensure_empty, make_dir, resolved};
+pub use lock::{ensure_unchanged, lock, lock_if_dir, Lock, LOCK_FILE};
 
 /// Start of the name of every temporary file vplan makes next to a file it writes.
 pub const TMP_PREFIX: &str = ".vplan-tmp-";

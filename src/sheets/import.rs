@@ -384,7 +384,9 @@ pub(crate) fn read_sheet(
     );
     let mut told = std::collections::HashSet::new();
     for (c, (col, at)) in t.columns.iter().zip(&found).enumerate() {
-        if !(spec.required)(c) {
+        // A column the import reads is never one of two: both cells are named.
+        let read_twice = at.len() > 1 && (0..t.rows.len()).any(|r| (spec.read)(r, c));
+        if !((spec.required)(c) || read_twice) {
             continue; // found or not: such a column is only read where it is one column
         }
         match at[..] {

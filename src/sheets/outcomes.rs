@@ -2,8 +2,10 @@
 //! sheet — the one `vplan export --report` wrote, or an economy system's export with a plain
 //! `Utfall` column — with the sheet reading of `import.rs`, and written into the report's YAML
 //! text in place: a row entry's one-line flow map `- {id: r, utfall: X}` gets its scalar
-//! replaced or the key inserted before `}`, a missing row entry a new line under the table
-//! entry's `rows:`, a missing table entry a new entry under `tables:`. Anything else is refused.
+//! replaced (an empty `utfall: ~`, as the skeleton of `report init` has it, too) or the key
+//! inserted before `}`, a missing row entry a new line under the table entry's `rows:`, a
+//! missing table entry a new entry under `tables:`. Anything else is refused. A sheet with two
+//! columns that are both the outcome (or forecast) column is refused naming both cells.
 
 use std::path::{Path, PathBuf};
 
@@ -245,6 +247,13 @@ pub fn import_outcomes(
         out.yaml = text;
         return Ok(out);
     }
+    // A file without a final newline gets one, so that a line added after its last line
+    // starts a line of its own (the positions of what is there stay as they are).
+    let text = if text.is_empty() || text.ends_with('\n') {
+        text
+    } else {
+        text + "\n"
+    };
     let show = |v: Decimal| {
         let mut v = v;
         v.rescale(precision);
@@ -290,16 +299,14 @@ pub fn import_outcomes(
                 };
                 let mut inserted = String::new();
                 for (key, v) in set {
-                    let given = if *key == UTFALL {
-                        e.rows[j].utfall
-                    } else {
-                        e.rows[j].prognos
-                    };
-                    if given.is_none() {
+                    // A key written without a figure (`utfall: ~`, as `report init` writes
+                    // the skeleton) has its value replaced like a figure; only a key not
+                    // written at all is inserted.
+                    let Some(written) = pos(&format!("tables.{i}.rows.{j}.{key}")) else {
                         inserted.push_str(&format!(", {key}: {}", show(*v)));
                         continue;
-                    }
-                    let span = pos(&format!("tables.{i}.rows.{j}.{key}"))
+                    };
+                    let span = Some(written)
                         .filter(|p| p.line == at.line)
                         .and_then(|p| crate::yaml_text::flow_map_value(p, &text))
                         .filter(|(s, e)| *s > open && *e <= close);

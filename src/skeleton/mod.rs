@@ -38,6 +38,8 @@ content/**/*.yml diff=vplan
 const GITIGNORE: &str = "\
 # vplan build skriver PDF:erna hit; de byggs alltid om från content/.
 /output/
+# vplans låsfil: ett kommando som skriver i mappen håller den medan det skriver.
+.vplan.lock
 ";
 
 /// The three commands, the textconv driver and the templates, in Swedish.
@@ -94,10 +96,20 @@ Varje innehållsfil pekar på sitt JSON-schema i `content/schemas/`: i VS Code m
 /// Schemas for editors in `dir/content/schemas/`, and [`PROJECT_FILES`]. Returns the number of
 /// content files.
 pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<usize> {
-    crate::output::ensure_empty(
-        dir,
-        "vplan init makes a new plan project in a new or empty directory",
-    )?;
+    // An existing directory is locked while it is found empty and filled (`output::lock`):
+    // a second `init` into it waits, then finds it not empty. (A missing one is made whole
+    // under a temporary name and renamed, which fails if another made it meanwhile.)
+    // Whenever the directory is not empty, the lock file goes: any `init` that waited for it
+    // (or makes a new one) finds the directory not empty all the same.
+    let not_empty = "vplan init makes a new plan project in a new or empty directory";
+    crate::output::ensure_empty(dir, not_empty)?;
+    let lock = crate::output::lock_if_dir(dir)?;
+    if let Err(e) = crate::output::ensure_empty(dir, not_empty) {
+        if let Some(lock) = lock {
+            let _ = fs::remove_file(lock.path());
+        }
+        return Err(e);
+    }
     // The skeleton's decision_date is in the year before; dates are years 1900–2999.
     let years = crate::content::dates::YEARS;
     if !u32::try_from(year).is_ok_and(|y| (years.start() + 1..=years.end() + 1).contains(&y)) {
@@ -143,6 +155,9 @@ pub fn write(dir: &Path, namnd: &str, organisation: &str, year: i32) -> Result<u
         }
         Ok(())
     })?;
+    if let Some(lock) = lock {
+        let _ = fs::remove_file(lock.path());
+    }
     Ok(files.len())
 }
 

@@ -492,6 +492,9 @@ fn one_line(text: &str) -> String {
 /// Writes the skeleton into `content/uppfoljning/{id}.yaml` (never over an existing file) and
 /// returns its path.
 pub fn write_follow_up(content: &Path, id: &str, kind: PeriodKind) -> Result<PathBuf> {
+    // Locked from reading the plan to writing the report (`output::lock`): a second
+    // `report init` of the same id waits, then finds the file.
+    let _lock = crate::output::lock_if_dir(content)?;
     let checked = crate::pipeline::load(content, &Default::default(), &crate::progress::Silent)?;
     let text = follow_up(&checked, id, kind)?;
     let path = content.join("uppfoljning").join(format!("{id}.yaml"));

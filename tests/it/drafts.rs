@@ -556,3 +556,40 @@ fn a_text_the_report_cannot_print_is_a_warning_at_its_line() {
     // The texts the report does print are not warned about.
     assert!(!err.contains("texts.ekonomi"), "{err}");
 }
+
+/// Two `report init` of one id at the same time: one writes the skeleton, the other waits for
+/// its lock on the content directory and then finds the file there (never both "wrote").
+#[test]
+fn two_report_inits_of_one_id_at_once_write_once() {
+    let s = Scratch::of(FIXTURE);
+    let content = s.content();
+    for round in 0..5 {
+        let id = format!("2031-helar-{round}");
+        let spawn = || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
+                .current_dir(s.dir.path())
+                .args(["report", "init", &id, "--kind", "helar", "--content"])
+                .arg(&content)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let codes: Vec<_> = outs.iter().map(|o| o.status.code()).collect();
+        let said: Vec<_> = outs.iter().map(stderr).collect();
+        assert!(
+            codes.contains(&Some(0)) && codes.contains(&Some(2)),
+            "round {round}: {codes:?} {said:?}"
+        );
+        let refused = &outs[codes.iter().position(|c| *c == Some(2)).unwrap()];
+        assert!(
+            stderr(refused).contains(&format!("{id}.yaml"))
+                && stderr(refused).contains("give another id"),
+            "{}",
+            stderr(refused)
+        );
+        let _ = std::fs::remove_file(content.join(format!("uppfoljning/{id}.yaml")));
+    }
+}

@@ -55,6 +55,8 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
+        // The lock an import holds while it writes (`.vplan.lock`, empty) is no content.
+        .filter(|e| e.file_name() != vplan::output::LOCK_FILE)
         .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
         .collect()
 }
@@ -1793,4 +1795,204 @@ fn a_row_entry_not_on_one_line_is_refused_at_its_line() {
     assert!(err.contains("2031-t1.yaml:59"), "{err}");
     assert!(err.contains("not a one-line flow map"), "{err}");
     assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
+}
+
+/// No lost updates: two imports into one report, of two tables, run at the same time; every
+/// one that says it wrote has its figures in the file (both land: the second waits for the
+/// first's lock on the content directory, then reads what the first wrote).
+#[test]
+fn two_imports_into_one_report_at_once_both_land() {
+    let s = with_reports();
+    let templates = root().join("templates");
+    for round in 0..10u32 {
+        let drift = s.dir.path().join(format!("drift-{round}.xlsx"));
+        let plan = s.dir.path().join(format!("plan-{round}.xlsx"));
+        let bibliotek = 4400 + round;
+        let kostnader = 110 + round;
+        fs::write(
+            &drift,
+            economy_sheet(
+                &["Konto", "Benämning", "Utfall"],
+                &[("4010", "Bibliotek", f64::from(bibliotek))],
+            ),
+        )
+        .unwrap();
+        fs::write(
+            &plan,
+            economy_sheet(
+                &["Konto", "Benämning", "Utfall"],
+                &[("5010", "Kostnadsminskningar", f64::from(kostnader))],
+            ),
+        )
+        .unwrap();
+        let spawn = |file: &Path, table: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
+                .current_dir(s.dir.path())
+                .args(["import", "--templates", templates.to_str().unwrap()])
+                .arg(file)
+                .args(["--report", "2031-t1", "--table", table])
+                .args(["--sheet", "Blad1", "-q"])
+                .env_remove("SOURCE_DATE_EPOCH")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn(&drift, "driftbudget");
+        let b = spawn(&plan, "handlingsplan-simhall");
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let now = fs::read_to_string(s.content().join(T1)).unwrap();
+        for (out, want) in [
+            (
+                &a,
+                format!("{{id: bibliotek, utfall: {bibliotek}, prognos: 12600}}"),
+            ),
+            (&b, format!("{{id: kostnader, utfall: {kostnader},")),
+        ] {
+            let err = stderr(out);
+            match out.status.code() {
+                Some(0) => assert!(
+                    now.contains(&want),
+                    "round {round}: an import said it wrote `{want}`, the report lost it:\n{err}\n{now}"
+                ),
+                // The second may refuse, saying why (the file changed under it).
+                Some(2) => assert!(err.contains("changed while vplan worked on it"), "{err}"),
+                other => panic!("round {round}: exit {other:?}: {err}"),
+            }
+        }
+        assert!(
+            a.status.success() && b.status.success(),
+            "round {round}: both wait for each other and land:\n{}\n{}",
+            stderr(&a),
+            stderr(&b)
+        );
+    }
+}
+
+/// The round the skeleton is made for: `report init`, `export --report`, outcomes typed into
+/// the sheet, `import --report`. The skeleton's `utfall: ~` is replaced in place, never written
+/// a second time beside it (a duplicate key).
+#[test]
+fn import_fills_the_skeleton_report_init_wrote() {
+    let s = Scratch::of("fjallkommun_2031");
+    let content = s.content();
+    let out = vplan(
+        s.dir.path(),
+        &[
+            "report",
+            "init",
+            "2031-t1",
+            "--kind",
+            "tertial",
+            "--content",
+            content.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = fs::read_to_string(content.join(T1)).unwrap();
+    assert!(
+        before.contains("      - {id: bibliotek, utfall: ~, prognos: ~}\n"),
+        "{before}"
+    );
+    let file = s.dir.path().join("t1.xlsx");
+    let out = s.run(
+        "export",
+        &["-q", "--report", "2031-t1", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Bibliotek's outcome typed into its empty *Utfall* cell (D3: the export writes no cell
+    // there while the report has no figure).
+    let typed = edit_xml(
+        &fs::read(&file).unwrap(),
+        "xl/worksheets/sheet1.xml",
+        "<c r=\"E3\" s=\"3\" t=\"str\">",
+        "<c r=\"D3\" s=\"3\"><v>4300</v></c><c r=\"E3\" s=\"3\" t=\"str\">",
+    );
+    fs::write(&file, typed).unwrap();
+    let out = import_report(&s, &file, "driftbudget", &[]);
+    let err = stderr(&out).replace('\u{a0}', " ");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("changed: bibliotek › utfall: (tom) → 4 300"),
+        "{err}"
+    );
+    let after = fs::read_to_string(content.join(T1)).unwrap();
+    assert_eq!(
+        after,
+        before.replacen(
+            "      - {id: bibliotek, utfall: ~, prognos: ~}\n",
+            "      - {id: bibliotek, utfall: 4300, prognos: ~}\n",
+            1
+        )
+    );
+    let out = s.run("check", &["--report", "2031-t1"]);
+    assert!(!stderr(&out).contains("duplicate"), "{}", stderr(&out));
+}
+
+/// Two columns of the sheet that are both the outcome column: neither is read in silence;
+/// the import stops naming both cells.
+#[test]
+fn two_outcome_columns_are_an_error_naming_both() {
+    let s = with_reports();
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Blad1").unwrap();
+    title_row(
+        ws,
+        0,
+        &["Konto", "Benämning", "Utfall", "Prognos", "Utfall"],
+    );
+    ws.write_string(1, 0, "4010").unwrap();
+    ws.write_string(1, 1, "Bibliotek").unwrap();
+    ws.write_number(1, 2, 4500.0).unwrap();
+    ws.write_number(1, 3, 12700.0).unwrap();
+    ws.write_number(1, 4, 4400.0).unwrap();
+    let file = s.dir.path().join("ekonomi.xlsx");
+    fs::write(&file, wb.save_to_buffer().unwrap()).unwrap();
+    let out = import_report(&s, &file, "driftbudget", &["--sheet", "Blad1"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Blad1!C1, Blad1!E1"), "{err}");
+    assert!(err.contains("which one to read cannot be known"), "{err}");
+    assert_eq!(fs::read_to_string(s.content().join(T1)).unwrap(), before);
+}
+
+/// A report whose last line has no newline: a row added after that line is a line of its
+/// own.
+#[test]
+fn a_report_without_a_final_newline_imports() {
+    let s = with_reports();
+    let text = fs::read_to_string(s.content().join(T1)).unwrap();
+    // `tables:` moved to the end of the file, with handlingsplan-simhall's entry last and
+    // no newline after its last row.
+    let simhall = "  - id: handlingsplan-simhall\n    avvikelse: utfall-budget\n    rows:\n      - {id: kostnader, utfall: 100, kommentar: Energiåtgärden är försenad.}\n";
+    let start = text.find("tables:\n").unwrap();
+    let end = text
+        .find("handlingsplan: handlingsplan-summering\n")
+        .unwrap();
+    let tables = text[start..end].replace(simhall, "");
+    let moved = format!(
+        "{}{}{tables}{}",
+        &text[..start],
+        &text[end..],
+        simhall.trim_end_matches('\n')
+    );
+    s.write(T1, &moved);
+    let file = s.dir.path().join("ekonomi.xlsx");
+    fs::write(
+        &file,
+        economy_sheet(
+            &["Konto", "Benämning", "Utfall"],
+            &[("5000", "Intäkter", 30.0)],
+        ),
+    )
+    .unwrap();
+    let out = import_report(&s, &file, "handlingsplan-simhall", &["--sheet", "Blad1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = fs::read_to_string(s.content().join(T1)).unwrap();
+    assert_eq!(
+        after,
+        format!("{moved}\n      - {{id: intakter, utfall: 30}}\n")
+    );
 }

@@ -408,6 +408,8 @@ fn installed_binary_makes_a_portable_project() {
     // What the project's files say.
     let read = |f: &str| fs::read_to_string(project.join(f)).unwrap();
     assert!(read(".gitignore").lines().any(|l| l == "/output/"));
+    // The lock file a writing command holds (`output::lock`) is not versioned.
+    assert!(read(".gitignore").lines().any(|l| l == ".vplan.lock"));
     let readme = read("LÄSMIG.md");
     for needle in [
         "vplan build",
@@ -487,4 +489,43 @@ fn init_fills_the_empty_directory_it_is_run_in_and_never_replaces_it() {
     let out = vplan(tmp.path(), &["init", "afile"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+/// Two `init` into one existing empty directory at the same time: one writes the project, the
+/// other waits for its lock and then finds the directory not empty; nothing of the project is
+/// replaced, and no lock file is left in it.
+#[test]
+fn two_inits_into_one_empty_directory_at_once_write_once() {
+    for round in 0..20 {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kultur");
+        fs::create_dir(&dir).unwrap();
+        let spawn = |namnd: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
+                .current_dir(tmp.path())
+                .args(["init", "kultur", "--namnd", namnd])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn("Kulturnämnden"), spawn("Fritidsnämnden"));
+        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let codes: Vec<_> = outs.iter().map(|o| o.status.code()).collect();
+        let said: Vec<_> = outs.iter().map(stderr).collect();
+        assert!(
+            codes.contains(&Some(0)) && codes.contains(&Some(2)),
+            "round {round}: {codes:?} {said:?}"
+        );
+        let won = codes.iter().position(|c| *c == Some(0)).unwrap();
+        assert!(said[1 - won].contains("is not empty"), "{}", said[1 - won]);
+        // Every file is the winner's: its nämnd is in the plan.
+        let plan = fs::read_to_string(dir.join("content/plan.yaml")).unwrap();
+        let namnd = ["Kulturnämnden", "Fritidsnämnden"][won];
+        assert!(plan.contains(namnd), "round {round}: {plan}");
+        for f in [".gitattributes", ".gitignore", "LÄSMIG.md"] {
+            assert!(dir.join(f).is_file(), "round {round}: {f} is gone");
+        }
+        assert!(!dir.join(".vplan.lock").exists(), "round {round}");
+    }
 }

@@ -148,3 +148,37 @@ fn new_year_into_the_content_directory_itself_is_refused() {
         before
     );
 }
+
+/// Two `new-year` in place at the same time: the second waits for the first's lock on the
+/// content directory, then reads the rolled plan and refuses to roll it again; the plan is
+/// rolled once, never twice or half.
+#[test]
+fn two_new_years_in_place_at_once_roll_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&root().join("content"), &content);
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
+            .current_dir(dir.path())
+            .args(["new-year", "2025", "--content", "content"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let codes: Vec<_> = outs.iter().map(|o| o.status.code()).collect();
+    let said: Vec<_> = outs.iter().map(stderr).collect();
+    assert!(
+        codes.contains(&Some(0)) && codes.contains(&Some(2)),
+        "{codes:?} {said:?}"
+    );
+    let refused = &said[codes.iter().position(|c| *c == Some(2)).unwrap()];
+    assert!(
+        refused.contains("the plan is for 2025: new-year rolls one year at a time, to 2026"),
+        "{refused}"
+    );
+    let plan = fs::read_to_string(content.join("plan.yaml")).unwrap();
+    assert!(plan.contains("year: 2025\n"), "{plan}");
+}
