@@ -9,13 +9,14 @@ use std::time::{Duration, SystemTime};
 
 use crate::common::*;
 
-/// Every file under a directory with its bytes, in path order.
+/// Every file under a directory with its bytes, in path order; the lock file that a command
+/// writing into content takes (`.vplan.lock`, empty, ignored by the loader and git) aside.
 fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".vplan.lock")
         .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect()
 }
