@@ -197,6 +197,24 @@ impl Scratch {
     }
 }
 
+/// Runs vplan twice at once, with the arguments `a` and `b`, in `dir` (both started before
+/// either is waited for): the outputs in that order. For the tests of commands that write into
+/// content while another does.
+pub fn vplan_at_once(dir: &Path, a: &[&str], b: &[&str]) -> [Output; 2] {
+    let spawn = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vplan"))
+            .current_dir(dir)
+            .args(args)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the vplan binary runs")
+    };
+    let (a, b) = (spawn(a), spawn(b));
+    [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()]
+}
+
 /// Runs vplan and fails the test if it takes longer than 60 s (a hang) or panics.
 pub fn vplan_timed(dir: &Path, args: &[&str]) -> Output {
     use std::time::{Duration, Instant};

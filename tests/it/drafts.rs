@@ -565,18 +565,16 @@ fn two_report_inits_of_one_id_at_once_write_once() {
     let content = s.content();
     for round in 0..5 {
         let id = format!("2031-helar-{round}");
-        let spawn = || {
-            std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
-                .current_dir(s.dir.path())
-                .args(["report", "init", &id, "--kind", "helar", "--content"])
-                .arg(&content)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        };
-        let (a, b) = (spawn(), spawn());
-        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let args = [
+            "report",
+            "init",
+            id.as_str(),
+            "--kind",
+            "helar",
+            "--content",
+            content.to_str().unwrap(),
+        ];
+        let outs = vplan_at_once(s.dir.path(), &args, &args);
         let codes: Vec<_> = outs.iter().map(|o| o.status.code()).collect();
         let said: Vec<_> = outs.iter().map(stderr).collect();
         assert!(

@@ -1825,22 +1825,32 @@ fn two_imports_into_one_report_at_once_both_land() {
             ),
         )
         .unwrap();
-        let spawn = |file: &Path, table: &str| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
-                .current_dir(s.dir.path())
-                .args(["import", "--templates", templates.to_str().unwrap()])
-                .arg(file)
-                .args(["--report", "2031-t1", "--table", table])
-                .args(["--sheet", "Blad1", "-q"])
-                .env_remove("SOURCE_DATE_EPOCH")
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
+        let t = templates.to_str().unwrap();
+        let import = |file: &'_ Path, table: &'static str| -> Vec<String> {
+            let file = file.to_str().unwrap();
+            [
+                "import",
+                "--templates",
+                t,
+                file,
+                "--report",
+                "2031-t1",
+                "--table",
+                table,
+                "--sheet",
+                "Blad1",
+                "-q",
+            ]
+            .map(str::to_string)
+            .to_vec()
         };
-        let a = spawn(&drift, "driftbudget");
-        let b = spawn(&plan, "handlingsplan-simhall");
-        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let (ia, ib) = (
+            import(&drift, "driftbudget"),
+            import(&plan, "handlingsplan-simhall"),
+        );
+        let ia: Vec<&str> = ia.iter().map(String::as_str).collect();
+        let ib: Vec<&str> = ib.iter().map(String::as_str).collect();
+        let [a, b] = vplan_at_once(s.dir.path(), &ia, &ib);
         let now = fs::read_to_string(s.content().join(T1)).unwrap();
         for (out, want) in [
             (

@@ -500,17 +500,11 @@ fn two_inits_into_one_empty_directory_at_once_write_once() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("kultur");
         fs::create_dir(&dir).unwrap();
-        let spawn = |namnd: &str| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
-                .current_dir(tmp.path())
-                .args(["init", "kultur", "--namnd", namnd])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        };
-        let (a, b) = (spawn("Kulturnämnden"), spawn("Fritidsnämnden"));
-        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let outs = vplan_at_once(
+            tmp.path(),
+            &["init", "kultur", "--namnd", "Kulturnämnden"],
+            &["init", "kultur", "--namnd", "Fritidsnämnden"],
+        );
         let codes: Vec<_> = outs.iter().map(|o| o.status.code()).collect();
         let said: Vec<_> = outs.iter().map(stderr).collect();
         assert!(

@@ -157,17 +157,8 @@ fn two_new_years_in_place_at_once_roll_once() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
     copy_dir(&root().join("content"), &content);
-    let spawn = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
-            .current_dir(dir.path())
-            .args(["new-year", "2025", "--content", "content"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let (a, b) = (spawn(), spawn());
-    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let args = ["new-year", "2025", "--content", "content"];
+    let outs = vplan_at_once(dir.path(), &args, &args);
     let codes: Vec<_> = outs.iter().map(|o| o.status.code()).collect();
     let said: Vec<_> = outs.iter().map(stderr).collect();
     assert!(
