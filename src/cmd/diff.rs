@@ -71,7 +71,8 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
     };
     let report = diff::compare(old_c, new_c, &old_label, &new_label);
     let differs = !report.is_empty();
-    if progress.quiet {
+    // `-q` prints nothing (the exit code tells); a file named with `-o` is still written.
+    if progress.quiet && args.output.is_none() {
         return Ok(differs);
     }
     let to_file = args.output.is_some();
@@ -90,6 +91,9 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             })?;
             vplan::output::write(path, &pdf)?;
             let n = report.changes.len();
+            if progress.quiet {
+                return Ok(differs);
+            }
             eprintln!(
                 "wrote {} ({n} change{})",
                 path.display(),

@@ -372,6 +372,25 @@ fn revisions_tags_and_two_sided_diffs() {
     let out = vplan_timed(s.dir.path(), &["-q", "diff", "v1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    // A file asked for with -o is written all the same, in silence.
+    for (format, name) in [("json", "changes.json"), ("pdf", "changes.pdf")] {
+        let file = s.dir.path().join(name);
+        let out = vplan_timed(
+            s.dir.path(),
+            &[
+                "-q",
+                "diff",
+                "v1",
+                "--format",
+                format,
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(out.stdout.is_empty() && out.stderr.is_empty());
+        assert!(fs::metadata(&file).unwrap().len() > 0, "{name} written");
+    }
 }
 
 #[test]
