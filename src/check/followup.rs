@@ -310,7 +310,7 @@ impl Report<'_, '_> {
             self.warning(
                 "period_end",
                 format!(
-                    "period_end {} is not the last day of {month}: the period's budget counts whole months, January–{month}",
+                    "period_end {} is not the last day of {month}: the period's budget counts whole months, januari–{month}",
                     f.period_end
                 ),
                 Some(format!(
@@ -671,6 +671,34 @@ impl Report<'_, '_> {
             let column = &t.columns[b];
             if let Some(p) = &entry.profil {
                 self.profile(p, &format!("{path}.profil"), &what, helar);
+                // A table profile spreads the annual budget of the rows with a budget of their
+                // own; a summary's rows take their period budget from the tables they add up.
+                let spread = self.computed.is_none_or(|computed| {
+                    t.rows.iter().enumerate().any(|(r, row)| {
+                        matches!(
+                            shape(t, r, &t.columns[b].id, computed),
+                            RowShape::Leaf { budgeted: true }
+                        ) && !entry.rows.iter().any(|e| {
+                            e.id == row.id && (e.periodbudget.is_some() || e.profil.is_some())
+                        })
+                    })
+                });
+                if !spread && !helar {
+                    self.warning(
+                        &format!("{path}.profil"),
+                        format!("{what}: no row of the table is spread by its seasonal profile (its rows are sums, taken from other tables, or have their own period budget or profile): the profile is not used"),
+                        Some("give the profile where the budgets are: on the tables the rows are taken from, or on a row".into()),
+                    );
+                }
+            }
+            if let Some(title) = &entry.title {
+                if !title.chars().any(char::is_alphanumeric) {
+                    self.error(
+                        &format!("{path}.title"),
+                        format!("{what}: the title is empty: the heading over the table would have no text"),
+                        Some("write the heading, or leave `title` out to use the plan's".into()),
+                    );
+                }
             }
             self.amount_kind(entry, t, &column.id, &path);
             let rows: Vec<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
@@ -722,6 +750,13 @@ impl Report<'_, '_> {
                 }
                 if let Some(p) = &row.profil {
                     self.profile(p, &format!("{rp}.profil"), &what, helar);
+                    if row.periodbudget.is_some() && !helar {
+                        self.warning(
+                            &format!("{rp}.profil"),
+                            format!("{what}: the row's period budget is typed (`periodbudget`): its seasonal profile is not used"),
+                            Some("give one of them: `periodbudget` for the period's budget as the economy system has it, or `profil` to spread the annual budget".into()),
+                        );
+                    }
                 }
                 for (key, value) in [
                     ("utfall", row.utfall),
@@ -852,6 +887,27 @@ impl Report<'_, '_> {
                         continue;
                     };
                     let budget = computed.value(&CellRef::new(&t.id, &row.id, &column.id));
+                    if budget.is_none() {
+                        if let Some((key, _)) = [
+                            ("utfall", row.utfall),
+                            ("prognos", row.prognos),
+                            ("periodbudget", row.periodbudget),
+                        ]
+                        .into_iter()
+                        .find(|(_, v)| v.is_some())
+                        {
+                            self.warning(
+                                &format!("{path}.rows.{j}.{key}"),
+                                format!(
+                                    "table `{}`, row `{}`: the row has no budget in `{}`: its deviation stays empty, but the sums over it count its {key}",
+                                    t.id,
+                                    t.rows[r].id,
+                                    column.name()
+                                ),
+                                Some("check that the figure belongs to this row; a row without a budget is set against none".into()),
+                            );
+                        }
+                    }
                     for (key, value) in [
                         ("utfall", row.utfall),
                         ("prognos", row.prognos),

@@ -344,6 +344,74 @@ impl Walker<'_> {
             };
             self.flat.table_place.insert(id.to_string(), place);
         }
+        // What a table entry says of its figures (what the amounts are, the deviation's sign,
+        // the seasonal profile, the column followed), and a row's own profile: a change of any
+        // of them moves the report's figures, so it is a change of its own.
+        let profile = |p: &Option<Vec<rust_decimal::Decimal>>| {
+            p.as_ref().map(|p| {
+                let weights: Vec<String> = p.iter().map(|w| w.normalize().to_string()).collect();
+                format!("profil: [{}]", weights.join(", "))
+            })
+        };
+        for e in &f.tables {
+            let place = self
+                .flat
+                .table_place
+                .get(&e.id)
+                .cloned()
+                .unwrap_or_else(|| vec![EKONOMI.to_string(), e.id.clone()]);
+            let settings: Vec<String> = [
+                e.budget.as_ref().map(|b| format!("budget: {b}")),
+                e.belopp.map(|b| {
+                    format!(
+                        "belopp: {}",
+                        match b {
+                            crate::content::AmountKind::Kostnader => "kostnader",
+                            crate::content::AmountKind::Intakter => "intakter",
+                            crate::content::AmountKind::Resultat => "resultat",
+                        }
+                    )
+                }),
+                e.avvikelse.map(|a| {
+                    format!(
+                        "avvikelse: {}",
+                        match a {
+                            crate::content::DeviationSign::BudgetUtfall => "budget-utfall",
+                            crate::content::DeviationSign::UtfallBudget => "utfall-budget",
+                        }
+                    )
+                }),
+                profile(&e.profil),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !settings.is_empty() {
+                self.item(
+                    "setting",
+                    &e.id,
+                    "",
+                    &place,
+                    vec![("setting", settings.join("; "))],
+                );
+            }
+            for r in &e.rows {
+                if let Some(p) = profile(&r.profil) {
+                    let row = plan
+                        .tables
+                        .get(&e.id)
+                        .and_then(|t| t.value.rows.iter().find(|x| x.id == r.id))
+                        .map_or(r.id.clone(), |x| x.label.clone());
+                    self.item(
+                        "setting",
+                        &format!("{}/{}", e.id, r.id),
+                        "",
+                        &with(&place, &row),
+                        vec![("setting", p)],
+                    );
+                }
+            }
+        }
     }
 
     fn item(

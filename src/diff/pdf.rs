@@ -107,6 +107,7 @@ pub fn kind_sv(kind: &str) -> &'static str {
         "outcome" => "utfall",
         "forecast" => "prognos",
         "period budget" => "periodens budget",
+        "setting" => "inställning",
         "text" => "text",
         "status" => "status",
         "result" => "kontrollresultat",

@@ -266,6 +266,10 @@ fn project_table(
     let table_profile = entry.and_then(|e| e.profil.as_deref());
     let mut typed_period = Vec::new();
     let mut own_profile = Vec::new();
+    // Rows whose period budget is computed here (by the months or a profile), and rows that
+    // take theirs from other tables (`refs`, `sum_of`): what the note under the table says.
+    let mut spread = 0;
+    let mut taken = Vec::new();
     let mut rows = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
         let first = exprs.len();
@@ -308,21 +312,29 @@ fn project_table(
             // The period's budget of a detail row: typed in the report, or the annual budget's
             // share of the months to `period_end` (by the row's or the table's seasonal
             // profile, else evenly).
+            let own = !group && matches!(plan_expr, Expr::Typed(_) | Expr::Empty);
             let leaf = match given.and_then(|g| g.periodbudget) {
                 Some(v) => {
-                    typed_period.push(row.label.as_str());
+                    if own {
+                        typed_period.push(row.label.as_str());
+                    }
                     Expr::Typed(v)
                 }
                 None if computed.value(&plan_cell).is_none() => Expr::Empty,
                 None => {
                     let row_profile = given.and_then(|g| g.profil.as_deref());
-                    if row_profile.is_some() {
-                        own_profile.push(row.label.as_str());
+                    match (own, row_profile.is_some()) {
+                        (false, _) => {}
+                        (true, true) => own_profile.push(row.label.as_str()),
+                        (true, false) => spread += 1,
                     }
                     let (part, whole) = share_of_year(row_profile.or(table_profile), months);
                     Expr::Part(plan_cell.clone(), part, whole)
                 }
             };
+            if matches!(plan_expr, Expr::Ref(_) | Expr::SumOf(_)) {
+                taken.push(row.label.as_str());
+            }
             exprs.push((cell(PERIODBUDGET), shaped(PERIODBUDGET, leaf)));
             exprs.push((
                 cell(UTFALL),
@@ -388,11 +400,15 @@ fn project_table(
     if periodised {
         notes.push(period_note(
             f,
-            table_profile,
+            table_profile.filter(|_| spread > 0),
             budget.precision,
             budget.unit(t),
-            &typed_period,
-            &own_profile,
+            &PeriodRows {
+                spread,
+                typed: &typed_period,
+                own_profile: &own_profile,
+                taken: &taken,
+            },
         ));
     }
     let negatives = t.rows.iter().any(|row| {
@@ -461,15 +477,24 @@ pub fn share_of_year(profile: Option<&[Decimal]>, months: u32) -> (Decimal, Deci
     }
 }
 
+/// How the rows of a table get their period budget: how many are spread by the months (or the
+/// table's profile), and the labels of those with a profile of their own, a typed period
+/// budget, or a period budget taken from other tables (`refs`, `sum_of`).
+struct PeriodRows<'a> {
+    spread: usize,
+    typed: &'a [&'a str],
+    own_profile: &'a [&'a str],
+    taken: &'a [&'a str],
+}
+
 /// The note under a table of a tertial or delår report that says how the period's budget is
-/// derived.
+/// derived: only what its figures really are (a profile no row uses is not mentioned).
 fn period_note(
     f: &FollowUp,
     profile: Option<&[Decimal]>,
     precision: u32,
     unit: &str,
-    typed: &[&str],
-    own_profile: &[&str],
+    rows: &PeriodRows,
 ) -> String {
     let months = f.months();
     let span = months_span(months);
@@ -478,34 +503,45 @@ fn period_note(
         1 => "avrundad till en decimal".to_string(),
         n => format!("avrundad till {n} decimaler"),
     };
-    let mut note = match profile.filter(|p| p.len() == 12) {
-        Some(p) => {
-            let (part, whole) = share_of_year(Some(p), months);
-            let percent = (part * Decimal::ONE_HUNDRED)
-                .checked_div(whole)
-                .map(|x| crate::numfmt::format_amount(x, 1))
-                .unwrap_or_default();
-            format!(
-                "Budget {span} = årsbudget × säsongsprofilens andel för {span} ({percent} %), per rad {rounded}; summorna är summan av raderna."
-            )
-        }
-        None => format!(
-            "Budget {span} = årsbudget × {months}/12, per rad {rounded}; summorna är summan av raderna."
-        ),
-    };
-    if !own_profile.is_empty() {
-        note.push_str(&format!(
-            " {} följer en egen säsongsprofil.",
-            own_profile.join(", ")
+    let mut parts = Vec::new();
+    if rows.spread > 0 {
+        parts.push(match profile.filter(|p| p.len() == 12) {
+            Some(p) => {
+                let (part, whole) = share_of_year(Some(p), months);
+                let percent = (part * Decimal::ONE_HUNDRED)
+                    .checked_div(whole)
+                    .map(|x| crate::numfmt::format_amount(x, 1))
+                    .unwrap_or_default();
+                format!(
+                    "Budget {span} = årsbudget × säsongsprofilens andel för {span} ({percent} %), per rad {rounded}; summorna är summan av raderna."
+                )
+            }
+            None => format!(
+                "Budget {span} = årsbudget × {months}/12, per rad {rounded}; summorna är summan av raderna."
+            ),
+        });
+    } else if rows.own_profile.is_empty() && rows.typed.is_empty() {
+        parts.push(format!("Budget {span}: summorna är summan av raderna."));
+    }
+    if !rows.own_profile.is_empty() {
+        parts.push(format!(
+            "{} följer en egen säsongsprofil (per rad {rounded}).",
+            rows.own_profile.join(", ")
         ));
     }
-    if !typed.is_empty() {
-        note.push_str(&format!(
-            " Periodens budget för {} är angiven i rapporten.",
-            typed.join(", ")
+    if !rows.typed.is_empty() {
+        parts.push(format!(
+            "Periodens budget för {} är angiven i rapporten.",
+            rows.typed.join(", ")
         ));
     }
-    note
+    if !rows.taken.is_empty() {
+        parts.push(format!(
+            "{} har periodens budget från de tabeller raderna hämtas från.",
+            rows.taken.join(", ")
+        ));
+    }
+    parts.join(" ")
 }
 
 /// `januari–augusti` for the first `months` months (`januari` for one).

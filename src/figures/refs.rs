@@ -22,6 +22,8 @@ use crate::figures::{CellRef, Figures};
 use crate::numfmt::format_amount;
 
 const OPEN: &str = "{{";
+/// The most decimals a reference prints (`| 6`).
+const MAX_DECIMALS: u32 = 6;
 const CLOSE: &str = "}}";
 
 /// A reference found in a text: its byte range and what is inside the braces.
@@ -169,8 +171,8 @@ fn parse(inner: &str) -> Result<Spec, String> {
     for filter in parts {
         let f = filter.trim();
         if let Ok(n) = f.parse::<u32>() {
-            if n > 6 {
-                return Err(format!("`| {f}`: at most 6 decimals"));
+            if n > MAX_DECIMALS {
+                return Err(format!("`| {f}`: at most {MAX_DECIMALS} decimals"));
             }
             if let Some(first) = spec.decimals {
                 return Err(format!(
@@ -265,8 +267,13 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
             Some(Ok(v)) if spec.unit.is_some() && spec.decimals.is_none() && v.normalize().scale() > precision => {
                 let unit = spec.unit.map(Money::name).unwrap_or_default();
                 let exact = v.normalize().scale();
+                let exactly = if exact <= MAX_DECIMALS {
+                    format!("write `| {unit} | {exact}` for the exact figure or ")
+                } else {
+                    format!("it has more decimals than a reference prints ({MAX_DECIMALS}): quote it in a smaller unit for the exact figure, or write ")
+                };
                 Err(format!(
-                    "cell `{cell}` ({}) is {} {unit}, which cannot be printed exactly with {precision} {}; write `| {unit} | {exact}` for the exact figure or `| {unit} | {precision}` to round it (half away from zero)",
+                    "cell `{cell}` ({}) is {} {unit}, which cannot be printed exactly with {precision} {}; {exactly}`| {unit} | {precision}` to round it (half away from zero)",
                     row.label,
                     format_amount(v, exact),
                     if precision == 1 { "decimal" } else { "decimals" },

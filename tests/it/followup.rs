@@ -1400,3 +1400,86 @@ fn check_judges_a_reports_characters_as_build_does() {
     let (c, b, err) = verdicts(&s);
     assert_eq!((c, b), (0, 0), "{err}");
 }
+
+/// What the adversarial pass found: a profile no row uses, a profile beside a typed period
+/// budget, an empty table title and an outcome on a row without a budget are said at their
+/// lines; a summary's note says where its period budget comes from, never "× 8/12" of rows
+/// that follow a profile; `diff` lists a changed profile or deviation sign as a change.
+#[test]
+fn what_a_report_table_says_of_its_period_budget_is_what_its_figures_are() {
+    let s = with_reports();
+    let file = "uppfoljning/2031-delar.yaml";
+    let original = std::fs::read_to_string(s.content().join(file)).unwrap();
+    s.edit(
+        file,
+        "  - id: handlingsplan-summering\n    avvikelse: utfall-budget\n",
+        "  - id: handlingsplan-summering\n    avvikelse: utfall-budget\n    profil: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]\n",
+    );
+    s.edit(
+        file,
+        "  - id: handlingsplan-simhall\n    avvikelse: utfall-budget\n",
+        "  - id: handlingsplan-simhall\n    avvikelse: utfall-budget\n    profil: [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]\n",
+    );
+    s.edit(file, "9, 9, 10, 10]}", "9, 9, 10, 10], periodbudget: 5000}");
+    s.edit(
+        file,
+        "      - {id: kostnader, utfall: 350, kommentar: Energiåtgärden är försenad.}\n",
+        "      - {id: kostnader, utfall: 350, kommentar: Energiåtgärden är försenad.}\n      - {id: intakter, utfall: 30}\n",
+    );
+    s.edit(
+        file,
+        "  - id: omraden\n",
+        "  - id: omraden\n    title: ''\n",
+    );
+    let (code, err) = check(&s);
+    assert_eq!(code, 1, "{err}");
+    assert_has(
+        &err,
+        &[
+            "error: table `omraden`: the title is empty",
+            "warning: table `driftbudget`: row `simhall`: the row's period budget is typed (`periodbudget`): its seasonal profile is not used",
+            "warning: table `handlingsplan-simhall`, row `intakter`: the row has no budget in `2031`",
+            "warning: table `handlingsplan-summering`: no row of the table is spread by its seasonal profile",
+        ],
+    );
+    s.edit(
+        file,
+        "  - id: omraden\n    title: ''\n",
+        "  - id: omraden\n",
+    );
+    let out = s.run("build", &["--report", "2031-delar"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = unbroken(&pdf_text(
+        &s.dir
+            .path()
+            .join("output/2031-fritids-och-kulturnamnden-delarsrapport.pdf"),
+    ));
+    // The summary: its rows' period budgets are its area tables' (simhall's 600 by its profile
+    // of 8 of 8 months, not 400), and its note says so instead of "× 8/12".
+    assert!(
+        text.contains("Kostnadsminskningar 867 750 \u{2212}117 1 000 75"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Budget januari–augusti: summorna är summan av raderna. Intäkter, Kostnadsminskningar har periodens budget från de tabeller raderna hämtas från."),
+        "{text}"
+    );
+    // diff: the changed settings are changes of their own.
+    let old = with_reports();
+    std::fs::write(old.content().join(file), &original).unwrap();
+    let (a, b) = (old.content(), s.content());
+    let out = vplan(
+        old.dir.path(),
+        &["diff", a.to_str().unwrap(), b.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains("~ setting changed Åtgärder inom simhallen [handlingsplan-simhall]"),
+        "{said}"
+    );
+    assert!(
+        said.contains("profil: [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]"),
+        "{said}"
+    );
+}
