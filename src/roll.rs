@@ -350,19 +350,17 @@ pub fn roll_into(
             checked.plan.meta.value.year
         ),
         None => {
-            let files: Vec<(std::path::PathBuf, &[u8])> = rolled
+            let files: Vec<(&Path, &str, &[u8])> = rolled
                 .iter()
-                .map(|(file, text)| (file.clone(), text.as_bytes()))
+                .map(|(file, text)| {
+                    (
+                        file.as_path(),
+                        checked.plan.source(file).unwrap_or_default(),
+                        text.as_bytes(),
+                    )
+                })
                 .collect();
-            // What killed runs left anywhere in the content directory goes first.
-            crate::output::clean_stale_tree(content);
-            for (file, _) in &files {
-                crate::output::ensure_unchanged(
-                    file,
-                    checked.plan.source(file).unwrap_or_default(),
-                )?;
-            }
-            crate::output::write_all(&files)?;
+            crate::output::rewrite_content(content, &files)?;
             content.to_path_buf()
         }
         Some(to) => {

@@ -164,10 +164,14 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
             .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")]));
         }
     }
-    // What killed runs left anywhere in the content directory goes before this write.
-    vplan::output::clean_stale_tree(content);
-    vplan::output::ensure_unchanged(&file, plan.source(&file).unwrap_or_default())?;
-    vplan::output::write(&file, result.yaml.as_bytes())?;
+    vplan::output::rewrite_content(
+        content,
+        &[(
+            &file,
+            plan.source(&file).unwrap_or_default(),
+            result.yaml.as_bytes(),
+        )],
+    )?;
     progress.say(format_args!(
         "wrote {} ({} amount{} changed)",
         file.display(),
@@ -271,10 +275,14 @@ fn import_outcomes(
             eprintln!("{note}");
         }
     }
-    // What killed runs left anywhere in the content directory goes before this write.
-    vplan::output::clean_stale_tree(content);
-    vplan::output::ensure_unchanged(&file, report.checked.plan.source(&file).unwrap_or_default())?;
-    vplan::output::write(&file, result.yaml.as_bytes())?;
+    vplan::output::rewrite_content(
+        content,
+        &[(
+            &file,
+            report.checked.plan.source(&file).unwrap_or_default(),
+            result.yaml.as_bytes(),
+        )],
+    )?;
     progress.say(format_args!(
         "wrote {} ({} figure{} changed)",
         file.display(),

@@ -48,6 +48,23 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_all(&[(path, bytes)])
 }
 
+/// Replaces files of the content directory `content` that a command read and rewrote: each
+/// `(path, the text read from it, the new bytes)`. Call it holding the directory's lock
+/// ([`lock_if_dir`]). What killed runs left anywhere in `content` is removed first; every file
+/// must still hold what was read from it ([`ensure_unchanged`]), else nothing is written; then
+/// all are replaced at once ([`write_all`]).
+pub fn rewrite_content(content: &Path, files: &[(&Path, &str, &[u8])]) -> Result<()> {
+    clean_stale_tree(content);
+    for (path, read, _) in files {
+        ensure_unchanged(path, read)?;
+    }
+    let new: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(path, _, bytes)| (*path, *bytes))
+        .collect();
+    write_all(&new)
+}
+
 /// Writes several files: all are staged before any is replaced.
 pub fn write_all<P: AsRef<Path>, B: AsRef<[u8]>>(files: &[(P, B)]) -> Result<()> {
     let mut cleaned = HashSet::new();
