@@ -15,7 +15,7 @@ use crate::content::{
     budget_column, FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table, TableFollowUp,
 };
 use crate::diag::Diagnostic;
-use crate::figures::followup::{GOALS_TABLE, RESERVED_COLUMNS};
+use crate::figures::followup::{signs, Signs, GOALS_TABLE, RESERVED_COLUMNS};
 use crate::figures::{max_amount, CellRef, Expr, Figures, MAX_INTEGER_DIGITS};
 use crate::suggest::{did_you_mean, did_you_mean_or_list};
 
@@ -603,15 +603,7 @@ impl Report<'_, '_> {
         if entry.belopp.is_some() {
             return;
         }
-        let values: Vec<Decimal> = t
-            .rows
-            .iter()
-            .filter(|row| row.kind == RowKind::Data)
-            .filter_map(|row| computed.value(&CellRef::new(&t.id, &row.id, column)))
-            .filter(|v| !v.is_zero())
-            .collect();
-        let negative = values.iter().any(|v| v.is_sign_negative());
-        let positive = values.iter().any(|v| v.is_sign_positive());
+        let Signs { negative, positive } = signs(t, column, computed);
         if negative && positive {
             self.warning(
                 path,
@@ -758,11 +750,7 @@ impl Report<'_, '_> {
                         );
                     }
                 }
-                for (key, value) in [
-                    ("utfall", row.utfall),
-                    ("prognos", row.prognos),
-                    ("periodbudget", row.periodbudget),
-                ] {
+                for (key, value) in row.amounts() {
                     let Some(v) = value else { continue };
                     // What a verksamhetsberättelse, which reports the whole year, has no use for.
                     let not_in_helar = match key {
@@ -888,13 +876,7 @@ impl Report<'_, '_> {
                     };
                     let budget = computed.value(&CellRef::new(&t.id, &row.id, &column.id));
                     if budget.is_none() {
-                        if let Some((key, _)) = [
-                            ("utfall", row.utfall),
-                            ("prognos", row.prognos),
-                            ("periodbudget", row.periodbudget),
-                        ]
-                        .into_iter()
-                        .find(|(_, v)| v.is_some())
+                        if let Some((key, _)) = row.amounts().into_iter().find(|(_, v)| v.is_some())
                         {
                             self.warning(
                                 &format!("{path}.rows.{j}.{key}"),
@@ -908,11 +890,7 @@ impl Report<'_, '_> {
                             );
                         }
                     }
-                    for (key, value) in [
-                        ("utfall", row.utfall),
-                        ("prognos", row.prognos),
-                        ("periodbudget", row.periodbudget),
-                    ] {
+                    for (key, value) in row.amounts() {
                         let (Some(b), Some(v)) = (budget, value) else {
                             continue;
                         };

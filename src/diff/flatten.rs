@@ -362,25 +362,8 @@ impl Walker<'_> {
                 .unwrap_or_else(|| vec![EKONOMI.to_string(), e.id.clone()]);
             let settings: Vec<String> = [
                 e.budget.as_ref().map(|b| format!("budget: {b}")),
-                e.belopp.map(|b| {
-                    format!(
-                        "belopp: {}",
-                        match b {
-                            crate::content::AmountKind::Kostnader => "kostnader",
-                            crate::content::AmountKind::Intakter => "intakter",
-                            crate::content::AmountKind::Resultat => "resultat",
-                        }
-                    )
-                }),
-                e.avvikelse.map(|a| {
-                    format!(
-                        "avvikelse: {}",
-                        match a {
-                            crate::content::DeviationSign::BudgetUtfall => "budget-utfall",
-                            crate::content::DeviationSign::UtfallBudget => "utfall-budget",
-                        }
-                    )
-                }),
+                e.belopp.map(|b| format!("belopp: {}", b.as_str())),
+                e.avvikelse.map(|a| format!("avvikelse: {}", a.as_str())),
                 profile(&e.profil),
             ]
             .into_iter()

@@ -49,6 +49,37 @@ pub const UNASSESSED: &str = "utan-bedomning";
 /// The text column of a projected table with the report's comments.
 pub const KOMMENTAR: &str = "kommentar";
 
+/// Which signs the amounts of a table's column have (zeros and empty cells aside).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Signs {
+    pub negative: bool,
+    pub positive: bool,
+}
+
+/// The signs of the amounts of column `column` of table `t`: what the note under a projected
+/// table, the warning of a table of both signs without `belopp` and the skeleton's `belopp`
+/// all read.
+pub fn signs(t: &Table, column: &str, computed: &Figures) -> Signs {
+    let mut signs = Signs::default();
+    for row in &t.rows {
+        match computed.value(&CellRef::new(&t.id, &row.id, column)) {
+            Some(v) if v.is_zero() => {}
+            Some(v) if v.is_sign_negative() => signs.negative = true,
+            Some(_) => signs.positive = true,
+            None => {}
+        }
+    }
+    signs
+}
+
+/// The annual budget of a projected table: the plan's column it follows, the first column
+/// that is not one of the report's own ([`RESERVED_COLUMNS`]).
+pub fn annual_column(t: &Table) -> Option<&Column> {
+    t.columns
+        .iter()
+        .find(|c| !RESERVED_COLUMNS.contains(&c.id.as_str()))
+}
+
 /// A report's figures: the plan projected onto the report's period. Its `plan` is the plan with
 /// the report's document metadata, decision paper and projected tables (the goals, chapters and
 /// appendices as they are); its `figures` are computed from the report's outcomes. The
@@ -411,15 +442,10 @@ fn project_table(
             },
         ));
     }
-    let negatives = t.rows.iter().any(|row| {
-        computed
-            .value(&CellRef::new(&t.id, &row.id, &budget.id))
-            .is_some_and(|v| v.is_sign_negative() && !v.is_zero())
-    });
     notes.push(sign_note(
         sign,
         entry.and_then(|e| e.belopp),
-        negatives,
+        signs(t, &budget.id, computed).negative,
         forecasts,
     ));
     if handlingsplan {
@@ -566,16 +592,12 @@ fn empty_the_incomplete(projected: &Plan, computed: &Figures, exprs: &mut [(Cell
         .map(|(i, (c, _))| (c.clone(), i))
         .collect();
     let watched = |c: &CellRef| c.column == UTFALL || c.column == PROGNOS;
-    // The annual budget of a projected row: the plan's followed column, the first one after
-    // the report's own (in a verksamhetsberättelse the first).
+    // Whether a projected row has an annual budget.
     let budgeted = |c: &CellRef| -> bool {
-        let Some(t) = projected.tables.get(&c.table) else {
-            return false;
-        };
-        t.value
-            .columns
-            .iter()
-            .find(|col| !RESERVED_COLUMNS.contains(&col.id.as_str()) && col.id != PERIODBUDGET)
+        projected
+            .tables
+            .get(&c.table)
+            .and_then(|t| annual_column(&t.value))
             .is_some_and(|col| {
                 computed
                     .value(&CellRef::new(&c.table, &c.row, &col.id))

@@ -358,11 +358,7 @@ fn project_report(
     let explain = |cell: &figures::CellRef| {
         let own = &plan.tables.get(&cell.table)?.value;
         let t = &p.plan.tables.get(&cell.table)?.value;
-        let followed = &t
-            .columns
-            .iter()
-            .find(|c| !figures::followup::RESERVED_COLUMNS.contains(&c.id.as_str()))?
-            .id;
+        let followed = &figures::followup::annual_column(t)?.id;
         let missing = own.columns.iter().any(|c| c.id == cell.column)
             && !t.columns.iter().any(|c| c.id == cell.column);
         missing.then(|| {

@@ -285,18 +285,8 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
         // amounts is read as it stands, with `belopp` offered.
         let effects =
             !t.sum_of.is_empty() || plan.tables.values().any(|s| s.value.sum_of.contains(&t.id));
-        let values: Vec<rust_decimal::Decimal> = t
-            .rows
-            .iter()
-            .filter_map(|row| {
-                checked
-                    .computed
-                    .value(&CellRef::new(&t.id, &row.id, column))
-            })
-            .filter(|v| !v.is_zero())
-            .collect();
-        let negative = values.iter().any(|v| v.is_sign_negative());
-        let positive = values.iter().any(|v| v.is_sign_positive());
+        let crate::figures::followup::Signs { negative, positive } =
+            crate::figures::followup::signs(t, column, &checked.computed);
         if effects {
             let _ = writeln!(
                 w,

@@ -293,6 +293,15 @@ pub enum AmountKind {
 }
 
 impl AmountKind {
+    /// The key as the YAML spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AmountKind::Kostnader => "kostnader",
+            AmountKind::Intakter => "intakter",
+            AmountKind::Resultat => "resultat",
+        }
+    }
+
     /// The deviation's sign that makes a positive figure the favourable one.
     pub fn favourable(self) -> DeviationSign {
         match self {
@@ -325,6 +334,16 @@ pub enum DeviationSign {
     UtfallBudget,
 }
 
+impl DeviationSign {
+    /// The key as the YAML spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviationSign::BudgetUtfall => "budget-utfall",
+            DeviationSign::UtfallBudget => "utfall-budget",
+        }
+    }
+}
+
 /// The outcome of one detail row.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -353,6 +372,18 @@ pub struct RowFollowUp {
     /// A short comment, printed in the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kommentar: Option<String>,
+}
+
+impl RowFollowUp {
+    /// The amounts a row may give, by their keys: the outcome, the forecast, the period's
+    /// budget.
+    pub fn amounts(&self) -> [(&'static str, Option<Decimal>); 3] {
+        [
+            ("utfall", self.utfall),
+            ("prognos", self.prognos),
+            ("periodbudget", self.periodbudget),
+        ]
+    }
 }
 
 /// A chart of a followed-up table: budget against outcome (and forecast) per row.
@@ -514,5 +545,28 @@ pub fn file_word(kind: PeriodKind, period_end: &str) -> String {
         }
         PeriodKind::Delar => "delarsrapport".into(),
         PeriodKind::Helar => "verksamhetsberattelse".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `as_str` spells each key as the YAML (serde) does.
+    #[test]
+    fn keys_are_spelt_as_serde_spells_them() {
+        fn yaml<T: Serialize>(v: &T) -> String {
+            serde_yaml::to_string(v).unwrap().trim().to_string()
+        }
+        for k in [
+            AmountKind::Kostnader,
+            AmountKind::Intakter,
+            AmountKind::Resultat,
+        ] {
+            assert_eq!(yaml(&k), k.as_str());
+        }
+        for d in [DeviationSign::BudgetUtfall, DeviationSign::UtfallBudget] {
+            assert_eq!(yaml(&d), d.as_str());
+        }
     }
 }
