@@ -23,12 +23,14 @@ pub mod schema;
 pub mod slug;
 pub mod spans;
 pub mod strict;
+pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{IoContext, Result};
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -135,6 +137,10 @@ pub struct UnloadedReport {
 pub struct Loaded {
     pub plan: std::result::Result<Plan, Vec<Diagnostic>>,
     pub unloaded: Vec<UnloadedReport>,
+    /// The errors of files that loaded all the same (a key the file may not have, or a value
+    /// it may do without, was read as absent: see `validate`), when the plan loaded: the plan's
+    /// files' and its reports'. They fail what judges them; the later checks run on the rest.
+    pub errors: Vec<Diagnostic>,
 }
 
 /// Loads a content directory. Content problems (syntax, types, missing files) are collected
@@ -148,11 +154,13 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
     let mut report_diags = Vec::new();
     let mut spans = HashMap::new();
     let root = dir.canonicalize().at("read the content directory", dir)?;
+    let mut incomplete = false;
     let mut loader = Loader {
         progress,
         diags: &mut diags,
         spans: &mut spans,
         root: root.clone(),
+        incomplete: &mut incomplete,
     };
 
     let meta = loader.file::<PlanMeta>(&dir.join("plan.yaml"), true);
@@ -168,6 +176,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         diags: &mut report_diags,
         spans: &mut spans,
         root: root.clone(),
+        incomplete: &mut false,
     }
     .dir::<FollowUp>(&dir.join("uppfoljning"));
     let mut tables = BTreeMap::new();
@@ -181,12 +190,24 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
                 )
                 .with_hint(format!("first defined in {}", first.file.display())),
             );
+            incomplete = true;
             continue;
         }
         tables.insert(table.value.id.clone(), table);
     }
+    // A report file that loaded with errors is that report's draft; one that did not load
+    // gives no report.
+    let mut report_errors = Vec::new();
     let mut unloaded: Vec<UnloadedReport> = Vec::new();
     for d in report_diags {
+        if d
+            .file
+            .as_deref()
+            .is_some_and(|f| loaded_reports.iter().any(|r| r.file == f))
+        {
+            report_errors.push(d);
+            continue;
+        }
         let file = d.file.clone().unwrap_or_else(|| dir.join("uppfoljning"));
         match unloaded.iter_mut().find(|u| u.file == file) {
             Some(u) => u.diagnostics.push(d),
@@ -217,11 +238,12 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         }
         reports.push(report);
     }
-    if chapters.is_empty() && diags.is_empty() {
+    if chapters.is_empty() && !incomplete {
         diags.push(Diagnostic::error(
             dir.join("chapters"),
             "no chapters found: add at least one YAML file under chapters/",
         ));
+        incomplete = true;
     }
 
     let logo = meta
@@ -229,8 +251,8 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         .and_then(|m| m.value.logo.as_ref())
         .map(|l| l.file.as_str());
     let unread = unread(dir, logo);
-    let plan = match meta {
-        Some(meta) if diags.is_empty() => Ok(Plan {
+    let (plan, errors) = match meta {
+        Some(meta) if !incomplete => (Ok(Plan {
             meta,
             chapters,
             appendices,
@@ -242,13 +264,33 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
             projection_of: None,
             spans,
             unread,
+        }), {
+            diags.extend(report_errors);
+            diags
         }),
         _ => {
             diags.extend(unread);
-            Err(diags)
+            // A report that loaded cannot be judged without its plan: its errors are kept
+            // with it, as those of a report that did not load.
+            for d in report_errors {
+                let file = d.file.clone().unwrap_or_default();
+                match unloaded.iter_mut().find(|u| u.file == file) {
+                    Some(u) => u.diagnostics.push(d),
+                    None => unloaded.push(UnloadedReport {
+                        id: report_id_of(&file, &root),
+                        file,
+                        diagnostics: vec![d],
+                    }),
+                }
+            }
+            (Err(diags), Vec::new())
         }
     };
-    Ok(Loaded { plan, unloaded })
+    Ok(Loaded {
+        plan,
+        unloaded,
+        errors,
+    })
 }
 
 /// The `id` of a report file that did not load, when its YAML can be read as a map at all
@@ -459,15 +501,23 @@ struct Loader<'a> {
     spans: &'a mut HashMap<PathBuf, LazySpans>,
     /// The canonical content directory: no file outside it is read.
     root: PathBuf,
+    /// A file gave no item (or could not be listed): the plan is not whole, so nothing is
+    /// judged beyond the files' own problems.
+    incomplete: &'a mut bool,
 }
 
 impl Loader<'_> {
     /// Loads one file; a missing optional file is `None` without a diagnostic.
-    fn file<T: DeserializeOwned>(&mut self, path: &Path, required: bool) -> Option<Sourced<T>> {
+    fn file<T: DeserializeOwned + JsonSchema>(
+        &mut self,
+        path: &Path,
+        required: bool,
+    ) -> Option<Sourced<T>> {
         if !path.exists() {
             if required {
                 self.diags
                     .push(Diagnostic::error(path, "required file is missing"));
+                *self.incomplete = true;
             }
             return None;
         }
@@ -475,7 +525,7 @@ impl Loader<'_> {
     }
 
     /// Loads every `*.yaml` file under a directory (recursively), in path order.
-    fn dir<T: DeserializeOwned>(&mut self, dir: &Path) -> Vec<Sourced<T>> {
+    fn dir<T: DeserializeOwned + JsonSchema>(&mut self, dir: &Path) -> Vec<Sourced<T>> {
         if !dir.is_dir() {
             return Vec::new();
         }
@@ -487,6 +537,7 @@ impl Loader<'_> {
                     let path = e.path().unwrap_or(dir).to_path_buf();
                     self.diags
                         .push(Diagnostic::error(path, format!("cannot read: {e}")));
+                    *self.incomplete = true;
                     continue;
                 }
             };
@@ -504,7 +555,7 @@ impl Loader<'_> {
         paths.iter().filter_map(|path| self.parse(path)).collect()
     }
 
-    fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<Sourced<T>> {
+    fn parse<T: DeserializeOwned + JsonSchema>(&mut self, path: &Path) -> Option<Sourced<T>> {
         self.progress
             .say(format_args!("loading {}", path.display()));
         let parsed = parse_file(path, &self.root);
@@ -513,6 +564,9 @@ impl Loader<'_> {
 
     fn merge<T>(&mut self, parsed: Parsed<T>) -> Option<Sourced<T>> {
         self.diags.extend(parsed.diags);
+        if parsed.item.is_none() {
+            *self.incomplete = true;
+        }
         if let Some((path, spans)) = parsed.spans {
             self.spans.insert(path, spans);
         }
@@ -528,7 +582,7 @@ struct Parsed<T> {
 }
 
 /// Reads and deserializes one content file, refusing files outside `root`.
-fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
+fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Parsed<T> {
     let fail = |d: Diagnostic| Parsed {
         item: None,
         diags: vec![d],
@@ -624,17 +678,104 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         }
         None => {}
     }
-    match T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(&text))) {
-        Ok(value) => Parsed {
-            item: Some(Sourced {
-                file: path.to_path_buf(),
-                value,
-            }),
-            diags: Vec::new(),
-            spans: Some((path.to_path_buf(), LazySpans::new(text))),
-        },
-        Err(e) => fail(yaml_diagnostic(path, &text, &e)),
+    let read = |text: &str| T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(text)));
+    let loaded = |value: T, diags: Vec<Diagnostic>, text: String| Parsed {
+        item: Some(Sourced {
+            file: path.to_path_buf(),
+            value,
+        }),
+        diags,
+        spans: Some((path.to_path_buf(), LazySpans::new(text))),
+    };
+    match read(&text) {
+        Ok(value) => loaded(value, Vec::new(), text),
+        Err(e) => {
+            let first = yaml_diagnostic(path, &text, &e);
+            let Some(all) = every_mistake::<T>(path, &text, first.clone()) else {
+                return fail(first);
+            };
+            // Mistakes that are all keys the file may do without: the file is read without
+            // them, so the later checks run on it too (its errors stand).
+            if let Some(value) = all.without.as_deref().and_then(|t| read(t).ok()) {
+                return loaded(value, all.diags, text);
+            }
+            Parsed {
+                item: None,
+                diags: all.diags,
+                spans: None,
+            }
+        }
     }
+}
+
+/// Every mistake of a file that `serde` refused, and the file's text without the keys of
+/// them it can do without.
+struct Mistakes {
+    diags: Vec<Diagnostic>,
+    /// The text with every mistaken key blanked out, when each of them may be left out.
+    without: Option<String>,
+}
+
+/// All the mistakes of a file `serde` refused (at `first`): the file walked against the
+/// schema of `T` (`validate`), each finding at the line of its key or value; `first` too when
+/// no finding is on its line (the schema does not say everything the loader requires). `None`
+/// when the text is not YAML that can be walked (a syntax error is the one problem then).
+fn every_mistake<T: JsonSchema>(path: &Path, text: &str, first: Diagnostic) -> Option<Mistakes> {
+    let (findings, index) = validate::findings_in(&schema::validation_schema::<T>(), text)?;
+    let mut diags: Vec<Diagnostic> = findings
+        .iter()
+        .take(validate::MAX_FINDINGS)
+        .map(|f| {
+            let pos = if f.on_key { index.key(&f.path) } else { None }
+                .or_else(|| index.nearest(&f.path));
+            let mut d = Diagnostic::error(path, f.message.clone()).at_pos(pos);
+            let mut hint = f.hint.clone();
+            if f.code == validate::Code::UnknownKey {
+                let key = f.path.rsplit('.').next().unwrap_or(&f.path);
+                let line = pos.and_then(|p| text.lines().nth(p.line.saturating_sub(1)));
+                if let Some(split) = line.and_then(|l| decimal_comma_hint(key, l)) {
+                    hint = Some(split);
+                }
+            }
+            if let Some(h) = hint {
+                d = d.with_hint(h);
+            }
+            d
+        })
+        .collect();
+    // Where serde's first error says in the content's words what the walk says (an amount,
+    // text that YAML reads as a number), its words stay: they know how the value was written.
+    match diags.iter().position(|d| d.line == first.line) {
+        Some(i) if !speaks_rust(&first.message) && diags[i].column == first.column => {
+            diags[i] = first;
+        }
+        Some(_) => {}
+        None => diags.push(first),
+    }
+    diags.sort_by_key(|d| (d.line, d.column));
+    if findings.len() > validate::MAX_FINDINGS {
+        diags.push(Diagnostic::error(
+            path,
+            format!(
+                "{} more mistakes in this file are not shown",
+                findings.len() - validate::MAX_FINDINGS
+            ),
+        )
+        .with_hint("fix the ones above and run `vplan check` again; is this the file meant?"));
+    }
+    let without = if !findings.is_empty() && findings.iter().all(|f| f.removable) {
+        let repairs: Vec<validate::Repair> = findings
+            .iter()
+            .map(|f| match &f.meant {
+                Some(to) => validate::Repair::Rename(&f.path, to),
+                None => validate::Repair::Remove(&f.path),
+            })
+            .collect();
+        validate::repaired(text, &index, &repairs)
+    } else {
+        None
+    };
+    Some(Mistakes { diags, without })
 }
 
 /// Reads a content file as UTF-8 text, refusing anything that is not a plain, reasonably
@@ -700,24 +841,8 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
     // reads as a key of its own.
     if let (Some(field), Some(loc)) = (unknown_field(&msg), e.location()) {
         let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
-        if field.chars().all(|c| c.is_ascii_digit()) {
-            let split = line
-                .char_indices()
-                .filter(|&(i, c)| c == ',' && line[..i].ends_with(|p: char| p.is_ascii_digit()))
-                .find(|&(i, _)| line[i + 1..].trim_start().starts_with(field));
-            if let Some((i, _)) = split {
-                let before: String = line[..i]
-                    .chars()
-                    .rev()
-                    .take_while(|c| c.is_ascii_digit() || *c == '-')
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                d = d.with_hint(format!(
-                    "`{before},{field}` in a `{{…}}` map reads as two entries (a comma separates them): write `{before}.{field}` (a point for decimals)"
-                ));
-            }
+        if let Some(hint) = decimal_comma_hint(field, line) {
+            d = d.with_hint(hint);
         }
     }
     if let Some(value) = not_an_amount(&msg) {
@@ -726,9 +851,40 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
     d
 }
 
+/// A serde message in the words of Rust's types rather than the content's (`expected i32`,
+/// `unknown field`, `missing field`, `unknown variant`), which the walk's finding replaces.
+fn speaks_rust(message: &str) -> bool {
+    ["invalid type:", "unknown field", "missing field", "unknown variant", "invalid value:", "invalid length"]
+        .iter()
+        .any(|p| message.contains(p))
+}
+
+/// For an unknown key of digits on `line` that follows a number and a comma (`12,4` in a
+/// `{…}` map reads as the entry `12` and the key `4`): how to write the decimal.
+fn decimal_comma_hint(field: &str, line: &str) -> Option<String> {
+    if field.is_empty() || !field.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (i, _) = line
+        .char_indices()
+        .filter(|&(i, c)| c == ',' && line[..i].ends_with(|p: char| p.is_ascii_digit()))
+        .find(|&(i, _)| line[i + 1..].trim_start().starts_with(field))?;
+    let before: String = line[..i]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Some(format!(
+        "`{before},{field}` in a `{{…}}` map reads as two entries (a comma separates them): write `{before}.{field}` (a point for decimals)"
+    ))
+}
+
 /// A plain scalar as written from `column` (1-based, in characters) of `line`: up to a comment,
 /// or the end of a flow item.
-fn scalar_at(line: &str, column: usize) -> Option<&str> {
+pub(crate) fn scalar_at(line: &str, column: usize) -> Option<&str> {
     let start = line.char_indices().nth(column.checked_sub(1)?)?.0;
     let rest = &line[start..];
     let end = [",", "]", "}", " #", "\t#"]

@@ -15,6 +15,12 @@ fn schema_for<T: JsonSchema>() -> Schema {
         .into_root_schema_for::<T>()
 }
 
+/// The schema of `T` as the loader walks it to find every mistake of a file (`validate`):
+/// the schema editors get.
+pub fn validation_schema<T: JsonSchema>() -> serde_json::Value {
+    schema_for::<T>().to_value()
+}
+
 /// An optional field without a value has no default to state: schemars writes
 /// `"default": null` for it, which `yaml-language-server` cannot turn into YAML (its completion
 /// fails on it and offers hardly any keys). A real default (`[]`, `false`, `"Bilagor"`) stays.

@@ -13,6 +13,29 @@ pub use crate::diag::Pos;
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
     values: HashMap<String, Pos>,
+    extents: HashMap<String, Extent>,
+}
+
+/// Where a mapping's key is written: its position, and the indices of its first character and
+/// just after its last (quotes included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyAt {
+    pub pos: Pos,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where a value is written, in characters of the text (0-based, as `saphyr-parser` counts):
+/// its key, when it is the value of a mapping key, and the end of the value's last character.
+/// What [`super::validate`] blanks out to read a file without a key it cannot take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    /// The key, when the value is a mapping's.
+    pub key: Option<KeyAt>,
+    /// The index of the value's first character.
+    pub start: usize,
+    /// The index just after the value's last character.
+    pub end: usize,
 }
 
 impl SpanIndex {
@@ -22,15 +45,22 @@ impl SpanIndex {
         let mut builder = Builder::default();
         for item in Parser::new_from_str(text) {
             let Ok((event, span)) = item else { break };
-            let pos = Pos {
-                line: span.start.line(),
-                column: span.start.col() + 1,
-            };
-            builder.event(event, pos);
+            builder.event(event, span);
         }
         SpanIndex {
             values: builder.values,
+            extents: builder.extents,
         }
+    }
+
+    /// Where the value at `path` is written, with its key (see [`Extent`]).
+    pub fn extent(&self, path: &str) -> Option<Extent> {
+        self.extents.get(path).copied()
+    }
+
+    /// Position of the key of the value at `path`, when it is a mapping's value.
+    pub fn key(&self, path: &str) -> Option<Pos> {
+        self.extents.get(path)?.key.map(|k| k.pos)
     }
 
     /// Position of the value at `path` (segments joined with `.`; `""` is the document).
@@ -275,6 +305,13 @@ enum Frame {
 #[derive(Default)]
 struct Builder {
     values: HashMap<String, Pos>,
+    extents: HashMap<String, Extent>,
+    /// The key just read, waiting for its value.
+    pending_key: Option<KeyAt>,
+    /// The end of the last token read (a scalar, or a flow collection's closing bracket).
+    last_end: usize,
+    /// The full paths of the open containers (the root's is `""`).
+    open: Vec<String>,
     stack: Vec<Frame>,
     /// Path segments of the open containers below the document root.
     path: Vec<String>,
@@ -283,7 +320,12 @@ struct Builder {
 }
 
 impl Builder {
-    fn event(&mut self, event: Event<'_>, pos: Pos) {
+    fn event(&mut self, event: Event<'_>, span: saphyr_parser::Span) {
+        let pos = Pos {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        };
+        let (start, end) = (span.start.index(), span.end.index());
         match event {
             Event::Scalar(value, ..) => {
                 if self.in_complex_key > 0 {
@@ -293,14 +335,20 @@ impl Builder {
                     if *expect_key {
                         *key = Some(value.into_owned());
                         *expect_key = false;
+                        self.pending_key = Some(KeyAt { pos, start, end });
+                        self.last_end = end;
                         return;
                     }
                 }
-                self.record(pos);
+                let (_, full) = self.record(pos, start);
+                self.last_end = end;
+                self.close(&full);
                 self.value_done();
             }
             Event::Alias(_) if self.in_complex_key == 0 && !self.at_key() => {
-                self.record(pos);
+                let (_, full) = self.record(pos, start);
+                self.last_end = end;
+                self.close(&full);
                 self.value_done();
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
@@ -308,7 +356,8 @@ impl Builder {
                     self.in_complex_key += 1;
                     return;
                 }
-                let segment = self.record(pos);
+                let (segment, full) = self.record(pos, start);
+                self.open.push(full);
                 if let Some(seg) = segment {
                     self.path.push(seg);
                 }
@@ -334,6 +383,14 @@ impl Builder {
                     }
                     return;
                 }
+                // A flow collection ends at its bracket; a block one at its last value (its
+                // end event stands where the next token starts).
+                if end > start {
+                    self.last_end = end;
+                }
+                if let Some(full) = self.open.pop() {
+                    self.close(&full);
+                }
                 self.stack.pop();
                 if !self.stack.is_empty() {
                     self.path.pop();
@@ -341,6 +398,15 @@ impl Builder {
                 self.value_done();
             }
             _ => {}
+        }
+    }
+
+    /// The value at `full` ends where the last token read ends.
+    fn close(&mut self, full: &str) {
+        if let Some(extent) = self.extents.get_mut(full) {
+            if extent.end <= extent.start {
+                extent.end = self.last_end.max(extent.start);
+            }
         }
     }
 
@@ -355,8 +421,8 @@ impl Builder {
     }
 
     /// Records the position of the value starting here; returns its path segment (`None` for
-    /// the document root).
-    fn record(&mut self, pos: Pos) -> Option<String> {
+    /// the document root) and its full path.
+    fn record(&mut self, pos: Pos, start: usize) -> (Option<String>, String) {
         let segment = match self.stack.last() {
             None => None,
             Some(Frame::Map { key, .. }) => Some(key.clone().unwrap_or_default()),
@@ -369,8 +435,14 @@ impl Builder {
             }
             full.push_str(seg);
         }
-        self.values.entry(full).or_insert(pos);
-        segment
+        self.values.entry(full.clone()).or_insert(pos);
+        let key = self.pending_key.take();
+        self.extents.entry(full.clone()).or_insert(Extent {
+            key,
+            start,
+            end: start,
+        });
+        (segment, full)
     }
 
     fn value_done(&mut self) {

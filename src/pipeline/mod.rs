@@ -157,6 +157,7 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     let t = Instant::now();
     let loaded = content::load(content_dir, progress)?;
     let unloaded = loaded.unloaded;
+    let load_errors = loaded.errors;
     let mut plan = match loaded.plan {
         Ok(plan) => plan,
         Err(mut diags) => {
@@ -183,6 +184,8 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
         }
     }
     let t = Instant::now();
+    // The mistakes of files that loaded all the same come first, then what the later checks
+    // find in everything that loaded.
     let mut diags = check::check(&plan);
     timings.push(("check", t.elapsed()));
     let t = Instant::now();
@@ -204,6 +207,20 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     diags.extend(crate::check::charts::check(&plan, computed.as_ref()));
     diags.extend(crate::check::followup::check(&plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));
+    // A file with mistakes was read without them; what the later checks only warn of in it
+    // (a value not given yet) may be the mistake read as absent, and waits for its fix.
+    // So is an error on the line of a mistake: the mistake is what that line needs fixed.
+    let mistaken: Vec<&Path> = load_errors.iter().filter_map(|d| d.file.as_deref()).collect();
+    let on_mistaken_line = |d: &Diagnostic| {
+        load_errors
+            .iter()
+            .any(|e| e.file == d.file && e.line.is_some() && e.line == d.line)
+    };
+    diags.retain(|d| {
+        let in_mistaken_file = d.file.as_deref().is_some_and(|f| mistaken.contains(&f));
+        !in_mistaken_file || (d.is_error() && !on_mistaken_line(d))
+    });
+    let diags: Vec<Diagnostic> = load_errors.iter().cloned().chain(diags).collect();
     // Each problem is the document's whose file it is in: a report's file is the report's.
     let owner = |d: &Diagnostic| -> Owner {
         let Some(file) = d.file.as_deref() else {

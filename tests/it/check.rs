@@ -84,7 +84,7 @@ fn unknown_key_with_did_you_mean() {
         &err,
         &[
             "content/tables/driftbudget.yaml:9:19",
-            "unknown field `lable`",
+            "unknown key `lable`",
             "did you mean `label`?",
             "^^^^^",
         ],
@@ -101,7 +101,7 @@ fn missing_required_key() {
         &err,
         &[
             "content/chapters/01-inledning.yaml:1:1",
-            "missing field `title`",
+            "`title` is missing: the file must have it",
         ],
     );
 }
@@ -116,7 +116,7 @@ fn wrong_type() {
         &err,
         &[
             "content/plan.yaml:3:7",
-            "year: invalid type: string \"tjugotrettioett\", expected i32",
+            "`year` must be a whole number like 2024; found the text `tjugotrettioett`",
         ],
     );
 }
@@ -400,7 +400,7 @@ fn a_byte_order_mark_is_not_part_of_the_yaml() {
         &err,
         &[
             "content/tables/driftbudget.yaml:1:1",
-            "unknown field `idd`",
+            "unknown key `idd`",
             "1 │ idd: driftbudget",
             "  │ ^^^",
         ],

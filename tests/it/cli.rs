@@ -147,7 +147,7 @@ fn content_error_names_file_and_line_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("driftbudget.yaml:"), "{err}");
-    assert!(err.contains("unknown field `colour`"), "{err}");
+    assert!(err.contains("unknown key `colour`"), "{err}");
 }
 
 #[test]

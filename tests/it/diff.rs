@@ -422,7 +422,7 @@ fn errors_exit_2() {
         err.contains("HEAD:content/tables/driftbudget.yaml:9:"),
         "{err}"
     );
-    assert!(err.contains("unknown field `lable`"), "{err}");
+    assert!(err.contains("unknown key `lable`"), "{err}");
     // Not a repository.
     let plain = Scratch::of(FIXTURE);
     let out = diff(&plain, &[]);

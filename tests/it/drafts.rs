@@ -285,10 +285,10 @@ fn a_report_file_that_does_not_load_stops_no_other_document() {
     let (code, err) = run(&s, "build", &["--report", "2031-t2", "--output", o]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("uppfoljning/2031-t2.yaml:6:1"), "{err}");
-    assert!(err.contains("unknown field `bogus`"), "{err}");
+    assert!(err.contains("unknown key `bogus`"), "{err}");
     let (code, err) = run(&s, "check", &[]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("unknown field `bogus`"), "{err}");
+    assert!(err.contains("unknown key `bogus`"), "{err}");
     // Broken YAML gives no id: a --report of an id no report has lists its problem, since it
     // may be the report meant; other reports build.
     std::fs::remove_file(s.content().join("uppfoljning/2031-t2.yaml")).unwrap();

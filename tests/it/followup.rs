@@ -434,7 +434,7 @@ fn amounts_in_a_report_are_read_as_in_a_table() {
     assert_has(
         &err,
         &[
-            "unknown field `4`",
+            "unknown key `4`",
             "`8610,4` in a `{…}` map reads as two entries",
             "write `8610.4`",
         ],
@@ -452,7 +452,7 @@ fn a_report_file_in_a_wrong_place_or_shape_is_reported() {
         &err,
         &[
             "`uppfoljning/delar.docx` is not read",
-            "unknown variant `kvartal`",
+            "`kind` must be one of `tertial`, `delar`, `helar`; found `kvartal`",
         ],
     );
 }

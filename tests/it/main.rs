@@ -23,6 +23,7 @@ mod families;
 mod followup;
 mod init;
 mod injection;
+mod mistakes;
 mod newyear;
 mod properties;
 mod prose;

@@ -790,6 +790,54 @@ fn the_schema_and_check_judge_every_document_alike() {
     );
 }
 
+/// The loader's walk of a file against its schema (`content::validate`, which finds every
+/// mistake of a file at once) judges every document of the corpus as the `jsonschema` crate
+/// does: it finds a mistake exactly when the schema has one. (The exception by design: the
+/// spelling and size of an id or an amount, which the loader reads past and `check` judges,
+/// in words that say what an id or an amount is.)
+#[test]
+fn the_loaders_walk_and_the_schema_judge_every_document_alike() {
+    let mut disagreements = Vec::new();
+    let corpus = corpus();
+    let mut walked = 0;
+    for (doc, _) in &corpus {
+        let kind = schema::kind_of(doc.file).unwrap();
+        let json = editor_json(&doc.text);
+        let validator = validator(kind);
+        let errors: Vec<_> = validator.iter_errors(&json).collect();
+        let schema_errors: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        // The spelling and size of an id or an amount: rules the loader reads past and `check`
+        // judges after it, in its own words (the walk runs only where the loader stopped).
+        let checks_own = !errors.is_empty()
+            && errors.iter().all(|e| {
+                ["pattern", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"]
+                    .contains(&e.kind().keyword())
+            });
+        let Some(findings) = vplan::content::validate::findings_of_kind(kind, &doc.text) else {
+            continue;
+        };
+        walked += 1;
+        if findings.is_empty() != schema_errors.is_empty() && !(findings.is_empty() && checks_own) {
+            disagreements.push(format!(
+                "{}:\n{}\n  walk: {:?}\n  schema: {schema_errors:?}",
+                doc.file,
+                doc.text,
+                findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(walked > 90, "only {walked} documents walked");
+    assert!(
+        disagreements.is_empty(),
+        "{} documents judged otherwise:\n\n{}",
+        disagreements.len(),
+        disagreements.join("\n\n")
+    );
+}
+
 /// `check` refuses the corpus's mistakes for the reason the schema does, in words that say
 /// what to write.
 #[test]

@@ -21,6 +21,7 @@ pub struct PlanMeta {
     /// The committee (nämnd) whose plan this is.
     pub namnd: String,
     /// The plan year.
+    #[schemars(example = 2024)]
     pub year: i32,
     /// Document title as printed on the cover and in the footer.
     pub title: String,
