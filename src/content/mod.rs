@@ -32,7 +32,7 @@ use crate::error::{IoContext, Result};
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::progress::Progress;
 pub use model::*;
 use spans::{Pos, SpanIndex};
@@ -176,6 +176,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
             let first: &Sourced<Table> = first;
             diags.push(
                 Diagnostic::error(
+                    Code::DuplicateId,
                     &table.file,
                     format!("duplicate table id `{}`", table.value.id),
                 )
@@ -207,6 +208,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
                 file: report.file.clone(),
                 id: Some(report.value.id.clone()),
                 diagnostics: vec![Diagnostic::error(
+                    Code::DuplicateId,
                     &report.file,
                     format!("duplicate report id `{}`", report.value.id),
                 )
@@ -219,6 +221,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
     }
     if chapters.is_empty() && diags.is_empty() {
         diags.push(Diagnostic::error(
+            Code::MissingFile,
             dir.join("chapters"),
             "no chapters found: add at least one YAML file under chapters/",
         ));
@@ -323,6 +326,7 @@ pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
         } else if is_dir {
             out.push(
                 Diagnostic::warning(
+                    Code::FileNotRead,
                     &path,
                     format!("the directory `{name}/` is not read: vplan reads only {}", layout()),
                 )
@@ -340,6 +344,7 @@ pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
             });
             out.push(
                 Diagnostic::warning(
+                    Code::FileNotRead,
                     &path,
                     format!("`{name}` is not read: vplan reads only {}", layout()),
                 )
@@ -411,6 +416,7 @@ fn unread_in(root: &Path, sub: &Path, is_logo: &dyn Fn(&Path) -> bool) -> Vec<Di
         let folder = sub.file_name().unwrap_or_default().to_string_lossy();
         out.push(
             Diagnostic::warning(
+                Code::FileNotRead,
                 path,
                 format!(
                     "`{}` is not read: only the .yaml files in {folder}/ are",
@@ -445,6 +451,7 @@ fn unread_schemas(dir: &Path) -> Vec<Diagnostic> {
             let name = p.file_name().unwrap_or_default().to_string_lossy();
             let slash = if p.is_dir() { "/" } else { "" };
             Diagnostic::warning(
+                Code::FileNotRead,
                 &p,
                 format!("`{SCHEMA_DIR}/{name}{slash}` is not read: {SCHEMA_DIR}/ holds the JSON Schemas editors read (`vplan schema` writes them), nothing of the plan"),
             )
@@ -466,8 +473,11 @@ impl Loader<'_> {
     fn file<T: DeserializeOwned>(&mut self, path: &Path, required: bool) -> Option<Sourced<T>> {
         if !path.exists() {
             if required {
-                self.diags
-                    .push(Diagnostic::error(path, "required file is missing"));
+                self.diags.push(Diagnostic::error(
+                    Code::MissingFile,
+                    path,
+                    "required file is missing",
+                ));
             }
             return None;
         }
@@ -485,8 +495,11 @@ impl Loader<'_> {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e.path().unwrap_or(dir).to_path_buf();
-                    self.diags
-                        .push(Diagnostic::error(path, format!("cannot read: {e}")));
+                    self.diags.push(Diagnostic::error(
+                        Code::UnreadableFile,
+                        path,
+                        format!("cannot read: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -539,6 +552,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         Ok(real) => {
             return fail(
                 Diagnostic::error(
+                    Code::UnreadableFile,
                     path,
                     format!(
                         "refusing to read this file: it is a link to {}, outside the content directory",
@@ -550,6 +564,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         }
         Err(e) => {
             return fail(Diagnostic::error(
+                Code::UnreadableFile,
                 path,
                 format!("cannot read the file: {e}"),
             ));
@@ -557,12 +572,19 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
     }
     let text = match read_text(path) {
         Ok(t) => t,
-        Err(e) => return fail(Diagnostic::error(path, format!("{e:#}"))),
+        Err(e) => {
+            return fail(Diagnostic::error(
+                Code::UnreadableFile,
+                path,
+                format!("{e:#}"),
+            ))
+        }
     };
     match spans::prescan(&text, spans::MAX_DEPTH) {
         Some(spans::Problem::TooDeep(pos)) => {
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     format!(
                         "the YAML is nested more than {} levels deep",
@@ -575,6 +597,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         Some(spans::Problem::DuplicateKey { key, at, first }) => {
             return fail(
                 Diagnostic::error(
+                    Code::DuplicateKey,
                     path,
                     format!("duplicate key `{key}` (first given on line {})", first.line),
                 )
@@ -586,6 +609,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         Some(spans::Problem::TooLarge(pos)) => {
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     format!(
                         "the aliases (`*name`) of this file expand it to more than {} MiB",
@@ -599,6 +623,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
         Some(spans::Problem::SecondDocument(pos)) => {
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     "a second YAML document starts at this `---`: a content file holds one document",
                 )
@@ -611,6 +636,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, root: &Path) -> Parsed<T> {
             let number = matches!(tag.as_str(), "!!int" | "!!float");
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
                 )
@@ -663,6 +689,47 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A serde_yaml error as a diagnostic: its position, its message in plain words, and for an
 /// unknown key the closest known one.
+/// The kind of a `serde_yaml` error by its message: serde's data errors (an unknown or missing
+/// key, a value of the wrong type or not among the allowed ones), the model's own (a block
+/// kind unknown, a value refused), or YAML that does not parse.
+fn yaml_code(msg: &str) -> Code {
+    if msg.contains("unknown field") {
+        Code::UnknownKey
+    } else if msg.contains("missing field") {
+        Code::MissingKey
+    } else if msg.contains("duplicate field") {
+        Code::DuplicateKey
+    } else if msg.contains("invalid type") || msg.contains("found the number") {
+        Code::WrongType
+    } else if msg.contains("unknown variant")
+        || msg.contains("invalid value")
+        || msg.contains("invalid length")
+        || msg.contains("unknown block kind")
+        || msg.contains("a block has exactly one key")
+        || msg.contains("takes no value")
+        || msg.contains("is not a block")
+    {
+        Code::InvalidValue
+    } else if msg.contains("did not find expected")
+        || msg.contains("mapping values are not allowed")
+        || msg.contains("cannot start any token")
+        || msg.contains("while scanning")
+        || msg.contains("while parsing")
+        || msg.contains("found unexpected")
+        || msg.contains("expected ',' or")
+        || msg.contains("recursion limit")
+        || msg.contains("unknown anchor")
+        || msg.contains("invalid indentation")
+        || msg.contains("control characters are not allowed")
+        || msg.contains("invalid trailing UTF-8")
+        || msg.contains("found incompatible YAML document")
+    {
+        Code::YamlSyntax
+    } else {
+        Code::InvalidValue
+    }
+}
+
 fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
     // serde_yaml appends " at line X column Y"; the position is printed separately.
@@ -671,14 +738,15 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
         None => full.clone(),
     };
     let mut msg = msg;
-    let mut d = Diagnostic::error(path, msg.clone());
+    let code = yaml_code(&msg);
+    let mut d = Diagnostic::error(code, path, msg.clone());
     if let Some(loc) = e.location() {
         let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
         if let Some(written) =
             scalar_at(line, loc.column()).and_then(|w| strict::as_written(&msg, w))
         {
             msg = written;
-            d = Diagnostic::error(path, msg.clone());
+            d = Diagnostic::error(code, path, msg.clone());
         }
         d = d.at(loc.line(), loc.column());
         if msg.contains("cannot start any token") && line.contains('\t') {
