@@ -384,7 +384,9 @@ pub struct ReportArgs {
     #[arg(long)]
     pub deny_warnings: bool,
 
-    /// Output format of errors and warnings: `human` (stderr) or `json` (stdout).
+    /// Output format of errors and warnings: `human` (stderr), or for machines on stdout:
+    /// `json`, `sarif` (SARIF 2.1.0), `github` (GitHub Actions annotations), `gitlab` (GitLab
+    /// code quality). See docs/diagnostics.md.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -498,6 +500,26 @@ pub enum Format {
     Human,
     /// A JSON array of diagnostics on stdout, for editors and CI.
     Json,
+    /// A SARIF 2.1.0 log on stdout, for code scanning (GitHub's upload-sarif).
+    Sarif,
+    /// GitHub Actions workflow commands on stdout: annotations on the lines.
+    Github,
+    /// GitLab's code quality report (Code Climate JSON) on stdout.
+    Gitlab,
+}
+
+impl Format {
+    /// The diagnostics as this format prints them on stdout; `None` for people (stderr).
+    pub fn machine(self, diags: &[vplan::diag::Diagnostic]) -> Option<String> {
+        use vplan::diag;
+        Some(match self {
+            Format::Human => return None,
+            Format::Json => diag::render_json(diags),
+            Format::Sarif => diag::render_sarif(diags),
+            Format::Github => diag::render_github(diags),
+            Format::Gitlab => diag::render_gitlab(diags),
+        })
+    }
 }
 
 /// `--status`: the plan's [`Status`] on the command line.

@@ -14,7 +14,10 @@ use cli::{Cli, Command, Format};
 use cmd::Terminal;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => refuse_arguments(e),
+    };
     let term = Terminal {
         quiet: cli.quiet,
         format: format_of(&cli.command),
@@ -26,6 +29,36 @@ fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// Arguments clap refuses: when `--format` asks for a machine format, stdout still gets a
+/// document (one `usage` diagnostic) before clap prints its message and exits 2.
+fn refuse_arguments(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if !matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let args: Vec<String> = std::env::args().collect();
+        let asked = args.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix("--format=").or_else(|| {
+                (a == "--format")
+                    .then(|| args.get(i + 1).map(String::as_str))
+                    .flatten()
+            })
+        });
+        let format = asked.and_then(|f| <Format as clap::ValueEnum>::from_str(f, false).ok());
+        let rendered = e.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+        let diag = vplan::diag::Diagnostic::general(vplan::diag::Code::Usage, message);
+        if let Some(out) = format.and_then(|f| f.machine(&[diag])) {
+            print!("{out}");
+        }
+    }
+    e.exit()
 }
 
 /// How the command's diagnostics are printed.

@@ -173,6 +173,7 @@ pub fn roll(
         for (line, column, date) in impossible_dates(text) {
             bad.push(
                 crate::diag::Diagnostic::error(
+                    crate::diag::Code::InvalidDate,
                     file,
                     format!("`{date}` is not a day of the calendar: new-year would write it on"),
                 )

@@ -22,8 +22,8 @@ pub use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
-use crate::diag::Diagnostic;
 use crate::diag::Pos;
+use crate::diag::{Code, Diagnostic};
 
 /// Virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/main.typ";
@@ -440,7 +440,11 @@ fn typst_errors(world: &PlanWorld, errors: &[SourceDiagnostic], locate: Locate) 
         .iter()
         .filter(|e| e.severity == Severity::Error)
         .map(|e| {
-            let mut d = Diagnostic::error(&world.names.whole, format!("typst: {}", e.message));
+            let mut d = Diagnostic::error(
+                Code::Typeset,
+                &world.names.whole,
+                format!("typst: {}", e.message),
+            );
             let mut notes = Vec::new();
             // Where the error is: a span of its own, else the innermost call in the trace
             // that has one.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::content::amount::{self, Spelling};
 use crate::content::{Plan, Table};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// The problems of every amount's spelling in the plan.
 pub fn check(plan: &Plan) -> Vec<Diagnostic> {
@@ -103,6 +103,7 @@ fn spelling(
                 return None;
             }
             Some(at(Diagnostic::error(
+                Code::AmountSpelling,
                 file,
                 format!("{}: `{}` is not an amount: in quotes, an amount is written as a decimal number", what(true), &rest[..text.len() + 2]),
             ))
@@ -113,6 +114,7 @@ fn spelling(
             if let Some(unusual) = spelled.unusual() {
                 return Some(
                     at(Diagnostic::warning(
+                        Code::AmountSpelling,
                         file,
                         format!("{}: `{text}` is read as {value} ({unusual})", what(true)),
                     ))
@@ -131,6 +133,7 @@ fn spelling(
             }
             Some(
                 at(Diagnostic::warning(
+                    Code::AmountSpelling,
                     file,
                     format!("{}: `{text},{decimals}` is read as two amounts, {text} and {decimals}", what(false)),
                 ))

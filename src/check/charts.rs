@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::content::{ChartKind, Plan, Table};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::figures::Figures;
 use crate::numfmt::format_amount;
 
@@ -44,7 +44,7 @@ pub fn check_table(
                 Some(rest) => format!("{chart_path}{rest}"),
                 None => path.to_string(),
             };
-            let mut d = Diagnostic::error(file, format!("chart of `{id}`: {message}"))
+            let mut d = Diagnostic::error(Code::Chart, file, format!("chart of `{id}`: {message}"))
                 .at_pos(plan.pos(file, &path));
             d.hint = hint;
             diags.push(d);
@@ -190,6 +190,7 @@ pub fn names_its_series(plan: &Plan, t: &Table, file: &Path, chart_path: &str) -
             continue;
         }
         let mut d = Diagnostic::warning(
+            Code::Chart,
             file,
             format!(
                 "chart of `{}`: it draws {}, but its {what} does not name {}",

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use crate::content::{
     budget_column, FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table, TableFollowUp,
 };
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::figures::followup::{signs, Signs, GOALS_TABLE, RESERVED_COLUMNS};
 use crate::figures::{max_amount, CellRef, Expr, Figures, MAX_INTEGER_DIGITS};
 use crate::suggest::{did_you_mean, did_you_mean_or_list};
@@ -49,6 +49,7 @@ fn reserved(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         if t.id == GOALS_TABLE {
             diags.push(
                 Diagnostic::error(
+                    Code::InvalidId,
                     &table.file,
                     format!("the table id `{GOALS_TABLE}` is the follow-up reports' table of goals per assessment"),
                 )
@@ -60,6 +61,7 @@ fn reserved(plan: &Plan, diags: &mut Vec<Diagnostic>) {
             if RESERVED_COLUMNS.contains(&col.id.as_str()) {
                 diags.push(
                     Diagnostic::error(
+                        Code::InvalidId,
                         &table.file,
                         format!(
                             "table `{}`: the column id `{}` is one the follow-up reports add beside the budget",
@@ -116,14 +118,16 @@ struct Report<'a, 'd> {
 }
 
 impl Report<'_, '_> {
-    fn error(&mut self, path: &str, message: String, hint: Option<String>) {
-        let mut d = Diagnostic::error(self.file, message).at_pos(self.plan.pos(self.file, path));
+    fn error(&mut self, code: Code, path: &str, message: String, hint: Option<String>) {
+        let mut d =
+            Diagnostic::error(code, self.file, message).at_pos(self.plan.pos(self.file, path));
         d.hint = hint;
         self.diags.push(d);
     }
 
-    fn warning(&mut self, path: &str, message: String, hint: Option<String>) {
-        let mut d = Diagnostic::warning(self.file, message).at_pos(self.plan.pos(self.file, path));
+    fn warning(&mut self, code: Code, path: &str, message: String, hint: Option<String>) {
+        let mut d =
+            Diagnostic::warning(code, self.file, message).at_pos(self.plan.pos(self.file, path));
         d.hint = hint;
         self.diags.push(d);
     }
@@ -143,6 +147,7 @@ impl Report<'_, '_> {
         if let Some(first) = seen.get(id) {
             let at = self.line(&format!("{list}.{first}.id"));
             self.error(
+                Code::DuplicateId,
                 &format!("{list}.{i}.id"),
                 format!("{what} is followed up twice{at}"),
                 Some(format!("keep one entry per {kind}")),
@@ -164,6 +169,7 @@ impl Report<'_, '_> {
         let f = &report.value;
         if !crate::content::slug::is_slug(&f.id) {
             self.error(
+                Code::InvalidId,
                 "id",
                 format!("the report id `{}` is not a slug", f.id),
                 Some(format!(
@@ -174,6 +180,7 @@ impl Report<'_, '_> {
         }
         if f.label.trim().is_empty() {
             self.error(
+                Code::EmptyText,
                 "label",
                 "the report's period (`label`) is empty".into(),
                 Some("e.g. `label: Januari–augusti 2031`".into()),
@@ -182,6 +189,7 @@ impl Report<'_, '_> {
         if let Some(title) = &f.title {
             if title.trim().is_empty() {
                 self.error(
+                    Code::EmptyText,
                     "title",
                     "the report's title is empty".into(),
                     Some("leave `title` out for the default title".into()),
@@ -194,6 +202,7 @@ impl Report<'_, '_> {
             self.diags.extend(more);
             if d.bilagor.is_some() {
                 self.error(
+                    Code::Decision,
                     "decision.bilagor",
                     "decision.bilagor: a report has no appendices".into(),
                     Some("leave `bilagor` out".into()),
@@ -204,6 +213,7 @@ impl Report<'_, '_> {
             if let Some(date) = &paper.datum {
                 if parse_date(date).is_none() {
                     self.error(
+                        Code::InvalidDate,
                         "tjansteskrivelse.datum",
                         format!("tjansteskrivelse.datum: {}", date_problem(date)),
                         None,
@@ -212,6 +222,7 @@ impl Report<'_, '_> {
             }
             if paper.forslag_till_beslut.is_empty() {
                 self.error(
+                    Code::Decision,
                     "tjansteskrivelse.forslag_till_beslut",
                     "the report's decision paper proposes nothing: `forslag_till_beslut` is empty"
                         .into(),
@@ -232,6 +243,7 @@ impl Report<'_, '_> {
         if f.texts.handlingsplan.is_some() && f.handlingsplan.is_none() {
             let summaries = crate::content::items::summary_tables(self.plan);
             self.warning(
+                Code::ReportMismatch,
                 "texts.handlingsplan",
                 "texts.handlingsplan is not printed: the report names no Handlingsplan summary (`handlingsplan:`), so it has no chapter Handlingsplanens genomförande".into(),
                 Some(match summaries.as_slice() {
@@ -246,6 +258,7 @@ impl Report<'_, '_> {
         }
         if f.texts.intern_kontroll.is_some() && self.plan.internal_control.is_none() {
             self.warning(
+                Code::ReportMismatch,
                 "texts.intern_kontroll",
                 "texts.intern_kontroll is not printed: the plan has no internal-control plan (internkontroll.yaml), so the report has no chapter Intern kontroll".into(),
                 Some("remove the text, or give the plan its internkontroll.yaml".into()),
@@ -261,6 +274,7 @@ impl Report<'_, '_> {
         ] {
             if parse_date(value).is_none() {
                 self.error(
+                    Code::InvalidDate,
                     key,
                     format!("{key}: {}", date_problem(value)),
                     Some(format!("write the date as YYYY-MM-DD, e.g. `{year}-08-31`")),
@@ -273,6 +287,7 @@ impl Report<'_, '_> {
         // ISO dates compare as text.
         if parse_date(&f.decision_date).is_some() && f.decision_date < f.period_end {
             self.warning(
+                Code::InvalidDate,
                 "decision_date",
                 format!(
                     "the report is dated {}, before its period ends ({})",
@@ -286,6 +301,7 @@ impl Report<'_, '_> {
         }
         if y != year {
             self.error(
+                Code::InvalidDate,
                 "period_end",
                 format!(
                     "period_end {} is not in {year}, the year of the plan the report follows up",
@@ -295,6 +311,7 @@ impl Report<'_, '_> {
             );
         } else if f.kind == PeriodKind::Helar && (m, d) != (12, 31) {
             self.error(
+                Code::InvalidDate,
                 "period_end",
                 format!(
                     "a verksamhetsberättelse (`kind: helar`) covers the whole year: period_end is {}",
@@ -308,6 +325,7 @@ impl Report<'_, '_> {
             // The period's budget is counted in whole months.
             let month = crate::content::dates::MONTHS[usize::from(m.clamp(1, 12)) - 1];
             self.warning(
+                Code::ReportMismatch,
                 "period_end",
                 format!(
                     "period_end {} is not the last day of {month}: the period's budget counts whole months, januari–{month}",
@@ -350,6 +368,7 @@ impl Report<'_, '_> {
                     did_you_mean_or_list(&entry.id, &known, "the plan's goals are: ")
                 };
                 self.error(
+                    Code::UnknownReference,
                     &format!("{path}.id"),
                     format!("the plan has no goal `{}`", entry.id),
                     Some(hint),
@@ -359,6 +378,7 @@ impl Report<'_, '_> {
             let goal = goal.item;
             if entry.assessment.is_none() {
                 self.warning(
+                    Code::ReportIncomplete,
                     &path,
                     format!("goal `{}`: not assessed yet", entry.id),
                     Some("give `assessment: uppfylld`, `delvis`, `ej` or `ej-bedomd`".into()),
@@ -385,6 +405,7 @@ impl Report<'_, '_> {
                         None => did_you_mean_or_list(&ind.id, &own, "its indicators are: "),
                     };
                     self.error(
+                        Code::UnknownReference,
                         &format!("{ip}.id"),
                         format!("goal `{}` has no indicator `{}`", goal.id, ind.id),
                         Some(hint),
@@ -393,6 +414,7 @@ impl Report<'_, '_> {
                 }
                 if ind.outcome.as_deref().is_none_or(|o| o.trim().is_empty()) {
                     self.warning(
+                        Code::ReportIncomplete,
                         &ip,
                         format!("indicator `{}`: no outcome yet", ind.id),
                         Some("give `outcome: \"…\"`, the measured value as a text".into()),
@@ -406,6 +428,7 @@ impl Report<'_, '_> {
                 .collect();
             if !missing.is_empty() {
                 self.warning(
+                    Code::ReportIncomplete,
                     &path,
                     format!(
                         "goal `{}`: {} of its indicators {} no follow-up entry: {}",
@@ -441,6 +464,7 @@ impl Report<'_, '_> {
             "id"
         };
         self.warning(
+            Code::ReportIncomplete,
             path,
             format!(
                 "{n} {what}{} of the plan {} no follow-up entry: {}",
@@ -476,6 +500,7 @@ impl Report<'_, '_> {
                     did_you_mean_or_list(&entry.id, &known, "the plan's assignments are: ")
                 };
                 self.error(
+                    Code::UnknownReference,
                     &format!("{path}.id"),
                     format!("the plan has no assignment `{}`", entry.id),
                     Some(hint),
@@ -484,6 +509,7 @@ impl Report<'_, '_> {
             }
             if entry.status.is_none() {
                 self.warning(
+                    Code::ReportIncomplete,
                     &path,
                     format!("assignment `{}`: no status yet", entry.id),
                     Some("give `status: genomfort`, `pagar`, `ej-paborjat` or `avbrutet`".into()),
@@ -519,6 +545,7 @@ impl Report<'_, '_> {
                     did_you_mean_or_list(&entry.id, &known, "the plan's risks are: ")
                 };
                 self.error(
+                    Code::UnknownReference,
                     &format!("{path}.id"),
                     format!("the internal-control plan has no risk `{}`", entry.id),
                     Some(hint),
@@ -527,6 +554,7 @@ impl Report<'_, '_> {
             }
             if entry.result.is_none() {
                 self.warning(
+                    Code::ReportIncomplete,
                     &path,
                     format!("risk `{}`: no result of its controls yet", entry.id),
                     Some("give `result: utan-anmarkning`, `brister` or `ej-genomford`".into()),
@@ -549,6 +577,7 @@ impl Report<'_, '_> {
         );
         if p.len() != 12 {
             self.error(
+                Code::ReportMismatch,
                 path,
                 format!(
                     "{what}: a seasonal profile has twelve monthly weights, not {}",
@@ -558,6 +587,7 @@ impl Report<'_, '_> {
             );
         } else if let Some(m) = p.iter().position(|w| w.is_sign_negative() && !w.is_zero()) {
             self.error(
+                Code::ReportMismatch,
                 &format!("{path}.{m}"),
                 format!(
                     "{what}: the weight of {} is negative ({})",
@@ -571,6 +601,7 @@ impl Report<'_, '_> {
             .position(|w| w.abs() > Decimal::from(1_000_000_000))
         {
             self.error(
+                Code::ReportMismatch,
                 &format!("{path}.{m}"),
                 format!(
                     "{what}: the weight of {} ({}) is too large: a weight is at most 1 000 000 000",
@@ -581,12 +612,14 @@ impl Report<'_, '_> {
             );
         } else if p.iter().all(|w| w.is_zero()) {
             self.error(
+                Code::ReportMismatch,
                 path,
                 format!("{what}: every weight of the seasonal profile is 0"),
                 hint,
             );
         } else if helar {
             self.warning(
+                Code::ReportMismatch,
                 path,
                 format!("{what}: a verksamhetsberättelse sets the outcome against the annual budget: the seasonal profile is not used"),
                 Some("remove `profil`; it spreads the budget over a tertial or delår report's months".into()),
@@ -606,6 +639,7 @@ impl Report<'_, '_> {
         let Signs { negative, positive } = signs(t, column, computed);
         if negative && positive {
             self.warning(
+                Code::ReportMismatch,
                 path,
                 format!(
                     "table `{}` has both positive and negative amounts: the note under it cannot say whether a positive deviation is good or bad",
@@ -631,6 +665,7 @@ impl Report<'_, '_> {
             }
             let Some(table) = plan.tables.get(&entry.id) else {
                 self.error(
+                    Code::UnknownReference,
                     &format!("{path}.id"),
                     format!("the plan has no table `{}`", entry.id),
                     Some(did_you_mean_or_list(
@@ -646,6 +681,7 @@ impl Report<'_, '_> {
             else {
                 let cols: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
                 self.error(
+                    Code::UnknownReference,
                     &format!("{path}.budget"),
                     format!(
                         "table `{}` has no column `{}`",
@@ -677,6 +713,7 @@ impl Report<'_, '_> {
                 });
                 if !spread && !helar {
                     self.warning(
+                        Code::ReportMismatch,
                         &format!("{path}.profil"),
                         format!("{what}: no row of the table is spread by its seasonal profile (its rows are sums, taken from other tables, or have their own period budget or profile): the profile is not used"),
                         Some("give the profile where the budgets are: on the tables the rows are taken from, or on a row".into()),
@@ -686,6 +723,7 @@ impl Report<'_, '_> {
             if let Some(title) = &entry.title {
                 if !title.chars().any(char::is_alphanumeric) {
                     self.error(
+                        Code::EmptyText,
                         &format!("{path}.title"),
                         format!("{what}: the title is empty: the heading over the table would have no text"),
                         Some("write the heading, or leave `title` out to use the plan's".into()),
@@ -704,6 +742,7 @@ impl Report<'_, '_> {
                 }
                 let Some(r) = t.rows.iter().position(|x| x.id == row.id) else {
                     self.error(
+                        Code::UnknownReference,
                         &format!("{rp}.id"),
                         format!("table `{}` has no row `{}`", t.id, row.id),
                         Some(did_you_mean_or_list(&row.id, &rows, "its rows are: ")),
@@ -736,7 +775,12 @@ impl Report<'_, '_> {
                         )),
                     };
                     if let Some((message, hint)) = wrong {
-                        self.error(&format!("{rp}.id"), message, Some(hint));
+                        self.error(
+                            Code::ReportMismatch,
+                            &format!("{rp}.id"),
+                            message,
+                            Some(hint),
+                        );
                         continue;
                     }
                 }
@@ -744,6 +788,7 @@ impl Report<'_, '_> {
                     self.profile(p, &format!("{rp}.profil"), &what, helar);
                     if row.periodbudget.is_some() && !helar {
                         self.warning(
+                            Code::ReportMismatch,
                             &format!("{rp}.profil"),
                             format!("{what}: the row's period budget is typed (`periodbudget`): its seasonal profile is not used"),
                             Some("give one of them: `periodbudget` for the period's budget as the economy system has it, or `profil` to spread the annual budget".into()),
@@ -760,6 +805,7 @@ impl Report<'_, '_> {
                     };
                     if let Some((what, hint)) = not_in_helar.filter(|_| helar) {
                         self.error(
+                            Code::ReportMismatch,
                             &format!("{rp}.{key}"),
                             format!(
                                 "table `{}`, row `{}`: a verksamhetsberättelse has no {what}",
@@ -771,6 +817,7 @@ impl Report<'_, '_> {
                     }
                     if v.abs() > max_amount() {
                         self.error(
+                            Code::Precision,
                             &format!("{rp}.{key}"),
                             format!(
                                 "table `{}`, row `{}`: {v} is too large: an amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point",
@@ -783,6 +830,7 @@ impl Report<'_, '_> {
                     let precision = column.precision;
                     if v.normalize().scale() > precision {
                         let mut d = Diagnostic::error(
+                            Code::Precision,
                             self.file,
                             format!(
                                 "table `{}`, row `{}`: {v} has more decimals than the plan's column `{}` ({precision})",
@@ -828,9 +876,14 @@ impl Report<'_, '_> {
                         without[0]
                     ));
                     if complete_is_error {
-                        self.error(&path, format!("verksamhetsberättelse: {message}"), hint);
+                        self.error(
+                            Code::ReportIncomplete,
+                            &path,
+                            format!("verksamhetsberättelse: {message}"),
+                            hint,
+                        );
                     } else {
-                        self.warning(&path, message, hint);
+                        self.warning(Code::ReportIncomplete, &path, message, hint);
                     }
                 }
                 // A table with forecasts has one for every row with a budget: a missing one
@@ -856,6 +909,7 @@ impl Report<'_, '_> {
                     .collect();
                 if !without.is_empty() {
                     self.warning(
+                        Code::ReportIncomplete,
                         &path,
                         format!(
                             "table `{}`: no forecast (`prognos`) yet for {}; the forecast's sum and deviation wait for them",
@@ -879,6 +933,7 @@ impl Report<'_, '_> {
                         if let Some((key, _)) = row.amounts().into_iter().find(|(_, v)| v.is_some())
                         {
                             self.warning(
+                                Code::ReportMismatch,
                                 &format!("{path}.rows.{j}.{key}"),
                                 format!(
                                     "table `{}`, row `{}`: the row has no budget in `{}`: its deviation stays empty, but the sums over it count its {key}",
@@ -901,6 +956,7 @@ impl Report<'_, '_> {
                             && v.abs() * rust_decimal::Decimal::TEN >= b.abs()
                         {
                             self.warning(
+                                Code::ReportMismatch,
                                 &format!("{path}.rows.{j}.{key}"),
                                 format!(
                                     "table `{}`, row `{}`: the {key} {v} has the other sign than the budget {b}",
@@ -924,6 +980,7 @@ impl Report<'_, '_> {
                 if let Some(other) = other_year {
                     if t.columns.iter().any(|c| names_year(c, &year)) {
                         self.warning(
+                            Code::ReportMismatch,
                             &format!("{path}.budget"),
                             format!(
                                 "table `{}`: the report follows the column `{}` ({}) of {other}, not the plan year {year}'s",
@@ -952,7 +1009,7 @@ impl Report<'_, '_> {
                         format!("the summary tables are: {}", summaries.join(", "))
                     })
                 };
-                self.error("handlingsplan", message, Some(hint));
+                self.error(Code::UnknownReference, "handlingsplan", message, Some(hint));
             }
         }
         // Plan tables with detail rows to follow up that the report does not list.
@@ -995,9 +1052,14 @@ impl Report<'_, '_> {
                 "id"
             };
             if complete_is_error {
-                self.error(path, format!("verksamhetsberättelse: {message}"), hint);
+                self.error(
+                    Code::ReportIncomplete,
+                    path,
+                    format!("verksamhetsberättelse: {message}"),
+                    hint,
+                );
             } else {
-                self.warning(path, message, hint);
+                self.warning(Code::ReportIncomplete, path, message, hint);
             }
         }
     }

@@ -10,7 +10,7 @@
 use std::path::{Component, Path};
 
 use crate::content::Plan;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::typeset::Decoded;
 
 /// Where the logo is in the Typst world (relative to the world's root, like the templates'
@@ -68,7 +68,7 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     };
     let fail = |message: String, hint: &str| {
         Box::new(
-            Diagnostic::error(&meta.file, message)
+            Diagnostic::error(Code::Logo, &meta.file, message)
                 .at_pos(plan.pos(&meta.file, "logo.file"))
                 .with_hint(hint.to_string()),
         )

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::content::dates::{date_problem, is_date};
 use crate::content::marks::{fingerprint, is_placeholder, split_mark, CARRIED, GUIDANCE};
 use crate::content::{Block, Goal, Item, Plan};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 pub mod amounts;
 pub mod charts;
@@ -81,7 +81,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     }
     for (id, table) in &plan.tables {
         if !crate::content::slug::is_slug(id) {
-            c.error(&table.file, "id", format!("the table id `{id}` is not a slug"))
+            c.error(Code::InvalidId, &table.file, "id", format!("the table id `{id}` is not a slug"))
                 .hint = Some(format!(
                 "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column` references), e.g. `{}`",
                 crate::content::slug::slug(id)
@@ -91,6 +91,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
             let pos = plan.pos(&table.file, "id");
             c.diags.push(
                 Diagnostic::warning(
+                    Code::Unfinished,
                     &table.file,
                     format!("table `{id}` is not placed in any chapter or appendix"),
                 )
@@ -113,15 +114,19 @@ pub(crate) fn decision(
     what: &str,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let error = |key: &str, message: String| {
-        Diagnostic::error(file, message).at_pos(plan.pos(file, &format!("decision.{key}")))
+    let error = |code: Code, key: &str, message: String| {
+        Diagnostic::error(code, file, message).at_pos(plan.pos(file, &format!("decision.{key}")))
     };
     for (key, value) in [
         ("sammantradesdatum", &d.sammantradesdatum),
         ("beslutsdatum", &d.beslutsdatum),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !is_date(v)) {
-            out.push(error(key, format!("decision.{key}: {}", date_problem(v))));
+            out.push(error(
+                Code::InvalidDate,
+                key,
+                format!("decision.{key}: {}", date_problem(v)),
+            ));
         }
     }
     for (key, value) in [
@@ -133,6 +138,7 @@ pub(crate) fn decision(
         if let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) {
             out.push(
                 Diagnostic::warning(
+                    Code::Unfinished,
                     file,
                     format!("decision.{key} is still the placeholder `{v}`"),
                 )
@@ -150,6 +156,7 @@ pub(crate) fn decision(
         if !missing.is_empty() {
             out.push(
                 error(
+                    Code::Decision,
                     "status",
                     format!(
                         "{what} with status `beslutad` needs {} in `decision`",
@@ -186,6 +193,7 @@ impl<'a> Checker<'a> {
         let years = crate::content::dates::YEARS;
         if !u32::try_from(year).is_ok_and(|y| years.contains(&y)) {
             self.error(
+                Code::InvalidDate,
                 &file,
                 "year",
                 format!(
@@ -199,6 +207,7 @@ impl<'a> Checker<'a> {
         let date = &meta.value.decision_date;
         if !is_date(date) {
             self.error(
+                Code::InvalidDate,
                 &file,
                 "decision_date",
                 format!("decision_date: {}", date_problem(date)),
@@ -212,9 +221,13 @@ impl<'a> Checker<'a> {
             if is_placeholder(value) {
                 let pos = self.plan.pos(&file, key);
                 self.diags.push(
-                    Diagnostic::warning(&file, format!("{key} is still the placeholder `{value}`"))
-                        .at_pos(pos)
-                        .with_hint("write the name as it is to be printed"),
+                    Diagnostic::warning(
+                        Code::Unfinished,
+                        &file,
+                        format!("{key} is still the placeholder `{value}`"),
+                    )
+                    .at_pos(pos)
+                    .with_hint("write the name as it is to be printed"),
                 );
             }
         }
@@ -232,6 +245,7 @@ impl<'a> Checker<'a> {
             for (i, id) in bilagor.iter().enumerate() {
                 if !known.contains(&id.as_str()) {
                     self.error(
+                        Code::UnknownReference,
                         &file,
                         &format!("decision.bilagor.{i}"),
                         format!("decision.bilagor: there is no appendix `{id}`"),
@@ -257,6 +271,7 @@ impl<'a> Checker<'a> {
                         .unwrap_or(0);
                     self.diags.push(
                         Diagnostic::warning(
+                            Code::Unfinished,
                             file,
                             "carried over from last year's plan and not yet confirmed".to_string(),
                         )
@@ -268,9 +283,13 @@ impl<'a> Checker<'a> {
             for (n, line) in text.lines().enumerate() {
                 if let Some(col) = line.find(GUIDANCE) {
                     self.diags.push(
-                        Diagnostic::warning(file, "guidance text still in place".to_string())
-                            .at(n + 1, line[..col].chars().count() + 1)
-                            .with_hint("replace it with the plan's own text"),
+                        Diagnostic::warning(
+                            Code::Unfinished,
+                            file,
+                            "guidance text still in place".to_string(),
+                        )
+                        .at(n + 1, line[..col].chars().count() + 1)
+                        .with_hint("replace it with the plan's own text"),
                     );
                 }
             }
@@ -286,6 +305,7 @@ impl<'a> Checker<'a> {
                     let pos = self.plan.pos(&table.file, &format!("rows.{i}"));
                     self.diags.push(
                         Diagnostic::warning(
+                            Code::Unfinished,
                             &table.file,
                             format!("table `{}`, row `{}`: no amounts yet", t.id, row.id),
                         )
@@ -308,6 +328,7 @@ impl<'a> Checker<'a> {
             if logo.alt.trim().is_empty() {
                 let file = meta.file.clone();
                 self.error(
+                    Code::EmptyText,
                     &file,
                     "logo.alt",
                     "the logo needs an alternative text (`logo.alt`)".into(),
@@ -328,7 +349,12 @@ impl<'a> Checker<'a> {
         let file = paper.file.clone();
         if let Some(date) = &paper.value.datum {
             if !is_date(date) {
-                self.error(&file, "datum", format!("datum: {}", date_problem(date)));
+                self.error(
+                    Code::InvalidDate,
+                    &file,
+                    "datum",
+                    format!("datum: {}", date_problem(date)),
+                );
             }
         }
         if let Some(rubrik) = &paper.value.rubrik {
@@ -336,6 +362,7 @@ impl<'a> Checker<'a> {
         }
         if paper.value.forslag_till_beslut.is_empty() {
             self.error(
+                Code::Decision,
                 &file,
                 "forslag_till_beslut",
                 "the decision paper proposes nothing: `forslag_till_beslut` is empty".into(),
@@ -348,25 +375,35 @@ impl<'a> Checker<'a> {
     /// an empty heading and a document without a title, and a reader gets nothing from one.
     fn title(&mut self, file: &Path, path: &str, what: &str, title: &str) {
         if title.trim().is_empty() {
-            self.error(file, path, format!("the title of {what} is empty"))
-                .hint = Some(
+            self.error(
+                Code::EmptyText,
+                file,
+                path,
+                format!("the title of {what} is empty"),
+            )
+            .hint = Some(
                 "give it a title: it is printed as a heading and listed in the table of contents"
                     .into(),
             );
         }
     }
 
-    fn error(&mut self, file: &Path, path: &str, message: String) -> &mut Diagnostic {
+    fn error(&mut self, code: Code, file: &Path, path: &str, message: String) -> &mut Diagnostic {
         let pos = self.plan.pos(file, path);
         self.diags
-            .push(Diagnostic::error(file, message).at_pos(pos));
+            .push(Diagnostic::error(code, file, message).at_pos(pos));
         self.diags.last_mut().expect("just pushed")
     }
 
     fn id(&mut self, file: &Path, path: &str, what: &str, id: &str) {
         if !crate::content::slug::is_slug(id) {
-            self.error(file, path, format!("the {what} id `{id}` is not a slug"))
-                .hint = Some("ids use a-z, 0-9 and `-`, e.g. `strategi-digitalisering`".into());
+            self.error(
+                Code::InvalidId,
+                file,
+                path,
+                format!("the {what} id `{id}` is not a slug"),
+            )
+            .hint = Some("ids use a-z, 0-9 and `-`, e.g. `strategi-digitalisering`".into());
             return;
         }
         if let Some((first, first_path)) = self.ids.get(id).cloned() {
@@ -375,8 +412,13 @@ impl<'a> Checker<'a> {
                 Some(p) => format!("{}:{}", first.display(), p.line),
                 None => first.display().to_string(),
             };
-            self.error(file, path, format!("duplicate id `{id}` ({what})"))
-                .hint = Some(format!(
+            self.error(
+                Code::DuplicateId,
+                file,
+                path,
+                format!("duplicate id `{id}` ({what})"),
+            )
+            .hint = Some(format!(
                 "`{id}` is already used at {at}; ids must be unique in the plan"
             ));
         } else {
@@ -431,6 +473,7 @@ impl<'a> Checker<'a> {
                         let known: Vec<&str> =
                             self.plan.tables.keys().map(String::as_str).collect();
                         self.error(
+                            Code::UnknownReference,
                             file,
                             &format!("{bp}.table"),
                             format!("refers to table `{id}`, which does not exist"),
@@ -470,6 +513,7 @@ impl<'a> Checker<'a> {
                     self.places_goals = true;
                     if self.plan.goals.is_none() {
                         self.error(
+                            Code::MissingFile,
                             file,
                             &bp,
                             "places the goal structure (`perspectives`), but there is no goals.yaml".into(),
@@ -480,6 +524,7 @@ impl<'a> Checker<'a> {
                     self.places_internal_control = true;
                     if self.plan.internal_control.is_none() {
                         self.error(
+                            Code::MissingFile,
                             file,
                             &bp,
                             "places the internal-control plan, but there is no internkontroll.yaml"
@@ -496,6 +541,7 @@ impl<'a> Checker<'a> {
                     );
                     if o.alt.trim().is_empty() {
                         self.error(
+                            Code::EmptyText,
                             file,
                             &format!("{bp}.org_chart.alt"),
                             format!(
@@ -536,6 +582,7 @@ impl<'a> Checker<'a> {
             let name = file.file_name().unwrap_or_default().to_string_lossy();
             self.diags.push(
                 Diagnostic::warning(
+                    Code::Unfinished,
                     file,
                     format!("{name} is not printed: no chapter or appendix places it"),
                 )
@@ -561,6 +608,7 @@ impl<'a> Checker<'a> {
     ) {
         if given != columns {
             self.error(
+                Code::TableShape,
                 file,
                 path,
                 format!("{what} `{id}`, row `{row}`: {given} {unit} but {columns} columns"),

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use crate::content::{Block, Plan};
 use crate::diag::Pos;
-use crate::diag::{direction_control, Diagnostic};
+use crate::diag::{direction_control, Code, Diagnostic};
 
 pub use super::markdown::{
     inspect, link_scheme_problem, looks_like_amount, md_headings, Finding, MdHeading, LINK_SCHEMES,
@@ -87,9 +87,9 @@ pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
     for t in markdown_texts(plan) {
         for f in inspect(t.text) {
             let d = if f.warning {
-                Diagnostic::warning(t.file, f.message)
+                Diagnostic::warning(Code::Markdown, t.file, f.message)
             } else {
-                Diagnostic::error(t.file, f.message)
+                Diagnostic::error(Code::Markdown, t.file, f.message)
             };
             diags.push(
                 d.at_pos(locate(plan, t.file, &t.path, t.text, f.offset))
@@ -196,7 +196,7 @@ pub fn invisible(plan: &Plan) -> Vec<Diagnostic> {
             };
             let (line, col) = pos.unwrap_or(at);
             diags.push(
-                Diagnostic::error(file, message)
+                Diagnostic::error(Code::Glyph, file, message)
                     .at(line, col)
                     .with_hint(format!("delete the character ({code}) at this column: most editors do not show it, so delete the characters around it and type them again")),
             );
@@ -296,11 +296,13 @@ pub fn glyphs(plan: &Plan, strict: bool, has_glyph: impl Fn(char) -> bool) -> Ve
         );
         let d = if strict {
             Diagnostic::error(
+                Code::Glyph,
                 file,
                 format!("{what}; PDF/A and PDF/UA refuse text that cannot be displayed"),
             )
         } else {
             Diagnostic::warning(
+                Code::Glyph,
                 file,
                 format!("{what}, so it prints as an empty box (and a decided plan fails to build)"),
             )
@@ -343,6 +345,7 @@ pub fn lengths(plan: &Plan) -> Vec<Diagnostic> {
         if PDF_STRINGS.contains(&key) && n > MAX_TITLE_CHARS {
             diags.push(
                 Diagnostic::error(
+                    Code::TextLength,
                     file,
                     format!("`{key}` is {n} characters long; a title, label or alternative text may have at most {MAX_TITLE_CHARS}"),
                 )
@@ -439,9 +442,14 @@ impl Headings<'_> {
             self.last = h.level;
             let Some(problem) = problem else { continue };
             let d = if self.strict {
-                Diagnostic::error(file, format!("{problem}, which PDF/UA forbids"))
+                Diagnostic::error(
+                    Code::Heading,
+                    file,
+                    format!("{problem}, which PDF/UA forbids"),
+                )
             } else {
                 Diagnostic::warning(
+                    Code::Heading,
                     file,
                     format!("{problem}; PDF/UA forbids that, so the build fails once the plan is `beslutad`"),
                 )

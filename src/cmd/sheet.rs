@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use vplan::error::{Context, IoContext, Result};
 
 use crate::cli::{ExportArgs, ImportArgs, SheetFormat};
-use vplan::diag::Diagnostic;
+use vplan::diag::{Code, Diagnostic};
 use vplan::numfmt::format_amount;
 use vplan::pipeline;
 use vplan::progress::Progress;
@@ -154,6 +154,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
         };
         if !got.is_some_and(|g| same(&g.values, &meant)) {
             return Err(vplan::Error::Content(vec![Diagnostic::error(
+                Code::SheetImport,
                 &file,
                 format!(
                     "rewriting the changed rows would also change row `{}` (its values are shared through a YAML anchor or alias): nothing written",
@@ -265,6 +266,7 @@ fn import_outcomes(
     let meant = result.meant.as_ref().map(normal);
     if now.map(|r| normal(&r.source.value)) != meant {
         return Err(vplan::Error::Content(vec![Diagnostic::error(
+            Code::SheetImport,
             &file,
             "rewriting the report would change more than the imported figures: nothing written",
         )
@@ -366,12 +368,15 @@ fn problems(
     let nothing = format!("nothing written: {} is unchanged", file.display());
     let mut problems: Vec<Diagnostic> = bad
         .iter()
-        .map(|b| Diagnostic::error(&args.file, b.clone()).with_hint(nothing.clone()))
+        .map(|b| {
+            Diagnostic::error(Code::SheetImport, &args.file, b.clone()).with_hint(nothing.clone())
+        })
         .collect();
     problems.extend(refused.iter().cloned());
     if !unknown.is_empty() && !args.force {
         problems.push(
             Diagnostic::error(
+                Code::SheetImport,
                 &args.file,
                 format!(
                     "{} row(s) of the sheet match no row of table `{}` ({}): nothing written",

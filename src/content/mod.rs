@@ -34,7 +34,7 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::progress::Progress;
 pub use model::*;
 use spans::{Pos, SpanIndex};
@@ -185,6 +185,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
             let first: &Sourced<Table> = first;
             diags.push(
                 Diagnostic::error(
+                    Code::DuplicateId,
                     &table.file,
                     format!("duplicate table id `{}`", table.value.id),
                 )
@@ -228,6 +229,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
                 file: report.file.clone(),
                 id: Some(report.value.id.clone()),
                 diagnostics: vec![Diagnostic::error(
+                    Code::DuplicateId,
                     &report.file,
                     format!("duplicate report id `{}`", report.value.id),
                 )
@@ -240,6 +242,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
     }
     if chapters.is_empty() && !incomplete {
         diags.push(Diagnostic::error(
+            Code::MissingFile,
             dir.join("chapters"),
             "no chapters found: add at least one YAML file under chapters/",
         ));
@@ -365,6 +368,7 @@ pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
         } else if is_dir {
             out.push(
                 Diagnostic::warning(
+                    Code::FileNotRead,
                     &path,
                     format!("the directory `{name}/` is not read: vplan reads only {}", layout()),
                 )
@@ -382,6 +386,7 @@ pub fn unread(dir: &Path, logo: Option<&str>) -> Vec<Diagnostic> {
             });
             out.push(
                 Diagnostic::warning(
+                    Code::FileNotRead,
                     &path,
                     format!("`{name}` is not read: vplan reads only {}", layout()),
                 )
@@ -453,6 +458,7 @@ fn unread_in(root: &Path, sub: &Path, is_logo: &dyn Fn(&Path) -> bool) -> Vec<Di
         let folder = sub.file_name().unwrap_or_default().to_string_lossy();
         out.push(
             Diagnostic::warning(
+                Code::FileNotRead,
                 path,
                 format!(
                     "`{}` is not read: only the .yaml files in {folder}/ are",
@@ -487,6 +493,7 @@ fn unread_schemas(dir: &Path) -> Vec<Diagnostic> {
             let name = p.file_name().unwrap_or_default().to_string_lossy();
             let slash = if p.is_dir() { "/" } else { "" };
             Diagnostic::warning(
+                Code::FileNotRead,
                 &p,
                 format!("`{SCHEMA_DIR}/{name}{slash}` is not read: {SCHEMA_DIR}/ holds the JSON Schemas editors read (`vplan schema` writes them), nothing of the plan"),
             )
@@ -515,8 +522,11 @@ impl Loader<'_> {
     ) -> Option<Sourced<T>> {
         if !path.exists() {
             if required {
-                self.diags
-                    .push(Diagnostic::error(path, "required file is missing"));
+                self.diags.push(Diagnostic::error(
+                    Code::MissingFile,
+                    path,
+                    "required file is missing",
+                ));
                 *self.incomplete = true;
             }
             return None;
@@ -535,8 +545,11 @@ impl Loader<'_> {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e.path().unwrap_or(dir).to_path_buf();
-                    self.diags
-                        .push(Diagnostic::error(path, format!("cannot read: {e}")));
+                    self.diags.push(Diagnostic::error(
+                        Code::UnreadableFile,
+                        path,
+                        format!("cannot read: {e}"),
+                    ));
                     *self.incomplete = true;
                     continue;
                 }
@@ -593,6 +606,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         Ok(real) => {
             return fail(
                 Diagnostic::error(
+                    Code::UnreadableFile,
                     path,
                     format!(
                         "refusing to read this file: it is a link to {}, outside the content directory",
@@ -604,6 +618,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         }
         Err(e) => {
             return fail(Diagnostic::error(
+                Code::UnreadableFile,
                 path,
                 format!("cannot read the file: {e}"),
             ));
@@ -611,12 +626,19 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
     }
     let text = match read_text(path) {
         Ok(t) => t,
-        Err(e) => return fail(Diagnostic::error(path, format!("{e:#}"))),
+        Err(e) => {
+            return fail(Diagnostic::error(
+                Code::UnreadableFile,
+                path,
+                format!("{e:#}"),
+            ))
+        }
     };
     match spans::prescan(&text, spans::MAX_DEPTH) {
         Some(spans::Problem::TooDeep(pos)) => {
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     format!(
                         "the YAML is nested more than {} levels deep",
@@ -629,6 +651,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         Some(spans::Problem::DuplicateKey { key, at, first }) => {
             return fail(
                 Diagnostic::error(
+                    Code::DuplicateKey,
                     path,
                     format!("duplicate key `{key}` (first given on line {})", first.line),
                 )
@@ -640,6 +663,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         Some(spans::Problem::TooLarge(pos)) => {
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     format!(
                         "the aliases (`*name`) of this file expand it to more than {} MiB",
@@ -653,6 +677,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         Some(spans::Problem::SecondDocument(pos)) => {
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     "a second YAML document starts at this `---`: a content file holds one document",
                 )
@@ -665,6 +690,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
             let number = matches!(tag.as_str(), "!!int" | "!!float");
             return fail(
                 Diagnostic::error(
+                    Code::YamlSyntax,
                     path,
                     format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
                 )
@@ -728,9 +754,9 @@ fn every_mistake<T: JsonSchema>(path: &Path, text: &str, first: Diagnostic) -> O
         .map(|f| {
             let pos = if f.on_key { index.key(&f.path) } else { None }
                 .or_else(|| index.nearest(&f.path));
-            let mut d = Diagnostic::error(path, f.message.clone()).at_pos(pos);
+            let mut d = Diagnostic::error(f.code, path, f.message.clone()).at_pos(pos);
             let mut hint = f.hint.clone();
-            if f.code == validate::Code::UnknownKey {
+            if f.code == Code::UnknownKey {
                 let key = f.path.rsplit('.').next().unwrap_or(&f.path);
                 let line = pos.and_then(|p| text.lines().nth(p.line.saturating_sub(1)));
                 if let Some(split) = line.and_then(|l| decimal_comma_hint(key, l)) {
@@ -755,6 +781,7 @@ fn every_mistake<T: JsonSchema>(path: &Path, text: &str, first: Diagnostic) -> O
     diags.sort_by_key(|d| (d.line, d.column));
     if findings.len() > validate::MAX_FINDINGS {
         diags.push(Diagnostic::error(
+            Code::InvalidValue,
             path,
             format!(
                 "{} more mistakes in this file are not shown",
@@ -804,6 +831,47 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A serde_yaml error as a diagnostic: its position, its message in plain words, and for an
 /// unknown key the closest known one.
+/// The kind of a `serde_yaml` error by its message: serde's data errors (an unknown or missing
+/// key, a value of the wrong type or not among the allowed ones), the model's own (a block
+/// kind unknown, a value refused), or YAML that does not parse.
+fn yaml_code(msg: &str) -> Code {
+    if msg.contains("unknown field") {
+        Code::UnknownKey
+    } else if msg.contains("missing field") {
+        Code::MissingKey
+    } else if msg.contains("duplicate field") {
+        Code::DuplicateKey
+    } else if msg.contains("invalid type") || msg.contains("found the number") {
+        Code::WrongType
+    } else if msg.contains("unknown variant")
+        || msg.contains("invalid value")
+        || msg.contains("invalid length")
+        || msg.contains("unknown block kind")
+        || msg.contains("a block has exactly one key")
+        || msg.contains("takes no value")
+        || msg.contains("is not a block")
+    {
+        Code::InvalidValue
+    } else if msg.contains("did not find expected")
+        || msg.contains("mapping values are not allowed")
+        || msg.contains("cannot start any token")
+        || msg.contains("while scanning")
+        || msg.contains("while parsing")
+        || msg.contains("found unexpected")
+        || msg.contains("expected ',' or")
+        || msg.contains("recursion limit")
+        || msg.contains("unknown anchor")
+        || msg.contains("invalid indentation")
+        || msg.contains("control characters are not allowed")
+        || msg.contains("invalid trailing UTF-8")
+        || msg.contains("found incompatible YAML document")
+    {
+        Code::YamlSyntax
+    } else {
+        Code::InvalidValue
+    }
+}
+
 fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
     // serde_yaml appends " at line X column Y"; the position is printed separately.
@@ -812,14 +880,15 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
         None => full.clone(),
     };
     let mut msg = msg;
-    let mut d = Diagnostic::error(path, msg.clone());
+    let code = yaml_code(&msg);
+    let mut d = Diagnostic::error(code, path, msg.clone());
     if let Some(loc) = e.location() {
         let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
         if let Some(written) =
             scalar_at(line, loc.column()).and_then(|w| strict::as_written(&msg, w))
         {
             msg = written;
-            d = Diagnostic::error(path, msg.clone());
+            d = Diagnostic::error(code, path, msg.clone());
         }
         d = d.at(loc.line(), loc.column());
         if msg.contains("cannot start any token") && line.contains('\t') {

@@ -19,18 +19,7 @@
 use serde_json::{Map, Value as Json};
 use serde_yaml::Value as Yaml;
 
-/// What kind of mistake a finding is (each has its diagnostic code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
-    /// A key the mapping does not take.
-    UnknownKey,
-    /// A value of another type than the key takes (text for a number, a list for a map).
-    WrongType,
-    /// A value of the right type that is not one of those allowed, or out of range.
-    InvalidValue,
-    /// A key the mapping must have.
-    MissingKey,
-}
+use crate::diag::Code;
 
 /// One value the schema refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! Diagnostics: what went wrong with the content, and where.
 //!
 //! Rendered like `rustc` or `cargo` with `codespan-reporting` (file:line:column, the source line
-//! with a caret, the message, a hint), or as JSON for editors and CI annotations.
+//! with a caret, the message, a hint), or for machines (`machine.rs`): JSON for editors, SARIF
+//! for code scanning, GitHub Actions workflow commands, GitLab's code quality report. Every
+//! diagnostic has a stable [`Code`] (`code.rs`, listed in `docs/diagnostics.md`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,12 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use serde::Serialize;
 
+pub mod code;
+pub mod machine;
 pub mod origin;
+
+pub use code::Code;
+pub use machine::{render_github, render_gitlab, render_json, render_sarif};
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +39,10 @@ pub enum Severity {
 }
 
 /// One problem found in the content, pointing at a file and, where known, a line and column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The kind, with its stable id.
+    pub code: Code,
     pub severity: Severity,
     /// Path as the user gave it (relative to the working directory where possible).
     pub file: Option<PathBuf>,
@@ -41,15 +50,14 @@ pub struct Diagnostic {
     pub column: Option<usize>,
     pub message: String,
     /// Text shown at the caret.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            code,
             severity: Severity::Error,
             file: Some(file.into()),
             line: None,
@@ -60,10 +68,18 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(file, message)
+            ..Diagnostic::error(code, file, message)
+        }
+    }
+
+    /// An error of no file: a usage or I/O error reported to a machine reader.
+    pub fn general(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: None,
+            ..Diagnostic::error(code, "", message)
         }
     }
 
@@ -241,13 +257,6 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     )
 }
 
-/// Diagnostics as a JSON array.
-pub fn render_json(diags: &[Diagnostic]) -> String {
-    let mut s = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".to_string());
-    s.push('\n');
-    s
-}
-
 fn read_source(file: &Path) -> Option<String> {
     let meta = std::fs::metadata(file).ok()?;
     if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
@@ -262,8 +271,27 @@ fn read_source(file: &Path) -> Option<String> {
 }
 
 /// The byte range of the token at a 1-based line and column (up to the next space, comma or
-/// bracket; at least one character).
+/// bracket; at least one character): what [`render_human`] underlines.
 fn byte_range(text: &str, line: usize, column: usize) -> std::ops::Range<usize> {
+    match token(text, line, column) {
+        Some(t) => t.line_start + t.byte_column..t.line_start + t.byte_column + t.len,
+        None => text.len()..text.len(),
+    }
+}
+
+/// The token at a line and column of a text: where its line starts, where on the line it
+/// starts (0-based bytes), its length in bytes and in characters.
+struct Token {
+    line_start: usize,
+    byte_column: usize,
+    len: usize,
+    chars: usize,
+}
+
+/// The token at a 1-based line and column (up to the next space, comma or bracket; at least
+/// one character), `None` when the text has no such line. A column past the end of the line
+/// is a token of no width there.
+fn token(text: &str, line: usize, column: usize) -> Option<Token> {
     let mut start = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
@@ -284,11 +312,16 @@ fn byte_range(text: &str, line: usize, column: usize) -> std::ops::Range<usize> 
             } else {
                 len
             };
-            return start + col_byte..start + col_byte + len;
+            return Some(Token {
+                line_start: start,
+                byte_column: col_byte,
+                len,
+                chars: rest[..len].chars().count(),
+            });
         }
         start += l.len();
     }
-    text.len()..text.len()
+    None
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::content::{RowKind, SumSpec, Table};
+use crate::diag::Code;
 
 use super::{
     Builder, CellRef, Expr, TableFigures, DOUBLE_HINT, MAX_COLUMNS, MAX_PRECISION, MAX_ROWS,
@@ -24,6 +25,7 @@ impl Builder<'_> {
             for (c, col) in t.columns.iter().enumerate() {
                 if col.precision > MAX_PRECISION {
                     self.err(
+                        Code::Precision,
                         id,
                         &format!("columns.{c}.precision"),
                         format!(
@@ -35,6 +37,7 @@ impl Builder<'_> {
             }
             if t.rows.len() > MAX_ROWS {
                 self.err(
+                    Code::TableShape,
                     id,
                     "rows",
                     format!(
@@ -46,6 +49,7 @@ impl Builder<'_> {
             }
             if t.columns.len() > MAX_COLUMNS {
                 self.err(
+                    Code::TableShape,
                     id,
                     "columns",
                     format!(
@@ -104,7 +108,7 @@ impl Builder<'_> {
                         "`{cell}` sums row {} of a table of {n} rows (an internal error)",
                         r + 1
                     );
-                    self.err(&cell.table, "", message);
+                    self.err(Code::Computation, &cell.table, "", message);
                 }
                 Vec::new()
             }
@@ -118,13 +122,13 @@ impl Builder<'_> {
                 "`{cell}` is computed from {}, which does not exist (an internal error)",
                 bad.join(", ")
             );
-            self.err(&cell.table, "", message);
+            self.err(Code::Computation, &cell.table, "", message);
         }
         match self.figures.node(&cell) {
             Some(n) => self.figures.exprs[n] = expr,
             None => {
                 let message = format!("there is no cell `{cell}` (an internal error)");
-                self.err(&cell.table, "", message);
+                self.err(Code::Computation, &cell.table, "", message);
             }
         }
     }
@@ -141,6 +145,7 @@ impl Builder<'_> {
         for (i, id) in ids.enumerate() {
             if !crate::content::slug::is_slug(id) {
                 self.err(
+                    Code::InvalidId,
                     table,
                     &format!("{what}s.{i}.id"),
                     format!("table `{table}`: the {what} id `{id}` is not a slug"),
@@ -152,6 +157,7 @@ impl Builder<'_> {
             }
             if let Some(&first) = index.get(id) {
                 self.err(
+                    Code::DuplicateId,
                     table,
                     &format!("{what}s.{i}.id"),
                     format!("table `{table}`: duplicate {what} id `{id}`"),
@@ -181,6 +187,7 @@ impl Builder<'_> {
             for (k, source) in t.sum_of.iter().enumerate() {
                 if let Some(first) = t.sum_of[..k].iter().position(|x| x == source) {
                     self.err(
+                        Code::Computation,
                         id,
                         &format!("sum_of.{k}"),
                         format!(
@@ -247,6 +254,7 @@ impl Builder<'_> {
                 if !other.columns.iter().any(|x| x.id == col.id) {
                     let known: Vec<&str> = other.columns.iter().map(|x| x.id.as_str()).collect();
                     self.err(
+                        Code::UnknownReference,
                         &t.id,
                         &path,
                         format!(
@@ -275,6 +283,7 @@ impl Builder<'_> {
                         .is_some_and(|v| v.iter().any(Option::is_some));
                 if has_figures && !summed(&row.id) {
                     let d = self.err(
+                        Code::Computation,
                         &t.id,
                         &path,
                         format!(
@@ -305,6 +314,7 @@ impl Builder<'_> {
         let row = &t.rows[r];
         let kind = row.kind.as_str();
         self.err(
+            Code::TableShape,
             &t.id,
             &format!("rows.{r}.values"),
             format!(
@@ -322,6 +332,7 @@ impl Builder<'_> {
         match &row.sum {
             None => {
                 self.err(
+                    Code::TableShape,
                     &t.id,
                     &format!("rows.{r}"),
                     format!(
@@ -336,6 +347,7 @@ impl Builder<'_> {
                 .collect(),
             Some(SumSpec::Keyword(k)) => {
                 self.err(
+                    Code::TableShape,
                     &t.id,
                     &path,
                     format!(
@@ -347,6 +359,7 @@ impl Builder<'_> {
             }
             Some(SumSpec::Of(ids)) if ids.is_empty() => {
                 self.err(
+                    Code::Computation,
                     &t.id,
                     &path,
                     format!("table `{}`, row `{}`: `sum: []` sums nothing", t.id, row.id),
@@ -364,6 +377,7 @@ impl Builder<'_> {
                     if let Some(first) = named.insert(id.as_str(), k) {
                         named.insert(id.as_str(), first);
                         self.err(
+                            Code::Computation,
                             &t.id,
                             &term_path,
                             format!(
@@ -376,6 +390,7 @@ impl Builder<'_> {
                     let (members, how) = match t.rows.iter().position(|x| &x.id == id) {
                         Some(i) if i == r => {
                             self.err(
+                                Code::Computation,
                                 &t.id,
                                 &term_path,
                                 format!(
@@ -410,7 +425,8 @@ impl Builder<'_> {
                                 "table `{}`, row `{}`: row `{}` would be counted twice, via {before} and via {this}",
                                 t.id, row.id, t.rows[m].id
                             );
-                            self.err(&t.id, &term_path, message).hint = Some(DOUBLE_HINT.into());
+                            self.err(Code::Computation, &t.id, &term_path, message).hint =
+                                Some(DOUBLE_HINT.into());
                             continue;
                         }
                         via.insert(m, this);
@@ -426,6 +442,7 @@ impl Builder<'_> {
         let row = &t.rows[r];
         if row.sum.is_some() {
             self.err(
+                Code::TableShape,
                 &t.id,
                 &format!("rows.{r}.sum"),
                 format!(
@@ -487,6 +504,7 @@ impl Builder<'_> {
                 Ok(ok) => ok,
                 Err(e) => {
                     self.err(
+                        Code::UnknownReference,
                         &t.id,
                         &path,
                         format!("table `{}`, row `{}`: {e}", t.id, row.id),

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use crate::content::{Row, RowKind, Table};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::numfmt::format_amount;
 
 use super::{max_amount, Builder, CellRef, TableFigures, MAX_INTEGER_DIGITS, MAX_PRECISION};
@@ -60,6 +60,7 @@ impl Builder<'_> {
             } else {
                 let known: Vec<&str> = other.columns.iter().map(|x| x.id.as_str()).collect();
                 let d = self.err(
+                    Code::UnknownReference,
                     &from.id,
                     path,
                     format!(
@@ -80,11 +81,13 @@ impl Builder<'_> {
         let target = &from.columns[into];
         let problem = if source_row.kind == RowKind::Group {
             Some((
+                Code::UnknownReference,
                 format!("`{cell}` is a group row, which has no figures"),
                 "take the figure from a data or sum row".to_string(),
             ))
         } else if !same_unit(source.unit(other), target.unit(from)) {
             Some((
+                Code::UnitMismatch,
                 format!(
                     "`{cell}` is in {}, but column `{}` is in {}",
                     source.unit(other),
@@ -96,6 +99,7 @@ impl Builder<'_> {
             ))
         } else if source.precision > target.precision {
             Some((
+                Code::Precision,
                 format!(
                     "`{cell}` has {} decimals, but column `{}` prints {}",
                     source.precision, target.id, target.precision
@@ -108,8 +112,9 @@ impl Builder<'_> {
         } else {
             None
         };
-        if let Some((message, hint)) = problem {
+        if let Some((code, message, hint)) = problem {
             self.err(
+                code,
                 &from.id,
                 path,
                 format!("table `{}`, row `{}`: {message}", from.id, row.id),
@@ -125,6 +130,7 @@ impl Builder<'_> {
         if given != ncols {
             let ids: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
             self.err(
+                Code::TableShape,
                 &t.id,
                 &format!("rows.{r}.{key}"),
                 format!(
@@ -180,6 +186,7 @@ impl Builder<'_> {
         let col = &t.columns[c];
         if v.abs() > max_amount() {
             self.err(
+                Code::Precision,
                 &t.id,
                 &format!("rows.{r}.{key}.{c}"),
                 format!(
@@ -196,6 +203,7 @@ impl Builder<'_> {
         let precision = col.precision;
         if precision <= MAX_PRECISION && v.normalize().scale() > precision {
             self.err(
+                Code::Precision,
                 &t.id,
                 &format!("rows.{r}.{key}.{c}"),
                 format!(
@@ -290,6 +298,7 @@ impl Builder<'_> {
         let fmt = |v: Decimal| format!("{} {unit}", format_amount(v, p));
         let Some(diff) = typed.checked_sub(computed_value) else {
             self.err(
+                Code::ControlMismatch,
                 &t.id,
                 &path,
                 "control figure does not match: the difference is too large to compute".into(),
@@ -314,7 +323,7 @@ impl Builder<'_> {
         let hint = format!(
             "the typed figure is checked against {against}; correct the detail rows or the control"
         );
-        let d = self.err(&t.id, &path, message);
+        let d = self.err(Code::ControlMismatch, &t.id, &path, message);
         d.label = Some(label);
         d.hint = Some(hint);
     }
@@ -328,7 +337,8 @@ impl Builder<'_> {
         };
         let at = |path: &str| plan.pos(&meta.file, path);
         let error = |message: String| {
-            Diagnostic::error(&meta.file, message).at_pos(at("budget_frame.cell"))
+            Diagnostic::error(Code::BudgetFrame, &meta.file, message)
+                .at_pos(at("budget_frame.cell"))
         };
         let cell = match CellRef::parse(&frame.cell) {
             Ok(c) => c,
@@ -363,6 +373,7 @@ impl Builder<'_> {
         if frame.amount.abs() > max_amount() {
             self.diags.push(
                 Diagnostic::error(
+                    Code::Precision,
                     &meta.file,
                     format!(
                         "budget_frame.amount {} is too large: an amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point",
@@ -377,6 +388,7 @@ impl Builder<'_> {
         if precision <= MAX_PRECISION && frame.amount.normalize().scale() > precision {
             self.diags.push(
                 Diagnostic::error(
+                    Code::Precision,
                     &meta.file,
                     format!(
                         "budget_frame.amount {} has more decimals than the {precision} of `{}`",
@@ -397,6 +409,7 @@ impl Builder<'_> {
             let diff = computed.checked_sub(frame.amount).unwrap_or(Decimal::MAX);
             self.diags.push(
                 Diagnostic::error(
+                    Code::BudgetFrame,
                     &meta.file,
                     format!(
                         "{} › {} › {} is {}, but the budget frame is {} (difference {}{})",

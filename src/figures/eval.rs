@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Builder, Expr, Figures, CHECK_BUDGET, DOUBLE_HINT, MAX_PRECISION};
+use crate::diag::Code;
 
 impl Builder<'_> {
     /// Evaluates every cell once, in dependency order, with checked arithmetic. Cycles are
@@ -53,6 +54,7 @@ impl Builder<'_> {
                         let cell = self.figures.cells[node].clone();
                         let path = self.path_of(&cell);
                         self.err(
+                            Code::Computation,
                             &cell.table,
                             &path,
                             format!(
@@ -183,6 +185,7 @@ impl Builder<'_> {
         let cell = self.figures.cells[node].clone();
         let path = self.path_of(&cell);
         self.err(
+            Code::Computation,
             &cell.table,
             &path,
             format!(
@@ -245,6 +248,7 @@ impl Builder<'_> {
                 let cell = self.figures.cells[start].clone();
                 let path = self.path_of(&cell);
                 self.err(
+                    Code::Computation,
                     &cell.table,
                     &path,
                     "the sums of the plan are too intricate to check (they nest too deeply)".into(),
@@ -300,7 +304,8 @@ impl Builder<'_> {
                 name(&second)
             );
             let path = self.path_of(&cell);
-            self.err(&cell.table, &path, message).hint = Some(DOUBLE_HINT.into());
+            self.err(Code::Computation, &cell.table, &path, message)
+                .hint = Some(DOUBLE_HINT.into());
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::content::{
     budget_column, AmountKind, Assessment, Chart, ChartKind, Column, DeviationSign, FollowUp, Plan,
     Row, RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn,
 };
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Expr, Figures};
 
 /// The budget of the report's period (tertial and delår reports): the annual budget's share of
@@ -159,6 +159,7 @@ pub fn project(
             .into_iter()
             .map(|d| {
                 Diagnostic::error(
+                    Code::Computation,
                     &report.file,
                     format!("{} (in the report's figures)", d.message),
                 )

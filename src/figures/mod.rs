@@ -35,7 +35,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::content::{Plan, RowKind, Table};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// Most decimals a column may print (and a typed amount may have).
 pub const MAX_PRECISION: u32 = 10;
@@ -400,7 +400,7 @@ impl<'a> Builder<'a> {
     }
 
     /// An error in a table's file at a YAML path.
-    fn err(&mut self, table: &str, path: &str, message: String) -> &mut Diagnostic {
+    fn err(&mut self, code: Code, table: &str, path: &str, message: String) -> &mut Diagnostic {
         let file = self
             .plan
             .tables
@@ -409,7 +409,7 @@ impl<'a> Builder<'a> {
             .unwrap_or_default();
         let pos = self.plan.pos(&file, path);
         self.diags
-            .push(Diagnostic::error(file, message).at_pos(pos));
+            .push(Diagnostic::error(code, file, message).at_pos(pos));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -424,7 +424,7 @@ impl<'a> Builder<'a> {
     ) {
         let known: Vec<&str> = known.collect();
         let hint = crate::suggest::did_you_mean(word, &known);
-        self.err(table, path, message).hint = hint;
+        self.err(Code::UnknownReference, table, path, message).hint = hint;
     }
 
     /// The YAML path where a cell is defined.

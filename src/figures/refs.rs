@@ -17,7 +17,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::content::{Block, DecisionPaper, FollowUp, Plan, Sourced};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Figures};
 use crate::numfmt::format_amount;
 
@@ -482,6 +482,7 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
         let (line, col) = locate(Some(c.source), Some(c.at.0), needle).unwrap_or(c.at);
         diags.push(
             Diagnostic::error(
+                Code::FigureReference,
                 c.file,
                 format!(
                     "figure references are expanded only in text blocks and the decision paper's texts; `{}` in `{}` would be printed as it stands",
@@ -542,7 +543,11 @@ pub fn check_prose(
                 pos.map(|p| p.line),
                 &p.text[r.start..r.end],
             );
-            let d = Diagnostic::error(p.file, format!("figure reference: {problem}"));
+            let d = Diagnostic::error(
+                Code::FigureReference,
+                p.file,
+                format!("figure reference: {problem}"),
+            );
             let d = match (at, pos) {
                 (Some((line, col)), _) => d.at(line, col),
                 (None, pos) => d.at_pos(pos),

@@ -8,7 +8,7 @@ use crate::error::Result;
 use serde::Serialize;
 
 use crate::content::{DecisionPaper, Plan, PlanMeta};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::pipeline::{self, Built, Checked, Typesetter};
 use crate::render::view::{self, Redline, Scope, StatusView};
 use crate::typeset::Standard;
@@ -187,7 +187,7 @@ pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
             )
         };
         diags.push(
-            Diagnostic::error(file, message)
+            Diagnostic::error(Code::FileName, file, message)
                 .at_pos(plan.pos(file, path))
                 .with_hint(hint),
         );
@@ -205,6 +205,7 @@ fn report_file_names(plan: &Plan) -> Vec<Diagnostic> {
         if let Some((_, first)) = seen.iter().find(|(w, _)| *w == word) {
             diags.push(
                 Diagnostic::error(
+                    Code::FileName,
                     &report.file,
                     format!(
                         "this report and {} would both be written as {}-…-{word}.pdf",

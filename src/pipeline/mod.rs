@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 
 use crate::check;
 use crate::content::{self, Plan, Status};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::figures::{self, Figures};
 use crate::progress::Progress;
 
@@ -93,6 +93,7 @@ impl Checked {
             .flat_map(|d| d.diagnostics.iter().cloned())
             .collect();
         diags.push(Diagnostic {
+            code: Code::Usage,
             severity: Severity::Error,
             file: None,
             line: None,
@@ -457,6 +458,7 @@ fn printed_by_report(
         // Printed, yet in no value of the plan: say so at the report.
         let chars: String = missing.iter().collect();
         return vec![Diagnostic::error(
+            Code::Glyph,
             &report.file,
             format!("the report prints `{chars}`, which no font of the documents has; PDF/A and PDF/UA refuse text that cannot be displayed"),
         )

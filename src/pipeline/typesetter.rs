@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::{Built, Checked};
 use crate::content::{Plan, Status};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::render::{self, Renderer, Templates};
 use crate::typeset::{
@@ -231,6 +231,7 @@ pub fn plan_date(plan: &Plan) -> Result<Datetime> {
         .and_then(|(y, m, d)| Datetime::from_ymd_hms(y, m, d, 12, 0, 0))
         .ok_or_else(|| {
             Error::Content(vec![Diagnostic::error(
+                Code::InvalidDate,
                 &meta.file,
                 format!(
                     "decision_date `{}` is not a date of the form YYYY-MM-DD",

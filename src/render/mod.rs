@@ -23,7 +23,7 @@ use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use rust_decimal::Decimal;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// Name of the entry template.
 pub const MAIN_TEMPLATE: &str = "plan.typ.j2";
@@ -61,6 +61,7 @@ impl Renderer {
                     );
                 }
                 Err(e) => errors.push(Diagnostic::error(
+                    Code::Template,
                     &file.shown,
                     format!("template is not UTF-8 text (at byte {})", e.valid_up_to()),
                 )),
@@ -152,7 +153,7 @@ impl Renderer {
             }),
             _ => 1,
         };
-        let mut d = Diagnostic::error(file, format!("template error: {message}"));
+        let mut d = Diagnostic::error(Code::Template, file, format!("template error: {message}"));
         if let Some(line) = e.line() {
             d = d.at(line, column);
         }

@@ -9,7 +9,7 @@ use crate::error::{Context, Result};
 use rust_decimal::Decimal;
 
 use crate::content::{Plan, RowKind, Table};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Expr, Figures};
 use crate::yaml_text::row_list;
 
@@ -707,7 +707,7 @@ fn shared_list(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<Diagnos
         return None;
     };
     Some(
-        Diagnostic::error(file, problem)
+        Diagnostic::error(Code::SheetImport, file, problem)
             .at(pos.line, pos.column)
             .with_hint(
             "write the row's amounts out as a plain list, `values: [100, 200]`, then import again",

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 
 use crate::content::{Column, FollowUp, Plan, RowKind, Sourced, Table};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Context, Result};
 use crate::figures::followup::{PROGNOS, UTFALL};
 use crate::figures::{CellRef, Expr, Figures};
@@ -262,7 +262,7 @@ pub fn import_outcomes(
     let pos = |path: &str| plan.pos(&report.file, path);
     let file = &report.file;
     let refuse = |line: usize, what: String| {
-        Diagnostic::error(file, format!("{what}: nothing written"))
+        Diagnostic::error(Code::SheetImport, file, format!("{what}: nothing written"))
             .at(line, 1)
             .with_hint("write the entry as vplan does, `- {id: rad, utfall: 100, prognos: 120}` on one line, then import again")
     };
