@@ -16,7 +16,8 @@ pub fn run(cmd: &ReportCommand, progress: &Terminal) -> Result<()> {
                     &Default::default(),
                     &vplan::progress::Silent,
                 )?;
-                let text = vplan::skeleton::report::follow_up(&checked, &args.id, kind)?;
+                let text =
+                    vplan::skeleton::report::follow_up(&checked, &args.content, &args.id, kind)?;
                 print!("{text}");
                 return Ok(());
             }

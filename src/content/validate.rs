@@ -358,11 +358,7 @@ impl<'a> Walker<'a> {
         let of_type: Vec<usize> = resolved
             .iter()
             .enumerate()
-            .filter(|(_, b)| {
-                b.as_object()
-                    .and_then(types)
-                    .is_none_or(|ts| type_allows(&ts, actual))
-            })
+            .filter(|(_, b)| branch_types(b).is_none_or(|ts| type_allows(&ts, actual)))
             .map(|(i, _)| i)
             .collect();
         if let [only] = of_type[..] {
@@ -373,7 +369,7 @@ impl<'a> Walker<'a> {
         if of_type.is_empty() {
             let mut all: Vec<&str> = Vec::new();
             for b in &resolved {
-                let ts = b.as_object().and_then(types).unwrap_or_default();
+                let ts = branch_types(b).unwrap_or_default();
                 for t in ts {
                     if !all.contains(&t) {
                         all.push(t);
@@ -647,6 +643,31 @@ impl<'a> Walker<'a> {
             }
         }
     }
+}
+
+/// The types a union's branch takes: its `type`, or for a branch that is only a `not` of
+/// types (`{"not": {"type": [...]}}`, an optional choice's "empty only", shaped so editors do
+/// not offer `null`) the types it leaves.
+fn branch_types(b: &Json) -> Option<Vec<&'static str>> {
+    const ALL: [&str; 7] = ["null", "boolean", "integer", "number", "string", "array", "object"];
+    let o = b.as_object()?;
+    let named = |ts: Vec<&str>| -> Vec<&'static str> {
+        ALL.iter().copied().filter(|a| ts.contains(a)).collect()
+    };
+    if let Some(ts) = types(o) {
+        return Some(named(ts));
+    }
+    let not = o.get("not")?.as_object()?;
+    if o.len() != 1 {
+        return None;
+    }
+    let excluded = types(not)?;
+    Some(
+        ALL.iter()
+            .copied()
+            .filter(|a| !type_allows(&excluded, a))
+            .collect(),
+    )
 }
 
 /// For each branch that a value can name, the branch's index and its name: the one required

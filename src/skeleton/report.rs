@@ -78,7 +78,10 @@ fn text_guidance(kind: PeriodKind, key: &str) -> &'static str {
 /// prints, by kind (no forecast in a verksamhetsberättelse), its decision and decision paper,
 /// and every goal, indicator, assignment, amount table (or a comment saying why one is left
 /// out) and risk of the plan.
-pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String> {
+///
+/// The first line names the report's schema for the editor when `content` (the content
+/// directory the report is for) has it in `schemas/`.
+pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) -> Result<String> {
     crate::ensure_usage!(
         crate::content::slug::is_slug(id),
         "the report id `{id}` is not a slug: use a-z, 0-9 and `-`, e.g. `{}`",
@@ -114,11 +117,9 @@ pub fn follow_up(checked: &Checked, id: &str, kind: PeriodKind) -> Result<String
     let namnd = super::in_sentence(&meta.namnd);
     let mut y = String::new();
     let w = &mut y;
-    let _ = writeln!(
-        w,
-        "{}",
-        crate::content::schema::modeline("uppfoljning/x.yaml").unwrap_or_default()
-    );
+    if let Some(line) = crate::content::schema::modeline_in(content, "uppfoljning/x.yaml") {
+        let _ = writeln!(w, "{line}");
+    }
     let _ = writeln!(
         w,
         "# {title} för {}: fyll i texterna, bedömningar, status och utfall. Summor och avvikelser räknas ut.",
@@ -486,7 +487,7 @@ pub fn write_follow_up(content: &Path, id: &str, kind: PeriodKind) -> Result<Pat
     // `report init` of the same id waits, then finds the file.
     let _lock = crate::output::lock_if_dir(content)?;
     let checked = crate::pipeline::load(content, &Default::default(), &crate::progress::Silent)?;
-    let text = follow_up(&checked, id, kind)?;
+    let text = follow_up(&checked, content, id, kind)?;
     let path = content.join("uppfoljning").join(format!("{id}.yaml"));
     if path.exists() {
         crate::usage!(

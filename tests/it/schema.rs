@@ -76,20 +76,137 @@ fn the_schema_rejects_what_the_loader_rejects() {
     assert!(!errors("chapter", &chapter.replace("- text:", "- txet:")).is_empty());
 }
 
+/// The content directories the repository ships with schemas: `content/` and the complete
+/// fixture plan (whose report overlay's files name them).
+const WITH_SCHEMAS: &[&str] = &["content", "tests/fixtures/fjallkommun_2031"];
+
 #[test]
 fn the_committed_schemas_are_the_generated_ones() {
-    for (kind, schema) in schema::all() {
-        let path = root().join(format!("content/schemas/{kind}.schema.json"));
-        let committed = fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} is missing: run `vplan schema`", path.display()));
-        let generated = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    for dir in WITH_SCHEMAS {
+        for (kind, schema) in schema::all() {
+            let path = root().join(format!("{dir}/schemas/{kind}.schema.json"));
+            let committed = fs::read_to_string(&path).unwrap_or_else(|_| {
+                panic!(
+                    "{} is missing: run `vplan schema --out {dir}/schemas`",
+                    path.display()
+                )
+            });
+            let generated = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+            assert_eq!(
+                committed,
+                generated,
+                "{} is stale: run `vplan schema --out {dir}/schemas`",
+                path.display()
+            );
+        }
+        let names = fs::read_dir(root().join(dir).join("schemas"))
+            .unwrap()
+            .count();
         assert_eq!(
-            committed,
-            generated,
-            "{} is stale: run `vplan schema`",
-            path.display()
+            names,
+            schema::all().len(),
+            "{dir}/schemas holds other files"
         );
     }
+}
+
+/// The schema a file's first line names (`# yaml-language-server: $schema=PATH`), if it names
+/// one: PATH as written.
+fn named_schema(text: &str) -> Option<&str> {
+    text.lines()
+        .next()?
+        .strip_prefix("# yaml-language-server:")?
+        .trim()
+        .strip_prefix("$schema=")
+}
+
+/// `rel` (relative to a content directory, with `..`) resolved against the directory of the
+/// file at `file` (relative too), as the editor resolves a modeline.
+fn resolve(file: &str, rel: &str) -> Option<std::path::PathBuf> {
+    let mut parts: Vec<&str> = file.split('/').collect();
+    parts.pop();
+    for part in rel.split('/') {
+        match part {
+            ".." => {
+                parts.pop()?;
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+/// Every content file the repository ships (in `content/` and every fixture, an overlay as it
+/// is laid over its base) that names a schema names one that is there; and so does what
+/// `report init` writes (`vplan init`'s files are checked in `init.rs`). A report skeleton for
+/// a content directory without schemas names none.
+#[test]
+fn every_modeline_names_a_schema_that_is_there() {
+    let mut named = 0;
+    let mut dirs = vec![("content".to_string(), vec![root().join("content")])];
+    for entry in fs::read_dir(root().join("tests/fixtures")).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_dir() {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // A complete plan stands alone; an overlay is laid over its base
+        // (tests/fixtures/README.md): the reports over the fixture plan, the rest over content/.
+        let layers = if path.join("plan.yaml").is_file() {
+            vec![path]
+        } else if name == "fjallkommun_2031_reports" {
+            vec![fixture("fjallkommun_2031"), path]
+        } else {
+            vec![root().join("content"), path]
+        };
+        dirs.push((format!("tests/fixtures/{name}"), layers));
+    }
+    assert!(dirs.len() >= 4, "{dirs:?}");
+    for (name, layers) in &dirs {
+        let top = layers.last().unwrap();
+        for (rel, _, text) in content_files(top) {
+            let Some(schema) = named_schema(&text) else {
+                continue;
+            };
+            let target = resolve(&rel, schema)
+                .unwrap_or_else(|| panic!("{name}/{rel}: {schema} leaves the content directory"));
+            assert!(
+                layers.iter().any(|l| l.join(&target).is_file()),
+                "{name}/{rel} names {schema}, which is not there"
+            );
+            assert_eq!(
+                Some(text.lines().next().unwrap().to_string()),
+                schema::modeline(&rel),
+                "{name}/{rel}: not the line vplan writes"
+            );
+            named += 1;
+        }
+    }
+    assert!(named > 30, "only {named} files name a schema");
+
+    // `report init` (by the library, as `--stdout` prints it): in a directory with the schemas
+    // it names the report's schema; without them, none.
+    let s = Scratch::of("fjallkommun_2031");
+    let report = |content: &Path| {
+        let checked =
+            vplan::pipeline::load(content, &Default::default(), &vplan::progress::Silent).unwrap();
+        vplan::skeleton::report::follow_up(
+            &checked,
+            content,
+            "r",
+            vplan::content::PeriodKind::Delar,
+        )
+        .unwrap()
+    };
+    let with = report(&s.content());
+    let schema = named_schema(&with).expect("report init names the schema");
+    let target = resolve("uppfoljning/r.yaml", schema).unwrap();
+    assert!(s.content().join(target).is_file(), "{schema}");
+    fs::remove_dir_all(s.content().join("schemas")).unwrap();
+    let without = report(&s.content());
+    assert_eq!(named_schema(&without), None, "{without}");
+    assert_eq!(with.split_once('\n').unwrap().1, without);
 }
 
 /// `yaml-language-server` fails to complete keys of an object with a `"default": null` in it
@@ -704,6 +821,20 @@ fn corpus() -> Vec<(Doc, bool)> {
     let mut valid = |d: Doc| docs.push((d, true));
     valid(edit(u, "assessment: uppfylld", "assessment: ej-bedomd"));
     valid(edit(u, "assessment: uppfylld", "assessment: ~"));
+    // A choice of words left open (`~`, as `report init` writes them) is valid, though the
+    // schema keeps the editor from offering `null` among the words.
+    valid(edit(u, "result: brister", "result: ~"));
+    valid(edit(
+        u,
+        "    rows:",
+        "    belopp: ~\n    avvikelse: ~\n    rows:",
+    ));
+    let mut invalid = |d: Doc| docs.push((d, false));
+    invalid(edit(u, "result: brister", "result: 0"));
+    invalid(edit(u, "result: brister", "result: [brister]"));
+    invalid(edit(u, "result: brister", "result: {brister: ja}"));
+    invalid(edit(u, "    rows:", "    belopp: false\n    rows:"));
+    let mut valid = |d: Doc| docs.push((d, true));
     valid(edit(
         u,
         "decision_date: 2031-09-24\n",

@@ -135,6 +135,8 @@ pub struct GoalFollowUp {
     /// The plan's goal id.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// How far the goal is met: `uppfylld`, `delvis`, `ej` or `ej-bedomd` (`~` while not
+    /// assessed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<Assessment>,
     /// The assessment in words, Markdown.
@@ -149,9 +151,13 @@ pub struct GoalFollowUp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Assessment {
+    /// Met (Uppfyllt).
     Uppfylld,
+    /// Partly met (Delvis uppfyllt).
     Delvis,
+    /// Not met (Ej uppfyllt).
     Ej,
+    /// Not assessed (Ej bedömt).
     EjBedomd,
 }
 
@@ -194,6 +200,8 @@ pub struct IndicatorFollowUp {
     /// The outcome as a text, e.g. "78" or "41 200 besök".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// How far the indicator's target is met: `uppfylld`, `delvis`, `ej` or `ej-bedomd` (`~`
+    /// while not assessed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<Assessment>,
     /// A comment, Markdown.
@@ -208,6 +216,8 @@ pub struct AssignmentFollowUp {
     /// The plan's assignment id.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// Where the assignment stands: `genomfort`, `pagar`, `ej-paborjat` or `avbrutet` (`~`
+    /// while not reported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AssignmentStatus>,
     /// The status in words, Markdown.
@@ -219,9 +229,13 @@ pub struct AssignmentFollowUp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AssignmentStatus {
+    /// Done (Genomfört).
     Genomfort,
+    /// Under way (Pågår).
     Pagar,
+    /// Not started (Ej påbörjat).
     EjPaborjat,
+    /// Cancelled (Avbrutet).
     Avbrutet,
 }
 
@@ -390,6 +404,7 @@ impl RowFollowUp {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpChart {
+    /// The caption above the chart.
     pub title: String,
     /// The chart described in words, for a screen reader.
     pub alt: String,
@@ -402,6 +417,8 @@ pub struct RiskFollowUp {
     /// The plan's risk id.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// What the controls found: `utan-anmarkning`, `brister` or `ej-genomford` (`~` while not
+    /// reported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ControlResult>,
     /// What the controls found, Markdown.
@@ -413,8 +430,11 @@ pub struct RiskFollowUp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ControlResult {
+    /// No remarks (Utan anmärkning).
     UtanAnmarkning,
+    /// Shortcomings found (Brister).
     Brister,
+    /// The controls were not carried out (Ej genomförd).
     EjGenomford,
 }
 

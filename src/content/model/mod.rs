@@ -160,8 +160,10 @@ pub struct DecisionPaper {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signatory {
+    /// The signatory's name (may be left out until it is known).
     #[serde(default)]
     pub namn: Option<String>,
+    /// The signatory's title, e.g. "Förvaltningschef".
     pub titel: String,
 }
 
@@ -181,10 +183,13 @@ fn default_appendix_heading() -> String {
     "Bilagor".to_string()
 }
 
+/// An image on the cover.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logo {
+    /// The image file's path relative to the content directory: PNG, JPEG, GIF, WebP or SVG.
     pub file: String,
+    /// Its text alternative, read aloud to readers who cannot see it (never empty).
     pub alt: String,
 }
 
@@ -192,9 +197,12 @@ pub struct Logo {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chapter {
+    /// The chapter's id (a slug, e.g. `inledning`), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The chapter's heading, numbered by the order of the files.
     pub title: String,
+    /// The chapter's content, in reading order: prose, sections, goals, tables, …
     #[serde(default)]
     pub blocks: Vec<Block>,
 }
@@ -203,6 +211,8 @@ pub struct Chapter {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Appendix {
+    /// The appendix's id (a slug, e.g. `bilaga-1`), used by `decision.bilagor` and
+    /// `build --only`.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// Short label, e.g. "Bilaga 1".
@@ -219,6 +229,7 @@ pub struct Appendix {
     /// `…-bilaga-1-investeringar.pdf` (default: the first word of the title).
     #[serde(default)]
     pub short_title: Option<String>,
+    /// The appendix's content, in reading order: prose, sections, tables, …
     #[serde(default)]
     pub blocks: Vec<Block>,
 }
@@ -252,11 +263,14 @@ pub enum Block {
     OrgChart(OrgChart),
 }
 
+/// A sub-section: a heading with blocks of its own.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
+    /// The section's id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The section's heading.
     pub title: String,
     /// Numbered in the chapter numbering; defaults to true for the first two levels.
     #[serde(default)]
@@ -265,18 +279,23 @@ pub struct Section {
     /// `minor`: unnumbered, italic, not listed.
     #[serde(default)]
     pub style: SectionStyle,
+    /// The section's content, in reading order.
     #[serde(default)]
     pub blocks: Vec<Block>,
 }
 
+/// How a section's heading is printed.
 #[derive(
     Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum SectionStyle {
+    /// A numbered heading (at the first two levels), listed in the table of contents.
     #[default]
     Normal,
+    /// Unnumbered and italic, listed in the table of contents.
     Strategy,
+    /// Unnumbered and italic, not listed in the table of contents.
     Minor,
 }
 
@@ -284,50 +303,70 @@ pub enum SectionStyle {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Goals {
+    /// The perspectives, in order: each printed as a sub-chapter at the `- perspectives` block.
     pub perspectives: Vec<Perspective>,
 }
 
+/// A perspective of the goal structure: prose, goals, assignments and strategies under one
+/// heading.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Perspective {
+    /// The perspective's id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// Its heading, e.g. "Perspektiv: Process" (in quotes: it holds `: `).
     pub title: String,
+    /// Prose and other blocks printed before its goals.
     #[serde(default)]
     pub blocks: Vec<Block>,
+    /// Its goals, each with its indicators.
     #[serde(default)]
     pub goals: Vec<Goal>,
+    /// Its assignments (uppdrag), each with an id and a text.
     #[serde(default)]
     pub assignments: Vec<Item>,
+    /// Its strategies, printed after its goals and assignments.
     #[serde(default)]
     pub strategies: Vec<Strategy>,
 }
 
+/// A strategy of a perspective: prose, goals and assignments under one heading.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Strategy {
+    /// The strategy's id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// Its heading.
     pub title: String,
+    /// Prose and other blocks printed before its goals.
     #[serde(default)]
     pub blocks: Vec<Block>,
+    /// Its goals, each with its indicators.
     #[serde(default)]
     pub goals: Vec<Goal>,
+    /// Its assignments (uppdrag), each with an id and a text.
     #[serde(default)]
     pub assignments: Vec<Item>,
 }
 
+/// A goal of the plan, with the indicators it is measured by.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
+    /// The goal's id (a slug), unique in the plan: the follow-up reports name it.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// `mal` (the nämnd's own goal) or `effektmal` (a goal set by the council, with a number).
     #[serde(default)]
     pub kind: GoalKind,
+    /// The effektmål's number, printed before its text.
     #[serde(default)]
     pub number: Option<u32>,
+    /// The goal in words.
     pub text: String,
+    /// How the goal is measured: its indicators, in order.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
 }
@@ -337,20 +376,27 @@ pub struct Goal {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
+    /// The indicator's id (a slug), unique among the goal's indicators.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The indicator in words.
     pub text: String,
+    /// The value aimed at, as text (`target: "minst 85 %"`; a bare number in quotes): printed
+    /// after the indicator as "(målvärde: …)", set against the outcome in the reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 
+/// Whose goal it is: the nämnd's own (`mal`) or the council's (`effektmal`).
 #[derive(
     Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum GoalKind {
+    /// The nämnd's own goal.
     #[default]
     Mal,
+    /// A goal set by the council, printed with its number.
     Effektmal,
 }
 
@@ -358,26 +404,34 @@ pub enum GoalKind {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// Its id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// Its text.
     pub text: String,
 }
 
+/// A table of text cells, typed in place.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextTable {
+    /// The table's id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// A caption line above the table.
     #[serde(default)]
     pub caption: Option<String>,
+    /// The column titles, a list of texts.
     pub columns: Vec<String>,
+    /// The rows, each with one cell per column.
     pub rows: Vec<TextRow>,
 }
 
+/// A row of a text table.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextRow {
+    /// The row's id, unique in its table.
     pub id: String,
     /// Markdown per cell (lists allowed).
     pub cells: Vec<String>,
@@ -387,43 +441,57 @@ pub struct TextRow {
     pub header: bool,
 }
 
+/// A matrix of marks (■): rows × columns, a mark where a row meets a column.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matrix {
+    /// The matrix's id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The column titles.
     pub columns: Vec<String>,
     /// A bold heading row spanning the table, under the column header.
     #[serde(default)]
     pub heading: Option<String>,
+    /// The rows, each with one mark or none per column.
     pub rows: Vec<MatrixRow>,
 }
 
+/// A row of a matrix.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixRow {
+    /// The row's id, unique in its matrix.
     pub id: String,
+    /// The row's label, in the first column.
     pub label: String,
+    /// One `true` (a mark) or `false` per column.
     pub marks: Vec<bool>,
 }
 
+/// An organisation chart: boxes drawn from a tree.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgChart {
+    /// The chart's id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
     /// Alternative text describing the chart for readers who cannot see it.
     pub alt: String,
+    /// The top box, with the boxes below it.
     pub root: OrgNode,
 }
 
+/// A box of an organisation chart.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgNode {
+    /// The box's text.
     pub label: String,
     /// Nodes drawn beside the line below this node (staff functions).
     #[serde(default)]
     pub staff: Vec<OrgNode>,
+    /// The boxes below this one.
     #[serde(default)]
     pub children: Vec<OrgNode>,
 }
@@ -432,25 +500,35 @@ pub struct OrgNode {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InternalControl {
+    /// Exactly three column titles, e.g. `[Verksamhet, Risk, Åtgärd]`.
     pub columns: [String; 3],
+    /// The areas (the first column), in order.
     pub areas: Vec<IcArea>,
 }
 
+/// An area of the internal-control plan, with its risks.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcArea {
+    /// The area's id (a slug), unique in the plan.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The area's name.
     pub area: String,
+    /// Its risks (the second column).
     pub risks: Vec<IcRisk>,
 }
 
+/// A risk of the internal-control plan, with the measures against it.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcRisk {
+    /// The risk's id (a slug), unique in the plan: the follow-up reports name it.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The risk in words.
     pub risk: String,
+    /// The measures against it (the third column), each with an id and a text.
     pub measures: Vec<Item>,
 }
 

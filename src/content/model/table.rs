@@ -20,11 +20,13 @@ pub struct Table {
     /// Extra text columns between the label and the amounts (e.g. an object description).
     #[serde(default)]
     pub text_columns: Vec<TextColumn>,
+    /// The amount columns, left to right.
     pub columns: Vec<Column>,
     /// Data rows without values are the sum of the same row in these tables (matched by row
     /// id and column id).
     #[serde(default)]
     pub sum_of: Vec<String>,
+    /// The rows, top to bottom: data rows, group headings and sums.
     pub rows: Vec<Row>,
     /// Footnotes under the table (Markdown).
     #[serde(default)]
@@ -54,11 +56,15 @@ pub struct Chart {
     pub show: bool,
 }
 
+/// The kind of a chart.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChartKind {
+    /// One bar per data row, from one column.
     Bars,
+    /// One bar per column, stacked from the data rows (with a legend).
     Stacked,
+    /// One group of bars per data row, one bar per column (with a legend).
     Grouped,
 }
 
@@ -66,18 +72,24 @@ fn default_true() -> bool {
     true
 }
 
+/// A column of text between the row label and the amounts.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextColumn {
+    /// The text column's id: the key of a row's `text`.
     pub id: String,
+    /// The column's title in the header.
     pub title: String,
 }
 
+/// A column of amounts.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
+    /// The column's id (a slug), unique in its table: the last part of `table/row/column`.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The column's title in the header.
     pub title: String,
     /// A group title spanning adjacent columns with the same group (two-row header).
     #[serde(default)]
@@ -135,11 +147,14 @@ impl Column {
     }
 }
 
+/// A row of a table of amounts.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Row {
+    /// The row's id (a slug), unique in its table: the middle part of `table/row/column`.
     #[schemars(pattern(crate::content::slug::PATTERN))]
     pub id: String,
+    /// The row's label, in the first column.
     pub label: String,
     /// `data` (typed amounts or references), `group` (a bold heading row that opens a group of
     /// data rows) or `sum` (computed from `sum`).
@@ -165,14 +180,18 @@ pub struct Row {
     pub control: Option<Vec<Option<Decimal>>>,
 }
 
+/// What a row is: a detail row, a group heading or a sum.
 #[derive(
     Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum RowKind {
+    /// A detail row: typed amounts, references or sums of other tables.
     #[default]
     Data,
+    /// A bold heading row that opens a group of data rows.
     Group,
+    /// A row computed from `sum`.
     Sum,
 }
 
@@ -194,6 +213,7 @@ impl RowKind {
     }
 }
 
+/// What a sum row adds up: `all` (every data row of the table) or a list of row or group ids.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum SumSpec {
