@@ -61,9 +61,15 @@ pub const MAX_FINDINGS: usize = 100;
 pub fn findings_in(schema: &Json, text: &str) -> Option<(Vec<Finding>, super::spans::SpanIndex)> {
     let doc: Yaml = serde_yaml::from_str(text).ok()?;
     let index = super::spans::SpanIndex::new(text);
+    // Where each line starts: a value's line is found at once, however many there are.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let written = |p: &str| -> Option<String> {
         let pos = index.get(p)?;
-        let line = text.lines().nth(pos.line.checked_sub(1)?)?;
+        let start = *starts.get(pos.line.checked_sub(1)?)?;
+        let end = starts.get(pos.line).map_or(text.len(), |&e| e - 1);
+        let line = text[start..end].trim_end_matches('\r');
         super::scalar_at(line, pos.column).map(str::to_string)
     };
     let findings = validate(schema, &doc, &written);

@@ -191,6 +191,8 @@ fn shown_safely(text: &str) -> String {
 
 pub fn render_human(diags: &[Diagnostic]) -> String {
     let mut files = SimpleFiles::new();
+    // Each file read, made safe to show and indexed once, however many diagnostics it has.
+    let mut added: std::collections::HashMap<&Path, Option<usize>> = Default::default();
     let config = term::Config::default();
     let mut out = String::new();
     for d in diags {
@@ -200,15 +202,18 @@ pub fn render_human(diags: &[Diagnostic]) -> String {
         }
         .with_message(&d.message);
         if let (Some(file), Some(line)) = (&d.file, d.line) {
+            let id = *added.entry(file.as_path()).or_insert_with(|| {
+                read_source(file).map(|t| files.add(file.display().to_string(), shown_safely(&t)))
+            });
             // Long lines (minified or garbage input) are not worth showing.
-            let text = read_source(file).filter(|t| {
-                t.lines()
+            let shown = id.and_then(|id| files.get(id).ok()).filter(|f| {
+                f.source()
+                    .lines()
                     .nth(line.saturating_sub(1))
                     .is_some_and(|l| l.len() <= 400)
             });
-            if let Some(text) = text.map(|t| shown_safely(&t)) {
-                let range = byte_range(&text, line, d.column.unwrap_or(1));
-                let id = files.add(file.display().to_string(), text);
+            if let (Some(id), Some(f)) = (id, shown) {
+                let range = byte_range(f.source(), line, d.column.unwrap_or(1));
                 let mut label = Label::primary(id, range);
                 if let Some(l) = &d.label {
                     label = label.with_message(l);
