@@ -82,7 +82,8 @@ pub enum Command {
     Templates(TemplatesArgs),
     /// Print a shell completion script: `vplan completions bash > ~/.local/share/bash-completion/completions/vplan`.
     Completions(CompletionsArgs),
-    /// Write the man pages (vplan.1 and one per subcommand) into a directory.
+    /// Write the man pages into a directory: vplan.1 and one per subcommand at every depth
+    /// (vplan-report-init.1), each naming its subcommands' pages and the pages above it.
     Man(ManArgs),
 }
 
