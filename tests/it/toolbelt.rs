@@ -63,7 +63,9 @@ fn a_man_page_for_every_subcommand_and_every_link_resolves() {
     // Every page named anywhere (`vplan\-report\-init(1)` in roff) is a page written.
     let mut named = BTreeSet::new();
     for file in &written {
-        let page = fs::read_to_string(out.join(file)).unwrap().replace("\\-", "-");
+        let page = fs::read_to_string(out.join(file))
+            .unwrap()
+            .replace("\\-", "-");
         let mut rest = page.as_str();
         while let Some(at) = rest.find("(1)") {
             let before = &rest[..at];
