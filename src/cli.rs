@@ -114,6 +114,24 @@ pub enum SheetFormat {
     Csv,
 }
 
+/// `--csv` of `vplan export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvDialectArg {
+    /// For Swedish Excel: BOM, `;`, decimal comma, CRLF.
+    ExcelSv,
+    /// RFC 4180: `,`, decimal point, no BOM, LF.
+    Plain,
+}
+
+impl From<CsvDialectArg> for vplan::sheets::CsvDialect {
+    fn from(d: CsvDialectArg) -> Self {
+        match d {
+            CsvDialectArg::ExcelSv => vplan::sheets::CsvDialect::ExcelSv,
+            CsvDialectArg::Plain => vplan::sheets::CsvDialect::Plain,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
@@ -122,6 +140,13 @@ pub struct ExportArgs {
     /// `xlsx` (a workbook with formulas) or `csv` (one long table).
     #[arg(long, value_enum, default_value_t = SheetFormat::Xlsx)]
     pub format: SheetFormat,
+
+    /// The form of `--format csv`: `excel-sv` (UTF-8 with a byte-order mark, `;` between
+    /// fields, decimal comma: what Swedish Excel opens as columns of numbers) or `plain`
+    /// (RFC 4180: `,` and a decimal point, no byte-order mark, for machines) [default:
+    /// excel-sv].
+    #[arg(long = "csv", value_enum, value_name = "DIALECT")]
+    pub csv: Option<CsvDialectArg>,
 
     /// The file to write (default: `output/<year>-<nämnd>-verksamhetsplan.xlsx` or `.csv`).
     #[arg(long, value_name = "FILE")]
