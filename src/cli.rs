@@ -64,9 +64,9 @@ pub enum Command {
     /// Write every table to a spreadsheet: xlsx (one sheet per table, amounts as numbers, sum
     /// rows as Excel formulas) or csv.
     Export(ExportArgs),
-    /// Read a table's amounts from an xlsx workbook into its YAML (rows matched by id or
-    /// label; comments and order kept). Nothing is written when a row cannot be matched,
-    /// unless --force.
+    /// Read a table's amounts from a workbook (xlsx, or LibreOffice's ods) into its YAML (rows
+    /// matched by id or label; comments and order kept). Nothing is written when a row cannot
+    /// be matched, unless --force.
     Import(ImportArgs),
     /// Roll the plan forward to YEAR: years and titles follow, multi-year table columns shift,
     /// the status returns to utkast and decision data is cleared; every file carried over is
@@ -160,7 +160,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The xlsx workbook.
+    /// The workbook: xlsx, or ods (LibreOffice's own format).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 

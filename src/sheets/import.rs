@@ -232,6 +232,44 @@ pub fn import(
 /// Largest workbook `import` reads (a plan's workbook is some tens of kilobytes).
 pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The workbook in `bytes`: an OpenDocument spreadsheet (LibreOffice's own format) when it is
+/// one, judged by its content (the `mimetype` an ods stores first, uncompressed) or its name
+/// (`.ods`), else an xlsx. calamine reads an ods number (`office:value`) as a double, as it reads an xlsx one:
+/// both become amounts through the same exact reading (`cells.rs`).
+fn open_workbook(
+    workbook: &Path,
+    bytes: Vec<u8>,
+) -> Result<calamine::Sheets<std::io::Cursor<Vec<u8>>>> {
+    use calamine::{Ods, Reader, Sheets, Xlsx};
+    // The zip's first local header: `PK\3\4`, the name's and the extra field's lengths at 26
+    // and 28, the name at 30, then (stored) the file's bytes.
+    let first_file = |name: &[u8]| -> Option<&[u8]> {
+        let u16_at = |i: usize| Some(u16::from_le_bytes([*bytes.get(i)?, *bytes.get(i + 1)?]));
+        let (name_len, extra) = (usize::from(u16_at(26)?), usize::from(u16_at(28)?));
+        (bytes.starts_with(b"PK\x03\x04") && bytes.get(30..30 + name_len)? == name)
+            .then(|| bytes.get(30 + name_len + extra..))
+            .flatten()
+    };
+    let is_ods = first_file(b"mimetype")
+        .is_some_and(|m| m.starts_with(b"application/vnd.oasis.opendocument.spreadsheet"))
+        || workbook
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
+    let cursor = std::io::Cursor::new(bytes);
+    if is_ods {
+        Ods::new(cursor)
+            .map(Sheets::Ods)
+            .with_context(|| format!("cannot read {} as an ods spreadsheet", workbook.display()))
+    } else {
+        Xlsx::new(cursor).map(Sheets::Xlsx).with_context(|| {
+            format!(
+                "cannot read {} as a workbook (xlsx or ods)",
+                workbook.display()
+            )
+        })
+    }
+}
+
 /// Reads a table's rows from a sheet: the column titles (with the group row above them when
 /// there is one), the rows matched by id or label, and the amounts of the cells `spec` reads,
 /// each with the column's precision. Nothing is compared with vplan's figures here: the cells
@@ -243,12 +281,11 @@ pub(crate) fn read_sheet(
     sheet: &str,
     spec: &Spec,
 ) -> Result<SheetRows> {
-    use calamine::{Reader, Xlsx};
+    use calamine::Reader;
     // Read whole and bounded first: a FIFO or a device named as the workbook is refused
     // before a byte is read (calamine would wait on it, or read it forever).
     let bytes = crate::files::read(workbook, MAX_WORKBOOK_BYTES, "a workbook")?;
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .with_context(|| format!("cannot read {} as an xlsx workbook", workbook.display()))?;
+    let mut wb = open_workbook(workbook, bytes)?;
     let range = wb
         .worksheet_range(sheet)
         .with_context(|| format!("{} has no sheet `{sheet}`", workbook.display()))?;
@@ -304,7 +341,12 @@ pub(crate) fn read_sheet(
     // and as Excel leaves the row after *Unmerge cells* (the title in the first cell only, so an
     // empty cell after a group title, outside any merged cell, continues that group).
     let (groups, continued): (Vec<String>, Vec<String>) = if group_row {
-        let merged = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
+        // An ods has no merged cells for calamine: a covered cell reads as empty, and the
+        // group continues as after *Unmerge cells* (below).
+        let merged = match &mut wb {
+            calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         let merge_of = |c: usize| {
             merged.iter().find(|m| {
                 (m.start.0..=m.end.0).contains(&groups_at)

@@ -9,7 +9,7 @@
 //! computed value stored as the formula's result. `--format csv` writes one long table, by
 //! default as Swedish Excel opens it (BOM, `;`, decimal comma), or RFC 4180 (`CsvDialect`).
 //!
-//! `vplan import FILE.xlsx --table ID` reads the amounts of one sheet back, matches rows by id
+//! `vplan import FILE.xlsx --table ID` (or an `.ods`, LibreOffice's format) reads the amounts of one sheet back, matches rows by id
 //! (or label), and rewrites only the `values: [...]` of the changed rows in the table's YAML,
 //! keeping its comments and order. With `--report ID` it reads the table's outcomes (`Utfall`,
 //! `Prognos`) instead, into the report's YAML (`outcomes.rs`), with the same sheet reading.

@@ -2161,3 +2161,106 @@ fn libreoffice_in_swedish_reads_the_csv_amounts_as_numbers() {
     }
     assert!(numbers > 200, "{numbers}");
 }
+
+/// `import` reads an OpenDocument spreadsheet (LibreOffice's own format) as it reads an xlsx:
+/// known by its content (the `mimetype` it stores first) or its name, every number through the
+/// same exact reading, so `2380.5`, `0.1` and `123456789012.5` land as typed.
+#[test]
+fn an_ods_from_libreoffice_imports_its_amounts_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let before = fs::read_to_string(&yaml).unwrap();
+    let ods = fixture("ods/plan-driftbudget.ods");
+    let want = before
+        .replace(
+            "values: [1135, 0, 1136.5, ~]",
+            "values: [2380.5, 0, 1136.5, ~]",
+        )
+        .replace("values: [475, 0, 487.0, 0]", "values: [0.1, 0, 487.0, 0]")
+        .replace(
+            "values: [90, 0, 88.2, 0]",
+            "values: [123456789012.5, 0, 88.2, 0]",
+        );
+    assert_ne!(want, before);
+    // By its name, and by its content alone (a file with another name).
+    let unnamed = dir.path().join("from-libreoffice.bin");
+    fs::copy(&ods, &unnamed).unwrap();
+    for file in [&ods, &unnamed] {
+        fs::write(&yaml, &before).unwrap();
+        let run = import(dir.path(), &content, file, "driftbudget", &[]);
+        let err = stderr(&run).replace('\u{a0}', " ");
+        assert_eq!(run.status.code(), Some(0), "{err}");
+        assert_eq!(err.matches("changed:").count(), 3, "{err}");
+        assert!(
+            err.contains("changed: fastigheter › b2024-omsattning: 1 135,0 → 2 380,5"),
+            "{err}"
+        );
+        assert!(
+            err.contains("changed: medicinsk-teknik › b2024-omsattning: 90,0 → 123 456 789 012,5"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&yaml).unwrap(), want);
+    }
+    // Read again, the sheet is the plan.
+    let run = import(dir.path(), &content, &ods, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("no changes"), "{}", stderr(&run));
+
+    // A double no one typed (`0.1 + 0.2`) is refused in an ods as in an xlsx, naming its cell.
+    let odd = dir.path().join("odd.ods");
+    fs::write(
+        &odd,
+        edit_xml(
+            &fs::read(&ods).unwrap(),
+            "content.xml",
+            "office:value=\"0.1\"",
+            "office:value=\"0.30000000000000004\"",
+        ),
+    )
+    .unwrap();
+    fs::write(&yaml, &before).unwrap();
+    let run = import(dir.path(), &content, &odd, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("driftbudget!C"), "{err}");
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(fs::read_to_string(&yaml).unwrap(), before);
+
+    // Neither an xlsx nor an ods: one message for both.
+    let text = dir.path().join("notes.ods.txt");
+    fs::write(&text, "not a workbook").unwrap();
+    let run = import(dir.path(), &content, &text, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("as a workbook (xlsx or ods)"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+/// `import --report` reads a table's outcomes from an ods too.
+#[test]
+fn a_reports_outcomes_import_from_an_ods() {
+    let s = with_reports();
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    let out = import_report(
+        &s,
+        &fixture("ods/2031-t1-driftbudget.ods"),
+        "driftbudget",
+        &[],
+    );
+    let err = stderr(&out).replace(['\u{a0}', '\u{202f}'], " ");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("changed: bibliotek › utfall: 4 300 → 4 410"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(s.content().join(T1)).unwrap(),
+        before.replace(
+            "{id: bibliotek, utfall: 4300, prognos: 12600}",
+            "{id: bibliotek, utfall: 4410, prognos: 12600}"
+        )
+    );
+}
