@@ -2227,6 +2227,28 @@ fn an_ods_from_libreoffice_imports_its_amounts_exactly() {
     assert!(err.contains("nothing written"), "{err}");
     assert_eq!(fs::read_to_string(&yaml).unwrap(), before);
 
+    // A percentage (LibreOffice shows 0.1 as 10%) is as unclear as an xlsx's percent format.
+    let percent = dir.path().join("percent.ods");
+    fs::write(
+        &percent,
+        edit_xml(
+            &fs::read(&ods).unwrap(),
+            "content.xml",
+            "office:value-type=\"float\" office:value=\"0.1\" calcext:value-type=\"float\"",
+            "office:value-type=\"percentage\" office:value=\"0.1\" calcext:value-type=\"percentage\"",
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &percent, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!C6 (row `it`, column `Budget 2024 › Omsättning`): the cell has the percent format"),
+        "{err}"
+    );
+    assert_eq!(err.matches("percent format").count(), 1, "{err}");
+    assert_eq!(fs::read_to_string(&yaml).unwrap(), before);
+
     // Neither an xlsx nor an ods: one message for both.
     let text = dir.path().join("notes.ods.txt");
     fs::write(&text, "not a workbook").unwrap();
