@@ -64,9 +64,9 @@ pub enum Command {
     /// Write every table to a spreadsheet: xlsx (one sheet per table, amounts as numbers, sum
     /// rows as Excel formulas) or csv.
     Export(ExportArgs),
-    /// Read a table's amounts from an xlsx workbook into its YAML (rows matched by id or
-    /// label; comments and order kept). Nothing is written when a row cannot be matched,
-    /// unless --force.
+    /// Read a table's amounts from a workbook (xlsx, or LibreOffice's ods) into its YAML (rows
+    /// matched by id or label; comments and order kept). Nothing is written when a row cannot
+    /// be matched, unless --force.
     Import(ImportArgs),
     /// Roll the plan forward to YEAR: years and titles follow, multi-year table columns shift,
     /// the status returns to utkast and decision data is cleared; every file carried over is
@@ -80,9 +80,13 @@ pub enum Command {
     /// built-in one of the same name, the others come from the binary (delete the files you do
     /// not change).
     Templates(TemplatesArgs),
-    /// Print a shell completion script: `vplan completions bash > ~/.local/share/bash-completion/completions/vplan`.
+    /// Print a shell completion script: `vplan completions bash >
+    /// ~/.local/share/bash-completion/completions/vplan`. It completes the plan's ids too
+    /// (`--only`, `--report`, `--table`, from `--content DIR` or `content`) by asking vplan at
+    /// each TAB (`COMPLETE=bash vplan`).
     Completions(CompletionsArgs),
-    /// Write the man pages (vplan.1 and one per subcommand) into a directory.
+    /// Write the man pages into a directory: vplan.1 and one per subcommand at every depth
+    /// (vplan-report-init.1), each naming its subcommands' pages and the pages above it.
     Man(ManArgs),
 }
 
@@ -113,6 +117,24 @@ pub enum SheetFormat {
     Csv,
 }
 
+/// `--csv` of `vplan export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvDialectArg {
+    /// For Swedish Excel: BOM, `;`, decimal comma, CRLF.
+    ExcelSv,
+    /// RFC 4180: `,`, decimal point, no BOM, LF.
+    Plain,
+}
+
+impl From<CsvDialectArg> for vplan::sheets::CsvDialect {
+    fn from(d: CsvDialectArg) -> Self {
+        match d {
+            CsvDialectArg::ExcelSv => vplan::sheets::CsvDialect::ExcelSv,
+            CsvDialectArg::Plain => vplan::sheets::CsvDialect::Plain,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
@@ -121,6 +143,13 @@ pub struct ExportArgs {
     /// `xlsx` (a workbook with formulas) or `csv` (one long table).
     #[arg(long, value_enum, default_value_t = SheetFormat::Xlsx)]
     pub format: SheetFormat,
+
+    /// The form of `--format csv`: `excel-sv` (UTF-8 with a byte-order mark, `;` between
+    /// fields, decimal comma: what Swedish Excel opens as columns of numbers) or `plain`
+    /// (RFC 4180: `,` and a decimal point, no byte-order mark, for machines) [default:
+    /// excel-sv].
+    #[arg(long = "csv", value_enum, value_name = "DIALECT")]
+    pub csv: Option<CsvDialectArg>,
 
     /// The file to write (default: `output/<year>-<nämnd>-verksamhetsplan.xlsx` or `.csv`).
     #[arg(long, value_name = "FILE")]
@@ -134,7 +163,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The xlsx workbook.
+    /// The workbook: xlsx, or ods (LibreOffice's own format).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 

@@ -14,6 +14,9 @@ use super::Terminal;
 use vplan::sheets;
 
 pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
+    if args.csv.is_some() && args.format != SheetFormat::Csv {
+        vplan::usage!("--csv gives the form of a CSV file: use it with --format csv");
+    }
     // Unused here, but a `--templates` directory that does not exist is refused everywhere.
     args.project.templates()?;
     let loaded = pipeline::load(&args.project.content, &Default::default(), progress)?;
@@ -53,7 +56,11 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
             ));
         }
         SheetFormat::Csv => {
-            vplan::output::write(&out, sheets::csv(plan, &checked.computed).as_bytes())?;
+            let dialect = args.csv.map(Into::into).unwrap_or_default();
+            vplan::output::write(
+                &out,
+                sheets::csv(plan, &checked.computed, dialect).as_bytes(),
+            )?;
             progress.say(format_args!("wrote {}", out.display()));
         }
     }

@@ -3,7 +3,9 @@
 //! file shows only what really changed; the keys of a mapping are printed in one canonical
 //! order (the order the model declares its fields in, see [`KeyOrder`]), so reordering keys
 //! shows nothing, while lists keep their order (the order of rows, goals and blocks is what
-//! the plan prints). Prose is printed a sentence a line, so a changed word shows as one
+//! the plan prints). An amount table's row prints its amounts one a line, each named by its
+//! column (`rows[it].values[Budget 2024 › Omsättning]: 475`), so a changed amount is a line
+//! that says where it is. Prose is printed a sentence a line, so a changed word shows as one
 //! changed sentence. Numbers are printed as written (never through a float). A file that is
 //! not valid YAML is printed as it is.
 
@@ -238,41 +240,140 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 fn emit(out: &mut String, path: &str, node: &Node, order: &KeyOrder) {
+    emit_in(out, path, node, order, None);
+}
+
+/// Emits a node; `row_of` is the names of the columns when the node is a row of an amount
+/// table (an item of `rows` beside `columns`), whose `values` are then printed one a line,
+/// each named by its column.
+fn emit_in(out: &mut String, path: &str, node: &Node, order: &KeyOrder, row_of: Option<&[String]>) {
     match node {
         Node::Scalar(s) => emit_scalar(out, path, s),
         Node::Alias => {
             let _ = writeln!(out, "{path}: *alias");
         }
         Node::Map(entries) => {
+            let columns = column_names(entries);
             for (k, v) in order.sorted(entries) {
-                emit(out, &join(path, k), v, order);
-            }
-        }
-        Node::Seq(items) => {
-            if let Some(list) = scalar_list(items) {
-                let _ = writeln!(out, "{path}: {list}");
-                return;
-            }
-            for (i, item) in items.iter().enumerate() {
-                // An item with an id is keyed by it; a one-key block (`- section: {id: …}`)
-                // by its kind and id; anything else by position.
-                let (key, inner) = if let Some(id) = id_of(item) {
-                    (format!("[{id}]"), item)
-                } else if let Node::Map(entries) = item {
-                    match entries.as_slice() {
-                        [(kind, value)] => match id_of(value) {
-                            Some(id) => (format!("[{kind} {id}]"), value),
-                            None => (format!("[{}]", i + 1), item),
-                        },
-                        _ => (format!("[{}]", i + 1), item),
+                let path = join(path, k);
+                match (k.as_str(), v, row_of, &columns) {
+                    ("values", Node::Seq(items), Some(names), _)
+                        if scalar_list(items).is_some() =>
+                    {
+                        emit_values(out, &path, items, names);
                     }
-                } else {
-                    (format!("[{}]", i + 1), item)
-                };
-                emit(out, &join(path, &key), inner, order);
+                    ("rows", Node::Seq(_), _, Some(names)) => {
+                        emit_seq(out, &path, v, order, Some(names))
+                    }
+                    _ => emit_in(out, &path, v, order, None),
+                }
             }
         }
+        Node::Seq(_) => emit_seq(out, path, node, order, None),
     }
+}
+
+/// A list: scalars on one line, anything else an item at a time, each keyed by its id where it
+/// has one. `row_of`: the columns of the table whose rows these are.
+fn emit_seq(
+    out: &mut String,
+    path: &str,
+    node: &Node,
+    order: &KeyOrder,
+    row_of: Option<&[String]>,
+) {
+    let Node::Seq(items) = node else {
+        return emit_in(out, path, node, order, None);
+    };
+    if let Some(list) = scalar_list(items) {
+        let _ = writeln!(out, "{path}: {list}");
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        // An item with an id is keyed by it; a one-key block (`- section: {id: …}`)
+        // by its kind and id; anything else by position.
+        let (key, inner) = if let Some(id) = id_of(item) {
+            (format!("[{id}]"), item)
+        } else if let Node::Map(entries) = item {
+            match entries.as_slice() {
+                [(kind, value)] => match id_of(value) {
+                    Some(id) => (format!("[{kind} {id}]"), value),
+                    None => (format!("[{}]", i + 1), item),
+                },
+                _ => (format!("[{}]", i + 1), item),
+            }
+        } else {
+            (format!("[{}]", i + 1), item)
+        };
+        emit_in(out, &join(path, &key), inner, order, row_of);
+    }
+}
+
+/// A row's amounts, one a line, each named by its column as every output names a column
+/// (`Column::name`: `rows[it].values[Budget 2024 › Omsättning]: 475`), so that a changed
+/// amount is a line that says which column it is in, in `git diff` and `--word-diff` alike.
+/// A value beyond the columns is named by its position.
+fn emit_values(out: &mut String, path: &str, items: &[Node], names: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        let value = match item {
+            Node::Scalar(s) if s.is_empty() => "~",
+            Node::Scalar(s) => s.as_str(),
+            _ => "*alias",
+        };
+        let name = names.get(i).cloned().unwrap_or_else(|| (i + 1).to_string());
+        let _ = writeln!(out, "{path}[{name}]: {value}");
+    }
+}
+
+/// The names of an amount table's columns, when the mapping is one (`columns` a list of
+/// mappings with an id): each as `Column::name` gives it, or by its id when it has no title;
+/// a name two columns share is told apart by the id (`Budget (b2031)`).
+fn column_names(entries: &[(String, Node)]) -> Option<Vec<String>> {
+    let (_, Node::Seq(columns)) = entries.iter().find(|(k, _)| k == "columns")? else {
+        return None;
+    };
+    let text = |c: &Node, key: &str| match c {
+        Node::Map(e) => e.iter().find_map(|(k, v)| match v {
+            Node::Scalar(s) if k == key => Some(s.trim().to_string()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let named: Vec<(String, String)> = columns
+        .iter()
+        .map(|c| {
+            let id = id_of(c)?.to_string();
+            let column = vplan::content::Column {
+                id: id.clone(),
+                title: text(c, "title").unwrap_or_default(),
+                group: text(c, "group"),
+                precision: 0,
+                unit: None,
+            };
+            let name = column.name();
+            Some((
+                id,
+                if name.trim().is_empty() {
+                    column.id
+                } else {
+                    name
+                },
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let shared = |name: &str| named.iter().filter(|(_, n)| n == name).count() > 1;
+    Some(
+        named
+            .iter()
+            .map(|(id, name)| {
+                if shared(name) {
+                    format!("{name} ({id})")
+                } else {
+                    name.clone()
+                }
+            })
+            .collect(),
+    )
 }
 
 fn emit_scalar(out: &mut String, path: &str, s: &str) {
@@ -355,7 +456,7 @@ mod tests {
         // The model's order: a table's, a column's, a row's fields as declared.
         assert_eq!(
             text,
-            "id: t\nunit: tkr\ncaption: Tkr\ncolumns[b].id: b\ncolumns[b].title: Budget\ncolumns[b].group: År 1\ncolumns[b].precision: 0\nrows[a].id: a\nrows[a].label: A\nrows[a].values: 1 | 2\nrows[a].refs.b: t/z\nrows[a].refs.x: t/y\nrows[s].id: s\nrows[s].label: Summa\nrows[s].kind: sum\nrows[s].sum: all\nnotes: En not.\n"
+            "id: t\nunit: tkr\ncaption: Tkr\ncolumns[b].id: b\ncolumns[b].title: Budget\ncolumns[b].group: År 1\ncolumns[b].precision: 0\nrows[a].id: a\nrows[a].label: A\nrows[a].values[År 1 › Budget]: 1\nrows[a].values[2]: 2\nrows[a].refs.b: t/z\nrows[a].refs.x: t/y\nrows[s].id: s\nrows[s].label: Summa\nrows[s].kind: sum\nrows[s].sum: all\nnotes: En not.\n"
         );
         // Goals: perspectives, their goals and indicators; an unknown key goes last.
         let a = "perspectives:\n  - id: p\n    title: P\n    goals:\n      - id: g\n        kind: goal\n        text: Mål.\n        indicators:\n          - {id: i, text: I}\n        zz: 1\n";
@@ -398,6 +499,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn each_amount_is_named_by_its_column() {
+        let yaml = "id: t\ncolumns:\n  - {id: b2024, title: Omsättning, group: Budget 2024, precision: 0}\n  - {id: p, title: Prognos, precision: 1}\n  - {id: x, title: Prognos, precision: 0}\n  - {id: e, title: '', precision: 0}\nrows:\n  - {id: it, label: IT, values: [475, ~, 487.0, 0]}\n  - {id: s, label: Summa, kind: sum, sum: all}\n";
+        let text = convert(yaml).unwrap();
+        assert!(
+            text.contains("rows[it].label: IT\nrows[it].values[Budget 2024 › Omsättning]: 475\nrows[it].values[Prognos (p)]: ~\nrows[it].values[Prognos (x)]: 487.0\nrows[it].values[e]: 0\nrows[s].id: s\n"),
+            "{text}"
+        );
+        // A text table's columns are titles alone, its rows have cells: as before.
+        let yaml = "blocks:\n  - text_table:\n      id: tt\n      columns: [A, B]\n      rows:\n        - {id: r, cells: [x, y]}\n";
+        let text = convert(yaml).unwrap();
+        assert!(
+            text.contains("blocks[text_table tt].rows[r].cells: x | y\n"),
+            "{text}"
+        );
+        // A row's values given by an alias stay one line.
+        let yaml = "id: t\ncolumns:\n  - {id: a, title: A, precision: 0}\nrows:\n  - {id: r, label: R, values: &v [1]}\n  - {id: q, label: Q, values: *v}\n";
+        let text = convert(yaml).unwrap();
+        assert!(text.contains("rows[r].values[A]: 1\n"), "{text}");
+        assert!(text.contains("rows[q].values: *alias\n"), "{text}");
     }
 
     #[test]

@@ -312,6 +312,36 @@ fn report_id_of(path: &Path, root: &Path) -> Option<String> {
     value.get("id")?.as_str().map(str::to_string)
 }
 
+/// The `id`s of the YAML files under `folder` of a content directory (`tables`, `appendices`,
+/// `uppfoljning`), in path order, read leniently: a file is asked only for its top-level `id`,
+/// and a file that cannot be read or gives none is passed over, as is one the loader would
+/// refuse before reading it (a link out of the directory, nested too deep). For the command
+/// line's completion of a plan that does not load; never an error.
+pub fn ids_in(dir: &Path, folder: &str) -> Vec<String> {
+    let Ok(root) = dir.canonicalize() else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for entry in WalkDir::new(dir.join(folder))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        if !entry.file_type().is_dir() && is_yaml && !hidden {
+            if let Some(id) = report_id_of(path, &root).filter(|id| !ids.contains(id)) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
 /// The files at the top of a content directory that the loader reads.
 pub const TOP_FILES: &[&str] = &[
     "plan.yaml",

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod documents;
+pub mod ids;
 pub mod typesetter;
 
 use std::path::{Path, PathBuf};

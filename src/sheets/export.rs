@@ -250,9 +250,53 @@ fn xlsx(
     Ok((bytes, as_text))
 }
 
+/// The form of `--format csv`: what a spreadsheet of the user's locale opens as columns, or
+/// RFC 4180 for machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvDialect {
+    /// What Swedish Excel (and LibreOffice in Swedish) opens by double-click: UTF-8 with a
+    /// byte-order mark (else Excel reads the file as Windows-1252), `;` between fields (the
+    /// list separator of a locale whose decimal separator is the comma), a decimal comma in
+    /// amounts (`-23,2`: no thousands separator, an ASCII hyphen-minus, so each is a number),
+    /// CRLF line ends.
+    #[default]
+    ExcelSv,
+    /// RFC 4180: UTF-8 without a byte-order mark, `,` between fields, a decimal point
+    /// (`-23.2`), LF line ends.
+    Plain,
+}
+
+impl CsvDialect {
+    fn separator(self) -> char {
+        match self {
+            CsvDialect::ExcelSv => ';',
+            CsvDialect::Plain => ',',
+        }
+    }
+
+    fn line_end(self) -> &'static str {
+        match self {
+            CsvDialect::ExcelSv => "\r\n",
+            CsvDialect::Plain => "\n",
+        }
+    }
+
+    /// An amount, exactly: `Decimal`'s own text (never an exponent, never a thousands
+    /// separator), its point a comma in the Swedish form.
+    fn amount(self, v: Decimal) -> String {
+        let text = v.to_string();
+        match self {
+            CsvDialect::ExcelSv => text.replace('.', ","),
+            CsvDialect::Plain => text,
+        }
+    }
+}
+
 /// Every cell of every table as one long CSV: table, row, label, kind, column (its id, group
-/// and title), value (a plain decimal number, `.` as the decimal point), sum rows included.
-pub fn csv(plan: &Plan, computed: &Figures) -> String {
+/// and title), value (a plain decimal number, the dialect's decimal separator), sum rows
+/// included; in the form `dialect` says (the Swedish Excel form starts with a byte-order mark).
+pub fn csv(plan: &Plan, computed: &Figures, dialect: CsvDialect) -> String {
+    let sep = dialect.separator();
     let field = |s: &str| {
         // A text a spreadsheet would take for a formula is written as text (OWASP's advice
         // against CSV injection): `'=SUM(A1)`. Amounts are never text fields.
@@ -261,13 +305,30 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
         } else {
             s.to_string()
         };
-        if s.contains([',', '"', '\n', '\r']) {
+        if s.contains([sep, '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
             s
         }
     };
-    let mut out = String::from("table,row,label,kind,column,column_group,column_title,value\n");
+    let mut out = String::new();
+    if dialect == CsvDialect::ExcelSv {
+        out.push('\u{feff}');
+    }
+    let mut line = |fields: &[&str]| {
+        out.push_str(&fields.join(&sep.to_string()));
+        out.push_str(dialect.line_end());
+    };
+    line(&[
+        "table",
+        "row",
+        "label",
+        "kind",
+        "column",
+        "column_group",
+        "column_title",
+        "value",
+    ]);
     for (id, table) in &plan.tables {
         let t = &table.value;
         for (r, row) in t.rows.iter().enumerate() {
@@ -276,21 +337,20 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
             }
             for (c, col) in t.columns.iter().enumerate() {
                 let v = computed.at(id, r, c);
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{}\n",
-                    field(id),
-                    field(&row.id),
-                    field(&row.label),
+                line(&[
+                    &field(id),
+                    &field(&row.id),
+                    &field(&row.label),
                     if row.kind == RowKind::Sum {
                         "sum"
                     } else {
                         "data"
                     },
-                    field(&col.id),
-                    field(col.group.as_deref().unwrap_or("")),
-                    field(&col.title),
-                    v.map(|v| v.to_string()).unwrap_or_default()
-                ));
+                    &field(&col.id),
+                    &field(col.group.as_deref().unwrap_or("")),
+                    &field(&col.title),
+                    &v.map(|v| dialect.amount(v)).unwrap_or_default(),
+                ]);
             }
         }
     }
@@ -300,6 +360,24 @@ pub fn csv(plan: &Plan, computed: &Figures) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_amounts_are_exact_in_both_dialects() {
+        for (v, sv, plain) in [
+            ("-23.2", "-23,2", "-23.2"),
+            ("1234567.50", "1234567,50", "1234567.50"),
+            (
+                "12345678901234567890.12",
+                "12345678901234567890,12",
+                "12345678901234567890.12",
+            ),
+            ("0.1", "0,1", "0.1"),
+        ] {
+            let v: Decimal = v.parse().unwrap();
+            assert_eq!(CsvDialect::ExcelSv.amount(v), sv);
+            assert_eq!(CsvDialect::Plain.amount(v), plain);
+        }
+    }
 
     #[test]
     fn doubles_only_when_exact() {

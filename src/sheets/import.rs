@@ -232,6 +232,167 @@ pub fn import(
 /// Largest workbook `import` reads (a plan's workbook is some tens of kilobytes).
 pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The workbook in `bytes`: an OpenDocument spreadsheet (LibreOffice's own format) when it is
+/// one, judged by its content (the `mimetype` an ods stores first, uncompressed) or its name
+/// (`.ods`), else an xlsx. calamine reads an ods number (`office:value`) as a double, as it reads an xlsx one:
+/// both become amounts through the same exact reading (`cells.rs`).
+fn open_workbook(
+    workbook: &Path,
+    bytes: Vec<u8>,
+) -> Result<calamine::Sheets<std::io::Cursor<Vec<u8>>>> {
+    use calamine::{Ods, Reader, Sheets, Xlsx};
+    // The zip's first local header: `PK\3\4`, the name's and the extra field's lengths at 26
+    // and 28, the name at 30, then (stored) the file's bytes.
+    let first_file = |name: &[u8]| -> Option<&[u8]> {
+        let u16_at = |i: usize| Some(u16::from_le_bytes([*bytes.get(i)?, *bytes.get(i + 1)?]));
+        let (name_len, extra) = (usize::from(u16_at(26)?), usize::from(u16_at(28)?));
+        (bytes.starts_with(b"PK\x03\x04") && bytes.get(30..30 + name_len)? == name)
+            .then(|| bytes.get(30 + name_len + extra..))
+            .flatten()
+    };
+    let is_ods = first_file(b"mimetype")
+        .is_some_and(|m| m.starts_with(b"application/vnd.oasis.opendocument.spreadsheet"))
+        || workbook
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
+    let cursor = std::io::Cursor::new(bytes);
+    if is_ods {
+        Ods::new(cursor)
+            .map(Sheets::Ods)
+            .with_context(|| format!("cannot read {} as an ods spreadsheet", workbook.display()))
+    } else {
+        Xlsx::new(cursor).map(Sheets::Xlsx).with_context(|| {
+            format!(
+                "cannot read {} as a workbook (xlsx or ods)",
+                workbook.display()
+            )
+        })
+    }
+}
+
+/// The number format an ods's percentage cell is read as: LibreOffice shows 0.1 as 10%.
+const ODS_PERCENTAGE: &str = "0%";
+
+/// The cells of sheet `sheet` that an ods holds as percentages (`office:value-type="percentage"`),
+/// as (row, column) from the sheet's top left, which is where calamine puts them too (each
+/// `table:table-row` and cell counted with its `number-rows-repeated`,
+/// `number-columns-repeated`, covered cells included). Empty for an xlsx, and for a file that
+/// cannot be read this way (calamine then says what is wrong). A percentage repeated beyond
+/// the rows and columns a sheet can hold is not listed past them.
+fn ods_percentages(bytes: &[u8], sheet: &str) -> std::collections::HashSet<(u32, u32)> {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut cells = std::collections::HashSet::new();
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return cells;
+    };
+    let mut xml = String::new();
+    match zip.by_name("content.xml") {
+        Ok(mut file) if file.size() <= MAX_WORKBOOK_BYTES * 8 => {
+            if file.read_to_string(&mut xml).is_err() {
+                return cells;
+            }
+        }
+        _ => return cells,
+    }
+    // The largest sheet LibreOffice and Excel make: rows and columns.
+    const ROWS: u32 = 1 << 20;
+    const COLUMNS: u32 = 1 << 14;
+    let number = |e: &quick_xml::events::BytesStart, name: &str| -> u32 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    // Inside the sheet: the current row, its repetitions, and its percentage columns.
+    let mut in_sheet = false;
+    let mut depth = 0usize;
+    let (mut row, mut column) = (0u32, 0u32);
+    let mut repeated = 1u32;
+    let mut row_cells: Vec<u32> = Vec::new();
+    loop {
+        let (e, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(e)) => {
+                if in_sheet {
+                    match e.name().as_ref() {
+                        "table:table" if depth == 0 => break,
+                        "table:table" => depth -= 1,
+                        "table:table-row" if depth == 0 => {
+                            end_row(&mut cells, &row_cells, row, repeated, ROWS);
+                            row = row.saturating_add(repeated);
+                            row_cells.clear();
+                        }
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let name = e.name();
+        if !in_sheet {
+            let is_it = name.as_ref() == "table:table"
+                && e.try_get_attribute("table:name")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::default())
+                            .ok()
+                            .map(|v| v == sheet)
+                    })
+                    .unwrap_or(false);
+            in_sheet = is_it && !empty;
+            continue;
+        }
+        match name.as_ref() {
+            // A table inside a cell (a subtable) has rows of its own: not the sheet's.
+            "table:table" if !empty => depth += 1,
+            _ if depth > 0 => {}
+            "table:table-row" => {
+                column = 0;
+                repeated = number(&e, "table:number-rows-repeated");
+                if empty {
+                    row = row.saturating_add(repeated);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let times = number(&e, "table:number-columns-repeated");
+                let percent = e
+                    .try_get_attribute("office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|a| a.value.as_ref() == "percentage");
+                if percent {
+                    row_cells.extend(
+                        (column..column.saturating_add(times)).take_while(|c| *c < COLUMNS),
+                    );
+                }
+                column = column.saturating_add(times);
+            }
+            _ => {}
+        }
+    }
+    cells
+}
+
+/// The percentage columns of a row, `repeated` times from `row`, into `cells`.
+fn end_row(
+    cells: &mut std::collections::HashSet<(u32, u32)>,
+    columns: &[u32],
+    row: u32,
+    repeated: u32,
+    rows: u32,
+) {
+    for r in (row..row.saturating_add(repeated)).take_while(|r| *r < rows) {
+        cells.extend(columns.iter().map(|c| (r, *c)));
+    }
+}
+
 /// Reads a table's rows from a sheet: the column titles (with the group row above them when
 /// there is one), the rows matched by id or label, and the amounts of the cells `spec` reads,
 /// each with the column's precision. Nothing is compared with vplan's figures here: the cells
@@ -243,12 +404,14 @@ pub(crate) fn read_sheet(
     sheet: &str,
     spec: &Spec,
 ) -> Result<SheetRows> {
-    use calamine::{Reader, Xlsx};
+    use calamine::Reader;
     // Read whole and bounded first: a FIFO or a device named as the workbook is refused
     // before a byte is read (calamine would wait on it, or read it forever).
     let bytes = crate::files::read(workbook, MAX_WORKBOOK_BYTES, "a workbook")?;
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .with_context(|| format!("cannot read {} as an xlsx workbook", workbook.display()))?;
+    // An ods's percentages, which calamine reads as plain numbers (the xlsx's number formats
+    // come from calamine, below).
+    let percentages = ods_percentages(&bytes, sheet);
+    let mut wb = open_workbook(workbook, bytes)?;
     let range = wb
         .worksheet_range(sheet)
         .with_context(|| format!("{} has no sheet `{sheet}`", workbook.display()))?;
@@ -304,7 +467,12 @@ pub(crate) fn read_sheet(
     // and as Excel leaves the row after *Unmerge cells* (the title in the first cell only, so an
     // empty cell after a group title, outside any merged cell, continues that group).
     let (groups, continued): (Vec<String>, Vec<String>) = if group_row {
-        let merged = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
+        // An ods has no merged cells for calamine: a covered cell reads as empty, and the
+        // group continues as after *Unmerge cells* (below).
+        let merged = match &mut wb {
+            calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         let merge_of = |c: usize| {
             merged.iter().find(|m| {
                 (m.start.0..=m.end.0).contains(&groups_at)
@@ -571,7 +739,12 @@ pub(crate) fn read_sheet(
                 .ok()
                 .and_then(|xc| styles.get((xr, xc)))
                 .and_then(|s| s.number_format.as_ref())
-                .map(|f| f.format_code.as_str());
+                .map(|f| f.format_code.as_str())
+                .or_else(|| {
+                    percentages
+                        .contains(&(xr, u32::try_from(xc).unwrap_or(u32::MAX)))
+                        .then_some(ODS_PERCENTAGE)
+                });
             match read_amount(&value(xr, xc), formula, number_format, col.precision) {
                 Ok(v) => vals.push(Some(v)),
                 Err(e) => {
@@ -713,4 +886,42 @@ fn shared_list(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<Diagnos
             "write the row's amounts out as a plain list, `values: [100, 200]`, then import again",
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ods_percentages_are_found_where_calamine_puts_cells() {
+        let content = r#"<office:document-content><office:body><office:spreadsheet>
+<table:table table:name="other"><table:table-row><table:table-cell office:value-type="percentage" office:value="0.5"/></table:table-row></table:table>
+<table:table table:name="t">
+<table:table-header-rows><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="percentage" office:value="0.1"/></table:table-row></table:table-header-rows>
+<table:table-row table:number-rows-repeated="2"><table:covered-table-cell/><table:table-cell office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="2" office:value-type="percentage" office:value="0.2"/></table:table-row>
+<table:table-row/>
+<table:table-row><table:table-cell><table:table table:name="sub"><table:table-row><table:table-cell office:value-type="percentage"/></table:table-row></table:table></table:table-cell><table:table-cell office:value-type="percentage" office:value="1"><text:p>100 %</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        std::io::Write::write_all(&mut zip, b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, content.as_bytes()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let mut found: Vec<(u32, u32)> = ods_percentages(&bytes, "t").into_iter().collect();
+        found.sort_unstable();
+        assert_eq!(found, [(0, 2), (1, 2), (1, 3), (2, 2), (2, 3), (4, 1)]);
+        assert_eq!(
+            ods_percentages(&bytes, "other")
+                .into_iter()
+                .collect::<Vec<_>>(),
+            [(0, 0)]
+        );
+        assert!(ods_percentages(&bytes, "none").is_empty());
+        assert!(ods_percentages(b"not a zip", "t").is_empty());
+    }
 }

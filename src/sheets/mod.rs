@@ -6,9 +6,10 @@
 //! titles above them (`Budget 2024` over `Omsättning`, `Varav budgetram`); every
 //! computed cell is an Excel *formula* over the cells it is computed from (a sum row over its
 //! rows, a referenced cell over the other sheet, a summary table over the area sheets), with the
-//! computed value stored as the formula's result. `--format csv` writes one long table.
+//! computed value stored as the formula's result. `--format csv` writes one long table, by
+//! default as Swedish Excel opens it (BOM, `;`, decimal comma), or RFC 4180 (`CsvDialect`).
 //!
-//! `vplan import FILE.xlsx --table ID` reads the amounts of one sheet back, matches rows by id
+//! `vplan import FILE.xlsx --table ID` (or an `.ods`, LibreOffice's format) reads the amounts of one sheet back, matches rows by id
 //! (or label), and rewrites only the `values: [...]` of the changed rows in the table's YAML,
 //! keeping its comments and order. With `--report ID` it reads the table's outcomes (`Utfall`,
 //! `Prognos`) instead, into the report's YAML (`outcomes.rs`), with the same sheet reading.
@@ -39,7 +40,7 @@ use std::collections::BTreeMap;
 use crate::content::{Plan, Table};
 
 pub use cells::from_double;
-pub use export::{csv, workbook};
+pub use export::{csv, workbook, CsvDialect};
 pub use import::{import, Import};
 pub use outcomes::{import_outcomes, Outcomes};
 

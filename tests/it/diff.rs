@@ -523,9 +523,10 @@ fn textconv_normalises_and_plugs_into_git_diff() {
         s.dir.path(),
         &["diff", "--", "content/tables/driftbudget.yaml"],
     );
+    // Each amount is a line of its own that names its column.
     assert!(
         d.contains(
-            "-rows[bibliotek].values: 12500 | 12100\n+rows[bibliotek].values: 12600 | 12100\n"
+            "-rows[bibliotek].values[Budget 2031]: 12500\n+rows[bibliotek].values[Budget 2031]: 12600\n"
         ),
         "{d}"
     );
@@ -536,6 +537,21 @@ fn textconv_normalises_and_plugs_into_git_diff() {
         1,
         "{d}"
     );
+    // With --word-diff the changed amount stands on the line that names its column.
+    let w = git(
+        s.dir.path(),
+        &[
+            "diff",
+            "--word-diff",
+            "--",
+            "content/tables/driftbudget.yaml",
+        ],
+    );
+    assert!(
+        w.contains("rows[bibliotek].values[Budget 2031]: [-12500-]{+12600+}\n"),
+        "{w}"
+    );
+    assert!(!w.contains("[-12100-]"), "{w}");
 }
 
 #[test]

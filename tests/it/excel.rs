@@ -120,8 +120,50 @@ fn the_export_has_a_sheet_per_table_with_formulas() {
         ],
     );
     assert_eq!(run.status.code(), Some(0));
-    let text = fs::read_to_string(csv).unwrap();
+    // By default, what Swedish Excel opens as columns of numbers: UTF-8 with a byte-order
+    // mark, `;`, decimal comma (ASCII minus, no thousands separator), CRLF.
+    let bytes = fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(
+        b"\xEF\xBB\xBFtable;row;label;kind;column;column_group;column_title;value\r\n"
+    ));
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.contains("\nhandlingsplan-summering;totalsumma;Totalsumma;sum;y2024;;2024;87349\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\ndriftbudget;fastigheter;Område fastigheter;data;p2023-omsattning;Prognos 2023;Omsättning;1136,5\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\ndriftbudget;forvaltningsgemensamt;Förvaltningsgemensamt;data;b2024-budgetram;Budget 2024;Varav budgetram;-23,2\r\n"),
+        "{text}"
+    );
+    // A comma in a text needs no quotes beside `;`.
+    assert!(text.contains(";belopp;;Belopp, mnkr;1,8\r\n"), "{text}");
+    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
+    assert!(text.lines().all(|l| l.matches(';').count() == 7), "{text}");
+
+    // `--csv plain`: RFC 4180 for machines, `,` and a decimal point, no byte-order mark.
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--format",
+            "csv",
+            "--csv",
+            "plain",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("table,row,label,kind,column,column_group,column_title,value\n"));
+    assert!(!text.contains('\r'));
     assert!(
         text.contains("handlingsplan-summering,totalsumma,Totalsumma,sum,y2024,,2024,87349\n"),
         "{text}"
@@ -130,6 +172,22 @@ fn the_export_has_a_sheet_per_table_with_formulas() {
         text.contains("driftbudget,fastigheter,Område fastigheter,data,p2023-omsattning,Prognos 2023,Omsättning,1136.5\n"),
         "{text}"
     );
+    assert!(text.contains(",belopp,,\"Belopp, mnkr\",1.8\n"), "{text}");
+
+    // `--csv` belongs to `--format csv`.
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--csv",
+            "plain",
+            "--content",
+            content.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("--format csv"), "{}", stderr(&run));
 }
 
 #[test]
@@ -1027,6 +1085,30 @@ fn csv_text_that_a_spreadsheet_would_run_is_written_as_text() {
             "-q",
             "--format",
             "csv",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    // The Swedish form: the same guard, `;` between fields.
+    let out = fs::read_to_string(&csv).unwrap();
+    assert!(
+        out.contains("driftbudget;it;\"'=HYPERLINK(\"\"http://x\"\",\"\"IT\"\")\";data;"),
+        "{out}"
+    );
+    assert!(out.contains("driftbudget;summa;'-Summa;sum;"), "{out}");
+    assert!(out.contains(";Varav budgetram;-23,2\r\n"), "{out}");
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--format",
+            "csv",
+            "--csv",
+            "plain",
             "--content",
             content.to_str().unwrap(),
             "--out",
@@ -2004,5 +2086,203 @@ fn a_report_without_a_final_newline_imports() {
     assert_eq!(
         after,
         format!("{moved}\n      - {{id: intakter, utfall: 30}}\n")
+    );
+}
+
+/// The Swedish CSV as a Swedish user opens it (when LibreOffice is installed): LibreOffice
+/// with the import settings of sv-SE (`;`, `"`, UTF-8, from line 1, language 1053) reads every
+/// amount as a number, the very amount vplan wrote, and every line as eight columns.
+#[test]
+fn libreoffice_in_swedish_reads_the_csv_amounts_as_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let csv = dir.path().join("plan.csv");
+    let run = vplan(
+        dir.path(),
+        &[
+            "export",
+            "-q",
+            "--format",
+            "csv",
+            "--content",
+            content.to_str().unwrap(),
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("lo-profile").display()
+        ))
+        .args([
+            "--headless",
+            "--infilter=CSV:59,34,UTF8,1,,1053",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(dir.path().join("lo"))
+        .arg(&csv)
+        .output();
+    let xlsx = dir.path().join("lo/plan.xlsx");
+    if !matches!(out, Ok(o) if o.status.success()) || !xlsx.exists() {
+        println!("note: LibreOffice (soffice) could not run; the CSV was not opened");
+        return;
+    }
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let text = fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(sheet.height(), lines.len());
+    assert_eq!(sheet.width(), 8);
+    assert_eq!(sheet.get((0, 0)).unwrap().to_string(), "table");
+    let mut numbers = 0;
+    for (r, line) in lines.iter().enumerate().skip(1) {
+        let value = line.rsplit(';').next().unwrap();
+        let cell = sheet.get((r, 7));
+        if value.is_empty() {
+            assert!(
+                cell.is_none_or(|c| *c == calamine::Data::Empty),
+                "{line}: {cell:?}"
+            );
+            continue;
+        }
+        let exact: rust_decimal::Decimal = value.replace(',', ".").parse().unwrap();
+        match cell {
+            Some(calamine::Data::Float(f)) => {
+                assert_eq!(vplan::sheets::from_double(*f, 10), Ok(exact), "{line}");
+            }
+            Some(calamine::Data::Int(i)) => assert_eq!(rust_decimal::Decimal::from(*i), exact),
+            other => panic!("{line}: the amount is read as {other:?}, not a number"),
+        }
+        numbers += 1;
+    }
+    assert!(numbers > 200, "{numbers}");
+}
+
+/// `import` reads an OpenDocument spreadsheet (LibreOffice's own format) as it reads an xlsx:
+/// known by its content (the `mimetype` it stores first) or its name, every number through the
+/// same exact reading, so `2380.5`, `0.1` and `123456789012.5` land as typed.
+#[test]
+fn an_ods_from_libreoffice_imports_its_amounts_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = default_content(dir.path());
+    let yaml = content.join("tables/6-4-driftbudget.yaml");
+    let before = fs::read_to_string(&yaml).unwrap();
+    let ods = fixture("ods/plan-driftbudget.ods");
+    let want = before
+        .replace(
+            "values: [1135, 0, 1136.5, ~]",
+            "values: [2380.5, 0, 1136.5, ~]",
+        )
+        .replace("values: [475, 0, 487.0, 0]", "values: [0.1, 0, 487.0, 0]")
+        .replace(
+            "values: [90, 0, 88.2, 0]",
+            "values: [123456789012.5, 0, 88.2, 0]",
+        );
+    assert_ne!(want, before);
+    // By its name, and by its content alone (a file with another name).
+    let unnamed = dir.path().join("from-libreoffice.bin");
+    fs::copy(&ods, &unnamed).unwrap();
+    for file in [&ods, &unnamed] {
+        fs::write(&yaml, &before).unwrap();
+        let run = import(dir.path(), &content, file, "driftbudget", &[]);
+        let err = stderr(&run).replace('\u{a0}', " ");
+        assert_eq!(run.status.code(), Some(0), "{err}");
+        assert_eq!(err.matches("changed:").count(), 3, "{err}");
+        assert!(
+            err.contains("changed: fastigheter › b2024-omsattning: 1 135,0 → 2 380,5"),
+            "{err}"
+        );
+        assert!(
+            err.contains("changed: medicinsk-teknik › b2024-omsattning: 90,0 → 123 456 789 012,5"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&yaml).unwrap(), want);
+    }
+    // Read again, the sheet is the plan.
+    let run = import(dir.path(), &content, &ods, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("no changes"), "{}", stderr(&run));
+
+    // A double no one typed (`0.1 + 0.2`) is refused in an ods as in an xlsx, naming its cell.
+    let odd = dir.path().join("odd.ods");
+    fs::write(
+        &odd,
+        edit_xml(
+            &fs::read(&ods).unwrap(),
+            "content.xml",
+            "office:value=\"0.1\"",
+            "office:value=\"0.30000000000000004\"",
+        ),
+    )
+    .unwrap();
+    fs::write(&yaml, &before).unwrap();
+    let run = import(dir.path(), &content, &odd, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("driftbudget!C"), "{err}");
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(fs::read_to_string(&yaml).unwrap(), before);
+
+    // A percentage (LibreOffice shows 0.1 as 10%) is as unclear as an xlsx's percent format.
+    let percent = dir.path().join("percent.ods");
+    fs::write(
+        &percent,
+        edit_xml(
+            &fs::read(&ods).unwrap(),
+            "content.xml",
+            "office:value-type=\"float\" office:value=\"0.1\" calcext:value-type=\"float\"",
+            "office:value-type=\"percentage\" office:value=\"0.1\" calcext:value-type=\"percentage\"",
+        ),
+    )
+    .unwrap();
+    let run = import(dir.path(), &content, &percent, "driftbudget", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("driftbudget!C6 (row `it`, column `Budget 2024 › Omsättning`): the cell has the percent format"),
+        "{err}"
+    );
+    assert_eq!(err.matches("percent format").count(), 1, "{err}");
+    assert_eq!(fs::read_to_string(&yaml).unwrap(), before);
+
+    // Neither an xlsx nor an ods: one message for both.
+    let text = dir.path().join("notes.ods.txt");
+    fs::write(&text, "not a workbook").unwrap();
+    let run = import(dir.path(), &content, &text, "driftbudget", &[]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("as a workbook (xlsx or ods)"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+/// `import --report` reads a table's outcomes from an ods too.
+#[test]
+fn a_reports_outcomes_import_from_an_ods() {
+    let s = with_reports();
+    let before = fs::read_to_string(s.content().join(T1)).unwrap();
+    let out = import_report(
+        &s,
+        &fixture("ods/2031-t1-driftbudget.ods"),
+        "driftbudget",
+        &[],
+    );
+    let err = stderr(&out).replace(['\u{a0}', '\u{202f}'], " ");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("changed: bibliotek › utfall: 4 300 → 4 410"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(s.content().join(T1)).unwrap(),
+        before.replace(
+            "{id: bibliotek, utfall: 4300, prognos: 12600}",
+            "{id: bibliotek, utfall: 4410, prognos: 12600}"
+        )
     );
 }

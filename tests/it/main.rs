@@ -32,6 +32,7 @@ mod schema;
 mod snapshot;
 mod special_files;
 mod table_breaks;
+mod toolbelt;
 mod typed_totals;
 mod visual;
 mod watch;
