@@ -201,8 +201,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
     let mut report_errors = Vec::new();
     let mut unloaded: Vec<UnloadedReport> = Vec::new();
     for d in report_diags {
-        if d
-            .file
+        if d.file
             .as_deref()
             .is_some_and(|f| loaded_reports.iter().any(|r| r.file == f))
         {
@@ -255,22 +254,25 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         .map(|l| l.file.as_str());
     let unread = unread(dir, logo);
     let (plan, errors) = match meta {
-        Some(meta) if !incomplete => (Ok(Plan {
-            meta,
-            chapters,
-            appendices,
-            goals,
-            internal_control,
-            paper,
-            tables,
-            reports,
-            projection_of: None,
-            spans,
-            unread,
-        }), {
-            diags.extend(report_errors);
-            diags
-        }),
+        Some(meta) if !incomplete => (
+            Ok(Plan {
+                meta,
+                chapters,
+                appendices,
+                goals,
+                internal_control,
+                paper,
+                tables,
+                reports,
+                projection_of: None,
+                spans,
+                unread,
+            }),
+            {
+                diags.extend(report_errors);
+                diags
+            },
+        ),
         _ => {
             diags.extend(unread);
             // A report that loaded cannot be judged without its plan: its errors are kept
@@ -734,7 +736,8 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         }
         None => {}
     }
-    let read = |text: &str| T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(text)));
+    let read =
+        |text: &str| T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(text)));
     let loaded = |value: T, diags: Vec<Diagnostic>, text: String| Parsed {
         item: Some(Sourced {
             file: path.to_path_buf(),
@@ -782,8 +785,8 @@ fn every_mistake<T: JsonSchema>(path: &Path, text: &str, first: Diagnostic) -> O
         .iter()
         .take(validate::MAX_FINDINGS)
         .map(|f| {
-            let pos = if f.on_key { index.key(&f.path) } else { None }
-                .or_else(|| index.nearest(&f.path));
+            let pos =
+                if f.on_key { index.key(&f.path) } else { None }.or_else(|| index.nearest(&f.path));
             let mut d = Diagnostic::error(f.code, path, f.message.clone()).at_pos(pos);
             let mut hint = f.hint.clone();
             if f.code == Code::UnknownKey {
@@ -810,15 +813,17 @@ fn every_mistake<T: JsonSchema>(path: &Path, text: &str, first: Diagnostic) -> O
     }
     diags.sort_by_key(|d| (d.line, d.column));
     if findings.len() > validate::MAX_FINDINGS {
-        diags.push(Diagnostic::error(
-            Code::InvalidValue,
-            path,
-            format!(
-                "{} more mistakes in this file are not shown",
-                findings.len() - validate::MAX_FINDINGS
-            ),
-        )
-        .with_hint("fix the ones above and run `vplan check` again; is this the file meant?"));
+        diags.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                path,
+                format!(
+                    "{} more mistakes in this file are not shown",
+                    findings.len() - validate::MAX_FINDINGS
+                ),
+            )
+            .with_hint("fix the ones above and run `vplan check` again; is this the file meant?"),
+        );
     }
     let without = if !findings.is_empty() && findings.iter().all(|f| f.removable) {
         let repairs: Vec<validate::Repair> = findings
@@ -953,9 +958,16 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
 /// A serde message in the words of Rust's types rather than the content's (`expected i32`,
 /// `unknown field`, `missing field`, `unknown variant`), which the walk's finding replaces.
 fn speaks_rust(message: &str) -> bool {
-    ["invalid type:", "unknown field", "missing field", "unknown variant", "invalid value:", "invalid length"]
-        .iter()
-        .any(|p| message.contains(p))
+    [
+        "invalid type:",
+        "unknown field",
+        "missing field",
+        "unknown variant",
+        "invalid value:",
+        "invalid length",
+    ]
+    .iter()
+    .any(|p| message.contains(p))
 }
 
 /// For an unknown key of digits on `line` that follows a number and a comma (`12,4` in a

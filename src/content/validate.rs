@@ -42,7 +42,11 @@ pub struct Finding {
 /// Walks `doc` against `schema` (a root schema with its `definitions`). `written` gives the
 /// scalar at a path as written in the file (for messages, and amounts, which are read from
 /// their characters).
-pub fn validate(schema: &Json, doc: &Yaml, written: &dyn Fn(&str) -> Option<String>) -> Vec<Finding> {
+pub fn validate(
+    schema: &Json,
+    doc: &Yaml,
+    written: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Finding> {
     let mut walker = Walker {
         root: schema,
         written,
@@ -233,7 +237,14 @@ impl<'a> Walker<'a> {
         s
     }
 
-    fn push(&mut self, place: &Place, code: Code, message: String, hint: Option<String>, removable: bool) {
+    fn push(
+        &mut self,
+        place: &Place,
+        code: Code,
+        message: String,
+        hint: Option<String>,
+        removable: bool,
+    ) {
         self.out.push(Finding {
             path: place.path.clone(),
             on_key: code == Code::UnknownKey,
@@ -390,18 +401,27 @@ impl<'a> Walker<'a> {
         }
         // A closed list of words (`status: utkast | forslag | beslutad`).
         if resolved.iter().all(|b| b.get("const").is_some()) {
-            let options: Vec<Json> = resolved.iter().filter_map(|b| b.get("const").cloned()).collect();
+            let options: Vec<Json> = resolved
+                .iter()
+                .filter_map(|b| b.get("const").cloned())
+                .collect();
             self.not_one_of(&options, v, place, removable);
             return false;
         }
         if !names.is_empty() {
             let kinds: Vec<&str> = names.iter().map(|(_, n)| n.as_str()).collect();
             let written = match v {
-                Yaml::Mapping(m) if m.len() == 1 => m.keys().next().and_then(Yaml::as_str).map(str::to_string),
+                Yaml::Mapping(m) if m.len() == 1 => {
+                    m.keys().next().and_then(Yaml::as_str).map(str::to_string)
+                }
                 Yaml::String(s) => Some(s.clone()),
                 _ => None,
             };
-            let list = kinds.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let list = kinds
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let (message, hint) = match written {
                 Some(w) => (
                     format!("{} is of an unknown kind, `{w}`: the kinds are {list}", place.subject()),
@@ -426,7 +446,14 @@ impl<'a> Walker<'a> {
         false
     }
 
-    fn wrong_type(&mut self, s: &Map<String, Json>, types: &[&str], v: &Yaml, place: &Place, removable: bool) {
+    fn wrong_type(
+        &mut self,
+        s: &Map<String, Json>,
+        types: &[&str],
+        v: &Yaml,
+        place: &Place,
+        removable: bool,
+    ) {
         let written = (self.written)(&place.path);
         let wanted: Vec<&str> = types
             .iter()
@@ -473,7 +500,11 @@ impl<'a> Walker<'a> {
             Yaml::String(s) => Some(s.clone()),
             _ => (self.written)(&place.path),
         };
-        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+        let list = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let message = match &written {
             Some(w) => format!("{} must be one of {list}; found `{w}`", place.subject()),
             None => format!("{} must be one of {list}", place.subject()),
@@ -506,9 +537,23 @@ impl<'a> Walker<'a> {
 
     /// A whole number against the schema's bounds and integer format (a number with decimals
     /// is left to the loader, which names its type).
-    fn bounds(&mut self, s: &Map<String, Json>, n: &serde_yaml::Number, place: &Place, removable: bool) {
-        let whole = |j: &Json| j.as_i64().map(i128::from).or_else(|| j.as_u64().map(i128::from));
-        let Some(x) = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)) else {
+    fn bounds(
+        &mut self,
+        s: &Map<String, Json>,
+        n: &serde_yaml::Number,
+        place: &Place,
+        removable: bool,
+    ) {
+        let whole = |j: &Json| {
+            j.as_i64()
+                .map(i128::from)
+                .or_else(|| j.as_u64().map(i128::from))
+        };
+        let Some(x) = n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+        else {
             return;
         };
         let bound = |k: &str| s.get(k).and_then(whole);
@@ -546,11 +591,19 @@ impl<'a> Walker<'a> {
     fn list(&mut self, s: &'a Map<String, Json>, items: &[Yaml], place: &Place) {
         let count = |k: &str| s.get(k).and_then(Json::as_u64).map(|n| n as usize);
         if let Some(min) = count("minItems").filter(|&m| items.len() < m) {
-            let message = format!("{} needs at least {min} items; it has {}", place.subject(), items.len());
+            let message = format!(
+                "{} needs at least {min} items; it has {}",
+                place.subject(),
+                items.len()
+            );
             self.push(place, Code::InvalidValue, message, None, false);
         }
         if let Some(max) = count("maxItems").filter(|&m| items.len() > m) {
-            let message = format!("{} takes at most {max} items; it has {}", place.subject(), items.len());
+            let message = format!(
+                "{} takes at most {max} items; it has {}",
+                place.subject(),
+                items.len()
+            );
             self.push(place, Code::InvalidValue, message, None, false);
         }
         let key = place.key.as_deref();
@@ -603,13 +656,17 @@ impl<'a> Walker<'a> {
             match s.get("additionalProperties") {
                 Some(Json::Bool(false)) => {
                     let message = format!("unknown key `{key}`{}", place.within());
-                    let misspelt = crate::suggest::closest(&key, &missing)
-                        .filter(|m| !meant.contains(m));
+                    let misspelt =
+                        crate::suggest::closest(&key, &missing).filter(|m| !meant.contains(m));
                     if let Some(m) = misspelt {
                         meant.push(m);
                         let hint = format!(
                             "did you mean `{m}`? {} must have `{m}`.",
-                            if place.path.is_empty() { "The file".to_string() } else { capitalized(&place.subject()) }
+                            if place.path.is_empty() {
+                                "The file".to_string()
+                            } else {
+                                capitalized(&place.subject())
+                            }
                         );
                         self.push(&child, Code::UnknownKey, message, Some(hint), true);
                         if let Some(last) = self.out.last_mut() {
@@ -624,7 +681,11 @@ impl<'a> Walker<'a> {
                     let hint = if known.is_empty() {
                         None
                     } else {
-                        Some(crate::suggest::did_you_mean_or_list(&key, &known, "known keys: "))
+                        Some(crate::suggest::did_you_mean_or_list(
+                            &key,
+                            &known,
+                            "known keys: ",
+                        ))
                     };
                     self.push(&child, Code::UnknownKey, message, hint, true);
                 }
@@ -644,7 +705,12 @@ impl<'a> Walker<'a> {
                     .map(|p| self.resolve(p))
                     .and_then(|p| p.get("description"))
                     .and_then(Json::as_str)
-                    .map(|d| format!("`{r}`: {}", d.split("\n\n").next().unwrap_or(d).replace('\n', " ")));
+                    .map(|d| {
+                        format!(
+                            "`{r}`: {}",
+                            d.split("\n\n").next().unwrap_or(d).replace('\n', " ")
+                        )
+                    });
                 self.push(place, Code::MissingKey, message, description, false);
             }
         }
@@ -655,7 +721,9 @@ impl<'a> Walker<'a> {
 /// types (`{"not": {"type": [...]}}`, an optional choice's "empty only", shaped so editors do
 /// not offer `null`) the types it leaves.
 fn branch_types(b: &Json) -> Option<Vec<&'static str>> {
-    const ALL: [&str; 7] = ["null", "boolean", "integer", "number", "string", "array", "object"];
+    const ALL: [&str; 7] = [
+        "null", "boolean", "integer", "number", "string", "array", "object",
+    ];
     let o = b.as_object()?;
     let named = |ts: Vec<&str>| -> Vec<&'static str> {
         ALL.iter().copied().filter(|a| ts.contains(a)).collect()
@@ -688,7 +756,11 @@ fn branch_names(branches: &[&Json]) -> Vec<(usize, String)> {
             }
             let required = b.get("required")?.as_array()?;
             match &required[..] {
-                [Json::String(key)] if b.get("properties").and_then(|p| p.as_object()).is_some_and(|p| p.len() == 1) => {
+                [Json::String(key)]
+                    if b.get("properties")
+                        .and_then(|p| p.as_object())
+                        .is_some_and(|p| p.len() == 1) =>
+                {
                     Some((i, key.clone()))
                 }
                 _ => None,
@@ -734,10 +806,13 @@ pub fn repaired(text: &str, index: &super::spans::SpanIndex, repairs: &[Repair])
         while after < chars.len() && matches!(chars[after], ' ' | '\t') {
             after += 1;
         }
-        let line_start = chars[..start].iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
+        let line_start = chars[..start]
+            .iter()
+            .rposition(|&c| c == '\n')
+            .map_or(0, |i| i + 1);
         let before_on_line: String = chars[line_start..start].iter().collect();
-        let in_flow = before_on_line.contains(['{', ','])
-            || matches!(chars.get(after), Some(',' | '}'));
+        let in_flow =
+            before_on_line.contains(['{', ',']) || matches!(chars.get(after), Some(',' | '}'));
         if in_flow {
             // A flow collection's separator goes with the entry: the comma after it, or else
             // the one before it.
@@ -768,11 +843,13 @@ pub fn repaired(text: &str, index: &super::spans::SpanIndex, repairs: &[Repair])
         out.extend(&chars[at..start]);
         match replacement {
             Some(to) => out.push_str(to),
-            None => out.extend(
-                chars[start..end]
-                    .iter()
-                    .map(|&c| if c == '\n' || c == '\r' { c } else { ' ' }),
-            ),
+            None => out.extend(chars[start..end].iter().map(|&c| {
+                if c == '\n' || c == '\r' {
+                    c
+                } else {
+                    ' '
+                }
+            })),
         }
         at = end;
     }
@@ -832,16 +909,25 @@ mod tests {
 
     #[test]
     fn a_missing_key_and_a_block_of_an_unknown_kind() {
-        let chapter = "id: c\nblocks:\n  - txt: Hej\n  - section: {id: s, titel: S}\n  - perspectives\n";
+        let chapter =
+            "id: c\nblocks:\n  - txt: Hej\n  - section: {id: s, titel: S}\n  - perspectives\n";
         let found = findings_of_kind("chapter", chapter).unwrap();
         let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
-        assert!(messages.contains(&"`title` is missing: the file must have it"), "{messages:?}");
         assert!(
-            messages.iter().any(|m| m.starts_with("an item of `blocks` is of an unknown kind, `txt`")),
+            messages.contains(&"`title` is missing: the file must have it"),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("an item of `blocks` is of an unknown kind, `txt`")),
             "{messages:?}"
         );
         // The section is walked as a section: its misspelt title is one mistake inside it.
-        let titel = found.iter().find(|f| f.path == "blocks.1.section.titel").unwrap();
+        let titel = found
+            .iter()
+            .find(|f| f.path == "blocks.1.section.titel")
+            .unwrap();
         assert_eq!(titel.meant.as_deref(), Some("title"));
         assert_eq!(found.len(), 3, "{messages:?}");
     }
@@ -875,6 +961,9 @@ mod tests {
     fn a_first_key_of_an_item_is_not_blanked_out() {
         let text = "rows:\n  - colour: red\n    id: r\n";
         let index = SpanIndex::new(text);
-        assert_eq!(repaired(text, &index, &[Repair::Remove("rows.0.colour")]), None);
+        assert_eq!(
+            repaired(text, &index, &[Repair::Remove("rows.0.colour")]),
+            None
+        );
     }
 }

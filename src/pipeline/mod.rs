@@ -212,7 +212,10 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     // A file with mistakes was read without them; what the later checks only warn of in it
     // (a value not given yet) may be the mistake read as absent, and waits for its fix.
     // So is an error on the line of a mistake: the mistake is what that line needs fixed.
-    let mistaken: Vec<&Path> = load_errors.iter().filter_map(|d| d.file.as_deref()).collect();
+    let mistaken: Vec<&Path> = load_errors
+        .iter()
+        .filter_map(|d| d.file.as_deref())
+        .collect();
     let on_mistaken_line = |d: &Diagnostic| {
         load_errors
             .iter()

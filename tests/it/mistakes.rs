@@ -52,7 +52,11 @@ fn three_mistakes_in_each_of_three_files_in_one_run() {
     let s = Scratch::of(FIXTURE);
     // plan.yaml: a word for a number, a misspelt required key, a value not allowed.
     s.edit("plan.yaml", "year: 2031", "year: tjugo");
-    s.edit("plan.yaml", "title: Verksamhetsplan", "tittle: Verksamhetsplan");
+    s.edit(
+        "plan.yaml",
+        "title: Verksamhetsplan",
+        "tittle: Verksamhetsplan",
+    );
     s.edit(
         "plan.yaml",
         "keywords: [verksamhetsplan, fritid, kultur]",
@@ -109,7 +113,10 @@ fn three_mistakes_in_each_of_three_files_in_one_run() {
         "content/chapters/02-mal.yaml:4:5",
         "content/chapters/02-mal.yaml:8:7",
     ] {
-        assert!(places.contains(&place.to_string()), "no error at {place}: {places:?}\n{err}");
+        assert!(
+            places.contains(&place.to_string()),
+            "no error at {place}: {places:?}\n{err}"
+        );
     }
     assert_has(&err, &["9 errors"]);
     speaks_content(&err);
@@ -132,7 +139,11 @@ fn the_later_checks_run_on_a_file_read_without_its_mistakes() {
         "values: [12500, 12100]}",
         "values: [12500, 12100], control: [12000, ~]}",
     );
-    s.edit("chapters/02-mal.yaml", "  - text: |", "  - table: driftbudgett\n  - text: |");
+    s.edit(
+        "chapters/02-mal.yaml",
+        "  - text: |",
+        "  - table: driftbudgett\n  - text: |",
+    );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1, "{err}");
     assert_has(
@@ -154,13 +165,21 @@ fn a_report_with_a_value_not_allowed_is_judged_whole() {
     let s = Scratch::of(FIXTURE);
     copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
     let report = "uppfoljning/2031-delar.yaml";
-    s.edit(report, "    assessment: delvis\n", "    assessment: delvs\n");
+    s.edit(
+        report,
+        "    assessment: delvis\n",
+        "    assessment: delvs\n",
+    );
     s.edit(
         report,
         "{id: ind-nki, outcome: \"78\", assessment: uppfylld}",
         "{id: ind-nki, outcome: \"78\", assesment: uppfylld}",
     );
-    s.edit(report, "{id: bibliotek, utfall:", "{id: bibliotekk, utfall:");
+    s.edit(
+        report,
+        "{id: bibliotek, utfall:",
+        "{id: bibliotekk, utfall:",
+    );
     let (code, err) = check(&s, &[]);
     assert_eq!(code, 1, "{err}");
     assert_has(
@@ -221,12 +240,24 @@ fn no_message_of_the_schema_corpus_speaks_rust() {
         ("plan.yaml", "year: 2031", "year: [2031]"),
         ("plan.yaml", "year: 2031", "year: 99999999999"),
         ("tables/driftbudget.yaml", "precision: 0}", "precision: -1}"),
-        ("tables/driftbudget.yaml", "precision: 0}", "precision: noll}"),
+        (
+            "tables/driftbudget.yaml",
+            "precision: 0}",
+            "precision: noll}",
+        ),
         ("tables/driftbudget.yaml", "sum: all}", "sum: alla}"),
         ("tables/driftbudget.yaml", "sum: all}", "sum: {all: true}}"),
-        ("chapters/02-mal.yaml", "  - text: |", "  - text: hej\n    table: x\n  - text: |"),
+        (
+            "chapters/02-mal.yaml",
+            "  - text: |",
+            "  - text: hej\n    table: x\n  - text: |",
+        ),
         ("chapters/02-mal.yaml", "  - text: |", "  - 12\n  - text: |"),
-        ("chapters/02-mal.yaml", "  - text: |", "  - perspektiv\n  - text: |"),
+        (
+            "chapters/02-mal.yaml",
+            "  - text: |",
+            "  - perspektiv\n  - text: |",
+        ),
         ("chapters/02-mal.yaml", "blocks:", "blocks: {}\nx:"),
     ] {
         let content = s.content().join(file);
@@ -236,6 +267,9 @@ fn no_message_of_the_schema_corpus_speaks_rust() {
         std::fs::write(&content, original).unwrap();
         assert_eq!(code, 1, "{file}: {to}\n{err}");
         speaks_content(&err);
-        assert!(err.contains(&format!("content/{file}:")), "{file}: {to}\n{err}");
+        assert!(
+            err.contains(&format!("content/{file}:")),
+            "{file}: {to}\n{err}"
+        );
     }
 }

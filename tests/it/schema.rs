@@ -946,8 +946,14 @@ fn the_loaders_walk_and_the_schema_judge_every_document_alike() {
         // judges after it, in its own words (the walk runs only where the loader stopped).
         let checks_own = !errors.is_empty()
             && errors.iter().all(|e| {
-                ["pattern", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"]
-                    .contains(&e.kind().keyword())
+                [
+                    "pattern",
+                    "maximum",
+                    "minimum",
+                    "exclusiveMaximum",
+                    "exclusiveMinimum",
+                ]
+                .contains(&e.kind().keyword())
             });
         let Some(findings) = vplan::content::validate::findings_of_kind(kind, &doc.text) else {
             continue;
