@@ -777,7 +777,8 @@ struct Mistakes {
 
 /// All the mistakes of a file `serde` refused (at `first`): the file walked against the
 /// schema of `T` (`validate`), each finding at the line of its key or value; `first` too when
-/// no finding is on its line (the schema does not say everything the loader requires). `None`
+/// no finding is on its line (the schema does not say everything the loader requires), unless
+/// it is in the words of Rust's types and the walk found something. `None`
 /// when the text is not YAML that can be walked (a syntax error is the one problem then).
 fn every_mistake<T: JsonSchema>(path: &Path, text: &str, first: Diagnostic) -> Option<Mistakes> {
     let (findings, index) = validate::findings_in(&schema::validation_schema::<T>(), text)?;
@@ -804,11 +805,14 @@ fn every_mistake<T: JsonSchema>(path: &Path, text: &str, first: Diagnostic) -> O
         .collect();
     // Where serde's first error says in the content's words what the walk says (an amount,
     // text that YAML reads as a number), its words stay: they know how the value was written.
+    // One in the words of Rust's types is left out when the walk found anything: the walk
+    // says the same in the content's words (what it may not see, the next run shows).
     match diags.iter().position(|d| d.line == first.line) {
         Some(i) if !speaks_rust(&first.message) && diags[i].column == first.column => {
             diags[i] = first;
         }
         Some(_) => {}
+        None if speaks_rust(&first.message) && !diags.is_empty() => {}
         None => diags.push(first),
     }
     diags.sort_by_key(|d| (d.line, d.column));

@@ -472,15 +472,33 @@ impl<'a> Walker<'a> {
         {
             wanted.push_str(&format!(" like {}", scalar_text(example)));
         }
-        let message = format!(
-            "{} must be {wanted}; found {}",
-            place.subject(),
-            found_words(v, written.as_deref())
-        );
+        let message = if place.path.is_empty() && v.is_null() {
+            format!("the file is empty: it must be {wanted}")
+        } else {
+            format!(
+                "{} must be {wanted}; found {}",
+                place.subject(),
+                found_words(v, written.as_deref())
+            )
+        };
         let hint = match (types.contains(&"string"), v) {
             (true, Yaml::Number(_) | Yaml::Bool(_)) => written
                 .filter(|w| !w.contains(['"', '\\']))
                 .map(|w| format!("if it is meant as text, put it in quotes: \"{w}\"")),
+            (_, Yaml::Null) if place.path.is_empty() => {
+                let required: Vec<String> = s
+                    .get("required")
+                    .and_then(Json::as_array)
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(Json::as_str)
+                            .map(|k| format!("`{k}:`"))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (!required.is_empty())
+                    .then(|| format!("the file must have {}", required.join(", ")))
+            }
             (_, Yaml::Null) => Some("write a value after the colon, or remove the key".to_string()),
             (false, Yaml::String(text)) if type_allows(types, "integer") && text.contains(',') => {
                 Some("write numbers with a point for decimals and no spaces".to_string())

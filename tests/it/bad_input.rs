@@ -31,8 +31,12 @@ fn table_with_amount(amount: &str) -> String {
 
 #[test]
 fn empty_files() {
-    fails_with("plan.yaml", "", &["missing field `organisation`"]);
-    fails_with(CHAPTER, "", &["missing field `id`"]);
+    fails_with(
+        "plan.yaml",
+        "",
+        &["the file is empty", "the file must have `organisation:`"],
+    );
+    fails_with(CHAPTER, "", &["the file is empty", "`id:`, `title:`"]);
 }
 
 #[test]

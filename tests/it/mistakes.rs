@@ -273,3 +273,29 @@ fn no_message_of_the_schema_corpus_speaks_rust() {
         );
     }
 }
+
+#[test]
+fn an_empty_file_or_one_of_another_shape_says_what_it_must_hold() {
+    let s = Scratch::of(FIXTURE);
+    for (text, says) in [
+        ("", "the file is empty: it must be a map of keys and values"),
+        ("# bara en kommentar\n", "the file is empty"),
+        (
+            "- a\n- b\n",
+            "the file must be a map of keys and values; found a list",
+        ),
+        ("? [a, b]\n: c\n", "unknown key `?`"),
+    ] {
+        s.write("tables/driftbudget.yaml", text);
+        let (code, err) = check(&s, &[]);
+        assert_eq!(code, 1, "{text:?}\n{err}");
+        assert_has(&err, &[says, "content/tables/driftbudget.yaml"]);
+        speaks_content(&err);
+    }
+    s.write("tables/driftbudget.yaml", "");
+    let (_, err) = check(&s, &[]);
+    assert_has(
+        &err,
+        &["the file must have `id:`, `unit:`, `columns:`, `rows:`"],
+    );
+}
