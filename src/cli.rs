@@ -83,7 +83,7 @@ pub enum Command {
     /// Print a shell completion script: `vplan completions bash >
     /// ~/.local/share/bash-completion/completions/vplan`. It completes the plan's ids too
     /// (`--only`, `--report`, `--table`, from `--content DIR` or `content`) by asking vplan at
-    /// each TAB (`COMPLETE=bash vplan`).
+    /// each TAB (`VPLAN_COMPLETE=bash vplan`).
     Completions(CompletionsArgs),
     /// Write the man pages into a directory: vplan.1 and one per subcommand at every depth
     /// (vplan-report-init.1), each naming its subcommands' pages and the pages above it.

@@ -14,7 +14,7 @@ use cli::{Cli, Command, Format};
 use cmd::Terminal;
 
 fn main() -> ExitCode {
-    // `COMPLETE=bash vplan -- vplan …`: the shell asks for completions (exits after them).
+    // `VPLAN_COMPLETE=bash vplan -- vplan …`: the shell asks for completions (exits after them).
     cmd::shell::complete_if_asked();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

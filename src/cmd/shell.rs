@@ -12,7 +12,7 @@ use vplan::progress::Progress;
 use super::Terminal;
 
 /// `vplan completions SHELL`: the script that registers vplan's completion with the shell. At
-/// each TAB the shell runs vplan itself (`COMPLETE=bash vplan -- vplan build --only …`, see
+/// each TAB the shell runs vplan itself (`VPLAN_COMPLETE=bash vplan -- vplan build --only …`, see
 /// [`complete_if_asked`]), which knows the options and reads the plan's ids; so the script
 /// calls the `vplan` it was written by (by name when that is how it was run, else by its full
 /// path).
@@ -43,18 +43,26 @@ pub fn completions(args: &CompletionsArgs) -> Result<()> {
     Ok(())
 }
 
-/// The variable that asks vplan for completions instead of running a command.
-const COMPLETE_VAR: &str = "COMPLETE";
+/// The variable that asks vplan for completions instead of running a command: vplan's own, so
+/// that a `COMPLETE` another program set in the environment never turns a run into a
+/// completion.
+const COMPLETE_VAR: &str = "VPLAN_COMPLETE";
 
-/// When the shell asks for completions (`COMPLETE=SHELL` set, the words after `--`), prints
+/// The shells whose completion requests vplan answers (clap_complete's names).
+const SHELLS: &[&str] = &["bash", "elvish", "fish", "powershell", "zsh"];
+
+/// When the shell asks for completions (`VPLAN_COMPLETE=SHELL` set, the words after `--`), prints
 /// them and exits; otherwise returns at once. Options that take an id of the plan complete the
 /// ids of the content directory that the words being completed give (`--content DIR`, else
 /// `content`): `--only` the documents, `--report` the follow-up reports, `--table` the tables.
 /// The plan is read only when such a value is completed, and a broken or missing one completes
 /// what its files name, or nothing, in silence.
 pub fn complete_if_asked() {
-    if std::env::var_os(COMPLETE_VAR).is_none_or(|v| v.is_empty() || v == "0") {
-        return;
+    // Only a shell's name asks for completions; any other value is not a request, and the
+    // command runs as it would without it.
+    match std::env::var(COMPLETE_VAR) {
+        Ok(shell) if SHELLS.contains(&shell.as_str()) => {}
+        _ => return,
     }
     let words: Vec<std::ffi::OsString> = std::env::args_os()
         .skip_while(|a| a != "--")

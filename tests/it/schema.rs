@@ -289,7 +289,7 @@ fn completions_and_man_pages() {
         assert_eq!(run.status.code(), Some(0));
         let script = String::from_utf8_lossy(&run.stdout);
         assert!(
-            script.contains("vplan") && script.contains("COMPLETE"),
+            script.contains("vplan") && script.contains("VPLAN_COMPLETE"),
             "{shell}: {script}"
         );
     }

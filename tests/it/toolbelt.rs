@@ -95,7 +95,7 @@ fn a_man_page_for_every_subcommand_and_every_link_resolves() {
 }
 
 /// What the shell gets at a TAB after `words` (the last word is the one being completed), as
-/// bash asks for it: `COMPLETE=bash vplan -- vplan WORDS…` with the index of that word.
+/// bash asks for it: `VPLAN_COMPLETE=bash vplan -- vplan WORDS…` with the index of that word.
 fn complete(dir: &std::path::Path, words: &[&str]) -> Vec<String> {
     complete_at(dir, words, words.len() - 1)
 }
@@ -108,7 +108,7 @@ fn complete_at(dir: &std::path::Path, words: &[&str], at: usize) -> Vec<String> 
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
         .current_dir(dir)
         .args(&args)
-        .env("COMPLETE", "bash")
+        .env("VPLAN_COMPLETE", "bash")
         .env("_CLAP_COMPLETE_INDEX", (at + 1).to_string())
         .env("_CLAP_IFS", "\n")
         .output()
@@ -260,4 +260,29 @@ fn the_bash_script_completes_table_ids_through_vplan() {
     };
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "resultatbudget\n");
+}
+
+#[test]
+fn a_completion_variable_set_for_something_else_does_not_change_a_run() {
+    // `COMPLETE` is a common name; vplan's own variable asks only with a shell's name.
+    for (var, value) in [
+        ("COMPLETE", "bash"),
+        ("COMPLETE", "1"),
+        ("VPLAN_COMPLETE", "1"),
+        ("VPLAN_COMPLETE", "yes"),
+    ] {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
+            .current_dir(root())
+            .args(["check", "-q"])
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{var}={value}: {}",
+            stderr(&run)
+        );
+        assert_eq!(stderr(&run), "", "{var}={value}");
+    }
 }
