@@ -180,3 +180,26 @@ fn a_placeholder_a_decided_document_prints_is_an_error() {
     let out = r.run("build", &["--report", "2031-delar", "--status", "forslag"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Every PDF vplan writes tells the viewer to show its title, not its file name: a draft and
+/// a proposal (which Typst's exporter leaves without) as much as a decided, PDF/UA one.
+#[test]
+fn every_pdf_shows_its_title() {
+    let s = decided();
+    for status in ["utkast", "forslag", "beslutad"] {
+        let pdf = build_with(&s, &["--status", status]);
+        let doc = lopdf::Document::load(&pdf).unwrap();
+        let catalog = doc.catalog().unwrap();
+        let prefs = match catalog.get(b"ViewerPreferences").unwrap() {
+            lopdf::Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            o => o.as_dict().unwrap(),
+        };
+        assert_eq!(
+            prefs.get(b"DisplayDocTitle").unwrap(),
+            &lopdf::Object::Boolean(true),
+            "{status}"
+        );
+        let info = doc.trailer.get(b"Info").is_ok() || xmp(&doc).contains("dc:title");
+        assert!(info, "{status}: a title to show");
+    }
+}
