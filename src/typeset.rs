@@ -339,12 +339,16 @@ pub fn export_pdf(
 }
 
 /// `pdf` with the page of its first content (`/Pg`) on each `/Table` of the structure tree,
-/// as an incremental update (the file as exported, then the changed elements).
+/// and the viewer told to show the document's title (`/ViewerPreferences` with
+/// `/DisplayDocTitle true`), as an incremental update (the file as exported, then the changed
+/// objects).
 ///
 /// Typst's exporter gives `/Pg` only to structure elements that hold content themselves; a
 /// table holds rows. Accessibility checkers (`outloud`) find a table's page by it to tell a
-/// tagged table from a grid that is only drawn, and report every ruled table otherwise. The
-/// PDF is returned as it was when it has no such table, or cannot be read back.
+/// tagged table from a grid that is only drawn, and report every ruled table otherwise. It
+/// sets `/DisplayDocTitle` only for PDF/UA; every document vplan writes has a title to show
+/// instead of its file name, a draft as much as a decided plan. The PDF is returned as it was
+/// when it needs neither, or cannot be read back.
 pub fn with_table_pages(pdf: Vec<u8>) -> Vec<u8> {
     use lopdf::{Document, IncrementalDocument, Object, ObjectId};
     let Ok(doc) = Document::load_mem(&pdf) else {
@@ -401,11 +405,44 @@ pub fn with_table_pages(pdf: Vec<u8>) -> Vec<u8> {
             _ => {}
         }
     }
-    if tables.is_empty() {
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|r| r.as_reference().ok());
+    let shows_title = doc.catalog().ok().is_some_and(|c| {
+        c.get(b"ViewerPreferences")
+            .ok()
+            .and_then(|v| match v {
+                Object::Reference(id) => doc.get_dictionary(*id).ok(),
+                Object::Dictionary(d) => Some(d),
+                _ => None,
+            })
+            .is_some_and(|v| matches!(v.get(b"DisplayDocTitle"), Ok(Object::Boolean(true))))
+    });
+    if tables.is_empty() && shows_title {
         return pdf;
     }
     tables.sort();
     let mut update = IncrementalDocument::create_from(pdf.clone(), doc);
+    if !shows_title {
+        let Some(catalog_id) = catalog_id else {
+            return pdf;
+        };
+        if update.opt_clone_object_to_new_document(catalog_id).is_err() {
+            return pdf;
+        }
+        let Ok(Object::Dictionary(catalog)) = update.new_document.get_object_mut(catalog_id) else {
+            return pdf;
+        };
+        // Another preference the exporter wrote (none today, an indirect one never) is kept.
+        let mut prefs = match catalog.get(b"ViewerPreferences") {
+            Ok(Object::Dictionary(d)) => d.clone(),
+            _ => lopdf::Dictionary::new(),
+        };
+        prefs.set("DisplayDocTitle", Object::Boolean(true));
+        catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    }
     for &(id, page) in &tables {
         if update.opt_clone_object_to_new_document(id).is_err() {
             return pdf;

@@ -129,6 +129,7 @@ pub(crate) fn decision(
             ));
         }
     }
+    let decided = d.status == crate::content::Status::Beslutad;
     for (key, value) in [
         ("arende", &d.arende),
         ("diarienummer", &d.diarienummer),
@@ -136,14 +137,27 @@ pub(crate) fn decision(
         ("paragraf", &d.paragraf),
     ] {
         if let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) {
-            out.push(
-                Diagnostic::warning(
-                    Code::Unfinished,
-                    file,
-                    format!("decision.{key} is still the placeholder `{v}`"),
+            // A decided document prints it on its cover, footer and decision paper, as
+            // PDF/A: an error there, a warning while the document is prepared.
+            let message = format!("decision.{key} is still the placeholder `{v}`");
+            let (diag, hint) = if decided {
+                (
+                    Diagnostic::error(
+                        Code::Unfinished,
+                        file,
+                        format!("{message}, and {what} with status `beslutad` prints it"),
+                    ),
+                    "fill in the real value, or set `status: forslag` until it is known",
                 )
-                .at_pos(plan.pos(file, &format!("decision.{key}")))
-                .with_hint("fill in the real value before the document is published"),
+            } else {
+                (
+                    Diagnostic::warning(Code::Unfinished, file, message),
+                    "fill in the real value before the document is published",
+                )
+            };
+            out.push(
+                diag.at_pos(plan.pos(file, &format!("decision.{key}")))
+                    .with_hint(hint),
             );
         }
     }
@@ -214,20 +228,31 @@ impl<'a> Checker<'a> {
             )
             .hint = Some("write the date as YYYY-MM-DD, e.g. `2030-12-03`".into());
         }
+        let decided = meta
+            .value
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.status == crate::content::Status::Beslutad);
         for (key, value) in [
             ("namnd", &meta.value.namnd),
             ("organisation", &meta.value.organisation),
         ] {
             if is_placeholder(value) {
                 let pos = self.plan.pos(&file, key);
-                self.diags.push(
-                    Diagnostic::warning(
+                let message = format!("{key} is still the placeholder `{value}`");
+                // A decided plan prints it on its cover, as PDF/A: an error there.
+                let diag = if decided {
+                    Diagnostic::error(
                         Code::Unfinished,
                         &file,
-                        format!("{key} is still the placeholder `{value}`"),
+                        format!("{message}, and a plan with status `beslutad` prints it"),
                     )
-                    .at_pos(pos)
-                    .with_hint("write the name as it is to be printed"),
+                } else {
+                    Diagnostic::warning(Code::Unfinished, &file, message)
+                };
+                self.diags.push(
+                    diag.at_pos(pos)
+                        .with_hint("write the name as it is to be printed"),
                 );
             }
         }

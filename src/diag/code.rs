@@ -112,8 +112,8 @@ codes! {
         "A date that is not a date (YYYY-MM-DD), or a year or period out of place.";
     Decision = "VP021", "decision", Error,
         "The decision (beslut) or the decision paper (tjänsteskrivelse) is incomplete or contradicts itself.";
-    Unfinished = "VP022", "unfinished", Warning,
-        "Something still to do: a placeholder, guidance text or a carried-over mark, a table without amounts, something not placed.";
+    Unfinished = "VP022", "unfinished", Either,
+        "Something still to do: a placeholder (an error where a decided document prints it), guidance text or a carried-over mark, a table without amounts, something not placed.";
     EmptyText = "VP023", "empty-text", Error,
         "A title, label or alternative text that is empty where one is printed.";
     Glyph = "VP024", "glyph", Either,

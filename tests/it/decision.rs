@@ -130,3 +130,76 @@ fn a_decided_plan_must_name_its_decision() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("decision.beslutsdatum: `3 december 2030` is not a date"));
 }
+
+/// A placeholder the decided document prints (the paragraph on the cover, in the footer and
+/// in the decision paper; the nämnd on the cover) is an error for a decided plan and report,
+/// and a warning while the plan or report is a draft or a proposal.
+#[test]
+fn a_placeholder_a_decided_document_prints_is_an_error() {
+    let s = decided();
+    s.edit("plan.yaml", "paragraf: § 97", "paragraf: \"[§ nr]\"");
+    let out = s.run("build", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("decision.paragraf is still the placeholder `[§ nr]`, and a plan with status `beslutad` prints it"),
+        "{err}"
+    );
+    // The proposal builds, with a warning.
+    let out = s.run("build", &["--status", "forslag"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("decision.paragraf is still the placeholder `[§ nr]`"));
+    // The nämnd printed on a decided cover.
+    let s = decided();
+    s.edit(
+        "plan.yaml",
+        "namnd: Fritids- och kulturnämnden",
+        "namnd: \"[Nämnd]\"",
+    );
+    let out = s.run("check", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(
+        "namnd is still the placeholder `[Nämnd]`, and a plan with status `beslutad` prints it"
+    ));
+    // A decided report: its own status decides.
+    let r = Scratch::of(FIXTURE);
+    copy_dir(&fixture("fjallkommun_2031_reports"), &r.content());
+    r.edit(
+        "uppfoljning/2031-delar.yaml",
+        "paragraf: § 51",
+        "paragraf: \"[§ nr]\"",
+    );
+    let out = r.run("check", &["--report", "2031-delar"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a report with status `beslutad` prints it"),
+        "{}",
+        stderr(&out)
+    );
+    let out = r.run("build", &["--report", "2031-delar", "--status", "forslag"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// Every PDF vplan writes tells the viewer to show its title, not its file name: a draft and
+/// a proposal (which Typst's exporter leaves without) as much as a decided, PDF/UA one.
+#[test]
+fn every_pdf_shows_its_title() {
+    let s = decided();
+    for status in ["utkast", "forslag", "beslutad"] {
+        let pdf = build_with(&s, &["--status", status]);
+        let doc = lopdf::Document::load(&pdf).unwrap();
+        let catalog = doc.catalog().unwrap();
+        let prefs = match catalog.get(b"ViewerPreferences").unwrap() {
+            lopdf::Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            o => o.as_dict().unwrap(),
+        };
+        assert_eq!(
+            prefs.get(b"DisplayDocTitle").unwrap(),
+            &lopdf::Object::Boolean(true),
+            "{status}"
+        );
+        let info = doc.trailer.get(b"Info").is_ok() || xmp(&doc).contains("dc:title");
+        assert!(info, "{status}: a title to show");
+    }
+}

@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod decision;
 mod default_plan;
+mod details;
 mod diagnostics;
 mod diff;
 mod docs;

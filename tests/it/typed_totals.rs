@@ -24,17 +24,9 @@ fn check_json() -> (i32, Vec<serde_json::Value>) {
 fn each_typed_total_of_the_original_that_is_wrong_is_reported_and_nothing_else() {
     let (code, diags) = check_json();
     assert_eq!(code, 1, "a failed control is a content error");
-    // Besides the errors, only the default plan's one placeholder (the paragraph of the
-    // minutes, not in the reference text) is reported, as a warning.
+    // Besides the errors, nothing: the default plan's paragraph of the minutes is given.
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().partition(|d| d["severity"] == "error");
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(
-        warnings[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("decision.paragraf is still the placeholder"),
-        "{warnings:?}"
-    );
+    assert!(warnings.is_empty(), "{warnings:?}");
     let got: Vec<(u64, u64, String)> = errors
         .iter()
         .map(|d| {
@@ -98,7 +90,7 @@ fn the_human_report_shows_each_place_with_its_source_line() {
         err.contains("^^^^^ typed 27 039 tkr, computed 27 579 tkr"),
         "{err}"
     );
-    assert!(err.ends_with("5 errors, 1 warning\n"), "{err}");
+    assert!(err.ends_with("5 errors, 0 warnings\n"), "{err}");
 }
 
 #[test]
