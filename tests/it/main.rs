@@ -25,6 +25,7 @@ mod families;
 mod followup;
 mod init;
 mod injection;
+mod keep_with_next;
 mod mistakes;
 mod newyear;
 mod properties;

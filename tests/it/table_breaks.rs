@@ -2,7 +2,8 @@
 //! tables set at every height of a page, in one Typst document, and where each one broke, read
 //! from the layout (the rows' labels on each page).
 //!
-//! The rules: a table that fits on a page is never split; a longer one breaks only where both
+//! The rules: a table that fits on a page is never split (unless moving it would leave more than
+//! a third of a page empty: `keep_with_next.rs`); a longer one breaks only where both
 //! parts keep at least three body rows, never after a group heading and never before a sum row;
 //! the parts after the first repeat the header with "(forts.)"; the caption stays with the first
 //! part, the notes and the chart with the last.
@@ -10,7 +11,7 @@
 use crate::documents::{page_runs, Run, BOTTOM};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+pub(crate) enum Kind {
     Group,
     Data,
     Sum,
@@ -26,7 +27,7 @@ impl Kind {
     }
 }
 
-type Rows = Vec<(Kind, String)>;
+pub(crate) type Rows = Vec<(Kind, String)>;
 
 /// `groups` groups of a heading, `data` rows and a sum, and a closing total (as a result
 /// budget is built).
@@ -44,7 +45,7 @@ fn grouped_rows(groups: usize, data: usize) -> Rows {
 }
 
 /// An amount table as `blocks.typ.j2` emits one, with `after` (notes, a chart) below it.
-fn amount_table(rows: &Rows, after: &str) -> String {
+pub(crate) fn amount_table(rows: &Rows, after: &str) -> String {
     let kinds: String = rows
         .iter()
         .map(|(k, _)| format!("\"{}\", ", k.name()))
@@ -107,14 +108,14 @@ fn risk_table(areas: usize, risks: usize) -> String {
 }
 
 /// One test case: `table` set below a filler block of `filler` points at the top of a page.
-struct Case {
-    filler: f64,
-    table: String,
+pub(crate) struct Case {
+    pub(crate) filler: f64,
+    pub(crate) table: String,
 }
 
 /// Typesets the cases (each from the top of a page, its filler marked "Prov N") with the
 /// built-in templates; the runs of text of each case's pages.
-fn typeset(cases: &[Case]) -> Vec<Vec<Vec<Run>>> {
+pub(crate) fn typeset(cases: &[Case]) -> Vec<Vec<Vec<Run>>> {
     let mut src = String::from(
         "#import \"vplan.typ\": *\n#show: vp-document.with(footer-title: [Brytningsprov])\n",
     );
@@ -159,7 +160,7 @@ fn typeset(cases: &[Case]) -> Vec<Vec<Vec<Run>>> {
 }
 
 /// Where each row of `rows` stands: (page of the case, baseline).
-fn placed(rows: &Rows, pages: &[Vec<Run>], case: usize) -> Vec<(usize, f64)> {
+pub(crate) fn placed(rows: &Rows, pages: &[Vec<Run>], case: usize) -> Vec<(usize, f64)> {
     rows.iter()
         .map(|(_, label)| {
             let found: Vec<(usize, f64)> = pages
@@ -177,7 +178,7 @@ fn placed(rows: &Rows, pages: &[Vec<Run>], case: usize) -> Vec<(usize, f64)> {
         .collect()
 }
 
-fn has_text(runs: &[Run], text: &str) -> bool {
+pub(crate) fn has_text(runs: &[Run], text: &str) -> bool {
     runs.iter().any(|r| r.text.contains(text))
 }
 

@@ -96,6 +96,18 @@ const CASES: &[Case] = &[
         document: "bilaga-2-handlingsplan",
         place: Place::Showing("Åtgärder per år och slag (tkr)"),
     },
+    // Where a heading meets the foot of a page: "Övriga investeringar 2024" and its lead-in
+    // would end the page of the IT investments, their table on the next; they move on with it.
+    Case {
+        name: "heading-foot",
+        document: "bilaga-1-investeringar",
+        place: Place::Showing("Totala IT investeringar"),
+    },
+    Case {
+        name: "heading-foot-next",
+        document: "bilaga-1-investeringar",
+        place: Place::Showing("Övriga investeringar för 2024"),
+    },
     Case {
         name: "tjansteskrivelse",
         document: "tjansteskrivelse",
