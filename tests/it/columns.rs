@@ -228,7 +228,7 @@ fn figure(digits: usize) -> String {
         .collect();
     let mut out = String::from("−");
     for (k, c) in d.chars().enumerate() {
-        if k > 0 && (digits - k) % 3 == 0 {
+        if k > 0 && (digits - k).is_multiple_of(3) {
             out.push('\u{a0}');
         }
         out.push(c);
