@@ -199,6 +199,28 @@ fn header_words_never_hyphenate_and_labels_keep_their_longest_word() {
     .join("\n#pagebreak()\n");
     let pages = typeset(&body);
     assert_eq!(pages.len(), 5);
+    // The nearly empty Kommentar column is as wide as what it holds: its one comment ends close
+    // to the widest text of the first amount column (the old 1.3 fr left 70 pt; a wrapped
+    // header may leave its amount column some room of its own).
+    for (i, runs) in pages[..2].iter().enumerate() {
+        let comment = runs.iter().find(|r| r.text.starts_with("Stängt")).unwrap();
+        let figure = runs
+            .iter()
+            .find(|r| r.text.starts_with("12") && r.text.ends_with("935"))
+            .unwrap();
+        // The widest text of the first amount column (right-aligned with the figure).
+        let left = runs
+            .iter()
+            .filter(|r| (r.x1 - figure.x1).abs() < 0.5)
+            .map(|r| r.x0)
+            .fold(f64::MAX, f64::min);
+        let gap = left - comment.x1;
+        eprintln!("table {i}: {gap:.1} pt between the comment and the first amount column");
+        assert!(
+            gap < 40.0,
+            "table {i}: the Kommentar column is wider than its comment: {gap:.1} pt to the amounts"
+        );
+    }
     for (i, runs) in pages.iter().enumerate() {
         for r in runs {
             assert!(!hyphenated(r), "table {i}: a line ends in a hyphen: {r:?}");
