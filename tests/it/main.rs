@@ -11,6 +11,7 @@ mod bad_input;
 mod charts;
 mod check;
 mod cli;
+mod columns;
 mod decision;
 mod default_plan;
 mod details;
