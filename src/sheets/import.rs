@@ -290,7 +290,11 @@ fn ods_percentages(bytes: &[u8], sheet: &str) -> std::collections::HashSet<(u32,
     match zip.by_name("content.xml") {
         // Bounded as read too: a zip entry's stated size may lie.
         Ok(file) if file.size() <= MAX_WORKBOOK_BYTES * 8 => {
-            if file.take(MAX_WORKBOOK_BYTES * 8).read_to_string(&mut xml).is_err() {
+            if file
+                .take(MAX_WORKBOOK_BYTES * 8)
+                .read_to_string(&mut xml)
+                .is_err()
+            {
                 return cells;
             }
         }
