@@ -868,23 +868,28 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// The UTF-8 encoding of U+FEFF, the byte-order mark.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// A serde_yaml error as a diagnostic: its position, its message in plain words, and for an
-/// unknown key the closest known one.
+/// serde's own data errors, in the words of Rust's types rather than the content's, each with
+/// its code: what [`yaml_code`] names them and [`speaks_rust`] recognises.
+const SERDE_WORDS: &[(&str, Code)] = &[
+    ("unknown field", Code::UnknownKey),
+    ("missing field", Code::MissingKey),
+    ("invalid type:", Code::WrongType),
+    ("unknown variant", Code::InvalidValue),
+    ("invalid value:", Code::InvalidValue),
+    ("invalid length", Code::InvalidValue),
+];
+
 /// The kind of a `serde_yaml` error by its message: serde's data errors (an unknown or missing
 /// key, a value of the wrong type or not among the allowed ones), the model's own (a block
 /// kind unknown, a value refused), or YAML that does not parse.
 fn yaml_code(msg: &str) -> Code {
-    if msg.contains("unknown field") {
-        Code::UnknownKey
-    } else if msg.contains("missing field") {
-        Code::MissingKey
+    if let Some((_, code)) = SERDE_WORDS.iter().find(|(w, _)| msg.contains(w)) {
+        *code
     } else if msg.contains("duplicate field") {
         Code::DuplicateKey
     } else if msg.contains("invalid type") || msg.contains("found the number") {
         Code::WrongType
-    } else if msg.contains("unknown variant")
-        || msg.contains("invalid value")
-        || msg.contains("invalid length")
+    } else if msg.contains("invalid value")
         || msg.contains("unknown block kind")
         || msg.contains("a block has exactly one key")
         || msg.contains("takes no value")
@@ -911,6 +916,8 @@ fn yaml_code(msg: &str) -> Code {
     }
 }
 
+/// A serde_yaml error as a diagnostic: its position, its message in plain words, and for an
+/// unknown key the closest known one.
 fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
     // serde_yaml appends " at line X column Y"; the position is printed separately.
@@ -962,16 +969,7 @@ fn yaml_diagnostic(path: &Path, text: &str, e: &serde_yaml::Error) -> Diagnostic
 /// A serde message in the words of Rust's types rather than the content's (`expected i32`,
 /// `unknown field`, `missing field`, `unknown variant`), which the walk's finding replaces.
 fn speaks_rust(message: &str) -> bool {
-    [
-        "invalid type:",
-        "unknown field",
-        "missing field",
-        "unknown variant",
-        "invalid value:",
-        "invalid length",
-    ]
-    .iter()
-    .any(|p| message.contains(p))
+    SERDE_WORDS.iter().any(|(w, _)| message.contains(w))
 }
 
 /// For an unknown key of digits on `line` that follows a number and a comma (`12,4` in a

@@ -256,6 +256,18 @@ impl<'a> Walker<'a> {
         });
     }
 
+    /// What walking `v` against `s` would find, without reporting it (a union's branch, a
+    /// `not`).
+    fn findings(&self, s: &'a Json, v: &Yaml, place: &Place, removable: bool) -> Vec<Finding> {
+        let mut inner = Walker {
+            root: self.root,
+            written: self.written,
+            out: Vec::new(),
+        };
+        inner.walk(s, v, place, removable);
+        inner.out
+    }
+
     /// Walks `v` at `place` against `s`. `removable`: the key `v` is under may be left out.
     fn walk(&mut self, schema: &'a Json, v: &Yaml, place: &Place, removable: bool) {
         let s = self.resolve(schema);
@@ -288,13 +300,7 @@ impl<'a> Walker<'a> {
             return self.amount(v, place, removable);
         }
         if let Some(not) = s.get("not") {
-            let mut inner = Walker {
-                root: self.root,
-                written: self.written,
-                out: Vec::new(),
-            };
-            inner.walk(not, v, place, removable);
-            if inner.out.is_empty() {
+            if self.findings(not, v, place, removable).is_empty() {
                 let message = match s.get("patternErrorMessage").and_then(Json::as_str) {
                     Some(m) => format!("{}: {m}", place.subject()),
                     None => format!("{} is not allowed here", place.subject()),
@@ -336,18 +342,9 @@ impl<'a> Walker<'a> {
     fn union(&mut self, branches: &'a [Json], v: &Yaml, place: &Place, removable: bool) -> bool {
         let resolved: Vec<&'a Json> = branches.iter().map(|b| self.resolve(b)).collect();
         // A branch that takes the value as it is ends the matter.
-        let fits = |w: &mut Self, b: &'a Json| {
-            let mut inner = Walker {
-                root: w.root,
-                written: w.written,
-                out: Vec::new(),
-            };
-            inner.walk(b, v, place, removable);
-            inner.out
-        };
         let mut tried: Vec<Vec<Finding>> = Vec::new();
         for b in &resolved {
-            let found = fits(self, b);
+            let found = self.findings(b, v, place, removable);
             if found.is_empty() {
                 return true;
             }
