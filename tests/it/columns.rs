@@ -11,20 +11,7 @@ use crate::documents::{page_runs, Run};
 /// Typesets `body` (Typst calling `vplan.typ`) with the built-in templates; the runs of text of
 /// each page's body.
 fn typeset(body: &str) -> Vec<Vec<Run>> {
-    let src = format!(
-        "#import \"vplan.typ\": *\n#show: vp-document.with(footer-title: [Kolumnprov])\n{body}"
-    );
-    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    ts.keep_layouts();
-    let options = vplan::typeset::ExportOptions {
-        ident: "columns".into(),
-        timestamp: typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap(),
-        standard: vplan::typeset::Standard::None,
-    };
-    if let Err(e) = ts.typeset(src, options) {
-        panic!("the test document does not typeset: {e:?}");
-    }
-    let layout = ts.take_layouts().pop().unwrap();
+    let layout = typeset_house_style("columns", "Kolumnprov", body);
     assert!(
         layout.warnings.is_empty(),
         "Typst warned: {:?}",

@@ -372,6 +372,26 @@ pub fn assert_archivable_and_accessible(path: &Path) {
     assert_fonts_embedded(&doc);
 }
 
+/// Typesets a test document of the house style (`body`, Typst calling `vplan.typ`, under
+/// `vp-document` with `footer` in the footer) with the built-in templates, in process: its
+/// layout (pages and Typst's warnings).
+pub fn typeset_house_style(ident: &str, footer: &str, body: &str) -> vplan::pipeline::Layout {
+    let src = format!(
+        "#import \"vplan.typ\": *\n#show: vp-document.with(footer-title: [{footer}])\n{body}"
+    );
+    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
+    ts.keep_layouts();
+    let options = vplan::typeset::ExportOptions {
+        ident: ident.into(),
+        timestamp: typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap(),
+        standard: vplan::typeset::Standard::None,
+    };
+    if let Err(e) = ts.typeset(src, options) {
+        panic!("the test document does not typeset: {e:?}");
+    }
+    ts.take_layouts().pop().unwrap()
+}
+
 /// Loads and checks a content directory and typesets its documents (`split`: the plan, each
 /// appendix and the decision paper; else the plan alone) with the built-in templates in
 /// `standard` (`None`: the standards the plan's status calls for), in process; the layout of

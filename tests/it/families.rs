@@ -343,26 +343,14 @@ fn neighbouring_amounts_keep_a_visible_gap_at_every_width() {
             cases.push((n, text_columns, family));
         }
     }
-    let mut src = String::from(
-        "#import \"vplan.typ\": *\n#show: vp-document.with(footer-title: [Beloppsprov])\n",
-    );
+    let mut src = String::new();
     for (i, &(n, t, f)) in cases.iter().enumerate() {
         src += &format!(
             "#pagebreak(weak: true)\nProv {i}\n\n{}",
             wide_table(n, t, f)
         );
     }
-    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    ts.keep_layouts();
-    let options = vplan::typeset::ExportOptions {
-        ident: "amount-gaps".into(),
-        timestamp: typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap(),
-        standard: vplan::typeset::Standard::None,
-    };
-    if let Err(e) = ts.typeset(src, options) {
-        panic!("the test document does not typeset: {e:?}");
-    }
-    let layout = ts.take_layouts().pop().unwrap();
+    let layout = typeset_house_style("amount-gaps", "Beloppsprov", &src);
     // Nothing leaves the text area or covers other text (labels and text columns included).
     let mut faults = crate::documents::layout_faults("amount-gaps", &layout.doc);
     let mut measured = 0;

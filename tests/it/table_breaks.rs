@@ -8,6 +8,7 @@
 //! the parts after the first repeat the header with "(forts.)"; the caption stays with the first
 //! part, the notes and the chart with the last.
 
+use crate::common::typeset_house_style;
 use crate::documents::{page_runs, Run, BOTTOM};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -116,26 +117,14 @@ pub(crate) struct Case {
 /// Typesets the cases (each from the top of a page, its filler marked "Prov N") with the
 /// built-in templates; the runs of text of each case's pages.
 pub(crate) fn typeset(cases: &[Case]) -> Vec<Vec<Vec<Run>>> {
-    let mut src = String::from(
-        "#import \"vplan.typ\": *\n#show: vp-document.with(footer-title: [Brytningsprov])\n",
-    );
+    let mut src = String::new();
     for (i, c) in cases.iter().enumerate() {
         src += &format!(
             "#pagebreak(weak: true)\n#block(height: {}pt, width: 100%, above: 0pt, below: 0pt)[Prov {i}]\n{}",
             c.filler, c.table
         );
     }
-    let mut ts = vplan::pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    ts.keep_layouts();
-    let options = vplan::typeset::ExportOptions {
-        ident: "table-breaks".into(),
-        timestamp: typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap(),
-        standard: vplan::typeset::Standard::None,
-    };
-    if let Err(e) = ts.typeset(src, options) {
-        panic!("the test document does not typeset: {e:?}");
-    }
-    let layout = ts.take_layouts().pop().unwrap();
+    let layout = typeset_house_style("table-breaks", "Brytningsprov", &src);
     // No warning: "layout did not converge" would mean the breaks were decided on a stale pass.
     assert!(
         layout.warnings.is_empty(),
