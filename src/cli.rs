@@ -314,15 +314,17 @@ pub struct BenchArgs {
     #[arg(long, hide = true)]
     pub scale_child: Option<usize>,
 
-    /// Instead, build a plan with one chapter of about 2 MB of prose (the plan's own plain
-    /// paragraphs, repeated) with the house style and with a plain Typst preamble, and print
-    /// time, peak memory and their ratios (at most 3 runs of each).
+    /// Instead, build the plan with one more chapter of about 2 MB of prose (the plan's own
+    /// plain paragraphs, repeated) with the house style, and that chapter alone with the house
+    /// style and with a plain Typst preamble, and print time, peak memory and their ratios to
+    /// the plain preamble (at most 3 runs of each).
     #[arg(long)]
     pub long: bool,
 
-    /// Internal: build the long plan with the `house` style or the `plain` preamble in this
-    /// process and print its figures.
-    #[arg(long, hide = true, value_parser = ["house", "plain"])]
+    /// Internal: build one long plan (`plan`: the plan with the long chapter; `house` or
+    /// `plain`: the chapter alone with the house style or the plain preamble) in this process
+    /// and print its figures.
+    #[arg(long, hide = true, value_parser = ["plan", "house", "plain"])]
     pub long_child: Option<String>,
 }
 
@@ -470,6 +472,12 @@ pub struct BuildArgs {
     /// Print the time of each phase (load, check, compute, render, compile, export, write).
     #[arg(long)]
     pub timings: bool,
+
+    /// Write Typst's timing trace of the build to FILE (Chrome's trace format, as `typst
+    /// compile --timings`; open it in Perfetto or `chrome://tracing`): which layout pass,
+    /// which template function and which line of the generated source took the time.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
 
     /// Plans built at once when several content directories are given (default: one per
     /// core).

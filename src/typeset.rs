@@ -172,6 +172,8 @@ impl PlanWorld {
 #[derive(Default)]
 pub struct Worlds {
     worlds: HashMap<String, PlanWorld>,
+    /// The document compiled last: the world a trace's spans are read in.
+    last: Option<String>,
 }
 
 impl Worlds {
@@ -185,6 +187,7 @@ impl Worlds {
         today: Datetime,
     ) -> Result<&mut PlanWorld> {
         use std::collections::hash_map::Entry;
+        self.last = Some(ident.to_string());
         match self.worlds.entry(ident.to_string()) {
             Entry::Occupied(e) => {
                 let world = e.into_mut();
@@ -194,6 +197,42 @@ impl Worlds {
             }
             Entry::Vacant(e) => Ok(e.insert(PlanWorld::new(main_source, names, assets, today)?)),
         }
+    }
+
+    /// Starts recording Typst's timing trace (process-wide): every compile from now on adds
+    /// its events, until [`Worlds::write_trace`] writes and clears them.
+    pub fn start_trace() {
+        typst_timing::clear();
+        typst_timing::enable();
+    }
+
+    /// Writes the events recorded since [`Worlds::start_trace`] in Chrome's trace format (as
+    /// `typst compile --timings`: open it in `chrome://tracing` or Perfetto), each span named
+    /// by its file and line: a template's, or the generated main file's of the document
+    /// compiled last.
+    pub fn write_trace(&self, out: impl std::io::Write) -> Result<()> {
+        typst_timing::disable();
+        let world = self.last.as_ref().and_then(|ident| self.worlds.get(ident));
+        // Each file parsed once (a template's source is made from its bytes on every call).
+        let mut sources = HashMap::<FileId, Option<Source>>::new();
+        let result = typst_timing::export_json(out, |raw| {
+            let span = typst::syntax::Span::from_raw(raw);
+            let place = world.zip(span.id()).and_then(|(w, id)| {
+                let source = sources
+                    .entry(id)
+                    .or_insert_with(|| w.source(id).ok())
+                    .as_ref()?;
+                let range = match span.get() {
+                    typst::syntax::SpanKind::Number { num, .. } => source.range(num, None)?,
+                    typst::syntax::SpanKind::Range { range, .. } => range,
+                    typst::syntax::SpanKind::Detached => return None,
+                };
+                let line = source.lines().byte_to_line(range.start)?;
+                Some((id.vpath().get_without_slash().to_string(), line as u32 + 1))
+            });
+            place.unwrap_or_default()
+        });
+        result.map_err(|e| Error::Usage(format!("cannot write the trace: {e}")))
     }
 
     /// Drops Typst's memoized results not used in the last `max_age` compiles, so memory stays

@@ -1,7 +1,11 @@
-//! `vplan bench --long`: a plan with one chapter of about 2 MB of ordinary prose (some 470
-//! pages), built with the house style (`vplan.typ`) and with a plain Typst preamble (same font,
-//! size, justification, Swedish hyphenation and a footer with *Sida X av Y*) through the same
-//! in-process path, each in its own child process so that each has its own peak memory.
+//! `vplan bench --long`: the measured plan (its chapters, tables, charts and appendices) with
+//! one more chapter of about 2 MB of ordinary prose (some 470 pages), built with the house
+//! style (`vplan.typ`); the same long chapter alone with the house style and with a plain
+//! Typst preamble (same font, size, justification, Swedish hyphenation and a footer with *Sida
+//! X av Y*). All through the same in-process path, each in its own child process so that each
+//! has its own peak memory. What the house style costs a long plan is the plan's time over the
+//! plain preamble's: the tables, headings and references of the plan must not make every page
+//! of the prose dearer.
 //!
 //! The prose is the plain paragraphs of the measured plan's chapters (those without Markdown
 //! markup), repeated; a plan without any gets generated Swedish sentences.
@@ -78,14 +82,26 @@ fn prose_of(content: &Path) -> Vec<String> {
     out
 }
 
-/// Writes the long plan into `dir`: a plan file and one chapter of about [`PROSE_BYTES`] of
-/// the prose of the plan in `source` (or of generated sentences).
-pub fn generate(dir: &Path, source: &Path) -> Result<()> {
+/// The children of a `--long` run: the measured plan with the long chapter in the house style,
+/// the long chapter alone in the house style, and alone in the plain preamble.
+pub const CHILDREN: [(&str, &str); 3] = [
+    ("plan", "the plan + the long chapter, house style"),
+    ("house", "the long chapter alone, house style"),
+    ("plain", "the long chapter alone, plain preamble"),
+];
+
+/// The long chapter's file name: after every chapter of a plan.
+const CHAPTER_FILE: &str = "zz-bench-lang.yaml";
+
+/// Writes the long plan into `dir`: a chapter of about [`PROSE_BYTES`] of the prose of the plan
+/// in `source` (or of generated sentences); with the plan in `source` itself (`with_plan`), or
+/// with a plan file of its own.
+pub fn generate(dir: &Path, source: &Path, with_plan: bool) -> Result<()> {
     let mut paragraphs = prose_of(source);
     if paragraphs.is_empty() {
         paragraphs = (0..40).map(|i| super::scale::paragraph(i, 120)).collect();
     }
-    let mut chapter = String::from("id: lang\ntitle: Lång text\nblocks:\n  - text: |\n");
+    let mut chapter = String::from("id: bench-lang\ntitle: Lång text\nblocks:\n  - text: |\n");
     let mut bytes = 0;
     for p in paragraphs.iter().cycle() {
         if bytes >= PROSE_BYTES {
@@ -96,16 +112,21 @@ pub fn generate(dir: &Path, source: &Path) -> Result<()> {
         chapter.push_str("\n\n");
         bytes += p.len() + 2;
     }
+    if with_plan {
+        crate::output::copy_tree(source, dir)?;
+    } else {
+        fs::create_dir_all(dir).at("create", dir)?;
+        let plan = dir.join("plan.yaml");
+        fs::write(
+            &plan,
+            "organisation: Region Exempel\nnamnd: Regionen\nyear: 2031\n\
+             title: Verksamhetsplaner med budget 2031\nsubtitle: Regionen\ndecision_date: 2030-11-20\n",
+        )
+        .at("write", &plan)?;
+    }
     let chapters = dir.join("chapters");
     fs::create_dir_all(&chapters).at("create", &chapters)?;
-    let plan = dir.join("plan.yaml");
-    fs::write(
-        &plan,
-        "organisation: Region Exempel\nnamnd: Regionen\nyear: 2031\n\
-         title: Verksamhetsplaner med budget 2031\nsubtitle: Regionen\ndecision_date: 2030-11-20\n",
-    )
-    .at("write", &plan)?;
-    let file = chapters.join("01-lang.yaml");
+    let file = chapters.join(CHAPTER_FILE);
     fs::write(&file, chapter).at("write", &file)
 }
 
@@ -127,18 +148,22 @@ fn plain_templates(templates: &Templates, dir: &Path) -> Result<Templates> {
     Templates::with_dir(dir)
 }
 
-/// The child of a `--long` run: builds the long plan with the house style (`plain` false) or
-/// the plain preamble, and prints one line of figures.
+/// The child `style` of a `--long` run (one of [`CHILDREN`]): builds its plan and prints one
+/// line of figures.
 pub fn child(
     templates: &Templates,
     source: &Path,
-    plain: bool,
+    style: &str,
     report: &mut dyn std::io::Write,
 ) -> Result<()> {
+    crate::ensure_usage!(
+        CHILDREN.iter().any(|(name, _)| *name == style),
+        "unknown --long-child `{style}`"
+    );
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let content = scratch.path().join("content");
-    generate(&content, source)?;
-    let templates = if plain {
+    generate(&content, source, style == "plan")?;
+    let templates = if style == "plain" {
         plain_templates(templates, &scratch.path().join("templates"))?
     } else {
         templates.clone()
@@ -164,11 +189,20 @@ mod tests {
         assert!(!prose.is_empty(), "the default plan has plain paragraphs");
         assert!(prose.iter().all(|p| !p.contains('*') && !p.contains('\n')));
         let dir = tempfile::tempdir().unwrap();
-        generate(dir.path(), &source).unwrap();
-        let chapter = fs::read_to_string(dir.path().join("chapters/01-lang.yaml")).unwrap();
+        generate(dir.path(), &source, false).unwrap();
+        let chapter = fs::read_to_string(dir.path().join("chapters").join(CHAPTER_FILE)).unwrap();
         assert!(chapter.len() >= PROSE_BYTES, "{} bytes", chapter.len());
         let checked = crate::bench::load_clean(dir.path());
         assert_eq!(checked.plan.chapters.len(), 1);
+        // With the plan: its chapters, tables and appendices, the long chapter last.
+        let with = tempfile::tempdir().unwrap();
+        generate(with.path(), &source, true).unwrap();
+        let plan = crate::bench::load_clean(with.path()).plan;
+        let own = crate::bench::load_clean(&source).plan;
+        assert_eq!(plan.chapters.len(), own.chapters.len() + 1);
+        assert_eq!(plan.tables.len(), own.tables.len());
+        assert_eq!(plan.appendices.len(), own.appendices.len());
+        assert_eq!(plan.chapters.last().unwrap().value.id, "bench-lang");
     }
 
     #[test]

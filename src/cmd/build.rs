@@ -17,9 +17,21 @@ pub fn run(args: &BuildArgs, progress: &Terminal) -> Result<()> {
     let dirs = args.content_dirs();
     if dirs.len() == 1 {
         let mut ts = Typesetter::new(&args.project.templates()?)?;
+        if args.trace.is_some() {
+            vplan::typeset::Worlds::start_trace();
+        }
         build_one(args, &dirs[0], &mut ts, progress)?;
+        if let Some(file) = &args.trace {
+            let mut out = Vec::new();
+            ts.write_trace(&mut out)?;
+            vplan::output::write(file, &out)?;
+        }
         return Ok(());
     }
+    vplan::ensure_usage!(
+        args.trace.is_none(),
+        "--trace traces the build of one plan: give one content directory"
+    );
     build_many(args, &dirs, progress)
 }
 

@@ -169,6 +169,12 @@ impl Typesetter {
         self.typeset_with(typst_source, options, &[], &typeset::no_positions)
     }
 
+    /// Writes Typst's timing trace of the compiles since [`Worlds::start_trace`] to `out`,
+    /// its spans read in this typesetter's worlds.
+    pub fn write_trace(&self, out: impl std::io::Write) -> Result<()> {
+        self.worlds.write_trace(out)
+    }
+
     /// [`Typesetter::typeset`] with files from the content (the logo) beside the templates'
     /// static files, and a way to find the content line behind a Typst error.
     pub fn typeset_with(

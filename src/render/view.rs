@@ -147,6 +147,36 @@ pub struct TableView<'a> {
     /// every figure the family prints in that column, `(text, bold)`, for the template to
     /// size the column from the family's widest; empty otherwise.
     pub family: Vec<Vec<(String, bool)>>,
+    /// Per amount column, the figures that may be the widest the table (or its family)
+    /// prints there ([`widest_candidates`]): what the template measures to size the column.
+    pub widest: Vec<Vec<(String, bool)>>,
+}
+
+/// Of `figures` (`(text, bold)`, formatted amounts), the ones that may be the widest as the
+/// template sets them: of the regular and of the bold ones, those at most two characters
+/// shorter than the longest. An amount is digits in groups of three, a decimal comma and a
+/// sign, and its digits are tabular, so a figure two characters shorter is never wider; the
+/// template measures these few instead of every figure of a column (in a family, of every
+/// table). Duplicates once, in order.
+pub(crate) fn widest_candidates<'s>(
+    figures: impl IntoIterator<Item = (&'s str, bool)>,
+) -> Vec<(String, bool)> {
+    let figures: std::collections::BTreeSet<(&str, bool)> =
+        figures.into_iter().filter(|(f, _)| !f.is_empty()).collect();
+    let longest = |bold: bool| {
+        figures
+            .iter()
+            .filter(|(_, b)| *b == bold)
+            .map(|(f, _)| f.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (regular, bold) = (longest(false), longest(true));
+    figures
+        .into_iter()
+        .filter(|(f, b)| f.chars().count() + 2 >= if *b { bold } else { regular })
+        .map(|(f, b)| (f.to_string(), b))
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -414,6 +444,10 @@ pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
             t.family = figures[&roots[i]]
                 .iter()
                 .map(|set| set.iter().cloned().collect())
+                .collect();
+            t.widest = figures[&roots[i]]
+                .iter()
+                .map(|set| widest_candidates(set.iter().map(|(f, b)| (f.as_str(), *b))))
                 .collect();
         }
     }
@@ -687,6 +721,14 @@ impl<'a> TableView<'a> {
         rows: Vec<RowView<'a>>,
         chart: Option<Box<crate::render::charts::ChartView>>,
     ) -> Self {
+        let widest = (0..t.columns.len())
+            .map(|k| {
+                widest_candidates(
+                    rows.iter()
+                        .filter_map(|r| r.cells.get(k).map(|c| (c.as_str(), r.bold))),
+                )
+            })
+            .collect();
         TableView {
             id: &t.id,
             caption: &t.caption,
@@ -698,6 +740,7 @@ impl<'a> TableView<'a> {
             notes: &t.notes,
             chart,
             family: Vec::new(),
+            widest,
         }
     }
 }
