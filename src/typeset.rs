@@ -651,9 +651,167 @@ fn svg(bytes: &[u8], virtual_path: &str) -> Result<(), String> {
     })
 }
 
+/// Bytes of text about a line holds (`words_broken_across_pages`).
+const LINE_BYTES: usize = 100;
+
+/// Letters a word needs before Typst hyphenates it (two before the hyphen, three after).
+const MIN_HYPHENATED: usize = 5;
+
+/// Where a page's last line of text ends in a hyphen Typst added to break a word, so that the
+/// word runs on over the page break ("säker-" | "ställa"): each such word's byte range in the
+/// generated main source (its run of letters, in markup text), and those of the words that
+/// could be hyphenated within about a line of it. A word that comes from a template, or from
+/// anything but markup text, is not found.
+///
+/// The body of a page is its tallest frame below the top margin (the footer is short, a
+/// watermark stands at the top); its last line the text at the lowest baseline there.
+pub fn words_broken_across_pages(
+    world: &PlanWorld,
+    doc: &PagedDocument,
+) -> Vec<std::ops::Range<usize>> {
+    use typst::layout::{Frame, FrameItem, Point, Transform};
+    use typst::text::TextItem;
+
+    fn texts<'a>(frame: &'a Frame, ts: Transform, out: &mut Vec<(Point, &'a TextItem)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => {
+                    let ts = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(g.transform);
+                    texts(&g.frame, ts, out);
+                }
+                FrameItem::Text(t) => out.push((pos.transform(ts), t)),
+                _ => {}
+            }
+        }
+    }
+
+    let main = world.main.id();
+    let mut words = Vec::new();
+    let pages = doc.pages();
+    for page in pages.iter().take(pages.len().saturating_sub(1)) {
+        // The page's body: what is not a marginal. Typst places the background and header at
+        // the top edge, the footer so that it ends at the bottom edge, and the body (when it is
+        // not merged into the page) between.
+        let height = page.frame.height();
+        let mut items = Vec::new();
+        for (pos, item) in page.frame.items() {
+            match item {
+                FrameItem::Group(g) => {
+                    let marginal = pos.y <= typst::layout::Abs::zero()
+                        || (pos.y + g.frame.height() - height).abs() < typst::layout::Abs::pt(0.01);
+                    if !marginal {
+                        let ts = Transform::translate(pos.x, pos.y).pre_concat(g.transform);
+                        texts(&g.frame, ts, &mut items);
+                    }
+                }
+                FrameItem::Text(t) => items.push((*pos, t)),
+                _ => {}
+            }
+        }
+        let Some(last) = items.iter().map(|(p, _)| p.y).max() else {
+            continue;
+        };
+        let line: Vec<_> = items
+            .iter()
+            .filter(|(p, _)| (p.y - last).abs() < typst::layout::Abs::pt(1.0))
+            .collect();
+        for (hyphen_at, _) in line.iter().filter(|(_, t)| t.text == "\u{ad}") {
+            // The word's first part: the text just left of the hyphen, its last glyph.
+            let before = line
+                .iter()
+                .filter(|(p, t)| p.x < hyphen_at.x && t.text != "\u{ad}")
+                .max_by(|a, b| a.0.x.cmp(&b.0.x));
+            let Some(glyph) = before.and_then(|(_, t)| t.glyphs.last()) else {
+                continue;
+            };
+            let (span, offset) = glyph.span;
+            if span.id() != Some(main) {
+                continue;
+            }
+            let Some(node) = world.main.find(span) else {
+                continue;
+            };
+            if node.kind() != typst::syntax::SyntaxKind::Text {
+                continue;
+            }
+            let text = node.get().leaf_text().as_str();
+            let at = (offset as usize).min(text.len());
+            let letter = |c: char| c.is_alphabetic();
+            let start = text[..at]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| letter(*c))
+                .last()
+                .map_or(at, |(i, _)| i);
+            let end = text[at..]
+                .char_indices()
+                .find(|(_, c)| !letter(*c))
+                .map_or(text.len(), |(i, _)| at + i);
+            if start < end {
+                // With it, the words about a line around it that could be hyphenated: kept
+                // whole too, the reflowed paragraph rarely ends the page in another broken word,
+                // and the document is set again once.
+                let window = start.saturating_sub(LINE_BYTES)..end + LINE_BYTES;
+                let mut run: Option<usize> = None;
+                for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+                    match (letter(c), run) {
+                        (true, None) => run = Some(i),
+                        (false, Some(s)) => {
+                            run = None;
+                            let whole = s <= start && i >= end;
+                            let near = s < window.end && i > window.start;
+                            if whole || (near && text[s..i].chars().count() >= MIN_HYPHENATED) {
+                                words.push(node.offset() + s..node.offset() + i);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    words.sort_by_key(|r| r.start);
+    words.dedup();
+    words
+}
+
+/// `source` with each word of `words` (byte ranges, as [`words_broken_across_pages`] finds them)
+/// in a box, which Typst never breaks: the word moves whole to the next page, or stays whole.
+pub fn keep_words_whole(source: &str, words: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(source.len() + words.len() * 8);
+    let mut at = 0;
+    for w in words {
+        if w.start < at || w.end > source.len() {
+            continue;
+        }
+        out.push_str(&source[at..w.start]);
+        out.push_str("#box[");
+        out.push_str(&source[w.clone()]);
+        out.push_str("];");
+        at = w.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fonts;
+    use super::{fonts, keep_words_whole};
+
+    #[test]
+    fn a_word_kept_whole_is_boxed_where_it_stands() {
+        let src = "Att säkerställa god mat. Och mer.";
+        let range = |w: &str| src.find(w).map(|at| at..at + w.len()).unwrap();
+        let words = [range("säkerställa"), range("kerst"), range("mer")];
+        // An overlapping range is left out; `];` ends the box whatever follows.
+        assert_eq!(
+            keep_words_whole(src, &words),
+            "Att #box[säkerställa]; god mat. Och #box[mer];."
+        );
+        assert_eq!(keep_words_whole(src, &[]), src);
+    }
 
     /// The characters `has_glyph` answers without looking are really in the fonts.
     #[test]

@@ -47,7 +47,7 @@ pub fn typeset_rendered(
     let date = plan_date(plan)?;
     let extra = content_files(plan)?;
     let pdf = ts.typeset_with(
-        typst_source.clone(),
+        typst_source,
         ExportOptions {
             ident,
             timestamp: date,
@@ -61,12 +61,16 @@ pub fn typeset_rendered(
         },
     )?;
     Ok(Built {
-        typst_source,
+        typst_source: pdf.typst_source,
         pages: pdf.pages,
         pdf: pdf.bytes,
         timings: pdf.timings,
     })
 }
+
+/// Rounds of setting a document again with the words a page broke kept whole (each may move
+/// the next page break onto another word).
+const MAX_WHOLE_WORD_ROUNDS: usize = 3;
 
 /// The templates made ready for Typst (the built-in set, with a project's directory over it):
 /// read once, the static files kept, and one long-lived Typst world per document, so that a
@@ -199,14 +203,33 @@ impl Typesetter {
                 .collect::<Vec<_>>();
             &with_extra
         };
-        let world = self.worlds.get(
+        let mut source = typst_source;
+        let mut world = self.worlds.get(
             &options.ident,
-            typst_source,
+            source.clone(),
             &self.read.names,
             assets,
             options.timestamp,
         )?;
-        let (doc, warnings) = typeset::compile(world, locate)?;
+        let (mut doc, mut warnings) = typeset::compile(world, locate)?;
+        // A word Typst hyphenated across a page break is kept whole, and the document set
+        // again (incrementally: only what follows it changes), until no page ends in a broken
+        // word, at most a few rounds.
+        for _ in 0..MAX_WHOLE_WORD_ROUNDS {
+            let words = typeset::words_broken_across_pages(world, &doc);
+            if words.is_empty() {
+                break;
+            }
+            source = typeset::keep_words_whole(&source, &words);
+            world = self.worlds.get(
+                &options.ident,
+                source.clone(),
+                &self.read.names,
+                assets,
+                options.timestamp,
+            )?;
+            (doc, warnings) = typeset::compile(world, locate)?;
+        }
         timings.push(("compile", t.elapsed()));
         if let Some(layouts) = &mut self.layouts {
             layouts.push(Layout {
@@ -219,6 +242,7 @@ impl Typesetter {
         let pdf = typeset::export_pdf(world, &doc, &options, locate)?;
         timings.push(("export", t.elapsed()));
         Ok(Pdf {
+            typst_source: source,
             bytes: pdf,
             pages: doc.pages().len(),
             timings,
@@ -296,6 +320,8 @@ pub fn source_date_epoch() -> Result<Option<Datetime>> {
 
 /// A compiled and exported PDF.
 pub struct Pdf {
+    /// The Typst source compiled: the rendered source, with the words a page broke kept whole.
+    pub typst_source: String,
     pub bytes: Vec<u8>,
     pub pages: usize,
     pub timings: Vec<(&'static str, Duration)>,

@@ -843,3 +843,33 @@ fn ic_area(area: &IcArea) -> IcAreaView<'_> {
 pub fn content_root(plan: &Plan) -> &Path {
     plan.meta.file.parent().unwrap_or(Path::new(""))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::widest_candidates;
+
+    #[test]
+    fn the_widest_candidates_are_the_longest_figures_of_each_weight() {
+        let figures = [
+            ("1 234,5", false),
+            ("−12 345,0", false),
+            ("345,0", false),
+            ("99,0", false),
+            ("2 380,0", true),
+            ("80,0", true),
+            ("", false),
+            ("1 234,5", false),
+        ];
+        let got = widest_candidates(figures);
+        // Within two characters of the longest regular (9) and bold (7) figure, once each.
+        assert_eq!(
+            got,
+            vec![
+                ("1 234,5".to_string(), false),
+                ("2 380,0".to_string(), true),
+                ("−12 345,0".to_string(), false),
+            ]
+        );
+        assert!(widest_candidates([]).is_empty());
+    }
+}

@@ -269,3 +269,52 @@ fn keeping_a_block_whole_leaves_no_large_hole() {
     }
     assert!(holes > 10, "only {holes} cases reach the next page");
 }
+
+/// Text of long compound words, justified: Typst hyphenates many of its lines.
+fn compounds(lines: usize) -> String {
+    "Verksamhetsutvecklingsarbetet säkerställer kompetensförsörjningsplaneringen, \
+     ekonomiadministrationsprocesserna, upphandlingssamordningsfunktionen, \
+     informationssäkerhetsarbetet och lokalförsörjningsplaneringen. "
+        .repeat(lines * 2 / 3 + 1)
+}
+
+#[test]
+fn a_page_never_ends_in_a_hyphenated_word() {
+    // Fillers that put the page break at every line of the paragraph.
+    let fillers: Vec<f64> = (0..36).map(|i| 520.0 + f64::from(i) * 4.0).collect();
+    let cases: Vec<Case> = fillers
+        .iter()
+        .map(|&filler| Case {
+            filler,
+            table: format!("{}\n", compounds(14)),
+        })
+        .collect();
+    let pages = typeset(&cases);
+    let mut hyphens = 0;
+    let mut breaks = 0;
+    for (case, pages) in pages.iter().enumerate() {
+        hyphens += pages
+            .iter()
+            .flatten()
+            .filter(|r| r.text == "\u{ad}")
+            .count();
+        for (p, runs) in pages.iter().enumerate().take(pages.len().saturating_sub(1)) {
+            breaks += 1;
+            let last = runs.iter().map(|r| r.y1).fold(f64::NEG_INFINITY, f64::max);
+            let line: Vec<&str> = runs
+                .iter()
+                .filter(|r| (r.y1 - last).abs() < 1.0)
+                .map(|r| r.text.as_str())
+                .collect();
+            assert!(
+                !line.contains(&"\u{ad}"),
+                "case {case} (filler {} pt): page {} ends in a hyphenated word: {line:?}",
+                fillers[case],
+                p + 1
+            );
+        }
+    }
+    // The rule is tested where it matters: the paragraph is hyphenated, and breaks across pages.
+    assert!(hyphens > 100, "only {hyphens} hyphenated lines");
+    assert!(breaks >= fillers.len(), "only {breaks} page breaks");
+}
