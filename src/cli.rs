@@ -315,16 +315,16 @@ pub struct BenchArgs {
     pub scale_child: Option<usize>,
 
     /// Instead, build the plan with one more chapter of about 2 MB of prose (the plan's own
-    /// plain paragraphs, repeated) with the house style, and that chapter alone with the house
-    /// style and with a plain Typst preamble, and print time, peak memory and their ratios to
-    /// the plain preamble (at most 3 runs of each).
+    /// plain paragraphs, repeated) with the house style (as built, and compiled once), and that
+    /// chapter alone with the house style and with a plain Typst preamble, and print time, peak
+    /// memory and their ratios to the plain preamble (at most 3 runs of each).
     #[arg(long)]
     pub long: bool,
 
-    /// Internal: build one long plan (`plan`: the plan with the long chapter; `house` or
-    /// `plain`: the chapter alone with the house style or the plain preamble) in this process
-    /// and print its figures.
-    #[arg(long, hide = true, value_parser = ["plan", "house", "plain"])]
+    /// Internal: build one long plan (`built` or `plan`: the plan with the long chapter, as
+    /// built or compiled once; `house` or `plain`: the chapter alone with the house style or
+    /// the plain preamble) in this process and print its figures.
+    #[arg(long, hide = true, value_parser = ["built", "plan", "house", "plain"])]
     pub long_child: Option<String>,
 }
 

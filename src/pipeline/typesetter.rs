@@ -82,6 +82,8 @@ pub struct Typesetter {
     /// Every compiled document's layout, by ident, when asked for (tests that look at where
     /// text lands on the page, and render pages to compare them with reference images).
     layouts: Option<Vec<Layout>>,
+    /// See [`Typesetter::keep_words_whole`].
+    whole_words: bool,
 }
 
 /// A compiled document's layout, kept by [`Typesetter::keep_layouts`].
@@ -133,7 +135,14 @@ impl Typesetter {
             read: Read::new(templates)?,
             worlds: Worlds::default(),
             layouts: None,
+            whole_words: true,
         })
+    }
+
+    /// Whether a word a page would break is kept whole (on by default): off, a document is
+    /// compiled once, as Typst sets it (the plain baseline of `vplan bench --long`).
+    pub fn keep_words_whole(&mut self, on: bool) {
+        self.whole_words = on;
     }
 
     /// Keeps the layout of every document compiled from now on, for [`Self::take_layouts`].
@@ -215,7 +224,12 @@ impl Typesetter {
         // A word Typst hyphenated across a page break is kept whole, and the document set
         // again (incrementally: only what follows it changes), until no page ends in a broken
         // word, at most a few rounds.
-        for _ in 0..MAX_WHOLE_WORD_ROUNDS {
+        let rounds = if self.whole_words {
+            MAX_WHOLE_WORD_ROUNDS
+        } else {
+            0
+        };
+        for _ in 0..rounds {
             let words = typeset::words_broken_across_pages(world, &doc);
             if words.is_empty() {
                 break;
