@@ -199,6 +199,11 @@ impl Worlds {
         }
     }
 
+    /// The world of the document `ident`, as last compiled.
+    pub fn compiled(&self, ident: &str) -> Option<&PlanWorld> {
+        self.worlds.get(ident)
+    }
+
     /// Starts recording Typst's timing trace (process-wide): every compile from now on adds
     /// its events, until [`Worlds::write_trace`] writes and clears them.
     pub fn start_trace() {

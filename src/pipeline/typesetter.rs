@@ -212,38 +212,38 @@ impl Typesetter {
                 .collect::<Vec<_>>();
             &with_extra
         };
-        let mut source = typst_source;
-        let mut world = self.worlds.get(
-            &options.ident,
-            source.clone(),
-            &self.read.names,
-            assets,
-            options.timestamp,
-        )?;
-        let (mut doc, mut warnings) = typeset::compile(world, locate)?;
         // A word Typst hyphenated across a page break is kept whole, and the document set
         // again (incrementally: only what follows it changes), until no page ends in a broken
         // word, at most a few rounds.
-        let rounds = if self.whole_words {
+        let mut source = typst_source;
+        let mut rounds = if self.whole_words {
             MAX_WHOLE_WORD_ROUNDS
         } else {
             0
         };
-        for _ in 0..rounds {
-            let words = typeset::words_broken_across_pages(world, &doc);
-            if words.is_empty() {
-                break;
-            }
-            source = typeset::keep_words_whole(&source, &words);
-            world = self.worlds.get(
+        let (doc, warnings) = loop {
+            let world = self.worlds.get(
                 &options.ident,
                 source.clone(),
                 &self.read.names,
                 assets,
                 options.timestamp,
             )?;
-            (doc, warnings) = typeset::compile(world, locate)?;
-        }
+            let (doc, warnings) = typeset::compile(world, locate)?;
+            let words = match rounds {
+                0 => Vec::new(),
+                _ => typeset::words_broken_across_pages(world, &doc),
+            };
+            if words.is_empty() {
+                break (doc, warnings);
+            }
+            source = typeset::keep_words_whole(&source, &words);
+            rounds -= 1;
+        };
+        let world = self
+            .worlds
+            .compiled(&options.ident)
+            .expect("the world was just compiled");
         timings.push(("compile", t.elapsed()));
         if let Some(layouts) = &mut self.layouts {
             layouts.push(Layout {
