@@ -318,3 +318,37 @@ fn a_page_never_ends_in_a_hyphenated_word() {
     assert!(hyphens > 100, "only {hyphens} hyphenated lines");
     assert!(breaks >= fillers.len(), "only {breaks} page breaks");
 }
+
+/// The rules that read Typst's previous layout pass (a table reaching its page's foot, a hole)
+/// decide in the second pass, and the third only confirms it: every compile of the default plan
+/// (the first, and the one that keeps a word whole at a page break) is laid out in at most
+/// three passes. Counted from Typst's timing trace, on this test's thread.
+#[test]
+fn the_default_plan_settles_in_the_second_layout_pass() {
+    typst_timing::enable();
+    let probe = typst_timing::TimingScope::new("vplan test probe");
+    let layouts = crate::common::layouts_of(&crate::common::root().join("content"), false, None);
+    drop(probe);
+    let mut json = Vec::new();
+    typst_timing::export_json(&mut json, |_| (String::new(), 0)).unwrap();
+    typst_timing::disable();
+    assert!(layouts.iter().all(|l| l.warnings.is_empty()));
+    let events: Vec<serde_json::Value> = serde_json::from_slice(&json).unwrap();
+    let tid = &events
+        .iter()
+        .find(|e| e["name"] == "vplan test probe")
+        .expect("the probe's event")["tid"];
+    let mut passes: Vec<usize> = Vec::new();
+    for e in events.iter().filter(|e| &e["tid"] == tid && e["ph"] == "B") {
+        match e["name"].as_str() {
+            Some("iter (1)") => passes.push(1),
+            Some(n) if n.starts_with("iter (") => *passes.last_mut().unwrap() += 1,
+            _ => {}
+        }
+    }
+    assert!(!passes.is_empty(), "no layout pass traced");
+    assert!(
+        passes.iter().all(|&p| p <= 3),
+        "layout passes per compile: {passes:?}"
+    );
+}
