@@ -662,6 +662,15 @@ const LINE_BYTES: usize = 100;
 /// Letters a word needs before Typst hyphenates it (two before the hyphen, three after).
 const MIN_HYPHENATED: usize = 5;
 
+/// Whether `c` belongs to a word kept whole: a letter, a combining mark (an accent typed after
+/// its letter) or a soft hyphen an author typed (which, left outside a box, would still let
+/// Typst break the word there, without printing a hyphen).
+fn in_word(c: char) -> bool {
+    c.is_alphabetic()
+        || c == '\u{ad}'
+        || matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
 /// Where a page's last line of text ends in a hyphen Typst added to break a word, so that the
 /// word runs on over the page break ("säker-" | "ställa"): each such word's byte range in the
 /// generated main source (its run of letters, in markup text), and those of the words that
@@ -743,7 +752,7 @@ pub fn words_broken_across_pages(
             }
             let text = node.get().leaf_text().as_str();
             let at = (offset as usize).min(text.len());
-            let letter = |c: char| c.is_alphabetic();
+            let letter = in_word;
             let start = text[..at]
                 .char_indices()
                 .rev()

@@ -270,29 +270,56 @@ fn keeping_a_block_whole_leaves_no_large_hole() {
     assert!(holes > 10, "only {holes} cases reach the next page");
 }
 
-/// Text of long compound words, justified: Typst hyphenates many of its lines.
-fn compounds(lines: usize) -> String {
-    "Verksamhetsutvecklingsarbetet säkerställer kompetensförsörjningsplaneringen, \
-     ekonomiadministrationsprocesserna, upphandlingssamordningsfunktionen, \
-     informationssäkerhetsarbetet och lokalförsörjningsplaneringen. "
-        .repeat(lines * 2 / 3 + 1)
+/// Text of long compound words, justified: Typst hyphenates many of its lines. With `shy`,
+/// soft hyphens typed between the parts of each compound, as an author may.
+fn compounds(lines: usize, shy: bool) -> String {
+    let text = "Verksamhetsutvecklingsarbetet säkerställer kompetensförsörjningsplaneringen, \
+                ekonomiadministrationsprocesserna, upphandlingssamordningsfunktionen, \
+                informationssäkerhetsarbetet och lokalförsörjningsplaneringen. ";
+    let text = if shy {
+        text.replace("hets", "hets\u{ad}")
+            .replace("rings", "rings\u{ad}")
+            .replace("tions", "tions\u{ad}")
+            .replace("lings", "lings\u{ad}")
+    } else {
+        text.to_string()
+    };
+    text.repeat(lines * 2 / 3 + 1)
 }
 
 #[test]
 fn a_page_never_ends_in_a_hyphenated_word() {
-    // Fillers that put the page break at every line of the paragraph.
+    // Fillers that put the page break at every line of the paragraph, with hyphenation points
+    // Typst finds and with soft hyphens typed.
     let fillers: Vec<f64> = (0..36).map(|i| 520.0 + f64::from(i) * 4.0).collect();
-    let cases: Vec<Case> = fillers
-        .iter()
-        .map(|&filler| Case {
-            filler,
-            table: format!("{}\n", compounds(14)),
-        })
+    let mut cases = Vec::new();
+    for shy in [false, true] {
+        for &filler in &fillers {
+            cases.push(Case {
+                filler,
+                table: format!("{}\n", compounds(14, shy)),
+            });
+        }
+    }
+    // The words of the text: a page's last word must be one of them, whole.
+    let words: std::collections::BTreeSet<String> = compounds(1, false)
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
         .collect();
     let pages = typeset(&cases);
     let mut hyphens = 0;
     let mut breaks = 0;
     for (case, pages) in pages.iter().enumerate() {
+        let what = format!(
+            "case {case} (filler {} pt{})",
+            fillers[case % fillers.len()],
+            if case >= fillers.len() {
+                ", soft hyphens typed"
+            } else {
+                ""
+            }
+        );
         hyphens += pages
             .iter()
             .flatten()
@@ -301,22 +328,35 @@ fn a_page_never_ends_in_a_hyphenated_word() {
         for (p, runs) in pages.iter().enumerate().take(pages.len().saturating_sub(1)) {
             breaks += 1;
             let last = runs.iter().map(|r| r.y1).fold(f64::NEG_INFINITY, f64::max);
-            let line: Vec<&str> = runs
+            let mut line: Vec<&Run> = runs.iter().filter(|r| (r.y1 - last).abs() < 1.0).collect();
+            line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            // (A boxed word is a run of its own, the space before it none.)
+            let text = line
                 .iter()
-                .filter(|r| (r.y1 - last).abs() < 1.0)
                 .map(|r| r.text.as_str())
-                .collect();
+                .collect::<Vec<_>>()
+                .join(" ");
             assert!(
-                !line.contains(&"\u{ad}"),
-                "case {case} (filler {} pt): page {} ends in a hyphenated word: {line:?}",
-                fillers[case],
+                !text.ends_with('\u{ad}'),
+                "{what}: page {} ends in a hyphenated word: {text:?}",
+                p + 1
+            );
+            let word: String = text
+                .replace('\u{ad}', "")
+                .split(|c: char| !c.is_alphabetic())
+                .rfind(|w| !w.is_empty())
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                words.contains(&word),
+                "{what}: page {} ends in part of a word, {word:?}: {text:?}",
                 p + 1
             );
         }
     }
     // The rule is tested where it matters: the paragraph is hyphenated, and breaks across pages.
     assert!(hyphens > 100, "only {hyphens} hyphenated lines");
-    assert!(breaks >= fillers.len(), "only {breaks} page breaks");
+    assert!(breaks >= cases.len(), "only {breaks} page breaks");
 }
 
 /// The rules that read Typst's previous layout pass (a table reaching its page's foot, a hole)
