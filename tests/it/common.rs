@@ -389,7 +389,16 @@ pub fn typeset_house_style(ident: &str, footer: &str, body: &str) -> vplan::pipe
     if let Err(e) = ts.typeset(src, options) {
         panic!("the test document does not typeset: {e:?}");
     }
-    ts.take_layouts().pop().unwrap()
+    let layout = ts.take_layouts().pop().unwrap();
+    forget_layouts();
+    layout
+}
+
+/// Drops Typst's memoized layouts, which no later test reuses: they are kept process-wide, so
+/// that the test process would otherwise hold every document it typeset (some GiB by the end,
+/// which the generated corpus in `properties.rs` sees as its children's memory).
+pub fn forget_layouts() {
+    vplan::typeset::Worlds::evict(0);
 }
 
 /// Loads and checks a content directory and typesets its documents (`split`: the plan, each
@@ -410,5 +419,7 @@ pub fn layouts_of(
     let standard = standard.unwrap_or_else(|| vplan::pipeline::default_standard(&checked.plan));
     vplan::pipeline::documents::typeset_all(&checked, &mut ts, &docs, None, standard)
         .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
-    ts.take_layouts()
+    let layouts = ts.take_layouts();
+    forget_layouts();
+    layouts
 }
