@@ -237,7 +237,7 @@ impl Worlds {
             });
             place.unwrap_or_default()
         });
-        result.map_err(|e| Error::Usage(format!("cannot write the trace: {e}")))
+        result.map_err(|e| crate::usage_error!("cannot write the trace: {e}"))
     }
 
     /// Drops Typst's memoized results not used in the last `max_age` compiles, so memory stays
@@ -677,8 +677,8 @@ fn in_word(c: char) -> bool {
 /// could be hyphenated within about a line of it. A word that comes from a template, or from
 /// anything but markup text, is not found.
 ///
-/// The body of a page is its tallest frame below the top margin (the footer is short, a
-/// watermark stands at the top); its last line the text at the lowest baseline there.
+/// A page's body is everything on it but its marginals (background and header at its top edge,
+/// footer ending at its bottom edge); its last line the text at the lowest baseline there.
 pub fn words_broken_across_pages(
     world: &PlanWorld,
     doc: &PagedDocument,
@@ -752,36 +752,30 @@ pub fn words_broken_across_pages(
             }
             let text = node.get().leaf_text().as_str();
             let at = (offset as usize).min(text.len());
-            let letter = in_word;
-            let start = text[..at]
-                .char_indices()
-                .rev()
-                .take_while(|(_, c)| letter(*c))
-                .last()
-                .map_or(at, |(i, _)| i);
-            let end = text[at..]
-                .char_indices()
-                .find(|(_, c)| !letter(*c))
-                .map_or(text.len(), |(i, _)| at + i);
-            if start < end {
-                // With it, the words about a line around it that could be hyphenated: kept
-                // whole too, the reflowed paragraph rarely ends the page in another broken word,
-                // and the document is set again once.
-                let window = start.saturating_sub(LINE_BYTES)..end + LINE_BYTES;
-                let mut run: Option<usize> = None;
-                for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-                    match (letter(c), run) {
-                        (true, None) => run = Some(i),
-                        (false, Some(s)) => {
-                            run = None;
-                            let whole = s <= start && i >= end;
-                            let near = s < window.end && i > window.start;
-                            if whole || (near && text[s..i].chars().count() >= MIN_HYPHENATED) {
-                                words.push(node.offset() + s..node.offset() + i);
-                            }
-                        }
-                        _ => {}
+            // The runs of word characters in the text; the broken word is the one at the glyph.
+            let mut runs = Vec::new();
+            let mut run: Option<usize> = None;
+            for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+                match (in_word(c), run) {
+                    (true, None) => run = Some(i),
+                    (false, Some(s)) => {
+                        run = None;
+                        runs.push(s..i);
                     }
+                    _ => {}
+                }
+            }
+            let Some(word) = runs.iter().find(|r| r.start <= at && at <= r.end).cloned() else {
+                continue;
+            };
+            // With it, the words about a line around it that could be hyphenated: kept whole
+            // too, the reflowed paragraph rarely ends the page in another broken word, and the
+            // document is set again once.
+            let window = word.start.saturating_sub(LINE_BYTES)..word.end + LINE_BYTES;
+            for r in runs {
+                let near = r.start < window.end && r.end > window.start;
+                if r == word || (near && text[r.clone()].chars().count() >= MIN_HYPHENATED) {
+                    words.push(node.offset() + r.start..node.offset() + r.end);
                 }
             }
         }

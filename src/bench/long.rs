@@ -87,12 +87,50 @@ fn prose_of(content: &Path) -> Vec<String> {
 /// second compile) and compiled once, as Typst sets it; the long chapter alone in the house
 /// style and in the plain preamble, each compiled once. The house style's cost is the one
 /// compile's over the plain preamble's.
-pub const CHILDREN: [(&str, &str); 4] = [
-    ("built", "the plan + the long chapter, as built"),
-    ("plan", "the plan + the long chapter, one compile"),
-    ("house", "the long chapter alone, one compile"),
-    ("plain", "the long chapter alone, plain preamble"),
+pub const CHILDREN: [Child; 4] = [
+    Child {
+        name: "built",
+        what: "the plan + the long chapter, as built",
+        with_plan: true,
+        plain: false,
+        whole_words: true,
+    },
+    Child {
+        name: "plan",
+        what: "the plan + the long chapter, one compile",
+        with_plan: true,
+        plain: false,
+        whole_words: false,
+    },
+    Child {
+        name: "house",
+        what: "the long chapter alone, one compile",
+        with_plan: false,
+        plain: false,
+        whole_words: false,
+    },
+    Child {
+        name: "plain",
+        what: "the long chapter alone, plain preamble",
+        with_plan: false,
+        plain: true,
+        whole_words: false,
+    },
 ];
+
+/// One build of a `--long` run.
+pub struct Child {
+    /// Its name on the command line (`--long-child`).
+    pub name: &'static str,
+    /// What it builds, as the report says.
+    pub what: &'static str,
+    /// The measured plan with the long chapter, or the chapter alone.
+    with_plan: bool,
+    /// The plain preamble in place of the house style.
+    plain: bool,
+    /// A word a page would break kept whole, as `vplan build` does.
+    whole_words: bool,
+}
 
 /// The long chapter's file name: after every chapter of a plan.
 const CHAPTER_FILE: &str = "zz-bench-lang.yaml";
@@ -160,20 +198,19 @@ pub fn child(
     style: &str,
     report: &mut dyn std::io::Write,
 ) -> Result<()> {
-    crate::ensure_usage!(
-        CHILDREN.iter().any(|(name, _)| *name == style),
-        "unknown --long-child `{style}`"
-    );
+    let Some(child) = CHILDREN.iter().find(|c| c.name == style) else {
+        crate::usage!("unknown --long-child `{style}`");
+    };
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
     let content = scratch.path().join("content");
-    generate(&content, source, style == "plan" || style == "built")?;
-    let templates = if style == "plain" {
+    generate(&content, source, child.with_plan)?;
+    let templates = if child.plain {
         plain_templates(templates, &scratch.path().join("templates"))?
     } else {
         templates.clone()
     };
     let (built, total, peak) =
-        super::timed_build(&content, &templates, scratch.path(), style == "built")?;
+        super::timed_build(&content, &templates, scratch.path(), child.whole_words)?;
     writeln!(
         report,
         "pages={} total_ms={:.1} peak_kib={peak}",

@@ -557,18 +557,22 @@ fn long_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) 
     let runs = args.runs.clamp(1, 3);
     let mut figures: Vec<Vec<Row>> = long::CHILDREN.iter().map(|_| Vec::new()).collect();
     for run in 0..runs {
-        for (i, (style, name)) in long::CHILDREN.iter().enumerate() {
-            progress.say(format_args!("building {name} ({}/{runs}) …", run + 1));
+        for (i, child) in long::CHILDREN.iter().enumerate() {
+            progress.say(format_args!(
+                "building {} ({}/{runs}) …",
+                child.what,
+                run + 1
+            ));
             figures[i].push(run_child(
                 &exe,
                 &[
                     "--long-child".as_ref(),
-                    style.as_ref(),
+                    child.name.as_ref(),
                     "--content".as_ref(),
                     args.content.as_os_str(),
                 ],
                 &args.templates,
-                name,
+                child.what,
             )?);
         }
     }
@@ -589,11 +593,12 @@ fn long_parent(args: &Options, report: &mut dyn Write, progress: &dyn Progress) 
             long::PROSE_BYTES as f64 / 1e6
         ),
     )?;
-    for (i, (_, name)) in long::CHILDREN.iter().enumerate() {
+    for (i, child) in long::CHILDREN.iter().enumerate() {
         write(
             report,
             format!(
-                "  {name:<40} {:>5.0} pages {:>9.0} ms {:>6.0} MiB peak",
+                "  {:<40} {:>5.0} pages {:>9.0} ms {:>6.0} MiB peak",
+                child.what,
                 med(&figures[i], "pages"),
                 med(&figures[i], "total_ms"),
                 med(&figures[i], "peak_kib")

@@ -370,16 +370,21 @@ fn goals_and_assignments_are_paragraphs() {
     assert!(seen >= 10, "goals and assignments as paragraphs: {seen}");
 }
 
-/// "(bilaga 1)" and "§ 84" are never parted by a line break in the decision paper.
-#[test]
-fn bilaga_and_its_number_stay_on_one_line() {
-    let path = pdf("-verksamhetsplan-tjansteskrivelse.pdf");
-    // The characters drawn (a space is a gap, not a glyph).
+/// The characters a PDF draws (a space is a gap, not a glyph), with their positions, and their
+/// text.
+fn drawn(path: &Path) -> (Vec<(char, f64, f64, f64)>, String) {
     let chars: Vec<_> = pdf_chars(path)
         .into_iter()
         .filter(|c| !c.0.is_whitespace())
         .collect();
-    let text: String = chars.iter().map(|c| c.0).collect();
+    let text = chars.iter().map(|c| c.0).collect();
+    (chars, text)
+}
+
+/// "(bilaga 1)" and "§ 84" are never parted by a line break in the decision paper.
+#[test]
+fn bilaga_and_its_number_stay_on_one_line() {
+    let (chars, text) = drawn(pdf("-verksamhetsplan-tjansteskrivelse.pdf"));
     let mut found = 0;
     for (i, _) in text.match_indices("bilaga") {
         let start = text[..i].chars().count();
@@ -402,12 +407,7 @@ fn bilaga_and_its_number_stay_on_one_line() {
 /// between the note's last line and the caption.
 #[test]
 fn a_chart_caption_is_clear_of_the_note_above() {
-    let path = pdf("-delarsrapport.pdf");
-    let chars: Vec<_> = pdf_chars(path)
-        .into_iter()
-        .filter(|c| !c.0.is_whitespace())
-        .collect();
-    let text: String = chars.iter().map(|c| c.0).collect();
+    let (chars, text) = drawn(pdf("-delarsrapport.pdf"));
     let at = |needle: &str| {
         let i = text
             .find(needle)
