@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::content::dates::{date_problem, is_date};
 use crate::content::marks::{fingerprint, is_placeholder, split_mark, CARRIED, GUIDANCE};
 use crate::content::walk::{walk, At};
-use crate::content::{Block, Goal, Item, Plan};
+use crate::content::{Block, Goal, Item, OrgChart, Plan};
 use crate::diag::{Code, Diagnostic};
 
 pub mod amounts;
@@ -485,7 +485,7 @@ impl<'a> Checker<'a> {
         });
     }
 
-    // Long: one arm per kind of block, each the checks of that kind.
+    /// The checks of one block, by its kind.
     fn block(&mut self, file: &Path, bp: &str, b: &'a Block) {
         match b {
             // Its Markdown is checked by `prose`, its figure references by `figures::refs`.
@@ -498,19 +498,7 @@ impl<'a> Checker<'a> {
             Block::Assignment(a) => {
                 self.id(file, &format!("{bp}.assignment.id"), "assignment", &a.id)
             }
-            Block::Table(id) => {
-                self.placed.insert(id.as_str());
-                if !self.plan.tables.contains_key(id) {
-                    let known: Vec<&str> = self.plan.tables.keys().map(String::as_str).collect();
-                    self.error(
-                        Code::UnknownReference,
-                        file,
-                        &format!("{bp}.table"),
-                        format!("refers to table `{id}`, which does not exist"),
-                    )
-                    .hint = did_you_mean(id, &known);
-                }
-            }
+            Block::Table(id) => self.table(file, bp, id),
             Block::TextTable(t) => {
                 self.id(file, &format!("{bp}.text_table.id"), "table", &t.id);
                 for (j, row) in t.rows.iter().enumerate() {
@@ -563,27 +551,44 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            Block::OrgChart(o) => {
-                self.id(
-                    file,
-                    &format!("{bp}.org_chart.id"),
-                    "organisation chart",
-                    &o.id,
-                );
-                if o.alt.trim().is_empty() {
-                    self.error(
-                        Code::EmptyText,
-                        file,
-                        &format!("{bp}.org_chart.alt"),
-                        format!(
-                            "organisation chart `{}` needs an alternative text (`alt`)",
-                            o.id
-                        ),
-                    )
-                    .hint =
-                        Some("describe what the chart shows, for readers who cannot see it".into());
-                }
-            }
+            Block::OrgChart(o) => self.org_chart(file, bp, o),
+        }
+    }
+
+    /// A table placed by id: it exists.
+    fn table(&mut self, file: &Path, bp: &str, id: &'a str) {
+        self.placed.insert(id);
+        if !self.plan.tables.contains_key(id) {
+            let known: Vec<&str> = self.plan.tables.keys().map(String::as_str).collect();
+            self.error(
+                Code::UnknownReference,
+                file,
+                &format!("{bp}.table"),
+                format!("refers to table `{id}`, which does not exist"),
+            )
+            .hint = did_you_mean(id, &known);
+        }
+    }
+
+    /// An organisation chart: its id, and an alternative text.
+    fn org_chart(&mut self, file: &Path, bp: &str, o: &OrgChart) {
+        self.id(
+            file,
+            &format!("{bp}.org_chart.id"),
+            "organisation chart",
+            &o.id,
+        );
+        if o.alt.trim().is_empty() {
+            self.error(
+                Code::EmptyText,
+                file,
+                &format!("{bp}.org_chart.alt"),
+                format!(
+                    "organisation chart `{}` needs an alternative text (`alt`)",
+                    o.id
+                ),
+            )
+            .hint = Some("describe what the chart shows, for readers who cannot see it".into());
         }
     }
 

@@ -294,3 +294,246 @@ pub fn lists<'a>(plan: &'a Plan, mut f: impl FnMut(List<'a>)) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// Every kind of block with every field set.
+    const SAMPLE: &str = r#"
+- text: Inledning.
+- section:
+    id: s
+    title: Avsnitt
+    numbered: true
+    style: minor
+    blocks:
+      - text: Inne i avsnittet.
+      - section: {id: s2, title: Djupare, blocks: [{assignment: {id: u, text: Ett uppdrag}}]}
+- goal:
+    id: g
+    kind: effektmal
+    number: 3
+    text: Ett mål
+    indicators: [{id: i, text: En indikator, target: minst 85 %}]
+- table: driftbudget
+- assignment: {id: a, text: Ett uppdrag till}
+- text_table:
+    id: tt
+    caption: Bildtext
+    columns: [A, B]
+    rows: [{id: r, cells: [Cell 1, Cell 2], header: true}]
+- matrix:
+    id: m
+    columns: [X, Y]
+    heading: Rubrik
+    rows: [{id: mr, label: Rad, marks: [true, false]}]
+- perspectives
+- internal_control
+- org_chart:
+    id: o
+    alt: Beskrivning
+    root: {label: Topp, staff: [{label: Stab}], children: [{label: Under, children: [{label: Längst ned}]}]}
+"#;
+
+    fn sample() -> Vec<Block> {
+        serde_yaml::from_str(SAMPLE).unwrap()
+    }
+
+    /// Every string value of `v` at its path, but ids, the words of an enum and a table's id.
+    fn strings(v: &serde_json::Value, path: &str, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::String(_) => {
+                let last = path.rsplit('.').next().unwrap();
+                let word = last.parse::<usize>().is_ok() && path.matches('.').count() == 1;
+                if !["id", "kind", "style", "table"].contains(&last) && !word {
+                    out.insert(path.to_string());
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    strings(x, &format!("{path}.{i}"), out);
+                }
+            }
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    strings(x, &format!("{path}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn keys(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    out.insert(k.clone());
+                    keys(x, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The sample sets every field a block may have: a field added to a kind of block fails
+    /// here until the sample has it (and, when it is text, `for_each_text` yields it).
+    #[test]
+    fn the_sample_has_every_kind_and_every_field() {
+        let sample = serde_json::to_value(sample()).unwrap();
+        let mut written = BTreeSet::new();
+        keys(&sample, &mut written);
+        let schema = schemars::schema_for!(Block).to_value();
+        let mut fields = BTreeSet::new();
+        keys_of_properties(&schema, &mut fields);
+        let missing: Vec<_> = fields.difference(&written).collect();
+        assert!(missing.is_empty(), "the sample lacks {missing:?}");
+        let kinds: BTreeSet<String> = sample
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| match b {
+                serde_json::Value::String(s) => s.clone(),
+                b => b.as_object().unwrap().keys().next().unwrap().clone(),
+            })
+            .collect();
+        let all: BTreeSet<String> = crate::content::BLOCK_KINDS
+            .iter()
+            .map(|k| k.to_string())
+            .collect();
+        assert_eq!(kinds, all);
+    }
+
+    fn keys_of_properties(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys_of_properties(x, out)),
+            serde_json::Value::Object(o) => {
+                if let Some(serde_json::Value::Object(p)) = o.get("properties") {
+                    out.extend(p.keys().cloned());
+                }
+                o.values().for_each(|x| keys_of_properties(x, out));
+            }
+            _ => {}
+        }
+    }
+
+    /// `walk` and `for_each_text` together yield every text of the blocks, at the path
+    /// `spans` knows it by.
+    #[test]
+    fn every_text_of_every_block_is_yielded_at_its_path() {
+        let blocks = sample();
+        let mut expected = BTreeSet::new();
+        strings(
+            &serde_json::to_value(&blocks).unwrap(),
+            "blocks",
+            &mut expected,
+        );
+        let mut yielded = BTreeSet::new();
+        walk(&blocks, "blocks", "ch", &mut |b: &Block, at: At<'_>| {
+            for_each_text(b, at.path, &mut |t| {
+                assert!(yielded.insert(t.path), "yielded twice");
+            })
+        });
+        assert_eq!(yielded, expected);
+    }
+
+    #[test]
+    fn walks_in_reading_order_with_depth_and_container() {
+        let blocks = sample();
+        let mut seen = Vec::new();
+        walk(&blocks, "blocks", "ch", &mut |_: &Block, at: At<'_>| {
+            seen.push(format!("{} {} {}", at.path, at.depth, at.container))
+        });
+        assert_eq!(
+            seen[..6],
+            [
+                "blocks.0 0 ch",
+                "blocks.1 0 ch",
+                "blocks.1.section.blocks.0 1 s",
+                "blocks.1.section.blocks.1 1 s",
+                "blocks.1.section.blocks.1.section.blocks.0 2 s2",
+                "blocks.2 0 ch",
+            ]
+        );
+        assert_eq!(seen.len(), 13);
+        let mut blocks = blocks;
+        let mut paths = Vec::new();
+        walk_mut(&mut blocks, "blocks", "ch", &mut |_, at| {
+            paths.push(at.path.to_string())
+        });
+        let walked: Vec<String> = seen
+            .iter()
+            .map(|s| s.split(' ').next().unwrap().to_string())
+            .collect();
+        assert_eq!(paths, walked);
+        let mut order = Vec::new();
+        lists_mut(&mut blocks, "ch", &mut |c, list| {
+            order.push(format!("{c} {}", list.len()))
+        });
+        assert_eq!(order, ["s2 1", "s 2", "ch 10"]);
+    }
+
+    /// No `match` over blocks outside this file lets a kind through with `_ =>` (or a name
+    /// that takes any block), and none picks one kind with `if let`/`let … else`: a new kind
+    /// must be a compiler error wherever blocks are matched. (`render/` is checked by its own
+    /// rule.)
+    #[test]
+    fn every_match_over_blocks_names_every_kind() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "rs") || path.starts_with(src.join("render")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let at = format!("{}:{}", path.display(), i + 1);
+                let t = line.trim_start();
+                if t.contains(&["let ", "Block::"].concat()) {
+                    found.push(at);
+                } else if wildcard_arm(t) && sibling_arms_match_blocks(&lines, i) {
+                    found.push(format!("{at}: {t}"));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "blocks matched without naming every kind: {found:#?}"
+        );
+    }
+
+    /// `_ =>`, `_ if … =>` or a bare name binding anything (`other =>`).
+    fn wildcard_arm(t: &str) -> bool {
+        let Some((pattern, _)) = t.split_once("=>") else {
+            return false;
+        };
+        let pattern = pattern.split(" if ").next().unwrap().trim();
+        pattern == "_"
+            || (!pattern.is_empty() && pattern.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    }
+
+    /// Whether an arm before line `i`, at its indentation in the same `match`, is a block's.
+    fn sibling_arms_match_blocks(lines: &[&str], i: usize) -> bool {
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let own = indent(lines[i]);
+        for l in lines[..i].iter().rev() {
+            if l.trim().is_empty() {
+                continue;
+            }
+            if indent(l) < own {
+                return false;
+            }
+            let t = l.trim_start();
+            if indent(l) == own && (t.starts_with("Block::") || t.starts_with("| Block::")) {
+                return true;
+            }
+        }
+        false
+    }
+}

@@ -35,39 +35,7 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
         old_items: &old_items,
         old: &old_blocks,
     };
-    for ch in &mut plan.chapters {
-        let ch = &mut ch.value;
-        m.field("chapter", &ch.id, "title", &mut ch.title);
-        m.blocks(&ch.id.clone(), &mut ch.blocks);
-    }
-    for a in &mut plan.appendices {
-        let a = &mut a.value;
-        m.field("appendix", &a.id, "title", &mut a.title);
-        m.blocks(&a.id.clone(), &mut a.blocks);
-    }
-    if let Some(goals) = &mut plan.goals {
-        for p in &mut goals.value.perspectives {
-            m.field("perspective", &p.id, "title", &mut p.title);
-            m.blocks(&p.id.clone(), &mut p.blocks);
-            m.goals(&mut p.goals);
-            m.items("assignment", &mut p.assignments);
-            for s in &mut p.strategies {
-                m.field("strategy", &s.id, "title", &mut s.title);
-                m.blocks(&s.id.clone(), &mut s.blocks);
-                m.goals(&mut s.goals);
-                m.items("assignment", &mut s.assignments);
-            }
-        }
-    }
-    if let Some(ic) = &mut plan.internal_control {
-        for area in &mut ic.value.areas {
-            m.field("area", &area.id, "area", &mut area.area);
-            for risk in &mut area.risks {
-                m.field("risk", &risk.id, "risk", &mut risk.risk);
-                m.items("measure", &mut risk.measures);
-            }
-        }
-    }
+    m.plan(&mut plan);
     // Row labels and changed cells.
     let mut cells = OldCells::new();
     for (tid, t) in &mut plan.tables {
@@ -90,8 +58,41 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
             }
         }
     }
-    // Rows removed from a table that is still there: struck through, with their old figures,
-    // after the row they followed.
+    removed_rows(old, &plan, &mut cells);
+    // Tables removed: the old table, struck through, for the blocks put back to show.
+    for (tid, ot) in &old.plan.tables {
+        if plan.tables.contains_key(tid) || !old.computed.has_table(tid) {
+            continue;
+        }
+        let mut t = ot.clone();
+        let tv = &mut t.value;
+        tv.caption = del(&tv.caption);
+        tv.notes = tv.notes.iter().map(|n| del(n)).collect();
+        for row in &mut tv.rows {
+            row.label = del(&row.label);
+            for v in row.text.values_mut() {
+                *v = del(v);
+            }
+        }
+        let values = (0..tv.rows.len())
+            .map(|r| {
+                (0..tv.columns.len())
+                    .map(|k| old.computed.at(tid, r, k))
+                    .collect()
+            })
+            .collect();
+        cells.removed_tables.insert(tid.clone(), values);
+        plan.tables.insert(tid.clone(), t);
+    }
+    let r = Restorer::new(&old.plan, &new.plan);
+    r.plan(&old.plan, &mut plan, &mut cells);
+    cells.removed_sections = r.removed_sections.into_inner();
+    (plan, cells)
+}
+
+/// Rows removed from a table that is still there: struck through, with their old figures,
+/// after the row they followed.
+fn removed_rows(old: &Checked, plan: &Plan, cells: &mut OldCells) {
     for (tid, t) in &plan.tables {
         let Some(ot) = old.plan.tables.get(tid) else {
             continue;
@@ -125,35 +126,6 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
             cells.removed_rows.insert(tid.clone(), removed);
         }
     }
-    // Tables removed: the old table, struck through, for the blocks put back to show.
-    for (tid, ot) in &old.plan.tables {
-        if plan.tables.contains_key(tid) || !old.computed.has_table(tid) {
-            continue;
-        }
-        let mut t = ot.clone();
-        let tv = &mut t.value;
-        tv.caption = del(&tv.caption);
-        tv.notes = tv.notes.iter().map(|n| del(n)).collect();
-        for row in &mut tv.rows {
-            row.label = del(&row.label);
-            for v in row.text.values_mut() {
-                *v = del(v);
-            }
-        }
-        let values = (0..tv.rows.len())
-            .map(|r| {
-                (0..tv.columns.len())
-                    .map(|k| old.computed.at(tid, r, k))
-                    .collect()
-            })
-            .collect();
-        cells.removed_tables.insert(tid.clone(), values);
-        plan.tables.insert(tid.clone(), t);
-    }
-    let r = Restorer::new(&old.plan, &new.plan);
-    r.plan(&old.plan, &mut plan, &mut cells);
-    cells.removed_sections = r.removed_sections.into_inner();
-    (plan, cells)
 }
 
 /// A thing's kind and id, as [`flatten`] names it; `text` blocks by their ordinal.
@@ -803,6 +775,44 @@ struct Marker<'a> {
 }
 
 impl Marker<'_> {
+    /// Marks every text of the new plan but its tables' (which `redline` marks with their
+    /// cells).
+    fn plan(&self, plan: &mut Plan) {
+        for ch in &mut plan.chapters {
+            let ch = &mut ch.value;
+            self.field("chapter", &ch.id, "title", &mut ch.title);
+            self.blocks(&ch.id.clone(), &mut ch.blocks);
+        }
+        for a in &mut plan.appendices {
+            let a = &mut a.value;
+            self.field("appendix", &a.id, "title", &mut a.title);
+            self.blocks(&a.id.clone(), &mut a.blocks);
+        }
+        if let Some(goals) = &mut plan.goals {
+            for p in &mut goals.value.perspectives {
+                self.field("perspective", &p.id, "title", &mut p.title);
+                self.blocks(&p.id.clone(), &mut p.blocks);
+                self.goals(&mut p.goals);
+                self.items("assignment", &mut p.assignments);
+                for s in &mut p.strategies {
+                    self.field("strategy", &s.id, "title", &mut s.title);
+                    self.blocks(&s.id.clone(), &mut s.blocks);
+                    self.goals(&mut s.goals);
+                    self.items("assignment", &mut s.assignments);
+                }
+            }
+        }
+        if let Some(ic) = &mut plan.internal_control {
+            for area in &mut ic.value.areas {
+                self.field("area", &area.id, "area", &mut area.area);
+                for risk in &mut area.risks {
+                    self.field("risk", &risk.id, "risk", &mut risk.risk);
+                    self.items("measure", &mut risk.measures);
+                }
+            }
+        }
+    }
+
     /// The old text of a field of an item: `None` if the item is new, `""` if the old item
     /// had no such field.
     fn old_field(&self, kind: &str, id: &str, field: &str) -> Option<&str> {
