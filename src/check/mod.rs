@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::content::dates::{date_problem, is_date};
 use crate::content::marks::{fingerprint, is_placeholder, split_mark, CARRIED, GUIDANCE};
-use crate::content::{Block, Goal, Item, Plan};
+use crate::content::walk::{walk, At};
+use crate::content::{Block, Goal, Item, OrgChart, Plan};
 use crate::diag::{Code, Diagnostic};
 
 pub mod amounts;
@@ -479,107 +480,115 @@ impl<'a> Checker<'a> {
     }
 
     fn blocks(&mut self, file: &Path, path: &str, blocks: &'a [Block]) {
-        for (i, b) in blocks.iter().enumerate() {
-            let bp = format!("{path}.{i}");
-            match b {
-                Block::Text(_) => {}
-                Block::Section(s) => {
-                    self.id(file, &format!("{bp}.section.id"), "section", &s.id);
-                    self.title(file, &format!("{bp}.section.title"), "a section", &s.title);
-                    self.blocks(file, &format!("{bp}.section.blocks"), &s.blocks);
-                }
-                Block::Goal(g) => self.goal(file, &format!("{bp}.goal"), g),
-                Block::Assignment(a) => {
-                    self.id(file, &format!("{bp}.assignment.id"), "assignment", &a.id)
-                }
-                Block::Table(id) => {
-                    self.placed.insert(id.as_str());
-                    if !self.plan.tables.contains_key(id) {
-                        let known: Vec<&str> =
-                            self.plan.tables.keys().map(String::as_str).collect();
-                        self.error(
-                            Code::UnknownReference,
-                            file,
-                            &format!("{bp}.table"),
-                            format!("refers to table `{id}`, which does not exist"),
-                        )
-                        .hint = did_you_mean(id, &known);
-                    }
-                }
-                Block::TextTable(t) => {
-                    self.id(file, &format!("{bp}.text_table.id"), "table", &t.id);
-                    for (j, row) in t.rows.iter().enumerate() {
-                        self.width(
-                            file,
-                            &format!("{bp}.text_table.rows.{j}.cells"),
-                            ("table", &t.id),
-                            &row.id,
-                            row.cells.len(),
-                            t.columns.len(),
-                            "cells",
-                        );
-                    }
-                }
-                Block::Matrix(m) => {
-                    self.id(file, &format!("{bp}.matrix.id"), "matrix", &m.id);
-                    for (j, row) in m.rows.iter().enumerate() {
-                        self.width(
-                            file,
-                            &format!("{bp}.matrix.rows.{j}.marks"),
-                            ("matrix", &m.id),
-                            &row.id,
-                            row.marks.len(),
-                            m.columns.len(),
-                            "marks",
-                        );
-                    }
-                }
-                Block::Perspectives => {
-                    self.places_goals = true;
-                    if self.plan.goals.is_none() {
-                        self.error(
-                            Code::MissingFile,
-                            file,
-                            &bp,
-                            "places the goal structure (`perspectives`), but there is no goals.yaml".into(),
-                        );
-                    }
-                }
-                Block::InternalControl => {
-                    self.places_internal_control = true;
-                    if self.plan.internal_control.is_none() {
-                        self.error(
-                            Code::MissingFile,
-                            file,
-                            &bp,
-                            "places the internal-control plan, but there is no internkontroll.yaml"
-                                .into(),
-                        );
-                    }
-                }
-                Block::OrgChart(o) => {
-                    self.id(
+        walk(blocks, path, "", &mut |b: &'a Block, at: At<'_>| {
+            self.block(file, at.path, b)
+        });
+    }
+
+    /// The checks of one block, by its kind.
+    fn block(&mut self, file: &Path, bp: &str, b: &'a Block) {
+        match b {
+            // Its Markdown is checked by `prose`, its figure references by `figures::refs`.
+            Block::Text(_) => {}
+            Block::Section(s) => {
+                self.id(file, &format!("{bp}.section.id"), "section", &s.id);
+                self.title(file, &format!("{bp}.section.title"), "a section", &s.title);
+            }
+            Block::Goal(g) => self.goal(file, &format!("{bp}.goal"), g),
+            Block::Assignment(a) => {
+                self.id(file, &format!("{bp}.assignment.id"), "assignment", &a.id)
+            }
+            Block::Table(id) => self.table(file, bp, id),
+            Block::TextTable(t) => {
+                self.id(file, &format!("{bp}.text_table.id"), "table", &t.id);
+                for (j, row) in t.rows.iter().enumerate() {
+                    self.width(
                         file,
-                        &format!("{bp}.org_chart.id"),
-                        "organisation chart",
-                        &o.id,
+                        &format!("{bp}.text_table.rows.{j}.cells"),
+                        ("table", &t.id),
+                        &row.id,
+                        row.cells.len(),
+                        t.columns.len(),
+                        "cells",
                     );
-                    if o.alt.trim().is_empty() {
-                        self.error(
-                            Code::EmptyText,
-                            file,
-                            &format!("{bp}.org_chart.alt"),
-                            format!(
-                                "organisation chart `{}` needs an alternative text (`alt`)",
-                                o.id
-                            ),
-                        )
-                        .hint = Some(
-                            "describe what the chart shows, for readers who cannot see it".into(),
-                        );
-                    }
                 }
             }
+            Block::Matrix(m) => {
+                self.id(file, &format!("{bp}.matrix.id"), "matrix", &m.id);
+                for (j, row) in m.rows.iter().enumerate() {
+                    self.width(
+                        file,
+                        &format!("{bp}.matrix.rows.{j}.marks"),
+                        ("matrix", &m.id),
+                        &row.id,
+                        row.marks.len(),
+                        m.columns.len(),
+                        "marks",
+                    );
+                }
+            }
+            Block::Perspectives => {
+                self.places_goals = true;
+                if self.plan.goals.is_none() {
+                    self.error(
+                        Code::MissingFile,
+                        file,
+                        bp,
+                        "places the goal structure (`perspectives`), but there is no goals.yaml"
+                            .into(),
+                    );
+                }
+            }
+            Block::InternalControl => {
+                self.places_internal_control = true;
+                if self.plan.internal_control.is_none() {
+                    self.error(
+                        Code::MissingFile,
+                        file,
+                        bp,
+                        "places the internal-control plan, but there is no internkontroll.yaml"
+                            .into(),
+                    );
+                }
+            }
+            Block::OrgChart(o) => self.org_chart(file, bp, o),
+        }
+    }
+
+    /// A table placed by id: it exists.
+    fn table(&mut self, file: &Path, bp: &str, id: &'a str) {
+        self.placed.insert(id);
+        if !self.plan.tables.contains_key(id) {
+            let known: Vec<&str> = self.plan.tables.keys().map(String::as_str).collect();
+            self.error(
+                Code::UnknownReference,
+                file,
+                &format!("{bp}.table"),
+                format!("refers to table `{id}`, which does not exist"),
+            )
+            .hint = did_you_mean(id, &known);
+        }
+    }
+
+    /// An organisation chart: its id, and an alternative text.
+    fn org_chart(&mut self, file: &Path, bp: &str, o: &OrgChart) {
+        self.id(
+            file,
+            &format!("{bp}.org_chart.id"),
+            "organisation chart",
+            &o.id,
+        );
+        if o.alt.trim().is_empty() {
+            self.error(
+                Code::EmptyText,
+                file,
+                &format!("{bp}.org_chart.alt"),
+                format!(
+                    "organisation chart `{}` needs an alternative text (`alt`)",
+                    o.id
+                ),
+            )
+            .hint = Some("describe what the chart shows, for readers who cannot see it".into());
         }
     }
 

@@ -18,6 +18,7 @@
 
 use std::path::Path;
 
+use crate::content::walk::{for_each_text, walk, At, Printed, Visit};
 use crate::content::{Block, Plan};
 use crate::diag::Pos;
 use crate::diag::{direction_control, Code, Diagnostic};
@@ -39,10 +40,13 @@ pub struct Text<'a> {
 pub fn markdown_texts(plan: &Plan) -> Vec<Text<'_>> {
     let mut out = Vec::new();
     let mut walk = Walk {
+        plan,
         out: &mut out,
         headings: None,
+        file: Path::new(""),
+        level: 0,
     };
-    walk.document(plan);
+    walk.document();
     if let Some(paper) = &plan.paper {
         for (path, text) in paper_texts(&paper.value) {
             out.push(Text {
@@ -368,10 +372,13 @@ pub fn headings(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
     };
     let mut texts = Vec::new();
     let mut walk = Walk {
+        plan,
         out: &mut texts,
         headings: Some(&mut seq),
+        file: Path::new(""),
+        level: 0,
     };
-    walk.document(plan);
+    walk.document();
     let mut diags = seq.diags;
     if let Some(paper) = &plan.paper {
         let mut seq = Headings {
@@ -464,19 +471,25 @@ impl Headings<'_> {
 /// Walks the plan's blocks in the order the templates print them, collecting Markdown texts
 /// and, when asked, following heading levels (the levels of `render::view`).
 struct Walk<'a, 'h, 'p> {
+    plan: &'a Plan,
     out: &'h mut Vec<Text<'a>>,
     headings: Option<&'h mut Headings<'p>>,
+    /// The file of the blocks walked.
+    file: &'a Path,
+    /// The heading level of a section of the list walked (one more inside each section).
+    level: usize,
 }
 
 impl<'a> Walk<'a, '_, '_> {
-    fn document(&mut self, plan: &'a Plan) {
+    fn document(&mut self) {
+        let plan = self.plan;
         for ch in &plan.chapters {
             self.heading(1);
-            self.blocks(plan, &ch.file, "blocks", &ch.value.blocks, 2);
+            self.blocks(&ch.file, "blocks", &ch.value.blocks, 2);
         }
         for a in &plan.appendices {
             self.heading(1);
-            self.blocks(plan, &a.file, "blocks", &a.value.blocks, 2);
+            self.blocks(&a.file, "blocks", &a.value.blocks, 2);
         }
     }
 
@@ -493,70 +506,59 @@ impl<'a> Walk<'a, '_, '_> {
         self.out.push(Text { file, path, text });
     }
 
-    fn blocks(
-        &mut self,
-        plan: &'a Plan,
-        file: &'a Path,
-        path: &str,
-        list: &'a [Block],
-        level: usize,
-    ) {
-        for (i, b) in list.iter().enumerate() {
-            let bp = format!("{path}.{i}");
-            match b {
-                Block::Text(t) => self.text(file, format!("{bp}.text"), t),
-                Block::Section(s) => {
-                    self.heading(level);
-                    self.blocks(
-                        plan,
-                        file,
-                        &format!("{bp}.section.blocks"),
-                        &s.blocks,
-                        level + 1,
-                    );
-                }
-                Block::Table(id) => {
-                    let Some(t) = plan.tables.get(id) else {
-                        continue;
-                    };
+    /// The blocks of `list` (of `file`, at `path`), a section of it at heading `level`.
+    fn blocks(&mut self, file: &'a Path, path: &str, list: &'a [Block], level: usize) {
+        let outer = (self.file, self.level);
+        (self.file, self.level) = (file, level);
+        walk(list, path, "", self);
+        (self.file, self.level) = outer;
+    }
+
+    /// The goal structure where `- perspectives` places it, a perspective at `level`.
+    fn perspectives(&mut self, level: usize) {
+        let Some(goals) = &self.plan.goals else {
+            return;
+        };
+        for (pi, p) in goals.value.perspectives.iter().enumerate() {
+            let pp = format!("perspectives.{pi}");
+            self.heading(level);
+            self.blocks(&goals.file, &format!("{pp}.blocks"), &p.blocks, level + 1);
+            for (si, s) in p.strategies.iter().enumerate() {
+                self.heading(level + 1);
+                let sp = format!("{pp}.strategies.{si}.blocks");
+                self.blocks(&goals.file, &sp, &s.blocks, level + 2);
+            }
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Walk<'a, '_, '_> {
+    fn block(&mut self, block: &'a Block, at: At<'_>) {
+        let level = self.level + at.depth;
+        match block {
+            Block::Section(_) => self.heading(level),
+            Block::Table(id) => {
+                if let Some(t) = self.plan.tables.get(id) {
                     for (j, note) in t.value.notes.iter().enumerate() {
                         self.text(&t.file, format!("notes.{j}"), note);
                     }
                 }
-                Block::TextTable(t) => {
-                    for (j, row) in t.rows.iter().enumerate() {
-                        for (k, cell) in row.cells.iter().enumerate() {
-                            self.text(file, format!("{bp}.text_table.rows.{j}.cells.{k}"), cell);
-                        }
-                    }
-                }
-                Block::Perspectives => {
-                    let Some(goals) = &plan.goals else { continue };
-                    for (pi, p) in goals.value.perspectives.iter().enumerate() {
-                        let pp = format!("perspectives.{pi}");
-                        self.heading(level);
-                        self.blocks(
-                            plan,
-                            &goals.file,
-                            &format!("{pp}.blocks"),
-                            &p.blocks,
-                            level + 1,
-                        );
-                        for (si, s) in p.strategies.iter().enumerate() {
-                            self.heading(level + 1);
-                            self.blocks(
-                                plan,
-                                &goals.file,
-                                &format!("{pp}.strategies.{si}.blocks"),
-                                &s.blocks,
-                                level + 2,
-                            );
-                        }
-                    }
-                }
-                _ => {}
             }
+            Block::Perspectives => self.perspectives(level),
+            // Their Markdown is among their texts, below.
+            Block::Text(_)
+            | Block::Goal(_)
+            | Block::Assignment(_)
+            | Block::TextTable(_)
+            | Block::Matrix(_)
+            | Block::InternalControl
+            | Block::OrgChart(_) => {}
         }
+        let file = self.file;
+        for_each_text(block, at.path, &mut |t| match t.printed {
+            Printed::Prose | Printed::Markdown => self.text(file, t.path, t.text),
+            Printed::Plain | Printed::Unprinted => {}
+        });
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::walk::{walk, At};
 use super::{Block, Goal, IcRisk, Item, Plan};
 
 /// An item of the plan and where it is.
@@ -125,29 +126,31 @@ impl<'a> Raw<'a> {
         group: usize,
         placed_goals: &mut bool,
     ) {
-        for (i, block) in blocks.iter().enumerate() {
-            let p = format!("{path}.{i}");
+        walk(blocks, path, "", &mut |block: &'a Block, at: At<'_>| {
+            let p = at.path;
             match block {
                 Block::Goal(g) => self.goals.push((g, file, format!("{p}.goal"), group)),
                 Block::Assignment(a) => {
                     self.assignments
                         .push((a, file, format!("{p}.assignment"), group))
                 }
-                Block::Section(s) => self.blocks(
-                    plan,
-                    file,
-                    &format!("{p}.section.blocks"),
-                    &s.blocks,
-                    group,
-                    placed_goals,
-                ),
                 Block::Perspectives if !*placed_goals => {
                     *placed_goals = true;
                     self.goals_yaml(plan);
                 }
-                _ => {}
+                // Placed again: its items stand where it was first placed.
+                Block::Perspectives => {}
+                // No items: the risks of `internkontroll.yaml` are listed after the rest, a
+                // section's blocks are walked.
+                Block::Text(_)
+                | Block::Section(_)
+                | Block::Table(_)
+                | Block::TextTable(_)
+                | Block::Matrix(_)
+                | Block::InternalControl
+                | Block::OrgChart(_) => {}
             }
-        }
+        });
     }
 
     fn goals_yaml(&mut self, plan: &'a Plan) {
@@ -222,24 +225,31 @@ fn place<'a, T>((item, file, path, group): (&'a T, &'a Path, String, usize)) -> 
 /// appendix) down to the innermost section that holds it. Tables placed twice are listed once,
 /// where they first stand; unplaced tables are not listed.
 pub fn table_places(plan: &Plan) -> Vec<(&str, Vec<&str>)> {
-    fn walk<'a>(
+    fn places<'a>(
         blocks: &'a [Block],
         titles: &mut Vec<&'a str>,
         out: &mut Vec<(&'a str, Vec<&'a str>)>,
     ) {
-        for b in blocks {
+        let top = titles.len();
+        walk(blocks, "blocks", "", &mut |b: &'a Block, at: At<'_>| {
+            titles.truncate(top + at.depth);
             match b {
                 Block::Table(id) if !out.iter().any(|(t, _)| t == id) => {
                     out.push((id.as_str(), titles.clone()));
                 }
-                Block::Section(s) => {
-                    titles.push(&s.title);
-                    walk(&s.blocks, titles, out);
-                    titles.pop();
-                }
-                _ => {}
+                Block::Section(s) => titles.push(&s.title),
+                // Placed twice: listed where it first stands.
+                Block::Table(_) => {}
+                Block::Text(_)
+                | Block::Goal(_)
+                | Block::Assignment(_)
+                | Block::TextTable(_)
+                | Block::Matrix(_)
+                | Block::Perspectives
+                | Block::InternalControl
+                | Block::OrgChart(_) => {}
             }
-        }
+        });
     }
     let mut out = Vec::new();
     let docs = plan
@@ -253,7 +263,7 @@ pub fn table_places(plan: &Plan) -> Vec<(&str, Vec<&str>)> {
         );
     for (title, blocks) in docs {
         let mut titles = vec![title];
-        walk(blocks, &mut titles, &mut out);
+        places(blocks, &mut titles, &mut out);
     }
     out
 }

@@ -24,6 +24,7 @@ pub mod slug;
 pub mod spans;
 pub mod strict;
 pub mod validate;
+pub mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::content::{Block, Goal, GoalKind, Item as IdText, OrgNode, Plan};
+use crate::content::walk::{walk, At};
+use crate::content::{Block, Goal, GoalKind, Item as IdText, Matrix, OrgNode, Plan, TextTable};
 
 /// One identified thing of the plan (chapter, section, goal, indicator, assignment, risk …).
 #[derive(Debug, Clone)]
@@ -433,98 +434,113 @@ impl Walker<'_> {
     }
 
     fn blocks(&mut self, parent: &str, place: &[String], blocks: &[Block]) {
-        for b in blocks {
-            match b {
-                Block::Text(t) => self.prose(parent, place, t),
-                Block::Section(s) => {
-                    self.item(
-                        "section",
-                        &s.id,
-                        parent,
-                        place,
-                        vec![("title", s.title.clone())],
-                    );
-                    self.blocks(&s.id, &with(place, &s.title), &s.blocks);
-                }
-                Block::Goal(g) => self.goal(parent, place, g),
-                Block::Assignment(a) => self.text_item("assignment", parent, place, a),
-                Block::Table(id) => {
-                    self.flat
-                        .table_place
-                        .entry(id.clone())
-                        .or_insert_with(|| place.to_vec());
-                }
-                Block::TextTable(tt) => {
-                    let title = tt.caption.clone().unwrap_or_else(|| tt.columns.join(" | "));
-                    self.item(
-                        "text table",
-                        &tt.id,
-                        parent,
-                        place,
-                        vec![
-                            ("caption", tt.caption.clone().unwrap_or_default()),
-                            ("columns", tt.columns.join(" | ")),
-                        ],
-                    );
-                    let inner = with(place, &title);
-                    for row in &tt.rows {
-                        let cells = row
-                            .cells
-                            .iter()
-                            .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
-                            .collect::<Vec<_>>()
-                            .join(" | ");
-                        self.item(
-                            "text table row",
-                            &row.id,
-                            &tt.id,
-                            &inner,
-                            vec![("cells", cells)],
-                        );
-                    }
-                }
-                Block::Matrix(m) => {
-                    self.item(
-                        "matrix",
-                        &m.id,
-                        parent,
-                        place,
-                        vec![
-                            ("heading", m.heading.clone().unwrap_or_default()),
-                            ("columns", m.columns.join(" | ")),
-                        ],
-                    );
-                    let inner = with(place, m.heading.as_deref().unwrap_or(&m.id));
-                    for row in &m.rows {
-                        let marks = row
-                            .marks
-                            .iter()
-                            .map(|&m| if m { "■" } else { "–" })
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        self.item(
-                            "matrix row",
-                            &row.id,
-                            &m.id,
-                            &inner,
-                            vec![("label", row.label.clone()), ("marks", marks)],
-                        );
-                    }
-                }
-                Block::OrgChart(o) => {
-                    let mut units = Vec::new();
-                    org_units(&o.root, 0, &mut units);
-                    self.item(
-                        "org chart",
-                        &o.id,
-                        parent,
-                        place,
-                        vec![("units", units.join("; ")), ("alt", o.alt.clone())],
-                    );
-                }
-                Block::Perspectives => self.perspectives(parent, place),
-                Block::InternalControl => self.internal_control(parent, place),
+        // The place of each depth: the container's, then each section's inside it.
+        let mut places = vec![place.to_vec()];
+        walk(blocks, "", parent, &mut |b: &Block, at: At<'_>| {
+            places.truncate(at.depth + 1);
+            if let Some(inner) = self.block(at.container, &places[at.depth].clone(), b) {
+                places.push(inner);
             }
+        });
+    }
+
+    /// One block, in `parent` at `place`; a section's place for its blocks.
+    fn block(&mut self, parent: &str, place: &[String], b: &Block) -> Option<Vec<String>> {
+        match b {
+            Block::Text(t) => self.prose(parent, place, t),
+            Block::Section(s) => {
+                self.item(
+                    "section",
+                    &s.id,
+                    parent,
+                    place,
+                    vec![("title", s.title.clone())],
+                );
+                return Some(with(place, &s.title));
+            }
+            Block::Goal(g) => self.goal(parent, place, g),
+            Block::Assignment(a) => self.text_item("assignment", parent, place, a),
+            Block::Table(id) => {
+                self.flat
+                    .table_place
+                    .entry(id.clone())
+                    .or_insert_with(|| place.to_vec());
+            }
+            Block::TextTable(tt) => self.text_table(parent, place, tt),
+            Block::Matrix(m) => self.matrix(parent, place, m),
+            Block::OrgChart(o) => {
+                let mut units = Vec::new();
+                org_units(&o.root, 0, &mut units);
+                self.item(
+                    "org chart",
+                    &o.id,
+                    parent,
+                    place,
+                    vec![("units", units.join("; ")), ("alt", o.alt.clone())],
+                );
+            }
+            Block::Perspectives => self.perspectives(parent, place),
+            Block::InternalControl => self.internal_control(parent, place),
+        }
+        None
+    }
+
+    fn text_table(&mut self, parent: &str, place: &[String], tt: &TextTable) {
+        let title = tt.caption.clone().unwrap_or_else(|| tt.columns.join(" | "));
+        self.item(
+            "text table",
+            &tt.id,
+            parent,
+            place,
+            vec![
+                ("caption", tt.caption.clone().unwrap_or_default()),
+                ("columns", tt.columns.join(" | ")),
+            ],
+        );
+        let inner = with(place, &title);
+        for row in &tt.rows {
+            let cells = row
+                .cells
+                .iter()
+                .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            self.item(
+                "text table row",
+                &row.id,
+                &tt.id,
+                &inner,
+                vec![("cells", cells)],
+            );
+        }
+    }
+
+    fn matrix(&mut self, parent: &str, place: &[String], m: &Matrix) {
+        self.item(
+            "matrix",
+            &m.id,
+            parent,
+            place,
+            vec![
+                ("heading", m.heading.clone().unwrap_or_default()),
+                ("columns", m.columns.join(" | ")),
+            ],
+        );
+        let inner = with(place, m.heading.as_deref().unwrap_or(&m.id));
+        for row in &m.rows {
+            let marks = row
+                .marks
+                .iter()
+                .map(|&m| if m { "■" } else { "–" })
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.item(
+                "matrix row",
+                &row.id,
+                &m.id,
+                &inner,
+                vec![("label", row.label.clone()), ("marks", marks)],
+            );
         }
     }
 

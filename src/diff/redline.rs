@@ -10,9 +10,10 @@ use std::path::Path;
 
 use super::flatten::{flatten, paragraphs};
 use super::words::{self, Op, Para};
+use crate::content::walk::{lists, lists_mut, walk, walk_mut, At};
 use crate::content::{
-    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Indicator, Item, OrgNode, Perspective, Plan,
-    Sourced, Strategy,
+    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Indicator, Item, Matrix, MatrixRow, OrgChart,
+    OrgNode, Perspective, Plan, Sourced, Strategy, TextRow, TextTable,
 };
 use crate::pipeline::Checked;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
@@ -28,45 +29,13 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
         .iter()
         .map(|i| ((i.kind, i.id.as_str()), i.fields.as_slice()))
         .collect();
-    let old_text = text_blocks(&old.plan);
+    let old_blocks = OldBlocks::of(&old.plan);
     let mut plan = new.plan.clone();
     let m = Marker {
         old_items: &old_items,
-        old_text: &old_text,
+        old: &old_blocks,
     };
-    for ch in &mut plan.chapters {
-        let ch = &mut ch.value;
-        m.field("chapter", &ch.id, "title", &mut ch.title);
-        m.blocks(&ch.id.clone(), &mut ch.blocks);
-    }
-    for a in &mut plan.appendices {
-        let a = &mut a.value;
-        m.field("appendix", &a.id, "title", &mut a.title);
-        m.blocks(&a.id.clone(), &mut a.blocks);
-    }
-    if let Some(goals) = &mut plan.goals {
-        for p in &mut goals.value.perspectives {
-            m.field("perspective", &p.id, "title", &mut p.title);
-            m.blocks(&p.id.clone(), &mut p.blocks);
-            m.goals(&mut p.goals);
-            m.items("assignment", &mut p.assignments);
-            for s in &mut p.strategies {
-                m.field("strategy", &s.id, "title", &mut s.title);
-                m.blocks(&s.id.clone(), &mut s.blocks);
-                m.goals(&mut s.goals);
-                m.items("assignment", &mut s.assignments);
-            }
-        }
-    }
-    if let Some(ic) = &mut plan.internal_control {
-        for area in &mut ic.value.areas {
-            m.field("area", &area.id, "area", &mut area.area);
-            for risk in &mut area.risks {
-                m.field("risk", &risk.id, "risk", &mut risk.risk);
-                m.items("measure", &mut risk.measures);
-            }
-        }
-    }
+    m.plan(&mut plan);
     // Row labels and changed cells.
     let mut cells = OldCells::new();
     for (tid, t) in &mut plan.tables {
@@ -89,8 +58,41 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
             }
         }
     }
-    // Rows removed from a table that is still there: struck through, with their old figures,
-    // after the row they followed.
+    removed_rows(old, &plan, &mut cells);
+    // Tables removed: the old table, struck through, for the blocks put back to show.
+    for (tid, ot) in &old.plan.tables {
+        if plan.tables.contains_key(tid) || !old.computed.has_table(tid) {
+            continue;
+        }
+        let mut t = ot.clone();
+        let tv = &mut t.value;
+        tv.caption = del(&tv.caption);
+        tv.notes = tv.notes.iter().map(|n| del(n)).collect();
+        for row in &mut tv.rows {
+            row.label = del(&row.label);
+            for v in row.text.values_mut() {
+                *v = del(v);
+            }
+        }
+        let values = (0..tv.rows.len())
+            .map(|r| {
+                (0..tv.columns.len())
+                    .map(|k| old.computed.at(tid, r, k))
+                    .collect()
+            })
+            .collect();
+        cells.removed_tables.insert(tid.clone(), values);
+        plan.tables.insert(tid.clone(), t);
+    }
+    let r = Restorer::new(&old.plan, &new.plan);
+    r.plan(&old.plan, &mut plan, &mut cells);
+    cells.removed_sections = r.removed_sections.into_inner();
+    (plan, cells)
+}
+
+/// Rows removed from a table that is still there: struck through, with their old figures,
+/// after the row they followed.
+fn removed_rows(old: &Checked, plan: &Plan, cells: &mut OldCells) {
     for (tid, t) in &plan.tables {
         let Some(ot) = old.plan.tables.get(tid) else {
             continue;
@@ -124,35 +126,6 @@ pub fn redline(old: &Checked, new: &Checked) -> (Plan, OldCells) {
             cells.removed_rows.insert(tid.clone(), removed);
         }
     }
-    // Tables removed: the old table, struck through, for the blocks put back to show.
-    for (tid, ot) in &old.plan.tables {
-        if plan.tables.contains_key(tid) || !old.computed.has_table(tid) {
-            continue;
-        }
-        let mut t = ot.clone();
-        let tv = &mut t.value;
-        tv.caption = del(&tv.caption);
-        tv.notes = tv.notes.iter().map(|n| del(n)).collect();
-        for row in &mut tv.rows {
-            row.label = del(&row.label);
-            for v in row.text.values_mut() {
-                *v = del(v);
-            }
-        }
-        let values = (0..tv.rows.len())
-            .map(|r| {
-                (0..tv.columns.len())
-                    .map(|k| old.computed.at(tid, r, k))
-                    .collect()
-            })
-            .collect();
-        cells.removed_tables.insert(tid.clone(), values);
-        plan.tables.insert(tid.clone(), t);
-    }
-    let r = Restorer::new(&old.plan, &new.plan);
-    r.plan(&old.plan, &mut plan, &mut cells);
-    cells.removed_sections = r.removed_sections.into_inner();
-    (plan, cells)
 }
 
 /// A thing's kind and id, as [`flatten`] names it; `text` blocks by their ordinal.
@@ -166,6 +139,8 @@ struct Restorer<'a> {
     present: HashSet<(&'static str, String)>,
     old_blocks: HashMap<&'a str, &'a [Block]>,
     old_goals: HashMap<&'a str, &'a Goal>,
+    /// The old plan's text tables and matrices, by id: their removed rows are put back.
+    old_tables: OldBlocks<'a>,
     old_strategies: HashMap<&'a str, &'a Strategy>,
     old_perspectives: HashMap<&'a str, &'a Perspective>,
     old_areas: HashMap<&'a str, &'a IcArea>,
@@ -267,23 +242,6 @@ fn del(text: &str) -> String {
 
 impl<'a> Restorer<'a> {
     fn new(old: &'a Plan, new: &'a Plan) -> Self {
-        fn walk<'a>(
-            id: &'a str,
-            blocks: &'a [Block],
-            out: &mut HashMap<&'a str, &'a [Block]>,
-            goals: &mut HashMap<&'a str, &'a Goal>,
-        ) {
-            out.insert(id, blocks);
-            for b in blocks {
-                match b {
-                    Block::Section(s) => walk(&s.id, &s.blocks, out, goals),
-                    Block::Goal(g) => {
-                        goals.insert(&g.id, g);
-                    }
-                    _ => {}
-                }
-            }
-        }
         let mut r = Restorer {
             present: flatten(new)
                 .items
@@ -292,6 +250,7 @@ impl<'a> Restorer<'a> {
                 .collect(),
             old_blocks: HashMap::new(),
             old_goals: HashMap::new(),
+            old_tables: OldBlocks::of(old),
             old_strategies: HashMap::new(),
             old_perspectives: HashMap::new(),
             old_areas: HashMap::new(),
@@ -301,32 +260,40 @@ impl<'a> Restorer<'a> {
             new_root: content_root(new),
             old_root: content_root(old),
         };
-        for c in &old.chapters {
+        lists(old, |list| {
+            r.old_blocks.insert(list.container, list.blocks);
             walk(
-                &c.value.id,
-                &c.value.blocks,
-                &mut r.old_blocks,
-                &mut r.old_goals,
-            );
-        }
-        for a in &old.appendices {
-            walk(
-                &a.value.id,
-                &a.value.blocks,
-                &mut r.old_blocks,
-                &mut r.old_goals,
-            );
-        }
+                list.blocks,
+                "",
+                "",
+                &mut |b: &'a Block, _: At<'_>| match b {
+                    Block::Section(s) => {
+                        r.old_blocks.insert(&s.id, &s.blocks);
+                    }
+                    Block::Goal(g) => {
+                        r.old_goals.insert(&g.id, g);
+                    }
+                    // What else is put back is found by its container's list; text tables and
+                    // matrices (their rows) in `old_tables`.
+                    Block::Text(_)
+                    | Block::Assignment(_)
+                    | Block::Table(_)
+                    | Block::TextTable(_)
+                    | Block::Matrix(_)
+                    | Block::Perspectives
+                    | Block::InternalControl
+                    | Block::OrgChart(_) => {}
+                },
+            )
+        });
         if let Some(g) = &old.goals {
             for p in &g.value.perspectives {
                 r.old_perspectives.insert(&p.id, p);
-                walk(&p.id, &p.blocks, &mut r.old_blocks, &mut r.old_goals);
                 for g in &p.goals {
                     r.old_goals.insert(&g.id, g);
                 }
                 for s in &p.strategies {
                     r.old_strategies.insert(&s.id, s);
-                    walk(&s.id, &s.blocks, &mut r.old_blocks, &mut r.old_goals);
                     for g in &s.goals {
                         r.old_goals.insert(&g.id, g);
                     }
@@ -512,14 +479,30 @@ impl<'a> Restorer<'a> {
         }
     }
 
-    /// Restores what was removed from a container's blocks (and, first, inside the sections
-    /// and goals it still has).
+    /// Restores what was removed from a container's blocks (and, first, inside the sections,
+    /// goals, text tables and matrices it still has).
     fn blocks(&self, container: &str, blocks: &mut Vec<Block>) {
+        lists_mut(blocks, container, &mut |container, list| {
+            self.list(container, list)
+        });
+    }
+
+    /// One list of blocks, the lists inside its sections done.
+    fn list(&self, container: &str, blocks: &mut Vec<Block>) {
         for b in blocks.iter_mut() {
             match b {
-                Block::Section(s) => self.blocks(&s.id.clone(), &mut s.blocks),
                 Block::Goal(g) => self.indicators(g),
-                _ => {}
+                Block::TextTable(t) => self.text_rows(t),
+                Block::Matrix(m) => self.matrix_rows(m),
+                // A section's blocks are a list of their own.
+                Block::Section(_) => {}
+                // Removed boxes are not put back: see `org_node`.
+                Block::OrgChart(_) => {}
+                Block::Text(_)
+                | Block::Assignment(_)
+                | Block::Table(_)
+                | Block::Perspectives
+                | Block::InternalControl => {}
             }
         }
         let Some(old) = self.old_blocks.get(container) else {
@@ -533,6 +516,42 @@ impl<'a> Restorer<'a> {
             &new_keys,
             &|k| self.gone(k),
             &mut |b| self.struck_block(b),
+        );
+    }
+
+    /// The rows removed from a text table that is still there, struck through where they
+    /// stood (a row's id is its table's: a row not in the table is gone from it).
+    fn text_rows(&self, t: &mut TextTable) {
+        let Some(old) = self.old_tables.text_tables.get(t.id.as_str()) else {
+            return;
+        };
+        let new_keys = keys(&t.rows, "text table row", |r| &r.id);
+        restore(
+            &old.rows,
+            &keys(&old.rows, "text table row", |r| &r.id),
+            &mut t.rows,
+            &new_keys,
+            &|_| true,
+            &mut |r| struck_text_row(r),
+        );
+    }
+
+    /// The rows removed from a matrix that is still there, struck through where they stood.
+    fn matrix_rows(&self, m: &mut Matrix) {
+        let Some(old) = self.old_tables.matrices.get(m.id.as_str()) else {
+            return;
+        };
+        let new_keys = keys(&m.rows, "matrix row", |r| &r.id);
+        restore(
+            &old.rows,
+            &keys(&old.rows, "matrix row", |r| &r.id),
+            &mut m.rows,
+            &new_keys,
+            &|_| true,
+            &mut |r| MatrixRow {
+                label: del(&r.label),
+                ..r.clone()
+            },
         );
     }
 
@@ -610,11 +629,7 @@ impl<'a> Restorer<'a> {
             Block::TextTable(t) => {
                 let mut t = t.clone();
                 t.caption = t.caption.as_deref().map(del);
-                for r in &mut t.rows {
-                    for c in &mut r.cells {
-                        *c = del(c);
-                    }
-                }
+                t.rows = t.rows.iter().map(struck_text_row).collect();
                 Block::TextTable(t)
             }
             Block::Matrix(m) => {
@@ -635,7 +650,9 @@ impl<'a> Restorer<'a> {
                 node(&mut o.root);
                 Block::OrgChart(o)
             }
-            other => other.clone(),
+            // No text of their own: a table's is struck with the table (`redline`), the
+            // goal structure and the internal-control plan are struck where they stand.
+            Block::Table(_) | Block::Perspectives | Block::InternalControl => b.clone(),
         }
     }
 
@@ -695,6 +712,13 @@ fn struck_indicator(i: &Indicator) -> Indicator {
     }
 }
 
+fn struck_text_row(r: &TextRow) -> TextRow {
+    TextRow {
+        cells: r.cells.iter().map(|c| del(c)).collect(),
+        ..r.clone()
+    }
+}
+
 fn struck_item(i: &Item) -> Item {
     Item {
         id: i.id.clone(),
@@ -702,44 +726,93 @@ fn struck_item(i: &Item) -> Item {
     }
 }
 
-/// The text blocks of each container, in order.
-fn text_blocks(plan: &Plan) -> HashMap<String, Vec<String>> {
-    fn walk(container: &str, blocks: &[Block], out: &mut HashMap<String, Vec<String>>) {
-        for b in blocks {
-            match b {
-                Block::Text(t) => out
-                    .entry(container.to_string())
-                    .or_default()
-                    .push(t.clone()),
-                Block::Section(s) => walk(&s.id, &s.blocks, out),
-                _ => {}
+/// What of the old plan's blocks the marker compares the new ones with: the text blocks of
+/// each container in order, and the text tables, matrices and organisation charts by id.
+/// (Sections, goals and assignments are compared as `diff` flattens them, by id.)
+#[derive(Default)]
+struct OldBlocks<'a> {
+    texts: HashMap<String, Vec<&'a str>>,
+    text_tables: HashMap<&'a str, &'a TextTable>,
+    matrices: HashMap<&'a str, &'a Matrix>,
+    org_charts: HashMap<&'a str, &'a OrgChart>,
+}
+
+impl<'a> OldBlocks<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        let mut old = OldBlocks::default();
+        lists(plan, |list| {
+            walk(
+                list.blocks,
+                &list.path,
+                list.container,
+                &mut |b: &'a Block, at: At<'_>| old.block(b, at),
+            )
+        });
+        old
+    }
+
+    fn block(&mut self, b: &'a Block, at: At<'_>) {
+        match b {
+            Block::Text(t) => self.texts.entry(at.container.into()).or_default().push(t),
+            Block::TextTable(t) => {
+                self.text_tables.insert(&t.id, t);
             }
+            Block::Matrix(m) => {
+                self.matrices.insert(&m.id, m);
+            }
+            Block::OrgChart(o) => {
+                self.org_charts.insert(&o.id, o);
+            }
+            Block::Section(_) | Block::Goal(_) | Block::Assignment(_) => {}
+            Block::Table(_) | Block::Perspectives | Block::InternalControl => {}
         }
     }
-    let mut out = HashMap::new();
-    for c in &plan.chapters {
-        walk(&c.value.id, &c.value.blocks, &mut out);
-    }
-    for a in &plan.appendices {
-        walk(&a.value.id, &a.value.blocks, &mut out);
-    }
-    if let Some(g) = &plan.goals {
-        for p in &g.value.perspectives {
-            walk(&p.id, &p.blocks, &mut out);
-            for s in &p.strategies {
-                walk(&s.id, &s.blocks, &mut out);
-            }
-        }
-    }
-    out
 }
 
 struct Marker<'a> {
     old_items: &'a HashMap<(&'a str, &'a str), &'a [(&'static str, String)]>,
-    old_text: &'a HashMap<String, Vec<String>>,
+    old: &'a OldBlocks<'a>,
 }
 
 impl Marker<'_> {
+    /// Marks every text of the new plan but its tables' (which `redline` marks with their
+    /// cells).
+    fn plan(&self, plan: &mut Plan) {
+        for ch in &mut plan.chapters {
+            let ch = &mut ch.value;
+            self.field("chapter", &ch.id, "title", &mut ch.title);
+            self.blocks(&ch.id.clone(), &mut ch.blocks);
+        }
+        for a in &mut plan.appendices {
+            let a = &mut a.value;
+            self.field("appendix", &a.id, "title", &mut a.title);
+            self.blocks(&a.id.clone(), &mut a.blocks);
+        }
+        if let Some(goals) = &mut plan.goals {
+            for p in &mut goals.value.perspectives {
+                self.field("perspective", &p.id, "title", &mut p.title);
+                self.blocks(&p.id.clone(), &mut p.blocks);
+                self.goals(&mut p.goals);
+                self.items("assignment", &mut p.assignments);
+                for s in &mut p.strategies {
+                    self.field("strategy", &s.id, "title", &mut s.title);
+                    self.blocks(&s.id.clone(), &mut s.blocks);
+                    self.goals(&mut s.goals);
+                    self.items("assignment", &mut s.assignments);
+                }
+            }
+        }
+        if let Some(ic) = &mut plan.internal_control {
+            for area in &mut ic.value.areas {
+                self.field("area", &area.id, "area", &mut area.area);
+                for risk in &mut area.risks {
+                    self.field("risk", &risk.id, "risk", &mut risk.risk);
+                    self.items("measure", &mut risk.measures);
+                }
+            }
+        }
+    }
+
     /// The old text of a field of an item: `None` if the item is new, `""` if the old item
     /// had no such field.
     fn old_field(&self, kind: &str, id: &str, field: &str) -> Option<&str> {
@@ -790,29 +863,111 @@ impl Marker<'_> {
         }
     }
 
+    /// Marks the texts of a container's blocks, and of the sections in them.
     fn blocks(&self, container: &str, blocks: &mut [Block]) {
-        let mut k = 0;
-        for b in blocks {
-            match b {
-                Block::Text(t) => {
-                    let old = self
-                        .old_text
-                        .get(container)
-                        .and_then(|v| v.get(k))
-                        .map(String::as_str)
-                        .unwrap_or("");
-                    *t = marked_prose(old, t);
-                    k += 1;
-                }
-                Block::Section(s) => {
-                    self.field("section", &s.id.clone(), "title", &mut s.title);
-                    self.blocks(&s.id.clone(), &mut s.blocks);
-                }
-                Block::Goal(g) => self.goals(std::slice::from_mut(g)),
-                Block::Assignment(a) => self.items("assignment", std::slice::from_mut(a)),
-                _ => {}
+        // The text blocks of each container seen so far: the next is compared with the old
+        // container's text block of that ordinal.
+        let mut texts: HashMap<String, usize> = HashMap::new();
+        walk_mut(blocks, "", container, &mut |b, at| match b {
+            Block::Text(t) => {
+                let k = texts.entry(at.container.to_string()).or_default();
+                let old = self.old.texts.get(at.container).and_then(|v| v.get(*k));
+                *t = marked_prose(old.copied().unwrap_or(""), t);
+                *k += 1;
+            }
+            Block::Section(s) => self.field("section", &s.id.clone(), "title", &mut s.title),
+            Block::Goal(g) => self.goals(std::slice::from_mut(g)),
+            Block::Assignment(a) => self.items("assignment", std::slice::from_mut(a)),
+            Block::TextTable(t) => self.text_table(t),
+            Block::Matrix(m) => self.matrix(m),
+            Block::OrgChart(o) => {
+                let old = self.old.org_charts.get(o.id.as_str()).map(|o| &o.root);
+                // Its alternative text is not printed: a mark in it would be read aloud.
+                org_node(old, &mut o.root);
+            }
+            // A table's texts are in its own file, marked with its rows; the goal structure
+            // and the internal-control plan are marked where the plan holds them.
+            Block::Table(_) | Block::Perspectives | Block::InternalControl => {}
+        });
+    }
+
+    /// A text table's caption, column titles and cells, a row's cells against the old row of
+    /// its id (all inserted in a new row or table).
+    fn text_table(&self, t: &mut TextTable) {
+        let old = self.old.text_tables.get(t.id.as_str()).copied();
+        optional(old.and_then(|o| o.caption.as_deref()), &mut t.caption);
+        columns(old.map(|o| o.columns.as_slice()), &mut t.columns);
+        for row in &mut t.rows {
+            let orow = old.and_then(|o| o.rows.iter().find(|r| r.id == row.id));
+            for (k, cell) in row.cells.iter_mut().enumerate() {
+                *cell = match orow.and_then(|r| r.cells.get(k)) {
+                    // As `diff` compares cells: whitespace aside.
+                    Some(o) if words_of(o) == words_of(cell) => cell.clone(),
+                    Some(o) => marked_prose(o, cell),
+                    None => wrap(cell, INS_OPEN, INS_CLOSE),
+                };
             }
         }
+    }
+
+    /// A matrix's heading, column titles and row labels. (Its marks are not text: a mark set
+    /// or cleared is a `diff` change of the row that the redline cannot mark in the cell.)
+    fn matrix(&self, m: &mut Matrix) {
+        let old = self.old.matrices.get(m.id.as_str()).copied();
+        optional(old.and_then(|o| o.heading.as_deref()), &mut m.heading);
+        columns(old.map(|o| o.columns.as_slice()), &mut m.columns);
+        for row in &mut m.rows {
+            let orow = old.and_then(|o| o.rows.iter().find(|r| r.id == row.id));
+            row.label = against(orow.map(|r| r.label.as_str()), &row.label);
+        }
+    }
+}
+
+/// `new` marked against `old`; all inserted when there was none.
+fn against(old: Option<&str>, new: &str) -> String {
+    match old {
+        Some(old) => marked(old, new),
+        None => wrap(new, INS_OPEN, INS_CLOSE),
+    }
+}
+
+/// An optional text marked against the old one: set, changed, or removed (struck through).
+fn optional(old: Option<&str>, new: &mut Option<String>) {
+    *new = match (old, new.as_deref()) {
+        (old, Some(text)) => Some(against(old, text)),
+        (Some(old), None) if !old.trim().is_empty() => Some(del(old)),
+        (_, None) => None,
+    };
+}
+
+/// Column titles against the old ones at the same place.
+fn columns(old: Option<&[String]>, new: &mut [String]) {
+    for (k, c) in new.iter_mut().enumerate() {
+        *c = against(old.and_then(|o| o.get(k)).map(String::as_str), c);
+    }
+}
+
+fn words_of(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
+}
+
+/// A box of an organisation chart and the boxes under it against the old box in its place
+/// ([`org_nodes`]); a box that was removed is not put back (`diff` reports the chart's boxes
+/// as one list, and a struck box would still be drawn as one of the chart's).
+fn org_node(old: Option<&OrgNode>, new: &mut OrgNode) {
+    new.label = against(old.map(|o| o.label.as_str()), &new.label);
+    org_nodes(old.map_or(&[], |o| &o.staff), &mut new.staff);
+    org_nodes(old.map_or(&[], |o| &o.children), &mut new.children);
+}
+
+/// Boxes side by side: each against the old box of the same label, else the old box at its
+/// place when that one's label is gone, else as new.
+fn org_nodes(old: &[OrgNode], new: &mut [OrgNode]) {
+    let labels: Vec<String> = new.iter().map(|n| n.label.clone()).collect();
+    for (i, n) in new.iter_mut().enumerate() {
+        let same = old.iter().find(|o| o.label == n.label);
+        let placed = old.get(i).filter(|o| !labels.contains(&o.label));
+        org_node(same.or(placed), n);
     }
 }
 

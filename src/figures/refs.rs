@@ -16,7 +16,8 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::content::{Block, DecisionPaper, FollowUp, Plan, Sourced};
+use crate::content::walk::{for_each_text, lists, walk, At, Printed};
+use crate::content::{DecisionPaper, FollowUp, Plan, Sourced};
 use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Figures};
 use crate::numfmt::format_amount;
@@ -348,32 +349,25 @@ pub struct Prose<'a> {
 }
 
 /// Every prose text of the plan: text blocks of chapters, appendices and the goal structure.
+/// (A text table's cells, titles and labels are printed as they stand: a reference in them is
+/// an error, [`misplaced`].)
 pub fn prose(plan: &Plan) -> Vec<Prose<'_>> {
     let mut out = Vec::new();
-    for ch in &plan.chapters {
-        blocks(&ch.file, "blocks", &ch.value.blocks, &mut out);
-    }
-    for a in &plan.appendices {
-        blocks(&a.file, "blocks", &a.value.blocks, &mut out);
-    }
-    if let Some(goals) = &plan.goals {
-        for (i, p) in goals.value.perspectives.iter().enumerate() {
-            blocks(
-                &goals.file,
-                &format!("perspectives.{i}.blocks"),
-                &p.blocks,
-                &mut out,
-            );
-            for (j, s) in p.strategies.iter().enumerate() {
-                blocks(
-                    &goals.file,
-                    &format!("perspectives.{i}.strategies.{j}.blocks"),
-                    &s.blocks,
-                    &mut out,
-                );
-            }
-        }
-    }
+    lists(plan, |list| {
+        walk(list.blocks, &list.path, list.container, &mut |b,
+                                                            at: At<
+            '_,
+        >| {
+            for_each_text(b, at.path, &mut |t| match t.printed {
+                Printed::Prose => out.push(Prose {
+                    file: list.file,
+                    path: t.path,
+                    text: t.text,
+                }),
+                Printed::Markdown | Printed::Plain | Printed::Unprinted => {}
+            })
+        })
+    });
     if let Some(paper) = &plan.paper {
         paper_prose(&paper.file, "", &paper.value, &mut out);
     }
@@ -400,22 +394,6 @@ fn paper_prose<'a>(file: &'a Path, prefix: &str, p: &'a DecisionPaper, out: &mut
             path: format!("{prefix}forslag_till_beslut.{i}"),
             text: att,
         });
-    }
-}
-
-fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose<'a>>) {
-    for (i, b) in list.iter().enumerate() {
-        match b {
-            Block::Text(text) => out.push(Prose {
-                file,
-                path: format!("{path}.{i}.text"),
-                text,
-            }),
-            Block::Section(s) => {
-                blocks(file, &format!("{path}.{i}.section.blocks"), &s.blocks, out)
-            }
-            _ => {}
-        }
     }
 }
 

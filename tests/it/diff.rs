@@ -1706,3 +1706,118 @@ fn private_use_characters_cannot_forge_the_redline_marks() {
         stderr(&built)
     );
 }
+
+/// The blocks of `- text_table`, `- matrix` and `- org_chart` kinds: what `diff` reports as
+/// changed text in them (a cell, a caption, a row added or removed, a matrix row's label, a
+/// box of the chart), the redline marks in place, as it marks a text block.
+#[test]
+fn redline_marks_text_tables_matrices_and_org_charts_as_diff_reports_them() {
+    let s = repo();
+    s.edit(
+        "chapters/04-styrning.yaml",
+        "  - perspectives\n",
+        "  - perspectives
+  - text_table:
+      id: ansvar
+      caption: Ansvar för uppföljningen
+      columns: [Område, Ansvarig]
+      rows:
+        - {id: bibliotek, cells: [Bibliotek, Biblioteksmöten varje månad]}
+        - {id: simhall, cells: [Simhall, Driftchefen]}
+        - {id: bidrag, cells: [Föreningsbidrag, Handläggaren]}
+  - matrix:
+      id: roller
+      columns: [Beslutar, Bereder]
+      rows:
+        - {id: namnd, label: Nämnden beslutar, marks: [true, false]}
+        - {id: forvaltning, label: Förvaltningen, marks: [false, true]}
+  - org_chart:
+      id: org
+      alt: Nämnden med förvaltningen under sig.
+      root:
+        label: Fritidsnämnden
+        children:
+          - label: Förvaltningschef
+",
+    );
+    commit(&s, "tabeller");
+    s.edit(
+        "chapters/04-styrning.yaml",
+        "Biblioteksmöten varje månad",
+        "Biblioteksmöten varannan vecka",
+    );
+    s.edit(
+        "chapters/04-styrning.yaml",
+        "caption: Ansvar för uppföljningen",
+        "caption: Ansvar för den löpande uppföljningen",
+    );
+    s.edit(
+        "chapters/04-styrning.yaml",
+        "        - {id: simhall, cells: [Simhall, Driftchefen]}\n",
+        "",
+    );
+    s.edit(
+        "chapters/04-styrning.yaml",
+        "        - {id: bidrag, cells: [Föreningsbidrag, Handläggaren]}\n",
+        "        - {id: bidrag, cells: [Föreningsbidrag, Handläggaren]}\n        - {id: kultur, cells: [Kulturskolan, Rektorn]}\n",
+    );
+    s.edit(
+        "chapters/04-styrning.yaml",
+        "label: Nämnden beslutar",
+        "label: Nämnden fastställer",
+    );
+    s.edit(
+        "chapters/04-styrning.yaml",
+        "label: Förvaltningschef",
+        "label: Förvaltningsdirektör",
+    );
+
+    let out = diff(&s, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    for reported in [
+        "~ text table changed",
+        "~ text table row changed",
+        "+ text table row added",
+        "- text table row removed",
+        "~ matrix row changed",
+        "~ org chart changed",
+    ] {
+        assert!(text.contains(reported), "{reported} not in\n{text}");
+    }
+
+    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let output = s.dir.path().join("output");
+    let typ = fs::read_to_string(
+        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
+    )
+    .unwrap();
+    for marked in [
+        // A changed cell, word by word.
+        "Biblioteksmöten #vp-del[varje månad];#vp-ins[varannan vecka];",
+        // The caption.
+        "Ansvar för #vp-ins[den löpande ];uppföljningen",
+        // A row added, and a row removed struck through where it stood.
+        "#vp-ins[Kulturskolan];",
+        "#vp-ins[Rektorn];",
+        "#vp-del[Simhall];",
+        "#vp-del[Driftchefen];",
+        // A matrix row's label; a box of the organisation chart.
+        "Nämnden #vp-del[beslutar];#vp-ins[fastställer];",
+        "#vp-del[Förvaltningschef];#vp-ins[Förvaltningsdirektör];",
+    ] {
+        assert!(typ.contains(marked), "{marked} not in\n{typ}");
+    }
+    let at = |t: &str| typ.find(t).unwrap_or_else(|| panic!("{t} not in\n{typ}"));
+    assert!(at("Biblioteksmöten") < at("#vp-del[Simhall]"));
+    assert!(at("#vp-del[Simhall]") < at("[Föreningsbidrag], [Handläggaren]"));
+    let pdf = pdf_text(&output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.pdf"));
+    for printed in [
+        "Biblioteksmöten varje månad varannan vecka",
+        "Simhall",
+        "Kulturskolan",
+    ] {
+        assert!(pdf.contains(printed), "{printed} not in\n{pdf}");
+    }
+}
