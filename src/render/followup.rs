@@ -6,62 +6,15 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
-
 use crate::content::items::items;
 use crate::content::{FollowUp, Goal, GoalKind, Plan, Sourced};
 use crate::diag::origin::origin;
 use crate::figures::followup::GOALS_TABLE;
 use crate::figures::Figures;
+use crate::render::parts::{AssignmentFollowUpView, ControlResultView, IndicatorFollowUpView};
 use crate::render::view::{
     align_families, content_root, status_view, table_view, BlockView, ChapterView, DocView,
 };
-
-/// An assessment as printed: a drawn mark (`id` says which) and always the word.
-#[derive(Debug, Serialize)]
-pub struct AssessmentView {
-    pub id: &'static str,
-    pub word: &'static str,
-}
-
-impl From<crate::content::Assessment> for AssessmentView {
-    fn from(a: crate::content::Assessment) -> Self {
-        AssessmentView {
-            id: a.as_str(),
-            word: a.label(),
-        }
-    }
-}
-
-/// An indicator of a followed-up goal: the plan's text and target, the report's outcome.
-#[derive(Debug, Serialize)]
-pub struct IndicatorFollowUpView<'a> {
-    pub text: &'a str,
-    pub target: Option<&'a str>,
-    pub outcome: Option<&'a str>,
-    pub assessment: Option<AssessmentView>,
-    pub markdown: Option<Cow<'a, str>>,
-}
-
-/// An assignment with its status.
-#[derive(Debug, Serialize)]
-pub struct AssignmentFollowUpView<'a> {
-    pub text: &'a str,
-    pub status: Option<&'static str>,
-    pub markdown: Option<Cow<'a, str>>,
-}
-
-/// A risk of the internal-control plan with the result of its controls. `span` is the number
-/// of rows its area spans on the area's first risk, else 0.
-#[derive(Debug, Serialize)]
-pub struct ControlResultView<'a> {
-    pub area: &'a str,
-    pub span: usize,
-    pub risk: &'a str,
-    pub measures: Vec<&'a str>,
-    pub result: Option<&'static str>,
-    pub markdown: Option<Cow<'a, str>>,
-}
 
 /// The view of a report. `plan` and `computed` are the report's projection
 /// (`figures::followup::project`), `report` the report.
@@ -167,7 +120,7 @@ pub fn view<'a>(
                     }
                     GoalKind::Mal => "Mål: ".to_string(),
                 },
-                goal,
+                goal: goal.into(),
                 assessment: entry.and_then(|e| e.assessment).map(Into::into),
                 markdown: entry.and_then(|e| e.text.as_deref()).map(expand),
                 indicators,
@@ -300,7 +253,7 @@ pub fn view<'a>(
     }
 
     let mut view = DocView {
-        plan: &plan.meta.value,
+        plan: (&plan.meta.value).into(),
         origin: origin(root, file, ""),
         document: "report",
         redline: None,

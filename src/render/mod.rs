@@ -9,6 +9,7 @@ pub mod charts;
 pub mod escape;
 pub mod followup;
 pub mod markdown;
+pub mod parts;
 pub mod templates;
 pub mod view;
 
