@@ -402,6 +402,8 @@ struct PaperView<'a> {
     origins: std::collections::BTreeMap<&'static str, String>,
 }
 
+impl crate::render::TemplateContext for PaperView<'_> {}
+
 /// The decision paper's texts with their figure references replaced.
 #[derive(Debug, Serialize)]
 struct PaperText<'a> {

@@ -32,6 +32,8 @@ pub struct DocView<'a> {
     pub appendices: Vec<AppendixView<'a>>,
 }
 
+impl super::TemplateContext for DocView<'_> {}
+
 /// The status for the cover, the footer and the watermark.
 #[derive(Debug, Serialize)]
 pub struct StatusView {

@@ -921,3 +921,170 @@ fn paths_resolve_to_the_file_of_their_module() {
     assert_eq!(deps("main.rs"), ["a/x.rs", "cli.rs"]);
     assert_eq!(deps("cli.rs"), ["b/c.rs"]);
 }
+
+/// The items of `code` that derive `Serialize`, each with its name and the text of its body
+/// (the fields, or the variants with theirs).
+fn serialized_items(code: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("#[derive(") {
+        let attr = &code[i..];
+        let attr_end = attr.find(')').unwrap_or(attr.len());
+        if !attr[..attr_end].contains("Serialize") {
+            continue;
+        }
+        // The item: past its other attributes to `struct Name` or `enum Name`.
+        let rest = &attr[attr_end..];
+        let Some(kw) = ["struct ", "enum "]
+            .iter()
+            .filter_map(|k| rest.find(k).map(|at| at + k.len()))
+            .min()
+        else {
+            continue;
+        };
+        let name: String = rest[kw..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let body_at = rest[kw..]
+            .find(['{', '(', ';'])
+            .map_or(rest.len(), |b| kw + b);
+        let (open, close) = match rest[body_at..].chars().next() {
+            Some('{') => ('{', '}'),
+            Some('(') => ('(', ')'),
+            _ => continue,
+        };
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (k, ch) in rest[body_at..].char_indices() {
+            if ch == open {
+                depth += 1;
+            } else if ch == close {
+                depth -= 1;
+                if depth == 0 {
+                    end = body_at + k + 1;
+                    break;
+                }
+            }
+        }
+        out.push((name, rest[body_at..end].to_string()));
+    }
+    out
+}
+
+/// The identifiers of an item's body that name types: every word but the field names (before
+/// `:`) and the variant names (before `{`, `(`, or standing alone between `,`s at the top).
+fn type_names(body: &str) -> Vec<String> {
+    let chars: Vec<char> = body.chars().collect();
+    let next_sign = |mut k: usize| {
+        while chars.get(k).is_some_and(|c| c.is_whitespace()) {
+            k += 1;
+        }
+        chars.get(k).copied()
+    };
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut last_sign = ' ';
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_alphanumeric() || c == '_' {
+            let start = i;
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let after = next_sign(i);
+            let field = after == Some(':') && chars.get(i + 1) != Some(&':');
+            let variant = matches!(after, Some('{' | '('))
+                || (depth == 1
+                    && matches!(last_sign, '{' | ',')
+                    && matches!(after, Some(',' | '}')));
+            if !field && !variant {
+                out.push(word);
+            }
+            continue;
+        }
+        match c {
+            '{' | '(' | '<' | '[' => depth += 1,
+            '}' | ')' | '>' | ']' => depth -= 1,
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            last_sign = c;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn templates_never_get_the_content_model() {
+    // The content model's types: every struct and enum of `src/content/`.
+    let files = sources();
+    let mut model = BTreeSet::new();
+    for f in files.iter().filter(|f| f.module == "content") {
+        for kw in ["struct ", "enum "] {
+            for (i, _) in f.code.match_indices(kw) {
+                let before = f.code[..i].chars().last();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let name: String = f.code[i + kw.len()..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                model.insert(name);
+            }
+        }
+    }
+    assert!(
+        model.contains("Goal") && model.contains("PlanMeta"),
+        "{model:?}"
+    );
+    // What the templates are given: every serialised type of `render/`, the decision paper's
+    // view and the change report's.
+    let contexts = |rel: &str| {
+        rel.starts_with("render/") || rel == "pipeline/documents.rs" || rel == "diff/pdf.rs"
+    };
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    for f in files.iter().filter(|f| contexts(&f.rel)) {
+        for (name, body) in serialized_items(&f.code) {
+            seen += 1;
+            let held: Vec<String> = type_names(&body)
+                .into_iter()
+                .filter(|w| model.contains(w))
+                .collect();
+            if !held.is_empty() || body.contains("content::") {
+                wrong.push(format!("{}: {name} holds {held:?}", f.rel));
+            }
+        }
+    }
+    assert!(seen > 20, "only {seen} serialised view types found");
+    // The rule sees a model type in a field, not a variant named like one.
+    let enum_body = "{ Goal { goal: &'a Goal, }, Text { markdown: Cow<'a, str> }, Perspectives, }";
+    let names = type_names(enum_body);
+    assert_eq!(
+        names.iter().filter(|n| *n == "Goal").count(),
+        1,
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n == "Text" || n == "Perspectives"),
+        "{names:?}"
+    );
+    assert!(type_names("{ plan: &'a PlanMeta, x: Vec<Goal> }").contains(&"PlanMeta".to_string()));
+    assert!(
+        wrong.is_empty(),
+        "a view the templates get holds a type of the content model (make a view struct in \
+         render/parts.rs and document it in docs/templates-reference.md):\n{}",
+        wrong.join("\n")
+    );
+    // And only such views are rendered: `Renderer::render` takes a `TemplateContext`, which
+    // the content does not implement.
+    let content_impls = found_outside("TemplateContext", &["render/", "pipeline/", "diff/"]);
+    assert!(content_impls.is_empty(), "{content_impls:?}");
+}
