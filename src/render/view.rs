@@ -371,30 +371,6 @@ pub fn build_scoped<'a>(
 /// sizes the columns from the widest of them, so the columns stand at the same x in every
 /// table of the family.
 pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
-    fn collect<'v, 'a>(
-        blocks: &'v mut [BlockView<'a>],
-        part: usize,
-        out: &mut Vec<(usize, &'v mut TableView<'a>)>,
-    ) {
-        for b in blocks {
-            match b {
-                BlockView::Table { table } if !table.columns.is_empty() => out.push((part, table)),
-                BlockView::Section { blocks, .. } => collect(blocks, part, out),
-                BlockView::Table { .. }
-                | BlockView::Origin { .. }
-                | BlockView::Text { .. }
-                | BlockView::Goal { .. }
-                | BlockView::Assignment { .. }
-                | BlockView::TextTable { .. }
-                | BlockView::Matrix { .. }
-                | BlockView::InternalControl { .. }
-                | BlockView::OrgChart { .. }
-                | BlockView::GoalFollowUp { .. }
-                | BlockView::Assignments { .. }
-                | BlockView::ControlResults { .. } => {}
-            }
-        }
-    }
     let mut tables = Vec::new();
     let parts = view
         .chapters
@@ -402,49 +378,17 @@ pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
         .map(|c| &mut c.blocks)
         .chain(view.appendices.iter_mut().map(|a| &mut a.blocks));
     for (part, blocks) in parts.enumerate() {
-        collect(blocks, part, &mut tables);
+        amount_tables(blocks, part, &mut tables);
     }
-    let n = tables.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], i: usize) -> usize {
-        let mut r = i;
-        while parent[r] != r {
-            r = parent[r];
-        }
-        parent[i] = r;
-        r
-    }
-    fn union(parent: &mut [usize], a: usize, b: usize) {
-        let (ra, rb) = (find(parent, a), find(parent, b));
-        parent[ra.max(rb)] = ra.min(rb);
-    }
-    for i in 0..n {
-        for j in i + 1..n {
-            let (a, b) = (&tables[i], &tables[j]);
-            let same_part = a.0 == b.0 && a.1.columns == b.1.columns && a.1.groups == b.1.groups;
-            let sums = |s: &TableView<'_>, t: &TableView<'_>| {
-                s.columns.len() == t.columns.len()
-                    && plan
-                        .tables
-                        .get(s.id)
-                        .is_some_and(|st| st.value.sum_of.iter().any(|x| x == t.id))
-            };
-            if same_part || sums(a.1, b.1) || sums(b.1, a.1) {
-                union(&mut parent, i, j);
-            }
-        }
-    }
-    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
-    let mut figures: std::collections::BTreeMap<
-        usize,
-        Vec<std::collections::BTreeSet<(String, bool)>>,
-    > = std::collections::BTreeMap::new();
-    let mut members: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let roots = families(&tables, plan);
+    type Columns = Vec<std::collections::BTreeSet<(String, bool)>>;
+    let mut figures: std::collections::BTreeMap<usize, Columns> = Default::default();
+    let mut members: std::collections::BTreeMap<usize, usize> = Default::default();
     for (i, (_, t)) in tables.iter().enumerate() {
         *members.entry(roots[i]).or_default() += 1;
         let cols = figures
             .entry(roots[i])
-            .or_insert_with(|| vec![std::collections::BTreeSet::new(); t.columns.len()]);
+            .or_insert_with(|| vec![Default::default(); t.columns.len()]);
         for r in &t.rows {
             for (k, c) in r.cells.iter().enumerate() {
                 if !c.is_empty() && k < cols.len() {
@@ -465,6 +409,66 @@ pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
                 .collect();
         }
     }
+}
+
+/// The tables of amounts among `blocks` (sections' included), each with the number of the
+/// chapter or appendix (`part`) it stands in.
+fn amount_tables<'v, 'a>(
+    blocks: &'v mut [BlockView<'a>],
+    part: usize,
+    out: &mut Vec<(usize, &'v mut TableView<'a>)>,
+) {
+    for b in blocks {
+        match b {
+            BlockView::Table { table } if !table.columns.is_empty() => out.push((part, table)),
+            BlockView::Section { blocks, .. } => amount_tables(blocks, part, out),
+            BlockView::Table { .. }
+            | BlockView::Origin { .. }
+            | BlockView::Text { .. }
+            | BlockView::Goal { .. }
+            | BlockView::Assignment { .. }
+            | BlockView::TextTable { .. }
+            | BlockView::Matrix { .. }
+            | BlockView::InternalControl { .. }
+            | BlockView::OrgChart { .. }
+            | BlockView::GoalFollowUp { .. }
+            | BlockView::Assignments { .. }
+            | BlockView::ControlResults { .. } => {}
+        }
+    }
+}
+
+/// The column family of each table of `tables` (by the rules of [`align_families`]), as the
+/// index of the family's first table.
+fn families(tables: &[(usize, &mut TableView<'_>)], plan: &Plan) -> Vec<usize> {
+    fn find(parent: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        parent[i] = r;
+        r
+    }
+    let n = tables.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let sums = |s: &TableView<'_>, t: &TableView<'_>| {
+        s.columns.len() == t.columns.len()
+            && plan
+                .tables
+                .get(s.id)
+                .is_some_and(|st| st.value.sum_of.iter().any(|x| x == t.id))
+    };
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (&tables[i], &tables[j]);
+            let same_part = a.0 == b.0 && a.1.columns == b.1.columns && a.1.groups == b.1.groups;
+            if same_part || sums(a.1, b.1) || sums(b.1, a.1) {
+                let (ra, rb) = (find(&mut parent, i), find(&mut parent, j));
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    (0..n).map(|i| find(&mut parent, i)).collect()
 }
 
 /// The view of one table of amounts (in no column family yet).

@@ -613,43 +613,45 @@ impl ModuleTree {
     }
 }
 
-/// The file-level import graph of `files` (`(path below src/, code)`): every file a node; an
-/// edge where a file names a path into another file's module, through `crate::` (`vplan::` in
-/// the binary for the library), `super::` or `self::`.
-fn file_graph(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
-    let tree = |binary: bool| {
-        let mut t = ModuleTree {
-            files: BTreeMap::new(),
-            root_items: BTreeMap::new(),
-        };
-        for (rel, code) in files.iter().filter(|(rel, _)| in_binary(rel) == binary) {
-            t.files.insert(module_of(rel), rel.clone());
-            for (i, _) in code.match_indices("macro_rules!") {
-                let name: String = code[i + 12..]
-                    .trim_start()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                t.root_items.insert(name, rel.clone());
-            }
+/// The module tree of the library, or of the binary.
+fn module_tree(files: &[(String, String)], binary: bool) -> ModuleTree {
+    let mut t = ModuleTree {
+        files: BTreeMap::new(),
+        root_items: BTreeMap::new(),
+    };
+    for (rel, code) in files.iter().filter(|(rel, _)| in_binary(rel) == binary) {
+        t.files.insert(module_of(rel), rel.clone());
+        for (i, _) in code.match_indices("macro_rules!") {
+            let name: String = code[i + 12..]
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            t.root_items.insert(name, rel.clone());
         }
-        // `pub use x::{A, B}` at the root.
-        let root = if binary { "main.rs" } else { "lib.rs" };
-        if let Some((_, code)) = files.iter().find(|(rel, _)| rel == root) {
-            for (i, _) in code.match_indices("pub use ") {
-                for path in use_paths(&code[i + 8..]) {
-                    if let (Some(first), Some(last)) = (path.first(), path.last()) {
-                        if let Some(file) = t.files.get(std::slice::from_ref(first)) {
-                            t.root_items.insert(last.clone(), file.clone());
-                        }
+    }
+    // `pub use x::{A, B}` at the root.
+    let root = if binary { "main.rs" } else { "lib.rs" };
+    if let Some((_, code)) = files.iter().find(|(rel, _)| rel == root) {
+        for (i, _) in code.match_indices("pub use ") {
+            for path in use_paths(&code[i + 8..]) {
+                if let (Some(first), Some(last)) = (path.first(), path.last()) {
+                    if let Some(file) = t.files.get(std::slice::from_ref(first)) {
+                        t.root_items.insert(last.clone(), file.clone());
                     }
                 }
             }
         }
-        t.files.remove(&Vec::new());
-        t
-    };
-    let (library, binary) = (tree(false), tree(true));
+    }
+    t.files.remove(&Vec::new());
+    t
+}
+
+/// The file-level import graph of `files` (`(path below src/, code)`): every file a node; an
+/// edge where a file names a path into another file's module, through `crate::` (`vplan::` in
+/// the binary for the library), `super::` or `self::`.
+fn file_graph(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
+    let (library, binary) = (module_tree(files, false), module_tree(files, true));
     let mut graph = BTreeMap::new();
     for (rel, code) in files {
         let own = module_of(rel);

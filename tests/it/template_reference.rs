@@ -474,71 +474,76 @@ impl Reader<'_> {
         *i += 1;
     }
 
+    /// `for x in list [if condition]`: `x` is an item of the list; the condition sees it.
+    fn for_loop(&mut self, toks: &[Tok]) {
+        let Some(Tok::Ident(var)) = toks.get(1) else {
+            panic!("for what?")
+        };
+        assert_eq!(toks.get(2), Some(&Tok::Ident("in".into())), "for {var} in");
+        let cond = toks
+            .iter()
+            .position(|t| *t == Tok::Ident("if".into()))
+            .unwrap_or(toks.len());
+        let mut i = 3;
+        let over = self.expr(&toks[..cond], &mut i, &[]);
+        let lists = match &over {
+            Ty::Union(ts) => ts.clone(),
+            t => vec![t.clone()],
+        };
+        let mut item = Vec::new();
+        for t in lists {
+            match t {
+                Ty::List(t) => item.push(*t),
+                Ty::Scalar => item.push(Ty::Scalar), // range(…)
+                other => {
+                    self.missing
+                        .insert(format!("for over {other:?} (in {})", self.template));
+                }
+            }
+        }
+        self.scopes
+            .push(BTreeMap::from([(var.clone(), union(item))]));
+        if cond < toks.len() {
+            let mut k = cond + 1;
+            self.expr(toks, &mut k, &[]);
+        }
+    }
+
+    /// `macro name(a, b=…)`: the parameters take what the macro was called with.
+    fn macro_body(&mut self, toks: &[Tok]) {
+        let Some(Tok::Ident(name)) = toks.get(1) else {
+            panic!("macro what?")
+        };
+        let params = self.macros[name].clone();
+        let scope = params
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let t = self
+                    .params
+                    .get(&(name.clone(), k))
+                    .cloned()
+                    .unwrap_or(Ty::Unknown);
+                (p.clone(), t)
+            })
+            .collect();
+        self.scopes.push(scope);
+        // Default values.
+        let mut i = 2;
+        self.expr(toks, &mut i, &[]);
+    }
+
     fn statement(&mut self, toks: &[Tok]) {
         let Some(Tok::Ident(kw)) = toks.first() else {
             panic!("a statement expected: {toks:?}")
         };
         let mut i = 1;
         match kw.as_str() {
-            "for" => {
-                let Some(Tok::Ident(var)) = toks.get(1) else {
-                    panic!("for what?")
-                };
-                assert_eq!(toks.get(2), Some(&Tok::Ident("in".into())), "for {var} in");
-                // `for x in list if condition`: the condition sees `x`.
-                let cond = toks
-                    .iter()
-                    .position(|t| *t == Tok::Ident("if".into()))
-                    .unwrap_or(toks.len());
-                i = 3;
-                let over = self.expr(&toks[..cond], &mut i, &[]);
-                let items = match &over {
-                    Ty::Union(ts) => ts.clone(),
-                    t => vec![t.clone()],
-                };
-                let mut item = Vec::new();
-                for t in items {
-                    match t {
-                        Ty::List(t) => item.push(*t),
-                        Ty::Scalar => item.push(Ty::Scalar), // range(…)
-                        other => {
-                            self.missing
-                                .insert(format!("for over {other:?} (in {})", self.template));
-                        }
-                    }
-                }
-                self.scopes
-                    .push(BTreeMap::from([(var.clone(), union(item))]));
-                if cond < toks.len() {
-                    let mut k = cond + 1;
-                    self.expr(toks, &mut k, &[]);
-                }
-            }
+            "for" => self.for_loop(toks),
             "endfor" | "endmacro" => {
                 self.scopes.pop();
             }
-            "macro" => {
-                let Some(Tok::Ident(name)) = toks.get(1) else {
-                    panic!("macro what?")
-                };
-                let params = self.macros[name].clone();
-                let scope = params
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| {
-                        let t = self
-                            .params
-                            .get(&(name.clone(), k))
-                            .cloned()
-                            .unwrap_or(Ty::Unknown);
-                        (p.clone(), t)
-                    })
-                    .collect();
-                self.scopes.push(scope);
-                // Default values.
-                i = 2;
-                self.expr(toks, &mut i, &[]);
-            }
+            "macro" => self.macro_body(toks),
             "set" => {
                 let Some(Tok::Ident(var)) = toks.get(1) else {
                     panic!("set what?")
