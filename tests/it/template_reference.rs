@@ -957,31 +957,51 @@ fn the_reference_lists_exactly_the_fields_of_the_paper_and_change_report_views()
             .collect::<Vec<_>>()
             .join("\n")
     };
+    let sources: Vec<String> = walkdir::WalkDir::new(root().join("src"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            let rel = p.strip_prefix(root().join("src")).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
     let mut checked = 0;
     for root_type in ["PaperView", "DiffView"] {
         for t in reached(&reference, root_type) {
             let listed: BTreeSet<String> = reference[&t].iter().map(|(f, _)| f.clone()).collect();
             if t == "PaperOrigins" {
                 // A map made from a list of names: each name is there.
-                let text = read("pipeline/documents.rs");
+                let text = sources
+                    .iter()
+                    .map(|f| read(f))
+                    .find(|t| t.contains("struct PaperView"))
+                    .expect("the decision paper's view");
                 for f in &listed {
                     assert!(text.contains(&format!("\"{f}\"")), "PaperOrigins.{f}");
                 }
                 continue;
             }
-            let (file, rust) = match t.strip_prefix("Diff") {
-                Some(rest) => ("diff/pdf.rs", if rest == "View" { "View" } else { rest }),
-                None if ["PaperView", "PaperText", "Listed"].contains(&t.as_str()) => {
-                    ("pipeline/documents.rs", t.as_str())
-                }
-                None if ["StatusView"].contains(&t.as_str()) => ("render/view.rs", t.as_str()),
-                None => ("render/parts.rs", t.as_str()),
+            // The change report's types are `diff/pdf.rs`'s (`DiffRowView` is its `RowView`);
+            // every other is the one struct of that name in `src/`.
+            let (files, rust) = match t.strip_prefix("Diff") {
+                Some(rest) => (vec!["diff/pdf.rs".to_string()], rest.to_string()),
+                None => (sources.clone(), t.clone()),
             };
-            let fields = struct_fields(&code(file), &format!("{rust}<"))
-                .or_else(|| struct_fields(&code(file), &format!("{rust} ")))
-                .unwrap_or_else(|| panic!("no struct {rust} in src/{file}"));
+            let found: Vec<(String, BTreeSet<String>)> = files
+                .iter()
+                .filter_map(|file| {
+                    let text = code(file);
+                    let fields = struct_fields(&text, &format!("{rust}<"))
+                        .or_else(|| struct_fields(&text, &format!("{rust} ")))?;
+                    Some((file.clone(), fields))
+                })
+                .collect();
+            let [(file, fields)] = &found[..] else {
+                panic!("{t}: not one struct {rust} in src/: {found:?}")
+            };
             assert_eq!(
-                listed, fields,
+                &listed, fields,
                 "{t} (src/{file}: {rust}) and the reference differ"
             );
             checked += 1;
