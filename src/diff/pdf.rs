@@ -23,6 +23,8 @@ struct View<'a> {
     sections: Vec<SectionView<'a>>,
 }
 
+impl crate::render::TemplateContext for View<'_> {}
+
 #[derive(Serialize)]
 struct SectionView<'a> {
     /// The follow-up report this section is the first of, its title a heading above it.

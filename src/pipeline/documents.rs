@@ -7,7 +7,7 @@
 use crate::error::Result;
 use serde::Serialize;
 
-use crate::content::{DecisionPaper, Plan, PlanMeta};
+use crate::content::{DecisionPaper, Plan};
 use crate::diag::{Code, Diagnostic};
 use crate::pipeline::{self, Built, Checked, Typesetter};
 use crate::render::view::{self, Redline, Scope, StatusView};
@@ -393,7 +393,7 @@ pub struct Listed {
 /// What the decision paper template sees.
 #[derive(Debug, Serialize)]
 struct PaperView<'a> {
-    plan: &'a PlanMeta,
+    plan: crate::render::parts::PlanMetaView<'a>,
     status: Option<StatusView>,
     paper: PaperText<'a>,
     /// The plan and its appendices with their page counts.
@@ -401,6 +401,8 @@ struct PaperView<'a> {
     /// Source markers of the paper's parts (`document`, `sammanfattning`, …).
     origins: std::collections::BTreeMap<&'static str, String>,
 }
+
+impl crate::render::TemplateContext for PaperView<'_> {}
 
 /// The decision paper's texts with their figure references replaced.
 #[derive(Debug, Serialize)]
@@ -411,7 +413,7 @@ struct PaperText<'a> {
     sammanfattning: String,
     arendebeskrivning: Option<String>,
     forslag_till_beslut: Vec<String>,
-    underskrifter: &'a [crate::content::Signatory],
+    underskrifter: Vec<crate::render::parts::SignatoryView<'a>>,
     skickas_till: &'a [String],
 }
 
@@ -429,7 +431,7 @@ fn typeset_paper(
     let expand = |s: &str| crate::figures::refs::expand(s, plan, &checked.computed);
     let meta = &plan.meta.value;
     let view = PaperView {
-        plan: meta,
+        plan: meta.into(),
         status: view::status_view(plan),
         paper: PaperText {
             rubrik: p
@@ -442,7 +444,7 @@ fn typeset_paper(
             sammanfattning: expand(&p.sammanfattning),
             arendebeskrivning: p.arendebeskrivning.as_deref().map(expand),
             forslag_till_beslut: p.forslag_till_beslut.iter().map(|s| expand(s)).collect(),
-            underskrifter: &p.underskrifter,
+            underskrifter: p.underskrifter.iter().map(Into::into).collect(),
             skickas_till: &p.skickas_till,
         },
         documents,

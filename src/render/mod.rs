@@ -9,6 +9,7 @@ pub mod charts;
 pub mod escape;
 pub mod followup;
 pub mod markdown;
+pub mod parts;
 pub mod templates;
 pub mod view;
 
@@ -24,6 +25,12 @@ use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use rust_decimal::Decimal;
 
 use crate::diag::{Code, Diagnostic};
+
+/// What a template is rendered with: a view made for the templates (the plan's or a report's
+/// [`view::DocView`], the decision paper's, the change report's), never the content model,
+/// whose field names are not the templates' interface. `docs/templates-reference.md` lists
+/// every field a context gives.
+pub trait TemplateContext: serde::Serialize {}
 
 /// Name of the entry template.
 pub const MAIN_TEMPLATE: &str = "plan.typ.j2";
@@ -115,12 +122,12 @@ impl Renderer {
     }
 
     /// Renders the main template with a serializable context.
-    pub fn render(&self, ctx: &impl serde::Serialize) -> Result<String> {
+    pub fn render(&self, ctx: &impl TemplateContext) -> Result<String> {
         self.render_named(MAIN_TEMPLATE, ctx)
     }
 
     /// Renders a template by name (e.g. `diff.typ.j2`).
-    pub fn render_named(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String> {
+    pub fn render_named(&self, name: &str, ctx: &impl TemplateContext) -> Result<String> {
         if !self.sources.contains_key(name) {
             crate::usage!("the templates ({}) have no {name}", self.shown.display());
         }

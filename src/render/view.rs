@@ -6,18 +6,19 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::content::{
-    Appendix, Block, Goal, IcArea, Item, Matrix, OrgChart, Plan, PlanMeta, RowKind, SectionStyle,
-    Status, Table, TextTable,
-};
+use crate::content::{Appendix, Block, Goal, IcArea, Item, Plan, RowKind, SectionStyle, Table};
 use crate::diag::origin::origin;
 use crate::figures::Figures;
 use crate::numfmt::format_amount;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN};
+use crate::render::parts::{
+    status_id, AssessmentView, AssignmentFollowUpView, ControlResultView, GoalView, IcAreaPartView,
+    IndicatorFollowUpView, ItemView, MatrixView, OrgChartView, PlanMetaView, TextTableView,
+};
 
 #[derive(Debug, Serialize)]
 pub struct DocView<'a> {
-    pub plan: &'a PlanMeta,
+    pub plan: PlanMetaView<'a>,
     /// Where the plan's data comes from (plan.yaml), as a source marker (see [`crate::diag::origin`]).
     pub origin: String,
     /// Which document of the plan this is: the plan (`plan`) or one appendix on its own
@@ -30,6 +31,8 @@ pub struct DocView<'a> {
     pub chapters: Vec<ChapterView<'a>>,
     pub appendices: Vec<AppendixView<'a>>,
 }
+
+impl super::TemplateContext for DocView<'_> {}
 
 /// The status for the cover, the footer and the watermark.
 #[derive(Debug, Serialize)]
@@ -89,44 +92,44 @@ pub enum BlockView<'a> {
         blocks: Vec<BlockView<'a>>,
     },
     Goal {
-        goal: &'a Goal,
+        goal: GoalView<'a>,
     },
     Assignment {
-        item: &'a Item,
+        item: ItemView<'a>,
     },
     Table {
         table: TableView<'a>,
     },
     TextTable {
-        table: &'a TextTable,
+        table: TextTableView<'a>,
     },
     Matrix {
-        matrix: &'a Matrix,
+        matrix: MatrixView<'a>,
     },
     InternalControl {
         columns: &'a [String; 3],
         areas: Vec<IcAreaView<'a>>,
     },
     OrgChart {
-        chart: &'a OrgChart,
+        chart: OrgChartView<'a>,
     },
     /// A goal in a follow-up report: the plan's goal with the report's assessment, text and
     /// indicator outcomes.
     GoalFollowUp {
         label: String,
-        goal: &'a Goal,
-        assessment: Option<crate::render::followup::AssessmentView>,
+        goal: GoalView<'a>,
+        assessment: Option<AssessmentView>,
         markdown: Option<std::borrow::Cow<'a, str>>,
-        indicators: Vec<crate::render::followup::IndicatorFollowUpView<'a>>,
+        indicators: Vec<IndicatorFollowUpView<'a>>,
     },
     /// The assignments of a perspective in a follow-up report, with their statuses.
     Assignments {
-        rows: Vec<crate::render::followup::AssignmentFollowUpView<'a>>,
+        rows: Vec<AssignmentFollowUpView<'a>>,
     },
     /// The internal-control plan in a follow-up report, with the results of its controls.
     ControlResults {
         columns: &'a [String; 3],
-        rows: Vec<crate::render::followup::ControlResultView<'a>>,
+        rows: Vec<ControlResultView<'a>>,
     },
 }
 
@@ -193,7 +196,7 @@ pub struct RowView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct IcAreaView<'a> {
-    pub area: &'a IcArea,
+    pub area: IcAreaPartView<'a>,
     /// Rows the area spans: one per risk (a risk's measures share its row).
     pub span: usize,
 }
@@ -320,7 +323,7 @@ pub fn build_scoped<'a>(
     let appendix_only = matches!(scope, Scope::Appendix(_));
     let root = content_root(plan);
     let mut view = DocView {
-        plan: &plan.meta.value,
+        plan: (&plan.meta.value).into(),
         origin: origin(root, &plan.meta.file, ""),
         document: if appendix_only { "appendix" } else { "plan" },
         redline: redline.map(|r| r.since),
@@ -368,19 +371,6 @@ pub fn build_scoped<'a>(
 /// sizes the columns from the widest of them, so the columns stand at the same x in every
 /// table of the family.
 pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
-    fn collect<'v, 'a>(
-        blocks: &'v mut [BlockView<'a>],
-        part: usize,
-        out: &mut Vec<(usize, &'v mut TableView<'a>)>,
-    ) {
-        for b in blocks {
-            match b {
-                BlockView::Table { table } if !table.columns.is_empty() => out.push((part, table)),
-                BlockView::Section { blocks, .. } => collect(blocks, part, out),
-                _ => {}
-            }
-        }
-    }
     let mut tables = Vec::new();
     let parts = view
         .chapters
@@ -388,49 +378,17 @@ pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
         .map(|c| &mut c.blocks)
         .chain(view.appendices.iter_mut().map(|a| &mut a.blocks));
     for (part, blocks) in parts.enumerate() {
-        collect(blocks, part, &mut tables);
+        amount_tables(blocks, part, &mut tables);
     }
-    let n = tables.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], i: usize) -> usize {
-        let mut r = i;
-        while parent[r] != r {
-            r = parent[r];
-        }
-        parent[i] = r;
-        r
-    }
-    fn union(parent: &mut [usize], a: usize, b: usize) {
-        let (ra, rb) = (find(parent, a), find(parent, b));
-        parent[ra.max(rb)] = ra.min(rb);
-    }
-    for i in 0..n {
-        for j in i + 1..n {
-            let (a, b) = (&tables[i], &tables[j]);
-            let same_part = a.0 == b.0 && a.1.columns == b.1.columns && a.1.groups == b.1.groups;
-            let sums = |s: &TableView<'_>, t: &TableView<'_>| {
-                s.columns.len() == t.columns.len()
-                    && plan
-                        .tables
-                        .get(s.id)
-                        .is_some_and(|st| st.value.sum_of.iter().any(|x| x == t.id))
-            };
-            if same_part || sums(a.1, b.1) || sums(b.1, a.1) {
-                union(&mut parent, i, j);
-            }
-        }
-    }
-    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
-    let mut figures: std::collections::BTreeMap<
-        usize,
-        Vec<std::collections::BTreeSet<(String, bool)>>,
-    > = std::collections::BTreeMap::new();
-    let mut members: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let roots = families(&tables, plan);
+    type Columns = Vec<std::collections::BTreeSet<(String, bool)>>;
+    let mut figures: std::collections::BTreeMap<usize, Columns> = Default::default();
+    let mut members: std::collections::BTreeMap<usize, usize> = Default::default();
     for (i, (_, t)) in tables.iter().enumerate() {
         *members.entry(roots[i]).or_default() += 1;
         let cols = figures
             .entry(roots[i])
-            .or_insert_with(|| vec![std::collections::BTreeSet::new(); t.columns.len()]);
+            .or_insert_with(|| vec![Default::default(); t.columns.len()]);
         for r in &t.rows {
             for (k, c) in r.cells.iter().enumerate() {
                 if !c.is_empty() && k < cols.len() {
@@ -453,6 +411,66 @@ pub(crate) fn align_families(view: &mut DocView<'_>, plan: &Plan) {
     }
 }
 
+/// The tables of amounts among `blocks` (sections' included), each with the number of the
+/// chapter or appendix (`part`) it stands in.
+fn amount_tables<'v, 'a>(
+    blocks: &'v mut [BlockView<'a>],
+    part: usize,
+    out: &mut Vec<(usize, &'v mut TableView<'a>)>,
+) {
+    for b in blocks {
+        match b {
+            BlockView::Table { table } if !table.columns.is_empty() => out.push((part, table)),
+            BlockView::Section { blocks, .. } => amount_tables(blocks, part, out),
+            BlockView::Table { .. }
+            | BlockView::Origin { .. }
+            | BlockView::Text { .. }
+            | BlockView::Goal { .. }
+            | BlockView::Assignment { .. }
+            | BlockView::TextTable { .. }
+            | BlockView::Matrix { .. }
+            | BlockView::InternalControl { .. }
+            | BlockView::OrgChart { .. }
+            | BlockView::GoalFollowUp { .. }
+            | BlockView::Assignments { .. }
+            | BlockView::ControlResults { .. } => {}
+        }
+    }
+}
+
+/// The column family of each table of `tables` (by the rules of [`align_families`]), as the
+/// index of the family's first table.
+fn families(tables: &[(usize, &mut TableView<'_>)], plan: &Plan) -> Vec<usize> {
+    fn find(parent: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        parent[i] = r;
+        r
+    }
+    let n = tables.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let sums = |s: &TableView<'_>, t: &TableView<'_>| {
+        s.columns.len() == t.columns.len()
+            && plan
+                .tables
+                .get(s.id)
+                .is_some_and(|st| st.value.sum_of.iter().any(|x| x == t.id))
+    };
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (&tables[i], &tables[j]);
+            let same_part = a.0 == b.0 && a.1.columns == b.1.columns && a.1.groups == b.1.groups;
+            if same_part || sums(a.1, b.1) || sums(b.1, a.1) {
+                let (ra, rb) = (find(&mut parent, i), find(&mut parent, j));
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    (0..n).map(|i| find(&mut parent, i)).collect()
+}
+
 /// The view of one table of amounts (in no column family yet).
 pub(crate) fn table_view<'a>(
     plan: &'a Plan,
@@ -470,11 +488,7 @@ pub(crate) fn table_view<'a>(
 /// The plan's status for the cover, the footer and the watermark, when it has a decision.
 pub fn status_view(plan: &Plan) -> Option<StatusView> {
     plan.meta.value.decision.as_ref().map(|d| StatusView {
-        id: match d.status {
-            Status::Utkast => "utkast",
-            Status::Forslag => "forslag",
-            Status::Beslutad => "beslutad",
-        },
+        id: status_id(d.status),
         label: d.status.label(),
         watermark: d.status.watermark(),
     })
@@ -520,7 +534,15 @@ impl<'a> Builder<'a> {
                     Some(t) => origin(self.root(), &t.file, ""),
                     None => origin(self.root(), file, &bp),
                 },
-                _ => origin(self.root(), file, &bp),
+                Block::Text(_)
+                | Block::Section(_)
+                | Block::Goal(_)
+                | Block::Assignment(_)
+                | Block::TextTable(_)
+                | Block::Matrix(_)
+                | Block::Perspectives
+                | Block::InternalControl
+                | Block::OrgChart(_) => origin(self.root(), file, &bp),
             };
             out.push(BlockView::Origin { at });
             match block {
@@ -543,15 +565,19 @@ impl<'a> Builder<'a> {
                         (file, &format!("{bp}.section.blocks")),
                     ),
                 )),
-                Block::Goal(goal) => out.push(BlockView::Goal { goal }),
-                Block::Assignment(item) => out.push(BlockView::Assignment { item }),
+                Block::Goal(goal) => out.push(BlockView::Goal { goal: goal.into() }),
+                Block::Assignment(item) => out.push(BlockView::Assignment { item: item.into() }),
                 Block::Table(id) => {
                     if let Some(table) = self.table(id) {
                         out.push(BlockView::Table { table });
                     }
                 }
-                Block::TextTable(table) => out.push(BlockView::TextTable { table }),
-                Block::Matrix(matrix) => out.push(BlockView::Matrix { matrix }),
+                Block::TextTable(table) => out.push(BlockView::TextTable {
+                    table: table.into(),
+                }),
+                Block::Matrix(matrix) => out.push(BlockView::Matrix {
+                    matrix: matrix.into(),
+                }),
                 Block::Perspectives => out.extend(self.perspectives(place)),
                 Block::InternalControl => {
                     if let Some(ic) = &self.plan.internal_control {
@@ -561,7 +587,9 @@ impl<'a> Builder<'a> {
                         });
                     }
                 }
-                Block::OrgChart(chart) => out.push(BlockView::OrgChart { chart }),
+                Block::OrgChart(chart) => out.push(BlockView::OrgChart {
+                    chart: chart.into(),
+                }),
             }
         }
         out
@@ -815,13 +843,13 @@ fn goals_and_assignments<'a>(
         out.push(BlockView::Origin {
             at: origin(root, file, &format!("{path}.goals.{i}")),
         });
-        out.push(BlockView::Goal { goal });
+        out.push(BlockView::Goal { goal: goal.into() });
     }
     for (i, item) in assignments.iter().enumerate() {
         out.push(BlockView::Origin {
             at: origin(root, file, &format!("{path}.assignments.{i}")),
         });
-        out.push(BlockView::Assignment { item });
+        out.push(BlockView::Assignment { item: item.into() });
     }
 }
 
@@ -834,7 +862,7 @@ fn deeper(place: Place) -> Place {
 
 fn ic_area(area: &IcArea) -> IcAreaView<'_> {
     IcAreaView {
-        area,
+        area: area.into(),
         span: area.risks.len().max(1),
     }
 }

@@ -35,6 +35,7 @@ mod schema;
 mod snapshot;
 mod special_files;
 mod table_breaks;
+mod template_reference;
 mod toolbelt;
 mod typed_totals;
 mod visual;
