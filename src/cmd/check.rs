@@ -40,7 +40,7 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         // The change report's template, typeset as `diff --format pdf` would with a report of
         // no changes (the parts for each kind of change show only with real changes).
         let report = vplan::diff::compare(&checked, &checked, "", "");
-        vplan::diff::pdf::render(&report, &checked, &templates)?;
+        vplan::diff::pdf::render(&report, checked.subject(), &templates)?;
         progress.say(format_args!(
             "typeset the change report with the project's diff.typ.j2 (with no changes; `vplan diff --format pdf` tries it on real ones)"
         ));

@@ -4,6 +4,7 @@
 pub mod build;
 pub mod documents;
 pub mod ids;
+pub mod subject;
 pub mod typesetter;
 
 use std::path::{Path, PathBuf};
@@ -17,13 +18,14 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::figures::{self, Figures};
 use crate::progress::Progress;
 
-pub use documents::document_stem;
+pub use subject::{document_stem, Subject};
 pub use typesetter::{
     content_files, default_standard, plan_date, source_date_epoch, typeset_rendered, Layout, Pdf,
     Typesetter,
 };
 
-/// A loaded, checked and computed plan.
+/// A content directory loaded, checked and computed: the plan, and what only a whole load
+/// has (its timings, its reports, sound or drafts).
 pub struct Checked {
     pub plan: Plan,
     pub computed: Figures,
@@ -40,14 +42,25 @@ pub struct Checked {
     pub drafts: Vec<DraftReport>,
 }
 
-/// A follow-up report, checked and projected: `checked` is the report as a document (its
-/// `plan` the projection, with `projection_of` set; its `computed` the report's figures; its
-/// `warnings` the report's own), which the documents, `diff` and the spreadsheets take as they
-/// take a plan.
+/// A follow-up report, checked and projected: the report, the plan projected onto its period
+/// with the report's figures, and the report's own warnings. Its documents, `diff` and the
+/// spreadsheets take it as a [`Subject::Report`] ([`CheckedReport::subject`]).
 pub struct CheckedReport {
     pub id: String,
     pub source: content::Sourced<content::FollowUp>,
-    pub checked: Checked,
+    pub projection: figures::followup::Projection,
+    /// The report's own problems that do not stop it.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl CheckedReport {
+    /// The report as the subject of its documents.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject::Report {
+            report: &self.source,
+            projection: &self.projection,
+        }
+    }
 }
 
 /// A follow-up report that has errors: it is not projected, and nothing is built from it; its
@@ -62,6 +75,14 @@ pub struct DraftReport {
 }
 
 impl Checked {
+    /// The plan as the subject of its documents.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject::Plan {
+            plan: &self.plan,
+            figures: &self.computed,
+        }
+    }
+
     /// The follow-up report `id` (`--report ID`): its problems when it has errors; a usage
     /// error with the id probably meant, or the reports there are, when the content has no
     /// such report (and with the problems of the report files that give no id, one of which
@@ -202,6 +223,7 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
     let standard = default_standard(&plan);
     diags.extend(crate::check::prose::check(
         &plan,
+        check::prose::Judged::Plan,
         standard.accessible(),
         standard.archival(),
     ));
@@ -319,14 +341,8 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
             Some((_, p)) => sound.push(CheckedReport {
                 id: report.value.id.clone(),
                 source: report.clone(),
-                checked: Checked {
-                    plan: p.plan,
-                    computed: p.figures,
-                    warnings: diags,
-                    timings: Vec::new(),
-                    reports: Vec::new(),
-                    drafts: Vec::new(),
-                },
+                projection: p,
+                warnings: diags,
             }),
             None => drafts.push(DraftReport {
                 id: Some(report.value.id.clone()),
@@ -399,7 +415,7 @@ fn project_report(
         &prose,
         &p.plan,
         Some(&p.figures),
-        &explain,
+        &figures::refs::Quoting::Report { explain: &explain },
     ));
     // A report's charts draw the report's figures: checked on them.
     for (i, entry) in report.value.tables.iter().enumerate() {
@@ -450,7 +466,10 @@ fn printed_by_report(
         return Vec::new();
     }
     let others: Vec<&Path> = plan.reports.iter().map(|r| r.file.as_path()).collect();
-    let found: Vec<Diagnostic> = check::prose::glyphs(&p.plan, true, |c| !missing.contains(&c))
+    let found: Vec<Diagnostic> =
+        check::prose::glyphs(&p.plan, check::prose::Judged::Report, true, |c| {
+            !missing.contains(&c)
+        })
         .into_iter()
         .filter(|d| {
             d.file
