@@ -82,42 +82,7 @@ pub fn build_marked(
     }
 
     let t = Instant::now();
-    fs::create_dir_all(&options.output).at("create the output directory", &options.output)?;
-    // Every document is typeset; now every file is staged, and only then are the targets
-    // replaced, so a failure anywhere leaves all earlier files as they were.
-    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
-    let mut written = Vec::new();
-    for (stem, built) in &built {
-        if options.emit_typst {
-            let path = options.output.join(format!("{stem}{suffix}.typ"));
-            files.push((path, built.typst_source.as_bytes()));
-        }
-        let path = options.output.join(format!("{stem}{suffix}.pdf"));
-        files.push((path.clone(), &built.pdf));
-        written.push(path);
-    }
-    crate::output::write_all(&files)?;
-    for (stem, built) in &built {
-        if options.emit_typst {
-            let path = options.output.join(format!("{stem}{suffix}.typ"));
-            progress.say(format_args!("wrote {}", path.display()));
-        }
-        let path = options.output.join(format!("{stem}{suffix}.pdf"));
-        let compile = built
-            .timings
-            .iter()
-            .filter(|(p, _)| *p == "compile")
-            .map(|(_, d)| *d)
-            .sum::<Duration>();
-        progress.say(format_args!(
-            "wrote {} ({} page{}, {} KiB; typst compile {:.0} ms)",
-            path.display(),
-            built.pages,
-            if built.pages == 1 { "" } else { "s" },
-            built.pdf.len() / 1024,
-            compile.as_secs_f64() * 1000.0,
-        ));
-    }
+    let written = write_documents(&built, suffix, options, progress)?;
     let write = t.elapsed();
     let mut phases: Vec<(&'static str, Duration)> = checked.timings.clone();
     for (_, b) in &built {
@@ -141,6 +106,53 @@ pub fn build_marked(
         total: start.elapsed(),
         pages: built.iter().map(|(_, b)| b.pages).sum(),
     })
+}
+
+/// Writes the typeset documents (each by its file stem; `suffix` ends every name) into the
+/// output directory, all or nothing, and says what it wrote. Returns the PDFs' paths.
+fn write_documents(
+    built: &[(String, Built)],
+    suffix: &str,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(&options.output).at("create the output directory", &options.output)?;
+    // Every document is typeset; now every file is staged, and only then are the targets
+    // replaced, so a failure anywhere leaves all earlier files as they were.
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+    let mut written = Vec::new();
+    for (stem, built) in built {
+        if options.emit_typst {
+            let path = options.output.join(format!("{stem}{suffix}.typ"));
+            files.push((path, built.typst_source.as_bytes()));
+        }
+        let path = options.output.join(format!("{stem}{suffix}.pdf"));
+        files.push((path.clone(), &built.pdf));
+        written.push(path);
+    }
+    crate::output::write_all(&files)?;
+    for (stem, built) in built {
+        if options.emit_typst {
+            let path = options.output.join(format!("{stem}{suffix}.typ"));
+            progress.say(format_args!("wrote {}", path.display()));
+        }
+        let path = options.output.join(format!("{stem}{suffix}.pdf"));
+        let compile = built
+            .timings
+            .iter()
+            .filter(|(p, _)| *p == "compile")
+            .map(|(_, d)| *d)
+            .sum::<Duration>();
+        progress.say(format_args!(
+            "wrote {} ({} page{}, {} KiB; typst compile {:.0} ms)",
+            path.display(),
+            built.pages,
+            if built.pages == 1 { "" } else { "s" },
+            built.pdf.len() / 1024,
+            compile.as_secs_f64() * 1000.0,
+        ));
+    }
+    Ok(written)
 }
 
 /// The subjects a build of `checked` makes documents of, chosen here once from the options:

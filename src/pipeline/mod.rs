@@ -153,6 +153,19 @@ pub struct LoadOptions {
     pub every_report: bool,
 }
 
+impl LoadOptions {
+    /// Whether the plan's warnings are judged (its errors always are: every report stands on
+    /// the plan).
+    fn judges_plan(&self) -> bool {
+        self.reports.is_empty() || self.every_report
+    }
+
+    /// Whether the report with this id (or a report file that gives none) is judged.
+    fn judges(&self, id: Option<&str>) -> bool {
+        self.every_report || id.is_some_and(|id| self.reports.iter().any(|r| r == id))
+    }
+}
+
 /// Whose problem a diagnostic is: the plan's, or the report of that index of
 /// `plan.reports`, or of that index of the files that give no report.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -168,72 +181,109 @@ enum Owner {
 /// diagnostic of them; a report that is not judged and has errors is kept in
 /// [`Checked::drafts`].
 pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) -> Result<Checked> {
-    let LoadOptions {
-        deny_warnings,
-        status,
-        ref reports,
-        every_report,
-    } = *options;
-    let judges_plan = reports.is_empty() || every_report;
-    let judges =
-        |id: Option<&str>| every_report || id.is_some_and(|id| reports.iter().any(|r| r == id));
     let t = Instant::now();
     let loaded = content::load(content_dir, progress)?;
     let unloaded = loaded.unloaded;
-    let load_errors = loaded.errors;
     let mut plan = match loaded.plan {
         Ok(plan) => plan,
         Err(mut diags) => {
             // The plan does not load: nothing can be judged against it.
-            for u in unloaded.iter().filter(|u| judges(u.id.as_deref())) {
+            for u in unloaded.iter().filter(|u| options.judges(u.id.as_deref())) {
                 diags.extend(u.diagnostics.iter().cloned());
             }
             return Err(Error::Content(diags));
         }
     };
     let mut timings = vec![("load", t.elapsed())];
-    if let Some(status) = status {
-        let decisions: Vec<&mut Option<content::Decision>> = if reports.is_empty() {
-            vec![&mut plan.meta.value.decision]
-        } else {
-            plan.reports
-                .iter_mut()
-                .filter(|r| reports.contains(&r.value.id))
-                .map(|r| &mut r.value.decision)
-                .collect()
-        };
-        for d in decisions {
-            d.get_or_insert_with(Default::default).status = status;
+    if let Some(status) = options.status {
+        set_status(&mut plan, &options.reports, status);
+    }
+    let (diags, computed) = diagnose(&plan, &loaded.errors, &mut timings);
+    let mut owned = owned(&plan, &unloaded, diags);
+    let t = Instant::now();
+    let projected = match &computed {
+        Some(computed) if !has_errors(Owner::Plan, &owned) => {
+            project_sound(&plan, computed, &mut owned)
+        }
+        _ => Vec::new(),
+    };
+    if !plan.reports.is_empty() {
+        timings.push(("reports", t.elapsed()));
+    }
+    let sorted = sort(options, &plan, &unloaded, owned);
+    let (reports, drafts) = reports_and_drafts(&plan, &unloaded, projected, sorted.own);
+    match computed {
+        Some(computed) if sorted.errors.is_empty() => Ok(Checked {
+            plan,
+            computed,
+            warnings: sorted.warnings,
+            timings,
+            reports,
+            drafts,
+        }),
+        _ => {
+            let mut all = sorted.errors;
+            all.extend(sorted.warnings);
+            Err(Error::Content(all))
         }
     }
+}
+
+/// The status of this run (`build --status`): the plan's, or with `reports` theirs.
+fn set_status(plan: &mut Plan, reports: &[String], status: Status) {
+    let decisions: Vec<&mut Option<content::Decision>> = if reports.is_empty() {
+        vec![&mut plan.meta.value.decision]
+    } else {
+        plan.reports
+            .iter_mut()
+            .filter(|r| reports.contains(&r.value.id))
+            .map(|r| &mut r.value.decision)
+            .collect()
+    };
+    for d in decisions {
+        d.get_or_insert_with(Default::default).status = status;
+    }
+}
+
+/// Every problem of a loaded plan: the mistakes of files that loaded all the same
+/// (`load_errors`) first, then what the checks find in everything that loaded; and the
+/// figures, when they compute.
+fn diagnose(
+    plan: &Plan,
+    load_errors: &[Diagnostic],
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> (Vec<Diagnostic>, Option<Figures>) {
     let t = Instant::now();
-    // The mistakes of files that loaded all the same come first, then what the later checks
-    // find in everything that loaded.
-    let mut diags = check::check(&plan);
+    let mut diags = check::check(plan);
     timings.push(("check", t.elapsed()));
     let t = Instant::now();
-    let computed = match figures::compute(&plan) {
+    let computed = match figures::compute(plan) {
         Ok(computed) => Some(computed),
         Err(more) => {
             diags.extend(more);
             None
         }
     };
-    diags.extend(crate::figures::refs::check(&plan, computed.as_ref()));
-    let standard = default_standard(&plan);
+    diags.extend(crate::figures::refs::check(plan, computed.as_ref()));
+    let standard = default_standard(plan);
     diags.extend(crate::check::prose::check(
-        &plan,
+        plan,
         check::prose::Judged::Plan,
         standard.accessible(),
         standard.archival(),
     ));
-    diags.extend(documents::check_file_names(&plan));
-    diags.extend(crate::check::charts::check(&plan, computed.as_ref()));
-    diags.extend(crate::check::followup::check(&plan, computed.as_ref()));
+    diags.extend(documents::check_file_names(plan));
+    diags.extend(crate::check::charts::check(plan, computed.as_ref()));
+    diags.extend(crate::check::followup::check(plan, computed.as_ref()));
     timings.push(("compute", t.elapsed()));
-    // A file with mistakes was read without them; what the later checks only warn of in it
-    // (a value not given yet) may be the mistake read as absent, and waits for its fix.
-    // So is an error on the line of a mistake: the mistake is what that line needs fixed.
+    (after_mistakes(load_errors, diags), computed)
+}
+
+/// The mistakes of files that loaded all the same, then what the later checks found. A file
+/// with mistakes was read without them; what the later checks only warn of in it (a value not
+/// given yet) may be the mistake read as absent, and waits for its fix. So is an error on the
+/// line of a mistake: the mistake is what that line needs fixed.
+fn after_mistakes(load_errors: &[Diagnostic], mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mistaken: Vec<&Path> = load_errors
         .iter()
         .filter_map(|d| d.file.as_deref())
@@ -247,8 +297,16 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
         let in_mistaken_file = d.file.as_deref().is_some_and(|f| mistaken.contains(&f));
         !in_mistaken_file || (d.is_error() && !on_mistaken_line(d))
     });
-    let diags: Vec<Diagnostic> = load_errors.iter().cloned().chain(diags).collect();
-    // Each problem is the document's whose file it is in: a report's file is the report's.
+    load_errors.iter().cloned().chain(diags).collect()
+}
+
+/// Each problem with the document whose file it is in (a report's file is the report's), and
+/// the problems of the files that give no report.
+fn owned(
+    plan: &Plan,
+    unloaded: &[content::UnloadedReport],
+    diags: Vec<Diagnostic>,
+) -> Vec<(Owner, Diagnostic)> {
     let owner = |d: &Diagnostic| -> Owner {
         let Some(file) = d.file.as_deref() else {
             return Owner::Plan;
@@ -269,35 +327,64 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
                 .map(|d| (Owner::Unloaded(i), d.clone())),
         );
     }
-    let has_errors = |o: Owner, owned: &[(Owner, Diagnostic)]| {
-        owned.iter().any(|(w, d)| *w == o && d.is_error())
-    };
-    let t = Instant::now();
+    owned
+}
+
+fn has_errors(o: Owner, owned: &[(Owner, Diagnostic)]) -> bool {
+    owned.iter().any(|(w, d)| *w == o && d.is_error())
+}
+
+/// Each report without errors projected onto the plan (by its index in `plan.reports`), when
+/// the projection and what it prints have no errors either; the problems found doing so go to
+/// the report.
+fn project_sound(
+    plan: &Plan,
+    computed: &Figures,
+    owned: &mut Vec<(Owner, Diagnostic)>,
+) -> Vec<(usize, figures::followup::Projection)> {
     let mut projected = Vec::new();
-    if let Some(computed) = computed
-        .as_ref()
-        .filter(|_| !has_errors(Owner::Plan, &owned))
-    {
-        for (i, report) in plan.reports.iter().enumerate() {
-            if has_errors(Owner::Report(i), &owned) {
-                continue;
-            }
-            match project_report(&plan, computed, report) {
-                Ok((p, mut more)) => {
-                    more.extend(printed_by_report(&plan, &p, report));
-                    let sound = !more.iter().any(Diagnostic::is_error);
-                    owned.extend(more.into_iter().map(|d| (Owner::Report(i), d)));
-                    if sound {
-                        projected.push((i, p));
-                    }
+    for (i, report) in plan.reports.iter().enumerate() {
+        if has_errors(Owner::Report(i), owned) {
+            continue;
+        }
+        match project_report(plan, computed, report) {
+            Ok((p, mut more)) => {
+                more.extend(printed_by_report(plan, &p, report));
+                let sound = !more.iter().any(Diagnostic::is_error);
+                owned.extend(more.into_iter().map(|d| (Owner::Report(i), d)));
+                if sound {
+                    projected.push((i, p));
                 }
-                Err(more) => owned.extend(more.into_iter().map(|d| (Owner::Report(i), d))),
             }
+            Err(more) => owned.extend(more.into_iter().map(|d| (Owner::Report(i), d))),
         }
     }
-    if !plan.reports.is_empty() {
-        timings.push(("reports", t.elapsed()));
-    }
+    projected
+}
+
+/// The problems of a load sorted: those this run judges, and each document's own.
+struct Sorted {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    /// Each report's own problems (by its index in `plan.reports`), then each unloaded file's.
+    own: Own,
+}
+
+/// The problems of each report, and of each file that gives no report.
+struct Own {
+    reports: Vec<Vec<Diagnostic>>,
+    unloaded: Vec<Vec<Diagnostic>>,
+}
+
+/// What this run judges: the plan's errors always (every report stands on the plan), its
+/// warnings when the plan is built or everything is checked; a report's problems when it is
+/// built or everything is checked. With `deny_warnings` every judged problem is an error.
+fn sort(
+    options: &LoadOptions,
+    plan: &Plan,
+    unloaded: &[content::UnloadedReport],
+    owned: Vec<(Owner, Diagnostic)>,
+) -> Sorted {
     let id_of = |o: Owner| -> Option<&str> {
         match o {
             Owner::Plan => None,
@@ -305,38 +392,50 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
             Owner::Unloaded(i) => unloaded[i].id.as_deref(),
         }
     };
-    // What this run judges: the plan's errors always (every report stands on the plan), its
-    // warnings when the plan is built or everything is checked; a report's problems when it is
-    // built or everything is checked.
     let judged = |o: Owner, d: &Diagnostic| match o {
-        Owner::Plan => judges_plan || d.is_error(),
-        _ => judges(id_of(o)),
+        Owner::Plan => options.judges_plan() || d.is_error(),
+        _ => options.judges(id_of(o)),
     };
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut own: Vec<Vec<Diagnostic>> = vec![Vec::new(); plan.reports.len()];
-    let mut unloaded_own: Vec<Vec<Diagnostic>> = vec![Vec::new(); unloaded.len()];
+    let mut sorted = Sorted {
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        own: Own {
+            reports: vec![Vec::new(); plan.reports.len()],
+            unloaded: vec![Vec::new(); unloaded.len()],
+        },
+    };
     for (o, mut d) in owned {
         if judged(o, &d) {
-            if deny_warnings {
+            if options.deny_warnings {
                 d.severity = Severity::Error;
             }
             if d.is_error() {
-                errors.push(d.clone());
+                sorted.errors.push(d.clone());
             } else {
-                warnings.push(d.clone());
+                sorted.warnings.push(d.clone());
             }
         }
         match o {
             Owner::Plan => {}
-            Owner::Report(i) => own[i].push(d),
-            Owner::Unloaded(i) => unloaded_own[i].push(d),
+            Owner::Report(i) => sorted.own.reports[i].push(d),
+            Owner::Unloaded(i) => sorted.own.unloaded[i].push(d),
         }
     }
+    sorted
+}
+
+/// The sound reports (those projected), each with its own problems; the others, and the
+/// files that give no report, as drafts with theirs.
+fn reports_and_drafts(
+    plan: &Plan,
+    unloaded: &[content::UnloadedReport],
+    projected: Vec<(usize, figures::followup::Projection)>,
+    own: Own,
+) -> (Vec<CheckedReport>, Vec<DraftReport>) {
     let mut drafts = Vec::new();
     let mut sound = Vec::new();
     let mut projected = projected.into_iter().peekable();
-    for (i, (report, diags)) in plan.reports.iter().zip(own).enumerate() {
+    for (i, (report, diags)) in plan.reports.iter().zip(own.reports).enumerate() {
         match projected.next_if(|(j, _)| *j == i) {
             Some((_, p)) => sound.push(CheckedReport {
                 id: report.value.id.clone(),
@@ -351,28 +450,14 @@ pub fn load(content_dir: &Path, options: &LoadOptions, progress: &dyn Progress) 
             }),
         }
     }
-    for (u, diags) in unloaded.iter().zip(unloaded_own) {
+    for (u, diags) in unloaded.iter().zip(own.unloaded) {
         drafts.push(DraftReport {
             id: u.id.clone(),
             file: u.file.clone(),
             diagnostics: errors_first(diags),
         });
     }
-    match computed {
-        Some(computed) if errors.is_empty() => Ok(Checked {
-            plan,
-            computed,
-            warnings,
-            timings,
-            reports: sound,
-            drafts,
-        }),
-        _ => {
-            let mut all = errors;
-            all.extend(warnings);
-            Err(Error::Content(all))
-        }
-    }
+    (sound, drafts)
 }
 
 /// The diagnostics with the errors first, each kind in its order.
