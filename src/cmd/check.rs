@@ -47,7 +47,8 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     }
     if !changed.is_empty() {
         let mut ts = pipeline::Typesetter::new(&templates)?;
-        let typeset = pipeline::documents::typeset_to_check(&checked, &mut ts, &args.reports)?;
+        let typeset =
+            pipeline::documents::typeset_to_check(&checked.subjects(&args.reports)?, &mut ts)?;
         progress.say(format_args!(
             "typeset {typeset} document{} with the project's templates ({})",
             if typeset == 1 { "" } else { "s" },

@@ -26,7 +26,7 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
         None => loaded.subject(),
         Some(id) => loaded.report(id)?.subject(),
     };
-    let (plan, figures) = (subject.plan(), subject.figures());
+    let (plan, figures) = (subject.model(), subject.figures());
     let ext = match args.format {
         SheetFormat::Xlsx => "xlsx",
         SheetFormat::Csv => "csv",

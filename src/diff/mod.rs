@@ -268,7 +268,7 @@ pub fn compare_reports(
 /// The document of a subject, flattened: the plan, or a report by the report's own headings.
 fn flat(subject: Subject<'_>) -> Flat {
     match subject {
-        Subject::Plan { .. } | Subject::Redline { .. } => flatten(subject.plan()),
+        Subject::Plan { .. } | Subject::Redline { .. } => flatten(subject.model()),
         Subject::Report { report, projection } => flatten_report(&projection.plan, &report.value),
     }
 }

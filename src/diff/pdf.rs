@@ -318,7 +318,7 @@ fn amounts_view(c: &Change) -> Option<AmountsView> {
 /// Renders the report as a PDF with the templates: the changes of `new`'s document (the new
 /// side's plan, or report), named after it.
 pub fn render(report: &Report, new: Subject<'_>, templates: &Templates) -> Result<Vec<u8>> {
-    let meta = &new.plan().meta.value;
+    let meta = &new.model().meta.value;
     let mut sections: Vec<SectionView> = Vec::new();
     let mut last_report = None;
     for c in &report.changes {
@@ -350,12 +350,12 @@ pub fn render(report: &Report, new: Subject<'_>, templates: &Templates) -> Resul
     };
     let mut ts = pipeline::Typesetter::new(templates)?;
     let source = ts.renderer().render_named(DIFF_TEMPLATE, &view)?;
-    let date = pipeline::plan_date(new.plan())?;
+    let date = pipeline::plan_date(new.model())?;
     let ident = format!("{}-andringsforteckning", new.stem());
     let options = crate::typeset::ExportOptions {
         ident,
         timestamp: date,
-        standard: pipeline::default_standard(new.plan()),
+        standard: pipeline::default_standard(new.model()),
     };
     Ok(ts.typeset(source, options)?.bytes)
 }

@@ -17,12 +17,12 @@ type CellId = (String, String, String);
 
 pub fn changes(old: Subject<'_>, new: Subject<'_>, of: &Flat, nf: &Flat) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut ids: Vec<&String> = new.plan().tables.keys().collect();
+    let mut ids: Vec<&String> = new.model().tables.keys().collect();
     ids.extend(
-        old.plan()
+        old.model()
             .tables
             .keys()
-            .filter(|k| !new.plan().tables.contains_key(*k)),
+            .filter(|k| !new.model().tables.contains_key(*k)),
     );
     // Totals already shown under the amount that moved them.
     let mut explained: HashSet<CellId> = HashSet::new();
@@ -34,7 +34,7 @@ pub fn changes(old: Subject<'_>, new: Subject<'_>, of: &Flat, nf: &Flat) -> Vec<
             .cloned()
             .unwrap_or_else(|| vec![format!("table {tid}")]);
         let section = place[0].clone();
-        match (old.plan().tables.get(*tid), new.plan().tables.get(*tid)) {
+        match (old.model().tables.get(*tid), new.model().tables.get(*tid)) {
             (None, Some(t)) => {
                 let mut c = Change::new(&section, ChangeKind::Added, "table", tid, place.clone());
                 c.new = Some(row_count(&t.value));
@@ -99,8 +99,8 @@ pub fn changes(old: Subject<'_>, new: Subject<'_>, of: &Flat, nf: &Flat) -> Vec<
     }
     // Totals that changed without a changed amount of their own (rows added or removed, a
     // reference or a sum changed).
-    for (tid, t) in &new.plan().tables {
-        let Some(ot) = old.plan().tables.get(tid) else {
+    for (tid, t) in &new.model().tables {
+        let Some(ot) = old.model().tables.get(tid) else {
             continue;
         };
         let place = nf
@@ -609,7 +609,7 @@ fn total(old: Subject<'_>, new: Subject<'_>, nf: &Flat, key: &CellId) -> Total {
     let b = new.figures().get(tid, rid, cid);
     // The row and column as the new version has them, else as the old one had them (a row
     // that only one version has, such as the goals not yet assessed, still by its label).
-    let tables = [new, old].map(|c| c.plan().tables.get(tid).map(|t| &t.value));
+    let tables = [new, old].map(|c| c.model().tables.get(tid).map(|t| &t.value));
     let table = tables[0].or(tables[1]);
     let row = tables
         .iter()

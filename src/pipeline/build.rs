@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::documents;
+use super::load::{load, Checked, CheckedReport, LoadOptions};
 pub use super::subject::Marked;
-use super::{default_standard, Built, Checked, LoadOptions, Subject, Typesetter};
+use super::subject::Subject;
+use super::typesetter::{default_standard, Built, Typesetter};
 use crate::check::prose::Judged;
 use crate::error::{Error, IoContext, Result};
 use crate::progress::Progress;
@@ -68,7 +70,7 @@ pub fn build_marked(
     let start = Instant::now();
     // Temporary files of a build that was killed are removed first.
     crate::output::clean_stale(&options.output);
-    let checked = super::load(content, &options.load, progress)?;
+    let checked = load(content, &options.load, progress)?;
     progress.warnings(&checked.warnings);
     let mut built = Vec::new();
     let mut suffix = "";
@@ -170,7 +172,7 @@ fn subjects<'c>(
                 .load
                 .reports
                 .iter()
-                .map(|id| checked.report(id).map(super::CheckedReport::subject)),
+                .map(|id| checked.report(id).map(CheckedReport::subject)),
         )
     }
 }
@@ -219,7 +221,7 @@ fn typeset_subject(
 /// `--standard` asks more than `check` did, what PDF/A or PDF/UA refuses (headings that skip a
 /// level, characters no font has) is an error now.
 fn standard_for(subject: Subject<'_>, asked: Option<Standard>) -> Result<Standard> {
-    let plan = subject.plan();
+    let plan = subject.model();
     let judged = default_standard(plan);
     let standard = asked.unwrap_or(judged);
     if (standard.accessible() && !judged.accessible())
@@ -247,7 +249,7 @@ fn standard_for(subject: Subject<'_>, asked: Option<Standard>) -> Result<Standar
 /// reports why. Several content directories built into one output directory are compared by
 /// these names before any is built.
 pub fn planned_files(content: &Path, options: &BuildOptions, suffix: &str) -> Option<Vec<PathBuf>> {
-    let checked = super::load(content, &options.load, &crate::progress::Silent).ok()?;
+    let checked = load(content, &options.load, &crate::progress::Silent).ok()?;
     let mut stems = Vec::new();
     for subject in subjects(&checked, options) {
         let subject = subject.ok()?;

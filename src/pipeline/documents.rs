@@ -7,10 +7,10 @@
 use crate::error::Result;
 use serde::Serialize;
 
+use super::subject::{document_stem, Subject};
+use super::typesetter::{default_standard, typeset_rendered, Built, Typesetter};
 use crate::content::{DecisionPaper, Plan, PlanMeta};
 use crate::diag::{Code, Diagnostic};
-use crate::pipeline::subject::{document_stem, Subject};
-use crate::pipeline::{self, Built, Checked, CheckedReport, Typesetter};
 use crate::render::view::{self, Scope, StatusView};
 use crate::typeset::Standard;
 
@@ -51,7 +51,7 @@ pub fn separate_appendices(plan: &Plan) -> Vec<String> {
 /// plan's ([`separate_appendices`]); a report has none.
 fn appendices(subject: Subject<'_>) -> Vec<String> {
     match subject {
-        Subject::Plan { .. } | Subject::Redline { .. } => separate_appendices(subject.plan()),
+        Subject::Plan { .. } | Subject::Redline { .. } => separate_appendices(subject.model()),
         Subject::Report { .. } => Vec::new(),
     }
 }
@@ -79,7 +79,7 @@ pub fn select(plan: &Plan, split: bool, only: &[String]) -> Result<Vec<Document>
 /// A subject's documents to build, as [`select`] chooses the plan's: a report's are the
 /// report and, with `split`, its decision paper (when it has one).
 pub fn select_for(subject: Subject<'_>, split: bool, only: &[String]) -> Result<Vec<Document>> {
-    let paper = subject.plan().paper.is_some();
+    let paper = subject.model().paper.is_some();
     select_among(appendices(subject), paper, split, only)
 }
 
@@ -226,7 +226,7 @@ fn report_file_names(plan: &Plan) -> Vec<Diagnostic> {
 /// File stem of a document of a subject, e.g.
 /// `2031-kulturnamnden-verksamhetsplan-bilaga-1-taxor`.
 pub fn file_stem(subject: Subject<'_>, doc: &Document) -> String {
-    stem_of(subject.stem(), subject.plan(), doc)
+    stem_of(subject.stem(), subject.model(), doc)
 }
 
 /// File stem of a document of `plan` whose main document is named `stem`.
@@ -308,7 +308,7 @@ pub fn typeset_all(
                 None => typeset_one(counted, ts, &part, standard)?.pages,
             };
             listed.push(Listed {
-                title: title(subject.plan(), &part),
+                title: title(subject.model(), &part),
                 file: format!("{}.pdf", file_stem(subject, &part)),
                 pages,
             });
@@ -319,30 +319,16 @@ pub fn typeset_all(
     Ok(out)
 }
 
-/// `check` with a project's own templates: every document (the plan, each appendix built
-/// apart, the decision paper, each sound report) rendered and typeset, nothing written, so that
-/// what the changed templates make `build` reject is reported by `check` first; with `reports`
-/// (`check --report`), only those reports' documents. Returns the number typeset.
-pub fn typeset_to_check(
-    checked: &Checked,
-    ts: &mut Typesetter,
-    reports: &[String],
-) -> Result<usize> {
+/// `check` with a project's own templates: every document of these subjects (the plan, each
+/// appendix built apart, the decision paper; each report's) rendered and typeset, nothing
+/// written, so that what the changed templates make `build` reject is reported by `check`
+/// first ([`crate::pipeline::Checked::subjects`] gives the subjects of a `check`). Returns the
+/// number typeset.
+pub fn typeset_to_check(subjects: &[Subject<'_>], ts: &mut Typesetter) -> Result<usize> {
     let mut n = 0;
-    let subjects: Vec<Subject<'_>> = if reports.is_empty() {
-        std::iter::once(checked.subject())
-            .chain(checked.reports.iter().map(CheckedReport::subject))
-            .collect()
-    } else {
-        let mut out = Vec::new();
-        for id in reports {
-            out.push(checked.report(id)?.subject());
-        }
-        out
-    };
-    for subject in subjects {
+    for &subject in subjects {
         let docs = select_for(subject, true, &[])?;
-        let standard = super::default_standard(subject.plan());
+        let standard = default_standard(subject.model());
         n += typeset_all(subject, ts, &docs, standard)?.len();
     }
     Ok(n)
@@ -354,7 +340,7 @@ pub fn typst_source(subject: Subject<'_>, ts: &Typesetter, scope: Scope<'_>) -> 
     match subject {
         Subject::Plan { .. } | Subject::Redline { .. } => {
             let view =
-                view::build_scoped(subject.plan(), subject.figures(), subject.marks(), scope);
+                view::build_scoped(subject.model(), subject.figures(), subject.marks(), scope);
             ts.renderer().render(&view)
         }
         Subject::Report { report, projection } => {
@@ -382,7 +368,7 @@ fn typeset_one(
     let source = typst_source(subject, ts, scope)?;
     let render = t.elapsed();
     let ident = file_stem(subject, doc);
-    let mut built = pipeline::typeset_rendered(subject.plan(), source, ts, ident, standard)?;
+    let mut built = typeset_rendered(subject.model(), source, ts, ident, standard)?;
     built.timings.insert(0, ("render", render));
     Ok(built)
 }
@@ -426,7 +412,7 @@ fn typeset_paper(
     documents: &[Listed],
     standard: Standard,
 ) -> Result<Built> {
-    let plan = subject.plan();
+    let plan = subject.model();
     let Some(paper) = &plan.paper else {
         crate::usage!("the content has no decision paper (tjansteskrivelse.yaml)");
     };
@@ -475,5 +461,5 @@ fn typeset_paper(
     };
     let source = ts.renderer().render_named(PAPER_TEMPLATE, &view)?;
     let ident = file_stem(subject, &Document::Paper);
-    pipeline::typeset_rendered(plan, source, ts, ident, standard)
+    typeset_rendered(plan, source, ts, ident, standard)
 }

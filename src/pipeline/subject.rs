@@ -48,7 +48,7 @@ pub struct Marked {
 impl<'a> Subject<'a> {
     /// The model the subject's documents are made of: the plan, the marked plan, or the
     /// report's projection of the plan.
-    pub fn plan(self) -> &'a Plan {
+    pub fn model(self) -> &'a Plan {
         match self {
             Subject::Plan { plan, .. } => plan,
             Subject::Redline { marked, .. } => &marked.plan,
@@ -56,7 +56,7 @@ impl<'a> Subject<'a> {
         }
     }
 
-    /// The figures of [`Subject::plan`]: the plan's, or the report's.
+    /// The figures of [`Subject::model`]: the plan's, or the report's.
     pub fn figures(self) -> &'a Figures {
         match self {
             Subject::Plan { figures, .. } | Subject::Redline { figures, .. } => figures,

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::Built;
 use crate::content::{Plan, Status};
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
@@ -34,8 +33,16 @@ pub fn default_standard(plan: &Plan) -> Standard {
     }
 }
 
+/// A typeset document.
+pub struct Built {
+    pub typst_source: String,
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
 /// Compiles and exports Typst source rendered from `plan` (a subject's model,
-/// [`super::Subject::plan`]); `ident` names the document (its PDF identifier, and its world in
+/// [`super::Subject::model`]); `ident` names the document (its PDF identifier, and its world in
 /// the typesetter).
 pub fn typeset_rendered(
     plan: &Plan,
