@@ -19,7 +19,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::pipeline::subject::Marked;
 use crate::pipeline::{Checked, CheckedReport, Subject};
 use flatten::{flatten, flatten_report, Flat, Item};
 use words::Run;
@@ -422,12 +421,8 @@ fn metadata(old: Subject<'_>, new: Subject<'_>) -> Vec<Change> {
                 map.insert("title".into(), f.title(projection.plan.meta.value.year));
                 flat_json("", value, &mut map);
             }
-            Subject::Plan { plan, .. }
-            | Subject::Redline {
-                marked: Marked { plan, .. },
-                ..
-            } => {
-                let value = serde_json::to_value(&plan.meta.value).unwrap_or_default();
+            Subject::Plan { .. } | Subject::Redline { .. } => {
+                let value = serde_json::to_value(&c.model().meta.value).unwrap_or_default();
                 flat_json("", value, &mut map);
             }
         }
