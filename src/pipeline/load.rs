@@ -370,13 +370,15 @@ fn project_sound(
 
 /// The problems of a load sorted: those this run judges, and each document's own.
 struct Sorted {
+    /// The judged errors (every judged problem with `deny_warnings`).
     errors: Vec<Diagnostic>,
+    /// The judged warnings.
     warnings: Vec<Diagnostic>,
-    /// Each report's own problems (by its index in `plan.reports`), then each unloaded file's.
     own: Own,
 }
 
-/// The problems of each report, and of each file that gives no report.
+/// The problems of each report (by its index in `plan.reports`), and of each file that gives
+/// no report.
 struct Own {
     reports: Vec<Vec<Diagnostic>>,
     unloaded: Vec<Vec<Diagnostic>>,
