@@ -114,10 +114,9 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
     // (a) the floor, of the same source (b) renders.
     let checked = pipeline::load(&work, &Default::default(), &QUIET)?;
     let source = pipeline::documents::typst_source(
-        &checked,
+        checked.subject(),
         &Typesetter::new(templates)?,
         crate::render::view::Scope::Whole,
-        None,
     )?;
     let date = pipeline::plan_date(&checked.plan)?;
     let ident = pipeline::document_stem(&checked.plan);

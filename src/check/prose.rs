@@ -85,8 +85,9 @@ fn paper_texts(p: &crate::content::DecisionPaper) -> Vec<(String, &str)> {
 /// Checks every Markdown text: structure ([`inspect`]) and, per document, heading levels; and
 /// every printed text for characters no font has, and titles for their length. `ua` is
 /// whether the plan is exported as PDF/UA (heading problems are errors then), `archival`
-/// whether as PDF/A (characters without a glyph are errors under either).
-pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
+/// whether as PDF/A (characters without a glyph are errors under either). `judged` says whose
+/// document it is: the plan's, or a report's (`plan` is then the report's projection).
+pub fn check(plan: &Plan, judged: Judged, ua: bool, archival: bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for t in markdown_texts(plan) {
         for f in inspect(t.text) {
@@ -101,8 +102,13 @@ pub fn check(plan: &Plan, ua: bool, archival: bool) -> Vec<Diagnostic> {
             );
         }
     }
-    diags.extend(headings(plan, ua));
-    diags.extend(glyphs(plan, ua || archival, crate::typeset::has_glyph));
+    diags.extend(headings(plan, judged, ua));
+    diags.extend(glyphs(
+        plan,
+        judged,
+        ua || archival,
+        crate::typeset::has_glyph,
+    ));
     diags.extend(lengths(plan));
     diags.extend(invisible(plan));
     diags
@@ -258,16 +264,24 @@ fn needs_no_glyph(c: char) -> bool {
         || is_private_use(c)
 }
 
+/// Whose document the texts are judged as: the plan's, or a follow-up report's (the texts
+/// then those of its projection, the plan's with the report's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    Plan,
+    Report,
+}
+
 /// Whether the document a file of the content belongs to is exported as PDF/A or PDF/UA: a
-/// follow-up report's file when the report is decided (or, in a report's projection, when the
-/// projection is judged `strict`), any other file when `strict` (the plan's standard). A
-/// report is a document of its own: the plan's status does not make it strict, nor its own
-/// the plan.
-fn strict_for(plan: &Plan, file: &Path, strict: bool) -> bool {
+/// follow-up report's file when the report is decided (or, judged as the report's document,
+/// when that is `strict`), any other file when `strict` (the standard of the document
+/// judged). A report is a document of its own: the plan's status does not make it strict, nor
+/// its own the plan.
+fn strict_for(plan: &Plan, judged: Judged, file: &Path, strict: bool) -> bool {
     match plan.reports.iter().find(|r| r.file == file) {
         Some(r) => {
             r.value.status() == crate::content::Status::Beslutad
-                || (strict && plan.projection_of.is_some())
+                || (strict && judged == Judged::Report)
         }
         None => strict,
     }
@@ -276,16 +290,22 @@ fn strict_for(plan: &Plan, file: &Path, strict: bool) -> bool {
 /// Characters in the content that no font of the documents has (an emoji, a CJK character):
 /// they would print as an empty box, and PDF/A and PDF/UA refuse a document with one. An error
 /// at the character when its document is strict ([`strict_for`]: the plan's files when
-/// `strict`, a report's when it is decided), else a warning. Each scalar value of every content
+/// `strict`, a report's when it is decided, or when `strict` and `judged` is the report's
+/// document), else a warning. Each scalar value of every content
 /// file is read (comments are not), except the values of [`NOT_PRINTED`] keys. (A value of
 /// the plan that a decided report prints is judged with the report: `pipeline::load`.)
-pub fn glyphs(plan: &Plan, strict: bool, has_glyph: impl Fn(char) -> bool) -> Vec<Diagnostic> {
+pub fn glyphs(
+    plan: &Plan,
+    judged: Judged,
+    strict: bool,
+    has_glyph: impl Fn(char) -> bool,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     crate::content::spans::for_each_value(plan, |file, text, key, value, (line, col)| {
         if NOT_PRINTED.contains(&key) {
             return;
         }
-        let strict = strict_for(plan, file, strict);
+        let strict = strict_for(plan, judged, file, strict);
         let Some(c) = value.chars().find(|&c| !needs_no_glyph(c) && !has_glyph(c)) else {
             return;
         };
@@ -363,7 +383,7 @@ pub fn lengths(plan: &Plan) -> Vec<Diagnostic> {
 
 /// Heading levels in reading order, per document: the plan (chapters, then the appendices
 /// printed in it), and the decision paper.
-pub fn headings(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
+pub fn headings(plan: &Plan, judged: Judged, strict: bool) -> Vec<Diagnostic> {
     let mut seq = Headings {
         plan,
         last: 1, // the table of contents' title
@@ -397,7 +417,7 @@ pub fn headings(plan: &Plan, strict: bool) -> Vec<Diagnostic> {
     }
     for report in &plan.reports {
         // A report is a document of its own, strict when it is decided (as the plan).
-        let strict = strict_for(plan, &report.file, strict);
+        let strict = strict_for(plan, judged, &report.file, strict);
         let mut seq = Headings {
             plan,
             last: 1,

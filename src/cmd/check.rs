@@ -40,14 +40,15 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         // The change report's template, typeset as `diff --format pdf` would with a report of
         // no changes (the parts for each kind of change show only with real changes).
         let report = vplan::diff::compare(&checked, &checked, "", "");
-        vplan::diff::pdf::render(&report, &checked, &templates)?;
+        vplan::diff::pdf::render(&report, checked.subject(), &templates)?;
         progress.say(format_args!(
             "typeset the change report with the project's diff.typ.j2 (with no changes; `vplan diff --format pdf` tries it on real ones)"
         ));
     }
     if !changed.is_empty() {
         let mut ts = pipeline::Typesetter::new(&templates)?;
-        let typeset = pipeline::documents::typeset_to_check(&checked, &mut ts, &args.reports)?;
+        let typeset =
+            pipeline::documents::typeset_to_check(&checked.subjects(&args.reports)?, &mut ts)?;
         progress.say(format_args!(
             "typeset {typeset} document{} with the project's templates ({})",
             if typeset == 1 { "" } else { "s" },

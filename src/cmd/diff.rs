@@ -48,28 +48,29 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
         }
         _ => vplan::usage!("--report: give one report (compared between two versions) or two (compared with each other)"),
     };
-    let (old_c, new_c, old_label, new_label) = match (args.reports.as_slice(), &new) {
+    // The subject is chosen here: the plans with their reports, or reports as documents.
+    let (report, new_subject) = match (args.reports.as_slice(), &new) {
         ([], Some(new)) => (
-            &old.checked,
-            &new.checked,
-            old.label.clone(),
-            new.label.clone(),
+            diff::compare(&old.checked, &new.checked, &old.label, &new.label),
+            new.checked.subject(),
         ),
-        ([id], Some(new)) => (
-            report_of(&old, id)?,
-            report_of(new, id)?,
-            format!("{id} ({})", old.label),
-            format!("{id} ({})", new.label),
-        ),
-        ([a, b], _) => (
-            report_of(&old, a)?,
-            report_of(&old, b)?,
-            a.clone(),
-            b.clone(),
-        ),
+        ([id], Some(new)) => {
+            let (o, n) = (report_of(&old, id)?, report_of(new, id)?);
+            let (old_label, new_label) = (
+                format!("{id} ({})", old.label),
+                format!("{id} ({})", new.label),
+            );
+            (
+                diff::compare_reports(o, n, &old_label, &new_label),
+                n.subject(),
+            )
+        }
+        ([a, b], _) => {
+            let (o, n) = (report_of(&old, a)?, report_of(&old, b)?);
+            (diff::compare_reports(o, n, a, b), n.subject())
+        }
         _ => unreachable!("the versions match the reports"),
     };
-    let report = diff::compare(old_c, new_c, &old_label, &new_label);
     let differs = !report.is_empty();
     // `-q` prints nothing (the exit code tells); a file named with `-o` is still written.
     if progress.quiet && args.output.is_none() {
@@ -82,7 +83,7 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
                 vplan::usage!("--format pdf needs -o FILE");
             };
             // A template error is the report's, not a side's.
-            let pdf = diff::pdf::render(&report, new_c, &templates).map_err(|e| match e {
+            let pdf = diff::pdf::render(&report, new_subject, &templates).map_err(|e| match e {
                 vplan::Error::Content(diagnostics) => vplan::Error::Side {
                     what: "the change report (its templates)".into(),
                     diagnostics,
@@ -124,18 +125,17 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
     Ok(differs)
 }
 
-/// Report `id` of a loaded version, as a document (its projection).
-fn report_of<'a>(loaded: &'a source::Loaded, id: &str) -> Result<&'a vplan::pipeline::Checked> {
-    loaded
-        .checked
-        .report(id)
-        .map(|r| &r.checked)
-        .map_err(|e| match e {
-            // The report has errors (a draft): they are that version's.
-            vplan::Error::Content(diagnostics) => vplan::Error::Side {
-                what: format!("the report {id} in {}", loaded.label),
-                diagnostics,
-            },
-            e => e.context(&loaded.label),
-        })
+/// Report `id` of a loaded version.
+fn report_of<'a>(
+    loaded: &'a source::Loaded,
+    id: &str,
+) -> Result<&'a vplan::pipeline::CheckedReport> {
+    loaded.checked.report(id).map_err(|e| match e {
+        // The report has errors (a draft): they are that version's.
+        vplan::Error::Content(diagnostics) => vplan::Error::Side {
+            what: format!("the report {id} in {}", loaded.label),
+            diagnostics,
+        },
+        e => e.context(&loaded.label),
+    })
 }

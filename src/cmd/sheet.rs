@@ -22,25 +22,26 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
     let loaded = pipeline::load(&args.project.content, &Default::default(), progress)?;
     // A report is exported as its projection: every table with budget, utfall, avvikelse
     // (and prognos), the sums and deviations as formulas.
-    let checked = match &args.report {
-        None => &loaded,
-        Some(id) => &loaded.report(id)?.checked,
+    let subject = match &args.report {
+        None => loaded.subject(),
+        Some(id) => loaded.report(id)?.subject(),
     };
-    let plan = &checked.plan;
+    let (plan, figures) = (subject.model(), subject.figures());
     let ext = match args.format {
         SheetFormat::Xlsx => "xlsx",
         SheetFormat::Csv => "csv",
     };
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(format!("{}.{ext}", pipeline::document_stem(plan)))
-    });
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}.{ext}", subject.stem())));
     super::refuse_content_target(&out, &[&args.project.content], "--out")?;
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).at("create", dir)?;
     }
     match args.format {
         SheetFormat::Xlsx => {
-            let (bytes, as_text) = sheets::workbook(plan, &checked.computed)?;
+            let (bytes, as_text) = sheets::workbook(plan, figures)?;
             for cell in &as_text {
                 eprintln!(
                     "warning: written as text (more digits than Excel holds exactly): {cell}"
@@ -57,10 +58,7 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
         }
         SheetFormat::Csv => {
             let dialect = args.csv.map(Into::into).unwrap_or_default();
-            vplan::output::write(
-                &out,
-                sheets::csv(plan, &checked.computed, dialect).as_bytes(),
-            )?;
+            vplan::output::write(&out, sheets::csv(plan, figures, dialect).as_bytes())?;
             progress.say(format_args!("wrote {}", out.display()));
         }
     }
@@ -212,7 +210,7 @@ fn import_outcomes(
         );
     }
     let result = sheets::import_outcomes(
-        (&report.checked.plan, &report.checked.computed),
+        (&report.projection.plan, &report.projection.figures),
         &report.source,
         &args.table,
         &args.file,
@@ -220,7 +218,7 @@ fn import_outcomes(
     )?;
     let file = result.file.clone();
     let precision = report
-        .checked
+        .projection
         .plan
         .tables
         .get(&args.table)
@@ -247,7 +245,7 @@ fn import_outcomes(
         return Err(vplan::Error::Content(problems));
     }
     if result.changed.is_empty() {
-        for note in result.notes(&args.table, &report.checked.computed) {
+        for note in result.notes(&args.table, &report.projection.figures) {
             eprintln!("{note}");
         }
         progress.say(format_args!(
@@ -280,7 +278,7 @@ fn import_outcomes(
         .with_hint("write the table's row entries as one-line flow maps, `- {id: rad, utfall: 100}`, then import again")]));
     }
     if let Some(now) = now {
-        for note in result.notes(&args.table, &now.checked.computed) {
+        for note in result.notes(&args.table, &now.projection.figures) {
             eprintln!("{note}");
         }
     }
@@ -288,7 +286,7 @@ fn import_outcomes(
         content,
         &[(
             &file,
-            report.checked.plan.source(&file).unwrap_or_default(),
+            report.projection.plan.source(&file).unwrap_or_default(),
             result.yaml.as_bytes(),
         )],
     )?;

@@ -61,10 +61,6 @@ pub struct Plan {
     pub tables: BTreeMap<String, Sourced<Table>>,
     /// The follow-up reports of the plan (`uppfoljning/`), in file order, ids unique.
     pub reports: Vec<Sourced<FollowUp>>,
-    /// For the projection of a report (`figures::followup::project`): the report's id. Such a
-    /// plan is the report as a document; its tables hold no typed figures of their own and
-    /// are only valid with the projection's figures. `None` for a plan loaded from content.
-    pub projection_of: Option<String>,
     /// Positions of the values of every file loaded, indexed when first asked for (only an
     /// error needs them, so a clean build does not pay for them).
     pub spans: HashMap<PathBuf, LazySpans>,
@@ -265,7 +261,6 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
                 paper,
                 tables,
                 reports,
-                projection_of: None,
                 spans,
                 unread,
             }),

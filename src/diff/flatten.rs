@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use crate::content::walk::{walk, At};
-use crate::content::{Block, Goal, GoalKind, Item as IdText, Matrix, OrgNode, Plan, TextTable};
+use crate::content::{
+    Block, FollowUp, Goal, GoalKind, Item as IdText, Matrix, OrgNode, Plan, TextTable,
+};
 
 /// One identified thing of the plan (chapter, section, goal, indicator, assignment, risk …).
 #[derive(Debug, Clone)]
@@ -53,22 +55,28 @@ pub const HANDLINGSPLAN: &str = "Handlingsplanens genomförande";
 pub const INTERN_KONTROLL: &str = "Intern kontroll";
 pub const TJANSTESKRIVELSE: &str = "Tjänsteskrivelse";
 
-/// Flattens a plan, or a follow-up report's projection (its `projection_of` set) by the
-/// report's own headings. A plan's reports are not part of it: `diff` compares each report
-/// as a document of its own.
+/// Flattens a follow-up report's document by the report's own headings: `projection` is the
+/// plan projected onto the report.
+pub fn flatten_report(projection: &Plan, report: &FollowUp) -> Flat {
+    let mut w = Walker {
+        plan: projection,
+        flat: Flat::default(),
+    };
+    w.flat.report = true;
+    w.report(report);
+    if let Some(paper) = &projection.paper {
+        w.paper(&paper.value);
+    }
+    w.flat
+}
+
+/// Flattens a plan. Its reports are not part of it: `diff` compares each report as a
+/// document of its own ([`flatten_report`]).
 pub fn flatten(plan: &Plan) -> Flat {
     let mut w = Walker {
         plan,
         flat: Flat::default(),
     };
-    if let (Some(_), [report]) = (&plan.projection_of, plan.reports.as_slice()) {
-        w.flat.report = true;
-        w.report(&report.value);
-        if let Some(paper) = &plan.paper {
-            w.paper(&paper.value);
-        }
-        return w.flat;
-    }
     for (i, ch) in plan.chapters.iter().enumerate() {
         let ch = &ch.value;
         let label = format!("{} {}", i + 1, ch.title);

@@ -19,8 +19,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::pipeline::Checked;
-use flatten::{flatten, Flat, Item};
+use crate::pipeline::{Checked, CheckedReport, Subject};
+use flatten::{flatten, flatten_report, Flat, Item};
 use words::Run;
 
 /// The differences between two versions of a plan.
@@ -236,15 +236,12 @@ impl Report {
     }
 }
 
-/// Compares two checked plans, or two follow-up reports as documents (their projections:
-/// `--report`). Two plans are compared with their reports: each report both versions have
-/// is compared as a document, its changes named with the report ([`Change::report`]); a
-/// report only one version has is an addition or a removal.
+/// Compares two checked plans with their reports: each report both versions have is
+/// compared as a document, its changes named with the report ([`Change::report`]); a report
+/// only one version has is an addition or a removal.
 pub fn compare(old: &Checked, new: &Checked, old_label: &str, new_label: &str) -> Report {
-    let mut changes = document(old, new);
-    if old.plan.projection_of.is_none() && new.plan.projection_of.is_none() {
-        changes.extend(reports(old, new));
-    }
+    let mut changes = document(old.subject(), new.subject());
+    changes.extend(reports(old, new));
     Report {
         old: old_label.to_string(),
         new: new_label.to_string(),
@@ -252,10 +249,33 @@ pub fn compare(old: &Checked, new: &Checked, old_label: &str, new_label: &str) -
     }
 }
 
+/// Compares two follow-up reports as documents (their projections: `--report`): one report
+/// in two versions, or two reports.
+pub fn compare_reports(
+    old: &CheckedReport,
+    new: &CheckedReport,
+    old_label: &str,
+    new_label: &str,
+) -> Report {
+    Report {
+        old: old_label.to_string(),
+        new: new_label.to_string(),
+        changes: document(old.subject(), new.subject()),
+    }
+}
+
+/// The document of a subject, flattened: the plan, or a report by the report's own headings.
+fn flat(subject: Subject<'_>) -> Flat {
+    match subject {
+        Subject::Plan { .. } | Subject::Redline { .. } => flatten(subject.model()),
+        Subject::Report { report, projection } => flatten_report(&projection.plan, &report.value),
+    }
+}
+
 /// The changes of one document (a plan, or a report's projection), by section.
-fn document(old: &Checked, new: &Checked) -> Vec<Change> {
-    let of = flatten(&old.plan);
-    let nf = flatten(&new.plan);
+fn document(old: Subject<'_>, new: Subject<'_>) -> Vec<Change> {
+    let of = flat(old);
+    let nf = flat(new);
     let mut changes = Vec::new();
     changes.extend(metadata(old, new));
     changes.extend(items(&of, &nf));
@@ -329,18 +349,16 @@ fn reports(old: &Checked, new: &Checked) -> Vec<Change> {
         let Some(o) = old.reports.iter().find(|o| o.id == r.id) else {
             continue;
         };
-        let reprojected = crate::figures::followup::project(&new.plan, &new.computed, &o.source)
-            .ok()
-            .map(|p| Checked {
-                plan: p.plan,
-                computed: p.figures,
-                warnings: Vec::new(),
-                timings: Vec::new(),
-                reports: Vec::new(),
-                drafts: Vec::new(),
-            });
-        let before = reprojected.as_ref().unwrap_or(&o.checked);
-        out.extend(document(before, &r.checked).into_iter().map(|mut c| {
+        let reprojected =
+            crate::figures::followup::project(&new.plan, &new.computed, &o.source).ok();
+        let before = match &reprojected {
+            Some(projection) => Subject::Report {
+                report: &o.source,
+                projection,
+            },
+            None => o.subject(),
+        };
+        out.extend(document(before, r.subject()).into_iter().map(|mut c| {
             c.report = Some(name.clone());
             c
         }));
@@ -379,11 +397,11 @@ fn flat_json(prefix: &str, value: serde_json::Value, into: &mut BTreeMap<String,
 /// The metadata of a plan (`plan.yaml`) field by field; of a report's projection, the
 /// report's own (its title, kind, period, dates and decision: what the document's metadata is
 /// made from), never its id (which `--report` names) nor its entries (compared one by one).
-fn metadata(old: &Checked, new: &Checked) -> Vec<Change> {
-    let as_map = |c: &Checked| -> BTreeMap<String, String> {
+fn metadata(old: Subject<'_>, new: Subject<'_>) -> Vec<Change> {
+    let as_map = |c: Subject<'_>| -> BTreeMap<String, String> {
         let mut map = BTreeMap::new();
-        match (&c.plan.projection_of, c.plan.reports.as_slice()) {
-            (Some(_), [report]) => {
+        match c {
+            Subject::Report { report, projection } => {
                 let f = &report.value;
                 let mut value = serde_json::to_value(f).unwrap_or_default();
                 if let Some(o) = value.as_object_mut() {
@@ -400,11 +418,11 @@ fn metadata(old: &Checked, new: &Checked) -> Vec<Change> {
                         o.remove(key);
                     }
                 }
-                map.insert("title".into(), f.title(c.plan.meta.value.year));
+                map.insert("title".into(), f.title(projection.plan.meta.value.year));
                 flat_json("", value, &mut map);
             }
-            _ => {
-                let value = serde_json::to_value(&c.plan.meta.value).unwrap_or_default();
+            Subject::Plan { .. } | Subject::Redline { .. } => {
+                let value = serde_json::to_value(&c.model().meta.value).unwrap_or_default();
                 flat_json("", value, &mut map);
             }
         }

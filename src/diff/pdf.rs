@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::words::{with_context, Op};
 use super::{Change, ChangeKind, Report};
-use crate::pipeline::{self, Checked};
+use crate::pipeline::{self, Subject};
 use crate::render::Templates;
 
 /// Name of the change-report template.
@@ -317,9 +317,10 @@ fn amounts_view(c: &Change) -> Option<AmountsView> {
     })
 }
 
-/// Renders the report as a PDF with the templates.
-pub fn render(report: &Report, new: &Checked, templates: &Templates) -> Result<Vec<u8>> {
-    let meta = &new.plan.meta.value;
+/// Renders the report as a PDF with the templates: the changes of `new`'s document (the new
+/// side's plan, or report), named after it.
+pub fn render(report: &Report, new: Subject<'_>, templates: &Templates) -> Result<Vec<u8>> {
+    let meta = &new.model().meta.value;
     let mut sections: Vec<SectionView> = Vec::new();
     let mut last_report = None;
     for c in &report.changes {
@@ -351,12 +352,12 @@ pub fn render(report: &Report, new: &Checked, templates: &Templates) -> Result<V
     };
     let mut ts = pipeline::Typesetter::new(templates)?;
     let source = ts.renderer().render_named(DIFF_TEMPLATE, &view)?;
-    let date = pipeline::plan_date(&new.plan)?;
-    let ident = format!("{}-andringsforteckning", pipeline::document_stem(&new.plan));
+    let date = pipeline::plan_date(new.model())?;
+    let ident = format!("{}-andringsforteckning", new.stem());
     let options = crate::typeset::ExportOptions {
         ident,
         timestamp: date,
-        standard: pipeline::default_standard(&new.plan),
+        standard: pipeline::default_standard(new.model()),
     };
     Ok(ts.typeset(source, options)?.bytes)
 }

@@ -10,19 +10,19 @@ use super::{CellValue, Change, ChangeKind, Exact, RowValues, Total};
 use crate::content::{Column, Row, RowKind, SumSpec, Table};
 use crate::figures::CellRef;
 use crate::numfmt::{format_amount, plain_amount};
-use crate::pipeline::Checked;
+use crate::pipeline::Subject;
 
 /// A cell by ids: (table, row, column).
 type CellId = (String, String, String);
 
-pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change> {
+pub fn changes(old: Subject<'_>, new: Subject<'_>, of: &Flat, nf: &Flat) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut ids: Vec<&String> = new.plan.tables.keys().collect();
+    let mut ids: Vec<&String> = new.model().tables.keys().collect();
     ids.extend(
-        old.plan
+        old.model()
             .tables
             .keys()
-            .filter(|k| !new.plan.tables.contains_key(*k)),
+            .filter(|k| !new.model().tables.contains_key(*k)),
     );
     // Totals already shown under the amount that moved them.
     let mut explained: HashSet<CellId> = HashSet::new();
@@ -34,7 +34,7 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
             .cloned()
             .unwrap_or_else(|| vec![format!("table {tid}")]);
         let section = place[0].clone();
-        match (old.plan.tables.get(*tid), new.plan.tables.get(*tid)) {
+        match (old.model().tables.get(*tid), new.model().tables.get(*tid)) {
             (None, Some(t)) => {
                 let mut c = Change::new(&section, ChangeKind::Added, "table", tid, place.clone());
                 c.new = Some(row_count(&t.value));
@@ -99,8 +99,8 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
     }
     // Totals that changed without a changed amount of their own (rows added or removed, a
     // reference or a sum changed).
-    for (tid, t) in &new.plan.tables {
-        let Some(ot) = old.plan.tables.get(tid) else {
+    for (tid, t) in &new.model().tables {
+        let Some(ot) = old.model().tables.get(tid) else {
             continue;
         };
         let place = nf
@@ -117,8 +117,8 @@ pub fn changes(old: &Checked, new: &Checked, of: &Flat, nf: &Flat) -> Vec<Change
                 if explained.contains(&key) {
                     continue;
                 }
-                let a = old.computed.get(tid, &row.id, &col.id);
-                let b = new.computed.get(tid, &row.id, &col.id);
+                let a = old.figures().get(tid, &row.id, &col.id);
+                let b = new.figures().get(tid, &row.id, &col.id);
                 let existed = ot.value.rows.iter().any(|r| r.id == row.id)
                     && ot.value.columns.iter().any(|c| c.id == col.id);
                 if a == b || !existed {
@@ -153,8 +153,8 @@ fn columns(
     out: &mut Vec<Change>,
     section: &str,
     place: &[String],
-    (o, old): (&Table, &Checked),
-    (n, new): (&Table, &Checked),
+    (o, old): (&Table, Subject<'_>),
+    (n, new): (&Table, Subject<'_>),
 ) {
     for col in &n.columns {
         match o.columns.iter().find(|c| c.id == col.id) {
@@ -215,10 +215,10 @@ fn columns(
 
 /// What a changed typed amount is named: in a report, an `outcome`, a `forecast` or a `period
 /// budget` (its columns `utfall`, `prognos` and `periodbudget`); any other an `amount`.
-fn amount_kind(doc: &Checked, column: &str) -> &'static str {
+fn amount_kind(doc: Subject<'_>, column: &str) -> &'static str {
     use crate::figures::followup::{PERIODBUDGET, PROGNOS, UTFALL};
     match column {
-        _ if doc.plan.projection_of.is_none() => "amount",
+        _ if !matches!(doc, Subject::Report { .. }) => "amount",
         UTFALL => "outcome",
         PROGNOS => "forecast",
         PERIODBUDGET => "period budget",
@@ -229,10 +229,10 @@ fn amount_kind(doc: &Checked, column: &str) -> &'static str {
 /// Whether a column of two reports differs only in the report's period it is grouped under
 /// (`Januari–april 2031 › Utfall` → `Januari–augusti 2031 › Utfall`): the changed period is
 /// the report's change (its `label`), not each column's.
-fn relabelled(oc: &Column, old: &Checked, col: &Column, new: &Checked) -> bool {
-    let label = |c: &Checked| match (&c.plan.projection_of, c.plan.reports.as_slice()) {
-        (Some(_), [r]) => Some(r.value.label.clone()),
-        _ => None,
+fn relabelled(oc: &Column, old: Subject<'_>, col: &Column, new: Subject<'_>) -> bool {
+    let label = |c: Subject<'_>| match c {
+        Subject::Report { report, .. } => Some(report.value.label.clone()),
+        Subject::Plan { .. } | Subject::Redline { .. } => None,
     };
     oc.title == col.title && oc.group.is_some() && oc.group == label(old) && col.group == label(new)
 }
@@ -246,12 +246,12 @@ fn typed(t: &Table, row: &Row, col: &str) -> Option<Decimal> {
     row.values.as_ref()?.get(c).copied().flatten()
 }
 
-fn values_text(t: &Table, row: &Row, checked: &Checked) -> String {
+fn values_text(t: &Table, row: &Row, checked: Subject<'_>) -> String {
     t.columns
         .iter()
         .map(|col| {
             checked
-                .computed
+                .figures()
                 .get(&t.id, &row.id, &col.id)
                 .map(|v| format_amount(v, col.precision))
                 .unwrap_or_else(|| "–".into())
@@ -261,7 +261,7 @@ fn values_text(t: &Table, row: &Row, checked: &Checked) -> String {
 }
 
 /// A row's amounts, one per column, as display and machine text.
-fn cells(t: &Table, row: &Row, checked: &Checked) -> Vec<CellValue> {
+fn cells(t: &Table, row: &Row, checked: Subject<'_>) -> Vec<CellValue> {
     t.columns
         .iter()
         .map(|col| cell(t, row, col, checked))
@@ -269,8 +269,8 @@ fn cells(t: &Table, row: &Row, checked: &Checked) -> Vec<CellValue> {
 }
 
 /// One computed amount as display and machine text.
-fn cell(t: &Table, row: &Row, col: &Column, checked: &Checked) -> CellValue {
-    let v = checked.computed.get(&t.id, &row.id, &col.id);
+fn cell(t: &Table, row: &Row, col: &Column, checked: Subject<'_>) -> CellValue {
+    let v = checked.figures().get(&t.id, &row.id, &col.id);
     CellValue {
         column: col.id.clone(),
         name: col.name(),
@@ -316,7 +316,7 @@ fn row_count(t: &Table) -> String {
 
 /// Every row of a table added or removed with all its computed amounts; a group heading
 /// without cells.
-fn table_rows(t: &Table, checked: &Checked) -> Vec<RowValues> {
+fn table_rows(t: &Table, checked: Subject<'_>) -> Vec<RowValues> {
     t.rows
         .iter()
         .map(|row| RowValues {
@@ -333,7 +333,7 @@ fn table_rows(t: &Table, checked: &Checked) -> Vec<RowValues> {
 }
 
 /// The computed amounts of a column added or removed: one per row, group headings left out.
-fn column_rows(t: &Table, col: &Column, checked: &Checked) -> Vec<RowValues> {
+fn column_rows(t: &Table, col: &Column, checked: Subject<'_>) -> Vec<RowValues> {
     t.rows
         .iter()
         .filter(|row| row.kind != RowKind::Group)
@@ -351,8 +351,8 @@ fn rows(
     out: &mut Vec<Change>,
     section: &str,
     place: &[String],
-    old: &Checked,
-    new: &Checked,
+    old: Subject<'_>,
+    new: Subject<'_>,
     o: &Table,
     n: &Table,
     nf: &Flat,
@@ -412,7 +412,7 @@ fn rows(
             let (a, b) = (orow.text_in(&tc.id), row.text_in(&tc.id));
             if a != b {
                 // A report's comment on a row is its text; a plan's text column is the row's.
-                let kind = if new.plan.projection_of.is_some() {
+                let kind = if matches!(new, Subject::Report { .. }) {
                     "text"
                 } else {
                     "row"
@@ -513,7 +513,7 @@ fn fill_amounts(
     (a, b): (Option<Decimal>, Option<Decimal>),
     col: &Column,
     t: &Table,
-    doc: &Checked,
+    doc: Subject<'_>,
 ) {
     let p = col.precision;
     let d = delta(a, b, doc);
@@ -527,8 +527,8 @@ fn fill_amounts(
 /// New − old. In a plan an empty cell counts as 0 (as its sums count it); in a report an
 /// outcome, forecast or deviation that is empty on either side has no difference: it is not
 /// given yet, or no longer, and is no amount to subtract. None also when too large.
-fn delta(a: Option<Decimal>, b: Option<Decimal>, doc: &Checked) -> Option<Decimal> {
-    if doc.plan.projection_of.is_some() && (a.is_none() || b.is_none()) {
+fn delta(a: Option<Decimal>, b: Option<Decimal>, doc: Subject<'_>) -> Option<Decimal> {
+    if matches!(doc, Subject::Report { .. }) && (a.is_none() || b.is_none()) {
         return None;
     }
     b.unwrap_or_default().checked_sub(a.unwrap_or_default())
@@ -557,26 +557,26 @@ fn signed(d: Decimal, precision: u32) -> String {
 /// value, with their old and new values: the cells that depend on it in the old plan's graph
 /// of figures, in document order.
 fn moved_totals(
-    old: &Checked,
-    new: &Checked,
+    old: Subject<'_>,
+    new: Subject<'_>,
     nf: &Flat,
     (tid, rid, cid): &CellId,
     value: Option<Decimal>,
     explained: &mut HashSet<CellId>,
 ) -> Vec<Total> {
-    let before = old.computed.get(tid, rid, cid);
+    let before = old.figures().get(tid, rid, cid);
     if before.unwrap_or_default() == value.unwrap_or_default() {
         return Vec::new(); // an empty cell became 0 or back: no total moves
     }
-    old.computed
+    old.figures()
         .dependents(&CellRef::new(tid, rid, cid))
         .into_iter()
         .filter_map(|cell| {
             let key = (cell.table, cell.row, cell.column);
             // A total that depends on it but did not move (a share whose whole moved with
             // its part, a sum of terms that cancel) is not listed.
-            let moved = old.computed.get(&key.0, &key.1, &key.2)
-                != new.computed.get(&key.0, &key.1, &key.2);
+            let moved = old.figures().get(&key.0, &key.1, &key.2)
+                != new.figures().get(&key.0, &key.1, &key.2);
             explained.insert(key.clone());
             moved.then(|| total(old, new, nf, &key))
         })
@@ -603,13 +603,13 @@ fn table_name(nf: &Flat, tid: &str) -> String {
     tail(place, n).join(" › ")
 }
 
-fn total(old: &Checked, new: &Checked, nf: &Flat, key: &CellId) -> Total {
+fn total(old: Subject<'_>, new: Subject<'_>, nf: &Flat, key: &CellId) -> Total {
     let (tid, rid, cid) = key;
-    let a = old.computed.get(tid, rid, cid);
-    let b = new.computed.get(tid, rid, cid);
+    let a = old.figures().get(tid, rid, cid);
+    let b = new.figures().get(tid, rid, cid);
     // The row and column as the new version has them, else as the old one had them (a row
     // that only one version has, such as the goals not yet assessed, still by its label).
-    let tables = [new, old].map(|c| c.plan.tables.get(tid).map(|t| &t.value));
+    let tables = [new, old].map(|c| c.model().tables.get(tid).map(|t| &t.value));
     let table = tables[0].or(tables[1]);
     let row = tables
         .iter()

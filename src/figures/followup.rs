@@ -151,7 +151,6 @@ pub fn project(
     });
     projected.tables = tables;
     projected.reports = vec![report.clone()];
-    projected.projection_of = Some(f.id.clone());
     projected.unread = Vec::new();
     empty_the_incomplete(&projected, computed, &mut exprs);
     let figures = Figures::from_exprs(&projected, exprs).map_err(|diags| {

@@ -198,8 +198,29 @@ fn parse(inner: &str) -> Result<Spec, String> {
     Ok(spec)
 }
 
+/// Whose figures a text quotes: the plan's, or a follow-up report's (`plan` is then the
+/// report's projection, whose sums stay empty until every figure they depend on is given).
+/// `explain` may give a wrong reference's cell in a report a hint of its own (a plan column the
+/// report does not follow).
+pub enum Quoting<'a> {
+    Plan,
+    Report {
+        explain: &'a dyn Fn(&CellRef) -> Option<String>,
+    },
+}
+
 /// The formatted value of a reference, or what is wrong with it.
 pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<String, String> {
+    resolve_quoting(plan, computed, inner, &Quoting::Plan)
+}
+
+/// [`resolve`], saying what is wrong in the words of the document that quotes it.
+fn resolve_quoting(
+    plan: &Plan,
+    computed: Option<&Figures>,
+    inner: &str,
+    quoting: &Quoting,
+) -> Result<String, String> {
     let spec = parse(inner)?;
     let cell = &spec.cell;
     let Some(table) = plan.tables.get(&cell.table) else {
@@ -292,7 +313,7 @@ pub fn resolve(plan: &Plan, computed: Option<&Figures>, inner: &str) -> Result<S
                 spec.unit.map(Money::name).unwrap_or("")
             )),
         },
-        None if plan.projection_of.is_some() => Err(format!(
+        None if matches!(quoting, Quoting::Report { .. }) => Err(format!(
             "cell `{cell}` ({}) is empty: in a report a sum, deviation or share stays empty until every figure it depends on is given (an outcome or forecast of a row with a budget is missing)",
             row.label
         )),
@@ -480,7 +501,7 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
 /// report's figures: it is checked against its projection, with [`check_prose`].)
 pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
     let mut diags = misplaced(plan);
-    diags.extend(check_prose(&prose(plan), plan, computed, &|_| None));
+    diags.extend(check_prose(&prose(plan), plan, computed, &Quoting::Plan));
     diags
 }
 
@@ -500,19 +521,19 @@ pub fn report_prose(report: &Sourced<FollowUp>) -> Vec<Prose<'_>> {
     out
 }
 
-/// Checks the references of these texts against `plan` and its figures. `explain` may give a
-/// wrong reference's cell a hint of its own (a report explains a plan column it does not
-/// follow); otherwise the hint says how a reference is written.
+/// Checks the references of these texts against `plan` and its figures, as `quoting` says
+/// (a report's hint of its own for a wrong reference's cell; otherwise the hint says how a
+/// reference is written).
 pub fn check_prose(
     texts: &[Prose],
     plan: &Plan,
     computed: Option<&Figures>,
-    explain: &dyn Fn(&CellRef) -> Option<String>,
+    quoting: &Quoting,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for p in texts {
         for r in find_in_prose(p.text) {
-            let Err(problem) = resolve(plan, computed, r.inner) else {
+            let Err(problem) = resolve_quoting(plan, computed, r.inner, quoting) else {
                 continue;
             };
             let pos = plan.pos(p.file, &p.path);
@@ -535,7 +556,11 @@ pub fn check_prose(
                 .split('|')
                 .next()
                 .and_then(|c| CellRef::parse(c).ok());
-            diags.push(d.with_hint(cell.as_ref().and_then(explain).unwrap_or_else(|| {
+            let explained = match quoting {
+                Quoting::Plan => None,
+                Quoting::Report { explain } => cell.as_ref().and_then(explain),
+            };
+            diags.push(d.with_hint(explained.unwrap_or_else(|| {
                 "a reference is `{{ table/row/column }}`, optionally `| mnkr` or `| 1` (decimals)"
                     .to_string()
             })));

@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::documents;
-use super::{default_standard, Checked, LoadOptions, Typesetter};
-use crate::content::Plan;
+use super::load::{load, Checked, CheckedReport, LoadOptions};
+pub use super::subject::Marked;
+use super::subject::Subject;
+use super::typesetter::{default_standard, Built, Typesetter};
+use crate::check::prose::Judged;
 use crate::error::{Error, IoContext, Result};
 use crate::progress::Progress;
-use crate::render::view::{OldCells, Redline};
 use crate::typeset::Standard;
 
 /// What a build is asked to do (the options of `vplan build` that concern one plan).
@@ -44,16 +46,6 @@ impl BuildOptions {
     }
 }
 
-/// A build's marks of the changes since an earlier version (`build --redline`): the new plan
-/// with its texts marked, and what its changed cells showed before. A feature (`diff`) makes
-/// them; the pipeline only prints them.
-pub struct Marked {
-    pub plan: Plan,
-    pub old_cells: OldCells,
-    /// What the changes are marked against (a revision or directory).
-    pub since: String,
-}
-
 /// Loads, checks and typesets the plan of one content directory and writes its documents.
 /// Everything is typeset before anything is written, so an error leaves the output as it
 /// was. `ts` may be long-lived (`vplan watch`): its worlds make a rebuild incremental.
@@ -78,51 +70,21 @@ pub fn build_marked(
     let start = Instant::now();
     // Temporary files of a build that was killed are removed first.
     crate::output::clean_stale(&options.output);
-    let checked = super::load(content, &options.load, progress)?;
+    let checked = load(content, &options.load, progress)?;
     progress.warnings(&checked.warnings);
-    let (built, suffix) = if options.load.reports.is_empty() {
-        typeset_plan(&checked, options, ts, mark)?
-    } else {
-        (typeset_reports(&checked, options, ts)?, "")
-    };
+    let mut built = Vec::new();
+    let mut suffix = "";
+    for subject in subjects(&checked, options) {
+        let subject = subject?;
+        let (more, marked) = typeset_subject(subject, &checked, options, ts, mark)?;
+        built.extend(more);
+        if marked {
+            suffix = "-redline";
+        }
+    }
 
     let t = Instant::now();
-    fs::create_dir_all(&options.output).at("create the output directory", &options.output)?;
-    // Every document is typeset; now every file is staged, and only then are the targets
-    // replaced, so a failure anywhere leaves all earlier files as they were.
-    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
-    let mut written = Vec::new();
-    for (stem, built) in &built {
-        if options.emit_typst {
-            let path = options.output.join(format!("{stem}{suffix}.typ"));
-            files.push((path, built.typst_source.as_bytes()));
-        }
-        let path = options.output.join(format!("{stem}{suffix}.pdf"));
-        files.push((path.clone(), &built.pdf));
-        written.push(path);
-    }
-    crate::output::write_all(&files)?;
-    for (stem, built) in &built {
-        if options.emit_typst {
-            let path = options.output.join(format!("{stem}{suffix}.typ"));
-            progress.say(format_args!("wrote {}", path.display()));
-        }
-        let path = options.output.join(format!("{stem}{suffix}.pdf"));
-        let compile = built
-            .timings
-            .iter()
-            .filter(|(p, _)| *p == "compile")
-            .map(|(_, d)| *d)
-            .sum::<Duration>();
-        progress.say(format_args!(
-            "wrote {} ({} page{}, {} KiB; typst compile {:.0} ms)",
-            path.display(),
-            built.pages,
-            if built.pages == 1 { "" } else { "s" },
-            built.pdf.len() / 1024,
-            compile.as_secs_f64() * 1000.0,
-        ));
-    }
+    let written = write_documents(&built, suffix, options, progress)?;
     let write = t.elapsed();
     let mut phases: Vec<(&'static str, Duration)> = checked.timings.clone();
     for (_, b) in &built {
@@ -148,76 +110,129 @@ pub fn build_marked(
     })
 }
 
-/// The plan's documents, typeset (marked when `mark` says so): each with its file stem, and
-/// the suffix of the file names.
-fn typeset_plan(
+/// Writes the typeset documents (each by its file stem; `suffix` ends every name) into the
+/// output directory, all or nothing, and says what it wrote. Returns the PDFs' paths.
+fn write_documents(
+    built: &[(String, Built)],
+    suffix: &str,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(&options.output).at("create the output directory", &options.output)?;
+    // Every document is typeset; now every file is staged, and only then are the targets
+    // replaced, so a failure anywhere leaves all earlier files as they were.
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+    let mut written = Vec::new();
+    for (stem, built) in built {
+        if options.emit_typst {
+            let path = options.output.join(format!("{stem}{suffix}.typ"));
+            files.push((path, built.typst_source.as_bytes()));
+        }
+        let path = options.output.join(format!("{stem}{suffix}.pdf"));
+        files.push((path.clone(), &built.pdf));
+        written.push(path);
+    }
+    crate::output::write_all(&files)?;
+    for (stem, built) in built {
+        if options.emit_typst {
+            let path = options.output.join(format!("{stem}{suffix}.typ"));
+            progress.say(format_args!("wrote {}", path.display()));
+        }
+        let path = options.output.join(format!("{stem}{suffix}.pdf"));
+        let compile = built
+            .timings
+            .iter()
+            .filter(|(p, _)| *p == "compile")
+            .map(|(_, d)| *d)
+            .sum::<Duration>();
+        progress.say(format_args!(
+            "wrote {} ({} page{}, {} KiB; typst compile {:.0} ms)",
+            path.display(),
+            built.pages,
+            if built.pages == 1 { "" } else { "s" },
+            built.pdf.len() / 1024,
+            compile.as_secs_f64() * 1000.0,
+        ));
+    }
+    Ok(written)
+}
+
+/// The subjects a build of `checked` makes documents of, chosen here once from the options:
+/// the plan, or each report `--report` names (in order: one that is not there, or a draft, is
+/// the error when its turn comes).
+fn subjects<'c>(
+    checked: &'c Checked,
+    options: &'c BuildOptions,
+) -> Box<dyn Iterator<Item = Result<Subject<'c>>> + 'c> {
+    if options.load.reports.is_empty() {
+        Box::new(std::iter::once(Ok(checked.subject())))
+    } else {
+        Box::new(
+            options
+                .load
+                .reports
+                .iter()
+                .map(|id| checked.report(id).map(CheckedReport::subject)),
+        )
+    }
+}
+
+/// The documents a subject's build makes: `--only` chooses among the plan's; a report's are
+/// all of them.
+fn documents_of(subject: Subject<'_>, options: &BuildOptions) -> Result<Vec<documents::Document>> {
+    let only: &[String] = match subject {
+        Subject::Plan { .. } | Subject::Redline { .. } => &options.only,
+        Subject::Report { .. } => &[],
+    };
+    documents::select_for(subject, options.split, only)
+}
+
+/// A subject's documents, typeset, each with its file stem; the plan's marked when `mark`
+/// says so (then `true`: the file names end in `-redline`).
+fn typeset_subject(
+    subject: Subject<'_>,
     checked: &Checked,
     options: &BuildOptions,
     ts: &mut Typesetter,
     mark: &dyn Fn(&Checked) -> Result<Option<Marked>>,
-) -> Result<(Vec<(String, super::Built)>, &'static str)> {
-    let standard = standard_for(checked, options.standard)?;
-    let docs = documents::select(&checked.plan, options.split, &options.only)?;
-    let (built, suffix) = match mark(checked)? {
-        None => (
-            documents::typeset_all(checked, ts, &docs, None, standard)?,
-            "",
-        ),
-        Some(marked) => {
-            let marked_plan = Checked {
-                plan: marked.plan,
-                computed: checked.computed.clone(),
-                warnings: Vec::new(),
-                timings: Vec::new(),
-                reports: Vec::new(),
-                drafts: Vec::new(),
-            };
-            let marks = Redline {
-                since: &marked.since,
-                old_cells: &marked.old_cells,
-            };
-            let built = documents::typeset_all(&marked_plan, ts, &docs, Some(&marks), standard)?;
-            (built, "-redline")
+) -> Result<(Vec<(String, Built)>, bool)> {
+    let standard = standard_for(subject, options.standard)?;
+    let docs = documents_of(subject, options)?;
+    let marked = match subject {
+        Subject::Plan { figures, .. } => mark(checked)?.map(|m| (m, figures)),
+        Subject::Redline { .. } | Subject::Report { .. } => None,
+    };
+    let built = match &marked {
+        None => documents::typeset_all(subject, ts, &docs, standard)?,
+        Some((marked, figures)) => {
+            let redline = Subject::Redline { marked, figures };
+            documents::typeset_all(redline, ts, &docs, standard)?
         }
     };
+    // Named as the subject's documents (a marked plan's texts, its labels too, carry marks).
     let built = built
         .into_iter()
-        .map(|(doc, b)| (documents::file_stem(&checked.plan, &doc), b))
+        .map(|(doc, b)| (documents::file_stem(subject, &doc), b))
         .collect();
-    Ok((built, suffix))
-}
-
-/// The reports named by `--report`, each with its decision paper under `--split`: each
-/// report's projection is typeset as a plan is (`documents` knows a projection).
-fn typeset_reports(
-    checked: &Checked,
-    options: &BuildOptions,
-    ts: &mut Typesetter,
-) -> Result<Vec<(String, super::Built)>> {
-    let mut out = Vec::new();
-    for id in &options.load.reports {
-        let report = checked.report(id)?;
-        let rc = &report.checked;
-        let standard = standard_for(rc, options.standard)?;
-        let docs = documents::select(&rc.plan, options.split, &[])?;
-        for (doc, b) in documents::typeset_all(rc, ts, &docs, None, standard)? {
-            out.push((documents::file_stem(&rc.plan, &doc), b));
-        }
-    }
-    Ok(out)
+    Ok((built, marked.is_some()))
 }
 
 /// The PDF standards of a build: `--standard`, else those the status calls for. When
 /// `--standard` asks more than `check` did, what PDF/A or PDF/UA refuses (headings that skip a
 /// level, characters no font has) is an error now.
-fn standard_for(checked: &Checked, asked: Option<Standard>) -> Result<Standard> {
-    let judged = default_standard(&checked.plan);
+fn standard_for(subject: Subject<'_>, asked: Option<Standard>) -> Result<Standard> {
+    let plan = subject.model();
+    let judged = default_standard(plan);
     let standard = asked.unwrap_or(judged);
     if (standard.accessible() && !judged.accessible())
         || (standard.archival() && !judged.archival())
     {
+        let judged = match subject {
+            Subject::Plan { .. } | Subject::Redline { .. } => Judged::Plan,
+            Subject::Report { .. } => Judged::Report,
+        };
         let strict: Vec<_> =
-            crate::check::prose::check(&checked.plan, standard.accessible(), standard.archival())
+            crate::check::prose::check(plan, judged, standard.accessible(), standard.archival())
                 .into_iter()
                 .filter(|d| d.is_error())
                 .collect();
@@ -234,18 +249,12 @@ fn standard_for(checked: &Checked, asked: Option<Standard>) -> Result<Standard> 
 /// reports why. Several content directories built into one output directory are compared by
 /// these names before any is built.
 pub fn planned_files(content: &Path, options: &BuildOptions, suffix: &str) -> Option<Vec<PathBuf>> {
-    let checked = super::load(content, &options.load, &crate::progress::Silent).ok()?;
+    let checked = load(content, &options.load, &crate::progress::Silent).ok()?;
     let mut stems = Vec::new();
-    if options.load.reports.is_empty() {
-        let docs = documents::select(&checked.plan, options.split, &options.only).ok()?;
-        stems.extend(docs.iter().map(|d| documents::file_stem(&checked.plan, d)));
-    } else {
-        for id in &options.load.reports {
-            let report = checked.report(id).ok()?;
-            let plan = &report.checked.plan;
-            let docs = documents::select(plan, options.split, &[]).ok()?;
-            stems.extend(docs.iter().map(|d| documents::file_stem(plan, d)));
-        }
+    for subject in subjects(&checked, options) {
+        let subject = subject.ok()?;
+        let docs = documents_of(subject, options).ok()?;
+        stems.extend(docs.iter().map(|d| documents::file_stem(subject, d)));
     }
     let mut out = Vec::new();
     for stem in stems {

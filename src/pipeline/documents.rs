@@ -7,10 +7,11 @@
 use crate::error::Result;
 use serde::Serialize;
 
+use super::subject::{document_stem, Subject};
+use super::typesetter::{default_standard, typeset_rendered, Built, Typesetter};
 use crate::content::{DecisionPaper, Plan};
 use crate::diag::{Code, Diagnostic};
-use crate::pipeline::{self, Built, Checked, Typesetter};
-use crate::render::view::{self, Redline, Scope, StatusView};
+use crate::render::view::{self, Scope, StatusView};
 use crate::typeset::Standard;
 
 /// Id of the plan document for `--only`.
@@ -31,12 +32,9 @@ pub enum Document {
     Paper,
 }
 
-/// The appendices published as documents of their own with `--split`: `decision.bilagor`,
-/// or every appendix.
+/// The appendices of the plan published as documents of their own with `--split`:
+/// `decision.bilagor`, or every appendix.
 pub fn separate_appendices(plan: &Plan) -> Vec<String> {
-    if plan.projection_of.is_some() {
-        return Vec::new(); // a report has no appendices
-    }
     match plan
         .meta
         .value
@@ -49,40 +47,65 @@ pub fn separate_appendices(plan: &Plan) -> Vec<String> {
     }
 }
 
+/// The appendices of a subject published as documents of their own with `--split`: the
+/// plan's ([`separate_appendices`]); a report has none.
+fn appendices(subject: Subject<'_>) -> Vec<String> {
+    match subject {
+        Subject::Plan { .. } | Subject::Redline { .. } => separate_appendices(subject.model()),
+        Subject::Report { .. } => Vec::new(),
+    }
+}
+
 /// The ids `--only` accepts for this plan.
 pub fn ids(plan: &Plan) -> Vec<String> {
+    ids_of(&separate_appendices(plan), plan.paper.is_some())
+}
+
+fn ids_of(appendices: &[String], paper: bool) -> Vec<String> {
     let mut out = vec![PLAN.to_string()];
-    out.extend(separate_appendices(plan));
-    if plan.paper.is_some() {
+    out.extend(appendices.iter().cloned());
+    if paper {
         out.push(PAPER.to_string());
     }
     out
 }
 
-/// The documents to build: the whole plan by default; with `split`, the plan, each appendix
-/// and the decision paper (when the content has one); with `only`, just those named.
+/// The plan's documents to build: the whole plan by default; with `split`, the plan, each
+/// appendix and the decision paper (when the content has one); with `only`, just those named.
 pub fn select(plan: &Plan, split: bool, only: &[String]) -> Result<Vec<Document>> {
+    select_among(separate_appendices(plan), plan.paper.is_some(), split, only)
+}
+
+/// A subject's documents to build, as [`select`] chooses the plan's: a report's are the
+/// report and, with `split`, its decision paper (when it has one).
+pub fn select_for(subject: Subject<'_>, split: bool, only: &[String]) -> Result<Vec<Document>> {
+    let paper = subject.model().paper.is_some();
+    select_among(appendices(subject), paper, split, only)
+}
+
+fn select_among(
+    appendices: Vec<String>,
+    paper: bool,
+    split: bool,
+    only: &[String],
+) -> Result<Vec<Document>> {
     if only.is_empty() {
         if !split {
             return Ok(vec![Document::Plan { split: false }]);
         }
         let mut docs = vec![Document::Plan { split: true }];
-        docs.extend(
-            separate_appendices(plan)
-                .into_iter()
-                .map(Document::Appendix),
-        );
-        if plan.paper.is_some() {
+        docs.extend(appendices.into_iter().map(Document::Appendix));
+        if paper {
             docs.push(Document::Paper);
         }
         return Ok(docs);
     }
-    let known = ids(plan);
+    let known = ids_of(&appendices, paper);
     let mut docs = Vec::new();
     for id in only {
         let doc = if id == PLAN {
             Document::Plan { split: true }
-        } else if id == PAPER && plan.paper.is_some() {
+        } else if id == PAPER && paper {
             Document::Paper
         } else if known.contains(id) {
             Document::Appendix(id.clone())
@@ -104,29 +127,6 @@ pub fn select(plan: &Plan, split: bool, only: &[String]) -> Result<Vec<Document>
     Ok(docs)
 }
 
-/// Longest slug of a nämnd's name in a file name.
-pub const MAX_NAMND_SLUG: usize = 60;
-
-/// File stem of the plan's PDF, e.g. `2031-kulturnamnden-verksamhetsplan`. A very long nämnd
-/// name is shortened ([`crate::content::slug::short_slug`]), so every file name stays far below the 255 bytes a
-/// file system allows.
-pub fn document_stem(plan: &Plan) -> String {
-    let meta = &plan.meta.value;
-    let word = match plan
-        .projection_of
-        .as_ref()
-        .and_then(|_| plan.reports.first())
-    {
-        Some(report) => report.value.file_word(),
-        None => "verksamhetsplan".to_string(),
-    };
-    format!(
-        "{}-{}-{word}",
-        meta.year,
-        crate::content::slug::short_slug(&meta.namnd, MAX_NAMND_SLUG)
-    )
-}
-
 /// Longest slug of an appendix's label or short title in a file name.
 pub const MAX_PART_SLUG: usize = 40;
 
@@ -141,7 +141,7 @@ pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
     let mut diags = report_file_names(plan);
     let mut seen: Vec<(String, &Document)> = Vec::new();
     for doc in &docs {
-        let name = format!("{}.pdf", file_stem(plan, doc));
+        let name = format!("{}.pdf", stem_of(document_stem(plan), plan, doc));
         let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) else {
             seen.push((name, doc));
             continue;
@@ -223,9 +223,14 @@ fn report_file_names(plan: &Plan) -> Vec<Diagnostic> {
     diags
 }
 
-/// File stem of a document, e.g. `2031-kulturnamnden-verksamhetsplan-bilaga-1-taxor`.
-pub fn file_stem(plan: &Plan, doc: &Document) -> String {
-    let stem = document_stem(plan);
+/// File stem of a document of a subject, e.g.
+/// `2031-kulturnamnden-verksamhetsplan-bilaga-1-taxor`.
+pub fn file_stem(subject: Subject<'_>, doc: &Document) -> String {
+    stem_of(subject.stem(), subject.model(), doc)
+}
+
+/// File stem of a document of `plan` whose main document is named `stem`.
+fn stem_of(stem: String, plan: &Plan, doc: &Document) -> String {
     match doc {
         Document::Plan { .. } => stem,
         Document::Appendix(id) => {
@@ -272,95 +277,87 @@ pub fn title(plan: &Plan, doc: &Document) -> String {
     }
 }
 
-/// Typesets documents; the decision paper comes last, with the page counts of the plan and its
-/// appendices (typeset for it when they are not among `docs`).
+/// Typesets a subject's documents; the decision paper comes last, with the page counts of the
+/// plan and its appendices (typeset for it when they are not among `docs`).
 pub fn typeset_all(
-    checked: &Checked,
+    subject: Subject<'_>,
     ts: &mut Typesetter,
     docs: &[Document],
-    redline: Option<&Redline<'_>>,
     standard: Standard,
 ) -> Result<Vec<(Document, Built)>> {
     let mut out: Vec<(Document, Built)> = Vec::new();
     for doc in docs.iter().filter(|d| **d != Document::Paper) {
-        let built = typeset_one(checked, ts, doc, redline, standard)?;
+        let built = typeset_one(subject, ts, doc, standard)?;
         out.push((doc.clone(), built));
     }
     if docs.contains(&Document::Paper) {
         let mut parts = vec![Document::Plan { split: true }];
-        parts.extend(
-            separate_appendices(&checked.plan)
-                .into_iter()
-                .map(Document::Appendix),
-        );
+        parts.extend(appendices(subject).into_iter().map(Document::Appendix));
+        // A part typeset only for its page count is the marked plan without its marks drawn.
+        let counted = match subject {
+            Subject::Redline { marked, figures } => Subject::Plan {
+                plan: &marked.plan,
+                figures,
+            },
+            Subject::Plan { .. } | Subject::Report { .. } => subject,
+        };
         let mut listed = Vec::new();
         for part in parts {
             let pages = match out.iter().find(|(d, _)| *d == part) {
                 Some((_, built)) => built.pages,
-                None => typeset_one(checked, ts, &part, None, standard)?.pages,
+                None => typeset_one(counted, ts, &part, standard)?.pages,
             };
             listed.push(Listed {
-                title: title(&checked.plan, &part),
-                file: format!("{}.pdf", file_stem(&checked.plan, &part)),
+                title: title(subject.model(), &part),
+                file: format!("{}.pdf", file_stem(subject, &part)),
                 pages,
             });
         }
-        let built = typeset_paper(checked, ts, &listed, standard)?;
+        let built = typeset_paper(subject, ts, &listed, standard)?;
         out.push((Document::Paper, built));
     }
     Ok(out)
 }
 
-/// `check` with a project's own templates: every document (the plan, each appendix built
-/// apart, the decision paper, each sound report) rendered and typeset, nothing written, so that
-/// what the changed templates make `build` reject is reported by `check` first; with `reports`
-/// (`check --report`), only those reports' documents. Returns the number typeset.
-pub fn typeset_to_check(
-    checked: &Checked,
-    ts: &mut Typesetter,
-    reports: &[String],
-) -> Result<usize> {
+/// `check` with a project's own templates: every document of these subjects (the plan, each
+/// appendix built apart, the decision paper; each report's) rendered and typeset, nothing
+/// written, so that what the changed templates make `build` reject is reported by `check`
+/// first ([`crate::pipeline::Checked::subjects`] gives the subjects of a `check`). Returns the
+/// number typeset.
+pub fn typeset_to_check(subjects: &[Subject<'_>], ts: &mut Typesetter) -> Result<usize> {
     let mut n = 0;
-    let documents: Vec<&Checked> = if reports.is_empty() {
-        std::iter::once(checked)
-            .chain(checked.reports.iter().map(|r| &r.checked))
-            .collect()
-    } else {
-        let mut out = Vec::new();
-        for id in reports {
-            out.push(&checked.report(id)?.checked);
-        }
-        out
-    };
-    for c in documents {
-        let docs = select(&c.plan, true, &[])?;
-        let standard = super::default_standard(&c.plan);
-        n += typeset_all(c, ts, &docs, None, standard)?.len();
+    for &subject in subjects {
+        let docs = select_for(subject, true, &[])?;
+        let standard = default_standard(subject.model());
+        n += typeset_all(subject, ts, &docs, standard)?.len();
     }
     Ok(n)
 }
 
-/// The Typst source of the plan (or the part `scope` says), rendered with the typesetter's
-/// templates exactly as a build renders it.
-pub fn typst_source(
-    checked: &Checked,
-    ts: &Typesetter,
-    scope: Scope<'_>,
-    redline: Option<&Redline<'_>>,
-) -> Result<String> {
-    let view = view::build_scoped(&checked.plan, &checked.computed, redline.copied(), scope);
-    ts.renderer().render(&view)
+/// The Typst source of a subject's document (for the plan, the part `scope` says; a report is
+/// one document), rendered with the typesetter's templates exactly as a build renders it.
+pub fn typst_source(subject: Subject<'_>, ts: &Typesetter, scope: Scope<'_>) -> Result<String> {
+    match subject {
+        Subject::Plan { .. } | Subject::Redline { .. } => {
+            let view =
+                view::build_scoped(subject.model(), subject.figures(), subject.marks(), scope);
+            ts.renderer().render(&view)
+        }
+        Subject::Report { report, projection } => {
+            let view = crate::render::followup::view(&projection.plan, &projection.figures, report);
+            ts.renderer().render(&view)
+        }
+    }
 }
 
-/// Typesets the plan or one appendix.
+/// Typesets the plan (or the report) or one appendix.
 fn typeset_one(
-    checked: &Checked,
+    subject: Subject<'_>,
     ts: &mut Typesetter,
     doc: &Document,
-    redline: Option<&Redline<'_>>,
     standard: Standard,
 ) -> Result<Built> {
-    let separate = separate_appendices(&checked.plan);
+    let separate = appendices(subject);
     let scope = match doc {
         Document::Plan { split: false } => Scope::Whole,
         Document::Plan { split: true } => Scope::Without(&separate),
@@ -368,16 +365,10 @@ fn typeset_one(
         Document::Paper => unreachable!("the decision paper is typeset by typeset_paper"),
     };
     let t = std::time::Instant::now();
-    let source = match checked.plan.reports.first() {
-        Some(report) if checked.plan.projection_of.is_some() => {
-            let view = crate::render::followup::view(&checked.plan, &checked.computed, report);
-            ts.renderer().render(&view)?
-        }
-        _ => typst_source(checked, ts, scope, redline)?,
-    };
+    let source = typst_source(subject, ts, scope)?;
     let render = t.elapsed();
-    let ident = file_stem(&checked.plan, doc);
-    let mut built = pipeline::typeset_rendered(checked, source, ts, ident, standard)?;
+    let ident = file_stem(subject, doc);
+    let mut built = typeset_rendered(subject.model(), source, ts, ident, standard)?;
     built.timings.insert(0, ("render", render));
     Ok(built)
 }
@@ -418,17 +409,17 @@ struct PaperText<'a> {
 }
 
 fn typeset_paper(
-    checked: &Checked,
+    subject: Subject<'_>,
     ts: &mut Typesetter,
     documents: &[Listed],
     standard: Standard,
 ) -> Result<Built> {
-    let plan = &checked.plan;
+    let plan = subject.model();
     let Some(paper) = &plan.paper else {
         crate::usage!("the content has no decision paper (tjansteskrivelse.yaml)");
     };
     let p: &DecisionPaper = &paper.value;
-    let expand = |s: &str| crate::figures::refs::expand(s, plan, &checked.computed);
+    let expand = |s: &str| crate::figures::refs::expand(s, plan, subject.figures());
     let meta = &plan.meta.value;
     let view = PaperView {
         plan: meta.into(),
@@ -458,10 +449,10 @@ fn typeset_paper(
         .map(|path| {
             let key = if path.is_empty() { "document" } else { path };
             // A report's paper is its `tjansteskrivelse:`.
-            let path = match (&plan.projection_of, path) {
-                (None, _) => path.to_string(),
-                (Some(_), "") => "tjansteskrivelse".to_string(),
-                (Some(_), p) => format!("tjansteskrivelse.{p}"),
+            let path = match (subject, path) {
+                (Subject::Plan { .. } | Subject::Redline { .. }, _) => path.to_string(),
+                (Subject::Report { .. }, "") => "tjansteskrivelse".to_string(),
+                (Subject::Report { .. }, p) => format!("tjansteskrivelse.{p}"),
             };
             (
                 key,
@@ -471,6 +462,6 @@ fn typeset_paper(
         .collect(),
     };
     let source = ts.renderer().render_named(PAPER_TEMPLATE, &view)?;
-    let ident = file_stem(plan, &Document::Paper);
-    pipeline::typeset_rendered(checked, source, ts, ident, standard)
+    let ident = file_stem(subject, &Document::Paper);
+    typeset_rendered(plan, source, ts, ident, standard)
 }

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{Built, Checked};
 use crate::content::{Plan, Status};
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
@@ -34,16 +33,24 @@ pub fn default_standard(plan: &Plan) -> Standard {
     }
 }
 
-/// Compiles and exports Typst source rendered from a checked plan; `ident` names the document
-/// (its PDF identifier, and its world in the typesetter).
+/// A typeset document.
+pub struct Built {
+    pub typst_source: String,
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Compiles and exports Typst source rendered from `plan` (a subject's model,
+/// [`super::Subject::model`]); `ident` names the document (its PDF identifier, and its world in
+/// the typesetter).
 pub fn typeset_rendered(
-    checked: &Checked,
+    plan: &Plan,
     typst_source: String,
     ts: &mut Typesetter,
     ident: String,
     standard: Standard,
 ) -> Result<Built> {
-    let plan = &checked.plan;
     let date = plan_date(plan)?;
     let extra = content_files(plan)?;
     let pdf = ts.typeset_with(

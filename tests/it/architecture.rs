@@ -1089,3 +1089,22 @@ fn templates_never_get_the_content_model() {
     let content_impls = found_outside("TemplateContext", &["render/", "pipeline/", "diff/"]);
     assert!(content_impls.is_empty(), "{content_impls:?}");
 }
+
+#[test]
+fn a_report_is_its_own_subject() {
+    // A follow-up report's document is a `pipeline::Subject::Report`, chosen once where a
+    // command decides what it builds or compares; the code that makes or compares documents
+    // asks the subject by its kind. Nothing asks a plan whether it is a report in disguise: a
+    // field marking a projection, or the plan's first (or only) report taken as the report.
+    for probe in [
+        "projection_of",
+        "plan.reports.first()",
+        "plan.reports.as_slice()",
+    ] {
+        let files = found_outside(probe, &[]);
+        assert!(
+            files.is_empty(),
+            "`{probe}`: a plan asked whether it is a report, in {files:?}"
+        );
+    }
+}

@@ -417,7 +417,7 @@ pub fn layouts_of(
     ts.keep_layouts();
     let docs = vplan::pipeline::documents::select(&checked.plan, split, &[]).unwrap();
     let standard = standard.unwrap_or_else(|| vplan::pipeline::default_standard(&checked.plan));
-    vplan::pipeline::documents::typeset_all(&checked, &mut ts, &docs, None, standard)
+    vplan::pipeline::documents::typeset_all(checked.subject(), &mut ts, &docs, standard)
         .unwrap_or_else(|e| panic!("the documents do not typeset: {e:?}"));
     let layouts = ts.take_layouts();
     forget_layouts();

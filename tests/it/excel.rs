@@ -1752,7 +1752,7 @@ fn an_economy_systems_outcomes_are_matched_by_label() {
             .unwrap_or_else(|e| panic!("{e}"));
     let r = checked.reports.iter().find(|r| r.id == "2031-t1").unwrap();
     let summa = vplan::figures::CellRef::new("driftbudget", "summa", "utfall");
-    assert_eq!(r.checked.computed.value(&summa), Some(7150.into()));
+    assert_eq!(r.projection.figures.value(&summa), Some(7150.into()));
 }
 
 #[test]
@@ -1850,7 +1850,7 @@ fn a_missing_table_entry_is_appended_under_tables() {
             .unwrap_or_else(|e| panic!("{e}"));
     let r = checked.reports.iter().find(|r| r.id == "2031-t1").unwrap();
     let cell = vplan::figures::CellRef::new("handlingsplan-simhall", "totalt", "utfall");
-    assert_eq!(r.checked.computed.value(&cell), Some(120.into()));
+    assert_eq!(r.projection.figures.value(&cell), Some(120.into()));
 }
 
 #[test]

@@ -145,9 +145,12 @@ fn in_family(content: &Path) -> BTreeMap<String, bool> {
     use vplan::pipeline;
     let checked = pipeline::load(content, &Default::default(), &vplan::progress::Silent).unwrap();
     let ts = pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    let source =
-        pipeline::documents::typst_source(&checked, &ts, vplan::render::view::Scope::Whole, None)
-            .unwrap();
+    let source = pipeline::documents::typst_source(
+        checked.subject(),
+        &ts,
+        vplan::render::view::Scope::Whole,
+    )
+    .unwrap();
     let mut in_family = BTreeMap::new();
     let mut file = String::new();
     let mut table = false;

@@ -16,8 +16,11 @@ fn generated_typst_source_of_the_fixture_plan() {
     .unwrap();
     // Rendered as `vplan build` renders the plan.
     let ts = pipeline::Typesetter::new(&vplan::render::Templates::built_in()).unwrap();
-    let source =
-        pipeline::documents::typst_source(&checked, &ts, vplan::render::view::Scope::Whole, None)
-            .unwrap();
+    let source = pipeline::documents::typst_source(
+        checked.subject(),
+        &ts,
+        vplan::render::view::Scope::Whole,
+    )
+    .unwrap();
     insta::assert_snapshot!(source);
 }
