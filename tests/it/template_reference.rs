@@ -842,8 +842,8 @@ fn views() -> Vec<(String, serde_json::Value)> {
             out.push((a.value.id.clone(), serde_json::to_value(&view).unwrap()));
         }
         for r in &checked.reports {
-            let c = &r.checked;
-            let view = vplan::render::followup::view(&c.plan, &c.computed, &r.source);
+            let p = &r.projection;
+            let view = vplan::render::followup::view(&p.plan, &p.figures, &r.source);
             out.push((r.id.clone(), serde_json::to_value(&view).unwrap()));
         }
     }
