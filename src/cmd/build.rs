@@ -153,7 +153,10 @@ pub fn build_one(
         }
     };
     if args.timings {
-        eprintln!("{}", timings_line(content, &built.phases, built.total));
+        progress.asked(format_args!(
+            "{}",
+            timings_line(content, &built.phases, built.total)
+        ));
     }
     Ok(built)
 }

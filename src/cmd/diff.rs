@@ -1,9 +1,8 @@
 //! `vplan diff [OLD] [NEW]`: load both sides, compare, print the report. Exit 0 when there
 //! are no differences, 1 when there are, 2 on any error.
 
-use std::io::IsTerminal;
-
 use vplan::error::Result;
+use vplan::progress::Progress;
 
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
 use vplan::diff::{self, output, source};
@@ -91,14 +90,11 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             })?;
             vplan::output::write(path, &pdf)?;
             let n = report.changes.len();
-            if progress.quiet {
-                return Ok(differs);
-            }
-            eprintln!(
+            progress.say(format_args!(
                 "wrote {} ({n} change{})",
                 path.display(),
                 if n == 1 { "" } else { "s" }
-            );
+            ));
             return Ok(differs);
         }
         (_, true) => output::stat(&report),
@@ -108,7 +104,7 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
                     !to_file
-                        && std::io::stdout().is_terminal()
+                        && progress.stdout_is_terminal()
                         && std::env::var_os("NO_COLOR").is_none()
                 }
             };
@@ -119,7 +115,7 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
     };
     match &args.output {
         Some(path) => vplan::output::write(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => progress.out(&text),
     }
     Ok(differs)
 }

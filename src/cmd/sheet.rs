@@ -42,9 +42,9 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
         SheetFormat::Xlsx => {
             let (bytes, as_text) = sheets::workbook(plan, &checked.computed)?;
             for cell in &as_text {
-                eprintln!(
-                    "warning: written as text (more digits than Excel holds exactly): {cell}"
-                );
+                progress.warn(format_args!(
+                    "written as text (more digits than Excel holds exactly): {cell}"
+                ));
             }
             vplan::output::write(&out, &bytes)?;
             let sheets = sheets::sheet_names(plan);
@@ -100,20 +100,22 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     };
     for (row, col, old, new) in &result.changed {
         let p = precision(col);
-        eprintln!(
+        progress.say(format_args!(
             "changed: {row} › {col}: {} → {}",
             show(*old, p),
             show(*new, p)
-        );
+        ));
     }
     for row in &result.missing {
-        eprintln!("missing: row `{row}` is not in the sheet; its amounts are kept");
+        progress.say(format_args!(
+            "missing: row `{row}` is not in the sheet; its amounts are kept"
+        ));
     }
     for (row, cell) in &result.unknown {
-        eprintln!(
+        progress.say(format_args!(
             "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
             args.table
-        );
+        ));
     }
     let file = table.file.clone();
     let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
@@ -231,16 +233,22 @@ fn import_outcomes(
             .unwrap_or_else(|| "(tom)".into())
     };
     for (row, key, old, new) in &result.changed {
-        eprintln!("changed: {row} › {key}: {} → {}", show(*old), show(*new));
+        progress.say(format_args!(
+            "changed: {row} › {key}: {} → {}",
+            show(*old),
+            show(*new)
+        ));
     }
     for row in &result.missing {
-        eprintln!("missing: row `{row}` is not in the sheet; the report's figures are kept");
+        progress.say(format_args!(
+            "missing: row `{row}` is not in the sheet; the report's figures are kept"
+        ));
     }
     for (row, cell) in &result.unknown {
-        eprintln!(
+        progress.say(format_args!(
             "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
             args.table
-        );
+        ));
     }
     let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
     if !problems.is_empty() {
@@ -248,7 +256,7 @@ fn import_outcomes(
     }
     if result.changed.is_empty() {
         for note in result.notes(&args.table, &report.checked.computed) {
-            eprintln!("{note}");
+            progress.say(format_args!("{note}"));
         }
         progress.say(format_args!(
             "no changes: {} is as the sheet says",
@@ -281,7 +289,7 @@ fn import_outcomes(
     }
     if let Some(now) = now {
         for note in result.notes(&args.table, &now.checked.computed) {
-            eprintln!("{note}");
+            progress.say(format_args!("{note}"));
         }
     }
     vplan::output::rewrite_content(
