@@ -119,7 +119,7 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
         crate::render::view::Scope::Whole,
         None,
     )?;
-    let date = pipeline::plan_date(&checked.plan)?;
+    let date = pipeline::plan_date(&checked.plan, None)?;
     let ident = pipeline::document_stem(&checked.plan);
     let standard = pipeline::default_standard(&checked.plan);
     let logo = pipeline::content_files(&checked.plan)?;

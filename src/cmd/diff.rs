@@ -80,8 +80,9 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             let Some(path) = &args.output else {
                 vplan::usage!("--format pdf needs -o FILE");
             };
+            let date = args.source_date.date()?;
             // A template error is the report's, not a side's.
-            let pdf = diff::pdf::render(&report, new_c, &templates).map_err(|e| match e {
+            let pdf = diff::pdf::render(&report, new_c, &templates, date).map_err(|e| match e {
                 vplan::Error::Content(diagnostics) => vplan::Error::Side {
                     what: "the change report (its templates)".into(),
                     diagnostics,

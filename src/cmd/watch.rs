@@ -45,7 +45,7 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
     let templates = build.project.templates()?;
     let output = absolute(&build.output);
 
-    let mut ts = Typesetter::new(&templates)?;
+    let mut ts = Typesetter::new(&templates)?.with_source_date(build.source_date.date()?);
     let mut opened = false;
     // Templates are read again only after one of them changed (or a reload failed). The
     // built-in templates never change; a project's templates directory is watched.

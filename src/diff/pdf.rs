@@ -315,8 +315,14 @@ fn amounts_view(c: &Change) -> Option<AmountsView> {
     })
 }
 
-/// Renders the report as a PDF with the templates.
-pub fn render(report: &Report, new: &Checked, templates: &Templates) -> Result<Vec<u8>> {
+/// Renders the report as a PDF with the templates, dated `source_date` when given
+/// (`SOURCE_DATE_EPOCH`), else by the new side's decision date.
+pub fn render(
+    report: &Report,
+    new: &Checked,
+    templates: &Templates,
+    source_date: Option<crate::typeset::Datetime>,
+) -> Result<Vec<u8>> {
     let meta = &new.plan.meta.value;
     let mut sections: Vec<SectionView> = Vec::new();
     let mut last_report = None;
@@ -349,7 +355,7 @@ pub fn render(report: &Report, new: &Checked, templates: &Templates) -> Result<V
     };
     let mut ts = pipeline::Typesetter::new(templates)?;
     let source = ts.renderer().render_named(DIFF_TEMPLATE, &view)?;
-    let date = pipeline::plan_date(&new.plan)?;
+    let date = pipeline::plan_date(&new.plan, source_date)?;
     let ident = format!("{}-andringsforteckning", pipeline::document_stem(&new.plan));
     let options = crate::typeset::ExportOptions {
         ident,

@@ -19,7 +19,7 @@ use crate::progress::Progress;
 
 pub use documents::document_stem;
 pub use typesetter::{
-    content_files, default_standard, plan_date, source_date_epoch, typeset_rendered, Layout, Pdf,
+    content_files, default_standard, plan_date, source_date, typeset_rendered, Layout, Pdf,
     Typesetter,
 };
 
