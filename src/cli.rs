@@ -389,6 +389,9 @@ pub struct DiffArgs {
     /// tree, or the one version given), with the totals each changed outcome moved.
     #[arg(long = "report", value_name = "ID")]
     pub reports: Vec<String>,
+
+    #[command(flatten)]
+    pub source_date: SourceDateArgs,
 }
 
 impl BuildArgs {
@@ -435,6 +438,36 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub source_date: SourceDateArgs,
+}
+
+/// The date of the PDFs a command makes: `SOURCE_DATE_EPOCH` (reproducible builds), read here
+/// and passed to the library, which reads no environment.
+#[derive(Debug, Args)]
+pub struct SourceDateArgs {
+    /// The PDFs' creation date in seconds since 1970-01-01 00:00 UTC (default: the plan's
+    /// decision date). Hidden: it is meant to be set as `SOURCE_DATE_EPOCH`.
+    #[arg(
+        long = "source-date-epoch",
+        env = "SOURCE_DATE_EPOCH",
+        hide = true,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(std::ffi::OsString)
+    )]
+    pub epoch: Option<std::ffi::OsString>,
+}
+
+impl SourceDateArgs {
+    /// The date, `None` when not given; a value that is not a timestamp is a usage error
+    /// naming `SOURCE_DATE_EPOCH` ([`vplan::pipeline::source_date`]).
+    pub fn date(&self) -> vplan::error::Result<Option<vplan::typeset::Datetime>> {
+        self.epoch
+            .as_deref()
+            .map(vplan::pipeline::source_date)
+            .transpose()
+    }
 }
 
 /// Where the plan comes from and where it goes.
@@ -527,6 +560,9 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub source_date: SourceDateArgs,
 }
 
 /// How diagnostics are printed.

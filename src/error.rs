@@ -116,6 +116,13 @@ pub use crate::usage_error;
 /// `.context("…")` / `.with_context(|| …)` for what is not an I/O error of a path (a missing
 /// table, a failed child process, an error of another library): a usage error saying the
 /// context first, then the cause.
+///
+/// It is implemented for `Option` and for the results of other libraries' errors
+/// ([`ForeignError`]), never for a `Result` of vplan's own [`Error`]: on a content error it
+/// would flatten the diagnostics into one usage line (exit 1 → 2, `--format json` lost), so
+/// `.context()` on a `Result<_, Error>` does not compile (the assertion below this trait
+/// checks it). An `Error` is given context with [`Error::context`], which keeps content errors
+/// as they are.
 pub trait Context<T> {
     fn with_context<C: std::fmt::Display>(self, context: impl FnOnce() -> C) -> Result<T>;
 
@@ -133,7 +140,50 @@ impl<T> Context<T> for Option<T> {
     }
 }
 
-impl<T, E: std::fmt::Display> Context<T> for std::result::Result<T, E> {
+/// The errors of other libraries (and of the standard library) that [`Context`] turns into
+/// usage errors: a closed set (sealed), so that vplan's own [`Error`] is never one. An error
+/// type of a new dependency is added here.
+pub trait ForeignError: std::fmt::Display + sealed::Sealed {}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+macro_rules! foreign_errors {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl sealed::Sealed for $ty {}
+            impl ForeignError for $ty {}
+        )*
+    };
+}
+
+foreign_errors!(
+    std::io::Error,
+    serde_json::Error,
+    walkdir::Error,
+    calamine::Error,
+    calamine::OdsError,
+    calamine::XlsxError,
+    rust_xlsxwriter::XlsxError,
+    // The command line's: its build threads and `watch`.
+    rayon::ThreadPoolBuildError,
+    notify::Error,
+);
+
+// `Result<_, Error>` does not implement `Context`: if it did, `NotContext::check` below would
+// be ambiguous and this would not compile (the negative assertion of `static_assertions`).
+const _: fn() = || {
+    trait NotContext<A> {
+        fn check() {}
+    }
+    impl<T: ?Sized> NotContext<()> for T {}
+    struct IfContext;
+    impl<T: ?Sized + Context<()>> NotContext<IfContext> for T {}
+    let _ = <Result<(), Error> as NotContext<_>>::check;
+};
+
+impl<T, E: ForeignError> Context<T> for std::result::Result<T, E> {
     fn with_context<C: std::fmt::Display>(self, context: impl FnOnce() -> C) -> Result<T> {
         self.map_err(|e| Error::Usage(format!("{}: {e}", context())))
     }

@@ -56,8 +56,14 @@ fn refuse_arguments(e: clap::Error) -> ! {
         let first = rendered.lines().next().unwrap_or_default();
         let message = first.strip_prefix("error: ").unwrap_or(first).to_string();
         let diag = vplan::diag::Diagnostic::general(vplan::diag::Code::Usage, message);
-        if let Some(out) = format.and_then(|f| f.machine(&[diag])) {
-            print!("{out}");
+        if let Some(format) = format {
+            let term = Terminal {
+                quiet: false,
+                format,
+            };
+            if let Some(out) = format.machine(&[diag]) {
+                term.out(&out);
+            }
         }
     }
     e.exit()
@@ -89,7 +95,7 @@ fn run(command: &Command, term: &Terminal) -> Result<ExitCode> {
             })?;
             return Ok(ExitCode::from(u8::from(differs)));
         }
-        Command::Textconv(args) => cmd::textconv::run(args)?,
+        Command::Textconv(args) => cmd::textconv::run(args, term)?,
         Command::Watch(args) => cmd::watch::run(args, term)?,
         Command::Bench(args) => cmd::bench::run(args, term)?,
         Command::Export(args) => cmd::sheet::export(args, term)?,
@@ -99,7 +105,7 @@ fn run(command: &Command, term: &Terminal) -> Result<ExitCode> {
         Command::Report(cmd) => cmd::report::run(cmd, term)?,
         Command::Schema(args) => cmd::schema::run(args, term)?,
         Command::Templates(args) => cmd::templates::run(args, term)?,
-        Command::Completions(args) => cmd::shell::completions(args)?,
+        Command::Completions(args) => cmd::shell::completions(args, term)?,
         Command::Man(args) => cmd::shell::man(args, term)?,
     }
     Ok(ExitCode::SUCCESS)

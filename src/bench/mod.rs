@@ -118,7 +118,7 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
         &Typesetter::new(templates)?,
         crate::render::view::Scope::Whole,
     )?;
-    let date = pipeline::plan_date(&checked.plan)?;
+    let date = pipeline::plan_date(&checked.plan, None)?;
     let ident = pipeline::document_stem(&checked.plan);
     let standard = pipeline::default_standard(&checked.plan);
     let logo = pipeline::content_files(&checked.plan)?;

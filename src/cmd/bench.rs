@@ -16,5 +16,5 @@ pub fn run(args: &BenchArgs, progress: &Terminal) -> Result<()> {
         long: args.long,
         long_child: args.long_child.clone(),
     };
-    vplan::bench::run(&options, &mut std::io::stdout().lock(), progress)
+    vplan::bench::run(&options, &mut progress.writer(), progress)
 }

@@ -16,7 +16,8 @@ use crate::cli::BuildArgs;
 pub fn run(args: &BuildArgs, progress: &Terminal) -> Result<()> {
     let dirs = args.content_dirs();
     if dirs.len() == 1 {
-        let mut ts = Typesetter::new(&args.project.templates()?)?;
+        let templates = args.project.templates()?;
+        let mut ts = Typesetter::new(&templates)?.with_source_date(args.source_date.date()?);
         if args.trace.is_some() {
             vplan::typeset::Worlds::start_trace();
         }
@@ -40,6 +41,7 @@ pub fn run(args: &BuildArgs, progress: &Terminal) -> Result<()> {
 fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Terminal) -> Result<()> {
     let start = Instant::now();
     let templates = args.project.templates()?;
+    let date = args.source_date.date()?;
     // Two plans (or reports) that would write one file are refused before anything is built:
     // the second would replace the first.
     let options = args.options();
@@ -77,6 +79,7 @@ fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Terminal) -> Result
         dirs.par_iter()
             .map(|dir| {
                 let result = Typesetter::new(&templates)
+                    .map(|ts| ts.with_source_date(date))
                     .and_then(|mut ts| build_one(args, dir, &mut ts, progress))
                     .map(|b| b.written);
                 (dir.clone(), result)
@@ -153,7 +156,10 @@ pub fn build_one(
         }
     };
     if args.timings {
-        eprintln!("{}", timings_line(content, &built.phases, built.total));
+        progress.asked(format_args!(
+            "{}",
+            timings_line(content, &built.phases, built.total)
+        ));
     }
     Ok(built)
 }

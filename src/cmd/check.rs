@@ -12,7 +12,7 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     // A `--templates` directory that does not exist is refused here as `build` refuses it.
     let templates = args.project.templates()?;
     // So is a `SOURCE_DATE_EPOCH` that is not a timestamp, which `build` refuses.
-    pipeline::source_date_epoch()?;
+    let source_date = args.source_date.date()?;
     // Without --report: the plan and every report; with it, what `build --report` judges.
     let checked = pipeline::load(
         &args.project.content,
@@ -40,13 +40,13 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         // The change report's template, typeset as `diff --format pdf` would with a report of
         // no changes (the parts for each kind of change show only with real changes).
         let report = vplan::diff::compare(&checked, &checked, "", "");
-        vplan::diff::pdf::render(&report, checked.subject(), &templates)?;
+        vplan::diff::pdf::render(&report, checked.subject(), &templates, source_date)?;
         progress.say(format_args!(
             "typeset the change report with the project's diff.typ.j2 (with no changes; `vplan diff --format pdf` tries it on real ones)"
         ));
     }
     if !changed.is_empty() {
-        let mut ts = pipeline::Typesetter::new(&templates)?;
+        let mut ts = pipeline::Typesetter::new(&templates)?.with_source_date(source_date);
         let typeset =
             pipeline::documents::typeset_to_check(&checked.subjects(&args.reports)?, &mut ts)?;
         progress.say(format_args!(

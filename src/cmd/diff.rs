@@ -1,9 +1,8 @@
 //! `vplan diff [OLD] [NEW]`: load both sides, compare, print the report. Exit 0 when there
 //! are no differences, 1 when there are, 2 on any error.
 
-use std::io::IsTerminal;
-
 use vplan::error::Result;
+use vplan::progress::Progress;
 
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
 use vplan::diff::{self, output, source};
@@ -82,8 +81,9 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             let Some(path) = &args.output else {
                 vplan::usage!("--format pdf needs -o FILE");
             };
+            let date = args.source_date.date()?;
             // A template error is the report's, not a side's.
-            let pdf = diff::pdf::render(&report, new_subject, &templates).map_err(|e| match e {
+            let pdf = diff::pdf::render(&report, new_subject, &templates, date).map_err(|e| match e {
                 vplan::Error::Content(diagnostics) => vplan::Error::Side {
                     what: "the change report (its templates)".into(),
                     diagnostics,
@@ -92,14 +92,11 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             })?;
             vplan::output::write(path, &pdf)?;
             let n = report.changes.len();
-            if progress.quiet {
-                return Ok(differs);
-            }
-            eprintln!(
+            progress.say(format_args!(
                 "wrote {} ({n} change{})",
                 path.display(),
                 if n == 1 { "" } else { "s" }
-            );
+            ));
             return Ok(differs);
         }
         (_, true) => output::stat(&report),
@@ -109,7 +106,7 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
                     !to_file
-                        && std::io::stdout().is_terminal()
+                        && progress.stdout_is_terminal()
                         && std::env::var_os("NO_COLOR").is_none()
                 }
             };
@@ -120,7 +117,7 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
     };
     match &args.output {
         Some(path) => vplan::output::write(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => progress.out(&text),
     }
     Ok(differs)
 }

@@ -10,87 +10,11 @@ pub mod schema;
 pub mod sheet;
 pub mod shell;
 pub mod templates;
+mod terminal;
 pub mod textconv;
 pub mod watch;
 
-use std::fmt;
-
-use vplan::diag::{self, Code, Diagnostic};
-use vplan::error::Error;
-use vplan::progress::Progress;
-
-use crate::cli::Format;
-
-/// The terminal: progress and warnings on stderr (silenced by `-q`), diagnostics for machines
-/// on stdout with `--format json|sarif|github|gitlab`. The one place that prints what the
-/// library reports.
-#[derive(Debug, Clone, Copy)]
-pub struct Terminal {
-    pub quiet: bool,
-    pub format: Format,
-}
-
-impl Progress for Terminal {
-    fn say(&self, msg: fmt::Arguments<'_>) {
-        if !self.quiet {
-            eprintln!("{msg}");
-        }
-    }
-
-    /// The warnings of a successful run: for people on stderr (unless quiet), for machines on
-    /// stdout (always, so that tools get a result).
-    fn warnings(&self, warnings: &[Diagnostic]) {
-        if let Some(out) = self.format.machine(warnings) {
-            print!("{out}");
-        } else if !warnings.is_empty() && !self.quiet {
-            eprint!("{}", diag::render_human(warnings));
-        }
-    }
-}
-
-impl Terminal {
-    /// Prints an error the way its kind calls for: diagnostics with their source lines, anything
-    /// else as one line. For machines (`--format json` and the others) stdout gets a whole
-    /// document whatever failed: the content's diagnostics, or one diagnostic for a usage or
-    /// I/O error (code `usage` or `io`), which is also said on stderr.
-    pub fn error(&self, err: &Error) {
-        if self.format != Format::Human {
-            let diags = match err {
-                Error::Content(diags) => diags.clone(),
-                Error::Side { diagnostics, .. } | Error::Batch { diagnostics, .. } => {
-                    let mut all = diagnostics.clone();
-                    all.push(Diagnostic::general(Code::Usage, err.to_string()));
-                    all
-                }
-                Error::Io { .. } => vec![Diagnostic::general(Code::Io, err.to_string())],
-                _ => vec![Diagnostic::general(Code::Usage, err.to_string())],
-            };
-            if let Some(out) = self.format.machine(&diags) {
-                print!("{out}");
-            }
-            if matches!(err, Error::Content(_)) {
-                return;
-            }
-        }
-        match err {
-            Error::Content(diags) => eprint!("{}", diag::render_human(diags)),
-            Error::Side { what, diagnostics } => {
-                eprint!("{}", diag::render_human(diagnostics));
-                eprintln!("error: {what} has errors (listed above)");
-            }
-            Error::Batch {
-                diagnostics,
-                failures,
-            } => {
-                if !diagnostics.is_empty() {
-                    eprint!("{}", diag::render_human(diagnostics));
-                }
-                eprintln!("error: {}", failures.join("\n"));
-            }
-            other => eprintln!("error: {other}"),
-        }
-    }
-}
+pub use terminal::Terminal;
 
 /// Refuses a file the user asked a command to write (`export --out`, `diff -o`) where it
 /// would replace or add to a plan's content: inside one of the `content` directories, or an

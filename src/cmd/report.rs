@@ -18,7 +18,7 @@ pub fn run(cmd: &ReportCommand, progress: &Terminal) -> Result<()> {
                 )?;
                 let text =
                     vplan::skeleton::report::follow_up(&checked, &args.content, &args.id, kind)?;
-                print!("{text}");
+                progress.out(&text);
                 return Ok(());
             }
             let path = vplan::skeleton::report::write_follow_up(&args.content, &args.id, kind)?;

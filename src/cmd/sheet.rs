@@ -43,9 +43,9 @@ pub fn export(args: &ExportArgs, progress: &Terminal) -> Result<()> {
         SheetFormat::Xlsx => {
             let (bytes, as_text) = sheets::workbook(plan, figures)?;
             for cell in &as_text {
-                eprintln!(
-                    "warning: written as text (more digits than Excel holds exactly): {cell}"
-                );
+                progress.warn(format_args!(
+                    "written as text (more digits than Excel holds exactly): {cell}"
+                ));
             }
             vplan::output::write(&out, &bytes)?;
             let sheets = sheets::sheet_names(plan);
@@ -98,20 +98,22 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     };
     for (row, col, old, new) in &result.changed {
         let p = precision(col);
-        eprintln!(
+        progress.say(format_args!(
             "changed: {row} › {col}: {} → {}",
             show(*old, p),
             show(*new, p)
-        );
+        ));
     }
     for row in &result.missing {
-        eprintln!("missing: row `{row}` is not in the sheet; its amounts are kept");
+        progress.say(format_args!(
+            "missing: row `{row}` is not in the sheet; its amounts are kept"
+        ));
     }
     for (row, cell) in &result.unknown {
-        eprintln!(
+        progress.say(format_args!(
             "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
             args.table
-        );
+        ));
     }
     let file = table.file.clone();
     let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
@@ -229,16 +231,22 @@ fn import_outcomes(
             .unwrap_or_else(|| "(tom)".into())
     };
     for (row, key, old, new) in &result.changed {
-        eprintln!("changed: {row} › {key}: {} → {}", show(*old), show(*new));
+        progress.say(format_args!(
+            "changed: {row} › {key}: {} → {}",
+            show(*old),
+            show(*new)
+        ));
     }
     for row in &result.missing {
-        eprintln!("missing: row `{row}` is not in the sheet; the report's figures are kept");
+        progress.say(format_args!(
+            "missing: row `{row}` is not in the sheet; the report's figures are kept"
+        ));
     }
     for (row, cell) in &result.unknown {
-        eprintln!(
+        progress.say(format_args!(
             "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
             args.table
-        );
+        ));
     }
     let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
     if !problems.is_empty() {
@@ -246,7 +254,7 @@ fn import_outcomes(
     }
     if result.changed.is_empty() {
         for note in result.notes(&args.table, &report.projection.figures) {
-            eprintln!("{note}");
+            progress.say(format_args!("{note}"));
         }
         progress.say(format_args!(
             "no changes: {} is as the sheet says",
@@ -279,7 +287,7 @@ fn import_outcomes(
     }
     if let Some(now) = now {
         for note in result.notes(&args.table, &now.projection.figures) {
-            eprintln!("{note}");
+            progress.say(format_args!("{note}"));
         }
     }
     vplan::output::rewrite_content(

@@ -16,7 +16,7 @@ use super::Terminal;
 /// [`complete_if_asked`]), which knows the options and reads the plan's ids; so the script
 /// calls the `vplan` it was written by (by name when that is how it was run, else by its full
 /// path).
-pub fn completions(args: &CompletionsArgs) -> Result<()> {
+pub fn completions(args: &CompletionsArgs, term: &Terminal) -> Result<()> {
     let name = args.shell.to_string();
     let shells = clap_complete::env::Shells::builtins();
     let Some(shell) = shells.completer(&name) else {
@@ -38,7 +38,7 @@ pub fn completions(args: &CompletionsArgs) -> Result<()> {
             &mut out,
         )
         .context("cannot write the completion script")?;
-    std::io::Write::write_all(&mut std::io::stdout(), &out)
+    std::io::Write::write_all(&mut term.writer(), &out)
         .context("cannot write the completion script")?;
     Ok(())
 }

@@ -15,10 +15,11 @@ use std::path::Path;
 use saphyr_parser::{Event, Parser};
 use vplan::error::Result;
 
+use super::Terminal;
 use crate::cli::TextconvArgs;
 
-pub fn run(args: &TextconvArgs) -> Result<()> {
-    print!("{}", convert_file(&args.file)?);
+pub fn run(args: &TextconvArgs, term: &Terminal) -> Result<()> {
+    term.out(&convert_file(&args.file)?);
     Ok(())
 }
 

@@ -45,7 +45,7 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
     let templates = build.project.templates()?;
     let output = absolute(&build.output);
 
-    let mut ts = Typesetter::new(&templates)?;
+    let mut ts = Typesetter::new(&templates)?.with_source_date(build.source_date.date()?);
     let mut opened = false;
     // Templates are read again only after one of them changed (or a reload failed). The
     // built-in templates never change; a project's templates directory is watched.
@@ -70,21 +70,21 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
             .with_context(|| format!("cannot watch {}", dir.display()))?;
     }
     match templates.dir() {
-        Some(dir) => eprintln!(
+        Some(dir) => progress.say(format_args!(
             "watching {} and {} for changes (Ctrl-C to stop)",
             content.display(),
             dir.display()
-        ),
-        None => eprintln!(
+        )),
+        None => progress.say(format_args!(
             "watching {} for changes, with the built-in templates (Ctrl-C to stop)",
             content.display()
-        ),
+        )),
     }
 
     let mut rebuilds = 0usize;
     for events in rx {
         if let Err(e) = events {
-            eprintln!("warning: watching: {e}");
+            progress.warn(format_args!("watching: {e}"));
             continue;
         }
         let now = snapshot(&watched, &output);
@@ -97,15 +97,20 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
             .as_ref()
             .is_some_and(|dir| paths.iter().any(|p| p.starts_with(dir)));
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        eprintln!("changed: {}", names.join(", "));
+        progress.say(format_args!("changed: {}", names.join(", ")));
         let t = Instant::now();
         let written = rebuild(args, content, &mut ts, &mut templates_stale, progress);
         Worlds::evict(EVICT_AFTER);
         rebuilds += 1;
         if written.is_empty() {
-            eprintln!("still watching; the last good PDF is unchanged");
+            progress.say(format_args!(
+                "still watching; the last good PDF is unchanged"
+            ));
         } else {
-            eprintln!("rebuilt in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+            progress.say(format_args!(
+                "rebuilt in {:.0} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            ));
             if args.open && !opened {
                 open(&written[0], progress);
                 opened = true;
@@ -217,6 +222,6 @@ fn open(pdf: &Path, progress: &Terminal) {
     };
     match cmd.arg(pdf).spawn() {
         Ok(_) => progress.say(format_args!("opened {}", pdf.display())),
-        Err(e) => eprintln!("warning: cannot open {}: {e}", pdf.display()),
+        Err(e) => progress.warn(format_args!("cannot open {}: {e}", pdf.display())),
     }
 }

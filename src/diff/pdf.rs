@@ -318,8 +318,14 @@ fn amounts_view(c: &Change) -> Option<AmountsView> {
 }
 
 /// Renders the report as a PDF with the templates: the changes of `new`'s document (the new
-/// side's plan, or report), named after it.
-pub fn render(report: &Report, new: Subject<'_>, templates: &Templates) -> Result<Vec<u8>> {
+/// side's plan, or report), named after it, dated `source_date` when given
+/// (`SOURCE_DATE_EPOCH`), else by the new side's decision date.
+pub fn render(
+    report: &Report,
+    new: Subject<'_>,
+    templates: &Templates,
+    source_date: Option<crate::typeset::Datetime>,
+) -> Result<Vec<u8>> {
     let meta = &new.model().meta.value;
     let mut sections: Vec<SectionView> = Vec::new();
     let mut last_report = None;
@@ -352,7 +358,7 @@ pub fn render(report: &Report, new: Subject<'_>, templates: &Templates) -> Resul
     };
     let mut ts = pipeline::Typesetter::new(templates)?;
     let source = ts.renderer().render_named(DIFF_TEMPLATE, &view)?;
-    let date = pipeline::plan_date(new.model())?;
+    let date = pipeline::plan_date(new.model(), source_date)?;
     let ident = format!("{}-andringsforteckning", new.stem());
     let options = crate::typeset::ExportOptions {
         ident,

@@ -142,7 +142,7 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
     }
     let top = PathBuf::from(
         git(probe, &["rev-parse", "--show-toplevel"])
-            .with_context(|| format!("{} is not in a git repository", content.display()))?,
+            .map_err(|e| e.context(format!("{} is not in a git repository", content.display())))?,
     );
     let top = fs::canonicalize(&top).unwrap_or(top);
     let canonical_probe = fs::canonicalize(probe).at("read", probe)?;

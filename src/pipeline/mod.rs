@@ -14,6 +14,6 @@ pub mod typesetter;
 pub use load::{load, Checked, CheckedReport, DraftReport, LoadOptions};
 pub use subject::{document_stem, Subject};
 pub use typesetter::{
-    content_files, default_standard, plan_date, source_date_epoch, typeset_rendered, Built, Layout,
-    Pdf, Typesetter,
+    content_files, default_standard, plan_date, source_date, typeset_rendered, Built, Layout, Pdf,
+    Typesetter,
 };

@@ -51,7 +51,7 @@ pub fn typeset_rendered(
     ident: String,
     standard: Standard,
 ) -> Result<Built> {
-    let date = plan_date(plan)?;
+    let date = plan_date(plan, ts.source_date)?;
     let extra = content_files(plan)?;
     let pdf = ts.typeset_with(
         typst_source,
@@ -91,6 +91,8 @@ pub struct Typesetter {
     layouts: Option<Vec<Layout>>,
     /// See [`Typesetter::keep_words_whole`].
     whole_words: bool,
+    /// See [`Typesetter::with_source_date`].
+    source_date: Option<Datetime>,
 }
 
 /// A compiled document's layout, kept by [`Typesetter::keep_layouts`].
@@ -143,7 +145,15 @@ impl Typesetter {
             worlds: Worlds::default(),
             layouts: None,
             whole_words: true,
+            source_date: None,
         })
+    }
+
+    /// The date of every PDF this typesetter makes of a plan, in place of the plan's decision
+    /// date: `SOURCE_DATE_EPOCH`, which the command line reads ([`source_date`]).
+    pub fn with_source_date(mut self, date: Option<Datetime>) -> Self {
+        self.source_date = date;
+        self
     }
 
     /// Whether a word a page would break is kept whole (on by default): off, a document is
@@ -271,10 +281,10 @@ impl Typesetter {
     }
 }
 
-/// The PDF date of a plan: `SOURCE_DATE_EPOCH` when set (reproducible builds), else its
-/// decision date. A `SOURCE_DATE_EPOCH` that is not a timestamp is a usage error naming it.
-pub fn plan_date(plan: &Plan) -> Result<Datetime> {
-    if let Some(date) = source_date_epoch()? {
+/// The PDF date of a plan: `source_date` when given (`SOURCE_DATE_EPOCH`, which the command
+/// line reads, [`source_date`]), else its decision date.
+pub fn plan_date(plan: &Plan, source_date: Option<Datetime>) -> Result<Datetime> {
+    if let Some(date) = source_date {
         return Ok(date);
     }
     let meta = &plan.meta;
@@ -295,14 +305,12 @@ pub fn plan_date(plan: &Plan) -> Result<Datetime> {
 /// The environment variable of reproducible builds that sets the PDF's creation date.
 pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 
-/// `SOURCE_DATE_EPOCH` as a date, `None` when it is not set. A value that is not a whole
-/// number of seconds since 1970-01-01 (digits only), or that gives a year out of
+/// The value of `SOURCE_DATE_EPOCH` (reproducible builds) as a date. The library reads no
+/// environment: the command line reads the variable and passes its value. A value that is not
+/// a whole number of seconds since 1970-01-01 (digits only), or that gives a year out of
 /// [`crate::content::dates::YEARS`], is refused (a usage error naming the variable), never
 /// ignored nor blamed on the plan.
-pub fn source_date_epoch() -> Result<Option<Datetime>> {
-    let Some(raw) = std::env::var_os(SOURCE_DATE_EPOCH) else {
-        return Ok(None);
-    };
+pub fn source_date(raw: &std::ffi::OsStr) -> Result<Datetime> {
     let text = raw.to_string_lossy();
     let value = text.trim();
     let years = crate::content::dates::YEARS;
@@ -335,7 +343,6 @@ pub fn source_date_epoch() -> Result<Option<Datetime>> {
         (secs % 3600 / 60) as u8,
         (secs % 60) as u8,
     )
-    .map(Some)
     .ok_or_else(|| bad("is out of range"))
 }
 

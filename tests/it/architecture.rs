@@ -1108,3 +1108,44 @@ fn a_report_is_its_own_subject() {
         );
     }
 }
+
+#[test]
+fn only_the_terminal_prints_and_only_the_face_reads_the_environment() {
+    // The binary prints through `cmd::Terminal` alone, so `-q` holds everywhere.
+    let face = |rel: &str| rel == "main.rs" || rel == "cli.rs" || rel.starts_with("cmd/");
+    let printing: Vec<String> = sources()
+        .into_iter()
+        .filter(|f| face(&f.rel) && f.rel != "cmd/terminal.rs")
+        .filter(|f| {
+            [
+                "print!",
+                "println!",
+                "eprint!",
+                "eprintln!",
+                "dbg!",
+                "stdout()",
+                "stderr()",
+            ]
+            .iter()
+            .any(|what| {
+                f.code.match_indices(what).any(|(i, _)| {
+                    !f.code[..i]
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+            })
+        })
+        .map(|f| f.rel)
+        .collect();
+    assert!(
+        printing.is_empty(),
+        "printing outside cmd/terminal.rs: {printing:?}"
+    );
+    // The library is told (`SOURCE_DATE_EPOCH` comes in the options); it reads no variable.
+    // (`env!` is the compiler's, and `bench` finding its own executable is no setting.)
+    for what in ["env::var", "env::set_var", "env::remove_var", "env::args"] {
+        let files = found_outside(what, &["main.rs", "cli.rs", "cmd/"]);
+        assert!(files.is_empty(), "{what} in the library: {files:?}");
+    }
+}

@@ -439,3 +439,133 @@ fn a_linked_template_is_followed_inside_the_project_and_refused_outside() {
         assert!(!dir.join("output").exists(), "{args:?} wrote");
     }
 }
+
+/// `-q` prints nothing but errors, in every command that reports progress or notes: each run
+/// here succeeds on a sound input (or, `diff`, finds its difference) with nothing on stderr,
+/// the notes of `import` (changed, missing and unknown rows), `export`'s warning of a cell
+/// written as text and `watch`'s lines included.
+#[test]
+fn quiet_prints_nothing_but_errors_in_every_command() {
+    let s = Scratch::of(FIXTURE);
+    copy_dir(&fixture("fjallkommun_2031_reports"), &s.content());
+    // An amount with more digits than Excel holds exactly: `export` warns of it.
+    s.edit(
+        "tables/driftbudget.yaml",
+        "{id: b2031, title: Budget 2031, precision: 0}",
+        "{id: b2031, title: Budget 2031, precision: 2}",
+    );
+    s.edit(
+        "tables/driftbudget.yaml",
+        "values: [8750, 8900]",
+        "values: [123456789012345.12, 8900]",
+    );
+    let dir = s.dir.path();
+    let file = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    // A sheet of the plan's table: one amount changed, a row missing, one unknown (`--force`).
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("driftbudget").unwrap();
+    for (c, title) in ["id", "Belopp i tkr", "Budget 2031", "Budget 2030"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    for (r, (id, a, b)) in [("bibliotek", 12600.0, 12100.0), ("ny-rad", 1.0, 2.0)]
+        .iter()
+        .enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_number(r, 2, *a).unwrap();
+        ws.write_number(r, 3, *b).unwrap();
+    }
+    fs::write(file("plan.xlsx"), wb.save_to_buffer().unwrap()).unwrap();
+    // An economy system's outcomes for the report: one changed, the other rows missing.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Blad1").unwrap();
+    for (c, title) in ["Konto", "Benämning", "Utfall"].iter().enumerate() {
+        ws.write_string(0, c as u16, *title).unwrap();
+    }
+    ws.write_string(1, 0, "4010").unwrap();
+    ws.write_string(1, 1, "Bibliotek").unwrap();
+    ws.write_number(1, 2, 4410.0).unwrap();
+    fs::write(file("utfall.xlsx"), wb.save_to_buffer().unwrap()).unwrap();
+    let other = dir.join("other");
+    copy_dir(&s.content(), &other);
+    let (other, changes) = (other.to_str().unwrap(), file("changes.pdf"));
+    let (t1, plan_xlsx, utfall) = (file("t1.xlsx"), file("plan.xlsx"), file("utfall.xlsx"));
+    let runs: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["build", "--split", "--output", "out"], 0),
+        (vec!["build", "--report", "2031-t1", "--output", "out"], 0),
+        (vec!["check"], 0),
+        (vec!["export", "--out", &t1], 0),
+        (
+            vec!["import", &plan_xlsx, "--table", "driftbudget", "--force"],
+            0,
+        ),
+        (
+            vec!["import", &utfall, "--report", "2031-t1"]
+                .into_iter()
+                .chain(["--table", "driftbudget", "--sheet", "Blad1"])
+                .collect(),
+            0,
+        ),
+        (vec!["diff", other, "content"], 1),
+        (
+            vec!["diff", other, "content", "--format", "pdf", "-o", &changes],
+            1,
+        ),
+        (vec!["new-year", "2032", "--to", "rolled"], 0),
+        (vec!["report", "init", "2031-helar", "--kind", "helar"], 0),
+        (vec!["init", "project"], 0),
+        (vec!["templates", "--out", "my-templates"], 0),
+        (vec!["schema", "--out", "schemas"], 0),
+        (vec!["man", "--out", "man"], 0),
+    ];
+    for (args, code) in runs {
+        let mut all = vec!["-q"];
+        all.extend(args);
+        let out = vplan_timed(dir, &all);
+        assert_eq!(out.status.code(), Some(code), "{all:?}: {}", stderr(&out));
+        assert!(out.stderr.is_empty(), "{all:?}: {}", stderr(&out));
+    }
+    // The amounts were imported (the notes were there to print).
+    let yaml = fs::read_to_string(s.content().join("tables/driftbudget.yaml")).unwrap();
+    assert!(yaml.contains("12600"), "{yaml}");
+    quiet_watch(dir);
+}
+
+/// `vplan watch -q` through one rebuild: a content file is touched until the watcher (which
+/// says nothing) has rebuilt once and stopped.
+fn quiet_watch(dir: &Path) {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vplan"))
+        .current_dir(dir)
+        .args(["watch", "-q", "--output", "out", "--max-rebuilds", "1"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let plan = dir.join("content/goals.yaml");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("vplan watch did not rebuild");
+        }
+        // A comment more: a change the watcher sees once it watches, the plan unchanged.
+        let mut text = fs::read_to_string(&plan).unwrap();
+        text.push_str("# ändrad\n");
+        fs::write(&plan, text).unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let out = child.wait_with_output().unwrap();
+    assert!(status.success(), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}

@@ -1,7 +1,8 @@
 //! Numbers, environment and leftovers at their edges (issue 24, item 7): a plan `year` is
 //! bounded like dates, `new-year` never writes a year out of bounds, a `SOURCE_DATE_EPOCH`
-//! that is no timestamp is a usage error naming it, and temporary files of killed runs are
-//! removed from the content directory by the next run that writes there.
+//! that is no timestamp is a usage error naming it (the library is given the date, it reads no
+//! environment), and temporary files of killed runs are removed from the content directory by
+//! the next run that writes there.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -282,4 +283,37 @@ fn import_into_a_report_removes_what_killed_runs_left_in_the_content_directory()
     for f in &stale {
         assert!(!f.exists(), "{} is left", f.display());
     }
+}
+
+/// The library is given the PDF's date (the command line reads `SOURCE_DATE_EPOCH`, the
+/// library no environment): a build in process is dated by its typesetter, else by the plan's
+/// decision date, whatever the test's environment holds.
+#[test]
+fn the_pdf_date_is_given_to_the_library() {
+    use std::ffi::OsStr;
+    let err = vplan::pipeline::source_date(OsStr::new("soon")).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("SOURCE_DATE_EPOCH=\"soon\" is not a timestamp"),
+        "{err}"
+    );
+    let date = vplan::pipeline::source_date(OsStr::new("1700000000")).unwrap();
+    let created = |date| {
+        let out = tempfile::tempdir().unwrap();
+        let templates = vplan::render::Templates::built_in();
+        let mut ts = vplan::pipeline::Typesetter::new(&templates)
+            .unwrap()
+            .with_source_date(date);
+        let options = vplan::pipeline::build::BuildOptions::new(out.path());
+        let content = fixture("fjallkommun_2031");
+        let built =
+            vplan::pipeline::build::build(&content, &options, &mut ts, &vplan::progress::Silent)
+                .unwrap();
+        let doc = lopdf::Document::load(&built.written[0]).unwrap();
+        let xmp = xmp(&doc);
+        let at = xmp.find("<xmp:CreateDate>").expect("a creation date") + 16;
+        xmp[at..at + 10].to_string()
+    };
+    assert_eq!(created(Some(date)), "2023-11-14");
+    assert_eq!(created(None), "2030-12-03", "the decision date");
 }
