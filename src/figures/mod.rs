@@ -12,7 +12,7 @@
 //! typed value beside a reference, the plan's `budget_frame`) is checked against the computed
 //! value, like a balance assertion.
 //!
-//! Bounds (documented in the README): a column has at most [`MAX_PRECISION`] decimals, a typed
+//! Bounds (docs/commands/check.md): a column has at most [`MAX_PRECISION`] decimals, a typed
 //! amount at most [`MAX_INTEGER_DIGITS`] digits before the decimal point, a table at most
 //! [`MAX_ROWS`] rows and [`MAX_COLUMNS`] columns. Within them every sum, unit conversion and
 //! chart total fits a `Decimal`; beyond them, or if a sum still overflows, the error names the
