@@ -24,6 +24,7 @@ mod edges;
 mod excel;
 mod families;
 mod followup;
+mod house_style;
 mod init;
 mod injection;
 mod keep_with_next;
