@@ -10,7 +10,7 @@
 //! - **Images.** `![alt](file)` has no place in prose: the templates print only its text, so
 //!   the image would silently disappear. Logos and charts have their own keys.
 //! - **Headings.** `#`–`##` in prose become level-4 headings and `###`–`######` level-5
-//!   headings (`vp-minor-heading` in `templates/vplan.typ`). PDF/UA (every decided plan) refuses
+//!   headings (`vp-minor-heading` in `templates/vplan/page.typ`). PDF/UA (every decided plan) refuses
 //!   a document whose heading levels skip one (a level-4 heading right after a chapter's level-1
 //!   heading) and an empty heading. [`headings`] walks each document's headings in reading
 //!   order, as the templates print them, and reports such a heading: an error when the plan is

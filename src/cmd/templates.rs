@@ -20,6 +20,10 @@ pub fn run(args: &TemplatesArgs, progress: &Terminal) -> Result<()> {
     vplan::output::make_dir(dir, |tmp| {
         for (name, text) in BUILT_IN {
             let path = tmp.join(name);
+            // (The house style's parts are in a directory of their own, `vplan/`.)
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).at("create", parent)?;
+            }
             fs::write(&path, text).at("write", &path)?;
         }
         Ok(())

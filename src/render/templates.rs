@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Context, IoContext, Result};
 
-/// The built-in templates, by name: the files of the repository's `templates/`, compiled in.
-/// (A test checks that this is exactly that directory's list of files.)
+/// The built-in templates, by name: the files of the repository's `templates/`, compiled in,
+/// sorted by name. `vplan.typ`, the house style, gathers its parts under `vplan/` (each a file a
+/// project may replace on its own; docs/templates.md). (A test checks that this is exactly
+/// that directory's list of files.)
 pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "blocks.typ.j2",
@@ -26,6 +28,38 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/tjansteskrivelse.typ.j2"),
     ),
     ("vplan.typ", include_str!("../../templates/vplan.typ")),
+    (
+        "vplan/changes.typ",
+        include_str!("../../templates/vplan/changes.typ"),
+    ),
+    (
+        "vplan/charts.typ",
+        include_str!("../../templates/vplan/charts.typ"),
+    ),
+    (
+        "vplan/goals.typ",
+        include_str!("../../templates/vplan/goals.typ"),
+    ),
+    (
+        "vplan/letters.typ",
+        include_str!("../../templates/vplan/letters.typ"),
+    ),
+    (
+        "vplan/page.typ",
+        include_str!("../../templates/vplan/page.typ"),
+    ),
+    (
+        "vplan/style.typ",
+        include_str!("../../templates/vplan/style.typ"),
+    ),
+    (
+        "vplan/tables.typ",
+        include_str!("../../templates/vplan/tables.typ"),
+    ),
+    (
+        "vplan/text.typ",
+        include_str!("../../templates/vplan/text.typ"),
+    ),
 ];
 
 /// The project's templates directory when none is named: `templates`, relative to the working
@@ -290,26 +324,31 @@ mod tests {
         std::fs::write(dir.path().join("img/extra.svg"), "<svg/>").unwrap();
         let files = Templates::with_dir(dir.path()).unwrap().read().unwrap();
         let names: Vec<&str> = files.files.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "blocks.typ.j2",
-                "diff.typ.j2",
-                "img/extra.svg",
-                "plan.typ.j2",
-                "tjansteskrivelse.typ.j2",
-                "vplan.typ"
-            ]
-        );
+        let mut expected: Vec<&str> = BUILT_IN.iter().map(|(name, _)| *name).collect();
+        expected.push("img/extra.svg");
+        expected.sort();
+        assert_eq!(names, expected);
         let own = files.get("vplan.typ").unwrap();
         assert_eq!(&*own.bytes, b"// mine");
         assert_eq!(own.shown, dir.path().join("vplan.typ"));
         let built_in = files.get("plan.typ.j2").unwrap();
         assert_eq!(built_in.shown, Path::new("(built-in) plan.typ.j2"));
         assert_eq!(files.shown, dir.path());
+        let statics: Vec<&str> = files.statics().map(|f| f.name.as_str()).collect();
         assert_eq!(
-            files.statics().map(|f| f.name.as_str()).collect::<Vec<_>>(),
-            ["img/extra.svg", "vplan.typ"]
+            statics,
+            [
+                "img/extra.svg",
+                "vplan.typ",
+                "vplan/changes.typ",
+                "vplan/charts.typ",
+                "vplan/goals.typ",
+                "vplan/letters.typ",
+                "vplan/page.typ",
+                "vplan/style.typ",
+                "vplan/tables.typ",
+                "vplan/text.typ"
+            ]
         );
     }
 

@@ -422,8 +422,8 @@ use typst::layout::{Frame, FrameItem, Point, Transform};
 /// A 65-letter Swedish compound: longer than any column, caption or heading line is wide.
 const LONG: &str = "Verksamhetsplaneringsuppföljningsdokumentationsansvarsområdeschef";
 
-/// Page geometry as `templates/vplan.typ` sets it (A4; margins top 2.5 cm, bottom 2.6 cm,
-/// left 2.5 cm, right 2.3 cm), in points.
+/// Page geometry as the house style sets it (`vp-margin` in `templates/vplan/style.typ`: A4;
+/// margins top 2.5 cm, bottom 2.6 cm, left 2.5 cm, right 2.3 cm), in points.
 pub(crate) const PAGE_W: f64 = 595.2756;
 pub(crate) const PAGE_H: f64 = 841.8898;
 pub(crate) const CM: f64 = 72.0 / 2.54;

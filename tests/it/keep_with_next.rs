@@ -1,6 +1,6 @@
 //! Headings stay with what they head, and keeping a block whole leaves no large hole
-//! (`templates/vplan.typ`: the heading show rule, `vp-lead-in`, `vp-amount-table`,
-//! `vp-break-table`). Like `table_breaks.rs`: generated documents through the real templates,
+//! (the house style's `templates/vplan/page.typ`: the heading show rule; `vplan/tables.typ`:
+//! `vp-lead-in`, `vp-amount-table`, `vp-break-table`). Like `table_breaks.rs`: generated documents through the real templates,
 //! a filler block of another height before each case, and where everything went read from
 //! Typst's layout.
 //!

@@ -25,6 +25,7 @@ mod excel;
 mod families;
 mod followup;
 mod guide;
+mod house_style;
 mod init;
 mod injection;
 mod keep_with_next;

@@ -1215,6 +1215,8 @@ mod report_corpus {
             "plan.typ.j2",
             "blocks.typ.j2",
             "vplan.typ",
+            "vplan/style.typ",
+            "vplan/tables.typ",
             "tjansteskrivelse.typ.j2",
         ]);
         let builtin = std::fs::read_to_string(common::root().join("templates").join(name)).unwrap();
@@ -1228,7 +1230,7 @@ mod report_corpus {
             lines.join("\n") + "\n"
         };
         let dir = s.dir.path().join("templates");
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(dir.join("vplan")).unwrap();
         std::fs::write(dir.join(name), text).unwrap();
         let what = format!("templates/{name} with {odd:?}");
         let run = |args: &[&str]| common::vplan_timed(s.dir.path(), args);

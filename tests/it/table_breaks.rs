@@ -1,4 +1,4 @@
-//! Where tables break across pages (`vp-break-table` in `templates/vplan.typ`): generated
+//! Where tables break across pages (`vp-break-table` in `templates/vplan/tables.typ`): generated
 //! tables set at every height of a page, in one Typst document, and where each one broke, read
 //! from the layout (the rows' labels on each page).
 //!
