@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{Block, Goal, IcRisk, Item, Plan};
+use super::{Block, Goal, IcRisk, Item, Plan, ValuePath};
 
 /// An item of the plan and where it is.
 #[derive(Debug, Clone)]
@@ -13,7 +13,7 @@ pub struct Placed<'a, T> {
     pub item: &'a T,
     pub file: &'a Path,
     /// The item's YAML path in its file, e.g. `perspectives.0.goals.1`.
-    pub path: String,
+    pub path: ValuePath,
     /// The index of its group in [`PlanItems::groups`].
     pub group: usize,
 }
@@ -86,7 +86,14 @@ pub fn items(plan: &Plan) -> PlanItems<'_> {
         }));
     for (file, id, title, blocks) in docs {
         let group = raw.group(id, title);
-        raw.blocks(plan, file, "blocks", blocks, group, &mut placed_goals);
+        raw.blocks(
+            plan,
+            file,
+            &ValuePath::of("blocks"),
+            blocks,
+            group,
+            &mut placed_goals,
+        );
     }
     if !placed_goals {
         raw.goals_yaml(plan);
@@ -94,8 +101,12 @@ pub fn items(plan: &Plan) -> PlanItems<'_> {
     if let Some(ic) = &plan.internal_control {
         for (i, area) in ic.value.areas.iter().enumerate() {
             for (j, risk) in area.risks.iter().enumerate() {
-                raw.risks
-                    .push((risk, &ic.file, format!("areas.{i}.risks.{j}"), 0));
+                raw.risks.push((
+                    risk,
+                    &ic.file,
+                    ValuePath::of("areas").index(i).key("risks").index(j),
+                    0,
+                ));
             }
         }
     }
@@ -105,9 +116,9 @@ pub fn items(plan: &Plan) -> PlanItems<'_> {
 #[derive(Default)]
 struct Raw<'a> {
     groups: Vec<Group<'a>>,
-    goals: Vec<(&'a Goal, &'a Path, String, usize)>,
-    assignments: Vec<(&'a Item, &'a Path, String, usize)>,
-    risks: Vec<(&'a IcRisk, &'a Path, String, usize)>,
+    goals: Vec<(&'a Goal, &'a Path, ValuePath, usize)>,
+    assignments: Vec<(&'a Item, &'a Path, ValuePath, usize)>,
+    risks: Vec<(&'a IcRisk, &'a Path, ValuePath, usize)>,
 }
 
 impl<'a> Raw<'a> {
@@ -120,23 +131,22 @@ impl<'a> Raw<'a> {
         &mut self,
         plan: &'a Plan,
         file: &'a Path,
-        path: &str,
+        path: &ValuePath,
         blocks: &'a [Block],
         group: usize,
         placed_goals: &mut bool,
     ) {
         for (i, block) in blocks.iter().enumerate() {
-            let p = format!("{path}.{i}");
+            let p = path.index(i);
             match block {
-                Block::Goal(g) => self.goals.push((g, file, format!("{p}.goal"), group)),
+                Block::Goal(g) => self.goals.push((g, file, p.key("goal"), group)),
                 Block::Assignment(a) => {
-                    self.assignments
-                        .push((a, file, format!("{p}.assignment"), group))
+                    self.assignments.push((a, file, p.key("assignment"), group))
                 }
                 Block::Section(s) => self.blocks(
                     plan,
                     file,
-                    &format!("{p}.section.blocks"),
+                    &p.key("section").key("blocks"),
                     &s.blocks,
                     group,
                     placed_goals,
@@ -155,27 +165,13 @@ impl<'a> Raw<'a> {
         let file = goals.file.as_path();
         for (i, p) in goals.value.perspectives.iter().enumerate() {
             let group = self.group(&p.id, &p.title);
-            let pp = format!("perspectives.{i}");
+            let pp = ValuePath::of("perspectives").index(i);
             let mut ignore = true;
-            self.blocks(
-                plan,
-                file,
-                &format!("{pp}.blocks"),
-                &p.blocks,
-                group,
-                &mut ignore,
-            );
+            self.blocks(plan, file, &pp.key("blocks"), &p.blocks, group, &mut ignore);
             self.owned(file, &pp, &p.goals, &p.assignments, group);
             for (j, s) in p.strategies.iter().enumerate() {
-                let sp = format!("{pp}.strategies.{j}");
-                self.blocks(
-                    plan,
-                    file,
-                    &format!("{sp}.blocks"),
-                    &s.blocks,
-                    group,
-                    &mut ignore,
-                );
+                let sp = pp.key("strategies").index(j);
+                self.blocks(plan, file, &sp.key("blocks"), &s.blocks, group, &mut ignore);
                 self.owned(file, &sp, &s.goals, &s.assignments, group);
             }
         }
@@ -184,18 +180,18 @@ impl<'a> Raw<'a> {
     fn owned(
         &mut self,
         file: &'a Path,
-        path: &str,
+        path: &ValuePath,
         goals: &'a [Goal],
         assignments: &'a [Item],
         group: usize,
     ) {
         for (k, g) in goals.iter().enumerate() {
             self.goals
-                .push((g, file, format!("{path}.goals.{k}"), group));
+                .push((g, file, path.key("goals").index(k), group));
         }
         for (k, a) in assignments.iter().enumerate() {
             self.assignments
-                .push((a, file, format!("{path}.assignments.{k}"), group));
+                .push((a, file, path.key("assignments").index(k), group));
         }
     }
 
@@ -209,7 +205,7 @@ impl<'a> Raw<'a> {
     }
 }
 
-fn place<'a, T>((item, file, path, group): (&'a T, &'a Path, String, usize)) -> Placed<'a, T> {
+fn place<'a, T>((item, file, path, group): (&'a T, &'a Path, ValuePath, usize)) -> Placed<'a, T> {
     Placed {
         item,
         file,

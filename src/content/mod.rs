@@ -19,6 +19,7 @@ pub mod dates;
 pub mod items;
 pub mod marks;
 pub mod model;
+pub mod path;
 pub mod schema;
 pub mod slug;
 pub mod spans;
@@ -37,6 +38,7 @@ use walkdir::WalkDir;
 use crate::diag::{Code, Diagnostic};
 use crate::progress::Progress;
 pub use model::*;
+pub use path::ValuePath;
 use spans::{Pos, SpanIndex};
 
 /// An item together with the file it was loaded from.
@@ -73,10 +75,17 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Line and column of the value at `path` (e.g. `rows.3.values.1`) in a content file, or of
-    /// its nearest enclosing value.
-    pub fn pos(&self, file: &Path, path: &str) -> Option<Pos> {
-        self.spans.get(file)?.index().nearest(path)
+    /// Line and column of the value at `path` (e.g. `rows.3.values.1`) in a content file: where
+    /// a diagnostic about it points. The value is written there: a debug build asserts it
+    /// ([`SpanIndex::at`]). `None` for a file that was not loaded from text.
+    pub fn pos(&self, file: &Path, path: &ValuePath) -> Option<Pos> {
+        self.spans.get(file)?.index().at(path)
+    }
+
+    /// Line and column of the value at `path` or, when the file does not write it (a required
+    /// key left out, a default), of its nearest written ancestor.
+    pub fn pos_or_ancestor(&self, file: &Path, path: &ValuePath) -> Option<Pos> {
+        self.spans.get(file)?.index().at_or_ancestor(path)
     }
 
     /// The text of a content file as it was loaded.
@@ -223,7 +232,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
             let pos = spans
                 .get(&report.file)
-                .and_then(|s| s.index().nearest("id"));
+                .and_then(|s| s.index().at(&ValuePath::of("id")));
             unloaded.push(UnloadedReport {
                 file: report.file.clone(),
                 id: Some(report.value.id.clone()),

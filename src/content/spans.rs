@@ -9,6 +9,8 @@ use saphyr_parser::{Event, Parser};
 
 pub use crate::diag::Pos;
 
+use super::path::ValuePath;
+
 /// Positions of the values of one YAML document, by path.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
@@ -66,6 +68,23 @@ impl SpanIndex {
     /// Position of the value at `path` (segments joined with `.`; `""` is the document).
     pub fn get(&self, path: &str) -> Option<Pos> {
         self.values.get(path).copied()
+    }
+
+    /// Position of the value at `path`, which is written in the file: a diagnostic's location.
+    /// A debug build asserts that it is (a path misspelt would otherwise fall back silently to
+    /// an ancestor's line); a release build falls back as [`SpanIndex::at_or_ancestor`] does.
+    pub fn at(&self, path: &ValuePath) -> Option<Pos> {
+        debug_assert!(
+            self.values.contains_key(path.as_str()),
+            "the value path `{path}` is not written in the file (misspelt? or, if the value may be left out, look it up with `at_or_ancestor`)"
+        );
+        self.nearest(path.as_str())
+    }
+
+    /// Position of the value at `path` or, when it is not written (a required key left out, a
+    /// value taken from a default), of its nearest written ancestor.
+    pub fn at_or_ancestor(&self, path: &ValuePath) -> Option<Pos> {
+        self.nearest(path.as_str())
     }
 
     /// Position of the value at `path`, or of its nearest ancestor that has one.
@@ -526,6 +545,29 @@ pub fn for_each_value<'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_written_is_found_and_one_left_out_at_its_ancestor() {
+        let ix = SpanIndex::new("id: t\nrows:\n  - {id: a, values: [1, 2.5]}\n");
+        let row = ValuePath::of("rows").index(0);
+        assert_eq!(
+            ix.at(&row.key("values").index(1)),
+            Some(Pos {
+                line: 3,
+                column: 25
+            })
+        );
+        assert_eq!(ix.at_or_ancestor(&row.key("control")), ix.at(&row));
+    }
+
+    /// A misspelt key would find the row's line: a debug build refuses it.
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "the value path `rows.0.valeus` is not written in the file")]
+    fn a_misspelt_path_is_caught() {
+        let ix = SpanIndex::new("id: t\nrows:\n  - {id: a, values: [1, 2.5]}\n");
+        ix.at(&ValuePath::of("rows").index(0).key("valeus"));
+    }
 
     #[test]
     fn finds_nested_values() {

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::content::{Block, DecisionPaper, FollowUp, Plan, Sourced};
+use crate::content::{Block, DecisionPaper, FollowUp, Plan, Sourced, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Figures};
 use crate::numfmt::format_amount;
@@ -343,7 +343,7 @@ pub fn expand(text: &str, plan: &Plan, computed: &Figures) -> String {
 /// A text of the content that may hold references: its file, its path in the file and the text.
 pub struct Prose<'a> {
     pub file: &'a Path,
-    pub path: String,
+    pub path: ValuePath,
     pub text: &'a str,
 }
 
@@ -351,23 +351,24 @@ pub struct Prose<'a> {
 pub fn prose(plan: &Plan) -> Vec<Prose<'_>> {
     let mut out = Vec::new();
     for ch in &plan.chapters {
-        blocks(&ch.file, "blocks", &ch.value.blocks, &mut out);
+        blocks(
+            &ch.file,
+            &ValuePath::of("blocks"),
+            &ch.value.blocks,
+            &mut out,
+        );
     }
     for a in &plan.appendices {
-        blocks(&a.file, "blocks", &a.value.blocks, &mut out);
+        blocks(&a.file, &ValuePath::of("blocks"), &a.value.blocks, &mut out);
     }
     if let Some(goals) = &plan.goals {
         for (i, p) in goals.value.perspectives.iter().enumerate() {
-            blocks(
-                &goals.file,
-                &format!("perspectives.{i}.blocks"),
-                &p.blocks,
-                &mut out,
-            );
+            let pp = ValuePath::of("perspectives").index(i);
+            blocks(&goals.file, &pp.key("blocks"), &p.blocks, &mut out);
             for (j, s) in p.strategies.iter().enumerate() {
                 blocks(
                     &goals.file,
-                    &format!("perspectives.{i}.strategies.{j}.blocks"),
+                    &pp.key("strategies").index(j).key("blocks"),
                     &s.blocks,
                     &mut out,
                 );
@@ -375,45 +376,53 @@ pub fn prose(plan: &Plan) -> Vec<Prose<'_>> {
         }
     }
     if let Some(paper) = &plan.paper {
-        paper_prose(&paper.file, "", &paper.value, &mut out);
+        paper_prose(&paper.file, &ValuePath::ROOT, &paper.value, &mut out);
     }
     out
 }
 
 /// A decision paper's texts, their paths under `prefix`.
-fn paper_prose<'a>(file: &'a Path, prefix: &str, p: &'a DecisionPaper, out: &mut Vec<Prose<'a>>) {
+fn paper_prose<'a>(
+    file: &'a Path,
+    prefix: &ValuePath,
+    p: &'a DecisionPaper,
+    out: &mut Vec<Prose<'a>>,
+) {
     out.push(Prose {
         file,
-        path: format!("{prefix}sammanfattning"),
+        path: prefix.key("sammanfattning"),
         text: &p.sammanfattning,
     });
     if let Some(text) = &p.arendebeskrivning {
         out.push(Prose {
             file,
-            path: format!("{prefix}arendebeskrivning"),
+            path: prefix.key("arendebeskrivning"),
             text,
         });
     }
     for (i, att) in p.forslag_till_beslut.iter().enumerate() {
         out.push(Prose {
             file,
-            path: format!("{prefix}forslag_till_beslut.{i}"),
+            path: prefix.key("forslag_till_beslut").index(i),
             text: att,
         });
     }
 }
 
-fn blocks<'a>(file: &'a Path, path: &str, list: &'a [Block], out: &mut Vec<Prose<'a>>) {
+fn blocks<'a>(file: &'a Path, path: &ValuePath, list: &'a [Block], out: &mut Vec<Prose<'a>>) {
     for (i, b) in list.iter().enumerate() {
         match b {
             Block::Text(text) => out.push(Prose {
                 file,
-                path: format!("{path}.{i}.text"),
+                path: path.index(i).key("text"),
                 text,
             }),
-            Block::Section(s) => {
-                blocks(file, &format!("{path}.{i}.section.blocks"), &s.blocks, out)
-            }
+            Block::Section(s) => blocks(
+                file,
+                &path.index(i).key("section").key("blocks"),
+                &s.blocks,
+                out,
+            ),
             _ => {}
         }
     }
@@ -470,7 +479,8 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
             true
         } else {
             same.iter().any(|p| {
-                plan.pos(p.file, &p.path)
+                // The text may be left out (the decision paper's `sammanfattning`).
+                plan.pos_or_ancestor(p.file, &p.path)
                     .is_some_and(|pos| (pos.line, pos.column) == c.at)
             })
         };
@@ -517,7 +527,7 @@ pub fn report_prose(report: &Sourced<FollowUp>) -> Vec<Prose<'_>> {
         .map(|(path, text, _)| Prose { file, path, text })
         .collect();
     if let Some(paper) = &report.value.tjansteskrivelse {
-        paper_prose(file, "tjansteskrivelse.", paper, &mut out);
+        paper_prose(file, &ValuePath::of("tjansteskrivelse"), paper, &mut out);
     }
     out
 }

@@ -37,5 +37,6 @@ mod special_files;
 mod table_breaks;
 mod toolbelt;
 mod typed_totals;
+mod value_paths;
 mod visual;
 mod watch;
