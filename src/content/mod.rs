@@ -77,9 +77,14 @@ pub struct Plan {
 impl Plan {
     /// Line and column of the value at `path` (e.g. `rows.3.values.1`) in a content file: where
     /// a diagnostic about it points. The value is written there: a debug build asserts it
-    /// ([`SpanIndex::at`]). `None` for a file that was not loaded from text.
+    /// ([`SpanIndex::at`]), except in a file read with its mistakes repaired (a key the model
+    /// reads may be written misspelt). `None` for a file that was not loaded from text.
     pub fn pos(&self, file: &Path, path: &ValuePath) -> Option<Pos> {
-        self.spans.get(file)?.index().at(path)
+        let spans = self.spans.get(file)?;
+        if spans.repaired {
+            return spans.index().at_or_ancestor(path);
+        }
+        spans.index().at(path)
     }
 
     /// Line and column of the value at `path` or, when the file does not write it (a required
@@ -99,13 +104,18 @@ impl Plan {
 pub struct LazySpans {
     text: String,
     index: std::sync::OnceLock<SpanIndex>,
+    /// Whether the file was read from its text with its mistakes blanked out or respelt
+    /// ([`Loaded::errors`]): the model may then hold a value at a path the text does not
+    /// write (`titel:` read as `title`).
+    repaired: bool,
 }
 
 impl LazySpans {
-    fn new(text: String) -> Self {
+    fn new(text: String, repaired: bool) -> Self {
         LazySpans {
             text,
             index: std::sync::OnceLock::new(),
+            repaired,
         }
     }
 
@@ -747,16 +757,16 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
     }
     let read =
         |text: &str| T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(text)));
-    let loaded = |value: T, diags: Vec<Diagnostic>, text: String| Parsed {
+    let loaded = |value: T, diags: Vec<Diagnostic>, text: String, repaired: bool| Parsed {
         item: Some(Sourced {
             file: path.to_path_buf(),
             value,
         }),
         diags,
-        spans: Some((path.to_path_buf(), LazySpans::new(text))),
+        spans: Some((path.to_path_buf(), LazySpans::new(text, repaired))),
     };
     match read(&text) {
-        Ok(value) => loaded(value, Vec::new(), text),
+        Ok(value) => loaded(value, Vec::new(), text, false),
         Err(e) => {
             let first = yaml_diagnostic(path, &text, &e);
             let Some(all) = every_mistake::<T>(path, &text, first.clone()) else {
@@ -765,7 +775,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
             // Mistakes that are all keys the file may do without: the file is read without
             // them, so the later checks run on it too (its errors stand).
             if let Some(value) = all.without.as_deref().and_then(|t| read(t).ok()) {
-                return loaded(value, all.diags, text);
+                return loaded(value, all.diags, text, true);
             }
             Parsed {
                 item: None,

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::common::{copy_dir, fixture, root};
+use crate::common::{copy_dir, fixture, root, stderr, Scratch};
 use vplan::content::{Plan, ValuePath};
 
 fn load(content: &Path) -> Plan {
@@ -101,4 +101,24 @@ fn a_misspelt_path_is_caught() {
         message.contains("the value path `titel` is not written"),
         "{message}"
     );
+}
+
+/// A file read with a misspelt key respelt (`idd:` read as `id`) has values at paths its text
+/// does not write: a problem with such a value stands at its nearest written ancestor (a
+/// debug build does not refuse the path).
+#[test]
+fn a_value_read_from_a_misspelt_key_is_found_at_its_ancestor() {
+    let s = Scratch::of("fjallkommun_2031");
+    s.edit(
+        "chapters/03-budget.yaml",
+        "      id: budget-driftbudget",
+        "      idd: Budget Driftbudget",
+    );
+    let out = s.run("check", &["--content", "content"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // The check of the section's id runs (and finds it at the section, on the line of the
+    // mistake, where the unknown key's error alone is shown).
+    assert!(err.contains("unknown key `idd` in `section`"), "{err}");
+    assert!(err.contains("content/chapters/03-budget.yaml:5:7"), "{err}");
 }
