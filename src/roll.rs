@@ -20,7 +20,7 @@ use std::fs;
 use crate::error::{Context, Error, IoContext, Result};
 
 use crate::content::marks::mark_carried;
-use crate::content::Plan;
+use crate::content::{Plan, ValuePath};
 
 /// Adds `+1` to every plausible year (old year ± 10) in a text, as whole 4-digit numbers.
 pub fn shift_years(text: &str, year: i32) -> String {
@@ -258,8 +258,8 @@ fn roll_table(
             if !present {
                 continue;
             }
-            let (span, tokens) =
-                crate::yaml_text::row_list(&|p| plan.pos(file, p), file, text, r, key)?;
+            let at = plan.pos(file, &ValuePath::of("rows").index(r).key(key));
+            let (span, tokens) = crate::yaml_text::row_list(at, file, text, r, key)?;
             // A cell taken from another table keeps, in the column it moves to, the figure it
             // had: its reference moves on with the new year's column.
             let list: Vec<String> = source

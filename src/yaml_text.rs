@@ -66,15 +66,15 @@ pub fn markdown_literal(text: &str) -> String {
 }
 
 /// The byte range of row `r`'s `key: [...]` list (`values`, `control`) in a table's YAML text,
-/// and its items as typed. `pos` finds a value's position by its path (`Plan::pos` of the file).
+/// and its items as typed. `at` is the list's position (`Plan::pos` of `rows.{r}.{key}`).
 pub fn row_list<'t>(
-    pos: &dyn Fn(&str) -> Option<Pos>,
+    at: Option<Pos>,
     file: &Path,
     text: &'t str,
     r: usize,
     key: &str,
 ) -> Result<((usize, usize), Vec<&'t str>)> {
-    let span = locate_list(pos(&format!("rows.{r}.{key}")), text).with_context(|| {
+    let span = locate_list(at, text).with_context(|| {
         format!(
             "{}: the {key} of row {} are not written as `{key}: [...]` on one line",
             file.display(),

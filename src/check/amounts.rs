@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::content::amount::{self, Spelling};
-use crate::content::{Plan, Table};
+use crate::content::{Plan, Table, ValuePath};
 use crate::diag::{Code, Diagnostic};
 
 /// The problems of every amount's spelling in the plan.
@@ -22,7 +22,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
                 let Some(list) = list else { continue };
                 for (c, v) in list.iter().enumerate() {
                     if v.is_some() {
-                        let path = format!("rows.{r}.{key}.{c}");
+                        let path = ValuePath::of("rows").index(r).key(key).index(c);
                         diags.extend(spelling(plan, &table.file, &path, &|column| {
                             cell(t, r, column.then_some(c))
                         }));
@@ -34,8 +34,10 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     if plan.meta.value.budget_frame.is_some()
         && plan.source(&plan.meta.file).is_some_and(may_need_a_look)
     {
-        let path = "budget_frame.amount";
-        diags.extend(spelling(plan, &plan.meta.file, path, &|_| path.to_string()));
+        let path = ValuePath::of("budget_frame").key("amount");
+        diags.extend(spelling(plan, &plan.meta.file, &path, &|_| {
+            path.to_string()
+        }));
     }
     for report in &plan.reports {
         if !plan.source(&report.file).is_some_and(may_need_a_look) {
@@ -45,7 +47,11 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
             for (j, row) in t.rows.iter().enumerate() {
                 for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
                     if value.is_some() {
-                        let path = format!("tables.{i}.rows.{j}.{key}");
+                        let path = ValuePath::of("tables")
+                            .index(i)
+                            .key("rows")
+                            .index(j)
+                            .key(key);
                         let what = |_| format!("table `{}`, row `{}`, `{key}`", t.id, row.id);
                         diags.extend(spelling(plan, &report.file, &path, &what));
                     }
@@ -88,10 +94,11 @@ fn cell(t: &Table, r: usize, c: Option<usize>) -> String {
 fn spelling(
     plan: &Plan,
     file: &Path,
-    path: &str,
+    path: &ValuePath,
     what: &dyn Fn(bool) -> String,
 ) -> Option<Diagnostic> {
-    let pos = plan.spans.get(file)?.index().get(path)?;
+    // Only an amount written at its own place (not one a merge key `<<:` brings in).
+    let pos = plan.spans.get(file)?.index().get(path.as_str())?;
     let line = plan.source(file)?.lines().nth(pos.line.checked_sub(1)?)?;
     let start = line.char_indices().nth(pos.column.checked_sub(1)?)?.0;
     let rest = &line[start..];

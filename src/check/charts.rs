@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::content::{ChartKind, Plan, Table};
+use crate::content::{ChartKind, Plan, Table, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::figures::Figures;
 use crate::numfmt::format_amount;
@@ -18,7 +18,7 @@ pub fn check(plan: &Plan, computed: Option<&Figures>) -> Vec<Diagnostic> {
             computed,
             &table.value,
             &table.file,
-            "chart",
+            &ValuePath::of("chart"),
         ));
     }
     diags
@@ -31,27 +31,33 @@ pub fn check_table(
     computed: Option<&Figures>,
     t: &Table,
     file: &Path,
-    chart_path: &str,
+    chart_path: &ValuePath,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let id = &t.id;
+    // A report's chart (at `tables.{i}.chart`) names no columns: its projection draws the
+    // budget and the outcome.
+    let own = chart_path.as_str() == "chart";
     {
         let Some(chart) = &t.chart else {
             return diags;
         };
-        let mut error = |path: &str, message: String, hint: Option<String>| {
-            let path = match path.strip_prefix("chart") {
-                Some(rest) => format!("{chart_path}{rest}"),
-                None => path.to_string(),
+        // `path` is below the chart's.
+        let mut error = |path: &ValuePath, message: String, hint: Option<String>| {
+            let path = chart_path.join(path);
+            let at = if own {
+                plan.pos(file, &path)
+            } else {
+                plan.pos_or_ancestor(file, &path)
             };
             let mut d = Diagnostic::error(Code::Chart, file, format!("chart of `{id}`: {message}"))
-                .at_pos(plan.pos(file, &path));
+                .at_pos(at);
             d.hint = hint;
             diags.push(d);
         };
         if chart.alt.trim().is_empty() {
             error(
-                "chart.alt",
+                &ValuePath::of("alt"),
                 "needs an alternative text (`alt`)".into(),
                 Some("say what the chart shows, for readers who cannot see it".into()),
             );
@@ -62,7 +68,7 @@ pub fn check_table(
             match t.columns.iter().position(|col| col.id == *c) {
                 Some(p) => columns.push(p),
                 None => error(
-                    &format!("chart.columns.{i}"),
+                    &ValuePath::of("columns").index(i),
                     format!("there is no column `{c}`"),
                     Some(crate::suggest::did_you_mean_or_list(
                         c,
@@ -74,7 +80,7 @@ pub fn check_table(
         }
         if chart.kind == ChartKind::Bars && chart.columns.len() != 1 {
             error(
-                "chart.columns",
+                &ValuePath::of("columns"),
                 format!(
                     "a `bars` chart draws one column, {} given",
                     chart.columns.len()
@@ -84,7 +90,7 @@ pub fn check_table(
         }
         if chart.kind == ChartKind::Grouped && chart.columns.len() < 2 {
             error(
-                "chart.columns",
+                &ValuePath::of("columns"),
                 format!(
                     "a `grouped` chart draws at least two columns side by side, {} given",
                     chart.columns.len()
@@ -103,7 +109,7 @@ pub fn check_table(
                 .and_then(|f| units.iter().find(|u| u.1 != f.1).map(|u| (f, u)))
             {
                 error(
-                    "chart.columns",
+                    &ValuePath::of("columns"),
                     format!(
                         "a `grouped` chart draws its columns on one scale, but `{a}` is in {ua} and `{b}` in {ub}"
                     ),
@@ -122,7 +128,7 @@ pub fn check_table(
             for &c in &columns {
                 if figures.column_total(id, &rows, c).is_none() {
                     error(
-                        "chart.columns",
+                        &ValuePath::of("columns"),
                         format!(
                             "the total of column `{}` is too large to compute exactly",
                             t.columns[c].id
@@ -137,14 +143,14 @@ pub fn check_table(
                 if let Some(v) = figures.at(id, r, c) {
                     if v.is_sign_negative() && !v.is_zero() {
                         error(
-                            "chart",
+                            &ValuePath::ROOT,
                             format!(
                                 "{} › {} is negative ({}); a bar cannot show it",
                                 row.label,
                                 t.columns[c].name(),
                                 format_amount(v, t.columns[c].precision)
                             ),
-                            Some(if chart_path == "chart" {
+                            Some(if own {
                                 "chart columns whose figures are not negative, or set `show: false`"
                                     .into()
                             } else {
@@ -162,7 +168,12 @@ pub fn check_table(
 /// A report's chart says what it draws: its title and its text alternative each name every
 /// series (by the column's title: budget, utfall, prognos), so a reader of either knows that
 /// the chart of "Budget och utfall" also draws the forecast.
-pub fn names_its_series(plan: &Plan, t: &Table, file: &Path, chart_path: &str) -> Vec<Diagnostic> {
+pub fn names_its_series(
+    plan: &Plan,
+    t: &Table,
+    file: &Path,
+    chart_path: &ValuePath,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let Some(chart) = &t.chart else {
         return diags;
@@ -199,7 +210,7 @@ pub fn names_its_series(plan: &Plan, t: &Table, file: &Path, chart_path: &str) -
                 unsaid.join(", ")
             ),
         )
-        .at_pos(plan.pos(file, &format!("{chart_path}.{key}")));
+        .at_pos(plan.pos(file, &chart_path.key(key)));
         d.hint = Some(format!(
             "name every series the chart draws ({}), so that a reader of the {what} alone knows what the bars are",
             words.join(", ")

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::content::{
     budget_column, FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table, TableFollowUp,
+    ValuePath,
 };
 use crate::diag::{Code, Diagnostic};
 use crate::figures::followup::{signs, Signs, GOALS_TABLE, RESERVED_COLUMNS};
@@ -53,7 +54,7 @@ fn reserved(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                     &table.file,
                     format!("the table id `{GOALS_TABLE}` is the follow-up reports' table of goals per assessment"),
                 )
-                .at_pos(plan.pos(&table.file, "id"))
+                .at_pos(plan.pos(&table.file, &ValuePath::of("id")))
                 .with_hint("give the table another id"),
             );
         }
@@ -68,7 +69,7 @@ fn reserved(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                             t.id, col.id
                         ),
                     )
-                    .at_pos(plan.pos(&table.file, &format!("columns.{c}.id")))
+                    .at_pos(plan.pos(&table.file, &ValuePath::of("columns").index(c).key("id")))
                     .with_hint(format!(
                         "give the column another id (reserved while the content has reports: {})",
                         RESERVED_COLUMNS.join(", ")
@@ -118,16 +119,18 @@ struct Report<'a, 'd> {
 }
 
 impl Report<'_, '_> {
-    fn error(&mut self, code: Code, path: &str, message: String, hint: Option<String>) {
-        let mut d =
-            Diagnostic::error(code, self.file, message).at_pos(self.plan.pos(self.file, path));
-        d.hint = hint;
-        self.diags.push(d);
+    fn error(&mut self, code: Code, path: &ValuePath, message: String, hint: Option<String>) {
+        let d = Diagnostic::error(code, self.file, message).at_pos(self.plan.pos(self.file, path));
+        self.push(d, hint);
     }
 
-    fn warning(&mut self, code: Code, path: &str, message: String, hint: Option<String>) {
-        let mut d =
+    fn warning(&mut self, code: Code, path: &ValuePath, message: String, hint: Option<String>) {
+        let d =
             Diagnostic::warning(code, self.file, message).at_pos(self.plan.pos(self.file, path));
+        self.push(d, hint);
+    }
+
+    fn push(&mut self, mut d: Diagnostic, hint: Option<String>) {
         d.hint = hint;
         self.diags.push(d);
     }
@@ -139,16 +142,16 @@ impl Report<'_, '_> {
         &mut self,
         seen: &mut HashMap<&'e str, usize>,
         id: &'e str,
-        list: &str,
+        list: &ValuePath,
         i: usize,
         what: &str,
         kind: &str,
     ) -> bool {
-        if let Some(first) = seen.get(id) {
-            let at = self.line(&format!("{list}.{first}.id"));
+        if let Some(&first) = seen.get(id) {
+            let at = self.line(&list.index(first).key("id"));
             self.error(
                 Code::DuplicateId,
-                &format!("{list}.{i}.id"),
+                &list.index(i).key("id"),
                 format!("{what} is followed up twice{at}"),
                 Some(format!("keep one entry per {kind}")),
             );
@@ -159,7 +162,7 @@ impl Report<'_, '_> {
     }
 
     /// The line of a path, for "first at line N".
-    fn line(&self, path: &str) -> String {
+    fn line(&self, path: &ValuePath) -> String {
         self.plan
             .pos(self.file, path)
             .map_or_else(String::new, |p| format!(" (first at line {})", p.line))
@@ -170,7 +173,7 @@ impl Report<'_, '_> {
         if !crate::content::slug::is_slug(&f.id) {
             self.error(
                 Code::InvalidId,
-                "id",
+                &ValuePath::of("id"),
                 format!("the report id `{}` is not a slug", f.id),
                 Some(format!(
                     "ids use a-z, 0-9 and `-`, e.g. `{}`",
@@ -181,7 +184,7 @@ impl Report<'_, '_> {
         if f.label.trim().is_empty() {
             self.error(
                 Code::EmptyText,
-                "label",
+                &ValuePath::of("label"),
                 "the report's period (`label`) is empty".into(),
                 Some("e.g. `label: Januari–augusti 2031`".into()),
             );
@@ -190,7 +193,7 @@ impl Report<'_, '_> {
             if title.trim().is_empty() {
                 self.error(
                     Code::EmptyText,
-                    "title",
+                    &ValuePath::of("title"),
                     "the report's title is empty".into(),
                     Some("leave `title` out for the default title".into()),
                 );
@@ -203,7 +206,7 @@ impl Report<'_, '_> {
             if d.bilagor.is_some() {
                 self.error(
                     Code::Decision,
-                    "decision.bilagor",
+                    &ValuePath::of("decision").key("bilagor"),
                     "decision.bilagor: a report has no appendices".into(),
                     Some("leave `bilagor` out".into()),
                 );
@@ -214,7 +217,7 @@ impl Report<'_, '_> {
                 if parse_date(date).is_none() {
                     self.error(
                         Code::InvalidDate,
-                        "tjansteskrivelse.datum",
+                        &ValuePath::of("tjansteskrivelse").key("datum"),
                         format!("tjansteskrivelse.datum: {}", date_problem(date)),
                         None,
                     );
@@ -223,7 +226,7 @@ impl Report<'_, '_> {
             if paper.forslag_till_beslut.is_empty() {
                 self.error(
                     Code::Decision,
-                    "tjansteskrivelse.forslag_till_beslut",
+                    &ValuePath::of("tjansteskrivelse").key("forslag_till_beslut"),
                     "the report's decision paper proposes nothing: `forslag_till_beslut` is empty"
                         .into(),
                     Some("list the att-satser, one item each".into()),
@@ -244,7 +247,7 @@ impl Report<'_, '_> {
             let summaries = crate::content::items::summary_tables(self.plan);
             self.warning(
                 Code::ReportMismatch,
-                "texts.handlingsplan",
+                &ValuePath::of("texts").key("handlingsplan"),
                 "texts.handlingsplan is not printed: the report names no Handlingsplan summary (`handlingsplan:`), so it has no chapter Handlingsplanens genomförande".into(),
                 Some(match summaries.as_slice() {
                     [] => "the plan has no Handlingsplan (a table with `sum_of`): remove the text".into(),
@@ -259,7 +262,7 @@ impl Report<'_, '_> {
         if f.texts.intern_kontroll.is_some() && self.plan.internal_control.is_none() {
             self.warning(
                 Code::ReportMismatch,
-                "texts.intern_kontroll",
+                &ValuePath::of("texts").key("intern_kontroll"),
                 "texts.intern_kontroll is not printed: the plan has no internal-control plan (internkontroll.yaml), so the report has no chapter Intern kontroll".into(),
                 Some("remove the text, or give the plan its internkontroll.yaml".into()),
             );
@@ -275,7 +278,7 @@ impl Report<'_, '_> {
             if parse_date(value).is_none() {
                 self.error(
                     Code::InvalidDate,
-                    key,
+                    &ValuePath::of(key),
                     format!("{key}: {}", date_problem(value)),
                     Some(format!("write the date as YYYY-MM-DD, e.g. `{year}-08-31`")),
                 );
@@ -288,7 +291,7 @@ impl Report<'_, '_> {
         if parse_date(&f.decision_date).is_some() && f.decision_date < f.period_end {
             self.warning(
                 Code::InvalidDate,
-                "decision_date",
+                &ValuePath::of("decision_date"),
                 format!(
                     "the report is dated {}, before its period ends ({})",
                     f.decision_date, f.period_end
@@ -302,7 +305,7 @@ impl Report<'_, '_> {
         if y != year {
             self.error(
                 Code::InvalidDate,
-                "period_end",
+                &ValuePath::of("period_end"),
                 format!(
                     "period_end {} is not in {year}, the year of the plan the report follows up",
                     f.period_end
@@ -312,7 +315,7 @@ impl Report<'_, '_> {
         } else if f.kind == PeriodKind::Helar && (m, d) != (12, 31) {
             self.error(
                 Code::InvalidDate,
-                "period_end",
+                &ValuePath::of("period_end"),
                 format!(
                     "a verksamhetsberättelse (`kind: helar`) covers the whole year: period_end is {}",
                     f.period_end
@@ -326,7 +329,7 @@ impl Report<'_, '_> {
             let month = crate::content::dates::MONTHS[usize::from(m.clamp(1, 12)) - 1];
             self.warning(
                 Code::ReportMismatch,
-                "period_end",
+                &ValuePath::of("period_end"),
                 format!(
                     "period_end {} is not the last day of {month}: the period's budget counts whole months, januari–{month}",
                     f.period_end
@@ -348,9 +351,16 @@ impl Report<'_, '_> {
             .collect();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.goals.iter().enumerate() {
-            let path = format!("goals.{i}");
+            let path = ValuePath::of("goals").index(i);
             let what = format!("goal `{}`", entry.id);
-            if !self.first_entry(&mut seen, &entry.id, "goals", i, &what, "goal") {
+            if !self.first_entry(
+                &mut seen,
+                &entry.id,
+                &ValuePath::of("goals"),
+                i,
+                &what,
+                "goal",
+            ) {
                 continue;
             }
             let Some(goal) = self.items.goal(&entry.id) else {
@@ -369,7 +379,7 @@ impl Report<'_, '_> {
                 };
                 self.error(
                     Code::UnknownReference,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     format!("the plan has no goal `{}`", entry.id),
                     Some(hint),
                 );
@@ -387,8 +397,8 @@ impl Report<'_, '_> {
             let own: Vec<&str> = goal.indicators.iter().map(|x| x.id.as_str()).collect();
             let mut seen_ind: HashMap<&str, usize> = HashMap::new();
             for (j, ind) in entry.indicators.iter().enumerate() {
-                let ip = format!("{path}.indicators.{j}");
-                let list = format!("{path}.indicators");
+                let ip = path.key("indicators").index(j);
+                let list = path.key("indicators");
                 let what = format!("indicator `{}`", ind.id);
                 if !self.first_entry(&mut seen_ind, &ind.id, &list, j, &what, "indicator") {
                     continue;
@@ -406,7 +416,7 @@ impl Report<'_, '_> {
                     };
                     self.error(
                         Code::UnknownReference,
-                        &format!("{ip}.id"),
+                        &ip.key("id"),
                         format!("goal `{}` has no indicator `{}`", goal.id, ind.id),
                         Some(hint),
                     );
@@ -458,25 +468,24 @@ impl Report<'_, '_> {
             return;
         }
         let n = missing.len();
-        let path = if self.plan.pos(self.file, key).is_some() {
-            key
-        } else {
-            "id"
-        };
-        self.warning(
+        // The list may be left out altogether: then the warning stands at the document.
+        let at = self.plan.pos_or_ancestor(self.file, &ValuePath::of(key));
+        let d = Diagnostic::warning(
             Code::ReportIncomplete,
-            path,
+            self.file,
             format!(
                 "{n} {what}{} of the plan {} no follow-up entry: {}",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "has" } else { "have" },
                 ticks(missing)
             ),
-            Some(format!(
-                "add `- id: {}` under `{key}:` (`vplan report init` lists every one)",
-                missing[0]
-            )),
+        )
+        .at_pos(at);
+        let hint = format!(
+            "add `- id: {}` under `{key}:` (`vplan report init` lists every one)",
+            missing[0]
         );
+        self.push(d, Some(hint));
     }
 
     fn assignments(&mut self, f: &FollowUp) {
@@ -488,9 +497,16 @@ impl Report<'_, '_> {
             .collect();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.assignments.iter().enumerate() {
-            let path = format!("assignments.{i}");
+            let path = ValuePath::of("assignments").index(i);
             let what = format!("assignment `{}`", entry.id);
-            if !self.first_entry(&mut seen, &entry.id, "assignments", i, &what, "assignment") {
+            if !self.first_entry(
+                &mut seen,
+                &entry.id,
+                &ValuePath::of("assignments"),
+                i,
+                &what,
+                "assignment",
+            ) {
                 continue;
             }
             if self.items.assignment(&entry.id).is_none() {
@@ -501,7 +517,7 @@ impl Report<'_, '_> {
                 };
                 self.error(
                     Code::UnknownReference,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     format!("the plan has no assignment `{}`", entry.id),
                     Some(hint),
                 );
@@ -533,9 +549,16 @@ impl Report<'_, '_> {
             .collect();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.internal_control.iter().enumerate() {
-            let path = format!("internal_control.{i}");
+            let path = ValuePath::of("internal_control").index(i);
             let what = format!("risk `{}`", entry.id);
-            if !self.first_entry(&mut seen, &entry.id, "internal_control", i, &what, "risk") {
+            if !self.first_entry(
+                &mut seen,
+                &entry.id,
+                &ValuePath::of("internal_control"),
+                i,
+                &what,
+                "risk",
+            ) {
                 continue;
             }
             if self.items.risk(&entry.id).is_none() {
@@ -546,7 +569,7 @@ impl Report<'_, '_> {
                 };
                 self.error(
                     Code::UnknownReference,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     format!("the internal-control plan has no risk `{}`", entry.id),
                     Some(hint),
                 );
@@ -571,7 +594,7 @@ impl Report<'_, '_> {
 
     /// A seasonal profile: twelve monthly weights, none negative, not all zero; of no use in a
     /// verksamhetsberättelse.
-    fn profile(&mut self, p: &[Decimal], path: &str, what: &str, helar: bool) {
+    fn profile(&mut self, p: &[Decimal], path: &ValuePath, what: &str, helar: bool) {
         let hint = Some(
             "give twelve weights, January to December, e.g. percent of the year: `[8, 8, 9, 8, 9, 9, 5, 6, 9, 10, 10, 9]`".to_string(),
         );
@@ -588,7 +611,7 @@ impl Report<'_, '_> {
         } else if let Some(m) = p.iter().position(|w| w.is_sign_negative() && !w.is_zero()) {
             self.error(
                 Code::ReportMismatch,
-                &format!("{path}.{m}"),
+                &path.index(m),
                 format!(
                     "{what}: the weight of {} is negative ({})",
                     crate::content::dates::MONTHS[m],
@@ -602,7 +625,7 @@ impl Report<'_, '_> {
         {
             self.error(
                 Code::ReportMismatch,
-                &format!("{path}.{m}"),
+                &path.index(m),
                 format!(
                     "{what}: the weight of {} ({}) is too large: a weight is at most 1 000 000 000",
                     crate::content::dates::MONTHS[m],
@@ -629,7 +652,7 @@ impl Report<'_, '_> {
 
     /// A table of both positive and negative amounts whose report does not say what they are:
     /// its note cannot say in words which way a deviation goes.
-    fn amount_kind(&mut self, entry: &TableFollowUp, t: &Table, column: &str, path: &str) {
+    fn amount_kind(&mut self, entry: &TableFollowUp, t: &Table, column: &str, path: &ValuePath) {
         let Some(computed) = self.computed else {
             return;
         };
@@ -658,15 +681,22 @@ impl Report<'_, '_> {
         let complete_is_error = helar && f.status() != Status::Utkast;
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, entry) in f.tables.iter().enumerate() {
-            let path = format!("tables.{i}");
+            let path = ValuePath::of("tables").index(i);
             let what = format!("table `{}`", entry.id);
-            if !self.first_entry(&mut seen, &entry.id, "tables", i, &what, "table") {
+            if !self.first_entry(
+                &mut seen,
+                &entry.id,
+                &ValuePath::of("tables"),
+                i,
+                &what,
+                "table",
+            ) {
                 continue;
             }
             let Some(table) = plan.tables.get(&entry.id) else {
                 self.error(
                     Code::UnknownReference,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     format!("the plan has no table `{}`", entry.id),
                     Some(did_you_mean_or_list(
                         &entry.id,
@@ -680,25 +710,25 @@ impl Report<'_, '_> {
             let Some(b) = budget_column(t, entry.budget.as_deref(), self.plan.meta.value.year)
             else {
                 let cols: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
-                self.error(
-                    Code::UnknownReference,
-                    &format!("{path}.budget"),
-                    format!(
-                        "table `{}` has no column `{}`",
-                        t.id,
-                        entry.budget.as_deref().unwrap_or_default()
-                    ),
-                    Some(did_you_mean_or_list(
-                        entry.budget.as_deref().unwrap_or_default(),
-                        &cols,
-                        "its columns are: ",
-                    )),
+                let message = format!(
+                    "table `{}` has no column `{}`",
+                    t.id,
+                    entry.budget.as_deref().unwrap_or_default()
                 );
+                // Without `budget:`, a table without columns.
+                let at = plan.pos_or_ancestor(self.file, &path.key("budget"));
+                let d = Diagnostic::error(Code::UnknownReference, self.file, message).at_pos(at);
+                let hint = did_you_mean_or_list(
+                    entry.budget.as_deref().unwrap_or_default(),
+                    &cols,
+                    "its columns are: ",
+                );
+                self.push(d, Some(hint));
                 continue;
             };
             let column = &t.columns[b];
             if let Some(p) = &entry.profil {
-                self.profile(p, &format!("{path}.profil"), &what, helar);
+                self.profile(p, &path.key("profil"), &what, helar);
                 // A table profile spreads the annual budget of the rows with a budget of their
                 // own; a summary's rows take their period budget from the tables they add up.
                 let spread = self.computed.is_none_or(|computed| {
@@ -714,7 +744,7 @@ impl Report<'_, '_> {
                 if !spread && !helar {
                     self.warning(
                         Code::ReportMismatch,
-                        &format!("{path}.profil"),
+                        &path.key("profil"),
                         format!("{what}: no row of the table is spread by its seasonal profile (its rows are sums, taken from other tables, or have their own period budget or profile): the profile is not used"),
                         Some("give the profile where the budgets are: on the tables the rows are taken from, or on a row".into()),
                     );
@@ -724,7 +754,7 @@ impl Report<'_, '_> {
                 if !title.chars().any(char::is_alphanumeric) {
                     self.error(
                         Code::EmptyText,
-                        &format!("{path}.title"),
+                        &path.key("title"),
                         format!("{what}: the title is empty: the heading over the table would have no text"),
                         Some("write the heading, or leave `title` out to use the plan's".into()),
                     );
@@ -734,8 +764,8 @@ impl Report<'_, '_> {
             let rows: Vec<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
             let mut seen_rows: HashMap<&str, usize> = HashMap::new();
             for (j, row) in entry.rows.iter().enumerate() {
-                let rp = format!("{path}.rows.{j}");
-                let list = format!("{path}.rows");
+                let rp = path.key("rows").index(j);
+                let list = path.key("rows");
                 let what = format!("table `{}`: row `{}`", t.id, row.id);
                 if !self.first_entry(&mut seen_rows, &row.id, &list, j, &what, "row") {
                     continue;
@@ -743,7 +773,7 @@ impl Report<'_, '_> {
                 let Some(r) = t.rows.iter().position(|x| x.id == row.id) else {
                     self.error(
                         Code::UnknownReference,
-                        &format!("{rp}.id"),
+                        &rp.key("id"),
                         format!("table `{}` has no row `{}`", t.id, row.id),
                         Some(did_you_mean_or_list(&row.id, &rows, "its rows are: ")),
                     );
@@ -775,21 +805,16 @@ impl Report<'_, '_> {
                         )),
                     };
                     if let Some((message, hint)) = wrong {
-                        self.error(
-                            Code::ReportMismatch,
-                            &format!("{rp}.id"),
-                            message,
-                            Some(hint),
-                        );
+                        self.error(Code::ReportMismatch, &rp.key("id"), message, Some(hint));
                         continue;
                     }
                 }
                 if let Some(p) = &row.profil {
-                    self.profile(p, &format!("{rp}.profil"), &what, helar);
+                    self.profile(p, &rp.key("profil"), &what, helar);
                     if row.periodbudget.is_some() && !helar {
                         self.warning(
                             Code::ReportMismatch,
-                            &format!("{rp}.profil"),
+                            &rp.key("profil"),
                             format!("{what}: the row's period budget is typed (`periodbudget`): its seasonal profile is not used"),
                             Some("give one of them: `periodbudget` for the period's budget as the economy system has it, or `profil` to spread the annual budget".into()),
                         );
@@ -806,7 +831,7 @@ impl Report<'_, '_> {
                     if let Some((what, hint)) = not_in_helar.filter(|_| helar) {
                         self.error(
                             Code::ReportMismatch,
-                            &format!("{rp}.{key}"),
+                            &rp.key(key),
                             format!(
                                 "table `{}`, row `{}`: a verksamhetsberättelse has no {what}",
                                 t.id, row.id
@@ -818,7 +843,7 @@ impl Report<'_, '_> {
                     if v.abs() > max_amount() {
                         self.error(
                             Code::Precision,
-                            &format!("{rp}.{key}"),
+                            &rp.key(key),
                             format!(
                                 "table `{}`, row `{}`: {v} is too large: an amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point",
                                 t.id, row.id
@@ -839,7 +864,7 @@ impl Report<'_, '_> {
                                 column.name()
                             ),
                         )
-                        .at_pos(plan.pos(self.file, &format!("{rp}.{key}")));
+                        .at_pos(plan.pos(self.file, &rp.key(key)));
                         d.label = Some(format!(
                             "at most {precision} decimals in `{}`",
                             column.name()
@@ -934,7 +959,7 @@ impl Report<'_, '_> {
                         {
                             self.warning(
                                 Code::ReportMismatch,
-                                &format!("{path}.rows.{j}.{key}"),
+                                &path.key("rows").index(j).key(key),
                                 format!(
                                     "table `{}`, row `{}`: the row has no budget in `{}`: its deviation stays empty, but the sums over it count its {key}",
                                     t.id,
@@ -957,7 +982,7 @@ impl Report<'_, '_> {
                         {
                             self.warning(
                                 Code::ReportMismatch,
-                                &format!("{path}.rows.{j}.{key}"),
+                                &path.key("rows").index(j).key(key),
                                 format!(
                                     "table `{}`, row `{}`: the {key} {v} has the other sign than the budget {b}",
                                     t.id, t.rows[r].id
@@ -981,7 +1006,7 @@ impl Report<'_, '_> {
                     if t.columns.iter().any(|c| names_year(c, &year)) {
                         self.warning(
                             Code::ReportMismatch,
-                            &format!("{path}.budget"),
+                            &path.key("budget"),
                             format!(
                                 "table `{}`: the report follows the column `{}` ({}) of {other}, not the plan year {year}'s",
                                 t.id,
@@ -1009,7 +1034,12 @@ impl Report<'_, '_> {
                         format!("the summary tables are: {}", summaries.join(", "))
                     })
                 };
-                self.error(Code::UnknownReference, "handlingsplan", message, Some(hint));
+                self.error(
+                    Code::UnknownReference,
+                    &ValuePath::of("handlingsplan"),
+                    message,
+                    Some(hint),
+                );
             }
         }
         // Plan tables with detail rows to follow up that the report does not list.
@@ -1046,21 +1076,15 @@ impl Report<'_, '_> {
                 "add `- id: {}` with its rows' `utfall` under `tables:` (`vplan report init` lists every one)",
                 unlisted[0]
             ));
-            let path = if plan.pos(self.file, "tables").is_some() {
-                "tables"
+            // `tables:` may be left out altogether: then the problem stands at the document.
+            let at = plan.pos_or_ancestor(self.file, &ValuePath::of("tables"));
+            let d = if complete_is_error {
+                let message = format!("verksamhetsberättelse: {message}");
+                Diagnostic::error(Code::ReportIncomplete, self.file, message)
             } else {
-                "id"
+                Diagnostic::warning(Code::ReportIncomplete, self.file, message)
             };
-            if complete_is_error {
-                self.error(
-                    Code::ReportIncomplete,
-                    path,
-                    format!("verksamhetsberättelse: {message}"),
-                    hint,
-                );
-            } else {
-                self.warning(Code::ReportIncomplete, path, message, hint);
-            }
+            self.push(d.at_pos(at), hint);
         }
     }
 }

@@ -69,7 +69,10 @@ pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     let fail = |message: String, hint: &str| {
         Box::new(
             Diagnostic::error(Code::Logo, &meta.file, message)
-                .at_pos(plan.pos(&meta.file, "logo.file"))
+                .at_pos(plan.pos(
+                    &meta.file,
+                    &crate::content::ValuePath::of("logo").key("file"),
+                ))
                 .with_hint(hint.to_string()),
         )
     };

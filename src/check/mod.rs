@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::content::dates::{date_problem, is_date};
 use crate::content::marks::{fingerprint, is_placeholder, split_mark, CARRIED, GUIDANCE};
 use crate::content::walk::{walk, At};
-use crate::content::{Block, Goal, Item, OrgChart, Plan};
+use crate::content::{Block, Goal, Item, OrgChart, Plan, ValuePath};
 use crate::diag::{Code, Diagnostic};
 
 pub mod amounts;
@@ -30,33 +30,53 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         diags: Vec::new(),
     };
     c.diags.extend(plan.unread.iter().cloned());
-    c.title(&plan.meta.file, "title", "the plan", &plan.meta.value.title);
+    c.title(
+        &plan.meta.file,
+        &ValuePath::of("title"),
+        "the plan",
+        &plan.meta.value.title,
+    );
     for ch in &plan.chapters {
-        c.id(&ch.file, "id", "chapter", &ch.value.id);
-        c.title(&ch.file, "title", "a chapter", &ch.value.title);
-        c.blocks(&ch.file, "blocks", &ch.value.blocks);
+        c.id(&ch.file, &ValuePath::of("id"), "chapter", &ch.value.id);
+        c.title(
+            &ch.file,
+            &ValuePath::of("title"),
+            "a chapter",
+            &ch.value.title,
+        );
+        c.blocks(&ch.file, &ValuePath::of("blocks"), &ch.value.blocks);
     }
     for a in &plan.appendices {
-        c.id(&a.file, "id", "appendix", &a.value.id);
-        c.title(&a.file, "title", "an appendix", &a.value.title);
+        c.id(&a.file, &ValuePath::of("id"), "appendix", &a.value.id);
+        c.title(
+            &a.file,
+            &ValuePath::of("title"),
+            "an appendix",
+            &a.value.title,
+        );
         if let Some(first) = a.value.title_block.first() {
-            c.title(&a.file, "title_block.0", "an appendix's title block", first);
+            c.title(
+                &a.file,
+                &ValuePath::of("title_block").index(0),
+                "an appendix's title block",
+                first,
+            );
         }
-        c.blocks(&a.file, "blocks", &a.value.blocks);
+        c.blocks(&a.file, &ValuePath::of("blocks"), &a.value.blocks);
     }
     if let Some(goals) = &plan.goals {
         let f = &goals.file;
         for (i, p) in goals.value.perspectives.iter().enumerate() {
-            let pp = format!("perspectives.{i}");
-            c.id(f, &format!("{pp}.id"), "perspective", &p.id);
-            c.title(f, &format!("{pp}.title"), "a perspective", &p.title);
-            c.blocks(f, &format!("{pp}.blocks"), &p.blocks);
+            let pp = ValuePath::of("perspectives").index(i);
+            c.id(f, &pp.key("id"), "perspective", &p.id);
+            c.title(f, &pp.key("title"), "a perspective", &p.title);
+            c.blocks(f, &pp.key("blocks"), &p.blocks);
             c.goals(f, &pp, &p.goals, &p.assignments);
             for (j, s) in p.strategies.iter().enumerate() {
-                let sp = format!("{pp}.strategies.{j}");
-                c.id(f, &format!("{sp}.id"), "strategy", &s.id);
-                c.title(f, &format!("{sp}.title"), "a strategy", &s.title);
-                c.blocks(f, &format!("{sp}.blocks"), &s.blocks);
+                let sp = pp.key("strategies").index(j);
+                c.id(f, &sp.key("id"), "strategy", &s.id);
+                c.title(f, &sp.key("title"), "a strategy", &s.title);
+                c.blocks(f, &sp.key("blocks"), &s.blocks);
                 c.goals(f, &sp, &s.goals, &s.assignments);
             }
         }
@@ -69,27 +89,27 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     if let Some(ic) = &plan.internal_control {
         let f = &ic.file;
         for (i, area) in ic.value.areas.iter().enumerate() {
-            let ap = format!("areas.{i}");
-            c.id(f, &format!("{ap}.id"), "internal-control area", &area.id);
+            let ap = ValuePath::of("areas").index(i);
+            c.id(f, &ap.key("id"), "internal-control area", &area.id);
             for (j, risk) in area.risks.iter().enumerate() {
-                let rp = format!("{ap}.risks.{j}");
-                c.id(f, &format!("{rp}.id"), "risk", &risk.id);
+                let rp = ap.key("risks").index(j);
+                c.id(f, &rp.key("id"), "risk", &risk.id);
                 for (k, m) in risk.measures.iter().enumerate() {
-                    c.id(f, &format!("{rp}.measures.{k}.id"), "measure", &m.id);
+                    c.id(f, &rp.key("measures").index(k).key("id"), "measure", &m.id);
                 }
             }
         }
     }
     for (id, table) in &plan.tables {
         if !crate::content::slug::is_slug(id) {
-            c.error(Code::InvalidId, &table.file, "id", format!("the table id `{id}` is not a slug"))
+            c.error(Code::InvalidId, &table.file, &ValuePath::of("id"), format!("the table id `{id}` is not a slug"))
                 .hint = Some(format!(
                 "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column` references), e.g. `{}`",
                 crate::content::slug::slug(id)
             ));
         }
         if !c.placed.contains(id.as_str()) {
-            let pos = plan.pos(&table.file, "id");
+            let pos = plan.pos(&table.file, &ValuePath::of("id"));
             c.diags.push(
                 Diagnostic::warning(
                     Code::Unfinished,
@@ -116,7 +136,8 @@ pub(crate) fn decision(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let error = |code: Code, key: &str, message: String| {
-        Diagnostic::error(code, file, message).at_pos(plan.pos(file, &format!("decision.{key}")))
+        Diagnostic::error(code, file, message)
+            .at_pos(plan.pos(file, &ValuePath::of("decision").key(key)))
     };
     for (key, value) in [
         ("sammantradesdatum", &d.sammantradesdatum),
@@ -157,7 +178,7 @@ pub(crate) fn decision(
                 )
             };
             out.push(
-                diag.at_pos(plan.pos(file, &format!("decision.{key}")))
+                diag.at_pos(plan.pos(file, &ValuePath::of("decision").key(key)))
                     .with_hint(hint),
             );
         }
@@ -170,14 +191,16 @@ pub(crate) fn decision(
             .collect();
         if !missing.is_empty() {
             out.push(
-                error(
+                Diagnostic::error(
                     Code::Decision,
-                    "status",
+                    file,
                     format!(
                         "{what} with status `beslutad` needs {} in `decision`",
                         missing.join(" and ")
                     ),
                 )
+                // `--status beslutad` decides a plan whose file does not say so.
+                .at_pos(plan.pos_or_ancestor(file, &ValuePath::of("decision").key("status")))
                 .with_hint("give the date and the paragraph of the minutes (e.g. `paragraf: § 84`), or set `status: forslag` until the meeting"),
             );
         }
@@ -188,7 +211,7 @@ pub(crate) fn decision(
 struct Checker<'a> {
     plan: &'a Plan,
     /// Every id seen, with the file and the path in it where it was first seen.
-    ids: HashMap<String, (PathBuf, String)>,
+    ids: HashMap<String, (PathBuf, ValuePath)>,
     /// Tables placed by a block.
     placed: HashSet<&'a str>,
     /// Whether a `- perspectives` block places goals.yaml.
@@ -210,7 +233,7 @@ impl<'a> Checker<'a> {
             self.error(
                 Code::InvalidDate,
                 &file,
-                "year",
+                &ValuePath::of("year"),
                 format!(
                     "year: {year} is not a plan year (a year from {} to {})",
                     years.start(),
@@ -224,7 +247,7 @@ impl<'a> Checker<'a> {
             self.error(
                 Code::InvalidDate,
                 &file,
-                "decision_date",
+                &ValuePath::of("decision_date"),
                 format!("decision_date: {}", date_problem(date)),
             )
             .hint = Some("write the date as YYYY-MM-DD, e.g. `2030-12-03`".into());
@@ -239,7 +262,7 @@ impl<'a> Checker<'a> {
             ("organisation", &meta.value.organisation),
         ] {
             if is_placeholder(value) {
-                let pos = self.plan.pos(&file, key);
+                let pos = self.plan.pos(&file, &ValuePath::of(key));
                 let message = format!("{key} is still the placeholder `{value}`");
                 // A decided plan prints it on its cover, as PDF/A: an error there.
                 let diag = if decided {
@@ -273,7 +296,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         Code::UnknownReference,
                         &file,
-                        &format!("decision.bilagor.{i}"),
+                        &ValuePath::of("decision").key("bilagor").index(i),
                         format!("decision.bilagor: there is no appendix `{id}`"),
                     )
                     .hint = Some(did_you_mean_or_list(id, &known, "the appendices are: "));
@@ -328,7 +351,7 @@ impl<'a> Checker<'a> {
             for (i, row) in t.rows.iter().enumerate() {
                 let data = row.kind == crate::content::RowKind::Data;
                 if data && row.values.is_none() && row.refs.is_empty() {
-                    let pos = self.plan.pos(&table.file, &format!("rows.{i}"));
+                    let pos = self.plan.pos(&table.file, &ValuePath::of("rows").index(i));
                     self.diags.push(
                         Diagnostic::warning(
                             Code::Unfinished,
@@ -356,7 +379,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     Code::EmptyText,
                     &file,
-                    "logo.alt",
+                    &ValuePath::of("logo").key("alt"),
                     "the logo needs an alternative text (`logo.alt`)".into(),
                 )
                 .hint = Some(
@@ -378,19 +401,24 @@ impl<'a> Checker<'a> {
                 self.error(
                     Code::InvalidDate,
                     &file,
-                    "datum",
+                    &ValuePath::of("datum"),
                     format!("datum: {}", date_problem(date)),
                 );
             }
         }
         if let Some(rubrik) = &paper.value.rubrik {
-            self.title(&file, "rubrik", "the decision paper (`rubrik`)", rubrik);
+            self.title(
+                &file,
+                &ValuePath::of("rubrik"),
+                "the decision paper (`rubrik`)",
+                rubrik,
+            );
         }
         if paper.value.forslag_till_beslut.is_empty() {
             self.error(
                 Code::Decision,
                 &file,
-                "forslag_till_beslut",
+                &ValuePath::of("forslag_till_beslut"),
                 "the decision paper proposes nothing: `forslag_till_beslut` is empty".into(),
             )
             .hint = Some("list the att-satser, one item each".into());
@@ -399,7 +427,7 @@ impl<'a> Checker<'a> {
 
     /// A title that becomes a heading (or the document's title) is not empty: PDF/UA refuses
     /// an empty heading and a document without a title, and a reader gets nothing from one.
-    fn title(&mut self, file: &Path, path: &str, what: &str, title: &str) {
+    fn title(&mut self, file: &Path, path: &ValuePath, what: &str, title: &str) {
         if title.trim().is_empty() {
             self.error(
                 Code::EmptyText,
@@ -414,14 +442,20 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, code: Code, file: &Path, path: &str, message: String) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        code: Code,
+        file: &Path,
+        path: &ValuePath,
+        message: String,
+    ) -> &mut Diagnostic {
         let pos = self.plan.pos(file, path);
         self.diags
             .push(Diagnostic::error(code, file, message).at_pos(pos));
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn id(&mut self, file: &Path, path: &str, what: &str, id: &str) {
+    fn id(&mut self, file: &Path, path: &ValuePath, what: &str, id: &str) {
         if !crate::content::slug::is_slug(id) {
             self.error(
                 Code::InvalidId,
@@ -449,62 +483,62 @@ impl<'a> Checker<'a> {
             ));
         } else {
             self.ids
-                .insert(id.to_string(), (file.to_path_buf(), path.to_string()));
+                .insert(id.to_string(), (file.to_path_buf(), path.clone()));
         }
     }
 
-    fn goals(&mut self, file: &Path, path: &str, goals: &[Goal], assignments: &[Item]) {
+    fn goals(&mut self, file: &Path, path: &ValuePath, goals: &[Goal], assignments: &[Item]) {
         for (i, g) in goals.iter().enumerate() {
-            self.goal(file, &format!("{path}.goals.{i}"), g);
+            self.goal(file, &path.key("goals").index(i), g);
         }
         for (i, a) in assignments.iter().enumerate() {
             self.id(
                 file,
-                &format!("{path}.assignments.{i}.id"),
+                &path.key("assignments").index(i).key("id"),
                 "assignment",
                 &a.id,
             );
         }
     }
 
-    fn goal(&mut self, file: &Path, path: &str, g: &Goal) {
-        self.id(file, &format!("{path}.id"), "goal", &g.id);
+    fn goal(&mut self, file: &Path, path: &ValuePath, g: &Goal) {
+        self.id(file, &path.key("id"), "goal", &g.id);
         for (i, ind) in g.indicators.iter().enumerate() {
             self.id(
                 file,
-                &format!("{path}.indicators.{i}.id"),
+                &path.key("indicators").index(i).key("id"),
                 "indicator",
                 &ind.id,
             );
         }
     }
 
-    fn blocks(&mut self, file: &Path, path: &str, blocks: &'a [Block]) {
+    fn blocks(&mut self, file: &Path, path: &ValuePath, blocks: &'a [Block]) {
         walk(blocks, path, "", &mut |b: &'a Block, at: At<'_>| {
             self.block(file, at.path, b)
         });
     }
 
     /// The checks of one block, by its kind.
-    fn block(&mut self, file: &Path, bp: &str, b: &'a Block) {
+    fn block(&mut self, file: &Path, bp: &ValuePath, b: &'a Block) {
         match b {
             // Its Markdown is checked by `prose`, its figure references by `figures::refs`.
             Block::Text(_) => {}
             Block::Section(s) => {
-                self.id(file, &format!("{bp}.section.id"), "section", &s.id);
-                self.title(file, &format!("{bp}.section.title"), "a section", &s.title);
+                self.id(file, &bp.key("section").key("id"), "section", &s.id);
+                self.title(file, &bp.key("section").key("title"), "a section", &s.title);
             }
-            Block::Goal(g) => self.goal(file, &format!("{bp}.goal"), g),
+            Block::Goal(g) => self.goal(file, &bp.key("goal"), g),
             Block::Assignment(a) => {
-                self.id(file, &format!("{bp}.assignment.id"), "assignment", &a.id)
+                self.id(file, &bp.key("assignment").key("id"), "assignment", &a.id)
             }
             Block::Table(id) => self.table(file, bp, id),
             Block::TextTable(t) => {
-                self.id(file, &format!("{bp}.text_table.id"), "table", &t.id);
+                self.id(file, &bp.key("text_table").key("id"), "table", &t.id);
                 for (j, row) in t.rows.iter().enumerate() {
                     self.width(
                         file,
-                        &format!("{bp}.text_table.rows.{j}.cells"),
+                        &bp.key("text_table").key("rows").index(j).key("cells"),
                         ("table", &t.id),
                         &row.id,
                         row.cells.len(),
@@ -514,11 +548,11 @@ impl<'a> Checker<'a> {
                 }
             }
             Block::Matrix(m) => {
-                self.id(file, &format!("{bp}.matrix.id"), "matrix", &m.id);
+                self.id(file, &bp.key("matrix").key("id"), "matrix", &m.id);
                 for (j, row) in m.rows.iter().enumerate() {
                     self.width(
                         file,
-                        &format!("{bp}.matrix.rows.{j}.marks"),
+                        &bp.key("matrix").key("rows").index(j).key("marks"),
                         ("matrix", &m.id),
                         &row.id,
                         row.marks.len(),
@@ -556,14 +590,14 @@ impl<'a> Checker<'a> {
     }
 
     /// A table placed by id: it exists.
-    fn table(&mut self, file: &Path, bp: &str, id: &'a str) {
+    fn table(&mut self, file: &Path, bp: &ValuePath, id: &'a str) {
         self.placed.insert(id);
         if !self.plan.tables.contains_key(id) {
             let known: Vec<&str> = self.plan.tables.keys().map(String::as_str).collect();
             self.error(
                 Code::UnknownReference,
                 file,
-                &format!("{bp}.table"),
+                &bp.key("table"),
                 format!("refers to table `{id}`, which does not exist"),
             )
             .hint = did_you_mean(id, &known);
@@ -571,10 +605,10 @@ impl<'a> Checker<'a> {
     }
 
     /// An organisation chart: its id, and an alternative text.
-    fn org_chart(&mut self, file: &Path, bp: &str, o: &OrgChart) {
+    fn org_chart(&mut self, file: &Path, bp: &ValuePath, o: &OrgChart) {
         self.id(
             file,
-            &format!("{bp}.org_chart.id"),
+            &bp.key("org_chart").key("id"),
             "organisation chart",
             &o.id,
         );
@@ -582,7 +616,7 @@ impl<'a> Checker<'a> {
             self.error(
                 Code::EmptyText,
                 file,
-                &format!("{bp}.org_chart.alt"),
+                &bp.key("org_chart").key("alt"),
                 format!(
                     "organisation chart `{}` needs an alternative text (`alt`)",
                     o.id
@@ -612,7 +646,7 @@ impl<'a> Checker<'a> {
             )
             .flatten();
         for (file, block, key) in goals.into_iter().chain(ic) {
-            let pos = self.plan.pos(file, key);
+            let pos = self.plan.pos(file, &ValuePath::of(key));
             let name = file.file_name().unwrap_or_default().to_string_lossy();
             self.diags.push(
                 Diagnostic::warning(
@@ -633,7 +667,7 @@ impl<'a> Checker<'a> {
     fn width(
         &mut self,
         file: &Path,
-        path: &str,
+        path: &ValuePath,
         (what, id): (&str, &str),
         row: &str,
         given: usize,

@@ -19,7 +19,7 @@
 use std::path::Path;
 
 use crate::content::walk::{for_each_text, walk, At, Printed, Visit};
-use crate::content::{Block, Plan};
+use crate::content::{Block, Plan, ValuePath};
 use crate::diag::Pos;
 use crate::diag::{direction_control, Code, Diagnostic};
 
@@ -31,7 +31,7 @@ pub use super::markdown::{
 /// A prose text of the content: file, path of the value in it, and the Markdown.
 pub struct Text<'a> {
     pub file: &'a Path,
-    pub path: String,
+    pub path: ValuePath,
     pub text: &'a str,
 }
 
@@ -63,7 +63,7 @@ pub fn markdown_texts(plan: &Plan) -> Vec<Text<'_>> {
         }
         if let Some(paper) = &report.value.tjansteskrivelse {
             for (path, text) in paper_texts(paper) {
-                let path = format!("tjansteskrivelse.{path}");
+                let path = ValuePath::of("tjansteskrivelse").join(&path);
                 out.push(Text { file, path, text });
             }
         }
@@ -71,13 +71,13 @@ pub fn markdown_texts(plan: &Plan) -> Vec<Text<'_>> {
     out
 }
 
-fn paper_texts(p: &crate::content::DecisionPaper) -> Vec<(String, &str)> {
-    let mut v = vec![("sammanfattning".to_string(), p.sammanfattning.as_str())];
+fn paper_texts(p: &crate::content::DecisionPaper) -> Vec<(ValuePath, &str)> {
+    let mut v = vec![(ValuePath::of("sammanfattning"), p.sammanfattning.as_str())];
     if let Some(a) = &p.arendebeskrivning {
-        v.push(("arendebeskrivning".into(), a.as_str()));
+        v.push((ValuePath::of("arendebeskrivning"), a.as_str()));
     }
     for (i, att) in p.forslag_till_beslut.iter().enumerate() {
-        v.push((format!("forslag_till_beslut.{i}"), att.as_str()));
+        v.push((ValuePath::of("forslag_till_beslut").index(i), att.as_str()));
     }
     v
 }
@@ -408,7 +408,7 @@ pub fn headings(plan: &Plan, judged: Judged, strict: bool) -> Vec<Diagnostic> {
             diags: Vec::new(),
         };
         for (path, text) in paper_texts(&paper.value) {
-            if !path.starts_with("forslag_till_beslut.") || path.ends_with(".0") {
+            if !path.as_str().starts_with("forslag_till_beslut.") || path.last() == "0" {
                 seq.template(2);
             }
             seq.prose(&paper.file, &path, text);
@@ -431,7 +431,11 @@ pub fn headings(plan: &Plan, judged: Judged, strict: bool) -> Vec<Diagnostic> {
         if let Some(paper) = &report.value.tjansteskrivelse {
             for (path, text) in paper_texts(paper) {
                 seq.template(2);
-                seq.prose(&report.file, &format!("tjansteskrivelse.{path}"), text);
+                seq.prose(
+                    &report.file,
+                    &ValuePath::of("tjansteskrivelse").join(&path),
+                    text,
+                );
             }
         }
         diags.extend(seq.diags);
@@ -451,7 +455,7 @@ impl Headings<'_> {
         self.last = level;
     }
 
-    fn prose(&mut self, file: &Path, path: &str, text: &str) {
+    fn prose(&mut self, file: &Path, path: &ValuePath, text: &str) {
         for h in md_headings(text) {
             let at = locate(self.plan, file, path, text, h.offset);
             let problem = if h.empty {
@@ -505,11 +509,11 @@ impl<'a> Walk<'a, '_, '_> {
         let plan = self.plan;
         for ch in &plan.chapters {
             self.heading(1);
-            self.blocks(&ch.file, "blocks", &ch.value.blocks, 2);
+            self.blocks(&ch.file, &ValuePath::of("blocks"), &ch.value.blocks, 2);
         }
         for a in &plan.appendices {
             self.heading(1);
-            self.blocks(&a.file, "blocks", &a.value.blocks, 2);
+            self.blocks(&a.file, &ValuePath::of("blocks"), &a.value.blocks, 2);
         }
     }
 
@@ -519,7 +523,7 @@ impl<'a> Walk<'a, '_, '_> {
         }
     }
 
-    fn text(&mut self, file: &'a Path, path: String, text: &'a str) {
+    fn text(&mut self, file: &'a Path, path: ValuePath, text: &'a str) {
         if let Some(h) = self.headings.as_deref_mut() {
             h.prose(file, &path, text);
         }
@@ -527,7 +531,7 @@ impl<'a> Walk<'a, '_, '_> {
     }
 
     /// The blocks of `list` (of `file`, at `path`), a section of it at heading `level`.
-    fn blocks(&mut self, file: &'a Path, path: &str, list: &'a [Block], level: usize) {
+    fn blocks(&mut self, file: &'a Path, path: &ValuePath, list: &'a [Block], level: usize) {
         let outer = (self.file, self.level);
         (self.file, self.level) = (file, level);
         walk(list, path, "", self);
@@ -540,12 +544,12 @@ impl<'a> Walk<'a, '_, '_> {
             return;
         };
         for (pi, p) in goals.value.perspectives.iter().enumerate() {
-            let pp = format!("perspectives.{pi}");
+            let pp = ValuePath::of("perspectives").index(pi);
             self.heading(level);
-            self.blocks(&goals.file, &format!("{pp}.blocks"), &p.blocks, level + 1);
+            self.blocks(&goals.file, &pp.key("blocks"), &p.blocks, level + 1);
             for (si, s) in p.strategies.iter().enumerate() {
                 self.heading(level + 1);
-                let sp = format!("{pp}.strategies.{si}.blocks");
+                let sp = pp.key("strategies").index(si).key("blocks");
                 self.blocks(&goals.file, &sp, &s.blocks, level + 2);
             }
         }
@@ -560,7 +564,7 @@ impl<'a> Visit<'a> for Walk<'a, '_, '_> {
             Block::Table(id) => {
                 if let Some(t) = self.plan.tables.get(id) {
                     for (j, note) in t.value.notes.iter().enumerate() {
-                        self.text(&t.file, format!("notes.{j}"), note);
+                        self.text(&t.file, ValuePath::of("notes").index(j), note);
                     }
                 }
             }
@@ -585,7 +589,13 @@ impl<'a> Visit<'a> for Walk<'a, '_, '_> {
 /// Line and column in the content file of byte `offset` of a text at `path`: the text's lines
 /// are matched, in order, with the file's lines from the value's own line on (a block scalar
 /// holds them indented). Falls back to the value's position.
-pub fn locate(plan: &Plan, file: &Path, path: &str, text: &str, offset: usize) -> Option<Pos> {
+pub fn locate(
+    plan: &Plan,
+    file: &Path,
+    path: &ValuePath,
+    text: &str,
+    offset: usize,
+) -> Option<Pos> {
     let pos = plan.pos(file, path)?;
     let fallback = Some(pos);
     let Some(source) = plan.source(file) else {

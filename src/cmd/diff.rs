@@ -83,13 +83,14 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             };
             let date = args.source_date.date()?;
             // A template error is the report's, not a side's.
-            let pdf = diff::pdf::render(&report, new_subject, &templates, date).map_err(|e| match e {
-                vplan::Error::Content(diagnostics) => vplan::Error::Side {
-                    what: "the change report (its templates)".into(),
-                    diagnostics,
-                },
-                e => e,
-            })?;
+            let pdf =
+                diff::pdf::render(&report, new_subject, &templates, date).map_err(|e| match e {
+                    vplan::Error::Content(diagnostics) => vplan::Error::Side {
+                        what: "the change report (its templates)".into(),
+                        diagnostics,
+                    },
+                    e => e,
+                })?;
             vplan::output::write(path, &pdf)?;
             let n = report.changes.len();
             progress.say(format_args!(

@@ -168,7 +168,8 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
                     row.id
                 ),
             )
-            .at_pos(plan.pos(&file, &format!("rows.{r}.values")))
+            // Shared through a merge key (`<<: *row`), the row writes no `values` of its own.
+            .at_pos(plan.pos_or_ancestor(&file, &vplan::content::ValuePath::of("rows").index(r).key("values")))
             .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")]));
         }
     }

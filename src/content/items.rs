@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::walk::{walk, At};
-use super::{Block, Goal, IcRisk, Item, Plan};
+use super::{Block, Goal, IcRisk, Item, Plan, ValuePath};
 
 /// An item of the plan and where it is.
 #[derive(Debug, Clone)]
@@ -14,7 +14,7 @@ pub struct Placed<'a, T> {
     pub item: &'a T,
     pub file: &'a Path,
     /// The item's YAML path in its file, e.g. `perspectives.0.goals.1`.
-    pub path: String,
+    pub path: ValuePath,
     /// The index of its group in [`PlanItems::groups`].
     pub group: usize,
 }
@@ -87,7 +87,14 @@ pub fn items(plan: &Plan) -> PlanItems<'_> {
         }));
     for (file, id, title, blocks) in docs {
         let group = raw.group(id, title);
-        raw.blocks(plan, file, "blocks", blocks, group, &mut placed_goals);
+        raw.blocks(
+            plan,
+            file,
+            &ValuePath::of("blocks"),
+            blocks,
+            group,
+            &mut placed_goals,
+        );
     }
     if !placed_goals {
         raw.goals_yaml(plan);
@@ -95,8 +102,12 @@ pub fn items(plan: &Plan) -> PlanItems<'_> {
     if let Some(ic) = &plan.internal_control {
         for (i, area) in ic.value.areas.iter().enumerate() {
             for (j, risk) in area.risks.iter().enumerate() {
-                raw.risks
-                    .push((risk, &ic.file, format!("areas.{i}.risks.{j}"), 0));
+                raw.risks.push((
+                    risk,
+                    &ic.file,
+                    ValuePath::of("areas").index(i).key("risks").index(j),
+                    0,
+                ));
             }
         }
     }
@@ -106,9 +117,9 @@ pub fn items(plan: &Plan) -> PlanItems<'_> {
 #[derive(Default)]
 struct Raw<'a> {
     groups: Vec<Group<'a>>,
-    goals: Vec<(&'a Goal, &'a Path, String, usize)>,
-    assignments: Vec<(&'a Item, &'a Path, String, usize)>,
-    risks: Vec<(&'a IcRisk, &'a Path, String, usize)>,
+    goals: Vec<(&'a Goal, &'a Path, ValuePath, usize)>,
+    assignments: Vec<(&'a Item, &'a Path, ValuePath, usize)>,
+    risks: Vec<(&'a IcRisk, &'a Path, ValuePath, usize)>,
 }
 
 impl<'a> Raw<'a> {
@@ -121,7 +132,7 @@ impl<'a> Raw<'a> {
         &mut self,
         plan: &'a Plan,
         file: &'a Path,
-        path: &str,
+        path: &ValuePath,
         blocks: &'a [Block],
         group: usize,
         placed_goals: &mut bool,
@@ -129,10 +140,9 @@ impl<'a> Raw<'a> {
         walk(blocks, path, "", &mut |block: &'a Block, at: At<'_>| {
             let p = at.path;
             match block {
-                Block::Goal(g) => self.goals.push((g, file, format!("{p}.goal"), group)),
+                Block::Goal(g) => self.goals.push((g, file, p.key("goal"), group)),
                 Block::Assignment(a) => {
-                    self.assignments
-                        .push((a, file, format!("{p}.assignment"), group))
+                    self.assignments.push((a, file, p.key("assignment"), group))
                 }
                 Block::Perspectives if !*placed_goals => {
                     *placed_goals = true;
@@ -158,27 +168,13 @@ impl<'a> Raw<'a> {
         let file = goals.file.as_path();
         for (i, p) in goals.value.perspectives.iter().enumerate() {
             let group = self.group(&p.id, &p.title);
-            let pp = format!("perspectives.{i}");
+            let pp = ValuePath::of("perspectives").index(i);
             let mut ignore = true;
-            self.blocks(
-                plan,
-                file,
-                &format!("{pp}.blocks"),
-                &p.blocks,
-                group,
-                &mut ignore,
-            );
+            self.blocks(plan, file, &pp.key("blocks"), &p.blocks, group, &mut ignore);
             self.owned(file, &pp, &p.goals, &p.assignments, group);
             for (j, s) in p.strategies.iter().enumerate() {
-                let sp = format!("{pp}.strategies.{j}");
-                self.blocks(
-                    plan,
-                    file,
-                    &format!("{sp}.blocks"),
-                    &s.blocks,
-                    group,
-                    &mut ignore,
-                );
+                let sp = pp.key("strategies").index(j);
+                self.blocks(plan, file, &sp.key("blocks"), &s.blocks, group, &mut ignore);
                 self.owned(file, &sp, &s.goals, &s.assignments, group);
             }
         }
@@ -187,18 +183,18 @@ impl<'a> Raw<'a> {
     fn owned(
         &mut self,
         file: &'a Path,
-        path: &str,
+        path: &ValuePath,
         goals: &'a [Goal],
         assignments: &'a [Item],
         group: usize,
     ) {
         for (k, g) in goals.iter().enumerate() {
             self.goals
-                .push((g, file, format!("{path}.goals.{k}"), group));
+                .push((g, file, path.key("goals").index(k), group));
         }
         for (k, a) in assignments.iter().enumerate() {
             self.assignments
-                .push((a, file, format!("{path}.assignments.{k}"), group));
+                .push((a, file, path.key("assignments").index(k), group));
         }
     }
 
@@ -212,7 +208,7 @@ impl<'a> Raw<'a> {
     }
 }
 
-fn place<'a, T>((item, file, path, group): (&'a T, &'a Path, String, usize)) -> Placed<'a, T> {
+fn place<'a, T>((item, file, path, group): (&'a T, &'a Path, ValuePath, usize)) -> Placed<'a, T> {
     Placed {
         item,
         file,
@@ -231,25 +227,30 @@ pub fn table_places(plan: &Plan) -> Vec<(&str, Vec<&str>)> {
         out: &mut Vec<(&'a str, Vec<&'a str>)>,
     ) {
         let top = titles.len();
-        walk(blocks, "blocks", "", &mut |b: &'a Block, at: At<'_>| {
-            titles.truncate(top + at.depth);
-            match b {
-                Block::Table(id) if !out.iter().any(|(t, _)| t == id) => {
-                    out.push((id.as_str(), titles.clone()));
+        walk(
+            blocks,
+            &ValuePath::of("blocks"),
+            "",
+            &mut |b: &'a Block, at: At<'_>| {
+                titles.truncate(top + at.depth);
+                match b {
+                    Block::Table(id) if !out.iter().any(|(t, _)| t == id) => {
+                        out.push((id.as_str(), titles.clone()));
+                    }
+                    Block::Section(s) => titles.push(&s.title),
+                    // Placed twice: listed where it first stands.
+                    Block::Table(_) => {}
+                    Block::Text(_)
+                    | Block::Goal(_)
+                    | Block::Assignment(_)
+                    | Block::TextTable(_)
+                    | Block::Matrix(_)
+                    | Block::Perspectives
+                    | Block::InternalControl
+                    | Block::OrgChart(_) => {}
                 }
-                Block::Section(s) => titles.push(&s.title),
-                // Placed twice: listed where it first stands.
-                Block::Table(_) => {}
-                Block::Text(_)
-                | Block::Goal(_)
-                | Block::Assignment(_)
-                | Block::TextTable(_)
-                | Block::Matrix(_)
-                | Block::Perspectives
-                | Block::InternalControl
-                | Block::OrgChart(_) => {}
-            }
-        });
+            },
+        );
     }
     let mut out = Vec::new();
     let docs = plan

@@ -19,6 +19,7 @@ pub mod dates;
 pub mod items;
 pub mod marks;
 pub mod model;
+pub mod path;
 pub mod schema;
 pub mod slug;
 pub mod spans;
@@ -38,6 +39,7 @@ use walkdir::WalkDir;
 use crate::diag::{Code, Diagnostic};
 use crate::progress::Progress;
 pub use model::*;
+pub use path::ValuePath;
 use spans::{Pos, SpanIndex};
 
 /// An item together with the file it was loaded from.
@@ -70,10 +72,22 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Line and column of the value at `path` (e.g. `rows.3.values.1`) in a content file, or of
-    /// its nearest enclosing value.
-    pub fn pos(&self, file: &Path, path: &str) -> Option<Pos> {
-        self.spans.get(file)?.index().nearest(path)
+    /// Line and column of the value at `path` (e.g. `rows.3.values.1`) in a content file: where
+    /// a diagnostic about it points. The value is written there: a debug build asserts it
+    /// ([`SpanIndex::at`]), except in a file read with its mistakes repaired (a key the model
+    /// reads may be written misspelt). `None` for a file that was not loaded from text.
+    pub fn pos(&self, file: &Path, path: &ValuePath) -> Option<Pos> {
+        let spans = self.spans.get(file)?;
+        if spans.repaired {
+            return spans.index().at_or_ancestor(path);
+        }
+        spans.index().at(path)
+    }
+
+    /// Line and column of the value at `path` or, when the file does not write it (a required
+    /// key left out, a default), of its nearest written ancestor.
+    pub fn pos_or_ancestor(&self, file: &Path, path: &ValuePath) -> Option<Pos> {
+        self.spans.get(file)?.index().at_or_ancestor(path)
     }
 
     /// The text of a content file as it was loaded.
@@ -87,13 +101,18 @@ impl Plan {
 pub struct LazySpans {
     text: String,
     index: std::sync::OnceLock<SpanIndex>,
+    /// Whether the file was read from its text with its mistakes blanked out or respelt
+    /// ([`Loaded::errors`]): the model may then hold a value at a path the text does not
+    /// write (`titel:` read as `title`).
+    repaired: bool,
 }
 
 impl LazySpans {
-    fn new(text: String) -> Self {
+    fn new(text: String, repaired: bool) -> Self {
         LazySpans {
             text,
             index: std::sync::OnceLock::new(),
+            repaired,
         }
     }
 
@@ -220,7 +239,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
             let pos = spans
                 .get(&report.file)
-                .and_then(|s| s.index().nearest("id"));
+                .and_then(|s| s.index().at(&ValuePath::of("id")));
             unloaded.push(UnloadedReport {
                 file: report.file.clone(),
                 id: Some(report.value.id.clone()),
@@ -734,16 +753,16 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
     }
     let read =
         |text: &str| T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(text)));
-    let loaded = |value: T, diags: Vec<Diagnostic>, text: String| Parsed {
+    let loaded = |value: T, diags: Vec<Diagnostic>, text: String, repaired: bool| Parsed {
         item: Some(Sourced {
             file: path.to_path_buf(),
             value,
         }),
         diags,
-        spans: Some((path.to_path_buf(), LazySpans::new(text))),
+        spans: Some((path.to_path_buf(), LazySpans::new(text, repaired))),
     };
     match read(&text) {
-        Ok(value) => loaded(value, Vec::new(), text),
+        Ok(value) => loaded(value, Vec::new(), text, false),
         Err(e) => {
             let first = yaml_diagnostic(path, &text, &e);
             let Some(all) = every_mistake::<T>(path, &text, first.clone()) else {
@@ -752,7 +771,7 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
             // Mistakes that are all keys the file may do without: the file is read without
             // them, so the later checks run on it too (its errors stand).
             if let Some(value) = all.without.as_deref().and_then(|t| read(t).ok()) {
-                return loaded(value, all.diags, text);
+                return loaded(value, all.diags, text, true);
             }
             Parsed {
                 item: None,

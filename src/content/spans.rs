@@ -3,17 +3,21 @@
 //! the errors it finds itself; every later error (a sum that does not add up, a reference that
 //! does not resolve) finds its position here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser};
 
 pub use crate::diag::Pos;
+
+use super::path::ValuePath;
 
 /// Positions of the values of one YAML document, by path.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
     values: HashMap<String, Pos>,
     extents: HashMap<String, Extent>,
+    /// The paths of aliases (`*name`): the values below one are written at its anchor.
+    aliases: HashSet<String>,
 }
 
 /// Where a mapping's key is written: its position, and the indices of its first character and
@@ -50,6 +54,7 @@ impl SpanIndex {
         SpanIndex {
             values: builder.values,
             extents: builder.extents,
+            aliases: builder.aliases,
         }
     }
 
@@ -66,6 +71,36 @@ impl SpanIndex {
     /// Position of the value at `path` (segments joined with `.`; `""` is the document).
     pub fn get(&self, path: &str) -> Option<Pos> {
         self.values.get(path).copied()
+    }
+
+    /// Position of the value at `path`, which is written in the file: a diagnostic's location.
+    /// A debug build asserts that it is (a path misspelt would otherwise fall back silently to
+    /// an ancestor's line); a release build falls back as [`SpanIndex::at_or_ancestor`] does.
+    pub fn at(&self, path: &ValuePath) -> Option<Pos> {
+        debug_assert!(
+            self.values.contains_key(path.as_str()) || self.through_alias(path.as_str()),
+            "the value path `{path}` is not written in the file (misspelt? or, if the value may be left out, look it up with `at_or_ancestor`)"
+        );
+        self.nearest(path.as_str())
+    }
+
+    /// Whether the value at `path` is below an alias (`values: *v`): written at the anchor, it
+    /// is found at the alias.
+    fn through_alias(&self, path: &str) -> bool {
+        let mut p = path;
+        while let Some(i) = p.rfind('.') {
+            p = &p[..i];
+            if self.aliases.contains(p) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Position of the value at `path` or, when it is not written (a required key left out, a
+    /// value taken from a default), of its nearest written ancestor.
+    pub fn at_or_ancestor(&self, path: &ValuePath) -> Option<Pos> {
+        self.nearest(path.as_str())
     }
 
     /// Position of the value at `path`, or of its nearest ancestor that has one.
@@ -317,6 +352,7 @@ struct Builder {
     path: Vec<String>,
     /// Nesting depth of containers that are mapping keys (ignored).
     in_complex_key: usize,
+    aliases: HashSet<String>,
 }
 
 impl Builder {
@@ -347,6 +383,7 @@ impl Builder {
             }
             Event::Alias(_) if self.in_complex_key == 0 && !self.at_key() => {
                 let (_, full) = self.record(pos, start);
+                self.aliases.insert(full.clone());
                 self.last_end = end;
                 self.close(&full);
                 self.value_done();
@@ -526,6 +563,38 @@ pub fn for_each_value<'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_written_is_found_and_one_left_out_at_its_ancestor() {
+        let ix = SpanIndex::new("id: t\nrows:\n  - {id: a, values: [1, 2.5]}\n");
+        let row = ValuePath::of("rows").index(0);
+        assert_eq!(
+            ix.at(&row.key("values").index(1)),
+            Some(Pos {
+                line: 3,
+                column: 25
+            })
+        );
+        assert_eq!(ix.at_or_ancestor(&row.key("control")), ix.at(&row));
+    }
+
+    #[test]
+    fn a_value_below_an_alias_is_found_at_the_alias() {
+        let ix = SpanIndex::new("a: &v [1, 2]\nb: *v\n");
+        assert_eq!(
+            ix.at(&ValuePath::of("b").index(1)),
+            Some(Pos { line: 2, column: 4 })
+        );
+    }
+
+    /// A misspelt key would find the row's line: a debug build refuses it.
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "the value path `rows.0.valeus` is not written in the file")]
+    fn a_misspelt_path_is_caught() {
+        let ix = SpanIndex::new("id: t\nrows:\n  - {id: a, values: [1, 2.5]}\n");
+        ix.at(&ValuePath::of("rows").index(0).key("valeus"));
+    }
 
     #[test]
     fn finds_nested_values() {

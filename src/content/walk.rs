@@ -15,13 +15,13 @@
 
 use std::path::Path;
 
-use super::{Block, OrgNode, Plan};
+use super::{Block, OrgNode, Plan, ValuePath};
 
 /// Where a block stands.
 #[derive(Debug, Clone, Copy)]
 pub struct At<'p> {
     /// The block's value path in its file (`blocks.2`, `blocks.0.section.blocks.1`).
-    pub path: &'p str,
+    pub path: &'p ValuePath,
     /// 0 for a block of the list walked, one more inside each section.
     pub depth: usize,
     /// The id of the container whose list holds the block: the one the walk began with
@@ -43,19 +43,19 @@ impl<'a, F: FnMut(&'a Block, At<'_>)> Visit<'a> for F {
 
 /// Every block of `list` (whose value path is `path`, held by `container`) and of the
 /// sections inside it, in reading order: a section, then its blocks.
-pub fn walk<'a>(list: &'a [Block], path: &str, container: &str, v: &mut impl Visit<'a>) {
+pub fn walk<'a>(list: &'a [Block], path: &ValuePath, container: &str, v: &mut impl Visit<'a>) {
     walk_at(list, path, container, 0, v);
 }
 
 fn walk_at<'a>(
     list: &'a [Block],
-    path: &str,
+    path: &ValuePath,
     container: &str,
     depth: usize,
     v: &mut impl Visit<'a>,
 ) {
     for (i, block) in list.iter().enumerate() {
-        let bp = format!("{path}.{i}");
+        let bp = path.index(i);
         v.block(
             block,
             At {
@@ -65,7 +65,7 @@ fn walk_at<'a>(
             },
         );
         if let Some((id, inner)) = children(block) {
-            walk_at(inner, &format!("{bp}.{}", INNER), id, depth + 1, v);
+            walk_at(inner, &inner_path(&bp), id, depth + 1, v);
         }
     }
 }
@@ -74,7 +74,7 @@ fn walk_at<'a>(
 /// after `f`).
 pub fn walk_mut(
     list: &mut [Block],
-    path: &str,
+    path: &ValuePath,
     container: &str,
     f: &mut dyn FnMut(&mut Block, At<'_>),
 ) {
@@ -83,13 +83,13 @@ pub fn walk_mut(
 
 fn walk_mut_at(
     list: &mut [Block],
-    path: &str,
+    path: &ValuePath,
     container: &str,
     depth: usize,
     f: &mut dyn FnMut(&mut Block, At<'_>),
 ) {
     for (i, block) in list.iter_mut().enumerate() {
-        let bp = format!("{path}.{i}");
+        let bp = path.index(i);
         f(
             block,
             At {
@@ -99,7 +99,7 @@ fn walk_mut_at(
             },
         );
         if let Some((id, inner)) = children_mut(block) {
-            walk_mut_at(inner, &format!("{bp}.{}", INNER), &id, depth + 1, f);
+            walk_mut_at(inner, &inner_path(&bp), &id, depth + 1, f);
         }
     }
 }
@@ -116,8 +116,10 @@ pub fn lists_mut(list: &mut Vec<Block>, container: &str, f: &mut dyn FnMut(&str,
     f(container, list);
 }
 
-/// The key of a section's blocks under the block's path: `blocks.0.section.blocks`.
-const INNER: &str = "section.blocks";
+/// The path of a section's blocks under the block's path: `blocks.0.section.blocks`.
+pub fn inner_path(block: &ValuePath) -> ValuePath {
+    block.key("section").key("blocks")
+}
 
 /// The blocks a block holds, with the id of their container: a section's. Every kind is
 /// named: a new kind that holds blocks must say so here, or its blocks are never walked.
@@ -168,7 +170,7 @@ pub enum Printed {
 #[derive(Debug, Clone)]
 pub struct BlockText<'a> {
     /// Its value path in the block's file.
-    pub path: String,
+    pub path: ValuePath,
     pub text: &'a str,
     pub printed: Printed,
 }
@@ -176,8 +178,8 @@ pub struct BlockText<'a> {
 /// Every text `block` (at value path `path`) carries itself, in the order it is written; a
 /// section's blocks are blocks of their own ([`walk`] yields them), a table placed by id has
 /// its texts in its own file. Every kind is named: a new kind with text must list it here.
-pub fn for_each_text<'a>(block: &'a Block, path: &str, f: &mut dyn FnMut(BlockText<'a>)) {
-    let mut put = |path: String, text: &'a str, printed: Printed| {
+pub fn for_each_text<'a>(block: &'a Block, path: &ValuePath, f: &mut dyn FnMut(BlockText<'a>)) {
+    let mut put = |path: ValuePath, text: &'a str, printed: Printed| {
         f(BlockText {
             path,
             text,
@@ -185,61 +187,71 @@ pub fn for_each_text<'a>(block: &'a Block, path: &str, f: &mut dyn FnMut(BlockTe
         })
     };
     match block {
-        Block::Text(t) => put(format!("{path}.text"), t, Printed::Prose),
-        Block::Section(s) => put(format!("{path}.section.title"), &s.title, Printed::Plain),
+        Block::Text(t) => put(path.key("text"), t, Printed::Prose),
+        Block::Section(s) => put(path.key("section").key("title"), &s.title, Printed::Plain),
         Block::Goal(g) => {
-            put(format!("{path}.goal.text"), &g.text, Printed::Plain);
+            let gp = path.key("goal");
+            put(gp.key("text"), &g.text, Printed::Plain);
             for (i, ind) in g.indicators.iter().enumerate() {
-                let ip = format!("{path}.goal.indicators.{i}");
-                put(format!("{ip}.text"), &ind.text, Printed::Plain);
+                let ip = gp.key("indicators").index(i);
+                put(ip.key("text"), &ind.text, Printed::Plain);
                 if let Some(target) = &ind.target {
-                    put(format!("{ip}.target"), target, Printed::Plain);
+                    put(ip.key("target"), target, Printed::Plain);
                 }
             }
         }
-        Block::Assignment(a) => put(format!("{path}.assignment.text"), &a.text, Printed::Plain),
+        Block::Assignment(a) => put(path.key("assignment").key("text"), &a.text, Printed::Plain),
         Block::TextTable(t) => {
-            let tp = format!("{path}.text_table");
+            let tp = path.key("text_table");
             if let Some(caption) = &t.caption {
-                put(format!("{tp}.caption"), caption, Printed::Plain);
+                put(tp.key("caption"), caption, Printed::Plain);
             }
             for (k, c) in t.columns.iter().enumerate() {
-                put(format!("{tp}.columns.{k}"), c, Printed::Plain);
+                put(tp.key("columns").index(k), c, Printed::Plain);
             }
             for (j, row) in t.rows.iter().enumerate() {
+                let cells = tp.key("rows").index(j).key("cells");
                 for (k, cell) in row.cells.iter().enumerate() {
-                    put(format!("{tp}.rows.{j}.cells.{k}"), cell, Printed::Markdown);
+                    put(cells.index(k), cell, Printed::Markdown);
                 }
             }
         }
         Block::Matrix(m) => {
-            let mp = format!("{path}.matrix");
+            let mp = path.key("matrix");
             for (k, c) in m.columns.iter().enumerate() {
-                put(format!("{mp}.columns.{k}"), c, Printed::Plain);
+                put(mp.key("columns").index(k), c, Printed::Plain);
             }
             if let Some(heading) = &m.heading {
-                put(format!("{mp}.heading"), heading, Printed::Plain);
+                put(mp.key("heading"), heading, Printed::Plain);
             }
             for (j, row) in m.rows.iter().enumerate() {
-                put(format!("{mp}.rows.{j}.label"), &row.label, Printed::Plain);
+                put(
+                    mp.key("rows").index(j).key("label"),
+                    &row.label,
+                    Printed::Plain,
+                );
             }
         }
         Block::OrgChart(o) => {
-            let op = format!("{path}.org_chart");
-            put(format!("{op}.alt"), &o.alt, Printed::Unprinted);
-            org_texts(&o.root, &format!("{op}.root"), &mut put);
+            let op = path.key("org_chart");
+            put(op.key("alt"), &o.alt, Printed::Unprinted);
+            org_texts(&o.root, &op.key("root"), &mut put);
         }
         Block::Table(_) | Block::Perspectives | Block::InternalControl => {}
     }
 }
 
-fn org_texts<'a>(node: &'a OrgNode, path: &str, put: &mut dyn FnMut(String, &'a str, Printed)) {
-    put(format!("{path}.label"), &node.label, Printed::Plain);
+fn org_texts<'a>(
+    node: &'a OrgNode,
+    path: &ValuePath,
+    put: &mut dyn FnMut(ValuePath, &'a str, Printed),
+) {
+    put(path.key("label"), &node.label, Printed::Plain);
     for (i, s) in node.staff.iter().enumerate() {
-        org_texts(s, &format!("{path}.staff.{i}"), put);
+        org_texts(s, &path.key("staff").index(i), put);
     }
     for (i, c) in node.children.iter().enumerate() {
-        org_texts(c, &format!("{path}.children.{i}"), put);
+        org_texts(c, &path.key("children").index(i), put);
     }
 }
 
@@ -249,7 +261,7 @@ fn org_texts<'a>(node: &'a OrgNode, path: &str, put: &mut dyn FnMut(String, &'a 
 pub struct List<'a> {
     pub file: &'a Path,
     /// The list's value path in the file (`blocks`, `perspectives.0.strategies.1.blocks`).
-    pub path: String,
+    pub path: ValuePath,
     /// The id of the chapter, appendix, perspective or strategy.
     pub container: &'a str,
     pub blocks: &'a [Block],
@@ -263,7 +275,7 @@ pub fn lists<'a>(plan: &'a Plan, mut f: impl FnMut(List<'a>)) {
     for c in &plan.chapters {
         f(List {
             file: &c.file,
-            path: "blocks".into(),
+            path: ValuePath::of("blocks"),
             container: &c.value.id,
             blocks: &c.value.blocks,
         });
@@ -271,23 +283,24 @@ pub fn lists<'a>(plan: &'a Plan, mut f: impl FnMut(List<'a>)) {
     for a in &plan.appendices {
         f(List {
             file: &a.file,
-            path: "blocks".into(),
+            path: ValuePath::of("blocks"),
             container: &a.value.id,
             blocks: &a.value.blocks,
         });
     }
     let Some(goals) = &plan.goals else { return };
     for (i, p) in goals.value.perspectives.iter().enumerate() {
+        let perspective = ValuePath::of("perspectives").index(i);
         f(List {
             file: &goals.file,
-            path: format!("perspectives.{i}.blocks"),
+            path: perspective.key("blocks"),
             container: &p.id,
             blocks: &p.blocks,
         });
         for (j, s) in p.strategies.iter().enumerate() {
             f(List {
                 file: &goals.file,
-                path: format!("perspectives.{i}.strategies.{j}.blocks"),
+                path: perspective.key("strategies").index(j).key("blocks"),
                 container: &s.id,
                 blocks: &s.blocks,
             });
@@ -432,9 +445,12 @@ mod tests {
             &mut expected,
         );
         let mut yielded = BTreeSet::new();
-        walk(&blocks, "blocks", "ch", &mut |b: &Block, at: At<'_>| {
+        walk(&blocks, &ValuePath::of("blocks"), "ch", &mut |b: &Block,
+                                                            at: At<
+            '_,
+        >| {
             for_each_text(b, at.path, &mut |t| {
-                assert!(yielded.insert(t.path), "yielded twice");
+                assert!(yielded.insert(t.path.to_string()), "yielded twice");
             })
         });
         assert_eq!(yielded, expected);
@@ -444,7 +460,10 @@ mod tests {
     fn walks_in_reading_order_with_depth_and_container() {
         let blocks = sample();
         let mut seen = Vec::new();
-        walk(&blocks, "blocks", "ch", &mut |_: &Block, at: At<'_>| {
+        walk(&blocks, &ValuePath::of("blocks"), "ch", &mut |_: &Block,
+                                                            at: At<
+            '_,
+        >| {
             seen.push(format!("{} {} {}", at.path, at.depth, at.container))
         });
         assert_eq!(
@@ -461,7 +480,7 @@ mod tests {
         assert_eq!(seen.len(), 13);
         let mut blocks = blocks;
         let mut paths = Vec::new();
-        walk_mut(&mut blocks, "blocks", "ch", &mut |_, at| {
+        walk_mut(&mut blocks, &ValuePath::of("blocks"), "ch", &mut |_, at| {
             paths.push(at.path.to_string())
         });
         let walked: Vec<String> = seen

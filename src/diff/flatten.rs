@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::content::walk::{walk, At};
 use crate::content::{
-    Block, FollowUp, Goal, GoalKind, Item as IdText, Matrix, OrgNode, Plan, TextTable,
+    Block, FollowUp, Goal, GoalKind, Item as IdText, Matrix, OrgNode, Plan, TextTable, ValuePath,
 };
 
 /// One identified thing of the plan (chapter, section, goal, indicator, assignment, risk …).
@@ -444,12 +444,17 @@ impl Walker<'_> {
     fn blocks(&mut self, parent: &str, place: &[String], blocks: &[Block]) {
         // The place of each depth: the container's, then each section's inside it.
         let mut places = vec![place.to_vec()];
-        walk(blocks, "", parent, &mut |b: &Block, at: At<'_>| {
-            places.truncate(at.depth + 1);
-            if let Some(inner) = self.block(at.container, &places[at.depth].clone(), b) {
-                places.push(inner);
-            }
-        });
+        walk(
+            blocks,
+            &ValuePath::ROOT,
+            parent,
+            &mut |b: &Block, at: At<'_>| {
+                places.truncate(at.depth + 1);
+                if let Some(inner) = self.block(at.container, &places[at.depth].clone(), b) {
+                    places.push(inner);
+                }
+            },
+        );
     }
 
     /// One block, in `parent` at `place`; a section's place for its blocks.

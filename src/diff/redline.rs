@@ -13,7 +13,7 @@ use super::words::{self, Op, Para};
 use crate::content::walk::{lists, lists_mut, walk, walk_mut, At};
 use crate::content::{
     Appendix, Block, Chapter, Goal, IcArea, IcRisk, Indicator, Item, Matrix, MatrixRow, OrgChart,
-    OrgNode, Perspective, Plan, Sourced, Strategy, TextRow, TextTable,
+    OrgNode, Perspective, Plan, Sourced, Strategy, TextRow, TextTable, ValuePath,
 };
 use crate::pipeline::Checked;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
@@ -264,7 +264,7 @@ impl<'a> Restorer<'a> {
             r.old_blocks.insert(list.container, list.blocks);
             walk(
                 list.blocks,
-                "",
+                &ValuePath::ROOT,
                 "",
                 &mut |b: &'a Block, _: At<'_>| match b {
                     Block::Section(s) => {
@@ -868,7 +868,7 @@ impl Marker<'_> {
         // The text blocks of each container seen so far: the next is compared with the old
         // container's text block of that ordinal.
         let mut texts: HashMap<String, usize> = HashMap::new();
-        walk_mut(blocks, "", container, &mut |b, at| match b {
+        walk_mut(blocks, &ValuePath::ROOT, container, &mut |b, at| match b {
             Block::Text(t) => {
                 let k = texts.entry(at.container.to_string()).or_default();
                 let old = self.old.texts.get(at.container).and_then(|v| v.get(*k));

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::content::{RowKind, SumSpec, Table};
+use crate::content::{RowKind, SumSpec, Table, ValuePath};
 use crate::diag::Code;
 
 use super::{
@@ -20,14 +20,18 @@ impl Builder<'_> {
         let plan = self.plan;
         for (id, table) in &plan.tables {
             let t = &table.value;
-            let rows = self.ids(id, "row", t.rows.iter().map(|r| r.id.as_str()));
-            let columns = self.ids(id, "column", t.columns.iter().map(|c| c.id.as_str()));
+            let rows = self.ids(id, ("row", "rows"), t.rows.iter().map(|r| r.id.as_str()));
+            let columns = self.ids(
+                id,
+                ("column", "columns"),
+                t.columns.iter().map(|c| c.id.as_str()),
+            );
             for (c, col) in t.columns.iter().enumerate() {
                 if col.precision > MAX_PRECISION {
                     self.err(
                         Code::Precision,
                         id,
-                        &format!("columns.{c}.precision"),
+                        &ValuePath::of("columns").index(c).key("precision"),
                         format!(
                             "table `{id}`, column `{}`: precision {} is more than the {MAX_PRECISION} decimals a column may have",
                             col.id, col.precision
@@ -39,7 +43,7 @@ impl Builder<'_> {
                 self.err(
                     Code::TableShape,
                     id,
-                    "rows",
+                    &ValuePath::of("rows"),
                     format!(
                         "table `{id}` has {} rows, more than the {MAX_ROWS} a table may have",
                         t.rows.len()
@@ -51,7 +55,7 @@ impl Builder<'_> {
                 self.err(
                     Code::TableShape,
                     id,
-                    "columns",
+                    &ValuePath::of("columns"),
                     format!(
                         "table `{id}` has {} columns, more than the {MAX_COLUMNS} a table may have",
                         t.columns.len()
@@ -108,7 +112,7 @@ impl Builder<'_> {
                         "`{cell}` sums row {} of a table of {n} rows (an internal error)",
                         r + 1
                     );
-                    self.err(Code::Computation, &cell.table, "", message);
+                    self.err(Code::Computation, &cell.table, &ValuePath::ROOT, message);
                 }
                 Vec::new()
             }
@@ -122,13 +126,13 @@ impl Builder<'_> {
                 "`{cell}` is computed from {}, which does not exist (an internal error)",
                 bad.join(", ")
             );
-            self.err(Code::Computation, &cell.table, "", message);
+            self.err(Code::Computation, &cell.table, &ValuePath::ROOT, message);
         }
         match self.figures.node(&cell) {
             Some(n) => self.figures.exprs[n] = expr,
             None => {
                 let message = format!("there is no cell `{cell}` (an internal error)");
-                self.err(Code::Computation, &cell.table, "", message);
+                self.err(Code::Computation, &cell.table, &ValuePath::ROOT, message);
             }
         }
     }
@@ -138,7 +142,7 @@ impl Builder<'_> {
     fn ids<'i>(
         &mut self,
         table: &str,
-        what: &str,
+        (what, list): (&str, &str),
         ids: impl Iterator<Item = &'i str>,
     ) -> HashMap<String, usize> {
         let mut index = HashMap::new();
@@ -147,7 +151,7 @@ impl Builder<'_> {
                 self.err(
                     Code::InvalidId,
                     table,
-                    &format!("{what}s.{i}.id"),
+                    &ValuePath::of(list).index(i).key("id"),
                     format!("table `{table}`: the {what} id `{id}` is not a slug"),
                 )
                 .hint = Some(format!(
@@ -159,7 +163,7 @@ impl Builder<'_> {
                 self.err(
                     Code::DuplicateId,
                     table,
-                    &format!("{what}s.{i}.id"),
+                    &ValuePath::of(list).index(i).key("id"),
                     format!("table `{table}`: duplicate {what} id `{id}`"),
                 )
                 .hint = Some(format!(
@@ -189,7 +193,7 @@ impl Builder<'_> {
                     self.err(
                         Code::Computation,
                         id,
-                        &format!("sum_of.{k}"),
+                        &ValuePath::of("sum_of").index(k),
                         format!(
                             "table `{id}`: `sum_of` names table `{source}` twice (items {} and {}); it would be counted twice",
                             first + 1,
@@ -230,7 +234,7 @@ impl Builder<'_> {
         let plan = self.plan;
         let mut usable = vec![true; t.sum_of.len()];
         for (k, source) in t.sum_of.iter().enumerate() {
-            let path = format!("sum_of.{k}");
+            let path = ValuePath::of("sum_of").index(k);
             if t.sum_of[..k].contains(source) {
                 usable[k] = false;
                 continue;
@@ -316,7 +320,7 @@ impl Builder<'_> {
         self.err(
             Code::TableShape,
             &t.id,
-            &format!("rows.{r}.values"),
+            &ValuePath::of("rows").index(r).key("values"),
             format!(
                 "table `{}`, row `{}`: a {kind} row cannot have typed values; its values are computed",
                 t.id, row.id
@@ -328,13 +332,13 @@ impl Builder<'_> {
     /// The rows a sum row adds up, groups expanded to their members, each named once.
     fn sum_terms(&mut self, t: &Table, r: usize) -> Vec<usize> {
         let row = &t.rows[r];
-        let path = format!("rows.{r}.sum");
+        let path = ValuePath::of("rows").index(r).key("sum");
         match &row.sum {
             None => {
                 self.err(
                     Code::TableShape,
                     &t.id,
-                    &format!("rows.{r}"),
+                    &ValuePath::of("rows").index(r),
                     format!(
                         "table `{}`, row `{}`: a sum row needs `sum: all` or `sum: [row ids]`",
                         t.id, row.id
@@ -373,7 +377,7 @@ impl Builder<'_> {
                 // Each row summed, and the naming that brought it in (a group's id or its own).
                 let mut via: HashMap<usize, String> = HashMap::new();
                 for (k, id) in ids.iter().enumerate() {
-                    let term_path = format!("{path}.{k}");
+                    let term_path = path.index(k);
                     if let Some(first) = named.insert(id.as_str(), k) {
                         named.insert(id.as_str(), first);
                         self.err(
@@ -444,7 +448,7 @@ impl Builder<'_> {
             self.err(
                 Code::TableShape,
                 &t.id,
-                &format!("rows.{r}.sum"),
+                &ValuePath::of("rows").index(r).key("sum"),
                 format!(
                     "table `{}`, row `{}`: `sum` needs `kind: sum`",
                     t.id, row.id
@@ -470,7 +474,7 @@ impl Builder<'_> {
                 if !usable[k] {
                     continue;
                 }
-                let path = format!("sum_of.{k}");
+                let path = ValuePath::of("sum_of").index(k);
                 for (c, cells) in cells.iter_mut().enumerate() {
                     let cell = CellRef::new(source, &row.id, &t.columns[c].id);
                     match self.resolve(t, row, c, &path, cell, true) {
@@ -485,7 +489,7 @@ impl Builder<'_> {
             }
         }
         for (col, target) in &row.refs {
-            let path = format!("rows.{r}.refs.{col}");
+            let path = ValuePath::of("rows").index(r).key("refs").key(col);
             let Some(c) = tf.column(col) else {
                 self.unknown(
                     &t.id,

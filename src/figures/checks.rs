@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::content::{Row, RowKind, Table};
+use crate::content::{Row, RowKind, Table, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::numfmt::format_amount;
 
@@ -22,7 +22,7 @@ impl Builder<'_> {
         from: &Table,
         row: &Row,
         into: usize,
-        path: &str,
+        path: &ValuePath,
         mut cell: CellRef,
         explicit_column: bool,
     ) -> Option<CellRef> {
@@ -132,7 +132,7 @@ impl Builder<'_> {
             self.err(
                 Code::TableShape,
                 &t.id,
-                &format!("rows.{r}.{key}"),
+                &ValuePath::of("rows").index(r).key(key),
                 format!(
                     "table `{}`, row `{}`: {given} {key} given but the table has {ncols} columns ({})",
                     t.id,
@@ -150,8 +150,10 @@ impl Builder<'_> {
     fn width_hint(&self, t: &Table, r: usize, key: &str) -> String {
         let with_points = self.plan.tables.get(&t.id).and_then(|table| {
             let text = self.plan.source(&table.file)?;
-            let pos = |path: &str| self.plan.pos(&table.file, path);
-            let (span, _) = crate::yaml_text::row_list(&pos, &table.file, text, r, key).ok()?;
+            let at = self
+                .plan
+                .pos(&table.file, &ValuePath::of("rows").index(r).key(key));
+            let (span, _) = crate::yaml_text::row_list(at, &table.file, text, r, key).ok()?;
             let list = &text[span.0..span.1];
             let bytes = list.as_bytes();
             let comma_in_number = |i: usize| {
@@ -188,7 +190,7 @@ impl Builder<'_> {
             self.err(
                 Code::Precision,
                 &t.id,
-                &format!("rows.{r}.{key}.{c}"),
+                &ValuePath::of("rows").index(r).key(key).index(c),
                 format!(
                     "table `{}`, row `{}`, column `{}`: {v} is too large: an amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point",
                     t.id, t.rows[r].id, col.id
@@ -205,7 +207,7 @@ impl Builder<'_> {
             self.err(
                 Code::Precision,
                 &t.id,
-                &format!("rows.{r}.{key}.{c}"),
+                &ValuePath::of("rows").index(r).key(key).index(c),
                 format!(
                     "table `{}`, row `{}`, column `{}`: {v} has more decimals than the column's {precision}",
                     t.id, t.rows[r].id, col.id
@@ -240,7 +242,7 @@ impl Builder<'_> {
                                     r,
                                     c,
                                     *v,
-                                    format!("rows.{r}.values.{c}"),
+                                    ValuePath::of("rows").index(r).key("values").index(c),
                                     format!("the value taken from `{target}`"),
                                 );
                             }
@@ -266,7 +268,7 @@ impl Builder<'_> {
                         r,
                         c,
                         *typed,
-                        format!("rows.{r}.control.{c}"),
+                        ValuePath::of("rows").index(r).key("control").index(c),
                         against,
                     );
                 }
@@ -283,7 +285,7 @@ impl Builder<'_> {
         r: usize,
         c: usize,
         typed: Decimal,
-        path: String,
+        path: ValuePath,
         against: String,
     ) {
         self.figures.controls_checked += 1;
@@ -335,10 +337,10 @@ impl Builder<'_> {
         let Some(frame) = &meta.value.budget_frame else {
             return;
         };
-        let at = |path: &str| plan.pos(&meta.file, path);
+        let at = |path: &ValuePath| plan.pos(&meta.file, path);
         let error = |message: String| {
             Diagnostic::error(Code::BudgetFrame, &meta.file, message)
-                .at_pos(at("budget_frame.cell"))
+                .at_pos(at(&ValuePath::of("budget_frame").key("cell")))
         };
         let cell = match CellRef::parse(&frame.cell) {
             Ok(c) => c,
@@ -380,7 +382,7 @@ impl Builder<'_> {
                         frame.amount
                     ),
                 )
-                .at_pos(at("budget_frame.amount")),
+                .at_pos(at(&ValuePath::of("budget_frame").key("amount"))),
             );
             return;
         }
@@ -395,7 +397,7 @@ impl Builder<'_> {
                         frame.amount, frame.cell
                     ),
                 )
-                .at_pos(at("budget_frame.amount"))
+                .at_pos(at(&ValuePath::of("budget_frame").key("amount")))
                 .with_hint("give the frame as the cell prints it, or more decimals to the column"),
             );
             return;
@@ -422,7 +424,7 @@ impl Builder<'_> {
                         fmt(diff)
                     ),
                 )
-                .at_pos(at("budget_frame.amount"))
+                .at_pos(at(&ValuePath::of("budget_frame").key("amount")))
                 .with_label(format!("the frame decided: {}", fmt(frame.amount)))
                 .with_hint(format!("the computed cell is `{}`", frame.cell)),
             );

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::content::items::items;
 use crate::content::{
     budget_column, AmountKind, Assessment, Chart, ChartKind, Column, DeviationSign, FollowUp, Plan,
-    Row, RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn,
+    Row, RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn, ValuePath,
 };
 use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Expr, Figures};
@@ -162,7 +162,8 @@ pub fn project(
                     &report.file,
                     format!("{} (in the report's figures)", d.message),
                 )
-                .at_pos(plan.pos(&report.file, "tables"))
+                // The report's figures: at its `tables` (or the document, if it has none).
+                .at_pos(plan.pos_or_ancestor(&report.file, &ValuePath::of("tables")))
             })
             .collect::<Vec<_>>()
     })?;

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::content::{Plan, RowKind, Table};
+use crate::content::{Plan, RowKind, Table, ValuePath};
 use crate::diag::{Code, Diagnostic};
 
 /// Most decimals a column may print (and a typed amount may have).
@@ -366,24 +366,32 @@ struct Builder<'a> {
     faulty: HashSet<usize>,
 }
 
-/// Where a cell's definition is written in its table's file.
-fn cell_path(t: &Table, r: usize, c: usize) -> String {
+/// Where a cell's definition is written in its table's file: the most precise value written.
+fn cell_path(t: &Table, r: usize, c: usize) -> ValuePath {
     let row = &t.rows[r];
+    let rp = ValuePath::of("rows").index(r);
     if row.kind == RowKind::Sum {
-        return format!("rows.{r}.sum");
+        // A sum row without `sum:` is an error of its own, at the row.
+        return if row.sum.is_some() { rp.key("sum") } else { rp };
     }
     if let Some(col) = t.columns.get(c) {
         if row.refs.contains_key(&col.id) {
-            return format!("rows.{r}.refs.{}", col.id);
+            return rp.key("refs").key(&col.id);
         }
     }
-    if row.values.is_some() {
-        return format!("rows.{r}.values.{c}");
+    if let Some(values) = &row.values {
+        // A list too short for the table (an error of its own) is located at the list.
+        let values_path = rp.key("values");
+        return if c < values.len() {
+            values_path.index(c)
+        } else {
+            values_path
+        };
     }
     if !t.sum_of.is_empty() {
-        return "sum_of".into();
+        return ValuePath::of("sum_of");
     }
-    format!("rows.{r}")
+    rp
 }
 
 impl<'a> Builder<'a> {
@@ -397,7 +405,13 @@ impl<'a> Builder<'a> {
     }
 
     /// An error in a table's file at a YAML path.
-    fn err(&mut self, code: Code, table: &str, path: &str, message: String) -> &mut Diagnostic {
+    fn err(
+        &mut self,
+        code: Code,
+        table: &str,
+        path: &ValuePath,
+        message: String,
+    ) -> &mut Diagnostic {
         let file = self
             .plan
             .tables
@@ -414,7 +428,7 @@ impl<'a> Builder<'a> {
     fn unknown<'k>(
         &mut self,
         table: &str,
-        path: &str,
+        path: &ValuePath,
         message: String,
         word: &str,
         known: impl Iterator<Item = &'k str>,
@@ -425,14 +439,14 @@ impl<'a> Builder<'a> {
     }
 
     /// The YAML path where a cell is defined.
-    fn path_of(&self, cell: &CellRef) -> String {
+    fn path_of(&self, cell: &CellRef) -> ValuePath {
         let Some(t) = self.plan.tables.get(&cell.table) else {
-            return String::new();
+            return ValuePath::ROOT;
         };
         let tf = &self.figures.tables[&cell.table];
         match (tf.row(&cell.row), tf.column(&cell.column)) {
             (Some(r), Some(c)) => cell_path(&t.value, r, c),
-            _ => String::new(),
+            _ => ValuePath::ROOT,
         }
     }
 }

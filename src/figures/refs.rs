@@ -17,7 +17,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::content::walk::{for_each_text, lists, walk, At, Printed};
-use crate::content::{DecisionPaper, FollowUp, Plan, Sourced};
+use crate::content::{DecisionPaper, FollowUp, Plan, Sourced, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Figures};
 use crate::numfmt::format_amount;
@@ -365,7 +365,7 @@ pub fn expand(text: &str, plan: &Plan, computed: &Figures) -> String {
 /// A text of the content that may hold references: its file, its path in the file and the text.
 pub struct Prose<'a> {
     pub file: &'a Path,
-    pub path: String,
+    pub path: ValuePath,
     pub text: &'a str,
 }
 
@@ -390,29 +390,34 @@ pub fn prose(plan: &Plan) -> Vec<Prose<'_>> {
         })
     });
     if let Some(paper) = &plan.paper {
-        paper_prose(&paper.file, "", &paper.value, &mut out);
+        paper_prose(&paper.file, &ValuePath::ROOT, &paper.value, &mut out);
     }
     out
 }
 
 /// A decision paper's texts, their paths under `prefix`.
-fn paper_prose<'a>(file: &'a Path, prefix: &str, p: &'a DecisionPaper, out: &mut Vec<Prose<'a>>) {
+fn paper_prose<'a>(
+    file: &'a Path,
+    prefix: &ValuePath,
+    p: &'a DecisionPaper,
+    out: &mut Vec<Prose<'a>>,
+) {
     out.push(Prose {
         file,
-        path: format!("{prefix}sammanfattning"),
+        path: prefix.key("sammanfattning"),
         text: &p.sammanfattning,
     });
     if let Some(text) = &p.arendebeskrivning {
         out.push(Prose {
             file,
-            path: format!("{prefix}arendebeskrivning"),
+            path: prefix.key("arendebeskrivning"),
             text,
         });
     }
     for (i, att) in p.forslag_till_beslut.iter().enumerate() {
         out.push(Prose {
             file,
-            path: format!("{prefix}forslag_till_beslut.{i}"),
+            path: prefix.key("forslag_till_beslut").index(i),
             text: att,
         });
     }
@@ -469,7 +474,8 @@ fn misplaced(plan: &Plan) -> Vec<Diagnostic> {
             true
         } else {
             same.iter().any(|p| {
-                plan.pos(p.file, &p.path)
+                // The text may be left out (the decision paper's `sammanfattning`).
+                plan.pos_or_ancestor(p.file, &p.path)
                     .is_some_and(|pos| (pos.line, pos.column) == c.at)
             })
         };
@@ -516,7 +522,7 @@ pub fn report_prose(report: &Sourced<FollowUp>) -> Vec<Prose<'_>> {
         .map(|(path, text, _)| Prose { file, path, text })
         .collect();
     if let Some(paper) = &report.value.tjansteskrivelse {
-        paper_prose(file, "tjansteskrivelse.", paper, &mut out);
+        paper_prose(file, &ValuePath::of("tjansteskrivelse"), paper, &mut out);
     }
     out
 }

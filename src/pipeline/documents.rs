@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::subject::{document_stem, Subject};
 use super::typesetter::{default_standard, typeset_rendered, Built, Typesetter};
-use crate::content::{DecisionPaper, Plan};
+use crate::content::{DecisionPaper, Plan, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::render::view::{self, Scope, StatusView};
 use crate::typeset::Standard;
@@ -176,19 +176,19 @@ pub fn check_file_names(plan: &Plan) -> Vec<Diagnostic> {
         let (file, path, hint) = if *doc == **first {
             (
                 plan.meta.file.as_path(),
-                "decision.bilagor",
+                ValuePath::of("decision").key("bilagor"),
                 "list each appendix once",
             )
         } else {
             (
                 second.file.as_path(),
-                "label",
+                ValuePath::of("label"),
                 "give one of them another `label` or a `short_title` (the file name is made of the two)",
             )
         };
         diags.push(
             Diagnostic::error(Code::FileName, file, message)
-                .at_pos(plan.pos(file, path))
+                .at_pos(plan.pos(file, &path))
                 .with_hint(hint),
         );
     }
@@ -213,7 +213,7 @@ fn report_file_names(plan: &Plan) -> Vec<Diagnostic> {
                         plan.meta.value.year
                     ),
                 )
-                .at_pos(plan.pos(&report.file, "kind"))
+                .at_pos(plan.pos(&report.file, &ValuePath::of("kind")))
                 .with_hint("a year has one report of each period: check `kind` and `period_end` of this report"),
             );
         } else {
@@ -450,13 +450,15 @@ fn typeset_paper(
             let key = if path.is_empty() { "document" } else { path };
             // A report's paper is its `tjansteskrivelse:`.
             let path = match (subject, path) {
-                (Subject::Plan { .. } | Subject::Redline { .. }, _) => path.to_string(),
-                (Subject::Report { .. }, "") => "tjansteskrivelse".to_string(),
-                (Subject::Report { .. }, p) => format!("tjansteskrivelse.{p}"),
+                (Subject::Plan { .. } | Subject::Redline { .. }, "") => ValuePath::ROOT,
+                (Subject::Plan { .. } | Subject::Redline { .. }, p) => ValuePath::of(p),
+                (Subject::Report { .. }, "") => ValuePath::of("tjansteskrivelse"),
+                (Subject::Report { .. }, p) => ValuePath::of("tjansteskrivelse").key(p),
             };
+            let root = view::content_root(plan);
             (
                 key,
-                crate::diag::origin::origin(view::content_root(plan), &paper.file, &path),
+                crate::diag::origin::origin(root, &paper.file, path.as_str()),
             )
         })
         .collect(),

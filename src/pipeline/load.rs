@@ -11,7 +11,7 @@ use super::documents;
 use super::subject::Subject;
 use super::typesetter::default_standard;
 use crate::check;
-use crate::content::{self, Plan, Status};
+use crate::content::{self, Plan, Status, ValuePath};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::figures::{self, Figures};
 use crate::progress::Progress;
@@ -516,18 +516,19 @@ fn project_report(
             continue;
         };
         if entry.chart.is_some() {
+            let chart = ValuePath::of("tables").index(i).key("chart");
             diags.extend(check::charts::names_its_series(
                 &p.plan,
                 &t.value,
                 &report.file,
-                &format!("tables.{i}.chart"),
+                &chart,
             ));
             diags.extend(check::charts::check_table(
                 &p.plan,
                 Some(&p.figures),
                 &t.value,
                 &report.file,
-                &format!("tables.{i}.chart"),
+                &chart,
             ));
         }
     }
@@ -578,7 +579,7 @@ fn printed_by_report(
             &report.file,
             format!("the report prints `{chars}`, which no font of the documents has; PDF/A and PDF/UA refuse text that cannot be displayed"),
         )
-        .at_pos(plan.pos(&report.file, ""))
+        .at_pos(plan.pos(&report.file, &ValuePath::ROOT))
         .with_hint("write it in words, or use a character from the Latin alphabet (emoji and symbols are not in the fonts)")];
     }
     found

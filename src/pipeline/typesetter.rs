@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::content::{Plan, Status};
+use crate::content::{Plan, Status, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::render::{self, Renderer, Templates};
@@ -63,7 +63,9 @@ pub fn typeset_rendered(
         &extra,
         &|rel: &Path, path: &str| {
             let file = render::view::content_root(plan).join(rel);
-            let pos = plan.pos(&file, path);
+            // A marker of generated Typst (`// @content PATH FILE`) names the value or the
+            // block it was made from.
+            let pos = plan.pos_or_ancestor(&file, &ValuePath::parse(path));
             (file, pos)
         },
     )?;

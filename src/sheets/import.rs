@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::error::{Context, Result};
 use rust_decimal::Decimal;
 
-use crate::content::{Plan, RowKind, Table};
+use crate::content::{Plan, RowKind, Table, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Expr, Figures};
 use crate::yaml_text::row_list;
@@ -190,8 +190,9 @@ pub fn import(
             result.refused.push(problem);
             continue;
         }
+        let values = ValuePath::of("rows").index(*r).key("values");
         let (span, tokens) = row_list(
-            &|p| plan.pos(&table.file, p),
+            plan.pos_or_ancestor(&table.file, &values),
             &table.file,
             &text,
             *r,
@@ -824,8 +825,8 @@ fn describe(table_id: &str, expr: &Expr, t: &Table) -> String {
 /// change with it), an alias itself (`*v`: the amounts are another row's), tagged, or holds
 /// anchored, aliased or tagged items.
 fn shared_list(plan: &Plan, file: &Path, text: &str, r: usize) -> Option<Diagnostic> {
-    let path = format!("rows.{r}.values");
-    let pos = plan.pos(file, &path)?;
+    let path = ValuePath::of("rows").index(r).key("values");
+    let pos = plan.pos_or_ancestor(file, &path)?;
     let row = plan.tables.values().find(|t| t.file == file).map_or_else(
         || format!("row {}", r + 1),
         |t| format!("row `{}`", t.value.rows[r].id),

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
-use crate::content::{Column, FollowUp, Plan, RowKind, Sourced, Table};
+use crate::content::{Column, FollowUp, Plan, RowKind, Sourced, Table, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Context, Result};
 use crate::figures::followup::{PROGNOS, UTFALL};
@@ -259,7 +259,7 @@ pub fn import_outcomes(
         v.rescale(precision);
         v.to_string()
     };
-    let pos = |path: &str| plan.pos(&report.file, path);
+    let pos = |path: &ValuePath| plan.pos(&report.file, path);
     let file = &report.file;
     let refuse = |line: usize, what: String| {
         Diagnostic::error(Code::SheetImport, file, format!("{what}: nothing written"))
@@ -285,7 +285,8 @@ pub fn import_outcomes(
                     appended.push(new_line(id, set));
                     continue;
                 };
-                let Some(at) = pos(&format!("tables.{i}.rows.{j}.id")) else {
+                let entry = ValuePath::of("tables").index(i).key("rows").index(j);
+                let Some(at) = pos(&entry.key("id")) else {
                     continue;
                 };
                 let Some((open, close)) = crate::yaml_text::flow_map_line(&text, at.line) else {
@@ -302,7 +303,8 @@ pub fn import_outcomes(
                     // A key written without a figure (`utfall: ~`, as `report init` writes
                     // the skeleton) has its value replaced like a figure; only a key not
                     // written at all is inserted.
-                    let Some(written) = pos(&format!("tables.{i}.rows.{j}.{key}")) else {
+                    // Never `None`: a key not written finds the entry (`{`), which is refused.
+                    let Some(written) = plan.pos_or_ancestor(&report.file, &entry.key(key)) else {
                         inserted.push_str(&format!(", {key}: {}", show(*v)));
                         continue;
                     };
@@ -330,7 +332,11 @@ pub fn import_outcomes(
             if !appended.is_empty() {
                 match e.rows.len().checked_sub(1) {
                     Some(last) => {
-                        let at = pos(&format!("tables.{i}.rows.{last}.id"));
+                        let at = pos(&ValuePath::of("tables")
+                            .index(i)
+                            .key("rows")
+                            .index(last)
+                            .key("id"));
                         match at.filter(|a| crate::yaml_text::flow_map_line(&text, a.line).is_some())
                         {
                             Some(a) => {
@@ -351,7 +357,8 @@ pub fn import_outcomes(
                         }
                     }
                     None => {
-                        let at = pos(&format!("tables.{i}.id")).map_or(1, |a| a.line);
+                        let at =
+                            pos(&ValuePath::of("tables").index(i).key("id")).map_or(1, |a| a.line);
                         match entry_end(&text, at) {
                             Some((end, dash)) if !has_key(&text, at, end, dash + 2, "rows") => {
                                 let key = " ".repeat(dash + 2);
@@ -387,7 +394,8 @@ pub fn import_outcomes(
             };
             match f.tables.len().checked_sub(1) {
                 Some(last) => {
-                    let at = pos(&format!("tables.{last}.id")).map_or(1, |a| a.line);
+                    let at =
+                        pos(&ValuePath::of("tables").index(last).key("id")).map_or(1, |a| a.line);
                     match entry_end(&text, at) {
                         Some((end, dash)) => edits.push((end, end, block(dash))),
                         None => out.refused.push(refuse(

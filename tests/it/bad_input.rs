@@ -664,6 +664,10 @@ fn judge(case: &Case) -> Vec<String> {
             if case.passes { "pass" } else { "fail" }
         ));
     }
+    if check.status.code() == Some(101) {
+        // A panic (in a debug build: a diagnostic's value path that its file does not write).
+        problems.push(format!("check panicked:\n{check_err}"));
+    }
     if !check.status.success() {
         // `content/FILE:LINE`
         let needle = format!("content/{}:", case.names);

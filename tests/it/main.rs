@@ -40,5 +40,6 @@ mod table_breaks;
 mod template_reference;
 mod toolbelt;
 mod typed_totals;
+mod value_paths;
 mod visual;
 mod watch;

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{Decision, DecisionPaper};
+use crate::content::path::ValuePath;
 
 /// One follow-up report.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -451,36 +452,43 @@ impl ControlResult {
 impl FollowUp {
     /// Every Markdown text of the report (its decision paper's aside) in print order: the YAML
     /// path, the text, and the level of the heading it is printed under.
-    pub fn markdown(&self) -> Vec<(String, &str, usize)> {
+    pub fn markdown(&self) -> Vec<(ValuePath, &str, usize)> {
         let mut out = Vec::new();
         for (key, text) in self.texts.all() {
             if let Some(text) = text {
-                out.push((format!("texts.{key}"), text.as_str(), 1));
+                out.push((ValuePath::of("texts").key(key), text.as_str(), 1));
             }
         }
         for (i, g) in self.goals.iter().enumerate() {
+            let gp = ValuePath::of("goals").index(i);
             if let Some(text) = &g.text {
-                out.push((format!("goals.{i}.text"), text.as_str(), 2));
+                out.push((gp.key("text"), text.as_str(), 2));
             }
             for (j, ind) in g.indicators.iter().enumerate() {
                 if let Some(text) = &ind.text {
-                    out.push((format!("goals.{i}.indicators.{j}.text"), text.as_str(), 2));
+                    out.push((gp.key("indicators").index(j).key("text"), text.as_str(), 2));
                 }
             }
         }
         for (i, a) in self.assignments.iter().enumerate() {
             if let Some(text) = &a.text {
-                out.push((format!("assignments.{i}.text"), text.as_str(), 2));
+                out.push((
+                    ValuePath::of("assignments").index(i).key("text"),
+                    text.as_str(),
+                    2,
+                ));
             }
         }
         for (i, t) in self.tables.iter().enumerate() {
             for (j, note) in t.notes.iter().enumerate() {
-                out.push((format!("tables.{i}.notes.{j}"), note.as_str(), 2));
+                let path = ValuePath::of("tables").index(i).key("notes").index(j);
+                out.push((path, note.as_str(), 2));
             }
         }
         for (i, r) in self.internal_control.iter().enumerate() {
             if let Some(text) = &r.text {
-                out.push((format!("internal_control.{i}.text"), text.as_str(), 2));
+                let path = ValuePath::of("internal_control").index(i).key("text");
+                out.push((path, text.as_str(), 2));
             }
         }
         out
