@@ -24,6 +24,7 @@ mod edges;
 mod excel;
 mod families;
 mod followup;
+mod function_size;
 mod init;
 mod injection;
 mod keep_with_next;
