@@ -91,8 +91,6 @@ const NOT_YET: &[&str] = &[
     "sheets/export.rs xlsx",
     "sheets/import.rs import",
     "sheets/import.rs ods_percentages",
-    "sheets/import.rs read_sheet",
-    "sheets/outcomes.rs import_outcomes",
     "skeleton/mod.rs skeleton",
     "skeleton/report.rs follow_up",
     "skeleton/report.rs paper",
@@ -564,8 +562,7 @@ fn measure(file: &str, source: &str) -> Vec<Func> {
 fn has_reason(tokens: &[Token], k: usize, raw_lines: &[&str]) -> bool {
     // Back over `pub(crate)`, `const`, `async`, `unsafe`, `extern "C"` and `#[…]`.
     let mut first = k;
-    loop {
-        let Some(p) = first.checked_sub(1) else { break };
+    while let Some(p) = first.checked_sub(1) {
         let t = &tokens[p];
         let qualifier = matches!(
             t.text.as_str(),
@@ -686,6 +683,12 @@ fn every_function_is_short_and_shallow_or_says_why() {
             .filter(|f| f.over() && !f.reason && not_yet.contains(f.key().as_str()))
             .count()
     );
+    for f in funcs
+        .iter()
+        .filter(|f| f.over() && !f.reason && not_yet.contains(f.key().as_str()))
+    {
+        eprintln!("  not yet: {}", describe(f));
+    }
     assert!(
         over.is_empty(),
         "functions over {MAX_LINES} lines or {MAX_DEPTH} levels deep: split them into named \
