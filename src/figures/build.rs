@@ -270,44 +270,50 @@ impl Builder<'_> {
                     usable[k] = false;
                 }
             }
-            let summed = |id: &str| {
-                t.rows.iter().any(|x| {
-                    x.id == id && x.kind == RowKind::Data && x.values.is_none() && x.refs.is_empty()
-                })
-            };
-            for row in other.rows.iter().filter(|x| x.kind == RowKind::Data) {
-                let has_figures = !row.refs.is_empty()
-                    || row
-                        .values
-                        .as_ref()
-                        .is_some_and(|v| v.iter().any(Option::is_some));
-                if has_figures && !summed(&row.id) {
-                    let d = self.err(
-                        Code::Computation,
-                        &t.id,
-                        &path,
-                        format!(
-                            "table `{}` does not sum row `{}` ({}) of table `{source}`: its figures would be left out of the summary",
-                            t.id, row.id, row.label
-                        ),
-                    );
-                    d.hint = Some(if t.rows.iter().any(|x| x.id == row.id) {
-                        format!(
-                            "`sum_of` sums a data row of the same id that has no `values` and no `refs`; row `{}` of `{}` has its own figures",
-                            row.id, t.id
-                        )
-                    } else {
-                        format!(
-                            "`sum_of` matches rows by id: add `{{id: {}, label: {}}}` to the rows of `{}`, or give the row in `{source}` the id of a row the summary has",
-                            row.id,
-                            crate::yaml_text::quote(&row.label),
-                            t.id
-                        )
-                    });
-                }
-            }
+            self.rows_left_out(t, other, source, &path);
         }
         usable
+    }
+
+    /// Tells of each data row of `other` (table `source` of `t`'s `sum_of`) with figures of
+    /// its own that `t` does not sum: its figures would be left out of the summary.
+    fn rows_left_out(&mut self, t: &Table, other: &Table, source: &str, path: &str) {
+        let summed = |id: &str| {
+            t.rows.iter().any(|x| {
+                x.id == id && x.kind == RowKind::Data && x.values.is_none() && x.refs.is_empty()
+            })
+        };
+        for row in other.rows.iter().filter(|x| x.kind == RowKind::Data) {
+            let has_figures = !row.refs.is_empty()
+                || row
+                    .values
+                    .as_ref()
+                    .is_some_and(|v| v.iter().any(Option::is_some));
+            if has_figures && !summed(&row.id) {
+                let d = self.err(
+                Code::Computation,
+                &t.id,
+                &path,
+                format!(
+                    "table `{}` does not sum row `{}` ({}) of table `{source}`: its figures would be left out of the summary",
+                    t.id, row.id, row.label
+                ),
+            );
+                d.hint = Some(if t.rows.iter().any(|x| x.id == row.id) {
+                    format!(
+                    "`sum_of` sums a data row of the same id that has no `values` and no `refs`; row `{}` of `{}` has its own figures",
+                    row.id, t.id
+                )
+                } else {
+                    format!(
+                    "`sum_of` matches rows by id: add `{{id: {}, label: {}}}` to the rows of `{}`, or give the row in `{source}` the id of a row the summary has",
+                    row.id,
+                    crate::yaml_text::quote(&row.label),
+                    t.id
+                )
+                });
+            }
+        }
     }
 
     fn computed_row_with_values(&mut self, t: &Table, r: usize) {

@@ -227,26 +227,7 @@ impl Builder<'_> {
             };
             let ncols = tf.column_ids.len();
             for (r, row) in t.rows.iter().enumerate().take(tf.row_ids.len()) {
-                if let Some(typed) = &row.values {
-                    for (c, v) in typed.iter().enumerate().take(ncols) {
-                        let Some(target) = row.refs.get(&t.columns[c].id) else {
-                            continue;
-                        };
-                        if let Some(v) = v {
-                            if !self.faulty.contains(&tf.node(r, c)) {
-                                self.control(
-                                    t,
-                                    &tf,
-                                    r,
-                                    c,
-                                    *v,
-                                    format!("rows.{r}.values.{c}"),
-                                    format!("the value taken from `{target}`"),
-                                );
-                            }
-                        }
-                    }
-                }
+                self.typed_beside_references(t, &tf, r);
                 let Some(controls) = &row.control else {
                     continue;
                 };
@@ -268,6 +249,31 @@ impl Builder<'_> {
                         *typed,
                         format!("rows.{r}.control.{c}"),
                         against,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Checks the figures row `r` types in a column it also takes from another table: each
+    /// must be the value taken.
+    fn typed_beside_references(&mut self, t: &Table, tf: &TableFigures, r: usize) {
+        let row = &t.rows[r];
+        let Some(typed) = &row.values else { return };
+        for (c, v) in typed.iter().enumerate().take(tf.column_ids.len()) {
+            let Some(target) = row.refs.get(&t.columns[c].id) else {
+                continue;
+            };
+            if let Some(v) = v {
+                if !self.faulty.contains(&tf.node(r, c)) {
+                    self.control(
+                        t,
+                        tf,
+                        r,
+                        c,
+                        *v,
+                        format!("rows.{r}.values.{c}"),
+                        format!("the value taken from `{target}`"),
                     );
                 }
             }

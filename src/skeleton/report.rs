@@ -434,6 +434,12 @@ fn paper(w: &mut String, checked: &Checked, kind: PeriodKind, period_words: &str
         "    - {}",
         quote(&format!("att godkänna {what} för {period}."))
     );
+    signatories_and_recipients(w, plan_paper);
+}
+
+/// Who signs the decision paper and who the decision is sent to: the plan's paper's, or a
+/// placeholder.
+fn signatories_and_recipients(w: &mut String, plan_paper: Option<&crate::content::DecisionPaper>) {
     let _ = writeln!(w, "  underskrifter:");
     match plan_paper.map(|p| p.underskrifter.as_slice()) {
         Some(signatories) if !signatories.is_empty() => {
