@@ -113,39 +113,12 @@ pub fn import(
         bad: sheet_rows.bad,
         ..Default::default()
     };
-    // Every other cell (a sum, a cell taken from another table, a summary table's cell, a
-    // group heading's) must be a formula, empty, or what vplan computes: a number typed over
-    // it would otherwise be dropped unseen.
-    for Compared {
-        place,
-        row: r,
-        column: c,
-        has,
-    } in &sheet_rows.compared
-    {
-        let row = &t.rows[*r];
-        let cell = CellRef::new(table_id, &row.id, &t.columns[*c].id);
-        let expr = figures.expr(&cell);
-        let want = figures.at(table_id, *r, *c);
-        if let Err(has) = holds(has, want) {
-            let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
-            result.bad.push(match expr {
-                Some(e) if e.is_computed() => format!(
-                    "{place} is computed ({} = {}): the sheet has {has} there, vplan computes {shown}; change the rows it is computed from",
-                    row.label.trim(),
-                    describe(table_id, e, t)
-                ),
-                _ if row.kind == RowKind::Group => format!(
-                    "{place} is in the group heading `{}`, which has no amounts: the sheet has {has} there; type amounts in the group's rows",
-                    row.label.trim()
-                ),
-                _ => format!(
-                    "{place}: the row has no typed amounts (no `values:` in {}), but the sheet has {has} there; add `values:` to the row first",
-                    table.file.display()
-                ),
-            });
-        }
-    }
+    compare_cells(
+        figures,
+        (table_id, table),
+        &sheet_rows.compared,
+        &mut result.bad,
+    );
     let new_values: BTreeMap<usize, Vec<Option<Decimal>>> = sheet_rows
         .read
         .iter()
@@ -168,8 +141,71 @@ pub fn import(
         .source(&table.file)
         .with_context(|| format!("{} was not loaded with the plan", table.file.display()))?
         .to_string();
+    let mut edits = value_edits(plan, table, &text, &new_values, &mut result)?;
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut yaml = text;
+    for (start, end, new) in edits {
+        yaml.replace_range(start..end, &new);
+    }
+    result.yaml = yaml;
+    Ok(result)
+}
+
+/// Checks every cell the import does not read (a sum, a cell taken from another table, a
+/// summary table's cell, a group heading's): it must be a formula, empty, or what vplan
+/// computes; a number typed over it would otherwise be dropped unseen. What differs goes to
+/// `bad`.
+fn compare_cells(
+    figures: &Figures,
+    (table_id, table): (&str, &crate::content::Sourced<Table>),
+    compared: &[Compared],
+    bad: &mut Vec<String>,
+) {
+    let t = &table.value;
+    for Compared {
+        place,
+        row: r,
+        column: c,
+        has,
+    } in compared
+    {
+        let row = &t.rows[*r];
+        let cell = CellRef::new(table_id, &row.id, &t.columns[*c].id);
+        let expr = figures.expr(&cell);
+        let want = figures.at(table_id, *r, *c);
+        if let Err(has) = holds(has, want) {
+            let shown = want.map_or("nothing".to_string(), |w| w.normalize().to_string());
+            bad.push(match expr {
+                Some(e) if e.is_computed() => format!(
+                    "{place} is computed ({} = {}): the sheet has {has} there, vplan computes {shown}; change the rows it is computed from",
+                    row.label.trim(),
+                    describe(table_id, e, t)
+                ),
+                _ if row.kind == RowKind::Group => format!(
+                    "{place} is in the group heading `{}`, which has no amounts: the sheet has {has} there; type amounts in the group's rows",
+                    row.label.trim()
+                ),
+                _ => format!(
+                    "{place}: the row has no typed amounts (no `values:` in {}), but the sheet has {has} there; add `values:` to the row first",
+                    table.file.display()
+                ),
+            });
+        }
+    }
+}
+
+/// The edits of the table's YAML `text` that write the rows whose values changed (each change
+/// told in `result`); a list that cannot be rewritten in place is refused in `result`.
+fn value_edits(
+    plan: &Plan,
+    table: &crate::content::Sourced<Table>,
+    text: &str,
+    new_values: &BTreeMap<usize, Vec<Option<Decimal>>>,
+    result: &mut Import,
+) -> Result<Vec<(usize, usize, String)>> {
+    let t = &table.value;
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for (r, vals) in &new_values {
+    for (r, vals) in new_values {
         let row = &t.rows[*r];
         let old = row.values.clone().unwrap_or_default();
         let mut changed = false;
@@ -186,47 +222,50 @@ pub fn import(
             continue;
         }
         // The list is rewritten in place: only a plain `[...]` that no other row can share.
-        if let Some(problem) = shared_list(plan, &table.file, &text, *r) {
+        if let Some(problem) = shared_list(plan, &table.file, text, *r) {
             result.refused.push(problem);
             continue;
         }
         let (span, tokens) = row_list(
             &|p| plan.pos(&table.file, p),
             &table.file,
-            &text,
+            text,
             *r,
             "values",
         )?;
-        // Unchanged cells keep their text as typed; a changed one is written with the
-        // column's decimals.
-        let list = vals
-            .iter()
-            .enumerate()
-            .map(|(c, v)| {
-                let before = old.get(c).copied().flatten();
-                match tokens.get(c) {
-                    Some(tok) if tokens.len() == vals.len() && before == *v => tok.to_string(),
-                    _ => match v {
-                        Some(v) => {
-                            let mut v = *v;
-                            v.rescale(t.columns[c].precision);
-                            v.to_string()
-                        }
-                        None => "~".into(),
-                    },
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = values_text(t, &old, vals, &tokens);
         edits.push((span.0, span.1, format!("[{list}]")));
     }
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut yaml = text;
-    for (start, end, new) in edits {
-        yaml.replace_range(start..end, &new);
-    }
-    result.yaml = yaml;
-    Ok(result)
+    Ok(edits)
+}
+
+/// A row's new `values` list, without its brackets: unchanged cells keep their text as typed
+/// (`tokens`, when there is one per value); a changed one is written with the column's
+/// decimals.
+fn values_text(
+    t: &Table,
+    old: &[Option<Decimal>],
+    vals: &[Option<Decimal>],
+    tokens: &[&str],
+) -> String {
+    vals.iter()
+        .enumerate()
+        .map(|(c, v)| {
+            let before = old.get(c).copied().flatten();
+            match tokens.get(c) {
+                Some(tok) if tokens.len() == vals.len() && before == *v => tok.to_string(),
+                _ => match v {
+                    Some(v) => {
+                        let mut v = *v;
+                        v.rescale(t.columns[c].precision);
+                        v.to_string()
+                    }
+                    None => "~".into(),
+                },
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Largest workbook `import` reads (a plan's workbook is some tens of kilobytes).
@@ -281,108 +320,144 @@ const ODS_PERCENTAGE: &str = "0%";
 /// the rows and columns a sheet can hold is not listed past them.
 fn ods_percentages(bytes: &[u8], sheet: &str) -> std::collections::HashSet<(u32, u32)> {
     use quick_xml::events::Event;
-    use std::io::Read;
-    let mut cells = std::collections::HashSet::new();
-    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return cells;
-    };
-    let mut xml = String::new();
-    match zip.by_name("content.xml") {
-        // Bounded as read too: a zip entry's stated size may lie.
-        Ok(file) if file.size() <= MAX_WORKBOOK_BYTES * 8 => {
-            if file
-                .take(MAX_WORKBOOK_BYTES * 8)
-                .read_to_string(&mut xml)
-                .is_err()
-            {
-                return cells;
-            }
-        }
-        _ => return cells,
-    }
-    // The largest sheet LibreOffice and Excel make: rows and columns.
-    const ROWS: u32 = 1 << 20;
-    const COLUMNS: u32 = 1 << 14;
-    let number = |e: &quick_xml::events::BytesStart, name: &str| -> u32 {
-        e.try_get_attribute(name)
-            .ok()
-            .flatten()
-            .and_then(|a| a.value.trim().parse().ok())
-            .unwrap_or(1)
+    let Some(xml) = ods_content(bytes) else {
+        return std::collections::HashSet::new();
     };
     let mut reader = quick_xml::Reader::from_str(&xml);
-    // Inside the sheet: the current row, its repetitions, and its percentage columns.
     let mut in_sheet = false;
-    let mut depth = 0usize;
-    let (mut row, mut column) = (0u32, 0u32);
-    let mut repeated = 1u32;
-    let mut row_cells: Vec<u32> = Vec::new();
+    let mut scan = OdsScan {
+        repeated: 1,
+        ..OdsScan::default()
+    };
     loop {
         let (e, empty) = match reader.read_event() {
             Ok(Event::Start(e)) => (e, false),
             Ok(Event::Empty(e)) => (e, true),
             Ok(Event::End(e)) => {
-                if in_sheet {
-                    match e.name().as_ref() {
-                        "table:table" if depth == 0 => break,
-                        "table:table" => depth -= 1,
-                        "table:table-row" if depth == 0 => {
-                            end_row(&mut cells, &row_cells, row, repeated, ROWS);
-                            row = row.saturating_add(repeated);
-                            row_cells.clear();
-                        }
-                        _ => {}
-                    }
+                if in_sheet && !scan.end(e.name().as_ref()) {
+                    break;
                 }
                 continue;
             }
             Ok(Event::Eof) | Err(_) => break,
             Ok(_) => continue,
         };
-        let name = e.name();
-        if !in_sheet {
-            let is_it = name.as_ref() == "table:table"
-                && e.try_get_attribute("table:name")
-                    .ok()
-                    .flatten()
-                    .and_then(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::default())
-                            .ok()
-                            .map(|v| v == sheet)
-                    })
-                    .unwrap_or(false);
-            in_sheet = is_it && !empty;
-            continue;
+        if in_sheet {
+            scan.start(&e, empty);
+        } else {
+            in_sheet = is_sheet(&e, sheet) && !empty;
         }
-        match name.as_ref() {
+    }
+    scan.cells
+}
+
+/// The `content.xml` of an ods, read bounded (a zip entry's stated size may lie).
+fn ods_content(bytes: &[u8]) -> Option<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut xml = String::new();
+    match zip.by_name("content.xml") {
+        Ok(file) if file.size() <= MAX_WORKBOOK_BYTES * 8 => {
+            file.take(MAX_WORKBOOK_BYTES * 8)
+                .read_to_string(&mut xml)
+                .ok()?;
+        }
+        _ => return None,
+    }
+    Some(xml)
+}
+
+/// Whether an element is the `table:table` of sheet `sheet`.
+fn is_sheet(e: &quick_xml::events::BytesStart, sheet: &str) -> bool {
+    e.name().as_ref() == "table:table"
+        && e.try_get_attribute("table:name")
+            .ok()
+            .flatten()
+            .and_then(|a| {
+                a.normalized_value(quick_xml::XmlVersion::default())
+                    .ok()
+                    .map(|v| v == sheet)
+            })
+            .unwrap_or(false)
+}
+
+/// The largest sheet LibreOffice and Excel make: rows and columns.
+const ODS_ROWS: u32 = 1 << 20;
+const ODS_COLUMNS: u32 = 1 << 14;
+
+/// Inside an ods's sheet: the current row, its repetitions, and its percentage columns.
+#[derive(Default)]
+struct OdsScan {
+    /// How deep in tables inside cells (subtables, whose rows are not the sheet's).
+    depth: usize,
+    row: u32,
+    column: u32,
+    repeated: u32,
+    row_cells: Vec<u32>,
+    /// The percentage cells found.
+    cells: std::collections::HashSet<(u32, u32)>,
+}
+
+impl OdsScan {
+    /// An end tag; false at the end of the sheet.
+    fn end(&mut self, name: &str) -> bool {
+        match name {
+            "table:table" if self.depth == 0 => return false,
+            "table:table" => self.depth -= 1,
+            "table:table-row" if self.depth == 0 => {
+                end_row(
+                    &mut self.cells,
+                    &self.row_cells,
+                    self.row,
+                    self.repeated,
+                    ODS_ROWS,
+                );
+                self.row = self.row.saturating_add(self.repeated);
+                self.row_cells.clear();
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// A start tag (`empty`: one without content).
+    fn start(&mut self, e: &quick_xml::events::BytesStart, empty: bool) {
+        let number = |name: &str| -> u32 {
+            e.try_get_attribute(name)
+                .ok()
+                .flatten()
+                .and_then(|a| a.value.trim().parse().ok())
+                .unwrap_or(1)
+        };
+        match e.name().as_ref() {
             // A table inside a cell (a subtable) has rows of its own: not the sheet's.
-            "table:table" if !empty => depth += 1,
-            _ if depth > 0 => {}
+            "table:table" if !empty => self.depth += 1,
+            _ if self.depth > 0 => {}
             "table:table-row" => {
-                column = 0;
-                repeated = number(&e, "table:number-rows-repeated");
+                self.column = 0;
+                self.repeated = number("table:number-rows-repeated");
                 if empty {
-                    row = row.saturating_add(repeated);
+                    self.row = self.row.saturating_add(self.repeated);
                 }
             }
             "table:table-cell" | "table:covered-table-cell" => {
-                let times = number(&e, "table:number-columns-repeated");
+                let times = number("table:number-columns-repeated");
                 let percent = e
                     .try_get_attribute("office:value-type")
                     .ok()
                     .flatten()
                     .is_some_and(|a| a.value.as_ref() == "percentage");
                 if percent {
-                    row_cells.extend(
-                        (column..column.saturating_add(times)).take_while(|c| *c < COLUMNS),
+                    self.row_cells.extend(
+                        (self.column..self.column.saturating_add(times))
+                            .take_while(|c| *c < ODS_COLUMNS),
                     );
                 }
-                column = column.saturating_add(times);
+                self.column = self.column.saturating_add(times);
             }
             _ => {}
         }
     }
-    cells
 }
 
 /// The percentage columns of a row, `repeated` times from `row`, into `cells`.

@@ -84,8 +84,6 @@ const NOT_YET: &[&str] = &[
     "figures/refs.rs resolve",
     "sheets/export.rs formula",
     "sheets/export.rs xlsx",
-    "sheets/import.rs import",
-    "sheets/import.rs ods_percentages",
     "skeleton/report.rs follow_up",
     "typeset.rs with_table_pages",
     "typeset.rs typst_errors",
