@@ -293,7 +293,7 @@ impl Builder<'_> {
                 let d = self.err(
                 Code::Computation,
                 &t.id,
-                &path,
+                path,
                 format!(
                     "table `{}` does not sum row `{}` ({}) of table `{source}`: its figures would be left out of the summary",
                     t.id, row.id, row.label
