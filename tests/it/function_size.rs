@@ -82,8 +82,6 @@ const NOT_YET: &[&str] = &[
     "figures/followup.rs project_table",
     "figures/followup.rs goals_table",
     "figures/refs.rs resolve",
-    "sheets/export.rs formula",
-    "sheets/export.rs xlsx",
     "skeleton/report.rs follow_up",
     "typeset.rs with_table_pages",
     "typeset.rs typst_errors",
