@@ -84,7 +84,6 @@ const NOT_YET: &[&str] = &[
     "figures/refs.rs resolve",
     "skeleton/report.rs follow_up",
     "typeset.rs with_table_pages",
-    "typeset.rs typst_errors",
     "typeset.rs words_broken_across_pages",
 ];
 
