@@ -373,75 +373,78 @@ impl Builder<'_> {
                 .hint = Some("name the rows or groups it sums, or `sum: all`".into());
                 Vec::new()
             }
-            Some(SumSpec::Of(ids)) => {
-                let mut terms = Vec::new();
-                let mut named: HashMap<&str, usize> = HashMap::new();
-                // Each row summed, and the naming that brought it in (a group's id or its own).
-                let mut via: HashMap<usize, String> = HashMap::new();
-                for (k, id) in ids.iter().enumerate() {
-                    let term_path = format!("{path}.{k}");
-                    if let Some(first) = named.insert(id.as_str(), k) {
-                        named.insert(id.as_str(), first);
-                        self.err(
-                            Code::Computation,
-                            &t.id,
-                            &term_path,
-                            format!(
-                                "table `{}`, row `{}`: `sum` names row `{id}` twice (items {} and {}); it would be counted twice",
-                                t.id, row.id, first + 1, k + 1
-                            ),
-                        );
-                        continue;
-                    }
-                    let (members, how) = match t.rows.iter().position(|x| &x.id == id) {
-                        Some(i) if i == r => {
-                            self.err(
-                                Code::Computation,
-                                &t.id,
-                                &term_path,
-                                format!(
-                                    "table `{}`, row `{id}`: a sum cannot include itself",
-                                    t.id
-                                ),
-                            );
-                            continue;
-                        }
-                        Some(i) if t.rows[i].kind == RowKind::Group => {
-                            (group_members(t, i), format!("`{id}` (group) → "))
-                        }
-                        Some(i) => (vec![i], String::new()),
-                        None => {
-                            self.unknown(
-                                &t.id,
-                                &term_path,
-                                format!(
-                                    "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
-                                    t.id, row.id
-                                ),
-                                id,
-                                t.rows.iter().map(|x| x.id.as_str()),
-                            );
-                            continue;
-                        }
-                    };
-                    for m in members {
-                        let this = format!("{how}`{}`", t.rows[m].id);
-                        if let Some(before) = via.get(&m) {
-                            let message = format!(
-                                "table `{}`, row `{}`: row `{}` would be counted twice, via {before} and via {this}",
-                                t.id, row.id, t.rows[m].id
-                            );
-                            self.err(Code::Computation, &t.id, &term_path, message).hint =
-                                Some(DOUBLE_HINT.into());
-                            continue;
-                        }
-                        via.insert(m, this);
-                        terms.push(m);
-                    }
+            Some(SumSpec::Of(ids)) => self.sum_of_rows(t, r, ids, &path),
+        }
+    }
+
+    /// The rows a sum row `r` names (`sum: [ids]`, at `path`): each row once, a group as its
+    /// members; a row named twice, the row itself, a row that does not exist, or one counted
+    /// twice through a group is an error and left out.
+    fn sum_of_rows(&mut self, t: &Table, r: usize, ids: &[String], path: &str) -> Vec<usize> {
+        let row = &t.rows[r];
+        let mut terms = Vec::new();
+        let mut named: HashMap<&str, usize> = HashMap::new();
+        // Each row summed, and the naming that brought it in (a group's id or its own).
+        let mut via: HashMap<usize, String> = HashMap::new();
+        for (k, id) in ids.iter().enumerate() {
+            let term_path = format!("{path}.{k}");
+            if let Some(first) = named.insert(id.as_str(), k) {
+                named.insert(id.as_str(), first);
+                self.err(
+                    Code::Computation,
+                    &t.id,
+                    &term_path,
+                    format!(
+                        "table `{}`, row `{}`: `sum` names row `{id}` twice (items {} and {}); it would be counted twice",
+                        t.id, row.id, first + 1, k + 1
+                    ),
+                );
+                continue;
+            }
+            let (members, how) = match t.rows.iter().position(|x| &x.id == id) {
+                Some(i) if i == r => {
+                    self.err(
+                        Code::Computation,
+                        &t.id,
+                        &term_path,
+                        format!("table `{}`, row `{id}`: a sum cannot include itself", t.id),
+                    );
+                    continue;
                 }
-                terms
+                Some(i) if t.rows[i].kind == RowKind::Group => {
+                    (group_members(t, i), format!("`{id}` (group) → "))
+                }
+                Some(i) => (vec![i], String::new()),
+                None => {
+                    self.unknown(
+                        &t.id,
+                        &term_path,
+                        format!(
+                            "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
+                            t.id, row.id
+                        ),
+                        id,
+                        t.rows.iter().map(|x| x.id.as_str()),
+                    );
+                    continue;
+                }
+            };
+            for m in members {
+                let this = format!("{how}`{}`", t.rows[m].id);
+                if let Some(before) = via.get(&m) {
+                    let message = format!(
+                        "table `{}`, row `{}`: row `{}` would be counted twice, via {before} and via {this}",
+                        t.id, row.id, t.rows[m].id
+                    );
+                    self.err(Code::Computation, &t.id, &term_path, message).hint =
+                        Some(DOUBLE_HINT.into());
+                    continue;
+                }
+                via.insert(m, this);
+                terms.push(m);
             }
         }
+        terms
     }
 
     fn data_row(&mut self, t: &Table, tf: &TableFigures, r: usize, usable: &[bool]) {
