@@ -77,7 +77,6 @@ const NOT_YET: &[&str] = &[
     "content/validate.rs Walker::map",
     "figures/checks.rs Builder::resolve",
     "figures/checks.rs Builder::budget_frame",
-    "figures/eval.rs Builder::double_counting",
     "figures/followup.rs project_table",
     "figures/refs.rs resolve",
     "skeleton/report.rs follow_up",
