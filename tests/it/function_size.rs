@@ -75,8 +75,6 @@ const NOT_YET: &[&str] = &[
     "content/spans.rs prescan",
     "content/validate.rs Walker::union",
     "content/validate.rs Walker::map",
-    "figures/checks.rs Builder::resolve",
-    "figures/checks.rs Builder::budget_frame",
     "figures/followup.rs project_table",
     "figures/refs.rs resolve",
     "skeleton/report.rs follow_up",
