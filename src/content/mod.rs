@@ -179,66 +179,9 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         incomplete: &mut false,
     }
     .dir::<FollowUp>(&dir.join("uppfoljning"));
-    let mut tables = BTreeMap::new();
-    for table in loaded_tables {
-        if let Some(first) = tables.get(&table.value.id) {
-            let first: &Sourced<Table> = first;
-            diags.push(
-                Diagnostic::error(
-                    Code::DuplicateId,
-                    &table.file,
-                    format!("duplicate table id `{}`", table.value.id),
-                )
-                .with_hint(format!("first defined in {}", first.file.display())),
-            );
-            incomplete = true;
-            continue;
-        }
-        tables.insert(table.value.id.clone(), table);
-    }
-    // A report file that loaded with errors is that report's draft; one that did not load
-    // gives no report.
-    let mut report_errors = Vec::new();
-    let mut unloaded: Vec<UnloadedReport> = Vec::new();
-    for d in report_diags {
-        if d.file
-            .as_deref()
-            .is_some_and(|f| loaded_reports.iter().any(|r| r.file == f))
-        {
-            report_errors.push(d);
-            continue;
-        }
-        let file = d.file.clone().unwrap_or_else(|| dir.join("uppfoljning"));
-        match unloaded.iter_mut().find(|u| u.file == file) {
-            Some(u) => u.diagnostics.push(d),
-            None => unloaded.push(UnloadedReport {
-                id: report_id_of(&file, &root),
-                file,
-                diagnostics: vec![d],
-            }),
-        }
-    }
-    let mut reports: Vec<Sourced<FollowUp>> = Vec::new();
-    for report in loaded_reports {
-        if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
-            let pos = spans
-                .get(&report.file)
-                .and_then(|s| s.index().nearest("id"));
-            unloaded.push(UnloadedReport {
-                file: report.file.clone(),
-                id: Some(report.value.id.clone()),
-                diagnostics: vec![Diagnostic::error(
-                    Code::DuplicateId,
-                    &report.file,
-                    format!("duplicate report id `{}`", report.value.id),
-                )
-                .at_pos(pos)
-                .with_hint(format!("first defined in {}", first.file.display()))],
-            });
-            continue;
-        }
-        reports.push(report);
-    }
+    let tables = unique_tables(loaded_tables, &mut diags, &mut incomplete);
+    let (report_errors, mut unloaded) = report_problems(report_diags, &loaded_reports, dir, &root);
+    let reports = unique_reports(loaded_reports, &spans, &mut unloaded);
     if chapters.is_empty() && !incomplete {
         diags.push(Diagnostic::error(
             Code::MissingFile,
@@ -279,14 +222,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
             // with it, as those of a report that did not load.
             for d in report_errors {
                 let file = d.file.clone().unwrap_or_default();
-                match unloaded.iter_mut().find(|u| u.file == file) {
-                    Some(u) => u.diagnostics.push(d),
-                    None => unloaded.push(UnloadedReport {
-                        id: report_id_of(&file, &root),
-                        file,
-                        diagnostics: vec![d],
-                    }),
-                }
+                keep_unloaded(&mut unloaded, d, file, &root);
             }
             (Err(diags), Vec::new())
         }
@@ -296,6 +232,99 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         unloaded,
         errors,
     })
+}
+
+/// The tables by id; a second table of an id is an error (in `diags`) and leaves the plan
+/// `incomplete`.
+fn unique_tables(
+    loaded: Vec<Sourced<Table>>,
+    diags: &mut Vec<Diagnostic>,
+    incomplete: &mut bool,
+) -> BTreeMap<String, Sourced<Table>> {
+    let mut tables = BTreeMap::new();
+    for table in loaded {
+        if let Some(first) = tables.get(&table.value.id) {
+            let first: &Sourced<Table> = first;
+            diags.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    &table.file,
+                    format!("duplicate table id `{}`", table.value.id),
+                )
+                .with_hint(format!("first defined in {}", first.file.display())),
+            );
+            *incomplete = true;
+            continue;
+        }
+        tables.insert(table.value.id.clone(), table);
+    }
+    tables
+}
+
+/// The problems of the report files: those of a report file that loaded (that report's
+/// draft), and the report files that did not load (they give no report), each with its own.
+fn report_problems(
+    report_diags: Vec<Diagnostic>,
+    loaded: &[Sourced<FollowUp>],
+    dir: &Path,
+    root: &Path,
+) -> (Vec<Diagnostic>, Vec<UnloadedReport>) {
+    let mut report_errors = Vec::new();
+    let mut unloaded: Vec<UnloadedReport> = Vec::new();
+    for d in report_diags {
+        if d.file
+            .as_deref()
+            .is_some_and(|f| loaded.iter().any(|r| r.file == f))
+        {
+            report_errors.push(d);
+            continue;
+        }
+        let file = d.file.clone().unwrap_or_else(|| dir.join("uppfoljning"));
+        keep_unloaded(&mut unloaded, d, file, root);
+    }
+    (report_errors, unloaded)
+}
+
+/// A problem of report file `file`, which gives no report: kept with the file's others.
+fn keep_unloaded(unloaded: &mut Vec<UnloadedReport>, d: Diagnostic, file: PathBuf, root: &Path) {
+    match unloaded.iter_mut().find(|u| u.file == file) {
+        Some(u) => u.diagnostics.push(d),
+        None => unloaded.push(UnloadedReport {
+            id: report_id_of(&file, root),
+            file,
+            diagnostics: vec![d],
+        }),
+    }
+}
+
+/// The reports, each id once: a second report of an id gives no report (it joins `unloaded`).
+fn unique_reports(
+    loaded: Vec<Sourced<FollowUp>>,
+    spans: &HashMap<PathBuf, LazySpans>,
+    unloaded: &mut Vec<UnloadedReport>,
+) -> Vec<Sourced<FollowUp>> {
+    let mut reports: Vec<Sourced<FollowUp>> = Vec::new();
+    for report in loaded {
+        if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
+            let pos = spans
+                .get(&report.file)
+                .and_then(|s| s.index().nearest("id"));
+            unloaded.push(UnloadedReport {
+                file: report.file.clone(),
+                id: Some(report.value.id.clone()),
+                diagnostics: vec![Diagnostic::error(
+                    Code::DuplicateId,
+                    &report.file,
+                    format!("duplicate report id `{}`", report.value.id),
+                )
+                .at_pos(pos)
+                .with_hint(format!("first defined in {}", first.file.display()))],
+            });
+            continue;
+        }
+        reports.push(report);
+    }
+    reports
 }
 
 /// The `id` of a report file that did not load, when its YAML can be read as a map at all

@@ -69,7 +69,6 @@ const NOT_YET: &[&str] = &[
     "render/markdown.rs to_typst",
     "render/view.rs align_families",
     // part 6's own, being split
-    "content/mod.rs load",
     "content/mod.rs parse_file",
     "content/spans.rs prescan",
     "content/validate.rs Walker::union",
