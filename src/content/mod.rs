@@ -662,28 +662,8 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         diags: vec![d],
         spans: None,
     };
-    match path.canonicalize() {
-        Ok(real) if real.starts_with(root) => {}
-        Ok(real) => {
-            return fail(
-                Diagnostic::error(
-                    Code::UnreadableFile,
-                    path,
-                    format!(
-                        "refusing to read this file: it is a link to {}, outside the content directory",
-                        real.display()
-                    ),
-                )
-                .with_hint("copy the file into the content directory instead"),
-            );
-        }
-        Err(e) => {
-            return fail(Diagnostic::error(
-                Code::UnreadableFile,
-                path,
-                format!("cannot read the file: {e}"),
-            ));
-        }
+    if let Some(d) = outside_root(path, root) {
+        return fail(d);
     }
     let text = match read_text(path) {
         Ok(t) => t,
@@ -695,75 +675,8 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
             ))
         }
     };
-    match spans::prescan(&text, spans::MAX_DEPTH) {
-        Some(spans::Problem::TooDeep(pos)) => {
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    format!(
-                        "the YAML is nested more than {} levels deep",
-                        spans::MAX_DEPTH
-                    ),
-                )
-                .at(pos.line, pos.column),
-            );
-        }
-        Some(spans::Problem::DuplicateKey { key, at, first }) => {
-            return fail(
-                Diagnostic::error(
-                    Code::DuplicateKey,
-                    path,
-                    format!("duplicate key `{key}` (first given on line {})", first.line),
-                )
-                .at(at.line, at.column)
-                .with_label("given a second time here")
-                .with_hint("a key may appear once in each map: remove one of them or rename it"),
-            );
-        }
-        Some(spans::Problem::TooLarge(pos)) => {
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    format!(
-                        "the aliases (`*name`) of this file expand it to more than {} MiB",
-                        spans::MAX_EXPANDED_BYTES / (1024 * 1024)
-                    ),
-                )
-                .at(pos.line, pos.column)
-                .with_hint("write the text out where it is needed instead of repeating an anchor"),
-            );
-        }
-        Some(spans::Problem::SecondDocument(pos)) => {
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    "a second YAML document starts at this `---`: a content file holds one document",
-                )
-                .at(pos.line, pos.column)
-                .with_label("the second document starts here")
-                .with_hint("remove the `---` line if what follows belongs to this file, or move what follows it into a file of its own"),
-            );
-        }
-        Some(spans::Problem::Tag { tag, at }) => {
-            let number = matches!(tag.as_str(), "!!int" | "!!float");
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
-                )
-                .at(at.line, at.column)
-                .with_hint(if number {
-                    format!("remove `{tag}` and write the number as a decimal number (`16`, `12.5`)")
-                } else {
-                    format!("remove `{tag}`; a text that YAML would read as something else goes in quotes (\"2031\")")
-                }),
-            );
-        }
-        None => {}
+    if let Some(problem) = spans::prescan(&text, spans::MAX_DEPTH) {
+        return fail(prescan_diagnostic(path, problem));
     }
     let read =
         |text: &str| T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(text)));
@@ -792,6 +705,85 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
                 diags: all.diags,
                 spans: None,
             }
+        }
+    }
+}
+
+/// Why file `path` is not read when it is not inside the content directory `root` (a link to
+/// a file outside it), or cannot be resolved.
+fn outside_root(path: &Path, root: &Path) -> Option<Diagnostic> {
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root) => None,
+        Ok(real) => Some(
+            Diagnostic::error(
+                Code::UnreadableFile,
+                path,
+                format!(
+                    "refusing to read this file: it is a link to {}, outside the content directory",
+                    real.display()
+                ),
+            )
+            .with_hint("copy the file into the content directory instead"),
+        ),
+        Err(e) => Some(Diagnostic::error(
+            Code::UnreadableFile,
+            path,
+            format!("cannot read the file: {e}"),
+        )),
+    }
+}
+
+/// The error of a problem the prescan of a file's YAML found.
+fn prescan_diagnostic(path: &Path, problem: spans::Problem) -> Diagnostic {
+    match problem {
+        spans::Problem::TooDeep(pos) => Diagnostic::error(
+            Code::YamlSyntax,
+            path,
+            format!(
+                "the YAML is nested more than {} levels deep",
+                spans::MAX_DEPTH
+            ),
+        )
+        .at(pos.line, pos.column),
+        spans::Problem::DuplicateKey { key, at, first } => Diagnostic::error(
+            Code::DuplicateKey,
+            path,
+            format!("duplicate key `{key}` (first given on line {})", first.line),
+        )
+        .at(at.line, at.column)
+        .with_label("given a second time here")
+        .with_hint("a key may appear once in each map: remove one of them or rename it"),
+        spans::Problem::TooLarge(pos) => Diagnostic::error(
+            Code::YamlSyntax,
+            path,
+            format!(
+                "the aliases (`*name`) of this file expand it to more than {} MiB",
+                spans::MAX_EXPANDED_BYTES / (1024 * 1024)
+            ),
+        )
+        .at(pos.line, pos.column)
+        .with_hint("write the text out where it is needed instead of repeating an anchor"),
+        spans::Problem::SecondDocument(pos) => Diagnostic::error(
+            Code::YamlSyntax,
+            path,
+            "a second YAML document starts at this `---`: a content file holds one document",
+        )
+        .at(pos.line, pos.column)
+        .with_label("the second document starts here")
+        .with_hint("remove the `---` line if what follows belongs to this file, or move what follows it into a file of its own"),
+        spans::Problem::Tag { tag, at } => {
+            let number = matches!(tag.as_str(), "!!int" | "!!float");
+            Diagnostic::error(
+                Code::YamlSyntax,
+                path,
+                format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
+            )
+            .at(at.line, at.column)
+            .with_hint(if number {
+                format!("remove `{tag}` and write the number as a decimal number (`16`, `12.5`)")
+            } else {
+                format!("remove `{tag}`; a text that YAML would read as something else goes in quotes (\"2031\")")
+            })
         }
     }
 }

@@ -40,7 +40,9 @@ const MAX_LINES: usize = 80;
 /// The deepest nesting of blocks a reader follows.
 const MAX_DEPTH: usize = 5;
 
-/// Functions in files other helpers of issue 27 own, over the limits when the test came in.
+/// Functions over the limits when the test came in, in files other parts of issue 27 work
+/// on at the same time (`check/`, `cmd/`, `diff/`, `pipeline/`, `render/`, and below). The
+/// list only shrinks: the test fails on a name here that is no longer over.
 // TODO(lead): split or give a reason
 const NOT_YET: &[&str] = &[
     "check/amounts.rs check",
@@ -68,8 +70,9 @@ const NOT_YET: &[&str] = &[
     "render/followup.rs view",
     "render/markdown.rs to_typst",
     "render/view.rs align_families",
-    // part 6's own, being split
-    "content/mod.rs parse_file",
+    // Part 6's own, not split yet: spans.rs and validate.rs are where typed value paths
+    // (part 5) work, figures/followup.rs's projection and figures/refs.rs are touched by
+    // another part, typeset.rs by part 8; split after those merge.
     "content/spans.rs prescan",
     "content/validate.rs Walker::union",
     "content/validate.rs Walker::map",
