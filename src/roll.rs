@@ -44,18 +44,7 @@ pub fn shift_years(text: &str, year: i32) -> String {
                         && text[i + digits..].starts_with("-02-29")
                         && !bytes.get(i + digits + 6).is_some_and(u8::is_ascii_digit);
                     if !is_leap(next) {
-                        for written in ["29 februari ", "29 feb. ", "29 feb "] {
-                            let Some(at) = out.len().checked_sub(written.len()) else {
-                                continue;
-                            };
-                            if out.is_char_boundary(at)
-                                && out[at..].eq_ignore_ascii_case(written)
-                                && !out[..at].ends_with(char::is_alphanumeric)
-                            {
-                                out.replace_range(at..at + 2, "28");
-                                break;
-                            }
-                        }
+                        written_leap_day_to_28th(&mut out);
                     }
                     out.push_str(&next.to_string());
                     if leap_day {
@@ -73,6 +62,22 @@ pub fn shift_years(text: &str, year: i32) -> String {
         }
     }
     out
+}
+
+/// `29 februari ` (or `29 feb. `, `29 feb `) written at the end of `out` made the 28th.
+fn written_leap_day_to_28th(out: &mut String) {
+    for written in ["29 februari ", "29 feb. ", "29 feb "] {
+        let Some(at) = out.len().checked_sub(written.len()) else {
+            continue;
+        };
+        if out.is_char_boundary(at)
+            && out[at..].eq_ignore_ascii_case(written)
+            && !out[..at].ends_with(char::is_alphanumeric)
+        {
+            out.replace_range(at..at + 2, "28");
+            break;
+        }
+    }
 }
 
 /// A Gregorian leap year.

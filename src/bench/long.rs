@@ -47,39 +47,45 @@ fn prose_of(content: &Path) -> Vec<String> {
     };
     let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
-    fn walk(v: &serde_yaml::Value, out: &mut Vec<String>) {
-        match v {
-            serde_yaml::Value::Mapping(m) => {
-                for (k, v) in m {
-                    match (k.as_str(), v.as_str()) {
-                        (Some("text"), Some(text)) => {
-                            for p in text.split("\n\n") {
-                                let p = p.trim().replace('\n', " ");
-                                let plain = !p.contains(|c: char| "{}#*[]|<>_`\\$@".contains(c))
-                                    && !p.starts_with(|c: char| c == '-' || c.is_ascii_digit());
-                                if p.len() > 200 && plain {
-                                    out.push(p);
-                                }
-                            }
-                        }
-                        _ => walk(v, out),
-                    }
-                }
-            }
-            serde_yaml::Value::Sequence(s) => s.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
     for file in files {
         let is_yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
         let Ok(text) = fs::read_to_string(&file) else {
             continue;
         };
         if let (true, Ok(v)) = (is_yaml, serde_yaml::from_str::<serde_yaml::Value>(&text)) {
-            walk(&v, &mut out);
+            collect_prose(&v, &mut out);
         }
     }
     out
+}
+
+/// The long plain paragraphs of every `text:` in a chapter's YAML value, into `out`.
+fn collect_prose(v: &serde_yaml::Value, out: &mut Vec<String>) {
+    match v {
+        serde_yaml::Value::Mapping(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v.as_str()) {
+                    (Some("text"), Some(text)) => plain_paragraphs(text, out),
+                    _ => collect_prose(v, out),
+                }
+            }
+        }
+        serde_yaml::Value::Sequence(s) => s.iter().for_each(|v| collect_prose(v, out)),
+        _ => {}
+    }
+}
+
+/// The paragraphs of `text` longer than 200 bytes without Markdown markup, lines joined,
+/// into `out`.
+fn plain_paragraphs(text: &str, out: &mut Vec<String>) {
+    for p in text.split("\n\n") {
+        let p = p.trim().replace('\n', " ");
+        let plain = !p.contains(|c: char| "{}#*[]|<>_`\\$@".contains(c))
+            && !p.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+        if p.len() > 200 && plain {
+            out.push(p);
+        }
+    }
 }
 
 /// The children of a `--long` run: the measured plan with the long chapter in the house style,

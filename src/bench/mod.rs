@@ -172,17 +172,46 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
         typst_part.push(typst);
     }
 
-    // (c) and (d): warm rebuilds after an edit, one long-lived typesetter as in `vplan watch`.
-    let word = Toggle::word(&work)?;
-    let amount = Toggle::amount(&work)?;
+    let (word, amount, (word_times, amount_times, rss)) =
+        warm_rebuilds(&work, &bargs, templates, runs)?;
+    let measured = Measured {
+        pages,
+        floor,
+        full,
+        pair_ratios,
+        own,
+        typst_part,
+        word_times,
+        amount_times,
+        rss,
+    };
+    write_floor_and_rebuilds(args, report, measured, (&word, &amount))
+}
+
+/// (c) and (d): warm rebuilds after an edit, one long-lived typesetter as in `vplan watch`,
+/// and the memory over many rebuilds. Returns the two edits, each one's times, and the memory
+/// after 20 and after 200 rebuilds.
+#[allow(clippy::type_complexity)]
+fn warm_rebuilds(
+    work: &Path,
+    bargs: &BuildOptions,
+    templates: &crate::render::Templates,
+    runs: usize,
+) -> Result<(
+    Toggle,
+    Toggle,
+    (Vec<Duration>, Vec<Duration>, Vec<Option<u64>>),
+)> {
+    let word = Toggle::word(work)?;
+    let amount = Toggle::amount(work)?;
     let mut ts = Typesetter::new(templates)?;
-    build(&work, &bargs, &mut ts, &QUIET)?;
+    build(work, bargs, &mut ts, &QUIET)?;
     let mut warm = |edit: &dyn Fn(bool) -> Result<()>| -> Result<Vec<Duration>> {
         let mut times = Vec::new();
         for i in 0..runs * 2 {
             edit(i % 2 == 0)?;
             let t = Instant::now();
-            build(&work, &bargs, &mut ts, &QUIET)?;
+            build(work, bargs, &mut ts, &QUIET)?;
             times.push(t.elapsed());
             Worlds::evict(10);
         }
@@ -195,18 +224,47 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
     let mut rss = Vec::new();
     for i in 1..=200 {
         word.apply(i % 2 == 1)?;
-        build(&work, &bargs, &mut ts, &QUIET)?;
+        build(work, bargs, &mut ts, &QUIET)?;
         Worlds::evict(10);
         if i == 20 || i == 200 {
             rss.push(memory_kib().0);
         }
     }
 
+    Ok((word, amount, (word_times, amount_times, rss)))
+}
+
+/// What `floor_and_rebuilds` measured, each run's time.
+struct Measured {
+    pages: usize,
+    /// (a), (b), and (b) over (a) pair by pair.
+    floor: Vec<Duration>,
+    full: Vec<Duration>,
+    pair_ratios: Vec<f64>,
+    /// Within (b): vplan's own stages, and Typst's.
+    own: Vec<Duration>,
+    typst_part: Vec<Duration>,
+    /// (c) and (d).
+    word_times: Vec<Duration>,
+    amount_times: Vec<Duration>,
+    /// Memory after 20 and after 200 warm rebuilds.
+    rss: Vec<Option<u64>>,
+}
+
+/// The report of `floor_and_rebuilds`: the medians, the ratios against their targets, memory.
+fn write_floor_and_rebuilds(
+    args: &Options,
+    report: &mut dyn Write,
+    m: Measured,
+    (word, amount): (&Toggle, &Toggle),
+) -> Result<()> {
+    let (pages, rss, mut pair_ratios) = (m.pages, m.rss, m.pair_ratios);
+    let (runs, content) = (args.runs.max(1), &args.content);
     let (a, b, c, d) = (
-        median(floor),
-        median(full),
-        median(word_times),
-        median(amount_times),
+        median(m.floor),
+        median(m.full),
+        median(m.word_times),
+        median(m.amount_times),
     );
     let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64();
     let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
@@ -237,17 +295,8 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
             d,
         ),
     ];
-    let width = rows
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (label, time) in &rows {
-        let pad = width - label.chars().count();
-        writeln!(report, "  {label}{} {:>9}", " ".repeat(pad), ms(*time))
-            .at("write", "the report")?;
-    }
-    let (own, typst_part) = (median(own), median(typst_part));
+    write_aligned(report, &rows)?;
+    let (own, typst_part) = (median(m.own), median(m.typst_part));
     writeln!(report,
         "  within (b): vplan's own stages {} (load, check, compute, render, write), Typst {} → {:.1} %",
         ms(own),
@@ -282,6 +331,21 @@ fn floor_and_rebuilds(args: &Options, report: &mut dyn Write) -> Result<()> {
         mib(rss[1])
     )
     .at("write", "the report")?;
+    Ok(())
+}
+
+/// Labelled times, one a line, the times aligned.
+fn write_aligned(report: &mut dyn Write, rows: &[(String, Duration)]) -> Result<()> {
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (label, time) in rows {
+        let pad = width - label.chars().count();
+        writeln!(report, "  {label}{} {:>9}", " ".repeat(pad), ms(*time))
+            .at("write", "the report")?;
+    }
     Ok(())
 }
 

@@ -195,66 +195,9 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         incomplete: &mut false,
     }
     .dir::<FollowUp>(&dir.join("uppfoljning"));
-    let mut tables = BTreeMap::new();
-    for table in loaded_tables {
-        if let Some(first) = tables.get(&table.value.id) {
-            let first: &Sourced<Table> = first;
-            diags.push(
-                Diagnostic::error(
-                    Code::DuplicateId,
-                    &table.file,
-                    format!("duplicate table id `{}`", table.value.id),
-                )
-                .with_hint(format!("first defined in {}", first.file.display())),
-            );
-            incomplete = true;
-            continue;
-        }
-        tables.insert(table.value.id.clone(), table);
-    }
-    // A report file that loaded with errors is that report's draft; one that did not load
-    // gives no report.
-    let mut report_errors = Vec::new();
-    let mut unloaded: Vec<UnloadedReport> = Vec::new();
-    for d in report_diags {
-        if d.file
-            .as_deref()
-            .is_some_and(|f| loaded_reports.iter().any(|r| r.file == f))
-        {
-            report_errors.push(d);
-            continue;
-        }
-        let file = d.file.clone().unwrap_or_else(|| dir.join("uppfoljning"));
-        match unloaded.iter_mut().find(|u| u.file == file) {
-            Some(u) => u.diagnostics.push(d),
-            None => unloaded.push(UnloadedReport {
-                id: report_id_of(&file, &root),
-                file,
-                diagnostics: vec![d],
-            }),
-        }
-    }
-    let mut reports: Vec<Sourced<FollowUp>> = Vec::new();
-    for report in loaded_reports {
-        if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
-            let pos = spans
-                .get(&report.file)
-                .and_then(|s| s.index().at(&ValuePath::of("id")));
-            unloaded.push(UnloadedReport {
-                file: report.file.clone(),
-                id: Some(report.value.id.clone()),
-                diagnostics: vec![Diagnostic::error(
-                    Code::DuplicateId,
-                    &report.file,
-                    format!("duplicate report id `{}`", report.value.id),
-                )
-                .at_pos(pos)
-                .with_hint(format!("first defined in {}", first.file.display()))],
-            });
-            continue;
-        }
-        reports.push(report);
-    }
+    let tables = unique_tables(loaded_tables, &mut diags, &mut incomplete);
+    let (report_errors, mut unloaded) = report_problems(report_diags, &loaded_reports, dir, &root);
+    let reports = unique_reports(loaded_reports, &spans, &mut unloaded);
     if chapters.is_empty() && !incomplete {
         diags.push(Diagnostic::error(
             Code::MissingFile,
@@ -294,14 +237,7 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
             // with it, as those of a report that did not load.
             for d in report_errors {
                 let file = d.file.clone().unwrap_or_default();
-                match unloaded.iter_mut().find(|u| u.file == file) {
-                    Some(u) => u.diagnostics.push(d),
-                    None => unloaded.push(UnloadedReport {
-                        id: report_id_of(&file, &root),
-                        file,
-                        diagnostics: vec![d],
-                    }),
-                }
+                keep_unloaded(&mut unloaded, d, file, &root);
             }
             (Err(diags), Vec::new())
         }
@@ -311,6 +247,99 @@ pub fn load(dir: &Path, progress: &dyn Progress) -> Result<Loaded> {
         unloaded,
         errors,
     })
+}
+
+/// The tables by id; a second table of an id is an error (in `diags`) and leaves the plan
+/// `incomplete`.
+fn unique_tables(
+    loaded: Vec<Sourced<Table>>,
+    diags: &mut Vec<Diagnostic>,
+    incomplete: &mut bool,
+) -> BTreeMap<String, Sourced<Table>> {
+    let mut tables = BTreeMap::new();
+    for table in loaded {
+        if let Some(first) = tables.get(&table.value.id) {
+            let first: &Sourced<Table> = first;
+            diags.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    &table.file,
+                    format!("duplicate table id `{}`", table.value.id),
+                )
+                .with_hint(format!("first defined in {}", first.file.display())),
+            );
+            *incomplete = true;
+            continue;
+        }
+        tables.insert(table.value.id.clone(), table);
+    }
+    tables
+}
+
+/// The problems of the report files: those of a report file that loaded (that report's
+/// draft), and the report files that did not load (they give no report), each with its own.
+fn report_problems(
+    report_diags: Vec<Diagnostic>,
+    loaded: &[Sourced<FollowUp>],
+    dir: &Path,
+    root: &Path,
+) -> (Vec<Diagnostic>, Vec<UnloadedReport>) {
+    let mut report_errors = Vec::new();
+    let mut unloaded: Vec<UnloadedReport> = Vec::new();
+    for d in report_diags {
+        if d.file
+            .as_deref()
+            .is_some_and(|f| loaded.iter().any(|r| r.file == f))
+        {
+            report_errors.push(d);
+            continue;
+        }
+        let file = d.file.clone().unwrap_or_else(|| dir.join("uppfoljning"));
+        keep_unloaded(&mut unloaded, d, file, root);
+    }
+    (report_errors, unloaded)
+}
+
+/// A problem of report file `file`, which gives no report: kept with the file's others.
+fn keep_unloaded(unloaded: &mut Vec<UnloadedReport>, d: Diagnostic, file: PathBuf, root: &Path) {
+    match unloaded.iter_mut().find(|u| u.file == file) {
+        Some(u) => u.diagnostics.push(d),
+        None => unloaded.push(UnloadedReport {
+            id: report_id_of(&file, root),
+            file,
+            diagnostics: vec![d],
+        }),
+    }
+}
+
+/// The reports, each id once: a second report of an id gives no report (it joins `unloaded`).
+fn unique_reports(
+    loaded: Vec<Sourced<FollowUp>>,
+    spans: &HashMap<PathBuf, LazySpans>,
+    unloaded: &mut Vec<UnloadedReport>,
+) -> Vec<Sourced<FollowUp>> {
+    let mut reports: Vec<Sourced<FollowUp>> = Vec::new();
+    for report in loaded {
+        if let Some(first) = reports.iter().find(|r| r.value.id == report.value.id) {
+            let pos = spans
+                .get(&report.file)
+                .and_then(|s| s.index().nearest("id"));
+            unloaded.push(UnloadedReport {
+                file: report.file.clone(),
+                id: Some(report.value.id.clone()),
+                diagnostics: vec![Diagnostic::error(
+                    Code::DuplicateId,
+                    &report.file,
+                    format!("duplicate report id `{}`", report.value.id),
+                )
+                .at_pos(pos)
+                .with_hint(format!("first defined in {}", first.file.display()))],
+            });
+            continue;
+        }
+        reports.push(report);
+    }
+    reports
 }
 
 /// The `id` of a report file that did not load, when its YAML can be read as a map at all
@@ -648,28 +677,8 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
         diags: vec![d],
         spans: None,
     };
-    match path.canonicalize() {
-        Ok(real) if real.starts_with(root) => {}
-        Ok(real) => {
-            return fail(
-                Diagnostic::error(
-                    Code::UnreadableFile,
-                    path,
-                    format!(
-                        "refusing to read this file: it is a link to {}, outside the content directory",
-                        real.display()
-                    ),
-                )
-                .with_hint("copy the file into the content directory instead"),
-            );
-        }
-        Err(e) => {
-            return fail(Diagnostic::error(
-                Code::UnreadableFile,
-                path,
-                format!("cannot read the file: {e}"),
-            ));
-        }
+    if let Some(d) = outside_root(path, root) {
+        return fail(d);
     }
     let text = match read_text(path) {
         Ok(t) => t,
@@ -681,75 +690,8 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
             ))
         }
     };
-    match spans::prescan(&text, spans::MAX_DEPTH) {
-        Some(spans::Problem::TooDeep(pos)) => {
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    format!(
-                        "the YAML is nested more than {} levels deep",
-                        spans::MAX_DEPTH
-                    ),
-                )
-                .at(pos.line, pos.column),
-            );
-        }
-        Some(spans::Problem::DuplicateKey { key, at, first }) => {
-            return fail(
-                Diagnostic::error(
-                    Code::DuplicateKey,
-                    path,
-                    format!("duplicate key `{key}` (first given on line {})", first.line),
-                )
-                .at(at.line, at.column)
-                .with_label("given a second time here")
-                .with_hint("a key may appear once in each map: remove one of them or rename it"),
-            );
-        }
-        Some(spans::Problem::TooLarge(pos)) => {
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    format!(
-                        "the aliases (`*name`) of this file expand it to more than {} MiB",
-                        spans::MAX_EXPANDED_BYTES / (1024 * 1024)
-                    ),
-                )
-                .at(pos.line, pos.column)
-                .with_hint("write the text out where it is needed instead of repeating an anchor"),
-            );
-        }
-        Some(spans::Problem::SecondDocument(pos)) => {
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    "a second YAML document starts at this `---`: a content file holds one document",
-                )
-                .at(pos.line, pos.column)
-                .with_label("the second document starts here")
-                .with_hint("remove the `---` line if what follows belongs to this file, or move what follows it into a file of its own"),
-            );
-        }
-        Some(spans::Problem::Tag { tag, at }) => {
-            let number = matches!(tag.as_str(), "!!int" | "!!float");
-            return fail(
-                Diagnostic::error(
-                    Code::YamlSyntax,
-                    path,
-                    format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
-                )
-                .at(at.line, at.column)
-                .with_hint(if number {
-                    format!("remove `{tag}` and write the number as a decimal number (`16`, `12.5`)")
-                } else {
-                    format!("remove `{tag}`; a text that YAML would read as something else goes in quotes (\"2031\")")
-                }),
-            );
-        }
-        None => {}
+    if let Some(problem) = spans::prescan(&text, spans::MAX_DEPTH) {
+        return fail(prescan_diagnostic(path, problem));
     }
     let read =
         |text: &str| T::deserialize(strict::Strict(serde_yaml::Deserializer::from_str(text)));
@@ -778,6 +720,85 @@ fn parse_file<T: DeserializeOwned + JsonSchema>(path: &Path, root: &Path) -> Par
                 diags: all.diags,
                 spans: None,
             }
+        }
+    }
+}
+
+/// Why file `path` is not read when it is not inside the content directory `root` (a link to
+/// a file outside it), or cannot be resolved.
+fn outside_root(path: &Path, root: &Path) -> Option<Diagnostic> {
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root) => None,
+        Ok(real) => Some(
+            Diagnostic::error(
+                Code::UnreadableFile,
+                path,
+                format!(
+                    "refusing to read this file: it is a link to {}, outside the content directory",
+                    real.display()
+                ),
+            )
+            .with_hint("copy the file into the content directory instead"),
+        ),
+        Err(e) => Some(Diagnostic::error(
+            Code::UnreadableFile,
+            path,
+            format!("cannot read the file: {e}"),
+        )),
+    }
+}
+
+/// The error of a problem the prescan of a file's YAML found.
+fn prescan_diagnostic(path: &Path, problem: spans::Problem) -> Diagnostic {
+    match problem {
+        spans::Problem::TooDeep(pos) => Diagnostic::error(
+            Code::YamlSyntax,
+            path,
+            format!(
+                "the YAML is nested more than {} levels deep",
+                spans::MAX_DEPTH
+            ),
+        )
+        .at(pos.line, pos.column),
+        spans::Problem::DuplicateKey { key, at, first } => Diagnostic::error(
+            Code::DuplicateKey,
+            path,
+            format!("duplicate key `{key}` (first given on line {})", first.line),
+        )
+        .at(at.line, at.column)
+        .with_label("given a second time here")
+        .with_hint("a key may appear once in each map: remove one of them or rename it"),
+        spans::Problem::TooLarge(pos) => Diagnostic::error(
+            Code::YamlSyntax,
+            path,
+            format!(
+                "the aliases (`*name`) of this file expand it to more than {} MiB",
+                spans::MAX_EXPANDED_BYTES / (1024 * 1024)
+            ),
+        )
+        .at(pos.line, pos.column)
+        .with_hint("write the text out where it is needed instead of repeating an anchor"),
+        spans::Problem::SecondDocument(pos) => Diagnostic::error(
+            Code::YamlSyntax,
+            path,
+            "a second YAML document starts at this `---`: a content file holds one document",
+        )
+        .at(pos.line, pos.column)
+        .with_label("the second document starts here")
+        .with_hint("remove the `---` line if what follows belongs to this file, or move what follows it into a file of its own"),
+        spans::Problem::Tag { tag, at } => {
+            let number = matches!(tag.as_str(), "!!int" | "!!float");
+            Diagnostic::error(
+                Code::YamlSyntax,
+                path,
+                format!("a YAML tag, `{tag}`: vplan content takes no tags (a tag changes how a value is read, so it would not be checked as written)"),
+            )
+            .at(at.line, at.column)
+            .with_hint(if number {
+                format!("remove `{tag}` and write the number as a decimal number (`16`, `12.5`)")
+            } else {
+                format!("remove `{tag}`; a text that YAML would read as something else goes in quotes (\"2031\")")
+            })
         }
     }
 }

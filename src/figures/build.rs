@@ -274,44 +274,50 @@ impl Builder<'_> {
                     usable[k] = false;
                 }
             }
-            let summed = |id: &str| {
-                t.rows.iter().any(|x| {
-                    x.id == id && x.kind == RowKind::Data && x.values.is_none() && x.refs.is_empty()
-                })
-            };
-            for row in other.rows.iter().filter(|x| x.kind == RowKind::Data) {
-                let has_figures = !row.refs.is_empty()
-                    || row
-                        .values
-                        .as_ref()
-                        .is_some_and(|v| v.iter().any(Option::is_some));
-                if has_figures && !summed(&row.id) {
-                    let d = self.err(
-                        Code::Computation,
-                        &t.id,
-                        &path,
-                        format!(
-                            "table `{}` does not sum row `{}` ({}) of table `{source}`: its figures would be left out of the summary",
-                            t.id, row.id, row.label
-                        ),
-                    );
-                    d.hint = Some(if t.rows.iter().any(|x| x.id == row.id) {
-                        format!(
-                            "`sum_of` sums a data row of the same id that has no `values` and no `refs`; row `{}` of `{}` has its own figures",
-                            row.id, t.id
-                        )
-                    } else {
-                        format!(
-                            "`sum_of` matches rows by id: add `{{id: {}, label: {}}}` to the rows of `{}`, or give the row in `{source}` the id of a row the summary has",
-                            row.id,
-                            crate::yaml_text::quote(&row.label),
-                            t.id
-                        )
-                    });
-                }
-            }
+            self.rows_left_out(t, other, source, &path);
         }
         usable
+    }
+
+    /// Tells of each data row of `other` (table `source` of `t`'s `sum_of`) with figures of
+    /// its own that `t` does not sum: its figures would be left out of the summary.
+    fn rows_left_out(&mut self, t: &Table, other: &Table, source: &str, path: &ValuePath) {
+        let summed = |id: &str| {
+            t.rows.iter().any(|x| {
+                x.id == id && x.kind == RowKind::Data && x.values.is_none() && x.refs.is_empty()
+            })
+        };
+        for row in other.rows.iter().filter(|x| x.kind == RowKind::Data) {
+            let has_figures = !row.refs.is_empty()
+                || row
+                    .values
+                    .as_ref()
+                    .is_some_and(|v| v.iter().any(Option::is_some));
+            if has_figures && !summed(&row.id) {
+                let d = self.err(
+                Code::Computation,
+                &t.id,
+                path,
+                format!(
+                    "table `{}` does not sum row `{}` ({}) of table `{source}`: its figures would be left out of the summary",
+                    t.id, row.id, row.label
+                ),
+            );
+                d.hint = Some(if t.rows.iter().any(|x| x.id == row.id) {
+                    format!(
+                    "`sum_of` sums a data row of the same id that has no `values` and no `refs`; row `{}` of `{}` has its own figures",
+                    row.id, t.id
+                )
+                } else {
+                    format!(
+                    "`sum_of` matches rows by id: add `{{id: {}, label: {}}}` to the rows of `{}`, or give the row in `{source}` the id of a row the summary has",
+                    row.id,
+                    crate::yaml_text::quote(&row.label),
+                    t.id
+                )
+                });
+            }
+        }
     }
 
     fn computed_row_with_values(&mut self, t: &Table, r: usize) {
@@ -371,75 +377,78 @@ impl Builder<'_> {
                 .hint = Some("name the rows or groups it sums, or `sum: all`".into());
                 Vec::new()
             }
-            Some(SumSpec::Of(ids)) => {
-                let mut terms = Vec::new();
-                let mut named: HashMap<&str, usize> = HashMap::new();
-                // Each row summed, and the naming that brought it in (a group's id or its own).
-                let mut via: HashMap<usize, String> = HashMap::new();
-                for (k, id) in ids.iter().enumerate() {
-                    let term_path = path.index(k);
-                    if let Some(first) = named.insert(id.as_str(), k) {
-                        named.insert(id.as_str(), first);
-                        self.err(
-                            Code::Computation,
-                            &t.id,
-                            &term_path,
-                            format!(
-                                "table `{}`, row `{}`: `sum` names row `{id}` twice (items {} and {}); it would be counted twice",
-                                t.id, row.id, first + 1, k + 1
-                            ),
-                        );
-                        continue;
-                    }
-                    let (members, how) = match t.rows.iter().position(|x| &x.id == id) {
-                        Some(i) if i == r => {
-                            self.err(
-                                Code::Computation,
-                                &t.id,
-                                &term_path,
-                                format!(
-                                    "table `{}`, row `{id}`: a sum cannot include itself",
-                                    t.id
-                                ),
-                            );
-                            continue;
-                        }
-                        Some(i) if t.rows[i].kind == RowKind::Group => {
-                            (group_members(t, i), format!("`{id}` (group) → "))
-                        }
-                        Some(i) => (vec![i], String::new()),
-                        None => {
-                            self.unknown(
-                                &t.id,
-                                &term_path,
-                                format!(
-                                    "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
-                                    t.id, row.id
-                                ),
-                                id,
-                                t.rows.iter().map(|x| x.id.as_str()),
-                            );
-                            continue;
-                        }
-                    };
-                    for m in members {
-                        let this = format!("{how}`{}`", t.rows[m].id);
-                        if let Some(before) = via.get(&m) {
-                            let message = format!(
-                                "table `{}`, row `{}`: row `{}` would be counted twice, via {before} and via {this}",
-                                t.id, row.id, t.rows[m].id
-                            );
-                            self.err(Code::Computation, &t.id, &term_path, message).hint =
-                                Some(DOUBLE_HINT.into());
-                            continue;
-                        }
-                        via.insert(m, this);
-                        terms.push(m);
-                    }
+            Some(SumSpec::Of(ids)) => self.sum_of_rows(t, r, ids, &path),
+        }
+    }
+
+    /// The rows a sum row `r` names (`sum: [ids]`, at `path`): each row once, a group as its
+    /// members; a row named twice, the row itself, a row that does not exist, or one counted
+    /// twice through a group is an error and left out.
+    fn sum_of_rows(&mut self, t: &Table, r: usize, ids: &[String], path: &ValuePath) -> Vec<usize> {
+        let row = &t.rows[r];
+        let mut terms = Vec::new();
+        let mut named: HashMap<&str, usize> = HashMap::new();
+        // Each row summed, and the naming that brought it in (a group's id or its own).
+        let mut via: HashMap<usize, String> = HashMap::new();
+        for (k, id) in ids.iter().enumerate() {
+            let term_path = path.index(k);
+            if let Some(first) = named.insert(id.as_str(), k) {
+                named.insert(id.as_str(), first);
+                self.err(
+                    Code::Computation,
+                    &t.id,
+                    &term_path,
+                    format!(
+                        "table `{}`, row `{}`: `sum` names row `{id}` twice (items {} and {}); it would be counted twice",
+                        t.id, row.id, first + 1, k + 1
+                    ),
+                );
+                continue;
+            }
+            let (members, how) = match t.rows.iter().position(|x| &x.id == id) {
+                Some(i) if i == r => {
+                    self.err(
+                        Code::Computation,
+                        &t.id,
+                        &term_path,
+                        format!("table `{}`, row `{id}`: a sum cannot include itself", t.id),
+                    );
+                    continue;
                 }
-                terms
+                Some(i) if t.rows[i].kind == RowKind::Group => {
+                    (group_members(t, i), format!("`{id}` (group) → "))
+                }
+                Some(i) => (vec![i], String::new()),
+                None => {
+                    self.unknown(
+                        &t.id,
+                        &term_path,
+                        format!(
+                            "table `{}`, row `{}`: sums row `{id}`, which does not exist in this table",
+                            t.id, row.id
+                        ),
+                        id,
+                        t.rows.iter().map(|x| x.id.as_str()),
+                    );
+                    continue;
+                }
+            };
+            for m in members {
+                let this = format!("{how}`{}`", t.rows[m].id);
+                if let Some(before) = via.get(&m) {
+                    let message = format!(
+                        "table `{}`, row `{}`: row `{}` would be counted twice, via {before} and via {this}",
+                        t.id, row.id, t.rows[m].id
+                    );
+                    self.err(Code::Computation, &t.id, &term_path, message).hint =
+                        Some(DOUBLE_HINT.into());
+                    continue;
+                }
+                via.insert(m, this);
+                terms.push(m);
             }
         }
+        terms
     }
 
     fn data_row(&mut self, t: &Table, tf: &TableFigures, r: usize, usable: &[bool]) {

@@ -79,39 +79,7 @@ impl Builder<'_> {
         let source_row = other.rows.iter().find(|x| x.id == cell.row)?;
         let source = other.columns.iter().find(|x| x.id == cell.column)?;
         let target = &from.columns[into];
-        let problem = if source_row.kind == RowKind::Group {
-            Some((
-                Code::UnknownReference,
-                format!("`{cell}` is a group row, which has no figures"),
-                "take the figure from a data or sum row".to_string(),
-            ))
-        } else if !same_unit(source.unit(other), target.unit(from)) {
-            Some((
-                Code::UnitMismatch,
-                format!(
-                    "`{cell}` is in {}, but column `{}` is in {}",
-                    source.unit(other),
-                    target.id,
-                    target.unit(from)
-                ),
-                "a figure is taken as it is, never converted: give both columns the same unit"
-                    .to_string(),
-            ))
-        } else if source.precision > target.precision {
-            Some((
-                Code::Precision,
-                format!(
-                    "`{cell}` has {} decimals, but column `{}` prints {}",
-                    source.precision, target.id, target.precision
-                ),
-                format!(
-                    "the printed figures would not add up to the printed totals: give `{}` a precision of at least {}",
-                    target.id, source.precision
-                ),
-            ))
-        } else {
-            None
-        };
+        let problem = taken_problem(&cell, source_row, (source, other), (target, from));
         if let Some((code, message, hint)) = problem {
             self.err(
                 code,
@@ -229,26 +197,7 @@ impl Builder<'_> {
             };
             let ncols = tf.column_ids.len();
             for (r, row) in t.rows.iter().enumerate().take(tf.row_ids.len()) {
-                if let Some(typed) = &row.values {
-                    for (c, v) in typed.iter().enumerate().take(ncols) {
-                        let Some(target) = row.refs.get(&t.columns[c].id) else {
-                            continue;
-                        };
-                        if let Some(v) = v {
-                            if !self.faulty.contains(&tf.node(r, c)) {
-                                self.control(
-                                    t,
-                                    &tf,
-                                    r,
-                                    c,
-                                    *v,
-                                    ValuePath::of("rows").index(r).key("values").index(c),
-                                    format!("the value taken from `{target}`"),
-                                );
-                            }
-                        }
-                    }
-                }
+                self.typed_beside_references(t, &tf, r);
                 let Some(controls) = &row.control else {
                     continue;
                 };
@@ -270,6 +219,31 @@ impl Builder<'_> {
                         *typed,
                         ValuePath::of("rows").index(r).key("control").index(c),
                         against,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Checks the figures row `r` types in a column it also takes from another table: each
+    /// must be the value taken.
+    fn typed_beside_references(&mut self, t: &Table, tf: &TableFigures, r: usize) {
+        let row = &t.rows[r];
+        let Some(typed) = &row.values else { return };
+        for (c, v) in typed.iter().enumerate().take(tf.column_ids.len()) {
+            let Some(target) = row.refs.get(&t.columns[c].id) else {
+                continue;
+            };
+            if let Some(v) = v {
+                if !self.faulty.contains(&tf.node(r, c)) {
+                    self.control(
+                        t,
+                        tf,
+                        r,
+                        c,
+                        *v,
+                        ValuePath::of("rows").index(r).key("values").index(c),
+                        format!("the value taken from `{target}`"),
                     );
                 }
             }
@@ -372,34 +346,11 @@ impl Builder<'_> {
         if self.faulty.contains(&node) {
             return; // the table has errors of its own
         }
-        if frame.amount.abs() > max_amount() {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::Precision,
-                    &meta.file,
-                    format!(
-                        "budget_frame.amount {} is too large: an amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point",
-                        frame.amount
-                    ),
-                )
-                .at_pos(at(&ValuePath::of("budget_frame").key("amount"))),
-            );
-            return;
-        }
         let precision = t.columns[c].precision;
-        if precision <= MAX_PRECISION && frame.amount.normalize().scale() > precision {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::Precision,
-                    &meta.file,
-                    format!(
-                        "budget_frame.amount {} has more decimals than the {precision} of `{}`",
-                        frame.amount, frame.cell
-                    ),
-                )
-                .at_pos(at(&ValuePath::of("budget_frame").key("amount")))
-                .with_hint("give the frame as the cell prints it, or more decimals to the column"),
-            );
+        if let Some(d) = frame_amount_error(frame, precision, &meta.file, &|| {
+            at(&ValuePath::of("budget_frame").key("amount"))
+        }) {
+            self.diags.push(d);
             return;
         }
         self.figures.controls_checked += 1;
@@ -449,4 +400,88 @@ fn control_source(t: &Table, row: &Row) -> String {
         ),
         _ => "the row's computed value".into(),
     }
+}
+
+/// What is wrong with taking cell `cell` (row `source_row`, column `source` of table `other`)
+/// into column `target` of table `from`: a group row has no figures; the units must be the
+/// same; the cell may not have more decimals than the column prints. As (code, message,
+/// hint).
+fn taken_problem(
+    cell: &CellRef,
+    source_row: &Row,
+    (source, other): (&crate::content::Column, &Table),
+    (target, from): (&crate::content::Column, &Table),
+) -> Option<(Code, String, String)> {
+    if source_row.kind == RowKind::Group {
+        Some((
+            Code::UnknownReference,
+            format!("`{cell}` is a group row, which has no figures"),
+            "take the figure from a data or sum row".to_string(),
+        ))
+    } else if !same_unit(source.unit(other), target.unit(from)) {
+        Some((
+            Code::UnitMismatch,
+            format!(
+                "`{cell}` is in {}, but column `{}` is in {}",
+                source.unit(other),
+                target.id,
+                target.unit(from)
+            ),
+            "a figure is taken as it is, never converted: give both columns the same unit"
+                .to_string(),
+        ))
+    } else if source.precision > target.precision {
+        Some((
+            Code::Precision,
+            format!(
+                "`{cell}` has {} decimals, but column `{}` prints {}",
+                source.precision, target.id, target.precision
+            ),
+            format!(
+                "the printed figures would not add up to the printed totals: give `{}` a precision of at least {}",
+                target.id, source.precision
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+/// What is wrong with the budget frame's amount itself: too large for an amount, or more
+/// decimals than the `precision` of the cell it names (`pos` gives the amount's place in
+/// `file`).
+fn frame_amount_error(
+    frame: &crate::content::BudgetFrame,
+    precision: u32,
+    file: &std::path::Path,
+    pos: &dyn Fn() -> Option<crate::diag::Pos>,
+) -> Option<Diagnostic> {
+    if frame.amount.abs() > max_amount() {
+        return Some(
+            Diagnostic::error(
+                Code::Precision,
+                file,
+                format!(
+                    "budget_frame.amount {} is too large: an amount has at most {MAX_INTEGER_DIGITS} digits before the decimal point",
+                    frame.amount
+                ),
+            )
+            .at_pos(pos()),
+        );
+    }
+    if precision <= MAX_PRECISION && frame.amount.normalize().scale() > precision {
+        return Some(
+            Diagnostic::error(
+                Code::Precision,
+                file,
+                format!(
+                    "budget_frame.amount {} has more decimals than the {precision} of `{}`",
+                    frame.amount, frame.cell
+                ),
+            )
+            .at_pos(pos())
+            .with_hint("give the frame as the cell prints it, or more decimals to the column"),
+        );
+    }
+    None
 }

@@ -207,43 +207,13 @@ impl Builder<'_> {
             {
                 continue;
             }
-            // Depth first, terms in the order they are named: the parent of each node reached
-            // from `start` by its first path.
-            let mut parent: HashMap<usize, usize> = HashMap::new();
             // Terms are named once each (checked where the sum is read), so a sum of leaves
             // alone cannot count anything twice: only sums over computed cells are walked.
             let direct = self.figures.edges(start);
             if direct.iter().all(|&m| self.figures.is_leaf(m)) {
                 continue;
             }
-            // A difference or a share is a term of its own, not a sum of its terms: the walk
-            // does not enter it (`a − x` reaches `x` twice without counting it twice).
-            let push = |stack: &mut Vec<(usize, usize)>, x: usize, figures: &Figures| {
-                if matches!(
-                    figures.exprs[x],
-                    Expr::Difference(..) | Expr::Share(..) | Expr::Part(..)
-                ) {
-                    return;
-                }
-                for m in figures.edges(x).into_iter().rev() {
-                    stack.push((m, x));
-                }
-            };
-            let mut stack = Vec::new();
-            push(&mut stack, start, &self.figures);
-            let mut found: Option<(usize, usize)> = None; // (node reached again, second parent)
-            while let Some((m, from)) = stack.pop() {
-                if budget == 0 {
-                    break;
-                }
-                budget -= 1;
-                if m == start || parent.contains_key(&m) {
-                    found = Some((m, from));
-                    break;
-                }
-                parent.insert(m, from);
-                push(&mut stack, m, &self.figures);
-            }
+            let (found, parent) = reached_twice(&self.figures, start, &mut budget);
             if budget == 0 {
                 let cell = self.figures.cells[start].clone();
                 let path = self.path_of(&cell);
@@ -256,7 +226,7 @@ impl Builder<'_> {
                 .hint = Some("sums should build on a few levels of sub-totals".into());
                 return;
             }
-            let Some((twice, second_parent)) = found else {
+            let Some(found) = found else {
                 continue;
             };
             let cell = self.figures.cells[start].clone();
@@ -264,48 +234,98 @@ impl Builder<'_> {
             if !reported.insert((cell.table.clone(), cell.row.clone())) {
                 continue;
             }
-            let chain = |mut x: usize| {
-                let mut names = vec![];
-                while x != start {
-                    names.push(x);
-                    x = parent[&x];
-                }
-                names.reverse();
-                names
-            };
-            let first = chain(twice);
-            let mut second = chain(second_parent);
-            second.push(twice);
-            let name = |nodes: &[usize]| {
-                nodes
-                    .iter()
-                    .map(|&x| {
-                        let c = &self.figures.cells[x];
-                        if c.table == cell.table {
-                            format!("`{}`", c.row)
-                        } else {
-                            format!("`{c}`")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" → ")
-            };
-            let what = &self.figures.cells[twice];
-            let what = if what.table == cell.table {
-                format!("row `{}`", what.row)
-            } else {
-                format!("`{what}`")
-            };
-            let message = format!(
-                "table `{}`, row `{}`: {what} would be counted twice, via {} and via {}",
-                cell.table,
-                cell.row,
-                name(&first),
-                name(&second)
-            );
+            let message = self.counted_twice(start, found, &parent);
             let path = self.path_of(&cell);
             self.err(Code::Computation, &cell.table, &path, message)
                 .hint = Some(DOUBLE_HINT.into());
         }
     }
+
+    /// The error of sum `start`, which reaches node `twice` a second time from
+    /// `second_parent`: both paths, by the parents of the first (`parent`).
+    fn counted_twice(
+        &self,
+        start: usize,
+        (twice, second_parent): (usize, usize),
+        parent: &HashMap<usize, usize>,
+    ) -> String {
+        let cell = &self.figures.cells[start];
+        let chain = |mut x: usize| {
+            let mut names = vec![];
+            while x != start {
+                names.push(x);
+                x = parent[&x];
+            }
+            names.reverse();
+            names
+        };
+        let first = chain(twice);
+        let mut second = chain(second_parent);
+        second.push(twice);
+        let name = |nodes: &[usize]| {
+            nodes
+                .iter()
+                .map(|&x| {
+                    let c = &self.figures.cells[x];
+                    if c.table == cell.table {
+                        format!("`{}`", c.row)
+                    } else {
+                        format!("`{c}`")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        let what = &self.figures.cells[twice];
+        let what = if what.table == cell.table {
+            format!("row `{}`", what.row)
+        } else {
+            format!("`{what}`")
+        };
+        format!(
+            "table `{}`, row `{}`: {what} would be counted twice, via {} and via {}",
+            cell.table,
+            cell.row,
+            name(&first),
+            name(&second)
+        )
+    }
+}
+
+/// Walks sum `start` depth first, terms in the order they are named: the first node reached a
+/// second time (or `start` itself), with the parent it was reached from then, and the parent
+/// of each node reached by its first path. Each step spends one of `budget`; the walk stops
+/// when it is spent. A difference or a share is a term of its own, not a sum of its terms: the
+/// walk does not enter it (`a − x` reaches `x` twice without counting it twice).
+fn reached_twice(
+    figures: &Figures,
+    start: usize,
+    budget: &mut usize,
+) -> (Option<(usize, usize)>, HashMap<usize, usize>) {
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let push = |stack: &mut Vec<(usize, usize)>, x: usize| {
+        if matches!(
+            figures.exprs[x],
+            Expr::Difference(..) | Expr::Share(..) | Expr::Part(..)
+        ) {
+            return;
+        }
+        for m in figures.edges(x).into_iter().rev() {
+            stack.push((m, x));
+        }
+    };
+    let mut stack = Vec::new();
+    push(&mut stack, start);
+    while let Some((m, from)) = stack.pop() {
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        if m == start || parent.contains_key(&m) {
+            return (Some((m, from)), parent);
+        }
+        parent.insert(m, from);
+        push(&mut stack, m);
+    }
+    (None, parent)
 }

@@ -720,36 +720,7 @@ pub fn sign_note(
 /// `check`) are a row of their own, `utan-bedomning`, while there are any: they count in the
 /// total, so a half-assessed report never reads as all goals met.
 fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
-    let known = items(plan);
-    let assessment = |goal: &str| {
-        f.goals
-            .iter()
-            .find(|g| g.id == goal)
-            .and_then(|g| g.assessment)
-    };
-    let mut counts: Vec<(String, String, usize)> = Assessment::ALL
-        .iter()
-        .map(|a| {
-            let n = known
-                .goals
-                .iter()
-                .filter(|g| assessment(&g.item.id) == Some(*a))
-                .count();
-            (a.as_str().to_string(), a.label().to_string(), n)
-        })
-        .collect();
-    let unassessed = known
-        .goals
-        .iter()
-        .filter(|g| assessment(&g.item.id).is_none())
-        .count();
-    if unassessed > 0 {
-        counts.push((
-            UNASSESSED.to_string(),
-            "Inte bedömt än".to_string(),
-            unassessed,
-        ));
-    }
+    let counts = goal_counts(plan, f);
     let mut rows = Vec::new();
     let mut exprs = Vec::new();
     let cell = |row: &str, column: &str| CellRef::new(GOALS_TABLE, row, column);
@@ -816,6 +787,42 @@ fn goals_table(plan: &Plan, f: &FollowUp) -> (Table, Vec<(CellRef, Expr)>) {
         }),
     };
     (table, exprs)
+}
+
+/// How many of the plan's goals the report assesses each way, as (row id, label, count), and
+/// the goals not assessed yet, while there are any.
+fn goal_counts(plan: &Plan, f: &FollowUp) -> Vec<(String, String, usize)> {
+    let known = items(plan);
+    let assessment = |goal: &str| {
+        f.goals
+            .iter()
+            .find(|g| g.id == goal)
+            .and_then(|g| g.assessment)
+    };
+    let mut counts: Vec<(String, String, usize)> = Assessment::ALL
+        .iter()
+        .map(|a| {
+            let n = known
+                .goals
+                .iter()
+                .filter(|g| assessment(&g.item.id) == Some(*a))
+                .count();
+            (a.as_str().to_string(), a.label().to_string(), n)
+        })
+        .collect();
+    let unassessed = known
+        .goals
+        .iter()
+        .filter(|g| assessment(&g.item.id).is_none())
+        .count();
+    if unassessed > 0 {
+        counts.push((
+            UNASSESSED.to_string(),
+            "Inte bedömt än".to_string(),
+            unassessed,
+        ));
+    }
+    counts
 }
 
 #[cfg(test)]

@@ -52,30 +52,7 @@ fn formula(
                 // Runs of adjacent rows as ranges, so that a long table's sum still fits.
                 let t = &plan.tables.get(&cell.table)?.value;
                 let (_, c) = figures.position(cell)?;
-                let mut sorted = rows.to_vec();
-                sorted.sort_unstable();
-                let mut parts = Vec::new();
-                let mut i = 0;
-                while i < sorted.len() {
-                    let mut j = i;
-                    while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
-                        j += 1;
-                    }
-                    parts.push(if j - i >= 2 {
-                        format!(
-                            "SUM({}:{})",
-                            cell_ref(t, sorted[i], c),
-                            cell_ref(t, sorted[j], c)
-                        )
-                    } else {
-                        (i..=j)
-                            .map(|k| cell_ref(t, sorted[k], c))
-                            .collect::<Vec<_>>()
-                            .join("+")
-                    });
-                    i = j + 1;
-                }
-                Some(format!("={}", parts.join("+")))
+                Some(format!("={}", sum_in_ranges(t, rows, c)))
             }
         }
         Expr::SumOf(cells) if cells.is_empty() => None,
@@ -120,6 +97,35 @@ fn formula(
     f.filter(|f| f.len() <= FORMULA_MAX)
 }
 
+/// The sum of rows `rows` of column `c` of table `t`, runs of three or more adjacent rows as
+/// a range: `SUM(C5:C9)+C12+C13`.
+fn sum_in_ranges(t: &crate::content::Table, rows: &[usize], c: usize) -> String {
+    let mut sorted = rows.to_vec();
+    sorted.sort_unstable();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j - i >= 2 {
+            format!(
+                "SUM({}:{})",
+                cell_ref(t, sorted[i], c),
+                cell_ref(t, sorted[j], c)
+            )
+        } else {
+            (i..=j)
+                .map(|k| cell_ref(t, sorted[k], c))
+                .collect::<Vec<_>>()
+                .join("+")
+        });
+        i = j + 1;
+    }
+    parts.join("+")
+}
+
 /// The longest formula Excel accepts, in characters.
 const FORMULA_MAX: usize = 8192;
 
@@ -149,7 +155,7 @@ fn xlsx(
     plan: &Plan,
     computed: &Figures,
 ) -> std::result::Result<(Vec<u8>, Vec<String>), rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook};
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
     let sheets = sheet_names(plan);
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
@@ -165,48 +171,8 @@ fn xlsx(
         // `""`); LibreOffice also takes it as a cue to recompute the formula.
         ws.set_formula_result_default("");
         ws.set_name(&sheets[id])?;
+        let head = sheet_header(ws, t, &bold, &group_format)?;
         let first = first_amount_column(t);
-        // The column groups, merged over their columns, above the titles.
-        let head = (header_rows(t) - 1) as u32;
-        let mut at = first;
-        for (group, span) in t.column_groups() {
-            let (from, to) = (at as u16, (at + span - 1) as u16);
-            if span > 1 {
-                ws.merge_range(0, from, 0, to, &group, &group_format)?;
-            } else if !group.is_empty() {
-                ws.write_string_with_format(0, from, &group, &group_format)?;
-            }
-            at += span;
-        }
-        ws.write_string_with_format(head, 0, "id", &bold)?;
-        ws.write_string_with_format(head, 1, &t.caption, &bold)?;
-        for (k, tc) in t.text_columns.iter().enumerate() {
-            ws.write_string_with_format(head, (2 + k) as u16, &tc.title, &bold)?;
-        }
-        for (c, col) in t.columns.iter().enumerate() {
-            ws.write_string_with_format(head, (first + c) as u16, &col.title, &bold)?;
-        }
-        // Wide enough for the ids and labels; printed landscape, one page wide, with the
-        // header rows repeated on every page and frozen on screen.
-        let widest = |texts: &mut dyn Iterator<Item = usize>, min: usize, max: usize| {
-            texts.max().unwrap_or(0).clamp(min, max) as f64 + 1.0
-        };
-        ws.set_column_width(
-            0,
-            widest(&mut t.rows.iter().map(|r| r.id.chars().count()), 8, 40),
-        )?;
-        ws.set_column_width(
-            1,
-            widest(&mut t.rows.iter().map(|r| r.label.chars().count()), 20, 60),
-        )?;
-        for (c, col) in t.columns.iter().enumerate() {
-            let title = col.title.chars().count();
-            ws.set_column_width((first + c) as u16, title.clamp(10, 24) as f64 + 1.0)?;
-        }
-        ws.set_landscape();
-        ws.set_print_fit_to_pages(1, 0);
-        ws.set_repeat_rows(0, head)?;
-        ws.set_freeze_panes(head + 1, 2)?;
         for (r, row) in t.rows.iter().enumerate() {
             let xr = head + 1 + r as u32;
             let strong = row.kind != RowKind::Data;
@@ -221,33 +187,123 @@ fn xlsx(
                     ws.write_string(xr, (2 + k) as u16, text)?;
                 }
             }
-            for (c, col) in t.columns.iter().enumerate() {
-                let xc = (first + c) as u16;
-                let mut fmt = Format::new().set_num_format(number_format(col.precision));
-                if strong {
-                    fmt = fmt.set_bold();
-                }
-                let value = computed.at(id, r, c);
-                let cell = CellRef::new(id, &row.id, &col.id);
-                if let Some(f) = formula(plan, computed, &sheets, &cell) {
-                    let result = value.map(|v| v.normalize().to_string()).unwrap_or_default();
-                    ws.write_formula_with_format(xr, xc, Formula::new(f).set_result(result), &fmt)?;
-                } else if let Some(v) = value {
-                    match as_double(v) {
-                        Some(f) => {
-                            ws.write_number_with_format(xr, xc, f, &fmt)?;
-                        }
-                        None => {
-                            ws.write_string(xr, xc, v.to_string())?;
-                            as_text.push(format!("{id} › {} › {}: {v}", row.label, col.name()));
-                        }
-                    }
-                }
-            }
+            let sheet = Sheet {
+                plan,
+                computed,
+                sheets: &sheets,
+                id,
+                first,
+            };
+            sheet.amounts(ws, (r, xr), strong, &mut as_text)?;
         }
     }
     let bytes = wb.save_to_buffer()?;
     Ok((bytes, as_text))
+}
+
+/// Writes the header rows of table `t`'s sheet (the column groups, merged over their columns,
+/// above the titles) and sets its columns' widths and its page; returns the row of the titles.
+fn sheet_header(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    t: &crate::content::Table,
+    bold: &rust_xlsxwriter::Format,
+    group_format: &rust_xlsxwriter::Format,
+) -> std::result::Result<u32, rust_xlsxwriter::XlsxError> {
+    let first = first_amount_column(t);
+    let head = (header_rows(t) - 1) as u32;
+    let mut at = first;
+    for (group, span) in t.column_groups() {
+        let (from, to) = (at as u16, (at + span - 1) as u16);
+        if span > 1 {
+            ws.merge_range(0, from, 0, to, &group, group_format)?;
+        } else if !group.is_empty() {
+            ws.write_string_with_format(0, from, &group, group_format)?;
+        }
+        at += span;
+    }
+    ws.write_string_with_format(head, 0, "id", bold)?;
+    ws.write_string_with_format(head, 1, &t.caption, bold)?;
+    for (k, tc) in t.text_columns.iter().enumerate() {
+        ws.write_string_with_format(head, (2 + k) as u16, &tc.title, bold)?;
+    }
+    for (c, col) in t.columns.iter().enumerate() {
+        ws.write_string_with_format(head, (first + c) as u16, &col.title, bold)?;
+    }
+    // Wide enough for the ids and labels; printed landscape, one page wide, with the
+    // header rows repeated on every page and frozen on screen.
+    let widest = |texts: &mut dyn Iterator<Item = usize>, min: usize, max: usize| {
+        texts.max().unwrap_or(0).clamp(min, max) as f64 + 1.0
+    };
+    ws.set_column_width(
+        0,
+        widest(&mut t.rows.iter().map(|r| r.id.chars().count()), 8, 40),
+    )?;
+    ws.set_column_width(
+        1,
+        widest(&mut t.rows.iter().map(|r| r.label.chars().count()), 20, 60),
+    )?;
+    for (c, col) in t.columns.iter().enumerate() {
+        let title = col.title.chars().count();
+        ws.set_column_width((first + c) as u16, title.clamp(10, 24) as f64 + 1.0)?;
+    }
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, head)?;
+    ws.set_freeze_panes(head + 1, 2)?;
+    Ok(head)
+}
+
+/// One table's sheet being written.
+struct Sheet<'a> {
+    plan: &'a Plan,
+    computed: &'a Figures,
+    sheets: &'a BTreeMap<String, String>,
+    /// The table's id.
+    id: &'a str,
+    /// The sheet column of the table's first amount column.
+    first: usize,
+}
+
+impl Sheet<'_> {
+    /// The amounts of row `r` (sheet row `xr`): a computed cell as its formula with vplan's
+    /// value as the stored result, else the value as a number, or as text (told in
+    /// `as_text`) when a double cannot hold it exactly.
+    fn amounts(
+        &self,
+        ws: &mut rust_xlsxwriter::Worksheet,
+        (r, xr): (usize, u32),
+        strong: bool,
+        as_text: &mut Vec<String>,
+    ) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{Format, Formula};
+        let (id, computed) = (self.id, self.computed);
+        let t = &self.plan.tables[id].value;
+        let row = &t.rows[r];
+        for (c, col) in t.columns.iter().enumerate() {
+            let xc = (self.first + c) as u16;
+            let mut fmt = Format::new().set_num_format(number_format(col.precision));
+            if strong {
+                fmt = fmt.set_bold();
+            }
+            let value = computed.at(id, r, c);
+            let cell = CellRef::new(id, &row.id, &col.id);
+            if let Some(f) = formula(self.plan, computed, self.sheets, &cell) {
+                let result = value.map(|v| v.normalize().to_string()).unwrap_or_default();
+                ws.write_formula_with_format(xr, xc, Formula::new(f).set_result(result), &fmt)?;
+            } else if let Some(v) = value {
+                match as_double(v) {
+                    Some(f) => {
+                        ws.write_number_with_format(xr, xc, f, &fmt)?;
+                    }
+                    None => {
+                        ws.write_string(xr, xc, v.to_string())?;
+                        as_text.push(format!("{id} › {} › {}: {v}", row.label, col.name()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The form of `--format csv`: what a spreadsheet of the user's locale opens as columns, or

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
-use crate::content::{Column, FollowUp, Plan, RowKind, Sourced, Table, ValuePath};
+use crate::content::{Column, FollowUp, Plan, RowKind, Sourced, Table, TableFollowUp, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Context, Result};
 use crate::figures::followup::{PROGNOS, UTFALL};
@@ -95,27 +95,65 @@ pub fn import_outcomes(
     workbook: &Path,
     sheet: Option<&str>,
 ) -> Result<Outcomes> {
-    let (plan, figures) = projection;
+    let plan = projection.0;
     let f = &report.value;
-    let projected = plan.tables.get(table_id).with_context(|| {
-        format!(
-            "there is no table `{table_id}` with amounts; the tables are: {}",
-            plan.tables.keys().cloned().collect::<Vec<_>>().join(", ")
-        )
-    })?;
-    let mut t: Table = projected.value.clone();
-    // A report that forecasts reads a `Prognos` column even before it has any forecast.
-    if f.kind.forecasts() && !t.columns.iter().any(|c| c.id == PROGNOS) {
-        let budget = &t.columns[0];
-        t.columns.push(Column {
-            id: PROGNOS.to_string(),
-            title: "Prognos".to_string(),
-            group: Some(format!("Helår {}", plan.meta.value.year)),
-            precision: budget.precision,
-            unit: budget.unit.clone(),
-        });
+    let t = outcome_table(plan, f, table_id)?;
+    let (mut out, read) = read_outcomes(projection, report, &t, table_id, (workbook, sheet))?;
+    let text = plan
+        .source(&report.file)
+        .with_context(|| format!("{} was not loaded with the plan", report.file.display()))?
+        .to_string();
+    let entry = f.tables.iter().position(|e| e.id == table_id);
+    let new_rows = new_figures(&t, f, entry, &read, &mut out.changed);
+    out.meant = Some(meant_report(f, table_id, entry, &t, &new_rows));
+    if new_rows.is_empty() {
+        out.yaml = text;
+        return Ok(out);
     }
-    let precision = t.columns[0].precision;
+    // A file without a final newline gets one, so that a line added after its last line
+    // starts a line of its own (the positions of what is there stay as they are).
+    let text = if text.is_empty() || text.ends_with('\n') {
+        text
+    } else {
+        text + "\n"
+    };
+    let mut rewrite = Rewrite {
+        plan,
+        file: &report.file,
+        text: &text,
+        table_id,
+        precision: t.columns[0].precision,
+        edits: Vec::new(),
+        refused: Vec::new(),
+    };
+    match entry {
+        Some(i) => rewrite.write_entry(&f.tables[i], i, &t, &new_rows),
+        None => rewrite.new_entry(f, &t, &new_rows),
+    }
+    let Rewrite {
+        mut edits, refused, ..
+    } = rewrite;
+    out.refused = refused;
+    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    let mut yaml = text;
+    for (start, end, new) in edits {
+        yaml.replace_range(start..end, &new);
+    }
+    out.yaml = yaml;
+    Ok(out)
+}
+
+/// Reads table `t`'s outcome (and forecast) columns from sheet `sheet` of `workbook` (the
+/// table's own sheet when not named): what the sheet has that the report cannot take, and
+/// the figures read, by row.
+fn read_outcomes(
+    (plan, figures): (&Plan, &Figures),
+    report: &Sourced<FollowUp>,
+    t: &Table,
+    table_id: &str,
+    (workbook, sheet): (&Path, Option<&str>),
+) -> Result<(Outcomes, Read)> {
+    let f = &report.value;
     let kinds: Vec<&str> = t.columns.iter().map(|c| c.id.as_str()).collect();
     let is_read = |c: usize| kinds[c] == UTFALL || (kinds[c] == PROGNOS && f.kind.forecasts());
     // The rows the report may hold: data rows whose figures are their own (not a sum, a
@@ -131,7 +169,7 @@ pub fn import_outcomes(
     let sheets = sheet_names(plan);
     let sheet = sheet.unwrap_or(&sheets[table_id]);
     let rows = read_sheet(
-        &t,
+        t,
         &report.file,
         workbook,
         sheet,
@@ -162,45 +200,77 @@ pub fn import_outcomes(
     out.compared = rows
         .compared
         .into_iter()
-        .map(
-            |Compared {
-                 place,
-                 row,
-                 column,
-                 has,
-             }| {
-                (
-                    place,
-                    t.rows[row].id.clone(),
-                    t.columns[column].id.clone(),
-                    has,
-                )
-            },
-        )
+        .map(|c| {
+            let Compared {
+                place,
+                row,
+                column,
+                has,
+            } = c;
+            let (row, column) = (t.rows[row].id.clone(), t.columns[column].id.clone());
+            (place, row, column, has)
+        })
         .collect();
-    for r in 0..t.rows.len() {
-        if leaf(r) && !rows.seen.contains_key(&r) {
-            out.missing.push(t.rows[r].id.clone());
-        }
+    out.missing = (0..t.rows.len())
+        .filter(|&r| leaf(r) && !rows.seen.contains_key(&r))
+        .map(|r| t.rows[r].id.clone())
+        .collect();
+    Ok((out, rows.read))
+}
+
+/// The table `table_id` of the projected plan, as a report reads it: with a `Prognos` column
+/// when the report forecasts (it reads one even before it has any forecast).
+fn outcome_table(plan: &Plan, f: &FollowUp, table_id: &str) -> Result<Table> {
+    let projected = plan.tables.get(table_id).with_context(|| {
+        format!(
+            "there is no table `{table_id}` with amounts; the tables are: {}",
+            plan.tables.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let mut t: Table = projected.value.clone();
+    if f.kind.forecasts() && !t.columns.iter().any(|c| c.id == PROGNOS) {
+        let budget = &t.columns[0];
+        t.columns.push(Column {
+            id: PROGNOS.to_string(),
+            title: "Prognos".to_string(),
+            group: Some(format!("Helår {}", plan.meta.value.year)),
+            precision: budget.precision,
+            unit: budget.unit.clone(),
+        });
     }
-    // The new figures, by row: an empty cell gives none (the report's figure is kept).
-    let text = plan
-        .source(&report.file)
-        .with_context(|| format!("{} was not loaded with the plan", report.file.display()))?
-        .to_string();
-    let entry = f.tables.iter().position(|e| e.id == table_id);
-    let mut new_rows: Vec<(usize, Vec<(&str, Decimal)>)> = Vec::new();
-    for (&r, cells) in &rows.read {
+    Ok(t)
+}
+
+/// The figures read, per row of the table, per column: `Some(figure)` where a cell was read.
+type Read = std::collections::BTreeMap<usize, Vec<Option<Option<Decimal>>>>;
+
+/// The new figures of a row: (`utfall` or `prognos`, figure).
+type Set<'k> = Vec<(&'k str, Decimal)>;
+
+/// The new figures, by row (an empty cell gives none: the report's figure is kept), each
+/// change also told in `changed`. `entry` is the report's entry of the table, if it has one.
+fn new_figures(
+    t: &Table,
+    f: &FollowUp,
+    entry: Option<usize>,
+    read: &Read,
+    changed: &mut Vec<(String, String, Option<Decimal>, Option<Decimal>)>,
+) -> Vec<(usize, Set<'static>)> {
+    let mut new_rows = Vec::new();
+    for (&r, cells) in read {
         let id = &t.rows[r].id;
         let old = entry.and_then(|i| f.tables[i].rows.iter().find(|x| &x.id == id));
         let mut set = Vec::new();
         for (c, v) in cells.iter().enumerate() {
             let Some(Some(v)) = v else { continue };
-            let key = if kinds[c] == UTFALL { UTFALL } else { PROGNOS };
+            let key = if t.columns[c].id == UTFALL {
+                UTFALL
+            } else {
+                PROGNOS
+            };
             let before = old.and_then(|o| if key == UTFALL { o.utfall } else { o.prognos });
             if before.map(|b| b.normalize()) != Some(v.normalize()) {
-                out.changed
-                    .push((id.clone(), key.to_string(), before, Some(*v)));
+                changed.push((id.clone(), key.to_string(), before, Some(*v)));
                 set.push((key, *v));
             }
         }
@@ -208,7 +278,17 @@ pub fn import_outcomes(
             new_rows.push((r, set));
         }
     }
-    // The report as it should load afterwards.
+    new_rows
+}
+
+/// The report as it should load afterwards, with the new figures.
+fn meant_report(
+    f: &FollowUp,
+    table_id: &str,
+    entry: Option<usize>,
+    t: &Table,
+    new_rows: &[(usize, Set)],
+) -> FollowUp {
     let mut meant = f.clone();
     let meant_entry = match entry {
         Some(i) => i,
@@ -217,7 +297,7 @@ pub fn import_outcomes(
             meant.tables.len() - 1
         }
     };
-    for (r, set) in &new_rows {
+    for (r, set) in new_rows {
         let id = &t.rows[*r].id;
         let e = &mut meant.tables[meant_entry];
         let j = match e.rows.iter().position(|x| &x.id == id) {
@@ -242,193 +322,233 @@ pub fn import_outcomes(
             }
         }
     }
-    out.meant = Some(meant);
-    if new_rows.is_empty() {
-        out.yaml = text;
-        return Ok(out);
+    meant
+}
+
+/// The edits of a report's YAML text that write one table's new figures, and the entries
+/// that cannot be rewritten in place.
+struct Rewrite<'a> {
+    plan: &'a Plan,
+    file: &'a Path,
+    text: &'a str,
+    table_id: &'a str,
+    precision: u32,
+    /// (start, end, new text).
+    edits: Vec<(usize, usize, String)>,
+    refused: Vec<Diagnostic>,
+}
+
+impl Rewrite<'_> {
+    fn pos(&self, path: &ValuePath) -> Option<crate::diag::Pos> {
+        self.plan.pos(self.file, path)
     }
-    // A file without a final newline gets one, so that a line added after its last line
-    // starts a line of its own (the positions of what is there stay as they are).
-    let text = if text.is_empty() || text.ends_with('\n') {
-        text
-    } else {
-        text + "\n"
-    };
-    let show = |v: Decimal| {
+
+    /// A figure as the report writes it, with the table's precision.
+    fn show(&self, v: Decimal) -> String {
         let mut v = v;
-        v.rescale(precision);
+        v.rescale(self.precision);
         v.to_string()
-    };
-    let pos = |path: &ValuePath| plan.pos(&report.file, path);
-    let file = &report.file;
-    let refuse = |line: usize, what: String| {
-        Diagnostic::error(Code::SheetImport, file, format!("{what}: nothing written"))
-            .at(line, 1)
-            .with_hint("write the entry as vplan does, `- {id: rad, utfall: 100, prognos: 120}` on one line, then import again")
-    };
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    let new_line = |id: &str, set: &[(&str, Decimal)]| {
+    }
+
+    fn refuse(&mut self, line: usize, what: String) {
+        self.refused.push(
+            Diagnostic::error(Code::SheetImport, self.file, format!("{what}: nothing written"))
+                .at(line, 1)
+                .with_hint("write the entry as vplan does, `- {id: rad, utfall: 100, prognos: 120}` on one line, then import again"),
+        );
+    }
+
+    /// A new row entry, `{id: r, utfall: 100}`.
+    fn new_line(&self, id: &str, set: &[(&str, Decimal)]) -> String {
         let mut s = format!("{{id: {id}");
         for (k, v) in set {
-            s.push_str(&format!(", {k}: {}", show(*v)));
+            s.push_str(&format!(", {k}: {}", self.show(*v)));
         }
         s.push('}');
         s
-    };
-    match entry {
-        Some(i) => {
-            let e = &f.tables[i];
-            let mut appended = Vec::new();
-            for (r, set) in &new_rows {
-                let id = &t.rows[*r].id;
-                let Some(j) = e.rows.iter().position(|x| &x.id == id) else {
-                    appended.push(new_line(id, set));
-                    continue;
-                };
-                let entry = ValuePath::of("tables").index(i).key("rows").index(j);
-                let Some(at) = pos(&entry.key("id")) else {
-                    continue;
-                };
-                let Some((open, close)) = crate::yaml_text::flow_map_line(&text, at.line) else {
-                    out.refused.push(refuse(
-                        at.line,
-                        format!(
-                            "table `{table_id}`, row `{id}`: the entry is not a one-line flow map `- {{id: {id}, …}}`"
-                        ),
-                    ));
-                    continue;
-                };
-                let mut inserted = String::new();
-                for (key, v) in set {
-                    // A key written without a figure (`utfall: ~`, as `report init` writes
-                    // the skeleton) has its value replaced like a figure; only a key not
-                    // written at all is inserted.
-                    // Never `None`: a key not written finds the entry (`{`), which is refused.
-                    let Some(written) = plan.pos_or_ancestor(&report.file, &entry.key(key)) else {
-                        inserted.push_str(&format!(", {key}: {}", show(*v)));
-                        continue;
-                    };
-                    let span = Some(written)
-                        .filter(|p| p.line == at.line)
-                        .and_then(|p| crate::yaml_text::flow_map_value(p, &text))
-                        .filter(|(s, e)| *s > open && *e <= close);
-                    match span {
-                        Some((s, end)) if !text[s..end].starts_with(['&', '*', '!']) => {
-                            edits.push((s, end, show(*v)))
-                        }
-                        _ => out.refused.push(refuse(
-                            at.line,
-                            format!(
-                                "table `{table_id}`, row `{id}`: its `{key}` is not a plain number inside the entry's `{{…}}` on this line"
-                            ),
-                        )),
-                    }
-                }
-                if !inserted.is_empty() {
-                    let end = open + 1 + text[open + 1..close].trim_end().len();
-                    edits.push((end, end, inserted));
-                }
-            }
-            if !appended.is_empty() {
-                match e.rows.len().checked_sub(1) {
-                    Some(last) => {
-                        let at = pos(&ValuePath::of("tables")
-                            .index(i)
-                            .key("rows")
-                            .index(last)
-                            .key("id"));
-                        match at.filter(|a| crate::yaml_text::flow_map_line(&text, a.line).is_some())
-                        {
-                            Some(a) => {
-                                let (start, end) = line_span(&text, a.line);
-                                let indent = indentation(&text[start..end]);
-                                let lines: String = appended
-                                    .iter()
-                                    .map(|l| format!("{indent}- {l}\n"))
-                                    .collect();
-                                edits.push((end, end, lines));
-                            }
-                            None => out.refused.push(refuse(
-                                at.map_or(1, |a| a.line),
-                                format!(
-                                    "table `{table_id}`: its last row entry is not a one-line flow map, so new rows cannot be added after it"
-                                ),
-                            )),
-                        }
-                    }
-                    None => {
-                        let at =
-                            pos(&ValuePath::of("tables").index(i).key("id")).map_or(1, |a| a.line);
-                        match entry_end(&text, at) {
-                            Some((end, dash)) if !has_key(&text, at, end, dash + 2, "rows") => {
-                                let key = " ".repeat(dash + 2);
-                                let lines: String = appended
-                                    .iter()
-                                    .map(|l| format!("{key}  - {l}\n"))
-                                    .collect();
-                                edits.push((end, end, format!("{key}rows:\n{lines}")));
-                            }
-                            _ => out.refused.push(refuse(
-                                at,
-                                format!(
-                                    "table `{table_id}`: the entry is not written `- id: {table_id}` with its keys below, or has `rows:` written otherwise than as a list of lines"
-                                ),
-                            )),
-                        }
-                    }
-                }
+    }
+
+    /// Writes the new figures into the report's entry `e` (entry `i` of `tables:`): into the
+    /// row entries it has, and new row entries after its last.
+    fn write_entry(&mut self, e: &TableFollowUp, i: usize, t: &Table, new_rows: &[(usize, Set)]) {
+        let mut appended = Vec::new();
+        for (r, set) in new_rows {
+            let id = &t.rows[*r].id;
+            match e.rows.iter().position(|x| &x.id == id) {
+                Some(j) => self.write_row(i, j, id, set),
+                None => appended.push(self.new_line(id, set)),
             }
         }
-        None => {
-            let lines: Vec<String> = new_rows
-                .iter()
-                .map(|(r, set)| new_line(&t.rows[*r].id, set))
-                .collect();
-            let block = |dash: usize| {
-                let d = " ".repeat(dash);
-                let mut s = format!("{d}- id: {table_id}\n{d}  rows:\n");
-                for l in &lines {
-                    s.push_str(&format!("{d}    - {l}\n"));
-                }
-                s
+        if !appended.is_empty() {
+            match e.rows.len().checked_sub(1) {
+                Some(last) => self.after_last_row(i, last, &appended),
+                None => self.first_rows(i, &appended),
+            }
+        }
+    }
+
+    /// Writes the new figures into row entry `j` of table entry `i`, a one-line flow map:
+    /// a written key's value replaced, a key not written inserted before its `}`.
+    fn write_row(&mut self, i: usize, j: usize, id: &str, set: &[(&str, Decimal)]) {
+        let (text, table_id) = (self.text, self.table_id);
+        let Some(at) = self.pos(
+            &ValuePath::of("tables")
+                .index(i)
+                .key("rows")
+                .index(j)
+                .key("id"),
+        ) else {
+            return;
+        };
+        let Some((open, close)) = crate::yaml_text::flow_map_line(text, at.line) else {
+            self.refuse(
+                at.line,
+                format!(
+                    "table `{table_id}`, row `{id}`: the entry is not a one-line flow map `- {{id: {id}, …}}`"
+                ),
+            );
+            return;
+        };
+        let mut inserted = String::new();
+        for (key, v) in set {
+            // A key written without a figure (`utfall: ~`, as `report init` writes the
+            // skeleton) has its value replaced like a figure; only a key not written at all
+            // is inserted. (Never `None`: a key not written finds the entry's `{`, which is
+            // refused below.)
+            let Some(written) = self.plan.pos_or_ancestor(
+                self.file,
+                &ValuePath::of("tables")
+                    .index(i)
+                    .key("rows")
+                    .index(j)
+                    .key(key),
+            ) else {
+                inserted.push_str(&format!(", {key}: {}", self.show(*v)));
+                continue;
             };
-            match f.tables.len().checked_sub(1) {
-                Some(last) => {
-                    let at =
-                        pos(&ValuePath::of("tables").index(last).key("id")).map_or(1, |a| a.line);
-                    match entry_end(&text, at) {
-                        Some((end, dash)) => edits.push((end, end, block(dash))),
-                        None => out.refused.push(refuse(
-                            at,
-                            "the last entry of `tables:` is not written `- id: …` with its keys below, so a table entry cannot be added after it".to_string(),
-                        )),
-                    }
+            let span = Some(written)
+                .filter(|p| p.line == at.line)
+                .and_then(|p| crate::yaml_text::flow_map_value(p, text))
+                .filter(|(s, e)| *s > open && *e <= close);
+            match span {
+                Some((s, end)) if !text[s..end].starts_with(['&', '*', '!']) => {
+                    self.edits.push((s, end, self.show(*v)))
                 }
-                None => {
-                    if let Some(n) = text.lines().position(|l| l.starts_with("tables:")) {
-                        out.refused.push(refuse(
-                            n + 1,
-                            "`tables:` is not an empty key followed by a list of lines (`tables: []`?), so a table entry cannot be added".to_string(),
-                        ));
+                _ => self.refuse(
+                    at.line,
+                    format!(
+                        "table `{table_id}`, row `{id}`: its `{key}` is not a plain number inside the entry's `{{…}}` on this line"
+                    ),
+                ),
+            }
+        }
+        if !inserted.is_empty() {
+            let end = open + 1 + text[open + 1..close].trim_end().len();
+            self.edits.push((end, end, inserted));
+        }
+    }
+
+    /// New row entries (`appended`) after row entry `last` of table entry `i`, indented as it.
+    fn after_last_row(&mut self, i: usize, last: usize, appended: &[String]) {
+        let text = self.text;
+        let at = self.pos(
+            &ValuePath::of("tables")
+                .index(i)
+                .key("rows")
+                .index(last)
+                .key("id"),
+        );
+        match at.filter(|a| crate::yaml_text::flow_map_line(text, a.line).is_some()) {
+            Some(a) => {
+                let (start, end) = line_span(text, a.line);
+                let indent = indentation(&text[start..end]);
+                let lines: String = appended
+                    .iter()
+                    .map(|l| format!("{indent}- {l}\n"))
+                    .collect();
+                self.edits.push((end, end, lines));
+            }
+            None => self.refuse(
+                at.map_or(1, |a| a.line),
+                format!(
+                    "table `{}`: its last row entry is not a one-line flow map, so new rows cannot be added after it",
+                    self.table_id
+                ),
+            ),
+        }
+    }
+
+    /// A `rows:` key with the new row entries (`appended`) for table entry `i`, which has none.
+    fn first_rows(&mut self, i: usize, appended: &[String]) {
+        let (text, table_id) = (self.text, self.table_id);
+        let at = self
+            .pos(&ValuePath::of("tables").index(i).key("id"))
+            .map_or(1, |a| a.line);
+        match entry_end(text, at) {
+            Some((end, dash)) if !has_key(text, at, end, dash + 2, "rows") => {
+                let key = " ".repeat(dash + 2);
+                let lines: String = appended
+                    .iter()
+                    .map(|l| format!("{key}  - {l}\n"))
+                    .collect();
+                self.edits.push((end, end, format!("{key}rows:\n{lines}")));
+            }
+            _ => self.refuse(
+                at,
+                format!(
+                    "table `{table_id}`: the entry is not written `- id: {table_id}` with its keys below, or has `rows:` written otherwise than as a list of lines"
+                ),
+            ),
+        }
+    }
+
+    /// A new table entry with the new rows, after the last entry of `tables:`, or a new
+    /// `tables:` key at the end of the file when the report has none.
+    fn new_entry(&mut self, f: &FollowUp, t: &Table, new_rows: &[(usize, Set)]) {
+        let (text, table_id) = (self.text, self.table_id);
+        let lines: Vec<String> = new_rows
+            .iter()
+            .map(|(r, set)| self.new_line(&t.rows[*r].id, set))
+            .collect();
+        let block = |dash: usize| {
+            let d = " ".repeat(dash);
+            let mut s = format!("{d}- id: {table_id}\n{d}  rows:\n");
+            for l in &lines {
+                s.push_str(&format!("{d}    - {l}\n"));
+            }
+            s
+        };
+        match f.tables.len().checked_sub(1) {
+            Some(last) => {
+                let at = self
+                    .pos(&ValuePath::of("tables").index(last).key("id"))
+                    .map_or(1, |a| a.line);
+                match entry_end(text, at) {
+                    Some((end, dash)) => self.edits.push((end, end, block(dash))),
+                    None => self.refuse(
+                        at,
+                        "the last entry of `tables:` is not written `- id: …` with its keys below, so a table entry cannot be added after it".to_string(),
+                    ),
+                }
+            }
+            None => {
+                if let Some(n) = text.lines().position(|l| l.starts_with("tables:")) {
+                    self.refuse(
+                        n + 1,
+                        "`tables:` is not an empty key followed by a list of lines (`tables: []`?), so a table entry cannot be added".to_string(),
+                    );
+                } else {
+                    let nl = if text.ends_with('\n') || text.is_empty() {
+                        ""
                     } else {
-                        let nl = if text.ends_with('\n') || text.is_empty() {
-                            ""
-                        } else {
-                            "\n"
-                        };
-                        edits.push((text.len(), text.len(), format!("{nl}tables:\n{}", block(2))));
-                    }
+                        "\n"
+                    };
+                    self.edits
+                        .push((text.len(), text.len(), format!("{nl}tables:\n{}", block(2))));
                 }
             }
         }
     }
-    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
-    let mut yaml = text;
-    for (start, end, new) in edits {
-        yaml.replace_range(start..end, &new);
-    }
-    out.yaml = yaml;
-    Ok(out)
 }
 
 /// A new, empty table entry.

@@ -208,6 +208,7 @@ fn chapter(id: &str, title: &str, guide: &str, extra: &str) -> String {
 }
 
 /// Every file of the skeleton, by path relative to the content directory.
+// Long: one `add` per file of the skeleton, each file's text written out, read top to bottom.
 pub fn skeleton(namnd: &str, organisation: &str, year: i32) -> Vec<(String, String)> {
     let prev = year - 1;
     let next = year + 1;

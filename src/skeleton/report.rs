@@ -82,6 +82,48 @@ fn text_guidance(kind: PeriodKind, key: &str) -> &'static str {
 /// The first line names the report's schema for the editor when `content` (the content
 /// directory the report is for) has it in `schemas/`.
 pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) -> Result<String> {
+    let plan = &checked.plan;
+    let meta = &plan.meta.value;
+    let year = meta.year;
+    let (label, end, date) = period(kind, year);
+    refuse_taken(checked, id, kind, &end)?;
+    let title = format!("{} {year}", kind.word());
+    let period_words = super::in_sentence(&label);
+    let mut y = String::new();
+    let w = &mut y;
+    let named = Named {
+        id,
+        kind,
+        label: &label,
+        end: &end,
+        date: &date,
+        title: &title,
+    };
+    head(w, meta, content, &named);
+    let summaries: Vec<&str> = crate::content::items::summary_tables(plan);
+    texts(w, plan, kind, &summaries);
+    let known = items(plan);
+    goals(w, &known);
+    assignments(w, &known);
+    tables(w, checked, kind);
+    handlingsplan_and_risks(w, plan, &summaries, &known);
+    paper(w, checked, kind, &period_words, &date);
+    Ok(y)
+}
+
+/// A report's id, kind, period and title, as the skeleton names them.
+struct Named<'a> {
+    id: &'a str,
+    kind: PeriodKind,
+    label: &'a str,
+    end: &'a str,
+    date: &'a str,
+    title: &'a str,
+}
+
+/// Refuses an id that is not a slug or is already a report's (or a draft's), and a period that
+/// already has its report (`end`: the period's last day).
+fn refuse_taken(checked: &Checked, id: &str, kind: PeriodKind, end: &str) -> Result<()> {
     crate::ensure_usage!(
         crate::content::slug::is_slug(id),
         "the report id `{id}` is not a slug: use a-z, 0-9 and `-`, e.g. `{}`",
@@ -100,10 +142,8 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
         );
     }
     let plan = &checked.plan;
-    let meta = &plan.meta.value;
-    let year = meta.year;
-    let (label, end, date) = period(kind, year);
-    let word = crate::content::file_word(kind, &end);
+    let year = plan.meta.value.year;
+    let word = crate::content::file_word(kind, end);
     if let Some(r) = plan.reports.iter().find(|r| r.value.file_word() == word) {
         crate::usage!(
             "there is already a {} of {year}: report `{}` ({}); a year has one report of each period (nothing was written)",
@@ -112,11 +152,21 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
             r.file.display()
         );
     }
-    let title = format!("{} {year}", kind.word());
-    let period_words = super::in_sentence(&label);
+    Ok(())
+}
+
+/// The head of the report: what it is, its period and dates, and the decision it goes to (the
+/// plan's beslutsinstans, placeholders to fill in).
+fn head(w: &mut String, meta: &crate::content::PlanMeta, content: &Path, named: &Named) {
+    let Named {
+        id,
+        kind,
+        label,
+        end,
+        date,
+        title,
+    } = *named;
     let namnd = super::in_sentence(&meta.namnd);
-    let mut y = String::new();
-    let w = &mut y;
     if let Some(line) = crate::content::schema::modeline_in(content, "uppfoljning/x.yaml") {
         let _ = writeln!(w, "{line}");
     }
@@ -127,16 +177,15 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
     );
     let _ = writeln!(w, "id: {id}");
     let _ = writeln!(w, "kind: {}", kind.as_str());
-    let _ = writeln!(w, "label: {}", quote(&label));
+    let _ = writeln!(w, "label: {}", quote(label));
     let _ = writeln!(w, "period_end: {end}");
     let _ = writeln!(w, "# Rapportens datum (också PDF:ens datum).");
     let _ = writeln!(w, "decision_date: {date}");
     let _ = writeln!(
         w,
         "# title: {}   (standardtiteln; skriv en egen titel här)",
-        quote(&title)
+        quote(title)
     );
-    // The decision the report goes to: the plan's beslutsinstans, placeholders to fill in.
     let plan_decision = meta.decision.as_ref();
     let beslutsinstans = plan_decision
         .and_then(|d| d.beslutsinstans.clone())
@@ -155,8 +204,11 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
         w,
         "  # beslutsdatum: ÅÅÅÅ-MM-DD   (krävs när status är beslutad)"
     );
+}
 
-    let summaries: Vec<&str> = crate::content::items::summary_tables(plan);
+/// The report's texts: one per chapter the report has (a Handlingsplan and Intern kontroll
+/// only when the plan has them).
+fn texts(w: &mut String, plan: &crate::content::Plan, kind: PeriodKind, summaries: &[&str]) {
     let _ = writeln!(w, "texts:");
     for key in ["sammanfattning", "maluppfyllelse", "ekonomi"] {
         let _ = writeln!(w, "  {key}: {}", guidance(text_guidance(kind, key)));
@@ -185,7 +237,10 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
             "  # intern_kontroll: planen har ingen internkontrollplan (internkontroll.yaml), så rapporten har inget kapitel Intern kontroll"
         );
     }
-    let known = items(plan);
+}
+
+/// An entry per goal of the plan, under its group's title, with its indicators.
+fn goals(w: &mut String, known: &crate::content::items::PlanItems) {
     let _ = writeln!(w, "goals:");
     if known.goals.is_empty() {
         let _ = writeln!(w, "  []");
@@ -216,6 +271,10 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
             }
         }
     }
+}
+
+/// An entry per assignment of the plan.
+fn assignments(w: &mut String, known: &crate::content::items::PlanItems) {
     let _ = writeln!(w, "assignments:");
     if known.assignments.is_empty() {
         let _ = writeln!(w, "  []");
@@ -228,6 +287,12 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
             a.item.id
         );
     }
+}
+
+/// An entry per amount table of the plan with its rows to fill in, or a comment saying why a
+/// table is left out.
+fn tables(w: &mut String, checked: &Checked, kind: PeriodKind) {
+    let plan = &checked.plan;
     let _ = writeln!(w, "tables:");
     let _ = writeln!(
         w,
@@ -245,101 +310,131 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
         .collect();
     order.extend(unplaced);
     for table in order.iter().filter_map(|id| plan.tables.get(*id)) {
-        let t = &table.value;
-        let Some(b) = budget_column(t, None, year) else {
-            let _ = writeln!(
-                w,
-                "  # {}: utelämnad, tabellen har inga kolumner att följa upp",
-                t.id
-            );
-            continue;
-        };
-        let column = &t.columns[b].id;
-        let mut rows = Vec::new();
-        let mut computed_rows = Vec::new();
-        for row in &t.rows {
-            let cell = CellRef::new(&t.id, &row.id, column);
-            match (row.kind, checked.computed.expr(&cell)) {
-                (RowKind::Data, Some(Expr::Typed(_) | Expr::Empty) | None) => rows.push(&row.id),
-                (RowKind::Group, _) => {}
-                _ => computed_rows.push(&row.id),
-            }
-        }
-        if rows.is_empty() && computed_rows.is_empty() {
-            let _ = writeln!(
-                w,
-                "  # {}: utelämnad, tabellen har inga rader med belopp att följa upp",
-                t.id
-            );
-            continue;
-        }
-        listed += 1;
-        let _ = writeln!(w, "  - id: {}", t.id);
-        let _ = writeln!(
-            w,
-            "    budget: {column}   # följer kolumnen {}",
-            one_line(&t.columns[b].name()),
-        );
-        // What the amounts are decides which way a deviation is good: effects (a
-        // Handlingsplan) are better above the budget; a table of both signs is asked (`belopp`,
-        // a warning until it is given); one of costs held negative is a result; one of positive
-        // amounts is read as it stands, with `belopp` offered.
-        let effects =
-            !t.sum_of.is_empty() || plan.tables.values().any(|s| s.value.sum_of.contains(&t.id));
-        let crate::figures::followup::Signs { negative, positive } =
-            crate::figures::followup::signs(t, column, &checked.computed);
-        if effects {
-            let _ = writeln!(
-                w,
-                "    avvikelse: utfall-budget   # positiv = utfall över budget (effekter)"
-            );
-        } else if negative && positive {
-            let _ = writeln!(
-                w,
-                "    belopp: ~   # [Vägledning] vad beloppen är: resultat (intäkter positiva, kostnader negativa), kostnader eller intakter"
-            );
-        } else if negative {
-            let _ = writeln!(
-                w,
-                "    belopp: resultat   # kostnader med minustecken: positiv avvikelse = lägre kostnader"
-            );
-        } else {
-            let _ = writeln!(
-                w,
-                "    avvikelse: budget-utfall   # positiv = utfall under budget"
-            );
-            let _ = writeln!(
-                w,
-                "    # belopp: kostnader   # eller intakter: då säger noten under tabellen om en avvikelse är bra eller dålig"
-            );
-        }
-        if kind.forecasts() {
-            let _ = writeln!(
-                w,
-                "    # profil: [8, 8, 9, 8, 9, 9, 5, 6, 9, 10, 10, 9]   # säsongsprofil per månad; utan den är periodens budget årsbudget × månader/12"
-            );
-        }
-        if !computed_rows.is_empty() {
-            let names: Vec<&str> = computed_rows.iter().map(|r| r.as_str()).collect();
-            let _ = writeln!(w, "    # räknas ut: {}", names.join(", "));
-        }
-        if rows.is_empty() {
-            let _ = writeln!(w, "    rows: []");
-            continue;
-        }
-        let _ = writeln!(w, "    rows:");
-        for r in rows {
-            if kind.forecasts() {
-                let _ = writeln!(w, "      - {{id: {r}, utfall: ~, prognos: ~}}");
-            } else {
-                let _ = writeln!(w, "      - {{id: {r}, utfall: ~}}");
-            }
+        if table_entry(w, checked, &table.value, kind) {
+            listed += 1;
         }
     }
     if listed == 0 {
         let _ = writeln!(w, "  []");
     }
-    match summaries.as_slice() {
+}
+
+/// The entry of table `t`, or a comment saying why it is left out (then false).
+fn table_entry(
+    w: &mut String,
+    checked: &Checked,
+    t: &crate::content::Table,
+    kind: PeriodKind,
+) -> bool {
+    let plan = &checked.plan;
+    let year = plan.meta.value.year;
+    let Some(b) = budget_column(t, None, year) else {
+        let _ = writeln!(
+            w,
+            "  # {}: utelämnad, tabellen har inga kolumner att följa upp",
+            t.id
+        );
+        return false;
+    };
+    let column = &t.columns[b].id;
+    let mut rows = Vec::new();
+    let mut computed_rows = Vec::new();
+    for row in &t.rows {
+        let cell = CellRef::new(&t.id, &row.id, column);
+        match (row.kind, checked.computed.expr(&cell)) {
+            (RowKind::Data, Some(Expr::Typed(_) | Expr::Empty) | None) => rows.push(&row.id),
+            (RowKind::Group, _) => {}
+            _ => computed_rows.push(&row.id),
+        }
+    }
+    if rows.is_empty() && computed_rows.is_empty() {
+        let _ = writeln!(
+            w,
+            "  # {}: utelämnad, tabellen har inga rader med belopp att följa upp",
+            t.id
+        );
+        return false;
+    }
+    let _ = writeln!(w, "  - id: {}", t.id);
+    let _ = writeln!(
+        w,
+        "    budget: {column}   # följer kolumnen {}",
+        one_line(&t.columns[b].name()),
+    );
+    deviation_way(w, checked, t, column);
+    if kind.forecasts() {
+        let _ = writeln!(
+            w,
+            "    # profil: [8, 8, 9, 8, 9, 9, 5, 6, 9, 10, 10, 9]   # säsongsprofil per månad; utan den är periodens budget årsbudget × månader/12"
+        );
+    }
+    if !computed_rows.is_empty() {
+        let names: Vec<&str> = computed_rows.iter().map(|r| r.as_str()).collect();
+        let _ = writeln!(w, "    # räknas ut: {}", names.join(", "));
+    }
+    if rows.is_empty() {
+        let _ = writeln!(w, "    rows: []");
+        return true;
+    }
+    let _ = writeln!(w, "    rows:");
+    for r in rows {
+        if kind.forecasts() {
+            let _ = writeln!(w, "      - {{id: {r}, utfall: ~, prognos: ~}}");
+        } else {
+            let _ = writeln!(w, "      - {{id: {r}, utfall: ~}}");
+        }
+    }
+    true
+}
+
+/// Which way a deviation of table `t` (its budget column `column`) is good: what its amounts
+/// are (see below), written as `avvikelse:` or `belopp:`.
+fn deviation_way(w: &mut String, checked: &Checked, t: &crate::content::Table, column: &str) {
+    let plan = &checked.plan;
+    // What the amounts are decides which way a deviation is good: effects (a
+    // Handlingsplan) are better above the budget; a table of both signs is asked (`belopp`,
+    // a warning until it is given); one of costs held negative is a result; one of positive
+    // amounts is read as it stands, with `belopp` offered.
+    let effects =
+        !t.sum_of.is_empty() || plan.tables.values().any(|s| s.value.sum_of.contains(&t.id));
+    let crate::figures::followup::Signs { negative, positive } =
+        crate::figures::followup::signs(t, column, &checked.computed);
+    if effects {
+        let _ = writeln!(
+            w,
+            "    avvikelse: utfall-budget   # positiv = utfall över budget (effekter)"
+        );
+    } else if negative && positive {
+        let _ = writeln!(
+            w,
+            "    belopp: ~   # [Vägledning] vad beloppen är: resultat (intäkter positiva, kostnader negativa), kostnader eller intakter"
+        );
+    } else if negative {
+        let _ = writeln!(
+            w,
+            "    belopp: resultat   # kostnader med minustecken: positiv avvikelse = lägre kostnader"
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "    avvikelse: budget-utfall   # positiv = utfall under budget"
+        );
+        let _ = writeln!(
+            w,
+            "    # belopp: kostnader   # eller intakter: då säger noten under tabellen om en avvikelse är bra eller dålig"
+        );
+    }
+}
+
+/// Which summary table the Handlingsplan follows up, and an entry per risk of the internal
+/// control plan.
+fn handlingsplan_and_risks(
+    w: &mut String,
+    plan: &crate::content::Plan,
+    summaries: &[&str],
+    known: &crate::content::items::PlanItems,
+) {
+    match summaries {
         [] => {}
         [summary] => {
             let _ = writeln!(w, "handlingsplan: {summary}");
@@ -377,8 +472,6 @@ pub fn follow_up(checked: &Checked, content: &Path, id: &str, kind: PeriodKind) 
             }
         }
     }
-    paper(w, checked, kind, &period_words, &date);
-    Ok(y)
 }
 
 /// The report's decision paper (`tjansteskrivelse:`, built with `build --report ID --split`):
@@ -434,6 +527,12 @@ fn paper(w: &mut String, checked: &Checked, kind: PeriodKind, period_words: &str
         "    - {}",
         quote(&format!("att godkänna {what} för {period}."))
     );
+    signatories_and_recipients(w, plan_paper);
+}
+
+/// Who signs the decision paper and who the decision is sent to: the plan's paper's, or a
+/// placeholder.
+fn signatories_and_recipients(w: &mut String, plan_paper: Option<&crate::content::DecisionPaper>) {
     let _ = writeln!(w, "  underskrifter:");
     match plan_paper.map(|p| p.underskrifter.as_slice()) {
         Some(signatories) if !signatories.is_empty() => {

@@ -24,6 +24,7 @@ mod edges;
 mod excel;
 mod families;
 mod followup;
+mod function_size;
 mod guide;
 mod house_style;
 mod init;
