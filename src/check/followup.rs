@@ -12,8 +12,8 @@ use crate::content::items::{items, PlanItems};
 use rust_decimal::Decimal;
 
 use crate::content::{
-    budget_column, FollowUp, PeriodKind, Plan, RowKind, Sourced, Status, Table, TableFollowUp,
-    ValuePath,
+    budget_column, FollowUp, Goal, GoalFollowUp, IndicatorFollowUp, PeriodKind, Plan, RowKind,
+    Sourced, Status, Table, TableFollowUp, ValuePath,
 };
 use crate::diag::{Code, Diagnostic};
 use crate::figures::followup::{signs, Signs, GOALS_TABLE, RESERVED_COLUMNS};
@@ -342,6 +342,8 @@ impl Report<'_, '_> {
         }
     }
 
+    /// The report's goals: each names a goal of the plan once, is assessed and follows up its
+    /// indicators; the plan's goals it leaves out, one warning.
     fn goals(&mut self, f: &FollowUp) {
         let known: Vec<&str> = self
             .items
@@ -364,95 +366,10 @@ impl Report<'_, '_> {
                 continue;
             }
             let Some(goal) = self.items.goal(&entry.id) else {
-                let hint = if let Some(g) = self.items.goal_of_indicator(&entry.id) {
-                    format!(
-                        "`{}` is an indicator of goal `{}`: give it under that goal's `indicators`",
-                        entry.id, g.item.id
-                    )
-                } else if self.items.assignment(&entry.id).is_some() {
-                    format!(
-                        "`{}` is an assignment: give it under `assignments`",
-                        entry.id
-                    )
-                } else {
-                    did_you_mean_or_list(&entry.id, &known, "the plan's goals are: ")
-                };
-                self.error(
-                    Code::UnknownReference,
-                    &path.key("id"),
-                    format!("the plan has no goal `{}`", entry.id),
-                    Some(hint),
-                );
+                self.unknown_goal(&entry.id, &path, &known);
                 continue;
             };
-            let goal = goal.item;
-            if entry.assessment.is_none() {
-                self.warning(
-                    Code::ReportIncomplete,
-                    &path,
-                    format!("goal `{}`: not assessed yet", entry.id),
-                    Some("give `assessment: uppfylld`, `delvis`, `ej` or `ej-bedomd`".into()),
-                );
-            }
-            let own: Vec<&str> = goal.indicators.iter().map(|x| x.id.as_str()).collect();
-            let mut seen_ind: HashMap<&str, usize> = HashMap::new();
-            for (j, ind) in entry.indicators.iter().enumerate() {
-                let ip = path.key("indicators").index(j);
-                let list = path.key("indicators");
-                let what = format!("indicator `{}`", ind.id);
-                if !self.first_entry(&mut seen_ind, &ind.id, &list, j, &what, "indicator") {
-                    continue;
-                }
-                if !own.contains(&ind.id.as_str()) {
-                    let hint = match self.items.goal_of_indicator(&ind.id) {
-                        Some(g) => format!(
-                            "it is an indicator of goal `{}`: give it under that goal",
-                            g.item.id
-                        ),
-                        None if own.is_empty() => {
-                            format!("goal `{}` has no indicators", goal.id)
-                        }
-                        None => did_you_mean_or_list(&ind.id, &own, "its indicators are: "),
-                    };
-                    self.error(
-                        Code::UnknownReference,
-                        &ip.key("id"),
-                        format!("goal `{}` has no indicator `{}`", goal.id, ind.id),
-                        Some(hint),
-                    );
-                    continue;
-                }
-                if ind.outcome.as_deref().is_none_or(|o| o.trim().is_empty()) {
-                    self.warning(
-                        Code::ReportIncomplete,
-                        &ip,
-                        format!("indicator `{}`: no outcome yet", ind.id),
-                        Some("give `outcome: \"…\"`, the measured value as a text".into()),
-                    );
-                }
-            }
-            let missing: Vec<&str> = own
-                .iter()
-                .filter(|id| !seen_ind.contains_key(*id))
-                .copied()
-                .collect();
-            if !missing.is_empty() {
-                self.warning(
-                    Code::ReportIncomplete,
-                    &path,
-                    format!(
-                        "goal `{}`: {} of its indicators {} no follow-up entry: {}",
-                        goal.id,
-                        missing.len(),
-                        if missing.len() == 1 { "has" } else { "have" },
-                        ticks(&missing)
-                    ),
-                    Some(format!(
-                        "add `- id: {}` under its `indicators:`",
-                        missing[0]
-                    )),
-                );
-            }
+            self.goal(entry, goal.item, &path);
         }
         let missing: Vec<&str> = known
             .iter()
@@ -460,6 +377,111 @@ impl Report<'_, '_> {
             .copied()
             .collect();
         self.missing("goals", "goal", &missing);
+    }
+
+    /// An entry at `path` naming `id`, which is no goal of the plan: an error, its hint where
+    /// the id belongs (an indicator, an assignment) or the goals there are.
+    fn unknown_goal(&mut self, id: &str, path: &ValuePath, known: &[&str]) {
+        let hint = if let Some(g) = self.items.goal_of_indicator(id) {
+            format!(
+                "`{}` is an indicator of goal `{}`: give it under that goal's `indicators`",
+                id, g.item.id
+            )
+        } else if self.items.assignment(id).is_some() {
+            format!("`{}` is an assignment: give it under `assignments`", id)
+        } else {
+            did_you_mean_or_list(id, known, "the plan's goals are: ")
+        };
+        self.error(
+            Code::UnknownReference,
+            &path.key("id"),
+            format!("the plan has no goal `{}`", id),
+            Some(hint),
+        );
+    }
+
+    /// The entry at `path` of the plan's `goal`: assessed, its indicators followed up, none
+    /// of the goal's indicators left out.
+    fn goal(&mut self, entry: &GoalFollowUp, goal: &Goal, path: &ValuePath) {
+        if entry.assessment.is_none() {
+            self.warning(
+                Code::ReportIncomplete,
+                path,
+                format!("goal `{}`: not assessed yet", entry.id),
+                Some("give `assessment: uppfylld`, `delvis`, `ej` or `ej-bedomd`".into()),
+            );
+        }
+        let own: Vec<&str> = goal.indicators.iter().map(|x| x.id.as_str()).collect();
+        let mut seen_ind: HashMap<&str, usize> = HashMap::new();
+        for (j, ind) in entry.indicators.iter().enumerate() {
+            let list = path.key("indicators");
+            let what = format!("indicator `{}`", ind.id);
+            if !self.first_entry(&mut seen_ind, &ind.id, &list, j, &what, "indicator") {
+                continue;
+            }
+            self.indicator(ind, goal, &own, &list.index(j));
+        }
+        let missing: Vec<&str> = own
+            .iter()
+            .filter(|id| !seen_ind.contains_key(*id))
+            .copied()
+            .collect();
+        self.missing_indicators(goal, &missing, path);
+    }
+
+    /// The indicator entry at `ip` under `goal` (whose indicators are `own`): one of the
+    /// goal's, with an outcome.
+    fn indicator(&mut self, ind: &IndicatorFollowUp, goal: &Goal, own: &[&str], ip: &ValuePath) {
+        if !own.contains(&ind.id.as_str()) {
+            let hint = match self.items.goal_of_indicator(&ind.id) {
+                Some(g) => format!(
+                    "it is an indicator of goal `{}`: give it under that goal",
+                    g.item.id
+                ),
+                None if own.is_empty() => {
+                    format!("goal `{}` has no indicators", goal.id)
+                }
+                None => did_you_mean_or_list(&ind.id, own, "its indicators are: "),
+            };
+            self.error(
+                Code::UnknownReference,
+                &ip.key("id"),
+                format!("goal `{}` has no indicator `{}`", goal.id, ind.id),
+                Some(hint),
+            );
+            return;
+        }
+        if ind.outcome.as_deref().is_none_or(|o| o.trim().is_empty()) {
+            self.warning(
+                Code::ReportIncomplete,
+                ip,
+                format!("indicator `{}`: no outcome yet", ind.id),
+                Some("give `outcome: \"…\"`, the measured value as a text".into()),
+            );
+        }
+    }
+
+    /// One warning at the goal entry at `path` for the `missing` indicators of `goal` it has
+    /// no entry for.
+    fn missing_indicators(&mut self, goal: &Goal, missing: &[&str], path: &ValuePath) {
+        if missing.is_empty() {
+            return;
+        }
+        self.warning(
+            Code::ReportIncomplete,
+            path,
+            format!(
+                "goal `{}`: {} of its indicators {} no follow-up entry: {}",
+                goal.id,
+                missing.len(),
+                if missing.len() == 1 { "has" } else { "have" },
+                ticks(missing)
+            ),
+            Some(format!(
+                "add `- id: {}` under its `indicators:`",
+                missing[0]
+            )),
+        );
     }
 
     /// One warning for the plan's items of a kind that the report does not follow up.
