@@ -6,29 +6,15 @@
 use std::path::Path;
 
 use crate::content::amount::{self, Spelling};
-use crate::content::{Plan, Table, ValuePath};
+use crate::content::{Plan, Table, TableFollowUp, ValuePath};
 use crate::diag::{Code, Diagnostic};
 
 /// The problems of every amount's spelling in the plan.
 pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for table in plan.tables.values() {
-        if !plan.source(&table.file).is_some_and(may_need_a_look) {
-            continue;
-        }
-        let t = &table.value;
-        for (r, row) in t.rows.iter().enumerate() {
-            for (key, list) in [("values", &row.values), ("control", &row.control)] {
-                let Some(list) = list else { continue };
-                for (c, v) in list.iter().enumerate() {
-                    if v.is_some() {
-                        let path = ValuePath::of("rows").index(r).key(key).index(c);
-                        diags.extend(spelling(plan, &table.file, &path, &|column| {
-                            cell(t, r, column.then_some(c))
-                        }));
-                    }
-                }
-            }
+        if plan.source(&table.file).is_some_and(may_need_a_look) {
+            diags.extend(table_amounts(plan, &table.file, &table.value));
         }
     }
     if plan.meta.value.budget_frame.is_some()
@@ -40,21 +26,47 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         }));
     }
     for report in &plan.reports {
-        if !plan.source(&report.file).is_some_and(may_need_a_look) {
-            continue;
+        if plan.source(&report.file).is_some_and(may_need_a_look) {
+            diags.extend(report_amounts(plan, &report.file, &report.value.tables));
         }
-        for (i, t) in report.value.tables.iter().enumerate() {
-            for (j, row) in t.rows.iter().enumerate() {
-                for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
-                    if value.is_some() {
-                        let path = ValuePath::of("tables")
-                            .index(i)
-                            .key("rows")
-                            .index(j)
-                            .key(key);
-                        let what = |_| format!("table `{}`, row `{}`, `{key}`", t.id, row.id);
-                        diags.extend(spelling(plan, &report.file, &path, &what));
-                    }
+    }
+    diags
+}
+
+/// The problems of the spelling of a table's amounts: its rows' `values` and `control`.
+fn table_amounts(plan: &Plan, file: &Path, t: &Table) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        for (key, list) in [("values", &row.values), ("control", &row.control)] {
+            let Some(list) = list else { continue };
+            for (c, v) in list.iter().enumerate() {
+                if v.is_some() {
+                    let path = ValuePath::of("rows").index(r).key(key).index(c);
+                    diags.extend(spelling(plan, file, &path, &|column| {
+                        cell(t, r, column.then_some(c))
+                    }));
+                }
+            }
+        }
+    }
+    diags
+}
+
+/// The problems of the spelling of a report's amounts: its tables' rows' `utfall` and
+/// `prognos`.
+fn report_amounts(plan: &Plan, file: &Path, tables: &[TableFollowUp]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (i, t) in tables.iter().enumerate() {
+        for (j, row) in t.rows.iter().enumerate() {
+            for (key, value) in [("utfall", row.utfall), ("prognos", row.prognos)] {
+                if value.is_some() {
+                    let path = ValuePath::of("tables")
+                        .index(i)
+                        .key("rows")
+                        .index(j)
+                        .key(key);
+                    let what = |_| format!("table `{}`, row `{}`, `{key}`", t.id, row.id);
+                    diags.extend(spelling(plan, file, &path, &what));
                 }
             }
         }

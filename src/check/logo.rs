@@ -7,7 +7,7 @@
 //! decoders, so an image `build` cannot use is reported at `logo.file` in plan.yaml. The build hands the bytes to Typst under a fixed
 //! virtual path ([`VIRTUAL_PATH`]); Typst never reads the file system.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use crate::content::Plan;
 use crate::diag::{Code, Diagnostic};
@@ -62,118 +62,154 @@ fn dimensions(b: &[u8]) -> Option<(u32, u32)> {
 
 /// Reads the plan's logo, if it has one, and makes sure Typst can place it.
 pub fn read(plan: &Plan) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
-    let meta = &plan.meta;
-    let Some(logo) = &meta.value.logo else {
+    let Some(logo) = &plan.meta.value.logo else {
         return Ok(None);
     };
-    let fail = |message: String, hint: &str| {
+    let named = Named {
+        plan,
+        name: logo.file.as_str(),
+    };
+    let (real, shown) = named.located()?;
+    named.judge_file(&real, &shown)?;
+    // Read by the opened file's own kind and bounded: what was judged above cannot be
+    // swapped for a FIFO or a device in between.
+    let bytes = crate::files::read(&real, MAX_BYTES, "a logo")
+        .map_err(|e| named.fail(format!("logo.file `{}`: {e}", named.name), WHERE))?;
+    named.judge_image(&bytes)?;
+    Ok(Some(bytes))
+}
+
+/// The hint of a logo file that is not where it may be, or cannot be read.
+const WHERE: &str =
+    "put the image in the content directory and give its path relative to it, e.g. `file: logo.png`";
+
+/// The hint of a logo that is not an image Typst places.
+const FORMATS: &str = "save the logo as a PNG, a JPEG or a self-contained SVG (no linked images)";
+
+/// The logo `logo.file` names in the plan's plan.yaml, judged step by step.
+struct Named<'p> {
+    plan: &'p Plan,
+    name: &'p str,
+}
+
+impl Named<'_> {
+    /// An error at `logo.file` in plan.yaml.
+    fn fail(&self, message: String, hint: &str) -> Box<Diagnostic> {
+        let meta = &self.plan.meta;
         Box::new(
             Diagnostic::error(Code::Logo, &meta.file, message)
-                .at_pos(plan.pos(
+                .at_pos(self.plan.pos(
                     &meta.file,
                     &crate::content::ValuePath::of("logo").key("file"),
                 ))
                 .with_hint(hint.to_string()),
         )
-    };
-    let name = logo.file.as_str();
-    const WHERE: &str =
-        "put the image in the content directory and give its path relative to it, e.g. `file: logo.png`";
-    if name.trim().is_empty() {
-        return Err(fail("logo.file is empty".into(), WHERE));
     }
-    let rel = Path::new(name);
-    if rel
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        return Err(fail(
-            format!("logo.file `{name}` points outside the content directory"),
-            WHERE,
-        ));
-    }
-    let dir = meta.file.parent().unwrap_or(Path::new("."));
-    let path = dir.join(rel);
-    let shown = path.display().to_string();
-    let real = match path.canonicalize() {
-        Ok(real) => real,
-        Err(_) => {
-            return Err(fail(
-                format!("logo.file `{name}`: there is no such file ({shown})"),
+
+    /// The file's real path and its path as shown, if the name is a path inside the content
+    /// directory to a file that exists and is not a link out of it.
+    fn located(&self) -> Result<(PathBuf, String), Box<Diagnostic>> {
+        let name = self.name;
+        if name.trim().is_empty() {
+            return Err(self.fail("logo.file is empty".into(), WHERE));
+        }
+        let rel = Path::new(name);
+        if rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(self.fail(
+                format!("logo.file `{name}` points outside the content directory"),
                 WHERE,
-            ))
-        }
-    };
-    if let Ok(root) = dir.canonicalize() {
-        if !real.starts_with(&root) {
-            return Err(fail(
-                format!(
-                    "logo.file `{name}` is a link to {}, outside the content directory",
-                    real.display()
-                ),
-                "copy the image into the content directory instead",
             ));
         }
+        let dir = self.plan.meta.file.parent().unwrap_or(Path::new("."));
+        let path = dir.join(rel);
+        let shown = path.display().to_string();
+        let real = match path.canonicalize() {
+            Ok(real) => real,
+            Err(_) => {
+                return Err(self.fail(
+                    format!("logo.file `{name}`: there is no such file ({shown})"),
+                    WHERE,
+                ))
+            }
+        };
+        if let Ok(root) = dir.canonicalize() {
+            if !real.starts_with(&root) {
+                return Err(self.fail(
+                    format!(
+                        "logo.file `{name}` is a link to {}, outside the content directory",
+                        real.display()
+                    ),
+                    "copy the image into the content directory instead",
+                ));
+            }
+        }
+        Ok((real, shown))
     }
-    let meta_data = std::fs::metadata(&real).map_err(|e| {
-        fail(
-            format!("logo.file `{name}`: cannot read {shown}: {e}"),
-            WHERE,
-        )
-    })?;
-    if !meta_data.is_file() {
-        return Err(fail(
-            format!("logo.file `{name}` is not a file ({shown})"),
-            WHERE,
-        ));
-    }
-    if meta_data.len() > MAX_BYTES {
-        return Err(fail(
-            format!(
-                "logo.file `{name}` is {} bytes, more than the {MAX_BYTES} a logo may have",
-                meta_data.len()
-            ),
-            "save a smaller image (a cover logo needs a few hundred pixels) or an SVG",
-        ));
-    }
-    // Read by the opened file's own kind and bounded: what was judged above cannot be
-    // swapped for a FIFO or a device in between.
-    let bytes = crate::files::read(&real, MAX_BYTES, "a logo")
-        .map_err(|e| fail(format!("logo.file `{name}`: {e}"), WHERE))?;
-    if let Some((w, h)) = dimensions(&bytes) {
-        if w > MAX_SIDE || h > MAX_SIDE {
-            return Err(fail(
+
+    /// The file at `real` is a regular file of at most [`MAX_BYTES`].
+    fn judge_file(&self, real: &Path, shown: &str) -> Result<(), Box<Diagnostic>> {
+        let name = self.name;
+        let meta_data = std::fs::metadata(real).map_err(|e| {
+            self.fail(
+                format!("logo.file `{name}`: cannot read {shown}: {e}"),
+                WHERE,
+            )
+        })?;
+        if !meta_data.is_file() {
+            return Err(self.fail(format!("logo.file `{name}` is not a file ({shown})"), WHERE));
+        }
+        if meta_data.len() > MAX_BYTES {
+            return Err(self.fail(
                 format!(
-                    "logo.file `{name}` is {w} × {h} pixels; a logo may have at most {MAX_SIDE} pixels a side"
+                    "logo.file `{name}` is {} bytes, more than the {MAX_BYTES} a logo may have",
+                    meta_data.len()
                 ),
-                "save a smaller image: a cover logo needs a few hundred pixels",
+                "save a smaller image (a cover logo needs a few hundred pixels) or an SVG",
             ));
         }
+        Ok(())
     }
-    const FORMATS: &str =
-        "save the logo as a PNG, a JPEG or a self-contained SVG (no linked images)";
-    let decoded = match crate::typeset::decode_image(&bytes, VIRTUAL_PATH) {
-        Decoded::Image(result) => result,
-        Decoded::Pdf => {
-            return Err(fail(
-                format!("logo.file `{name}` is a PDF, which cannot be placed in an archivable PDF"),
-                FORMATS,
-            ))
+
+    /// The bytes are an image of at most [`MAX_SIDE`] pixels a side that Typst decodes.
+    fn judge_image(&self, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+        let name = self.name;
+        if let Some((w, h)) = dimensions(bytes) {
+            if w > MAX_SIDE || h > MAX_SIDE {
+                return Err(self.fail(
+                    format!(
+                        "logo.file `{name}` is {w} × {h} pixels; a logo may have at most {MAX_SIDE} pixels a side"
+                    ),
+                    "save a smaller image: a cover logo needs a few hundred pixels",
+                ));
+            }
         }
-        Decoded::NotAnImage => {
-            return Err(fail(
-                format!("logo.file `{name}` is not an image (PNG, JPEG, GIF, WebP or SVG)"),
+        let decoded =
+            match crate::typeset::decode_image(bytes, VIRTUAL_PATH) {
+                Decoded::Image(result) => result,
+                Decoded::Pdf => return Err(self.fail(
+                    format!(
+                        "logo.file `{name}` is a PDF, which cannot be placed in an archivable PDF"
+                    ),
+                    FORMATS,
+                )),
+                Decoded::NotAnImage => {
+                    return Err(self.fail(
+                        format!("logo.file `{name}` is not an image (PNG, JPEG, GIF, WebP or SVG)"),
+                        FORMATS,
+                    ))
+                }
+            };
+        if let Err(e) = decoded {
+            return Err(self.fail(
+                format!("logo.file `{name}` cannot be read as an image: {e}"),
                 FORMATS,
-            ))
+            ));
         }
-    };
-    if let Err(e) = decoded {
-        return Err(fail(
-            format!("logo.file `{name}` cannot be read as an image: {e}"),
-            FORMATS,
-        ));
+        Ok(())
     }
-    Ok(Some(bytes))
 }
 
 #[cfg(test)]

@@ -106,80 +106,105 @@ pub fn inspect(markdown: &str) -> Vec<Finding> {
 /// indented code blocks, unmatched backticks and tables of amounts (warnings). Each kind is
 /// reported once per text, at its first occurrence, with the number of occurrences.
 fn unprinted(markdown: &str) -> Vec<Finding> {
-    // (first offset, occurrences) per kind, in the order of `KINDS`.
-    let mut seen: [Option<(usize, usize, String)>; KINDS.len()] = Default::default();
-    let mut note = |kind: Kind, offset: usize, what: String| {
-        let slot = &mut seen[kind as usize];
+    let mut scan = Scan::default();
+    for (event, range) in Parser::new_ext(markdown, DIALECTS).into_offset_iter() {
+        scan.event(markdown, event, range);
+    }
+    findings(scan.seen)
+}
+
+/// What [`unprinted`] has seen so far in a text, and where it is in a table.
+#[derive(Default)]
+struct Scan {
+    /// (first offset, occurrences, what) per kind, in the order of `KINDS`.
+    seen: [Option<(usize, usize, String)>; KINDS.len()],
+    /// The offset and text of the body cell being read.
+    cell: Option<(usize, String)>,
+    in_head: bool,
+    table_reported: bool,
+    columns: usize,
+}
+
+impl Scan {
+    /// Counts an occurrence of `kind`, remembering the first one's offset and `what`.
+    fn note(&mut self, kind: Kind, offset: usize, what: String) {
+        let slot = &mut self.seen[kind as usize];
         match slot {
             Some((_, n, _)) => *n += 1,
             None => *slot = Some((offset, 1, what)),
         }
-    };
-    let mut cell: Option<(usize, String)> = None;
-    let mut in_head = false;
-    let mut table_reported = false;
-    let mut columns = 0usize;
-    for (event, range) in Parser::new_ext(markdown, DIALECTS).into_offset_iter() {
+    }
+
+    /// Notes what one event of the text at `range` of `markdown` holds.
+    fn event(&mut self, markdown: &str, event: Event, range: std::ops::Range<usize>) {
         let source = &markdown[range.clone()];
         match event {
-            Event::Start(Tag::HtmlBlock) => note(Kind::Html, range.start, html_what(source)),
-            Event::InlineHtml(html) => note(Kind::Html, range.start, html_what(&html)),
+            Event::Start(Tag::HtmlBlock) => self.note(Kind::Html, range.start, html_what(source)),
+            Event::InlineHtml(html) => self.note(Kind::Html, range.start, html_what(&html)),
             Event::Start(Tag::Strikethrough) if source.starts_with("~~") => {
-                note(Kind::Strike, range.start, String::new())
+                self.note(Kind::Strike, range.start, String::new())
             }
             Event::Start(Tag::FootnoteDefinition(_)) | Event::FootnoteReference(_) => {
-                note(Kind::Footnote, range.start, String::new())
+                self.note(Kind::Footnote, range.start, String::new())
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
-                note(Kind::Indented, range.start, String::new())
+                self.note(Kind::Indented, range.start, String::new())
             }
             Event::Text(text) if text.contains('`') && source.contains('`') => {
                 // An escaped backtick (`\``) is a text event of its own, after the backslash.
                 let at = range.start + source.find('`').unwrap_or(0);
                 let backslashes = markdown[..at].chars().rev().take_while(|&c| c == '\\');
                 if backslashes.count() % 2 == 0 {
-                    note(Kind::Backtick, at, String::new());
+                    self.note(Kind::Backtick, at, String::new());
                 }
-                if let Some((_, t)) = cell.as_mut() {
+                if let Some((_, t)) = self.cell.as_mut() {
                     t.push_str(&text);
                 }
             }
             Event::Start(Tag::Table(alignments)) => {
-                table_reported = false;
-                columns = alignments.len();
+                self.table_reported = false;
+                self.columns = alignments.len();
             }
             Event::Start(Tag::TableRow) => {
                 let cells = row_cells(source);
+                let columns = self.columns;
                 if cells > columns {
-                    note(
+                    self.note(
                         Kind::Cells,
                         range.start,
                         format!("{cells} cells in a table of {columns} columns"),
                     );
                 }
             }
-            Event::Start(Tag::TableHead) => in_head = true,
-            Event::End(TagEnd::TableHead) => in_head = false,
-            Event::Start(Tag::TableCell) if !in_head => {
+            Event::Start(Tag::TableHead) => self.in_head = true,
+            Event::End(TagEnd::TableHead) => self.in_head = false,
+            Event::Start(Tag::TableCell) if !self.in_head => {
                 let blank = source.len() - source.trim_start().len();
-                cell = Some((range.start + blank, String::new()));
+                self.cell = Some((range.start + blank, String::new()));
             }
             Event::Text(text) => {
-                if let Some((_, t)) = cell.as_mut() {
+                if let Some((_, t)) = self.cell.as_mut() {
                     t.push_str(&text);
                 }
             }
-            Event::End(TagEnd::TableCell) => {
-                if let Some((at, text)) = cell.take() {
-                    if !table_reported && looks_like_amount(&text) {
-                        table_reported = true;
-                        note(Kind::Amounts, at, text.trim().to_string());
-                    }
-                }
-            }
+            Event::End(TagEnd::TableCell) => self.cell_end(),
             _ => {}
         }
     }
+
+    /// The end of a body cell: the first cell of a table that looks like an amount is noted.
+    fn cell_end(&mut self) {
+        if let Some((at, text)) = self.cell.take() {
+            if !self.table_reported && looks_like_amount(&text) {
+                self.table_reported = true;
+                self.note(Kind::Amounts, at, text.trim().to_string());
+            }
+        }
+    }
+}
+
+/// A finding per kind seen, in the order of `KINDS`, with the number of its occurrences.
+fn findings(seen: [Option<(usize, usize, String)>; KINDS.len()]) -> Vec<Finding> {
     let mut out = Vec::new();
     for (kind, slot) in KINDS.iter().zip(seen) {
         let Some((offset, n, what)) = slot else {

@@ -36,91 +36,16 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         "the plan",
         &plan.meta.value.title,
     );
-    for ch in &plan.chapters {
-        c.id(&ch.file, &ValuePath::of("id"), "chapter", &ch.value.id);
-        c.title(
-            &ch.file,
-            &ValuePath::of("title"),
-            "a chapter",
-            &ch.value.title,
-        );
-        c.blocks(&ch.file, &ValuePath::of("blocks"), &ch.value.blocks);
-    }
-    for a in &plan.appendices {
-        c.id(&a.file, &ValuePath::of("id"), "appendix", &a.value.id);
-        c.title(
-            &a.file,
-            &ValuePath::of("title"),
-            "an appendix",
-            &a.value.title,
-        );
-        if let Some(first) = a.value.title_block.first() {
-            c.title(
-                &a.file,
-                &ValuePath::of("title_block").index(0),
-                "an appendix's title block",
-                first,
-            );
-        }
-        c.blocks(&a.file, &ValuePath::of("blocks"), &a.value.blocks);
-    }
-    if let Some(goals) = &plan.goals {
-        let f = &goals.file;
-        for (i, p) in goals.value.perspectives.iter().enumerate() {
-            let pp = ValuePath::of("perspectives").index(i);
-            c.id(f, &pp.key("id"), "perspective", &p.id);
-            c.title(f, &pp.key("title"), "a perspective", &p.title);
-            c.blocks(f, &pp.key("blocks"), &p.blocks);
-            c.goals(f, &pp, &p.goals, &p.assignments);
-            for (j, s) in p.strategies.iter().enumerate() {
-                let sp = pp.key("strategies").index(j);
-                c.id(f, &sp.key("id"), "strategy", &s.id);
-                c.title(f, &sp.key("title"), "a strategy", &s.title);
-                c.blocks(f, &sp.key("blocks"), &s.blocks);
-                c.goals(f, &sp, &s.goals, &s.assignments);
-            }
-        }
-    }
+    c.chapters();
+    c.appendices();
+    c.goal_file();
     c.diags.extend(amounts::check(plan));
     c.decision();
     c.logo();
     c.paper();
     c.unfinished();
-    if let Some(ic) = &plan.internal_control {
-        let f = &ic.file;
-        for (i, area) in ic.value.areas.iter().enumerate() {
-            let ap = ValuePath::of("areas").index(i);
-            c.id(f, &ap.key("id"), "internal-control area", &area.id);
-            for (j, risk) in area.risks.iter().enumerate() {
-                let rp = ap.key("risks").index(j);
-                c.id(f, &rp.key("id"), "risk", &risk.id);
-                for (k, m) in risk.measures.iter().enumerate() {
-                    c.id(f, &rp.key("measures").index(k).key("id"), "measure", &m.id);
-                }
-            }
-        }
-    }
-    for (id, table) in &plan.tables {
-        if !crate::content::slug::is_slug(id) {
-            c.error(Code::InvalidId, &table.file, &ValuePath::of("id"), format!("the table id `{id}` is not a slug"))
-                .hint = Some(format!(
-                "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column` references), e.g. `{}`",
-                crate::content::slug::slug(id)
-            ));
-        }
-        if !c.placed.contains(id.as_str()) {
-            let pos = plan.pos(&table.file, &ValuePath::of("id"));
-            c.diags.push(
-                Diagnostic::warning(
-                    Code::Unfinished,
-                    &table.file,
-                    format!("table `{id}` is not placed in any chapter or appendix"),
-                )
-                .at_pos(pos)
-                .with_hint(format!("place it with `- table: {id}`, or delete the file")),
-            );
-        }
-    }
+    c.internal_control_ids();
+    c.tables();
     c.unplaced_files();
     c.diags
 }
@@ -222,6 +147,111 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// Each chapter's id, title and blocks.
+    fn chapters(&mut self) {
+        let plan = self.plan;
+        for ch in &plan.chapters {
+            self.id(&ch.file, &ValuePath::of("id"), "chapter", &ch.value.id);
+            self.title(
+                &ch.file,
+                &ValuePath::of("title"),
+                "a chapter",
+                &ch.value.title,
+            );
+            self.blocks(&ch.file, &ValuePath::of("blocks"), &ch.value.blocks);
+        }
+    }
+
+    /// Each appendix's id, title, title block and blocks.
+    fn appendices(&mut self) {
+        let plan = self.plan;
+        for a in &plan.appendices {
+            self.id(&a.file, &ValuePath::of("id"), "appendix", &a.value.id);
+            self.title(
+                &a.file,
+                &ValuePath::of("title"),
+                "an appendix",
+                &a.value.title,
+            );
+            if let Some(first) = a.value.title_block.first() {
+                self.title(
+                    &a.file,
+                    &ValuePath::of("title_block").index(0),
+                    "an appendix's title block",
+                    first,
+                );
+            }
+            self.blocks(&a.file, &ValuePath::of("blocks"), &a.value.blocks);
+        }
+    }
+
+    /// goals.yaml's perspectives and their strategies: ids, titles, blocks and goals.
+    fn goal_file(&mut self) {
+        let plan = self.plan;
+        let Some(goals) = &plan.goals else { return };
+        let f = &goals.file;
+        for (i, p) in goals.value.perspectives.iter().enumerate() {
+            let pp = ValuePath::of("perspectives").index(i);
+            self.id(f, &pp.key("id"), "perspective", &p.id);
+            self.title(f, &pp.key("title"), "a perspective", &p.title);
+            self.blocks(f, &pp.key("blocks"), &p.blocks);
+            self.goals(f, &pp, &p.goals, &p.assignments);
+            for (j, s) in p.strategies.iter().enumerate() {
+                let sp = pp.key("strategies").index(j);
+                self.id(f, &sp.key("id"), "strategy", &s.id);
+                self.title(f, &sp.key("title"), "a strategy", &s.title);
+                self.blocks(f, &sp.key("blocks"), &s.blocks);
+                self.goals(f, &sp, &s.goals, &s.assignments);
+            }
+        }
+    }
+
+    /// The ids of internkontroll.yaml's areas, their risks and the risks' measures.
+    fn internal_control_ids(&mut self) {
+        let plan = self.plan;
+        let Some(ic) = &plan.internal_control else {
+            return;
+        };
+        let f = &ic.file;
+        for (i, area) in ic.value.areas.iter().enumerate() {
+            let ap = ValuePath::of("areas").index(i);
+            self.id(f, &ap.key("id"), "internal-control area", &area.id);
+            for (j, risk) in area.risks.iter().enumerate() {
+                let rp = ap.key("risks").index(j);
+                self.id(f, &rp.key("id"), "risk", &risk.id);
+                for (k, m) in risk.measures.iter().enumerate() {
+                    self.id(f, &rp.key("measures").index(k).key("id"), "measure", &m.id);
+                }
+            }
+        }
+    }
+
+    /// Each table's id is a slug, and each table is placed by a block.
+    fn tables(&mut self) {
+        let plan = self.plan;
+        for (id, table) in &plan.tables {
+            if !crate::content::slug::is_slug(id) {
+                self.error(Code::InvalidId, &table.file, &ValuePath::of("id"), format!("the table id `{id}` is not a slug"))
+                    .hint = Some(format!(
+                    "ids use a-z, 0-9, `-` and `_` (a `/` would break `table/row/column` references), e.g. `{}`",
+                    crate::content::slug::slug(id)
+                ));
+            }
+            if !self.placed.contains(id.as_str()) {
+                let pos = plan.pos(&table.file, &ValuePath::of("id"));
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::Unfinished,
+                        &table.file,
+                        format!("table `{id}` is not placed in any chapter or appendix"),
+                    )
+                    .at_pos(pos)
+                    .with_hint(format!("place it with `- table: {id}`, or delete the file")),
+                );
+            }
+        }
+    }
+
     /// A decided plan names its decision: the date and the paragraph of the minutes. Dates
     /// are `YYYY-MM-DD`.
     fn decision(&mut self) {
