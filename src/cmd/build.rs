@@ -42,8 +42,21 @@ fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Terminal) -> Result
     let start = Instant::now();
     let templates = args.project.templates()?;
     let date = args.source_date.date()?;
-    // Two plans (or reports) that would write one file are refused before anything is built:
-    // the second would replace the first.
+    refuse_clashes(args, dirs)?;
+    let results = build_in_parallel(args, dirs, &templates, date, progress)?;
+    let outcome = Outcome::gather(results);
+    progress.say(format_args!(
+        "built {} of {} plans in {:.2} s",
+        outcome.built,
+        dirs.len(),
+        start.elapsed().as_secs_f64()
+    ));
+    outcome.into_result()
+}
+
+/// Two plans (or reports) that would write one file are refused before anything is built:
+/// the second would replace the first.
+fn refuse_clashes(args: &BuildArgs, dirs: &[PathBuf]) -> Result<()> {
     let options = args.options();
     let suffix = if args.redline.is_some() {
         "-redline"
@@ -70,60 +83,91 @@ fn build_many(args: &BuildArgs, dirs: &[PathBuf], progress: &Terminal) -> Result
             failures: clashes,
         });
     }
+    Ok(())
+}
+
+/// The files each content directory's build wrote, or its error, built on `--jobs` threads.
+fn build_in_parallel(
+    args: &BuildArgs,
+    dirs: &[PathBuf],
+    templates: &vplan::render::Templates,
+    date: Option<vplan::typeset::Datetime>,
+    progress: &Terminal,
+) -> Result<Vec<(PathBuf, Result<Vec<PathBuf>>)>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .context("cannot start the build threads")?;
-    let results: Vec<(PathBuf, Result<Vec<PathBuf>>)> = pool.install(|| {
+    Ok(pool.install(|| {
         use rayon::prelude::*;
         dirs.par_iter()
             .map(|dir| {
-                let result = Typesetter::new(&templates)
+                let result = Typesetter::new(templates)
                     .map(|ts| ts.with_source_date(date))
                     .and_then(|mut ts| build_one(args, dir, &mut ts, progress))
                     .map(|b| b.written);
                 (dir.clone(), result)
             })
             .collect()
-    });
-    let mut diags = Vec::new();
-    let mut other = Vec::new();
-    let mut written = std::collections::HashMap::<PathBuf, PathBuf>::new();
-    let mut built = 0;
-    for (dir, result) in results {
-        match result {
-            Ok(paths) => {
-                built += 1;
-                for p in paths {
-                    if let Some(first) = written.insert(p.clone(), dir.clone()) {
-                        other.push(format!(
-                            "{} and {} both write {}: give them different years or nämnder, or build them into different --output directories",
-                            first.display(),
-                            dir.display(),
-                            p.display()
-                        ));
-                    }
-                }
+    }))
+}
+
+/// What the parallel builds came to: how many built, their content errors, and every other
+/// failure (including two builds that wrote one file).
+#[derive(Default)]
+struct Outcome {
+    /// Plans that built.
+    built: usize,
+    /// The content errors of the plans that did not.
+    diags: Vec<vplan::diag::Diagnostic>,
+    /// The other failures, one line each.
+    other: Vec<String>,
+    /// Each file written, with the content directory that wrote it.
+    written: std::collections::HashMap<PathBuf, PathBuf>,
+}
+
+impl Outcome {
+    /// Sorts each build's result into the outcome.
+    fn gather(results: Vec<(PathBuf, Result<Vec<PathBuf>>)>) -> Self {
+        let mut outcome = Outcome::default();
+        for (dir, result) in results {
+            match result {
+                Ok(paths) => outcome.built_one(dir, paths),
+                Err(Error::Content(d)) => outcome.diags.extend(d),
+                Err(e) => outcome.other.push(format!("{}: {e}", dir.display())),
             }
-            Err(Error::Content(d)) => diags.extend(d),
-            Err(e) => other.push(format!("{}: {e}", dir.display())),
+        }
+        outcome
+    }
+
+    /// Counts a build that wrote `paths`; a file another build wrote too is a failure.
+    fn built_one(&mut self, dir: PathBuf, paths: Vec<PathBuf>) {
+        self.built += 1;
+        for p in paths {
+            if let Some(first) = self.written.insert(p.clone(), dir.clone()) {
+                self.other.push(format!(
+                    "{} and {} both write {}: give them different years or nämnder, or build them into different --output directories",
+                    first.display(),
+                    dir.display(),
+                    p.display()
+                ));
+            }
         }
     }
-    progress.say(format_args!(
-        "built {built} of {} plans in {:.2} s",
-        dirs.len(),
-        start.elapsed().as_secs_f64()
-    ));
-    if !other.is_empty() {
-        return Err(Error::Batch {
-            diagnostics: diags,
-            failures: other,
-        });
+
+    /// The failures together, else the content errors, else success.
+    fn into_result(self) -> Result<()> {
+        if !self.other.is_empty() {
+            return Err(Error::Batch {
+                diagnostics: self.diags,
+                failures: self.other,
+            });
+        }
+        if !self.diags.is_empty() {
+            return Err(Error::Content(self.diags));
+        }
+        Ok(())
     }
-    if !diags.is_empty() {
-        return Err(Error::Content(diags));
-    }
-    Ok(())
 }
 
 /// Builds the plan of one content directory (with the changes since `--redline REV` marked

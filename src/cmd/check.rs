@@ -29,8 +29,23 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
         checked.report(id)?;
     }
     progress.warnings(&checked.warnings);
-    // The built-in templates are tested with the program; a project's own are judged here by
-    // typesetting every document with them, as `build` would.
+    judge_templates(args, &checked, &templates, source_date, progress)?;
+    if !args.reports.is_empty() {
+        return say_reports_ok(args, &checked, progress);
+    }
+    say_plan_ok(&checked, progress);
+    Ok(())
+}
+
+/// The built-in templates are tested with the program; a project's own are judged here by
+/// typesetting every document with them, as `build` would.
+fn judge_templates(
+    args: &CheckArgs,
+    checked: &pipeline::Checked,
+    templates: &vplan::render::Templates,
+    source_date: Option<vplan::typeset::Datetime>,
+    progress: &Terminal,
+) -> Result<()> {
     let files = templates.read()?;
     let changed: Vec<String> = files
         .changed()
@@ -39,14 +54,14 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
     if args.reports.is_empty() && files.changed().any(|f| f.name == "diff.typ.j2") {
         // The change report's template, typeset as `diff --format pdf` would with a report of
         // no changes (the parts for each kind of change show only with real changes).
-        let report = vplan::diff::compare(&checked, &checked, "", "");
-        vplan::diff::pdf::render(&report, checked.subject(), &templates, source_date)?;
+        let report = vplan::diff::compare(checked, checked, "", "");
+        vplan::diff::pdf::render(&report, checked.subject(), templates, source_date)?;
         progress.say(format_args!(
             "typeset the change report with the project's diff.typ.j2 (with no changes; `vplan diff --format pdf` tries it on real ones)"
         ));
     }
     if !changed.is_empty() {
-        let mut ts = pipeline::Typesetter::new(&templates)?.with_source_date(source_date);
+        let mut ts = pipeline::Typesetter::new(templates)?.with_source_date(source_date);
         let typeset =
             pipeline::documents::typeset_to_check(&checked.subjects(&args.reports)?, &mut ts)?;
         progress.say(format_args!(
@@ -55,31 +70,44 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
             changed.join(", ")
         ));
     }
-    let n = |count: usize, one: &str, many: &str| {
-        format!("{count} {}", if count == 1 { one } else { many })
-    };
-    if !args.reports.is_empty() {
-        let mut references = 0;
-        for id in &args.reports {
-            let report = checked.report(id)?;
-            references += vplan::figures::refs::report_prose(&report.source)
-                .into_iter()
-                .map(|p| vplan::figures::refs::find_in_prose(p.text).len())
-                .sum::<usize>();
-        }
-        progress.say(format_args!(
-            "ok: {} {}, on a plan without errors; {}; {}",
-            if args.reports.len() == 1 {
-                "follow-up report"
-            } else {
-                "follow-up reports"
-            },
-            args.reports.join(", "),
-            n(references, "figure reference", "figure references"),
-            n(checked.warnings.len(), "warning", "warnings"),
-        ));
-        return Ok(());
+    Ok(())
+}
+
+/// `count` with the noun for one or for many: `1 table`, `3 tables`.
+fn n(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// The summary of `check --report`: the reports judged and their figure references.
+fn say_reports_ok(
+    args: &CheckArgs,
+    checked: &pipeline::Checked,
+    progress: &Terminal,
+) -> Result<()> {
+    let mut references = 0;
+    for id in &args.reports {
+        let report = checked.report(id)?;
+        references += vplan::figures::refs::report_prose(&report.source)
+            .into_iter()
+            .map(|p| vplan::figures::refs::find_in_prose(p.text).len())
+            .sum::<usize>();
     }
+    progress.say(format_args!(
+        "ok: {} {}, on a plan without errors; {}; {}",
+        if args.reports.len() == 1 {
+            "follow-up report"
+        } else {
+            "follow-up reports"
+        },
+        args.reports.join(", "),
+        n(references, "figure reference", "figure references"),
+        n(checked.warnings.len(), "warning", "warnings"),
+    ));
+    Ok(())
+}
+
+/// The summary of `check`: what the plan holds and how much of it was checked.
+fn say_plan_ok(checked: &pipeline::Checked, progress: &Terminal) {
     let plan = &checked.plan;
     progress.say(format_args!(
         "ok: {}, {}, {}{}, {} checked, {} figure references; {}",
@@ -106,5 +134,4 @@ pub fn run(args: &CheckArgs, progress: &Terminal) -> Result<()> {
             .sum::<usize>(),
         n(checked.warnings.len(), "warning", "warnings"),
     ));
-    Ok(())
 }

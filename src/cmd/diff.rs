@@ -13,19 +13,55 @@ use super::Terminal;
 pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
     // Only the PDF report uses them, but a missing `--templates` directory is refused first.
     let templates = args.project.templates()?;
-    let content = &args.project.content;
+    refuse_output_in_content(args)?;
+    let (old, new) = load_sides(args)?;
+    let (report, new_subject) = compare(args, &old, new.as_ref())?;
+    let differs = !report.is_empty();
+    // `-q` prints nothing (the exit code tells); a file named with `-o` is still written.
+    if progress.quiet && args.output.is_none() {
+        return Ok(differs);
+    }
+    let text = match (args.format, args.stat) {
+        (DiffFormat::Pdf, _) => {
+            write_pdf(args, &report, new_subject, &templates, progress)?;
+            return Ok(differs);
+        }
+        (_, true) => output::stat(&report),
+        (DiffFormat::Text, false) => output::text(
+            &report,
+            output::Style {
+                color: color(args, progress),
+            },
+        ),
+        (DiffFormat::Markdown, false) => output::markdown(&report),
+        (DiffFormat::Json, false) => output::json(&report),
+    };
+    match &args.output {
+        Some(path) => vplan::output::write(path, text.as_bytes())?,
+        None => progress.out(&text),
+    }
+    Ok(differs)
+}
+
+/// Refuses an `-o` file inside a directory that holds a side's content: the project's and
+/// any given as a side.
+fn refuse_output_in_content(args: &DiffArgs) -> Result<()> {
     if let Some(out) = &args.output {
-        // Every directory that holds a side's content: the project's and any given as a side.
         let dirs: Vec<&std::path::Path> = [args.old.as_deref(), args.new.as_deref()]
             .into_iter()
             .flatten()
             .map(std::path::Path::new)
-            .chain([content.as_path()])
+            .chain([args.project.content.as_path()])
             .collect();
         super::refuse_content_target(out, &dirs, "-o")?;
     }
-    // Which versions are read: two sides, or (two reports) the one version both are in.
-    let (old, new) = match args.reports.as_slice() {
+    Ok(())
+}
+
+/// Which versions are read: two sides, or (two reports) the one version both are in.
+fn load_sides(args: &DiffArgs) -> Result<(source::Loaded, Option<source::Loaded>)> {
+    let content = &args.project.content;
+    Ok(match args.reports.as_slice() {
         [] | [_] => {
             let (old, new) = source::sides(content, args.old.as_deref(), args.new.as_deref())?;
             (source::load(&old, content)?, Some(source::load(&new, content)?))
@@ -46,15 +82,23 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             (source::load(&side, content)?, None)
         }
         _ => vplan::usage!("--report: give one report (compared between two versions) or two (compared with each other)"),
-    };
-    // The subject is chosen here: the plans with their reports, or reports as documents.
-    let (report, new_subject) = match (args.reports.as_slice(), &new) {
+    })
+}
+
+/// The report of the changes, and the new subject: the plans with their reports, or reports
+/// as documents.
+fn compare<'a>(
+    args: &DiffArgs,
+    old: &'a source::Loaded,
+    new: Option<&'a source::Loaded>,
+) -> Result<(diff::Report, vplan::pipeline::Subject<'a>)> {
+    Ok(match (args.reports.as_slice(), new) {
         ([], Some(new)) => (
             diff::compare(&old.checked, &new.checked, &old.label, &new.label),
             new.checked.subject(),
         ),
         ([id], Some(new)) => {
-            let (o, n) = (report_of(&old, id)?, report_of(new, id)?);
+            let (o, n) = (report_of(old, id)?, report_of(new, id)?);
             let (old_label, new_label) = (
                 format!("{id} ({})", old.label),
                 format!("{id} ({})", new.label),
@@ -65,62 +109,55 @@ pub fn run(args: &DiffArgs, progress: &Terminal) -> Result<bool> {
             )
         }
         ([a, b], _) => {
-            let (o, n) = (report_of(&old, a)?, report_of(&old, b)?);
+            let (o, n) = (report_of(old, a)?, report_of(old, b)?);
             (diff::compare_reports(o, n, a, b), n.subject())
         }
         _ => unreachable!("the versions match the reports"),
+    })
+}
+
+/// `--format pdf`: the report typeset into the `-o` file.
+fn write_pdf(
+    args: &DiffArgs,
+    report: &diff::Report,
+    new_subject: vplan::pipeline::Subject<'_>,
+    templates: &vplan::render::Templates,
+    progress: &Terminal,
+) -> Result<()> {
+    let Some(path) = &args.output else {
+        vplan::usage!("--format pdf needs -o FILE");
     };
-    let differs = !report.is_empty();
-    // `-q` prints nothing (the exit code tells); a file named with `-o` is still written.
-    if progress.quiet && args.output.is_none() {
-        return Ok(differs);
-    }
-    let to_file = args.output.is_some();
-    let text = match (args.format, args.stat) {
-        (DiffFormat::Pdf, _) => {
-            let Some(path) = &args.output else {
-                vplan::usage!("--format pdf needs -o FILE");
-            };
-            let date = args.source_date.date()?;
-            // A template error is the report's, not a side's.
-            let pdf =
-                diff::pdf::render(&report, new_subject, &templates, date).map_err(|e| match e {
-                    vplan::Error::Content(diagnostics) => vplan::Error::Side {
-                        what: "the change report (its templates)".into(),
-                        diagnostics,
-                    },
-                    e => e,
-                })?;
-            vplan::output::write(path, &pdf)?;
-            let n = report.changes.len();
-            progress.say(format_args!(
-                "wrote {} ({n} change{})",
-                path.display(),
-                if n == 1 { "" } else { "s" }
-            ));
-            return Ok(differs);
+    let date = args.source_date.date()?;
+    // A template error is the report's, not a side's.
+    let pdf = diff::pdf::render(report, new_subject, templates, date).map_err(|e| match e {
+        vplan::Error::Content(diagnostics) => vplan::Error::Side {
+            what: "the change report (its templates)".into(),
+            diagnostics,
+        },
+        e => e,
+    })?;
+    vplan::output::write(path, &pdf)?;
+    let n = report.changes.len();
+    progress.say(format_args!(
+        "wrote {} ({n} change{})",
+        path.display(),
+        if n == 1 { "" } else { "s" }
+    ));
+    Ok(())
+}
+
+/// Whether the text report is coloured: as `--color` says, by default only on a terminal
+/// (not into a file, nor with `NO_COLOR`).
+fn color(args: &DiffArgs, progress: &Terminal) -> bool {
+    match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && progress.stdout_is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
         }
-        (_, true) => output::stat(&report),
-        (DiffFormat::Text, false) => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    !to_file
-                        && progress.stdout_is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            output::text(&report, output::Style { color })
-        }
-        (DiffFormat::Markdown, false) => output::markdown(&report),
-        (DiffFormat::Json, false) => output::json(&report),
-    };
-    match &args.output {
-        Some(path) => vplan::output::write(path, text.as_bytes())?,
-        None => progress.out(&text),
     }
-    Ok(differs)
 }
 
 /// Report `id` of a loaded version.

@@ -84,37 +84,7 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
         args.sheet.as_deref(),
     )?;
     let table = &plan.tables[&args.table];
-    let precision = |cid: &str| {
-        table
-            .value
-            .columns
-            .iter()
-            .find(|c| c.id == cid)
-            .map_or(0, |c| c.precision)
-    };
-    let show = |v: Option<rust_decimal::Decimal>, p: u32| {
-        v.map(|v| format_amount(v, p))
-            .unwrap_or_else(|| "(tom)".into())
-    };
-    for (row, col, old, new) in &result.changed {
-        let p = precision(col);
-        progress.say(format_args!(
-            "changed: {row} › {col}: {} → {}",
-            show(*old, p),
-            show(*new, p)
-        ));
-    }
-    for row in &result.missing {
-        progress.say(format_args!(
-            "missing: row `{row}` is not in the sheet; its amounts are kept"
-        ));
-    }
-    for (row, cell) in &result.unknown {
-        progress.say(format_args!(
-            "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
-            args.table
-        ));
-    }
+    say_amounts(args, &table.value, &result, progress);
     let file = table.file.clone();
     let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
     if !problems.is_empty() {
@@ -129,50 +99,8 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     }
     // The new amounts must give a plan that checks before the file is replaced.
     let after = load_staged(content, &file, &result.yaml, "amounts", None)?;
-    // The file gives exactly the amounts meant: the changed cells' new ones, every other
-    // cell its old one (a rewrite that reached another row, through an anchor or otherwise,
-    // is refused).
-    let before = &table.value;
     let now = after.plan.tables.get(&args.table).map(|t| &t.value);
-    for (r, row) in before.rows.iter().enumerate() {
-        let mut meant = row.values.clone();
-        if let Some(vals) = meant.as_mut() {
-            for (rid, cid, _, new) in &result.changed {
-                if *rid == row.id {
-                    if let Some(c) = before.columns.iter().position(|c| c.id == *cid) {
-                        if let Some(v) = vals.get_mut(c) {
-                            *v = *new;
-                        }
-                    }
-                }
-            }
-        }
-        let got = now.and_then(|t| t.rows.get(r)).filter(|g| g.id == row.id);
-        let same = |a: &Option<Vec<Option<rust_decimal::Decimal>>>,
-                    b: &Option<Vec<Option<rust_decimal::Decimal>>>| {
-            let norm = |v: &Option<Vec<Option<rust_decimal::Decimal>>>| {
-                v.as_ref().map(|v| {
-                    v.iter()
-                        .map(|x| x.map(|x| x.normalize()))
-                        .collect::<Vec<_>>()
-                })
-            };
-            norm(a) == norm(b)
-        };
-        if !got.is_some_and(|g| same(&g.values, &meant)) {
-            return Err(vplan::Error::Content(vec![Diagnostic::error(
-                Code::SheetImport,
-                &file,
-                format!(
-                    "rewriting the changed rows would also change row `{}` (its values are shared through a YAML anchor or alias): nothing written",
-                    row.id
-                ),
-            )
-            // Shared through a merge key (`<<: *row`), the row writes no `values` of its own.
-            .at_pos(plan.pos_or_ancestor(&file, &vplan::content::ValuePath::of("rows").index(r).key("values")))
-            .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")]));
-        }
-    }
+    refuse_other_rows(plan, &file, &table.value, now, &result)?;
     vplan::output::rewrite_content(
         content,
         &[(
@@ -190,6 +118,124 @@ pub fn import(args: &ImportArgs, progress: &Terminal) -> Result<()> {
     Ok(())
 }
 
+/// Says what the sheet changes in `table`, the rows it lacks and the rows it has that match
+/// none.
+fn say_amounts(
+    args: &ImportArgs,
+    table: &vplan::content::Table,
+    result: &sheets::Import,
+    progress: &Terminal,
+) {
+    let precision = |cid: &str| {
+        table
+            .columns
+            .iter()
+            .find(|c| c.id == cid)
+            .map_or(0, |c| c.precision)
+    };
+    for (row, col, old, new) in &result.changed {
+        let p = precision(col);
+        progress.say(format_args!(
+            "changed: {row} › {col}: {} → {}",
+            show(*old, p),
+            show(*new, p)
+        ));
+    }
+    for row in &result.missing {
+        progress.say(format_args!(
+            "missing: row `{row}` is not in the sheet; its amounts are kept"
+        ));
+    }
+    say_unknown(args, &result.unknown, progress);
+}
+
+/// An amount as the import shows it, `(tom)` for an empty cell.
+fn show(v: Option<rust_decimal::Decimal>, precision: u32) -> String {
+    v.map(|v| format_amount(v, precision))
+        .unwrap_or_else(|| "(tom)".into())
+}
+
+/// Says each row of the sheet that matches no row of the table.
+fn say_unknown(args: &ImportArgs, unknown: &[(String, String)], progress: &Terminal) {
+    for (row, cell) in unknown {
+        progress.say(format_args!(
+            "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
+            args.table
+        ));
+    }
+}
+
+/// The file gives exactly the amounts meant: the changed cells' new ones, every other cell
+/// its old one (a rewrite that reached another row, through an anchor or otherwise, is
+/// refused). `before` is the table as it was, `now` as the staged file gives it.
+fn refuse_other_rows(
+    plan: &vplan::content::Plan,
+    file: &Path,
+    before: &vplan::content::Table,
+    now: Option<&vplan::content::Table>,
+    result: &sheets::Import,
+) -> Result<()> {
+    for (r, row) in before.rows.iter().enumerate() {
+        let meant = meant_values(before, row, &result.changed);
+        let got = now.and_then(|t| t.rows.get(r)).filter(|g| g.id == row.id);
+        let same = got.is_some_and(|g| normalized(&g.values) == normalized(&meant));
+        if !same {
+            return Err(vplan::Error::Content(vec![Diagnostic::error(
+                Code::SheetImport,
+                file,
+                format!(
+                    "rewriting the changed rows would also change row `{}` (its values are shared through a YAML anchor or alias): nothing written",
+                    row.id
+                ),
+            )
+            // Shared through a merge key (`<<: *row`), the row writes no `values` of its own.
+            .at_pos(plan.pos_or_ancestor(file, &vplan::content::ValuePath::of("rows").index(r).key("values")))
+            .with_hint("write each row's amounts out as a plain list, `values: [...]`, then import again")]));
+        }
+    }
+    Ok(())
+}
+
+/// The values row `row` of `table` is meant to have: its old ones with the `changed` cells'
+/// new ones.
+fn meant_values(
+    table: &vplan::content::Table,
+    row: &vplan::content::Row,
+    changed: &[(
+        String,
+        String,
+        Option<rust_decimal::Decimal>,
+        Option<rust_decimal::Decimal>,
+    )],
+) -> Option<Vec<Option<rust_decimal::Decimal>>> {
+    let mut meant = row.values.clone();
+    let Some(vals) = meant.as_mut() else {
+        return meant;
+    };
+    for (rid, cid, _, new) in changed {
+        if *rid != row.id {
+            continue;
+        }
+        if let Some(c) = table.columns.iter().position(|c| c.id == *cid) {
+            if let Some(v) = vals.get_mut(c) {
+                *v = *new;
+            }
+        }
+    }
+    meant
+}
+
+/// Values with each amount normalized (`1.50` and `1.5` are the same amount).
+fn normalized(
+    values: &Option<Vec<Option<rust_decimal::Decimal>>>,
+) -> Option<Vec<Option<rust_decimal::Decimal>>> {
+    values.as_ref().map(|v| {
+        v.iter()
+            .map(|x| x.map(|x| x.normalize()))
+            .collect::<Vec<_>>()
+    })
+}
+
 /// `vplan import FILE --report ID --table T`: a table's outcomes into the report's YAML.
 fn import_outcomes(
     args: &ImportArgs,
@@ -199,19 +245,7 @@ fn import_outcomes(
 ) -> Result<()> {
     let content = &args.project.content;
     let report = checked.report(id)?;
-    if !checked.plan.tables.contains_key(&args.table) {
-        vplan::usage!(
-            "--table {}: the plan has no such table; its tables are: {}",
-            args.table,
-            checked
-                .plan
-                .tables
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
+    require_table(args, checked)?;
     let result = sheets::import_outcomes(
         (&report.projection.plan, &report.projection.figures),
         &report.source,
@@ -220,35 +254,7 @@ fn import_outcomes(
         args.sheet.as_deref(),
     )?;
     let file = result.file.clone();
-    let precision = report
-        .projection
-        .plan
-        .tables
-        .get(&args.table)
-        .and_then(|t| t.value.columns.first())
-        .map_or(0, |c| c.precision);
-    let show = |v: Option<rust_decimal::Decimal>| {
-        v.map(|v| format_amount(v, precision))
-            .unwrap_or_else(|| "(tom)".into())
-    };
-    for (row, key, old, new) in &result.changed {
-        progress.say(format_args!(
-            "changed: {row} › {key}: {} → {}",
-            show(*old),
-            show(*new)
-        ));
-    }
-    for row in &result.missing {
-        progress.say(format_args!(
-            "missing: row `{row}` is not in the sheet; the report's figures are kept"
-        ));
-    }
-    for (row, cell) in &result.unknown {
-        progress.say(format_args!(
-            "unknown: `{row}` in the sheet ({cell}) matches no row of `{}`",
-            args.table
-        ));
-    }
+    say_outcomes(args, report, &result, progress);
     let problems = problems(args, &file, &result.bad, &result.refused, &result.unknown);
     if !problems.is_empty() {
         return Err(vplan::Error::Content(problems));
@@ -265,27 +271,8 @@ fn import_outcomes(
     }
     // The new figures must give a report that checks before the file is replaced.
     let after = load_staged(content, &file, &result.yaml, "outcomes", Some(id))?;
-    // The file gives exactly the figures meant, and nothing else of the report changed.
-    let normal = |f: &vplan::content::FollowUp| {
-        let mut f = f.clone();
-        for t in &mut f.tables {
-            for r in &mut t.rows {
-                r.utfall = r.utfall.map(|v| v.normalize());
-                r.prognos = r.prognos.map(|v| v.normalize());
-            }
-        }
-        format!("{f:?}")
-    };
     let now = after.reports.iter().find(|r| r.id == id);
-    let meant = result.meant.as_ref().map(normal);
-    if now.map(|r| normal(&r.source.value)) != meant {
-        return Err(vplan::Error::Content(vec![Diagnostic::error(
-            Code::SheetImport,
-            &file,
-            "rewriting the report would change more than the imported figures: nothing written",
-        )
-        .with_hint("write the table's row entries as one-line flow maps, `- {id: rad, utfall: 100}`, then import again")]));
-    }
+    refuse_other_changes(&file, now, &result)?;
     if let Some(now) = now {
         for note in result.notes(&args.table, &now.projection.figures) {
             progress.say(format_args!("{note}"));
@@ -306,6 +293,85 @@ fn import_outcomes(
         if result.changed.len() == 1 { "" } else { "s" }
     ));
     Ok(())
+}
+
+/// Refuses a `--table` the plan does not have, naming the tables it has.
+fn require_table(args: &ImportArgs, checked: &pipeline::Checked) -> Result<()> {
+    if !checked.plan.tables.contains_key(&args.table) {
+        vplan::usage!(
+            "--table {}: the plan has no such table; its tables are: {}",
+            args.table,
+            checked
+                .plan
+                .tables
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Says what the sheet changes in the report's table, the rows it lacks and the rows it has
+/// that match none.
+fn say_outcomes(
+    args: &ImportArgs,
+    report: &pipeline::CheckedReport,
+    result: &sheets::Outcomes,
+    progress: &Terminal,
+) {
+    let precision = report
+        .projection
+        .plan
+        .tables
+        .get(&args.table)
+        .and_then(|t| t.value.columns.first())
+        .map_or(0, |c| c.precision);
+    for (row, key, old, new) in &result.changed {
+        progress.say(format_args!(
+            "changed: {row} › {key}: {} → {}",
+            show(*old, precision),
+            show(*new, precision)
+        ));
+    }
+    for row in &result.missing {
+        progress.say(format_args!(
+            "missing: row `{row}` is not in the sheet; the report's figures are kept"
+        ));
+    }
+    say_unknown(args, &result.unknown, progress);
+}
+
+/// The file gives exactly the figures meant, and nothing else of the report changed: `now`
+/// is the report as the staged file gives it.
+fn refuse_other_changes(
+    file: &Path,
+    now: Option<&pipeline::CheckedReport>,
+    result: &sheets::Outcomes,
+) -> Result<()> {
+    let meant = result.meant.as_ref().map(normal);
+    if now.map(|r| normal(&r.source.value)) != meant {
+        return Err(vplan::Error::Content(vec![Diagnostic::error(
+            Code::SheetImport,
+            file,
+            "rewriting the report would change more than the imported figures: nothing written",
+        )
+        .with_hint("write the table's row entries as one-line flow maps, `- {id: rad, utfall: 100}`, then import again")]));
+    }
+    Ok(())
+}
+
+/// A report as compared after an import: its outcomes and forecasts normalized, written out.
+fn normal(f: &vplan::content::FollowUp) -> String {
+    let mut f = f.clone();
+    for t in &mut f.tables {
+        for r in &mut t.rows {
+            r.utfall = r.utfall.map(|v| v.normalize());
+            r.prognos = r.prognos.map(|v| v.normalize());
+        }
+    }
+    format!("{f:?}")
 }
 
 /// The content loaded with `yaml` in place of `file`, from a scratch copy, before the file is

@@ -43,27 +43,31 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
         vplan::usage!("{} is not a directory", content.display());
     }
     let templates = build.project.templates()?;
-    let output = absolute(&build.output);
-
-    let mut ts = Typesetter::new(&templates)?.with_source_date(build.source_date.date()?);
-    let mut opened = false;
-    // Templates are read again only after one of them changed (or a reload failed). The
-    // built-in templates never change; a project's templates directory is watched.
-    let mut templates_stale = false;
-    let templates_abs = templates.dir().map(absolute);
-    let watched: Vec<PathBuf> = std::iter::once(absolute(content))
-        .chain(templates_abs.clone())
-        .collect();
-    let mut seen = snapshot(&watched, &output);
-    let first = rebuild(args, content, &mut ts, &mut templates_stale, progress);
-    if let (Some(pdf), true) = (first.first(), args.open) {
-        open(pdf, progress);
-        opened = true;
-    }
-
+    let mut session = Session::start(args, content, &templates, progress)?;
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let _debouncer = watch(content, &templates, tx, progress)?;
+    for events in rx {
+        if let Err(e) = events {
+            progress.warn(format_args!("watching: {e}"));
+            continue;
+        }
+        if session.on_change() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Starts watching the content directory and the project's templates directory, events sent
+/// to `tx`, and says so.
+fn watch(
+    content: &Path,
+    templates: &vplan::render::Templates,
+    tx: mpsc::Sender<DebounceEventResult>,
+    progress: &Terminal,
+) -> Result<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
     let mut debouncer = new_debouncer(DEBOUNCE, tx).context("cannot watch for changes")?;
-    for dir in std::iter::once(content.as_path()).chain(templates.dir()) {
+    for dir in std::iter::once(content).chain(templates.dir()) {
         debouncer
             .watcher()
             .watch(dir, RecursiveMode::Recursive)
@@ -80,47 +84,122 @@ pub fn run(args: &WatchArgs, progress: &Terminal) -> Result<()> {
             content.display()
         )),
     }
+    Ok(debouncer)
+}
 
-    let mut rebuilds = 0usize;
-    for events in rx {
-        if let Err(e) = events {
-            progress.warn(format_args!("watching: {e}"));
-            continue;
+/// A watch between rebuilds: the long-lived typesetter and what the last build saw.
+struct Session<'a> {
+    args: &'a WatchArgs,
+    content: &'a Path,
+    progress: &'a Terminal,
+    ts: Typesetter,
+    /// Templates are read again only after one of them changed (or a reload failed).
+    templates_stale: bool,
+    /// The project's templates directory, absolute; the built-in templates never change.
+    templates_abs: Option<PathBuf>,
+    /// The directories watched, absolute.
+    watched: Vec<PathBuf>,
+    /// The output directory, absolute (its files are not watched).
+    output: PathBuf,
+    /// The watched files as the last build saw them.
+    seen: Snapshot,
+    /// Whether a PDF was opened (`--open` opens the first one written).
+    opened: bool,
+    /// Rebuilds so far (for `--max-rebuilds`).
+    rebuilds: usize,
+}
+
+impl<'a> Session<'a> {
+    /// The first build, its PDF opened with `--open`.
+    fn start(
+        args: &'a WatchArgs,
+        content: &'a Path,
+        templates: &vplan::render::Templates,
+        progress: &'a Terminal,
+    ) -> Result<Self> {
+        let build = &args.build;
+        let output = absolute(&build.output);
+        let ts = Typesetter::new(templates)?.with_source_date(build.source_date.date()?);
+        let templates_abs = templates.dir().map(absolute);
+        let watched: Vec<PathBuf> = std::iter::once(absolute(content))
+            .chain(templates_abs.clone())
+            .collect();
+        let seen = snapshot(&watched, &output);
+        let mut session = Session {
+            args,
+            content,
+            progress,
+            ts,
+            templates_stale: false,
+            templates_abs,
+            watched,
+            output,
+            seen,
+            opened: false,
+            rebuilds: 0,
+        };
+        let first = session.rebuild();
+        if let (Some(pdf), true) = (first.first(), args.open) {
+            open(pdf, progress);
+            session.opened = true;
         }
-        let now = snapshot(&watched, &output);
-        let paths = changed(&seen, &now);
+        Ok(session)
+    }
+
+    /// One build with this session's typesetter.
+    fn rebuild(&mut self) -> Vec<PathBuf> {
+        rebuild(
+            self.args,
+            self.content,
+            &mut self.ts,
+            &mut self.templates_stale,
+            self.progress,
+        )
+    }
+
+    /// After a file-system event: a rebuild when a watched file really changed; `true` when
+    /// `--max-rebuilds` is reached.
+    fn on_change(&mut self) -> bool {
+        let now = snapshot(&self.watched, &self.output);
+        let paths = changed(&self.seen, &now);
         if paths.is_empty() {
-            continue;
+            return false;
         }
-        seen = now;
-        templates_stale |= templates_abs
+        self.seen = now;
+        self.templates_stale |= self
+            .templates_abs
             .as_ref()
             .is_some_and(|dir| paths.iter().any(|p| p.starts_with(dir)));
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        progress.say(format_args!("changed: {}", names.join(", ")));
+        self.progress
+            .say(format_args!("changed: {}", names.join(", ")));
         let t = Instant::now();
-        let written = rebuild(args, content, &mut ts, &mut templates_stale, progress);
+        let written = self.rebuild();
         Worlds::evict(EVICT_AFTER);
-        rebuilds += 1;
+        self.rebuilds += 1;
+        self.say_rebuilt(&written, t);
+        self.args
+            .max_rebuilds
+            .is_some_and(|max| self.rebuilds >= max)
+    }
+
+    /// Says how the rebuild begun at `t` went, and opens its PDF with `--open` if none was yet.
+    fn say_rebuilt(&mut self, written: &[PathBuf], t: Instant) {
         if written.is_empty() {
-            progress.say(format_args!(
+            self.progress.say(format_args!(
                 "still watching; the last good PDF is unchanged"
             ));
         } else {
-            progress.say(format_args!(
+            self.progress.say(format_args!(
                 "rebuilt in {:.0} ms",
                 t.elapsed().as_secs_f64() * 1000.0
             ));
-            if args.open && !opened {
-                open(&written[0], progress);
-                opened = true;
+            if self.args.open && !self.opened {
+                open(&written[0], self.progress);
+                self.opened = true;
             }
         }
-        if args.max_rebuilds.is_some_and(|max| rebuilds >= max) {
-            break;
-        }
     }
-    Ok(())
 }
 
 /// One build, reading the templates again first when they are stale; errors are printed and
