@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::content::items::PlanItems;
 use crate::content::walk::{walk, At};
 use crate::content::{
     Block, FollowUp, Goal, GoalKind, Item as IdText, Matrix, OrgNode, Plan, TextTable, ValuePath,
@@ -154,6 +155,34 @@ fn short(text: &str) -> String {
     }
 }
 
+/// A report's text if it is given (not blank).
+fn given(t: &Option<String>) -> Option<String> {
+    t.clone().filter(|t| !t.trim().is_empty())
+}
+
+/// One item a part that is given: (kind, text).
+fn parts(list: &[(&'static str, Option<String>)]) -> Vec<(&'static str, String)> {
+    list.iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (*k, v)))
+        .collect()
+}
+
+/// The title of the plan's group (perspective) `g`, empty if there is none.
+fn group_title(known: &PlanItems<'_>, g: usize) -> String {
+    known
+        .groups
+        .get(g)
+        .map_or(String::new(), |g| g.title.to_string())
+}
+
+/// A seasonal profile in words, `profil: [w, …]`.
+fn profile(p: &Option<Vec<rust_decimal::Decimal>>) -> Option<String> {
+    p.as_ref().map(|p| {
+        let weights: Vec<String> = p.iter().map(|w| w.normalize().to_string()).collect();
+        format!("profil: [{}]", weights.join(", "))
+    })
+}
+
 impl Walker<'_> {
     /// The decision paper (the plan's, or a report's) under "Tjänsteskrivelse".
     fn paper(&mut self, p: &crate::content::DecisionPaper) {
@@ -208,10 +237,7 @@ impl Walker<'_> {
     /// goals per assessment under Sammanfattning, the Handlingsplan's under its own chapter,
     /// every other table under Ekonomi.
     fn report(&mut self, f: &crate::content::FollowUp) {
-        use crate::content::items::items;
-        use crate::figures::followup::GOALS_TABLE;
-        let plan = self.plan;
-        let known = items(plan);
+        let known = crate::content::items::items(self.plan);
         for heading in [
             SAMMANFATTNING,
             MALUPPFYLLELSE,
@@ -221,6 +247,24 @@ impl Walker<'_> {
         ] {
             self.flat.sections.push(heading.to_string());
         }
+        self.report_texts(f);
+        for g in &f.goals {
+            self.goal_entry(&known, g);
+        }
+        for a in &f.assignments {
+            self.assignment_entry(&known, a);
+        }
+        for r in &f.internal_control {
+            self.risk_entry(r);
+        }
+        self.place_tables(f);
+        for e in &f.tables {
+            self.table_settings(e);
+        }
+    }
+
+    /// The report's texts, as prose under the heading each is printed under.
+    fn report_texts(&mut self, f: &crate::content::FollowUp) {
         let text_heading = |key: &str| match key {
             "sammanfattning" => SAMMANFATTNING,
             "maluppfyllelse" => MALUPPFYLLELSE,
@@ -233,90 +277,90 @@ impl Walker<'_> {
                 self.prose(&format!("texts-{key}"), &[text_heading(key).into()], t);
             }
         }
-        let given = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
-        // One item a part that is given: (kind, text).
-        let parts = |list: &[(&'static str, Option<String>)]| -> Vec<(&'static str, String)> {
-            list.iter()
-                .filter_map(|(k, v)| v.clone().map(|v| (*k, v)))
-                .collect()
-        };
-        let group = |g: usize| {
-            known
-                .groups
-                .get(g)
-                .map_or(String::new(), |g| g.title.to_string())
-        };
-        for g in &f.goals {
-            let (gplace, goal) = match known.goal(&g.id) {
-                Some(p) => (
-                    vec![
-                        MALUPPFYLLELSE.to_string(),
-                        group(p.group),
-                        short(&p.item.text),
-                    ],
-                    Some(p.item),
-                ),
-                None => (vec![MALUPPFYLLELSE.to_string(), g.id.clone()], None),
-            };
-            for (kind, value) in parts(&[
-                ("assessment", g.assessment.map(|a| a.label().to_string())),
-                ("text", given(&g.text)),
-            ]) {
-                self.item(kind, &g.id, "", &gplace, vec![(kind, value)]);
-            }
-            for i in &g.indicators {
-                let ind = goal.and_then(|goal| goal.indicators.iter().find(|x| x.id == i.id));
-                let iplace = with(&gplace, &ind.map_or(i.id.clone(), |x| short(&x.text)));
-                for (kind, value) in parts(&[
-                    ("outcome", given(&i.outcome)),
-                    ("assessment", i.assessment.map(|a| a.label().to_string())),
-                    ("text", given(&i.text)),
-                ]) {
-                    self.item(kind, &i.id, &g.id, &iplace, vec![(kind, value)]);
-                }
-            }
-        }
-        for a in &f.assignments {
-            let place = match known.assignment(&a.id) {
-                Some(p) => vec![
+    }
+
+    /// A goal's entry and its indicators', under the goal's perspective and text.
+    fn goal_entry(&mut self, known: &PlanItems<'_>, g: &crate::content::GoalFollowUp) {
+        let (gplace, goal) = match known.goal(&g.id) {
+            Some(p) => (
+                vec![
                     MALUPPFYLLELSE.to_string(),
-                    group(p.group),
+                    group_title(known, p.group),
                     short(&p.item.text),
                 ],
-                None => vec![MALUPPFYLLELSE.to_string(), a.id.clone()],
-            };
+                Some(p.item),
+            ),
+            None => (vec![MALUPPFYLLELSE.to_string(), g.id.clone()], None),
+        };
+        for (kind, value) in parts(&[
+            ("assessment", g.assessment.map(|a| a.label().to_string())),
+            ("text", given(&g.text)),
+        ]) {
+            self.item(kind, &g.id, "", &gplace, vec![(kind, value)]);
+        }
+        for i in &g.indicators {
+            let ind = goal.and_then(|goal| goal.indicators.iter().find(|x| x.id == i.id));
+            let iplace = with(&gplace, &ind.map_or(i.id.clone(), |x| short(&x.text)));
             for (kind, value) in parts(&[
-                ("status", a.status.map(|s| s.label().to_string())),
-                ("text", given(&a.text)),
+                ("outcome", given(&i.outcome)),
+                ("assessment", i.assessment.map(|a| a.label().to_string())),
+                ("text", given(&i.text)),
             ]) {
-                self.item(kind, &a.id, "", &place, vec![(kind, value)]);
+                self.item(kind, &i.id, &g.id, &iplace, vec![(kind, value)]);
             }
         }
-        let areas = plan
+    }
+
+    /// An assignment's entry, under its perspective and text.
+    fn assignment_entry(&mut self, known: &PlanItems<'_>, a: &crate::content::AssignmentFollowUp) {
+        let place = match known.assignment(&a.id) {
+            Some(p) => vec![
+                MALUPPFYLLELSE.to_string(),
+                group_title(known, p.group),
+                short(&p.item.text),
+            ],
+            None => vec![MALUPPFYLLELSE.to_string(), a.id.clone()],
+        };
+        for (kind, value) in parts(&[
+            ("status", a.status.map(|s| s.label().to_string())),
+            ("text", given(&a.text)),
+        ]) {
+            self.item(kind, &a.id, "", &place, vec![(kind, value)]);
+        }
+    }
+
+    /// A risk's control result, under its area and risk in the plan's internal control.
+    fn risk_entry(&mut self, r: &crate::content::RiskFollowUp) {
+        let areas = self
+            .plan
             .internal_control
             .as_ref()
             .map(|ic| ic.value.areas.as_slice())
             .unwrap_or_default();
-        for r in &f.internal_control {
-            let place = areas
-                .iter()
-                .find_map(|area| {
-                    let risk = area.risks.iter().find(|x| x.id == r.id)?;
-                    Some(vec![
-                        INTERN_KONTROLL.to_string(),
-                        area.area.clone(),
-                        short(&risk.risk),
-                    ])
-                })
-                .unwrap_or_else(|| vec![INTERN_KONTROLL.to_string(), r.id.clone()]);
-            for (kind, value) in parts(&[
-                ("result", r.result.map(|x| x.label().to_string())),
-                ("text", given(&r.text)),
-            ]) {
-                self.item(kind, &r.id, "", &place, vec![(kind, value)]);
-            }
+        let place = areas
+            .iter()
+            .find_map(|area| {
+                let risk = area.risks.iter().find(|x| x.id == r.id)?;
+                Some(vec![
+                    INTERN_KONTROLL.to_string(),
+                    area.area.clone(),
+                    short(&risk.risk),
+                ])
+            })
+            .unwrap_or_else(|| vec![INTERN_KONTROLL.to_string(), r.id.clone()]);
+        for (kind, value) in parts(&[
+            ("result", r.result.map(|x| x.label().to_string())),
+            ("text", given(&r.text)),
+        ]) {
+            self.item(kind, &r.id, "", &place, vec![(kind, value)]);
         }
-        // Where the report prints each table (its comments are a text column of the table).
+    }
+
+    /// Where the report prints each table of the plan (its comments are a text column of the
+    /// table): chapter and heading.
+    fn place_tables(&mut self, f: &crate::content::FollowUp) {
+        use crate::figures::followup::GOALS_TABLE;
+        let plan = self.plan;
         let handlingsplan = f
             .handlingsplan
             .as_deref()
@@ -353,55 +397,51 @@ impl Walker<'_> {
             };
             self.flat.table_place.insert(id.to_string(), place);
         }
-        // What a table entry says of its figures (what the amounts are, the deviation's sign,
-        // the seasonal profile, the column followed), and a row's own profile: a change of any
-        // of them moves the report's figures, so it is a change of its own.
-        let profile = |p: &Option<Vec<rust_decimal::Decimal>>| {
-            p.as_ref().map(|p| {
-                let weights: Vec<String> = p.iter().map(|w| w.normalize().to_string()).collect();
-                format!("profil: [{}]", weights.join(", "))
-            })
-        };
-        for e in &f.tables {
-            let place = self
-                .flat
-                .table_place
-                .get(&e.id)
-                .cloned()
-                .unwrap_or_else(|| vec![EKONOMI.to_string(), e.id.clone()]);
-            let settings: Vec<String> = [
-                e.budget.as_ref().map(|b| format!("budget: {b}")),
-                e.belopp.map(|b| format!("belopp: {}", b.as_str())),
-                e.avvikelse.map(|a| format!("avvikelse: {}", a.as_str())),
-                profile(&e.profil),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            if !settings.is_empty() {
+    }
+
+    /// What a table entry says of its figures (what the amounts are, the deviation's sign,
+    /// the seasonal profile, the column followed), and a row's own profile: a change of any
+    /// of them moves the report's figures, so it is a change of its own.
+    fn table_settings(&mut self, e: &crate::content::TableFollowUp) {
+        let place = self
+            .flat
+            .table_place
+            .get(&e.id)
+            .cloned()
+            .unwrap_or_else(|| vec![EKONOMI.to_string(), e.id.clone()]);
+        let settings: Vec<String> = [
+            e.budget.as_ref().map(|b| format!("budget: {b}")),
+            e.belopp.map(|b| format!("belopp: {}", b.as_str())),
+            e.avvikelse.map(|a| format!("avvikelse: {}", a.as_str())),
+            profile(&e.profil),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !settings.is_empty() {
+            self.item(
+                "setting",
+                &e.id,
+                "",
+                &place,
+                vec![("setting", settings.join("; "))],
+            );
+        }
+        for r in &e.rows {
+            if let Some(p) = profile(&r.profil) {
+                let row = self
+                    .plan
+                    .tables
+                    .get(&e.id)
+                    .and_then(|t| t.value.rows.iter().find(|x| x.id == r.id))
+                    .map_or(r.id.clone(), |x| x.label.clone());
                 self.item(
                     "setting",
-                    &e.id,
+                    &format!("{}/{}", e.id, r.id),
                     "",
-                    &place,
-                    vec![("setting", settings.join("; "))],
+                    &with(&place, &row),
+                    vec![("setting", p)],
                 );
-            }
-            for r in &e.rows {
-                if let Some(p) = profile(&r.profil) {
-                    let row = plan
-                        .tables
-                        .get(&e.id)
-                        .and_then(|t| t.value.rows.iter().find(|x| x.id == r.id))
-                        .map_or(r.id.clone(), |x| x.label.clone());
-                    self.item(
-                        "setting",
-                        &format!("{}/{}", e.id, r.id),
-                        "",
-                        &with(&place, &row),
-                        vec![("setting", p)],
-                    );
-                }
             }
         }
     }

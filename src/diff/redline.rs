@@ -12,8 +12,9 @@ use super::flatten::{flatten, paragraphs};
 use super::words::{self, Op, Para};
 use crate::content::walk::{lists, lists_mut, walk, walk_mut, At};
 use crate::content::{
-    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Indicator, Item, Matrix, MatrixRow, OrgChart,
-    OrgNode, Perspective, Plan, Sourced, Strategy, TextRow, TextTable, ValuePath,
+    Appendix, Block, Chapter, Goal, IcArea, IcRisk, Indicator, InternalControl, Item, Matrix,
+    MatrixRow, OrgChart, OrgNode, Perspective, Plan, Sourced, Strategy, TextRow, TextTable,
+    ValuePath,
 };
 use crate::pipeline::Checked;
 use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
@@ -318,6 +319,8 @@ impl<'a> Restorer<'a> {
         RESTORED.contains(&k.0) && !self.present.contains(&(k.0, k.1.clone()))
     }
 
+    /// Restores what was removed throughout `plan`: inside the containers it still has first,
+    /// then its removed chapters, appendices, perspectives and internal control's parts.
     fn plan(&self, old: &Plan, plan: &mut Plan, cells: &mut OldCells) {
         for c in &mut plan.chapters {
             let c = &mut c.value;
@@ -327,14 +330,31 @@ impl<'a> Restorer<'a> {
             let a = &mut a.value;
             self.blocks(&a.id.clone(), &mut a.blocks);
         }
-        let gone = |k: &Key| self.gone(k);
+        self.removed_chapters(old, plan, cells);
+        self.removed_appendices(old, plan);
+        if let Some(g) = &mut plan.goals {
+            for p in &mut g.value.perspectives {
+                self.perspective(p);
+            }
+        }
+        if let (Some(g), Some(og)) = (&mut plan.goals, &old.goals) {
+            self.removed_perspectives(&og.value.perspectives, &mut g.value.perspectives);
+        }
+        if let Some(ic) = &mut plan.internal_control {
+            let old_ic = old.internal_control.as_ref().map(|oic| &oic.value);
+            self.internal_control(old_ic, &mut ic.value);
+        }
+    }
+
+    /// The removed chapters, struck through where they stood (noted in `cells`).
+    fn removed_chapters(&self, old: &Plan, plan: &mut Plan, cells: &mut OldCells) {
         let new_keys = keys(&plan.chapters, "chapter", |c| &c.value.id);
         restore(
             &old.chapters,
             &keys(&old.chapters, "chapter", |c| &c.value.id),
             &mut plan.chapters,
             &new_keys,
-            &gone,
+            &|k: &Key| self.gone(k),
             &mut |c: &Sourced<Chapter>| {
                 cells.removed_chapters.insert(c.value.id.clone());
                 Sourced {
@@ -347,13 +367,17 @@ impl<'a> Restorer<'a> {
                 }
             },
         );
+    }
+
+    /// The removed appendices, struck through where they stood.
+    fn removed_appendices(&self, old: &Plan, plan: &mut Plan) {
         let new_keys = keys(&plan.appendices, "appendix", |a| &a.value.id);
         restore(
             &old.appendices,
             &keys(&old.appendices, "appendix", |a| &a.value.id),
             &mut plan.appendices,
             &new_keys,
-            &gone,
+            &|k: &Key| self.gone(k),
             &mut |a: &Sourced<Appendix>| Sourced {
                 file: self.rebased(&a.file),
                 value: Appendix {
@@ -366,103 +390,113 @@ impl<'a> Restorer<'a> {
                 },
             },
         );
-        if let Some(g) = &mut plan.goals {
-            for p in &mut g.value.perspectives {
-                self.blocks(&p.id.clone(), &mut p.blocks);
-                let op = self.old_perspectives.get(p.id.as_str()).copied();
-                self.goals(op.map(|o| o.goals.as_slice()), &mut p.goals);
-                self.assignments(op.map(|o| o.assignments.as_slice()), &mut p.assignments);
-                for s in &mut p.strategies {
-                    self.blocks(&s.id.clone(), &mut s.blocks);
-                    let os = self.old_strategies.get(s.id.as_str()).copied();
-                    self.goals(os.map(|o| o.goals.as_slice()), &mut s.goals);
-                    self.assignments(os.map(|o| o.assignments.as_slice()), &mut s.assignments);
-                }
-                if let Some(op) = op {
-                    let new_keys = keys(&p.strategies, "strategy", |s| &s.id);
-                    restore(
-                        &op.strategies,
-                        &keys(&op.strategies, "strategy", |s| &s.id),
-                        &mut p.strategies,
-                        &new_keys,
-                        &gone,
-                        &mut |s: &Strategy| self.struck_strategy(s),
-                    );
-                }
-            }
+    }
+
+    /// What was removed inside a perspective that is still there: in its blocks, goals,
+    /// assignments and strategies, and its removed strategies.
+    fn perspective(&self, p: &mut Perspective) {
+        self.blocks(&p.id.clone(), &mut p.blocks);
+        let op = self.old_perspectives.get(p.id.as_str()).copied();
+        self.goals(op.map(|o| o.goals.as_slice()), &mut p.goals);
+        self.assignments(op.map(|o| o.assignments.as_slice()), &mut p.assignments);
+        for s in &mut p.strategies {
+            self.blocks(&s.id.clone(), &mut s.blocks);
+            let os = self.old_strategies.get(s.id.as_str()).copied();
+            self.goals(os.map(|o| o.goals.as_slice()), &mut s.goals);
+            self.assignments(os.map(|o| o.assignments.as_slice()), &mut s.assignments);
         }
-        if let (Some(g), Some(og)) = (&mut plan.goals, &old.goals) {
-            let ps = &mut g.value.perspectives;
-            let new_keys = keys(ps, "perspective", |p| &p.id);
-            let old_ps = &og.value.perspectives;
+        if let Some(op) = op {
+            let new_keys = keys(&p.strategies, "strategy", |s| &s.id);
             restore(
-                old_ps,
-                &keys(old_ps, "perspective", |p| &p.id),
-                ps,
+                &op.strategies,
+                &keys(&op.strategies, "strategy", |s| &s.id),
+                &mut p.strategies,
                 &new_keys,
-                &gone,
-                &mut |p: &Perspective| Perspective {
-                    id: self.removed_section(&p.id),
-                    title: del(&p.title),
-                    blocks: self.struck_blocks(&p.blocks),
-                    goals: self.struck_goals(&p.goals),
-                    assignments: self.struck_items("assignment", &p.assignments),
-                    strategies: p
-                        .strategies
+                &|k: &Key| self.gone(k),
+                &mut |s: &Strategy| self.struck_strategy(s),
+            );
+        }
+    }
+
+    /// The removed perspectives, struck through where they stood, with their removed
+    /// strategies.
+    fn removed_perspectives(&self, old_ps: &[Perspective], ps: &mut Vec<Perspective>) {
+        let new_keys = keys(ps, "perspective", |p| &p.id);
+        restore(
+            old_ps,
+            &keys(old_ps, "perspective", |p| &p.id),
+            ps,
+            &new_keys,
+            &|k: &Key| self.gone(k),
+            &mut |p: &Perspective| Perspective {
+                id: self.removed_section(&p.id),
+                title: del(&p.title),
+                blocks: self.struck_blocks(&p.blocks),
+                goals: self.struck_goals(&p.goals),
+                assignments: self.struck_items("assignment", &p.assignments),
+                strategies: p
+                    .strategies
+                    .iter()
+                    .filter(|s| self.gone(&("strategy", s.id.clone())))
+                    .map(|s| self.struck_strategy(s))
+                    .collect(),
+            },
+        );
+    }
+
+    /// What was removed from the internal control: inside each area still there, then the
+    /// removed areas with their removed risks.
+    fn internal_control(&self, old: Option<&InternalControl>, ic: &mut InternalControl) {
+        for area in &mut ic.areas {
+            self.area(area);
+        }
+        if let Some(oic) = old {
+            let new_keys = keys(&ic.areas, "area", |a| &a.id);
+            restore(
+                &oic.areas,
+                &keys(&oic.areas, "area", |a| &a.id),
+                &mut ic.areas,
+                &new_keys,
+                &|k: &Key| self.gone(k),
+                &mut |a: &IcArea| IcArea {
+                    id: a.id.clone(),
+                    area: del(&a.area),
+                    risks: a
+                        .risks
                         .iter()
-                        .filter(|s| self.gone(&("strategy", s.id.clone())))
-                        .map(|s| self.struck_strategy(s))
+                        .filter(|r| self.gone(&("risk", r.id.clone())))
+                        .map(|r| self.struck_risk(r))
                         .collect(),
                 },
             );
         }
-        if let Some(ic) = &mut plan.internal_control {
-            for area in &mut ic.value.areas {
-                for risk in &mut area.risks {
-                    if let Some(or) = self.old_risks.get(risk.id.as_str()) {
-                        let new_keys = keys(&risk.measures, "measure", |m| &m.id);
-                        restore(
-                            &or.measures,
-                            &keys(&or.measures, "measure", |m| &m.id),
-                            &mut risk.measures,
-                            &new_keys,
-                            &gone,
-                            &mut |m: &Item| struck_item(m),
-                        );
-                    }
-                }
-                if let Some(oa) = self.old_areas.get(area.id.as_str()) {
-                    let new_keys = keys(&area.risks, "risk", |r| &r.id);
-                    restore(
-                        &oa.risks,
-                        &keys(&oa.risks, "risk", |r| &r.id),
-                        &mut area.risks,
-                        &new_keys,
-                        &gone,
-                        &mut |r: &IcRisk| self.struck_risk(r),
-                    );
-                }
-            }
-            if let Some(oic) = &old.internal_control {
-                let new_keys = keys(&ic.value.areas, "area", |a| &a.id);
+    }
+
+    /// An area still there: the removed measures of its risks, then its removed risks.
+    fn area(&self, area: &mut IcArea) {
+        for risk in &mut area.risks {
+            if let Some(or) = self.old_risks.get(risk.id.as_str()) {
+                let new_keys = keys(&risk.measures, "measure", |m| &m.id);
                 restore(
-                    &oic.value.areas,
-                    &keys(&oic.value.areas, "area", |a| &a.id),
-                    &mut ic.value.areas,
+                    &or.measures,
+                    &keys(&or.measures, "measure", |m| &m.id),
+                    &mut risk.measures,
                     &new_keys,
-                    &gone,
-                    &mut |a: &IcArea| IcArea {
-                        id: a.id.clone(),
-                        area: del(&a.area),
-                        risks: a
-                            .risks
-                            .iter()
-                            .filter(|r| self.gone(&("risk", r.id.clone())))
-                            .map(|r| self.struck_risk(r))
-                            .collect(),
-                    },
+                    &|k: &Key| self.gone(k),
+                    &mut |m: &Item| struck_item(m),
                 );
             }
+        }
+        if let Some(oa) = self.old_areas.get(area.id.as_str()) {
+            let new_keys = keys(&area.risks, "risk", |r| &r.id);
+            restore(
+                &oa.risks,
+                &keys(&oa.risks, "risk", |r| &r.id),
+                &mut area.risks,
+                &new_keys,
+                &|k: &Key| self.gone(k),
+                &mut |r: &IcRisk| self.struck_risk(r),
+            );
         }
     }
 

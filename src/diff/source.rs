@@ -131,8 +131,21 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
 /// Writes the content directory as it is in `rev` into a temporary directory. Returns the
 /// directory, the content directory in it, and the content's path in the repository.
 fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, String)> {
-    // The repository that holds the content directory (or, if it no longer exists, the
-    // nearest existing parent).
+    let (top, prefix) = repository_of(content)?;
+    let commit = commit_of(&top, rev)?;
+    let blobs = blobs_under(&top, &commit, &prefix)?;
+    if !blobs.iter().any(|(rel, _)| rel == "plan.yaml") {
+        crate::usage!("revision `{rev}` has no {prefix}plan.yaml");
+    }
+    let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let dir = tmp.path().join("content");
+    write_blobs(&top, &blobs, &dir)?;
+    Ok((tmp, dir, prefix))
+}
+
+/// The top of the repository that holds the content directory (or, if it no longer exists,
+/// the nearest existing parent), and the content's path in it (`a/b/`, empty at the top).
+fn repository_of(content: &Path) -> Result<(PathBuf, String)> {
     let abs = std::path::absolute(content).at("resolve", content)?;
     let mut probe = abs.as_path();
     while !probe.is_dir() {
@@ -164,9 +177,13 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
     } else {
         format!("{prefix}/")
     };
+    Ok((top, prefix))
+}
 
-    let commit = git(
-        &top,
+/// The commit `rev` names in the repository at `top`.
+fn commit_of(top: &Path, rev: &str) -> Result<String> {
+    git(
+        top,
         &[
             "rev-parse",
             "--verify",
@@ -179,10 +196,15 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
             "`{rev}` is neither a directory nor a revision of the git repository {}",
             top.display()
         )
-    })?;
+    })
+}
+
+/// The regular files under `prefix` in `commit`: each one's path below `prefix` and its
+/// blob's hash.
+fn blobs_under(top: &Path, commit: &str, prefix: &str) -> Result<Vec<(String, String)>> {
     let listing = git(
-        &top,
-        &["ls-tree", "-r", "-z", "--full-tree", &commit, "--", &prefix],
+        top,
+        &["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix],
     )?;
     let mut blobs = Vec::new();
     for entry in listing.split('\0').filter(|e| !e.is_empty()) {
@@ -195,7 +217,7 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
         if kind != Some("blob") || mode == Some("120000") {
             continue;
         }
-        let Some(rel) = path.strip_prefix(&prefix) else {
+        let Some(rel) = path.strip_prefix(prefix) else {
             continue;
         };
         if rel.split('/').any(|c| c == ".." || c.is_empty()) {
@@ -203,12 +225,12 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
         }
         blobs.push((rel.to_string(), hash.unwrap_or_default().to_string()));
     }
-    if !blobs.iter().any(|(rel, _)| rel == "plan.yaml") {
-        crate::usage!("revision `{rev}` has no {prefix}plan.yaml");
-    }
-    let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
-    let dir = tmp.path().join("content");
-    let contents = cat_blobs(&top, blobs.iter().map(|(_, h)| h.as_str()))?;
+    Ok(blobs)
+}
+
+/// Writes each blob at its path under `dir`.
+fn write_blobs(top: &Path, blobs: &[(String, String)], dir: &Path) -> Result<()> {
+    let contents = cat_blobs(top, blobs.iter().map(|(_, h)| h.as_str()))?;
     for ((rel, _), bytes) in blobs.iter().zip(contents) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -216,7 +238,7 @@ fn export(rev: &str, content: &Path) -> Result<(tempfile::TempDir, PathBuf, Stri
         }
         fs::write(&path, bytes).at("write", &path)?;
     }
-    Ok((tmp, dir, prefix))
+    Ok(())
 }
 
 /// The contents of blobs, read with one `git cat-file --batch`.

@@ -15,6 +15,8 @@ use crate::pipeline::Subject;
 /// A cell by ids: (table, row, column).
 type CellId = (String, String, String);
 
+/// The changes of the amount tables between `old` and `new`, placed as `of` and `nf` place
+/// them: each table's own, then the totals that changed without a changed amount of their own.
 pub fn changes(old: Subject<'_>, new: Subject<'_>, of: &Flat, nf: &Flat) -> Vec<Change> {
     let mut out = Vec::new();
     let mut ids: Vec<&String> = new.model().tables.keys().collect();
@@ -27,78 +29,102 @@ pub fn changes(old: Subject<'_>, new: Subject<'_>, of: &Flat, nf: &Flat) -> Vec<
     // Totals already shown under the amount that moved them.
     let mut explained: HashSet<CellId> = HashSet::new();
     for tid in &ids {
-        let place = nf
-            .table_place
-            .get(*tid)
-            .or_else(|| of.table_place.get(*tid))
-            .cloned()
-            .unwrap_or_else(|| vec![format!("table {tid}")]);
-        let section = place[0].clone();
-        match (old.model().tables.get(*tid), new.model().tables.get(*tid)) {
-            (None, Some(t)) => {
-                let mut c = Change::new(&section, ChangeKind::Added, "table", tid, place.clone());
-                c.new = Some(row_count(&t.value));
-                c.unit = Some(t.value.unit.clone());
-                c.rows = table_rows(&t.value, new);
-                out.push(c);
-            }
-            (Some(t), None) => {
-                let mut c = Change::new(&section, ChangeKind::Removed, "table", tid, place.clone());
-                c.old = Some(row_count(&t.value));
-                c.unit = Some(t.value.unit.clone());
-                c.rows = table_rows(&t.value, old);
-                out.push(c);
-            }
-            (Some(o), Some(n)) => {
-                let (op, np) = (of.table_place.get(*tid), nf.table_place.get(*tid));
-                if op != np {
-                    // Placed in another section (or placed, or no longer placed).
-                    let mut c =
-                        Change::new(&section, ChangeKind::Moved, "table", tid, place.clone());
-                    c.moved_from = Some(
-                        op.cloned()
-                            .unwrap_or_else(|| vec!["not placed".to_string()]),
-                    );
-                    c.new = Some(row_count(&n.value));
-                    out.push(c);
-                }
-                let (o, n) = (&o.value, &n.value);
-                for (field, a, b) in [
-                    ("caption", o.caption.clone(), n.caption.clone()),
-                    ("unit", o.unit.clone(), n.unit.clone()),
-                    ("sum_of", o.sum_of.join(", "), n.sum_of.join(", ")),
-                    ("notes", o.notes.join("\n"), n.notes.join("\n")),
-                ] {
-                    if a != b {
-                        let mut c =
-                            Change::new(&section, ChangeKind::Changed, "table", tid, place.clone());
-                        c.field = Some(field.into());
-                        if field == "notes" || field == "sum_of" {
-                            c.words = super::words::diff(&a, &b);
-                        }
-                        c.old = Some(a);
-                        c.new = Some(b);
-                        out.push(c);
-                    }
-                }
-                columns(&mut out, &section, &place, (o, old), (n, new));
-                rows(
-                    &mut out,
-                    &section,
-                    &place,
-                    old,
-                    new,
-                    o,
-                    n,
-                    nf,
-                    &mut explained,
+        table_changes(&mut out, tid, (old, new), of, nf, &mut explained);
+    }
+    other_totals(&mut out, old, new, nf, &explained);
+    out
+}
+
+/// One table's changes: added, removed, or moved and changed in its fields, columns and rows.
+fn table_changes(
+    out: &mut Vec<Change>,
+    tid: &str,
+    (old, new): (Subject<'_>, Subject<'_>),
+    of: &Flat,
+    nf: &Flat,
+    explained: &mut HashSet<CellId>,
+) {
+    let place = nf
+        .table_place
+        .get(tid)
+        .or_else(|| of.table_place.get(tid))
+        .cloned()
+        .unwrap_or_else(|| vec![format!("table {tid}")]);
+    let section = place[0].clone();
+    match (old.model().tables.get(tid), new.model().tables.get(tid)) {
+        (None, Some(t)) => {
+            let mut c = Change::new(&section, ChangeKind::Added, "table", tid, place.clone());
+            c.new = Some(row_count(&t.value));
+            c.unit = Some(t.value.unit.clone());
+            c.rows = table_rows(&t.value, new);
+            out.push(c);
+        }
+        (Some(t), None) => {
+            let mut c = Change::new(&section, ChangeKind::Removed, "table", tid, place.clone());
+            c.old = Some(row_count(&t.value));
+            c.unit = Some(t.value.unit.clone());
+            c.rows = table_rows(&t.value, old);
+            out.push(c);
+        }
+        (Some(o), Some(n)) => {
+            let (op, np) = (of.table_place.get(tid), nf.table_place.get(tid));
+            if op != np {
+                // Placed in another section (or placed, or no longer placed).
+                let mut c = Change::new(&section, ChangeKind::Moved, "table", tid, place.clone());
+                c.moved_from = Some(
+                    op.cloned()
+                        .unwrap_or_else(|| vec!["not placed".to_string()]),
                 );
+                c.new = Some(row_count(&n.value));
+                out.push(c);
             }
-            (None, None) => {}
+            let (o, n) = (&o.value, &n.value);
+            table_fields(out, &section, &place, tid, o, n);
+            columns(out, &section, &place, (o, old), (n, new));
+            let pair = Pair { old, new, o, n };
+            rows(out, &section, &place, pair, nf, explained);
+        }
+        (None, None) => {}
+    }
+}
+
+/// A kept table's changed caption, unit, `sum_of` and notes.
+fn table_fields(
+    out: &mut Vec<Change>,
+    section: &str,
+    place: &[String],
+    tid: &str,
+    o: &Table,
+    n: &Table,
+) {
+    for (field, a, b) in [
+        ("caption", o.caption.clone(), n.caption.clone()),
+        ("unit", o.unit.clone(), n.unit.clone()),
+        ("sum_of", o.sum_of.join(", "), n.sum_of.join(", ")),
+        ("notes", o.notes.join("\n"), n.notes.join("\n")),
+    ] {
+        if a != b {
+            let mut c = Change::new(section, ChangeKind::Changed, "table", tid, place.to_vec());
+            c.field = Some(field.into());
+            if field == "notes" || field == "sum_of" {
+                c.words = super::words::diff(&a, &b);
+            }
+            c.old = Some(a);
+            c.new = Some(b);
+            out.push(c);
         }
     }
-    // Totals that changed without a changed amount of their own (rows added or removed, a
-    // reference or a sum changed).
+}
+
+/// Totals that changed without a changed amount of their own (rows added or removed, a
+/// reference or a sum changed): those not `explained` already.
+fn other_totals(
+    out: &mut Vec<Change>,
+    old: Subject<'_>,
+    new: Subject<'_>,
+    nf: &Flat,
+    explained: &HashSet<CellId>,
+) {
     for (tid, t) in &new.model().tables {
         let Some(ot) = old.model().tables.get(tid) else {
             continue;
@@ -124,19 +150,19 @@ pub fn changes(old: Subject<'_>, new: Subject<'_>, of: &Flat, nf: &Flat) -> Vec<
                 if a == b || !existed {
                     continue;
                 }
-                let mut c =
-                    Change::new(&place[0], ChangeKind::Changed, "total", &cell_name(&key), {
-                        let mut p = place.clone();
-                        p.push(row.label.clone());
-                        p
-                    });
+                let mut c = Change::new(
+                    &place[0],
+                    ChangeKind::Changed,
+                    "total",
+                    &cell_name(&key),
+                    at(place.clone(), &[&row.label]),
+                );
                 c.field = Some(col.name());
                 fill_amounts(&mut c, (a, b), col, &t.value, new);
                 out.push(c);
             }
         }
     }
-    out
 }
 
 /// A place one level deeper.
@@ -346,18 +372,25 @@ fn column_rows(t: &Table, col: &Column, checked: Subject<'_>) -> Vec<RowValues> 
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The two versions of a kept table, and the documents they are in.
+#[derive(Clone, Copy)]
+struct Pair<'a> {
+    old: Subject<'a>,
+    new: Subject<'a>,
+    o: &'a Table,
+    n: &'a Table,
+}
+
+/// A kept table's rows: added, changed (fields, texts, group, amounts), moved and removed.
 fn rows(
     out: &mut Vec<Change>,
     section: &str,
     place: &[String],
-    old: Subject<'_>,
-    new: Subject<'_>,
-    o: &Table,
-    n: &Table,
+    pair: Pair<'_>,
     nf: &Flat,
     explained: &mut HashSet<CellId>,
 ) {
+    let Pair { old, new, o, n } = pair;
     for row in &n.rows {
         let Some(orow) = o.rows.iter().find(|r| r.id == row.id) else {
             let mut c = Change::new(
@@ -373,101 +406,172 @@ fn rows(
             continue;
         };
         let rplace = at(place.to_vec(), &[&row.label]);
-        if orow.label != row.label {
-            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
-            c.field = Some("label".into());
-            c.old = Some(orow.label.clone());
-            c.new = Some(row.label.clone());
-            c.words = super::words::diff(&orow.label, &row.label);
-            out.push(c);
-        }
-        if orow.refs != row.refs {
-            let fmt = |r: &BTreeMap<String, String>| {
-                r.iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
-            c.field = Some("refs".into());
-            c.old = Some(fmt(&orow.refs));
-            c.new = Some(fmt(&row.refs));
-            out.push(c);
-        }
-        if orow.kind != row.kind {
-            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
-            c.field = Some("kind".into());
-            c.old = Some(orow.kind.as_str().into());
-            c.new = Some(row.kind.as_str().into());
-            out.push(c);
-        }
-        if orow.sum != row.sum {
-            let mut c = Change::new(section, ChangeKind::Changed, "row", &row.id, rplace.clone());
-            c.field = Some("sum".into());
-            c.old = Some(sum_text(orow));
-            c.new = Some(sum_text(row));
-            out.push(c);
-        }
-        for tc in &n.text_columns {
-            let (a, b) = (orow.text_in(&tc.id), row.text_in(&tc.id));
-            if a != b {
-                // A report's comment on a row is its text; a plan's text column is the row's.
-                let kind = if matches!(new, Subject::Report { .. }) {
-                    "text"
-                } else {
-                    "row"
-                };
-                // A report's comment by its table and row (`driftbudget/simhall`): a row id
-                // alone is found in several tables.
-                let id = if kind == "text" {
-                    format!("{}/{}", n.id, row.id)
-                } else {
-                    row.id.clone()
-                };
-                let mut c = Change::new(section, ChangeKind::Changed, kind, &id, rplace.clone());
-                c.field = Some(tc.title.clone());
-                c.old = Some(a.into());
-                c.new = Some(b.into());
-                c.words = super::words::diff(a, b);
-                out.push(c);
-            }
-        }
-        let (og, ng) = (group_of(o, &row.id), group_of(n, &row.id));
-        if og.map(|g| &g.id) != ng.map(|g| &g.id) {
-            // Moved into another group (what a `sum: [group]` row adds up).
-            let name = |g: Option<&Row>| g.map_or("no group".to_string(), |g| g.label.clone());
-            let mut c = Change::new(section, ChangeKind::Moved, "row", &row.id, rplace.clone());
-            c.field = Some("group".into());
-            c.old = Some(name(og));
-            c.new = Some(name(ng));
-            out.push(c);
-        }
+        row_fields(out, section, &rplace, orow, row);
+        row_texts(out, section, &rplace, pair, orow, row);
+        row_group(out, section, &rplace, pair, &row.id);
         if row.kind != RowKind::Data || orow.kind != RowKind::Data {
             continue;
         }
-        for col in &n.columns {
-            if !o.columns.iter().any(|c| c.id == col.id) {
-                continue;
-            }
-            let (a, b) = (typed(o, orow, &col.id), typed(n, row, &col.id));
-            if a == b {
-                continue;
-            }
-            let key = (n.id.clone(), row.id.clone(), col.id.clone());
+        let (section, rplace) = (section, rplace.as_slice());
+        out.extend(row_amounts(
+            section,
+            rplace,
+            pair,
+            (orow, row),
+            nf,
+            explained,
+        ));
+    }
+    reordered_rows(out, section, place, o, n);
+    for row in &o.rows {
+        if !n.rows.iter().any(|r| r.id == row.id) {
             let mut c = Change::new(
                 section,
-                ChangeKind::Changed,
-                amount_kind(new, &col.id),
-                &cell_name(&key),
-                rplace.clone(),
+                ChangeKind::Removed,
+                "row",
+                &row.id,
+                at(place.to_vec(), &[&row.label]),
             );
-            c.field = Some(col.name());
-            fill_amounts(&mut c, (a, b), col, n, new);
-            c.totals = moved_totals(old, new, nf, &key, b, explained);
+            c.old = Some(values_text(o, row, old));
+            c.cells = cells(o, row, old);
             out.push(c);
         }
     }
-    // Rows that changed place.
+}
+
+/// A kept row's changed label, references, kind and sum.
+fn row_fields(out: &mut Vec<Change>, section: &str, rplace: &[String], orow: &Row, row: &Row) {
+    let change = |field: &str| {
+        let mut c = Change::new(
+            section,
+            ChangeKind::Changed,
+            "row",
+            &row.id,
+            rplace.to_vec(),
+        );
+        c.field = Some(field.into());
+        c
+    };
+    if orow.label != row.label {
+        let mut c = change("label");
+        c.old = Some(orow.label.clone());
+        c.new = Some(row.label.clone());
+        c.words = super::words::diff(&orow.label, &row.label);
+        out.push(c);
+    }
+    if orow.refs != row.refs {
+        let fmt = |r: &BTreeMap<String, String>| {
+            r.iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut c = change("refs");
+        c.old = Some(fmt(&orow.refs));
+        c.new = Some(fmt(&row.refs));
+        out.push(c);
+    }
+    if orow.kind != row.kind {
+        let mut c = change("kind");
+        c.old = Some(orow.kind.as_str().into());
+        c.new = Some(row.kind.as_str().into());
+        out.push(c);
+    }
+    if orow.sum != row.sum {
+        let mut c = change("sum");
+        c.old = Some(sum_text(orow));
+        c.new = Some(sum_text(row));
+        out.push(c);
+    }
+}
+
+/// A kept row's changed texts, one per text column.
+fn row_texts(
+    out: &mut Vec<Change>,
+    section: &str,
+    rplace: &[String],
+    pair: Pair<'_>,
+    orow: &Row,
+    row: &Row,
+) {
+    let Pair { new, n, .. } = pair;
+    for tc in &n.text_columns {
+        let (a, b) = (orow.text_in(&tc.id), row.text_in(&tc.id));
+        if a != b {
+            // A report's comment on a row is its text; a plan's text column is the row's.
+            let kind = if matches!(new, Subject::Report { .. }) {
+                "text"
+            } else {
+                "row"
+            };
+            // A report's comment by its table and row (`driftbudget/simhall`): a row id
+            // alone is found in several tables.
+            let id = if kind == "text" {
+                format!("{}/{}", n.id, row.id)
+            } else {
+                row.id.clone()
+            };
+            let mut c = Change::new(section, ChangeKind::Changed, kind, &id, rplace.to_vec());
+            c.field = Some(tc.title.clone());
+            c.old = Some(a.into());
+            c.new = Some(b.into());
+            c.words = super::words::diff(a, b);
+            out.push(c);
+        }
+    }
+}
+
+/// A kept row moved into another group (what a `sum: [group]` row adds up).
+fn row_group(out: &mut Vec<Change>, section: &str, rplace: &[String], pair: Pair<'_>, id: &str) {
+    let (og, ng) = (group_of(pair.o, id), group_of(pair.n, id));
+    if og.map(|g| &g.id) != ng.map(|g| &g.id) {
+        let name = |g: Option<&Row>| g.map_or("no group".to_string(), |g| g.label.clone());
+        let mut c = Change::new(section, ChangeKind::Moved, "row", id, rplace.to_vec());
+        c.field = Some("group".into());
+        c.old = Some(name(og));
+        c.new = Some(name(ng));
+        out.push(c);
+    }
+}
+
+/// A kept data row's changed typed amounts, each with the totals it moved (noted as
+/// `explained`).
+fn row_amounts(
+    section: &str,
+    rplace: &[String],
+    pair: Pair<'_>,
+    (orow, row): (&Row, &Row),
+    nf: &Flat,
+    explained: &mut HashSet<CellId>,
+) -> Vec<Change> {
+    let Pair { old, new, o, n } = pair;
+    let mut out = Vec::new();
+    for col in &n.columns {
+        if !o.columns.iter().any(|c| c.id == col.id) {
+            continue;
+        }
+        let (a, b) = (typed(o, orow, &col.id), typed(n, row, &col.id));
+        if a == b {
+            continue;
+        }
+        let key = (n.id.clone(), row.id.clone(), col.id.clone());
+        let mut c = Change::new(
+            section,
+            ChangeKind::Changed,
+            amount_kind(new, &col.id),
+            &cell_name(&key),
+            rplace.to_vec(),
+        );
+        c.field = Some(col.name());
+        fill_amounts(&mut c, (a, b), col, n, new);
+        c.totals = moved_totals(old, new, nf, &key, b, explained);
+        out.push(c);
+    }
+    out
+}
+
+/// Rows that changed place in a kept table.
+fn reordered_rows(out: &mut Vec<Change>, section: &str, place: &[String], o: &Table, n: &Table) {
     let (oo, no): (Vec<&str>, Vec<&str>) = (
         o.rows.iter().map(|r| r.id.as_str()).collect(),
         n.rows.iter().map(|r| r.id.as_str()).collect(),
@@ -491,20 +595,6 @@ fn rows(
         c.old = Some(super::words::position(&oo, id, |x| label(o, x)));
         c.new = Some(super::words::position(&no, id, |x| label(n, x)));
         out.push(c);
-    }
-    for row in &o.rows {
-        if !n.rows.iter().any(|r| r.id == row.id) {
-            let mut c = Change::new(
-                section,
-                ChangeKind::Removed,
-                "row",
-                &row.id,
-                at(place.to_vec(), &[&row.label]),
-            );
-            c.old = Some(values_text(o, row, old));
-            c.cells = cells(o, row, old);
-            out.push(c);
-        }
     }
 }
 
