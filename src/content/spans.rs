@@ -3,6 +3,7 @@
 //! the errors it finds itself; every later error (a sum that does not add up, a reference that
 //! does not resolve) finds its position here.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser};
@@ -167,28 +168,7 @@ pub const MAX_EXPANDED_BYTES: u64 = 4 * crate::content::MAX_FILE_BYTES;
 /// first, reading no further than that) and duplicate keys in any mapping. Syntax errors are
 /// left to the full parse, which reports them.
 pub fn prescan(text: &str, max: usize) -> Option<Problem> {
-    // Per open container: for a mapping, its keys so far and whether a key comes next.
-    enum Open {
-        Map {
-            keys: HashMap<String, Pos>,
-            expect_key: bool,
-        },
-        Seq,
-    }
-    let mut stack: Vec<Open> = Vec::new();
-    // Depth of containers that are themselves a mapping key (not tracked).
-    let mut complex_key = 0usize;
-    // Bytes of scalar text so far with every alias expanded, and the size of each anchor.
-    let mut expanded: u64 = 0;
-    let mut anchors: HashMap<usize, u64> = HashMap::new();
-    // For each open container: its anchor (0 for none) and `expanded` at its start.
-    let mut open: Vec<(usize, u64)> = Vec::new();
-    let mut documents = 0usize;
-    let value_done = |stack: &mut Vec<Open>| {
-        if let Some(Open::Map { expect_key, .. }) = stack.last_mut() {
-            *expect_key = !*expect_key;
-        }
-    };
+    let mut scan = Prescan::new(max);
     for item in Parser::new_from_str(text) {
         let (event, span) = match item {
             Ok(ok) => ok,
@@ -205,108 +185,200 @@ pub fn prescan(text: &str, max: usize) -> Option<Problem> {
             line: span.start.line(),
             column: span.start.col() + 1,
         };
-        if let Event::Scalar(_, _, _, Some(tag))
-        | Event::SequenceStart(_, Some(tag))
-        | Event::MappingStart(_, Some(tag)) = &event
-        {
-            return Some(Problem::Tag {
-                tag: tag_text(tag),
-                at: tag_pos(text, pos),
-            });
+        if let Some(problem) = tagged(text, &event, pos) {
+            return Some(problem);
         }
-        match &event {
-            Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return Some(Problem::SecondDocument(pos));
-                }
-            }
-            Event::Scalar(value, _, anchor, _) => {
-                let size = value.len() as u64 + 1;
-                expanded = expanded.saturating_add(size);
-                if *anchor > 0 {
-                    anchors.insert(*anchor, size);
-                }
-            }
-            Event::Alias(id) => {
-                expanded = expanded.saturating_add(anchors.get(id).copied().unwrap_or(0));
-            }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                open.push((*anchor, expanded));
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((anchor, start)) = open.pop() {
-                    if anchor > 0 {
-                        anchors.insert(anchor, expanded - start);
-                    }
-                }
-            }
-            _ => {}
-        }
-        if expanded > MAX_EXPANDED_BYTES {
-            return Some(Problem::TooLarge(pos));
-        }
-        match event {
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                if stack.len() + complex_key >= max {
-                    return Some(Problem::TooDeep(pos));
-                }
-                let at_key = matches!(
-                    stack.last(),
-                    Some(Open::Map {
-                        expect_key: true,
-                        ..
-                    })
-                );
-                if complex_key > 0 || at_key {
-                    complex_key += 1;
-                    continue;
-                }
-                stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Open::Map {
-                        keys: HashMap::new(),
-                        expect_key: true,
-                    }
-                } else {
-                    Open::Seq
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if complex_key > 0 {
-                    complex_key -= 1;
-                    if complex_key == 0 {
-                        value_done(&mut stack); // the complex key is done; its value follows
-                    }
-                    continue;
-                }
-                stack.pop();
-                value_done(&mut stack);
-            }
-            Event::Scalar(value, ..) => {
-                if complex_key > 0 {
-                    continue;
-                }
-                if let Some(Open::Map {
-                    keys,
-                    expect_key: true,
-                }) = stack.last_mut()
-                {
-                    if let Some(first) = keys.get(value.as_ref()) {
-                        return Some(Problem::DuplicateKey {
-                            key: value.into_owned(),
-                            at: pos,
-                            first: *first,
-                        });
-                    }
-                    keys.insert(value.into_owned(), pos);
-                }
-                value_done(&mut stack);
-            }
-            Event::Alias(_) if complex_key == 0 => value_done(&mut stack),
-            _ => {}
+        if let Some(problem) = scan.event(event, pos) {
+            return Some(problem);
         }
     }
     None
+}
+
+/// A node with an explicit tag, at `pos`: the problem it is.
+fn tagged(text: &str, event: &Event<'_>, pos: Pos) -> Option<Problem> {
+    match event {
+        Event::Scalar(_, _, _, Some(tag))
+        | Event::SequenceStart(_, Some(tag))
+        | Event::MappingStart(_, Some(tag)) => Some(Problem::Tag {
+            tag: tag_text(tag),
+            at: tag_pos(text, pos),
+        }),
+        _ => None,
+    }
+}
+
+/// Per open container of [`prescan`]: for a mapping, its keys so far and whether a key comes
+/// next.
+enum Open {
+    Map {
+        keys: HashMap<String, Pos>,
+        expect_key: bool,
+    },
+    Seq,
+}
+
+/// What [`prescan`] knows of the events read so far.
+struct Prescan {
+    /// The deepest nesting allowed.
+    max: usize,
+    /// The open containers, outermost first (those inside a mapping key are not tracked).
+    stack: Vec<Open>,
+    /// Depth of containers that are themselves a mapping key (not tracked).
+    complex_key: usize,
+    /// Bytes of scalar text so far with every alias expanded.
+    expanded: u64,
+    /// The size of each anchor.
+    anchors: HashMap<usize, u64>,
+    /// For each open container: its anchor (0 for none) and `expanded` at its start.
+    open: Vec<(usize, u64)>,
+    /// Documents started so far.
+    documents: usize,
+}
+
+impl Prescan {
+    /// Nothing read yet.
+    fn new(max: usize) -> Self {
+        Prescan {
+            max,
+            stack: Vec::new(),
+            complex_key: 0,
+            expanded: 0,
+            anchors: HashMap::new(),
+            open: Vec::new(),
+            documents: 0,
+        }
+    }
+
+    /// Reads one event at `pos`: the first problem it shows, if any.
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Option<Problem> {
+        if let Event::DocumentStart(_) = event {
+            self.documents += 1;
+            if self.documents > 1 {
+                return Some(Problem::SecondDocument(pos));
+            }
+        }
+        self.expand(&event);
+        if self.expanded > MAX_EXPANDED_BYTES {
+            return Some(Problem::TooLarge(pos));
+        }
+        self.nest(event, pos)
+    }
+
+    /// Counts the bytes the event adds with its aliases expanded, and the size of its anchor.
+    fn expand(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Scalar(value, _, anchor, _) => {
+                let size = value.len() as u64 + 1;
+                self.expanded = self.expanded.saturating_add(size);
+                if *anchor > 0 {
+                    self.anchors.insert(*anchor, size);
+                }
+            }
+            Event::Alias(id) => {
+                let size = self.anchors.get(id).copied().unwrap_or(0);
+                self.expanded = self.expanded.saturating_add(size);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.open.push((*anchor, self.expanded));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, start)) = self.open.pop() {
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, self.expanded - start);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Follows the nesting and the keys of each mapping: too deep, or a key a second time.
+    fn nest(&mut self, event: Event<'_>, pos: Pos) -> Option<Problem> {
+        match event {
+            Event::SequenceStart(..) => self.start(Open::Seq, pos),
+            Event::MappingStart(..) => self.start(
+                Open::Map {
+                    keys: HashMap::new(),
+                    expect_key: true,
+                },
+                pos,
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.end();
+                None
+            }
+            Event::Scalar(value, ..) => self.scalar(value, pos),
+            Event::Alias(_) if self.complex_key == 0 => {
+                self.value_done();
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// A container starts at `pos`: too deep, or one more level (untracked in a key).
+    fn start(&mut self, container: Open, pos: Pos) -> Option<Problem> {
+        if self.stack.len() + self.complex_key >= self.max {
+            return Some(Problem::TooDeep(pos));
+        }
+        let at_key = matches!(
+            self.stack.last(),
+            Some(Open::Map {
+                expect_key: true,
+                ..
+            })
+        );
+        if self.complex_key > 0 || at_key {
+            self.complex_key += 1;
+        } else {
+            self.stack.push(container);
+        }
+        None
+    }
+
+    /// A container ends: the value it is (or the complex key it is) is done.
+    fn end(&mut self) {
+        if self.complex_key > 0 {
+            self.complex_key -= 1;
+            if self.complex_key == 0 {
+                self.value_done(); // the complex key is done; its value follows
+            }
+            return;
+        }
+        self.stack.pop();
+        self.value_done();
+    }
+
+    /// A scalar at `pos`: a mapping's key a second time, or a key or value done.
+    fn scalar(&mut self, value: Cow<'_, str>, pos: Pos) -> Option<Problem> {
+        if self.complex_key > 0 {
+            return None;
+        }
+        if let Some(Open::Map {
+            keys,
+            expect_key: true,
+        }) = self.stack.last_mut()
+        {
+            if let Some(first) = keys.get(value.as_ref()) {
+                return Some(Problem::DuplicateKey {
+                    key: value.into_owned(),
+                    at: pos,
+                    first: *first,
+                });
+            }
+            keys.insert(value.into_owned(), pos);
+        }
+        self.value_done();
+        None
+    }
+
+    /// A key or a value is done: in a mapping, a value or a key comes next.
+    fn value_done(&mut self) {
+        if let Some(Open::Map { expect_key, .. }) = self.stack.last_mut() {
+            *expect_key = !*expect_key;
+        }
+    }
 }
 
 /// Where the tag of a node at `pos` is written: the last `!` on the node's line before it (the

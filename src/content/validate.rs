@@ -350,51 +350,20 @@ impl<'a> Walker<'a> {
             }
             tried.push(found);
         }
-        // The value names its branch: a map whose one key is a branch's one required key, or a
-        // bare word that is a branch's `const`.
         let names = branch_names(&resolved);
-        let named = match v {
-            Yaml::Mapping(m) if m.len() == 1 => m
-                .keys()
-                .next()
-                .and_then(Yaml::as_str)
-                .and_then(|k| names.iter().position(|(_, n)| n == k)),
-            Yaml::String(word) => names.iter().position(|(_, n)| n == word),
+        let of_type = branches_of_type(&resolved, v);
+        // The branch the value names, else the one branch of its type.
+        let read_as = named_branch(&names, v).or(match of_type[..] {
+            [only] => Some(only),
             _ => None,
-        };
-        if let Some(i) = named {
-            let branch = names[i].0;
+        });
+        if let Some(branch) = read_as {
             self.out.append(&mut tried[branch]);
             return false;
         }
-        // The branches of the value's type (a nullable value's one non-null branch).
-        let actual = json_type(v);
-        let of_type: Vec<usize> = resolved
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| branch_types(b).is_none_or(|ts| type_allows(&ts, actual)))
-            .map(|(i, _)| i)
-            .collect();
-        if let [only] = of_type[..] {
-            self.out.append(&mut tried[only]);
-            return false;
-        }
         // No branch takes a value of this type: the types they take.
-        if of_type.is_empty() {
-            let mut all: Vec<&str> = Vec::new();
-            for b in &resolved {
-                let ts = branch_types(b).unwrap_or_default();
-                for t in ts {
-                    if !all.contains(&t) {
-                        all.push(t);
-                    }
-                }
-            }
-            if !all.is_empty() {
-                let union = Map::from_iter([("type".to_string(), Json::from(all.clone()))]);
-                self.wrong_type(&union, &all, v, place, removable);
-                return false;
-            }
+        if of_type.is_empty() && self.types_of_union(&resolved, v, place, removable) {
+            return false;
         }
         // A closed list of words (`status: utkast | forslag | beslutad`).
         if resolved.iter().all(|b| b.get("const").is_some()) {
@@ -406,34 +375,7 @@ impl<'a> Walker<'a> {
             return false;
         }
         if !names.is_empty() {
-            let kinds: Vec<&str> = names.iter().map(|(_, n)| n.as_str()).collect();
-            let written = match v {
-                Yaml::Mapping(m) if m.len() == 1 => {
-                    m.keys().next().and_then(Yaml::as_str).map(str::to_string)
-                }
-                Yaml::String(s) => Some(s.clone()),
-                _ => None,
-            };
-            let list = kinds
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let (message, hint) = match written {
-                Some(w) => (
-                    format!("{} is of an unknown kind, `{w}`: the kinds are {list}", place.subject()),
-                    crate::suggest::did_you_mean(&w, &kinds),
-                ),
-                None => (
-                    format!(
-                        "{} must be one of the kinds {list} (a map with one key naming its kind, or a bare word for the kinds without data); found {}",
-                        place.subject(),
-                        found_words(v, (self.written)(&place.path).as_deref())
-                    ),
-                    None,
-                ),
-            };
-            self.push(place, Code::InvalidValue, message, hint, removable);
+            self.unknown_kind(&names, v, place, removable);
             return false;
         }
         // Nothing names a branch: the fewest findings are the likeliest reading.
@@ -441,6 +383,70 @@ impl<'a> Walker<'a> {
             self.out.extend(best);
         }
         false
+    }
+
+    /// A value no branch of a union takes by type: the types they take, when they say any.
+    /// Returns whether it reported.
+    fn types_of_union(
+        &mut self,
+        resolved: &[&'a Json],
+        v: &Yaml,
+        place: &Place,
+        removable: bool,
+    ) -> bool {
+        let mut all: Vec<&str> = Vec::new();
+        for b in resolved {
+            let ts = branch_types(b).unwrap_or_default();
+            for t in ts {
+                if !all.contains(&t) {
+                    all.push(t);
+                }
+            }
+        }
+        if all.is_empty() {
+            return false;
+        }
+        let union = Map::from_iter([("type".to_string(), Json::from(all.clone()))]);
+        self.wrong_type(&union, &all, v, place, removable);
+        true
+    }
+
+    /// A value of a union of kinds that names none of them: the kind it names, or what it is.
+    fn unknown_kind(
+        &mut self,
+        names: &[(usize, String)],
+        v: &Yaml,
+        place: &Place,
+        removable: bool,
+    ) {
+        let kinds: Vec<&str> = names.iter().map(|(_, n)| n.as_str()).collect();
+        let written = match v {
+            Yaml::Mapping(m) if m.len() == 1 => {
+                m.keys().next().and_then(Yaml::as_str).map(str::to_string)
+            }
+            Yaml::String(s) => Some(s.clone()),
+            _ => None,
+        };
+        let list = kinds
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (message, hint) = match written {
+            Some(w) => (
+                format!("{} is of an unknown kind, `{w}`: the kinds are {list}", place.subject()),
+                crate::suggest::did_you_mean(&w, &kinds),
+            ),
+            None => (
+                format!(
+                    "{} must be one of the kinds {list} (a map with one key naming its kind, or a bare word for the kinds without data); found {}",
+                    place.subject(),
+                    found_words(v, (self.written)(&place.path).as_deref())
+                ),
+                None,
+            ),
+        };
+        self.push(place, Code::InvalidValue, message, hint, removable);
     }
 
     fn wrong_type(
@@ -637,6 +643,7 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// A mapping: each key against its schema (or as an unknown key), then the keys it lacks.
     fn map(&mut self, s: &'a Map<String, Json>, map: &serde_yaml::Mapping, place: &Place) {
         static EMPTY: std::sync::OnceLock<Map<String, Json>> = std::sync::OnceLock::new();
         let properties = s
@@ -648,20 +655,15 @@ impl<'a> Walker<'a> {
             .and_then(Json::as_array)
             .map(|r| r.iter().filter_map(Json::as_str).collect())
             .unwrap_or_default();
-        let known: Vec<&str> = properties.keys().map(String::as_str).collect();
         let present = |r: &str| map.keys().any(|k| k.as_str() == Some(r));
-        let missing: Vec<&str> = required.iter().copied().filter(|r| !present(r)).collect();
-        // A misspelt key the mapping must have is one mistake, not two (an unknown key and a
-        // missing one): the unknown key says which it is meant to be.
-        let mut meant: Vec<&str> = Vec::new();
+        let mut keys = Keys {
+            properties,
+            known: properties.keys().map(String::as_str).collect(),
+            missing: required.iter().copied().filter(|r| !present(r)).collect(),
+            meant: Vec::new(),
+        };
         for (k, value) in map {
-            let key = match k {
-                Yaml::String(s) => s.clone(),
-                Yaml::Number(n) => n.to_string(),
-                Yaml::Bool(b) => b.to_string(),
-                Yaml::Null => "~".to_string(),
-                _ => "?".to_string(),
-            };
+            let key = key_text(k);
             let child = place.child(&key, Some(&key), false);
             let removable = !required.contains(&key.as_str());
             if let Some(schema) = properties.get(&key) {
@@ -669,67 +671,129 @@ impl<'a> Walker<'a> {
                 continue;
             }
             match s.get("additionalProperties") {
-                Some(Json::Bool(false)) => {
-                    let message = format!("unknown key `{key}`{}", place.within());
-                    let misspelt =
-                        crate::suggest::closest(&key, &missing).filter(|m| !meant.contains(m));
-                    if let Some(m) = misspelt {
-                        meant.push(m);
-                        let hint = format!(
-                            "did you mean `{m}`? {} must have `{m}`.",
-                            if place.path.is_empty() {
-                                "The file".to_string()
-                            } else {
-                                capitalized(&place.subject())
-                            }
-                        );
-                        self.push(&child, Code::UnknownKey, message, Some(hint), true);
-                        if let Some(last) = self.out.last_mut() {
-                            last.meant = Some(m.to_string());
-                        }
-                        // What the key holds is checked as the key it is meant to be.
-                        if let Some(schema) = properties.get(m) {
-                            self.walk(schema, value, &place.child(&key, Some(m), false), false);
-                        }
-                        continue;
-                    }
-                    let hint = if known.is_empty() {
-                        None
-                    } else {
-                        Some(crate::suggest::did_you_mean_or_list(
-                            &key,
-                            &known,
-                            "known keys: ",
-                        ))
-                    };
-                    self.push(&child, Code::UnknownKey, message, hint, true);
-                }
+                Some(Json::Bool(false)) => self.unknown_key(&key, value, place, &mut keys),
                 Some(schema @ Json::Object(_)) => self.walk(schema, value, &child, true),
                 _ => {}
             }
         }
-        for r in missing {
-            if !meant.contains(&r) {
-                let message = if place.path.is_empty() {
-                    format!("`{r}` is missing: the file must have it")
-                } else {
-                    format!("{} has no `{r}`, which it must have", place.subject())
-                };
-                let description = properties
-                    .get(r)
-                    .map(|p| self.resolve(p))
-                    .and_then(|p| p.get("description"))
-                    .and_then(Json::as_str)
-                    .map(|d| {
-                        format!(
-                            "`{r}`: {}",
-                            d.split("\n\n").next().unwrap_or(d).replace('\n', " ")
-                        )
-                    });
-                self.push(place, Code::MissingKey, message, description, false);
+        for r in &keys.missing {
+            if !keys.meant.contains(r) {
+                self.missing_key(properties, r, place);
             }
         }
     }
+
+    /// A key the mapping at `place` may not have: a misspelling of a key it lacks (its value
+    /// then checked as that key's), else unknown, with the known keys.
+    fn unknown_key(&mut self, key: &str, value: &Yaml, place: &Place, keys: &mut Keys<'a>) {
+        let child = place.child(key, Some(key), false);
+        let message = format!("unknown key `{key}`{}", place.within());
+        // A misspelt key the mapping must have is one mistake, not two (an unknown key and a
+        // missing one): the unknown key says which it is meant to be.
+        let misspelt =
+            crate::suggest::closest(key, &keys.missing).filter(|m| !keys.meant.contains(m));
+        if let Some(m) = misspelt {
+            keys.meant.push(m);
+            let hint = format!(
+                "did you mean `{m}`? {} must have `{m}`.",
+                if place.path.is_empty() {
+                    "The file".to_string()
+                } else {
+                    capitalized(&place.subject())
+                }
+            );
+            self.push(&child, Code::UnknownKey, message, Some(hint), true);
+            if let Some(last) = self.out.last_mut() {
+                last.meant = Some(m.to_string());
+            }
+            // What the key holds is checked as the key it is meant to be.
+            if let Some(schema) = keys.properties.get(m) {
+                self.walk(schema, value, &place.child(key, Some(m), false), false);
+            }
+            return;
+        }
+        let hint = if keys.known.is_empty() {
+            None
+        } else {
+            Some(crate::suggest::did_you_mean_or_list(
+                key,
+                &keys.known,
+                "known keys: ",
+            ))
+        };
+        self.push(&child, Code::UnknownKey, message, hint, true);
+    }
+
+    /// A required key `r` the mapping at `place` lacks, with what its schema says it is.
+    fn missing_key(&mut self, properties: &'a Map<String, Json>, r: &str, place: &Place) {
+        let message = if place.path.is_empty() {
+            format!("`{r}` is missing: the file must have it")
+        } else {
+            format!("{} has no `{r}`, which it must have", place.subject())
+        };
+        let description = properties
+            .get(r)
+            .map(|p| self.resolve(p))
+            .and_then(|p| p.get("description"))
+            .and_then(Json::as_str)
+            .map(|d| {
+                format!(
+                    "`{r}`: {}",
+                    d.split("\n\n").next().unwrap_or(d).replace('\n', " ")
+                )
+            });
+        self.push(place, Code::MissingKey, message, description, false);
+    }
+}
+
+/// The keys a mapping's schema names, and those of them the mapping lacks.
+struct Keys<'a> {
+    /// The schema of each key the mapping may have.
+    properties: &'a Map<String, Json>,
+    /// The keys the mapping may have.
+    known: Vec<&'a str>,
+    /// The required keys the mapping lacks.
+    missing: Vec<&'a str>,
+    /// The missing keys an unknown key was taken for (misspelt).
+    meant: Vec<&'a str>,
+}
+
+/// A mapping's key as text: a scalar as written, `~` for null, `?` for any other.
+fn key_text(k: &Yaml) -> String {
+    match k {
+        Yaml::String(s) => s.clone(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Null => "~".to_string(),
+        _ => "?".to_string(),
+    }
+}
+
+/// The branch of a union the value names: a map whose one key is a branch's one required
+/// key, or a bare word that is a branch's `const`.
+fn named_branch(names: &[(usize, String)], v: &Yaml) -> Option<usize> {
+    let named = match v {
+        Yaml::Mapping(m) if m.len() == 1 => m
+            .keys()
+            .next()
+            .and_then(Yaml::as_str)
+            .and_then(|k| names.iter().position(|(_, n)| n == k)),
+        Yaml::String(word) => names.iter().position(|(_, n)| n == word),
+        _ => None,
+    };
+    named.map(|i| names[i].0)
+}
+
+/// The branches of a union that take a value of `v`'s type (a nullable value's one non-null
+/// branch).
+fn branches_of_type(resolved: &[&Json], v: &Yaml) -> Vec<usize> {
+    let actual = json_type(v);
+    resolved
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| branch_types(b).is_none_or(|ts| type_allows(&ts, actual)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The types a union's branch takes: its `type`, or for a branch that is only a `not` of

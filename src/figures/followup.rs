@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::content::items::items;
 use crate::content::{
     budget_column, AmountKind, Assessment, Chart, ChartKind, Column, DeviationSign, FollowUp, Plan,
-    Row, RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn, ValuePath,
+    Row, RowFollowUp, RowKind, Sourced, SumSpec, Table, TableFollowUp, TextColumn, ValuePath,
 };
 use crate::diag::{Code, Diagnostic};
 use crate::figures::{CellRef, Expr, Figures};
@@ -246,216 +246,33 @@ fn project_table(
     handlingsplan: bool,
     exprs: &mut Vec<(CellRef, Expr)>,
 ) -> Option<Table> {
-    let f = ctx.f;
-    let computed = ctx.computed;
     let b = budget_column(t, entry.and_then(|e| e.budget.as_deref()), ctx.year)?;
     let budget = &t.columns[b];
-    let periodised = f.kind.forecasts();
+    let periodised = ctx.f.kind.forecasts();
     let forecasts = ctx.forecasts.contains(&t.id);
-    let months = f.months();
-    let column = |id: &str, title: &str, group: Option<&str>| Column {
-        id: id.to_string(),
-        title: title.to_string(),
-        group: group.map(str::to_string),
-        precision: budget.precision,
-        unit: budget.unit.clone(),
+    let mut p = TableProjection {
+        ctx,
+        t,
+        budget,
+        entry,
+        periodised,
+        forecasts,
+        handlingsplan,
+        months: ctx.f.months(),
+        sign: entry.map(TableFollowUp::sign).unwrap_or_default(),
+        table_profile: entry.and_then(|e| e.profil.as_deref()),
+        typed_period: Vec::new(),
+        own_profile: Vec::new(),
+        spread: 0,
+        taken: Vec::new(),
     };
-    let year_group = format!("Helår {}", ctx.year);
-    let mut columns = Vec::new();
-    if periodised {
-        columns.push(column(PERIODBUDGET, "Budget", Some(&f.label)));
-        columns.push(column(UTFALL, "Utfall", Some(&f.label)));
-        columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
-        columns.push(column(&budget.id, "Budget", Some(&year_group)));
-        if forecasts {
-            columns.push(column(PROGNOS, "Prognos", Some(&year_group)));
-            columns.push(column(AVVIKELSE_PROGNOS, "Avvikelse", Some(&year_group)));
-        }
-    } else {
-        columns.push(column(&budget.id, &budget.name(), None));
-        columns.push(column(UTFALL, "Utfall", Some(&f.label)));
-        columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
-    }
-    if handlingsplan {
-        columns.push(Column {
-            id: GENOMFORANDE.to_string(),
-            title: "Andel genomförd, %".to_string(),
-            group: None,
-            precision: 0,
-            unit: Some("procent".to_string()),
-        });
-    }
-    let outcome = |row: &str| entry.and_then(|e| e.rows.iter().find(|r| r.id == row));
-    let comments = entry.is_some_and(|e| e.rows.iter().any(|r| r.kommentar.is_some()));
-    let mut text_columns = t.text_columns.clone();
-    if comments {
-        text_columns.push(TextColumn {
-            id: KOMMENTAR.to_string(),
-            title: "Kommentar".to_string(),
-        });
-    }
-    let sign = entry.map(TableFollowUp::sign).unwrap_or_default();
-    let table_profile = entry.and_then(|e| e.profil.as_deref());
-    let mut typed_period = Vec::new();
-    let mut own_profile = Vec::new();
-    // Rows whose period budget is computed here (by the months or a profile), and rows that
-    // take theirs from other tables (`refs`, `sum_of`): what the note under the table says.
-    let mut spread = 0;
-    let mut taken = Vec::new();
+    let columns = p.columns();
+    let text_columns = text_columns(t, entry);
     let mut rows = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
-        let first = exprs.len();
-        let plan_cell = CellRef::new(&t.id, &row.id, &budget.id);
-        let cell = |column: &str| CellRef::new(&t.id, &row.id, column);
-        let plan_expr = computed.expr(&plan_cell).cloned().unwrap_or(Expr::Empty);
-        let group = row.kind == RowKind::Group;
-        let given = outcome(&row.id);
-        // The budget: the plan's sums stay sums (so a sheet's formula and diff's moved totals
-        // are real); every other cell is the plan's checked value.
-        let budget_expr = match &plan_expr {
-            Expr::Sum(rows) => Expr::Sum(rows.clone()),
-            _ if group => Expr::Empty,
-            _ => computed.value(&plan_cell).map_or(Expr::Empty, Expr::Typed),
-        };
-        // Every other column: the budget's shape, with the report's leaves.
-        let shaped = |column: &str, leaf: Expr| match &plan_expr {
-            Expr::Sum(rows) => Expr::Sum(rows.clone()),
-            Expr::Ref(c) => Expr::Ref(CellRef::new(&c.table, &c.row, column)),
-            Expr::SumOf(cells) => Expr::SumOf(
-                cells
-                    .iter()
-                    .map(|c| CellRef::new(&c.table, &c.row, column))
-                    .collect(),
-            ),
-            _ if group => Expr::Empty,
-            _ => leaf,
-        };
-        let typed = |value: Option<Decimal>| value.map_or(Expr::Empty, Expr::Typed);
-        let deviation = |budget: CellRef, actual: &str| {
-            if group {
-                return Expr::Empty;
-            }
-            match sign {
-                DeviationSign::BudgetUtfall => Expr::Difference(budget, cell(actual)),
-                DeviationSign::UtfallBudget => Expr::Difference(cell(actual), budget),
-            }
-        };
-        if periodised {
-            // The period's budget of a detail row: typed in the report, or the annual budget's
-            // share of the months to `period_end` (by the row's or the table's seasonal
-            // profile, else evenly).
-            let own = !group && matches!(plan_expr, Expr::Typed(_) | Expr::Empty);
-            let leaf = match given.and_then(|g| g.periodbudget) {
-                Some(v) => {
-                    if own {
-                        typed_period.push(row.label.as_str());
-                    }
-                    Expr::Typed(v)
-                }
-                None if computed.value(&plan_cell).is_none() => Expr::Empty,
-                None => {
-                    let row_profile = given.and_then(|g| g.profil.as_deref());
-                    match (own, row_profile.is_some()) {
-                        (false, _) => {}
-                        (true, true) => own_profile.push(row.label.as_str()),
-                        (true, false) => spread += 1,
-                    }
-                    let (part, whole) = share_of_year(row_profile.or(table_profile), months);
-                    Expr::Part(plan_cell.clone(), part, whole)
-                }
-            };
-            if matches!(plan_expr, Expr::Ref(_) | Expr::SumOf(_)) {
-                taken.push(row.label.as_str());
-            }
-            exprs.push((cell(PERIODBUDGET), shaped(PERIODBUDGET, leaf)));
-            exprs.push((
-                cell(UTFALL),
-                shaped(UTFALL, typed(given.and_then(|g| g.utfall))),
-            ));
-            exprs.push((cell(AVVIKELSE), deviation(cell(PERIODBUDGET), UTFALL)));
-            exprs.push((plan_cell.clone(), budget_expr));
-            if forecasts {
-                exprs.push((
-                    cell(PROGNOS),
-                    shaped(PROGNOS, typed(given.and_then(|g| g.prognos))),
-                ));
-                exprs.push((
-                    cell(AVVIKELSE_PROGNOS),
-                    deviation(plan_cell.clone(), PROGNOS),
-                ));
-            }
-        } else {
-            exprs.push((plan_cell.clone(), budget_expr));
-            exprs.push((
-                cell(UTFALL),
-                shaped(UTFALL, typed(given.and_then(|g| g.utfall))),
-            ));
-            exprs.push((cell(AVVIKELSE), deviation(plan_cell.clone(), UTFALL)));
-        }
-        if handlingsplan {
-            let share = if group {
-                Expr::Empty
-            } else {
-                Expr::Share(cell(UTFALL), plan_cell.clone())
-            };
-            exprs.push((cell(GENOMFORANDE), share));
-        }
-        let mut text = row.text.clone();
-        if let Some(k) = given.and_then(|g| g.kommentar.as_ref()) {
-            text.insert(KOMMENTAR.to_string(), k.clone());
-        }
-        // A detail row's typed figures (the budgets, the outcome, the forecast), one per column
-        // in order, as a plan row's `values`: what `diff` compares as amounts, the deviations
-        // and sums they move following as totals.
-        let leaf_row = !group && matches!(plan_expr, Expr::Typed(_) | Expr::Empty);
-        let values = leaf_row.then(|| {
-            exprs[first..]
-                .iter()
-                .map(|(_, e)| match e {
-                    Expr::Typed(v) => Some(*v),
-                    _ => None,
-                })
-                .collect()
-        });
-        rows.push(Row {
-            id: row.id.clone(),
-            label: row.label.clone(),
-            kind: row.kind,
-            values,
-            refs: Default::default(),
-            text,
-            sum: row.sum.clone(),
-            control: None,
-        });
+        rows.push(p.row(row, exprs));
     }
-    let mut notes = entry.map(|e| e.notes.clone()).unwrap_or_default();
-    if periodised {
-        notes.push(period_note(
-            f,
-            table_profile.filter(|_| spread > 0),
-            budget.precision,
-            budget.unit(t),
-            &PeriodRows {
-                spread,
-                typed: &typed_period,
-                own_profile: &own_profile,
-                taken: &taken,
-            },
-        ));
-    }
-    notes.push(sign_note(
-        sign,
-        entry.and_then(|e| e.belopp),
-        signs(t, &budget.id, computed).negative,
-        forecasts,
-    ));
-    if handlingsplan {
-        notes.push(if periodised {
-            "Andel genomförd = utfall hittills i procent av årets budgeterade effekt.".to_string()
-        } else {
-            "Andel genomförd = utfall i procent av årets budgeterade effekt.".to_string()
-        });
-    }
+    let notes = p.notes();
     Some(Table {
         id: t.id.clone(),
         unit: t.unit.clone(),
@@ -473,6 +290,330 @@ fn project_table(
             show: true,
         }),
     })
+}
+
+/// A plan table's text columns, with the report's comments when it has any.
+fn text_columns(t: &Table, entry: Option<&TableFollowUp>) -> Vec<TextColumn> {
+    let comments = entry.is_some_and(|e| e.rows.iter().any(|r| r.kommentar.is_some()));
+    let mut text_columns = t.text_columns.clone();
+    if comments {
+        text_columns.push(TextColumn {
+            id: KOMMENTAR.to_string(),
+            title: "Kommentar".to_string(),
+        });
+    }
+    text_columns
+}
+
+/// A plan table being projected: what it is projected with, and what its rows have shown of
+/// the period's budget so far (what the note under the table says).
+struct TableProjection<'p> {
+    ctx: &'p Ctx<'p>,
+    t: &'p Table,
+    /// The plan's budget column.
+    budget: &'p Column,
+    /// What the report says of the table.
+    entry: Option<&'p TableFollowUp>,
+    /// A tertial or delår report: the period's budget beside the annual one.
+    periodised: bool,
+    /// The table gets forecast columns.
+    forecasts: bool,
+    /// The Handlingsplan's table: the share realised.
+    handlingsplan: bool,
+    /// The months to `period_end`.
+    months: u32,
+    sign: DeviationSign,
+    /// The table's seasonal profile.
+    table_profile: Option<&'p [Decimal]>,
+    /// Detail rows whose period budget is typed in the report.
+    typed_period: Vec<&'p str>,
+    /// Detail rows whose period budget is computed by their own profile.
+    own_profile: Vec<&'p str>,
+    /// Detail rows whose period budget is computed by the months or the table's profile.
+    spread: usize,
+    /// Rows that take their budget from other tables (`refs`, `sum_of`).
+    taken: Vec<&'p str>,
+}
+
+impl<'p> TableProjection<'p> {
+    /// The projected table's columns: the period's, the year's, the share realised.
+    fn columns(&self) -> Vec<Column> {
+        let f = self.ctx.f;
+        let budget = self.budget;
+        let column = |id: &str, title: &str, group: Option<&str>| Column {
+            id: id.to_string(),
+            title: title.to_string(),
+            group: group.map(str::to_string),
+            precision: budget.precision,
+            unit: budget.unit.clone(),
+        };
+        let year_group = format!("Helår {}", self.ctx.year);
+        let mut columns = Vec::new();
+        if self.periodised {
+            columns.push(column(PERIODBUDGET, "Budget", Some(&f.label)));
+            columns.push(column(UTFALL, "Utfall", Some(&f.label)));
+            columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
+            columns.push(column(&budget.id, "Budget", Some(&year_group)));
+            if self.forecasts {
+                columns.push(column(PROGNOS, "Prognos", Some(&year_group)));
+                columns.push(column(AVVIKELSE_PROGNOS, "Avvikelse", Some(&year_group)));
+            }
+        } else {
+            columns.push(column(&budget.id, &budget.name(), None));
+            columns.push(column(UTFALL, "Utfall", Some(&f.label)));
+            columns.push(column(AVVIKELSE, "Avvikelse", Some(&f.label)));
+        }
+        if self.handlingsplan {
+            columns.push(Column {
+                id: GENOMFORANDE.to_string(),
+                title: "Andel genomförd, %".to_string(),
+                group: None,
+                precision: 0,
+                unit: Some("procent".to_string()),
+            });
+        }
+        columns
+    }
+
+    /// One row projected: its cells' expressions pushed to `exprs`, and the row as shown.
+    fn row(&mut self, row: &'p Row, exprs: &mut Vec<(CellRef, Expr)>) -> Row {
+        let first = exprs.len();
+        let computed = self.ctx.computed;
+        let plan_cell = CellRef::new(&self.t.id, &row.id, &self.budget.id);
+        let cells = RowCells {
+            table: &self.t.id,
+            row: &row.id,
+            plan_expr: computed.expr(&plan_cell).cloned().unwrap_or(Expr::Empty),
+            plan_cell,
+            group: row.kind == RowKind::Group,
+            sign: self.sign,
+        };
+        let given = self
+            .entry
+            .and_then(|e| e.rows.iter().find(|r| r.id == row.id));
+        // The budget: the plan's sums stay sums (so a sheet's formula and diff's moved totals
+        // are real); every other cell is the plan's checked value.
+        let budget_expr = match &cells.plan_expr {
+            Expr::Sum(rows) => Expr::Sum(rows.clone()),
+            _ if cells.group => Expr::Empty,
+            _ => computed
+                .value(&cells.plan_cell)
+                .map_or(Expr::Empty, Expr::Typed),
+        };
+        if self.periodised {
+            self.period_cells(row, given, &cells, budget_expr, exprs);
+        } else {
+            exprs.push((cells.plan_cell.clone(), budget_expr));
+            exprs.push((
+                cells.cell(UTFALL),
+                cells.shaped(UTFALL, typed(given.and_then(|g| g.utfall))),
+            ));
+            exprs.push((
+                cells.cell(AVVIKELSE),
+                cells.deviation(cells.plan_cell.clone(), UTFALL),
+            ));
+        }
+        if self.handlingsplan {
+            let share = if cells.group {
+                Expr::Empty
+            } else {
+                Expr::Share(cells.cell(UTFALL), cells.plan_cell.clone())
+            };
+            exprs.push((cells.cell(GENOMFORANDE), share));
+        }
+        shown_row(row, given, &cells, &exprs[first..])
+    }
+
+    /// A row's cells in a tertial or delår report: the period's budget, outcome and
+    /// deviation, the annual budget, and the forecast with its deviation.
+    fn period_cells(
+        &mut self,
+        row: &'p Row,
+        given: Option<&'p RowFollowUp>,
+        cells: &RowCells,
+        budget_expr: Expr,
+        exprs: &mut Vec<(CellRef, Expr)>,
+    ) {
+        let leaf = self.period_budget(row, given, cells);
+        if matches!(cells.plan_expr, Expr::Ref(_) | Expr::SumOf(_)) {
+            self.taken.push(row.label.as_str());
+        }
+        let cell = |column: &str| cells.cell(column);
+        exprs.push((cell(PERIODBUDGET), cells.shaped(PERIODBUDGET, leaf)));
+        exprs.push((
+            cell(UTFALL),
+            cells.shaped(UTFALL, typed(given.and_then(|g| g.utfall))),
+        ));
+        exprs.push((cell(AVVIKELSE), cells.deviation(cell(PERIODBUDGET), UTFALL)));
+        exprs.push((cells.plan_cell.clone(), budget_expr));
+        if self.forecasts {
+            exprs.push((
+                cell(PROGNOS),
+                cells.shaped(PROGNOS, typed(given.and_then(|g| g.prognos))),
+            ));
+            exprs.push((
+                cell(AVVIKELSE_PROGNOS),
+                cells.deviation(cells.plan_cell.clone(), PROGNOS),
+            ));
+        }
+    }
+
+    /// The period's budget of a detail row: typed in the report, or the annual budget's share
+    /// of the months to `period_end` (by the row's or the table's seasonal profile, else
+    /// evenly).
+    fn period_budget(
+        &mut self,
+        row: &'p Row,
+        given: Option<&'p RowFollowUp>,
+        cells: &RowCells,
+    ) -> Expr {
+        let own = !cells.group && matches!(cells.plan_expr, Expr::Typed(_) | Expr::Empty);
+        match given.and_then(|g| g.periodbudget) {
+            Some(v) => {
+                if own {
+                    self.typed_period.push(row.label.as_str());
+                }
+                Expr::Typed(v)
+            }
+            None if self.ctx.computed.value(&cells.plan_cell).is_none() => Expr::Empty,
+            None => {
+                let row_profile = given.and_then(|g| g.profil.as_deref());
+                match (own, row_profile.is_some()) {
+                    (false, _) => {}
+                    (true, true) => self.own_profile.push(row.label.as_str()),
+                    (true, false) => self.spread += 1,
+                }
+                let (part, whole) = share_of_year(row_profile.or(self.table_profile), self.months);
+                Expr::Part(cells.plan_cell.clone(), part, whole)
+            }
+        }
+    }
+
+    /// The notes under the table: the report's, how the period's budget is derived, the
+    /// deviation's sign, the share realised.
+    fn notes(&self) -> Vec<String> {
+        let f = self.ctx.f;
+        let budget = self.budget;
+        let mut notes = self.entry.map(|e| e.notes.clone()).unwrap_or_default();
+        if self.periodised {
+            notes.push(period_note(
+                f,
+                self.table_profile.filter(|_| self.spread > 0),
+                budget.precision,
+                budget.unit(self.t),
+                &PeriodRows {
+                    spread: self.spread,
+                    typed: &self.typed_period,
+                    own_profile: &self.own_profile,
+                    taken: &self.taken,
+                },
+            ));
+        }
+        notes.push(sign_note(
+            self.sign,
+            self.entry.and_then(|e| e.belopp),
+            signs(self.t, &budget.id, self.ctx.computed).negative,
+            self.forecasts,
+        ));
+        if self.handlingsplan {
+            notes.push(if self.periodised {
+                "Andel genomförd = utfall hittills i procent av årets budgeterade effekt."
+                    .to_string()
+            } else {
+                "Andel genomförd = utfall i procent av årets budgeterade effekt.".to_string()
+            });
+        }
+        notes
+    }
+}
+
+/// A row of a projected table as shown: its text with the report's comment, and a detail row's
+/// typed figures (`cells`, the expressions of its cells in order).
+fn shown_row(
+    row: &Row,
+    given: Option<&RowFollowUp>,
+    cells: &RowCells,
+    exprs: &[(CellRef, Expr)],
+) -> Row {
+    let mut text = row.text.clone();
+    if let Some(k) = given.and_then(|g| g.kommentar.as_ref()) {
+        text.insert(KOMMENTAR.to_string(), k.clone());
+    }
+    // A detail row's typed figures (the budgets, the outcome, the forecast), one per column
+    // in order, as a plan row's `values`: what `diff` compares as amounts, the deviations
+    // and sums they move following as totals.
+    let leaf_row = !cells.group && matches!(cells.plan_expr, Expr::Typed(_) | Expr::Empty);
+    let values = leaf_row.then(|| {
+        exprs
+            .iter()
+            .map(|(_, e)| match e {
+                Expr::Typed(v) => Some(*v),
+                _ => None,
+            })
+            .collect()
+    });
+    Row {
+        id: row.id.clone(),
+        label: row.label.clone(),
+        kind: row.kind,
+        values,
+        refs: Default::default(),
+        text,
+        sum: row.sum.clone(),
+        control: None,
+    }
+}
+
+/// A typed figure, or an empty cell.
+fn typed(value: Option<Decimal>) -> Expr {
+    value.map_or(Expr::Empty, Expr::Typed)
+}
+
+/// One row of a projected table: its cells, and how the plan computes its budget cell.
+struct RowCells<'r> {
+    table: &'r str,
+    row: &'r str,
+    /// The plan's budget cell of the row.
+    plan_cell: CellRef,
+    /// How the plan computes it.
+    plan_expr: Expr,
+    /// A group row (its cells empty).
+    group: bool,
+    sign: DeviationSign,
+}
+
+impl RowCells<'_> {
+    /// The row's cell in `column`.
+    fn cell(&self, column: &str) -> CellRef {
+        CellRef::new(self.table, self.row, column)
+    }
+
+    /// A column other than the budget: the budget's shape, with the report's `leaf`.
+    fn shaped(&self, column: &str, leaf: Expr) -> Expr {
+        match &self.plan_expr {
+            Expr::Sum(rows) => Expr::Sum(rows.clone()),
+            Expr::Ref(c) => Expr::Ref(CellRef::new(&c.table, &c.row, column)),
+            Expr::SumOf(cells) => Expr::SumOf(
+                cells
+                    .iter()
+                    .map(|c| CellRef::new(&c.table, &c.row, column))
+                    .collect(),
+            ),
+            _ if self.group => Expr::Empty,
+            _ => leaf,
+        }
+    }
+
+    /// The deviation of the row's `actual` from `budget`, by the table's sign.
+    fn deviation(&self, budget: CellRef, actual: &str) -> Expr {
+        if self.group {
+            return Expr::Empty;
+        }
+        match self.sign {
+            DeviationSign::BudgetUtfall => Expr::Difference(budget, self.cell(actual)),
+            DeviationSign::UtfallBudget => Expr::Difference(self.cell(actual), budget),
+        }
+    }
 }
 
 /// The columns a report's chart of a table draws: the period's budget and outcome, and the

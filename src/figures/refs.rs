@@ -222,7 +222,27 @@ fn resolve_quoting(
     quoting: &Quoting,
 ) -> Result<String, String> {
     let spec = parse(inner)?;
-    let cell = &spec.cell;
+    let (t, row, column) = quoted_cell(plan, &spec.cell)?;
+    let (scale, precision) = scale_and_precision(&spec, t, column)?;
+    let Some(computed) = computed else {
+        // Checked without figures: the reference is well-formed and points at a cell.
+        return Ok(String::new());
+    };
+    quoted_value(&spec, row, computed, scale, precision, quoting)
+}
+
+/// The table, row and column a reference's cell names, or which of them there is not.
+fn quoted_cell<'p>(
+    plan: &'p Plan,
+    cell: &CellRef,
+) -> Result<
+    (
+        &'p crate::content::Table,
+        &'p crate::content::Row,
+        &'p crate::content::Column,
+    ),
+    String,
+> {
     let Some(table) = plan.tables.get(&cell.table) else {
         let known: Vec<&str> = plan.tables.keys().map(String::as_str).collect();
         return Err(with_guess(
@@ -256,6 +276,17 @@ fn resolve_quoting(
                 .join(", ")
         ));
     };
+    Ok((t, row, column))
+}
+
+/// The factor a reference's unit converts its column's figures by, and the decimals it
+/// prints.
+fn scale_and_precision(
+    spec: &Spec,
+    t: &crate::content::Table,
+    column: &crate::content::Column,
+) -> Result<(Decimal, u32), String> {
+    let cell = &spec.cell;
     let from = column.unit(t);
     let mut precision = column.precision;
     let scale = match spec.unit {
@@ -277,10 +308,19 @@ fn resolve_quoting(
     if let Some(d) = spec.decimals {
         precision = d;
     }
-    let Some(computed) = computed else {
-        // Checked without figures: the reference is well-formed and points at a cell.
-        return Ok(String::new());
-    };
+    Ok((scale, precision))
+}
+
+/// The quoted cell's figure formatted, or why it cannot be printed as the reference asks.
+fn quoted_value(
+    spec: &Spec,
+    row: &crate::content::Row,
+    computed: &Figures,
+    scale: Decimal,
+    precision: u32,
+    quoting: &Quoting,
+) -> Result<String, String> {
+    let cell = &spec.cell;
     match computed.value(cell) {
         Some(value) => match convert(value, scale) {
             // A conversion is printed exactly: when its figure has more decimals than the
