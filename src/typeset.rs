@@ -10,12 +10,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
+use lopdf::{Document, IncrementalDocument, Object, ObjectId};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 /// Typst's date and laid-out document, as the rest of vplan sees them.
 pub use typst::foundations::Datetime;
 use typst::foundations::{Bytes, Duration, Smart};
+use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::syntax::{DiagSpan, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
+use typst::text::{Font, FontBook, TextItem};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 pub use typst_layout::PagedDocument;
@@ -394,32 +396,38 @@ pub fn export_pdf(
 /// instead of its file name, a draft as much as a decided plan. The PDF is returned as it was
 /// when it needs neither, or cannot be read back.
 pub fn with_table_pages(pdf: Vec<u8>) -> Vec<u8> {
-    use lopdf::{Document, IncrementalDocument, Object, ObjectId};
     let Ok(doc) = Document::load_mem(&pdf) else {
         return pdf;
     };
-    // The first page a structure element's content is on: its own `/Pg`, or the first one
-    // among its kids (elements and marked-content references) in order.
-    fn first_page(doc: &Document, obj: &Object, depth: usize) -> Option<ObjectId> {
-        if depth > 64 {
-            return None;
-        }
-        let obj = match obj {
-            Object::Reference(id) => doc.get_object(*id).ok()?,
-            o => o,
-        };
-        match obj {
-            Object::Dictionary(d) => {
-                if let Ok(Object::Reference(pg)) = d.get(b"Pg") {
-                    return Some(*pg);
-                }
-                d.get(b"K").ok().and_then(|k| first_page(doc, k, depth + 1))
-            }
-            Object::Array(kids) => kids.iter().find_map(|k| first_page(doc, k, depth + 1)),
-            _ => None,
-        }
+    let mut tables = tables_without_page(&doc);
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|r| r.as_reference().ok());
+    let shows_title = shows_title(&doc);
+    if tables.is_empty() && shows_title {
+        return pdf;
     }
-    let mut tables: Vec<(ObjectId, ObjectId)> = Vec::new();
+    tables.sort();
+    let mut update = IncrementalDocument::create_from(pdf.clone(), doc);
+    if !shows_title && show_title(&mut update, catalog_id).is_none() {
+        return pdf;
+    }
+    if set_table_pages(&mut update, &tables).is_none() {
+        return pdf;
+    }
+    let mut out = Vec::with_capacity(pdf.len() + 64 * tables.len() + 1024);
+    match update.save_to(&mut out) {
+        Ok(()) => out,
+        Err(_) => pdf,
+    }
+}
+
+/// The `/Table`s of the structure tree without a `/Pg`, in document order, each with the page
+/// of its first content (a table with no content on a page is left out).
+fn tables_without_page(doc: &Document) -> Vec<(ObjectId, ObjectId)> {
+    let mut tables = Vec::new();
     let root = doc
         .catalog()
         .ok()
@@ -436,7 +444,7 @@ pub fn with_table_pages(pdf: Vec<u8>) -> Vec<u8> {
         };
         let is_table = matches!(d.get(b"S"), Ok(Object::Name(n)) if n == b"Table");
         if is_table && d.get(b"Pg").is_err() {
-            if let Some(page) = d.get(b"K").ok().and_then(|k| first_page(&doc, k, 0)) {
+            if let Some(page) = d.get(b"K").ok().and_then(|k| first_page(doc, k, 0)) {
                 tables.push((id, page));
             }
         }
@@ -449,12 +457,34 @@ pub fn with_table_pages(pdf: Vec<u8>) -> Vec<u8> {
             _ => {}
         }
     }
-    let catalog_id = doc
-        .trailer
-        .get(b"Root")
-        .ok()
-        .and_then(|r| r.as_reference().ok());
-    let shows_title = doc.catalog().ok().is_some_and(|c| {
+    tables
+}
+
+/// The first page a structure element's content is on: its own `/Pg`, or the first one among
+/// its kids (elements and marked-content references) in order.
+fn first_page(doc: &Document, obj: &Object, depth: usize) -> Option<ObjectId> {
+    if depth > 64 {
+        return None;
+    }
+    let obj = match obj {
+        Object::Reference(id) => doc.get_object(*id).ok()?,
+        o => o,
+    };
+    match obj {
+        Object::Dictionary(d) => {
+            if let Ok(Object::Reference(pg)) = d.get(b"Pg") {
+                return Some(*pg);
+            }
+            d.get(b"K").ok().and_then(|k| first_page(doc, k, depth + 1))
+        }
+        Object::Array(kids) => kids.iter().find_map(|k| first_page(doc, k, depth + 1)),
+        _ => None,
+    }
+}
+
+/// Whether the catalog's `/ViewerPreferences` tell the viewer to show the document's title.
+fn shows_title(doc: &Document) -> bool {
+    doc.catalog().ok().is_some_and(|c| {
         c.get(b"ViewerPreferences")
             .ok()
             .and_then(|v| match v {
@@ -463,43 +493,39 @@ pub fn with_table_pages(pdf: Vec<u8>) -> Vec<u8> {
                 _ => None,
             })
             .is_some_and(|v| matches!(v.get(b"DisplayDocTitle"), Ok(Object::Boolean(true))))
-    });
-    if tables.is_empty() && shows_title {
-        return pdf;
-    }
-    tables.sort();
-    let mut update = IncrementalDocument::create_from(pdf.clone(), doc);
-    if !shows_title {
-        let Some(catalog_id) = catalog_id else {
-            return pdf;
-        };
-        if update.opt_clone_object_to_new_document(catalog_id).is_err() {
-            return pdf;
-        }
-        let Ok(Object::Dictionary(catalog)) = update.new_document.get_object_mut(catalog_id) else {
-            return pdf;
-        };
-        // Another preference the exporter wrote (none today, an indirect one never) is kept.
-        let mut prefs = match catalog.get(b"ViewerPreferences") {
-            Ok(Object::Dictionary(d)) => d.clone(),
-            _ => lopdf::Dictionary::new(),
-        };
-        prefs.set("DisplayDocTitle", Object::Boolean(true));
-        catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-    }
-    for &(id, page) in &tables {
-        if update.opt_clone_object_to_new_document(id).is_err() {
-            return pdf;
-        }
+    })
+}
+
+/// Sets `/DisplayDocTitle true` in the updated catalog's `/ViewerPreferences`; `None` when the
+/// catalog cannot be updated.
+fn show_title(update: &mut IncrementalDocument, catalog_id: Option<ObjectId>) -> Option<()> {
+    let catalog_id = catalog_id?;
+    update.opt_clone_object_to_new_document(catalog_id).ok()?;
+    let Ok(Object::Dictionary(catalog)) = update.new_document.get_object_mut(catalog_id) else {
+        return None;
+    };
+    // Another preference the exporter wrote (none today, an indirect one never) is kept.
+    let mut prefs = match catalog.get(b"ViewerPreferences") {
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => lopdf::Dictionary::new(),
+    };
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    Some(())
+}
+
+/// Sets each table's `/Pg` to its page in the update; `None` when a table cannot be updated.
+fn set_table_pages(
+    update: &mut IncrementalDocument,
+    tables: &[(ObjectId, ObjectId)],
+) -> Option<()> {
+    for &(id, page) in tables {
+        update.opt_clone_object_to_new_document(id).ok()?;
         if let Ok(Object::Dictionary(d)) = update.new_document.get_object_mut(id) {
             d.set("Pg", Object::Reference(page));
         }
     }
-    let mut out = Vec::with_capacity(pdf.len() + 64 * tables.len() + 1024);
-    match update.save_to(&mut out) {
-        Ok(()) => out,
-        Err(_) => pdf,
-    }
+    Some(())
 }
 
 /// Marker comment the templates put before each part they generate.
@@ -699,106 +725,132 @@ pub fn words_broken_across_pages(
     world: &PlanWorld,
     doc: &PagedDocument,
 ) -> Vec<std::ops::Range<usize>> {
-    use typst::layout::{Frame, FrameItem, Point, Transform};
-    use typst::text::TextItem;
-
-    fn texts<'a>(frame: &'a Frame, ts: Transform, out: &mut Vec<(Point, &'a TextItem)>) {
-        for (pos, item) in frame.items() {
-            match item {
-                FrameItem::Group(g) => {
-                    let ts = ts
-                        .pre_concat(Transform::translate(pos.x, pos.y))
-                        .pre_concat(g.transform);
-                    texts(&g.frame, ts, out);
-                }
-                FrameItem::Text(t) => out.push((pos.transform(ts), t)),
-                _ => {}
-            }
-        }
-    }
-
-    let main = world.main.id();
     let mut words = Vec::new();
     let pages = doc.pages();
     for page in pages.iter().take(pages.len().saturating_sub(1)) {
-        // The page's body: what is not a marginal. Typst places the background and header at
-        // the top edge, the footer so that it ends at the bottom edge, and the body (when it is
-        // not merged into the page) between.
-        let height = page.frame.height();
-        let mut items = Vec::new();
-        for (pos, item) in page.frame.items() {
-            match item {
-                FrameItem::Group(g) => {
-                    let marginal = pos.y <= typst::layout::Abs::zero()
-                        || (pos.y + g.frame.height() - height).abs() < typst::layout::Abs::pt(0.01);
-                    if !marginal {
-                        let ts = Transform::translate(pos.x, pos.y).pre_concat(g.transform);
-                        texts(&g.frame, ts, &mut items);
-                    }
-                }
-                FrameItem::Text(t) => items.push((*pos, t)),
-                _ => {}
-            }
-        }
-        let Some(last) = items.iter().map(|(p, _)| p.y).max() else {
+        let items = body_texts(&page.frame);
+        let Some(line) = last_line(&items) else {
             continue;
         };
-        let line: Vec<_> = items
-            .iter()
-            .filter(|(p, _)| (p.y - last).abs() < typst::layout::Abs::pt(1.0))
-            .collect();
         for (hyphen_at, _) in line.iter().filter(|(_, t)| t.text == "\u{ad}") {
-            // The word's first part: the text just left of the hyphen, its last glyph.
-            let before = line
-                .iter()
-                .filter(|(p, t)| p.x < hyphen_at.x && t.text != "\u{ad}")
-                .max_by(|a, b| a.0.x.cmp(&b.0.x));
-            let Some(glyph) = before.and_then(|(_, t)| t.glyphs.last()) else {
-                continue;
-            };
-            let (span, offset) = glyph.span;
-            if span.id() != Some(main) {
-                continue;
-            }
-            let Some(node) = world.main.find(span) else {
-                continue;
-            };
-            if node.kind() != typst::syntax::SyntaxKind::Text {
-                continue;
-            }
-            let text = node.get().leaf_text().as_str();
-            let at = (offset as usize).min(text.len());
-            // The runs of word characters in the text; the broken word is the one at the glyph.
-            let mut runs = Vec::new();
-            let mut run: Option<usize> = None;
-            for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-                match (in_word(c), run) {
-                    (true, None) => run = Some(i),
-                    (false, Some(s)) => {
-                        run = None;
-                        runs.push(s..i);
-                    }
-                    _ => {}
-                }
-            }
-            let Some(word) = runs.iter().find(|r| r.start <= at && at <= r.end).cloned() else {
-                continue;
-            };
-            // With it, the words about a line around it that could be hyphenated: kept whole
-            // too, the reflowed paragraph rarely ends the page in another broken word, and the
-            // document is set again once.
-            let window = word.start.saturating_sub(LINE_BYTES)..word.end + LINE_BYTES;
-            for r in runs {
-                let near = r.start < window.end && r.end > window.start;
-                if r == word || (near && text[r.clone()].chars().count() >= MIN_HYPHENATED) {
-                    words.push(node.offset() + r.start..node.offset() + r.end);
-                }
-            }
+            words.extend(words_at_hyphen(world, &line, *hyphen_at).unwrap_or_default());
         }
     }
     words.sort_by_key(|r| r.start);
     words.dedup();
     words
+}
+
+/// The texts of a page's body, with their places on the page: what is not a marginal. Typst
+/// places the background and header at the top edge, the footer so that it ends at the bottom
+/// edge, and the body (when it is not merged into the page) between.
+fn body_texts(page: &Frame) -> Vec<(Point, &TextItem)> {
+    let height = page.height();
+    let mut items = Vec::new();
+    for (pos, item) in page.items() {
+        match item {
+            FrameItem::Group(g) => {
+                let marginal = pos.y <= typst::layout::Abs::zero()
+                    || (pos.y + g.frame.height() - height).abs() < typst::layout::Abs::pt(0.01);
+                if !marginal {
+                    let ts = Transform::translate(pos.x, pos.y).pre_concat(g.transform);
+                    texts(&g.frame, ts, &mut items);
+                }
+            }
+            FrameItem::Text(t) => items.push((*pos, t)),
+            _ => {}
+        }
+    }
+    items
+}
+
+/// The texts of `frame` and the groups in it, placed by `ts`, added to `out`.
+fn texts<'a>(frame: &'a Frame, ts: Transform, out: &mut Vec<(Point, &'a TextItem)>) {
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => {
+                let ts = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(g.transform);
+                texts(&g.frame, ts, out);
+            }
+            FrameItem::Text(t) => out.push((pos.transform(ts), t)),
+            _ => {}
+        }
+    }
+}
+
+/// A page's last line: its texts at the lowest baseline (within a point); `None` for a page
+/// with no text.
+fn last_line<'a>(items: &'a [(Point, &'a TextItem)]) -> Option<Vec<&'a (Point, &'a TextItem)>> {
+    let last = items.iter().map(|(p, _)| p.y).max()?;
+    let line = items
+        .iter()
+        .filter(|(p, _)| (p.y - last).abs() < typst::layout::Abs::pt(1.0))
+        .collect();
+    Some(line)
+}
+
+/// The words to keep whole for the hyphen at `hyphen_at` in a page's last `line`: the broken
+/// word and the words about a line around it that could be hyphenated, as byte ranges in the
+/// main source; `None` when the word is not markup text of the main source.
+fn words_at_hyphen(
+    world: &PlanWorld,
+    line: &[&(Point, &TextItem)],
+    hyphen_at: Point,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    // The word's first part: the text just left of the hyphen, its last glyph.
+    let before = line
+        .iter()
+        .filter(|(p, t)| p.x < hyphen_at.x && t.text != "\u{ad}")
+        .max_by(|a, b| a.0.x.cmp(&b.0.x));
+    let glyph = before.and_then(|(_, t)| t.glyphs.last())?;
+    let (span, offset) = glyph.span;
+    if span.id() != Some(world.main.id()) {
+        return None;
+    }
+    let node = world.main.find(span)?;
+    if node.kind() != typst::syntax::SyntaxKind::Text {
+        return None;
+    }
+    let text = node.get().leaf_text().as_str();
+    let at = (offset as usize).min(text.len());
+    // The broken word is the run of word characters at the glyph.
+    let runs = word_runs(text);
+    let word = runs
+        .iter()
+        .find(|r| r.start <= at && at <= r.end)
+        .cloned()?;
+    // With it, the words about a line around it that could be hyphenated: kept whole too, the
+    // reflowed paragraph rarely ends the page in another broken word, and the document is set
+    // again once.
+    let window = word.start.saturating_sub(LINE_BYTES)..word.end + LINE_BYTES;
+    let words = runs
+        .into_iter()
+        .filter(|r| {
+            let near = r.start < window.end && r.end > window.start;
+            *r == word || (near && text[r.clone()].chars().count() >= MIN_HYPHENATED)
+        })
+        .map(|r| node.offset() + r.start..node.offset() + r.end)
+        .collect();
+    Some(words)
+}
+
+/// The byte ranges of the runs of word characters ([`in_word`]) in `text`, in order.
+fn word_runs(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut run: Option<usize> = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (in_word(c), run) {
+            (true, None) => run = Some(i),
+            (false, Some(s)) => {
+                run = None;
+                runs.push(s..i);
+            }
+            _ => {}
+        }
+    }
+    runs
 }
 
 /// `source` with each word of `words` (byte ranges, as [`words_broken_across_pages`] finds them)

@@ -19,147 +19,49 @@ use crate::content::MARKDOWN;
 
 /// Converts Markdown to Typst markup.
 pub fn to_typst(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
-    let mut list_depth = 0usize;
-    // The text of the code block being read.
-    let mut code_block: Option<String> = None;
-    // The table being read: its number of columns and the cells of the current row so far.
-    let mut table: Option<(usize, usize)> = None;
-    let mut in_head = false;
-    // Where the header cell being written starts in `out`.
-    let mut head_cell = 0;
-    // A redline mark (inserted or deleted words) may span several text pieces.
-    let mut mark = Mark::None;
+    let mut writer = Writer {
+        out: String::with_capacity(markdown.len() + markdown.len() / 4),
+        list_depth: 0,
+        code_block: None,
+        table: None,
+        in_head: false,
+        head_cell: 0,
+        mark: Mark::None,
+    };
     for event in pulldown_cmark::Parser::new_ext(markdown, MARKDOWN) {
+        writer.event(event);
+    }
+    trim_trailing_breaks(&mut writer.out);
+    writer.out
+}
+
+/// The Typst markup written so far, and where in the Markdown's blocks the writer is.
+struct Writer {
+    out: String,
+    list_depth: usize,
+    /// The text of the code block being read.
+    code_block: Option<String>,
+    /// The table being read: its number of columns and the cells of the current row so far.
+    table: Option<(usize, usize)>,
+    in_head: bool,
+    /// Where the header cell being written starts in `out`.
+    head_cell: usize,
+    /// A redline mark (inserted or deleted words) may span several text pieces.
+    mark: Mark,
+}
+
+impl Writer {
+    /// Writes one event of the Markdown.
+    fn event(&mut self, event: Event) {
+        let out = &mut self.out;
         match event {
-            Event::Start(tag) => match tag {
-                Tag::Paragraph => {}
-                Tag::Heading { level, .. } => {
-                    let level = match level {
-                        HeadingLevel::H1 | HeadingLevel::H2 => 1,
-                        _ => 2,
-                    };
-                    out.push_str(&format!("#vp-minor-heading(level: {level})["));
-                }
-                Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
-                Tag::CodeBlock(_) => code_block = Some(String::new()),
-                Tag::List(start) => {
-                    list_depth += 1;
-                    match start {
-                        Some(n) => out.push_str(&format!("#enum(start: {n}, ")),
-                        None => out.push_str("#list("),
-                    }
-                }
-                Tag::Item => out.push('['),
-                Tag::Emphasis => out.push_str("#emph["),
-                Tag::Strong => out.push_str("#strong["),
-                Tag::Strikethrough => out.push_str("#strike["),
-                Tag::Link {
-                    dest_url,
-                    link_type,
-                    ..
-                } => {
-                    // `<namn@example.se>` is an e-mail address without its scheme.
-                    let dest_url = if link_type == pulldown_cmark::LinkType::Email {
-                        format!("mailto:{dest_url}")
-                    } else {
-                        dest_url.to_string()
-                    };
-                    out.push_str(&format!("#link({})[", string_literal(&dest_url)));
-                }
-                // Refused by `check` (the templates cannot place an image in text); the
-                // alternative text is printed.
-                Tag::Image { .. } => {}
-                Tag::Table(alignments) => {
-                    // Laid out like a text table (`text_table` in blocks.typ.j2).
-                    out.push_str("#vp-amount-table(columns: (auto, ");
-                    for _ in 1..alignments.len() {
-                        out.push_str("1fr, ");
-                    }
-                    out.push_str("), align: (");
-                    for a in &alignments {
-                        out.push_str(match a {
-                            Alignment::None | Alignment::Left => "left + top, ",
-                            Alignment::Center => "center + top, ",
-                            Alignment::Right => "right + top, ",
-                        });
-                    }
-                    out.push_str("), stroke: 0.5pt + vp-rule, ");
-                    table = Some((alignments.len(), 0));
-                }
-                Tag::TableHead => {
-                    in_head = true;
-                    out.push_str("table.header(");
-                }
-                Tag::TableRow => {
-                    if let Some((_, cells)) = table.as_mut() {
-                        *cells = 0;
-                    }
-                }
-                Tag::TableCell => {
-                    if let Some((_, cells)) = table.as_mut() {
-                        *cells += 1;
-                    }
-                    head_cell = out.len();
-                    out.push_str(if in_head { "[#vp-th[" } else { "[" });
-                }
-                _ => {}
-            },
-            Event::End(tag) => match tag {
-                TagEnd::Paragraph => out.push_str("\n\n"),
-                TagEnd::Heading(_) => out.push_str("];\n\n"),
-                TagEnd::BlockQuote(_) => out.push_str("];\n\n"),
-                TagEnd::CodeBlock => {
-                    let code = code_block.take().unwrap_or_default();
-                    out.push_str(&raw(code.trim_end_matches('\n'), true, &mut mark));
-                    out.push_str("\n\n");
-                }
-                TagEnd::List(_) => {
-                    list_depth -= 1;
-                    out.push_str(");");
-                    if list_depth == 0 {
-                        out.push_str("\n\n");
-                    }
-                }
-                TagEnd::Item => {
-                    trim_trailing_breaks(&mut out);
-                    out.push_str("], ");
-                }
-                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
-                    out.push_str("];")
-                }
-                // An empty header cell is a data cell: a screen reader would otherwise head
-                // the cells below it with silence.
-                TagEnd::TableCell
-                    if in_head && out[head_cell + "[#vp-th[".len()..].trim().is_empty() =>
-                {
-                    out.truncate(head_cell);
-                    out.push_str("pdf.data-cell[], ");
-                }
-                TagEnd::TableCell => out.push_str(if in_head { "];], " } else { "], " }),
-                TagEnd::TableHead => {
-                    in_head = false;
-                    out.push_str("), ");
-                }
-                TagEnd::TableRow => {
-                    // A row with fewer cells than the header is filled with empty ones.
-                    if let Some((columns, cells)) = table {
-                        for _ in cells..columns {
-                            out.push_str("[], ");
-                        }
-                    }
-                }
-                TagEnd::Table => {
-                    table = None;
-                    out.push_str(");\n\n");
-                }
-                _ => {}
-            },
-            Event::Text(text) => match code_block.as_mut() {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => match self.code_block.as_mut() {
                 Some(code) => code.push_str(&text),
-                None => out.push_str(&escape_marked(&text, &mut mark)),
+                None => out.push_str(&escape_marked(&text, &mut self.mark)),
             },
-            Event::Code(code) => out.push_str(&raw(&code, false, &mut mark)),
+            Event::Code(code) => out.push_str(&raw(&code, false, &mut self.mark)),
             Event::Html(html) | Event::InlineHtml(html) => {
                 out.push_str(&escape_markup(&html));
             }
@@ -171,8 +73,151 @@ pub fn to_typst(markdown: &str) -> String {
             Event::InlineMath(m) | Event::DisplayMath(m) => out.push_str(&escape_markup(&m)),
         }
     }
-    trim_trailing_breaks(&mut out);
-    out
+
+    /// Opens a block or an inline span.
+    fn start(&mut self, tag: Tag) {
+        let out = &mut self.out;
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { level, .. } => {
+                let level = match level {
+                    HeadingLevel::H1 | HeadingLevel::H2 => 1,
+                    _ => 2,
+                };
+                out.push_str(&format!("#vp-minor-heading(level: {level})["));
+            }
+            Tag::BlockQuote(_) => out.push_str("#quote(block: true)["),
+            Tag::CodeBlock(_) => self.code_block = Some(String::new()),
+            Tag::List(start) => {
+                self.list_depth += 1;
+                match start {
+                    Some(n) => out.push_str(&format!("#enum(start: {n}, ")),
+                    None => out.push_str("#list("),
+                }
+            }
+            Tag::Item => out.push('['),
+            Tag::Emphasis => out.push_str("#emph["),
+            Tag::Strong => out.push_str("#strong["),
+            Tag::Strikethrough => out.push_str("#strike["),
+            Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            } => {
+                // `<namn@example.se>` is an e-mail address without its scheme.
+                let dest_url = if link_type == pulldown_cmark::LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                out.push_str(&format!("#link({})[", string_literal(&dest_url)));
+            }
+            // Refused by `check` (the templates cannot place an image in text); the
+            // alternative text is printed.
+            Tag::Image { .. } => {}
+            Tag::Table(alignments) => self.start_table(&alignments),
+            Tag::TableHead => {
+                self.in_head = true;
+                out.push_str("table.header(");
+            }
+            Tag::TableRow => {
+                if let Some((_, cells)) = self.table.as_mut() {
+                    *cells = 0;
+                }
+            }
+            Tag::TableCell => self.start_cell(),
+            _ => {}
+        }
+    }
+
+    /// Opens a table, laid out like a text table (`text_table` in blocks.typ.j2).
+    fn start_table(&mut self, alignments: &[Alignment]) {
+        let out = &mut self.out;
+        out.push_str("#vp-amount-table(columns: (auto, ");
+        for _ in 1..alignments.len() {
+            out.push_str("1fr, ");
+        }
+        out.push_str("), align: (");
+        for a in alignments {
+            out.push_str(match a {
+                Alignment::None | Alignment::Left => "left + top, ",
+                Alignment::Center => "center + top, ",
+                Alignment::Right => "right + top, ",
+            });
+        }
+        out.push_str("), stroke: 0.5pt + vp-rule, ");
+        self.table = Some((alignments.len(), 0));
+    }
+
+    /// Opens a table cell, counting it in its row and noting where a header cell starts.
+    fn start_cell(&mut self) {
+        if let Some((_, cells)) = self.table.as_mut() {
+            *cells += 1;
+        }
+        self.head_cell = self.out.len();
+        self.out
+            .push_str(if self.in_head { "[#vp-th[" } else { "[" });
+    }
+
+    /// Closes a block or an inline span.
+    fn end(&mut self, tag: TagEnd) {
+        let out = &mut self.out;
+        match tag {
+            TagEnd::Paragraph => out.push_str("\n\n"),
+            TagEnd::Heading(_) => out.push_str("];\n\n"),
+            TagEnd::BlockQuote(_) => out.push_str("];\n\n"),
+            TagEnd::CodeBlock => {
+                let code = self.code_block.take().unwrap_or_default();
+                out.push_str(&raw(code.trim_end_matches('\n'), true, &mut self.mark));
+                out.push_str("\n\n");
+            }
+            TagEnd::List(_) => {
+                self.list_depth -= 1;
+                out.push_str(");");
+                if self.list_depth == 0 {
+                    out.push_str("\n\n");
+                }
+            }
+            TagEnd::Item => {
+                trim_trailing_breaks(out);
+                out.push_str("], ");
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+                out.push_str("];")
+            }
+            TagEnd::TableCell => self.end_cell(),
+            TagEnd::TableHead => {
+                self.in_head = false;
+                out.push_str("), ");
+            }
+            TagEnd::TableRow => {
+                // A row with fewer cells than the header is filled with empty ones.
+                if let Some((columns, cells)) = self.table {
+                    for _ in cells..columns {
+                        out.push_str("[], ");
+                    }
+                }
+            }
+            TagEnd::Table => {
+                self.table = None;
+                out.push_str(");\n\n");
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes a table cell.
+    fn end_cell(&mut self) {
+        let out = &mut self.out;
+        // An empty header cell is a data cell: a screen reader would otherwise head the cells
+        // below it with silence.
+        if self.in_head && out[self.head_cell + "[#vp-th[".len()..].trim().is_empty() {
+            out.truncate(self.head_cell);
+            out.push_str("pdf.data-cell[], ");
+        } else {
+            out.push_str(if self.in_head { "];], " } else { "], " });
+        }
+    }
 }
 
 /// Code, printed literally in the monospace face: a Typst string literal given to `raw`, so
