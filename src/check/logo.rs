@@ -186,22 +186,23 @@ impl Named<'_> {
                 ));
             }
         }
-        let decoded =
-            match crate::typeset::decode_image(bytes, VIRTUAL_PATH) {
-                Decoded::Image(result) => result,
-                Decoded::Pdf => return Err(self.fail(
+        let decoded = match crate::typeset::decode_image(bytes, VIRTUAL_PATH) {
+            Decoded::Image(result) => result,
+            Decoded::Pdf => {
+                return Err(self.fail(
                     format!(
                         "logo.file `{name}` is a PDF, which cannot be placed in an archivable PDF"
                     ),
                     FORMATS,
-                )),
-                Decoded::NotAnImage => {
-                    return Err(self.fail(
-                        format!("logo.file `{name}` is not an image (PNG, JPEG, GIF, WebP or SVG)"),
-                        FORMATS,
-                    ))
-                }
-            };
+                ))
+            }
+            Decoded::NotAnImage => {
+                return Err(self.fail(
+                    format!("logo.file `{name}` is not an image (PNG, JPEG, GIF, WebP or SVG)"),
+                    FORMATS,
+                ))
+            }
+        };
         if let Err(e) = decoded {
             return Err(self.fail(
                 format!("logo.file `{name}` cannot be read as an image: {e}"),

@@ -505,11 +505,11 @@ fn the_architecture_document_names_every_module() {
 const MAX_FLOORS: usize = 9;
 
 /// How many files a chain of imports may pass through: a ratchet at what the source measures
-/// (`--nocapture` prints the chain). The aim is 9; the files of the face and the pipeline
-/// stand on each other (`cmd/watch.rs → cmd/build.rs → cmd/mod.rs → cli.rs →
-/// pipeline/build.rs → pipeline/documents.rs → pipeline/mod.rs`), which a split of those
-/// modules must undo first. Lower it as chains get shorter; never raise it.
-const MAX_FILE_CHAIN: usize = 15;
+/// (`--nocapture` prints the chain). A floor is a module; within the face and the pipeline the
+/// files stand on each other (`cmd/watch.rs → cmd/build.rs → cli.rs → pipeline/build.rs →
+/// pipeline/load.rs → pipeline/documents.rs → pipeline/subject.rs`). Lower it as chains get
+/// shorter; never raise it.
+const MAX_FILE_CHAIN: usize = 14;
 
 /// Whether a file (below `src/`) belongs to the binary crate.
 fn in_binary(rel: &str) -> bool {

@@ -31,56 +31,12 @@
 //! `cargo test --test it function_size -- --nocapture` prints the ten longest and the ten
 //! deepest functions.
 
-use std::collections::BTreeSet;
-
 use crate::common::root;
 
 /// The longest body a reader holds at once, in lines of code.
 const MAX_LINES: usize = 80;
 /// The deepest nesting of blocks a reader follows.
 const MAX_DEPTH: usize = 5;
-
-/// Functions over the limits when the test came in, in files other parts of issue 27 work
-/// on at the same time (`check/`, `cmd/`, `diff/`, `pipeline/`, `render/`, and below). The
-/// list only shrinks: the test fails on a name here that is no longer over.
-// TODO(lead): split or give a reason
-const NOT_YET: &[&str] = &[
-    "check/amounts.rs check",
-    "check/charts.rs check_table",
-    "check/followup.rs Report::goals",
-    "check/followup.rs Report::tables",
-    "check/logo.rs read",
-    "check/markdown.rs unprinted",
-    "check/mod.rs check",
-    "check/mod.rs Checker::blocks",
-    "cmd/build.rs build_many",
-    "cmd/check.rs run",
-    "cmd/diff.rs run",
-    "cmd/sheet.rs import",
-    "cmd/sheet.rs import_outcomes",
-    "diff/flatten.rs Walker::report",
-    "diff/flatten.rs Walker::blocks",
-    "diff/redline.rs redline",
-    "diff/redline.rs Restorer::plan",
-    "diff/source.rs export",
-    "diff/tables.rs changes",
-    "diff/tables.rs rows",
-    "pipeline/mod.rs load",
-    "render/charts.rs view",
-    "render/followup.rs view",
-    "render/markdown.rs to_typst",
-    "render/view.rs align_families",
-    // Part 6's own, not split yet: spans.rs and validate.rs are where typed value paths
-    // (part 5) work, figures/followup.rs's projection and figures/refs.rs are touched by
-    // another part, typeset.rs by part 8; split after those merge.
-    "content/spans.rs prescan",
-    "content/validate.rs Walker::union",
-    "content/validate.rs Walker::map",
-    "figures/followup.rs project_table",
-    "figures/refs.rs resolve",
-    "typeset.rs with_table_pages",
-    "typeset.rs words_broken_across_pages",
-];
 
 /// One measured function.
 #[derive(Debug, Clone)]
@@ -103,10 +59,7 @@ struct Func {
 }
 
 impl Func {
-    fn key(&self) -> String {
-        format!("{} {}", self.file, self.name)
-    }
-
+    /// Over the length or the depth a reader holds.
     fn over(&self) -> bool {
         self.lines > MAX_LINES || self.depth > MAX_DEPTH
     }
@@ -651,43 +604,20 @@ fn every_function_is_short_and_shallow_or_says_why() {
     for f in deepest.iter().take(10) {
         eprintln!("  {}", describe(f));
     }
-    let not_yet: BTreeSet<&str> = NOT_YET.iter().copied().collect();
     let over: Vec<String> = funcs
         .iter()
-        .filter(|f| f.over() && !f.reason && !not_yet.contains(f.key().as_str()))
+        .filter(|f| f.over() && !f.reason)
         .map(describe)
         .collect();
-    eprintln!(
-        "over {MAX_LINES} lines or depth {MAX_DEPTH}: {} with a `// Long:` reason, {} on the \
-         lead's list",
-        funcs.iter().filter(|f| f.over() && f.reason).count(),
-        funcs
-            .iter()
-            .filter(|f| f.over() && !f.reason && not_yet.contains(f.key().as_str()))
-            .count()
-    );
-    for f in funcs
-        .iter()
-        .filter(|f| f.over() && !f.reason && not_yet.contains(f.key().as_str()))
-    {
-        eprintln!("  not yet: {}", describe(f));
+    eprintln!("over {MAX_LINES} lines or depth {MAX_DEPTH}, each with a `// Long:` reason:");
+    for f in funcs.iter().filter(|f| f.over() && f.reason) {
+        eprintln!("  {}", describe(f));
     }
     assert!(
         over.is_empty(),
         "functions over {MAX_LINES} lines or {MAX_DEPTH} levels deep: split them into named \
          steps, or say why above them in a comment starting `// Long:`\n{}",
         over.join("\n")
-    );
-    // The list only shrinks: a function split (or given a reason) leaves it.
-    let still: BTreeSet<String> = funcs
-        .iter()
-        .filter(|f| f.over() && !f.reason)
-        .map(Func::key)
-        .collect();
-    let gone: Vec<&&str> = not_yet.iter().filter(|k| !still.contains(**k)).collect();
-    assert!(
-        gone.is_empty(),
-        "no longer over the limits, take off NOT_YET: {gone:?}"
     );
 }
 
