@@ -74,6 +74,20 @@ impl Error {
     }
 }
 
+/// A file not read ([`crate::files`]): an I/O error of reading it, or a usage error.
+impl From<crate::files::FileError> for Error {
+    fn from(e: crate::files::FileError) -> Self {
+        match e {
+            crate::files::FileError::Io { path, source } => Error::Io {
+                action: "read",
+                path,
+                source,
+            },
+            crate::files::FileError::Refused(message) => Error::Usage(message),
+        }
+    }
+}
+
 /// `io_result.at("read", &path)`: an I/O result with its action and path.
 pub trait IoContext<T> {
     fn at(self, action: &'static str, path: impl AsRef<Path>) -> Result<T>;

@@ -499,9 +499,10 @@ fn the_architecture_document_names_every_module() {
 // ---------------------------------------------------------------------------------------------
 // File level: every `src/**/*.rs` a node, an edge where a file names a path into another.
 
-/// How many floors an import chain may stand on, a floor a top-level module: face, feature,
-/// pipeline, the stages in their order, foundations (`cmd → bench → pipeline → check →
-/// figures → content → files → error → diag`), each module entered by whichever of its files.
+/// How many floors an import chain may stand on, a floor a top-level module: face (`main.rs`
+/// counted), feature, pipeline, the stages in their order, foundations (`main → cmd → cli →
+/// pipeline → render → figures → content → error → diag`), each module entered by whichever
+/// of its files.
 const MAX_FLOORS: usize = 9;
 
 /// How many files a chain of imports may pass through: a ratchet at what the source measures
@@ -647,6 +648,37 @@ fn module_tree(files: &[(String, String)], binary: bool) -> ModuleTree {
     t
 }
 
+/// The files a crate root's code names through the modules it declares (`mod cmd;` …
+/// `cmd::build::run`).
+fn root_module_paths(code: &str, tree: &ModuleTree) -> BTreeSet<String> {
+    let declared: Vec<String> = code
+        .match_indices("mod ")
+        .filter(|(i, _)| !code[..*i].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+        .map(|(i, _)| {
+            code[i + 4..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .filter(|name: &String| !name.is_empty())
+        .collect();
+    let mut out = BTreeSet::new();
+    for name in declared {
+        let prefix = format!("{name}::");
+        for (i, _) in code.match_indices(&prefix) {
+            let before = code[..i].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            for path in use_paths(&code[i + prefix.len()..]) {
+                let full: Vec<String> = std::iter::once(name.clone()).chain(path).collect();
+                out.extend(tree.resolve(&full).cloned());
+            }
+        }
+    }
+    out
+}
+
 /// The file-level import graph of `files` (`(path below src/, code)`): every file a node; an
 /// edge where a file names a path into another file's module, through `crate::` (`vplan::` in
 /// the binary for the library), `super::` or `self::`.
@@ -695,6 +727,11 @@ fn file_graph(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> 
                     }
                 }
             }
+        }
+        // The binary's root names its modules by their bare names (`cmd::build::run`): the
+        // face's top floor stands on them.
+        if rel == "main.rs" {
+            deps.extend(root_module_paths(code, &binary));
         }
         graph.insert(rel.clone(), deps);
     }
