@@ -32,6 +32,19 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// A git repository whose first commit is the fixture plan under `content/`.
+/// `build --redline HEAD --emit-typst` of the fixture's repository: the redline's generated
+/// Typst source, and the output directory its PDF is in.
+fn build_redline(s: &Scratch) -> (String, std::path::PathBuf) {
+    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let output = s.dir.path().join("output");
+    let typ = fs::read_to_string(
+        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
+    )
+    .unwrap();
+    (typ, output)
+}
+
 fn repo() -> Scratch {
     let s = Scratch::of(FIXTURE);
     git(s.dir.path(), &["init", "-q"]);
@@ -616,13 +629,7 @@ fn textconv_output_does_not_depend_on_key_order() {
 fn redline_build_marks_words_and_amounts() {
     let s = repo();
     edit_amount_and_words(&s);
-    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let output = s.dir.path().join("output");
-    let typ = fs::read_to_string(
-        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
-    )
-    .unwrap();
+    let (typ, output) = build_redline(&s);
     assert!(
         typ.contains("#vp-del[kommunfullmäktiges budget.];#vp-ins[kommunstyrelsens förslag.];"),
         "{typ}"
@@ -679,13 +686,7 @@ fn redline_strikes_what_was_removed_where_it_stood() {
     );
     fs::remove_file(s.content().join("chapters/04-kultur.yaml")).unwrap();
     fs::remove_file(s.content().join("tables/elever.yaml")).unwrap();
-    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let output = s.dir.path().join("output");
-    let typ = fs::read_to_string(
-        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
-    )
-    .unwrap();
+    let (typ, output) = build_redline(&s);
     for struck in [
         "#vp-del[Fler invånare besöker kommunens bibliotek och simhallar.];",
         "#vp-del[Antalet besök ska öka jämfört med föregående år.];",
@@ -1214,13 +1215,7 @@ fn an_indicator_target_is_printed_compared_and_marked() {
     assert!(text.contains("~ indicator changed"), "{text}");
     assert!(text.contains("{+5 % fler besök än 2030+}"), "{text}");
 
-    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let output = s.dir.path().join("output");
-    let typ = fs::read_to_string(
-        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
-    )
-    .unwrap();
+    let (typ, output) = build_redline(&s);
     assert!(
         typ.contains("(målvärde: #vp-ins[5 % fler besök än 2030];)"),
         "{typ}"
@@ -1786,13 +1781,7 @@ fn redline_marks_text_tables_matrices_and_org_charts_as_diff_reports_them() {
         assert!(text.contains(reported), "{reported} not in\n{text}");
     }
 
-    let out = s.run("build", &["--redline", "HEAD", "--emit-typst", "-q"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let output = s.dir.path().join("output");
-    let typ = fs::read_to_string(
-        output.join("2031-fritids-och-kulturnamnden-verksamhetsplan-redline.typ"),
-    )
-    .unwrap();
+    let (typ, output) = build_redline(&s);
     for marked in [
         // A changed cell, word by word.
         "Biblioteksmöten #vp-del[varje månad];#vp-ins[varannan vecka];",
