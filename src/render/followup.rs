@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::content::items::items;
-use crate::content::{FollowUp, Goal, GoalKind, InternalControl, Plan, Sourced, Table};
+use crate::content::{FollowUp, Goal, GoalKind, InternalControl, Plan, Sourced, Table, ValuePath};
 use crate::diag::origin::origin;
 use crate::figures::followup::GOALS_TABLE;
 use crate::figures::Figures;
@@ -74,9 +74,9 @@ struct Report<'a> {
 
 impl<'a> Report<'a> {
     /// The source marker of a value of the report's file.
-    fn at(&self, path: &str) -> BlockView<'a> {
+    fn at(&self, path: &ValuePath) -> BlockView<'a> {
         BlockView::Origin {
-            at: origin(self.root, self.file, path),
+            at: origin(self.root, self.file, path.as_str()),
         }
     }
 
@@ -92,7 +92,7 @@ impl<'a> Report<'a> {
     /// The report's text `texts.<key>`, when it has one, after its source marker.
     fn text(&self, out: &mut Vec<BlockView<'a>>, key: &str, text: Option<&'a String>) {
         if let Some(t) = text {
-            out.push(self.at(&format!("texts.{key}")));
+            out.push(self.at(&ValuePath::of("texts").key(key)));
             out.push(BlockView::Text {
                 markdown: self.expand(t),
             });
@@ -115,7 +115,7 @@ impl<'a> Report<'a> {
         let texts = &self.f.texts;
         self.text(&mut blocks, "sammanfattning", texts.sammanfattning.as_ref());
         if let Some(table) = table_view(self.plan, self.computed, GOALS_TABLE) {
-            blocks.push(self.at("goals"));
+            blocks.push(self.at(&ValuePath::of("goals")));
             blocks.push(BlockView::Table { table });
         }
         self.chapter("sammanfattning", "Sammanfattning", blocks)
@@ -146,7 +146,7 @@ impl<'a> Report<'a> {
                 })
                 .collect();
             if !assignments.is_empty() {
-                inner.push(self.at("assignments"));
+                inner.push(self.at(&ValuePath::of("assignments")));
                 inner.push(BlockView::Assignments { rows: assignments });
             }
             if !inner.is_empty() {
@@ -166,8 +166,8 @@ impl<'a> Report<'a> {
             .enumerate()
             .find(|(_, e)| e.id == goal.id);
         out.push(match found {
-            Some((i, _)) => self.at(&format!("goals.{i}")),
-            None => self.at("goals"),
+            Some((i, _)) => self.at(&ValuePath::of("goals").index(i)),
+            None => self.at(&ValuePath::of("goals")),
         });
         let entry = found.map(|(_, e)| e);
         let indicators = goal
@@ -226,7 +226,10 @@ impl<'a> Report<'a> {
                 blocks.push(section(
                     &entry.id,
                     title,
-                    vec![self.at(&format!("tables.{i}")), BlockView::Table { table }],
+                    vec![
+                        self.at(&ValuePath::of("tables").index(i)),
+                        BlockView::Table { table },
+                    ],
                 ));
             }
         }
@@ -239,7 +242,7 @@ impl<'a> Report<'a> {
         let texts = &self.f.texts;
         self.text(&mut blocks, "handlingsplan", texts.handlingsplan.as_ref());
         if let Some(table) = table_view(self.plan, self.computed, &h.id) {
-            blocks.push(self.at("handlingsplan"));
+            blocks.push(self.at(&ValuePath::of("handlingsplan")));
             blocks.push(BlockView::Table { table });
         }
         for id in &h.sum_of {
@@ -249,7 +252,9 @@ impl<'a> Report<'a> {
                     Some(t) => t.into(),
                     None => heading(headings, id),
                 };
-                let at = entry.map_or("handlingsplan".into(), |i| format!("tables.{i}"));
+                let at = entry.map_or(ValuePath::of("handlingsplan"), |i| {
+                    ValuePath::of("tables").index(i)
+                });
                 blocks.push(section(
                     id,
                     title,
@@ -284,7 +289,7 @@ impl<'a> Report<'a> {
             }
         }
         if !rows.is_empty() {
-            blocks.push(self.at("internal_control"));
+            blocks.push(self.at(&ValuePath::of("internal_control")));
             blocks.push(BlockView::ControlResults {
                 columns: &ic.columns,
                 rows,

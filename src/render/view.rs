@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::content::{Appendix, Block, Goal, IcArea, Item, Plan, RowKind, SectionStyle, Table};
+use crate::content::{
+    Appendix, Block, Goal, IcArea, Item, Plan, RowKind, SectionStyle, Table, ValuePath,
+};
 use crate::diag::origin::origin;
 use crate::figures::Figures;
 use crate::numfmt::format_amount;
@@ -338,7 +340,11 @@ pub fn build_scoped<'a>(
                     .is_some_and(|r| r.old_cells.removed_chapters.contains(&c.value.id)),
                 origin: origin(root, &c.file, "title"),
                 title: &c.value.title,
-                blocks: b.blocks(&c.value.blocks, chapter_place, (&c.file, "blocks")),
+                blocks: b.blocks(
+                    &c.value.blocks,
+                    chapter_place,
+                    (&c.file, &ValuePath::of("blocks")),
+                ),
             })
             .collect(),
         appendices: plan
@@ -514,7 +520,7 @@ impl<'a> Builder<'a> {
             title: &a.title,
             title_block: &a.title_block,
             numbered: a.numbered,
-            blocks: self.blocks(&a.blocks, place, (file, "blocks")),
+            blocks: self.blocks(&a.blocks, place, (file, &ValuePath::of("blocks"))),
         }
     }
 
@@ -523,16 +529,16 @@ impl<'a> Builder<'a> {
         &self,
         blocks: &'a [Block],
         place: Place,
-        (file, path): (&Path, &str),
+        (file, path): (&Path, &ValuePath),
     ) -> Vec<BlockView<'a>> {
         let mut out = Vec::with_capacity(2 * blocks.len());
         for (i, block) in blocks.iter().enumerate() {
-            let bp = format!("{path}.{i}");
+            let bp = path.index(i);
             // A table's texts come from its own file.
             let at = match block {
                 Block::Table(id) => match self.plan.tables.get(id) {
                     Some(t) => origin(self.root(), &t.file, ""),
-                    None => origin(self.root(), file, &bp),
+                    None => origin(self.root(), file, bp.as_str()),
                 },
                 Block::Text(_)
                 | Block::Section(_)
@@ -542,7 +548,7 @@ impl<'a> Builder<'a> {
                 | Block::Matrix(_)
                 | Block::Perspectives
                 | Block::InternalControl
-                | Block::OrgChart(_) => origin(self.root(), file, &bp),
+                | Block::OrgChart(_) => origin(self.root(), file, bp.as_str()),
             };
             out.push(BlockView::Origin { at });
             match block {
@@ -562,7 +568,7 @@ impl<'a> Builder<'a> {
                     self.blocks(
                         &s.blocks,
                         deeper(place),
-                        (file, &format!("{bp}.section.blocks")),
+                        (file, &bp.key("section").key("blocks")),
                     ),
                 )),
                 Block::Goal(goal) => out.push(BlockView::Goal { goal: goal.into() }),
@@ -607,9 +613,9 @@ impl<'a> Builder<'a> {
             .enumerate()
             .flat_map(|(i, p)| {
                 let inner = deeper(place);
-                let pp = format!("perspectives.{i}");
+                let pp = ValuePath::of("perspectives").index(i);
                 let file = goals.file.as_path();
-                let mut blocks = self.blocks(&p.blocks, inner, (file, &format!("{pp}.blocks")));
+                let mut blocks = self.blocks(&p.blocks, inner, (file, &pp.key("blocks")));
                 goals_and_assignments(
                     self.root(),
                     &mut blocks,
@@ -622,10 +628,10 @@ impl<'a> Builder<'a> {
                     let mut sblocks = self.blocks(
                         &s.blocks,
                         deeper(inner),
-                        (file, &format!("{pp}.strategies.{j}.blocks")),
+                        (file, &pp.key("strategies").index(j).key("blocks")),
                     );
                     blocks.push(BlockView::Origin {
-                        at: origin(self.root(), file, &format!("{pp}.strategies.{j}")),
+                        at: origin(self.root(), file, pp.key("strategies").index(j).as_str()),
                     });
                     goals_and_assignments(
                         self.root(),
@@ -633,7 +639,7 @@ impl<'a> Builder<'a> {
                         &s.goals,
                         &s.assignments,
                         file,
-                        &format!("{pp}.strategies.{j}"),
+                        &pp.key("strategies").index(j),
                     );
                     blocks.push(self.section(
                         &s.id,
@@ -646,7 +652,7 @@ impl<'a> Builder<'a> {
                 }
                 [
                     BlockView::Origin {
-                        at: origin(self.root(), file, &pp),
+                        at: origin(self.root(), file, pp.as_str()),
                     },
                     self.section(&p.id, &p.title, SectionStyle::Normal, None, place, blocks),
                 ]
@@ -837,17 +843,17 @@ fn goals_and_assignments<'a>(
     goals: &'a [Goal],
     assignments: &'a [Item],
     file: &Path,
-    path: &str,
+    path: &ValuePath,
 ) {
     for (i, goal) in goals.iter().enumerate() {
         out.push(BlockView::Origin {
-            at: origin(root, file, &format!("{path}.goals.{i}")),
+            at: origin(root, file, path.key("goals").index(i).as_str()),
         });
         out.push(BlockView::Goal { goal: goal.into() });
     }
     for (i, item) in assignments.iter().enumerate() {
         out.push(BlockView::Origin {
-            at: origin(root, file, &format!("{path}.assignments.{i}")),
+            at: origin(root, file, path.key("assignments").index(i).as_str()),
         });
         out.push(BlockView::Assignment { item: item.into() });
     }
