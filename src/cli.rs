@@ -47,6 +47,10 @@ pub enum Command {
     /// Build, then rebuild on every change of the content or the project's templates (incrementally);
     /// errors are printed and watching goes on, the last good PDF stays in place.
     Watch(WatchArgs),
+    /// Show the plan (or a report, or the redline) in the browser while you write it: a local
+    /// server whose pages follow every save, errors in a panel, and a click on a text or a
+    /// figure shows the file and line it comes from and how the figure was computed.
+    Preview(PreviewArgs),
     /// Measure: Typst's own compile (the floor) against a full build, warm rebuilds after
     /// small edits, and synthetic region-wide plans of N nämnder (`--scale`).
     Bench(BenchArgs),
@@ -292,6 +296,51 @@ pub struct WatchArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Show as if the plan's status were this (`utkast`, `forslag`, `beslutad`), as `build
+    /// --status`.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<StatusArg>,
+
+    /// Show the follow-up report ID (`content/uppfoljning/*.yaml`) instead of the plan.
+    #[arg(long = "report", value_name = "ID", conflicts_with = "redline")]
+    pub report: Option<String>,
+
+    /// Show the plan with the changes since REV (a git revision or a directory) marked, as
+    /// `build --redline`.
+    #[arg(long, value_name = "REV")]
+    pub redline: Option<String>,
+
+    /// The port to listen on (default: a free one).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub port: u16,
+
+    /// The address to listen on. The default, 127.0.0.1, serves this computer only; another
+    /// address (`0.0.0.0`: every interface) serves the network, without a password.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+
+    /// Open the preview in the web browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// The link that opens a file in the editor at a line: `{path}`, `{line}` and `{column}`
+    /// are replaced (e.g. `idea://open?file={path}&line={line}`).
+    #[arg(long, default_value = vplan::preview::VSCODE, value_name = "URL")]
+    pub editor: String,
+
+    /// Stop after this many rebuilds (for tests and scripts).
+    #[arg(long, hide = true)]
+    pub max_rebuilds: Option<usize>,
+
+    #[command(flatten)]
+    pub source_date: SourceDateArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct BenchArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
@@ -326,6 +375,12 @@ pub struct BenchArgs {
     /// the plain preamble) in this process and print its figures.
     #[arg(long, hide = true, value_parser = ["built", "plan", "house", "plain"])]
     pub long_child: Option<String>,
+
+    /// Instead, measure `vplan preview` on the plan: the time from a file's save to the
+    /// changed pages received by a browser's WebSocket, over EDITS edits of a word and of an
+    /// amount (p50, p95), the memory over five times as many more, and the CPU while idle.
+    #[arg(long, value_name = "EDITS", num_args = 0..=1, default_missing_value = "100")]
+    pub preview: Option<usize>,
 }
 
 const DIFF_EXIT_CODES: &str = "\

@@ -97,6 +97,7 @@ fn run(command: &Command, term: &Terminal) -> Result<ExitCode> {
         }
         Command::Textconv(args) => cmd::textconv::run(args, term)?,
         Command::Watch(args) => cmd::watch::run(args, term)?,
+        Command::Preview(args) => cmd::preview::run(args, term)?,
         Command::Bench(args) => cmd::bench::run(args, term)?,
         Command::Export(args) => cmd::sheet::export(args, term)?,
         Command::Import(args) => cmd::sheet::import(args, term)?,

@@ -1,4 +1,5 @@
-//! `vplan bench`: the benchmarks of [`vplan::bench`], reported on stdout.
+//! `vplan bench`: the benchmarks of [`vplan::bench`] (and, with `--preview`, of
+//! [`vplan::preview::bench`]), reported on stdout.
 
 use vplan::error::Result;
 
@@ -6,6 +7,15 @@ use super::Terminal;
 use crate::cli::BenchArgs;
 
 pub fn run(args: &BenchArgs, progress: &Terminal) -> Result<()> {
+    if let Some(edits) = args.preview {
+        let options = vplan::preview::bench::Options {
+            content: args.project.content.clone(),
+            templates: args.project.templates()?,
+            edits,
+            memory_edits: edits * 5,
+        };
+        return vplan::preview::bench::run(&options, &mut progress.writer());
+    }
     let options = vplan::bench::Options {
         content: args.project.content.clone(),
         templates: args.project.templates()?,

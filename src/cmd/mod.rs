@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod init;
+pub mod preview;
 pub mod report;
 pub mod schema;
 pub mod sheet;

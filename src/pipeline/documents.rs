@@ -8,11 +8,13 @@ use crate::error::Result;
 use serde::Serialize;
 
 use super::subject::{document_stem, Subject};
-use super::typesetter::{default_standard, typeset_rendered, Built, Typesetter};
+use super::typesetter::{
+    compile_rendered, default_standard, typeset_rendered, Built, Typesetter,
+};
 use crate::content::{DecisionPaper, Plan, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::render::view::{self, Scope, StatusView};
-use crate::typeset::Standard;
+use crate::typeset::{PagedDocument, Standard};
 
 /// Id of the plan document for `--only`.
 pub const PLAN: &str = "plan";
@@ -348,6 +350,17 @@ pub fn typst_source(subject: Subject<'_>, ts: &Typesetter, scope: Scope<'_>) -> 
             ts.renderer().render(&view)
         }
     }
+}
+
+/// A subject's whole document (the plan with its appendices, or the report) rendered and
+/// compiled into pages as a build typesets it, but not exported: what `vplan preview` draws.
+/// Returns the pages and the document's ident, the world it was compiled in
+/// ([`Typesetter::world`]).
+pub fn compile_whole(subject: Subject<'_>, ts: &mut Typesetter) -> Result<(PagedDocument, String)> {
+    let source = typst_source(subject, ts, Scope::Whole)?;
+    let ident = file_stem(subject, &Document::Plan { split: false });
+    let (doc, _) = compile_rendered(subject.model(), source, ts, ident.clone())?;
+    Ok((doc, ident))
 }
 
 /// Typesets the plan (or the report) or one appendix.

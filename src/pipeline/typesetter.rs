@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::content::{Plan, Status, ValuePath};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::error::{Error, Result};
 use crate::render::{self, Renderer, Templates};
 use crate::typeset::{
@@ -61,19 +61,41 @@ pub fn typeset_rendered(
             standard,
         },
         &extra,
-        &|rel: &Path, path: &str| {
-            let file = render::view::content_root(plan).join(rel);
-            // A marker of generated Typst (`// @content PATH FILE`) names the value or the
-            // block it was made from.
-            let pos = plan.pos_or_ancestor(&file, &ValuePath::parse(path));
-            (file, pos)
-        },
+        &|rel: &Path, path: &str| locate_in(plan, rel, path),
     )?;
     Ok(Built {
         typst_source: pdf.typst_source,
         pages: pdf.pages,
         pdf: pdf.bytes,
         timings: pdf.timings,
+    })
+}
+
+/// Where a source marker of generated Typst (`// @content PATH FILE`) points: the file, and
+/// the line of the value or of the block it was made from.
+pub fn locate_in(plan: &Plan, rel: &Path, path: &str) -> (std::path::PathBuf, Option<Pos>) {
+    let file = render::view::content_root(plan).join(rel);
+    let pos = plan.pos_or_ancestor(&file, &ValuePath::parse(path));
+    (file, pos)
+}
+
+/// Compiles Typst source rendered from `plan` into pages, as [`typeset_rendered`] does before
+/// it exports them, in the world `ident` (`vplan preview` draws the pages). Returns the pages
+/// and the source compiled last.
+pub fn compile_rendered(
+    plan: &Plan,
+    typst_source: String,
+    ts: &mut Typesetter,
+    ident: String,
+) -> Result<(PagedDocument, String)> {
+    let options = ExportOptions {
+        ident,
+        timestamp: plan_date(plan, ts.source_date)?,
+        standard: Standard::None,
+    };
+    let extra = content_files(plan)?;
+    ts.compile_with(typst_source, &options, &extra, &|rel: &Path, path: &str| {
+        locate_in(plan, rel, path)
     })
 }
 
@@ -218,6 +240,34 @@ impl Typesetter {
     ) -> Result<Pdf> {
         let mut timings = Vec::new();
         let t = Instant::now();
+        let (doc, source) = self.compile_with(typst_source, &options, extra, locate)?;
+        let world = self
+            .worlds
+            .compiled(&options.ident)
+            .expect("the world was just compiled");
+        timings.push(("compile", t.elapsed()));
+        let t = Instant::now();
+        let pdf = typeset::export_pdf(world, &doc, &options, locate)?;
+        timings.push(("export", t.elapsed()));
+        Ok(Pdf {
+            typst_source: source,
+            bytes: pdf,
+            pages: doc.pages().len(),
+            timings,
+        })
+    }
+
+    /// Compiles Typst source into pages, in the world of the document `options.ident`, as
+    /// [`Typesetter::typeset_with`] does before it exports them (`vplan preview` draws the
+    /// pages instead). Returns the pages and the source compiled last (with the words a page
+    /// broke kept whole).
+    pub fn compile_with(
+        &mut self,
+        typst_source: String,
+        options: &ExportOptions,
+        extra: &[(String, Vec<u8>)],
+        locate: typeset::Locate,
+    ) -> Result<(PagedDocument, String)> {
         let with_extra;
         let assets = if extra.is_empty() {
             &self.read.assets
@@ -259,11 +309,6 @@ impl Typesetter {
             source = typeset::keep_words_whole(&source, &words);
             rounds -= 1;
         };
-        let world = self
-            .worlds
-            .compiled(&options.ident)
-            .expect("the world was just compiled");
-        timings.push(("compile", t.elapsed()));
         if let Some(layouts) = &mut self.layouts {
             layouts.push(Layout {
                 ident: options.ident.clone(),
@@ -271,15 +316,12 @@ impl Typesetter {
                 warnings,
             });
         }
-        let t = Instant::now();
-        let pdf = typeset::export_pdf(world, &doc, &options, locate)?;
-        timings.push(("export", t.elapsed()));
-        Ok(Pdf {
-            typst_source: source,
-            bytes: pdf,
-            pages: doc.pages().len(),
-            timings,
-        })
+        Ok((doc, source))
+    }
+
+    /// The world of the document `ident` as last compiled (its sources, for click to source).
+    pub fn world(&self, ident: &str) -> Option<&typeset::PlanWorld> {
+        self.worlds.compiled(ident)
     }
 }
 

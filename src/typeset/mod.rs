@@ -5,6 +5,9 @@
 //! templates or a project's templates directory) before compiling, so Typst source can never
 //! reach outside them.
 
+pub mod click;
+pub mod draw;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -166,6 +169,13 @@ impl PlanWorld {
             .collect();
         self.files.retain(|id, _| keep.contains(id));
         self.today = today;
+    }
+}
+
+/// Typst's click to source (`typst_ide::jump_from_click`, `vplan preview`) asks the world.
+impl typst_ide::IdeWorld for PlanWorld {
+    fn upcast(&self) -> &dyn World {
+        self
     }
 }
 
