@@ -284,9 +284,26 @@ impl<'a> Cx<'a> {
             name.push(t.row.label.clone());
         }
         if c.column != of.column.id || name.is_empty() {
-            name.push(t.column.title.clone());
+            name.push(self.column_word(&t));
         }
         name.join(" › ")
+    }
+
+    /// A column as a formula names it: its title, or in a tertial or delår report, where two
+    /// columns are titled `Budget`, `Budget januari–augusti` and `Årsbudget`.
+    fn column_word(&self, c: &Cell) -> String {
+        let Some(report) = self.report else {
+            return c.column.title.clone();
+        };
+        let periodised = c.table.columns.iter().any(|col| col.id == PERIODBUDGET);
+        let annual = annual_column(c.table).is_some_and(|a| a.id == c.column.id);
+        if c.column.id == PERIODBUDGET {
+            format!("Budget {}", months_span(report.value.months()))
+        } else if periodised && annual {
+            "Årsbudget".to_string()
+        } else {
+            c.column.title.clone()
+        }
     }
 
     /// A term as a formula reads it: its name and printed value.
@@ -547,7 +564,7 @@ impl Cx<'_> {
         };
         let annual_said = annual.as_ref().map_or("(tom)".to_string(), Cell::said);
         d.formula = format!(
-            "Budget {span} {} = årsbudget {annual_said} × {by}",
+            "Budget {span} {} = Årsbudget {annual_said} × {by}",
             c.said()
         );
         let unit = c.column.unit(c.table);

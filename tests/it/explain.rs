@@ -270,7 +270,7 @@ fn a_reports_deviation_period_budget_and_outcome_are_explained() {
     assert_eq!(added(&d), d.value.unwrap());
     assert!(
         d.formula.starts_with(&format!(
-            "Avvikelse {} = Budget {} − Utfall 8\u{a0}610",
+            "Avvikelse {} = Budget januari–augusti {} − Utfall 8\u{a0}610",
             d.shown, d.terms[0].shown
         )),
         "{}",
@@ -289,7 +289,7 @@ fn a_reports_deviation_period_budget_and_outcome_are_explained() {
     assert_eq!(d.shown, "8\u{a0}333");
     assert_eq!(
         d.formula,
-        "Budget januari–augusti 8\u{a0}333 = årsbudget 12\u{a0}500 × 8 / 12"
+        "Budget januari–augusti 8\u{a0}333 = Årsbudget 12\u{a0}500 × 8 / 12"
     );
     assert_eq!(d.terms[0].cell, cell("driftbudget/bibliotek/b2031"));
     let plan_table = "tables/driftbudget.yaml";
@@ -346,4 +346,157 @@ fn an_empty_deviation_says_which_outcome_is_missing() {
     let d = explain(subject, &cell("omraden/summa/prognos")).unwrap();
     assert_eq!(d.kind, "sum");
     assert_eq!(added(&d), d.value.unwrap());
+}
+
+#[test]
+fn a_share_is_the_part_times_100_over_the_whole_and_serialises_for_the_panel() {
+    let s = with_reports();
+    let content = s.content();
+    let checked = loaded(&content);
+    let subject = checked.report("2031-delar").unwrap().subject();
+    let d = explain(subject, &cell("maluppfyllelse/uppfylld/andel")).unwrap();
+    assert_eq!(d.kind, "share");
+    assert_eq!(
+        d.formula,
+        "Andel, % 50 = Antal mål 2 × 100 / Summa › Antal mål 4"
+    );
+    let signs: Vec<char> = d.terms.iter().map(|t| t.sign).collect();
+    assert_eq!(signs, ['×', '÷']);
+    // The goals counted are the report's assessments: located at its list of goals.
+    assert_at(
+        &d.terms[0].at,
+        &content,
+        DELAR,
+        line_of(&content, DELAR, "  - id: mal-fler-besok"),
+    );
+    // Exact, rounded only when printed; the annual budget named as such beside the period's.
+    let d = explain(
+        subject,
+        &cell("handlingsplan-summering/totalt/genomforande"),
+    )
+    .unwrap();
+    assert_eq!(
+        d.formula,
+        "Andel genomförd, % 74 = Utfall 810 × 100 / Årsbudget 1\u{a0}100"
+    );
+    assert_eq!(
+        d.value.unwrap(),
+        Decimal::from(810) * Decimal::ONE_HUNDRED / Decimal::from(1100)
+    );
+    // What the preview's server sends.
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["kind"], "share");
+    assert_eq!(json["cell"]["column"], "genomforande");
+    assert_eq!(json["shown"], "74");
+    assert_eq!(json["terms"][1]["sign"], "÷");
+    assert_eq!(json["at"]["file"], "tables/handlingsplan/0-summering.yaml");
+    assert!(json["at"]["line"].is_u64() && json["at"]["column"].is_u64());
+    assert!(json["at"]["absolute"]
+        .as_str()
+        .unwrap()
+        .ends_with("0-summering.yaml"));
+    // An amount as its exact text, never a float.
+    assert!(json["value"].is_string());
+}
+
+/// A table of a view: its id, and per row its id (`""` for a removed row) and printed cells.
+type ViewTable = (String, Vec<(String, Vec<String>)>);
+
+/// Every table of a document's view (serialised as the templates get it).
+fn view_tables(view: &serde_json::Value, out: &mut Vec<ViewTable>) {
+    match view {
+        serde_json::Value::Object(map) => {
+            if let (Some(id), Some(rows), Some(_)) = (
+                map.get("id").and_then(|v| v.as_str()),
+                map.get("rows").and_then(|v| v.as_array()),
+                map.get("widest"),
+            ) {
+                let rows = rows
+                    .iter()
+                    .map(|r| {
+                        let cells = r["cells"].as_array().unwrap();
+                        let cells = cells.iter().map(|c| c.as_str().unwrap().to_string());
+                        (r["id"].as_str().unwrap().to_string(), cells.collect())
+                    })
+                    .collect();
+                out.push((id.to_string(), rows));
+            }
+            map.values().for_each(|v| view_tables(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| view_tables(v, out)),
+        _ => {}
+    }
+}
+
+/// Each printed cell of each table of `view` is the cell `cell_at` names, and `explain` shows
+/// it as the view prints it (`printed_alike`: a redline's changed cells print their old value
+/// too).
+fn assert_view_matches(subject: vplan::pipeline::Subject<'_>, view: serde_json::Value) {
+    let mut tables = Vec::new();
+    view_tables(&view, &mut tables);
+    assert!(tables.len() > 2, "{}", tables.len());
+    for (table, rows) in tables {
+        let columns = &subject.model().tables[&table].value.columns;
+        for (i, (id, cells)) in rows.iter().enumerate() {
+            assert_eq!(cells.len(), columns.len(), "{table}");
+            for (k, printed) in cells.iter().enumerate() {
+                let found = cell_at(subject, &table, i, k);
+                if id.is_empty() {
+                    assert_eq!(found, None, "{table}, removed row {i}");
+                    continue;
+                }
+                let expected = CellRef::new(&table, id, &columns[k].id);
+                assert_eq!(found.as_ref(), Some(&expected));
+                let d = explain(subject, &expected).unwrap();
+                assert_eq!(&d.shown, printed, "{expected}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_printed_cell_is_found_from_its_place_in_the_view_and_shown_as_printed() {
+    use vplan::render::view::{build_scoped, OldCells, RemovedRow, Scope};
+    let checked = loaded(&root().join("content"));
+    let (plan, figures) = (&checked.plan, &checked.computed);
+    let view = build_scoped(plan, figures, None, Scope::Whole);
+    assert_view_matches(checked.subject(), serde_json::to_value(&view).unwrap());
+    // A redline's view also lists the rows removed since, which have no cell.
+    let removed = |after: Option<&str>| RemovedRow {
+        after: after.map(str::to_string),
+        label: "Borttagen".to_string(),
+        texts: Vec::new(),
+        kind: vplan::content::RowKind::Data,
+        values: vec![Some(Decimal::ONE); 4],
+    };
+    let mut old_cells = OldCells::new();
+    old_cells.removed_rows.insert(
+        "driftbudget".to_string(),
+        vec![removed(None), removed(Some("it")), removed(Some("it"))],
+    );
+    let marked = vplan::pipeline::subject::Marked {
+        plan: plan.clone(),
+        old_cells,
+        since: "HEAD".to_string(),
+    };
+    let subject = vplan::pipeline::Subject::Redline {
+        marked: &marked,
+        figures,
+    };
+    let view = build_scoped(&marked.plan, figures, subject.marks(), Scope::Whole);
+    assert_view_matches(subject, serde_json::to_value(&view).unwrap());
+    assert_eq!(cell_at(subject, "driftbudget", 0, 0), None);
+    assert_eq!(
+        cell_at(subject, "driftbudget", 7, 0),
+        Some(cell("driftbudget/medicinsk-teknik/b2024-omsattning"))
+    );
+    // And a report's.
+    let s = with_reports();
+    let checked = loaded(&s.content());
+    let subject = checked.report("2031-delar").unwrap().subject();
+    let vplan::pipeline::Subject::Report { report, projection } = subject else {
+        unreachable!()
+    };
+    let view = vplan::render::followup::view(&projection.plan, &projection.figures, report);
+    assert_view_matches(subject, serde_json::to_value(&view).unwrap());
 }
