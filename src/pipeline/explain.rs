@@ -23,6 +23,7 @@ use crate::figures::followup::{
 use crate::figures::{CellRef, Expr, Figures};
 use crate::numfmt::format_amount;
 use crate::pipeline::subject::Subject;
+use crate::render::escape::{DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN};
 
 /// Where a value is written: its file relative to the content directory and as an absolute
 /// path, and its 1-based line and column.
@@ -75,7 +76,7 @@ pub fn explain(subject: Subject<'_>, cell: &CellRef) -> Option<Derivation> {
     let c = cx.cell(cell)?;
     let mut d = Derivation {
         cell: cell.clone(),
-        label: format!("{} › {}", c.row.label, c.column.name()),
+        label: c.full(),
         shown: c.shown(),
         value: c.value,
         kind: "",
@@ -147,6 +148,26 @@ impl Cell<'_> {
         }
     }
 
+    /// The row's label (a redline's without its marks: as it reads now).
+    fn label(&self) -> String {
+        unmarked(&self.row.label)
+    }
+
+    /// The column's title.
+    fn title(&self) -> String {
+        unmarked(&self.column.title)
+    }
+
+    /// The column's name, `group › title`.
+    fn name(&self) -> String {
+        unmarked(&self.column.name())
+    }
+
+    /// `row label › column name`, as the table prints them.
+    fn full(&self) -> String {
+        format!("{} › {}", self.label(), self.name())
+    }
+
     /// The value as a formula reads it: `(tom)` when empty.
     fn said(&self) -> String {
         match self.shown() {
@@ -209,7 +230,9 @@ impl<'a> Cx<'a> {
             let ids: Vec<&str> = self.plan.tables.keys().map(String::as_str).collect();
             crate::render::followup::headings(self.plan, &ids)
         });
-        names.get(id).cloned().unwrap_or_else(|| id.to_string())
+        names
+            .get(id)
+            .map_or_else(|| id.to_string(), |n| unmarked(n))
     }
 
     /// Where `file` writes the value at `path` (or its nearest written ancestor).
@@ -281,7 +304,7 @@ impl<'a> Cx<'a> {
             name.push(self.table_name(&c.table));
         }
         if c.table != of.table.id || c.row != of.row.id {
-            name.push(t.row.label.clone());
+            name.push(t.label());
         }
         if c.column != of.column.id || name.is_empty() {
             name.push(self.column_word(&t));
@@ -293,7 +316,7 @@ impl<'a> Cx<'a> {
     /// columns are titled `Budget`, `Budget januari–augusti` and `Årsbudget`.
     fn column_word(&self, c: &Cell) -> String {
         let Some(report) = self.report else {
-            return c.column.title.clone();
+            return c.title();
         };
         let periodised = c.table.columns.iter().any(|col| col.id == PERIODBUDGET);
         let annual = annual_column(c.table).is_some_and(|a| a.id == c.column.id);
@@ -302,7 +325,7 @@ impl<'a> Cx<'a> {
         } else if periodised && annual {
             "Årsbudget".to_string()
         } else {
-            c.column.title.clone()
+            c.title()
         }
     }
 
@@ -331,12 +354,7 @@ fn plan_cell_path(cell: &Cell, row: ValuePath) -> ValuePath {
 impl Cx<'_> {
     fn empty(&self, c: &Cell, d: &mut Derivation) {
         d.kind = "empty";
-        d.formula = format!(
-            "{} › {}: tom, {}",
-            c.row.label,
-            c.column.title,
-            self.why_empty(c)
-        );
+        d.formula = format!("{} › {}: tom, {}", c.label(), c.title(), self.why_empty(c));
     }
 
     /// Why a cell is empty, in a reader's words.
@@ -390,7 +408,7 @@ impl Cx<'_> {
 
     fn typed(&self, c: &Cell, d: &mut Derivation) {
         d.kind = "typed";
-        let head = format!("{} › {} {}", c.row.label, c.column.title, c.said());
+        let head = format!("{} › {} {}", c.label(), c.title(), c.said());
         let place =
             d.at.as_ref()
                 .map(|p| format!(" ({}, rad {})", p.file.display(), p.line))
@@ -413,16 +431,15 @@ impl Cx<'_> {
         let mut label = format!("{} › {}", self.table_name(&to.table), self.row_label(to));
         if to.column != c.column.id {
             if let Some(t) = self.cell(to) {
-                label = format!("{label} › {}", t.column.name());
+                label = format!("{label} › {}", t.name());
             }
         }
         d.terms.push(self.term(to, label, '='));
-        d.formula = format!("{} {} = {}", c.row.label, c.said(), self.said(c, to));
+        d.formula = format!("{} {} = {}", c.label(), c.said(), self.said(c, to));
     }
 
     fn row_label(&self, c: &CellRef) -> String {
-        self.cell(c)
-            .map_or_else(|| c.row.clone(), |t| t.row.label.clone())
+        self.cell(c).map_or_else(|| c.row.clone(), |t| t.label())
     }
 
     fn sum(&self, c: &Cell, rows: &[usize], d: &mut Derivation) {
@@ -432,7 +449,7 @@ impl Cx<'_> {
                 continue;
             };
             let term = CellRef::new(&c.table.id, &row.id, &c.column.id);
-            d.terms.push(self.term(&term, row.label.clone(), '+'));
+            d.terms.push(self.term(&term, unmarked(&row.label), '+'));
         }
         d.formula = self.addition(c, d);
         if d.terms.iter().any(|t| t.value.is_none()) {
@@ -459,7 +476,7 @@ impl Cx<'_> {
         } else {
             terms.join(" + ")
         };
-        format!("{} {} = {sum}", c.row.label, c.said())
+        format!("{} {} = {sum}", c.label(), c.said())
     }
 
     fn sum_of(&self, c: &Cell, cells: &[CellRef], d: &mut Derivation) {
@@ -484,15 +501,14 @@ impl Cx<'_> {
     fn difference(&self, c: &Cell, a: &CellRef, b: &CellRef, d: &mut Derivation) {
         d.kind = "difference";
         for (cell, sign) in [(a, '+'), (b, '−')] {
-            let label = self.cell(cell).map_or_else(
-                || cell.to_string(),
-                |t| format!("{} › {}", t.row.label, t.column.name()),
-            );
+            let label = self
+                .cell(cell)
+                .map_or_else(|| cell.to_string(), |t| t.full());
             d.terms.push(self.term(cell, label, sign));
         }
         d.formula = format!(
             "{} {} = {} − {}",
-            c.column.title,
+            c.title(),
             c.said(),
             self.said(c, a),
             self.said(c, b)
@@ -521,15 +537,14 @@ impl Cx<'_> {
     fn share(&self, c: &Cell, a: &CellRef, b: &CellRef, d: &mut Derivation) {
         d.kind = "share";
         for (cell, sign) in [(a, '×'), (b, '÷')] {
-            let label = self.cell(cell).map_or_else(
-                || cell.to_string(),
-                |t| format!("{} › {}", t.row.label, t.column.name()),
-            );
+            let label = self
+                .cell(cell)
+                .map_or_else(|| cell.to_string(), |t| t.full());
             d.terms.push(self.term(cell, label, sign));
         }
         d.formula = format!(
             "{} {} = {} × 100 / {}",
-            c.column.title,
+            c.title(),
             c.said(),
             self.said(c, a),
             self.said(c, b)
@@ -546,10 +561,7 @@ impl Cx<'_> {
     fn part(&self, c: &Cell, of: &CellRef, (part, whole): (Decimal, Decimal), d: &mut Derivation) {
         d.kind = "part";
         let annual = self.cell(of);
-        let label = annual.as_ref().map_or_else(
-            || of.to_string(),
-            |t| format!("{} › {}", t.row.label, t.column.name()),
-        );
+        let label = annual.as_ref().map_or_else(|| of.to_string(), |t| t.full());
         d.terms.push(self.term(of, label, '×'));
         let months = self.report.map_or(12, |r| r.value.months());
         let span = months_span(months);
@@ -611,4 +623,22 @@ fn decimals(n: u32) -> String {
 /// A factor of a period's share, as written in Swedish (`8`, `62,5`).
 fn plain(v: Decimal) -> String {
     format_amount(v.normalize(), v.normalize().scale())
+}
+
+/// A text of the marked plan of a redline as it reads now: what is struck through left out,
+/// the marks taken away (the plan's and a report's texts have no marks: `check` refuses
+/// private-use characters).
+fn unmarked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut struck = false;
+    for ch in text.chars() {
+        match ch {
+            DEL_OPEN => struck = true,
+            DEL_CLOSE => struck = false,
+            INS_OPEN | INS_CLOSE => {}
+            _ if !struck => out.push(ch),
+            _ => {}
+        }
+    }
+    out
 }

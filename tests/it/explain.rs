@@ -474,11 +474,20 @@ fn every_printed_cell_is_found_from_its_place_in_the_view_and_shown_as_printed()
         "driftbudget".to_string(),
         vec![removed(None), removed(Some("it")), removed(Some("it"))],
     );
-    let marked = vplan::pipeline::subject::Marked {
+    let mut marked = vplan::pipeline::subject::Marked {
         plan: plan.clone(),
         old_cells,
         since: "HEAD".to_string(),
     };
+    // A changed label, marked as the redline marks it.
+    let it = &mut marked
+        .plan
+        .tables
+        .get_mut("driftbudget")
+        .unwrap()
+        .value
+        .rows[3];
+    it.label = "\u{E002}Område IT\u{E003}\u{E000}Område it-stöd\u{E001}".to_string();
     let subject = vplan::pipeline::Subject::Redline {
         marked: &marked,
         figures,
@@ -486,6 +495,14 @@ fn every_printed_cell_is_found_from_its_place_in_the_view_and_shown_as_printed()
     let view = build_scoped(&marked.plan, figures, subject.marks(), Scope::Whole);
     assert_view_matches(subject, serde_json::to_value(&view).unwrap());
     assert_eq!(cell_at(subject, "driftbudget", 0, 0), None);
+    // The panel says the label as it reads now.
+    let d = explain(subject, &cell("driftbudget/summa/b2024-omsattning")).unwrap();
+    assert_eq!(d.terms[3].label, "Område it-stöd");
+    assert!(
+        d.formula.contains("+ Område it-stöd 475,0 +"),
+        "{}",
+        d.formula
+    );
     assert_eq!(
         cell_at(subject, "driftbudget", 7, 0),
         Some(cell("driftbudget/medicinsk-teknik/b2024-omsattning"))
