@@ -60,7 +60,7 @@ pub fn max_amount() -> Decimal {
 }
 
 /// A cell of a table: `table/row/column`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct CellRef {
     pub table: String,
     pub row: String,

@@ -2,10 +2,12 @@
 //! Commands are thin orchestrations over this. This file only names the parts: `load` (a
 //! content directory loaded, checked and computed), `subject` (what a document is about),
 //! `documents` (which documents a subject makes, rendered and typeset), `typesetter` (the
-//! templates made ready for Typst), `build` (one plan from content to files) and `ids`.
+//! templates made ready for Typst), `build` (one plan from content to files), `ids` and
+//! `explain` (how a figure is computed, for the preview).
 
 pub mod build;
 pub mod documents;
+pub mod explain;
 pub mod ids;
 mod load;
 pub mod subject;

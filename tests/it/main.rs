@@ -22,6 +22,7 @@ mod documents;
 mod drafts;
 mod edges;
 mod excel;
+mod explain;
 mod families;
 mod followup;
 mod function_size;
