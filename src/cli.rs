@@ -328,9 +328,10 @@ pub struct PreviewArgs {
     pub open: bool,
 
     /// The link that opens a file in the editor at a line: `{path}`, `{line}` and `{column}`
-    /// are replaced (e.g. `idea://open?file={path}&line={line}`).
-    #[arg(long, default_value = vplan::preview::VSCODE, value_name = "URL")]
-    pub editor: String,
+    /// are replaced (e.g. `idea://open?file={path}&line={line}`) [default: VS Code's,
+    /// `vscode://file/{path}:{line}:{column}`].
+    #[arg(long, value_name = "URL")]
+    pub editor: Option<String>,
 
     /// Stop after this many rebuilds (for tests and scripts).
     #[arg(long, hide = true)]

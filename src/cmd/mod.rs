@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod init;
+mod open;
 pub mod preview;
 pub mod report;
 pub mod schema;

@@ -1,12 +1,13 @@
 //! `vplan preview`: the document in the browser, rebuilt on every save (src/preview/).
 
+use vplan::diag::Code;
 use vplan::diff::{redline, source};
 use vplan::error::Result;
 use vplan::pipeline::subject::Marked;
 use vplan::pipeline::{LoadOptions, Typesetter};
 use vplan::preview::server::Server;
 use vplan::preview::watch::Watcher;
-use vplan::preview::{Mark, Options, Rebuilt, Session};
+use vplan::preview::{Mark, Options, Rebuilt, Session, VSCODE};
 use vplan::progress::Progress;
 
 use super::Terminal;
@@ -29,16 +30,27 @@ pub fn run(args: &PreviewArgs, progress: &Terminal) -> Result<()> {
             ..LoadOptions::default()
         },
         report: args.report.clone(),
-        editor: args.editor.clone(),
+        editor: args.editor.clone().unwrap_or_else(|| VSCODE.to_string()),
     };
     let mark = marks(args, progress)?;
     // Watching starts before the first build, so that no save during it goes unseen.
     let watcher = Watcher::new(content, templates.dir())?;
     let session = Session::start(content, options, mark, ts);
+    // A usage error (a report that is not there) stops it; a content error is shown.
+    if let [d] = session.errors() {
+        if d.code == Code::Usage {
+            return Err(vplan::Error::Usage(d.message.clone()));
+        }
+    }
     tell(&session, progress);
     let server = Server::start(session, args.bind, args.port)?;
     let url = server.url();
-    progress.say(format_args!("preview at {url} (Ctrl-C to stop)"));
+    // The address is what the command makes: with `-q`, it alone is printed, on stdout.
+    if progress.quiet {
+        progress.out(&format!("{url}\n"));
+    } else {
+        progress.say(format_args!("preview at {url} (Ctrl-C to stop)"));
+    }
     if !args.bind.is_loopback() {
         progress.warn(format_args!(
             "listening on {}: anyone who can reach this computer can read the plan",
@@ -46,7 +58,10 @@ pub fn run(args: &PreviewArgs, progress: &Terminal) -> Result<()> {
         ));
     }
     if args.open {
-        super::watch::open(std::ffi::OsStr::new(&url), progress);
+        match super::open::open(std::ffi::OsStr::new(&url)) {
+            Ok(()) => progress.say(format_args!("opened {url} in the browser")),
+            Err(e) => progress.warn(format_args!("cannot open {url}: {e}")),
+        }
     }
     let mut rebuilds = 0;
     while let Some(change) = watcher.next(None) {
@@ -98,7 +113,9 @@ fn say(rebuilt: &Rebuilt, server: &Server, progress: &Terminal) {
             "rebuilt: {} of {count} pages changed",
             changed.len()
         )),
-        Rebuilt::Failed => progress.error(&vplan::Error::Content(server.session().errors().to_vec())),
+        Rebuilt::Failed => {
+            progress.error(&vplan::Error::Content(server.session().errors().to_vec()))
+        }
         Rebuilt::Same => {}
     }
 }

@@ -140,7 +140,7 @@ impl<'a> Session<'a> {
         };
         let first = session.rebuild();
         if let (Some(pdf), true) = (first.first(), args.open) {
-            open(pdf.as_os_str(), progress);
+            open(pdf, progress);
             session.opened = true;
         }
         Ok(session)
@@ -195,7 +195,7 @@ impl<'a> Session<'a> {
                 t.elapsed().as_secs_f64() * 1000.0
             ));
             if self.args.open && !self.opened {
-                open(written[0].as_os_str(), self.progress);
+                open(&written[0], self.progress);
                 self.opened = true;
             }
         }
@@ -288,19 +288,10 @@ fn absolute(path: &Path) -> PathBuf {
     })
 }
 
-/// Opens a file (a PDF) or an address (the preview) in the system's program for it.
-pub fn open(pdf: &std::ffi::OsStr, progress: &Terminal) {
-    let mut cmd = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    match cmd.arg(pdf).spawn() {
-        Ok(_) => progress.say(format_args!("opened {}", pdf.to_string_lossy())),
-        Err(e) => progress.warn(format_args!("cannot open {}: {e}", pdf.to_string_lossy())),
+/// Opens a PDF in the system viewer.
+fn open(pdf: &Path, progress: &Terminal) {
+    match super::open::open(pdf.as_os_str()) {
+        Ok(()) => progress.say(format_args!("opened {}", pdf.display())),
+        Err(e) => progress.warn(format_args!("cannot open {}: {e}", pdf.display())),
     }
 }

@@ -8,9 +8,7 @@ use crate::error::Result;
 use serde::Serialize;
 
 use super::subject::{document_stem, Subject};
-use super::typesetter::{
-    compile_rendered, default_standard, typeset_rendered, Built, Typesetter,
-};
+use super::typesetter::{compile_rendered, default_standard, typeset_rendered, Built, Typesetter};
 use crate::content::{DecisionPaper, Plan, ValuePath};
 use crate::diag::{Code, Diagnostic};
 use crate::render::view::{self, Scope, StatusView};

@@ -27,7 +27,14 @@ mod tests {
     #[test]
     fn only_the_three_assets_are_served() {
         assert!(get("/").is_some());
-        for path in ["/../Cargo.toml", "/assets/../Cargo.toml", "/%2e%2e/Cargo.toml", "/assets/", "//etc/passwd", "/assets/preview.js/"] {
+        for path in [
+            "/../Cargo.toml",
+            "/assets/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/assets/",
+            "//etc/passwd",
+            "/assets/preview.js/",
+        ] {
             assert!(get(path).is_none(), "{path}");
         }
     }

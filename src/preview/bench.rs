@@ -18,9 +18,9 @@ use super::server::Server;
 use super::watch::Watcher;
 use super::{Options as PreviewOptions, Session, VSCODE};
 use crate::error::{Context, IoContext, Result};
+use crate::measure::{cpu_time, memory_kib, Toggle};
 use crate::pipeline::Typesetter;
 use crate::render::Templates;
-use crate::measure::{cpu_time, memory_kib, Toggle};
 
 /// What to measure.
 pub struct Options {
@@ -87,7 +87,14 @@ pub fn run(options: &Options, report: &mut dyn Write) -> Result<()> {
         }
     }
     let idle = idle_cpu(Duration::from_secs(5));
-    write_report(report, pages, (&word, &words), (&amount, &amounts), &memory, idle)
+    write_report(
+        report,
+        pages,
+        (&word, &words),
+        (&amount, &amounts),
+        &memory,
+        idle,
+    )
 }
 
 /// Connects to the server as the page does (with its origin), as a WebSocket client.
@@ -171,8 +178,14 @@ fn write_report(
          (the default plan, {pages} pages; the real server and file watcher, in this process)\n\n"
     );
     for (what, times) in [
-        (format!("text   ({}, {} edits)", word.describe(), words.len()), words),
-        (format!("amount ({}, {} edits)", amount.describe(), amounts.len()), amounts),
+        (
+            format!("text   ({}, {} edits)", word.describe(), words.len()),
+            words,
+        ),
+        (
+            format!("amount ({}, {} edits)", amount.describe(), amounts.len()),
+            amounts,
+        ),
         (format!("all    ({} edits)", all.len()), &all[..]),
     ] {
         if times.is_empty() {
@@ -193,6 +206,8 @@ fn write_report(
     text.pop();
     text.push('\n');
     let idle = idle.map_or("n/a".into(), |c| format!("{:.2} % of a core", c * 100.0));
-    text.push_str(&format!("  CPU while idle (5 s, nothing changed): {idle}\n"));
+    text.push_str(&format!(
+        "  CPU while idle (5 s, nothing changed): {idle}\n"
+    ));
     out.write_all(text.as_bytes()).at("write", "the report")
 }

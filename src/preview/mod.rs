@@ -25,7 +25,7 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::figures::CellRef;
 use crate::pipeline::subject::Marked;
-use crate::pipeline::{self, Checked, LoadOptions, Subject, Typesetter};
+use crate::pipeline::{self, explain, Checked, LoadOptions, Subject, Typesetter};
 use crate::progress::Silent;
 use crate::typeset::click::{self, Clicked};
 use crate::typeset::draw::{self, Drawn};
@@ -198,11 +198,12 @@ impl Session {
         let plan = subject.model();
         match clicked {
             Clicked::Content { file, path, cell } => {
-                let figure = cell.and_then(|cell| self.figure(subject, cell));
-                let place = match &figure {
-                    Some(f) if f.place.is_some() => f.place.clone(),
-                    _ => self.place(plan, &file, &path),
+                let mut figure = cell.and_then(|cell| self.figure(subject, cell));
+                let place = match figure.as_mut().and_then(|f| f.place.take()) {
+                    Some(place) => Some(place),
+                    None => self.place(plan, &file, &path),
                 };
+                let figure = figure.filter(|f| f.cell.is_some());
                 Found {
                     found: true,
                     place,
@@ -248,23 +249,71 @@ impl Session {
     }
 
     /// A clicked cell of an amount table (`cell` its index on the row: the label, the text
-    /// columns, then the amounts) as a figure: its place and how it was computed.
-    fn figure(&self, subject: Subject<'_>, (table, row, cell): (String, String, usize)) -> Option<Figure> {
+    /// columns, then the amounts) as a figure: where it is written and how it was computed.
+    fn figure(
+        &self,
+        subject: Subject<'_>,
+        (table, row, cell): (String, String, usize),
+    ) -> Option<Figure> {
         let plan = subject.model();
         let t = &plan.tables.get(&table)?;
         let r = t.value.rows.iter().position(|r| r.id == row)?;
         let row_path = ValuePath::of("rows").index(r);
-        let place = plan
+        let row_place = plan
             .pos_or_ancestor(&t.file, &row_path)
             .map(|pos| self.place_of(&t.file, pos.line, pos.column, &row_path.to_string()));
-        let column = cell.checked_sub(1 + t.value.text_columns.len())?;
-        let column = &t.value.columns.get(column)?.id;
-        let cell = CellRef::new(&table, &row, column);
+        let column = cell.checked_sub(1 + t.value.text_columns.len());
+        let column = column.and_then(|c| t.value.columns.get(c));
+        let Some(column) = column else {
+            // The row's label or a text column: the row.
+            return Some(Figure {
+                cell: None,
+                place: row_place,
+                derivation: None,
+            });
+        };
+        let cell = CellRef::new(&table, &row, &column.id);
+        let derivation = explain::explain(subject, &cell).map(|d| self.derivation(d));
+        let place = derivation
+            .as_ref()
+            .and_then(|d| d.place.clone())
+            .or(row_place);
         Some(Figure {
-            cell: cell.to_string(),
+            cell: Some(cell.to_string()),
             place,
-            derivation: derive::explain(self, subject, &cell),
+            derivation,
         })
+    }
+
+    /// A derivation as the browser shows it: every place with its editor link.
+    fn derivation(&self, d: explain::Derivation) -> DerivationView {
+        let place = |p: Option<explain::Place>| {
+            p.map(|p| Place {
+                file: p.file.display().to_string(),
+                line: p.line,
+                column: p.column,
+                path: String::new(),
+                url: editor_url(&self.options.editor, &p.absolute, p.line, p.column),
+            })
+        };
+        DerivationView {
+            label: d.label,
+            shown: d.shown,
+            kind: d.kind,
+            formula: d.formula,
+            note: d.note,
+            place: place(d.at),
+            terms: d
+                .terms
+                .into_iter()
+                .map(|t| TermView {
+                    label: t.label,
+                    shown: t.shown,
+                    sign: t.sign,
+                    place: place(t.at),
+                })
+                .collect(),
+        }
     }
 
     /// The whole state as the first message to a browser: every page.
@@ -310,7 +359,12 @@ impl Session {
 
     fn diagnostic(&self, d: &Diagnostic) -> DiagnosticMessage {
         let file = d.file.as_deref();
-        let shown = file.map(|f| f.strip_prefix(&self.content).unwrap_or(f).display().to_string());
+        let shown = file.map(|f| {
+            f.strip_prefix(&self.content)
+                .unwrap_or(f)
+                .display()
+                .to_string()
+        });
         let url = file.map(|f| {
             let abs = std::path::absolute(f).unwrap_or_else(|_| f.to_path_buf());
             editor_url(
@@ -333,20 +387,6 @@ impl Session {
             hint: d.hint.clone(),
             url,
         }
-    }
-}
-
-mod derive {
-    //! The bridge to the derivation of a figure (see [`crate::pipeline::explain`]).
-    use super::*;
-
-    pub(super) fn explain(
-        session: &Session,
-        subject: Subject<'_>,
-        cell: &CellRef,
-    ) -> Option<serde_json::Value> {
-        let _ = (session, subject, cell);
-        None
     }
 }
 
@@ -449,16 +489,46 @@ pub struct Place {
     pub url: String,
 }
 
-/// A clicked figure.
+/// A clicked cell of an amount table.
 #[derive(Debug, Serialize)]
 pub struct Figure {
-    /// `table/row/column`.
-    pub cell: String,
-    /// Where its row is written.
+    /// `table/row/column`; none for the row's label or a text column.
+    pub cell: Option<String>,
+    /// Where it is written (its row, or the value that defines it): the click's `where`.
     #[serde(skip)]
     pub place: Option<Place>,
     /// How it was computed.
-    pub derivation: Option<serde_json::Value>,
+    pub derivation: Option<DerivationView>,
+}
+
+/// How a figure was computed ([`explain::Derivation`]), with editor links.
+#[derive(Debug, Serialize)]
+pub struct DerivationView {
+    /// The row's label › the column's name.
+    pub label: String,
+    /// The value as printed.
+    pub shown: String,
+    /// `typed`, `empty`, `sum`, `sum_of`, `ref`, `difference`, `share` or `part`.
+    pub kind: &'static str,
+    /// One line: `Summa 2 380,0 = Område fastigheter 1 135,0 + …`.
+    pub formula: String,
+    /// What the formula does not say (the sign note of a deviation, rounding).
+    pub note: Option<String>,
+    /// Where the cell is written or defined.
+    #[serde(rename = "where")]
+    pub place: Option<Place>,
+    pub terms: Vec<TermView>,
+}
+
+/// A term of a derivation.
+#[derive(Debug, Serialize)]
+pub struct TermView {
+    pub label: String,
+    pub shown: String,
+    /// `+`, `−`, `×`, `÷` or `=`.
+    pub sign: char,
+    #[serde(rename = "where")]
+    pub place: Option<Place>,
 }
 
 /// A link's target in the document.

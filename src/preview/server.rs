@@ -158,12 +158,14 @@ fn refusal(shared: &Shared, request: &Request) -> Option<(u16, String)> {
         return Some((403, format!("refused: Host {host:?} is not this preview")));
     }
     match header(request, "Origin") {
-        Some(origin) if origin != format!("http://{host}") => {
-            Some((403, format!("refused: Origin {origin:?} is not this preview")))
-        }
-        None if is_upgrade(request) => {
-            Some((403, "refused: a WebSocket needs the preview's Origin".into()))
-        }
+        Some(origin) if origin != format!("http://{host}") => Some((
+            403,
+            format!("refused: Origin {origin:?} is not this preview"),
+        )),
+        None if is_upgrade(request) => Some((
+            403,
+            "refused: a WebSocket needs the preview's Origin".into(),
+        )),
         _ => None,
     }
 }
@@ -316,7 +318,13 @@ mod tests {
 
     #[test]
     fn only_this_servers_names_are_hosts() {
-        for ok in ["127.0.0.1:8080", "localhost:8080", "LOCALHOST", "[::1]:8080", "127.0.0.2:8080"] {
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "[::1]:8080",
+            "127.0.0.2:8080",
+        ] {
             assert!(host_allowed(ok, 8080, true), "{ok}");
         }
         for refused in [

@@ -14,8 +14,8 @@ use typst::layout::{Abs, Point};
 use typst::syntax::{ast, LinkedNode, Side, Source, SyntaxKind};
 use typst_ide::Jump;
 
-use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
 use super::{PagedDocument, PlanWorld};
+use crate::diag::origin::{parse_origin, ORIGIN_MARKER};
 
 /// The marker at the end of a line of an amount table's cells.
 pub const ROW_MARKER: &str = "// @row ";
@@ -110,7 +110,9 @@ fn cell_at(main: &Source, offset: usize) -> Option<(usize, Range<usize>)> {
         let parent = node.parent()?.clone();
         if node.kind() == SyntaxKind::ContentBlock
             && parent.kind() == SyntaxKind::Args
-            && parent.parent().is_some_and(|call| calls(call, TABLE_FUNCTION))
+            && parent
+                .parent()
+                .is_some_and(|call| calls(call, TABLE_FUNCTION))
         {
             let lines = main.lines();
             let line = lines.byte_to_line(node.offset())?;
@@ -128,10 +130,9 @@ fn cell_at(main: &Source, offset: usize) -> Option<(usize, Range<usize>)> {
 /// Whether `node` is a call of the function named `name`.
 fn calls(node: &LinkedNode, name: &str) -> bool {
     node.kind() == SyntaxKind::FuncCall
-        && node
-            .children()
-            .next()
-            .is_some_and(|callee| callee.kind() == SyntaxKind::Ident && callee.get().leaf_text() == name)
+        && node.children().next().is_some_and(|callee| {
+            callee.kind() == SyntaxKind::Ident && callee.get().leaf_text() == name
+        })
 }
 
 /// The table's and the row's id of a line of cells that ends in a [`ROW_MARKER`].

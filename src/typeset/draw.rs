@@ -91,7 +91,11 @@ fn text_run(text: &TextItem, ts: Transform, pos: Point, out: &mut String) {
 fn num(x: f64) -> String {
     let s = format!("{x:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
 }
 
 /// Text as XML character data; characters XML does not allow are left out.

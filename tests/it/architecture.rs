@@ -443,7 +443,9 @@ fn money_never_passes_through_a_float() {
         .into_iter()
         .filter(|f| !f.rel.starts_with("bench/") && !f.rel.starts_with("sheets/"))
         .filter(|f| !f.rel.starts_with("preview/"))
-        .filter(|f| !["content/strict.rs", "typeset/draw.rs", "typeset/click.rs"].contains(&f.rel.as_str()))
+        .filter(|f| {
+            !["content/strict.rs", "typeset/draw.rs", "typeset/click.rs"].contains(&f.rel.as_str())
+        })
         .filter(|f| {
             f.code
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))

@@ -120,7 +120,8 @@ fn expected_code(comment: &str) -> i32 {
 /// How a command is run: skipped (with why), watched until it is ready, or run to its end.
 enum Run {
     Skip,
-    Watch(String),
+    /// Runs until it prints the word, then is stopped (`vplan watch`, `vplan preview`).
+    Watch(String, &'static str),
     Shell(String),
 }
 
@@ -145,7 +146,12 @@ fn how(command: &str) -> Run {
             !command.contains("--open"),
             "`{command}`: would open a viewer"
         );
-        return Run::Watch(command.to_string());
+        return Run::Watch(command.to_string(), "watching");
+    }
+    // The preview runs until it prints its address; `--open` (a browser) is left out.
+    if command.starts_with("vplan preview") {
+        let command = command.replace(" --open", "");
+        return Run::Watch(command, "preview at http://127.0.0.1:");
     }
     Run::Shell(command.to_string())
 }
@@ -207,8 +213,9 @@ impl Project {
     }
 }
 
-/// Runs `vplan watch` until it says it is watching, then stops it.
-fn watch(project: &Project, dir: &Path, command: &str) -> Result<(), String> {
+/// Runs `vplan watch` (or `vplan preview`) until it prints `ready` (it is watching, or
+/// serving), then stops it.
+fn watch(project: &Project, dir: &Path, command: &str, ready: &str) -> Result<(), String> {
     let mut child = project
         .shell(dir, &format!("exec {command}"))
         .stdout(Stdio::null())
@@ -228,14 +235,14 @@ fn watch(project: &Project, dir: &Path, command: &str) -> Result<(), String> {
     let mut seen = String::new();
     let result = loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(line) if line.contains("watching") => break Ok(()),
+            Ok(line) if line.contains(ready) => break Ok(()),
             Ok(line) => seen.push_str(&(line + "\n")),
             Err(_) if start.elapsed() > Duration::from_secs(120) => {
-                break Err(format!("not watching after 120 s:\n{seen}"))
+                break Err(format!("not {ready:?} after 120 s:\n{seen}"))
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                break Err(format!("exited before watching:\n{seen}"))
+                break Err(format!("exited before {ready:?}:\n{seen}"))
             }
         }
     };
@@ -272,7 +279,7 @@ fn run_page(page: &str) -> usize {
         }
         let outcome = match how(command) {
             Run::Skip => continue,
-            Run::Watch(c) => watch(&project, &dir, &c),
+            Run::Watch(c, ready) => watch(&project, &dir, &c, ready),
             Run::Shell(c) => {
                 let out = project.shell(&dir, &c).output().unwrap();
                 match out.status.code() {
@@ -300,11 +307,12 @@ fn tail(s: &str) -> String {
 }
 
 /// The pages of the guide, each with a test of its own below.
-const GUIDE: [&str; 13] = [
+const GUIDE: [&str; 14] = [
     "README.md",
     "arkivering.md",
     "beslutsdokument.md",
     "bygga.md",
+    "forhandsvisa.md",
     "jamfora-versioner.md",
     "kalkylblad.md",
     "kontrollera.md",
@@ -346,6 +354,7 @@ page_tests! {
     guide_arkivering_commands_run => "docs/guide/arkivering.md",
     guide_beslutsdokument_commands_run => "docs/guide/beslutsdokument.md",
     guide_bygga_commands_run => "docs/guide/bygga.md",
+    guide_forhandsvisa_commands_run => "docs/guide/forhandsvisa.md",
     guide_jamfora_versioner_commands_run => "docs/guide/jamfora-versioner.md",
     guide_kalkylblad_commands_run => "docs/guide/kalkylblad.md",
     guide_kontrollera_commands_run => "docs/guide/kontrollera.md",

@@ -33,6 +33,7 @@ mod injection;
 mod keep_with_next;
 mod mistakes;
 mod newyear;
+mod preview;
 mod properties;
 mod prose;
 mod schema;
