@@ -15,6 +15,15 @@ pub struct Toggle {
     original: String,
     edited: String,
     label: String,
+    /// Where the edit is in the original text, and what stands there.
+    at: std::ops::Range<usize>,
+    base: Base,
+}
+
+/// What a [`Toggle`] edits.
+enum Base {
+    Word(String),
+    Amount(rust_decimal::Decimal),
 }
 
 impl Toggle {
@@ -29,8 +38,12 @@ impl Toggle {
             .context("no word to edit in the first chapter")?;
         let new_line = line.replacen(word, &word.to_uppercase(), 1);
         let edited = original.replacen(line, &new_line, 1);
+        // Both are slices of `original`: the word's place is its offset in it.
+        let start = word.as_ptr() as usize - original.as_ptr() as usize;
         Ok(Toggle {
             label: format!("“{word}”"),
+            at: start..start + word.len(),
+            base: Base::Word(word.to_string()),
             file,
             original,
             edited,
@@ -64,6 +77,8 @@ impl Toggle {
             edited.replace_range(start..start + len, &to);
             return Ok(Toggle {
                 label: format!("{from} → {to}"),
+                at: start..start + len,
+                base: Base::Amount(value),
                 file,
                 original,
                 edited,
@@ -77,6 +92,21 @@ impl Toggle {
 
     pub fn apply(&self, on: bool) -> Result<()> {
         let text = if on { &self.edited } else { &self.original };
+        fs::write(&self.file, text).at("write", &self.file)
+    }
+
+    /// Writes the `n`-th of a series of edits, each unlike all before it (0: the text as it
+    /// was): the word with `n` after it, the amount plus `n`. Switched on and off, an edit
+    /// gives Typst the same two sources again and again; a series of new ones is what a
+    /// person typing gives it.
+    pub fn apply_nth(&self, n: usize) -> Result<()> {
+        let with = match &self.base {
+            Base::Word(word) if n > 0 => format!("{word}{n}"),
+            Base::Word(word) => word.clone(),
+            Base::Amount(value) => (*value + rust_decimal::Decimal::from(n)).to_string(),
+        };
+        let mut text = self.original.clone();
+        text.replace_range(self.at.clone(), &with);
         fs::write(&self.file, text).at("write", &self.file)
     }
 

@@ -352,13 +352,12 @@ pub fn typst_source(subject: Subject<'_>, ts: &Typesetter, scope: Scope<'_>) -> 
 
 /// A subject's whole document (the plan with its appendices, or the report) rendered and
 /// compiled into pages as a build typesets it, but not exported: what `vplan preview` draws.
-/// Returns the pages and the document's ident, the world it was compiled in
-/// ([`Typesetter::world`]).
+/// Returns the pages and the world they were compiled in ([`Typesetter::world`]).
 pub fn compile_whole(subject: Subject<'_>, ts: &mut Typesetter) -> Result<(PagedDocument, String)> {
     let source = typst_source(subject, ts, Scope::Whole)?;
     let ident = file_stem(subject, &Document::Plan { split: false });
-    let (doc, _) = compile_rendered(subject.model(), source, ts, ident.clone())?;
-    Ok((doc, ident))
+    let compiled = compile_rendered(subject.model(), source, ts, ident)?;
+    Ok((compiled.doc, compiled.world))
 }
 
 /// Typesets the plan (or the report) or one appendix.

@@ -87,7 +87,7 @@ pub fn compile_rendered(
     typst_source: String,
     ts: &mut Typesetter,
     ident: String,
-) -> Result<(PagedDocument, String)> {
+) -> Result<Compiled> {
     let options = ExportOptions {
         ident,
         timestamp: plan_date(plan, ts.source_date)?,
@@ -97,6 +97,20 @@ pub fn compile_rendered(
     ts.compile_with(typst_source, &options, &extra, &|rel: &Path, path: &str| {
         locate_in(plan, rel, path)
     })
+}
+
+/// A document compiled into pages ([`Typesetter::compile_with`]).
+pub struct Compiled {
+    pub doc: PagedDocument,
+    /// The source compiled last (with the words a page broke kept whole).
+    pub typst_source: String,
+    /// The world it was compiled in ([`Typesetter::world`]).
+    pub world: String,
+}
+
+/// The world of a document's source with the words a page broke kept whole.
+fn kept_world(ident: &str) -> String {
+    format!("{ident} (words kept whole)")
 }
 
 /// Rounds of setting a document again with the words a page broke kept whole (each may move
@@ -240,10 +254,11 @@ impl Typesetter {
     ) -> Result<Pdf> {
         let mut timings = Vec::new();
         let t = Instant::now();
-        let (doc, source) = self.compile_with(typst_source, &options, extra, locate)?;
+        let compiled = self.compile_with(typst_source, &options, extra, locate)?;
+        let (doc, source) = (compiled.doc, compiled.typst_source);
         let world = self
             .worlds
-            .compiled(&options.ident)
+            .compiled(&compiled.world)
             .expect("the world was just compiled");
         timings.push(("compile", t.elapsed()));
         let t = Instant::now();
@@ -257,17 +272,21 @@ impl Typesetter {
         })
     }
 
-    /// Compiles Typst source into pages, in the world of the document `options.ident`, as
+    /// Compiles Typst source into pages, in the worlds of the document `options.ident`, as
     /// [`Typesetter::typeset_with`] does before it exports them (`vplan preview` draws the
-    /// pages instead). Returns the pages and the source compiled last (with the words a page
-    /// broke kept whole).
+    /// pages instead).
+    ///
+    /// The source as rendered is compiled in the document's world, the source with the words a
+    /// page broke kept whole in a second world of its own ([`kept_world`]): each world's next
+    /// compile then differs from its last only by what the content changed, and Typst reuses
+    /// the rest. (One world for both would see a dozen boxes come and go on every rebuild.)
     pub fn compile_with(
         &mut self,
         typst_source: String,
         options: &ExportOptions,
         extra: &[(String, Vec<u8>)],
         locate: typeset::Locate,
-    ) -> Result<(PagedDocument, String)> {
+    ) -> Result<Compiled> {
         let with_extra;
         let assets = if extra.is_empty() {
             &self.read.assets
@@ -290,8 +309,11 @@ impl Typesetter {
         } else {
             0
         };
+        let kept = kept_world(&options.ident);
+        let mut ident = &options.ident;
         let (doc, warnings) = loop {
-            let world = self.worlds.get(
+            let world = self.worlds.get_from(
+                ident,
                 &options.ident,
                 source.clone(),
                 &self.read.names,
@@ -308,7 +330,9 @@ impl Typesetter {
             }
             source = typeset::keep_words_whole(&source, &words);
             rounds -= 1;
+            ident = &kept;
         };
+        let world = ident.clone();
         if let Some(layouts) = &mut self.layouts {
             layouts.push(Layout {
                 ident: options.ident.clone(),
@@ -316,7 +340,11 @@ impl Typesetter {
                 warnings,
             });
         }
-        Ok((doc, source))
+        Ok(Compiled {
+            doc,
+            typst_source: source,
+            world,
+        })
     }
 
     /// The world of the document `ident` as last compiled (its sources, for click to source).

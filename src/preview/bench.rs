@@ -2,8 +2,9 @@
 //! pages being sent, measured as a browser sees it. A copy of the plan is previewed by the
 //! real server, watched by the real watcher; a WebSocket client (as the page's script) waits
 //! for each update after an edit is written: alternately a word of a chapter and an amount of
-//! a table (each switched on and off, so every edit changes pages). Then the memory over many
-//! more edits, and the server's CPU time while nothing changes.
+//! a table, each edit a new text (the word with a number after it, the amount one more), as a
+//! person types. Then the memory over many more edits, and the server's CPU time while nothing
+//! changes.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, TcpStream};
@@ -67,34 +68,42 @@ pub fn run(options: &Options, report: &mut dyn Write) -> Result<()> {
     let mut client = connect(&server)?;
     next_message(&mut client)?;
 
-    let mut words = Vec::new();
-    let mut amounts = Vec::new();
+    // Every edit is a new one (the word with a number after it, the amount plus one more):
+    // as a person typing, never a source Typst has seen before.
+    let (mut words, mut amounts) = (Vec::new(), Vec::new());
+    let mut phases: Vec<(&'static str, Vec<Duration>)> = Vec::new();
     for i in 0..options.edits {
-        let on = (i / 2) % 2 == 0;
         let (toggle, times) = if i % 2 == 0 {
             (&word, &mut words)
         } else {
             (&amount, &mut amounts)
         };
-        times.push(edit_and_wait(toggle, on, &mut client)?);
+        times.push(edit_and_wait(toggle, i / 2 + 1, &mut client)?);
+        for &(phase, took) in server.session().timings() {
+            match phases.iter_mut().find(|(p, _)| *p == phase) {
+                Some((_, all)) => all.push(took),
+                None => phases.push((phase, vec![took])),
+            }
+        }
     }
 
     let mut memory = vec![(0, memory_kib().0)];
     for i in 1..=options.memory_edits {
-        edit_and_wait(&word, i % 2 == 1, &mut client)?;
+        edit_and_wait(&word, options.edits + i, &mut client)?;
         if i % 100 == 0 || i == options.memory_edits {
             memory.push((i, memory_kib().0));
         }
     }
     let idle = idle_cpu(Duration::from_secs(5));
-    write_report(
-        report,
+    let measured = Measured {
         pages,
-        (&word, &words),
-        (&amount, &amounts),
-        &memory,
+        word: (&word, &words),
+        amount: (&amount, &amounts),
+        phases: &phases,
+        memory: &memory,
         idle,
-    )
+    };
+    write_report(report, &measured)
 }
 
 /// Connects to the server as the page does (with its origin), as a WebSocket client.
@@ -130,10 +139,10 @@ fn next_message(client: &mut Client) -> Result<String> {
     }
 }
 
-/// Writes an edit and waits for the update it causes: the time from the save to the
+/// Writes the `n`-th edit and waits for the update it causes: the time from the save to the
 /// changed pages received.
-fn edit_and_wait(toggle: &Toggle, on: bool, client: &mut Client) -> Result<Duration> {
-    toggle.apply(on)?;
+fn edit_and_wait(toggle: &Toggle, n: usize, client: &mut Client) -> Result<Duration> {
+    toggle.apply_nth(n)?;
     let saved = Instant::now();
     loop {
         match next_message(client)?.as_str() {
@@ -164,14 +173,23 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn write_report(
-    out: &mut dyn Write,
+/// What [`run`] measured.
+struct Measured<'a> {
     pages: usize,
-    (word, words): (&Toggle, &[Duration]),
-    (amount, amounts): (&Toggle, &[Duration]),
-    memory: &[(usize, Option<u64>)],
+    /// Each edit's time from the save to its update, by kind.
+    word: (&'a Toggle, &'a [Duration]),
+    amount: (&'a Toggle, &'a [Duration]),
+    /// Within each rebuild: the session's phases.
+    phases: &'a [(&'static str, Vec<Duration>)],
+    /// Resident memory after so many edits.
+    memory: &'a [(usize, Option<u64>)],
+    /// The share of a core used while nothing changed.
     idle: Option<f64>,
-) -> Result<()> {
+}
+
+fn write_report(out: &mut dyn Write, m: &Measured<'_>) -> Result<()> {
+    let (pages, memory, idle) = (m.pages, m.memory, m.idle);
+    let ((word, words), (amount, amounts)) = (m.word, m.amount);
     let all: Vec<Duration> = words.iter().chain(amounts).copied().collect();
     let mut text = format!(
         "vplan preview: from a file's save to the changed pages received by a WebSocket client\n\
@@ -198,7 +216,12 @@ fn write_report(
             ms(quantile(times, 1.0)),
         ));
     }
-    text.push_str("  targets: p50 ≤ 150 ms, p95 ≤ 300 ms\n\n  memory (resident) after edits:");
+    text.push_str("  targets: p50 ≤ 150 ms, p95 ≤ 300 ms\n  within a rebuild, p50:");
+    for (phase, times) in m.phases {
+        text.push_str(&format!(" {phase} {};", ms(quantile(times, 0.5))));
+    }
+    text.pop();
+    text.push_str(" (the rest: the watcher's settling, the message, the socket)\n\n  memory (resident) after edits:");
     for (n, kib) in memory {
         let shown = kib.map_or("n/a".into(), |k| format!("{:.0} MiB", k as f64 / 1024.0));
         text.push_str(&format!(" {n}: {shown};"));

@@ -17,6 +17,7 @@ pub mod server;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -62,6 +63,8 @@ pub struct Session {
     errors: Vec<Diagnostic>,
     /// Counts the states shown: every rebuild that changed pages or errors.
     version: u64,
+    /// The phases of the last rebuild and their times (load, compile, draw).
+    timings: Vec<(&'static str, Duration)>,
 }
 
 /// The last good build: the loaded plan (for derivations and positions), the pages and their
@@ -98,6 +101,7 @@ impl Session {
             shown: None,
             errors: Vec::new(),
             version: 0,
+            timings: Vec::new(),
         };
         session.rebuild();
         session
@@ -106,6 +110,11 @@ impl Session {
     /// The version of what is shown: it grows with every change of pages or errors.
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// The phases of the last rebuild (`load`, `compile`, `draw`) and their times.
+    pub fn timings(&self) -> &[(&'static str, Duration)] {
+        &self.timings
     }
 
     /// The errors of the last rebuild.
@@ -136,8 +145,10 @@ impl Session {
                 return Rebuilt::Failed;
             }
         };
+        let t = Instant::now();
         let old = self.shown.take().map(|s| s.pages).unwrap_or_default();
         let (pages, changed) = redraw(&doc, old);
+        self.timings.push(("draw", t.elapsed()));
         let count = pages.len();
         let fixed = !std::mem::take(&mut self.errors).is_empty();
         let first = self.version == 0;
@@ -166,10 +177,15 @@ impl Session {
     }
 
     fn compile(&mut self) -> Result<(Checked, Option<Marked>, PagedDocument, String)> {
+        self.timings.clear();
+        let t = Instant::now();
         let checked = pipeline::load(&self.content, &self.options.load, &Silent)?;
+        self.timings.push(("load", t.elapsed()));
         let marked = (self.mark)(&checked)?;
         let subject = subject_of(&checked, marked.as_ref(), self.options.report.as_deref())?;
+        let t = Instant::now();
         let (doc, ident) = pipeline::documents::compile_whole(subject, &mut self.ts)?;
+        self.timings.push(("compile", t.elapsed()));
         Ok((checked, marked, doc, ident))
     }
 
@@ -274,9 +290,14 @@ impl Session {
         };
         let cell = CellRef::new(&table, &row, &column.id);
         let derivation = explain::explain(subject, &cell).map(|d| self.derivation(d));
+        // The value that defines it (its `values` entry, its `sum`), named by its row.
         let place = derivation
             .as_ref()
             .and_then(|d| d.place.clone())
+            .map(|p| Place {
+                path: row_path.to_string(),
+                ..p
+            })
             .or(row_place);
         Some(Figure {
             cell: Some(cell.to_string()),

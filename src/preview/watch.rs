@@ -1,7 +1,8 @@
 //! When the preview rebuilds: on every change of a file under the content directory or the
 //! project's templates directory. File-system events come in bursts (an editor writes a file
 //! in several steps, a checkout writes many): a change is reported once the burst has been
-//! quiet for [`SETTLE`], a little time against the preview's budget of a rebuild.
+//! quiet for [`SETTLE`], a little time against the preview's budget of a rebuild (an editor's
+//! save, a write or a write and a rename, takes well under it).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -12,7 +13,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use crate::error::Result;
 
 /// Quiet time after an event before the change is reported.
-pub const SETTLE: Duration = Duration::from_millis(25);
+pub const SETTLE: Duration = Duration::from_millis(15);
 /// Longest a burst of events may delay a rebuild.
 const LONGEST_BURST: Duration = Duration::from_millis(500);
 

@@ -4,16 +4,18 @@
 //! the glyphs stand, stretched to their width.
 
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst::model::Destination;
 use typst::text::TextItem;
 use typst_layout::Page;
 
 /// A page as the preview shows it.
 #[derive(Debug, Clone)]
 pub struct Drawn {
-    /// Typst's hash of the page's layout: a page whose hash is unchanged looks the same.
+    /// What the page shows, hashed ([`hash`]): a page whose hash is unchanged looks the same.
     pub hash: u128,
     /// The page as SVG, with its text layer.
     pub svg: Arc<str>,
@@ -22,9 +24,75 @@ pub struct Drawn {
     pub height: f64,
 }
 
-/// Typst's hash of a page (its layout, fill and number): equal hashes, equal pages.
+/// A hash of what a page shows: equal hashes, equal drawings. Not Typst's hash of the page,
+/// which also covers where in the source each glyph came from (spans, which move when the
+/// generated source above them changes) and the introspection tags: pages that look the same
+/// after an edit elsewhere are not drawn and sent again.
 pub fn hash(page: &Page) -> u128 {
-    typst::utils::hash128(page)
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    page.fill.hash(&mut h);
+    shown(&page.frame, &mut h);
+    let low = h.finish();
+    // A second pass with another seed makes the hash 128 bits wide.
+    let mut h2 = std::collections::hash_map::DefaultHasher::new();
+    0x5eed_u16.hash(&mut h2);
+    low.hash(&mut h2);
+    page.frame.size().hash(&mut h2);
+    shown(&page.frame, &mut h2);
+    (u128::from(h2.finish()) << 64) | u128::from(low)
+}
+
+/// Hashes what `frame` shows: every item's place and look, no span, no tag.
+fn shown(frame: &Frame, h: &mut impl Hasher) {
+    frame.size().hash(h);
+    for (pos, item) in frame.items() {
+        pos.hash(h);
+        match item {
+            FrameItem::Group(group) => {
+                0u8.hash(h);
+                group.transform.hash(h);
+                group.clip.hash(h);
+                shown(&group.frame, h);
+            }
+            FrameItem::Text(text) => {
+                1u8.hash(h);
+                text.font.hash(h);
+                text.size.hash(h);
+                text.fill.hash(h);
+                text.stroke.hash(h);
+                text.text.hash(h);
+                for g in &text.glyphs {
+                    (
+                        g.id,
+                        g.x_advance,
+                        g.x_offset,
+                        g.y_advance,
+                        g.y_offset,
+                        &g.range,
+                    )
+                        .hash(h);
+                }
+            }
+            FrameItem::Shape(shape, _) => {
+                2u8.hash(h);
+                shape.hash(h);
+            }
+            FrameItem::Image(image, size, _) => {
+                3u8.hash(h);
+                image.hash(h);
+                size.hash(h);
+            }
+            FrameItem::Link(dest, size) => {
+                4u8.hash(h);
+                size.hash(h);
+                // Only a link out of the document is drawn with its target.
+                if let Destination::Url(url) = dest {
+                    url.as_str().hash(h);
+                }
+            }
+            FrameItem::Tag(_) => {}
+        }
+    }
 }
 
 /// Draws a page: its SVG with the text layer (see the module's documentation).

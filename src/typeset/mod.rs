@@ -111,6 +111,7 @@ impl TemplateNames {
 }
 
 /// An in-memory Typst world for one document.
+#[derive(Clone)]
 pub struct PlanWorld {
     main: Source,
     /// Where the static files came from, for error messages.
@@ -209,6 +210,26 @@ impl Worlds {
             }
             Entry::Vacant(e) => Ok(e.insert(PlanWorld::new(main_source, names, assets, today)?)),
         }
+    }
+
+    /// The world `ident`, updated to the given source; made first as a copy of the world
+    /// `from` when it has none (its source's syntax, and so its spans, shared: Typst's
+    /// memoized layout of what the two sources have in common is reused at once).
+    pub fn get_from(
+        &mut self,
+        ident: &str,
+        from: &str,
+        main_source: String,
+        names: &Arc<TemplateNames>,
+        assets: &[(String, Vec<u8>)],
+        today: Datetime,
+    ) -> Result<&mut PlanWorld> {
+        if !self.worlds.contains_key(ident) {
+            if let Some(base) = self.worlds.get(from).cloned() {
+                self.worlds.insert(ident.to_string(), base);
+            }
+        }
+        self.get(ident, main_source, names, assets, today)
     }
 
     /// The world of the document `ident`, as last compiled.

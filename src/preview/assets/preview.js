@@ -29,9 +29,10 @@
   function receive(msg) {
     if (msg.type === "doc" || msg.type === "update") {
       showPages(msg, msg.type === "update");
+      // The version of the pages shown (an error leaves them as they were).
+      document.body.dataset.version = String(msg.version);
     }
     showErrors(msg.diagnostics || []);
-    document.body.dataset.version = String(msg.version);
     pagesEl.setAttribute("aria-busy", "false");
   }
 
