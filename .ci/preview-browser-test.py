@@ -236,17 +236,6 @@ return Array.from(document.querySelectorAll('#pages div.page')).map(p => ({
 }));
 """
 
-# The first text.tl element showing `arguments[0]` (spaces of any kind alike).
-JS_FIND = """
-const want = arguments[0];
-const norm = s => s.replace(/[\\u00a0\\u202f\\u2009 ]+/g, ' ').trim();
-for (const t of document.querySelectorAll('#pages div.page svg text.tl')) {
-  if (norm(t.textContent).includes(want)) return t;
-}
-return null;
-"""
-
-
 def start_browser():
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -265,10 +254,6 @@ def pages(driver):
 
 def page_text(driver):
     return "\n".join(norm(t) for p in pages(driver) for t in p["texts"])
-
-
-def find_text(driver, text):
-    return driver.execute_script(JS_FIND, norm(text))
 
 
 def visible(driver, css):
