@@ -6,16 +6,18 @@ Copies content/ to a temporary directory and starts `vplan preview --content TMP
 port, read from the URL it prints). In Debian's Chromium (/usr/bin/chromium, driven through
 Debian's /usr/bin/chromedriver, never one Selenium Manager would fetch) it:
 
-- waits for the pages;
+- waits for the pages, in two tabs;
 - edits one amount of the driftbudget table (a row its Summa row adds up) and waits for the new
   total, computed here with Decimal and written the Swedish way, to appear in the text layer,
-  on a page marked as changed, the scroll position kept;
+  on a page marked as changed, the scroll position kept, and in the other tab too;
 - clicks that total and reads the source panel: the table file and the Summa row's line, the
   value path, the formula, and the terms (each row's label, value and line); saves a
   screenshot of the page with the panel open to SCREENSHOT.png;
 - breaks the file (an unclosed bracket) and waits for the error panel with file:line, the last
   good pages still shown; fixes it and waits for the panel to go and the pages to stay; restores
   the file and waits for the old total;
+- stops the server, waits for the page to say offline, saves the edit again, starts the server
+  on the same port and waits for the page to be live by itself, showing the edit;
 - checks the server's refusals over plain HTTP: a foreign Host and a foreign Origin (403), a
   WebSocket upgrade without or with a foreign Origin (403) and with the page's own (101), paths
   that climb out (404), other methods (405), and no Access-Control-* header on any answer.
@@ -183,9 +185,12 @@ class Server:
     """`vplan preview` as a child process, its stderr kept."""
 
     def __init__(self, vplan, content):
-        self.lines = []
+        self.vplan, self.content, self.lines = vplan, content, []
+        self.start([])
+
+    def start(self, args):
         self.proc = subprocess.Popen(
-            [vplan, "preview", "--content", str(content)],
+            [self.vplan, "preview", "--content", str(self.content)] + args,
             cwd=REPO,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -195,17 +200,18 @@ class Server:
             errors="replace",
             start_new_session=True,
         )
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.first_line = len(self.lines)
+        threading.Thread(target=self._drain, args=(self.proc,), daemon=True).start()
 
-    def _drain(self):
-        for line in self.proc.stderr:
+    def _drain(self, proc):
+        for line in proc.stderr:
             self.lines.append(line.rstrip("\n"))
 
     def url(self):
         def probe():
             if self.proc.poll() is not None:
                 raise Failure(f"vplan preview exited with {self.proc.returncode}")
-            for line in self.lines:
+            for line in self.lines[self.first_line:]:
                 m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
                 if m:
                     return m.group(0), int(m.group(1))
@@ -511,6 +517,44 @@ def break_and_fix(driver, edit, content, n_pages):
     ok(f"restored {TABLE}: {edit.sum['label']} {norm(edit.old_text)} shown again")
 
 
+def other_tab_in_step(driver, edit):
+    """The second tab, opened with the first, shows the edit too."""
+    first = driver.current_window_handle
+    driver.switch_to.window(driver.window_handles[1])
+    try:
+        wait_for(f"the other tab to show {norm(edit.new_text)}", UPDATE_S,
+                 lambda: find_on(driver, edit.new_text)["found"])
+    finally:
+        driver.switch_to.window(first)
+    ok(f"a second tab shows {edit.sum['label']} {norm(edit.new_text)} too")
+
+
+def open_second_tab(driver, url):
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    driver.get(url)
+    wait_for("the pages in a second tab", START_S, lambda: len(pages(driver)) > 0, interval=0.25)
+    driver.switch_to.window(first)
+
+
+def reconnect(driver, server, edit, port, n_pages):
+    """The server stops and starts again on its port: the page goes offline, then live, and
+    shows what was saved meanwhile."""
+    server.stop()
+    status = lambda: driver.find_element(By.ID, "status").get_attribute("data-state")
+    wait_for("#status offline once the server is gone", PANEL_S, lambda: status() == "offline")
+    edit.path.write_text(edit.edited, encoding="utf-8")
+    server.start(["--port", str(port)])
+    server.url()
+    wait_for("#status live again", START_S, lambda: status() == "live", interval=0.25)
+    wait_for(f"{norm(edit.new_text)}, saved while the server was down", UPDATE_S,
+             lambda: find_on(driver, edit.new_text)["found"])
+    if len(pages(driver)) != n_pages:
+        raise Failure(f"after reconnecting {len(pages(driver))} pages, expected {n_pages}")
+    ok(f"server restarted on port {port}: #status offline, then live by itself, "
+       f"{norm(edit.new_text)} (saved meanwhile) shown")
+
+
 # ---------------------------------------------------------------- plain HTTP
 
 
@@ -649,10 +693,13 @@ def main():
         ok(f"Chromium {driver.capabilities.get('browserVersion')} (headless) through "
            f"{driver.service.path}")
         n_pages = open_page(driver, url)
+        open_second_tab(driver, url)
         edit = Edit(content / TABLE, driver)
         edit_and_wait(driver, edit)
+        other_tab_in_step(driver, edit)
         click_total(driver, edit, content, screenshot)
         break_and_fix(driver, edit, content, n_pages)
+        reconnect(driver, server, edit, port, n_pages)
         check_http(port)
     except Exception as e:
         if isinstance(e, Failure):
