@@ -84,14 +84,6 @@ def wait_for(what, timeout, probe, interval=0.1):
         time.sleep(interval)
 
 
-def wait_for_quietly(timeout, probe):
-    """`wait_for` that returns None instead of failing."""
-    try:
-        return wait_for("", timeout, probe)
-    except Failure:
-        return None
-
-
 # ---------------------------------------------------------------- numbers, the Swedish way
 
 
@@ -234,11 +226,14 @@ class Server:
 
 # ---------------------------------------------------------------- the browser
 
+# The text layer: `<text class="tl">`, or the `<text>` of a `<g class="tl">`.
+TEXT_LAYER = "svg text.tl, svg .tl text"
+
 JS_TEXTS = """
 return Array.from(document.querySelectorAll('#pages div.page')).map(p => ({
   page: p.dataset.page,
   changed: p.classList.contains('changed'),
-  texts: Array.from(p.querySelectorAll('svg text.tl')).map(t => t.textContent),
+  texts: Array.from(p.querySelectorAll(TEXT_LAYER)).map(t => t.textContent),
 }));
 """
 
@@ -255,7 +250,7 @@ def start_browser():
 
 
 def pages(driver):
-    return driver.execute_script(JS_TEXTS)
+    return driver.execute_script(JS_TEXTS.replace("TEXT_LAYER", repr(TEXT_LAYER)))
 
 
 def page_text(driver):
@@ -279,19 +274,19 @@ def open_page(driver, url):
     if numbers != [str(i) for i in range(1, n + 1)]:
         raise Failure(f"div.page[data-page] are not 1..{n}: {numbers}")
     if not page_text(driver).strip():
-        raise Failure("the pages have no text layer (svg text.tl)")
+        raise Failure(f"the pages have no text layer ({TEXT_LAYER})")
     ok(f"{n} pages shown, each an inline SVG with a text layer; #status live")
     return n
 
 
-# The text.tl elements showing `arguments[0]`, on a page that also shows `arguments[1]` (when
+# The text layer's elements showing `arguments[0]`, on a page that also shows `arguments[1]` (when
 # given), with what the test needs to know of each.
 JS_FIND_ON = """
 const [want, alsoOnPage] = arguments;
 const norm = s => s.replace(/[\\u00a0\\u202f\\u2009 ]+/g, ' ').trim();
 const found = [];
 for (const p of document.querySelectorAll('#pages div.page')) {
-  const texts = Array.from(p.querySelectorAll('svg text.tl'));
+  const texts = Array.from(p.querySelectorAll(TEXT_LAYER));
   if (alsoOnPage && !texts.some(t => norm(t.textContent).includes(alsoOnPage))) continue;
   for (const t of texts) {
     if (norm(t.textContent).includes(want)) {
@@ -305,7 +300,8 @@ return {found, version: document.body.dataset.version, scrollY: window.scrollY};
 
 
 def find_on(driver, text, also_on_page=None):
-    return driver.execute_script(JS_FIND_ON, norm(text), norm(also_on_page or ""))
+    script = JS_FIND_ON.replace("TEXT_LAYER", repr(TEXT_LAYER))
+    return driver.execute_script(script, norm(text), norm(also_on_page or ""))
 
 
 def group_separator(text):
@@ -349,10 +345,25 @@ class Edit:
         return [dict(r, value=self.new_value if r is self.row else r["value"]) for r in self.terms]
 
 
+# Records every page that gets the class `changed` (the mark lasts ~2 s, which a browser busy
+# drawing large pages can nearly spend before a script of the test runs again).
+JS_WATCH_CHANGED = """
+window.vplanTestChanged = new Set();
+const note = e => {
+  if (e.classList && e.classList.contains('page') && e.classList.contains('changed'))
+    window.vplanTestChanged.add(e.dataset.page);
+};
+new MutationObserver(ms => ms.forEach(m => { note(m.target); m.addedNodes.forEach(note); }))
+  .observe(document.getElementById('pages'),
+           {attributes: true, attributeFilter: ['class'], childList: true, subtree: true});
+"""
+
+
 def edit_and_wait(driver, edit):
     first = find_on(driver, edit.old_text, edit.row["label"])["found"][0]["el"]
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", first)
     time.sleep(0.3)
+    driver.execute_script(JS_WATCH_CHANGED)
     before = find_on(driver, edit.old_text)
     started = time.monotonic()
     edit.path.write_text(edit.edited, encoding="utf-8")
@@ -362,22 +373,22 @@ def edit_and_wait(driver, edit):
     )
     took = time.monotonic() - started
     hit = after["found"][0]
-    if not hit["changed"]:  # the mark may come a moment after the page
-        hit = dict(hit, changed=bool(wait_for_quietly(
-            2, lambda: any(f["changed"] for f in find_on(driver, edit.new_text)["found"]))))
+    marked = sorted(driver.execute_script("return Array.from(window.vplanTestChanged)"), key=int)
     if int(after["version"]) <= int(before["version"]):
         raise Failure(f"body data-version did not grow: {before['version']} -> {after['version']}")
-    if not hit["changed"]:
-        raise Failure(f"page {hit['page']} with the new total is not marked .changed")
+    if hit["page"] not in marked:
+        raise Failure(f"page {hit['page']} with the new total was not marked .changed "
+                      f"(pages marked: {marked})")
     if abs(after["scrollY"] - before["scrollY"]) > 2:
         raise Failure(f"the scroll position moved: {before['scrollY']} -> {after['scrollY']}")
     ok(f"{edit.row['label']} {edit.row['value']} -> {edit.new_value} in {TABLE}: "
        f"{edit.sum['label']} {norm(edit.new_text)} shown on page {hit['page']} after {took:.2f} s, "
-       f"page marked changed, version {before['version']} -> {after['version']}, scroll kept")
+       f"pages marked changed: {', '.join(marked)}; version {before['version']} -> "
+       f"{after['version']}, scroll kept")
 
 
-# Where, in the viewport, `arguments[0]` (a text.tl element) shows `arguments[1]`: the middle
-# of that part of its text (a text element may hold a whole row), else of the element.
+# Where, in the viewport, `arguments[0]` (an element of the text layer) shows `arguments[1]`:
+# the middle of that part of its text (a text element may hold a whole row), else of the element.
 JS_TEXT_AT = """
 const [el, want] = arguments;
 const box = r => [r.left + r.width / 2, r.top + r.height / 2];
