@@ -9,7 +9,8 @@ Debian's /usr/bin/chromedriver, never one Selenium Manager would fetch) it:
 - waits for the pages, in two tabs;
 - edits one amount of the driftbudget table (a row its Summa row adds up) and waits for the new
   total, computed here with Decimal and written the Swedish way, to appear in the text layer,
-  on a page marked as changed, the scroll position kept, and in the other tab too;
+  on a page marked as changed (and no page marked whose SVG is the same), the scroll position
+  kept, and in the other tab too;
 - clicks that total and reads the source panel: the table file and the Summa row's line, the
   value path, the formula, and the terms (each row's label, value and line); saves a
   screenshot of the page with the panel open to SCREENSHOT.png;
@@ -349,6 +350,10 @@ class Edit:
 # drawing large pages can nearly spend before a script of the test runs again).
 JS_WATCH_CHANGED = """
 window.vplanTestChanged = new Set();
+window.vplanTestBefore = {};
+document.querySelectorAll('#pages div.page').forEach(p => {
+  window.vplanTestBefore[p.dataset.page] = p.innerHTML;
+});
 const note = e => {
   if (e.classList && e.classList.contains('page') && e.classList.contains('changed'))
     window.vplanTestChanged.add(e.dataset.page);
@@ -356,6 +361,14 @@ const note = e => {
 new MutationObserver(ms => ms.forEach(m => { note(m.target); m.addedNodes.forEach(note); }))
   .observe(document.getElementById('pages'),
            {attributes: true, attributeFilter: ['class'], childList: true, subtree: true});
+"""
+
+# Of the pages marked changed (arguments[0]), those whose SVG is what it was before the edit.
+JS_RESENT_UNCHANGED = """
+return arguments[0].filter(n => {
+  const p = document.querySelector(`#pages div.page[data-page="${n}"]`);
+  return p && window.vplanTestBefore[n] === p.innerHTML;
+});
 """
 
 
@@ -379,6 +392,9 @@ def edit_and_wait(driver, edit):
     if hit["page"] not in marked:
         raise Failure(f"page {hit['page']} with the new total was not marked .changed "
                       f"(pages marked: {marked})")
+    same = driver.execute_script(JS_RESENT_UNCHANGED, marked)
+    if same:
+        raise Failure(f"pages sent again unchanged (marked changed, the same SVG): {same}")
     if abs(after["scrollY"] - before["scrollY"]) > 2:
         raise Failure(f"the scroll position moved: {before['scrollY']} -> {after['scrollY']}")
     ok(f"{edit.row['label']} {edit.row['value']} -> {edit.new_value} in {TABLE}: "
