@@ -2,8 +2,8 @@
 
 Usage: preview-browser-test.py VPLAN_BIN SCREENSHOT.png
 
-Copies content/ to a temporary directory and starts `vplan preview --content TMP` there (a free
-port, read from the URL it prints). In Debian's Chromium (/usr/bin/chromium, driven through
+Copies content/ to a temporary directory and starts `vplan preview --content TMP/content` in
+TMP (a free port, read from the URL it prints; the built-in templates). In Debian's Chromium (/usr/bin/chromium, driven through
 Debian's /usr/bin/chromedriver, never one Selenium Manager would fetch) it:
 
 - waits for the pages, in two tabs;
@@ -184,7 +184,7 @@ class Server:
     def start(self, args):
         self.proc = subprocess.Popen(
             [self.vplan, "preview", "--content", str(self.content)] + args,
-            cwd=REPO,
+            cwd=self.content.parent,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -470,7 +470,7 @@ def click_total(driver, edit, content, screenshot):
     driver.save_screenshot(str(screenshot))
     if not screenshot.is_file() or screenshot.stat().st_size == 0:
         raise Failure(f"no screenshot written to {screenshot}")
-    ok(f"clicked {norm(edit.new_text)}: #source names {src['where']} ({src['path'].strip()}), "
+    ok(f"clicked {norm(edit.new_text)}: #source names {src['where']} ({(src['path'] or '').strip()}), "
        f"formula {formula!r}")
     ok(f"screenshot of the derivation saved: {screenshot}")
     driver.find_element(By.CSS_SELECTOR, "#source .close").click()
@@ -712,6 +712,9 @@ def main():
     try:
         content = tmp / "content"
         shutil.copytree(REPO / "content", content)
+        # Beside it (the server's working directory, without a templates/: the built-in
+        # templates) a file that a server serving files by path would give away.
+        shutil.copy(REPO / "Cargo.toml", tmp / "Cargo.toml")
         print(f"preview-browser-test: {vplan} preview --content {content}", flush=True)
         server = Server(vplan, content)
         url, port = server.url()
