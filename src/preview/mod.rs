@@ -135,9 +135,6 @@ impl Session {
     /// Loads, checks and compiles the content again, and draws the pages that changed.
     pub fn rebuild(&mut self) -> Rebuilt {
         let built = self.compile();
-        // Typst's memoized results unused for a while are dropped: memory stays flat however
-        // many rebuilds a preview makes.
-        crate::typeset::Worlds::evict(EVICT_AFTER);
         let (checked, marked, doc, ident) = match built {
             Ok(built) => built,
             Err(e) => {
@@ -164,6 +161,13 @@ impl Session {
         }
         self.version += 1;
         Rebuilt::Pages { changed, count }
+    }
+
+    /// Drops Typst's memoized results unused for a while, so memory stays flat however many
+    /// rebuilds a preview makes: after a rebuild's pages are sent, off the time a save takes
+    /// to show.
+    pub fn tidy(&self) {
+        crate::typeset::Worlds::evict(EVICT_AFTER);
     }
 
     /// Shows an error instead of the pages' state (a rebuild's, or the project's templates

@@ -106,6 +106,7 @@ impl Server {
         }
         let rebuilt = session.rebuild();
         broadcast(&self.shared, &session, &rebuilt);
+        session.tidy();
         rebuilt
     }
 

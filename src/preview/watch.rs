@@ -13,7 +13,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use crate::error::Result;
 
 /// Quiet time after an event before the change is reported.
-pub const SETTLE: Duration = Duration::from_millis(15);
+pub const SETTLE: Duration = Duration::from_millis(8);
 /// Longest a burst of events may delay a rebuild.
 const LONGEST_BURST: Duration = Duration::from_millis(500);
 

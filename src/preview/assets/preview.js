@@ -124,6 +124,7 @@
   }
 
   function showDerivation(box, d) {
+    box.append(el("p", "figure-label", d.label));
     box.append(el("p", "formula", d.formula));
     if (d.note) box.append(el("p", "note", d.note));
     if (!d.terms || d.terms.length === 0) return;
