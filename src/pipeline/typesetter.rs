@@ -108,6 +108,104 @@ pub struct Compiled {
     pub world: String,
 }
 
+/// The first two rounds of [`Typesetter::compile_with`] at once, on two threads: the
+/// source as rendered in the document's world, and in the world of words kept whole the
+/// source with the words the last compile of this document kept whole (moved by the
+/// edit). When the first round finds exactly those words, the second round's result is
+/// what compiling their source after it gives (the same source, the same world), an
+/// earlier: it is returned. Otherwise (other words, none, no words kept last time), `None`
+/// after the first round only when it found no words; else the caller compiles as usual.
+fn round_ahead(
+    (worlds, last_words, names): (&mut Worlds, &mut LastWords, &Arc<TemplateNames>),
+    source: &str,
+    options: &ExportOptions,
+    assets: &[(String, Vec<u8>)],
+    locate: typeset::Locate,
+) -> Result<Option<Ahead>> {
+    let Some(guess) = last_words
+        .get(&options.ident)
+        .and_then(|(old, words)| moved_words(old, source, words))
+        .filter(|words| !words.is_empty())
+    else {
+        return Ok(None);
+    };
+    let kept = kept_world(&options.ident);
+    let boxed = typeset::keep_words_whole(source, &guess);
+    let today = options.timestamp;
+    worlds.get_from(
+        &options.ident,
+        &options.ident,
+        source.to_string(),
+        names,
+        assets,
+        today,
+    )?;
+    worlds.get_from(&kept, &options.ident, boxed.clone(), names, assets, today)?;
+    let first = worlds.compiled(&options.ident).expect("just updated");
+    let second = worlds.compiled(&kept).expect("just updated");
+    // The second round's errors are not located: on an error it is compiled again.
+    let (result, ahead) = std::thread::scope(|s| {
+        let ahead = s.spawn(|| typeset::compile(second, &typeset::no_positions));
+        (typeset::compile(first, locate), ahead.join())
+    });
+    let (doc, _) = result?;
+    let words = typeset::words_broken_across_pages(first, &doc);
+    last_words.insert(options.ident.clone(), (source.to_string(), words.clone()));
+    Ok(match ahead {
+        Ok(Ok(result)) if words == guess => Some(Ahead {
+            source: boxed,
+            result,
+        }),
+        _ => None,
+    })
+}
+
+/// Per document, the source its last first round compiled and the words it found broken across
+/// pages ([`round_ahead`]).
+type LastWords = std::collections::HashMap<String, (String, Vec<std::ops::Range<usize>>)>;
+
+/// A second round compiled ahead ([`round_ahead`]): its source and result.
+struct Ahead {
+    source: String,
+    result: (PagedDocument, Vec<String>),
+}
+
+/// `words` (byte ranges of `old`) where they stand in `new`: `new` is `old` with one stretch
+/// changed (an edit), so a word before it stands where it stood, a word after it moved by the
+/// change in length. `None` when a word is in the changed stretch.
+fn moved_words(
+    old: &str,
+    new: &str,
+    words: &[std::ops::Range<usize>],
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old_tail, new_tail) = (old.len() - suffix, new.len() - suffix);
+    words
+        .iter()
+        .map(|w| {
+            if w.end <= prefix {
+                Some(w.clone())
+            } else if w.start >= old_tail {
+                Some(w.start - old_tail + new_tail..w.end - old_tail + new_tail)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// The world of a document's source with the words a page broke kept whole.
 fn kept_world(ident: &str) -> String {
     format!("{ident} (words kept whole)")
@@ -131,6 +229,8 @@ pub struct Typesetter {
     whole_words: bool,
     /// See [`Typesetter::with_source_date`].
     source_date: Option<Datetime>,
+    /// See [`round_ahead`].
+    last_words: LastWords,
 }
 
 /// A compiled document's layout, kept by [`Typesetter::keep_layouts`].
@@ -184,6 +284,7 @@ impl Typesetter {
             layouts: None,
             whole_words: true,
             source_date: None,
+            last_words: Default::default(),
         })
     }
 
@@ -311,20 +412,46 @@ impl Typesetter {
         };
         let kept = kept_world(&options.ident);
         let mut ident = &options.ident;
-        let (doc, warnings) = loop {
-            let world = self.worlds.get_from(
-                ident,
-                &options.ident,
-                source.clone(),
-                &self.read.names,
+        let rendered = source.clone();
+        // The second round, begun beside the first with the words the last rebuild kept whole
+        // (a rebuild after an edit mostly keeps the same): its result, when they are the words.
+        let mut ahead = match rounds {
+            0 => None,
+            _ => round_ahead(
+                (&mut self.worlds, &mut self.last_words, &self.read.names),
+                &source,
+                options,
                 assets,
-                options.timestamp,
-            )?;
-            let (doc, warnings) = typeset::compile(world, locate)?;
+                locate,
+            )?,
+        };
+        let (doc, warnings) = loop {
+            let (doc, warnings) = match ahead.take() {
+                Some(round) => {
+                    (source, ident, rounds) = (round.source, &kept, rounds - 1);
+                    round.result
+                }
+                None => {
+                    let world = self.worlds.get_from(
+                        ident,
+                        &options.ident,
+                        source.clone(),
+                        &self.read.names,
+                        assets,
+                        options.timestamp,
+                    )?;
+                    typeset::compile(world, locate)?
+                }
+            };
+            let world = self.worlds.compiled(ident).expect("just compiled");
             let words = match rounds {
                 0 => Vec::new(),
                 _ => typeset::words_broken_across_pages(world, &doc),
             };
+            if ident == &options.ident && rounds > 0 {
+                self.last_words
+                    .insert(options.ident.clone(), (rendered.clone(), words.clone()));
+            }
             if words.is_empty() {
                 break (doc, warnings);
             }
@@ -425,4 +552,30 @@ pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+#[cfg(test)]
+mod round_ahead_tests {
+    use super::moved_words;
+
+    #[test]
+    fn words_move_with_an_edit_before_them_and_stay_before_it() {
+        let old = "aaa ord1 bbb EDIT ccc ord2 ddd";
+        let new = "aaa ord1 bbb LONGER EDIT ccc ord2 ddd";
+        let at = |s: &str, w: &str| s.find(w).map(|i| i..i + w.len()).unwrap();
+        let words = [at(old, "ord1"), at(old, "ord2")];
+        assert_eq!(
+            moved_words(old, new, &words),
+            Some(vec![at(new, "ord1"), at(new, "ord2")])
+        );
+        // A word in the changed stretch: no guess.
+        let replaced = old.replace("EDIT", "TEXT");
+        assert_eq!(moved_words(old, &replaced, &[at(old, "EDIT")]), None);
+        assert_eq!(
+            moved_words(old, &replaced, &words),
+            Some(vec![at(&replaced, "ord1"), at(&replaced, "ord2")])
+        );
+        // Nothing changed: the same words.
+        assert_eq!(moved_words(old, old, &words), Some(words.to_vec()));
+    }
 }
