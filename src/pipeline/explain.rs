@@ -500,23 +500,30 @@ impl Cx<'_> {
 impl Cx<'_> {
     fn difference(&self, c: &Cell, a: &CellRef, b: &CellRef, d: &mut Derivation) {
         d.kind = "difference";
-        for (cell, sign) in [(a, '+'), (b, '−')] {
+        self.two_terms(c, [(a, '+'), (b, '−')], d, |x, y| format!("{x} − {y}"));
+        d.note = self.sign_note(c.table);
+    }
+
+    /// The terms and formula of a cell computed from two others (`a`, `b`, each with how it
+    /// enters): `shape` writes the right-hand side from their values as said.
+    fn two_terms(
+        &self,
+        c: &Cell,
+        [(a, sa), (b, sb)]: [(&CellRef, char); 2],
+        d: &mut Derivation,
+        shape: impl Fn(&str, &str) -> String,
+    ) {
+        for (cell, sign) in [(a, sa), (b, sb)] {
             let label = self
                 .cell(cell)
                 .map_or_else(|| cell.to_string(), |t| t.full());
             d.terms.push(self.term(cell, label, sign));
         }
-        d.formula = format!(
-            "{} {} = {} − {}",
-            c.title(),
-            c.said(),
-            self.said(c, a),
-            self.said(c, b)
-        );
+        let rhs = shape(&self.said(c, a), &self.said(c, b));
+        d.formula = format!("{} {} = {rhs}", c.title(), c.said());
         if c.value.is_none() {
             d.formula = format!("{}: tom, {}", d.formula, self.why_computed_is_empty(c));
         }
-        d.note = self.sign_note(c.table);
     }
 
     /// The note under a report's table that says which way its deviations go.
@@ -536,22 +543,9 @@ impl Cx<'_> {
 
     fn share(&self, c: &Cell, a: &CellRef, b: &CellRef, d: &mut Derivation) {
         d.kind = "share";
-        for (cell, sign) in [(a, '×'), (b, '÷')] {
-            let label = self
-                .cell(cell)
-                .map_or_else(|| cell.to_string(), |t| t.full());
-            d.terms.push(self.term(cell, label, sign));
-        }
-        d.formula = format!(
-            "{} {} = {} × 100 / {}",
-            c.title(),
-            c.said(),
-            self.said(c, a),
-            self.said(c, b)
-        );
-        if c.value.is_none() {
-            d.formula = format!("{}: tom, {}", d.formula, self.why_computed_is_empty(c));
-        }
+        self.two_terms(c, [(a, '×'), (b, '÷')], d, |x, y| {
+            format!("{x} × 100 / {y}")
+        });
         d.note = Some(format!(
             "Räknas exakt och avrundas först när andelen skrivs ut, till {}.",
             decimals(c.column.precision)

@@ -144,15 +144,16 @@ fn round_ahead(
     let first = worlds.compiled(&options.ident).expect("just updated");
     let second = worlds.compiled(&kept).expect("just updated");
     // The second round's errors are not located: on an error it is compiled again.
-    let (result, ahead) = std::thread::scope(|s| {
-        let ahead = s.spawn(|| typeset::compile(second, &typeset::no_positions));
-        (typeset::compile(first, locate), ahead.join())
-    });
+    // On rayon's threads (Typst's own pool): no thread started and ended per rebuild.
+    let (result, ahead) = rayon::join(
+        || typeset::compile(first, locate),
+        || typeset::compile(second, &typeset::no_positions),
+    );
     let (doc, _) = result?;
     let words = typeset::words_broken_across_pages(first, &doc);
     last_words.insert(options.ident.clone(), (source.to_string(), words.clone()));
     Ok(match ahead {
-        Ok(Ok(result)) if words == guess => Some(Ahead {
+        Ok(result) if words == guess => Some(Ahead {
             source: boxed,
             result,
         }),

@@ -321,7 +321,8 @@ impl World for PlanWorld {
 /// Finds a content file (given relative to the content directory) and the line and column of
 /// a value in it, by the value's path (e.g. `blocks.3.text`): how a Typst error is mapped back
 /// to the content that produced it.
-pub type Locate<'a> = &'a dyn Fn(&std::path::Path, &str) -> (std::path::PathBuf, Option<Pos>);
+pub type Locate<'a> =
+    &'a (dyn Fn(&std::path::Path, &str) -> (std::path::PathBuf, Option<Pos>) + Sync);
 
 /// A [`Locate`] that knows no content directory and no positions.
 pub fn no_positions(file: &std::path::Path, _: &str) -> (std::path::PathBuf, Option<Pos>) {

@@ -157,6 +157,16 @@ fn layer_text(svg: &str) -> String {
         .replace(['\u{a0}', '\u{202f}', '\u{2009}'], " ")
 }
 
+/// The text layers of every page of a message.
+fn doc_text(message: &Value) -> String {
+    message["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| layer_text(p["svg"].as_str().unwrap()))
+        .collect()
+}
+
 /// Where the text layer sets `text` on a page: the point of its baseline's start, in points.
 fn place_of(svg: &str, text: &str) -> Option<(f64, f64)> {
     svg.split("<text ").skip(1).find_map(|t| {
@@ -379,12 +389,7 @@ fn preview_shows_a_report_and_a_redline() {
         &["--report", "2031-delar"],
     );
     let doc = message(&mut preview.socket());
-    let text: String = doc["pages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| layer_text(p["svg"].as_str().unwrap()))
-        .collect();
+    let text = doc_text(&doc);
     assert!(
         text.contains("Delårsrapport"),
         "{}",
@@ -408,12 +413,7 @@ fn preview_shows_a_report_and_a_redline() {
         &["--redline", old.to_str().unwrap()],
     );
     let doc = message(&mut preview.socket());
-    let text: String = doc["pages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| layer_text(p["svg"].as_str().unwrap()))
-        .collect();
+    let text = doc_text(&doc);
     assert!(
         text.contains("371,5") && text.contains("370,0"),
         "both values of the changed amount"
