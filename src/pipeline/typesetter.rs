@@ -112,9 +112,10 @@ pub struct Compiled {
 /// source as rendered in the document's world, and in the world of words kept whole the
 /// source with the words the last compile of this document kept whole (moved by the
 /// edit). When the first round finds exactly those words, the second round's result is
-/// what compiling their source after it gives (the same source, the same world), an
-/// earlier: it is returned. Otherwise (other words, none, no words kept last time), `None`
-/// after the first round only when it found no words; else the caller compiles as usual.
+/// what compiling their source after it gives (the same source, the same world), only
+/// earlier: it is returned. When it finds other words (or none), the first round's result
+/// is returned, and the caller goes on from it. `None` when there is no guess (no words kept
+/// last time, or one in the edited stretch): the caller compiles as usual.
 fn round_ahead(
     (worlds, last_words, names): (&mut Worlds, &mut LastWords, &Arc<TemplateNames>),
     source: &str,
@@ -149,25 +150,29 @@ fn round_ahead(
         || typeset::compile(first, locate),
         || typeset::compile(second, &typeset::no_positions),
     );
-    let (doc, _) = result?;
+    let (doc, warnings) = result?;
     let words = typeset::words_broken_across_pages(first, &doc);
     last_words.insert(options.ident.clone(), (source.to_string(), words.clone()));
-    Ok(match ahead {
-        Ok(result) if words == guess => Some(Ahead {
-            source: boxed,
+    Ok(Some(match ahead {
+        Ok(result) if words == guess => Ahead {
+            second: Some(boxed),
             result,
-        }),
-        _ => None,
-    })
+        },
+        _ => Ahead {
+            second: None,
+            result: (doc, warnings),
+        },
+    }))
 }
 
 /// Per document, the source its last first round compiled and the words it found broken across
 /// pages ([`round_ahead`]).
 type LastWords = std::collections::HashMap<String, (String, Vec<std::ops::Range<usize>>)>;
 
-/// A second round compiled ahead ([`round_ahead`]): its source and result.
+/// What [`round_ahead`] compiled: the second round (its source) and its result, or only the
+/// first round's result.
 struct Ahead {
-    source: String,
+    second: Option<String>,
     result: (PagedDocument, Vec<String>),
 }
 
@@ -429,7 +434,9 @@ impl Typesetter {
         let (doc, warnings) = loop {
             let (doc, warnings) = match ahead.take() {
                 Some(round) => {
-                    (source, ident, rounds) = (round.source, &kept, rounds - 1);
+                    if let Some(boxed) = round.second {
+                        (source, ident, rounds) = (boxed, &kept, rounds - 1);
+                    }
                     round.result
                 }
                 None => {
