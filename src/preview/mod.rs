@@ -258,14 +258,19 @@ impl Session {
 
     fn place_of(&self, file: &Path, line: usize, column: usize, path: &str) -> Place {
         let shown = file.strip_prefix(&self.content).unwrap_or(file);
-        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         Place {
             file: shown.display().to_string(),
             line,
             column,
             path: path.to_string(),
-            url: editor_url(&self.options.editor, &abs, line, column),
+            url: self.link(file, line, column),
         }
+    }
+
+    /// The editor link of a file (as given, or absolute) at a line and column.
+    fn link(&self, file: &Path, line: usize, column: usize) -> String {
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        editor_url(&self.options.editor, &abs, line, column)
     }
 
     /// A clicked cell of an amount table (`cell` its index on the row: the label, the text
@@ -318,7 +323,7 @@ impl Session {
                 line: p.line,
                 column: p.column,
                 path: String::new(),
-                url: editor_url(&self.options.editor, &p.absolute, p.line, p.column),
+                url: self.link(&p.absolute, p.line, p.column),
             })
         };
         DerivationView {
@@ -390,15 +395,7 @@ impl Session {
                 .display()
                 .to_string()
         });
-        let url = file.map(|f| {
-            let abs = std::path::absolute(f).unwrap_or_else(|_| f.to_path_buf());
-            editor_url(
-                &self.options.editor,
-                &abs,
-                d.line.unwrap_or(1),
-                d.column.unwrap_or(1),
-            )
-        });
+        let url = file.map(|f| self.link(f, d.line.unwrap_or(1), d.column.unwrap_or(1)));
         DiagnosticMessage {
             severity: match d.severity {
                 Severity::Error => "error",
