@@ -169,6 +169,18 @@ fn round_ahead(
 /// pages ([`round_ahead`]).
 type LastWords = std::collections::HashMap<String, (String, Vec<std::ops::Range<usize>>)>;
 
+/// The templates' static files, with the content's files (the logo) beside them when it has any.
+fn with_extra<'a>(
+    assets: &'a [(String, Vec<u8>)],
+    extra: &[(String, Vec<u8>)],
+) -> std::borrow::Cow<'a, [(String, Vec<u8>)]> {
+    if extra.is_empty() {
+        std::borrow::Cow::Borrowed(assets)
+    } else {
+        std::borrow::Cow::Owned(assets.iter().chain(extra).cloned().collect())
+    }
+}
+
 /// What [`round_ahead`] compiled: the second round (its source) and its result, or only the
 /// first round's result.
 struct Ahead {
@@ -394,19 +406,8 @@ impl Typesetter {
         extra: &[(String, Vec<u8>)],
         locate: typeset::Locate,
     ) -> Result<Compiled> {
-        let with_extra;
-        let assets = if extra.is_empty() {
-            &self.read.assets
-        } else {
-            with_extra = self
-                .read
-                .assets
-                .iter()
-                .chain(extra)
-                .cloned()
-                .collect::<Vec<_>>();
-            &with_extra
-        };
+        let assets = with_extra(&self.read.assets, extra);
+        let assets = &assets[..];
         // A word Typst hyphenated across a page break is kept whole, and the document set
         // again (incrementally: only what follows it changes), until no page ends in a broken
         // word, at most a few rounds.
